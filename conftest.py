@@ -1,0 +1,1 @@
+pytest_plugins = ["agora_kit.testing.fixtures"]

@@ -1,0 +1,281 @@
+"""The in-process transport of all-in-one mode.
+
+The broker runs inside the ``agora`` process; its log is a table in a database of the
+embedded PostgreSQL server, so a message the relay handed over survives a crash or a
+restart like it would on Kafka. Consumer groups keep an offset per topic; the row of
+that offset is locked while a batch is handled, so two processes in one group never
+handle the same topic at once. Publishing takes a per-topic advisory lock so log ids
+commit in order and a consumer reading "after my offset" never skips a late commit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Sequence
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Identity,
+    Index,
+    LargeBinary,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    func,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+from agora_kit.db import new_metadata
+from agora_kit.events.envelope import Message
+from agora_kit.events.transport import LagCallback, MessageHandler
+
+logger = logging.getLogger("agora.events.inprocess")
+
+log_metadata = new_metadata()
+
+event_log = Table(
+    "event_log",
+    log_metadata,
+    Column("id", BigInteger, Identity(always=True), primary_key=True),
+    Column("topic", String(255), nullable=False),
+    Column("key", String(255), nullable=False),
+    Column("headers", JSONB, nullable=False),
+    Column("value", LargeBinary, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_event_log_topic_id", "topic", "id"),
+)
+
+consumer_offsets = Table(
+    "consumer_offsets",
+    log_metadata,
+    Column("group_id", String(128), nullable=False),
+    Column("topic", String(255), nullable=False),
+    Column("position", BigInteger, nullable=False, server_default=text("0")),
+    PrimaryKeyConstraint("group_id", "topic", name="pk_consumer_offsets"),
+)
+
+
+class InProcessTransport:
+    name = "inprocess"
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        poll_seconds: float = 1.0,
+        batch_size: int = 100,
+        redelivery_seconds: float = 1.0,
+    ) -> None:
+        self.url = url
+        self.poll_seconds = poll_seconds
+        self.batch_size = batch_size
+        self.redelivery_seconds = redelivery_seconds
+        self._engine: AsyncEngine | None = None
+        self._wakers: dict[str, set[asyncio.Event]] = {}
+        self._subscriptions: set[_Subscription] = set()
+
+    @property
+    def engine(self) -> AsyncEngine:
+        if self._engine is None:
+            raise RuntimeError("the in-process transport is not started")
+        return self._engine
+
+    async def start(self) -> None:
+        if self._engine is not None:
+            return
+        self._engine = create_async_engine(self.url, pool_size=5, max_overflow=20)
+        async with self._engine.begin() as conn:
+            # Two processes starting at once must not race creating the tables.
+            await conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('agora_event_log'))"))
+            await conn.run_sync(log_metadata.create_all)
+
+    async def close(self) -> None:
+        for subscription in list(self._subscriptions):
+            await subscription.close()
+        if self._engine is not None:
+            await self._engine.dispose()
+            self._engine = None
+
+    async def check(self) -> None:
+        async with self.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+
+    async def publish(self, message: Message) -> None:
+        async with self.engine.begin() as conn:
+            await conn.execute(
+                text("SELECT pg_advisory_xact_lock(hashtext(:topic))"), {"topic": message.topic}
+            )
+            await conn.execute(
+                event_log.insert().values(
+                    topic=message.topic,
+                    key=message.key,
+                    headers=[[k, v.decode()] for k, v in message.headers],
+                    value=message.value,
+                )
+            )
+        for waker in self._wakers.get(message.topic, ()):
+            waker.set()
+
+    async def subscribe(
+        self,
+        group: str,
+        topics: Sequence[str],
+        handler: MessageHandler,
+        *,
+        on_lag: LagCallback | None = None,
+    ) -> _Subscription:
+        subscription = _Subscription(self, group, list(topics), handler, on_lag)
+        self._subscriptions.add(subscription)
+        subscription.start()
+        return subscription
+
+    def _waker(self, topic: str) -> asyncio.Event:
+        waker = asyncio.Event()
+        self._wakers.setdefault(topic, set()).add(waker)
+        return waker
+
+    def _drop_waker(self, topic: str, waker: asyncio.Event) -> None:
+        self._wakers.get(topic, set()).discard(waker)
+
+
+class _Subscription:
+    def __init__(
+        self,
+        transport: InProcessTransport,
+        group: str,
+        topics: list[str],
+        handler: MessageHandler,
+        on_lag: LagCallback | None,
+    ) -> None:
+        self.transport = transport
+        self.group = group
+        self.topics = topics
+        self.handler = handler
+        self.on_lag = on_lag
+        self._tasks: list[asyncio.Task[None]] = []
+        self._stopping = asyncio.Event()
+
+    def start(self) -> None:
+        self._tasks = [
+            asyncio.create_task(self._consume(topic), name=f"consume-{self.group}-{topic}")
+            for topic in self.topics
+        ]
+
+    async def close(self) -> None:
+        # Stop between messages so the offset of what was handled is committed; cancel
+        # only a handler that does not finish in time (it is then delivered again).
+        self._stopping.set()
+        for topic in self.topics:
+            for waker in self.transport._wakers.get(topic, ()):
+                waker.set()
+        if self._tasks:
+            _, pending = await asyncio.wait(self._tasks, timeout=10)
+            for task in pending:
+                task.cancel()
+            for task in self._tasks:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        self._tasks = []
+        self.transport._subscriptions.discard(self)
+
+    async def _consume(self, topic: str) -> None:
+        waker = self.transport._waker(topic)
+        try:
+            async with self.transport.engine.begin() as conn:
+                await conn.execute(
+                    pg_insert(consumer_offsets)
+                    .values(group_id=self.group, topic=topic)
+                    .on_conflict_do_nothing()
+                )
+            while not self._stopping.is_set():
+                waker.clear()
+                try:
+                    progressed, failed = await self._batch(topic)
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    logger.exception("in-process consumer %s on %s failed", self.group, topic)
+                    progressed, failed = False, True
+                if (progressed and not failed) or self._stopping.is_set():
+                    continue
+                delay = self.transport.redelivery_seconds if failed else self.transport.poll_seconds
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(waker.wait(), timeout=delay)
+        finally:
+            self.transport._drop_waker(topic, waker)
+
+    async def _batch(self, topic: str) -> tuple[bool, bool]:
+        """Handle the next messages after this group's offset. Returns (progressed, a
+        handler failed): on a failure the offset stays before the failed message."""
+        async with self.transport.engine.begin() as conn:
+            position = (
+                await conn.execute(
+                    select(consumer_offsets.c.position)
+                    .where(
+                        consumer_offsets.c.group_id == self.group,
+                        consumer_offsets.c.topic == topic,
+                    )
+                    .with_for_update(skip_locked=True)
+                )
+            ).scalar_one_or_none()
+            if position is None:  # another process of this group holds the topic
+                return False, False
+            rows = (
+                await conn.execute(
+                    select(event_log)
+                    .where(event_log.c.topic == topic, event_log.c.id > position)
+                    .order_by(event_log.c.id)
+                    .limit(self.transport.batch_size)
+                )
+            ).all()
+            start = position
+            failed = False
+            for row in rows:
+                if self._stopping.is_set():
+                    break
+                message = Message(
+                    topic=row.topic,
+                    key=row.key,
+                    headers=tuple((k, v.encode()) for k, v in row.headers),
+                    value=row.value,
+                    position=str(row.id),
+                )
+                try:
+                    await self.handler(message)
+                except Exception:
+                    logger.exception(
+                        "handler of %s failed on %s@%s; will redeliver", self.group, topic, row.id
+                    )
+                    failed = True
+                    break
+                position = row.id
+            if position != start:
+                await self._commit(conn, topic, position)
+            await self._report_lag(conn, topic, position)
+            return position != start, failed
+
+    async def _commit(self, conn: AsyncConnection, topic: str, position: int) -> None:
+        await conn.execute(
+            update(consumer_offsets)
+            .where(consumer_offsets.c.group_id == self.group, consumer_offsets.c.topic == topic)
+            .values(position=position)
+        )
+
+    async def _report_lag(self, conn: AsyncConnection, topic: str, position: int) -> None:
+        if self.on_lag is None:
+            return
+        newest = (
+            await conn.execute(
+                select(func.count()).where(event_log.c.topic == topic, event_log.c.id > position)
+            )
+        ).scalar_one()
+        self.on_lag(topic, int(newest))

@@ -1,0 +1,79 @@
+"""The transactional outbox: events are rows written in the caller's transaction, so
+an event exists if and only if the change it announces was committed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from opentelemetry import propagate
+from sqlalchemy import event as sa_event
+from sqlalchemy import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
+
+from agora_contracts.events import EventPayload
+from agora_kit.events.envelope import CloudEvent
+from agora_kit.events.tables import outbox
+
+
+class Outbox:
+    """Writes a service's events into its outbox table, in the session's transaction."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self._on_commit: list[Callable[[], None]] = []
+
+    def notify_on_commit(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` after a transaction that wrote events commits (wakes the
+        relay at once instead of at its next poll)."""
+        self._on_commit.append(callback)
+
+    async def add(
+        self,
+        session: AsyncSession,
+        payload: EventPayload,
+        *,
+        key: str,
+        subject: str | None = None,
+    ) -> CloudEvent:
+        carrier: dict[str, str] = {}
+        propagate.inject(carrier)
+        event = CloudEvent(
+            source=self.source,
+            type=payload.event_type,
+            subject=subject if subject is not None else key,
+            data=payload.model_dump(mode="json"),
+            traceparent=carrier.get("traceparent"),
+            tracestate=carrier.get("tracestate"),
+        )
+        await session.execute(
+            insert(outbox).values(
+                event_id=event.id,
+                topic=payload.topic,
+                key=key,
+                event_type=event.type,
+                event=event.model_dump(mode="json"),
+            )
+        )
+        sync_session = session.sync_session
+        for callback in self._on_commit:
+            if not sa_event.contains(sync_session, "after_commit", _Waker(callback)):
+                sa_event.listen(sync_session, "after_commit", _Waker(callback), once=True)
+        return event
+
+
+class _Waker:
+    """An after_commit listener, equal to another for the same callback so a
+    transaction that writes many events registers it once."""
+
+    def __init__(self, callback: Callable[[], None]) -> None:
+        self.callback = callback
+
+    def __call__(self, session: Session) -> None:
+        self.callback()
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Waker) and other.callback == self.callback
+
+    def __hash__(self) -> int:
+        return hash(self.callback)

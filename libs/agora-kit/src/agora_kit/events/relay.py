@@ -1,0 +1,152 @@
+"""The outbox relay: publishes committed outbox rows to the transport.
+
+Safe with several replicas: each round locks the rows it takes with
+``FOR UPDATE SKIP LOCKED``. Keeps per-key order: a round only takes the oldest
+unpublished row of each key, so a second replica can never publish a key's later
+event while the first still holds the earlier one. A row is marked published in the
+same transaction that locked it, after the transport accepted it; a crash in between
+publishes it again, and the consumers' inboxes drop the duplicate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Row, and_, delete, exists, func, select, update
+from sqlalchemy.orm import aliased
+
+from agora_kit.db import Database
+from agora_kit.events.envelope import CloudEvent, to_message
+from agora_kit.events.tables import outbox
+from agora_kit.events.transport import Transport
+from agora_kit.logging import service_var
+from agora_kit.metrics import ServiceMetrics
+
+logger = logging.getLogger("agora.events.relay")
+
+_earlier = aliased(outbox)
+
+
+def _heads_query(batch_size: int):  # type: ignore[no-untyped-def]
+    earlier_unpublished = exists().where(
+        and_(
+            _earlier.c.key == outbox.c.key,
+            _earlier.c.published_at.is_(None),
+            _earlier.c.id < outbox.c.id,
+        )
+    )
+    return (
+        select(outbox.c.id, outbox.c.topic, outbox.c.key, outbox.c.event)
+        .where(outbox.c.published_at.is_(None), ~earlier_unpublished)
+        .order_by(outbox.c.id)
+        .limit(batch_size)
+        .with_for_update(skip_locked=True, of=outbox)
+    )
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        database: Database,
+        transport: Transport,
+        metrics: ServiceMetrics,
+        *,
+        poll_seconds: float = 0.5,
+        batch_size: int = 100,
+        retention: timedelta = timedelta(days=7),
+    ) -> None:
+        self.database = database
+        self.transport = transport
+        self.metrics = metrics
+        self.poll_seconds = poll_seconds
+        self.batch_size = batch_size
+        self.retention = retention
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def _publish(self, row: Row[tuple[int, str, str, dict[str, object]]]) -> bool:
+        message = to_message(row.topic, row.key, CloudEvent.model_validate(row.event))
+        try:
+            await self.transport.publish(message)
+        except Exception as exc:
+            self.metrics.publish_failures.labels(self.metrics.service, row.topic).inc()
+            logger.warning("publishing outbox row %s failed: %s", row.id, exc)
+            return False
+        self.metrics.events_published.labels(self.metrics.service, row.topic).inc()
+        return True
+
+    async def run_once(self) -> int:
+        """Publish one round of rows; return how many were published."""
+        async with self.database.transaction() as session:
+            rows = (await session.execute(_heads_query(self.batch_size))).all()
+            published: list[int] = []
+            failed: list[int] = []
+            for row in rows:
+                (published if await self._publish(row) else failed).append(row.id)
+            if published:
+                await session.execute(
+                    update(outbox)
+                    .where(outbox.c.id.in_(published))
+                    .values(published_at=func.now(), attempts=outbox.c.attempts + 1)
+                )
+            if failed:
+                await session.execute(
+                    update(outbox)
+                    .where(outbox.c.id.in_(failed))
+                    .values(attempts=outbox.c.attempts + 1, last_error="publish failed")
+                )
+        return len(published)
+
+    async def observe_backlog(self) -> int:
+        async with self.database.transaction() as session:
+            count, oldest = (
+                await session.execute(
+                    select(func.count(), func.min(outbox.c.created_at)).where(
+                        outbox.c.published_at.is_(None)
+                    )
+                )
+            ).one()
+            await session.execute(
+                delete(outbox).where(outbox.c.published_at < datetime.now(UTC) - self.retention)
+            )
+        self.metrics.outbox_backlog.labels(self.metrics.service).set(count)
+        age = (datetime.now(UTC) - oldest).total_seconds() if oldest else 0.0
+        self.metrics.outbox_oldest_age.labels(self.metrics.service).set(age)
+        return int(count)
+
+    async def run(self) -> None:
+        service_var.set(self.metrics.service)
+        backoff = self.poll_seconds
+        rounds = 0
+        while True:
+            self._wake.clear()
+            try:
+                if rounds % 20 == 0:
+                    await self.observe_backlog()
+                rounds += 1
+                if await self.run_once():
+                    backoff = self.poll_seconds
+                    continue
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("outbox relay round failed")
+                backoff = min(backoff * 2, 30.0)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=backoff)
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self.run(), name=f"outbox-relay-{self.metrics.service}")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None

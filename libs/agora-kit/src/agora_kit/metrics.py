@@ -1,0 +1,151 @@
+"""Prometheus metrics: RED metrics per route template, and the event pipeline's health.
+
+Each service has its own registry, so in all-in-one mode, where every service shares
+a process, each ``/metrics`` shows its own service only. Every series carries a
+``service`` label so one Prometheus job can scrape the fleet either way.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+
+from fastapi import FastAPI
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client.exposition import CONTENT_TYPE_LATEST, generate_latest
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Match
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+UNMATCHED_ROUTE = "__unmatched__"
+_LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+
+
+class ServiceMetrics:
+    def __init__(self, service: str) -> None:
+        self.service = service
+        self.registry = CollectorRegistry(auto_describe=True)
+        r = self.registry
+        self.http_requests = Counter(
+            "agora_http_requests_total",
+            "HTTP requests handled, by route template and status code",
+            ["service", "method", "route", "status"],
+            registry=r,
+        )
+        self.http_duration = Histogram(
+            "agora_http_request_duration_seconds",
+            "Time to answer an HTTP request, by route template",
+            ["service", "method", "route"],
+            buckets=_LATENCY_BUCKETS,
+            registry=r,
+        )
+        self.http_in_flight = Gauge(
+            "agora_http_requests_in_flight", "Requests being handled", ["service"], registry=r
+        )
+        self.events_published = Counter(
+            "agora_events_published_total",
+            "Events the outbox relay handed to the transport",
+            ["service", "topic"],
+            registry=r,
+        )
+        self.publish_failures = Counter(
+            "agora_events_publish_failures_total",
+            "Attempts to publish an outbox row that failed (it stays and is retried)",
+            ["service", "topic"],
+            registry=r,
+        )
+        self.outbox_backlog = Gauge(
+            "agora_outbox_backlog",
+            "Outbox rows written but not yet published",
+            ["service"],
+            registry=r,
+        )
+        self.outbox_oldest_age = Gauge(
+            "agora_outbox_oldest_unpublished_age_seconds",
+            "Age of the oldest unpublished outbox row (0 when empty)",
+            ["service"],
+            registry=r,
+        )
+        self.events_consumed = Counter(
+            "agora_events_consumed_total",
+            "Events delivered to this service, by outcome "
+            "(handled, duplicate, ignored, retried, dead_lettered)",
+            ["service", "topic", "event_type", "outcome"],
+            registry=r,
+        )
+        self.event_handle_duration = Histogram(
+            "agora_event_handle_duration_seconds",
+            "Time to handle one event, inbox and effect in one transaction",
+            ["service", "event_type"],
+            buckets=_LATENCY_BUCKETS,
+            registry=r,
+        )
+        self.consumer_lag = Gauge(
+            "agora_consumer_lag_messages",
+            "Messages on a topic not yet handled by this service",
+            ["service", "topic"],
+            registry=r,
+        )
+        self.dead_letters = Counter(
+            "agora_events_dead_lettered_total",
+            "Events moved to the dead-letter table after their last failed attempt",
+            ["service", "topic", "event_type"],
+            registry=r,
+        )
+
+    def set_lag(self, topic: str, lag: int) -> None:
+        self.consumer_lag.labels(self.service, topic).set(lag)
+
+
+def _route_template(app: ASGIApp, scope: Scope) -> str:
+    """The path template of the route that serves ``scope`` (``/items/{id}``), never
+    the raw path, so label cardinality stays bounded."""
+    route = scope.get("route")
+    if route is not None and hasattr(route, "path"):
+        return str(route.path)
+    for candidate in getattr(app, "routes", []):
+        match, _ = candidate.matches(scope)
+        if match == Match.FULL:
+            return str(getattr(candidate, "path", UNMATCHED_ROUTE))
+    return UNMATCHED_ROUTE
+
+
+class MetricsMiddleware:
+    """Pure ASGI middleware: counts and times every HTTP request by route template."""
+
+    def __init__(self, app: ASGIApp, metrics: ServiceMetrics, router_app: FastAPI) -> None:
+        self.app = app
+        self.metrics = metrics
+        self.router_app = router_app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        status = 500
+        started = time.perf_counter()
+
+        async def send_wrapper(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        m = self.metrics
+        m.http_in_flight.labels(m.service).inc()
+        try:
+            await self.app(scope, receive, send_wrapper)
+        finally:
+            m.http_in_flight.labels(m.service).dec()
+            route = _route_template(self.router_app, scope)
+            method = scope["method"]
+            m.http_requests.labels(m.service, method, route, str(status)).inc()
+            m.http_duration.labels(m.service, method, route).observe(time.perf_counter() - started)
+
+
+def metrics_endpoint(metrics: ServiceMetrics) -> Callable[[Request], Awaitable[Response]]:
+    async def metrics_view(request: Request) -> Response:
+        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    return metrics_view

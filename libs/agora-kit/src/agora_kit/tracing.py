@@ -1,0 +1,70 @@
+"""OpenTelemetry tracing from the standard ``OTEL_*`` variables, with W3C propagation.
+
+Spans are exported over OTLP/HTTP when ``OTEL_EXPORTER_OTLP_ENDPOINT`` (or the traces
+variant) is set and ``OTEL_TRACES_EXPORTER`` is not ``none``; otherwise they are still
+created, so trace ids reach the logs and the ``traceparent`` of outgoing events. Each
+service gets a tracer provider of its own, so in all-in-one mode every span still
+names the service that made it.
+"""
+
+from __future__ import annotations
+
+import os
+
+from fastapi import FastAPI
+from opentelemetry import propagate, trace
+from opentelemetry.baggage.propagation import W3CBaggagePropagator
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
+from opentelemetry.propagators.composite import CompositePropagator
+from opentelemetry.sdk.resources import SERVICE_NAME, Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
+from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+
+def _exporter() -> SpanExporter | None:
+    if os.environ.get("OTEL_SDK_DISABLED", "").lower() == "true":
+        return None
+    if os.environ.get("OTEL_TRACES_EXPORTER", "otlp").lower() == "none":
+        return None
+    if not (
+        os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT")
+        or os.environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+    ):
+        return None
+    from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+    return OTLPSpanExporter()
+
+
+def tracer_provider(service: str) -> TracerProvider:
+    """A provider for one service; the resource also reads ``OTEL_RESOURCE_ATTRIBUTES``."""
+    propagate.set_global_textmap(
+        CompositePropagator([TraceContextTextMapPropagator(), W3CBaggagePropagator()])
+    )
+    name = os.environ.get("OTEL_SERVICE_NAME") or f"agora-{service}"
+    provider = TracerProvider(resource=Resource.create({SERVICE_NAME: name}))
+    exporter = _exporter()
+    if exporter is not None:
+        provider.add_span_processor(BatchSpanProcessor(exporter))
+    if not isinstance(trace.get_tracer_provider(), TracerProvider):
+        # The first service to start becomes the default for code outside any app.
+        trace.set_tracer_provider(provider)
+    return provider
+
+
+def instrument_app(
+    app: FastAPI, provider: TracerProvider, engine: AsyncEngine | None = None
+) -> None:
+    """Trace HTTP in (and SQL, given the engine); calling it again with the engine
+    only adds the SQL part."""
+    if engine is not None:
+        SQLAlchemyInstrumentor().instrument(
+            engine=engine.sync_engine, tracer_provider=provider, enable_commenter=False
+        )
+        return
+    FastAPIInstrumentor.instrument_app(
+        app, tracer_provider=provider, excluded_urls="healthz,readyz,metrics"
+    )

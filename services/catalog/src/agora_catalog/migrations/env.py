@@ -1,0 +1,4 @@
+from agora_catalog.models import Base
+from agora_kit.migrations import run_env
+
+run_env(Base.metadata)

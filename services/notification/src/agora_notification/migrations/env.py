@@ -1,0 +1,4 @@
+from agora_kit.migrations import run_env
+from agora_notification.models import Base
+
+run_env(Base.metadata)
