@@ -1,0 +1,1 @@
+"""Agora API gateway: the one door for SPA, mobile and third-party clients."""

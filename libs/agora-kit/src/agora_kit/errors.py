@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://agora.dev/problems/"
+INTERNAL_ERROR_DETAIL = "An unexpected error occurred; it has been logged."
 
 logger = logging.getLogger("agora.errors")
 
@@ -146,6 +147,30 @@ _STATUS_SLUGS[405] = ("method-not-allowed", "Method not allowed")
 _STATUS_SLUGS[500] = ("internal-error", "Internal server error")
 
 
+def problem_body(
+    status: int,
+    *,
+    slug: str | None = None,
+    title: str | None = None,
+    detail: str | None = None,
+    instance: str | None = None,
+    request_id: str | None = None,
+    errors: Sequence[InvalidParam] | None = None,
+) -> dict[str, Any]:
+    """The JSON of a problem; also used by middleware that answers outside FastAPI."""
+    default_slug, default_title = _STATUS_SLUGS.get(status, ("http-error", "HTTP error"))
+    problem = Problem(
+        type=PROBLEM_BASE + (slug or default_slug),
+        title=title or default_title,
+        status=status,
+        detail=detail,
+        instance=instance,
+        request_id=request_id,
+        errors=list(errors) if errors is not None else None,
+    )
+    return problem.model_dump(exclude_none=True)
+
+
 def problem_response(
     request: Request,
     status: int,
@@ -156,18 +181,17 @@ def problem_response(
     errors: Sequence[InvalidParam] | None = None,
     headers: Mapping[str, str] | None = None,
 ) -> JSONResponse:
-    default_slug, default_title = _STATUS_SLUGS.get(status, ("http-error", "HTTP error"))
-    problem = Problem(
-        type=PROBLEM_BASE + (slug or default_slug),
-        title=title or default_title,
-        status=status,
+    body = problem_body(
+        status,
+        slug=slug,
+        title=title,
         detail=detail,
         instance=request.url.path,
         request_id=getattr(request.state, "request_id", None),
-        errors=list(errors) if errors is not None else None,
+        errors=errors,
     )
     return JSONResponse(
-        problem.model_dump(exclude_none=True),
+        body,
         status_code=status,
         media_type=PROBLEM_JSON,
         headers=dict(headers or {}),
@@ -191,12 +215,21 @@ async def _on_problem(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def _invalid_param(err: Mapping[str, Any]) -> InvalidParam:
+    if err.get("type") == "json_invalid":
+        # FastAPI puts the character offset in ``loc`` ("body.36"); that is no field,
+        # so name the body and keep the offset in the reason.
+        loc, position = err.get("loc", ("body",)), ""
+        if len(loc) > 1:
+            position = f" at character {loc[-1]}"
+        cause = (err.get("ctx") or {}).get("error", "")
+        return InvalidParam(name="body", reason=f"Invalid JSON{position}: {cause}".rstrip(": "))
+    return InvalidParam(name=_field_name(err.get("loc", ())), reason=str(err.get("msg", "invalid")))
+
+
 async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    errors = [
-        InvalidParam(name=_field_name(err.get("loc", ())), reason=str(err.get("msg", "invalid")))
-        for err in exc.errors()
-    ]
+    errors = [_invalid_param(err) for err in exc.errors()]
     return problem_response(
         request,
         422,
@@ -217,10 +250,11 @@ async def _on_http(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _on_unhandled(request: Request, exc: Exception) -> JSONResponse:
+    # Starlette runs this outermost, outside every middleware, where the request id
+    # is no longer in the log context nor added to the answer; RequestContextMiddleware
+    # therefore answers unhandled errors itself, and this is for apps without it.
     logger.exception("unhandled error on %s %s", request.method, request.url.path)
-    return problem_response(
-        request, 500, detail="An unexpected error occurred; it has been logged."
-    )
+    return problem_response(request, 500, detail=INTERNAL_ERROR_DETAIL)
 
 
 def install_problem_handlers(app: FastAPI) -> None:

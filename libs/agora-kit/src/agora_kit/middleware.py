@@ -1,5 +1,5 @@
-"""Pure ASGI middleware every service runs: request ids with an access log line, and
-the request body size limit."""
+"""Pure ASGI middleware every service runs: request ids with an access log line and
+the last word on unhandled errors, and the request body size limit."""
 
 from __future__ import annotations
 
@@ -9,34 +9,29 @@ import re
 import time
 import uuid
 
+from opentelemetry import trace
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from agora_kit.errors import PROBLEM_BASE, PROBLEM_JSON
+from agora_kit.errors import INTERNAL_ERROR_DETAIL, PROBLEM_JSON, problem_body
 from agora_kit.logging import request_id_var, service_var
 
 access_log = logging.getLogger("agora.access")
+error_log = logging.getLogger("agora.errors")
 
-_SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
-
-
-def problem_bytes(status: int, slug: str, title: str, detail: str, instance: str) -> bytes:
-    body = {
-        "type": PROBLEM_BASE + slug,
-        "title": title,
-        "status": status,
-        "detail": detail,
-        "instance": instance,
-    }
-    request_id = request_id_var.get()
-    if request_id:
-        body["request_id"] = request_id
-    return json.dumps(body).encode()
+_SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,128}")
 
 
 async def send_problem(
-    send: Send, *, status: int, slug: str, title: str, detail: str, instance: str
+    send: Send, status: int, *, detail: str, instance: str, slug: str | None = None
 ) -> None:
-    body = problem_bytes(status, slug, title, detail, instance)
+    """Answer with a problem from inside middleware, where FastAPI's handlers are out
+    of reach; the request id comes from the log context."""
+    body = json.dumps(
+        problem_body(
+            status, slug=slug, detail=detail, instance=instance, request_id=request_id_var.get()
+        )
+    ).encode()
     await send(
         {
             "type": "http.response.start",
@@ -52,8 +47,8 @@ async def send_problem(
 
 class RequestContextMiddleware:
     """Gives every request an id (a caller's safe ``X-Request-ID`` is kept), echoes it
-    in the answer, puts it and the service name in the log context, and logs one
-    access line per request."""
+    in the answer, puts it and the service name in the log context, logs one access
+    line per request, and answers an unhandled error with a 500 problem."""
 
     def __init__(self, app: ASGIApp, service: str) -> None:
         self.app = app
@@ -66,17 +61,19 @@ class RequestContextMiddleware:
         incoming = next(
             (v.decode("latin-1") for k, v in scope["headers"] if k == b"x-request-id"), ""
         )
-        request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request_id = incoming if _SAFE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
         service_token = service_var.set(self.service)
         request_token = request_id_var.set(request_id)
         status = 500
+        started_response = False
         started = time.perf_counter()
 
         async def send_wrapper(message: Message) -> None:
-            nonlocal status
+            nonlocal status, started_response
             if message["type"] == "http.response.start":
                 status = message["status"]
+                started_response = True
                 headers = list(message.get("headers", []))
                 headers.append((b"x-request-id", request_id.encode()))
                 message = {**message, "headers": headers}
@@ -84,6 +81,17 @@ class RequestContextMiddleware:
 
         try:
             await self.app(scope, receive, send_wrapper)
+        except Exception as exc:
+            if scope["type"] != "http" or started_response:
+                raise
+            # Answered here, not by Starlette's outermost error handler, so the log line
+            # and the answer carry the request id. Not re-raised: the server would log
+            # the same traceback again, without the context.
+            error_log.exception("unhandled error on %s %s", scope["method"], scope["path"])
+            trace.get_current_span().record_exception(exc)
+            await send_problem(
+                send_wrapper, 500, detail=INTERNAL_ERROR_DETAIL, instance=scope["path"]
+            )
         finally:
             if scope["type"] == "http" and scope["path"] not in ("/healthz", "/metrics"):
                 access_log.info(
@@ -102,13 +110,29 @@ class RequestContextMiddleware:
             service_var.reset(service_token)
 
 
-class _TooLarge(Exception):
-    pass
+class RequestBodyTooLarge(HTTPException):
+    """Raised from ``receive`` when a streamed body passes the limit. An HTTPException
+    because FastAPI turns any other error while reading the body into a 400; this one
+    reaches the problem handlers as a 413."""
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(413, f"The request body exceeds the limit of {max_bytes} bytes.")
+
+
+def _only_too_large(exc: BaseException) -> bool:
+    if isinstance(exc, BaseExceptionGroup):
+        # Task groups (streaming, background reads) wrap what the body read raised.
+        return exc.split(RequestBodyTooLarge)[1] is None
+    return isinstance(exc, RequestBodyTooLarge)
 
 
 class BodySizeLimitMiddleware:
     """Answers 413 problem+json to a body over ``max_bytes``, whether announced by
-    Content-Length or only found while streaming, before the route sees any of it."""
+    Content-Length or only found while streaming, before the route sees any of it.
+
+    Starlette's built-in ``max_body_size`` is not used: it replaces any answer to an
+    announced oversize body with a text/plain 413 outside every handler. Install this
+    inside RequestContextMiddleware so the 413 carries the request id."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
@@ -118,23 +142,23 @@ class BodySizeLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        detail = f"The request body exceeds the limit of {self.max_bytes} bytes."
+        too_large = RequestBodyTooLarge(self.max_bytes)
         for key, value in scope["headers"]:
             if key == b"content-length" and value.isdigit() and int(value) > self.max_bytes:
-                await send_problem(
-                    send, 413, "payload-too-large", "Request body too large", detail, scope["path"]
-                )
+                await send_problem(send, 413, detail=too_large.detail, instance=scope["path"])
                 return
         received = 0
         response_started = False
 
         async def limited_receive() -> Message:
             nonlocal received
+            if received > self.max_bytes:
+                raise too_large
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
-                    raise _TooLarge
+                    raise too_large
             return message
 
         async def tracking_send(message: Message) -> None:
@@ -145,9 +169,7 @@ class BodySizeLimitMiddleware:
 
         try:
             await self.app(scope, limited_receive, tracking_send)
-        except _TooLarge:
-            if response_started:
+        except Exception as exc:
+            if response_started or not _only_too_large(exc):
                 raise
-            await send_problem(
-                send, 413, "payload-too-large", "Request body too large", detail, scope["path"]
-            )
+            await send_problem(send, 413, detail=too_large.detail, instance=scope["path"])

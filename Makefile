@@ -1,0 +1,48 @@
+# Agora. `make run` starts the fleet, `make test` runs every test; both install
+# what they need first. `make help` lists the rest.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+UV_VERSION := 0.9.30
+PYTHON ?= python3
+UV := $(PYTHON) -m uv
+PYTEST_ARGS ?=
+
+.PHONY: help install run test lint format format-check typecheck imports pins clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+install: ## Install uv and every package of the workspace into .venv
+	@$(UV) --version 2>/dev/null | grep -q "uv $(UV_VERSION)" || \
+		$(PYTHON) -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	@$(UV) sync --all-packages --quiet
+
+run: install ## Start the gateway and the five services, all-in-one, on embedded PostgreSQL
+	$(UV) run agora run $(ARGS)
+
+test: install lint ## Lint, then run the whole test suite
+	$(UV) run pytest $(PYTEST_ARGS)
+
+lint: install format-check typecheck imports ## ruff, mypy and the import contracts
+	$(UV) run ruff check .
+
+format-check:
+	$(UV) run ruff format --check .
+
+format: install ## Format and fix what ruff can
+	$(UV) run ruff format .
+	$(UV) run ruff check --fix .
+
+typecheck:
+	$(UV) run mypy libs/agora-kit/src libs/agora-contracts/src services/*/src gateway/src cli/src tools
+
+imports: ## Fail when one service imports another
+	$(UV) run lint-imports
+
+pins: install ## Re-resolve to the newest versions and pin them in pyproject.toml
+	$(UV) lock --upgrade
+	$(UV) run python tools/pin_versions.py
+
+clean: ## Remove the virtualenv, caches and the all-in-one data directory
+	rm -rf .venv .agora .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

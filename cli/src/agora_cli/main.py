@@ -1,0 +1,228 @@
+"""The ``agora`` command: ``run`` (all-in-one), ``serve SERVICE`` (one process per
+service, what a container runs) and ``migrate [SERVICE]``."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib
+import logging
+import os
+import shutil
+import signal
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+import uvicorn
+from fastapi import FastAPI
+from rich.console import Console
+
+from agora_kit import migrations
+from agora_kit.embedded_pg import EmbeddedPostgres
+from agora_kit.events.inprocess import InProcessTransport
+from agora_kit.logging import configure_logging
+from agora_kit.settings import CommonSettings
+
+SERVICES = ("user", "catalog", "order", "payment", "notification")
+PARTS = ("gateway", *SERVICES)
+EVENTS_DATABASE = "agora_events"
+
+app = typer.Typer(
+    help="Agora, the open multi-vendor commerce backend.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console(stderr=True)
+logger = logging.getLogger("agora.cli")
+
+
+def _package(part: str) -> str:
+    return f"agora_{part}"
+
+
+def _settings_class(part: str) -> Any:
+    return importlib.import_module(f"{_package(part)}.settings").Settings
+
+
+def _create_app(part: str) -> Any:
+    return importlib.import_module(f"{_package(part)}.app").create_app
+
+
+def _check_part(part: str, allowed: tuple[str, ...]) -> None:
+    if part not in allowed:
+        raise typer.BadParameter(f"{part!r} is not one of: {', '.join(allowed)}")
+
+
+class _Server(uvicorn.Server):
+    """One of several servers sharing a loop: ``agora run`` handles the signals for all."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+def _progress_lines(items: list[str], what: str) -> Iterator[str]:
+    """A progress bar in a terminal, plain lines otherwise (CI, logs)."""
+    if console.is_terminal:
+        from rich.progress import track
+
+        yield from track(items, description=what, console=console)
+    else:
+        for item in items:
+            console.print(f"{what}: {item}")
+            yield item
+
+
+def _migrate(targets: dict[str, str]) -> None:
+    for part in _progress_lines(list(targets), "Migrating"):
+        migrations.upgrade(_package(part), targets[part])
+
+
+@app.command()
+def migrate(
+    service: Annotated[
+        str | None, typer.Argument(help="One service; all of them when left out")
+    ] = None,
+) -> None:
+    """Bring service databases to the newest migration, with URLs from the environment."""
+    configure_logging(CommonSettings().log_level, json_lines=False)
+    parts = SERVICES if service is None else (service,)
+    for part in parts:
+        _check_part(part, SERVICES)
+    _migrate({part: _settings_class(part)().database_url for part in parts})
+    console.print(f"[green]Migrated[/green] {', '.join(parts)}")
+
+
+@app.command()
+def serve(
+    service: Annotated[str, typer.Argument(help=f"One of: {', '.join(PARTS)}")],
+    host: Annotated[str | None, typer.Option(help="Address to listen on")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on")] = None,
+) -> None:
+    """Run one service with distributed settings from the environment."""
+    _check_part(service, PARTS)
+    common = CommonSettings()
+    configure_logging(common.log_level, json_lines=common.log_json)
+    settings = _settings_class(service)()
+    application = _create_app(service)(settings)
+    uvicorn.run(
+        application,
+        host=host or settings.host,
+        port=port or settings.port,
+        log_config=None,
+        proxy_headers=True,
+        server_header=False,
+    )
+
+
+def _all_in_one_settings(pg: EmbeddedPostgres, host: str) -> dict[str, Any]:
+    common = CommonSettings(events_database_url=pg.url(EVENTS_DATABASE))
+    settings: dict[str, Any] = {}
+    for part in SERVICES:
+        settings[part] = _settings_class(part)(
+            database_url=pg.url(f"agora_{part}"), host=host, common=common
+        )
+    gateway_cls = _settings_class("gateway")
+    settings["gateway"] = gateway_cls(
+        host=host,
+        common=common,
+        **{f"{part}_url": f"http://127.0.0.1:{settings[part].port}" for part in SERVICES},
+    )
+    return settings
+
+
+def _banner(settings: dict[str, Any], pg: EmbeddedPostgres, data_dir: Path) -> None:
+    console.print(f"\n[bold]Agora[/bold] is running (all-in-one), data in {data_dir}")
+    for part in PARTS:
+        s = settings[part]
+        url = f"http://{s.host}:{s.port}"
+        console.print(f"  {part:<13} {url:<24} docs {url}/docs")
+    console.print(f"  {'postgresql':<13} postgresql://postgres@{pg.host}:{pg.port}")
+    console.print("Press Ctrl-C to stop.\n")
+
+
+async def _serve_all(settings: dict[str, Any], transport: InProcessTransport) -> bool:
+    await transport.start()
+    servers: list[_Server] = []
+    for part in PARTS:
+        application: FastAPI = (
+            _create_app(part)(settings[part])
+            if part == "gateway"
+            else _create_app(part)(settings[part], transport=transport)
+        )
+        config = uvicorn.Config(
+            application,
+            host=settings[part].host,
+            port=settings[part].port,
+            log_config=None,
+            server_header=False,
+        )
+        servers.append(_Server(config))
+
+    def stop(*_: object) -> None:
+        for server in servers:
+            server.should_exit = True
+
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop)
+    try:
+        tasks = [asyncio.create_task(server.serve()) for server in servers]
+        # If one part fails to start (a port in use), stop the rest instead of
+        # running a fleet with a hole in it.
+        while not all(server.started for server in servers):
+            if any(task.done() for task in tasks):
+                stop()
+                break
+            await asyncio.sleep(0.05)
+        await asyncio.gather(*tasks, return_exceptions=True)
+    finally:
+        await transport.close()
+    return all(server.started for server in servers)
+
+
+@app.command()
+def run(
+    data_dir: Annotated[Path, typer.Option(help="Where the data lives between runs")] = Path(
+        ".agora"
+    ),
+    fresh: Annotated[bool, typer.Option(help="Wipe the data directory first")] = False,
+    host: Annotated[str, typer.Option(help="Address every part listens on")] = "127.0.0.1",
+    postgres_port: Annotated[
+        int, typer.Option(envvar="AGORA_POSTGRES_PORT", help="Port of the embedded PostgreSQL")
+    ] = 5439,
+) -> None:
+    """Run the gateway and all five services in one process, on embedded defaults."""
+    common = CommonSettings()
+    configure_logging(common.log_level, json_lines=common.log_json and not console.is_terminal)
+    data_dir = data_dir.resolve()
+    pg = EmbeddedPostgres(data_dir / "postgres", port=postgres_port)
+    if fresh and data_dir.exists():
+        pg.stop()
+        shutil.rmtree(data_dir)
+        console.print(f"Wiped {data_dir}")
+    data_dir.mkdir(parents=True, exist_ok=True)
+    console.print(f"Starting PostgreSQL on {pg.host}:{pg.port}")
+    pg.start()
+    try:
+        for name in (EVENTS_DATABASE, *(f"agora_{part}" for part in SERVICES)):
+            pg.ensure_database(name)
+        settings = _all_in_one_settings(pg, host)
+        _migrate({part: settings[part].database_url for part in SERVICES})
+        _banner(settings, pg, data_dir)
+        ok = asyncio.run(_serve_all(settings, InProcessTransport(pg.url(EVENTS_DATABASE))))
+    finally:
+        console.print("Stopping PostgreSQL")
+        pg.stop()
+    if not ok:
+        console.print("[red]A part of Agora failed to start; see the log above.[/red]")
+        raise typer.Exit(1)
+    console.print("Agora stopped.")
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    sys.exit(app())

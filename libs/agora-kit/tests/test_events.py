@@ -1,0 +1,277 @@
+"""The event backbone end to end on real PostgreSQL: outbox, relay, transport, inbox,
+retries and the dead letter."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import Column, Integer, MetaData, String, Table, func, select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from agora_contracts.events import EventPayload
+from agora_kit.db import Database
+from agora_kit.events.consumer import EventConsumer
+from agora_kit.events.envelope import CloudEvent, Message, from_message
+from agora_kit.events.inprocess import InProcessTransport, event_log
+from agora_kit.events.outbox import Outbox
+from agora_kit.events.relay import OutboxRelay
+from agora_kit.events.tables import dead_letter, inbox, outbox
+from agora_kit.events.tables import metadata as event_metadata
+from agora_kit.metrics import ServiceMetrics
+from agora_kit.testing.fixtures import PostgresServer
+from agora_kit.testing.transport_contract import Collector
+
+TOPIC = "agora.test.widget.v1"
+
+
+class WidgetMade(EventPayload):
+    event_type = "agora.test.widget.made.v1"
+    topic = TOPIC
+
+    widget: str
+    n: int
+
+
+effects_metadata = MetaData()
+effects = Table(
+    "effects",
+    effects_metadata,
+    Column("widget", String, primary_key=True),
+    Column("times", Integer, nullable=False),
+)
+
+
+@dataclass
+class Service:
+    database: Database
+    transport: InProcessTransport
+    outbox: Outbox
+    metrics: ServiceMetrics
+
+    def relay(self, transport: object | None = None) -> OutboxRelay:
+        return OutboxRelay(
+            self.database,
+            transport or self.transport,  # type: ignore[arg-type]
+            self.metrics,
+            poll_seconds=0.05,
+        )
+
+    async def emit(self, widget: str, n: int) -> CloudEvent:
+        async with self.database.transaction() as session:
+            return await self.outbox.add(session, WidgetMade(widget=widget, n=n), key=widget)
+
+    async def drain(self, relay: OutboxRelay | None = None) -> int:
+        relay = relay or self.relay()
+        total = 0
+        while published := await relay.run_once():
+            total += published
+        return total
+
+
+@pytest.fixture
+async def service(postgres_server: PostgresServer) -> AsyncIterator[Service]:
+    service_db = await postgres_server.create_database("svc")
+    events_db = await postgres_server.create_database("events")
+    database = Database(postgres_server.url(service_db))
+    async with database.engine.begin() as conn:
+        await conn.run_sync(event_metadata.create_all)
+        await conn.run_sync(effects_metadata.create_all)
+    transport = InProcessTransport(
+        postgres_server.url(events_db), poll_seconds=0.1, redelivery_seconds=0.05
+    )
+    await transport.start()
+    yield Service(database, transport, Outbox("/agora/test"), ServiceMetrics("test"))
+    await transport.close()
+    await database.dispose()
+    await postgres_server.drop_database(service_db)
+    await postgres_server.drop_database(events_db)
+
+
+async def count_effect(session: AsyncSession, payload: WidgetMade, event: CloudEvent) -> None:
+    await session.execute(
+        pg_insert(effects)
+        .values(widget=payload.widget, times=1)
+        .on_conflict_do_update(index_elements=["widget"], set_={"times": effects.c.times + 1})
+    )
+
+
+async def log_count(service: Service) -> int:
+    async with service.transport.engine.connect() as conn:
+        return int((await conn.execute(select(func.count()).select_from(event_log))).scalar_one())
+
+
+async def test_an_event_written_in_a_rolled_back_transaction_is_never_delivered(
+    service: Service,
+) -> None:
+    with pytest.raises(RuntimeError):
+        async with service.database.transaction() as session:
+            await service.outbox.add(session, WidgetMade(widget="ghost", n=1), key="ghost")
+            raise RuntimeError("the business change failed")
+    await service.emit("real", 2)
+
+    got = Collector()
+    sub = await service.transport.subscribe("watcher", [TOPIC], got)
+    try:
+        assert await service.drain() == 1
+        await got.wait_for(1)
+        await asyncio.sleep(0.5)  # room for a wrongly delivered ghost to arrive
+    finally:
+        await sub.close()
+    assert [from_message(m).data["widget"] for m in got.received] == ["real"]
+    async with service.database.transaction() as session:
+        keys = (await session.scalars(select(outbox.c.key))).all()
+    assert keys == ["real"]
+
+
+class RelayKilled(BaseException):
+    """Stands for the relay's process dying: not an Exception, so nothing catches it."""
+
+
+class DiesAfterPublishing:
+    """A transport whose publish reaches the broker, then the relay dies before it can
+    mark the row published."""
+
+    def __init__(self, inner: InProcessTransport) -> None:
+        self.inner = inner
+        self.name = "dies-after-publishing"
+
+    async def publish(self, message: Message) -> None:
+        await self.inner.publish(message)
+        raise RelayKilled
+
+
+async def test_a_relay_killed_between_delivering_and_marking_delivers_again_and_the_inbox_drops_it(
+    service: Service,
+) -> None:
+    await service.emit("w1", 1)
+    with pytest.raises(RelayKilled):
+        await service.relay(DiesAfterPublishing(service.transport)).run_once()
+
+    async with service.database.transaction() as session:
+        unpublished = (
+            await session.execute(
+                select(func.count()).select_from(outbox).where(outbox.c.published_at.is_(None))
+            )
+        ).scalar_one()
+    assert unpublished == 1, "the killed relay's transaction must not have marked the row"
+
+    assert await service.drain() == 1  # a new relay publishes the same row again
+    assert await log_count(service) == 2
+
+    consumer = EventConsumer(service.database, service.metrics, group="effects")
+    consumer.on(WidgetMade)(count_effect)
+    await consumer.start(service.transport)
+    try:
+        for _ in range(100):
+            async with service.database.transaction() as session:
+                handled = (
+                    await session.execute(select(func.count()).select_from(inbox))
+                ).scalar_one()
+            duplicates = service.metrics.events_consumed.labels(
+                "test", TOPIC, WidgetMade.event_type, "duplicate"
+            )._value.get()
+            if handled == 1 and duplicates == 1:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        await consumer.stop()
+    async with service.database.transaction() as session:
+        times = (await session.execute(select(effects.c.times))).scalars().all()
+    assert times == [1], "the effect must happen exactly once"
+    assert duplicates == 1
+
+
+class JitteryTransport:
+    """Delays each publish a little, so two relays' rounds interleave."""
+
+    def __init__(self, inner: InProcessTransport) -> None:
+        self.inner = inner
+        self.name = "jittery"
+
+    async def publish(self, message: Message) -> None:
+        await asyncio.sleep(random.uniform(0, 0.01))
+        await self.inner.publish(message)
+
+
+async def test_two_relays_publish_each_event_once_and_in_order_per_key(service: Service) -> None:
+    keys = ["a", "b", "c"]
+    for n in range(45):
+        await service.emit(keys[n % 3], n)
+
+    relays = [service.relay(JitteryTransport(service.transport)) for _ in range(2)]
+    totals = await asyncio.gather(*(service.drain(r) for r in relays))
+    assert sum(totals) == 45
+
+    async with service.transport.engine.connect() as conn:
+        rows = (await conn.execute(select(event_log.c.key, event_log.c.value))).all()
+    assert len(rows) == 45, "SKIP LOCKED must keep two relays from publishing a row twice"
+    got = Collector()
+    sub = await service.transport.subscribe("order-check", [TOPIC], got)
+    try:
+        await got.wait_for(45)
+    finally:
+        await sub.close()
+    for i, key in enumerate(keys):
+        assert got.numbers(key) == list(range(i, 45, 3))
+
+
+async def test_an_event_whose_handler_always_fails_is_dead_lettered_without_blocking_the_next(
+    service: Service,
+) -> None:
+    attempts: list[int] = []
+
+    async def fragile(session: AsyncSession, payload: WidgetMade, event: CloudEvent) -> None:
+        if payload.n == 1:
+            attempts.append(payload.n)
+            await session.execute(text("SELECT 1"))
+            raise ValueError("cannot handle widget 1")
+        await count_effect(session, payload, event)
+
+    await service.emit("w", 1)
+    await service.emit("w", 2)  # same key: it waits behind the failing one, then goes
+    await service.drain()
+
+    consumer = EventConsumer(
+        service.database,
+        service.metrics,
+        group="fragile",
+        max_attempts=3,
+        retry_base_seconds=0.01,
+    )
+    consumer.on(WidgetMade)(fragile)
+    await consumer.start(service.transport)
+    try:
+        for _ in range(200):
+            async with service.database.transaction() as session:
+                done = (await session.execute(select(effects.c.times))).scalars().all()
+            if done:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        await consumer.stop()
+
+    assert attempts == [1, 1, 1]
+    async with service.database.transaction() as session:
+        letters = (await session.execute(select(dead_letter))).all()
+        outcomes = sorted((await session.scalars(select(inbox.c.outcome))).all())
+        times = (await session.execute(select(effects.c.times))).scalars().all()
+    assert len(letters) == 1
+    letter = letters[0]
+    assert letter.consumer == "fragile"
+    assert letter.attempts == 3
+    assert "cannot handle widget 1" in letter.error
+    assert from_message(
+        Message(
+            topic=letter.topic,
+            key=letter.key,
+            headers=tuple((k, v.encode()) for k, v in letter.headers.items()),
+            value=letter.value,
+        )
+    ).data == {"widget": "w", "n": 1}
+    assert times == [1], "the event behind the dead-lettered one was handled"
+    assert outcomes == ["dead_letter", "handled"]

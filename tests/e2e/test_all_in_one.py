@@ -1,0 +1,124 @@
+"""``agora run`` as a newcomer uses it: the whole fleet comes up ready, stops cleanly on
+SIGTERM, and keeps its data between runs unless started ``--fresh``."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+
+from agora_kit.testing.fixtures import free_port
+
+PARTS = ["gateway", "user", "catalog", "order", "payment", "notification"]
+START_TIMEOUT = 120.0
+
+
+class Fleet:
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.ports = {part: free_port() for part in PARTS}
+        self.pg_port = free_port()
+        self.env = {
+            **os.environ,
+            **{f"AGORA_{part.upper()}_PORT": str(port) for part, port in self.ports.items()},
+            "AGORA_POSTGRES_PORT": str(self.pg_port),
+            "AGORA_LOG_LEVEL": "WARNING",
+        }
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log = data_dir.parent / "agora-run.log"
+
+    def start(self, *extra: str) -> None:
+        cli = Path(sys.executable).parent / "agora"
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(  # noqa: S603
+                [str(cli), "run", "--data-dir", str(self.data_dir), *extra],
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + START_TIMEOUT
+        pending = set(PARTS)
+        while pending and time.monotonic() < deadline:
+            assert self.process.poll() is None, f"agora run exited early:\n{self.tail()}"
+            for part in list(pending):
+                try:
+                    r = httpx.get(f"http://127.0.0.1:{self.ports[part]}/readyz", timeout=2)
+                except httpx.HTTPError:
+                    continue
+                if r.status_code == 200:
+                    pending.discard(part)
+            time.sleep(0.3)
+        assert not pending, f"not ready: {pending}\n{self.tail()}"
+
+    def stop(self) -> int:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGTERM)
+        code = self.process.wait(timeout=60)
+        self.process = None
+        return code
+
+    def tail(self) -> str:
+        return self.log.read_text(errors="replace")[-4000:]
+
+    async def query(self, sql: str) -> list[asyncpg.Record]:
+        conn = await asyncpg.connect(
+            f"postgresql://postgres@127.0.0.1:{self.pg_port}/agora_catalog"
+        )
+        try:
+            return list(await conn.fetch(sql))
+        finally:
+            await conn.close()
+
+
+@pytest.fixture
+def fleet(tmp_path: Path) -> Iterator[Fleet]:
+    the_fleet = Fleet(tmp_path / "data")
+    yield the_fleet
+    if the_fleet.process is not None:
+        the_fleet.process.kill()
+        the_fleet.process.wait()
+
+
+def pg_accepts(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+async def test_agora_run_serves_every_part_and_keeps_data_between_runs(fleet: Fleet) -> None:
+    fleet.start("--fresh")
+    for part, port in fleet.ports.items():
+        body = httpx.get(f"http://127.0.0.1:{port}/readyz").json()
+        assert body["status"] == "ok", body
+        assert body["service"] == part
+        docs = httpx.get(f"http://127.0.0.1:{port}/docs")
+        assert docs.status_code == 200
+        r = httpx.get(f"http://127.0.0.1:{port}/no-such-page")
+        assert r.status_code == 404
+        assert r.headers["content-type"] == "application/problem+json"
+    await fleet.query("CREATE TABLE kept (note text)")
+    await fleet.query("INSERT INTO kept VALUES ('still here')")
+
+    assert fleet.stop() == 0, fleet.tail()
+    assert not pg_accepts(fleet.pg_port), "PostgreSQL must stop with agora"
+
+    fleet.start()
+    assert [r["note"] for r in await fleet.query("SELECT note FROM kept")] == ["still here"]
+    assert fleet.stop() == 0, fleet.tail()
+
+    fleet.start("--fresh")
+    rows = await fleet.query("SELECT to_regclass('kept') AS t")
+    assert rows[0]["t"] is None, "--fresh must wipe the data"
+
+    assert fleet.stop() == 0, fleet.tail()
