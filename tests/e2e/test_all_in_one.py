@@ -3,6 +3,7 @@ SIGTERM, and keeps its data between runs unless started ``--fresh``."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import socket
@@ -69,14 +70,17 @@ class Fleet:
     def tail(self) -> str:
         return self.log.read_text(errors="replace")[-4000:]
 
-    async def query(self, sql: str) -> list[asyncpg.Record]:
-        conn = await asyncpg.connect(
-            f"postgresql://postgres@127.0.0.1:{self.pg_port}/agora_catalog"
-        )
-        try:
-            return list(await conn.fetch(sql))
-        finally:
-            await conn.close()
+    def query(self, sql: str) -> list[asyncpg.Record]:
+        async def fetch() -> list[asyncpg.Record]:
+            conn = await asyncpg.connect(
+                f"postgresql://postgres@127.0.0.1:{self.pg_port}/agora_catalog"
+            )
+            try:
+                return list(await conn.fetch(sql))
+            finally:
+                await conn.close()
+
+        return asyncio.run(fetch())
 
 
 @pytest.fixture
@@ -96,7 +100,7 @@ def pg_accepts(port: int) -> bool:
         return False
 
 
-async def test_agora_run_serves_every_part_and_keeps_data_between_runs(fleet: Fleet) -> None:
+def test_agora_run_serves_every_part_and_keeps_data_between_runs(fleet: Fleet) -> None:
     fleet.start("--fresh")
     for part, port in fleet.ports.items():
         body = httpx.get(f"http://127.0.0.1:{port}/readyz").json()
@@ -107,18 +111,18 @@ async def test_agora_run_serves_every_part_and_keeps_data_between_runs(fleet: Fl
         r = httpx.get(f"http://127.0.0.1:{port}/no-such-page")
         assert r.status_code == 404
         assert r.headers["content-type"] == "application/problem+json"
-    await fleet.query("CREATE TABLE kept (note text)")
-    await fleet.query("INSERT INTO kept VALUES ('still here')")
+    fleet.query("CREATE TABLE kept (note text)")
+    fleet.query("INSERT INTO kept VALUES ('still here')")
 
     assert fleet.stop() == 0, fleet.tail()
     assert not pg_accepts(fleet.pg_port), "PostgreSQL must stop with agora"
 
     fleet.start()
-    assert [r["note"] for r in await fleet.query("SELECT note FROM kept")] == ["still here"]
+    assert [r["note"] for r in fleet.query("SELECT note FROM kept")] == ["still here"]
     assert fleet.stop() == 0, fleet.tail()
 
     fleet.start("--fresh")
-    rows = await fleet.query("SELECT to_regclass('kept') AS t")
+    rows = fleet.query("SELECT to_regclass('kept') AS t")
     assert rows[0]["t"] is None, "--fresh must wipe the data"
 
     assert fleet.stop() == 0, fleet.tail()
