@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, FastAPI, Request
+from opentelemetry.sdk.trace import TracerProvider
 
 from agora_kit import health
 from agora_kit.auth import JWKSVerifier, JWTConfig
@@ -78,12 +79,14 @@ def create_service_app(
     outbox = Outbox(source=f"/agora/{service}")
     relay = OutboxRelay(database, the_transport, metrics, poll_seconds=settings.outbox_poll_seconds)
     outbox.notify_on_commit(relay.wake)
+    provider = tracer_provider(service)
     consumer = EventConsumer(
         database,
         metrics,
         group=service,
         max_attempts=settings.event_max_attempts,
         retry_base_seconds=settings.event_retry_base_seconds,
+        tracer_provider=provider,
     )
     if register_handlers is not None:
         register_handlers(consumer)
@@ -122,12 +125,13 @@ def create_service_app(
         readiness_checks={"database": database.ping, "events": the_transport.check},
         lifespan=lifespan,
         routers=routers,
+        provider=provider,
     )
     app.state.runtime = runtime
     app.state.database = database
     app.state.outbox = outbox
     app.state.jwks_verifier = verifier
-    instrument_app(app, app.state.tracer_provider, database.engine)
+    instrument_app(app, provider, database.engine)
     return app
 
 
@@ -142,10 +146,11 @@ def create_base_app(
     readiness_checks: Mapping[str, Check],
     lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]],
     routers: Sequence[APIRouter] = (),
+    provider: TracerProvider | None = None,
 ) -> FastAPI:
     """What every HTTP part of the fleet has, the gateway included: problem+json
     errors, request ids and access logs, the body limit, metrics, tracing, health."""
-    provider = tracer_provider(service)
+    provider = provider or tracer_provider(service)
 
     @asynccontextmanager
     async def with_tracing(app: FastAPI) -> AsyncIterator[None]:

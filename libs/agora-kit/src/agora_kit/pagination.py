@@ -8,11 +8,11 @@ page 1, unlike OFFSET.
 from __future__ import annotations
 
 import base64
-import binascii
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Annotated, Any, Generic, Literal, TypeVar
 from uuid import UUID
 
@@ -20,6 +20,7 @@ from fastapi import Depends, Query
 from pydantic import BaseModel, Field
 from sqlalchemy import Select, and_, or_
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql.elements import ColumnElement
 
 from agora_kit.errors import InvalidParam, Unprocessable
@@ -55,20 +56,37 @@ def page_params(
 PageParamsDep = Annotated[PageParams, Depends(page_params)]
 
 
+# Sort-key types JSON lacks, tagged so they decode to what they were.
+_TAGS: dict[str, tuple[type, Callable[[Any], str], Callable[[str], Any]]] = {
+    "dt": (datetime, datetime.isoformat, datetime.fromisoformat),
+    "d": (date, date.isoformat, date.fromisoformat),
+    "uuid": (UUID, str, UUID),
+    "dec": (Decimal, str, Decimal),
+}
+
+
 def _to_json(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return {"dt": value.isoformat()}
-    if isinstance(value, UUID):
-        return {"uuid": str(value)}
+    # datetime before date: a datetime is a date too.
+    for tag, (kind, dump, _) in _TAGS.items():
+        if isinstance(value, kind):
+            return {tag: dump(value)}
     return value
 
 
 def _from_json(value: Any) -> Any:
-    if isinstance(value, dict) and "dt" in value:
-        return datetime.fromisoformat(value["dt"])
-    if isinstance(value, dict) and "uuid" in value:
-        return UUID(value["uuid"])
+    if isinstance(value, dict) and len(value) == 1:
+        [(tag, text)] = value.items()
+        if tag in _TAGS and isinstance(text, str):
+            return _TAGS[tag][2](text)
+        raise ValueError("unknown tag")
     return value
+
+
+def _malformed() -> Unprocessable:
+    return Unprocessable(
+        "The cursor is not one this API issued.",
+        errors=[InvalidParam(name="query.cursor", reason="malformed cursor")],
+    )
 
 
 def encode_cursor(values: Sequence[Any]) -> str:
@@ -83,11 +101,22 @@ def decode_cursor(cursor: str, *, size: int) -> list[Any]:
         if not isinstance(values, list) or len(values) != size:
             raise ValueError("wrong shape")
         return [_from_json(v) for v in values]
-    except (ValueError, binascii.Error, json.JSONDecodeError, TypeError) as exc:
-        raise Unprocessable(
-            "The cursor is not one this API issued.",
-            errors=[InvalidParam(name="query.cursor", reason="malformed cursor")],
-        ) from exc
+    # A cursor is client input: whatever it holds is a 422, never a 500.
+    # (binascii.Error and JSONDecodeError are ValueErrors, Decimal's ArithmeticErrors.)
+    except (ValueError, TypeError, ArithmeticError, RecursionError) as exc:
+        raise _malformed() from exc
+
+
+def _check_types(key: Sequence[ColumnElement[Any]], values: Sequence[Any]) -> None:
+    """A tampered cursor with the wrong types would reach the database as a driver
+    error (500); refuse it here."""
+    for column, value in zip(key, values, strict=True):
+        try:
+            expected = column.type.python_type
+        except NotImplementedError:
+            continue
+        if not isinstance(value, expected):
+            raise _malformed()
 
 
 def _after(
@@ -106,16 +135,19 @@ async def keyset_page(
     session: AsyncSession,
     stmt: Select[tuple[Row]],
     *,
-    key: Sequence[ColumnElement[Any]],
+    key: Sequence[ColumnElement[Any] | QueryableAttribute[Any]],
     key_of: Callable[[Row], Sequence[Any]],
     params: PageParams,
     to_item: Callable[[Row], Item],
     direction: Literal["asc", "desc"] = "asc",
 ) -> Page[Item]:
-    """One page of ``stmt`` ordered by ``key`` (which must end in a unique column)."""
+    """One page of ``stmt`` ordered by ``key``: NOT NULL columns, the last one unique."""
+    columns = [c.expression if isinstance(c, QueryableAttribute) else c for c in key]
     if params.cursor:
-        stmt = stmt.where(_after(key, decode_cursor(params.cursor, size=len(key)), direction))
-    order = [c.asc() if direction == "asc" else c.desc() for c in key]
+        after = decode_cursor(params.cursor, size=len(columns))
+        _check_types(columns, after)
+        stmt = stmt.where(_after(columns, after, direction))
+    order = [c.asc() if direction == "asc" else c.desc() for c in columns]
     rows = list((await session.scalars(stmt.order_by(*order).limit(params.limit + 1))).all())
     has_more = len(rows) > params.limit
     rows = rows[: params.limit]

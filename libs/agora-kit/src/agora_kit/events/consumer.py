@@ -47,6 +47,7 @@ class EventConsumer:
         max_attempts: int = 5,
         retry_base_seconds: float = 0.2,
         retry_max_seconds: float = 10.0,
+        tracer_provider: trace.TracerProvider | None = None,
     ) -> None:
         self.database = database
         self.metrics = metrics
@@ -56,7 +57,7 @@ class EventConsumer:
         self.retry_max_seconds = retry_max_seconds
         self._handlers: dict[str, tuple[type[EventPayload], Handler]] = {}
         self._subscription: Subscription | None = None
-        self._tracer = trace.get_tracer("agora.events")
+        self._tracer = trace.get_tracer("agora.events", tracer_provider=tracer_provider)
 
     def on(
         self, payload_type: type[P]
