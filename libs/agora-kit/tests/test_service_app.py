@@ -12,9 +12,9 @@ import httpx
 import pytest
 from asgi_lifespan import LifespanManager
 from fastapi import APIRouter, FastAPI
+from opentelemetry import trace
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-from opentelemetry import trace
 from pydantic import BaseModel, Field
 from sqlalchemy import Column, Integer, String, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
