@@ -35,7 +35,8 @@ format: install ## Format and fix what ruff can
 	$(UV) run ruff check --fix .
 
 typecheck:
-	$(UV) run mypy libs/agora-kit/src libs/agora-contracts/src services/*/src gateway/src cli/src tools
+	$(UV) run mypy libs/agora-kit/src libs/agora-contracts/src services/*/src gateway/src cli/src tools \
+		libs/agora-kit/tests cli/tests tests
 
 imports: ## Fail when one service imports another
 	$(UV) run lint-imports

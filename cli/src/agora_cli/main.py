@@ -107,15 +107,9 @@ def serve(
     common = CommonSettings()
     configure_logging(common.log_level, json_lines=common.log_json)
     settings = _settings_class(service)()
-    application = _create_app(service)(settings)
-    uvicorn.run(
-        application,
-        host=host or settings.host,
-        port=port or settings.port,
-        log_config=None,
-        proxy_headers=True,
-        server_header=False,
-    )
+    server = _server(_create_app(service)(settings), host or settings.host, port or settings.port)
+    if not asyncio.run(_run_servers([server])):
+        raise typer.Exit(1)
 
 
 def _all_in_one_settings(pg: EmbeddedPostgres, host: str) -> dict[str, Any]:
@@ -144,23 +138,20 @@ def _banner(settings: dict[str, Any], pg: EmbeddedPostgres, data_dir: Path) -> N
     console.print("Press Ctrl-C to stop.\n")
 
 
-async def _serve_all(settings: dict[str, Any], transport: InProcessTransport) -> bool:
-    await transport.start()
-    servers: list[_Server] = []
-    for part in PARTS:
-        application: FastAPI = (
-            _create_app(part)(settings[part])
-            if part == "gateway"
-            else _create_app(part)(settings[part], transport=transport)
-        )
-        config = uvicorn.Config(
-            application,
-            host=settings[part].host,
-            port=settings[part].port,
-            log_config=None,
-            server_header=False,
-        )
-        servers.append(_Server(config))
+def _server(application: FastAPI, host: str, port: int) -> _Server:
+    config = uvicorn.Config(
+        application,
+        host=host,
+        port=port,
+        log_config=None,
+        server_header=False,
+        proxy_headers=True,
+    )
+    return _Server(config)
+
+
+async def _run_servers(servers: list[_Server]) -> bool:
+    """Serve until SIGINT or SIGTERM; False when one of them failed to start."""
 
     def stop(*_: object) -> None:
         for server in servers:
@@ -169,19 +160,34 @@ async def _serve_all(settings: dict[str, Any], transport: InProcessTransport) ->
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop)
+    tasks = [asyncio.create_task(server.serve()) for server in servers]
+    # If one part fails to start (a port in use), stop the rest instead of running a
+    # fleet with a hole in it.
+    while not all(server.started for server in servers):
+        if any(task.done() for task in tasks):
+            stop()
+            break
+        await asyncio.sleep(0.05)
+    await asyncio.gather(*tasks, return_exceptions=True)
+    return all(server.started for server in servers)
+
+
+async def _serve_all(settings: dict[str, Any], transport: InProcessTransport) -> bool:
+    await transport.start()
     try:
-        tasks = [asyncio.create_task(server.serve()) for server in servers]
-        # If one part fails to start (a port in use), stop the rest instead of
-        # running a fleet with a hole in it.
-        while not all(server.started for server in servers):
-            if any(task.done() for task in tasks):
-                stop()
-                break
-            await asyncio.sleep(0.05)
-        await asyncio.gather(*tasks, return_exceptions=True)
+        servers = [
+            _server(
+                _create_app(part)(settings[part])
+                if part == "gateway"
+                else _create_app(part)(settings[part], transport=transport),
+                settings[part].host,
+                settings[part].port,
+            )
+            for part in PARTS
+        ]
+        return await _run_servers(servers)
     finally:
         await transport.close()
-    return all(server.started for server in servers)
 
 
 @app.command()

@@ -50,7 +50,9 @@ router = APIRouter()
 @router.post("/signups", status_code=201)
 async def create_signup(body: SignupIn, request: Request) -> dict[str, int]:
     async with database_of(request).transaction() as session:
-        new_id = await session.scalar(insert(signups).values(**body.model_dump()).returning(signups.c.id))
+        new_id = await session.scalar(
+            insert(signups).values(**body.model_dump()).returning(signups.c.id)
+        )
     assert new_id is not None
     return {"id": new_id}
 
@@ -146,9 +148,7 @@ async def chunks(data: bytes, size: int = 100) -> AsyncIterator[bytes]:
         yield data[start : start + size]
 
 
-async def test_valid_signup_writes_one_row(
-    client: httpx.AsyncClient, database: Database
-) -> None:
+async def test_valid_signup_writes_one_row(client: httpx.AsyncClient, database: Database) -> None:
     response = await client.post("/signups", json={"email": "ada@example.com", "age": 36})
     assert response.status_code == 201
     assert response.headers["x-request-id"]
@@ -259,7 +259,9 @@ async def test_a_safe_caller_request_id_is_echoed(client: httpx.AsyncClient) -> 
 
 
 @pytest.mark.parametrize(
-    "unsafe", ["has spaces in it", "x" * 500, "quote\"and<tag>", ""], ids=["spaces", "500-chars", "markup", "empty"]
+    "unsafe",
+    ["has spaces in it", "x" * 500, 'quote"and<tag>', ""],
+    ids=["spaces", "500-chars", "markup", "empty"],
 )
 async def test_an_unsafe_caller_request_id_is_replaced(
     client: httpx.AsyncClient, unsafe: str

@@ -38,6 +38,12 @@ class CommonSettings(BaseSettings):
     max_body_bytes: int = 1_048_576
 
 
+# The default secret carries this mark so that production can recognise it.
+PLACEHOLDER_MARK = "change-me"
+# Shorter than this is guessable, or a value cut short on its way into the environment.
+MIN_SECRET_LENGTH = 32
+
+
 class ServiceSettings(BaseSettings):
     """Base of one service's settings; subclasses set ``env_prefix``."""
 
@@ -53,17 +59,18 @@ class ServiceSettings(BaseSettings):
     # Attempts before a consumed event whose handler keeps failing is dead-lettered.
     event_max_attempts: int = 5
     event_retry_base_seconds: float = 0.2
-    secret_key: SecretStr = SecretStr("development-only-secret-key-change-me")
+    secret_key: SecretStr = SecretStr(f"development-only-secret-key-{PLACEHOLDER_MARK}")
 
     common: CommonSettings = Field(default_factory=CommonSettings)
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> ServiceSettings:
-        if self.common.environment == "production" and "change-me" in (
-            self.secret_key.get_secret_value()
-        ):
+        secret = self.secret_key.get_secret_value()
+        weak = PLACEHOLDER_MARK in secret or len(secret) < MIN_SECRET_LENGTH
+        if self.common.environment == "production" and weak:
+            variable = f"{self.model_config.get('env_prefix', '')}SECRET_KEY"
             raise ValueError(
-                f"AGORA_{self.service_name.upper()}_SECRET_KEY must be set to a real secret "
-                "in production"
+                f"{variable} must be set to a real secret of at least {MIN_SECRET_LENGTH} "
+                "characters in production"
             )
         return self

@@ -1,0 +1,102 @@
+"""``agora migrate`` and ``agora serve`` as an operator uses them."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+from typer.testing import CliRunner
+
+from agora_cli.main import app
+from agora_kit.testing.fixtures import PostgresServer, free_port
+
+runner = CliRunner()
+
+
+async def table_names(server: PostgresServer, database: str) -> set[str]:
+    conn = await asyncpg.connect(server.dsn(database))
+    try:
+        rows = await conn.fetch("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+    finally:
+        await conn.close()
+    return {r["tablename"] for r in rows}
+
+
+async def test_migrate_builds_one_service_database_from_the_environment(
+    postgres_server: PostgresServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    name = await postgres_server.create_database("order")
+    try:
+        monkeypatch.setenv("AGORA_ORDER_DATABASE_URL", postgres_server.url(name))
+        result = await asyncio.to_thread(runner.invoke, app, ["migrate", "order"])
+        assert result.exit_code == 0, result.output
+        assert "Migrated order" in result.output
+        assert {"outbox", "inbox", "dead_letter"} <= await table_names(postgres_server, name)
+    finally:
+        await postgres_server.drop_database(name)
+
+
+def test_migrate_refuses_an_unknown_service() -> None:
+    result = runner.invoke(app, ["migrate", "billing"])
+    assert result.exit_code == 2
+    assert "billing" in result.output
+
+
+async def test_serve_runs_one_service_until_sigterm(
+    postgres_server: PostgresServer, tmp_path: Path
+) -> None:
+    service_db = await postgres_server.create_database("payment")
+    events_db = await postgres_server.create_database("events")
+    port = free_port()
+    env = {
+        **os.environ,
+        "AGORA_PAYMENT_DATABASE_URL": postgres_server.url(service_db),
+        "AGORA_EVENTS_DATABASE_URL": postgres_server.url(events_db),
+    }
+    cli = str(Path(sys.executable).parent / "agora")
+    log = tmp_path / "serve.log"
+    try:
+        migrate = await asyncio.to_thread(
+            subprocess.run, [cli, "migrate", "payment"], env=env, capture_output=True, check=False
+        )
+        assert migrate.returncode == 0, migrate.stderr
+        with log.open("wb") as out:
+            process = subprocess.Popen(  # noqa: S603, ASYNC220 - a server for the test
+                [cli, "serve", "payment", "--port", str(port)],
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        try:
+            status = None
+            deadline = time.monotonic() + 60
+            async with httpx.AsyncClient() as client:
+                while time.monotonic() < deadline and process.poll() is None:
+                    try:
+                        ready = await client.get(f"http://127.0.0.1:{port}/readyz")
+                        status = ready.status_code
+                        if status == 200:
+                            break
+                    except httpx.HTTPError:
+                        pass
+                    await asyncio.sleep(0.2)
+                assert status == 200, log.read_text()
+                assert ready.json()["service"] == "payment"
+                # No server banner: the stack is nobody's business.
+                assert "server" not in ready.headers
+            process.send_signal(signal.SIGTERM)
+            assert await asyncio.to_thread(process.wait, 30) == 0, log.read_text()
+        finally:
+            if process.poll() is None:
+                process.kill()
+    finally:
+        await postgres_server.drop_database(service_db)
+        await postgres_server.drop_database(events_db)
