@@ -8,6 +8,7 @@ import httpx
 from fastapi import FastAPI
 
 from agora_gateway import __doc__ as description
+from agora_gateway.routes import router
 from agora_gateway.settings import Settings
 from agora_kit.app import create_base_app
 from agora_kit.metrics import ServiceMetrics
@@ -20,7 +21,12 @@ async def _upstream_alive(client: httpx.AsyncClient, base_url: str) -> None:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    client = httpx.AsyncClient(timeout=httpx.Timeout(5.0))
+    # One pooled keep-alive client for every upstream call.
+    client = httpx.AsyncClient(
+        timeout=httpx.Timeout(30.0, connect=5.0),
+        limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
+        follow_redirects=False,
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -42,6 +48,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_body_bytes=settings.common.max_body_bytes,
         readiness_checks=checks,
         lifespan=lifespan,
+        routers=[router],
     )
     app.state.http_client = client
+    app.state.upstreams = settings.upstreams()
     return app

@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, FastAPI, HTTPException, Request
 from pydantic import BaseModel
 from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select, text
 
@@ -60,6 +60,11 @@ async def create_signup(body: SignupIn, request: Request) -> dict[str, int]:
 @router.post("/signups/taken")
 async def taken(body: SignupIn) -> None:
     raise Conflict(f"{body.email} is already signed up")
+
+
+@router.get("/signups/{signup_id}")
+async def get_signup(signup_id: int) -> None:
+    raise HTTPException(404, f"signup {signup_id} does not exist")
 
 
 @router.get("/leaky")
@@ -180,11 +185,18 @@ async def test_malformed_body_is_422_naming_each_field_and_writes_nothing(
 async def test_unknown_path_is_404_problem(client: httpx.AsyncClient) -> None:
     body = assert_problem(await client.get("/nowhere"), 404, "not-found")
     assert body["instance"] == "/nowhere"
+    assert "detail" not in body  # Starlette's "Not Found" would only repeat the title
+
+
+async def test_a_route_s_own_http_error_keeps_its_detail(client: httpx.AsyncClient) -> None:
+    body = assert_problem(await client.get("/signups/9"), 404, "not-found")
+    assert body["detail"] == "signup 9 does not exist"
 
 
 async def test_wrong_method_is_405_problem_with_allow(client: httpx.AsyncClient) -> None:
     response = await client.delete("/signups")
-    assert_problem(response, 405, "method-not-allowed")
+    body = assert_problem(response, 405, "method-not-allowed")
+    assert "detail" not in body
     assert "POST" in response.headers["allow"]
 
 

@@ -9,6 +9,7 @@ Bodies never carry a stack trace, SQL or an upstream's error text.
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
@@ -238,13 +239,19 @@ async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def _reason_phrase(status: int) -> str | None:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return None
+
+
 async def _on_http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     # Framework-raised errors (404 no route, 405, 413...) keep their generic title;
     # their detail is only passed through when a route set it on purpose.
     detail = exc.detail if isinstance(exc.detail, str) and exc.status_code < 500 else None
-    _, title = _STATUS_SLUGS.get(exc.status_code, ("http-error", "HTTP error"))
-    if detail == title:
+    if detail == _reason_phrase(exc.status_code):  # Starlette's default, not a route's
         detail = None
     return problem_response(request, exc.status_code, detail=detail, headers=exc.headers)
 
