@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -225,9 +225,12 @@ async def test_unhandled_error_is_500_without_internals(
 @pytest.mark.parametrize("mode", ["announced", "streamed"])
 @pytest.mark.parametrize("build", [kit_app, limited_app], ids=["create_base_app", "middleware"])
 async def test_body_over_the_limit_is_413_problem(
-    request: pytest.FixtureRequest, database: Database, mode: str, build: Any
+    request: pytest.FixtureRequest,
+    database: Database,
+    mode: str,
+    build: Callable[[Database], FastAPI],
 ) -> None:
-    app: FastAPI = build(database)
+    app = build(database)
     if app.max_body_size is not None:
         # The built-in limit answers an announced oversize body with text/plain, and a
         # streamed one without naming the limit; app.py must switch to

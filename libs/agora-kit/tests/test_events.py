@@ -108,10 +108,13 @@ async def log_count(service: Service) -> int:
 async def test_an_event_written_in_a_rolled_back_transaction_is_never_delivered(
     service: Service,
 ) -> None:
-    with pytest.raises(RuntimeError):
+    async def change_that_fails() -> None:
         async with service.database.transaction() as session:
             await service.outbox.add(session, WidgetMade(widget="ghost", n=1), key="ghost")
             raise RuntimeError("the business change failed")
+
+    with pytest.raises(RuntimeError):
+        await change_that_fails()
     await service.emit("real", 2)
 
     got = Collector()

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import httpx
+import pytest
 from fastapi import APIRouter, FastAPI
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -31,6 +32,26 @@ async def broken() -> None:
     raise RuntimeError("bug")
 
 
+# Two routers whose routes share a relative path; only their prefixes tell them apart.
+orders = APIRouter(prefix="/orders")
+carts = APIRouter(prefix="/carts")
+
+
+@orders.get("/{ref}")
+async def get_order(ref: str) -> dict[str, str]:
+    return {"order": ref}
+
+
+@carts.get("/{ref}")
+async def get_cart(ref: str) -> dict[str, str]:
+    return {"cart": ref}
+
+
+api = APIRouter(prefix="/api/v1")
+api.include_router(orders)
+api.include_router(carts)
+
+
 @asynccontextmanager
 async def no_lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
@@ -46,7 +67,7 @@ def app_for(service: str) -> FastAPI:
         max_body_bytes=1024,
         readiness_checks={},
         lifespan=no_lifespan,
-        routers=[router],
+        routers=[router, api],
     )
 
 
@@ -81,15 +102,46 @@ async def test_requests_are_counted_by_route_template() -> None:
     assert item_series == {("shop", "GET", "/items/{item_id}", "200"): 2.0}
 
 
+async def test_route_templates_include_router_prefixes() -> None:
+    async with client_for(app_for("shop")) as client:
+        for path in ("/api/v1/orders/1", "/api/v1/orders/2", "/api/v1/carts/1"):
+            assert (await client.get(path)).status_code == 200
+        counts = await request_counts(client)
+    api_series = {key: n for key, n in counts.items() if key[2].startswith("/api")}
+    assert api_series == {
+        ("shop", "GET", "/api/v1/orders/{ref}", "200"): 2.0,
+        ("shop", "GET", "/api/v1/carts/{ref}", "200"): 1.0,
+    }
+    assert not [key for key in counts if key[2] == "/{ref}"]
+
+
 async def test_status_label_follows_the_answer() -> None:
     async with client_for(app_for("shop")) as client:
         assert (await client.post("/items")).status_code == 409
         assert (await client.get("/items/not-a-number")).status_code == 422
         assert (await client.get("/broken")).status_code == 500
+        assert (await client.delete("/api/v1/orders/1")).status_code == 405
         counts = await request_counts(client)
     assert counts[("shop", "POST", "/items", "409")] == 1
     assert counts[("shop", "GET", "/items/{item_id}", "422")] == 1
     assert counts[("shop", "GET", "/broken", "500")] == 1
+    assert counts[("shop", "DELETE", "/api/v1/orders/{ref}", "405")] == 1
+
+
+async def test_an_oversize_body_is_counted_as_the_413_the_client_got(
+    request: pytest.FixtureRequest,
+) -> None:
+    app = app_for("shop")
+    if app.max_body_size is not None:
+        # The built-in limit swaps the answer for a 413 outside the metrics middleware,
+        # which records the 409 the route meant; see test_errors.
+        request.applymarker(
+            pytest.mark.xfail(strict=True, reason="app.py still uses FastAPI(max_body_size=)")
+        )
+    async with client_for(app) as client:
+        assert (await client.post("/items", content=b"x" * 2048)).status_code == 413
+        counts = await request_counts(client)
+    assert counts == {("shop", "POST", "/items", "413"): 1.0}
 
 
 async def test_unknown_paths_share_one_unmatched_series() -> None:

@@ -156,6 +156,7 @@ def test_cursor_round_trips_datetimes_uuids_and_scalars() -> None:
         pytest.param(raw_cursor('[{"dt": "yesterday"}, 1]'), id="bad-datetime"),
         pytest.param(raw_cursor('[{"dt": 5}, 1]'), id="datetime-not-text"),
         pytest.param(raw_cursor('[{"uuid": 123}, 1]'), id="uuid-not-text"),
+        pytest.param(raw_cursor('[{"pickle": "x"}, 1]'), id="unknown-tag"),
         pytest.param(raw_cursor("[" * 50_000), id="deeply-nested"),
     ],
 )

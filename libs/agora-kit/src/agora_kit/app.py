@@ -26,7 +26,7 @@ from agora_kit.events.relay import OutboxRelay
 from agora_kit.events.transport import Transport
 from agora_kit.health import Check
 from agora_kit.metrics import MetricsMiddleware, ServiceMetrics, metrics_endpoint
-from agora_kit.middleware import RequestContextMiddleware
+from agora_kit.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from agora_kit.settings import CommonSettings, ServiceSettings
 from agora_kit.tracing import instrument_app, tracer_provider
 
@@ -165,7 +165,6 @@ def create_base_app(
         description=description,
         version=version,
         lifespan=with_tracing,
-        max_body_size=max_body_bytes,
     )
     app.state.service_name = service
     app.state.readiness_checks = dict(readiness_checks)
@@ -176,6 +175,8 @@ def create_base_app(
     for router in routers:
         app.include_router(router)
     instrument_app(app, provider)
+    # Our own limit, not FastAPI's max_body_size: its announced-size 413 is plain text.
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=max_body_bytes)
     app.add_middleware(MetricsMiddleware, metrics=metrics, router_app=app)
     app.add_middleware(RequestContextMiddleware, service=service)
     return app

@@ -9,8 +9,8 @@ Bodies never carry a stack trace, SQL or an upstream's error text.
 from __future__ import annotations
 
 import logging
-from http import HTTPStatus
 from collections.abc import Mapping, Sequence
+from http import HTTPStatus
 from typing import Any, ClassVar
 
 from fastapi import FastAPI, Request

@@ -11,6 +11,7 @@ import time
 from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI
+from fastapi.routing import iter_route_contexts
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.exposition import CONTENT_TYPE_LATEST, generate_latest
 from starlette.requests import Request
@@ -98,17 +99,21 @@ class ServiceMetrics:
         self.consumer_lag.labels(self.service, topic).set(lag)
 
 
-def _route_template(app: ASGIApp, scope: Scope) -> str:
-    """The path template of the route that serves ``scope`` (``/items/{id}``), never
-    the raw path, so label cardinality stays bounded."""
-    route = scope.get("route")
-    if route is not None and hasattr(route, "path"):
-        return str(route.path)
-    for candidate in getattr(app, "routes", []):
-        match, _ = candidate.matches(scope)
+def _route_template(app: FastAPI, scope: Scope) -> str:
+    """The path template of the route that serves ``scope`` (``/api/v1/items/{id}``),
+    never the raw path, so label cardinality stays bounded.
+
+    Not ``scope["route"]``: FastAPI sets it to the route as declared, without the
+    prefixes of the routers that include it, so ``/orders/{id}`` and ``/carts/{id}``
+    would both count as ``/{id}``. A method mismatch (405) still names its route."""
+    partial: str | None = None
+    for route in iter_route_contexts(app.routes):
+        match, _ = route.matches(scope)
         if match == Match.FULL:
-            return str(getattr(candidate, "path", UNMATCHED_ROUTE))
-    return UNMATCHED_ROUTE
+            return route.path or UNMATCHED_ROUTE
+        if match == Match.PARTIAL and partial is None:
+            partial = route.path
+    return partial or UNMATCHED_ROUTE
 
 
 class MetricsMiddleware:
@@ -132,13 +137,14 @@ class MetricsMiddleware:
                 status = message["status"]
             await send(message)
 
+        # Matched before the app runs: routing and mounts rewrite the scope.
+        route = _route_template(self.router_app, dict(scope))
         m = self.metrics
         m.http_in_flight.labels(m.service).inc()
         try:
             await self.app(scope, receive, send_wrapper)
         finally:
             m.http_in_flight.labels(m.service).dec()
-            route = _route_template(self.router_app, scope)
             method = scope["method"]
             m.http_requests.labels(m.service, method, route, str(status)).inc()
             m.http_duration.labels(m.service, method, route).observe(time.perf_counter() - started)

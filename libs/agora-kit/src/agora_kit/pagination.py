@@ -74,12 +74,12 @@ def _to_json(value: Any) -> Any:
 
 
 def _from_json(value: Any) -> Any:
-    if isinstance(value, dict) and len(value) == 1:
-        [(tag, text)] = value.items()
-        if tag in _TAGS and isinstance(text, str):
-            return _TAGS[tag][2](text)
-        raise ValueError("unknown tag")
-    return value
+    if not isinstance(value, dict):
+        return value
+    [(tag, text)] = value.items()  # more or fewer keys: a ValueError, so no cursor of ours
+    if tag not in _TAGS or not isinstance(text, str):
+        raise ValueError(f"unknown tag {tag!r}")
+    return _TAGS[tag][2](text)
 
 
 def _malformed() -> Unprocessable:
