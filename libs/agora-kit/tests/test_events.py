@@ -277,4 +277,14 @@ async def test_an_event_whose_handler_always_fails_is_dead_lettered_without_bloc
         )
     ).data == {"widget": "w", "n": 1}
     assert times == [1], "the event behind the dead-lettered one was handled"
+    async with service.transport.engine.connect() as conn:
+        on_dlq = (
+            await conn.execute(
+                select(event_log.c.key, event_log.c.headers).where(
+                    event_log.c.topic == consumer.dead_letter_topic(TOPIC)
+                )
+            )
+        ).all()
+    assert [row.key for row in on_dlq] == ["w"]
+    assert ["agora_dead_letter_attempts", "3"] in on_dlq[0].headers
     assert outcomes == ["dead_letter", "handled"]

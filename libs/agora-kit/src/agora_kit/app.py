@@ -33,15 +33,19 @@ from agora_kit.tracing import instrument_app, tracer_provider
 API_PREFIX = "/api/v1"
 
 
-def build_transport(common: CommonSettings) -> Transport:
-    if common.event_transport == "inprocess":
-        from agora_kit.events.inprocess import InProcessTransport
+def build_transport(common: CommonSettings, client_id: str = "agora") -> Transport:
+    if common.event_transport == "kafka":
+        from agora_kit.events.kafka import KafkaTransport
 
-        return InProcessTransport(common.events_database_url)
-    raise RuntimeError(
-        f"event transport {common.event_transport!r} is not available in this build; "
-        "set AGORA_EVENT_TRANSPORT=inprocess"
-    )
+        return KafkaTransport(
+            common.kafka_bootstrap_servers,
+            client_id=client_id,
+            partitions=common.kafka_partitions,
+            replication_factor=common.kafka_replication_factor,
+        )
+    from agora_kit.events.inprocess import InProcessTransport
+
+    return InProcessTransport(common.events_database_url)
 
 
 @dataclass
@@ -71,7 +75,9 @@ def create_service_app(
     and closes (all-in-one mode); otherwise the app builds, starts and closes its own."""
     service = settings.service_name
     owns_transport = transport is None
-    the_transport = transport if transport is not None else build_transport(settings.common)
+    the_transport = (
+        transport if transport is not None else build_transport(settings.common, service)
+    )
     database = Database(
         settings.database_url, pool_size=settings.database_pool_size, application_name=service
     )

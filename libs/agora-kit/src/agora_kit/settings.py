@@ -29,6 +29,9 @@ class CommonSettings(BaseSettings):
     # The in-process transport keeps its log in this database (all-in-one mode).
     events_database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5439/agora_events"
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    # Partitions of the topics Agora creates: the most consumer replicas per service.
+    kafka_partitions: int = 6
+    kafka_replication_factor: int = 1
 
     jwks_url: str = "http://127.0.0.1:8001/.well-known/jwks.json"
     jwt_issuer: str = "agora"

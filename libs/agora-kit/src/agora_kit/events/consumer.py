@@ -57,6 +57,7 @@ class EventConsumer:
         self.retry_max_seconds = retry_max_seconds
         self._handlers: dict[str, tuple[type[EventPayload], Handler]] = {}
         self._subscription: Subscription | None = None
+        self._transport: Transport | None = None
         self._tracer = trace.get_tracer("agora.events", tracer_provider=tracer_provider)
 
     def on(
@@ -78,6 +79,7 @@ class EventConsumer:
         return sorted({cls.topic for cls, _ in self._handlers.values()})
 
     async def start(self, transport: Transport) -> None:
+        self._transport = transport
         if self._handlers:
             self._subscription = await transport.subscribe(
                 self.group, self.topics, self.handle, on_lag=self.metrics.set_lag
@@ -202,3 +204,29 @@ class EventConsumer:
             )
         self.metrics.dead_letters.labels(self.metrics.service, message.topic, event_type).inc()
         self._count(message, event_type, "dead_lettered")
+        await self._publish_dead_letter(message, attempts, exc)
+
+    def dead_letter_topic(self, topic: str) -> str:
+        return f"{topic}.dlq.{self.group}"
+
+    async def _publish_dead_letter(self, message: Message, attempts: int, exc: Exception) -> None:
+        """Also put the event on the dead-letter topic, for tools that watch the broker.
+        Best effort: the dead_letter row, already committed, is the record of truth."""
+        if self._transport is None:
+            return
+        headers = (
+            *message.headers,
+            ("agora_dead_letter_error", repr(exc)[:500].encode()),
+            ("agora_dead_letter_attempts", str(attempts).encode()),
+        )
+        try:
+            await self._transport.publish(
+                Message(
+                    topic=self.dead_letter_topic(message.topic),
+                    key=message.key,
+                    headers=headers,
+                    value=message.value,
+                )
+            )
+        except Exception as publish_error:
+            logger.warning("could not publish to the dead-letter topic: %r", publish_error)

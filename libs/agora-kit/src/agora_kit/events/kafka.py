@@ -1,0 +1,257 @@
+"""The Kafka transport of distributed mode, on aiokafka.
+
+- The producer is idempotent with ``acks=all``: a publish returns once every in-sync
+  replica has the record, and a retried send never writes it twice.
+- One consumer group per service; offsets are committed only after the handler
+  returned, that is after its database transaction committed (FastStream's default
+  of committing first would lose events on a crash).
+- Records carry the CloudEvents binary mode: attributes in ``ce_*`` headers, the W3C
+  ``traceparent`` header, the JSON data as the value, the aggregate id as the key.
+- Topics are created with the configured partition count before first use.
+- A failing handler stops its partition: the transport seeks back to the record and
+  delivers it again after a pause, so per-key order holds (the consumer above decides
+  when to give up and dead-letter).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Iterable, Sequence
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import CommitFailedError, KafkaError, TopicAlreadyExistsError
+from aiokafka.structs import OffsetAndMetadata
+
+from agora_kit.events.envelope import Message
+from agora_kit.events.transport import LagCallback, MessageHandler
+
+logger = logging.getLogger("agora.events.kafka")
+
+
+class KafkaTransport:
+    name = "kafka"
+
+    def __init__(
+        self,
+        bootstrap_servers: str,
+        *,
+        client_id: str = "agora",
+        partitions: int = 6,
+        replication_factor: int = 1,
+        redelivery_seconds: float = 1.0,
+        batch_size: int = 100,
+    ) -> None:
+        self.bootstrap_servers = bootstrap_servers
+        self.client_id = client_id
+        self.partitions = partitions
+        self.replication_factor = replication_factor
+        self.redelivery_seconds = redelivery_seconds
+        self.batch_size = batch_size
+        self._producer: AIOKafkaProducer | None = None
+        self._admin: AIOKafkaAdminClient | None = None
+        self._known_topics: set[str] = set()
+        self._topics_lock = asyncio.Lock()
+        self._subscriptions: set[_Subscription] = set()
+
+    async def start(self) -> None:
+        if self._producer is not None:
+            return
+        self._admin = AIOKafkaAdminClient(
+            bootstrap_servers=self.bootstrap_servers, client_id=f"{self.client_id}-admin"
+        )
+        await self._admin.start()
+        self._producer = AIOKafkaProducer(
+            bootstrap_servers=self.bootstrap_servers,
+            client_id=self.client_id,
+            acks="all",
+            enable_idempotence=True,
+            linger_ms=5,
+        )
+        await self._producer.start()
+
+    async def close(self) -> None:
+        for subscription in list(self._subscriptions):
+            await subscription.close()
+        if self._producer is not None:
+            await self._producer.stop()
+            self._producer = None
+        if self._admin is not None:
+            await self._admin.close()
+            self._admin = None
+
+    @property
+    def producer(self) -> AIOKafkaProducer:
+        if self._producer is None:
+            raise RuntimeError("the Kafka transport is not started")
+        return self._producer
+
+    async def check(self) -> None:
+        if self._admin is None:
+            raise RuntimeError("the Kafka transport is not started")
+        await asyncio.wait_for(self._admin.describe_cluster(), timeout=2.0)
+
+    async def ensure_topics(self, topics: Iterable[str]) -> None:
+        missing = [t for t in topics if t not in self._known_topics]
+        if not missing or self._admin is None:
+            return
+        async with self._topics_lock:
+            existing = set(await self._admin.list_topics())
+            to_create = [t for t in missing if t not in existing]
+            if to_create:
+                # Another replica may create it first.
+                with contextlib.suppress(TopicAlreadyExistsError):
+                    await self._admin.create_topics(
+                        [
+                            NewTopic(
+                                name=topic,
+                                num_partitions=self.partitions,
+                                replication_factor=self.replication_factor,
+                            )
+                            for topic in to_create
+                        ]
+                    )
+            self._known_topics.update(missing)
+
+    async def publish(self, message: Message) -> None:
+        await self.ensure_topics([message.topic])
+        await self.producer.send_and_wait(
+            message.topic,
+            value=message.value,
+            key=message.key.encode(),
+            headers=list(message.headers),
+        )
+
+    async def subscribe(
+        self,
+        group: str,
+        topics: Sequence[str],
+        handler: MessageHandler,
+        *,
+        on_lag: LagCallback | None = None,
+    ) -> _Subscription:
+        await self.ensure_topics(topics)
+        consumer = AIOKafkaConsumer(
+            *topics,
+            bootstrap_servers=self.bootstrap_servers,
+            client_id=f"{self.client_id}-{group}",
+            group_id=group,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            isolation_level="read_committed",
+        )
+        await consumer.start()
+        subscription = _Subscription(self, consumer, group, handler, on_lag)
+        self._subscriptions.add(subscription)
+        subscription.start()
+        return subscription
+
+
+def _to_message(record: ConsumerRecord[bytes, bytes]) -> Message:
+    return Message(
+        topic=record.topic,
+        key=(record.key or b"").decode(),
+        headers=tuple((k, bytes(v)) for k, v in record.headers),
+        value=record.value or b"",
+        position=f"{record.partition}:{record.offset}",
+    )
+
+
+class _Subscription:
+    def __init__(
+        self,
+        transport: KafkaTransport,
+        consumer: AIOKafkaConsumer,
+        group: str,
+        handler: MessageHandler,
+        on_lag: LagCallback | None,
+    ) -> None:
+        self.transport = transport
+        self.consumer = consumer
+        self.group = group
+        self.handler = handler
+        self.on_lag = on_lag
+        self._stopping = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._next_offsets: dict[TopicPartition, int] = {}
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name=f"kafka-consume-{self.group}")
+
+    async def close(self) -> None:
+        self._stopping.set()
+        if self._task is not None:
+            _, pending = await asyncio.wait([self._task], timeout=10)
+            for task in pending:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            self._task = None
+        await self.consumer.stop()
+        self.transport._subscriptions.discard(self)
+
+    async def _run(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                batch = await self.consumer.getmany(
+                    timeout_ms=500, max_records=self.transport.batch_size
+                )
+            except KafkaError:
+                logger.exception("fetching from Kafka failed for %s", self.group)
+                await asyncio.sleep(self.transport.redelivery_seconds)
+                continue
+            failed = False
+            for partition, records in batch.items():
+                failed = await self._handle_partition(partition, records) or failed
+            self._report_lag()
+            if failed:
+                await asyncio.sleep(self.transport.redelivery_seconds)
+
+    async def _handle_partition(
+        self, partition: TopicPartition, records: list[ConsumerRecord[bytes, bytes]]
+    ) -> bool:
+        """Handle a partition's records in order; True when one failed (the partition is
+        rewound to it, so it is delivered again)."""
+        done: int | None = None
+        failed = False
+        for record in records:
+            if self._stopping.is_set():
+                break
+            try:
+                await self.handler(_to_message(record))
+            except Exception:
+                logger.exception(
+                    "handler of %s failed on %s@%s:%s; will redeliver",
+                    self.group,
+                    record.topic,
+                    record.partition,
+                    record.offset,
+                )
+                self.consumer.seek(partition, record.offset)
+                failed = True
+                break
+            done = record.offset
+        if done is not None:
+            self._next_offsets[partition] = done + 1
+            try:
+                await self.consumer.commit({partition: OffsetAndMetadata(done + 1, "")})
+            except CommitFailedError:
+                # The partition moved to another replica in a rebalance; it will deliver
+                # from the last commit and the inbox drops what was handled here.
+                logger.warning("offset commit for %s lost in a rebalance", partition)
+        return failed
+
+    def _report_lag(self) -> None:
+        """Lag per topic: the partitions' high watermarks less the next offset to
+        handle, from what this replica last fetched (no extra broker round trip)."""
+        if self.on_lag is None:
+            return
+        lag: dict[str, int] = {}
+        for partition, next_offset in self._next_offsets.items():
+            highwater = self.consumer.highwater(partition)
+            if highwater is not None:
+                lag[partition.topic] = lag.get(partition.topic, 0) + max(highwater - next_offset, 0)
+        for topic, value in lag.items():
+            self.on_lag(topic, value)
