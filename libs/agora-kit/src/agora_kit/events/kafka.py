@@ -69,6 +69,9 @@ class KafkaTransport:
             acks="all",
             enable_idempotence=True,
             linger_ms=5,
+            # A publish that cannot reach the broker fails in seconds, and the outbox
+            # row waits for the relay's next round, instead of holding the round.
+            request_timeout_ms=10_000,
         )
         await self._producer.start()
 

@@ -29,6 +29,8 @@ logger = logging.getLogger("agora.events.relay")
 
 _earlier = aliased(outbox)
 
+MAX_FAILURES_PER_ROUND = 3
+
 
 def _heads_query(batch_size: int):  # type: ignore[no-untyped-def]
     earlier_unpublished = exists().where(
@@ -89,6 +91,10 @@ class OutboxRelay:
             failed: list[int] = []
             for row in rows:
                 (published if await self._publish(row) else failed).append(row.id)
+                # Several failures in a row mean the broker is away: end the round
+                # rather than wait out a timeout per row; the rest keep for later.
+                if len(failed) >= MAX_FAILURES_PER_ROUND and not published:
+                    break
             if published:
                 await session.execute(
                     update(outbox)
