@@ -8,7 +8,10 @@ brings its routers and its event handlers; nothing else differs between services
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from typing import Annotated
@@ -31,6 +34,8 @@ from agora_kit.settings import CommonSettings, ServiceSettings
 from agora_kit.tracing import instrument_app, tracer_provider
 
 API_PREFIX = "/api/v1"
+
+logger = logging.getLogger("agora.app")
 
 
 def build_transport(common: CommonSettings, client_id: str = "agora") -> Transport:
@@ -61,6 +66,21 @@ class ServiceRuntime:
     consumer: EventConsumer
 
 
+# A service's own long-running work (a periodic sweep, say), run beside the relay.
+BackgroundTask = Callable[[ServiceRuntime], Awaitable[None]]
+
+
+async def _run_background(task: BackgroundTask, runtime: ServiceRuntime) -> None:
+    try:
+        await task(runtime)
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        # A crashed task must be visible in the log, not a silently missing sweep.
+        name = getattr(task, "__name__", repr(task))
+        logger.exception("background task %s stopped with an error", name)
+
+
 def create_service_app(
     settings: ServiceSettings,
     *,
@@ -70,9 +90,11 @@ def create_service_app(
     register_handlers: Callable[[EventConsumer], None] | None = None,
     transport: Transport | None = None,
     version: str = "0.1.0",
+    background_tasks: Sequence[BackgroundTask] = (),
 ) -> FastAPI:
     """Build a service's app. Pass ``transport`` to share one that the caller starts
-    and closes (all-in-one mode); otherwise the app builds, starts and closes its own."""
+    and closes (all-in-one mode); otherwise the app builds, starts and closes its own.
+    Each of ``background_tasks`` is started with the relay and cancelled on shutdown."""
     service = settings.service_name
     owns_transport = transport is None
     the_transport = (
@@ -104,9 +126,18 @@ def create_service_app(
             await the_transport.start()
         relay.start()
         await consumer.start(the_transport)
+        tasks = [
+            asyncio.create_task(_run_background(task, runtime), name=f"{service}-background")
+            for task in background_tasks
+        ]
         try:
             yield
         finally:
+            for running in tasks:
+                running.cancel()
+            for running in tasks:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await running
             await consumer.stop()
             await relay.stop()
             if owns_transport:
