@@ -1,1 +1,1 @@
-pytest_plugins = ["agora_kit.testing.fixtures"]
+pytest_plugins = ["agora_kit.testing.fixtures", "agora_tools.pytest_plugin"]
