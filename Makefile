@@ -8,7 +8,7 @@ PYTHON ?= python3
 UV := $(PYTHON) -m uv
 PYTEST_ARGS ?=
 
-.PHONY: help install run test lint format format-check typecheck imports pins clean
+.PHONY: help install run test lint format format-check typecheck imports pins up down clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -44,6 +44,12 @@ imports: ## Fail when one service imports another
 pins: install ## Re-resolve to the newest versions and pin them in pyproject.toml
 	$(UV) lock --upgrade
 	$(UV) run python tools/pin_versions.py
+
+up: install ## Start the distributed fleet natively: each part its own process, PostgreSQL, Kafka, Jaeger
+	$(UV) run agora-fleet up
+
+down: ## Stop what `make up` started
+	$(UV) run agora-fleet down
 
 clean: ## Remove the virtualenv, caches and the all-in-one data directory
 	rm -rf .venv .agora .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

@@ -1,0 +1,209 @@
+"""``agora-fleet up|down|status``: the distributed fleet, natively (``make up``/``make down``).
+
+Every service and the gateway run in a process of their own (``agora serve PART``, what
+a container runs), each with its own database on the provisioned PostgreSQL, events on
+the real Kafka broker, traces to Jaeger, and nothing but environment variables for
+configuration. ``down`` stops the parts and the servers that ``up`` started, and leaves
+alone servers that were already running.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import warnings
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import httpx
+
+from agora_tools.infra import ProvisionError, server
+from agora_tools.infra.base import HOST, home_dir, say
+from agora_tools.infra.postgres import Postgres
+
+SERVICES = ("user", "catalog", "order", "payment", "notification")
+PARTS = (*SERVICES, "gateway")
+DEFAULT_PORTS = {
+    "gateway": 8000,
+    "user": 8001,
+    "catalog": 8002,
+    "order": 8003,
+    "payment": 8004,
+    "notification": 8005,
+}
+# The servers the services use today; more join as the services need them.
+SERVERS = ("postgres", "kafka", "jaeger")
+READY_TIMEOUT = 120.0
+
+
+def fleet_dir() -> Path:
+    """Where the fleet keeps its pids; ``AGORA_FLEET_HOME`` lets a test run its own."""
+    configured = os.environ.get("AGORA_FLEET_HOME")
+    return Path(configured) if configured else home_dir().parent / "fleet"
+
+
+def _state_file() -> Path:
+    return fleet_dir() / "state.json"
+
+
+@dataclass
+class FleetState:
+    """What ``up`` started, so ``down`` stops exactly that."""
+
+    servers_started: list[str] = field(default_factory=list)
+    pids: dict[str, int] = field(default_factory=dict)
+
+
+def _load_state() -> FleetState:
+    try:
+        raw = json.loads(_state_file().read_text())
+        return FleetState(list(raw["servers_started"]), dict(raw["pids"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return FleetState()
+
+
+def _save_state(state: FleetState) -> None:
+    _state_file().parent.mkdir(parents=True, exist_ok=True)
+    _state_file().write_text(json.dumps(asdict(state), indent=2))
+
+
+def port(part: str) -> int:
+    return int(os.environ.get(f"AGORA_{part.upper()}_PORT", DEFAULT_PORTS[part]))
+
+
+def part_environment(part: str, postgres: Postgres) -> dict[str, str]:
+    """The variables a container of ``part`` would get, and nothing else Agora reads."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AGORA_")}
+    env.update(
+        {
+            "AGORA_ENVIRONMENT": os.environ.get("AGORA_ENVIRONMENT", "development"),
+            "AGORA_EVENT_TRANSPORT": "kafka",
+            "AGORA_KAFKA_BOOTSTRAP_SERVERS": server("kafka").endpoints()["bootstrap"],
+            "AGORA_JWKS_URL": f"http://{HOST}:{port('user')}/.well-known/jwks.json",
+            "OTEL_EXPORTER_OTLP_ENDPOINT": server("jaeger").endpoints()["otlp_http"],
+            f"AGORA_{part.upper()}_PORT": str(port(part)),
+            f"AGORA_{part.upper()}_HOST": HOST,
+        }
+    )
+    if part in SERVICES:
+        env[f"AGORA_{part.upper()}_DATABASE_URL"] = postgres.url(f"agora_{part}")
+    else:
+        for service in SERVICES:
+            env[f"AGORA_GATEWAY_{service.upper()}_URL"] = f"http://{HOST}:{port(service)}"
+    return env
+
+
+def _agora() -> str:
+    return str(Path(sys.executable).parent / "agora")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        return False
+    return True
+
+
+def up() -> int:
+    state = _load_state()
+    for name in SERVERS:
+        try:
+            if server(name).up():
+                state.servers_started.append(name)
+                _save_state(state)
+                say(f"{name} started")
+        except ProvisionError as exc:
+            say(f"{name} failed: {exc}")
+            return 1
+    postgres = Postgres()
+    logs = fleet_dir() / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    pids = state.pids
+    for part in PARTS:
+        if part in pids and _alive(pids[part]):
+            say(f"{part} already running (pid {pids[part]})")
+            continue
+        env = part_environment(part, postgres)
+        if part in SERVICES:
+            subprocess.run([_agora(), "migrate", part], env=env, check=True)  # noqa: S603
+        with (logs / f"fleet-{part}.log").open("ab") as log:
+            process = subprocess.Popen(  # noqa: S603
+                [_agora(), "serve", part],
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        pids[part] = process.pid
+        _save_state(state)
+        say(f"{part} starting on http://{HOST}:{port(part)} (pid {process.pid})")
+    return 0 if wait_ready() else 1
+
+
+def wait_ready() -> bool:
+    deadline = time.monotonic() + READY_TIMEOUT
+    pending = set(PARTS)
+    while pending and time.monotonic() < deadline:
+        for part in sorted(pending):
+            try:
+                response = httpx.get(f"http://{HOST}:{port(part)}/readyz", timeout=2)
+            except httpx.HTTPError:
+                continue
+            if response.status_code == 200:
+                pending.discard(part)
+                say(f"{part} ready")
+        time.sleep(0.5)
+    if pending:
+        say(f"not ready after {READY_TIMEOUT:.0f}s: {', '.join(sorted(pending))}; see the logs")
+        return False
+    say(f"the fleet is ready: gateway on http://{HOST}:{port('gateway')}")
+    return True
+
+
+def down() -> int:
+    state = _load_state()
+    pids = state.pids
+    for part, pid in pids.items():
+        if _alive(pid):
+            os.kill(pid, signal.SIGTERM)
+            say(f"{part} stopping (pid {pid})")
+    deadline = time.monotonic() + 30
+    while any(_alive(pid) for pid in pids.values()) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    for part, pid in pids.items():
+        if _alive(pid):
+            os.kill(pid, signal.SIGKILL)
+            say(f"{part} killed after 30s")
+    for name in reversed(state.servers_started):
+        server(name).down()
+        say(f"{name} stopped")
+    _save_state(FleetState())
+    return 0
+
+
+def status() -> int:
+    pids = _load_state().pids
+    for part in PARTS:
+        pid = pids.get(part)
+        running = pid is not None and _alive(pid)
+        print(f"{part:<13} {'running' if running else 'stopped':<8} http://{HOST}:{port(part)}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="agora-fleet", description=__doc__)
+    parser.add_argument("action", choices=["up", "down", "status"])
+    args = parser.parse_args(argv)
+    warnings.filterwarnings("ignore", category=UserWarning, module="platformdirs")
+    actions = {"up": up, "down": down, "status": status}
+    return actions[args.action]()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
