@@ -145,8 +145,9 @@ class Kafka(Server):
                     "kafka.tools.StorageTool",
                     "format",
                     "--ignore-formatted",
-                    "-t",
-                    cluster_id,
+                    # One argument with "=": a random id may begin with "-", which a
+                    # separate argument would make look like an option.
+                    f"--cluster-id={cluster_id}",
                     "-c",
                     str(self.config_file),
                 ),
