@@ -27,6 +27,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from prometheus_client import CollectorRegistry, Counter, start_http_server
 
+from agora_tools.infra import server as infra_server
 from agora_tools.pytest_plugin import (
     ElasticsearchServer,
     JaegerServer,
@@ -266,25 +267,29 @@ async def test_postgres_cluster_has_a_database_per_service(
 
 
 @pytest.mark.parametrize(
-    "fixture",
+    ("fixture", "name"),
     [
-        "kafka_server",
-        "elasticsearch_server",
-        "redis_server",
-        "prometheus_server",
-        "jaeger_server",
-        "stripe_mock_server",
-        "smtp_server",
-        "localstripe_server",
-        "toxiproxy_server",
-        "postgres_cluster",
+        ("kafka_server", "kafka"),
+        ("elasticsearch_server", "elasticsearch"),
+        ("redis_server", "redis"),
+        ("prometheus_server", "prometheus"),
+        ("jaeger_server", "jaeger"),
+        ("stripe_mock_server", "stripe-mock"),
+        ("smtp_server", "smtp"),
+        ("localstripe_server", "localstripe"),
+        ("toxiproxy_server", "toxiproxy"),
+        ("postgres_cluster", "postgres"),
     ],
 )
-def test_servers_listen_on_loopback_only(fixture: str, request: pytest.FixtureRequest) -> None:
-    server = request.getfixturevalue(fixture)
-    if server.pid is None:
+def test_servers_listen_on_loopback_only(
+    fixture: str, name: str, request: pytest.FixtureRequest
+) -> None:
+    request.getfixturevalue(fixture)
+    # The live pid, not the fixture's: another test may have restarted the server.
+    pid = infra_server(name).pid()
+    if pid is None:
         pytest.skip(f"{fixture} was not started by agora-infra; its process is not ours to inspect")
-    root = psutil.Process(server.pid)
+    root = psutil.Process(pid)
     addresses = {
         conn.laddr.ip
         for process in [root, *root.children(recursive=True)]
