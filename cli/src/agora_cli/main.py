@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib
+import importlib.util
 import logging
 import os
 import shutil
@@ -37,6 +38,24 @@ app = typer.Typer(
 )
 console = Console(stderr=True)
 logger = logging.getLogger("agora.cli")
+
+
+def _installed(package: str) -> bool:
+    """Whether a service is installed in this image; a service's own import errors
+    still surface rather than hiding its commands."""
+    return importlib.util.find_spec(package) is not None
+
+
+# `agora user create-admin|rotate-keys`; the module imports only typer, the service
+# itself loads when one of its commands runs.
+if _installed("agora_user"):
+    app.add_typer(importlib.import_module("agora_user.cli").app, name="user")
+
+# `agora catalog reindex` and `agora seed`, the same way.
+if _installed("agora_catalog") and importlib.util.find_spec("agora_catalog.cli") is not None:
+    _catalog_cli: Any = importlib.import_module("agora_catalog.cli")
+    app.add_typer(_catalog_cli.app, name="catalog")
+    app.command(name="seed")(_catalog_cli.seed)
 
 
 def _package(part: str) -> str:

@@ -1,7 +1,16 @@
+"""The user service's HTTP API: the public routes under /api/v1 (routed by the
+gateway), the JWKS, and /internal (never routed by the gateway)."""
+
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
 from agora_kit.app import API_PREFIX
+from agora_user.api import admin, api_keys, auth, internal, jwks, mfa, users
+from agora_user.api.deps import credentials_guard
 
-router = APIRouter(prefix=API_PREFIX)
+router = APIRouter(prefix=API_PREFIX, dependencies=[Depends(credentials_guard)])
+for module in (auth, users, mfa, api_keys, admin):
+    router.include_router(module.router)
+
+routers = [router, jwks.router, internal.router]

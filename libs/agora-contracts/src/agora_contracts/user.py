@@ -1,0 +1,96 @@
+"""Events of the user service: one topic for the user aggregate, keyed by user id.
+
+Some of these carry an e-mail address and a single-use token so that the notification
+service can send the mail. They travel only inside the backend (outbox, event log,
+Kafka), never to a client; the user service itself stores only hashes of the tokens.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar
+from uuid import UUID
+
+from pydantic import Field
+
+from agora_contracts.events import EventPayload, topic_name
+
+USER_TOPIC = topic_name("user", "user")
+
+
+class _UserEvent(EventPayload):
+    topic: ClassVar[str] = USER_TOPIC
+
+    user_id: UUID
+
+
+class UserRegistered(_UserEvent):
+    """A new account exists (self-registered, or created by an operator)."""
+
+    event_type: ClassVar[str] = "agora.user.user.registered.v1"
+
+    email: str
+    full_name: str
+    roles: list[str]
+    locale: str | None = None
+    email_verified: bool = False
+    registered_at: datetime
+
+
+class EmailVerificationRequested(_UserEvent):
+    """Send the user a link that proves they own ``email``; ``token`` is single-use."""
+
+    event_type: ClassVar[str] = "agora.user.user.email_verification_requested.v1"
+
+    email: str
+    full_name: str
+    locale: str | None = None
+    token: str = Field(description="Goes into the link; POST /auth/verify-email takes it back")
+    expires_at: datetime
+
+
+class EmailVerified(_UserEvent):
+    event_type: ClassVar[str] = "agora.user.user.email_verified.v1"
+
+    email: str
+    verified_at: datetime
+
+
+class PasswordResetRequested(_UserEvent):
+    """Send the user a password-reset link; ``token`` is single-use."""
+
+    event_type: ClassVar[str] = "agora.user.user.password_reset_requested.v1"
+
+    email: str
+    full_name: str
+    locale: str | None = None
+    token: str = Field(description="Goes into the link; POST /auth/password/reset takes it")
+    expires_at: datetime
+
+
+class PasswordChanged(_UserEvent):
+    """The password was reset or changed: tell the owner, in case it was not them."""
+
+    event_type: ClassVar[str] = "agora.user.user.password_changed.v1"
+
+    email: str
+    full_name: str
+    locale: str | None = None
+    changed_at: datetime
+
+
+class UserRoleChanged(_UserEvent):
+    event_type: ClassVar[str] = "agora.user.user.role_changed.v1"
+
+    roles: list[str] = Field(description="The roles the user holds now")
+    added: list[str] = []
+    removed: list[str] = []
+    changed_at: datetime
+
+
+class UserDeleted(_UserEvent):
+    """The account was erased (GDPR): anonymise whatever you hold about ``user_id``."""
+
+    event_type: ClassVar[str] = "agora.user.user.deleted.v1"
+
+    deleted_at: datetime

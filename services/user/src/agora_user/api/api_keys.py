@@ -1,0 +1,94 @@
+"""/users/me/api-keys: keys for third-party developers."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Response
+from pydantic import BaseModel, Field
+
+from agora_kit.db import SessionDep
+from agora_kit.errors import NotFound, problem_responses
+from agora_kit.pagination import Page, PageParamsDep
+from agora_user.api.deps import ContextDep, CurrentUser
+from agora_user.api.fields import Scope, ShortText
+from agora_user.models import ApiKey
+from agora_user.service import api_keys
+
+router = APIRouter(prefix="/users/me/api-keys", tags=["api keys"])
+
+
+class ApiKeyIn(BaseModel):
+    name: ShortText = Field(examples=["inventory sync"])
+    scopes: Annotated[list[Scope], Field(min_length=1, max_length=4)]
+
+
+class ApiKeyOut(BaseModel):
+    id: uuid.UUID
+    name: str
+    prefix: str = Field(description="The key's public beginning, to recognise it")
+    scopes: list[str]
+    created_at: datetime
+    last_used_at: datetime | None = None
+
+    @classmethod
+    def of(cls, key: ApiKey) -> ApiKeyOut:
+        return cls(
+            id=key.id,
+            name=key.name,
+            prefix=api_keys.display_prefix(key),
+            scopes=list(key.scopes),
+            created_at=key.created_at,
+            last_used_at=key.last_used_at,
+        )
+
+
+class NewApiKeyOut(ApiKeyOut):
+    key: str = Field(description="The key itself: shown this once, never again")
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=NewApiKeyOut,
+    summary="Create an API key (the key is shown once)",
+    responses=problem_responses(401, 403, 409, 422),
+)
+async def create_key(
+    body: ApiKeyIn, user: CurrentUser, context: ContextDep, session: SessionDep
+) -> NewApiKeyOut:
+    key, secret = await api_keys.create(
+        context, session, user, name=body.name, scopes=list(body.scopes)
+    )
+    return NewApiKeyOut(**ApiKeyOut.of(key).model_dump(), key=secret)
+
+
+@router.get(
+    "",
+    response_model=Page[ApiKeyOut],
+    summary="The user's active API keys, newest first (never the keys themselves)",
+    responses=problem_responses(401, 403, 422),
+)
+async def list_keys(
+    user: CurrentUser, session: SessionDep, params: PageParamsDep
+) -> Page[ApiKeyOut]:
+    page = await api_keys.page(session, user, params)
+    return Page[ApiKeyOut](
+        items=[ApiKeyOut.of(k) for k in page.items], next_cursor=page.next_cursor
+    )
+
+
+@router.delete(
+    "/{key_id}",
+    status_code=204,
+    summary="Revoke an API key",
+    responses=problem_responses(401, 403, 404),
+)
+async def revoke_key(
+    key_id: str, user: CurrentUser, context: ContextDep, session: SessionDep
+) -> Response:
+    if not await api_keys.revoke(context, session, user, key_id):
+        raise NotFound("No such API key.")
+    return Response(status_code=204)

@@ -1,0 +1,224 @@
+"""/auth: registration, e-mail verification, login (with the second step), the OAuth2
+password flow for the docs UI, refresh, logout, password reset."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Form, Header, Response
+from pydantic import BaseModel, Field
+
+from agora_kit.db import SessionDep
+from agora_kit.errors import problem_responses
+from agora_user.api.deps import ClientAddress, ContextDep
+from agora_user.api.fields import Code, DisplayName, Email, Locale, LoginEmail, Password, Token
+from agora_user.api.users import UserOut
+from agora_user.service import accounts, sessions
+from agora_user.service.emails import normalise_email
+from agora_user.service.errors import MfaFailed
+from agora_user.service.sessions import MfaChallenge, TokenPair
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+
+
+class RegisterIn(BaseModel):
+    email: Email
+    password: Password
+    full_name: DisplayName
+    locale: Locale | None = None
+
+
+class VerifyEmailIn(BaseModel):
+    token: Token
+
+
+class LoginIn(BaseModel):
+    email: LoginEmail
+    password: Password
+
+
+class MfaLoginIn(BaseModel):
+    mfa_token: Token
+    code: Code = Field(examples=["123456"])
+
+
+class RefreshIn(BaseModel):
+    refresh_token: Token
+
+
+class ForgotIn(BaseModel):
+    email: LoginEmail
+
+
+class ResetIn(BaseModel):
+    token: Token
+    new_password: Password
+
+
+class TokensOut(BaseModel):
+    access_token: str
+    refresh_token: str
+    token_type: Literal["bearer"] = "bearer"  # noqa: S105 - the OAuth2 token type
+    expires_in: int = Field(description="Seconds the access token is valid")
+    refresh_expires_in: int = Field(description="Seconds the refresh token is valid")
+
+    @classmethod
+    def of(cls, pair: TokenPair) -> TokensOut:
+        return cls(
+            access_token=pair.access_token,
+            refresh_token=pair.refresh_token,
+            expires_in=pair.expires_in,
+            refresh_expires_in=pair.refresh_expires_in,
+        )
+
+
+class MfaRequiredOut(BaseModel):
+    mfa_required: Literal[True] = True
+    mfa_token: str = Field(description="Send it with a code to /auth/login/mfa")
+    expires_in: int
+
+
+UserAgent = Annotated[str | None, Header(include_in_schema=False)]
+
+
+@router.post(
+    "/register",
+    status_code=201,
+    response_model=UserOut,
+    summary="Create a customer account",
+    responses=problem_responses(409, 422),
+)
+async def register(body: RegisterIn, context: ContextDep, session: SessionDep) -> UserOut:
+    user = await accounts.register(
+        context,
+        session,
+        email=body.email,
+        password=body.password,
+        full_name=body.full_name,
+        locale=body.locale,
+    )
+    return UserOut.of(user)
+
+
+@router.post(
+    "/verify-email",
+    status_code=204,
+    summary="Confirm the e-mail address with the token from the mail",
+    responses=problem_responses(400, 422),
+)
+async def verify_email(body: VerifyEmailIn, context: ContextDep, session: SessionDep) -> Response:
+    await accounts.verify_email(context, session, body.token)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/login",
+    response_model=TokensOut | MfaRequiredOut,
+    summary="Sign in with e-mail and password",
+    responses=problem_responses(401, 403, 422, 429),
+)
+async def login(
+    body: LoginIn,
+    context: ContextDep,
+    session: SessionDep,
+    client: ClientAddress,
+    user_agent: UserAgent = None,
+) -> TokensOut | MfaRequiredOut:
+    result = await sessions.login(
+        context,
+        session,
+        email=body.email,
+        password=body.password,
+        client=client,
+        user_agent=user_agent,
+    )
+    if isinstance(result, MfaChallenge):
+        return MfaRequiredOut(mfa_token=result.mfa_token, expires_in=result.expires_in)
+    return TokensOut.of(result)
+
+
+@router.post(
+    "/login/mfa",
+    response_model=TokensOut,
+    summary="Second step of a login: a TOTP code or a recovery code",
+    responses=problem_responses(401, 422),
+)
+async def login_mfa(
+    body: MfaLoginIn, context: ContextDep, session: SessionDep, user_agent: UserAgent = None
+) -> TokensOut:
+    pair = await sessions.login_second_step(
+        context, session, mfa_token=body.mfa_token, code=body.code, user_agent=user_agent
+    )
+    return TokensOut.of(pair)
+
+
+@router.post(
+    "/token",
+    response_model=TokensOut,
+    summary="OAuth2 password flow (for the docs UI)",
+    responses=problem_responses(401, 403, 422, 429),
+)
+async def token(
+    *,
+    username: Annotated[LoginEmail, Form()],
+    password: Annotated[Password, Form()],
+    context: ContextDep,
+    session: SessionDep,
+    client: ClientAddress,
+    user_agent: UserAgent = None,
+) -> TokensOut:
+    result = await sessions.login(
+        context, session, email=username, password=password, client=client, user_agent=user_agent
+    )
+    if isinstance(result, MfaChallenge):
+        raise MfaFailed("Two-factor authentication is on: sign in with /auth/login.")
+    return TokensOut.of(result)
+
+
+@router.post(
+    "/refresh",
+    response_model=TokensOut,
+    summary="Rotate a refresh token into a new pair",
+    responses=problem_responses(401, 422),
+)
+async def refresh(body: RefreshIn, context: ContextDep, session: SessionDep) -> TokensOut:
+    return TokensOut.of(await sessions.refresh(context, session, body.refresh_token))
+
+
+@router.post(
+    "/logout",
+    status_code=204,
+    summary="End the session of a refresh token",
+    responses=problem_responses(422),
+)
+async def logout(body: RefreshIn, context: ContextDep, session: SessionDep) -> Response:
+    await sessions.logout(context, session, body.refresh_token)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/password/forgot",
+    status_code=202,
+    summary="Mail a reset link (202 whether or not the address has an account)",
+    responses=problem_responses(422),
+)
+async def forgot_password(body: ForgotIn, context: ContextDep, session: SessionDep) -> Response:
+    try:
+        email = normalise_email(body.email)
+    except ValueError:
+        return Response(status_code=202)
+    await accounts.forgot_password(context, session, email)
+    return Response(status_code=202)
+
+
+@router.post(
+    "/password/reset",
+    status_code=204,
+    summary="Set a new password with the token from the mail; ends every session",
+    responses=problem_responses(400, 422),
+)
+async def reset_password(body: ResetIn, context: ContextDep, session: SessionDep) -> Response:
+    await accounts.reset_password(
+        context, session, token=body.token, new_password=body.new_password
+    )
+    return Response(status_code=204)

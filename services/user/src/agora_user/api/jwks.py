@@ -1,0 +1,25 @@
+"""/.well-known/jwks.json: the public keys that verify access tokens (RFC 7517)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+
+from agora_user.api.deps import ContextDep
+
+router = APIRouter(tags=["keys"])
+
+
+@router.get(
+    "/.well-known/jwks.json",
+    summary="Public signing keys: the current one, the next one and recent ones",
+    response_class=JSONResponse,
+)
+async def jwks(context: ContextDep) -> JSONResponse:
+    body: dict[str, Any] = await context.keys.jwks()
+    return JSONResponse(
+        body,
+        headers={"Cache-Control": f"public, max-age={context.settings.jwks_max_age_seconds}"},
+    )

@@ -1,0 +1,92 @@
+"""What admins do to accounts, and the roles other services' events grant."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from agora_contracts.user import UserRoleChanged
+from agora_kit.auth import ROLE_ADMIN, ROLE_VENDOR
+from agora_kit.pagination import Page, PageParams, keyset_page
+from agora_user.models import User
+from agora_user.repository import sessions as session_repo
+from agora_user.repository import users as user_repo
+from agora_user.service.context import UserContext
+from agora_user.service.errors import CannotChangeOwnAdmin
+
+logger = logging.getLogger("agora.user.admin")
+
+
+async def list_users(
+    session: AsyncSession, params: PageParams, *, email: str | None, role: str | None
+) -> Page[User]:
+    return await keyset_page(
+        session,
+        user_repo.listing(email=email, role=role),
+        key=[User.created_at, User.id],
+        key_of=lambda u: (u.created_at, u.id),
+        params=params,
+        to_item=lambda u: u,
+    )
+
+
+async def set_roles(ctx: UserContext, session: AsyncSession, user: User, roles: set[str]) -> None:
+    """Give ``user`` exactly ``roles``, announcing the change. Tokens carry roles, so
+    the change shows in the user's next access token (at the latest after one TTL)."""
+    before = set(user.roles)
+    if before == roles:
+        return
+    user.roles = sorted(roles)
+    user.updated_at = ctx.now()
+    await session.flush()
+    await ctx.outbox.add(
+        session,
+        UserRoleChanged(
+            user_id=user.id,
+            roles=user.roles,
+            added=sorted(roles - before),
+            removed=sorted(before - roles),
+            changed_at=ctx.now(),
+        ),
+        key=str(user.id),
+    )
+
+
+async def update_user(
+    ctx: UserContext,
+    session: AsyncSession,
+    actor: User,
+    user: User,
+    *,
+    roles: set[str] | None,
+    is_active: bool | None,
+) -> User:
+    if actor.id == user.id and (
+        (roles is not None and ROLE_ADMIN not in roles) or is_active is False
+    ):
+        raise CannotChangeOwnAdmin("Ask another admin; an admin cannot lock themselves out.")
+    if roles is not None:
+        await set_roles(ctx, session, user, roles)
+    if is_active is not None and is_active != user.is_active:
+        user.is_active = is_active
+        user.updated_at = ctx.now()
+        if not is_active:
+            # Its API keys stay, refused while the account is inactive.
+            await session_repo.revoke_all(session, user.id, ctx.now(), "deactivated")
+        await session.flush()
+    return user
+
+
+async def set_vendor_role(
+    ctx: UserContext, session: AsyncSession, owner_id: uuid.UUID, *, granted: bool
+) -> None:
+    """The catalog approved (or suspended) the store of ``owner_id``."""
+    user = await user_repo.get(session, owner_id, for_update=True)
+    if user is None:
+        logger.warning("vendor role change for unknown or erased user %s ignored", owner_id)
+        return
+    roles = set(user.roles)
+    roles = roles | {ROLE_VENDOR} if granted else roles - {ROLE_VENDOR}
+    await set_roles(ctx, session, user, roles)

@@ -1,0 +1,117 @@
+"""Helpers for tests of the user service and of services that need signed-in users:
+settings that hash fast, and a client that registers and signs in.
+
+Only tests import this module; it needs httpx, which the service itself does not."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+from sqlalchemy import select, text
+from sqlalchemy.engine import CursorResult
+
+from agora_kit.events.tables import outbox
+from agora_kit.settings import CommonSettings
+from agora_user.service.context import UserContext
+from agora_user.settings import Settings
+
+PASSWORD = "tranquil-otter-parade-42"  # noqa: S105 - a test password
+_serial = itertools.count(1)
+
+
+def fast_settings(database_url: str, events_database_url: str, **overrides: Any) -> Settings:
+    """The service's settings with Argon2 at its cheapest (RFC 9106's minimums), for
+    tests only: the hashes are still Argon2id, a thousand of them take a second."""
+    values: dict[str, Any] = {
+        "database_url": database_url,
+        "outbox_poll_seconds": 0.1,
+        "password_hash_time_cost": 1,
+        "password_hash_memory_kib": 8,
+        "password_hash_parallelism": 1,
+        "common": CommonSettings(events_database_url=events_database_url),
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+@dataclass
+class Account:
+    id: str
+    email: str
+    password: str
+    access_token: str = ""
+    refresh_token: str = ""
+    body: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return bearer(self.access_token)
+
+
+class UserApi:
+    """An httpx client on the user service app, with the steps tests repeat."""
+
+    def __init__(self, client: httpx.AsyncClient, app: FastAPI) -> None:
+        self.client = client
+        self.app = app
+
+    @property
+    def context(self) -> UserContext:
+        context: UserContext = self.app.state.user
+        return context
+
+    async def register(
+        self, email: str | None = None, password: str = PASSWORD, full_name: str = "Ada Lovelace"
+    ) -> Account:
+        email = email or f"user{next(_serial)}@example.com"
+        response = await self.client.post(
+            "/api/v1/auth/register",
+            json={"email": email, "password": password, "full_name": full_name},
+        )
+        assert response.status_code == 201, response.text
+        body = response.json()
+        return Account(id=body["id"], email=body["email"], password=password, body=body)
+
+    async def login(self, account: Account) -> Account:
+        response = await self.client.post(
+            "/api/v1/auth/login", json={"email": account.email, "password": account.password}
+        )
+        assert response.status_code == 200, response.text
+        tokens = response.json()
+        account.access_token = tokens["access_token"]
+        account.refresh_token = tokens["refresh_token"]
+        return account
+
+    async def signed_in(self, email: str | None = None, **kwargs: Any) -> Account:
+        return await self.login(await self.register(email, **kwargs))
+
+    async def events(self, event_type: str | None = None) -> list[dict[str, Any]]:
+        """CloudEvents in the outbox, oldest first, optionally of one type (a suffix
+        such as ``registered.v1`` will do)."""
+        async with self.context.database.transaction() as session:
+            rows = (await session.execute(select(outbox.c.event).order_by(outbox.c.id))).all()
+        events = [dict(row[0]) for row in rows]
+        if event_type is None:
+            return events
+        return [e for e in events if e["type"].endswith(event_type)]
+
+    async def query(self, sql: str, **params: Any) -> list[dict[str, Any]]:
+        async with self.context.database.transaction() as session:
+            result = await session.execute(text(sql), params)
+            assert isinstance(result, CursorResult)
+            return [dict(row) for row in result.mappings()] if result.returns_rows else []
+
+    async def make_admin(self, account: Account) -> Account:
+        await self.query(
+            "UPDATE users SET roles = array_append(roles, 'admin') WHERE id = :id",
+            id=account.id,
+        )
+        return await self.login(account)
