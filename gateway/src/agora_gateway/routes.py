@@ -56,6 +56,10 @@ HOP_BY_HOP = frozenset(
 )
 
 
+# Headers the gateway's own server writes; copying the upstream's would send them twice.
+_SET_BY_GATEWAY = frozenset({"x-request-id", "date", "server"})
+
+
 def upstream_for(path: str) -> str | None:
     for prefix, service in ROUTES:
         if path == prefix or path.startswith(prefix + "/"):
@@ -97,7 +101,7 @@ async def pass_through(request: Request, path: str) -> StreamingResponse:
     response_headers = {
         k: v
         for k, v in upstream.headers.items()
-        if k.lower() not in HOP_BY_HOP and k.lower() != "x-request-id"
+        if k.lower() not in HOP_BY_HOP and k.lower() not in _SET_BY_GATEWAY
     }
     return StreamingResponse(
         upstream.aiter_raw(),
