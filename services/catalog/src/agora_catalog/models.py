@@ -1,12 +1,316 @@
 """The catalog service's tables. Its outbox, inbox and dead-letter tables come from
-``agora_kit.events.tables`` and share its database and migrations."""
+``agora_kit.events.tables`` and share its database and migrations.
+
+Relationships are not declared: every query says what it loads, so nothing is
+fetched lazily behind a route's back.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy.orm import DeclarativeBase
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    PrimaryKeyConstraint,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR
+from sqlalchemy.dialects.postgresql import UUID as PGUUID
+from sqlalchemy.orm import DeclarativeBase, Mapped, MappedColumn, mapped_column
 
 from agora_kit.db import new_metadata
+
+VENDOR_PENDING = "pending"
+VENDOR_APPROVED = "approved"
+VENDOR_SUSPENDED = "suspended"
+
+PRODUCT_DRAFT = "draft"
+PRODUCT_PUBLISHED = "published"
+PRODUCT_UNPUBLISHED = "unpublished"
+
+RESERVATION_ACTIVE = "active"
+RESERVATION_FAILED = "failed"
+RESERVATION_RELEASED = "released"
+RESERVATION_EXPIRED = "expired"
+RESERVATION_COMMITTED = "committed"
 
 
 class Base(DeclarativeBase):
     metadata = new_metadata()
+
+
+def _now() -> MappedColumn[datetime]:
+    return mapped_column(DateTime(timezone=True), nullable=False, server_default=func.now())
+
+
+class Vendor(Base):
+    """A store. ``owner_id`` is the user who applied; one store per user."""
+
+    __tablename__ = "vendors"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'approved', 'suspended')", name="status"),
+        CheckConstraint("low_stock_threshold >= 0", name="low_stock_threshold"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    owner_id: Mapped[uuid.UUID] = mapped_column(unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    # Two stores may not differ only in case or punctuation.
+    slug: Mapped[str] = mapped_column(String(140), unique=True)
+    description: Mapped[str] = mapped_column(Text, server_default="")
+    status: Mapped[str] = mapped_column(String(16), server_default=VENDOR_PENDING)
+    low_stock_threshold: Mapped[int] = mapped_column(Integer, server_default=text("5"))
+    created_at: Mapped[datetime] = _now()
+    updated_at: Mapped[datetime] = _now()
+    approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    suspended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Category(Base):
+    __tablename__ = "categories"
+    __table_args__ = (
+        # Siblings have distinct names; NULLS NOT DISTINCT makes that hold at the root too.
+        UniqueConstraint("parent_id", "name", postgresql_nulls_not_distinct=True),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    parent_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("categories.id", ondelete="RESTRICT"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(100))
+    slug: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = _now()
+    updated_at: Mapped[datetime] = _now()
+
+
+class Product(Base):
+    __tablename__ = "products"
+    __table_args__ = (
+        CheckConstraint("status IN ('draft', 'published', 'unpublished')", name="status"),
+        # Browse: the newest published products, keyset-paginated.
+        Index(
+            "ix_products_published",
+            "published_at",
+            "id",
+            postgresql_where=text("status = 'published' AND deleted_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    vendor_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("vendors.id"), index=True)
+    category_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("categories.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, server_default="")
+    attributes: Mapped[dict[str, str]] = mapped_column(JSONB, server_default=text("'{}'::jsonb"))
+    images: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, server_default=text("'[]'::jsonb"))
+    status: Mapped[str] = mapped_column(String(16), server_default=PRODUCT_DRAFT)
+    rating_count: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    rating_sum: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    created_at: Mapped[datetime] = _now()
+    updated_at: Mapped[datetime] = _now()
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Variant(Base):
+    """A sellable SKU. SKUs are unique across the catalog and never reused."""
+
+    __tablename__ = "variants"
+    __table_args__ = (CheckConstraint("price_amount >= 0", name="price_amount"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    product_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("products.id"), index=True)
+    sku: Mapped[str] = mapped_column(String(64), unique=True)
+    price_amount: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    attributes: Mapped[dict[str, str]] = mapped_column(JSONB, server_default=text("'{}'::jsonb"))
+    created_at: Mapped[datetime] = _now()
+    updated_at: Mapped[datetime] = _now()
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Inventory(Base):
+    """Stock of one SKU. The checks are the last line against overselling: whatever a
+    bug did, PostgreSQL refuses a row with more reserved than on hand."""
+
+    __tablename__ = "inventory"
+    __table_args__ = (
+        CheckConstraint("on_hand >= 0", name="on_hand"),
+        CheckConstraint("reserved >= 0", name="reserved"),
+        CheckConstraint("reserved <= on_hand", name="not_oversold"),
+    )
+
+    sku: Mapped[str] = mapped_column(
+        String(64), ForeignKey("variants.sku", ondelete="CASCADE"), primary_key=True
+    )
+    product_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("products.id"), index=True)
+    vendor_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("vendors.id"), index=True)
+    on_hand: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    reserved: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    updated_at: Mapped[datetime] = _now()
+
+    @property
+    def available(self) -> int:
+        return self.on_hand - self.reserved
+
+
+class Reservation(Base):
+    """What the catalog did for one order, keyed by order id so a repeated request for
+    the same order never reserves twice. Failed and released orders keep their row."""
+
+    __tablename__ = "reservations"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('active', 'failed', 'released', 'expired', 'committed')", name="status"
+        ),
+        # The expiry sweep looks only at active reservations, oldest deadline first.
+        Index(
+            "ix_reservations_expiry",
+            "expires_at",
+            postgresql_where=text("status = 'active'"),
+        ),
+    )
+
+    order_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    buyer_id: Mapped[uuid.UUID | None] = mapped_column()
+    status: Mapped[str] = mapped_column(String(16))
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = _now()
+    updated_at: Mapped[datetime] = _now()
+
+
+class ReservationLine(Base):
+    __tablename__ = "reservation_lines"
+    __table_args__ = (
+        PrimaryKeyConstraint("order_id", "sku"),
+        CheckConstraint("quantity > 0", name="quantity"),
+    )
+
+    order_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("reservations.order_id", ondelete="CASCADE")
+    )
+    sku: Mapped[str] = mapped_column(String(64))
+    quantity: Mapped[int] = mapped_column(Integer)
+
+
+class Purchase(Base):
+    """A confirmed order of a product by a buyer, learned from the order service:
+    what makes a buyer a verified reviewer."""
+
+    __tablename__ = "purchases"
+    __table_args__ = (PrimaryKeyConstraint("buyer_id", "product_id", "order_id"),)
+
+    buyer_id: Mapped[uuid.UUID] = mapped_column()
+    product_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("products.id"), index=True)
+    order_id: Mapped[uuid.UUID] = mapped_column()
+    confirmed_at: Mapped[datetime] = _now()
+
+
+class Review(Base):
+    __tablename__ = "reviews"
+    __table_args__ = (
+        UniqueConstraint("product_id", "author_id"),
+        CheckConstraint("rating BETWEEN 1 AND 5", name="rating"),
+        Index("ix_reviews_product_created", "product_id", "created_at", "id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    product_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("products.id"))
+    author_id: Mapped[uuid.UUID] = mapped_column()
+    rating: Mapped[int] = mapped_column(SmallInteger)
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text, server_default="")
+    created_at: Mapped[datetime] = _now()
+
+
+class IdempotencyKey(Base):
+    """A create request's answer under its ``Idempotency-Key``, so a retry of it gets
+    the same answer instead of a second resource. Kept for a day."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (PrimaryKeyConstraint("owner", "key"),)
+
+    owner: Mapped[str] = mapped_column(String(255))
+    key: Mapped[str] = mapped_column(String(255))
+    # sha256 of method, path and body: the same key with another request is refused.
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int] = mapped_column(Integer)
+    response: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    location: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), index=True
+    )
+
+
+# --- The PostgreSQL search backend's index. It is a projection of the tables above,
+# written only by the indexer (from events) and rebuilt by `agora catalog reindex`;
+# nothing else reads or writes it.
+
+
+class SearchDocument(Base):
+    __tablename__ = "search_documents"
+    __table_args__ = (
+        Index("ix_search_documents_document", "document", postgresql_using="gin"),
+        Index("ix_search_documents_category_path", "category_path", postgresql_using="gin"),
+        Index("ix_search_documents_attributes", "attributes", postgresql_using="gin"),
+        Index(
+            "ix_search_documents_title_trgm",
+            "title_folded",
+            postgresql_using="gin",
+            postgresql_ops={"title_folded": "gin_trgm_ops"},
+        ),
+        Index("ix_search_documents_price", "price_min", "product_id"),
+        Index("ix_search_documents_newest", "published_at", "product_id"),
+    )
+
+    product_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    vendor_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    vendor_name: Mapped[str] = mapped_column(String(120))
+    category_id: Mapped[uuid.UUID] = mapped_column()
+    # The product's category and every ancestor, so a filter on a category finds
+    # the products of its sub-categories too.
+    category_path: Mapped[list[uuid.UUID]] = mapped_column(ARRAY(PGUUID()))
+    title: Mapped[str] = mapped_column(String(200))
+    # Lower case, accents removed: what trigram suggestions compare against.
+    title_folded: Mapped[str] = mapped_column(String(200))
+    # "key:value", normalised, for exact attribute filters.
+    attributes: Mapped[list[str]] = mapped_column(ARRAY(Text))
+    price_min: Mapped[int] = mapped_column(BigInteger)
+    price_max: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    image_url: Mapped[str | None] = mapped_column(Text)
+    rating_average: Mapped[float | None] = mapped_column(Float)
+    rating_count: Mapped[int] = mapped_column(Integer)
+    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    document: Mapped[str] = mapped_column(TSVECTOR)
+    indexed_at: Mapped[datetime] = _now()
+
+
+class SearchTerm(Base):
+    """Every word of the indexed text, for typo correction: a query word that is not
+    here is replaced by the most similar ones that are (pg_trgm)."""
+
+    __tablename__ = "search_terms"
+    __table_args__ = (
+        Index(
+            "ix_search_terms_term_trgm",
+            "term",
+            postgresql_using="gin",
+            postgresql_ops={"term": "gin_trgm_ops"},
+        ),
+    )
+
+    term: Mapped[str] = mapped_column(String(100), primary_key=True)

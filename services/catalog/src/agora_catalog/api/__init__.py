@@ -1,7 +1,12 @@
+"""The catalog's HTTP API, under /api/v1."""
+
 from __future__ import annotations
 
 from fastapi import APIRouter
 
+from agora_catalog.api import categories, inventory, products, reviews, search, vendors
 from agora_kit.app import API_PREFIX
 
 router = APIRouter(prefix=API_PREFIX)
+for module in (vendors, categories, products, inventory, reviews, search):
+    router.include_router(module.router)

@@ -1,0 +1,125 @@
+"""The category tree: read by everyone, changed by admins."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, Response
+
+from agora_catalog.api.deps import AdminDep, ContextDep, ReaderDep
+from agora_catalog.api.idempotency import IdempotencyDep
+from agora_catalog.api.schemas import (
+    CategoryDetail,
+    CategoryIn,
+    CategoryNode,
+    CategoryOut,
+    CategoryPatch,
+    CategoryTree,
+)
+from agora_catalog.models import Category
+from agora_catalog.service import categories
+from agora_kit.db import SessionDep
+from agora_kit.errors import NotFound, problem_responses
+
+router = APIRouter(tags=["categories"])
+
+
+def _node(node: categories.Node) -> CategoryNode:
+    return CategoryNode(
+        id=node.id,
+        name=node.name,
+        slug=node.slug,
+        parent_id=node.parent_id,
+        children=[_node(child) for child in node.children],
+    )
+
+
+def _out(category: Category | categories.Node) -> CategoryOut:
+    return CategoryOut(
+        id=category.id, name=category.name, slug=category.slug, parent_id=category.parent_id
+    )
+
+
+@router.get("/categories", response_model=CategoryTree, summary="The whole category tree")
+async def tree(session: SessionDep, _: ReaderDep) -> CategoryTree:
+    the_tree = await categories.load_tree(session)
+    return CategoryTree(items=[_node(root) for root in the_tree.roots])
+
+
+@router.get(
+    "/categories/{category_id}",
+    response_model=CategoryDetail,
+    summary="One category, its path from the root and its children",
+    responses=problem_responses(404),
+)
+async def get_category(category_id: uuid.UUID, session: SessionDep, _: ReaderDep) -> CategoryDetail:
+    the_tree = await categories.load_tree(session)
+    node = the_tree.nodes.get(category_id)
+    if node is None:
+        raise NotFound("No such category.")
+    return CategoryDetail(
+        **_out(node).model_dump(),
+        path=[_out(n) for n in the_tree.path(category_id)],
+        children=[_out(child) for child in node.children],
+    )
+
+
+@router.post(
+    "/categories",
+    status_code=201,
+    response_model=CategoryOut,
+    summary="Add a category (admin)",
+    responses=problem_responses(401, 403, 409, 422),
+)
+async def create_category(
+    body: CategoryIn,
+    response: Response,
+    session: SessionDep,
+    context: ContextDep,
+    _: AdminDep,
+    idempotency: IdempotencyDep,
+) -> CategoryOut | Response:
+    if idempotency.replay is not None:
+        return idempotency.replay
+    category = await categories.create(
+        session, context.outbox, name=body.name, parent_id=body.parent_id
+    )
+    out = _out(category)
+    location = f"/api/v1/categories/{category.id}"
+    response.headers["Location"] = location
+    await idempotency.store(201, out, location)
+    return out
+
+
+@router.patch(
+    "/categories/{category_id}",
+    response_model=CategoryOut,
+    summary="Rename or move a category (admin)",
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+async def patch_category(
+    category_id: uuid.UUID,
+    body: CategoryPatch,
+    session: SessionDep,
+    context: ContextDep,
+    _: AdminDep,
+) -> CategoryOut:
+    category = await categories.update(
+        session,
+        context.outbox,
+        category_id,
+        name=body.name,
+        parent_id=body.parent_id,
+        move="parent_id" in body.model_fields_set,
+    )
+    return _out(category)
+
+
+@router.delete(
+    "/categories/{category_id}",
+    status_code=204,
+    summary="Delete an empty category (admin)",
+    responses=problem_responses(401, 403, 404, 409),
+)
+async def delete_category(category_id: uuid.UUID, session: SessionDep, _: AdminDep) -> None:
+    await categories.delete(session, category_id)

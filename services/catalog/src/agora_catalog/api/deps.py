@@ -1,0 +1,65 @@
+"""Who is calling, as the catalog's routes need it.
+
+- Reads are public. A presented API key must allow ``catalog:read`` (or
+  ``inventory:write``, which manages the same products).
+- Store writes (products, variants, stock) need ``inventory:write``; a signed-in
+  user's own token allows it, an API key only with that scope.
+- Applying to sell, reviewing and admin decisions are a person's acts: API keys,
+  whose scopes do not cover them, get 403.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends
+
+from agora_catalog.context import CatalogContext, get_context
+from agora_catalog.service.access import Actor, actor_of, optional_actor
+from agora_kit.auth import (
+    ROLE_ADMIN,
+    SCOPE_CATALOG_READ,
+    SCOPE_INVENTORY_WRITE,
+    CurrentPrincipal,
+    OptionalPrincipal,
+    Principal,
+    require_roles,
+    require_scopes,
+)
+from agora_kit.errors import Forbidden
+
+ContextDep = Annotated[CatalogContext, Depends(get_context)]
+
+
+async def reader(principal: OptionalPrincipal) -> Actor | None:
+    if principal is not None and not (
+        principal.allows(SCOPE_CATALOG_READ) or principal.allows(SCOPE_INVENTORY_WRITE)
+    ):
+        raise Forbidden(f"this API key lacks the scope {SCOPE_CATALOG_READ}")
+    return optional_actor(principal)
+
+
+async def store_writer(
+    principal: Annotated[Principal, Depends(require_scopes(SCOPE_INVENTORY_WRITE))],
+) -> Actor:
+    return actor_of(principal)
+
+
+def _person(principal: Principal) -> Actor:
+    if principal.scopes is not None:
+        raise Forbidden("API keys cannot do this; sign in as the user")
+    return actor_of(principal)
+
+
+async def person(principal: CurrentPrincipal) -> Actor:
+    return _person(principal)
+
+
+async def admin(principal: Annotated[Principal, Depends(require_roles(ROLE_ADMIN))]) -> Actor:
+    return _person(principal)
+
+
+ReaderDep = Annotated[Actor | None, Depends(reader)]
+StoreWriterDep = Annotated[Actor, Depends(store_writer)]
+PersonDep = Annotated[Actor, Depends(person)]
+AdminDep = Annotated[Actor, Depends(admin)]

@@ -1,0 +1,80 @@
+"""Reviews of a product, by verified buyers."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, Response
+
+from agora_catalog.api.deps import ContextDep, PersonDep, ReaderDep
+from agora_catalog.api.idempotency import IdempotencyDep
+from agora_catalog.api.products import rating_of
+from agora_catalog.api.schemas import ReviewIn, ReviewOut, ReviewPage
+from agora_catalog.models import Review
+from agora_catalog.service import reviews
+from agora_kit.db import SessionDep
+from agora_kit.errors import problem_responses
+from agora_kit.pagination import PageParamsDep
+
+router = APIRouter(tags=["reviews"])
+
+
+def review_out(review: Review) -> ReviewOut:
+    return ReviewOut(
+        id=review.id,
+        product_id=review.product_id,
+        author_id=review.author_id,
+        rating=review.rating,
+        title=review.title,
+        body=review.body,
+        created_at=review.created_at,
+    )
+
+
+@router.post(
+    "/products/{product_id}/reviews",
+    status_code=201,
+    response_model=ReviewOut,
+    summary="Review a product you bought (one review per product)",
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+async def post_review(
+    product_id: uuid.UUID,
+    *,
+    body: ReviewIn,
+    session: SessionDep,
+    context: ContextDep,
+    actor: PersonDep,
+    idempotency: IdempotencyDep,
+) -> ReviewOut | Response:
+    if idempotency.replay is not None:
+        return idempotency.replay
+    review = await reviews.post(
+        session,
+        context.outbox,
+        actor,
+        product_id,
+        rating=body.rating,
+        title=body.title,
+        body=body.body,
+    )
+    out = review_out(review)
+    await idempotency.store(201, out)
+    return out
+
+
+@router.get(
+    "/products/{product_id}/reviews",
+    response_model=ReviewPage,
+    summary="A product's reviews, newest first, with its rating",
+    responses=problem_responses(404, 422),
+)
+async def list_reviews(
+    product_id: uuid.UUID, session: SessionDep, _: ReaderDep, page: PageParamsDep
+) -> ReviewPage:
+    product, found = await reviews.page(session, product_id, page)
+    return ReviewPage(
+        items=[review_out(r) for r in found.items],
+        next_cursor=found.next_cursor,
+        rating=rating_of(product),
+    )

@@ -1,0 +1,222 @@
+"""Stores: apply, the public store page, the owner's own store, admin decisions."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Response
+from sqlalchemy import select
+
+from agora_catalog.api.deps import AdminDep, ContextDep, PersonDep, ReaderDep
+from agora_catalog.api.idempotency import IdempotencyDep
+from agora_catalog.api.products import summaries
+from agora_catalog.api.schemas import (
+    ProductPage,
+    VendorApply,
+    VendorDecision,
+    VendorOut,
+    VendorPatch,
+)
+from agora_catalog.models import VENDOR_APPROVED, Product, Vendor
+from agora_catalog.service import vendors
+from agora_catalog.service.access import Actor
+from agora_kit.db import SessionDep
+from agora_kit.errors import NotFound, problem_responses
+from agora_kit.pagination import Page, PageParamsDep, keyset_page
+
+router = APIRouter(tags=["vendors"])
+
+
+def vendor_out(vendor: Vendor, actor: Actor | None) -> VendorOut:
+    private = actor is not None and (actor.is_admin or actor.user_id == vendor.owner_id)
+    return VendorOut(
+        id=vendor.id,
+        name=vendor.name,
+        slug=vendor.slug,
+        description=vendor.description,
+        status=vendor.status,
+        owner_id=vendor.owner_id if private else None,
+        low_stock_threshold=vendor.low_stock_threshold if private else None,
+        created_at=vendor.created_at,
+        approved_at=vendor.approved_at,
+    )
+
+
+@router.post(
+    "/vendors",
+    status_code=201,
+    response_model=VendorOut,
+    summary="Apply to sell: a new store, pending an admin's approval",
+    responses=problem_responses(401, 403, 409, 422),
+)
+async def apply(
+    *,
+    body: VendorApply,
+    response: Response,
+    session: SessionDep,
+    context: ContextDep,
+    actor: PersonDep,
+    idempotency: IdempotencyDep,
+) -> VendorOut | Response:
+    if idempotency.replay is not None:
+        return idempotency.replay
+    vendor = await vendors.apply(
+        session,
+        context.outbox,
+        actor,
+        name=body.name,
+        description=body.description,
+        low_stock_threshold=context.settings.low_stock_threshold,
+    )
+    out = vendor_out(vendor, actor)
+    location = f"/api/v1/vendors/{vendor.id}"
+    response.headers["Location"] = location
+    await idempotency.store(201, out, location)
+    return out
+
+
+@router.get(
+    "/vendors",
+    response_model=Page[VendorOut],
+    summary="Approved stores, by name",
+    responses=problem_responses(422),
+)
+async def list_vendors(
+    session: SessionDep, actor: ReaderDep, page: PageParamsDep
+) -> Page[VendorOut]:
+    return await keyset_page(
+        session,
+        select(Vendor).where(Vendor.status == VENDOR_APPROVED),
+        key=[Vendor.slug],
+        key_of=lambda v: (v.slug,),
+        params=page,
+        to_item=lambda v: vendor_out(v, actor),
+    )
+
+
+@router.get(
+    "/vendors/me",
+    response_model=VendorOut,
+    summary="The caller's own store, whatever its status",
+    responses=problem_responses(401, 404),
+)
+async def my_vendor(session: SessionDep, actor: PersonDep) -> VendorOut:
+    vendor = await vendors.vendor_of_owner(session, actor.user_id)
+    if vendor is None:
+        raise NotFound("You have no store.")
+    return vendor_out(vendor, actor)
+
+
+@router.get(
+    "/vendors/me/products",
+    response_model=ProductPage,
+    summary="The caller's own products, drafts included, newest first",
+    responses=problem_responses(401, 404, 422),
+)
+async def my_products(
+    session: SessionDep,
+    actor: PersonDep,
+    page: PageParamsDep,
+    status: Annotated[Literal["draft", "published", "unpublished"] | None, Query()] = None,
+) -> ProductPage:
+    vendor = await vendors.vendor_of_owner(session, actor.user_id)
+    if vendor is None:
+        raise NotFound("You have no store.")
+    stmt = select(Product).where(Product.vendor_id == vendor.id, Product.deleted_at.is_(None))
+    if status is not None:
+        stmt = stmt.where(Product.status == status)
+    products = await keyset_page(
+        session,
+        stmt,
+        key=[Product.created_at, Product.id],
+        key_of=lambda p: (p.created_at, p.id),
+        params=page,
+        to_item=lambda p: p,
+        direction="desc",
+    )
+    return await summaries(session, products)
+
+
+@router.get(
+    "/vendors/{vendor_id}",
+    response_model=VendorOut,
+    summary="A store's public page",
+    responses=problem_responses(404),
+)
+async def get_vendor(vendor_id: uuid.UUID, session: SessionDep, actor: ReaderDep) -> VendorOut:
+    vendor = await vendors.get_vendor(session, vendor_id)
+    if not vendors.visible_to(vendor, actor):
+        raise NotFound("No such store.")
+    return vendor_out(vendor, actor)
+
+
+@router.patch(
+    "/vendors/{vendor_id}",
+    response_model=VendorOut,
+    summary="Change a store's name, description or low-stock threshold (owner or admin)",
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+async def patch_vendor(
+    vendor_id: uuid.UUID,
+    body: VendorPatch,
+    session: SessionDep,
+    context: ContextDep,
+    actor: PersonDep,
+) -> VendorOut:
+    vendor = await vendors.update(
+        session,
+        context.outbox,
+        actor,
+        vendor_id,
+        vendors.VendorChanges(
+            name=body.name,
+            description=body.description,
+            low_stock_threshold=body.low_stock_threshold,
+        ),
+    )
+    return vendor_out(vendor, actor)
+
+
+@router.get(
+    "/admin/vendors",
+    response_model=Page[VendorOut],
+    summary="Every store, optionally by status (admin): the queue of applications",
+    responses=problem_responses(401, 403, 422),
+)
+async def admin_list_vendors(
+    session: SessionDep,
+    actor: AdminDep,
+    page: PageParamsDep,
+    status: Annotated[Literal["pending", "approved", "suspended"] | None, Query()] = None,
+) -> Page[VendorOut]:
+    stmt = select(Vendor)
+    if status is not None:
+        stmt = stmt.where(Vendor.status == status)
+    return await keyset_page(
+        session,
+        stmt,
+        key=[Vendor.created_at, Vendor.id],
+        key_of=lambda v: (v.created_at, v.id),
+        params=page,
+        to_item=lambda v: vendor_out(v, actor),
+    )
+
+
+@router.patch(
+    "/admin/vendors/{vendor_id}",
+    response_model=VendorOut,
+    summary="Approve or suspend a store (admin)",
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def decide(
+    vendor_id: uuid.UUID,
+    body: VendorDecision,
+    session: SessionDep,
+    context: ContextDep,
+    actor: AdminDep,
+) -> VendorOut:
+    vendor = await vendors.decide(
+        session, context.outbox, vendor_id, body.status, reason=body.reason
+    )
+    return vendor_out(vendor, actor)

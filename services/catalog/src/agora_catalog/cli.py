@@ -1,0 +1,221 @@
+"""The catalog's commands, mounted by the ``agora`` command: ``agora catalog reindex``
+and ``agora seed``. Heavy imports wait until a command runs."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(help="The catalog service: search index and demo data.", no_args_is_help=True)
+console = Console(stderr=True)
+logger = logging.getLogger("agora.catalog.cli")
+
+DATABASE = "agora_catalog"
+
+DataDir = Annotated[
+    Path | None,
+    typer.Option(
+        help="The data directory of `agora run` (its embedded PostgreSQL is started or "
+        "attached); without it, the settings come from the environment",
+    ),
+]
+PostgresPort = Annotated[
+    int, typer.Option(envvar="AGORA_POSTGRES_PORT", help="Port of the embedded PostgreSQL")
+]
+
+
+class Progress:
+    """A progress bar in a terminal; plain lines otherwise (CI, logs)."""
+
+    def __init__(self, what: str, total: int) -> None:
+        self.what = what
+        self.total = total
+        self.done = 0
+        self._next_line = 0.0
+        self._bar: Callable[[int], None] | None = None
+        self._stack = contextlib.ExitStack()
+
+    def __enter__(self) -> Progress:
+        if console.is_terminal:
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                TextColumn,
+                TimeRemainingColumn,
+            )
+            from rich.progress import Progress as Bar
+
+            bar = self._stack.enter_context(
+                Bar(
+                    TextColumn("{task.description}"),
+                    BarColumn(),
+                    MofNCompleteColumn(),
+                    TimeRemainingColumn(),
+                    console=console,
+                )
+            )
+            task = bar.add_task(self.what, total=self.total or None)
+            self._bar = lambda n: bar.advance(task, n)
+        else:
+            console.print(f"{self.what}: 0/{self.total}")
+        return self
+
+    def __call__(self, n: int) -> None:
+        self.done += n
+        if self._bar is not None:
+            self._bar(n)
+            return
+        # A line per tenth of the work, and the last one.
+        share = self.done / self.total if self.total else 1.0
+        if share >= self._next_line or self.done >= self.total:
+            console.print(f"{self.what}: {self.done}/{self.total}")
+            self._next_line = share + 0.1
+
+    def __exit__(self, *exc: object) -> None:
+        self._stack.close()
+
+
+def _running_port(pgdata: Path) -> int | None:
+    """The port a running server of this data directory listens on (postmaster.pid)."""
+    try:
+        lines = (pgdata / "postmaster.pid").read_text().splitlines()
+        return int(lines[3])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+@contextlib.contextmanager
+def _database_url(data_dir: Path | None, postgres_port: int) -> Iterator[str]:
+    """The catalog database: of the embedded server of ``data_dir`` (started, or
+    attached when `agora run` already runs it), migrated; or the environment's."""
+    from agora_catalog.settings import Settings
+    from agora_kit import migrations
+
+    if data_dir is None:
+        url = Settings().database_url
+        migrations.upgrade("agora_catalog", url)
+        yield url
+        return
+    from agora_kit.embedded_pg import EmbeddedPostgres
+
+    pg = EmbeddedPostgres(data_dir.resolve() / "postgres", port=postgres_port)
+    attached = pg.is_running()
+    if attached:
+        pg.port = _running_port(pg.pgdata) or postgres_port
+        console.print(f"Using the running PostgreSQL on {pg.host}:{pg.port}")
+    else:
+        console.print(f"Starting PostgreSQL on {pg.host}:{pg.port}")
+        pg.start()
+    try:
+        pg.ensure_database(DATABASE)
+        url = pg.url(DATABASE)
+        migrations.upgrade("agora_catalog", url)
+        yield url
+    finally:
+        if not attached:
+            console.print("Stopping PostgreSQL")
+            pg.stop()
+
+
+async def _reindex(url: str) -> int:
+    from agora_catalog.search.documents import count_searchable
+    from agora_catalog.search.factory import build_search_backend
+    from agora_catalog.search.indexer import Indexer
+    from agora_catalog.settings import Settings
+    from agora_kit.db import Database
+
+    settings = Settings(database_url=url)
+    database = Database(url, pool_size=2, application_name="agora-catalog-reindex")
+    backend = build_search_backend(settings)
+    try:
+        await backend.start()
+        total = await count_searchable(database)
+        with Progress(f"Indexing ({backend.name})", total) as progress:
+            return await Indexer(backend).rebuild(database, progress)
+    finally:
+        await backend.close()
+        await database.dispose()
+
+
+@app.command()
+def reindex(data_dir: DataDir = None, postgres_port: PostgresPort = 5439) -> None:
+    """Rebuild the search index from the catalog (searches switch to it when complete)."""
+    from agora_kit.logging import configure_logging
+    from agora_kit.settings import CommonSettings
+
+    configure_logging(CommonSettings().log_level, json_lines=not console.is_terminal)
+    with _database_url(data_dir, postgres_port) as url:
+        count = asyncio.run(_reindex(url))
+    console.print(f"[green]Indexed[/green] {count} products")
+
+
+async def _seed(url: str, products: int, seed_value: int, append: bool) -> None:
+    from agora_catalog.search.documents import count_searchable
+    from agora_catalog.search.indexer import Indexer
+    from agora_catalog.search.postgres import PostgresSearch
+    from agora_catalog.seed import catalog_size, seed_catalog
+    from agora_kit.db import Database
+    from agora_kit.events.outbox import Outbox
+
+    database = Database(url, pool_size=2, application_name="agora-seed")
+    search = PostgresSearch(url, pool_size=2)
+    try:
+        existing = await catalog_size(database)
+        if existing and not append:
+            console.print(
+                f"The catalog already holds {existing} products; nothing seeded. Pass "
+                "--append to add more, or start over with `agora run --fresh`."
+            )
+            return
+        with Progress("Seeding products", products) as progress:
+            report = await seed_catalog(
+                database,
+                Outbox(source="/agora/catalog"),
+                products=products,
+                seed=seed_value,
+                progress=progress,
+            )
+        console.print(
+            f"[green]Seeded[/green] {report.products} products ({report.variants} SKUs, "
+            f"{report.reviews} reviews) from {report.vendors} stores in "
+            f"{report.categories} new categories"
+        )
+        # Search works at once; the events written alongside reach the rest of the
+        # fleet (and refresh the same documents) when it runs.
+        with Progress("Indexing", await count_searchable(database)) as progress:
+            await Indexer(search).rebuild(database, progress)
+    finally:
+        await search.close()
+        await database.dispose()
+
+
+def seed(
+    data_dir: Annotated[Path, typer.Option(help="The data directory of `agora run`")] = Path(
+        ".agora"
+    ),
+    products: Annotated[
+        int, typer.Option(min=1, help="How many products; more for benchmarks")
+    ] = 300,
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed, the same shop")] = 7,
+    append: Annotated[
+        bool, typer.Option(help="Add to a catalog that already has products")
+    ] = False,
+    postgres_port: PostgresPort = 5439,
+) -> None:
+    """Load a demo catalog (stores, products, stock, reviews) for `agora run`."""
+    from agora_kit.logging import configure_logging
+    from agora_kit.settings import CommonSettings
+
+    configure_logging(CommonSettings().log_level, json_lines=not console.is_terminal)
+    with _database_url(data_dir, postgres_port) as url:
+        asyncio.run(_seed(url, products, seed, append))
+
+
+app.command(name="seed")(seed)

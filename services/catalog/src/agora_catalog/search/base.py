@@ -1,0 +1,238 @@
+"""The search interface: what the catalog asks of a search backend, whichever it is.
+
+A backend holds one document per product that is for sale (published, not deleted,
+its store approved, at least one variant) and answers full-text queries with
+filters, facets, sorts and cursor pages, and prefix suggestions. PostgreSQL
+(``postgres``) and Elasticsearch (``elasticsearch``) implement it; both pass the same
+contract suite (``agora_catalog.testing.search_contract``).
+
+Semantics every backend gives:
+- Text matches whole words after stemming (English), accents and case folded; every
+  word of the query must match somewhere in the product (title, attributes, category
+  names, store name, description); a word the index does not know matches the
+  indexed words within a typo or two of it. A title match ranks above a
+  description match.
+- Filters: category (the category and every one below it), vendor, price range on
+  the product's lowest variant price (minor units, bounds inclusive), attributes
+  (values of one key are alternatives, different keys must all match).
+- Facets count the products matching the query and every filter: by category (the
+  product's own), vendor, price bucket (:data:`PRICE_BUCKETS`) and attribute.
+- Sorts: ``relevance`` (ties and queries without text: newest first), ``price_asc``,
+  ``price_desc`` (lowest variant price), ``newest`` (published_at).
+- Cursors are opaque and only valid with the query that produced them; a page
+  walk visits every match once.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal, Protocol
+
+from agora_catalog.text import attribute_term, fold
+from agora_kit.errors import InvalidParam, Unprocessable
+from agora_kit.pagination import decode_cursor, encode_cursor
+
+Sort = Literal["relevance", "price_asc", "price_desc", "newest"]
+SORTS: tuple[Sort, ...] = ("relevance", "price_asc", "price_desc", "newest")
+
+# Price facet buckets in minor units: [from, to), the last one open-ended.
+PRICE_BUCKETS: tuple[tuple[int, int | None], ...] = (
+    (0, 1_000),
+    (1_000, 2_500),
+    (2_500, 5_000),
+    (5_000, 10_000),
+    (10_000, 25_000),
+    (25_000, 50_000),
+    (50_000, None),
+)
+FACET_SIZE = 20
+ATTRIBUTE_FACET_SIZE = 30
+MAX_SUGGESTIONS = 20
+
+
+def bucket_label(low: int, high: int | None) -> str:
+    return f"{low}-{high}" if high is not None else f"{low}-"
+
+
+@dataclass(frozen=True)
+class SearchDocument:
+    """One product for sale, as the index holds it."""
+
+    product_id: uuid.UUID
+    vendor_id: uuid.UUID
+    vendor_name: str
+    category_id: uuid.UUID
+    # Root first, down to the product's category.
+    category_path: tuple[uuid.UUID, ...]
+    category_names: tuple[str, ...]
+    title: str
+    description: str
+    # Product and variant attributes: key -> every value the product offers.
+    attributes: Mapping[str, tuple[str, ...]]
+    price_min: int
+    price_max: int
+    currency: str
+    image_url: str | None
+    rating_average: float | None
+    rating_count: int
+    published_at: datetime
+
+    @property
+    def attribute_terms(self) -> list[str]:
+        return sorted(
+            {
+                attribute_term(key, value)
+                for key, values in self.attributes.items()
+                for value in values
+            }
+        )
+
+    @property
+    def attribute_text(self) -> str:
+        return " ".join(value for values in self.attributes.values() for value in values)
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    text: str | None = None
+    category_id: uuid.UUID | None = None
+    vendor_id: uuid.UUID | None = None
+    min_price: int | None = None
+    max_price: int | None = None
+    # Normalised key -> accepted values (see :func:`attribute_filters`).
+    attributes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    sort: Sort = "relevance"
+    limit: int = 20
+    cursor: str | None = None
+
+    @property
+    def has_text(self) -> bool:
+        return bool(self.text and self.text.strip())
+
+    @property
+    def effective_sort(self) -> Sort:
+        # Without words to rank by, relevance means "newest first".
+        return "newest" if self.sort == "relevance" and not self.has_text else self.sort
+
+    def attribute_term_groups(self) -> list[list[str]]:
+        return [
+            [attribute_term(key, value) for value in values]
+            for key, values in sorted(self.attributes.items())
+        ]
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    product_id: uuid.UUID
+    title: str
+    vendor_id: uuid.UUID
+    vendor_name: str
+    category_id: uuid.UUID
+    price_min: int
+    price_max: int
+    currency: str
+    image_url: str | None
+    rating_average: float | None
+    rating_count: int
+    published_at: datetime
+    score: float | None = None
+
+
+@dataclass(frozen=True)
+class FacetCount:
+    value: str
+    count: int
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    hits: list[SearchHit]
+    total: int
+    facets: dict[str, list[FacetCount]]
+    next_cursor: str | None
+
+
+Progress = Callable[[int], None]
+
+
+class SearchBackend(Protocol):
+    name: str
+
+    async def start(self) -> None:
+        """Connect, and create the index if there is none."""
+        ...
+
+    async def close(self) -> None: ...
+
+    async def check(self) -> None:
+        """Raise when the backend cannot be reached (readiness)."""
+        ...
+
+    async def upsert(self, documents: Sequence[SearchDocument]) -> None:
+        """Add or replace documents; visible to searches when this returns."""
+        ...
+
+    async def delete(self, product_ids: Sequence[uuid.UUID]) -> None:
+        """Remove documents; unknown ids are ignored."""
+        ...
+
+    async def search(self, query: SearchQuery) -> SearchResult: ...
+
+    async def suggest(self, text: str, limit: int = 8) -> list[str]:
+        """Titles completing ``text`` (every word a prefix of a title word; typos
+        tolerated when nothing completes it), best first, without duplicates."""
+        ...
+
+    async def rebuild(
+        self, batches: AsyncIterable[Sequence[SearchDocument]], progress: Progress | None = None
+    ) -> int:
+        """Replace the whole index with ``batches``, atomically: searches see the old
+        index until the new one is complete. Returns how many documents it holds."""
+        ...
+
+    async def count(self) -> int:
+        """How many documents the index holds."""
+        ...
+
+
+# --- Cursors: the sort they belong to and the sort key of the last hit.
+
+
+def make_cursor(sort: Sort, values: Sequence[Any]) -> str:
+    return encode_cursor([sort, *values])
+
+
+def _bad_cursor(reason: str) -> Unprocessable:
+    return Unprocessable(
+        "The cursor is not one this search issued.",
+        errors=[InvalidParam(name="query.cursor", reason=reason)],
+    )
+
+
+def read_cursor(cursor: str, sort: Sort, types: Sequence[type | tuple[type, ...]]) -> list[Any]:
+    """The sort key in ``cursor``, checked against ``types`` so that a forged cursor is
+    the client's error (422), never the backend's (500)."""
+    values = decode_cursor(cursor, size=len(types) + 1)
+    if values[0] != sort:
+        raise _bad_cursor("cursor of another sort")
+    for value, expected in zip(values[1:], types, strict=True):
+        if isinstance(value, bool) or not isinstance(value, expected):
+            raise _bad_cursor("malformed cursor")
+    return values[1:]
+
+
+def attribute_filters(raw: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    """``["colour:red", "colour:blue", "size:M"]`` -> ``{"colour": ("red", "blue"), ...}``."""
+    groups: dict[str, list[str]] = {}
+    for item in raw:
+        key, sep, value = item.partition(":")
+        if not sep or not key.strip() or not value.strip():
+            raise Unprocessable(
+                "Attribute filters look like attr=colour:red.",
+                errors=[InvalidParam(name="query.attr", reason=f"not key:value: {item!r}")],
+            )
+        groups.setdefault(fold(key).strip(), []).append(fold(value).strip())
+    return {key: tuple(values) for key, values in groups.items()}

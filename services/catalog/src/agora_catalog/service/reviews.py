@@ -1,0 +1,142 @@
+"""Reviews by verified buyers. A buyer is verified for a product once the order
+service confirms an order of it (``OrderConfirmed``); each buyer reviews a product
+once. The product's rating count and sum change in the review's transaction, under
+the product's row lock, so the average is never off by a concurrent review."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from sqlalchemy import exists, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from agora_catalog.models import Product, Purchase, Review, Variant, Vendor
+from agora_catalog.service.access import Actor
+from agora_catalog.service.errors import AlreadyReviewed, NotAVerifiedBuyer
+from agora_catalog.service.products import is_public, rating_average
+from agora_contracts.catalog import ProductRated
+from agora_kit.errors import NotFound
+from agora_kit.events.outbox import Outbox
+from agora_kit.pagination import Page, PageParams, keyset_page
+
+
+async def record_purchases(
+    session: AsyncSession,
+    *,
+    buyer_id: uuid.UUID,
+    order_id: uuid.UUID,
+    skus: Sequence[str],
+    product_ids: Sequence[uuid.UUID] = (),
+) -> int:
+    """Remember that ``buyer_id`` bought these products (by SKU or product id)."""
+    found = set(product_ids)
+    if skus:
+        found.update(
+            await session.scalars(select(Variant.product_id).where(Variant.sku.in_(list(skus))))
+        )
+    known = set(await session.scalars(select(Product.id).where(Product.id.in_(found))))
+    if not known:
+        return 0
+    await session.execute(
+        pg_insert(Purchase)
+        .values(
+            [
+                {"buyer_id": buyer_id, "product_id": pid, "order_id": order_id}
+                for pid in sorted(known)
+            ]
+        )
+        .on_conflict_do_nothing()
+    )
+    return len(known)
+
+
+async def _public_product(
+    session: AsyncSession, product_id: uuid.UUID, *, lock: bool = False
+) -> Product:
+    stmt = (
+        select(Product, Vendor)
+        .join(Vendor, Vendor.id == Product.vendor_id)
+        .where(Product.id == product_id)
+    )
+    if lock:
+        stmt = stmt.with_for_update(of=Product)
+    row = (await session.execute(stmt)).first()
+    if row is None or not is_public(*row):
+        raise NotFound("No such product.")
+    product: Product = row[0]
+    return product
+
+
+async def post(
+    session: AsyncSession,
+    outbox: Outbox,
+    actor: Actor,
+    product_id: uuid.UUID,
+    *,
+    rating: int,
+    title: str,
+    body: str,
+) -> Review:
+    product = await _public_product(session, product_id, lock=True)
+    bought = await session.scalar(
+        select(
+            exists().where(Purchase.buyer_id == actor.user_id, Purchase.product_id == product.id)
+        )
+    )
+    if not bought:
+        raise NotAVerifiedBuyer("Only buyers of a confirmed order may review this product.")
+    already = await session.scalar(
+        select(exists().where(Review.product_id == product.id, Review.author_id == actor.user_id))
+    )
+    if already:
+        raise AlreadyReviewed("You already reviewed this product.")
+    review = Review(
+        id=uuid.uuid4(),
+        product_id=product.id,
+        author_id=actor.user_id,
+        rating=rating,
+        title=title,
+        body=body,
+        created_at=datetime.now(UTC),
+    )
+    session.add(review)
+    try:
+        await session.flush()
+    except IntegrityError:  # pragma: no cover - the product lock makes this unreachable
+        raise AlreadyReviewed("You already reviewed this product.") from None
+    product.rating_count += 1
+    product.rating_sum += rating
+    await session.flush()
+    await outbox.add(
+        session,
+        ProductRated(
+            product_id=product.id,
+            review_id=review.id,
+            author_id=actor.user_id,
+            rating=rating,
+            rating_average=rating_average(product.rating_sum, product.rating_count) or 0.0,
+            rating_count=product.rating_count,
+        ),
+        key=str(product.id),
+    )
+    return review
+
+
+async def page(
+    session: AsyncSession, product_id: uuid.UUID, params: PageParams
+) -> tuple[Product, Page[Review]]:
+    product = await _public_product(session, product_id)
+    reviews = await keyset_page(
+        session,
+        select(Review).where(Review.product_id == product.id),
+        key=[Review.created_at, Review.id],
+        key_of=lambda r: (r.created_at, r.id),
+        params=params,
+        to_item=lambda r: r,
+        direction="desc",
+    )
+    return product, reviews

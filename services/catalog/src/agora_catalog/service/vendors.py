@@ -1,0 +1,188 @@
+"""Stores: a customer applies (pending), an admin approves or suspends. Approval lets
+the owner sell (and the user service grants the ``vendor`` role on the event);
+suspension hides every product of the store from browse and search."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from agora_catalog.models import (
+    VENDOR_APPROVED,
+    VENDOR_PENDING,
+    VENDOR_SUSPENDED,
+    Vendor,
+)
+from agora_catalog.service.access import Actor
+from agora_catalog.service.errors import AlreadyAVendor, VendorNameTaken, VendorNotApproved
+from agora_catalog.text import slugify
+from agora_contracts.catalog import VendorApplied, VendorApproved, VendorSuspended, VendorUpdated
+from agora_kit.errors import Forbidden, NotFound
+from agora_kit.events.outbox import Outbox
+
+
+async def get_vendor(session: AsyncSession, vendor_id: uuid.UUID, *, lock: bool = False) -> Vendor:
+    stmt = select(Vendor).where(Vendor.id == vendor_id)
+    if lock:
+        stmt = stmt.with_for_update()
+    vendor = await session.scalar(stmt)
+    if vendor is None:
+        raise NotFound("No such store.")
+    return vendor
+
+
+async def vendor_of_owner(session: AsyncSession, owner_id: uuid.UUID) -> Vendor | None:
+    vendor: Vendor | None = await session.scalar(select(Vendor).where(Vendor.owner_id == owner_id))
+    return vendor
+
+
+def visible_to(vendor: Vendor, actor: Actor | None) -> bool:
+    """Approved stores are public; others only to their owner and to admins."""
+    if vendor.status == VENDOR_APPROVED:
+        return True
+    return actor is not None and (actor.is_admin or actor.user_id == vendor.owner_id)
+
+
+async def selling_vendor(session: AsyncSession, actor: Actor) -> Vendor:
+    """The caller's own store, which must be approved to sell."""
+    vendor = await vendor_of_owner(session, actor.user_id)
+    if vendor is None:
+        raise VendorNotApproved("You have no store; apply with POST /api/v1/vendors.")
+    if vendor.status != VENDOR_APPROVED:
+        raise VendorNotApproved(f"Your store is {vendor.status}.")
+    return vendor
+
+
+async def _name_free(session: AsyncSession, slug: str, except_id: uuid.UUID | None = None) -> None:
+    other = await session.scalar(select(Vendor.id).where(Vendor.slug == slug))
+    if other is not None and other != except_id:
+        raise VendorNameTaken("Another store has this name.")
+
+
+async def apply(
+    session: AsyncSession,
+    outbox: Outbox,
+    actor: Actor,
+    *,
+    name: str,
+    description: str,
+    low_stock_threshold: int,
+) -> Vendor:
+    if await vendor_of_owner(session, actor.user_id) is not None:
+        raise AlreadyAVendor("You already have a store.")
+    slug = slugify(name)
+    await _name_free(session, slug)
+    vendor = Vendor(
+        id=uuid.uuid4(),
+        owner_id=actor.user_id,
+        name=name,
+        slug=slug,
+        description=description,
+        status=VENDOR_PENDING,
+        low_stock_threshold=low_stock_threshold,
+    )
+    session.add(vendor)
+    try:
+        await session.flush()
+    except IntegrityError as exc:
+        # Two applications racing: the unique constraints decide, and say which.
+        if "owner_id" in str(exc.orig):
+            raise AlreadyAVendor("You already have a store.") from None
+        raise VendorNameTaken("Another store has this name.") from None
+    await outbox.add(
+        session,
+        VendorApplied(
+            vendor_id=vendor.id,
+            owner_id=vendor.owner_id,
+            name=vendor.name,
+            applied_at=datetime.now(UTC),
+        ),
+        key=str(vendor.id),
+    )
+    return vendor
+
+
+@dataclass(frozen=True)
+class VendorChanges:
+    name: str | None = None
+    description: str | None = None
+    low_stock_threshold: int | None = None
+
+
+async def update(
+    session: AsyncSession,
+    outbox: Outbox,
+    actor: Actor,
+    vendor_id: uuid.UUID,
+    changes: VendorChanges,
+) -> Vendor:
+    vendor = await get_vendor(session, vendor_id, lock=True)
+    if not (actor.is_admin or vendor.owner_id == actor.user_id):
+        if not visible_to(vendor, actor):
+            raise NotFound("No such store.")
+        raise Forbidden("Only the store's owner or an admin may change it.")
+    renamed = changes.name is not None and changes.name != vendor.name
+    if changes.name is not None and renamed:
+        slug = slugify(changes.name)
+        await _name_free(session, slug, except_id=vendor.id)
+        vendor.name, vendor.slug = changes.name, slug
+    if changes.description is not None:
+        vendor.description = changes.description
+    if changes.low_stock_threshold is not None:
+        vendor.low_stock_threshold = changes.low_stock_threshold
+    vendor.updated_at = datetime.now(UTC)
+    await session.flush()
+    if renamed:
+        # Search documents carry the store's name.
+        await outbox.add(
+            session,
+            VendorUpdated(
+                vendor_id=vendor.id,
+                owner_id=vendor.owner_id,
+                name=vendor.name,
+                status=vendor.status,
+            ),
+            key=str(vendor.id),
+        )
+    return vendor
+
+
+async def decide(
+    session: AsyncSession,
+    outbox: Outbox,
+    vendor_id: uuid.UUID,
+    status: str,
+    *,
+    reason: str | None = None,
+) -> Vendor:
+    """An admin approves or suspends a store. Setting the status it has is a no-op."""
+    vendor = await get_vendor(session, vendor_id, lock=True)
+    if vendor.status == status:
+        return vendor
+    now = datetime.now(UTC)
+    vendor.status = status
+    vendor.updated_at = now
+    if status == VENDOR_APPROVED:
+        vendor.approved_at = now
+        event: VendorApproved | VendorSuspended = VendorApproved(
+            vendor_id=vendor.id, owner_id=vendor.owner_id, name=vendor.name, approved_at=now
+        )
+    elif status == VENDOR_SUSPENDED:
+        vendor.suspended_at = now
+        event = VendorSuspended(
+            vendor_id=vendor.id,
+            owner_id=vendor.owner_id,
+            name=vendor.name,
+            reason=reason,
+            suspended_at=now,
+        )
+    else:  # pragma: no cover - the API only offers the two decisions
+        raise ValueError(status)
+    await session.flush()
+    await outbox.add(session, event, key=str(vendor.id))
+    return vendor

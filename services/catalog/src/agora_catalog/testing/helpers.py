@@ -1,0 +1,240 @@
+"""Helpers for the catalog's tests: signed tokens the app accepts, a client that knows
+the catalog's API, the outbox as a test reads it, and event delivery."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import httpx
+import jwt
+from cryptography.hazmat.primitives.asymmetric import ed25519
+from fastapi import FastAPI
+from jwt.algorithms import OKPAlgorithm
+from sqlalchemy import select
+
+from agora_contracts.events import EventPayload
+from agora_kit.auth import ROLE_ADMIN, ROLE_CUSTOMER, JWKSVerifier, JWTConfig
+from agora_kit.events.envelope import CloudEvent, to_message
+from agora_kit.events.tables import outbox
+
+ISSUER = "agora"
+AUDIENCE = "agora"
+JWKS_URL = "http://user.test/.well-known/jwks.json"
+T = TypeVar("T")
+
+
+class Keys:
+    """The user service's signing key, as far as the catalog's tests need it."""
+
+    def __init__(self) -> None:
+        self.key = ed25519.Ed25519PrivateKey.generate()
+        self.kid = f"test-{uuid.uuid4().hex[:8]}"
+
+    def jwks(self) -> dict[str, Any]:
+        jwk = OKPAlgorithm.to_jwk(self.key.public_key(), as_dict=True)
+        return {"keys": [{**jwk, "kid": self.kid, "alg": "EdDSA", "use": "sig"}]}
+
+    def verifier(self) -> JWKSVerifier:
+        """A real verifier, fetching this key's JWKS from an in-memory endpoint."""
+        client = httpx.AsyncClient(
+            transport=httpx.MockTransport(lambda _: httpx.Response(200, json=self.jwks()))
+        )
+        return JWKSVerifier(JWTConfig(jwks_url=JWKS_URL, issuer=ISSUER, audience=AUDIENCE), client)
+
+    def token(
+        self,
+        user_id: uuid.UUID | str,
+        roles: Sequence[str] = (ROLE_CUSTOMER,),
+        *,
+        scope: str | None = None,
+        expires_in: int = 300,
+    ) -> str:
+        now = int(time.time())
+        claims: dict[str, Any] = {
+            "sub": str(user_id),
+            "iss": ISSUER,
+            "aud": AUDIENCE,
+            "iat": now,
+            "exp": now + expires_in,
+            "roles": list(roles),
+        }
+        if scope is not None:
+            claims["scope"] = scope
+        return jwt.encode(claims, self.key, algorithm="EdDSA", headers={"kid": self.kid})
+
+
+@dataclass
+class User:
+    id: uuid.UUID
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+@dataclass
+class Store:
+    owner: User
+    vendor: dict[str, Any]
+
+    @property
+    def id(self) -> str:
+        return str(self.vendor["id"])
+
+
+@dataclass
+class Shop:
+    """Builds catalog data through the public API, as users would."""
+
+    client: httpx.AsyncClient
+    keys: Keys
+    _admin: User | None = field(default=None, init=False)
+    _sku: int = field(default=0, init=False)
+
+    def user(self, roles: Sequence[str] = (ROLE_CUSTOMER,), scope: str | None = None) -> User:
+        user_id = uuid.uuid4()
+        return User(user_id, self.keys.token(user_id, roles, scope=scope))
+
+    @property
+    def admin(self) -> User:
+        if self._admin is None:
+            self._admin = self.user((ROLE_ADMIN,))
+        return self._admin
+
+    def next_sku(self, prefix: str = "SKU") -> str:
+        self._sku += 1
+        return f"{prefix}-{self._sku:05d}"
+
+    async def ok(self, response: Awaitable[httpx.Response], status: int = 200) -> Any:
+        answer = await response
+        assert answer.status_code == status, f"{answer.status_code}: {answer.text}"
+        return answer.json() if answer.content else None
+
+    async def store(self, name: str | None = None, *, approved: bool = True) -> Store:
+        owner = self.user()
+        vendor = await self.ok(
+            self.client.post(
+                "/api/v1/vendors",
+                json={"name": name or f"Store {uuid.uuid4().hex[:8]}", "description": "A shop"},
+                headers=owner.headers,
+            ),
+            201,
+        )
+        if approved:
+            vendor = await self.ok(
+                self.client.patch(
+                    f"/api/v1/admin/vendors/{vendor['id']}",
+                    json={"status": "approved"},
+                    headers=self.admin.headers,
+                )
+            )
+        return Store(owner, vendor)
+
+    async def category(self, name: str, parent: dict[str, Any] | None = None) -> dict[str, Any]:
+        body: dict[str, Any] = {"name": name}
+        if parent is not None:
+            body["parent_id"] = parent["id"]
+        result: dict[str, Any] = await self.ok(
+            self.client.post("/api/v1/categories", json=body, headers=self.admin.headers), 201
+        )
+        return result
+
+    async def product(
+        self,
+        store: Store,
+        category: dict[str, Any],
+        title: str = "A product",
+        *,
+        description: str = "",
+        attributes: dict[str, str] | None = None,
+        variants: Sequence[dict[str, Any]] = ({},),
+        publish: bool = True,
+        images: Sequence[str] = (),
+    ) -> dict[str, Any]:
+        """A product with ``variants`` (each may set sku, amount, currency, attributes,
+        stock), published unless told otherwise."""
+        product = await self.ok(
+            self.client.post(
+                "/api/v1/products",
+                json={
+                    "title": title,
+                    "description": description,
+                    "category_id": category["id"],
+                    "attributes": attributes or {},
+                    "images": [{"url": url} for url in images],
+                },
+                headers=store.owner.headers,
+            ),
+            201,
+        )
+        for variant in variants:
+            await self.ok(
+                self.client.post(
+                    f"/api/v1/products/{product['id']}/variants",
+                    json={
+                        "sku": variant.get("sku") or self.next_sku(),
+                        "price": {
+                            "amount": variant.get("amount", 1000),
+                            "currency": variant.get("currency", "USD"),
+                        },
+                        "attributes": variant.get("attributes", {}),
+                        "stock": variant.get("stock", 10),
+                    },
+                    headers=store.owner.headers,
+                ),
+                201,
+            )
+        if publish:
+            product = await self.ok(
+                self.client.post(
+                    f"/api/v1/products/{product['id']}/publish", headers=store.owner.headers
+                )
+            )
+        else:
+            product = await self.ok(
+                self.client.get(f"/api/v1/products/{product['id']}", headers=store.owner.headers)
+            )
+        result: dict[str, Any] = product
+        return result
+
+
+async def outbox_events(app: FastAPI, event_type: str | None = None) -> list[dict[str, Any]]:
+    """The CloudEvents the service wrote to its outbox, oldest first."""
+    stmt = select(outbox.c.event).order_by(outbox.c.id)
+    if event_type is not None:
+        stmt = stmt.where(outbox.c.event_type == event_type)
+    async with app.state.database.transaction() as session:
+        return [dict(row) for row in (await session.scalars(stmt)).all()]
+
+
+async def deliver(app: FastAPI, payload: EventPayload, key: str) -> CloudEvent:
+    """Hand an event to the service's consumer as the transport would (inbox and all)."""
+    event = CloudEvent(
+        source="/agora/test",
+        type=payload.event_type,
+        subject=key,
+        data=payload.model_dump(mode="json"),
+    )
+    await app.state.runtime.consumer.handle(to_message(payload.topic, key, event))
+    return event
+
+
+async def eventually(
+    check: Callable[[], Awaitable[T | None]], *, within: float = 10.0, interval: float = 0.05
+) -> T:
+    """Poll ``check`` until it returns something truthy (the search index is
+    eventually consistent); fail with its last answer after ``within`` seconds."""
+    deadline = time.monotonic() + within
+    while True:
+        value = await check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {within}s (last: {value!r})")
+        await asyncio.sleep(interval)

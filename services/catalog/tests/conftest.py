@@ -1,0 +1,125 @@
+"""The catalog app on real PostgreSQL, built by the real migrations: one migrated
+template database per session, a fresh copy of it per test, and the in-process event
+transport on a database of its own."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+
+import asyncpg
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from fastapi import FastAPI
+
+from agora_catalog.app import create_app
+from agora_catalog.search.base import SearchBackend
+from agora_catalog.search.elasticsearch import ElasticsearchSearch
+from agora_catalog.settings import Settings
+from agora_catalog.testing.helpers import Keys, Shop
+from agora_kit import migrations
+from agora_kit.events.inprocess import InProcessTransport
+from agora_kit.settings import CommonSettings
+from agora_kit.testing.fixtures import PostgresServer
+
+
+@pytest.fixture(scope="session")
+async def catalog_template(postgres_server: PostgresServer) -> AsyncIterator[str]:
+    name = await postgres_server.create_database("catalog_template")
+    await asyncio.to_thread(migrations.upgrade, "agora_catalog", postgres_server.url(name))
+    yield name
+    await postgres_server.drop_database(name)
+
+
+async def _copy(server: PostgresServer, template: str) -> str:
+    name = f"catalog_{uuid.uuid4().hex[:12]}"
+    conn = await asyncpg.connect(server.dsn("postgres"))
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    finally:
+        await conn.close()
+    return name
+
+
+@pytest.fixture
+async def catalog_url(postgres_server: PostgresServer, catalog_template: str) -> AsyncIterator[str]:
+    """A migrated, empty catalog database of this test's own."""
+    name = await _copy(postgres_server, catalog_template)
+    yield postgres_server.url(name)
+    await postgres_server.drop_database(name)
+
+
+@pytest.fixture
+async def events_url(postgres_server: PostgresServer) -> AsyncIterator[str]:
+    name = await postgres_server.create_database("events")
+    yield postgres_server.url(name)
+    await postgres_server.drop_database(name)
+
+
+@pytest.fixture(scope="session")
+def keys() -> Keys:
+    return Keys()
+
+
+@pytest.fixture
+def settings(catalog_url: str, events_url: str) -> Settings:
+    return Settings(
+        database_url=catalog_url,
+        outbox_poll_seconds=0.05,
+        reservation_sweep_seconds=0.1,
+        event_retry_base_seconds=0.05,
+        common=CommonSettings(events_database_url=events_url),
+    )
+
+
+@pytest.fixture
+def search_backend(request: pytest.FixtureRequest) -> str:
+    """The app's search backend; parametrize it (indirectly) to test another."""
+    return str(getattr(request, "param", "postgres"))
+
+
+@pytest.fixture
+async def search(
+    request: pytest.FixtureRequest, search_backend: str
+) -> AsyncIterator[SearchBackend | None]:
+    """None: the app builds the backend its settings choose (PostgreSQL)."""
+    if search_backend == "postgres":
+        yield None
+        return
+    server = request.getfixturevalue("elasticsearch_server")
+    backend = ElasticsearchSearch(
+        server.url, index=f"agora-test-{uuid.uuid4().hex[:10]}", refresh_interval="50ms"
+    )
+    await backend.start()
+    yield backend
+    await backend.drop()
+    await backend.close()
+
+
+@pytest.fixture
+async def app(
+    settings: Settings, keys: Keys, search: SearchBackend | None
+) -> AsyncIterator[FastAPI]:
+    transport = InProcessTransport(settings.common.events_database_url, poll_seconds=0.1)
+    await transport.start()
+    application = create_app(settings, transport=transport, search=search)
+    application.state.jwks_verifier = keys.verifier()
+    async with LifespanManager(application):
+        # The app itself, not the manager's wrapper: tests read app.state.
+        yield application
+    await transport.close()
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://catalog.test"
+    ) as the_client:
+        yield the_client
+
+
+@pytest.fixture
+def shop(client: httpx.AsyncClient, keys: Keys) -> Shop:
+    return Shop(client, keys)

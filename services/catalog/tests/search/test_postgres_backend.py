@@ -1,0 +1,20 @@
+"""The PostgreSQL search backend passes the search contract, on the real migrations."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from agora_catalog.search.base import SearchBackend
+from agora_catalog.search.postgres import PostgresSearch
+from agora_catalog.testing.search_contract import SearchContract
+
+
+class TestPostgresSearch(SearchContract):
+    @pytest.fixture
+    async def backend(self, catalog_url: str) -> AsyncIterator[SearchBackend]:
+        backend = PostgresSearch(catalog_url)
+        await backend.start()
+        yield backend
+        await backend.close()
