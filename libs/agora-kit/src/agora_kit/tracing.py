@@ -15,7 +15,8 @@ from fastapi import FastAPI
 from opentelemetry import propagate, trace
 from opentelemetry.baggage.propagation import W3CBaggagePropagator
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
-from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
+from opentelemetry.instrumentation.sqlalchemy.engine import EngineTracer
+from opentelemetry.metrics import get_meter
 from opentelemetry.propagators.composite import CompositePropagator
 from opentelemetry.sdk.resources import SERVICE_NAME, Resource
 from opentelemetry.sdk.trace import TracerProvider
@@ -61,8 +62,14 @@ def instrument_app(
     """Trace HTTP in (and SQL, given the engine); calling it again with the engine
     only adds the SQL part."""
     if engine is not None:
-        SQLAlchemyInstrumentor().instrument(
-            engine=engine.sync_engine, tracer_provider=provider, enable_commenter=False
+        # Per engine, not SQLAlchemyInstrumentor().instrument(): that one is a process-
+        # wide singleton, so in all-in-one mode only the first service got SQL spans.
+        EngineTracer(  # type: ignore[no-untyped-call]
+            provider.get_tracer("opentelemetry.instrumentation.sqlalchemy"),
+            engine.sync_engine,
+            get_meter("agora.db").create_up_down_counter(
+                "db.client.connections.usage", unit="connections"
+            ),
         )
         return
     FastAPIInstrumentor.instrument_app(
