@@ -96,16 +96,21 @@ class EmbeddedPostgres:
         return (self.pgdata / "PG_VERSION").exists()
 
     def is_running(self) -> bool:
-        if not self.initialised:
+        """Whether this data directory's postmaster is alive. Read from its pid file
+        rather than asked of ``pg_ctl status`` as the server's user: that answers "not
+        running" whenever the user cannot reach the folder (another process may have
+        tightened a parent's permissions), and a live server would then never be stopped."""
+        try:
+            pid = int((self.pgdata / "postmaster.pid").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
             return False
-        result = subprocess.run(  # noqa: S603
-            [self._bin("pg_ctl"), "-D", str(self.pgdata), "status"],
-            check=False,
-            capture_output=True,
-            user=_run_as(),
-            cwd=self.data_dir,
-        )
-        return result.returncode == 0
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
 
     def start(self) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -157,6 +162,7 @@ class EmbeddedPostgres:
 
     def stop(self) -> None:
         if self.is_running():
+            self._prepare_permissions()
             self._run(
                 [self._bin("pg_ctl"), "-D", str(self.pgdata), "-m", "fast", "-w", "stop"],
                 timeout=60,
