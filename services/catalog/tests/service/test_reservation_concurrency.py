@@ -145,3 +145,31 @@ async def test_cancellations_racing_new_checkouts_keep_the_books_straight(
     await assert_consistent(app, first + second)
     _, statuses, _ = await state(app)
     assert all(statuses[o.order_id] == "released" for o in served)
+
+
+async def test_200_concurrent_reservations_for_50_in_stock_sell_exactly_50(
+    shop: Shop, app: FastAPI
+) -> None:
+    store = await shop.store()
+    category = await shop.category("Crowded")
+    await shop.product(store, category, "Festival ticket", variants=[{"sku": "CROWD", "stock": 50}])
+    orders = [
+        OrderPlaced(
+            order_id=uuid.uuid4(),
+            buyer_id=uuid.uuid4(),
+            lines=[OrderLine(sku="CROWD", quantity=1)],
+            placed_at=datetime.now(UTC),
+        )
+        for _ in range(200)
+    ]
+    await asyncio.gather(*(deliver(app, order, str(order.order_id)) for order in orders))
+
+    inventory, statuses, _ = await state(app)
+    assert inventory["CROWD"].on_hand == 50
+    assert inventory["CROWD"].reserved == 50, "exactly the stock on hand is promised"
+    assert Counter(statuses.values()) == {"active": 50, "failed": 150}
+    reserved = await outbox_events(app, "agora.catalog.inventory.reserved.v1")
+    failed = await outbox_events(app, "agora.catalog.inventory.reservation_failed.v1")
+    assert len(reserved) == 50
+    assert len(failed) == 150, "the rest fail cleanly, each with its answer"
+    assert all(e["data"]["lines_short"][0]["sku"] == "CROWD" for e in failed)
