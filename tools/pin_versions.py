@@ -18,11 +18,17 @@ BLOCK = re.compile(r"constraint-dependencies = \[\n(?:    .*\n)*\]\n")
 
 def main() -> int:
     lock = tomllib.loads((ROOT / "uv.lock").read_text())
-    pins = sorted(
-        f'    "{pkg["name"]}=={pkg["version"]}",'
-        for pkg in lock["package"]
-        if "registry" in pkg.get("source", {})
-    )
+    versions: dict[str, set[str]] = {}
+    for pkg in lock["package"]:
+        if "registry" in pkg.get("source", {}):
+            versions.setdefault(pkg["name"], set()).add(pkg["version"])
+    forked = {name: sorted(v) for name, v in versions.items() if len(v) > 1}
+    if forked:
+        # Two exact pins of one package would make every install fail; the resolver
+        # forked on some marker. Bound the package in the member that needs it instead.
+        print(f"uv resolved several versions of: {forked}; constrain them", file=sys.stderr)
+        return 1
+    pins = sorted(f'    "{name}=={next(iter(v))}",' for name, v in versions.items())
     pyproject = ROOT / "pyproject.toml"
     text = pyproject.read_text()
     new_block = "constraint-dependencies = [\n" + "\n".join(pins) + "\n]\n"

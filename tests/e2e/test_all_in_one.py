@@ -102,6 +102,19 @@ def pg_accepts(port: int) -> bool:
 
 def test_agora_run_serves_every_part_and_keeps_data_between_runs(fleet: Fleet) -> None:
     fleet.start("--fresh")
+    # Every port moved, the user service's too: tokens must still verify, so the
+    # others find the user service's keys where it really listens.
+    gateway = f"http://127.0.0.1:{fleet.ports['gateway']}/api/v1"
+    account = {"email": "ada@example.com", "password": "correct horse battery 42"}
+    registered = httpx.post(f"{gateway}/auth/register", json={**account, "full_name": "Ada"})
+    assert registered.status_code == 201, registered.text
+    tokens = httpx.post(f"{gateway}/auth/login", json=account).json()
+    store = httpx.post(
+        f"{gateway}/vendors",
+        json={"name": "Ada's Analytical Engines", "description": "Gears"},
+        headers={"Authorization": f"Bearer {tokens['access_token']}"},
+    )
+    assert store.status_code == 201, store.text
     for part, port in fleet.ports.items():
         body = httpx.get(f"http://127.0.0.1:{port}/readyz").json()
         assert body["status"] == "ok", body

@@ -58,6 +58,11 @@ if _installed("agora_catalog") and importlib.util.find_spec("agora_catalog.cli")
     app.command(name="seed")(_catalog_cli.seed)
 
 
+# `agora notification preview|redeliver`, the same way.
+if _installed("agora_notification") and importlib.util.find_spec("agora_notification.cli"):
+    app.add_typer(importlib.import_module("agora_notification.cli").app, name="notification")
+
+
 def _package(part: str) -> str:
     return f"agora_{part}"
 
@@ -131,12 +136,28 @@ def serve(
         raise typer.Exit(1)
 
 
-def _all_in_one_settings(pg: EmbeddedPostgres, host: str) -> dict[str, Any]:
-    common = CommonSettings(events_database_url=pg.url(EVENTS_DATABASE))
+def _all_in_one_settings(
+    pg: EmbeddedPostgres, host: str, data_dir: Path | None = None
+) -> dict[str, Any]:
+    overrides: dict[str, Any] = {"events_database_url": pg.url(EVENTS_DATABASE)}
+    if "AGORA_JWKS_URL" not in os.environ:
+        # The user service may have been moved off its default port.
+        user_port = _settings_class("user")().port
+        overrides["jwks_url"] = f"http://127.0.0.1:{user_port}/.well-known/jwks.json"
+    common = CommonSettings(**overrides)
+    # All-in-one mode has no SMTP server: mail is written as .eml files here.
+    mail_dir = (data_dir or pg.data_dir.parent) / "mail"
+    extra: dict[str, dict[str, Any]] = {
+        "notification": {"email_backend": "file", "mail_dir": mail_dir},
+    }
+    if "AGORA_NOTIFICATION_PUBLIC_API_URL" not in os.environ:
+        # Unsubscribe links go through the gateway, wherever it listens.
+        gateway_port = _settings_class("gateway")().port
+        extra["notification"]["public_api_url"] = f"http://{host}:{gateway_port}"
     settings: dict[str, Any] = {}
     for part in SERVICES:
         settings[part] = _settings_class(part)(
-            database_url=pg.url(f"agora_{part}"), host=host, common=common
+            database_url=pg.url(f"agora_{part}"), host=host, common=common, **extra.get(part, {})
         )
     gateway_cls = _settings_class("gateway")
     settings["gateway"] = gateway_cls(
@@ -235,7 +256,7 @@ def run(
     try:
         for name in (EVENTS_DATABASE, *(f"agora_{part}" for part in SERVICES)):
             pg.ensure_database(name)
-        settings = _all_in_one_settings(pg, host)
+        settings = _all_in_one_settings(pg, host, data_dir)
         _migrate({part: settings[part].database_url for part in SERVICES})
         _banner(settings, pg, data_dir)
         ok = asyncio.run(_serve_all(settings, InProcessTransport(pg.url(EVENTS_DATABASE))))

@@ -3,9 +3,13 @@
 These are the steps of the checkout saga that other services act on. The catalog
 reserves stock when an order is placed (all lines or none), releases it when the
 order is cancelled, and commits it (the stock is sold) when the order is confirmed;
-a confirmed order also lets its buyer review what they bought.
+a confirmed order also lets its buyer review what they bought. The notification
+service tells the buyer about each step: the receipt on confirmation, shipment with
+tracking, delivery, cancellation and refund.
 
 Kept minimal on purpose: the order service adds fields (with defaults) as it needs them.
+Fields with defaults were added for the notification service's mails; a producer that
+leaves them out still validates, and the mail then says less.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from agora_contracts.catalog import Money
 from agora_contracts.events import EventPayload, topic_name
 
 ORDER_TOPIC = topic_name("order", "order")
@@ -32,6 +37,28 @@ class OrderLine(BaseModel):
     product_id: UUID | None = Field(
         default=None, description="Optional: the catalog finds the product from the SKU"
     )
+    title: str | None = Field(
+        default=None, description="The product's title at checkout, as the receipt shows it"
+    )
+    unit_price: Money | None = Field(default=None, description="Price of one unit at checkout")
+    line_total: Money | None = Field(
+        default=None, description="What the line costs: unit price times quantity, less discounts"
+    )
+
+
+class ShippingAddress(BaseModel):
+    """Where an order goes (API.md's checkout ``shipping_address``). Only ``name`` is
+    required here: a receipt addresses the recipient by it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    line1: str | None = None
+    line2: str | None = None
+    city: str | None = None
+    region: str | None = None
+    postal_code: str | None = None
+    country: str | None = Field(default=None, description="ISO 3166-1 alpha-2")
 
 
 class _OrderEvent(EventPayload):
@@ -58,19 +85,92 @@ class OrderPlaced(_OrderEvent):
 
 class OrderCancelled(_OrderEvent):
     """The order will not go ahead (payment failed, buyer cancelled, timed out):
-    release its stock. Also valid after confirmation, before shipment (stock returns)."""
+    release its stock. Also valid after confirmation, before shipment (stock returns).
+
+    ``buyer_id`` (added for the notification service) names whom to tell; when it is
+    left out the notification service finds the buyer from the order's earlier events.
+    ``reason`` is shown to the buyer, so it should be words, not a code."""
 
     event_type: ClassVar[str] = "agora.order.order.cancelled.v1"
 
     reason: str
     cancelled_at: datetime | None = None
+    buyer_id: UUID | None = None
 
 
 class OrderConfirmed(_OrderEvent):
-    """Paid: the reserved stock is sold, and the buyer may review these products."""
+    """Paid: the reserved stock is sold, and the buyer may review these products.
+
+    The notification service mails the buyer a receipt from this event alone, so the
+    order service should fill what the receipt shows (added with defaults): each line's
+    ``title``, ``unit_price`` and ``line_total``, the order's ``subtotal``,
+    ``shipping``, ``discount``, ``tax`` and ``total`` (all in the order's currency,
+    minor units), ``order_number`` (what the buyer quotes; the id when absent) and the
+    ``shipping_address``."""
 
     event_type: ClassVar[str] = "agora.order.order.confirmed.v1"
 
     buyer_id: UUID
     lines: list[OrderLine] = Field(min_length=1)
     confirmed_at: datetime | None = None
+    order_number: str | None = None
+    subtotal: Money | None = None
+    shipping: Money | None = None
+    discount: Money | None = None
+    tax: Money | None = None
+    total: Money | None = None
+    shipping_address: ShippingAddress | None = None
+    payment_method: str | None = Field(
+        default=None, description="What the buyer paid with, for the receipt (e.g. 'Visa 4242')"
+    )
+
+
+class OrderShipped(_OrderEvent):
+    """A vendor shipped its part of the order (``POST /vendor/orders/{id}/ship``).
+
+    An order with several vendors ships in several parcels: one event per vendor
+    sub-order (``sub_order_id``, ``vendor_id``), each with its own tracking. ``lines``
+    are what this parcel holds (empty: the whole order). The notification service
+    tells the buyer, with the carrier and tracking number."""
+
+    event_type: ClassVar[str] = "agora.order.order.shipped.v1"
+
+    buyer_id: UUID
+    carrier: str
+    tracking_number: str
+    tracking_url: str | None = None
+    vendor_id: UUID | None = None
+    sub_order_id: UUID | None = None
+    lines: list[OrderLine] = []
+    shipped_at: datetime | None = None
+    order_number: str | None = None
+
+
+class OrderDelivered(_OrderEvent):
+    """The carrier delivered the order (or one vendor's parcel of it, when
+    ``sub_order_id`` is set)."""
+
+    event_type: ClassVar[str] = "agora.order.order.delivered.v1"
+
+    buyer_id: UUID
+    vendor_id: UUID | None = None
+    sub_order_id: UUID | None = None
+    delivered_at: datetime | None = None
+    order_number: str | None = None
+
+
+class OrderRefunded(_OrderEvent):
+    """Money went back to the buyer: ``amount`` this time (a full or partial refund),
+    ``total_refunded`` so far. This is the event the buyer is told about; the payment
+    service's ``PaymentRefunded`` is for the ledger and is not mailed, so one refund
+    makes one mail. ``refund_id`` tells two partial refunds apart."""
+
+    event_type: ClassVar[str] = "agora.order.order.refunded.v1"
+
+    buyer_id: UUID
+    amount: Money
+    total_refunded: Money | None = None
+    refund_id: UUID | None = None
+    reason: str | None = None
+    refunded_at: datetime | None = None
+    order_number: str | None = None

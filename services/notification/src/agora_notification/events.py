@@ -1,9 +1,88 @@
-"""What the notification service publishes and the events it handles."""
+"""The events the notification service handles (it publishes none). Each handler runs
+in the consumer's transaction with the event's inbox row (ADR 0006), so what it writes
+(contacts, the notification, its deliveries) happens once per event."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from agora_contracts.catalog import (
+    LowStock,
+    ProductPublished,
+    ProductUpdated,
+    VendorApplied,
+    VendorApproved,
+    VendorSuspended,
+    VendorUpdated,
+)
+from agora_contracts.events import EventPayload
+from agora_contracts.order import (
+    OrderCancelled,
+    OrderConfirmed,
+    OrderDelivered,
+    OrderPlaced,
+    OrderRefunded,
+    OrderShipped,
+)
+from agora_contracts.payment import PaymentFailed
+from agora_contracts.user import (
+    EmailVerificationRequested,
+    EmailVerified,
+    PasswordChanged,
+    PasswordResetRequested,
+    UserDeleted,
+    UserRegistered,
+)
 from agora_kit.events.consumer import EventConsumer
+from agora_kit.events.envelope import CloudEvent
+from agora_notification.service import stories
+from agora_notification.service.context import NotificationContext
+
+Story = Callable[[NotificationContext, AsyncSession, Any, CloudEvent], Awaitable[None]]
+
+HANDLED: dict[type[EventPayload], Story] = {
+    UserRegistered: stories.user_registered,
+    EmailVerificationRequested: stories.email_verification_requested,
+    EmailVerified: stories.email_verified,
+    PasswordResetRequested: stories.password_reset_requested,
+    PasswordChanged: stories.password_changed,
+    UserDeleted: stories.user_deleted,
+    VendorApplied: stories.vendor_known,
+    VendorApproved: stories.vendor_approved,
+    VendorSuspended: stories.vendor_known,
+    VendorUpdated: stories.vendor_known,
+    ProductPublished: stories.product_known,
+    ProductUpdated: stories.product_known,
+    LowStock: stories.low_stock,
+    OrderPlaced: stories.order_placed,
+    OrderConfirmed: stories.order_confirmed,
+    OrderShipped: stories.order_shipped,
+    OrderDelivered: stories.order_delivered,
+    OrderCancelled: stories.order_cancelled,
+    OrderRefunded: stories.order_refunded,
+    PaymentFailed: stories.payment_failed,
+}
 
 
-def register_handlers(consumer: EventConsumer) -> None:
-    """Subscribe the notification service's event handlers (none yet)."""
+def handlers(context: Callable[[], NotificationContext]) -> Callable[[EventConsumer], None]:
+    """The subscriptions, for ``create_service_app``; ``context`` is called when an
+    event arrives (the context is built after the app)."""
+
+    def register(consumer: EventConsumer) -> None:
+        for payload_type, story in HANDLED.items():
+            consumer.on(payload_type)(_bind(story, context))
+
+    return register
+
+
+def _bind(
+    story: Story, context: Callable[[], NotificationContext]
+) -> Callable[[AsyncSession, Any, CloudEvent], Awaitable[None]]:
+    async def handle(session: AsyncSession, payload: Any, event: CloudEvent) -> None:
+        await story(context(), session, payload, event)
+
+    handle.__name__ = getattr(story, "__name__", "handle")
+    return handle

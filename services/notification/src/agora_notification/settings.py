@@ -1,8 +1,15 @@
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from agora_kit.settings import ServiceSettings
+
+EmailBackend = Literal["smtp", "file"]
+SmtpSecurity = Literal["none", "starttls", "tls"]
 
 
 class Settings(ServiceSettings):
@@ -14,3 +21,41 @@ class Settings(ServiceSettings):
     service_name: str = "notification"
     port: int = 8005
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5439/agora_notification"
+
+    # What the mails call the shop, and where their links go: the frontend for pages
+    # (verify, reset, orders), the public API (the gateway) for one-click unsubscribe.
+    shop_name: str = "Agora"
+    frontend_url: str = "http://127.0.0.1:3000"
+    public_api_url: str = "http://127.0.0.1:8000"
+    default_locale: str = "en"
+
+    # E-mail: SMTP (distributed mode) or .eml files in mail_dir (all-in-one mode).
+    email_backend: EmailBackend = "smtp"
+    mail_dir: Path = Path(".agora/mail")
+    mail_from: str = "Agora <no-reply@agora.local>"
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 1025
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_security: SmtpSecurity = "none"
+    smtp_timeout_seconds: float = Field(default=15.0, gt=0)
+
+    # SMS and push go through provider adapters; "logging" writes them to the log.
+    sms_provider: Literal["logging"] = "logging"
+    push_provider: Literal["logging"] = "logging"
+
+    # Delivery: attempts per message before it is dead-lettered, exponential backoff
+    # from the base (with jitter) up to the cap, and how many sends run at once.
+    delivery_max_attempts: int = Field(default=8, ge=1)
+    delivery_retry_base_seconds: float = Field(default=5.0, gt=0)
+    delivery_retry_max_seconds: float = Field(default=3600.0, gt=0)
+    delivery_workers: int = Field(default=4, ge=1, le=32)
+    delivery_poll_seconds: float = Field(default=1.0, gt=0)
+
+    # The live feed's WebSocket.
+    ws_heartbeat_seconds: float = Field(default=25.0, gt=0)
+    ws_auth_timeout_seconds: float = Field(default=10.0, gt=0)
+    ws_queue_size: int = Field(default=100, ge=1)
+
+    # Unsubscribe links stay valid this long (RFC 8058 asks for a long time).
+    unsubscribe_token_max_age_days: int = Field(default=365, ge=1)

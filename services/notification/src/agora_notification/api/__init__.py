@@ -3,5 +3,11 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from agora_kit.app import API_PREFIX
+from agora_notification.api import devices, feed, preferences, ws
 
 router = APIRouter(prefix=API_PREFIX)
+# Fixed paths before /notifications/{id}.
+for module in (preferences, devices, ws, feed):
+    router.include_router(module.router)
+
+routers = [router]

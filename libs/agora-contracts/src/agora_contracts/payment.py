@@ -1,0 +1,127 @@
+"""Events of the payment service's payment aggregate: one topic, keyed by payment id.
+
+The order service's saga acts on them (a failed payment cancels or retries the order);
+the notification service tells the buyer when a payment fails. Minimal on purpose: the
+payment service adds fields (with defaults) as it needs them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar
+from uuid import UUID
+
+from pydantic import Field
+
+from agora_contracts.catalog import Money
+from agora_contracts.events import EventPayload, topic_name
+
+PAYMENT_TOPIC = topic_name("payment", "payment")
+
+
+class _PaymentEvent(EventPayload):
+    topic: ClassVar[str] = PAYMENT_TOPIC
+
+    payment_id: UUID
+    order_id: UUID
+
+
+class PaymentFailed(_PaymentEvent):
+    """The provider declined or the payment errored (in the sandbox,
+    ``pm_card_chargeDeclined``). ``reason`` is shown to the buyer, so it should be words
+    a buyer understands ("Your card was declined."), never a provider's raw error;
+    ``failure_code`` is the provider's code (``card_declined``) for logs and support.
+    Each failed attempt is its own event: a buyer retrying with another card is told
+    about each failure."""
+
+    event_type: ClassVar[str] = "agora.payment.payment.failed.v1"
+
+    buyer_id: UUID
+    reason: str
+    failure_code: str | None = None
+    amount: Money | None = None
+    failed_at: datetime | None = None
+    order_number: str | None = None
+
+
+class PaymentRefunded(_PaymentEvent):
+    """Money went back to the buyer's payment method (``POST /admin/payments/{id}/refund``,
+    full or partial). For the order service and the ledger: the buyer hears of the
+    refund through the order service's ``OrderRefunded``, so the notification service
+    does not mail this one (one refund, one mail)."""
+
+    event_type: ClassVar[str] = "agora.payment.payment.refunded.v1"
+
+    buyer_id: UUID
+    amount: Money
+    refund_id: UUID | None = None
+    reason: str | None = None
+    refunded_at: datetime | None = None
+    total_refunded: Money | None = Field(
+        default=None, description="Refunded so far, this one included"
+    )
+
+
+class PaymentIntentCreated(_PaymentEvent):
+    """The provider holds an intent to charge ``amount`` for the order; the buyer's
+    client confirms it with ``client_secret`` (``POST /payments/{id}/confirm``)."""
+
+    event_type: ClassVar[str] = "agora.payment.payment.intent_created.v1"
+
+    buyer_id: UUID
+    amount: Money
+    client_secret: str
+    provider: str | None = None
+    created_at: datetime | None = None
+
+
+class PaymentSucceeded(_PaymentEvent):
+    """The buyer paid ``amount``: the order service confirms the order."""
+
+    event_type: ClassVar[str] = "agora.payment.payment.succeeded.v1"
+
+    buyer_id: UUID
+    amount: Money
+    payment_method: str | None = Field(
+        default=None, description="What the buyer paid with, for the receipt (e.g. 'Visa 4242')"
+    )
+    succeeded_at: datetime | None = None
+
+
+# --- Asked of the payment service by the order service's saga. Published on the
+# order topic (keyed by order id), so they stay in order with the order's own events.
+
+
+class PaymentRequested(EventPayload):
+    """The order's stock is reserved: create a payment intent for ``amount``. The
+    payment service answers ``PaymentIntentCreated`` (once per order, however often
+    this is delivered)."""
+
+    topic: ClassVar[str] = topic_name("order", "order")
+    event_type: ClassVar[str] = "agora.order.order.payment_requested.v1"
+
+    order_id: UUID
+    buyer_id: UUID
+    amount: Money
+    payment_method: str | None = None
+    vendor_amounts: dict[str, int] = Field(
+        default_factory=dict,
+        description="Vendor id to what its sub-order earns (minor units), for payouts",
+    )
+    order_number: str | None = None
+
+
+class RefundRequested(EventPayload):
+    """Give ``amount`` back on the order's payment (the buyer cancelled a paid order,
+    or a payment arrived for an order already cancelled). ``request_id`` makes a
+    redelivery refund once."""
+
+    topic: ClassVar[str] = topic_name("order", "order")
+    event_type: ClassVar[str] = "agora.order.order.refund_requested.v1"
+
+    order_id: UUID
+    buyer_id: UUID
+    payment_id: UUID | None = None
+    amount: Money
+    request_id: UUID
+    reason: str | None = None

@@ -1,0 +1,42 @@
+"""Dependencies of the notification routes."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from agora_kit.auth import CurrentPrincipal, Principal
+from agora_kit.errors import Forbidden, Unauthorized
+from agora_notification.service.context import NotificationContext
+from agora_notification.service.hub import FeedHub
+
+
+def user_id_of(principal: Principal) -> uuid.UUID:
+    """The signed-in person's id. API-key tokens are refused: no key scope covers a
+    person's notifications (API.md: a call outside a key's scopes is 403)."""
+    if principal.scopes is not None:
+        raise Forbidden("API keys cannot read or change notifications; sign in instead")
+    try:
+        return uuid.UUID(principal.user_id)
+    except ValueError:
+        raise Unauthorized("the token does not name a user") from None
+
+
+async def current_user_id(principal: CurrentPrincipal) -> uuid.UUID:
+    return user_id_of(principal)
+
+
+def get_context(request: Request) -> NotificationContext:
+    context: NotificationContext = request.app.state.notification
+    return context
+
+
+def get_hub(request: Request) -> FeedHub:
+    hub: FeedHub = request.app.state.hub
+    return hub
+
+
+UserId = Annotated[uuid.UUID, Depends(current_user_id)]
+ContextDep = Annotated[NotificationContext, Depends(get_context)]

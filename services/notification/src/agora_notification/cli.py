@@ -1,0 +1,155 @@
+"""``agora notification ...``: operator commands of the notification service.
+
+- ``preview TEMPLATE --to FILE [--locale de] [--name NAME]``: render a template with
+  sample data and write the mail to FILE: a whole ``.eml`` (open it in any mail
+  program), or only the HTML or text part when FILE ends in ``.html`` or ``.txt``.
+  Needs no database.
+- ``redeliver [--data-dir DIR]``: queue every dead delivery once more.
+
+Only typer and the standard library are imported here: ``agora`` loads this module to
+list its commands, and the service's modules load when a command runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(
+    help="The notification service: template previews, dead deliveries.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+DATABASE = "agora_notification"
+
+
+@app.command()
+def preview(
+    template: Annotated[str, typer.Argument(help="A template, such as order_confirmed")],
+    to: Annotated[Path, typer.Option("--to", help="File to write: .eml, .html or .txt")],
+    locale: Annotated[str, typer.Option(help="Locale for dates and money (en, de, pt-BR)")] = "en",
+    name: Annotated[str, typer.Option(help="The recipient's name")] = "Ada Lovelace",
+    email: Annotated[str, typer.Option(help="The recipient's address")] = "ada@example.com",
+) -> None:
+    """Render a template with sample data and write the mail to a file."""
+    import uuid
+
+    from agora_notification.channels.email import build_message
+    from agora_notification.domain import KINDS, LOCKED
+    from agora_notification.samples import SAMPLES
+    from agora_notification.service.context import NotificationContext
+    from agora_notification.service.notify import Story, render
+    from agora_notification.settings import Settings
+
+    if template not in KINDS:
+        raise typer.BadParameter(
+            f"{template!r} is not one of: {', '.join(sorted(KINDS))}", param_hint="TEMPLATE"
+        )
+    settings = Settings()
+    context = NotificationContext.build(settings, senders={})
+    kind = KINDS[template]
+    user_id = uuid.uuid4()
+    unsubscribe_url = (
+        None
+        if (kind.category, "email") in LOCKED
+        else context.unsubscribe_url(user_id, kind.category, "email")
+    )
+    story = Story(user_id=user_id, kind=template, dedupe_key="preview", context=SAMPLES[template])
+    rendered = render(context, story, name=name, locale=locale, unsubscribe_url=unsubscribe_url)
+    suffix = to.suffix.lower()
+    if suffix == ".html":
+        content = rendered.html
+    elif suffix == ".txt":
+        content = f"Subject: {rendered.subject}\n\n{rendered.text}"
+    else:
+        content = build_message(
+            settings,
+            rendered,
+            to=email,
+            name=name,
+            kind=template,
+            notification_id=str(user_id),
+            unsubscribe_url=unsubscribe_url,
+        )
+    to.parent.mkdir(parents=True, exist_ok=True)
+    to.write_text(content, encoding="utf-8", newline="")
+    typer.echo(f"Wrote {template} ({rendered.subject!r}) to {to}")
+
+
+def _running_port(pgdata: Path) -> int | None:
+    try:
+        return int((pgdata / "postmaster.pid").read_text().splitlines()[3])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+@contextlib.contextmanager
+def _database_url(data_dir: Path | None, postgres_port: int) -> Iterator[str]:
+    if data_dir is None:
+        from agora_notification.settings import Settings
+
+        yield Settings().database_url
+        return
+    from agora_kit import migrations
+    from agora_kit.embedded_pg import EmbeddedPostgres
+
+    pg = EmbeddedPostgres(data_dir.resolve() / "postgres", port=postgres_port)
+    attached = pg.is_running()
+    if attached:
+        pg.port = _running_port(pg.pgdata) or postgres_port
+    else:
+        pg.start()
+    try:
+        pg.ensure_database(DATABASE)
+        url = pg.url(DATABASE)
+        migrations.upgrade("agora_notification", url)
+        yield url
+    finally:
+        if not attached:
+            pg.stop()
+
+
+async def _requeue(url: str) -> int:
+    from datetime import UTC, datetime
+
+    from sqlalchemy import update
+
+    from agora_kit.db import Database
+    from agora_notification.models import Delivery
+
+    database = Database(url, pool_size=1, application_name="agora-notification-cli")
+    try:
+        async with database.transaction() as session:
+            result = await session.execute(
+                update(Delivery)
+                .where(Delivery.status == "dead", Delivery.content.is_not(None))
+                .values(status="pending", next_attempt_at=datetime.now(UTC))
+                .returning(Delivery.id)
+            )
+            return len(result.all())
+    finally:
+        await database.dispose()
+
+
+@app.command()
+def redeliver(
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(
+            help="Data directory of `agora run` (default: AGORA_NOTIFICATION_DATABASE_URL)"
+        ),
+    ] = None,
+    postgres_port: Annotated[
+        int, typer.Option(envvar="AGORA_POSTGRES_PORT", help="Port of the embedded PostgreSQL")
+    ] = 5439,
+) -> None:
+    """Queue every dead delivery for one more attempt (after fixing what failed)."""
+    with _database_url(data_dir, postgres_port) as url:
+        count = asyncio.run(_requeue(url))
+    typer.echo(f"Queued {count} dead deliveries again.")

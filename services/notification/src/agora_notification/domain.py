@@ -1,0 +1,69 @@
+"""The words of the notification service: categories, channels, what each kind of
+notification is, and the preference rules. Pure: no database, no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, get_args
+
+Category = Literal["account", "orders", "marketing"]
+Channel = Literal["email", "sms", "push", "in_app"]
+# The channels a message is sent on; in_app is the feed, written directly.
+SendChannel = Literal["email", "sms", "push"]
+
+CATEGORIES: tuple[Category, ...] = get_args(Category)
+CHANNELS: tuple[Channel, ...] = get_args(Channel)
+SEND_CHANNELS: tuple[SendChannel, ...] = get_args(SendChannel)
+
+# What a user gets before they touch their preferences. Marketing needs consent, so
+# it starts off everywhere but the feed; SMS costs and interrupts, so it is opt-in.
+DEFAULT_PREFERENCES: dict[Category, dict[Channel, bool]] = {
+    "account": {"email": True, "sms": False, "push": True, "in_app": True},
+    "orders": {"email": True, "sms": False, "push": True, "in_app": True},
+    "marketing": {"email": False, "sms": False, "push": False, "in_app": True},
+}
+# Account and security mail cannot be switched off: a password reset link or a
+# "your password was changed" warning must reach the owner.
+LOCKED: frozenset[tuple[Category, Channel]] = frozenset({("account", "email")})
+
+Preferences = dict[Category, dict[Channel, bool]]
+
+
+def effective(stored: dict[tuple[str, str], bool]) -> Preferences:
+    """The defaults overlaid with what the user chose; locked entries stay on."""
+    result: Preferences = {}
+    for category in CATEGORIES:
+        result[category] = {}
+        for channel in CHANNELS:
+            value = stored.get((category, channel), DEFAULT_PREFERENCES[category][channel])
+            result[category][channel] = value or (category, channel) in LOCKED
+    return result
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of notification: its template (``templates/<name>/``), its category,
+    and the channels it may go out on (the user's preferences narrow them)."""
+
+    name: str
+    category: Category
+    channels: tuple[SendChannel, ...] = ("email", "push")
+
+
+KINDS: dict[str, Kind] = {
+    kind.name: kind
+    for kind in (
+        Kind("welcome", "account"),
+        Kind("verify_email", "account", ("email",)),
+        Kind("password_reset", "account", ("email",)),
+        Kind("password_changed", "account", ("email", "sms", "push")),
+        Kind("vendor_approved", "account"),
+        Kind("low_stock", "orders"),
+        Kind("order_confirmed", "orders"),
+        Kind("payment_failed", "orders", ("email", "sms", "push")),
+        Kind("order_shipped", "orders", ("email", "sms", "push")),
+        Kind("order_delivered", "orders"),
+        Kind("order_cancelled", "orders"),
+        Kind("order_refunded", "orders"),
+    )
+}

@@ -1,0 +1,96 @@
+"""The notifications and the in-app feed."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from agora_kit.pagination import Page, PageParams, keyset_page
+from agora_notification.models import Notification
+
+
+async def insert_once(session: AsyncSession, values: dict[str, Any]) -> Notification | None:
+    """The new notification, or None when the user already has one with this
+    ``dedupe_key`` (the same story told again)."""
+    new_id = await session.scalar(
+        pg_insert(Notification)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=[Notification.user_id, Notification.dedupe_key])
+        .returning(Notification.id)
+    )
+    if new_id is None:
+        return None
+    return await session.get(Notification, new_id)
+
+
+async def get(session: AsyncSession, notification_id: uuid.UUID) -> Notification | None:
+    notification: Notification | None = await session.get(Notification, notification_id)
+    return notification
+
+
+async def feed_page(
+    session: AsyncSession, user_id: uuid.UUID, params: PageParams, *, unread_only: bool
+) -> Page[Notification]:
+    statement = select(Notification).where(
+        Notification.user_id == user_id, Notification.in_feed.is_(True)
+    )
+    if unread_only:
+        statement = statement.where(Notification.read_at.is_(None))
+    return await keyset_page(
+        session,
+        statement,
+        key=[Notification.created_at, Notification.id],
+        key_of=lambda n: (n.created_at, n.id),
+        params=params,
+        to_item=lambda n: n,
+        direction="desc",
+    )
+
+
+async def unread_count(session: AsyncSession, user_id: uuid.UUID) -> int:
+    count = await session.scalar(
+        select(func.count())
+        .select_from(Notification)
+        .where(
+            Notification.user_id == user_id,
+            Notification.in_feed.is_(True),
+            Notification.read_at.is_(None),
+        )
+    )
+    return int(count or 0)
+
+
+async def mark_read(
+    session: AsyncSession, user_id: uuid.UUID, notification_id: uuid.UUID, now: datetime
+) -> bool:
+    """False when the user has no such entry in their feed."""
+    found = await session.scalar(
+        select(Notification.id).where(
+            Notification.id == notification_id,
+            Notification.user_id == user_id,
+            Notification.in_feed.is_(True),
+        )
+    )
+    if found is None:
+        return False
+    await session.execute(
+        update(Notification)
+        .where(Notification.id == notification_id, Notification.read_at.is_(None))
+        .values(read_at=now)
+    )
+    return True
+
+
+async def mark_all_read(session: AsyncSession, user_id: uuid.UUID, now: datetime) -> int:
+    result = await session.execute(
+        update(Notification)
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .values(read_at=now)
+        .returning(Notification.id)
+    )
+    return len(result.all())

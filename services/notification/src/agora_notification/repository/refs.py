@@ -1,0 +1,71 @@
+"""Projections of other services' events: stores and their owners, orders and their
+buyers, SKUs and their products' titles."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from agora_notification.models import OrderRef, SkuRef, VendorRef
+
+
+async def learn_vendor(
+    session: AsyncSession, vendor_id: uuid.UUID, owner_id: uuid.UUID, name: str, now: datetime
+) -> None:
+    values = {"owner_id": owner_id, "name": name[:200], "updated_at": now}
+    await session.execute(
+        pg_insert(VendorRef)
+        .values(vendor_id=vendor_id, **values)
+        .on_conflict_do_update(index_elements=[VendorRef.vendor_id], set_=values)
+    )
+
+
+async def vendor(session: AsyncSession, vendor_id: uuid.UUID) -> VendorRef | None:
+    found: VendorRef | None = await session.get(VendorRef, vendor_id)
+    return found
+
+
+async def learn_order(
+    session: AsyncSession,
+    order_id: uuid.UUID,
+    buyer_id: uuid.UUID,
+    order_number: str | None,
+    now: datetime,
+) -> None:
+    values: dict[str, object] = {"buyer_id": buyer_id, "updated_at": now}
+    if order_number:
+        values["order_number"] = order_number[:64]
+    await session.execute(
+        pg_insert(OrderRef)
+        .values(order_id=order_id, **values)
+        .on_conflict_do_update(index_elements=[OrderRef.order_id], set_=values)
+    )
+
+
+async def order(session: AsyncSession, order_id: uuid.UUID) -> OrderRef | None:
+    found: OrderRef | None = await session.get(OrderRef, order_id)
+    return found
+
+
+async def learn_skus(
+    session: AsyncSession,
+    product_id: uuid.UUID,
+    title: str,
+    skus: list[str],
+    now: datetime,
+) -> None:
+    for sku in skus:
+        values = {"product_id": product_id, "title": title[:300], "updated_at": now}
+        await session.execute(
+            pg_insert(SkuRef)
+            .values(sku=sku[:100], **values)
+            .on_conflict_do_update(index_elements=[SkuRef.sku], set_=values)
+        )
+
+
+async def sku_title(session: AsyncSession, sku: str) -> str | None:
+    found = await session.get(SkuRef, sku[:100])
+    return found.title if found is not None else None

@@ -1,0 +1,68 @@
+"""What the notification service's rules need besides a session: settings, templates,
+unsubscribe tokens, the senders, and the two wake-ups (the dispatcher, the live feed).
+One per app (and one per CLI command), at ``app.state.notification``."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from urllib.parse import quote, urlencode
+
+from agora_notification.channels.base import Sender
+from agora_notification.channels.email import FileSender, SmtpSender
+from agora_notification.channels.providers import LoggingPushSender, LoggingSmsSender
+from agora_notification.domain import Category, Channel
+from agora_notification.rendering import Renderer
+from agora_notification.service.unsubscribe import UnsubscribeTokens
+from agora_notification.settings import Settings
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def build_senders(settings: Settings) -> dict[str, Sender]:
+    email: Sender = (
+        FileSender(settings.mail_dir) if settings.email_backend == "file" else SmtpSender(settings)
+    )
+    return {"email": email, "sms": LoggingSmsSender(), "push": LoggingPushSender()}
+
+
+@dataclass
+class NotificationContext:
+    settings: Settings
+    renderer: Renderer
+    unsubscribe: UnsubscribeTokens
+    senders: dict[str, Sender]
+    clock: Callable[[], datetime] = _now
+    # Called after a transaction that created deliveries commits.
+    on_new_deliveries: list[Callable[[], None]] = field(default_factory=list)
+
+    @classmethod
+    def build(
+        cls, settings: Settings, senders: dict[str, Sender] | None = None
+    ) -> NotificationContext:
+        return cls(
+            settings=settings,
+            renderer=Renderer(default_locale=settings.default_locale),
+            unsubscribe=UnsubscribeTokens(
+                settings.secret_key.get_secret_value(),
+                max_age_days=settings.unsubscribe_token_max_age_days,
+            ),
+            senders=senders if senders is not None else build_senders(settings),
+        )
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def frontend(self, path: str, **query: str) -> str:
+        base = self.settings.frontend_url.rstrip("/")
+        suffix = f"?{urlencode(query)}" if query else ""
+        return f"{base}/{path.lstrip('/')}{suffix}"
+
+    def unsubscribe_url(self, user_id: uuid.UUID, category: Category, channel: Channel) -> str:
+        token = self.unsubscribe.issue(user_id, category, channel)
+        base = self.settings.public_api_url.rstrip("/")
+        return f"{base}/api/v1/notifications/unsubscribe?token={quote(token)}"

@@ -1,0 +1,160 @@
+"""The live feed: which WebSockets are open for which user, and how a new feed entry
+reaches them.
+
+Every replica keeps one PostgreSQL connection that ``LISTEN``s on the feed channel. A
+handler announces each new feed entry with ``pg_notify`` in its transaction
+(:mod:`~agora_notification.service.notify`), which PostgreSQL delivers on commit to
+every listener, so the replica holding the user's socket hears of it whichever replica
+handled the event. The entry is read back and put on each of the user's sockets'
+queues. If the listening connection drops, it is reopened with backoff and every open
+socket is told to ``resync`` (re-read its feed), since entries may have been missed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import asyncpg
+from sqlalchemy.engine import make_url
+
+from agora_kit.db import Database
+from agora_notification.repository import notifications as notification_repo
+from agora_notification.service.feed import item
+from agora_notification.service.notify import FEED_CHANNEL
+
+logger = logging.getLogger("agora.notification.hub")
+
+
+@dataclass(eq=False)
+class Connection:
+    """One open socket: the messages waiting to be sent to it."""
+
+    user_id: uuid.UUID
+    queue: asyncio.Queue[dict[str, Any]]
+    closed: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def offer(self, message: dict[str, Any]) -> None:
+        try:
+            self.queue.put_nowait(message)
+        except asyncio.QueueFull:
+            # A client that does not read is cut off rather than allowed to grow memory;
+            # it reconnects and re-reads its feed.
+            logger.warning("live feed of %s is not being read; closing it", self.user_id)
+            self.closed.set()
+
+
+def asyncpg_dsn(url: str) -> str:
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+class FeedHub:
+    def __init__(self, database: Database, *, queue_size: int = 100) -> None:
+        self.database = database
+        self.queue_size = queue_size
+        self._connections: dict[uuid.UUID, set[Connection]] = {}
+        self.listening = asyncio.Event()
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def connections(self, user_id: uuid.UUID) -> set[Connection]:
+        return set(self._connections.get(user_id, ()))
+
+    def open(self, user_id: uuid.UUID) -> Connection:
+        connection = Connection(user_id, asyncio.Queue(maxsize=self.queue_size))
+        self._connections.setdefault(user_id, set()).add(connection)
+        return connection
+
+    def close(self, connection: Connection) -> None:
+        connection.closed.set()
+        held = self._connections.get(connection.user_id)
+        if held is not None:
+            held.discard(connection)
+            if not held:
+                del self._connections[connection.user_id]
+
+    def broadcast(self, message: dict[str, Any]) -> None:
+        for held in list(self._connections.values()):
+            for connection in list(held):
+                connection.offer(message)
+
+    async def publish(self, user_id: uuid.UUID, notification_id: uuid.UUID) -> None:
+        """Read the entry and hand it to the user's open sockets on this replica."""
+        if not self._connections.get(user_id):
+            return
+        async with self.database.transaction() as session:
+            notification = await notification_repo.get(session, notification_id)
+            if notification is None or not notification.in_feed:
+                return
+            unread = await notification_repo.unread_count(session, user_id)
+            message = {
+                "type": "notification",
+                "notification": item(notification).model_dump(mode="json"),
+                "unread_count": unread,
+            }
+        for connection in self.connections(user_id):
+            connection.offer(message)
+
+    def _on_notify(self, payload: str) -> None:
+        try:
+            body = json.loads(payload)
+            user_id, notification_id = uuid.UUID(body["user_id"]), uuid.UUID(body["id"])
+        except (ValueError, KeyError, TypeError):
+            logger.warning("ignoring a malformed feed notification: %r", payload[:200])
+            return
+        task = asyncio.create_task(self.publish(user_id, notification_id))
+        self._tasks.add(task)
+        task.add_done_callback(self._done)
+
+    def _done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            logger.error("could not push a feed entry", exc_info=task.exception())
+
+    async def run(self, *, check_seconds: float = 5.0) -> None:
+        """Listen until cancelled, reconnecting with backoff."""
+        delay = 0.5
+        first = True
+        while True:
+            try:
+                conn = await asyncpg.connect(asyncpg_dsn(self.database.url))
+            except (OSError, asyncpg.PostgresError) as exc:
+                logger.warning("live feed cannot listen (%r); retrying in %.1fs", exc, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 30.0)
+                continue
+            try:
+                await self._listen(conn, check_seconds, resync=not first)
+            except asyncio.CancelledError:
+                raise
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+                logger.warning("live feed lost its connection: %r", exc)
+            finally:
+                self.listening.clear()
+                with contextlib.suppress(Exception):
+                    await conn.close(timeout=2)
+            first = False
+            delay = 0.5
+            await asyncio.sleep(delay)
+
+    async def _listen(self, conn: Any, check_seconds: float, *, resync: bool) -> None:
+        lost = asyncio.Event()
+
+        def on_notify(_conn: Any, _pid: int, _channel: str, payload: str) -> None:
+            self._on_notify(payload)
+
+        conn.add_termination_listener(lambda _conn: lost.set())
+        await conn.add_listener(FEED_CHANNEL, on_notify)
+        self.listening.set()
+        if resync:
+            # Entries may have been written while nobody listened.
+            self.broadcast({"type": "resync"})
+        while not lost.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(lost.wait(), check_seconds)
+            if not lost.is_set():
+                await conn.execute("SELECT 1")

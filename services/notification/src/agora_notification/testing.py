@@ -1,0 +1,327 @@
+"""Helpers for tests of the notification service: signed tokens the app accepts,
+events delivered through the real consumer, mail read back from an SMTP sink's
+Maildir, and waiting for what happens in the background.
+
+Only tests import this module; it needs httpx and cryptography, which it uses to sign
+tokens the way the user service does."""
+
+from __future__ import annotations
+
+import asyncio
+import email
+import email.message
+import email.policy
+import mailbox
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import asyncpg
+import httpx
+import jwt
+from cryptography.hazmat.primitives.asymmetric import ed25519
+from fastapi import FastAPI
+from jwt.algorithms import OKPAlgorithm
+from sqlalchemy import text
+from sqlalchemy.engine import CursorResult
+
+from agora_contracts.catalog import Money
+from agora_contracts.events import EventPayload
+from agora_contracts.order import OrderConfirmed, OrderLine, ShippingAddress
+from agora_contracts.user import UserRegistered
+from agora_kit.auth import ROLE_CUSTOMER, JWKSVerifier, JWTConfig
+from agora_kit.db import Database
+from agora_kit.events.envelope import CloudEvent, Message, to_message
+from agora_kit.settings import CommonSettings
+from agora_kit.testing.fixtures import PostgresServer
+from agora_notification.settings import Settings
+
+ISSUER = "agora"
+AUDIENCE = "agora"
+JWKS_URL = "http://user.test/.well-known/jwks.json"
+T = TypeVar("T")
+
+
+class Keys:
+    """The user service's signing key, as far as these tests need it."""
+
+    def __init__(self) -> None:
+        self.key = ed25519.Ed25519PrivateKey.generate()
+        self.kid = f"test-{uuid.uuid4().hex[:8]}"
+
+    def jwks(self) -> dict[str, Any]:
+        jwk = OKPAlgorithm.to_jwk(self.key.public_key(), as_dict=True)
+        return {"keys": [{**jwk, "kid": self.kid, "alg": "EdDSA", "use": "sig"}]}
+
+    def verifier(self) -> JWKSVerifier:
+        """A real verifier, fetching this key's JWKS from an in-memory endpoint."""
+        client = httpx.AsyncClient(
+            transport=httpx.MockTransport(lambda _: httpx.Response(200, json=self.jwks()))
+        )
+        return JWKSVerifier(JWTConfig(jwks_url=JWKS_URL, issuer=ISSUER, audience=AUDIENCE), client)
+
+    def token(
+        self,
+        user_id: uuid.UUID | str,
+        roles: Sequence[str] = (ROLE_CUSTOMER,),
+        *,
+        scope: str | None = None,
+        expires_in: int = 300,
+    ) -> str:
+        now = int(time.time())
+        claims: dict[str, Any] = {
+            "sub": str(user_id),
+            "iss": ISSUER,
+            "aud": AUDIENCE,
+            "iat": now,
+            "exp": now + expires_in,
+            "roles": list(roles),
+        }
+        if scope is not None:
+            claims["scope"] = scope
+        return jwt.encode(claims, self.key, algorithm="EdDSA", headers={"kid": self.kid})
+
+
+def message(
+    payload: EventPayload,
+    *,
+    key: str | None = None,
+    event_id: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> Message:
+    """The payload as a transport delivers it: a CloudEvent in binary mode. ``extra``
+    adds fields a newer producer might send."""
+    event = CloudEvent(
+        id=event_id or str(uuid.uuid4()),
+        source="/agora/test",
+        type=payload.event_type,
+        data={**payload.model_dump(mode="json"), **(extra or {})},
+    )
+    return to_message(payload.topic, key or str(uuid.uuid4()), event)
+
+
+async def eventually(
+    probe: Callable[[], Awaitable[T]],
+    done: Callable[[T], bool] = bool,
+    *,
+    within: float = 10.0,
+    interval: float = 0.05,
+) -> T:
+    """Poll ``probe`` until ``done(result)``; the last result after ``within`` seconds (for the
+    assertion that follows to show)."""
+    deadline = time.monotonic() + within
+    while True:
+        result = await probe()
+        if done(result) or time.monotonic() > deadline:
+            return result
+        await asyncio.sleep(interval)
+
+
+class Mailbox:
+    """Mail an SMTP sink kept in a Maildir (``agora_tools``' sink), by recipient."""
+
+    def __init__(self, maildir: Path) -> None:
+        self.maildir = maildir
+        self._seen: dict[str, email.message.EmailMessage] = {}
+
+    def _scan(self) -> None:
+        box = mailbox.Maildir(self.maildir, factory=None, create=True)
+        for key in box.iterkeys():
+            if key not in self._seen:
+                parsed = email.message_from_bytes(box.get_bytes(key), policy=email.policy.default)
+                assert isinstance(parsed, email.message.EmailMessage)
+                self._seen[key] = parsed
+
+    def to(self, address: str) -> list[email.message.EmailMessage]:
+        self._scan()
+        found = [
+            m
+            for m in self._seen.values()
+            if address.lower() in str(m.get("X-Agora-Rcpt-To", "")).lower()
+        ]
+        return sorted(found, key=lambda m: str(m.get("Date", "")))
+
+    async def wait(
+        self, address: str, count: int = 1, *, within: float = 15.0
+    ) -> list[email.message.EmailMessage]:
+        async def probe() -> list[email.message.EmailMessage]:
+            return self.to(address)
+
+        return await eventually(probe, lambda found: len(found) >= count, within=within)
+
+
+def text_part(mail: email.message.EmailMessage) -> str:
+    body = mail.get_body(("plain",))
+    assert isinstance(body, email.message.EmailMessage)
+    return str(body.get_content())
+
+
+def html_part(mail: email.message.EmailMessage) -> str:
+    body = mail.get_body(("html",))
+    assert isinstance(body, email.message.EmailMessage)
+    return str(body.get_content())
+
+
+@dataclass
+class Person:
+    id: uuid.UUID
+    email: str
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+class Notifications:
+    """The notification app under test, driven as the fleet would: events through its
+    consumer, people through its API."""
+
+    def __init__(self, app: FastAPI, client: httpx.AsyncClient, keys: Keys) -> None:
+        self.app = app
+        self.client = client
+        self.keys = keys
+
+    @property
+    def database(self) -> Database:
+        database: Database = self.app.state.database
+        return database
+
+    async def deliver(
+        self,
+        payload: EventPayload,
+        *,
+        event_id: str | None = None,
+        key: str | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> str:
+        """Hand an event to the service's consumer (inbox, retries and all); its id."""
+        the_id = event_id or str(uuid.uuid4())
+        delivery = message(payload, key=key, event_id=the_id, extra=extra)
+        await self.app.state.runtime.consumer.handle(delivery)
+        return the_id
+
+    async def person(
+        self,
+        *,
+        locale: str | None = None,
+        full_name: str = "Ada Lovelace",
+        phone: str | None = None,
+    ) -> Person:
+        """A registered user the service has heard of (no mail is sent for it)."""
+        user_id = uuid.uuid4()
+        address = f"ada-{user_id.hex[:12]}@example.com"
+        await self.deliver(
+            UserRegistered(
+                user_id=user_id,
+                email=address,
+                full_name=full_name,
+                roles=["customer"],
+                locale=locale,
+                email_verified=False,
+                registered_at=datetime.now(UTC),
+            ),
+            key=str(user_id),
+            extra={"phone": phone} if phone else None,
+        )
+        return Person(user_id, address, self.keys.token(user_id))
+
+    async def query(self, sql: str, **params: Any) -> list[dict[str, Any]]:
+        async with self.database.transaction() as session:
+            result = await session.execute(text(sql), params)
+            assert isinstance(result, CursorResult)
+            return [dict(row) for row in result.mappings()] if result.returns_rows else []
+
+    async def deliveries(self, user_id: uuid.UUID, kind: str | None = None) -> list[dict[str, Any]]:
+        rows = await self.query(
+            "SELECT d.*, n.kind FROM deliveries d JOIN notifications n ON n.id = d.notification_id "
+            "WHERE d.user_id = :user_id ORDER BY d.created_at",
+            user_id=user_id,
+        )
+        return [r for r in rows if kind is None or r["kind"] == kind]
+
+    async def feed(self, person: Person, **params: Any) -> dict[str, Any]:
+        answer = await self.client.get(
+            "/api/v1/notifications", headers=person.headers, params=params
+        )
+        assert answer.status_code == 200, answer.text
+        body: dict[str, Any] = answer.json()
+        return body
+
+
+FRONTEND = "http://shop.test"
+PUBLIC_API = "http://api.test"
+
+
+def quick_settings(
+    database_url: str,
+    events_url: str,
+    *,
+    smtp: tuple[str, int] | None = None,
+    **overrides: Any,
+) -> Settings:
+    """Settings for tests: quick retries and polls, links to recognisable hosts."""
+    values: dict[str, Any] = {
+        "database_url": database_url,
+        "frontend_url": FRONTEND,
+        "public_api_url": PUBLIC_API,
+        "delivery_retry_base_seconds": 0.05,
+        "delivery_poll_seconds": 0.05,
+        "event_retry_base_seconds": 0.02,
+        "common": CommonSettings(events_database_url=events_url),
+    }
+    if smtp is not None:
+        values.update(smtp_host=smtp[0], smtp_port=smtp[1])
+    values.update(overrides)
+    return Settings(**values)
+
+
+async def copy_database(server: PostgresServer, template: str, prefix: str) -> str:
+    """A new database, a copy of ``template`` (migrated once, copied per test)."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    conn = await asyncpg.connect(server.dsn("postgres"))
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    finally:
+        await conn.close()
+    return name
+
+
+def confirmed(person: Person, order_id: uuid.UUID | None = None) -> OrderConfirmed:
+    """A paid order of two lines in euros: 33.99 - 3.00 + 4.95 shipping = 35.94."""
+
+    def eur(amount: int) -> Money:
+        return Money(amount=amount, currency="EUR")
+
+    return OrderConfirmed(
+        order_id=order_id or uuid.uuid4(),
+        buyer_id=person.id,
+        order_number="AG-1042",
+        lines=[
+            OrderLine(
+                sku="MUG-BLUE",
+                quantity=2,
+                title="Blue enamel mug",
+                unit_price=eur(1250),
+                line_total=eur(2500),
+            ),
+            OrderLine(
+                sku="TEA-EARL",
+                quantity=1,
+                title="Earl Grey",
+                unit_price=eur(899),
+                line_total=eur(899),
+            ),
+        ],
+        subtotal=eur(3399),
+        shipping=eur(495),
+        discount=eur(300),
+        tax=eur(0),
+        total=eur(3594),
+        shipping_address=ShippingAddress(name="Ada Lovelace", line1="12 St James's Square"),
+        confirmed_at=datetime(2026, 11, 21, 10, 0, tzinfo=UTC),
+    )

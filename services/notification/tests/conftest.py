@@ -1,0 +1,94 @@
+"""The notification service under test: a database built by the real migrations (copied
+from a template migrated once per session), its own event log, the app with its
+lifespan (consumer, dispatcher, live feed listener), and mail going to a real SMTP
+server (the ``smtp_server`` sink of agora_tools) read back from its Maildir."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from fastapi import FastAPI
+
+from agora_kit import migrations
+from agora_kit.events.inprocess import InProcessTransport
+from agora_kit.testing.fixtures import PostgresServer
+from agora_notification.app import create_app
+from agora_notification.settings import Settings
+from agora_notification.testing import (
+    Keys,
+    Mailbox,
+    Notifications,
+    copy_database,
+    quick_settings,
+)
+from agora_tools.pytest_plugin import SmtpServer
+
+
+@pytest.fixture(scope="session")
+async def notification_template(postgres_server: PostgresServer) -> AsyncIterator[str]:
+    name = await postgres_server.create_database("notification_template")
+    await asyncio.to_thread(migrations.upgrade, "agora_notification", postgres_server.url(name))
+    yield name
+    await postgres_server.drop_database(name)
+
+
+@pytest.fixture
+async def notification_url(
+    postgres_server: PostgresServer, notification_template: str
+) -> AsyncIterator[str]:
+    """A migrated notification database of this test's own."""
+    name = await copy_database(postgres_server, notification_template, "notification")
+    yield postgres_server.url(name)
+    await postgres_server.drop_database(name)
+
+
+@pytest.fixture
+async def events_url(postgres_server: PostgresServer) -> AsyncIterator[str]:
+    name = await postgres_server.create_database("events")
+    yield postgres_server.url(name)
+    await postgres_server.drop_database(name)
+
+
+@pytest.fixture(scope="session")
+def keys() -> Keys:
+    return Keys()
+
+
+@pytest.fixture(scope="session")
+def mailbox(smtp_server: SmtpServer) -> Mailbox:
+    return Mailbox(smtp_server.maildir)
+
+
+@pytest.fixture
+def settings(notification_url: str, events_url: str, smtp_server: SmtpServer) -> Settings:
+    return quick_settings(notification_url, events_url, smtp=(smtp_server.host, smtp_server.port))
+
+
+@pytest.fixture
+async def transport(events_url: str) -> AsyncIterator[InProcessTransport]:
+    shared = InProcessTransport(events_url, poll_seconds=0.1)
+    await shared.start()
+    yield shared
+    await shared.close()
+
+
+@pytest.fixture
+async def app(
+    settings: Settings, keys: Keys, transport: InProcessTransport
+) -> AsyncIterator[FastAPI]:
+    application = create_app(settings, transport=transport)
+    application.state.jwks_verifier = keys.verifier()
+    async with LifespanManager(application):
+        yield application
+
+
+@pytest.fixture
+async def service(app: FastAPI, keys: Keys) -> AsyncIterator[Notifications]:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://notification.test"
+    ) as client:
+        yield Notifications(app, client, keys)

@@ -1,0 +1,214 @@
+"""Delivery against SMTP servers that refuse: retries with backoff, every attempt in the
+delivery log, a sent mail once the server accepts, and the dead-letter state.
+
+Two real failures: an aiosmtpd server of the test's own that answers ``451`` (try again
+later) to the first attempts, and, through toxiproxy, the shared SMTP sink made
+unreachable and then reachable again."""
+
+from __future__ import annotations
+
+import asyncio
+import email
+import email.policy
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+from aiosmtpd.smtp import SMTP, Envelope, Session
+from asgi_lifespan import LifespanManager
+from fastapi import FastAPI
+
+from agora_kit.events.inprocess import InProcessTransport
+from agora_kit.testing.fixtures import free_port
+from agora_notification.app import create_app
+from agora_notification.settings import Settings
+from agora_notification.testing import Keys, Mailbox, Notifications, confirmed, eventually
+from agora_tools.pytest_plugin import SmtpServer, ToxiproxyServer
+
+
+@dataclass
+class Refusing:
+    """Answers ``reply`` to the first ``refusals`` messages, then accepts."""
+
+    refusals: int
+    reply: str = "451 4.3.0 Mailbox busy, try again later"
+    received: list[email.message.Message] = field(default_factory=list)
+    attempts: int = 0
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        self.attempts += 1
+        if self.attempts <= self.refusals:
+            return self.reply
+        self.received.append(
+            email.message_from_bytes(envelope.original_content or b"", policy=email.policy.default)
+        )
+        return "250 OK"
+
+
+@pytest.fixture
+async def refusing() -> AsyncIterator[tuple[Refusing, int]]:
+    handler = Refusing(refusals=3)
+    port = free_port()
+    server = await asyncio.get_running_loop().create_server(
+        lambda: SMTP(handler, hostname="refusing.test"), "127.0.0.1", port
+    )
+    yield handler, port
+    server.close()
+    await server.wait_closed()
+
+
+async def started(
+    settings: Settings, keys: Keys, transport: InProcessTransport, **changes: Any
+) -> tuple[FastAPI, LifespanManager]:
+    app = create_app(settings.model_copy(update=changes), transport=transport)
+    app.state.jwks_verifier = keys.verifier()
+    manager = LifespanManager(app)
+    await manager.__aenter__()
+    return app, manager
+
+
+async def attempts_of(service: Notifications, delivery_id: object) -> list[dict[str, Any]]:
+    return await service.query(
+        "SELECT attempt, outcome, error FROM delivery_attempts WHERE delivery_id = :id "
+        "ORDER BY attempt",
+        id=delivery_id,
+    )
+
+
+async def email_delivery(service: Notifications, user_id: object) -> dict[str, Any]:
+    rows = await service.deliveries(user_id, "order_confirmed")  # type: ignore[arg-type]
+    [row] = [r for r in rows if r["channel"] == "email"]
+    return row
+
+
+async def test_a_refusing_server_leads_to_retries_then_one_sent_mail(
+    settings: Settings,
+    keys: Keys,
+    transport: InProcessTransport,
+    refusing: tuple[Refusing, int],
+) -> None:
+    handler, port = refusing
+    app, manager = await started(settings, keys, transport, smtp_port=port)
+    try:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app)) as client:
+            service = Notifications(app, client, keys)
+            buyer = await service.person()
+            await service.deliver(confirmed(buyer))
+            row = await eventually(
+                lambda: email_delivery(service, buyer.id),
+                lambda r: r["status"] != "pending",
+            )
+            assert row["status"] == "sent"
+            assert row["attempts"] == 4
+            log = await attempts_of(service, row["id"])
+    finally:
+        await manager.__aexit__(None, None, None)
+    assert [(a["attempt"], a["outcome"]) for a in log] == [
+        (1, "failed"),
+        (2, "failed"),
+        (3, "failed"),
+        (4, "sent"),
+    ]
+    assert all("451 4.3.0 Mailbox busy" in a["error"] for a in log[:3])
+    assert log[3]["error"] is None
+    [mail] = handler.received
+    assert mail["Subject"] == "Your Agora order AG-1042 is confirmed"
+
+
+async def test_a_delivery_is_dead_after_the_last_attempt(
+    settings: Settings,
+    keys: Keys,
+    transport: InProcessTransport,
+    refusing: tuple[Refusing, int],
+) -> None:
+    handler, port = refusing
+    app, manager = await started(settings, keys, transport, smtp_port=port, delivery_max_attempts=2)
+    try:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app)) as client:
+            service = Notifications(app, client, keys)
+            buyer = await service.person()
+            await service.deliver(confirmed(buyer))
+            row = await eventually(
+                lambda: email_delivery(service, buyer.id),
+                lambda r: r["status"] != "pending",
+            )
+            log = await attempts_of(service, row["id"])
+    finally:
+        await manager.__aexit__(None, None, None)
+    assert row["status"] == "dead"
+    assert row["content"] is not None  # kept, so an operator can send it again
+    assert [a["outcome"] for a in log] == ["failed", "failed"]
+    assert handler.received == []
+
+
+async def test_an_unknown_mailbox_is_dead_at_once(
+    settings: Settings,
+    keys: Keys,
+    transport: InProcessTransport,
+    refusing: tuple[Refusing, int],
+) -> None:
+    handler, port = refusing
+    handler.reply = "550 5.1.1 No such mailbox"
+    app, manager = await started(settings, keys, transport, smtp_port=port)
+    try:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app)) as client:
+            service = Notifications(app, client, keys)
+            buyer = await service.person()
+            await service.deliver(confirmed(buyer))
+            row = await eventually(
+                lambda: email_delivery(service, buyer.id),
+                lambda r: r["status"] != "pending",
+            )
+            log = await attempts_of(service, row["id"])
+    finally:
+        await manager.__aexit__(None, None, None)
+    assert row["status"] == "dead"
+    assert [(a["outcome"], a["error"]) for a in log] == [("rejected", "550 5.1.1 No such mailbox")]
+
+
+async def test_mail_waits_out_an_smtp_outage(
+    *,
+    settings: Settings,
+    keys: Keys,
+    transport: InProcessTransport,
+    smtp_server: SmtpServer,
+    toxiproxy_server: ToxiproxyServer,
+    mailbox: Mailbox,
+) -> None:
+    name = f"smtp-{free_port()}"
+    listen = toxiproxy_server.create_proxy(name, f"{smtp_server.host}:{smtp_server.port}")
+    host, port = listen.rsplit(":", 1)
+
+    def enabled(on: bool) -> None:
+        answer = httpx.post(
+            f"{toxiproxy_server.api_url}/proxies/{name}", json={"enabled": on}, timeout=10
+        )
+        answer.raise_for_status()
+
+    enabled(False)  # the SMTP server is unreachable: connections are refused
+    app, manager = await started(settings, keys, transport, smtp_host=host, smtp_port=int(port))
+    try:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app)) as client:
+            service = Notifications(app, client, keys)
+            buyer = await service.person()
+            await service.deliver(confirmed(buyer))
+            failing = await eventually(
+                lambda: email_delivery(service, buyer.id), lambda r: r["attempts"] >= 2
+            )
+            assert failing["status"] == "pending"
+            enabled(True)
+            [mail] = await mailbox.wait(buyer.email)
+            row = await eventually(
+                lambda: email_delivery(service, buyer.id), lambda r: r["status"] == "sent"
+            )
+            log = await attempts_of(service, row["id"])
+    finally:
+        await manager.__aexit__(None, None, None)
+        toxiproxy_server.delete_proxy(name)
+    assert mail["Subject"] == "Your Agora order AG-1042 is confirmed"
+    assert row["status"] == "sent"
+    assert [a["outcome"] for a in log] == ["failed"] * (len(log) - 1) + ["sent"]
+    assert len(log) >= 3
+    assert all(a["error"] for a in log[:-1])

@@ -1,0 +1,154 @@
+"""The live feed over a real WebSocket: the app served by uvicorn on a loopback port, a
+client from the ``websockets`` library, authenticated with the same JWTs as the API."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+import uvicorn
+from fastapi import FastAPI
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
+
+from agora_kit.events.inprocess import InProcessTransport
+from agora_kit.testing.fixtures import free_port
+from agora_notification.app import create_app
+from agora_notification.settings import Settings
+from agora_notification.testing import Keys, Notifications, confirmed, eventually
+
+# Generous: a behaviour check (the entry arrives by itself), not a speed target.
+WAIT = 5.0
+
+
+class Served:
+    def __init__(self, app: FastAPI, url: str, service: Notifications) -> None:
+        self.app = app
+        self.url = url
+        self.service = service
+
+    def connections(self) -> int:
+        hub = self.app.state.hub
+        return sum(len(held) for held in hub._connections.values())
+
+
+@pytest.fixture
+async def served(
+    settings: Settings, keys: Keys, transport: InProcessTransport
+) -> AsyncIterator[Served]:
+    import httpx
+
+    app = create_app(settings.model_copy(update={"ws_heartbeat_seconds": 0.3}), transport=transport)
+    app.state.jwks_verifier = keys.verifier()
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="on")
+    )
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        assert not task.done(), "uvicorn did not start"
+        await asyncio.sleep(0.02)
+    await asyncio.wait_for(app.state.hub.listening.wait(), WAIT)
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+        yield Served(
+            app, f"ws://127.0.0.1:{port}/api/v1/notifications/ws", Notifications(app, client, keys)
+        )
+    server.should_exit = True
+    await task
+
+
+async def receive(ws: ClientConnection, kind: str, within: float = WAIT) -> dict[str, Any]:
+    """The next message of ``kind``, skipping heartbeats."""
+    async with asyncio.timeout(within):
+        while True:
+            message: dict[str, Any] = json.loads(await ws.recv())
+            if message["type"] == kind:
+                return message
+
+
+async def test_a_connected_client_receives_a_new_notification_live(served: Served) -> None:
+    buyer = await served.service.person()
+    async with connect(served.url, subprotocols=["bearer", buyer.token]) as ws:  # type: ignore[list-item]
+        assert ws.subprotocol == "bearer"
+        ready = await receive(ws, "ready")
+        assert ready["unread_count"] == 1  # the welcome
+        await served.service.deliver(confirmed(buyer))
+        pushed = await receive(ws, "notification")
+    entry = pushed["notification"]
+    assert entry["kind"] == "order_confirmed"
+    assert entry["title"] == "Your Agora order AG-1042 is confirmed"
+    assert entry["read"] is False
+    assert pushed["unread_count"] == 2
+    feed = await served.service.feed(buyer)
+    assert feed["items"][0]["id"] == entry["id"]
+
+
+async def test_the_token_may_come_in_the_first_message(served: Served) -> None:
+    buyer = await served.service.person()
+    other = await served.service.person()
+    async with connect(served.url) as ws:
+        await ws.send(json.dumps({"type": "auth", "token": buyer.token}))
+        await receive(ws, "ready")
+        await served.service.deliver(confirmed(other))  # someone else's order
+        await served.service.deliver(confirmed(buyer))
+        pushed = await receive(ws, "notification")
+        assert pushed["notification"]["data"]["order_id"]
+        assert pushed["unread_count"] == 2
+        # Only the buyer's own entry came through.
+        with pytest.raises(TimeoutError):
+            await receive(ws, "notification", within=0.5)
+
+
+async def test_heartbeats_and_pings(served: Served) -> None:
+    buyer = await served.service.person()
+    async with connect(served.url, subprotocols=["bearer", buyer.token]) as ws:  # type: ignore[list-item]
+        await receive(ws, "ready")
+        assert (await receive(ws, "ping"))["type"] == "ping"
+        await ws.send(json.dumps({"type": "ping"}))
+        assert (await receive(ws, "pong"))["type"] == "pong"
+
+
+@pytest.mark.parametrize(
+    "how", ["no token", "bad token", "expired token", "api key", "garbage first message"]
+)
+async def test_a_socket_without_a_valid_session_is_closed_with_a_reason(
+    served: Served, keys: Keys, how: str
+) -> None:
+    person = await served.service.person()
+    first: str | None = {
+        "no token": None,
+        "bad token": json.dumps({"type": "auth", "token": "not.a.jwt"}),
+        "expired token": json.dumps(
+            {"type": "auth", "token": keys.token(person.id, expires_in=-120)}
+        ),
+        "api key": json.dumps(
+            {"type": "auth", "token": keys.token(person.id, scope="orders:read")}
+        ),
+        "garbage first message": "hello",
+    }[how]
+    served.app.state.runtime.settings.ws_auth_timeout_seconds = 0.3
+    async with connect(served.url) as ws:
+        if first is not None:
+            await ws.send(first)
+        with pytest.raises(ConnectionClosed) as closed:
+            await receive(ws, "ready")
+    code = closed.value.rcvd.code if closed.value.rcvd else None
+    assert code == {"api key": 4403, "garbage first message": 4400}.get(how, 4401)
+    assert served.connections() == 0
+
+
+async def test_a_dropped_connection_is_forgotten(served: Served) -> None:
+    buyer = await served.service.person()
+    ws = await connect(served.url, subprotocols=["bearer", buyer.token])  # type: ignore[list-item]
+    await receive(ws, "ready")
+    assert served.connections() == 1
+    # Drop the TCP connection without a closing handshake, as a lost network would.
+    ws.transport.abort()
+    assert await eventually(lambda: asyncio.sleep(0, served.connections()), lambda n: n == 0) == 0
+    # Notifications keep being written for a user nobody is listening for.
+    await served.service.deliver(confirmed(buyer))
+    feed = await served.service.feed(buyer)
+    assert feed["unread_count"] == 2
