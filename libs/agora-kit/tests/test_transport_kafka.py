@@ -198,7 +198,9 @@ async def test_a_broker_outage_while_events_are_written_loses_none(
 
     try:
         await write(0, 10)
-        await asyncio.to_thread(broker.down)
+        if not await asyncio.to_thread(broker.down):
+            # Another checkout's tools started this broker; its process is not ours.
+            pytest.skip("the running Kafka broker was not started here, so it cannot be stopped")
         await write(10, 30)  # the broker is away: these wait in the outbox
         async with service_database.transaction() as session:
             waiting = (
