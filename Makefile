@@ -8,7 +8,7 @@ PYTHON ?= python3
 UV := $(PYTHON) -m uv
 PYTEST_ARGS ?=
 
-.PHONY: help install run test lint format format-check typecheck imports pins up down clean
+.PHONY: help install run test lint format format-check typecheck imports pins up down bench clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -35,7 +35,7 @@ format: install ## Format and fix what ruff can
 	$(UV) run ruff check --fix .
 
 typecheck:
-	$(UV) run mypy libs/agora-kit/src libs/agora-contracts/src services/*/src gateway/src cli/src tools \
+	$(UV) run mypy libs/agora-kit/src libs/agora-contracts/src services/*/src gateway/src gateway/bench cli/src tools \
 		libs/agora-kit/tests cli/tests gateway/tests services/user/tests services/catalog/tests services/notification/tests tests
 
 imports: ## Fail when one service imports another
@@ -50,6 +50,10 @@ up: install ## Start the distributed fleet natively: each part its own process, 
 
 down: ## Stop what `make up` started
 	$(UV) run agora-fleet down
+
+bench: install ## Benchmarks: the gateway's cost, catalog search on both backends; reports in docs/bench/
+	$(UV) run python gateway/bench/gateway_bench.py $(ARGS)
+	$(UV) run python services/catalog/bench/search_bench.py
 
 clean: ## Remove the virtualenv, caches and the all-in-one data directory
 	rm -rf .venv .agora .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

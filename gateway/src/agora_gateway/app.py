@@ -1,55 +1,157 @@
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from functools import partial
 
 import httpx
 from fastapi import FastAPI
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.routing import Route, WebSocketRoute
 
 from agora_gateway import __doc__ as description
-from agora_gateway.routes import router
+from agora_gateway.auth import EdgeAuthenticator
+from agora_gateway.docs import router as docs_router
+from agora_gateway.hardening import RequestLimitsMiddleware, SecurityHeadersMiddleware
+from agora_gateway.observability import GatewayMetrics
+from agora_gateway.openapi import OpenAPIAggregator
+from agora_gateway.proxy import METHODS, proxy
+from agora_gateway.ratelimit import RateLimiter
+from agora_gateway.runtime import Gateway
 from agora_gateway.settings import Settings
+from agora_gateway.upstream import Upstreams, build_client
+from agora_gateway.websocket import websocket_proxy
 from agora_kit.app import create_base_app
+from agora_kit.auth import JWTConfig
 from agora_kit.metrics import ServiceMetrics
 
+API_DESCRIPTION = """The public API of Agora, an open multi-vendor commerce backend.
 
-async def _upstream_alive(client: httpx.AsyncClient, base_url: str) -> None:
-    response = await client.get(f"{base_url}/healthz")
-    response.raise_for_status()
+**Sign in** with *Authorize*: the OAuth2 password flow (your e-mail and password), a
+bearer access token from `POST /api/v1/auth/login`, or an API key (`X-API-Key`), which
+acts as its owner within its scopes. Errors are `application/problem+json` (RFC 9457);
+every answer carries `X-Request-ID`; limited routes carry `RateLimit-*` headers and
+answer 429 with `Retry-After` when the limit is reached.
+"""
+
+CORS_HEADERS = [
+    "Authorization",
+    "Content-Type",
+    "X-API-Key",
+    "X-Request-ID",
+    "Idempotency-Key",
+    "If-None-Match",
+    "If-Match",
+]
+EXPOSED_HEADERS = [
+    "X-Request-ID",
+    "Location",
+    "ETag",
+    "Retry-After",
+    "RateLimit-Limit",
+    "RateLimit-Remaining",
+    "RateLimit-Reset",
+    "RateLimit-Policy",
+    "Idempotent-Replayed",
+]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    # One pooled keep-alive client for every upstream call.
-    client = httpx.AsyncClient(
-        timeout=httpx.Timeout(30.0, connect=5.0),
-        limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
-        follow_redirects=False,
+    # httpx logs every request at INFO: one line per proxied call, beside the access log.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    client = build_client(settings)
+    base_metrics = ServiceMetrics(settings.service_name)
+    metrics = GatewayMetrics(base_metrics)
+    # Late-bound: the app (and a test) may swap the client after this returns.
+    holder: dict[str, FastAPI] = {}
+
+    def current_client() -> httpx.AsyncClient:
+        return Gateway.client(holder["app"])
+
+    upstreams = Upstreams(settings, metrics)
+    auth = EdgeAuthenticator(
+        jwt_config=JWTConfig(
+            jwks_url=settings.common.jwks_url,
+            issuer=settings.common.jwt_issuer,
+            audience=settings.common.jwt_audience,
+        ),
+        get_client=current_client,
+        user_url=upstreams.base_urls["user"],
+        metrics=metrics,
+        cache_seconds=settings.api_key_cache_seconds,
+        cache_size=settings.api_key_cache_size,
     )
+    limiter = RateLimiter(settings, metrics)
+    openapi = OpenAPIAggregator(
+        upstreams=upstreams.base_urls,
+        get_client=current_client,
+        metrics=metrics,
+        refresh_seconds=settings.openapi_refresh_seconds,
+        retry_seconds=settings.openapi_retry_seconds,
+        fetch_timeout_seconds=settings.openapi_fetch_timeout_seconds,
+        limited=lambda method, path: settings.rate_limit_enabled,
+        description=API_DESCRIPTION,
+        server_url=settings.public_url,
+    )
+    gateway = Gateway(settings, metrics, auth, limiter, upstreams, openapi)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        refresher = asyncio.create_task(openapi.run(), name="gateway-openapi-refresh")
         try:
             yield
         finally:
-            await client.aclose()
+            refresher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await refresher
+            await auth.aclose()
+            await limiter.aclose()
+            await Gateway.client(app).aclose()
 
-    # The gateway is ready when it can reach every service it routes to.
-    checks = {
-        name: partial(_upstream_alive, client, url) for name, url in settings.upstreams().items()
-    }
+    # The gateway is ready when it can count rate limits; a service that is down is
+    # that service's 503 (and its open circuit), not a reason to take the door away.
+    checks = {"rate_limits": limiter.check_storage}
     app = create_base_app(
         settings.service_name,
         title="Agora API",
         description=description or "",
         version="0.1.0",
-        metrics=ServiceMetrics(settings.service_name),
-        max_body_bytes=settings.common.max_body_bytes,
+        metrics=base_metrics,
+        max_body_bytes=settings.body_limit,
         readiness_checks=checks,
         lifespan=lifespan,
-        routers=[router],
+        routers=[docs_router],
+        api_docs=False,
+        middleware=[
+            Middleware(
+                RequestLimitsMiddleware,
+                max_url_bytes=settings.max_url_bytes,
+                max_header_bytes=settings.max_header_bytes,
+                max_headers=settings.max_headers,
+            )
+        ],
     )
+    holder["app"] = app
+    app.router.routes.append(Route("/{path:path}", proxy, methods=METHODS))
+    app.router.routes.append(WebSocketRoute("/{path:path}", websocket_proxy))
+    # Outside the request context: a CORS preflight is answered before anything else,
+    # and every answer, errors included, gets the CORS and security headers.
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_allow_origins,
+        allow_methods=METHODS,
+        allow_headers=CORS_HEADERS,
+        expose_headers=EXPOSED_HEADERS,
+        allow_credentials=False,
+        max_age=settings.cors_max_age_seconds,
+    )
+    app.add_middleware(SecurityHeadersMiddleware, hsts_seconds=settings.hsts_seconds)
     app.state.http_client = client
-    app.state.upstreams = settings.upstreams()
+    app.state.gateway = gateway
+    app.state.upstreams = upstreams.base_urls
+    app.state.jwks_verifier = auth.verifier
     return app

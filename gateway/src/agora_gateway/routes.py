@@ -1,15 +1,24 @@
-"""Which service answers which public path, and the plain pass-through that forwards
-a request there. Only the public paths of API.md are routed: a service's internal
-endpoints (``/internal/...``) have no route here, so the outside never reaches them."""
+"""Which service answers which public path, and which API-key scopes each route needs.
+
+Only the public paths of API.md are routed: a service's internal endpoints
+(``/internal/...``), health and metrics have no route here, so the outside never
+reaches them. Route patterns (used by settings too) read ``[METHOD ]PATH``: ``*``
+matches one path segment, ``**`` the rest of the path (or nothing).
+"""
 
 from __future__ import annotations
 
-import httpx
-from fastapi import APIRouter, Request
-from starlette.background import BackgroundTask
-from starlette.responses import StreamingResponse
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Generic, TypeVar
 
-from agora_kit.errors import NotFound, ServiceUnavailable
+from agora_kit.auth import (
+    SCOPE_CATALOG_READ,
+    SCOPE_INVENTORY_WRITE,
+    SCOPE_ORDERS_READ,
+    SCOPE_ORDERS_WRITE,
+)
 
 API = "/api/v1"
 
@@ -40,72 +49,113 @@ ROUTES: tuple[tuple[str, str], ...] = tuple(
     )
 )
 
-# RFC 9110 hop-by-hop headers: they describe one connection, not the message.
-HOP_BY_HOP = frozenset(
-    {
-        "connection",
-        "keep-alive",
-        "proxy-authenticate",
-        "proxy-authorization",
-        "te",
-        "trailer",
-        "transfer-encoding",
-        "upgrade",
-        "host",
-    }
-)
+# Paths answered with a WebSocket upgrade, proxied with the same edge authentication.
+WEBSOCKET_ROUTES: tuple[str, ...] = (f"{API}/notifications/ws",)
 
 
-# Headers the gateway's own server writes; copying the upstream's would send them twice.
-_SET_BY_GATEWAY = frozenset({"x-request-id", "date", "server"})
-
-
-def upstream_for(path: str) -> str | None:
+def upstream_for(path: str) -> tuple[str, str] | None:
+    """``(service, prefix)`` of the route serving ``path``, or None."""
     for prefix, service in ROUTES:
         if path == prefix or path.startswith(prefix + "/"):
-            return service
+            return service, prefix
     return None
 
 
-router = APIRouter(include_in_schema=False)
+T = TypeVar("T")
+_ANY_METHOD = "*"
 
 
-@router.api_route(
-    "/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+def _compile(path_pattern: str) -> re.Pattern[str]:
+    parts: list[str] = []
+    for segment in path_pattern.strip("/").split("/"):
+        if segment == "**":
+            parts.append("(?:/.*)?")
+        elif segment == "*":
+            parts.append("/[^/]+")
+        else:
+            parts.append("/" + re.escape(segment))
+    return re.compile("".join(parts) + "/?")
+
+
+@dataclass(frozen=True)
+class Rule(Generic[T]):
+    method: str
+    pattern: str
+    regex: re.Pattern[str]
+    value: T
+
+    def matches(self, method: str, path: str) -> bool:
+        if self.method not in (_ANY_METHOD, method) and not (
+            self.method == "GET" and method == "HEAD"
+        ):
+            return False
+        return self.regex.fullmatch(path) is not None
+
+
+class RuleTable(Generic[T]):
+    """Patterns to values; the first matching rule wins, in the order given."""
+
+    def __init__(self, rules: Iterable[tuple[str, T]]) -> None:
+        self.rules: list[Rule[T]] = []
+        for spec, value in rules:
+            method, _, path = spec.strip().rpartition(" ")
+            method = method.strip().upper() or _ANY_METHOD
+            self.rules.append(Rule(method, path, _compile(path), value))
+
+    @classmethod
+    def most_specific_first(cls, rules: Mapping[str, T]) -> RuleTable[T]:
+        """From a settings map: longer literal patterns and explicit methods first."""
+
+        def weight(item: tuple[str, T]) -> tuple[int, int, int]:
+            method, _, path = item[0].strip().rpartition(" ")
+            literal = len(path.replace("**", "").replace("*", ""))
+            return (-literal, path.count("*"), 0 if method.strip() else 1)
+
+        return cls(sorted(rules.items(), key=weight))
+
+    def lookup(self, method: str, path: str) -> Rule[T] | None:
+        for rule in self.rules:
+            if rule.matches(method, path):
+                return rule
+        return None
+
+
+# What an API key needs to call a route: any one of the scopes listed. An empty tuple
+# means no scope covers the route (an account, admin or a person's own act): keys get
+# 403. None means the route is open to anyone, keys included. Sessions (tokens without
+# a `scope` claim) are not limited by scopes; the services check their roles.
+# First match wins: specific rules before general ones.
+READ_CATALOG = (SCOPE_CATALOG_READ, SCOPE_INVENTORY_WRITE)
+PERSON_ONLY: tuple[str, ...] = ()
+SCOPE_RULES: RuleTable[tuple[str, ...] | None] = RuleTable(
+    [
+        ("/.well-known/jwks.json", None),
+        (f"POST {API}/payments/webhooks/**", None),
+        (f"{API}/auth/**", PERSON_ONLY),
+        (f"{API}/users/**", PERSON_ONLY),
+        (f"{API}/admin/**", PERSON_ONLY),
+        (f"GET {API}/vendors/me/**", PERSON_ONLY),
+        (f"GET {API}/vendors/**", READ_CATALOG),
+        (f"GET {API}/categories/**", READ_CATALOG),
+        (f"GET {API}/search/**", READ_CATALOG),
+        (f"POST {API}/products/*/reviews", PERSON_ONLY),
+        (f"GET {API}/products/**", READ_CATALOG),
+        (f"{API}/products/**", (SCOPE_INVENTORY_WRITE,)),
+        (f"{API}/inventory/**", (SCOPE_INVENTORY_WRITE,)),
+        (f"{API}/cart/**", (SCOPE_ORDERS_WRITE,)),
+        (f"{API}/checkout/**", (SCOPE_ORDERS_WRITE,)),
+        (f"POST {API}/orders/*/cancel", (SCOPE_ORDERS_WRITE,)),
+        (f"GET {API}/orders/**", (SCOPE_ORDERS_READ,)),
+        (f"POST {API}/vendor/orders/*/ship", (SCOPE_ORDERS_WRITE,)),
+        (f"GET {API}/vendor/orders/**", (SCOPE_ORDERS_READ,)),
+        (f"POST {API}/payments/*/confirm", (SCOPE_ORDERS_WRITE,)),
+        (f"GET {API}/payments/**", (SCOPE_ORDERS_READ,)),
+        # Applying to sell, editing a store, categories (admin), notifications: people.
+        ("/**", PERSON_ONLY),
+    ]
 )
-async def pass_through(request: Request, path: str) -> StreamingResponse:
-    service = upstream_for(request.url.path)
-    if service is None:
-        raise NotFound(f"No route for {request.url.path}")
-    base_url: str = request.app.state.upstreams[service]
-    client: httpx.AsyncClient = request.app.state.http_client
-    headers = [(k, v) for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP]
-    headers.append(("x-request-id", request.state.request_id))
-    if request.client is not None:
-        headers.append(("x-forwarded-for", request.client.host))
-    headers.append(("x-forwarded-proto", request.url.scheme))
-    has_body = "content-length" in request.headers or "transfer-encoding" in request.headers
-    upstream_request = client.build_request(
-        request.method,
-        base_url + request.url.path,
-        params=request.url.query,
-        headers=headers,
-        content=request.stream() if has_body else None,
-    )
-    try:
-        upstream = await client.send(upstream_request, stream=True)
-    except httpx.HTTPError as exc:
-        raise ServiceUnavailable(
-            f"The {service} service is not reachable.", headers={"Retry-After": "5"}
-        ) from exc
-    response_headers = {
-        k: v
-        for k, v in upstream.headers.items()
-        if k.lower() not in HOP_BY_HOP and k.lower() not in _SET_BY_GATEWAY
-    }
-    return StreamingResponse(
-        upstream.aiter_raw(),
-        status_code=upstream.status_code,
-        headers=response_headers,
-        background=BackgroundTask(upstream.aclose),
-    )
+
+
+def scopes_for(method: str, path: str) -> tuple[str, ...] | None:
+    rule = SCOPE_RULES.lookup(method, path)
+    return rule.value if rule is not None else PERSON_ONLY

@@ -37,7 +37,7 @@ DEFAULT_PORTS = {
     "notification": 8005,
 }
 # The servers the services use today; more join as the services need them.
-SERVERS = ("postgres", "kafka", "jaeger")
+SERVERS = ("postgres", "kafka", "jaeger", "redis")
 READY_TIMEOUT = 120.0
 
 
@@ -95,6 +95,8 @@ def part_environment(part: str, postgres: Postgres) -> dict[str, str]:
     else:
         for service in SERVICES:
             env[f"AGORA_GATEWAY_{service.upper()}_URL"] = f"http://{HOST}:{port(service)}"
+        # Rate-limit counters shared by every gateway replica.
+        env["AGORA_GATEWAY_RATE_LIMIT_STORAGE_URL"] = server("redis").endpoints()["url"]
     return env
 
 

@@ -18,6 +18,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from opentelemetry.sdk.trace import TracerProvider
+from starlette.middleware import Middleware
 
 from agora_kit import health
 from agora_kit.auth import JWKSVerifier, JWTConfig
@@ -184,9 +185,16 @@ def create_base_app(
     lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]],
     routers: Sequence[APIRouter] = (),
     provider: TracerProvider | None = None,
+    api_docs: bool = True,
+    middleware: Sequence[Middleware] = (),
 ) -> FastAPI:
     """What every HTTP part of the fleet has, the gateway included: problem+json
-    errors, request ids and access logs, the body limit, metrics, tracing, health."""
+    errors, request ids and access logs, the body limit, metrics, tracing, health.
+
+    ``api_docs=False`` leaves out FastAPI's own ``/openapi.json``, ``/docs`` and
+    ``/redoc`` (the gateway serves merged ones). ``middleware`` runs inside the request
+    context and the metrics (so its answers carry the request id and are counted) and
+    outside the body limit, the first listed outermost."""
     provider = provider or tracer_provider(service)
 
     @asynccontextmanager
@@ -197,11 +205,15 @@ def create_base_app(
         finally:
             provider.shutdown()
 
+    docs_urls: dict[str, str | None] = (
+        {} if api_docs else {"openapi_url": None, "docs_url": None, "redoc_url": None}
+    )
     app = FastAPI(
         title=title,
         description=description,
         version=version,
         lifespan=with_tracing,
+        **docs_urls,  # type: ignore[arg-type]
     )
     app.state.service_name = service
     app.state.readiness_checks = dict(readiness_checks)
@@ -214,6 +226,8 @@ def create_base_app(
     instrument_app(app, provider)
     # Our own limit, not FastAPI's max_body_size: its announced-size 413 is plain text.
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=max_body_bytes)
+    for extra in reversed(middleware):
+        app.add_middleware(extra.cls, *extra.args, **extra.kwargs)
     app.add_middleware(MetricsMiddleware, metrics=metrics, router_app=app)
     app.add_middleware(RequestContextMiddleware, service=service)
     return app

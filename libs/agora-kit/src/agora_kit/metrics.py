@@ -116,6 +116,11 @@ def _route_template(app: FastAPI, scope: Scope) -> str:
     return partial or UNMATCHED_ROUTE
 
 
+# A handler that serves many paths itself (the gateway's proxy) names the template of
+# the request it served in ``scope["state"][ROUTE_OVERRIDE]``; it replaces the label.
+ROUTE_OVERRIDE = "metrics_route"
+
+
 class MetricsMiddleware:
     """Pure ASGI middleware: counts and times every HTTP request by route template."""
 
@@ -145,6 +150,7 @@ class MetricsMiddleware:
             await self.app(scope, receive, send_wrapper)
         finally:
             m.http_in_flight.labels(m.service).dec()
+            route = scope.get("state", {}).get(ROUTE_OVERRIDE) or route
             method = scope["method"]
             m.http_requests.labels(m.service, method, route, str(status)).inc()
             m.http_duration.labels(m.service, method, route).observe(time.perf_counter() - started)

@@ -1,0 +1,230 @@
+"""Calls to the upstream services: one pooled keep-alive client, per-route timeouts,
+retries of idempotent requests after connection failures, and a circuit breaker per
+upstream so a service that is down is answered at once instead of waited for."""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import math
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+
+import httpx
+
+from agora_gateway.observability import GatewayMetrics
+from agora_gateway.settings import Settings
+
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
+
+
+def build_client(settings: Settings) -> httpx.AsyncClient:
+    """The one client every upstream call goes through: pooled, keep-alive, no redirects
+    followed (a redirect is the client's to follow), no proxy from the environment."""
+    return httpx.AsyncClient(
+        timeout=httpx.Timeout(
+            settings.upstream_timeout_seconds, connect=settings.connect_timeout_seconds
+        ),
+        limits=httpx.Limits(
+            max_connections=settings.max_connections,
+            max_keepalive_connections=settings.max_keepalive_connections,
+            keepalive_expiry=settings.keepalive_expiry_seconds,
+        ),
+        follow_redirects=False,
+        trust_env=False,
+    )
+
+
+class BreakerState(enum.IntEnum):
+    CLOSED = 0
+    HALF_OPEN = 1
+    OPEN = 2
+
+
+@dataclass
+class CircuitBreaker:
+    """Opens after ``threshold`` failures in a row; while open every call is refused
+    for ``open_seconds``; then one probe call is let through (half-open): its success
+    closes the circuit, its failure opens it again."""
+
+    name: str
+    threshold: int
+    open_seconds: float
+    clock: Callable[[], float] = time.monotonic
+    on_change: Callable[[str, BreakerState], None] | None = None
+    state: BreakerState = BreakerState.CLOSED
+    failures: int = 0
+    opened_at: float = field(default=-math.inf)
+    probing: bool = False
+
+    def retry_after(self) -> float:
+        return max(0.0, self.opened_at + self.open_seconds - self.clock())
+
+    def acquire(self) -> bool:
+        """Whether a call may go out now; a True must be followed by ``record``."""
+        if self.state is BreakerState.CLOSED:
+            return True
+        if self.state is BreakerState.OPEN:
+            if self.retry_after() > 0:
+                return False
+            self._set(BreakerState.HALF_OPEN)
+        if self.probing:
+            return False
+        self.probing = True
+        return True
+
+    def record(self, ok: bool | None) -> None:
+        """The outcome of an acquired call: True, False, or None when it says nothing
+        about the upstream (the client went away)."""
+        was_probe = self.probing and self.state is BreakerState.HALF_OPEN
+        if was_probe:
+            self.probing = False
+        if ok is None:
+            return
+        if ok:
+            self.failures = 0
+            if self.state is not BreakerState.CLOSED:
+                self._set(BreakerState.CLOSED)
+            return
+        self.failures += 1
+        if was_probe or self.failures >= self.threshold:
+            self.opened_at = self.clock()
+            self._set(BreakerState.OPEN)
+
+    def _set(self, state: BreakerState) -> None:
+        self.state = state
+        if self.on_change is not None:
+            self.on_change(self.name, state)
+
+
+class UpstreamError(Exception):
+    def __init__(self, upstream: str, reason: str) -> None:
+        super().__init__(f"{upstream}: {reason}")
+        self.upstream = upstream
+        self.reason = reason  # timeout, connect_error, circuit_open, protocol_error
+
+
+class CircuitOpen(UpstreamError):
+    def __init__(self, upstream: str, retry_after: float) -> None:
+        super().__init__(upstream, "circuit_open")
+        self.retry_after = retry_after
+
+
+class UpstreamTimeout(UpstreamError):
+    def __init__(self, upstream: str) -> None:
+        super().__init__(upstream, "timeout")
+
+
+class ReplayableBody:
+    """A request body the proxy streams upstream; a retry is only safe while none of it
+    has been sent, or when it is held whole in memory."""
+
+    def __init__(self, source: AsyncIterator[bytes] | bytes | None) -> None:
+        self._source = source
+        self.started = False
+
+    @property
+    def replayable(self) -> bool:
+        return not self.started or not isinstance(self._source, AsyncIterator)
+
+    def content(self) -> AsyncIterator[bytes] | bytes | None:
+        if self._source is None or isinstance(self._source, bytes):
+            return self._source
+        return self._stream(self._source)
+
+    async def _stream(self, source: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+        self.started = True
+        async for chunk in source:
+            yield chunk
+
+
+def _is_connection_failure(exc: httpx.HTTPError) -> bool:
+    # Nothing reached the upstream's application: no connection, or a pooled keep-alive
+    # connection the upstream had closed before our request (no response at all).
+    if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
+        return True
+    return isinstance(exc, httpx.RemoteProtocolError) and "without sending" in str(exc)
+
+
+def _is_failure_status(status: int) -> bool:
+    return status in (502, 503, 504)
+
+
+class Upstreams:
+    """Breakers and retry policy for every upstream; the client comes with each call,
+    so a test can swap ``app.state.http_client``."""
+
+    def __init__(self, settings: Settings, metrics: GatewayMetrics) -> None:
+        self.settings = settings
+        self.metrics = metrics
+        self.base_urls = settings.upstreams()
+        self.breakers = {
+            name: CircuitBreaker(
+                name,
+                settings.breaker_failure_threshold,
+                settings.breaker_open_seconds,
+                on_change=self._breaker_changed,
+            )
+            for name in self.base_urls
+        }
+        for name in self.base_urls:
+            metrics.circuit_state.labels(metrics.base.service, name).set(0)
+
+    def _breaker_changed(self, name: str, state: BreakerState) -> None:
+        self.metrics.circuit_state.labels(self.metrics.base.service, name).set(int(state))
+
+    def timeout(self, seconds: float) -> httpx.Timeout:
+        connect = self.settings.connect_timeout_seconds
+        return httpx.Timeout(seconds, connect=connect, pool=connect)
+
+    async def send(
+        self,
+        client: httpx.AsyncClient,
+        upstream: str,
+        method: str,
+        url: str,
+        *,
+        headers: list[tuple[str, str]],
+        body: ReplayableBody,
+        timeout_seconds: float,
+    ) -> httpx.Response:
+        """The upstream's response, streaming; raises UpstreamError subclasses."""
+        breaker = self.breakers[upstream]
+        if not breaker.acquire():
+            raise CircuitOpen(upstream, breaker.retry_after() or 1.0)
+        attempts = 1 + (self.settings.retries if method in IDEMPOTENT_METHODS else 0)
+        outcome: bool | None = None
+        try:
+            for attempt in range(1, attempts + 1):
+                request = client.build_request(
+                    method,
+                    url,
+                    headers=headers,
+                    content=body.content(),
+                    timeout=self.timeout(timeout_seconds),
+                )
+                try:
+                    response = await client.send(request, stream=True)
+                except httpx.TimeoutException as exc:
+                    if _is_connection_failure(exc) and attempt < attempts and body.replayable:
+                        await self._before_retry(upstream, attempt)
+                        continue
+                    outcome = False
+                    raise UpstreamTimeout(upstream) from exc
+                except httpx.HTTPError as exc:
+                    if _is_connection_failure(exc) and attempt < attempts and body.replayable:
+                        await self._before_retry(upstream, attempt)
+                        continue
+                    outcome = False
+                    reason = "connect_error" if _is_connection_failure(exc) else "protocol_error"
+                    raise UpstreamError(upstream, reason) from exc
+                outcome = not _is_failure_status(response.status_code)
+                return response
+            raise AssertionError("unreachable: the last attempt returns or raises")
+        finally:
+            breaker.record(outcome)
+
+    async def _before_retry(self, upstream: str, attempt: int) -> None:
+        self.metrics.upstream_retries.labels(self.metrics.base.service, upstream).inc()
+        await asyncio.sleep(self.settings.retry_backoff_seconds * attempt)

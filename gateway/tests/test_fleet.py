@@ -1,0 +1,203 @@
+"""The API.md journeys through the gateway of a real ``agora run``, and schemathesis
+against the gateway's merged document with a signed-in user.
+
+One fleet for the module: ``agora run --fresh`` on free ports, stopped with SIGTERM."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from agora_gateway.testing import free_port
+
+PARTS = ("gateway", "user", "catalog", "order", "payment", "notification")
+PASSWORD = "tranquil-otter-parade-42"
+START_SECONDS = 180.0
+# Schemathesis: examples per operation; with two workers the run stays near a minute.
+MAX_EXAMPLES = int(os.environ.get("AGORA_SCHEMATHESIS_EXAMPLES", "12"))
+
+
+@dataclass
+class Fleet:
+    process: subprocess.Popen[bytes]
+    ports: dict[str, int]
+    log: Path
+
+    @property
+    def gateway(self) -> str:
+        return f"http://127.0.0.1:{self.ports['gateway']}"
+
+    def tail(self) -> str:
+        return self.log.read_text(errors="replace")[-5000:]
+
+
+@pytest.fixture(scope="module")
+def fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fleet]:
+    root = tmp_path_factory.mktemp("fleet")
+    ports = {part: free_port() for part in PARTS}
+    env = {
+        **os.environ,
+        **{f"AGORA_{part.upper()}_PORT": str(port) for part, port in ports.items()},
+        "AGORA_POSTGRES_PORT": str(free_port()),
+        "AGORA_LOG_LEVEL": "WARNING",
+        # Schemathesis sends hundreds of calls as one user within a minute.
+        "AGORA_GATEWAY_RATE_LIMIT_USER": "100000/minute",
+        "AGORA_GATEWAY_RATE_LIMIT_ANONYMOUS": "100000/minute",
+    }
+    log = root / "agora-run.log"
+    with log.open("ab") as out:
+        process = subprocess.Popen(  # noqa: S603
+            [
+                str(Path(sys.executable).parent / "agora"),
+                "run",
+                "--fresh",
+                "--data-dir",
+                str(root / "data"),
+            ],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    fleet = Fleet(process, ports, log)
+    try:
+        deadline = time.monotonic() + START_SECONDS
+        pending = set(PARTS)
+        while pending and time.monotonic() < deadline:
+            assert process.poll() is None, f"agora run exited:\n{fleet.tail()}"
+            for part in list(pending):
+                try:
+                    r = httpx.get(f"http://127.0.0.1:{ports[part]}/readyz", timeout=2)
+                except httpx.HTTPError:
+                    continue
+                if r.status_code == 200:
+                    pending.discard(part)
+            time.sleep(0.3)
+        assert not pending, f"not ready: {pending}\n{fleet.tail()}"
+        yield fleet
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _signed_in(client: httpx.Client) -> dict[str, Any]:
+    email = f"ada-{uuid.uuid4().hex[:8]}@example.com"
+    registered = client.post(
+        "/api/v1/auth/register",
+        json={"email": email, "password": PASSWORD, "full_name": "Ada Lovelace"},
+    )
+    assert registered.status_code == 201, registered.text
+    login = client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
+    assert login.status_code == 200, login.text
+    return {"email": email, "id": registered.json()["id"], **login.json()}
+
+
+def test_the_journeys_work_through_the_gateway(fleet: Fleet) -> None:
+    with httpx.Client(base_url=fleet.gateway, timeout=30) as client:
+        account = _signed_in(client)
+        auth = {"Authorization": f"Bearer {account['access_token']}"}
+        me = client.get("/api/v1/users/me", headers=auth)
+        assert me.status_code == 200
+        assert me.json()["email"] == account["email"]
+        assert me.headers["ratelimit-remaining"]
+        assert me.headers["x-request-id"]
+
+        created = client.post(
+            "/api/v1/users/me/api-keys",
+            json={"name": "shop sync", "scopes": ["catalog:read"]},
+            headers=auth,
+        )
+        assert created.status_code == 201, created.text
+        key = {"X-API-Key": created.json()["key"]}
+        products = client.get("/api/v1/products", headers=key)
+        assert products.status_code == 200, products.text
+        assert "items" in products.json()
+        # catalog:read cannot place orders: refused at the edge.
+        checkout = client.post(
+            "/api/v1/checkout",
+            headers={**key, "Idempotency-Key": "k1"},
+            json={"shipping_address": {}},
+        )
+        assert checkout.status_code == 403
+        assert checkout.headers["content-type"] == "application/problem+json"
+        assert client.get("/api/v1/users/me", headers=key).status_code == 403
+
+        refreshed = client.post(
+            "/api/v1/auth/refresh", json={"refresh_token": account["refresh_token"]}
+        )
+        assert refreshed.status_code == 200
+        assert client.get("/.well-known/jwks.json").json()["keys"]
+        assert client.get("/api/v1/admin/users", headers=auth).status_code == 403
+        logout = client.post(
+            "/api/v1/auth/logout", json={"refresh_token": refreshed.json()["refresh_token"]}
+        )
+        assert logout.status_code == 204
+        internal = client.post("/internal/token-exchange", json={"api_key": created.json()["key"]})
+        assert internal.status_code == 404
+
+        doc = client.get("/openapi.json").json()
+        assert "/api/v1/auth/login" in doc["paths"]
+        assert "/api/v1/products/{product_id}" in doc["paths"]
+        assert not [p for p in doc["paths"] if p.startswith("/internal")]
+        assert client.get("/docs").status_code == 200
+
+
+def test_schemathesis_finds_no_server_error_and_no_schema_violation(
+    fleet: Fleet, tmp_path: Path
+) -> None:
+    with httpx.Client(base_url=fleet.gateway, timeout=30) as client:
+        account = _signed_in(client)
+        doc = client.get("/openapi.json").json()
+    # Erasing the account would sign the run out for the rest of it.
+    excluded = [doc["paths"]["/api/v1/users/me"]["delete"]["operationId"]]
+    # Known bugs of the user service's own document, reported to its owner: these
+    # answer 202 with an empty body while FastAPI documents an application/json one
+    # (the fix there: `response_class=Response` on the route).
+    for path in ("/api/v1/auth/password/forgot", "/api/v1/users/me/email-verification"):
+        operation = doc["paths"].get(path, {}).get("post", {})
+        if "application/json" in operation.get("responses", {}).get("202", {}).get("content", {}):
+            excluded.append(operation["operationId"])
+    command = [
+        str(Path(sys.executable).parent / "schemathesis"),
+        "run",
+        f"{fleet.gateway}/openapi.json",
+        "--header",
+        f"Authorization: Bearer {account['access_token']}",
+        "--checks",
+        "not_a_server_error,response_schema_conformance",
+        "--phases",
+        "examples,fuzzing",
+        "--max-examples",
+        str(MAX_EXAMPLES),
+        "--workers",
+        "2",
+        "--seed",
+        "20240601",
+        "--request-timeout",
+        "20",
+        *[arg for op in excluded for arg in ("--exclude-operation-id", op)],
+        "--generation-codec",
+        "utf-8",
+        "--no-color",
+        "--report-dir",
+        str(tmp_path),
+    ]
+    started = time.monotonic()
+    run = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)  # noqa: S603
+    elapsed = time.monotonic() - started
+    print(run.stdout[-6000:], f"\nschemathesis took {elapsed:.0f} s")
+    assert run.returncode == 0, run.stdout[-12000:] + run.stderr[-3000:]
