@@ -199,6 +199,7 @@ async def logout(body: RefreshIn, context: ContextDep, session: SessionDep) -> R
 @router.post(
     "/password/forgot",
     status_code=202,
+    response_class=Response,
     summary="Mail a reset link (202 whether or not the address has an account)",
     responses=problem_responses(422),
 )

@@ -91,6 +91,7 @@ async def export_me(user: CurrentUser, context: ContextDep, session: SessionDep)
 @router.post(
     "/email-verification",
     status_code=202,
+    response_class=Response,
     summary="Mail a new verification link",
     responses=problem_responses(*_AUTH_PROBLEMS),
 )
