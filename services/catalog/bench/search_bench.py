@@ -1,7 +1,8 @@
-"""Catalog at scale on the PostgreSQL backend: seeding, a full reindex, search and
-suggestion latency, and reservation throughput on hot SKUs.
+"""Catalog at scale on both search backends: seeding, a full reindex, search and
+suggestion latency (median and p95), and reservation throughput on hot SKUs.
 
-    uv run python services/catalog/bench/search_bench.py [--products 20000] [--out .bench]
+    uv run python services/catalog/bench/search_bench.py \
+        [--products 10000,100000] [--backends postgres,elasticsearch] [--out docs/bench]
 
 Starts an embedded PostgreSQL in a temporary directory, seeds a demo catalog of
 ``--products`` products (`agora seed`'s generator), and writes a Markdown report to
@@ -24,7 +25,8 @@ from typing import Any
 from sqlalchemy import select
 
 from agora_catalog.models import Inventory
-from agora_catalog.search.base import SearchQuery
+from agora_catalog.search.base import SearchBackend, SearchQuery
+from agora_catalog.search.elasticsearch import ElasticsearchSearch
 from agora_catalog.search.indexer import Indexer
 from agora_catalog.search.postgres import PostgresSearch
 from agora_catalog.seed import seed_catalog
@@ -86,68 +88,111 @@ async def reservations(database: Database, outbox: Outbox, orders: int) -> tuple
     return time.perf_counter() - started, sum(results)
 
 
-async def run(pg: EmbeddedPostgres, products: int, rounds: int) -> list[str]:
+async def measure(search: SearchBackend, database: Database, rounds: int) -> list[str]:
+    """Rebuild ``search`` from the catalog, then time every query and suggestion."""
+    started = time.perf_counter()
+    indexed = await Indexer(search).rebuild(database)
+    rebuilt = time.perf_counter() - started
+    lines = [
+        f"### {search.name}",
+        "",
+        f"- reindex: {indexed} documents in {rebuilt:.1f} s ({indexed / rebuilt:.0f}/s)",
+        "",
+        "| query | hits | latency |",
+        "| --- | --- | --- |",
+    ]
+    for query in QUERIES:
+        result = await search.search(query)
+        samples = await timed(lambda q=query: search.search(q), rounds)  # type: ignore[misc]
+        label = ", ".join(
+            f"{k}={v}"
+            for k, v in query.__dict__.items()
+            if v and k not in ("limit", "cursor") and not (k == "sort" and v == "relevance")
+        )
+        lines.append(f"| {label or 'all'} | {result.total} | {summary(samples)} |")
+    lines += ["", "| suggest | first | latency |", "| --- | --- | --- |"]
+    for text in SUGGESTIONS:
+        first = (await search.suggest(text))[:1]
+        samples = await timed(lambda t=text: search.suggest(t), rounds)  # type: ignore[misc]
+        lines.append(f"| {text} | {first[0] if first else '-'} | {summary(samples)} |")
+    return [*lines, ""]
+
+
+def elasticsearch_url() -> str:
+    """A real Elasticsearch from tools/infra (started if it is not running)."""
+    from agora_tools.infra import server
+
+    node = server("elasticsearch")
+    node.up()
+    return node.endpoints()["url"]
+
+
+async def run(pg: EmbeddedPostgres, products: int, rounds: int, backends: list[str]) -> list[str]:
     url = pg.url("agora_catalog")
     await asyncio.to_thread(migrations.upgrade, "agora_catalog", url)
     database = Database(url, pool_size=20)
     outbox = Outbox(source="/agora/catalog")
-    search = PostgresSearch(url, pool_size=5)
-    lines = [f"# Catalog search benchmark: {products} products", ""]
+    lines = [f"## {products} products", ""]
     try:
         started = time.perf_counter()
         report = await seed_catalog(database, outbox, products=products)
         seeded = time.perf_counter() - started
-        lines.append(
+        lines += [
             f"- seed: {report.products} products, {report.variants} SKUs, {report.reviews} "
-            f"reviews in {seeded:.1f} s ({report.products / seeded:.0f} products/s)"
-        )
-        started = time.perf_counter()
-        indexed = await Indexer(search).rebuild(database)
-        rebuilt = time.perf_counter() - started
-        lines.append(
-            f"- reindex: {indexed} documents in {rebuilt:.1f} s ({indexed / rebuilt:.0f}/s)"
-        )
-        lines += ["", "| query | hits | latency |", "| --- | --- | --- |"]
-        for query in QUERIES:
-            result = await search.search(query)
-            samples = await timed(lambda q=query: search.search(q), rounds)  # type: ignore[misc]
-            label = ", ".join(
-                f"{k}={v}"
-                for k, v in query.__dict__.items()
-                if v and k not in ("limit", "cursor") and not (k == "sort" and v == "relevance")
+            f"reviews in {seeded:.1f} s ({report.products / seeded:.0f} products/s)",
+            "",
+        ]
+        for backend in backends:
+            search: SearchBackend = (
+                PostgresSearch(url, pool_size=5)
+                if backend == "postgres"
+                else ElasticsearchSearch(
+                    await asyncio.to_thread(elasticsearch_url),
+                    index=f"agora-bench-{uuid.uuid4().hex[:8]}",
+                )
             )
-            lines.append(f"| {label or 'all'} | {result.total} | {summary(samples)} |")
-        lines += ["", "| suggest | first | latency |", "| --- | --- | --- |"]
-        for text in SUGGESTIONS:
-            first = (await search.suggest(text))[:1]
-            samples = await timed(lambda t=text: search.suggest(t), rounds)  # type: ignore[misc]
-            lines.append(f"| {text} | {first[0] if first else '-'} | {summary(samples)} |")
+            await search.start()
+            try:
+                lines += await measure(search, database, rounds)
+            finally:
+                await search.close()
         elapsed, reserved = await reservations(database, outbox, 500)
         lines += [
-            "",
             f"- 500 concurrent reservations on 5 hot SKUs: {elapsed:.2f} s "
             f"({500 / elapsed:.0f}/s), {reserved} reserved, {500 - reserved} short",
+            "",
         ]
     finally:
-        await search.close()
         await database.dispose()
     return lines
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--products", type=int, default=20_000)
+    parser.add_argument("--products", default="10000,100000", help="catalog sizes, comma-separated")
+    parser.add_argument("--backends", default="postgres,elasticsearch")
     parser.add_argument("--rounds", type=int, default=30)
-    parser.add_argument("--out", type=Path, default=Path(".bench"))
+    parser.add_argument("--out", type=Path, default=Path("docs/bench"))
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="agora-catalog-bench-") as tmp:
-        pg = EmbeddedPostgres(Path(tmp), port=free_port(), durable=False)
-        pg.start()
-        try:
-            pg.ensure_database("agora_catalog")
-            lines = asyncio.run(run(pg, args.products, args.rounds))
-        finally:
-            pg.stop()
+    sizes = [int(n) for n in args.products.split(",")]
+    backends = [b.strip() for b in args.backends.split(",")]
+    lines = [
+        "# Catalog search benchmark",
+        "",
+        "Written by `make bench` (services/catalog/bench/search_bench.py): a seeded catalog",
+        "on embedded PostgreSQL, searched through each backend. Figures are from one run on",
+        "the machine that wrote them; compare backends and sizes within a run.",
+        "",
+    ]
+    for size in sizes:
+        with tempfile.TemporaryDirectory(prefix="agora-catalog-bench-") as tmp:
+            pg = EmbeddedPostgres(Path(tmp), port=free_port(), durable=False)
+            pg.start()
+            try:
+                pg.ensure_database("agora_catalog")
+                lines += asyncio.run(run(pg, size, args.rounds, backends))
+            finally:
+                pg.stop()
     args.out.mkdir(parents=True, exist_ok=True)
     report = args.out / "catalog-search.md"
     report.write_text("\n".join(lines) + "\n")
