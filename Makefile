@@ -8,7 +8,7 @@ PYTHON ?= python3
 UV := $(PYTHON) -m uv
 PYTEST_ARGS ?=
 
-.PHONY: help install run test lint format format-check typecheck imports pins up down bench clean
+.PHONY: help install run test lint format format-check typecheck imports pins up down bench generate clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -54,6 +54,9 @@ down: ## Stop what `make up` started
 bench: install ## Benchmarks: the gateway's cost, catalog search on both backends; reports in docs/bench/
 	$(UV) run python gateway/bench/gateway_bench.py $(ARGS)
 	$(UV) run python services/catalog/bench/search_bench.py
+
+generate: install ## Rewrite the generated operations files (dashboards, configuration reference, kustomize base)
+	$(UV) run agora-ops generate
 
 clean: ## Remove the virtualenv, caches and the all-in-one data directory
 	rm -rf .venv .agora .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

@@ -1,0 +1,58 @@
+# syntax=docker/dockerfile:1
+# One image per part of Agora, all from this file:
+#
+#   docker build --build-arg SERVICE=user -t agora-user .
+#
+# SERVICE is one of gateway, user, catalog, order, payment, notification. The image
+# holds that part, the `agora` command and their dependencies only (uv installs the
+# two workspace packages, not the workspace), runs as an unprivileged user, and
+# starts `agora serve SERVICE` on 0.0.0.0, at the part's port (8000 gateway, 8001
+# user ... 8005 notification; AGORA_<PART>_PORT moves it). Run migrations with
+# the same image: `docker run ... agora-user agora migrate user`.
+# Design: docs/adr/0072-container-images.md.
+
+# ---- build: resolve and install into a self-contained virtualenv ----
+# The same Python, pinned, in both stages: the virtualenv moves between them.
+FROM python:3.11.14-slim-bookworm AS build
+ARG SERVICE
+# The uv the Makefile pins, installed the way the Makefile does.
+ARG UV_VERSION=0.9.30
+SHELL ["/bin/bash", "-o", "pipefail", "-c"]
+RUN if [ -z "${SERVICE}" ]; then echo "build with --build-arg SERVICE=<part>" >&2; exit 1; fi \
+    && pip install --no-cache-dir --disable-pip-version-check "uv==${UV_VERSION}"
+ENV UV_COMPILE_BYTECODE=1 \
+    UV_LINK_MODE=copy \
+    UV_PYTHON_DOWNLOADS=never \
+    UV_PROJECT_ENVIRONMENT=/opt/agora
+WORKDIR /src
+COPY . .
+# Versions come from the root pyproject's constraint-dependencies (no lockfile is
+# committed, docs/adr/0002). --package twice: the CLI and the one part, nothing else;
+# --no-editable: the virtualenv does not refer back to /src.
+RUN --mount=type=cache,target=/root/.cache/uv \
+    uv sync --no-dev --no-editable --package agora-cli --package "agora-${SERVICE}" \
+    && cp deploy/docker/healthcheck.py /opt/agora/healthcheck.py
+
+# ---- runtime: the virtualenv on a slim Python, as a non-root user ----
+FROM python:3.11.14-slim-bookworm AS runtime
+ARG SERVICE
+LABEL org.opencontainers.image.title="agora-${SERVICE}" \
+      org.opencontainers.image.description="Agora ${SERVICE}: part of an open multi-vendor commerce backend" \
+      org.opencontainers.image.vendor="Agora"
+# A fixed uid/gid above 10000, so it matches no host user and Kubernetes'
+# runAsNonRoot can check it numerically.
+RUN groupadd --system --gid 10001 agora \
+    && useradd --system --uid 10001 --gid agora --no-create-home --home-dir /nonexistent \
+       --shell /usr/sbin/nologin agora
+COPY --from=build /opt/agora /opt/agora
+ENV PATH="/opt/agora/bin:${PATH}" \
+    PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    AGORA_PART=${SERVICE}
+WORKDIR /opt/agora
+USER 10001:10001
+HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
+    CMD ["python", "/opt/agora/healthcheck.py"]
+STOPSIGNAL SIGTERM
+# exec: agora becomes PID 1 and gets SIGTERM itself (it drains and stops cleanly).
+CMD ["/bin/sh", "-c", "exec agora serve \"$AGORA_PART\" --host 0.0.0.0"]

@@ -1,0 +1,129 @@
+"""Fixtures of the deploy tests: the operations tools (built or installed once, cached
+under ~/.cache/agora-infra, see agora_tools.ops), rendered manifests, and the
+distributed fleet running natively for the PromQL and trace tests."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from agora_kit.testing import skip_or_fail
+from agora_kit.testing.fixtures import free_port
+from agora_tools import ops
+from agora_tools.deploy_testing import CHART, K8S, Fleet, Rendered, render, run
+from agora_tools.fleet import PARTS
+from agora_tools.infra import ProvisionError
+from agora_tools.pytest_plugin import (
+    JaegerServer,
+    KafkaServer,
+    PostgresCluster,
+    RedisServer,
+    SmtpServer,
+    _timeout_paused,
+)
+
+
+def _tool(build: Callable[[], Path]) -> Path:
+    try:
+        with _timeout_paused():
+            return build()
+    except (ProvisionError, OSError) as exc:
+        skip_or_fail(f"{build.__name__} could not be built or installed: {exc}")
+        raise  # unreachable: skip_or_fail raises
+
+
+@pytest.fixture(scope="session")
+def helm() -> Path:
+    return _tool(ops.helm)
+
+
+@pytest.fixture(scope="session")
+def kustomize() -> Path:
+    return _tool(ops.kustomize)
+
+
+@pytest.fixture(scope="session")
+def actionlint() -> Path:
+    return _tool(ops.actionlint)
+
+
+@pytest.fixture(scope="session")
+def compose_check() -> Path:
+    return _tool(ops.compose_check)
+
+
+@pytest.fixture(scope="session")
+def checkov() -> Path:
+    return _tool(ops.checkov)
+
+
+@pytest.fixture(scope="session")
+def chart_default(helm: Path) -> Rendered:
+    return render(helm)
+
+
+@pytest.fixture(scope="session")
+def chart_production(helm: Path) -> Rendered:
+    return render(helm, CHART / "values-production.yaml")
+
+
+@pytest.fixture(scope="session")
+def kustomize_builds(kustomize: Path) -> dict[str, Rendered]:
+    builds = {}
+    for overlay in ("dev", "prod"):
+        done = run([kustomize, "build", K8S / "overlays" / overlay])
+        assert done.returncode == 0, done.stderr
+        builds[overlay] = Rendered(f"kustomize-{overlay}", done.stdout)
+    return builds
+
+
+# ---- the distributed fleet, natively (agora-fleet up), for PromQL and traces ----
+
+
+def _fleet_command(action: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: S603
+        [str(Path(sys.executable).parent / "agora-fleet"), action],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="session")
+def fleet(
+    tmp_path_factory: pytest.TempPathFactory,
+    *,
+    postgres_cluster: PostgresCluster,
+    kafka_server: KafkaServer,
+    jaeger_server: JaegerServer,
+    smtp_server: SmtpServer,
+    redis_server: RedisServer,
+) -> Iterator[Fleet]:
+    """Every part in its own process (``agora serve``), on Kafka, traces to the Jaeger
+    fixture, on free ports, exactly as ``make up`` runs it."""
+    ports = {part: free_port() for part in PARTS}
+    env = {
+        **os.environ,
+        "AGORA_FLEET_HOME": str(tmp_path_factory.mktemp("fleet")),
+        # Spans leave each process within 0.2 s instead of 5 s.
+        "OTEL_BSP_SCHEDULE_DELAY": "200",
+        **{f"AGORA_{part.upper()}_PORT": str(port) for part, port in ports.items()},
+    }
+    started = _fleet_command("up", env)
+    try:
+        if started.returncode != 0:
+            logs = Path(env["AGORA_FLEET_HOME"]) / "logs"
+            tails = {
+                log.name: log.read_text(errors="replace")[-2000:] for log in logs.glob("*.log")
+            }
+            pytest.fail(f"agora-fleet up failed: {started.stderr[-3000:]}\n{tails}")
+        yield Fleet(ports=ports, env=env)
+    finally:
+        _fleet_command("down", env)
