@@ -36,7 +36,7 @@ format: install ## Format and fix what ruff can
 
 typecheck:
 	$(UV) run mypy libs/agora-kit/src libs/agora-contracts/src services/*/src gateway/src gateway/bench cli/src tools \
-		libs/agora-kit/tests cli/tests gateway/tests services/user/tests services/catalog/tests services/notification/tests tests
+		libs/agora-kit/tests cli/tests gateway/tests services/user/tests services/catalog/tests services/notification/tests services/order/tests services/payment/tests tests
 
 imports: ## Fail when one service imports another
 	$(UV) run lint-imports

@@ -1,12 +1,244 @@
 """The order service's tables. Its outbox, inbox and dead-letter tables come from
-``agora_kit.events.tables`` and share its database and migrations."""
+``agora_kit.events.tables`` and share its database and migrations.
+
+Money is integer minor units everywhere (``*_amount`` columns) beside one ISO 4217
+``currency`` per row. Relationships are not declared: every query says what it loads.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy.orm import DeclarativeBase
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    PrimaryKeyConstraint,
+    String,
+    Text,
+    func,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import UUID as PGUUID
+from sqlalchemy.orm import DeclarativeBase, Mapped, MappedColumn, mapped_column
 
 from agora_kit.db import new_metadata
 
 
 class Base(DeclarativeBase):
     metadata = new_metadata()
+
+
+def _now() -> MappedColumn[datetime]:
+    return mapped_column(DateTime(timezone=True), nullable=False, server_default=func.now())
+
+
+class Sku(Base):
+    """The order service's read model of one sellable SKU, rebuilt from the catalog's
+    product snapshots and stock events. ``product_version``/``stock_version`` are the
+    times of the newest events applied, so an older event arriving late is ignored."""
+
+    __tablename__ = "skus"
+
+    sku: Mapped[str] = mapped_column(String(64), primary_key=True)
+    product_id: Mapped[uuid.UUID] = mapped_column(PGUUID(as_uuid=True), nullable=False, index=True)
+    vendor_id: Mapped[uuid.UUID] = mapped_column(PGUUID(as_uuid=True), nullable=False)
+    title: Mapped[str] = mapped_column(Text, nullable=False)
+    attributes: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False, default=dict)
+    price_amount: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    currency: Mapped[str] = mapped_column(String(3), nullable=False)
+    available: Mapped[int] = mapped_column(Integer, nullable=False)
+    for_sale: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    product_version: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    stock_version: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class CartItem(Base):
+    """One line of a buyer's cart: a SKU and how many. Prices are not kept here: the
+    cart is always priced from the read model, live."""
+
+    __tablename__ = "cart_items"
+    __table_args__ = (
+        PrimaryKeyConstraint("buyer_id", "sku"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+    )
+
+    buyer_id: Mapped[uuid.UUID] = mapped_column(PGUUID(as_uuid=True), nullable=False)
+    sku: Mapped[str] = mapped_column(String(64), nullable=False)
+    quantity: Mapped[int] = mapped_column(Integer, nullable=False)
+    added_at: Mapped[datetime] = _now()
+
+
+class Order(Base):
+    """A buyer's order and the checkout saga's state (``status``), persisted so the
+    saga survives restarts; every move is also written to ``order_transitions``."""
+
+    __tablename__ = "orders"
+    __table_args__ = (
+        Index("ix_orders_buyer_id_placed_at", "buyer_id", "placed_at"),
+        Index("ix_orders_status_updated_at", "status", "updated_at"),
+        CheckConstraint("total_amount >= 0", name="total_non_negative"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(PGUUID(as_uuid=True), primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), nullable=False, unique=True)
+    buyer_id: Mapped[uuid.UUID] = mapped_column(PGUUID(as_uuid=True), nullable=False)
+    status: Mapped[str] = mapped_column(String(32), nullable=False)
+    stock_reserved: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    currency: Mapped[str] = mapped_column(String(3), nullable=False)
+    subtotal_amount: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    discount_amount: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    shipping_amount: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    tax_amount: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    total_amount: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    refunded_amount: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    coupon_code: Mapped[str | None] = mapped_column(String(64))
+    shipping_address: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False)
+    payment_method: Mapped[str | None] = mapped_column(String(255))
+    payment_id: Mapped[uuid.UUID | None] = mapped_column(PGUUID(as_uuid=True))
+    client_secret: Mapped[str | None] = mapped_column(Text)
+    paid: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    reserved_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    placed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class SubOrder(Base):
+    """One vendor's part of an order, shipped by that vendor."""
+
+    __tablename__ = "sub_orders"
+
+    id: Mapped[uuid.UUID] = mapped_column(PGUUID(as_uuid=True), primary_key=True)
+    order_id: Mapped[uuid.UUID] = mapped_column(
+        PGUUID(as_uuid=True),
+        ForeignKey("orders.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    )
+    vendor_id: Mapped[uuid.UUID] = mapped_column(PGUUID(as_uuid=True), nullable=False, index=True)
+    status: Mapped[str] = mapped_column(String(32), nullable=False)
+    subtotal_amount: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    carrier: Mapped[str | None] = mapped_column(String(64))
+    tracking_number: Mapped[str | None] = mapped_column(String(128))
+    shipped_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class OrderLine(Base):
+    """What the buyer bought, priced as at checkout."""
+
+    __tablename__ = "order_lines"
+    __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(PGUUID(as_uuid=True), primary_key=True)
+    order_id: Mapped[uuid.UUID] = mapped_column(
+        PGUUID(as_uuid=True),
+        ForeignKey("orders.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    )
+    sub_order_id: Mapped[uuid.UUID] = mapped_column(
+        PGUUID(as_uuid=True),
+        ForeignKey("sub_orders.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    )
+    position: Mapped[int] = mapped_column(Integer, nullable=False)
+    sku: Mapped[str] = mapped_column(String(64), nullable=False)
+    product_id: Mapped[uuid.UUID] = mapped_column(PGUUID(as_uuid=True), nullable=False)
+    vendor_id: Mapped[uuid.UUID] = mapped_column(PGUUID(as_uuid=True), nullable=False)
+    title: Mapped[str] = mapped_column(Text, nullable=False)
+    quantity: Mapped[int] = mapped_column(Integer, nullable=False)
+    unit_amount: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    line_amount: Mapped[int] = mapped_column(BigInteger, nullable=False)
+
+
+class OrderTransition(Base):
+    """The saga's log: each state an order entered, why, and on which event."""
+
+    __tablename__ = "order_transitions"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    order_id: Mapped[uuid.UUID] = mapped_column(
+        PGUUID(as_uuid=True),
+        ForeignKey("orders.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    )
+    from_status: Mapped[str | None] = mapped_column(String(32))
+    to_status: Mapped[str] = mapped_column(String(32), nullable=False)
+    reason: Mapped[str | None] = mapped_column(Text)
+    cause: Mapped[str] = mapped_column(String(128), nullable=False)
+    at: Mapped[datetime] = _now()
+
+
+class CheckoutKey(Base):
+    """An ``Idempotency-Key`` of ``POST /checkout``: the order it created and the
+    fingerprint of the request body, so a retry gets the same order and a reused key
+    with another body is refused."""
+
+    __tablename__ = "checkout_keys"
+    __table_args__ = (PrimaryKeyConstraint("buyer_id", "key"),)
+
+    buyer_id: Mapped[uuid.UUID] = mapped_column(PGUUID(as_uuid=True), nullable=False)
+    key: Mapped[str] = mapped_column(String(255), nullable=False)
+    fingerprint: Mapped[str] = mapped_column(String(64), nullable=False)
+    order_id: Mapped[uuid.UUID | None] = mapped_column(PGUUID(as_uuid=True))
+    created_at: Mapped[datetime] = _now()
+
+
+class Coupon(Base):
+    """A discount code. ``used`` only grows through one conditional UPDATE, so a
+    limited coupon is never redeemed more than ``max_uses`` times, whatever the
+    concurrency."""
+
+    __tablename__ = "coupons"
+    __table_args__ = (
+        CheckConstraint("kind IN ('percent', 'fixed')", name="kind_known"),
+        CheckConstraint("value > 0", name="value_positive"),
+        CheckConstraint("max_uses IS NULL OR used <= max_uses", name="never_over_used"),
+    )
+
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    value: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    currency: Mapped[str | None] = mapped_column(String(3))
+    min_subtotal_amount: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    max_uses: Mapped[int | None] = mapped_column(Integer)
+    max_uses_per_user: Mapped[int | None] = mapped_column(Integer)
+    used: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    created_at: Mapped[datetime] = _now()
+
+
+class CouponRedemption(Base):
+    """One use of a coupon by a buyer for an order (counted for per-user limits)."""
+
+    __tablename__ = "coupon_redemptions"
+    __table_args__ = (PrimaryKeyConstraint("code", "order_id"),)
+
+    code: Mapped[str] = mapped_column(
+        String(64), ForeignKey("coupons.code", ondelete="CASCADE"), nullable=False
+    )
+    order_id: Mapped[uuid.UUID] = mapped_column(PGUUID(as_uuid=True), nullable=False)
+    buyer_id: Mapped[uuid.UUID] = mapped_column(PGUUID(as_uuid=True), nullable=False, index=True)
+    created_at: Mapped[datetime] = _now()
+
+
+class Vendor(Base):
+    """Which user owns which store, from the catalog's vendor events: a vendor's
+    routes show only the sub-orders of the stores the caller owns."""
+
+    __tablename__ = "vendors"
+
+    vendor_id: Mapped[uuid.UUID] = mapped_column(PGUUID(as_uuid=True), primary_key=True)
+    owner_id: Mapped[uuid.UUID] = mapped_column(PGUUID(as_uuid=True), nullable=False, index=True)
+    name: Mapped[str] = mapped_column(Text, nullable=False)
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from agora_kit.settings import ServiceSettings
@@ -13,3 +14,18 @@ class Settings(ServiceSettings):
     service_name: str = "order"
     port: int = 8003
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5439/agora_order"
+
+    # Flat shipping per order, in the order's minor units; free from the threshold up
+    # (the subtotal after discounts). 0 turns the free threshold off.
+    shipping_flat_amount: int = Field(default=499, ge=0)
+    free_shipping_over_amount: int = Field(default=5000, ge=0)
+    # Tax in basis points (825 is 8.25%) on the discounted subtotal plus shipping.
+    tax_rate_bps: int = Field(default=0, ge=0, le=10000)
+    # The most units of one SKU a cart may hold.
+    max_quantity_per_line: int = Field(default=99, gt=0)
+    # How long the catalog holds the stock of a placed order.
+    reservation_ttl_seconds: int = Field(default=900, gt=0)
+    # An order still unpaid this long after placing is cancelled and its stock released.
+    payment_timeout_seconds: int = Field(default=900, gt=0)
+    # How often unpaid orders past their timeout are looked for.
+    payment_sweep_seconds: float = Field(default=5.0, gt=0)

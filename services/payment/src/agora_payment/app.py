@@ -3,19 +3,48 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from agora_kit.app import create_service_app
+from agora_kit.events.consumer import EventConsumer
+from agora_kit.events.outbox import Outbox
 from agora_kit.events.transport import Transport
 from agora_payment import __doc__ as description
 from agora_payment.api import router
 from agora_payment.events import register_handlers
+from agora_payment.service.provider import PaymentProvider, SandboxProvider
 from agora_payment.settings import Settings
 
 
-def create_app(settings: Settings | None = None, *, transport: Transport | None = None) -> FastAPI:
-    return create_service_app(
-        settings or Settings(),
+def build_provider(settings: Settings) -> PaymentProvider:
+    if settings.provider == "stripe":
+        from agora_payment.service.stripe_provider import StripeProvider
+
+        return StripeProvider(
+            settings.stripe_api_key.get_secret_value(), api_base=settings.stripe_api_base
+        )
+    return SandboxProvider()
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    transport: Transport | None = None,
+    provider: PaymentProvider | None = None,
+) -> FastAPI:
+    settings = settings or Settings()
+    the_provider = provider or build_provider(settings)
+    # Handlers write events with an outbox of the app's source (one outbox table).
+    outbox = Outbox(source=f"/agora/{settings.service_name}")
+
+    def handlers(consumer: EventConsumer) -> None:
+        register_handlers(consumer, outbox, the_provider, fee_bps=settings.platform_fee_bps)
+
+    app = create_service_app(
+        settings,
         title="Agora payment service",
         description=description or "",
         routers=[router],
-        register_handlers=register_handlers,
+        register_handlers=handlers,
         transport=transport,
     )
+    outbox.notify_on_commit(app.state.runtime.relay.wake)
+    app.state.payment_provider = the_provider
+    return app

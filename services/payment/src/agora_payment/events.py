@@ -1,9 +1,64 @@
-"""What the payment service publishes and the events it handles."""
+"""What the payment service publishes and the events it handles.
+
+Publishes (payment topic, keyed by payment id): ``PaymentIntentCreated``,
+``PaymentSucceeded``, ``PaymentFailed``, ``PaymentRefunded``.
+
+Handles the order service's saga requests: ``PaymentRequested`` (create the intent),
+``RefundRequested`` (give money back), ``OrderCancelled`` (an unpaid payment can
+no longer be confirmed) and ``OrderShipped`` (pay the shipping vendor its share less
+the platform fee).
+"""
 
 from __future__ import annotations
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from agora_contracts.order import OrderCancelled, OrderShipped
+from agora_contracts.payment import PaymentRequested, RefundRequested
 from agora_kit.events.consumer import EventConsumer
+from agora_kit.events.envelope import CloudEvent
+from agora_kit.events.outbox import Outbox
+from agora_payment.service import payments, payouts
+from agora_payment.service.provider import PaymentProvider
 
 
-def register_handlers(consumer: EventConsumer) -> None:
-    """Subscribe the payment service's event handlers (none yet)."""
+def register_handlers(
+    consumer: EventConsumer,
+    outbox: Outbox | None = None,
+    provider: PaymentProvider | None = None,
+    *,
+    fee_bps: int = 0,
+) -> None:
+    if outbox is None or provider is None:
+        return
+    the_outbox, the_provider = outbox, provider
+
+    @consumer.on(PaymentRequested)
+    async def requested(session: AsyncSession, event: PaymentRequested, _: CloudEvent) -> None:
+        await payments.create_for_order(session, the_outbox, the_provider, event)
+
+    @consumer.on(RefundRequested)
+    async def refund(session: AsyncSession, event: RefundRequested, _: CloudEvent) -> None:
+        payment = await payments.by_order(session, event.order_id)
+        if payment is None:
+            return
+        await payments.refund(
+            session,
+            the_outbox,
+            the_provider,
+            payment,
+            amount=event.amount.amount,
+            request_id=event.request_id,
+            reason=event.reason,
+            cap=True,
+        )
+
+    @consumer.on(OrderCancelled)
+    async def cancelled(session: AsyncSession, event: OrderCancelled, _: CloudEvent) -> None:
+        await payments.order_cancelled(session, event.order_id)
+
+    @consumer.on(OrderShipped)
+    async def shipped(session: AsyncSession, event: OrderShipped, _: CloudEvent) -> None:
+        await payouts.pay_vendors(
+            session, the_provider, event.order_id, fee_bps, vendor_id=event.vendor_id
+        )

@@ -1,12 +1,134 @@
 """The payment service's tables. Its outbox, inbox and dead-letter tables come from
-``agora_kit.events.tables`` and share its database and migrations."""
+``agora_kit.events.tables`` and share its database and migrations.
+
+Money is integer minor units; the ledger is double-entry: every movement is two (or
+more) rows of one ``transaction_id`` whose amounts sum to zero.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy.orm import DeclarativeBase
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import UUID as PGUUID
+from sqlalchemy.orm import DeclarativeBase, Mapped, MappedColumn, mapped_column
 
 from agora_kit.db import new_metadata
 
 
 class Base(DeclarativeBase):
     metadata = new_metadata()
+
+
+def _now() -> MappedColumn[datetime]:
+    return mapped_column(DateTime(timezone=True), nullable=False, server_default=func.now())
+
+
+class Payment(Base):
+    """One order's payment: an intent at the provider, then its outcome."""
+
+    __tablename__ = "payments"
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="amount_positive"),
+        CheckConstraint("refunded_amount <= amount", name="never_over_refunded"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(PGUUID(as_uuid=True), primary_key=True)
+    order_id: Mapped[uuid.UUID] = mapped_column(PGUUID(as_uuid=True), nullable=False, unique=True)
+    buyer_id: Mapped[uuid.UUID] = mapped_column(PGUUID(as_uuid=True), nullable=False, index=True)
+    order_number: Mapped[str | None] = mapped_column(String(32))
+    amount: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    currency: Mapped[str] = mapped_column(String(3), nullable=False)
+    status: Mapped[str] = mapped_column(String(32), nullable=False)
+    provider: Mapped[str] = mapped_column(String(32), nullable=False)
+    provider_intent_id: Mapped[str] = mapped_column(String(255), nullable=False, unique=True)
+    client_secret: Mapped[str] = mapped_column(Text, nullable=False)
+    payment_method: Mapped[str | None] = mapped_column(String(255))
+    failure_code: Mapped[str | None] = mapped_column(String(64))
+    refunded_amount: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    # Vendor id to what its sub-order earns (minor units), for payouts.
+    vendor_amounts: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False, default=dict)
+    created_at: Mapped[datetime] = _now()
+    updated_at: Mapped[datetime] = _now()
+
+
+class Refund(Base):
+    """Money given back on a payment. ``request_id`` (the order service's
+    ``RefundRequested``, or the admin call's own id) refunds once however often asked."""
+
+    __tablename__ = "refunds"
+    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(PGUUID(as_uuid=True), primary_key=True)
+    payment_id: Mapped[uuid.UUID] = mapped_column(
+        PGUUID(as_uuid=True), ForeignKey("payments.id"), nullable=False, index=True
+    )
+    request_id: Mapped[uuid.UUID] = mapped_column(PGUUID(as_uuid=True), nullable=False, unique=True)
+    amount: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    provider_refund_id: Mapped[str] = mapped_column(String(255), nullable=False)
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = _now()
+
+
+class LedgerEntry(Base):
+    """One leg of a double-entry movement: a signed amount on an account."""
+
+    __tablename__ = "ledger_entries"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    transaction_id: Mapped[uuid.UUID] = mapped_column(
+        PGUUID(as_uuid=True), nullable=False, index=True
+    )
+    account: Mapped[str] = mapped_column(String(64), nullable=False)
+    amount: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    currency: Mapped[str] = mapped_column(String(3), nullable=False)
+    payment_id: Mapped[uuid.UUID] = mapped_column(
+        PGUUID(as_uuid=True), ForeignKey("payments.id"), nullable=False, index=True
+    )
+    memo: Mapped[str] = mapped_column(String(64), nullable=False)
+    created_at: Mapped[datetime] = _now()
+
+
+class WebhookEvent(Base):
+    """A provider webhook already handled (by its event id): a redelivery is dropped."""
+
+    __tablename__ = "webhook_events"
+
+    id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    type: Mapped[str] = mapped_column(String(128), nullable=False)
+    received_at: Mapped[datetime] = _now()
+
+
+class Payout(Base):
+    """A vendor's share of a confirmed order, less the platform fee, transferred to the
+    vendor's connected account. One per payment and vendor."""
+
+    __tablename__ = "payouts"
+    __table_args__ = (
+        UniqueConstraint("payment_id", "vendor_id"),
+        CheckConstraint("amount >= 0 AND fee >= 0", name="amounts_non_negative"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(PGUUID(as_uuid=True), primary_key=True)
+    payment_id: Mapped[uuid.UUID] = mapped_column(
+        PGUUID(as_uuid=True), ForeignKey("payments.id"), nullable=False, index=True
+    )
+    vendor_id: Mapped[uuid.UUID] = mapped_column(PGUUID(as_uuid=True), nullable=False, index=True)
+    gross: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    fee: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    amount: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    currency: Mapped[str] = mapped_column(String(3), nullable=False)
+    provider_transfer_id: Mapped[str] = mapped_column(String(255), nullable=False)
+    created_at: Mapped[datetime] = _now()

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from agora_kit.settings import ServiceSettings
+from agora_kit.settings import PLACEHOLDER_MARK, ServiceSettings
 
 
 class Settings(ServiceSettings):
@@ -13,3 +16,30 @@ class Settings(ServiceSettings):
     service_name: str = "payment"
     port: int = 8004
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5439/agora_payment"
+
+    # The embedded default behaves like Stripe's test mode for the pm_card_* methods;
+    # "stripe" talks to Stripe (or stripe-mock, localstripe) at stripe_api_base.
+    provider: Literal["sandbox", "stripe"] = "sandbox"
+    stripe_api_key: SecretStr = SecretStr("")
+    stripe_api_base: str | None = None
+
+    # The platform's fee on each vendor's share, in basis points (1000 is 10%).
+    platform_fee_bps: int = Field(default=1000, ge=0, le=10000)
+
+    # Fraud rules: a buyer with this many declined payments in the last hour is
+    # refused without asking the provider; a payment above the amount is refused.
+    fraud_max_declines_per_hour: int = Field(default=5, gt=0)
+    fraud_max_amount: int = Field(default=1_000_000, gt=0)
+
+    # Stripe's webhook signing secret (whsec_...): Stripe-Signature is checked with it.
+    stripe_webhook_secret: SecretStr = SecretStr(f"whsec_development_{PLACEHOLDER_MARK}")
+    # A webhook signed longer ago than this is refused (replay protection), as Stripe's
+    # own libraries do by default.
+    stripe_webhook_tolerance_seconds: int = Field(default=300, gt=0)
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_webhook_secret(self) -> Settings:
+        secret = self.stripe_webhook_secret.get_secret_value()
+        if self.common.environment == "production" and PLACEHOLDER_MARK in secret:
+            raise ValueError("AGORA_PAYMENT_STRIPE_WEBHOOK_SECRET must be set in production")
+        return self

@@ -1,0 +1,54 @@
+"""Who is calling and what the order service's routes need.
+
+Reads need ``orders:read``, writes (cart, checkout, cancel) ``orders:write``; a
+signed-in user's own token allows both, an API key only with those scopes."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from agora_kit.auth import (
+    ROLE_ADMIN,
+    SCOPE_ORDERS_READ,
+    SCOPE_ORDERS_WRITE,
+    Principal,
+    require_roles,
+    require_scopes,
+)
+from agora_kit.errors import Unauthorized
+from agora_order.settings import Settings
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.runtime.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def _buyer(principal: Principal) -> uuid.UUID:
+    try:
+        return uuid.UUID(principal.user_id)
+    except ValueError:
+        raise Unauthorized("the token's subject is not a user") from None
+
+
+async def reader(
+    principal: Annotated[Principal, Depends(require_scopes(SCOPE_ORDERS_READ))],
+) -> uuid.UUID:
+    return _buyer(principal)
+
+
+async def writer(
+    principal: Annotated[Principal, Depends(require_scopes(SCOPE_ORDERS_WRITE))],
+) -> uuid.UUID:
+    return _buyer(principal)
+
+
+ReaderDep = Annotated[uuid.UUID, Depends(reader)]
+WriterDep = Annotated[uuid.UUID, Depends(writer)]
+AdminDep = Annotated[Principal, Depends(require_roles(ROLE_ADMIN))]

@@ -1,0 +1,97 @@
+"""Checkout and the buyer's orders: ``/checkout``, ``/orders``."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Response
+from sqlalchemy import select
+
+from agora_kit.app import API_PREFIX, OutboxDep
+from agora_kit.db import SessionDep
+from agora_kit.errors import problem_responses
+from agora_kit.pagination import Page, PageParamsDep, keyset_page
+from agora_order.api.deps import ReaderDep, SettingsDep, WriterDep
+from agora_order.models import Order
+from agora_order.schemas import CheckoutIn, OrderOut
+from agora_order.service import checkout, orders
+
+router = APIRouter(tags=["orders"])
+
+
+def _location(order_id: uuid.UUID) -> str:
+    return f"{API_PREFIX}/orders/{order_id}"
+
+
+@router.post(
+    "/checkout",
+    status_code=202,
+    response_model=OrderOut,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+async def place_order(
+    body: CheckoutIn,
+    *,
+    response: Response,
+    buyer: WriterDep,
+    session: SessionDep,
+    outbox: OutboxDep,
+    settings: SettingsDep,
+    idempotency_key: Annotated[
+        str,
+        Header(
+            alias="Idempotency-Key",
+            min_length=1,
+            max_length=255,
+            pattern=r"^[\x21-\x7e]+$",
+            description="Any unique string; a retry with the same key and body gets the same order",
+        ),
+    ],
+) -> OrderOut:
+    order, created = await checkout.place(
+        session, outbox, settings, buyer_id=buyer, key=idempotency_key, body=body
+    )
+    response.headers["Location"] = _location(order.id)
+    if not created:
+        response.headers["Idempotent-Replayed"] = "true"
+    return (await orders.views(session, [order]))[0]
+
+
+@router.get("/orders", response_model=Page[OrderOut], responses=problem_responses(401, 403))
+async def list_orders(
+    buyer: ReaderDep, session: SessionDep, params: PageParamsDep
+) -> Page[OrderOut]:
+    page = await keyset_page(
+        session,
+        select(Order).where(Order.buyer_id == buyer),
+        key=[Order.placed_at, Order.id],
+        key_of=lambda order: (order.placed_at, order.id),
+        params=params,
+        to_item=lambda order: order,
+        direction="desc",
+    )
+    return Page[OrderOut](
+        items=await orders.views(session, page.items), next_cursor=page.next_cursor
+    )
+
+
+@router.get(
+    "/orders/{order_id}", response_model=OrderOut, responses=problem_responses(401, 403, 404)
+)
+async def get_order(order_id: uuid.UUID, buyer: ReaderDep, session: SessionDep) -> OrderOut:
+    order = await orders.own(session, buyer, order_id)
+    return (await orders.views(session, [order]))[0]
+
+
+@router.post(
+    "/orders/{order_id}/cancel",
+    status_code=202,
+    response_model=OrderOut,
+    responses=problem_responses(401, 403, 404, 409),
+)
+async def cancel_order(
+    order_id: uuid.UUID, buyer: WriterDep, session: SessionDep, outbox: OutboxDep
+) -> OrderOut:
+    order = await orders.cancel_by_buyer(session, outbox, buyer, order_id)
+    return (await orders.views(session, [order]))[0]

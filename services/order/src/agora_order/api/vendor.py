@@ -1,0 +1,77 @@
+"""A vendor's sub-orders: ``/vendor/orders``."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+
+from agora_kit.app import OutboxDep
+from agora_kit.auth import ROLE_ADMIN, ROLE_VENDOR, Principal, require_roles
+from agora_kit.db import SessionDep
+from agora_kit.errors import Forbidden, problem_responses
+from agora_order.schemas import ShipIn, VendorOrderOut
+from agora_order.service import orders, vendors
+
+router = APIRouter(prefix="/vendor/orders", tags=["vendor"])
+VendorDep = Annotated[Principal, Depends(require_roles(ROLE_VENDOR, ROLE_ADMIN))]
+
+
+def _user(principal: Principal) -> uuid.UUID:
+    try:
+        return uuid.UUID(principal.user_id)
+    except ValueError:
+        raise Forbidden("not a user") from None
+
+
+async def _one(session: SessionDep, user: uuid.UUID, sub_order_id: uuid.UUID) -> VendorOrderOut:
+    [one] = await orders.vendor_sub_orders(
+        session, await vendors.owned_by(session, user), sub_order_id=sub_order_id
+    )
+    return one
+
+
+@router.get("", response_model=list[VendorOrderOut], responses=problem_responses(401, 403))
+async def list_sub_orders(principal: VendorDep, session: SessionDep) -> list[VendorOrderOut]:
+    """The paid sub-orders of the caller's stores, newest first."""
+    mine = await vendors.owned_by(session, _user(principal))
+    return await orders.vendor_sub_orders(session, mine)
+
+
+@router.post(
+    "/{sub_order_id}/ship",
+    response_model=VendorOrderOut,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+async def ship(
+    sub_order_id: uuid.UUID,
+    body: ShipIn,
+    principal: VendorDep,
+    session: SessionDep,
+    outbox: OutboxDep,
+) -> VendorOrderOut:
+    user = _user(principal)
+    await vendors.ship(
+        session,
+        outbox,
+        user,
+        sub_order_id,
+        carrier=body.carrier,
+        tracking_number=body.tracking_number,
+    )
+    return await _one(session, user, sub_order_id)
+
+
+@router.post(
+    "/{sub_order_id}/deliver",
+    response_model=VendorOrderOut,
+    responses=problem_responses(401, 403, 404, 409),
+)
+async def deliver(
+    sub_order_id: uuid.UUID, principal: VendorDep, session: SessionDep, outbox: OutboxDep
+) -> VendorOrderOut:
+    """The carrier delivered the parcel (the order is delivered when all parcels are)."""
+    user = _user(principal)
+    await vendors.deliver(session, outbox, user, sub_order_id)
+    return await _one(session, user, sub_order_id)

@@ -1,0 +1,200 @@
+"""Checkout: the cart becomes an order (one sub-order per vendor) and the saga starts
+with ``OrderPlaced``; the catalog answers whether the stock is held.
+
+``Idempotency-Key``: the key is claimed by inserting its row in the checkout's own
+transaction. A concurrent retry waits on that row and then finds the order; a retry
+after a failed attempt (rolled back, claim and all) runs afresh. The same key with
+another body is refused (422).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import uuid
+from collections import defaultdict
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from agora_contracts import order as contracts
+from agora_kit.events.outbox import Outbox
+from agora_order.models import CheckoutKey, Order, OrderLine, OrderTransition, SubOrder
+from agora_order.schemas import CheckoutIn
+from agora_order.service import cart, coupons, pricing, readmodel, saga
+from agora_order.service.errors import (
+    CurrencyMismatch,
+    EmptyCart,
+    KeyReused,
+    NotEnoughStock,
+    UnknownSku,
+)
+from agora_order.settings import Settings
+
+
+def fingerprint(body: CheckoutIn) -> str:
+    canonical = json.dumps(body.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+async def claim_key(
+    session: AsyncSession, buyer_id: uuid.UUID, key: str, body: CheckoutIn
+) -> uuid.UUID | None:
+    """Claim the key for this checkout; the order it already made, if any."""
+    print_ = fingerprint(body)
+    claimed = await session.execute(
+        pg_insert(CheckoutKey)
+        .values(buyer_id=buyer_id, key=key, fingerprint=print_)
+        .on_conflict_do_nothing()
+        .returning(CheckoutKey.key)
+    )
+    if claimed.first() is not None:
+        return None
+    stored = await session.scalar(
+        select(CheckoutKey).where(CheckoutKey.buyer_id == buyer_id, CheckoutKey.key == key)
+    )
+    assert stored is not None
+    if stored.fingerprint != print_:
+        raise KeyReused("This Idempotency-Key was used for a checkout with another body.")
+    assert stored.order_id is not None  # set in the transaction that claimed it
+    return stored.order_id
+
+
+def _number() -> str:
+    return "AG-" + secrets.token_hex(5).upper()
+
+
+async def place(
+    session: AsyncSession,
+    outbox: Outbox,
+    settings: Settings,
+    *,
+    buyer_id: uuid.UUID,
+    key: str,
+    body: CheckoutIn,
+) -> tuple[Order, bool]:
+    """The order for this key: (order, created now)."""
+    existing = await claim_key(session, buyer_id, key, body)
+    if existing is not None:
+        order = await session.get(Order, existing)
+        assert order is not None
+        return order, False
+
+    items = await cart.items(session, buyer_id)
+    if not items:
+        raise EmptyCart("Add something to the cart before checking out.")
+    skus = await readmodel.skus_by_code(session, [item.sku for item in items])
+    currencies: set[str] = set()
+    for item in items:
+        sku = skus.get(item.sku)
+        if sku is None or not sku.for_sale:
+            raise UnknownSku(f"SKU {item.sku} is no longer for sale; remove it from the cart.")
+        if item.quantity > sku.available:
+            raise NotEnoughStock(f"Only {max(sku.available, 0)} of {item.sku} left.")
+        currencies.add(sku.currency)
+    if len(currencies) != 1:
+        raise CurrencyMismatch("The cart mixes currencies.")
+    currency = currencies.pop()
+    subtotal = sum(skus[item.sku].price_amount * item.quantity for item in items)
+
+    order_id = uuid.uuid4()
+    placed_at = saga.now()
+    discount = 0
+    if body.coupon_code:
+        discount = await coupons.redeem(
+            session,
+            body.coupon_code,
+            buyer_id=buyer_id,
+            order_id=order_id,
+            subtotal=subtotal,
+            currency=currency,
+            at=placed_at,
+        )
+    sums = pricing.totals(
+        subtotal,
+        discount=discount,
+        shipping_flat=settings.shipping_flat_amount,
+        free_shipping_over=settings.free_shipping_over_amount,
+        tax_rate_bps=settings.tax_rate_bps,
+    )
+    order = Order(
+        id=order_id,
+        number=_number(),
+        buyer_id=buyer_id,
+        status=saga.PENDING,
+        stock_reserved=False,
+        currency=currency,
+        subtotal_amount=sums.subtotal,
+        discount_amount=sums.discount,
+        shipping_amount=sums.shipping,
+        tax_amount=sums.tax,
+        total_amount=sums.total,
+        refunded_amount=0,
+        coupon_code=body.coupon_code.upper() if body.coupon_code else None,
+        shipping_address=body.shipping_address.model_dump(mode="json"),
+        payment_method=body.payment_method,
+        paid=False,
+        placed_at=placed_at,
+        updated_at=placed_at,
+    )
+    session.add(order)
+    await session.flush()
+
+    by_vendor: dict[uuid.UUID, list[int]] = defaultdict(list)
+    for index, item in enumerate(items):
+        by_vendor[skus[item.sku].vendor_id].append(index)
+    lines: list[OrderLine] = []
+    for vendor_id, indexes in by_vendor.items():
+        sub = SubOrder(
+            id=uuid.uuid4(),
+            order_id=order.id,
+            vendor_id=vendor_id,
+            status=saga.SUB_PENDING,
+            subtotal_amount=sum(
+                skus[items[i].sku].price_amount * items[i].quantity for i in indexes
+            ),
+        )
+        session.add(sub)
+        await session.flush()
+        for i in indexes:
+            item, sku = items[i], skus[items[i].sku]
+            line = OrderLine(
+                id=uuid.uuid4(),
+                order_id=order.id,
+                sub_order_id=sub.id,
+                position=i,
+                sku=item.sku,
+                product_id=sku.product_id,
+                vendor_id=sku.vendor_id,
+                title=sku.title,
+                quantity=item.quantity,
+                unit_amount=sku.price_amount,
+                line_amount=sku.price_amount * item.quantity,
+            )
+            session.add(line)
+            lines.append(line)
+    session.add(
+        OrderTransition(
+            order_id=order.id, from_status=None, to_status=saga.PENDING, cause="checkout"
+        )
+    )
+    key_row = await session.get(CheckoutKey, (buyer_id, key))
+    assert key_row is not None
+    key_row.order_id = order.id
+    await cart.clear(session, buyer_id)
+    await session.flush()
+    lines.sort(key=lambda line: line.position)
+    await outbox.add(
+        session,
+        contracts.OrderPlaced(
+            order_id=order.id,
+            buyer_id=buyer_id,
+            lines=[saga.contract_line(line, currency) for line in lines],
+            placed_at=placed_at,
+            reservation_ttl_seconds=settings.reservation_ttl_seconds,
+        ),
+        key=str(order.id),
+    )
+    return order, True

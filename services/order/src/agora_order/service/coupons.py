@@ -1,0 +1,95 @@
+"""Coupons: created by admins, redeemed at checkout.
+
+Redemption is one conditional ``UPDATE ... SET used = used + 1 WHERE used < max_uses``
+(row-locked by PostgreSQL), then a per-user count under that same lock: however many
+checkouts race for the last use, exactly one gets it. A checkout that fails later
+rolls its redemption back with it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from agora_order.models import Coupon, CouponRedemption
+from agora_order.schemas import CouponIn
+from agora_order.service import pricing
+from agora_order.service.errors import BadCoupon, CouponExists
+
+
+async def create(session: AsyncSession, data: CouponIn) -> Coupon:
+    if data.kind == pricing.PERCENT and data.value > 100:
+        raise BadCoupon("A percent coupon takes at most 100.")
+    created = await session.execute(
+        pg_insert(Coupon)
+        .values(
+            code=data.code.upper(),
+            kind=data.kind,
+            value=data.value,
+            currency=data.currency,
+            min_subtotal_amount=data.min_subtotal,
+            expires_at=data.expires_at,
+            max_uses=data.max_uses,
+            max_uses_per_user=data.max_uses_per_user,
+            used=0,
+        )
+        .on_conflict_do_nothing()
+        .returning(Coupon.code)
+    )
+    if created.first() is None:
+        raise CouponExists(f"The code {data.code.upper()} is taken.")
+    coupon = await session.get(Coupon, data.code.upper())
+    assert coupon is not None
+    return coupon
+
+
+async def redeem(
+    session: AsyncSession,
+    code: str,
+    *,
+    buyer_id: uuid.UUID,
+    order_id: uuid.UUID,
+    subtotal: int,
+    currency: str,
+    at: datetime,
+) -> int:
+    """Use the coupon once for this order; returns the discount in minor units."""
+    code = code.upper()
+    coupon = await session.get(Coupon, code)
+    if coupon is None:
+        raise BadCoupon(f"There is no coupon {code}.")
+    if coupon.expires_at is not None and coupon.expires_at <= at:
+        raise BadCoupon(f"The coupon {code} has expired.")
+    if coupon.currency is not None and coupon.currency != currency:
+        raise BadCoupon(f"The coupon {code} is for orders in {coupon.currency}.")
+    if subtotal < coupon.min_subtotal_amount:
+        raise BadCoupon(
+            f"The coupon {code} needs a subtotal of at least {coupon.min_subtotal_amount}."
+        )
+    claimed = await session.execute(
+        update(Coupon)
+        .where(
+            Coupon.code == code,
+            (Coupon.max_uses.is_(None)) | (Coupon.used < Coupon.max_uses),
+        )
+        .values(used=Coupon.used + 1)
+        .returning(Coupon.used)
+    )
+    if claimed.first() is None:
+        raise BadCoupon(f"The coupon {code} has been used up.")
+    # The row lock taken by the UPDATE serialises this buyer's count too.
+    if coupon.max_uses_per_user is not None:
+        mine = await session.scalar(
+            select(func.count())
+            .select_from(CouponRedemption)
+            .where(CouponRedemption.code == code, CouponRedemption.buyer_id == buyer_id)
+        )
+        if (mine or 0) >= coupon.max_uses_per_user:
+            raise BadCoupon(f"You have already used the coupon {code}.")
+    session.add(CouponRedemption(code=code, order_id=order_id, buyer_id=buyer_id))
+    await session.flush()
+    return pricing.discount_for(subtotal, coupon.kind, coupon.value)

@@ -1,0 +1,50 @@
+"""The order service's expected failures, each a problem+json answer."""
+
+from __future__ import annotations
+
+from agora_kit.errors import Conflict, NotFound, Unprocessable
+
+
+class UnknownSku(NotFound):
+    slug = "unknown-sku"
+    title = "No such SKU for sale"
+
+
+class NotEnoughStock(Conflict):
+    slug = "not-enough-stock"
+    title = "Not enough stock"
+
+
+class CurrencyMismatch(Conflict):
+    slug = "currency-mismatch"
+    title = "The cart holds another currency"
+
+
+class EmptyCart(Conflict):
+    slug = "empty-cart"
+    title = "The cart is empty"
+
+
+class OrderNotFound(NotFound):
+    slug = "order-not-found"
+    title = "No such order"
+
+
+class NotCancellable(Conflict):
+    slug = "order-not-cancellable"
+    title = "The order can no longer be cancelled"
+
+
+class BadCoupon(Unprocessable):
+    slug = "bad-coupon"
+    title = "The coupon cannot be used"
+
+
+class CouponExists(Conflict):
+    slug = "coupon-exists"
+    title = "A coupon with this code exists"
+
+
+class KeyReused(Unprocessable):
+    slug = "idempotency-key-reused"
+    title = "This Idempotency-Key was used for another request"

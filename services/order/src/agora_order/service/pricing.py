@@ -1,0 +1,55 @@
+"""Totals in integer minor units: subtotal, discount, flat shipping and tax.
+
+Rounding is half up on whole minor units and happens once per amount, so the parts
+always add up: ``total = subtotal - discount + shipping + tax``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+PERCENT = "percent"
+FIXED = "fixed"
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    subtotal: int
+    discount: int
+    shipping: int
+    tax: int
+
+    @property
+    def total(self) -> int:
+        return self.subtotal - self.discount + self.shipping + self.tax
+
+
+def rounded_share(amount: int, numerator: int, denominator: int) -> int:
+    """``amount * numerator / denominator``, rounded half up, in integers."""
+    return (amount * numerator * 2 + denominator) // (denominator * 2)
+
+
+def discount_for(subtotal: int, kind: str, value: int) -> int:
+    """A percent coupon's ``value`` is whole percent; a fixed one's is minor units.
+    Never more than the subtotal."""
+    if kind == PERCENT:
+        return min(subtotal, rounded_share(subtotal, min(value, 100), 100))
+    return min(subtotal, value)
+
+
+def totals(
+    subtotal: int,
+    *,
+    discount: int = 0,
+    shipping_flat: int,
+    free_shipping_over: int,
+    tax_rate_bps: int,
+    empty: bool = False,
+) -> Totals:
+    discounted = subtotal - discount
+    if empty or (free_shipping_over and discounted >= free_shipping_over):
+        shipping = 0
+    else:
+        shipping = shipping_flat
+    tax = rounded_share(discounted + shipping, tax_rate_bps, 10000)
+    return Totals(subtotal=subtotal, discount=discount, shipping=shipping, tax=tax)

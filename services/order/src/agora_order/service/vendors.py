@@ -1,0 +1,123 @@
+"""Vendors ship their own sub-orders; the order ships when all have, and is delivered
+when every parcel is."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from agora_contracts import order as contracts
+from agora_kit.errors import Conflict, Forbidden, NotFound
+from agora_kit.events.outbox import Outbox
+from agora_order.models import SubOrder, Vendor
+from agora_order.service import saga
+
+
+async def remember(
+    session: AsyncSession, vendor_id: uuid.UUID, owner_id: uuid.UUID, name: str, *, active: bool
+) -> None:
+    statement = pg_insert(Vendor).values(
+        vendor_id=vendor_id, owner_id=owner_id, name=name, active=active
+    )
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[Vendor.vendor_id],
+            set_={"owner_id": owner_id, "name": name, "active": active},
+        )
+    )
+
+
+async def owned_by(session: AsyncSession, user_id: uuid.UUID) -> list[uuid.UUID]:
+    rows = await session.scalars(select(Vendor.vendor_id).where(Vendor.owner_id == user_id))
+    return list(rows)
+
+
+async def _own_sub_order(
+    session: AsyncSession, user_id: uuid.UUID, sub_order_id: uuid.UUID
+) -> SubOrder:
+    sub = await session.get(SubOrder, sub_order_id)
+    if sub is None:
+        raise NotFound(f"No sub-order {sub_order_id}.")
+    if sub.vendor_id not in await owned_by(session, user_id):
+        raise Forbidden("This sub-order belongs to another store.")
+    return sub
+
+
+async def ship(
+    session: AsyncSession,
+    outbox: Outbox,
+    user_id: uuid.UUID,
+    sub_order_id: uuid.UUID,
+    *,
+    carrier: str,
+    tracking_number: str,
+) -> SubOrder:
+    sub = await _own_sub_order(session, user_id, sub_order_id)
+    order = await saga.locked(session, sub.order_id)
+    assert order is not None
+    await session.refresh(sub, with_for_update=True)
+    if sub.status != saga.SUB_PENDING or order.status not in (saga.CONFIRMED,):
+        raise Conflict(f"This sub-order is {sub.status} and its order {order.status}: no shipping.")
+    sub.status = saga.SUB_SHIPPED
+    sub.carrier = carrier
+    sub.tracking_number = tracking_number
+    sub.shipped_at = saga.now()
+    await session.flush()
+    lines = [line for line in await saga.lines_of(session, order.id) if line.sub_order_id == sub.id]
+    await outbox.add(
+        session,
+        contracts.OrderShipped(
+            order_id=order.id,
+            buyer_id=order.buyer_id,
+            carrier=carrier,
+            tracking_number=tracking_number,
+            vendor_id=sub.vendor_id,
+            sub_order_id=sub.id,
+            lines=[saga.contract_line(line, order.currency) for line in lines],
+            shipped_at=sub.shipped_at,
+            order_number=order.number,
+        ),
+        key=str(order.id),
+    )
+    statuses = set(
+        await session.scalars(select(SubOrder.status).where(SubOrder.order_id == order.id))
+    )
+    if statuses == {saga.SUB_SHIPPED}:
+        await saga.move(session, order, saga.SHIPPED, cause="vendor.ship")
+    return sub
+
+
+async def deliver(
+    session: AsyncSession, outbox: Outbox, user_id: uuid.UUID, sub_order_id: uuid.UUID
+) -> SubOrder:
+    """The carrier handed the vendor's parcel over."""
+    sub = await _own_sub_order(session, user_id, sub_order_id)
+    order = await saga.locked(session, sub.order_id)
+    assert order is not None
+    await session.refresh(sub, with_for_update=True)
+    if sub.status != saga.SUB_SHIPPED:
+        raise Conflict(f"This sub-order is {sub.status}: only a shipped parcel is delivered.")
+    sub.status = saga.SUB_DELIVERED
+    sub.delivered_at = saga.now()
+    await session.flush()
+    await outbox.add(
+        session,
+        contracts.OrderDelivered(
+            order_id=order.id,
+            buyer_id=order.buyer_id,
+            vendor_id=sub.vendor_id,
+            sub_order_id=sub.id,
+            delivered_at=sub.delivered_at,
+            order_number=order.number,
+        ),
+        key=str(order.id),
+    )
+    statuses = set(
+        await session.scalars(select(SubOrder.status).where(SubOrder.order_id == order.id))
+    )
+    if statuses == {saga.SUB_DELIVERED}:
+        await saga.move(session, order, saga.DELIVERED, cause="vendor.deliver")
+    return sub

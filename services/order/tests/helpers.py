@@ -1,0 +1,46 @@
+"""Steps the order tests repeat: stock the read model, fill a cart, check out."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+
+from agora_order.testing import ADDRESS, deliver, product
+
+
+async def stock(
+    app: FastAPI, skus: list[tuple[str, int, int]], vendor_id: uuid.UUID | None = None
+) -> uuid.UUID:
+    event = product(skus, vendor_id=vendor_id)
+    await deliver(app, event, str(event.product_id))
+    return event.vendor_id
+
+
+async def fill(client: httpx.AsyncClient, headers: dict[str, str], *lines: tuple[str, int]) -> None:
+    for sku, quantity in lines:
+        response = await client.post(
+            "/api/v1/cart/items", json={"sku": sku, "quantity": quantity}, headers=headers
+        )
+        assert response.status_code == 200, response.text
+
+
+async def checkout(
+    client: httpx.AsyncClient,
+    headers: dict[str, str],
+    key: str | None = None,
+    **extra: Any,
+) -> httpx.Response:
+    return await client.post(
+        "/api/v1/checkout",
+        json={"shipping_address": ADDRESS, **extra},
+        headers={**headers, "Idempotency-Key": key or uuid.uuid4().hex},
+    )
+
+
+async def order(client: httpx.AsyncClient, headers: dict[str, str], order_id: str) -> Any:
+    response = await client.get(f"/api/v1/orders/{order_id}", headers=headers)
+    assert response.status_code == 200, response.text
+    return response.json()

@@ -1,0 +1,113 @@
+"""Coupons: admins create them; checkout redeems them atomically."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import httpx
+from fastapi import FastAPI
+from sqlalchemy import func, select
+
+from agora_order.models import Coupon, CouponRedemption
+from agora_order.testing import Keys
+
+from .helpers import checkout, fill, stock
+
+COUPONS = "/api/v1/admin/coupons"
+
+
+async def test_only_admins_create_coupons_and_codes_are_unique(
+    client: httpx.AsyncClient, buyer: dict[str, str], admin: dict[str, str]
+) -> None:
+    body = {"code": "SAVE10", "kind": "percent", "value": 10}
+    assert (await client.post(COUPONS, json=body, headers=buyer)).status_code == 403
+    created = await client.post(COUPONS, json=body, headers=admin)
+    assert created.status_code == 201
+    assert created.json()["used"] == 0
+    assert (await client.post(COUPONS, json=body, headers=admin)).status_code == 409
+    too_much = {"code": "HALF", "kind": "percent", "value": 150}
+    assert (await client.post(COUPONS, json=too_much, headers=admin)).status_code == 422
+
+
+async def test_percent_and_fixed_discounts(
+    app: FastAPI, client: httpx.AsyncClient, buyer: dict[str, str], admin: dict[str, str]
+) -> None:
+    await client.post(COUPONS, json={"code": "TEN", "kind": "percent", "value": 10}, headers=admin)
+    await client.post(COUPONS, json={"code": "FIVE", "kind": "fixed", "value": 500}, headers=admin)
+    await stock(app, [("C-1", 3333, 10)])
+    await fill(client, buyer, ("C-1", 1))
+    percent = (await checkout(client, buyer, coupon_code="ten")).json()
+    assert percent["discount"]["amount"] == 333  # 10% of 33.33, half up
+    assert percent["shipping"]["amount"] == 499
+    assert percent["tax"]["amount"] == 350  # 10% of (3000 + 499), half up
+    assert percent["total"]["amount"] == 3333 - 333 + 499 + 350
+    await fill(client, buyer, ("C-1", 1))
+    fixed = (await checkout(client, buyer, coupon_code="FIVE")).json()
+    assert fixed["discount"]["amount"] == 500
+
+
+async def test_bad_coupons_are_422_and_leave_the_cart(
+    app: FastAPI, client: httpx.AsyncClient, buyer: dict[str, str], admin: dict[str, str]
+) -> None:
+    past = (datetime.now(UTC) - timedelta(days=1)).isoformat()
+    await client.post(
+        COUPONS,
+        json={"code": "OLD", "kind": "fixed", "value": 100, "expires_at": past},
+        headers=admin,
+    )
+    await client.post(
+        COUPONS,
+        json={"code": "BIG", "kind": "fixed", "value": 100, "min_subtotal": 100000},
+        headers=admin,
+    )
+    await stock(app, [("D-1", 1000, 10)])
+    await fill(client, buyer, ("D-1", 1))
+    for code in ("NOPE", "OLD", "BIG"):
+        response = await checkout(client, buyer, coupon_code=code)
+        assert response.status_code == 422, code
+    # Nothing was placed: the cart is still there.
+    assert len((await client.get("/api/v1/cart", headers=buyer)).json()["items"]) == 1
+
+
+async def test_per_user_limit(
+    app: FastAPI, client: httpx.AsyncClient, buyer: dict[str, str], admin: dict[str, str]
+) -> None:
+    await client.post(
+        COUPONS,
+        json={"code": "ONCE", "kind": "fixed", "value": 100, "max_uses_per_user": 1},
+        headers=admin,
+    )
+    await stock(app, [("E-1", 1000, 10)])
+    await fill(client, buyer, ("E-1", 1))
+    assert (await checkout(client, buyer, coupon_code="ONCE")).status_code == 202
+    await fill(client, buyer, ("E-1", 1))
+    assert (await checkout(client, buyer, coupon_code="ONCE")).status_code == 422
+
+
+async def test_concurrent_checkouts_never_over_use_a_limited_coupon(
+    app: FastAPI, client: httpx.AsyncClient, keys: Keys, admin: dict[str, str]
+) -> None:
+    await client.post(
+        COUPONS, json={"code": "LAST2", "kind": "fixed", "value": 100, "max_uses": 2}, headers=admin
+    )
+    await stock(app, [("F-1", 1000, 100)])
+    buyers = [keys.headers(uuid.uuid4()) for _ in range(8)]
+    for headers in buyers:
+        await fill(client, headers, ("F-1", 1))
+    answers = await asyncio.gather(
+        *(checkout(client, headers, coupon_code="LAST2") for headers in buyers)
+    )
+    statuses = sorted(answer.status_code for answer in answers)
+    assert statuses == [202, 202] + [422] * 6
+    async with app.state.database.transaction() as session:
+        coupon = await session.get(Coupon, "LAST2")
+        assert coupon is not None
+        assert coupon.used == 2
+        redemptions = await session.scalar(
+            select(func.count())
+            .select_from(CouponRedemption)
+            .where(CouponRedemption.code == "LAST2")
+        )
+    assert redemptions == 2

@@ -1,0 +1,295 @@
+"""The checkout journey through the catalog, order and payment services on one shared
+in-process transport and real PostgreSQL: what a buyer, a vendor and the stock
+numbers show after paying, a decline, and a cancellation; and every event delivered
+twice changes nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import jwt
+import pytest
+from asgi_lifespan import LifespanManager
+from fastapi import FastAPI
+from sqlalchemy import select
+
+from agora_catalog.app import create_app as create_catalog
+from agora_catalog.settings import Settings as CatalogSettings
+from agora_catalog.testing.helpers import Keys, Shop, eventually
+from agora_kit import migrations
+from agora_kit.auth import ROLE_CUSTOMER, ROLE_VENDOR
+from agora_kit.events.envelope import CloudEvent, to_message
+from agora_kit.events.inprocess import InProcessTransport
+from agora_kit.events.tables import outbox
+from agora_kit.settings import CommonSettings
+from agora_kit.testing.fixtures import PostgresServer
+from agora_order.app import create_app as create_order
+from agora_order.models import Sku
+from agora_order.testing import ADDRESS, order_settings
+from agora_payment.app import create_app as create_payment
+from agora_payment.testing import ledger_balances, payment_settings
+
+
+async def _database(server: PostgresServer, package: str) -> str:
+    name = await server.create_database(package)
+    await asyncio.to_thread(migrations.upgrade, package, server.url(name))
+    return name
+
+
+@dataclass
+class Fleet:
+    catalog: FastAPI
+    order: FastAPI
+    payment: FastAPI
+    shop: Shop
+    orders: httpx.AsyncClient
+    payments: httpx.AsyncClient
+
+    @property
+    def apps(self) -> list[FastAPI]:
+        return [self.catalog, self.order, self.payment]
+
+
+@pytest.fixture
+async def fleet(postgres_server: PostgresServer) -> AsyncIterator[Fleet]:
+    names = [
+        await _database(postgres_server, package)
+        for package in ("agora_catalog", "agora_order", "agora_payment")
+    ]
+    events = await postgres_server.create_database("events")
+    events_url = postgres_server.url(events)
+    keys = Keys()
+    transport = InProcessTransport(events_url, poll_seconds=0.05)
+    await transport.start()
+    catalog = create_catalog(
+        CatalogSettings(
+            database_url=postgres_server.url(names[0]),
+            outbox_poll_seconds=0.05,
+            event_retry_base_seconds=0.05,
+            common=CommonSettings(events_database_url=events_url),
+        ),
+        transport=transport,
+    )
+    order = create_order(
+        order_settings(postgres_server.url(names[1]), events_url), transport=transport
+    )
+    payment = create_payment(
+        payment_settings(postgres_server.url(names[2]), events_url), transport=transport
+    )
+    for app in (catalog, order, payment):
+        app.state.jwks_verifier = keys.verifier()
+    async with (
+        LifespanManager(catalog),
+        LifespanManager(order),
+        LifespanManager(payment),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=catalog), base_url="http://catalog"
+        ) as catalog_client,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=order), base_url="http://order"
+        ) as orders,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=payment), base_url="http://payment"
+        ) as payments,
+    ):
+        yield Fleet(catalog, order, payment, Shop(catalog_client, keys), orders, payments)
+    await transport.close()
+    for name in [*names, events]:
+        await postgres_server.drop_database(name)
+
+
+@dataclass
+class Bought:
+    order_id: str
+    payment_id: str
+    sku: str
+    buyer: dict[str, str]
+    owner: dict[str, str]
+
+
+async def status_of(fleet: Fleet, bought: Bought, *wanted: str) -> Any:
+    async def check() -> Any:
+        response = await fleet.orders.get(f"/api/v1/orders/{bought.order_id}", headers=bought.buyer)
+        body = response.json()
+        return body if body["status"] in wanted else None
+
+    return await eventually(check)
+
+
+async def stock(fleet: Fleet, bought: Bought) -> tuple[int, int]:
+    body = (
+        await fleet.shop.client.get(f"/api/v1/inventory/{bought.sku}", headers=bought.owner)
+    ).json()
+    return body["on_hand"], body["reserved"]
+
+
+async def until_stock(fleet: Fleet, bought: Bought, on_hand: int, reserved: int) -> None:
+    async def check() -> bool:
+        return await stock(fleet, bought) == (on_hand, reserved)
+
+    await eventually(check)
+
+
+async def buy(fleet: Fleet, quantity: int = 2) -> Bought:
+    """A store with a product of 10 in stock; a buyer checks out ``quantity`` of it
+    and the saga runs until the order awaits payment."""
+    store = await fleet.shop.store()
+    category = await fleet.shop.category(f"Cat {uuid.uuid4().hex[:6]}")
+    sku = fleet.shop.next_sku()
+    await fleet.shop.product(store, category, variants=[{"sku": sku, "amount": 1500, "stock": 10}])
+    buyer = fleet.shop.user()
+
+    async def added() -> bool:
+        response = await fleet.orders.post(
+            "/api/v1/cart/items", json={"sku": sku, "quantity": quantity}, headers=buyer.headers
+        )
+        return response.status_code == 200
+
+    await eventually(added)  # once the product's snapshot reached the order service
+    placed = await fleet.orders.post(
+        "/api/v1/checkout",
+        json={"shipping_address": ADDRESS},
+        headers={**buyer.headers, "Idempotency-Key": uuid.uuid4().hex},
+    )
+    assert placed.status_code == 202, placed.text
+    bought = Bought(placed.json()["id"], "", sku, buyer.headers, store.owner.headers)
+
+    async def intent() -> Any:
+        body = (
+            await fleet.orders.get(f"/api/v1/orders/{bought.order_id}", headers=buyer.headers)
+        ).json()
+        payment = body.get("payment") or {}
+        return payment.get("client_secret") and body
+
+    body = await eventually(intent)
+    assert body["status"] == "awaiting_payment"
+    bought.payment_id = body["payment"]["payment_id"]
+    await until_stock(fleet, bought, 10, quantity)
+    return bought
+
+
+async def vendor_headers(fleet: Fleet, bought: Bought) -> dict[str, str]:
+    """The store owner's token once the user service granted the vendor role."""
+    token = bought.owner["Authorization"].removeprefix("Bearer ")
+    claims = jwt.decode(token, options={"verify_signature": False})
+    signed = fleet.shop.keys.token(claims["sub"], (ROLE_CUSTOMER, ROLE_VENDOR))
+    return {"Authorization": f"Bearer {signed}"}
+
+
+async def pay(fleet: Fleet, bought: Bought, method: str) -> httpx.Response:
+    return await fleet.payments.post(
+        f"/api/v1/payments/{bought.payment_id}/confirm",
+        json={"payment_method": method},
+        headers=bought.buyer,
+    )
+
+
+async def test_paid_with_visa_confirms_and_commits_stock(fleet: Fleet) -> None:
+    bought = await buy(fleet)
+    assert (await pay(fleet, bought, "pm_card_visa")).status_code == 200
+    await status_of(fleet, bought, "confirmed")
+    await until_stock(fleet, bought, 8, 0)
+    total = (
+        await fleet.orders.get(f"/api/v1/orders/{bought.order_id}", headers=bought.buyer)
+    ).json()["total"]["amount"]
+    assert await ledger_balances(fleet.payment) == {
+        "provider_balance": total,
+        "buyer_payments": -total,
+    }
+
+    # The vendor ships: the order is shipped and the vendor paid its share less 10%.
+    vendor = await vendor_headers(fleet, bought)
+    subs = (await fleet.orders.get("/api/v1/vendor/orders", headers=vendor)).json()
+    assert [sub["order_id"] for sub in subs] == [bought.order_id]
+    ship = await fleet.orders.post(
+        f"/api/v1/vendor/orders/{subs[0]['id']}/ship",
+        json={"carrier": "DHL", "tracking_number": "JD0001"},
+        headers=vendor,
+    )
+    assert ship.status_code == 200, ship.text
+    await status_of(fleet, bought, "shipped")
+    net = 3000 - 300
+
+    async def paid_out() -> bool:
+        return (await ledger_balances(fleet.payment)).get("vendor_payouts") == net
+
+    await eventually(paid_out)
+
+    # Every event any service wrote, delivered again to every service: nothing moves.
+    await redeliver_everything(fleet)
+    assert (await status_of(fleet, bought, "shipped"))["status"] == "shipped"
+    assert await stock(fleet, bought) == (8, 0)
+    assert await ledger_balances(fleet.payment) == {
+        "provider_balance": total - net,
+        "buyer_payments": -total,
+        "vendor_payouts": net,
+    }
+
+
+async def test_declined_card_cancels_and_releases_stock(fleet: Fleet) -> None:
+    bought = await buy(fleet)
+    declined = await pay(fleet, bought, "pm_card_chargeDeclined")
+    assert declined.status_code == 402
+    body = await status_of(fleet, bought, "cancelled")
+    assert body["cancel_reason"] == "Your card was declined."
+    await until_stock(fleet, bought, 10, 0)
+    assert await ledger_balances(fleet.payment) == {}
+
+
+async def test_cancel_after_paying_refunds_and_returns_stock(fleet: Fleet) -> None:
+    bought = await buy(fleet)
+    await pay(fleet, bought, "pm_card_visa")
+    await status_of(fleet, bought, "confirmed")
+    await until_stock(fleet, bought, 8, 0)
+    cancelled = await fleet.orders.post(
+        f"/api/v1/orders/{bought.order_id}/cancel", headers=bought.buyer
+    )
+    assert cancelled.status_code == 202
+    body = await status_of(fleet, bought, "refunded")
+    assert body["refunded"] == body["total"]
+    await until_stock(fleet, bought, 10, 0)
+    assert await ledger_balances(fleet.payment) == {"provider_balance": 0, "buyer_payments": 0}
+
+
+async def test_not_enough_stock_cancels_with_the_reason(fleet: Fleet) -> None:
+    bought = await buy(fleet, quantity=6)
+    # The order service's read model lags behind (it says 100 are left); the catalog
+    # is the judge: it refuses, and the order says why.
+    async with fleet.order.state.database.transaction() as session:
+        sku = await session.get(Sku, bought.sku)
+        assert sku is not None
+        sku.available = 100
+        sku.stock_version = datetime.now(UTC) + timedelta(hours=1)
+    other = fleet.shop.user()
+    added = await fleet.orders.post(
+        "/api/v1/cart/items", json={"sku": bought.sku, "quantity": 6}, headers=other.headers
+    )
+    assert added.status_code == 200
+    placed = await fleet.orders.post(
+        "/api/v1/checkout",
+        json={"shipping_address": ADDRESS},
+        headers={**other.headers, "Idempotency-Key": "k"},
+    )
+    assert placed.status_code == 202
+    loser = Bought(placed.json()["id"], "", bought.sku, other.headers, bought.owner)
+    body = await status_of(fleet, loser, "cancelled")
+    assert body["cancel_reason"] == f"Not enough stock: {bought.sku} (wanted 6, 4 left)."
+    await until_stock(fleet, bought, 10, 6)  # the first buyer's hold is untouched
+
+
+async def redeliver_everything(fleet: Fleet) -> None:
+    for source in fleet.apps:
+        async with source.state.database.transaction() as session:
+            rows = (
+                await session.execute(select(outbox.c.topic, outbox.c.key, outbox.c.event))
+            ).all()
+        for topic, key, event in rows:
+            message = to_message(topic, key, CloudEvent.model_validate(event))
+            for target in fleet.apps:
+                await target.state.runtime.consumer.handle(message)

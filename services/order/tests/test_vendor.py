@@ -1,0 +1,92 @@
+"""Vendors see and ship only their own sub-orders; the order ships when every vendor
+has shipped, and is delivered when every parcel is."""
+
+from __future__ import annotations
+
+import uuid
+
+import httpx
+from fastapi import FastAPI
+
+from agora_contracts.catalog import InventoryReserved, Money, ReservedLine, VendorApproved
+from agora_contracts.payment import PaymentSucceeded
+from agora_kit.auth import ROLE_VENDOR
+from agora_order.testing import Keys, deliver, outbox_events
+
+from .helpers import checkout, fill, order, stock
+
+
+async def store(app: FastAPI, keys: Keys) -> tuple[uuid.UUID, dict[str, str]]:
+    owner, vendor_id = uuid.uuid4(), uuid.uuid4()
+    await deliver(
+        app, VendorApproved(vendor_id=vendor_id, owner_id=owner, name="Shop"), str(vendor_id)
+    )
+    return vendor_id, keys.headers(owner, (ROLE_VENDOR,))
+
+
+async def test_vendors_ship_their_own_parts(
+    app: FastAPI, client: httpx.AsyncClient, buyer: dict[str, str], keys: Keys
+) -> None:
+    shop_a, owner_a = await store(app, keys)
+    shop_b, owner_b = await store(app, keys)
+    await stock(app, [("VA-1", 1000, 5)], vendor_id=shop_a)
+    await stock(app, [("VB-1", 2000, 5)], vendor_id=shop_b)
+    await fill(client, buyer, ("VA-1", 1), ("VB-1", 2))
+    placed = (await checkout(client, buyer)).json()
+    order_id = uuid.UUID(placed["id"])
+    lines = [ReservedLine(sku="VA-1", quantity=1), ReservedLine(sku="VB-1", quantity=2)]
+    await deliver(
+        app,
+        InventoryReserved(order_id=order_id, lines=lines, expires_at=placed["placed_at"]),
+        placed["id"],
+    )
+
+    # Unpaid orders are not the vendors' business yet.
+    assert (await client.get("/api/v1/vendor/orders", headers=owner_a)).json() == []
+    paid = PaymentSucceeded(
+        payment_id=uuid.uuid4(),
+        order_id=order_id,
+        buyer_id=uuid.uuid4(),
+        amount=Money(amount=placed["total"]["amount"], currency="USD"),
+    )
+    await deliver(app, paid, placed["id"])
+
+    mine = (await client.get("/api/v1/vendor/orders", headers=owner_a)).json()
+    assert [(s["order_id"], [line["sku"] for line in s["lines"]]) for s in mine] == [
+        (placed["id"], ["VA-1"])
+    ]
+    theirs = (await client.get("/api/v1/vendor/orders", headers=owner_b)).json()[0]
+    assert (await client.get("/api/v1/vendor/orders", headers=buyer)).status_code == 403
+
+    ship = {"carrier": "UPS", "tracking_number": "1Z999"}
+    forbidden = await client.post(
+        f"/api/v1/vendor/orders/{theirs['id']}/ship", json=ship, headers=owner_a
+    )
+    assert forbidden.status_code == 403
+    shipped = await client.post(
+        f"/api/v1/vendor/orders/{mine[0]['id']}/ship", json=ship, headers=owner_a
+    )
+    assert shipped.status_code == 200, shipped.text
+    assert shipped.json()["status"] == "shipped"
+    assert (await order(client, buyer, placed["id"]))["status"] == "confirmed"
+    again = await client.post(
+        f"/api/v1/vendor/orders/{mine[0]['id']}/ship", json=ship, headers=owner_a
+    )
+    assert again.status_code == 409
+
+    # The buyer can no longer cancel once a parcel left.
+    assert (
+        await client.post(f"/api/v1/orders/{placed['id']}/cancel", headers=buyer)
+    ).status_code == 409
+
+    await client.post(f"/api/v1/vendor/orders/{theirs['id']}/ship", json=ship, headers=owner_b)
+    assert (await order(client, buyer, placed["id"]))["status"] == "shipped"
+    events = await outbox_events(app, "agora.order.order.shipped.v1")
+    assert [e["data"]["vendor_id"] for e in events] == [str(shop_a), str(shop_b)]
+    assert events[0]["data"]["tracking_number"] == "1Z999"
+
+    for sub, owner in ((mine[0], owner_a), (theirs, owner_b)):
+        done = await client.post(f"/api/v1/vendor/orders/{sub['id']}/deliver", headers=owner)
+        assert done.status_code == 200
+    assert (await order(client, buyer, placed["id"]))["status"] == "delivered"
+    assert len(await outbox_events(app, "agora.order.order.delivered.v1")) == 2

@@ -1,0 +1,184 @@
+"""``/payments`` for buyers, ``/admin/payments`` for refunds."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import select
+
+from agora_contracts.catalog import Money
+from agora_kit.app import OutboxDep
+from agora_kit.auth import (
+    ROLE_ADMIN,
+    SCOPE_ORDERS_READ,
+    SCOPE_ORDERS_WRITE,
+    Principal,
+    require_roles,
+    require_scopes,
+)
+from agora_kit.db import SessionDep
+from agora_kit.errors import NotFound, Unauthorized, problem_response, problem_responses
+from agora_payment.models import Payment
+from agora_payment.schemas import ConfirmIn, PaymentOut, RefundIn, RefundOut
+from agora_payment.service import fraud, payments, webhooks
+from agora_payment.service.provider import PaymentProvider
+from agora_payment.settings import Settings
+
+router = APIRouter(prefix="/payments", tags=["payments"])
+admin_router = APIRouter(prefix="/admin/payments", tags=["admin"])
+
+
+def get_provider(request: Request) -> PaymentProvider:
+    provider: PaymentProvider = request.app.state.payment_provider
+    return provider
+
+
+ProviderDep = Annotated[PaymentProvider, Depends(get_provider)]
+
+
+def _user(principal: Principal) -> uuid.UUID:
+    try:
+        return uuid.UUID(principal.user_id)
+    except ValueError:
+        raise Unauthorized("the token's subject is not a user") from None
+
+
+async def reader(
+    principal: Annotated[Principal, Depends(require_scopes(SCOPE_ORDERS_READ))],
+) -> uuid.UUID:
+    return _user(principal)
+
+
+async def writer(
+    principal: Annotated[Principal, Depends(require_scopes(SCOPE_ORDERS_WRITE))],
+) -> uuid.UUID:
+    return _user(principal)
+
+
+ReaderDep = Annotated[uuid.UUID, Depends(reader)]
+WriterDep = Annotated[uuid.UUID, Depends(writer)]
+AdminDep = Annotated[Principal, Depends(require_roles(ROLE_ADMIN))]
+
+
+def payment_out(payment: Payment) -> PaymentOut:
+    secret = payment.client_secret if payment.status in payments.CONFIRMABLE else None
+    return PaymentOut(
+        id=payment.id,
+        order_id=payment.order_id,
+        status=payment.status,
+        amount=Money(amount=payment.amount, currency=payment.currency),
+        refunded=Money(amount=payment.refunded_amount, currency=payment.currency),
+        client_secret=secret,
+        failure_code=payment.failure_code,
+        created_at=payment.created_at,
+        updated_at=payment.updated_at,
+    )
+
+
+@router.get("", response_model=list[PaymentOut], responses=problem_responses(401, 403))
+async def list_payments(
+    buyer: ReaderDep,
+    session: SessionDep,
+    order_id: Annotated[uuid.UUID | None, Query()] = None,
+) -> list[PaymentOut]:
+    """The caller's own payments, newest first (of one order with ``order_id``)."""
+    stmt = select(Payment).where(Payment.buyer_id == buyer)
+    if order_id is not None:
+        stmt = stmt.where(Payment.order_id == order_id)
+    rows = await session.scalars(stmt.order_by(Payment.created_at.desc()).limit(100))
+    return [payment_out(row) for row in rows]
+
+
+@router.post(
+    "/{payment_id}/confirm",
+    response_model=PaymentOut,
+    responses=problem_responses(401, 402, 403, 404, 409, 422),
+)
+async def confirm(
+    payment_id: uuid.UUID,
+    body: ConfirmIn,
+    *,
+    request: Request,
+    buyer: WriterDep,
+    session: SessionDep,
+    outbox: OutboxDep,
+    provider: ProviderDep,
+) -> PaymentOut | JSONResponse:
+    """Confirm the intent with a payment method. A decline is 402, and is kept: the
+    payment is failed and ``PaymentFailed`` is published (so not raised, which would
+    roll that back)."""
+    settings: Settings = request.app.state.runtime.settings
+    rules = fraud.Rules(settings.fraud_max_declines_per_hour, settings.fraud_max_amount)
+    payment = await payments.own(session, buyer, payment_id)
+    outcome = await payments.confirm(
+        session, outbox, provider, payment, body.payment_method, rules=rules
+    )
+    if outcome.declined_message is not None:
+        return problem_response(
+            request,
+            402,
+            slug="card-declined",
+            title="Payment declined",
+            detail=outcome.declined_message,
+        )
+    return payment_out(outcome.payment)
+
+
+@admin_router.post(
+    "/{payment_id}/refund",
+    status_code=202,
+    response_model=RefundOut,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+async def refund(
+    payment_id: uuid.UUID,
+    body: RefundIn,
+    _: AdminDep,
+    session: SessionDep,
+    outbox: OutboxDep,
+    provider: ProviderDep,
+) -> RefundOut:
+    payment = await payments.locked(session, payment_id)
+    if payment is None:
+        raise NotFound(f"No payment {payment_id}.")
+    made = await payments.refund(
+        session,
+        outbox,
+        provider,
+        payment,
+        amount=body.amount,
+        request_id=uuid.uuid4(),
+        reason=body.reason,
+    )
+    assert made is not None  # a fresh request id is never a repeat
+    return RefundOut(
+        id=made.id,
+        payment_id=payment.id,
+        amount=Money(amount=made.amount, currency=payment.currency),
+        total_refunded=Money(amount=payment.refunded_amount, currency=payment.currency),
+    )
+
+
+@router.post(
+    "/webhooks/stripe",
+    responses=problem_responses(400),
+    summary="Stripe webhooks, verified with Stripe-Signature",
+)
+async def stripe_webhook(
+    request: Request,
+    session: SessionDep,
+    outbox: OutboxDep,
+    signature: Annotated[str | None, Header(alias="Stripe-Signature")] = None,
+) -> dict[str, bool]:
+    settings: Settings = request.app.state.runtime.settings
+    event = webhooks.verify(
+        await request.body(),
+        signature,
+        settings.stripe_webhook_secret.get_secret_value(),
+        tolerance=settings.stripe_webhook_tolerance_seconds,
+    )
+    await webhooks.handle(session, outbox, event)
+    return {"received": True}

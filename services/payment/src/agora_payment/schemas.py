@@ -1,0 +1,55 @@
+"""The payment service's public bodies."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from agora_contracts.catalog import Money
+
+
+def _storable(value: str) -> str:
+    """Text PostgreSQL can store: no NUL byte, no lone surrogate (422, not 500)."""
+    if "\x00" in value or any("\ud800" <= c <= "\udfff" for c in value):
+        raise ValueError("contains a NUL character or invalid Unicode")
+    return value
+
+
+class ConfirmIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    payment_method: str = Field(
+        min_length=1, max_length=255, pattern=r"^[A-Za-z0-9_]+$", examples=["pm_card_visa"]
+    )
+
+
+class PaymentOut(BaseModel):
+    id: UUID
+    order_id: UUID
+    status: str
+    amount: Money
+    refunded: Money
+    client_secret: str | None = Field(description="Only while the payment awaits confirmation")
+    failure_code: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class RefundIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    amount: int | None = Field(
+        default=None, gt=0, le=10**12, description="Minor units; all that is left when absent"
+    )
+    reason: Annotated[str, Field(max_length=500), AfterValidator(_storable)] | None = None
+
+
+class RefundOut(BaseModel):
+    id: UUID
+    payment_id: UUID
+    amount: Money
+    total_refunded: Money
+    status: str = "succeeded"

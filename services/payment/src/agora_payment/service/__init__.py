@@ -1,0 +1,1 @@
+"""The payment service's rules: plain functions on a session; they flush, the edge commits."""

@@ -1,0 +1,52 @@
+"""Simple fraud rules, checked before the provider is asked to charge:
+
+- velocity: a buyer with ``max_declines`` declined payments in the last hour is
+  refused (card testing looks like many declines in a row);
+- amount: a payment above ``max_amount`` minor units is refused (review by hand).
+
+A refused payment fails like a decline (402, ``PaymentFailed``), with its own code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from agora_payment.models import Payment
+from agora_payment.service.provider import Confirmation
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    max_declines_per_hour: int
+    max_amount: int
+
+
+async def screen(session: AsyncSession, payment: Payment, rules: Rules) -> Confirmation | None:
+    """A refusal, or None when the payment may go ahead."""
+    if payment.amount > rules.max_amount:
+        return Confirmation(
+            status="failed",
+            failure_code="amount_too_large",
+            failure_message="This payment needs a review; please contact support.",
+        )
+    since = func.now() - timedelta(hours=1)
+    declines = await session.scalar(
+        select(func.count())
+        .select_from(Payment)
+        .where(
+            Payment.buyer_id == payment.buyer_id,
+            Payment.status == "failed",
+            Payment.updated_at >= since,
+        )
+    )
+    if (declines or 0) >= rules.max_declines_per_hour:
+        return Confirmation(
+            status="failed",
+            failure_code="too_many_declines",
+            failure_message="Too many declined payments; please try again later.",
+        )
+    return None

@@ -1,0 +1,282 @@
+"""Payments: an intent per order, the buyer's confirmation, refunds.
+
+Statuses: ``requires_payment_method`` -> ``succeeded`` | ``failed`` |
+``requires_action`` (then confirmed again) ; ``canceled`` when the order is
+cancelled before payment. Each handler and route locks the payment row, so a
+duplicate delivery or a double click does the work once.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from agora_contracts.catalog import Money
+from agora_contracts.payment import (
+    PaymentFailed,
+    PaymentIntentCreated,
+    PaymentRefunded,
+    PaymentRequested,
+    PaymentSucceeded,
+)
+from agora_kit.errors import Conflict, NotFound
+from agora_kit.events.outbox import Outbox
+from agora_payment.models import Payment, Refund
+from agora_payment.service import fraud, ledger
+from agora_payment.service.provider import Confirmation, PaymentProvider
+
+REQUIRES_PAYMENT_METHOD = "requires_payment_method"
+REQUIRES_ACTION = "requires_action"
+SUCCEEDED = "succeeded"
+FAILED = "failed"
+CANCELED = "canceled"
+CONFIRMABLE = (REQUIRES_PAYMENT_METHOD, REQUIRES_ACTION)
+
+
+class OverRefund(Conflict):
+    slug = "over-refund"
+    title = "More than what is left to refund"
+
+
+class NotRefundable(Conflict):
+    slug = "not-refundable"
+    title = "Only a succeeded payment can be refunded"
+
+
+class NotConfirmable(Conflict):
+    slug = "not-confirmable"
+    title = "This payment can no longer be confirmed"
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def money(payment: Payment, amount: int) -> Money:
+    return Money(amount=amount, currency=payment.currency)
+
+
+async def locked(session: AsyncSession, payment_id: uuid.UUID) -> Payment | None:
+    payment: Payment | None = await session.scalar(
+        select(Payment).where(Payment.id == payment_id).with_for_update()
+    )
+    return payment
+
+
+async def by_order(session: AsyncSession, order_id: uuid.UUID) -> Payment | None:
+    payment: Payment | None = await session.scalar(
+        select(Payment).where(Payment.order_id == order_id).with_for_update()
+    )
+    return payment
+
+
+async def create_for_order(
+    session: AsyncSession, outbox: Outbox, provider: PaymentProvider, request: PaymentRequested
+) -> Payment:
+    """One intent per order, however often the request is delivered."""
+    existing = await by_order(session, request.order_id)
+    if existing is not None:
+        return existing
+    intent = await provider.create_intent(
+        amount=request.amount.amount,
+        currency=request.amount.currency,
+        idempotency_key=f"order-{request.order_id}",
+        metadata={"order_id": str(request.order_id)},
+    )
+    payment = Payment(
+        id=uuid.uuid4(),
+        order_id=request.order_id,
+        buyer_id=request.buyer_id,
+        order_number=request.order_number,
+        amount=request.amount.amount,
+        currency=request.amount.currency,
+        status=REQUIRES_PAYMENT_METHOD,
+        provider=provider.name,
+        provider_intent_id=intent.id,
+        client_secret=intent.client_secret,
+        refunded_amount=0,
+        vendor_amounts=dict(request.vendor_amounts),
+    )
+    session.add(payment)
+    await session.flush()
+    await outbox.add(
+        session,
+        PaymentIntentCreated(
+            payment_id=payment.id,
+            order_id=payment.order_id,
+            buyer_id=payment.buyer_id,
+            amount=money(payment, payment.amount),
+            client_secret=payment.client_secret,
+            provider=provider.name,
+            created_at=now(),
+        ),
+        key=str(payment.id),
+    )
+    return payment
+
+
+async def own(session: AsyncSession, buyer_id: uuid.UUID, payment_id: uuid.UUID) -> Payment:
+    payment = await locked(session, payment_id)
+    if payment is None or payment.buyer_id != buyer_id:
+        raise NotFound(f"No payment {payment_id}.")
+    return payment
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    payment: Payment
+    declined_message: str | None = None
+
+
+async def confirm(
+    session: AsyncSession,
+    outbox: Outbox,
+    provider: PaymentProvider,
+    payment: Payment,
+    payment_method: str,
+    *,
+    rules: fraud.Rules | None = None,
+) -> Outcome:
+    if payment.status == SUCCEEDED:
+        return Outcome(payment)  # a double click
+    if payment.status not in CONFIRMABLE:
+        raise NotConfirmable(f"This payment is {payment.status}.")
+    if rules is not None:
+        refusal = await fraud.screen(session, payment, rules)
+        if refusal is not None:
+            payment.payment_method = payment_method
+            return await apply(session, outbox, payment, refusal)
+    attempt = f"confirm-{payment.id}-{payment_method}-{payment.updated_at.timestamp()}"
+    result = await provider.confirm(
+        payment.provider_intent_id, payment_method=payment_method, idempotency_key=attempt
+    )
+    payment.payment_method = payment_method
+    return await apply(session, outbox, payment, result)
+
+
+async def apply(
+    session: AsyncSession, outbox: Outbox, payment: Payment, result: Confirmation
+) -> Outcome:
+    """Record what the provider says of the payment (from a confirm call or a webhook);
+    a payment already succeeded or failed stays as it is."""
+    if payment.status not in CONFIRMABLE:
+        return Outcome(payment)
+    payment.updated_at = now()
+    if result.status == "succeeded":
+        payment.status = SUCCEEDED
+        await session.flush()
+        await ledger.charge(session, payment)
+        await outbox.add(
+            session,
+            PaymentSucceeded(
+                payment_id=payment.id,
+                order_id=payment.order_id,
+                buyer_id=payment.buyer_id,
+                amount=money(payment, payment.amount),
+                payment_method=result.card_label,
+                succeeded_at=payment.updated_at,
+            ),
+            key=str(payment.id),
+        )
+        return Outcome(payment)
+    if result.status == "requires_action":
+        payment.status = REQUIRES_ACTION
+        await session.flush()
+        return Outcome(payment)
+    payment.status = FAILED
+    payment.failure_code = result.failure_code
+    await session.flush()
+    message = result.failure_message or "The payment failed."
+    await outbox.add(
+        session,
+        PaymentFailed(
+            payment_id=payment.id,
+            order_id=payment.order_id,
+            buyer_id=payment.buyer_id,
+            reason=message,
+            failure_code=result.failure_code,
+            amount=money(payment, payment.amount),
+            failed_at=payment.updated_at,
+            order_number=payment.order_number,
+        ),
+        key=str(payment.id),
+    )
+    return Outcome(payment, declined_message=message)
+
+
+async def order_cancelled(session: AsyncSession, order_id: uuid.UUID) -> None:
+    """An unpaid payment of a cancelled order can no longer be confirmed. (A paid one
+    is refunded when the order service asks, with ``RefundRequested``.)"""
+    payment = await by_order(session, order_id)
+    if payment is not None and payment.status in CONFIRMABLE:
+        payment.status = CANCELED
+        payment.updated_at = now()
+        await session.flush()
+
+
+async def refund(
+    session: AsyncSession,
+    outbox: Outbox,
+    provider: PaymentProvider,
+    payment: Payment,
+    *,
+    amount: int | None,
+    request_id: uuid.UUID,
+    reason: str | None,
+    cap: bool = False,
+) -> Refund | None:
+    """Refund ``amount`` (all that is left when None). Over-refunding is a 409, or,
+    with ``cap`` (an event, which cannot be answered 409), refunds what is left.
+    Returns None when there is nothing to do (a repeated request, nothing left)."""
+    done = await session.scalar(select(Refund).where(Refund.request_id == request_id))
+    if done is not None:
+        return None
+    if payment.status != SUCCEEDED:
+        if cap:
+            return None
+        raise NotRefundable(f"This payment is {payment.status}.")
+    left = payment.amount - payment.refunded_amount
+    wanted = left if amount is None else amount
+    if wanted > left:
+        if not cap:
+            raise OverRefund(f"Only {left} is left to refund on this payment.")
+        wanted = left
+    if wanted <= 0:
+        if cap:
+            return None
+        raise OverRefund("Nothing is left to refund on this payment.")
+    made = await provider.refund(
+        payment.provider_intent_id, amount=wanted, idempotency_key=f"refund-{request_id}"
+    )
+    row = Refund(
+        id=uuid.uuid4(),
+        payment_id=payment.id,
+        request_id=request_id,
+        amount=wanted,
+        provider_refund_id=made.id,
+        reason=reason,
+    )
+    session.add(row)
+    payment.refunded_amount += wanted
+    payment.updated_at = now()
+    await session.flush()
+    await ledger.refund(session, payment, wanted)
+    await outbox.add(
+        session,
+        PaymentRefunded(
+            payment_id=payment.id,
+            order_id=payment.order_id,
+            buyer_id=payment.buyer_id,
+            amount=money(payment, wanted),
+            refund_id=row.id,
+            reason=reason,
+            refunded_at=payment.updated_at,
+            total_refunded=money(payment, payment.refunded_amount),
+        ),
+        key=str(payment.id),
+    )
+    return row

@@ -1,0 +1,74 @@
+"""Vendor payouts: when a vendor ships its part of a paid (confirmed) order, its share
+of the payment, less the platform fee (basis points, rounded half up), is transferred
+to the vendor's connected account. Once per payment and vendor, however often the
+event is delivered.
+
+Paying on shipment rather than on confirmation means a buyer's cancellation (allowed
+only before anything ships) never has to claw a payout back."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from agora_payment.models import Payout
+from agora_payment.service import ledger, payments
+from agora_payment.service.provider import PaymentProvider
+
+
+def fee_of(gross: int, fee_bps: int) -> int:
+    return (gross * fee_bps * 2 + 10000) // 20000
+
+
+def destination(vendor_id: uuid.UUID) -> str:
+    """The vendor's connected account. Until vendors onboard with Stripe Connect
+    (a later issue), the account is named after the vendor."""
+    return f"acct_{vendor_id.hex[:16]}"
+
+
+async def pay_vendors(
+    session: AsyncSession,
+    provider: PaymentProvider,
+    order_id: uuid.UUID,
+    fee_bps: int,
+    *,
+    vendor_id: uuid.UUID | None = None,
+) -> list[Payout]:
+    """Pay ``vendor_id`` (every vendor of the order when None) its due, once."""
+    payment = await payments.by_order(session, order_id)
+    if payment is None or payment.status != payments.SUCCEEDED:
+        return []
+    done = set(
+        await session.scalars(select(Payout.vendor_id).where(Payout.payment_id == payment.id))
+    )
+    made: list[Payout] = []
+    for vendor, gross in sorted(payment.vendor_amounts.items()):
+        payee = uuid.UUID(vendor)
+        if payee in done or int(gross) <= 0 or vendor_id not in (None, payee):
+            continue
+        fee = fee_of(int(gross), fee_bps)
+        amount = int(gross) - fee
+        transfer_id = await provider.transfer(
+            destination=destination(payee),
+            amount=amount,
+            currency=payment.currency,
+            idempotency_key=f"payout-{payment.id}-{payee}",
+        )
+        payout = Payout(
+            id=uuid.uuid4(),
+            payment_id=payment.id,
+            vendor_id=payee,
+            gross=int(gross),
+            fee=fee,
+            amount=amount,
+            currency=payment.currency,
+            provider_transfer_id=transfer_id,
+        )
+        session.add(payout)
+        await session.flush()
+        if amount > 0:
+            await ledger.payout(session, payment, amount)
+        made.append(payout)
+    return made

@@ -1,0 +1,89 @@
+"""The Stripe provider: PaymentIntents (created and confirmed server-side, each call
+with an idempotency key), refunds, and Connect transfers for vendor payouts, through
+the ``stripe`` library's async client."""
+
+from __future__ import annotations
+
+import stripe
+
+from agora_payment.service.provider import Confirmation, Intent, ProviderRefund
+
+_DECLINE_MESSAGE = "Your card was declined."
+
+
+class StripeProvider:
+    name = "stripe"
+
+    def __init__(self, api_key: str, *, api_base: str | None = None) -> None:
+        self._client = stripe.StripeClient(
+            api_key,
+            base_addresses={"api": api_base} if api_base else None,
+            http_client=stripe.HTTPXClient(),
+            max_network_retries=2,
+        )
+
+    async def create_intent(
+        self, *, amount: int, currency: str, idempotency_key: str, metadata: dict[str, str]
+    ) -> Intent:
+        intent = await self._client.v1.payment_intents.create_async(
+            params={
+                "amount": amount,
+                "currency": currency.lower(),
+                "metadata": metadata,
+            },
+            options={"idempotency_key": idempotency_key},
+        )
+        return Intent(
+            id=intent.id,
+            client_secret=intent.client_secret or "",
+            status="requires_payment_method",
+        )
+
+    async def confirm(
+        self, intent_id: str, *, payment_method: str, idempotency_key: str
+    ) -> Confirmation:
+        # Attach the method, then confirm: what Stripe does in one call, in two that
+        # localstripe understands too (it confirms only intents that hold a method).
+        await self._client.v1.payment_intents.update_async(
+            intent_id,
+            params={"payment_method": payment_method},
+            options={"idempotency_key": f"{idempotency_key}-attach"},
+        )
+        try:
+            intent = await self._client.v1.payment_intents.confirm_async(
+                intent_id, options={"idempotency_key": idempotency_key}
+            )
+        except stripe.CardError as error:
+            return Confirmation(
+                status="failed",
+                failure_code=error.code or "card_declined",
+                failure_message=_DECLINE_MESSAGE,
+            )
+        if intent.status == "succeeded":
+            return Confirmation(status="succeeded", card_label="Card")
+        if intent.status in ("requires_action", "requires_confirmation"):
+            return Confirmation(status="requires_action")
+        if intent.status == "requires_payment_method":
+            last = intent.to_dict().get("last_payment_error") or {}
+            return Confirmation(
+                status="failed",
+                failure_code=last.get("decline_code") or last.get("code") or "payment_failed",
+                failure_message=_DECLINE_MESSAGE,
+            )
+        return Confirmation(status="requires_action")
+
+    async def refund(self, intent_id: str, *, amount: int, idempotency_key: str) -> ProviderRefund:
+        refund = await self._client.v1.refunds.create_async(
+            params={"payment_intent": intent_id, "amount": amount},
+            options={"idempotency_key": idempotency_key},
+        )
+        return ProviderRefund(id=refund.id)
+
+    async def transfer(
+        self, *, destination: str, amount: int, currency: str, idempotency_key: str
+    ) -> str:
+        transfer = await self._client.v1.transfers.create_async(
+            params={"amount": amount, "currency": currency.lower(), "destination": destination},
+            options={"idempotency_key": idempotency_key},
+        )
+        return transfer.id

@@ -1,0 +1,78 @@
+"""Fraud rules: too many declines in an hour, or too large an amount, is refused like
+a decline (402, PaymentFailed) without charging."""
+
+from __future__ import annotations
+
+import uuid
+
+import httpx
+from fastapi import FastAPI
+
+from agora_contracts.catalog import Money
+from agora_contracts.payment import PaymentRequested
+from agora_payment.testing import Keys, deliver, outbox_events
+
+
+async def intent(app: FastAPI, buyer_id: uuid.UUID, amount: int = 1000) -> str:
+    order_id = uuid.uuid4()
+    await deliver(
+        app,
+        PaymentRequested(
+            order_id=order_id, buyer_id=buyer_id, amount=Money(amount=amount, currency="USD")
+        ),
+        str(order_id),
+    )
+    events = await outbox_events(app, "agora.payment.payment.intent_created.v1")
+    return str(
+        next(e for e in events if e["data"]["order_id"] == str(order_id))["data"]["payment_id"]
+    )
+
+
+async def test_card_testing_is_stopped_after_five_declines(
+    app: FastAPI, client: httpx.AsyncClient, keys: Keys
+) -> None:
+    buyer_id = uuid.uuid4()
+    headers = keys.headers(buyer_id)
+    for _ in range(5):
+        payment_id = await intent(app, buyer_id)
+        declined = await client.post(
+            f"/api/v1/payments/{payment_id}/confirm",
+            json={"payment_method": "pm_card_chargeDeclined"},
+            headers=headers,
+        )
+        assert declined.status_code == 402
+    payment_id = await intent(app, buyer_id)
+    refused = await client.post(
+        f"/api/v1/payments/{payment_id}/confirm",
+        json={"payment_method": "pm_card_visa"},
+        headers=headers,
+    )
+    assert refused.status_code == 402
+    assert refused.json()["detail"] == "Too many declined payments; please try again later."
+    failed = await outbox_events(app, "agora.payment.payment.failed.v1")
+    assert failed[-1]["data"]["failure_code"] == "too_many_declines"
+    assert await outbox_events(app, "agora.payment.payment.succeeded.v1") == []
+
+    # Another buyer is not affected.
+    other = uuid.uuid4()
+    fine = await client.post(
+        f"/api/v1/payments/{await intent(app, other)}/confirm",
+        json={"payment_method": "pm_card_visa"},
+        headers=keys.headers(other),
+    )
+    assert fine.status_code == 200
+
+
+async def test_too_large_an_amount_is_refused(
+    app: FastAPI, client: httpx.AsyncClient, keys: Keys
+) -> None:
+    buyer_id = uuid.uuid4()
+    payment_id = await intent(app, buyer_id, amount=1_000_001)
+    refused = await client.post(
+        f"/api/v1/payments/{payment_id}/confirm",
+        json={"payment_method": "pm_card_visa"},
+        headers=keys.headers(buyer_id),
+    )
+    assert refused.status_code == 402
+    [failed] = await outbox_events(app, "agora.payment.payment.failed.v1")
+    assert failed["data"]["failure_code"] == "amount_too_large"

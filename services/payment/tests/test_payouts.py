@@ -1,0 +1,70 @@
+"""Vendor payouts once a paid order's vendor ships: its share less the platform fee
+(10% by default), once, with balanced ledger legs."""
+
+from __future__ import annotations
+
+import uuid
+
+import httpx
+from fastapi import FastAPI
+from sqlalchemy import select
+
+from agora_contracts.catalog import Money
+from agora_contracts.order import OrderShipped
+from agora_contracts.payment import PaymentRequested
+from agora_payment.models import Payout
+from agora_payment.testing import Keys, deliver, ledger_balances, outbox_events
+
+
+async def test_each_shipping_vendor_is_paid_once_less_the_fee(
+    app: FastAPI, client: httpx.AsyncClient, keys: Keys
+) -> None:
+    buyer_id, order_id = uuid.uuid4(), uuid.uuid4()
+    shop_a, shop_b = uuid.uuid4(), uuid.uuid4()
+    await deliver(
+        app,
+        PaymentRequested(
+            order_id=order_id,
+            buyer_id=buyer_id,
+            amount=Money(amount=6499, currency="USD"),  # 3000 + 2999 + 500 shipping
+            vendor_amounts={str(shop_a): 3000, str(shop_b): 2999},
+        ),
+        str(order_id),
+    )
+    [intent] = await outbox_events(app, "agora.payment.payment.intent_created.v1")
+
+    def shipped(vendor_id: uuid.UUID) -> OrderShipped:
+        return OrderShipped(
+            order_id=order_id,
+            buyer_id=buyer_id,
+            carrier="UPS",
+            tracking_number="1Z",
+            vendor_id=vendor_id,
+        )
+
+    await deliver(app, shipped(shop_a), str(order_id))  # not paid: no payout
+    async with app.state.database.transaction() as session:
+        assert list(await session.scalars(select(Payout))) == []
+
+    paid = await client.post(
+        f"/api/v1/payments/{intent['data']['payment_id']}/confirm",
+        json={"payment_method": "pm_card_visa"},
+        headers=keys.headers(buyer_id),
+    )
+    assert paid.status_code == 200
+    await deliver(app, shipped(shop_a), str(order_id))
+    await deliver(app, shipped(shop_a), str(order_id))  # the same news again
+    async with app.state.database.transaction() as session:
+        assert {p.vendor_id for p in await session.scalars(select(Payout))} == {shop_a}
+    await deliver(app, shipped(shop_b), str(order_id))
+    async with app.state.database.transaction() as session:
+        rows = {p.vendor_id: p for p in await session.scalars(select(Payout))}
+    assert {vendor: (p.gross, p.fee, p.amount) for vendor, p in rows.items()} == {
+        shop_a: (3000, 300, 2700),
+        shop_b: (2999, 300, 2699),  # 299.9 rounds half up to 300
+    }
+    assert await ledger_balances(app) == {
+        "provider_balance": 6499 - 2700 - 2699,  # the fees and shipping stay
+        "buyer_payments": -6499,
+        "vendor_payouts": 2700 + 2699,
+    }
