@@ -1,23 +1,25 @@
 """One journey through the gateway makes one trace in Jaeger, across Kafka.
 
 The distributed fleet runs natively (one `agora serve` process per part, events on
-Kafka, spans exported over OTLP to the Jaeger fixture). The longest journey that
-exists today is a registration: gateway -> user (its SQL, the outbox row) -> Kafka ->
-notification (consumes `agora.user.user.registered.v1`: inbox and delivery in one
-transaction). The test reads the trace back from Jaeger's query API.
+Kafka, spans exported over OTLP to the Jaeger fixture); the tests read each trace back
+from Jaeger's query API.
 
-THE CHECKOUT TRACE (gateway, order, catalog, payment, notification) is
-`test_a_checkout_is_one_trace`, skipped until the checkout exists: it needs
-`POST /api/v1/cart/items` and `POST /api/v1/checkout` (order service), the
-reservation events of the catalog (already there) consumed by the order saga, a
-payment intent and its confirmation (`POST /api/v1/payments/{id}/confirm`, payment
-service) and the order-confirmed mail (notification). The assertions it will make
-are those of the registration test, with those five services.
+A registration: gateway -> user (its SQL, the outbox row) -> Kafka -> notification
+(consumes `agora.user.user.registered.v1`: inbox and delivery in one transaction).
+
+A checkout (`test_a_checkout_is_one_trace`), the longest journey: an admin made
+with `agora user create-admin` approves a vendor whose product is in stock; a buyer
+sends every request of the checkout (cart, checkout, order polls, payment confirm)
+with one `traceparent`, and the saga's events carry it across Kafka, so one trace
+spans gateway, order, catalog, payment and notification.
 """
 
 from __future__ import annotations
 
 import secrets
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -25,13 +27,19 @@ import pytest
 
 from agora_tools import journeys
 from agora_tools.deploy_testing import Fleet, wait_for
-from agora_tools.pytest_plugin import JaegerServer
+from agora_tools.pytest_plugin import JaegerServer, PostgresCluster
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
 
 REGISTERED = "agora.user.user.registered.v1"
 # gateway -> user -> Kafka -> notification: the services a registration's trace spans.
 REGISTRATION_SERVICES = {"agora-gateway", "agora-user", "agora-notification"}
+# The checkout's events, each consumed in the buyer's trace.
+PLACED = "agora.order.order.placed.v1"
+RESERVED = "agora.catalog.inventory.reserved.v1"
+PAYMENT_REQUESTED = "agora.order.order.payment_requested.v1"
+SUCCEEDED = "agora.payment.payment.succeeded.v1"
+CONFIRMED = "agora.order.order.confirmed.v1"
 CHECKOUT_SERVICES = {
     "agora-gateway",
     "agora-order",
@@ -89,13 +97,40 @@ class Trace:
         return [span for span in self.spans.values() if self.service(span) == service]
 
 
-def wait_for_trace(jaeger: JaegerServer, trace_id: str, services: set[str]) -> Trace:
+def create_admin(fleet: Fleet, postgres: PostgresCluster) -> journeys.Customer:
+    """An admin made as an operator makes the first one: ``agora user create-admin`` on
+    the fleet's user database."""
+    email = f"admin-{secrets.token_hex(6)}@example.com"
+    done = subprocess.run(  # noqa: S603 - our own CLI
+        [str(Path(sys.executable).parent / "agora"), "user", "create-admin", "--email", email],
+        env={
+            **fleet.env,
+            "AGORA_USER_DATABASE_URL": postgres.url("agora_user"),
+            "AGORA_ADMIN_PASSWORD": journeys.PASSWORD,
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr + done.stdout
+    return journeys.Customer(email=email, user_id="")
+
+
+def wait_for_trace(
+    jaeger: JaegerServer, trace_id: str, services: set[str], operations: set[str] | None = None
+) -> Trace:
+    """The trace once it has spans of every one of ``services`` (and ``operations``)."""
+
     def complete() -> Trace | None:
         raw = fetch_trace(jaeger, trace_id)
         if raw is None:
             return None
         trace = Trace(raw)
-        return trace if services <= trace.services else None
+        names = {span["operationName"] for span in trace.spans.values()}
+        if services <= trace.services and (operations or set()) <= names:
+            return trace
+        return None
 
     found: Trace = wait_for(complete, 60, f"a trace {trace_id} spanning {sorted(services)}")
     return found
@@ -147,31 +182,89 @@ def test_a_registration_through_the_gateway_is_one_trace_across_kafka(
     assert customer.email  # the journey itself passed
 
 
-@pytest.mark.skip(
-    reason="the checkout does not exist yet: needs POST /api/v1/cart/items and /checkout "
-    "(order), the saga consuming the catalog's reservation events, payment intents and "
-    "POST /api/v1/payments/{id}/confirm (payment), and the order mail (notification)"
-)
-def test_a_checkout_is_one_trace(fleet: Fleet, jaeger_server: JaegerServer) -> None:
-    traceparent, trace_id = new_traceparent()
-    headers = {"traceparent": traceparent}
+def test_a_checkout_is_one_trace(
+    fleet: Fleet, jaeger_server: JaegerServer, postgres_cluster: PostgresCluster
+) -> None:
+    """A buyer's checkout and payment, every request sent with the same ``traceparent``
+    (one browser session's trace), make one trace through all five services.
+
+    The saga is event-driven, so the trace is two request trees joined by one trace id:
+    the checkout (gateway -> order, ``OrderPlaced`` -> Kafka -> catalog reserves,
+    ``InventoryReserved`` -> order, ``PaymentRequested`` -> Kafka -> payment creates the
+    intent) and the confirmation (gateway -> payment, ``PaymentSucceeded`` -> Kafka ->
+    order confirms, ``OrderConfirmed`` -> Kafka -> notification mails the receipt). Each
+    consume span descends from the span that wrote its event, across Kafka.
+    """
     with httpx.Client(base_url=fleet.gateway, timeout=30) as client:
-        customer = journeys.register(client)
-        journeys.log_in(client, customer)
-        auth = {"Authorization": f"Bearer {customer.access_token}", **headers}
-        placed = client.post(
-            "/api/v1/checkout",
-            headers={**auth, "Idempotency-Key": secrets.token_hex(8)},
-            json={
-                "shipping_address": {
-                    "name": "Trace Tester",
-                    "line1": "1 Span Street",
-                    "city": "Jaegerville",
-                    "postal_code": "12345",
-                    "country": "DE",
-                }
-            },
+        # Set up, outside the trace: an admin, an approved vendor, a product in stock.
+        admin = create_admin(fleet, postgres_cluster)
+        journeys.log_in(client, admin)
+        vendor = journeys.register(client)
+        journeys.log_in(client, vendor)
+        journeys.open_store(client, vendor, admin)
+        sku = journeys.sell(client, vendor, admin)
+        buyer = journeys.register(client)
+        journeys.log_in(client, buyer)
+        journeys.wait_until_sold(client, buyer, sku)
+
+        # The buyer's journey, all of it in one trace.
+        traceparent, trace_id = new_traceparent()
+        traced = {"traceparent": traceparent}
+        journeys.add_to_cart(client, buyer, sku, 2, headers=traced)
+        order_id = journeys.check_out(client, buyer, headers=traced)
+        awaiting = journeys.order_in(client, buyer, order_id, "awaiting_payment", headers=traced)
+        payment = awaiting["payment"]
+        assert isinstance(payment, dict)
+        journeys.pay(client, buyer, str(payment["payment_id"]), headers=traced)
+        journeys.order_in(client, buyer, order_id, "confirmed", headers=traced)
+
+    consumes = {PLACED, RESERVED, PAYMENT_REQUESTED, SUCCEEDED, CONFIRMED}
+    trace = wait_for_trace(
+        jaeger_server, trace_id, CHECKOUT_SERVICES, {f"consume {e}" for e in consumes}
+    )
+
+    def request(service: str, path: str) -> dict[str, Any]:
+        [span] = [
+            s
+            for s in trace.of(service)
+            if trace.tags(s).get("span.kind") == "server"
+            and path in s["operationName"]
+            and s["operationName"].startswith("POST")
+        ]
+        return span
+
+    def consumed(service: str, event_type: str) -> dict[str, Any]:
+        spans = [s for s in trace.of(service) if s["operationName"] == f"consume {event_type}"]
+        assert spans, f"{service} consumed {event_type} in the trace"
+        assert trace.tags(spans[0])["span.kind"] == "consumer"
+        return spans[0]
+
+    def descends(span: dict[str, Any], *ancestors: dict[str, Any]) -> bool:
+        above = trace.ancestors(span)
+        return all(a in above for a in ancestors)
+
+    checkout = request("agora-order", "/api/v1/checkout")
+    confirm = request("agora-payment", "/api/v1/payments/")
+    for span in (checkout, confirm):
+        assert any(trace.service(a) == "agora-gateway" for a in trace.ancestors(span)), (
+            "the service's request span descends from the gateway's"
         )
-        assert placed.status_code == 202, placed.text
-    trace = wait_for_trace(jaeger_server, trace_id, CHECKOUT_SERVICES)
-    assert trace.services >= CHECKOUT_SERVICES
+
+    # The checkout's tree: the catalog reserves on OrderPlaced, the payment service
+    # makes the intent on PaymentRequested, both under the checkout request.
+    reserve = consumed("agora-catalog", PLACED)
+    assert descends(reserve, checkout), "the catalog's reservation descends from the checkout"
+    intent = consumed("agora-payment", PAYMENT_REQUESTED)
+    assert descends(intent, checkout), "the payment intent descends from the checkout"
+    reserved = consumed("agora-order", RESERVED)
+    assert descends(reserved, reserve), "the order hears the catalog's reservation"
+    assert descends(intent, reserved), "and asks for the payment on it"
+
+    # The confirmation's tree: the order confirms on PaymentSucceeded, the notification
+    # service mails the receipt on OrderConfirmed, the catalog commits the stock.
+    succeeded = consumed("agora-order", SUCCEEDED)
+    assert descends(succeeded, confirm), "the order's confirmation descends from the payment"
+    mail = consumed("agora-notification", CONFIRMED)
+    assert descends(mail, succeeded, confirm), "the receipt descends from the confirmation"
+    commit = consumed("agora-catalog", CONFIRMED)
+    assert descends(commit, succeeded), "the catalog commits the stock on the confirmation"

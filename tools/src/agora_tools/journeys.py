@@ -136,3 +136,214 @@ def run_all(gateway_url: str, read_mail: MailReader | None = None) -> list[str]:
         browse(client)
         done.append("browse the catalog")
     return done
+
+
+# ---- selling and buying: a store, a product in stock, a checkout paid by card ----
+
+ADDRESS = {
+    "name": "Journey Tester",
+    "line1": "1 Span Street",
+    "city": "Jaegerville",
+    "postal_code": "12345",
+    "country": "DE",
+}
+
+
+def _bearer(customer: Customer, headers: Mapping[str, str] | None = None) -> dict[str, str]:
+    return {"Authorization": f"Bearer {customer.access_token}", **(headers or {})}
+
+
+def eventually(check: Callable[[], object], timeout: float, step: str) -> object:
+    """Poll ``check`` until it returns something truthy; JourneyFailed otherwise."""
+    deadline = time.monotonic() + timeout
+    last: object = None
+    while time.monotonic() < deadline:
+        last = check()
+        if last:
+            return last
+        time.sleep(0.5)
+    raise JourneyFailed(f"{step}: not within {timeout:.0f} s (last: {last!r})")
+
+
+def open_store(client: httpx.Client, owner: Customer, admin: Customer) -> str:
+    """``owner`` applies to sell, ``admin`` approves; the store's id once ``owner`` logs
+    in again with the ``vendor`` role the approval granted (the user service grants it
+    on the catalog's event, so it may take a moment)."""
+    vendor = _expect(
+        client.post(
+            f"{API}/vendors",
+            json={"name": f"Store {secrets.token_hex(4)}", "description": "A journey's shop"},
+            headers=_bearer(owner),
+        ),
+        201,
+        "apply to sell",
+    ).json()
+    _expect(
+        client.patch(
+            f"{API}/admin/vendors/{vendor['id']}",
+            json={"status": "approved"},
+            headers=_bearer(admin),
+        ),
+        200,
+        "approve the vendor",
+    )
+
+    def is_vendor() -> bool:
+        me = client.get(f"{API}/users/me", headers=_bearer(owner)).json()
+        return "vendor" in (me.get("roles") or [])
+
+    eventually(is_vendor, 60, "the vendor role")
+    log_in(client, owner)  # a token with the role
+    return str(vendor["id"])
+
+
+def sell(
+    client: httpx.Client, vendor: Customer, admin: Customer, *, amount: int = 1500, stock: int = 10
+) -> str:
+    """A published product of ``vendor`` (an approved one) with one SKU of ``stock``
+    units at ``amount`` cents; its SKU."""
+    category = _expect(
+        client.post(
+            f"{API}/categories",
+            json={"name": f"Journey {secrets.token_hex(4)}"},
+            headers=_bearer(admin),
+        ),
+        201,
+        "create a category",
+    ).json()
+    product = _expect(
+        client.post(
+            f"{API}/products",
+            json={
+                "title": "Journey product",
+                "description": "Sold by a journey",
+                "category_id": category["id"],
+                "attributes": {},
+            },
+            headers=_bearer(vendor),
+        ),
+        201,
+        "create a product",
+    ).json()
+    sku = f"JRN-{secrets.token_hex(4).upper()}"
+    _expect(
+        client.post(
+            f"{API}/products/{product['id']}/variants",
+            json={
+                "sku": sku,
+                "price": {"amount": amount, "currency": "USD"},
+                "attributes": {},
+                "stock": stock,
+            },
+            headers=_bearer(vendor),
+        ),
+        201,
+        "add a variant",
+    )
+    _expect(
+        client.post(f"{API}/products/{product['id']}/publish", headers=_bearer(vendor)),
+        200,
+        "publish",
+    )
+    return sku
+
+
+def add_to_cart(
+    client: httpx.Client,
+    buyer: Customer,
+    sku: str,
+    quantity: int = 1,
+    headers: Mapping[str, str] | None = None,
+) -> None:
+    _expect(
+        client.post(
+            f"{API}/cart/items",
+            json={"sku": sku, "quantity": quantity},
+            headers=_bearer(buyer, headers),
+        ),
+        200,
+        "add to cart",
+    )
+
+
+def wait_until_sold(client: httpx.Client, buyer: Customer, sku: str, timeout: float = 60) -> None:
+    """Until the order service's read model has ``sku`` (a cart accepts it); the cart
+    is left empty."""
+
+    def accepted() -> bool:
+        added = client.post(
+            f"{API}/cart/items", json={"sku": sku, "quantity": 1}, headers=_bearer(buyer)
+        )
+        return added.status_code == 200
+
+    eventually(accepted, timeout, f"the order service selling {sku}")
+    _expect(client.delete(f"{API}/cart/items/{sku}", headers=_bearer(buyer)), 200, "empty cart")
+
+
+def check_out(
+    client: httpx.Client, buyer: Customer, headers: Mapping[str, str] | None = None
+) -> str:
+    """Place the order of ``buyer``'s cart; its id."""
+    placed = _expect(
+        client.post(
+            f"{API}/checkout",
+            json={"shipping_address": ADDRESS},
+            headers=_bearer(buyer, {"Idempotency-Key": secrets.token_hex(8), **(headers or {})}),
+        ),
+        202,
+        "checkout",
+    ).json()
+    if placed.get("status") != "pending":
+        raise JourneyFailed(f"checkout: unexpected body {placed}")
+    return str(placed["id"])
+
+
+def order_in(
+    client: httpx.Client,
+    buyer: Customer,
+    order_id: str,
+    status: str,
+    *,
+    headers: Mapping[str, str] | None = None,
+    timeout: float = 60,
+) -> dict[str, object]:
+    """The order once it is in ``status`` (awaiting payment: once it shows the intent)."""
+
+    def reached() -> dict[str, object] | None:
+        body: dict[str, object] = _expect(
+            client.get(f"{API}/orders/{order_id}", headers=_bearer(buyer, headers)),
+            200,
+            "order",
+        ).json()
+        if body.get("status") != status:
+            return None
+        payment = body.get("payment")
+        if status == "awaiting_payment" and not (
+            isinstance(payment, dict) and payment.get("client_secret")
+        ):
+            return None
+        return body
+
+    found = eventually(reached, timeout, f"order {order_id} {status}")
+    assert isinstance(found, dict)
+    return found
+
+
+def pay(
+    client: httpx.Client,
+    buyer: Customer,
+    payment_id: str,
+    method: str = "pm_card_visa",
+    headers: Mapping[str, str] | None = None,
+) -> None:
+    paid = _expect(
+        client.post(
+            f"{API}/payments/{payment_id}/confirm",
+            json={"payment_method": method},
+            headers=_bearer(buyer, headers),
+        ),
+        200,
+        "confirm the payment",
+    ).json()
+    if paid.get("status") != "succeeded":
+        raise JourneyFailed(f"confirm: unexpected body {paid}")
