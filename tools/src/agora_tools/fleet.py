@@ -37,7 +37,7 @@ DEFAULT_PORTS = {
     "notification": 8005,
 }
 # The servers the services use today; more join as the services need them.
-SERVERS = ("postgres", "kafka", "jaeger", "redis")
+SERVERS = ("postgres", "kafka", "jaeger", "redis", "smtp")
 READY_TIMEOUT = 120.0
 
 
@@ -92,6 +92,11 @@ def part_environment(part: str, postgres: Postgres) -> dict[str, str]:
     )
     if part in SERVICES:
         env[f"AGORA_{part.upper()}_DATABASE_URL"] = postgres.url(f"agora_{part}")
+    if part == "notification":
+        # Mail goes to the provisioned SMTP sink, wherever its port was moved.
+        host, smtp_port = server("smtp").endpoints()["smtp"].rsplit(":", 1)
+        env["AGORA_NOTIFICATION_SMTP_HOST"] = host
+        env["AGORA_NOTIFICATION_SMTP_PORT"] = smtp_port
     else:
         for service in SERVICES:
             env[f"AGORA_GATEWAY_{service.upper()}_URL"] = f"http://{HOST}:{port(service)}"
