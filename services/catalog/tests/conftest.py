@@ -4,11 +4,9 @@ transport on a database of its own."""
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import AsyncIterator
 
-import asyncpg
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
@@ -19,7 +17,6 @@ from agora_catalog.search.base import SearchBackend
 from agora_catalog.search.elasticsearch import ElasticsearchSearch
 from agora_catalog.settings import Settings
 from agora_catalog.testing.helpers import Keys, Shop
-from agora_kit import migrations
 from agora_kit.events.inprocess import InProcessTransport
 from agora_kit.settings import CommonSettings
 from agora_kit.testing.fixtures import PostgresServer
@@ -27,26 +24,15 @@ from agora_kit.testing.fixtures import PostgresServer
 
 @pytest.fixture(scope="session")
 async def catalog_template(postgres_server: PostgresServer) -> AsyncIterator[str]:
-    name = await postgres_server.create_database("catalog_template")
-    await asyncio.to_thread(migrations.upgrade, "agora_catalog", postgres_server.url(name))
+    name = await postgres_server.migrated_template("agora_catalog")
     yield name
     await postgres_server.drop_database(name)
-
-
-async def _copy(server: PostgresServer, template: str) -> str:
-    name = f"catalog_{uuid.uuid4().hex[:12]}"
-    conn = await asyncpg.connect(server.dsn("postgres"))
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-    finally:
-        await conn.close()
-    return name
 
 
 @pytest.fixture
 async def catalog_url(postgres_server: PostgresServer, catalog_template: str) -> AsyncIterator[str]:
     """A migrated, empty catalog database of this test's own."""
-    name = await _copy(postgres_server, catalog_template)
+    name = await postgres_server.create_database("catalog", template=catalog_template)
     yield postgres_server.url(name)
     await postgres_server.drop_database(name)
 

@@ -5,7 +5,6 @@ server (the ``smtp_server`` sink of agora_tools) read back from its Maildir."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 
 import httpx
@@ -13,7 +12,6 @@ import pytest
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
-from agora_kit import migrations
 from agora_kit.events.inprocess import InProcessTransport
 from agora_kit.testing.fixtures import PostgresServer
 from agora_notification.app import create_app
@@ -22,7 +20,6 @@ from agora_notification.testing import (
     Keys,
     Mailbox,
     Notifications,
-    copy_database,
     quick_settings,
 )
 from agora_tools.pytest_plugin import SmtpServer
@@ -30,8 +27,7 @@ from agora_tools.pytest_plugin import SmtpServer
 
 @pytest.fixture(scope="session")
 async def notification_template(postgres_server: PostgresServer) -> AsyncIterator[str]:
-    name = await postgres_server.create_database("notification_template")
-    await asyncio.to_thread(migrations.upgrade, "agora_notification", postgres_server.url(name))
+    name = await postgres_server.migrated_template("agora_notification")
     yield name
     await postgres_server.drop_database(name)
 
@@ -41,7 +37,7 @@ async def notification_url(
     postgres_server: PostgresServer, notification_template: str
 ) -> AsyncIterator[str]:
     """A migrated notification database of this test's own."""
-    name = await copy_database(postgres_server, notification_template, "notification")
+    name = await postgres_server.create_database("notification", template=notification_template)
     yield postgres_server.url(name)
     await postgres_server.drop_database(name)
 

@@ -4,7 +4,6 @@ to a real SMTP server, and the link in it verifies the address."""
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import AsyncIterator
 from urllib.parse import parse_qs, urlparse
@@ -13,14 +12,12 @@ import httpx
 import pytest
 from asgi_lifespan import LifespanManager
 
-from agora_kit import migrations
 from agora_kit.auth import JWKSVerifier, JWTConfig
 from agora_kit.events.inprocess import InProcessTransport
 from agora_kit.testing.fixtures import PostgresServer
 from agora_notification.app import create_app as create_notification_app
 from agora_notification.testing import (
     Mailbox,
-    copy_database,
     eventually,
     html_part,
     quick_settings,
@@ -33,15 +30,14 @@ from agora_user.testing import PASSWORD, fast_settings
 
 @pytest.fixture(scope="session")
 async def user_template(postgres_server: PostgresServer) -> AsyncIterator[str]:
-    name = await postgres_server.create_database("user_template")
-    await asyncio.to_thread(migrations.upgrade, "agora_user", postgres_server.url(name))
+    name = await postgres_server.migrated_template("agora_user")
     yield name
     await postgres_server.drop_database(name)
 
 
 @pytest.fixture
 async def user_url(postgres_server: PostgresServer, user_template: str) -> AsyncIterator[str]:
-    name = await copy_database(postgres_server, user_template, "user")
+    name = await postgres_server.create_database("user", template=user_template)
     yield postgres_server.url(name)
     await postgres_server.drop_database(name)
 

@@ -3,17 +3,14 @@ migrated once per session, a copy per test), on the in-process transport."""
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import AsyncIterator
 
-import asyncpg
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
-from agora_kit import migrations
 from agora_kit.auth import ROLE_ADMIN
 from agora_kit.events.inprocess import InProcessTransport
 from agora_kit.testing.fixtures import PostgresServer
@@ -24,20 +21,14 @@ from agora_payment.testing import Keys, payment_settings
 
 @pytest.fixture(scope="session")
 async def payment_template(postgres_server: PostgresServer) -> AsyncIterator[str]:
-    name = await postgres_server.create_database("payment_template")
-    await asyncio.to_thread(migrations.upgrade, "agora_payment", postgres_server.url(name))
+    name = await postgres_server.migrated_template("agora_payment")
     yield name
     await postgres_server.drop_database(name)
 
 
 @pytest.fixture
 async def payment_url(postgres_server: PostgresServer, payment_template: str) -> AsyncIterator[str]:
-    name = f"payment_{uuid.uuid4().hex[:12]}"
-    conn = await asyncpg.connect(postgres_server.dsn("postgres"))
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{payment_template}"')
-    finally:
-        await conn.close()
+    name = await postgres_server.create_database("payment", template=payment_template)
     yield postgres_server.url(name)
     await postgres_server.drop_database(name)
 

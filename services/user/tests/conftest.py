@@ -4,17 +4,13 @@ lifespan (relay, consumer, signing key) on the in-process transport."""
 
 from __future__ import annotations
 
-import asyncio
-import uuid
 from collections.abc import AsyncIterator
 
-import asyncpg
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
-from agora_kit import migrations
 from agora_kit.testing.fixtures import PostgresServer
 from agora_user.app import create_app
 from agora_user.testing import UserApi, fast_settings
@@ -22,26 +18,15 @@ from agora_user.testing import UserApi, fast_settings
 
 @pytest.fixture(scope="session")
 async def user_template(postgres_server: PostgresServer) -> AsyncIterator[str]:
-    name = await postgres_server.create_database("user_template")
-    await asyncio.to_thread(migrations.upgrade, "agora_user", postgres_server.url(name))
+    name = await postgres_server.migrated_template("agora_user")
     yield name
     await postgres_server.drop_database(name)
-
-
-async def _copy(server: PostgresServer, template: str) -> str:
-    name = f"user_{uuid.uuid4().hex[:12]}"
-    conn = await asyncpg.connect(server.dsn("postgres"))
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-    finally:
-        await conn.close()
-    return name
 
 
 @pytest.fixture
 async def user_database(postgres_server: PostgresServer, user_template: str) -> AsyncIterator[str]:
     """A migrated user database of its own for one test."""
-    name = await _copy(postgres_server, user_template)
+    name = await postgres_server.create_database("user", template=user_template)
     try:
         yield postgres_server.url(name)
     finally:

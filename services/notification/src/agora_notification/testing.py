@@ -20,7 +20,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-import asyncpg
 import httpx
 import jwt
 from cryptography.hazmat.primitives.asymmetric import ed25519
@@ -37,7 +36,6 @@ from agora_kit.auth import ROLE_CUSTOMER, JWKSVerifier, JWTConfig
 from agora_kit.db import Database
 from agora_kit.events.envelope import CloudEvent, Message, to_message
 from agora_kit.settings import CommonSettings
-from agora_kit.testing.fixtures import PostgresServer
 from agora_notification.settings import Settings
 
 ISSUER = "agora"
@@ -278,17 +276,6 @@ def quick_settings(
         values.update(smtp_host=smtp[0], smtp_port=smtp[1])
     values.update(overrides)
     return Settings(**values)
-
-
-async def copy_database(server: PostgresServer, template: str, prefix: str) -> str:
-    """A new database, a copy of ``template`` (migrated once, copied per test)."""
-    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-    conn = await asyncpg.connect(server.dsn("postgres"))
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-    finally:
-        await conn.close()
-    return name
 
 
 def confirmed(person: Person, order_id: uuid.UUID | None = None) -> OrderConfirmed:

@@ -7,6 +7,7 @@ test session on a free loopback port; set ``AGORA_TEST_POSTGRES_URL`` (a URL of 
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import tempfile
@@ -19,6 +20,7 @@ import asyncpg
 import pytest
 from sqlalchemy.engine import make_url
 
+from agora_kit import migrations
 from agora_kit.embedded_pg import EmbeddedPostgres
 from agora_kit.testing import skip_or_fail
 
@@ -45,13 +47,22 @@ class PostgresServer:
     def dsn(self, database: str) -> str:
         return self.url(database).replace("postgresql+asyncpg", "postgresql")
 
-    async def create_database(self, prefix: str = "t") -> str:
+    async def create_database(self, prefix: str = "t", *, template: str | None = None) -> str:
+        """A new database, empty or a copy of ``template`` (copying a migrated template
+        is far quicker than migrating a database per test)."""
         name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+        copy = f' TEMPLATE "{template}"' if template else ""
         conn = await asyncpg.connect(self.dsn("postgres"))
         try:
-            await conn.execute(f'CREATE DATABASE "{name}"')
+            await conn.execute(f'CREATE DATABASE "{name}"{copy}')
         finally:
             await conn.close()
+        return name
+
+    async def migrated_template(self, package: str) -> str:
+        """A database built by ``package``'s migrations, to copy per test."""
+        name = await self.create_database(f"{package.removeprefix('agora_')}_template")
+        await asyncio.to_thread(migrations.upgrade, package, self.url(name))
         return name
 
     async def drop_database(self, name: str) -> None:
