@@ -10,15 +10,21 @@ from typing import Any
 
 import httpx
 import pytest
+from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from sqlalchemy import select
 
 from agora_contracts.catalog import Money
+from agora_contracts.order import OrderCancelled
 from agora_contracts.payment import PaymentRequested
+from agora_kit.events.inprocess import InProcessTransport
+from agora_payment.app import create_app
 from agora_payment.models import Payment
+from agora_payment.service.stripe_provider import StripeProvider
 from agora_payment.service.webhooks import BadSignature, sign, verify
 from agora_payment.settings import Settings
-from agora_payment.testing import deliver, ledger_balances, outbox_events
+from agora_payment.testing import Keys, deliver, ledger_balances, outbox_events
+from agora_tools.pytest_plugin import StripeMockServer
 
 HOOK = "/api/v1/payments/webhooks/stripe"
 
@@ -125,3 +131,81 @@ async def test_bad_or_old_signature_is_400_and_changes_nothing(
     assert response.headers["content-type"] == "application/problem+json"
     assert (await client.post(HOOK, content=forged["content"])).status_code == 400
     assert await outbox_events(app, "agora.payment.payment.succeeded.v1") == []
+
+
+async def test_a_charge_reported_after_cancellation_is_recorded_for_the_refund(
+    app: FastAPI, client: httpx.AsyncClient, settings: Settings
+) -> None:
+    # The order timed out while the charge was in flight; Stripe then reports it
+    # succeeded. The money moved, so the charge is booked and published: the order
+    # service, seeing the order cancelled, asks for it back.
+    payment = await intent_of(app)
+    await deliver(
+        app,
+        OrderCancelled(order_id=payment.order_id, reason="The payment did not arrive in time."),
+        str(payment.order_id),
+    )
+    event = {
+        "id": "evt_" + uuid.uuid4().hex,
+        "type": "payment_intent.succeeded",
+        "data": {"object": {"id": payment.provider_intent_id, "status": "succeeded"}},
+    }
+    assert (await client.post(HOOK, **signed(settings, event))).status_code == 200
+    [paid] = await outbox_events(app, "agora.payment.payment.succeeded.v1")
+    assert paid["data"]["order_id"] == str(payment.order_id)
+    assert await ledger_balances(app) == {"provider_balance": 1200, "buyer_payments": -1200}
+    failed = {
+        "id": "evt_" + uuid.uuid4().hex,
+        "type": "payment_intent.payment_failed",
+        "data": {"object": {"id": payment.provider_intent_id}},
+    }
+    assert (await client.post(HOOK, **signed(settings, failed))).status_code == 200
+    assert await outbox_events(app, "agora.payment.payment.failed.v1") == []
+
+
+async def test_stripe_confirm_that_is_not_final_waits_for_the_webhook(
+    settings: Settings, keys: Keys, stripe_mock_server: StripeMockServer
+) -> None:
+    # stripe-mock checks the requests and answers a canned intent that has neither
+    # succeeded nor failed: the payment is processing until Stripe's webhook says.
+    transport = InProcessTransport(settings.common.events_database_url, poll_seconds=0.1)
+    await transport.start()
+    provider = StripeProvider(stripe_mock_server.api_key, api_base=stripe_mock_server.url)
+    app = create_app(settings, transport=transport, provider=provider)
+    app.state.jwks_verifier = keys.verifier()
+    async with (
+        LifespanManager(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://p") as client,
+    ):
+        buyer_id = uuid.uuid4()
+        order_id = uuid.uuid4()
+        await deliver(
+            app,
+            PaymentRequested(
+                order_id=order_id, buyer_id=buyer_id, amount=Money(amount=1200, currency="EUR")
+            ),
+            str(order_id),
+        )
+        [intent] = await outbox_events(app, "agora.payment.payment.intent_created.v1")
+        payment_id = intent["data"]["payment_id"]
+        url = f"/api/v1/payments/{payment_id}/confirm"
+        for _ in range(2):  # a double click changes nothing
+            confirmed = await client.post(
+                url, json={"payment_method": "pm_card_visa"}, headers=keys.headers(buyer_id)
+            )
+            assert confirmed.status_code == 200, confirmed.text
+            assert confirmed.json()["status"] == "processing"
+        assert await outbox_events(app, "agora.payment.payment.succeeded.v1") == []
+        async with app.state.database.transaction() as session:
+            payment = await session.get(Payment, uuid.UUID(payment_id))
+        assert payment is not None
+        event = {
+            "id": "evt_" + uuid.uuid4().hex,
+            "type": "payment_intent.succeeded",
+            "data": {"object": {"id": payment.provider_intent_id, "status": "succeeded"}},
+        }
+        assert (await client.post(HOOK, **signed(settings, event))).status_code == 200
+        [paid] = await outbox_events(app, "agora.payment.payment.succeeded.v1")
+        assert paid["data"]["payment_id"] == payment_id
+        assert await ledger_balances(app) == {"provider_balance": 1200, "buyer_payments": -1200}
+    await transport.close()

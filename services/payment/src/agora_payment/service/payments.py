@@ -1,9 +1,14 @@
 """Payments: an intent per order, the buyer's confirmation, refunds.
 
 Statuses: ``requires_payment_method`` -> ``succeeded`` | ``failed`` |
-``requires_action`` (then confirmed again) ; ``canceled`` when the order is
-cancelled before payment. Each handler and route locks the payment row, so a
-duplicate delivery or a double click does the work once.
+``requires_action`` (then confirmed again) | ``processing`` (the provider has not
+decided yet: its webhook will); ``canceled`` when the order is cancelled before
+payment. Each handler and route locks the payment row, so a duplicate delivery or a
+double click does the work once.
+
+The provider's word is final whenever it comes: a success reported for a payment
+already canceled (the order timed out while the charge was in flight) is recorded
+as a charge and published, so the order service asks for the money back.
 """
 
 from __future__ import annotations
@@ -31,10 +36,13 @@ from agora_payment.service.provider import Confirmation, PaymentProvider
 
 REQUIRES_PAYMENT_METHOD = "requires_payment_method"
 REQUIRES_ACTION = "requires_action"
+PROCESSING = "processing"
 SUCCEEDED = "succeeded"
 FAILED = "failed"
 CANCELED = "canceled"
 CONFIRMABLE = (REQUIRES_PAYMENT_METHOD, REQUIRES_ACTION)
+# Not decided yet: a confirm call or a webhook may still settle these.
+UNSETTLED = (*CONFIRMABLE, PROCESSING)
 
 
 class OverRefund(Conflict):
@@ -141,8 +149,8 @@ async def confirm(
     *,
     rules: fraud.Rules | None = None,
 ) -> Outcome:
-    if payment.status == SUCCEEDED:
-        return Outcome(payment)  # a double click
+    if payment.status in (SUCCEEDED, PROCESSING):
+        return Outcome(payment)  # a double click, or a charge in flight
     if payment.status not in CONFIRMABLE:
         raise NotConfirmable(f"This payment is {payment.status}.")
     if rules is not None:
@@ -162,8 +170,11 @@ async def apply(
     session: AsyncSession, outbox: Outbox, payment: Payment, result: Confirmation
 ) -> Outcome:
     """Record what the provider says of the payment (from a confirm call or a webhook);
-    a payment already succeeded or failed stays as it is."""
-    if payment.status not in CONFIRMABLE:
+    a payment already succeeded or failed stays as it is, and a canceled one changes
+    only if the provider says it was charged after all."""
+    if payment.status not in UNSETTLED and not (
+        payment.status == CANCELED and result.status == "succeeded"
+    ):
         return Outcome(payment)
     payment.updated_at = now()
     if result.status == "succeeded":
@@ -183,8 +194,8 @@ async def apply(
             key=str(payment.id),
         )
         return Outcome(payment)
-    if result.status == "requires_action":
-        payment.status = REQUIRES_ACTION
+    if result.status in ("requires_action", "processing"):
+        payment.status = REQUIRES_ACTION if result.status == "requires_action" else PROCESSING
         await session.flush()
         return Outcome(payment)
     payment.status = FAILED
@@ -212,7 +223,7 @@ async def order_cancelled(session: AsyncSession, order_id: uuid.UUID) -> None:
     """An unpaid payment of a cancelled order can no longer be confirmed. (A paid one
     is refunded when the order service asks, with ``RefundRequested``.)"""
     payment = await by_order(session, order_id)
-    if payment is not None and payment.status in CONFIRMABLE:
+    if payment is not None and payment.status in UNSETTLED:
         payment.status = CANCELED
         payment.updated_at = now()
         await session.flush()

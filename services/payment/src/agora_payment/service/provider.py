@@ -17,7 +17,9 @@ import secrets
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-IntentStatus = Literal["requires_payment_method", "requires_action", "succeeded", "failed"]
+IntentStatus = Literal[
+    "requires_payment_method", "requires_action", "processing", "succeeded", "failed"
+]
 
 
 @dataclass(frozen=True, slots=True)

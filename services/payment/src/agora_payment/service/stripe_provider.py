@@ -63,14 +63,17 @@ class StripeProvider:
             return Confirmation(status="succeeded", card_label="Card")
         if intent.status in ("requires_action", "requires_confirmation"):
             return Confirmation(status="requires_action")
-        if intent.status == "requires_payment_method":
-            last = intent.to_dict().get("last_payment_error") or {}
+        last = intent.to_dict().get("last_payment_error") or {}
+        if intent.status == "requires_payment_method" and last.get("code"):
+            # The attempt was declined and the intent wants another method.
             return Confirmation(
                 status="failed",
-                failure_code=last.get("decline_code") or last.get("code") or "payment_failed",
+                failure_code=last.get("decline_code") or last["code"],
                 failure_message=_DECLINE_MESSAGE,
             )
-        return Confirmation(status="requires_action")
+        # ``processing``, or an answer that says nothing final (stripe-mock's canned
+        # fixture): Stripe's payment_intent.succeeded or .payment_failed webhook decides.
+        return Confirmation(status="processing")
 
     async def refund(self, intent_id: str, *, amount: int, idempotency_key: str) -> ProviderRefund:
         refund = await self._client.v1.refunds.create_async(
