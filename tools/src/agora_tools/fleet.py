@@ -1,17 +1,26 @@
-"""``agora-fleet up|down|status``: the distributed fleet, natively (``make up``/``make down``).
+"""``agora-fleet up|down|status|restart``: the distributed fleet, natively (``make up``).
 
 Every service and the gateway run in a process of their own (``agora serve PART``, what
 a container runs), each with its own database on the provisioned PostgreSQL, events on
 the real Kafka broker, traces to Jaeger, and nothing but environment variables for
 configuration. ``down`` stops the parts and the servers that ``up`` started, and leaves
-alone servers that were already running.
+alone servers that were already running. ``restart PART`` starts one part again
+(``--kill`` first kills it with SIGKILL, as a crash would).
+
+Payments go to the sandbox provider unless ``AGORA_FLEET_PAYMENT_PROVIDER=stripe-mock``:
+then the payment service speaks Stripe's API to stripe-mock, which checks every request
+and answers canned objects; the outcome of a payment then arrives, as with Stripe, by a
+webhook signed with the fleet's secret (``webhook_secret()``), which whoever plays
+Stripe sends.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -25,6 +34,7 @@ import httpx
 from agora_tools.infra import ProvisionError, server
 from agora_tools.infra.base import HOST, home_dir, say
 from agora_tools.infra.postgres import Postgres
+from agora_tools.infra.stripe_mock import API_KEY as STRIPE_MOCK_KEY
 
 SERVICES = ("user", "catalog", "order", "payment", "notification")
 PARTS = (*SERVICES, "gateway")
@@ -38,7 +48,19 @@ DEFAULT_PORTS = {
 }
 # The servers the services use today; more join as the services need them.
 SERVERS = ("postgres", "kafka", "jaeger", "redis", "smtp")
+PAYMENT_PROVIDERS = ("sandbox", "stripe-mock")
 READY_TIMEOUT = 120.0
+
+
+def payment_provider() -> str:
+    chosen = os.environ.get("AGORA_FLEET_PAYMENT_PROVIDER", "sandbox")
+    if chosen not in PAYMENT_PROVIDERS:
+        raise SystemExit(f"AGORA_FLEET_PAYMENT_PROVIDER must be one of {PAYMENT_PROVIDERS}")
+    return chosen
+
+
+def servers() -> tuple[str, ...]:
+    return (*SERVERS, "stripe-mock") if payment_provider() == "stripe-mock" else SERVERS
 
 
 def fleet_dir() -> Path:
@@ -72,6 +94,16 @@ def _save_state(state: FleetState) -> None:
     _state_file().write_text(json.dumps(asdict(state), indent=2))
 
 
+def webhook_secret() -> str:
+    """The fleet's Stripe webhook signing secret, made at the first ``up``."""
+    path = fleet_dir() / "stripe-webhook-secret"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"whsec_{secrets.token_hex(24)}")
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
 def port(part: str) -> int:
     return int(os.environ.get(f"AGORA_{part.upper()}_PORT", DEFAULT_PORTS[part]))
 
@@ -92,6 +124,12 @@ def part_environment(part: str, postgres: Postgres) -> dict[str, str]:
     )
     if part in SERVICES:
         env[f"AGORA_{part.upper()}_DATABASE_URL"] = postgres.url(f"agora_{part}")
+    if part == "payment":
+        env["AGORA_PAYMENT_STRIPE_WEBHOOK_SECRET"] = webhook_secret()
+        if payment_provider() == "stripe-mock":
+            env["AGORA_PAYMENT_PROVIDER"] = "stripe"
+            env["AGORA_PAYMENT_STRIPE_API_BASE"] = server("stripe-mock").endpoints()["url"]
+            env["AGORA_PAYMENT_STRIPE_API_KEY"] = STRIPE_MOCK_KEY
     if part == "notification":
         # Mail goes to the provisioned SMTP sink, wherever its port was moved.
         host, smtp_port = server("smtp").endpoints()["smtp"].rsplit(":", 1)
@@ -110,16 +148,57 @@ def _agora() -> str:
 
 
 def _alive(pid: int) -> bool:
+    """Whether ``pid`` runs; a dead child of ours is reaped, and a zombie (a dead child
+    of another process that has not reaped it yet) counts as dead."""
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
     try:
         os.kill(pid, 0)
     except OSError:
         return False
-    return True
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True  # no procfs: trust the signal
+    return stat.rsplit(")", 1)[-1].split()[0] != "Z"
+
+
+def start_part(part: str, postgres: Postgres, *, migrate: bool = True) -> int:
+    """Start ``part`` as ``agora serve`` does in a container; its pid, recorded."""
+    env = part_environment(part, postgres)
+    if migrate and part in SERVICES:
+        subprocess.run([_agora(), "migrate", part], env=env, check=True)  # noqa: S603
+    logs = fleet_dir() / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    with (logs / f"fleet-{part}.log").open("ab") as log:
+        process = subprocess.Popen(  # noqa: S603
+            [_agora(), "serve", part],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    state = _load_state()
+    state.pids[part] = process.pid
+    _save_state(state)
+    say(f"{part} starting on http://{HOST}:{port(part)} (pid {process.pid})")
+    return process.pid
+
+
+def kill_part(part: str) -> int | None:
+    """SIGKILL ``part``, as a crash or the OOM killer would; the pid it had."""
+    pid = _load_state().pids.get(part)
+    if pid is None or not _alive(pid):
+        return None
+    os.kill(pid, signal.SIGKILL)
+    while _alive(pid):
+        time.sleep(0.05)
+    return pid
 
 
 def up() -> int:
     state = _load_state()
-    for name in SERVERS:
+    for name in servers():
         try:
             if server(name).up():
                 state.servers_started.append(name)
@@ -129,33 +208,32 @@ def up() -> int:
             say(f"{name} failed: {exc}")
             return 1
     postgres = Postgres()
-    logs = fleet_dir() / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
-    pids = state.pids
     for part in PARTS:
-        if part in pids and _alive(pids[part]):
-            say(f"{part} already running (pid {pids[part]})")
+        pid = _load_state().pids.get(part)
+        if pid is not None and _alive(pid):
+            say(f"{part} already running (pid {pid})")
             continue
-        env = part_environment(part, postgres)
-        if part in SERVICES:
-            subprocess.run([_agora(), "migrate", part], env=env, check=True)  # noqa: S603
-        with (logs / f"fleet-{part}.log").open("ab") as log:
-            process = subprocess.Popen(  # noqa: S603
-                [_agora(), "serve", part],
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        pids[part] = process.pid
-        _save_state(state)
-        say(f"{part} starting on http://{HOST}:{port(part)} (pid {process.pid})")
+        start_part(part, postgres)
     return 0 if wait_ready() else 1
 
 
-def wait_ready() -> bool:
+def restart(part: str, *, kill: bool) -> int:
+    pid = _load_state().pids.get(part)
+    if pid is not None and _alive(pid):
+        if kill:
+            kill_part(part)
+        else:
+            os.kill(pid, signal.SIGTERM)
+            deadline = time.monotonic() + 30
+            while _alive(pid) and time.monotonic() < deadline:
+                time.sleep(0.1)
+    start_part(part, Postgres(), migrate=False)
+    return 0 if wait_ready((part,)) else 1
+
+
+def wait_ready(parts: tuple[str, ...] = PARTS) -> bool:
     deadline = time.monotonic() + READY_TIMEOUT
-    pending = set(PARTS)
+    pending = set(parts)
     while pending and time.monotonic() < deadline:
         for part in sorted(pending):
             try:
@@ -169,7 +247,8 @@ def wait_ready() -> bool:
     if pending:
         say(f"not ready after {READY_TIMEOUT:.0f}s: {', '.join(sorted(pending))}; see the logs")
         return False
-    say(f"the fleet is ready: gateway on http://{HOST}:{port('gateway')}")
+    if parts == PARTS:
+        say(f"the fleet is ready: gateway on http://{HOST}:{port('gateway')}")
     return True
 
 
@@ -205,9 +284,15 @@ def status() -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="agora-fleet", description=__doc__)
-    parser.add_argument("action", choices=["up", "down", "status"])
+    parser.add_argument("action", choices=["up", "down", "status", "restart"])
+    parser.add_argument("part", nargs="?", choices=PARTS, help="for restart: the part")
+    parser.add_argument("--kill", action="store_true", help="restart: SIGKILL it first")
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore", category=UserWarning, module="platformdirs")
+    if args.action == "restart":
+        if args.part is None:
+            parser.error("restart needs the part to restart")
+        return restart(args.part, kill=args.kill)
     actions = {"up": up, "down": down, "status": status}
     return actions[args.action]()
 

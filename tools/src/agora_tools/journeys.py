@@ -335,7 +335,9 @@ def pay(
     payment_id: str,
     method: str = "pm_card_visa",
     headers: Mapping[str, str] | None = None,
-) -> None:
+) -> str:
+    """Confirm the payment; its status: ``succeeded``, or ``processing`` when the
+    provider decides later (by webhook)."""
     paid = _expect(
         client.post(
             f"{API}/payments/{payment_id}/confirm",
@@ -345,5 +347,52 @@ def pay(
         200,
         "confirm the payment",
     ).json()
-    if paid.get("status") != "succeeded":
+    if paid.get("status") not in ("succeeded", "processing"):
         raise JourneyFailed(f"confirm: unexpected body {paid}")
+    return str(paid["status"])
+
+
+def stripe_webhook(
+    client: httpx.Client,
+    secret: str,
+    intent_id: str,
+    *,
+    succeeded: bool,
+    event_id: str | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> httpx.Response:
+    """What Stripe sends once it has decided a payment intent: ``payment_intent.succeeded``
+    or ``.payment_failed`` (a card decline), signed with the endpoint's ``secret``. For a
+    fleet whose Stripe is stripe-mock, which decides nothing and sends no events."""
+    import json
+
+    import stripe
+
+    intent: dict[str, object] = {"id": intent_id, "object": "payment_intent"}
+    if succeeded:
+        intent["status"] = "succeeded"
+    else:
+        intent["status"] = "requires_payment_method"
+        intent["last_payment_error"] = {
+            "type": "card_error",
+            "code": "card_declined",
+            "decline_code": "generic_decline",
+        }
+    body = json.dumps(
+        {
+            "id": event_id or f"evt_{secrets.token_hex(12)}",
+            "object": "event",
+            "type": "payment_intent.succeeded" if succeeded else "payment_intent.payment_failed",
+            "data": {"object": intent},
+        }
+    )
+    signature = stripe.WebhookSignature.generate_signature_header(body, secret)
+    return client.post(
+        f"{API}/payments/webhooks/stripe",
+        content=body,
+        headers={
+            "Stripe-Signature": signature,
+            "Content-Type": "application/json",
+            **(headers or {}),
+        },
+    )
