@@ -42,7 +42,7 @@ def test_catalogue_entries_are_complete() -> None:
             assert entry.name.endswith("_total"), entry.name
 
 
-def test_the_business_metrics_are_planned_for_their_owners() -> None:
+def test_the_business_metrics_are_emitted_by_their_owners() -> None:
     entries = catalogue()
     for name, owner in {
         "agora_orders_placed_total": "order",
@@ -51,3 +51,4 @@ def test_the_business_metrics_are_planned_for_their_owners() -> None:
         "agora_payment_attempts_total": "payment",
     }.items():
         assert entries[name].owner == owner
+        assert entries[name].status == "emitted", name

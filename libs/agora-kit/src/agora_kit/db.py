@@ -7,12 +7,13 @@ the several steps of a use case, with their outbox rows, are one transaction.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy import MetaData, text
+from sqlalchemy import event as sa_event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -20,6 +21,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import Session
 
 # Stable constraint names, so Alembic migrations name what they create the same way
 # on every database and a later migration can drop a constraint by name.
@@ -64,6 +66,29 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+_AFTER_COMMIT = "agora_after_commit"
+
+
+def after_commit(session: AsyncSession, callback: Callable[[], None]) -> None:
+    """Call ``callback`` once the session's transaction commits, never if it rolls back:
+    for what must follow only committed work, such as counting it in a metric."""
+    sync_session = session.sync_session
+    pending: list[Callable[[], None]] | None = sync_session.info.get(_AFTER_COMMIT)
+    if pending is None:
+        pending = sync_session.info[_AFTER_COMMIT] = []
+
+        def run(_: Session) -> None:
+            for each in sync_session.info.pop(_AFTER_COMMIT, []):
+                each()
+
+        def forget(_: Session) -> None:
+            sync_session.info.pop(_AFTER_COMMIT, None)
+
+        sa_event.listen(sync_session, "after_commit", run, once=True)
+        sa_event.listen(sync_session, "after_rollback", forget, once=True)
+    pending.append(callback)
 
 
 def get_database(request: Request) -> Database:

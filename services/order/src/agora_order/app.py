@@ -9,6 +9,7 @@ from agora_kit.events.transport import Transport
 from agora_order import __doc__ as description
 from agora_order.api import router
 from agora_order.events import payment_timeouts, register_handlers
+from agora_order.metrics import OrderMetrics
 from agora_order.settings import Settings
 
 
@@ -32,4 +33,5 @@ def create_app(settings: Settings | None = None, *, transport: Transport | None 
     )
     # Writes from event handlers wake the relay too.
     outbox.notify_on_commit(app.state.runtime.relay.wake)
+    OrderMetrics(app.state.runtime.metrics).install(app.state.database)
     return app

@@ -9,6 +9,7 @@ from agora_kit.events.transport import Transport
 from agora_payment import __doc__ as description
 from agora_payment.api import router
 from agora_payment.events import register_handlers
+from agora_payment.metrics import PaymentMetrics
 from agora_payment.service.provider import PaymentProvider, SandboxProvider
 from agora_payment.settings import Settings
 
@@ -46,5 +47,6 @@ def create_app(
         transport=transport,
     )
     outbox.notify_on_commit(app.state.runtime.relay.wake)
+    PaymentMetrics(app.state.runtime.metrics).install(app.state.database)
     app.state.payment_provider = the_provider
     return app

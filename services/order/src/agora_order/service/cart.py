@@ -8,6 +8,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_contracts.catalog import Money
+from agora_order import metrics
 from agora_order.models import CartItem, Sku
 from agora_order.schemas import CartItemOut, CartOut
 from agora_order.service import pricing, readmodel
@@ -111,11 +112,14 @@ async def _sellable(
 async def add(
     session: AsyncSession, settings: Settings, buyer_id: uuid.UUID, code: str, quantity: int
 ) -> None:
-    """Add ``quantity`` units (to what the cart already holds of the SKU)."""
+    """Add ``quantity`` units (to what the cart already holds of the SKU). The first
+    item of an empty cart (a new one, or the next after checkout) counts a cart."""
     existing = await session.get(CartItem, (buyer_id, code), with_for_update=True)
     wanted = quantity + (existing.quantity if existing else 0)
     await _sellable(session, buyer_id, code, wanted, settings)
     if existing is None:
+        if not await items(session, buyer_id):
+            metrics.cart_created(session)
         session.add(CartItem(buyer_id=buyer_id, sku=code, quantity=wanted))
     else:
         existing.quantity = wanted

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_contracts import order as contracts
 from agora_kit.events.outbox import Outbox
+from agora_order import metrics
 from agora_order.models import CheckoutKey, Order, OrderLine, OrderTransition, SubOrder
 from agora_order.schemas import CheckoutIn
 from agora_order.service import cart, coupons, pricing, readmodel, saga
@@ -197,4 +198,5 @@ async def place(
         ),
         key=str(order.id),
     )
+    metrics.order_placed(session, currency)
     return order, True

@@ -26,6 +26,7 @@ from agora_contracts import order as contracts
 from agora_contracts.catalog import Money
 from agora_contracts.payment import PaymentRequested, RefundRequested
 from agora_kit.events.outbox import Outbox
+from agora_order import metrics
 from agora_order.models import Order, OrderLine, OrderTransition, SubOrder
 
 logger = logging.getLogger("agora.order.saga")
@@ -82,8 +83,11 @@ async def move(
     )
     order.status = to
     order.updated_at = now()
+    if to == CONFIRMED:
+        metrics.order_confirmed(session, order.currency, order.total_amount)
     if to == CANCELLED:
         order.cancel_reason = reason
+        metrics.order_cancelled(session, cause)
         await _cancel_sub_orders(session, order.id)
     await session.flush()
     return True

@@ -30,6 +30,7 @@ from agora_contracts.payment import (
 )
 from agora_kit.errors import Conflict, NotFound
 from agora_kit.events.outbox import Outbox
+from agora_payment import metrics
 from agora_payment.models import Payment, Refund
 from agora_payment.service import fraud, ledger
 from agora_payment.service.provider import Confirmation, PaymentProvider
@@ -159,9 +160,13 @@ async def confirm(
             payment.payment_method = payment_method
             return await apply(session, outbox, payment, refusal)
     attempt = f"confirm-{payment.id}-{payment_method}-{payment.updated_at.timestamp()}"
-    result = await provider.confirm(
-        payment.provider_intent_id, payment_method=payment_method, idempotency_key=attempt
-    )
+    try:
+        result = await provider.confirm(
+            payment.provider_intent_id, payment_method=payment_method, idempotency_key=attempt
+        )
+    except Exception:
+        metrics.provider_error(session, payment.provider)
+        raise
     payment.payment_method = payment_method
     return await apply(session, outbox, payment, result)
 
@@ -177,6 +182,7 @@ async def apply(
     ):
         return Outcome(payment)
     payment.updated_at = now()
+    metrics.attempt(session, payment.provider, result)
     if result.status == "succeeded":
         payment.status = SUCCEEDED
         await session.flush()
@@ -272,6 +278,7 @@ async def refund(
         reason=reason,
     )
     session.add(row)
+    metrics.refunded(session, payment.provider, payment.currency)
     payment.refunded_amount += wanted
     payment.updated_at = now()
     await session.flush()
