@@ -8,7 +8,7 @@ PYTHON ?= python3
 UV := $(PYTHON) -m uv
 PYTEST_ARGS ?=
 
-.PHONY: help install run test lint format format-check typecheck imports pins up down bench generate clean
+.PHONY: chaos help install run test lint format format-check typecheck imports pins up down bench generate clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -50,6 +50,9 @@ up: install ## Start the distributed fleet natively: each part its own process, 
 
 down: ## Stop what `make up` started
 	$(UV) run agora-fleet down
+
+chaos: install ## On the fleet `make up` started: 200 checkouts while order and payment are killed at random, then an audit
+	$(UV) run agora-chaos $(ARGS)
 
 bench: install ## Benchmarks: the gateway's cost, catalog search on both backends; reports in docs/bench/
 	$(UV) run python gateway/bench/gateway_bench.py $(ARGS)

@@ -24,6 +24,7 @@ from agora_tools.pytest_plugin import (
     PostgresCluster,
     RedisServer,
     SmtpServer,
+    StripeMockServer,
     _timeout_paused,
 )
 
@@ -105,13 +106,16 @@ def fleet(
     jaeger_server: JaegerServer,
     smtp_server: SmtpServer,
     redis_server: RedisServer,
+    stripe_mock_server: StripeMockServer,
 ) -> Iterator[Fleet]:
     """Every part in its own process (``agora serve``), on Kafka, traces to the Jaeger
-    fixture, on free ports, exactly as ``make up`` runs it."""
+    fixture, payments through Stripe's API on stripe-mock, on free ports, exactly as
+    ``make up`` runs it (with ``AGORA_FLEET_PAYMENT_PROVIDER=stripe-mock``)."""
     ports = {part: free_port() for part in PARTS}
     env = {
         **os.environ,
         "AGORA_FLEET_HOME": str(tmp_path_factory.mktemp("fleet")),
+        "AGORA_FLEET_PAYMENT_PROVIDER": "stripe-mock",
         # Spans leave each process within 0.2 s instead of 5 s.
         "OTEL_BSP_SCHEDULE_DELAY": "200",
         **{f"AGORA_{part.upper()}_PORT": str(port) for part, port in ports.items()},

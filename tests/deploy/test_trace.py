@@ -26,6 +26,7 @@ import httpx
 import pytest
 
 from agora_tools import journeys
+from agora_tools.chaos import intent_id
 from agora_tools.deploy_testing import Fleet, wait_for
 from agora_tools.pytest_plugin import JaegerServer, PostgresCluster
 
@@ -122,17 +123,21 @@ def wait_for_trace(
 ) -> Trace:
     """The trace once it has spans of every one of ``services`` (and ``operations``)."""
 
+    missing: list[str] = ["the whole trace"]
+
     def complete() -> Trace | None:
         raw = fetch_trace(jaeger, trace_id)
         if raw is None:
             return None
         trace = Trace(raw)
         names = {span["operationName"] for span in trace.spans.values()}
-        if services <= trace.services and (operations or set()) <= names:
-            return trace
-        return None
+        missing[:] = sorted((services - trace.services) | ((operations or set()) - names))
+        return None if missing else trace
 
-    found: Trace = wait_for(complete, 60, f"a trace {trace_id} spanning {sorted(services)}")
+    try:
+        found: Trace = wait_for(complete, 60, f"a trace {trace_id} spanning {sorted(services)}")
+    except pytest.fail.Exception:
+        pytest.fail(f"trace {trace_id} lacks {missing}")
     return found
 
 
@@ -191,9 +196,10 @@ def test_a_checkout_is_one_trace(
     The saga is event-driven, so the trace is two request trees joined by one trace id:
     the checkout (gateway -> order, ``OrderPlaced`` -> Kafka -> catalog reserves,
     ``InventoryReserved`` -> order, ``PaymentRequested`` -> Kafka -> payment creates the
-    intent) and the confirmation (gateway -> payment, ``PaymentSucceeded`` -> Kafka ->
-    order confirms, ``OrderConfirmed`` -> Kafka -> notification mails the receipt). Each
-    consume span descends from the span that wrote its event, across Kafka.
+    intent) and the payment's outcome (Stripe's webhook: gateway -> payment,
+    ``PaymentSucceeded`` -> Kafka -> order confirms, ``OrderConfirmed`` -> Kafka ->
+    notification mails the receipt). Each consume span descends from the span that
+    wrote its event, across Kafka.
     """
     with httpx.Client(base_url=fleet.gateway, timeout=30) as client:
         # Set up, outside the trace: an admin, an approved vendor, a product in stock.
@@ -215,7 +221,19 @@ def test_a_checkout_is_one_trace(
         awaiting = journeys.order_in(client, buyer, order_id, "awaiting_payment", headers=traced)
         payment = awaiting["payment"]
         assert isinstance(payment, dict)
-        journeys.pay(client, buyer, str(payment["payment_id"]), headers=traced)
+        status = journeys.pay(client, buyer, str(payment["payment_id"]), headers=traced)
+        # Stripe (stripe-mock here) decides later, and says so with a signed webhook,
+        # which carries no trace of its own: the buyer's trace goes on when the test,
+        # playing Stripe, sends it with the buyer's traceparent.
+        assert status == "processing"
+        hook = journeys.stripe_webhook(
+            client,
+            fleet.webhook_secret,
+            intent_id(str(payment["payment_id"])),
+            succeeded=True,
+            headers=traced,
+        )
+        assert hook.status_code == 200, hook.text
         journeys.order_in(client, buyer, order_id, "confirmed", headers=traced)
 
     consumes = {PLACED, RESERVED, PAYMENT_REQUESTED, SUCCEEDED, CONFIRMED}
@@ -244,7 +262,7 @@ def test_a_checkout_is_one_trace(
         return all(a in above for a in ancestors)
 
     checkout = request("agora-order", "/api/v1/checkout")
-    confirm = request("agora-payment", "/api/v1/payments/")
+    confirm = request("agora-payment", "/api/v1/payments/webhooks/stripe")
     for span in (checkout, confirm):
         assert any(trace.service(a) == "agora-gateway" for a in trace.ancestors(span)), (
             "the service's request span descends from the gateway's"

@@ -76,6 +76,11 @@ class Fleet:
     def gateway(self) -> str:
         return self.url("gateway")
 
+    @property
+    def webhook_secret(self) -> str:
+        """The secret the fleet's payment service checks Stripe's webhooks with."""
+        return (Path(self.env["AGORA_FLEET_HOME"]) / "stripe-webhook-secret").read_text().strip()
+
 
 def wait_for(check: Callable[[], Any], timeout: float, what: str) -> Any:
     """Poll ``check`` until it returns something truthy."""
