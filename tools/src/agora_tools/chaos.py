@@ -123,9 +123,13 @@ def request(
 # ---- the shop ----
 
 
-def create_admin(email: str) -> None:
+def create_admin(email: str, user_database_url: str | None = None) -> None:
+    """The first admin, as an operator makes it: ``agora user create-admin`` on the user
+    database (the fleet's, unless another is given)."""
     env = fleet.part_environment("user", Postgres())
     env["AGORA_ADMIN_PASSWORD"] = journeys.PASSWORD
+    if user_database_url is not None:
+        env["AGORA_USER_DATABASE_URL"] = user_database_url
     agora = str(Path(sys.executable).parent / "agora")
     done = subprocess.run(  # noqa: S603 - our own CLI
         [agora, "user", "create-admin", "--email", email],
@@ -174,20 +178,17 @@ def set_up(gateway: httpx.Client, users: httpx.Client, buyers: int, stock: int) 
 # ---- one checkout, as a client with retries ----
 
 
-def intent_id(payment_id: str) -> str:
-    async def read() -> str:
-        engine = create_async_engine(Postgres().url("agora_payment"))
-        try:
-            async with engine.connect() as connection:
-                found = await connection.scalar(
-                    text("SELECT provider_intent_id FROM payments WHERE id = :id"),
-                    {"id": payment_id},
-                )
-        finally:
-            await engine.dispose()
-        return str(found)
-
-    return asyncio.run(read())
+def intent_id(payment_id: str, payment_database_url: str | None = None) -> str:
+    """The provider's id of a payment's intent, which Stripe's events name."""
+    url = payment_database_url or db("agora_payment")
+    found = asyncio.run(
+        rows(
+            url,
+            "SELECT provider_intent_id FROM payments WHERE id = CAST(:id AS uuid)",
+            id=payment_id,
+        )
+    )
+    return str(found[0]["provider_intent_id"])
 
 
 def play_stripe(client: httpx.Client, payment_id: str, method: str, deadline: float) -> None:
@@ -363,8 +364,13 @@ def rampage(done: threading.Event, chaos: Chaos, rng: random.Random, pause: floa
 # ---- the audit ----
 
 
-async def rows(database: str, query: str, **params: Any) -> list[dict[str, Any]]:
-    engine = create_async_engine(Postgres().url(database))
+def db(name: str) -> str:
+    """The URL of the fleet's database ``name``."""
+    return Postgres().url(name)
+
+
+async def rows(url: str, query: str, **params: Any) -> list[dict[str, Any]]:
+    engine = create_async_engine(url)
     try:
         async with engine.connect() as connection:
             result = await connection.execute(text(query), params)
@@ -376,7 +382,7 @@ async def rows(database: str, query: str, **params: Any) -> list[dict[str, Any]]
 async def unsettled(order_ids: list[str]) -> int:
     """Orders not final, and events not yet relayed, in the order and payment services."""
     pending = await rows(
-        "agora_order",
+        db("agora_order"),
         "SELECT count(*) AS n FROM orders WHERE id = ANY(CAST(:ids AS uuid[])) "
         "AND status NOT IN ('confirmed', 'cancelled', 'refunded')",
         ids=order_ids,
@@ -384,7 +390,7 @@ async def unsettled(order_ids: list[str]) -> int:
     count = int(pending[0]["n"])
     for database in ("agora_order", "agora_payment", "agora_catalog"):
         waiting = await rows(
-            database, "SELECT count(*) AS n FROM outbox WHERE published_at IS NULL"
+            db(database), "SELECT count(*) AS n FROM outbox WHERE published_at IS NULL"
         )
         count += int(waiting[0]["n"])
     return count
@@ -429,7 +435,7 @@ async def audit_events(order_ids: list[str]) -> list[str]:
         ("agora_payment", "agora.payment.payment.failed.v1"),
     ):
         twice = await rows(
-            database,
+            db(database),
             "SELECT event->'data'->>'order_id' AS id, count(*) AS n FROM outbox "
             "WHERE event_type = :type AND event->'data'->>'order_id' = ANY(:ids) "
             "GROUP BY 1 HAVING count(*) > 1",
@@ -448,7 +454,7 @@ async def audit_stock(
     problems = []
     sold: Counter[str] = Counter()
     for row in await rows(
-        "agora_order",
+        db("agora_order"),
         "SELECT l.sku, sum(l.quantity) AS n FROM order_lines l JOIN orders o ON o.id = l.order_id "
         "WHERE o.id = ANY(CAST(:ids AS uuid[])) AND o.status = 'confirmed' GROUP BY l.sku",
         ids=order_ids,
@@ -457,7 +463,7 @@ async def audit_stock(
     stock = {
         row["sku"]: row
         for row in await rows(
-            "agora_catalog",
+            db("agora_catalog"),
             "SELECT sku, on_hand, reserved FROM inventory WHERE sku = ANY(:skus)",
             skus=sorted(shop.skus),
         )
@@ -480,7 +486,7 @@ async def audit(shop: Shop, order_ids: list[str]) -> tuple[dict[str, Any], list[
     orders = {
         str(row["id"]): row
         for row in await rows(
-            "agora_order",
+            db("agora_order"),
             "SELECT id, status, total_amount, refunded_amount, paid, coupon_code "
             "FROM orders WHERE id = ANY(CAST(:ids AS uuid[]))",
             ids=order_ids,
@@ -490,7 +496,7 @@ async def audit(shop: Shop, order_ids: list[str]) -> tuple[dict[str, Any], list[
         problems.append(f"{len(order_ids) - len(orders)} placed orders are missing")
     payments: dict[str, list[dict[str, Any]]] = {}
     for row in await rows(
-        "agora_payment",
+        db("agora_payment"),
         "SELECT id, order_id, status, amount, refunded_amount FROM payments "
         "WHERE order_id = ANY(CAST(:ids AS uuid[]))",
         ids=order_ids,
@@ -499,7 +505,7 @@ async def audit(shop: Shop, order_ids: list[str]) -> tuple[dict[str, Any], list[
     charges = Counter(
         str(row["payment_id"])
         for row in await rows(
-            "agora_payment",
+            db("agora_payment"),
             "SELECT DISTINCT payment_id, transaction_id FROM ledger_entries WHERE memo = 'charge'",
         )
     )
@@ -508,12 +514,12 @@ async def audit(shop: Shop, order_ids: list[str]) -> tuple[dict[str, Any], list[
         charged = charges[str(found[0]["id"])] if found else 0
         problems += check_order(order_id, order, found, charged)
     balance = await rows(
-        "agora_payment", "SELECT coalesce(sum(amount), 0) AS n FROM ledger_entries"
+        db("agora_payment"), "SELECT coalesce(sum(amount), 0) AS n FROM ledger_entries"
     )
     if int(balance[0]["n"]) != 0:
         problems.append(f"the ledger sums to {balance[0]['n']}, not 0")
     unbalanced = await rows(
-        "agora_payment",
+        db("agora_payment"),
         "SELECT transaction_id FROM ledger_entries GROUP BY transaction_id HAVING sum(amount) <> 0",
     )
     if unbalanced:
@@ -523,7 +529,7 @@ async def audit(shop: Shop, order_ids: list[str]) -> tuple[dict[str, Any], list[
     sold, stock, stock_problems = await audit_stock(shop, order_ids)
     problems += stock_problems
     coupon = await rows(
-        "agora_order",
+        db("agora_order"),
         "SELECT count(*) AS n FROM coupon_redemptions WHERE code = :code",
         code=shop.coupon,
     )

@@ -1,0 +1,350 @@
+"""The checkout journey, through the gateway, on both ways Agora runs:
+
+- ``agora run``, all-in-one: the sandbox provider, events in-process on the embedded
+  PostgreSQL;
+- the distributed fleet: every part its own process, events on Kafka, payments through
+  Stripe's API on stripe-mock.
+
+stripe-mock checks the shape of every request the payment service makes and answers
+canned objects; it decides nothing and sends no events. So there the payment stays
+``processing`` after the buyer confirms, and the test plays Stripe: it sends the signed
+``payment_intent.succeeded`` (for ``pm_card_visa``) or ``.payment_failed`` (for
+``pm_card_chargeDeclined``) webhook, as Stripe does once it has decided. The sandbox
+decides at once, as Stripe's test mode does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from agora_kit.testing.fixtures import free_port
+from agora_tools import journeys
+from agora_tools.chaos import create_admin, db, intent_id, rows
+from agora_tools.deploy_testing import Fleet, wait_for
+
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
+
+API = journeys.API
+
+
+def bearer(customer: journeys.Customer) -> dict[str, str]:
+    return {"Authorization": f"Bearer {customer.access_token}"}
+
+
+@dataclass
+class Target:
+    """Where the journey runs: the gateway, the user service (for sign-ups: the gateway
+    rightly limits them per address), the databases and the webhook secret."""
+
+    name: str
+    gateway: str
+    users: str
+    database: Callable[[str], str]
+    webhook_secret: str
+
+
+AGORA_RUN_WEBHOOK_SECRET = f"whsec_{secrets.token_hex(16)}"
+
+
+@pytest.fixture(scope="module")
+def agora_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Target]:
+    """``agora run`` as a newcomer starts it, on free ports."""
+    parts = ("gateway", "user", "catalog", "order", "payment", "notification")
+    ports = {part: free_port() for part in parts}
+    pg_port = free_port()
+    data = tmp_path_factory.mktemp("agora-run")
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("AGORA_")},
+        **{f"AGORA_{part.upper()}_PORT": str(port) for part, port in ports.items()},
+        "AGORA_POSTGRES_PORT": str(pg_port),
+        "AGORA_LOG_LEVEL": "WARNING",
+        "AGORA_PAYMENT_STRIPE_WEBHOOK_SECRET": AGORA_RUN_WEBHOOK_SECRET,
+    }
+    log = (data / "agora-run.log").open("ab")
+    process = subprocess.Popen(  # noqa: S603 - our own CLI
+        [str(Path(sys.executable).parent / "agora"), "run", "--data-dir", str(data / "d")],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+
+        def ready() -> bool:
+            assert process.poll() is None, (data / "agora-run.log").read_text()[-3000:]
+            for port in ports.values():
+                try:
+                    if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code != 200:
+                        return False
+                except httpx.HTTPError:
+                    return False
+            return True
+
+        wait_for(ready, 180, "agora run ready")
+        yield Target(
+            name="agora run",
+            gateway=f"http://127.0.0.1:{ports['gateway']}",
+            users=f"http://127.0.0.1:{ports['user']}",
+            database=lambda name: f"postgresql+asyncpg://postgres@127.0.0.1:{pg_port}/{name}",
+            webhook_secret=AGORA_RUN_WEBHOOK_SECRET,
+        )
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module", params=["agora run", "fleet"])
+def target(request: pytest.FixtureRequest) -> Target:
+    if request.param == "agora run":
+        found: Target = request.getfixturevalue("agora_run")
+        return found
+    fleet: Fleet = request.getfixturevalue("fleet")
+    return Target(
+        name="fleet",
+        gateway=fleet.gateway,
+        users=fleet.url("user"),
+        database=db,
+        webhook_secret=fleet.webhook_secret,
+    )
+
+
+@dataclass
+class Market:
+    target: Target
+    client: httpx.Client  # the gateway
+    users: httpx.Client  # the user service itself
+    admin: journeys.Customer
+    vendors: list[journeys.Customer]
+    skus: list[str]  # one per vendor, 10 in stock each
+    coupon: str
+
+    def stock(self, index: int) -> tuple[int, int]:
+        level = self.client.get(
+            f"{API}/inventory/{self.skus[index]}", headers=bearer(self.vendors[index])
+        ).json()
+        return int(level["on_hand"]), int(level["reserved"])
+
+    def buyer(self) -> journeys.Customer:
+        buyer = journeys.register(self.users)
+        journeys.log_in(self.users, buyer)
+        return buyer
+
+    def query(self, database: str, sql: str, **params: Any) -> list[dict[str, Any]]:
+        return asyncio.run(rows(self.target.database(database), sql, **params))
+
+    def intent(self, payment_id: str) -> str:
+        return intent_id(payment_id, self.target.database("agora_payment"))
+
+    def outbox_count(self, database: str, event_type: str, order_id: str) -> int:
+        found = self.query(
+            database,
+            "SELECT count(*) AS n FROM outbox WHERE event_type = :type "
+            "AND event->'data'->>'order_id' = :id",
+            type=event_type,
+            id=order_id,
+        )
+        return int(found[0]["n"])
+
+    def ledger(self, payment_id: str) -> list[dict[str, Any]]:
+        return self.query(
+            "agora_payment",
+            "SELECT transaction_id, account, amount, memo FROM ledger_entries "
+            "WHERE payment_id = CAST(:id AS uuid) ORDER BY id",
+            id=payment_id,
+        )
+
+    def webhook(
+        self, payment_id: str, *, succeeded: bool, event_id: str | None = None
+    ) -> httpx.Response:
+        return journeys.stripe_webhook(
+            self.client,
+            self.target.webhook_secret,
+            self.intent(payment_id),
+            succeeded=succeeded,
+            event_id=event_id,
+        )
+
+    def pay(self, buyer: journeys.Customer, payment_id: str, method: str) -> httpx.Response:
+        """Confirm as the buyer; where the provider decides later (stripe-mock), send
+        the webhook Stripe would for ``method``. The confirm's answer."""
+        paid = self.client.post(
+            f"{API}/payments/{payment_id}/confirm",
+            json={"payment_method": method},
+            headers=bearer(buyer),
+        )
+        if paid.status_code == 200 and paid.json()["status"] == "processing":
+            hook = self.webhook(payment_id, succeeded=method == "pm_card_visa")
+            assert hook.status_code == 200, hook.text
+        return paid
+
+
+@pytest.fixture(scope="module")
+def market(target: Target) -> Iterator[Market]:
+    with (
+        httpx.Client(base_url=target.gateway, timeout=30) as client,
+        httpx.Client(base_url=target.users, timeout=30) as users,
+    ):
+        admin = journeys.Customer(email=f"admin-{secrets.token_hex(5)}@example.com", user_id="")
+        create_admin(admin.email, target.database("agora_user"))
+        journeys.log_in(users, admin)
+        vendors, skus = [], []
+        for price in (1500, 2400):
+            vendor = journeys.register(users)
+            journeys.log_in(users, vendor)
+            journeys.open_store(client, vendor, admin)
+            skus.append(journeys.sell(client, vendor, admin, amount=price, stock=10))
+            vendors.append(vendor)
+        coupon = f"JOURNEY{secrets.token_hex(3).upper()}"
+        made = client.post(
+            f"{API}/admin/coupons",
+            json={"code": coupon, "kind": "percent", "value": 10},
+            headers=bearer(admin),
+        )
+        assert made.status_code == 201, made.text
+        market = Market(target, client, users, admin, vendors, skus, coupon)
+        first = market.buyer()
+        for sku in skus:
+            journeys.wait_until_sold(client, first, sku)
+        yield market
+
+
+def test_two_vendors_a_coupon_and_visa_confirm_once(market: Market) -> None:
+    client = market.client
+    buyer = market.buyer()
+    journeys.add_to_cart(client, buyer, market.skus[0], 2)
+    journeys.add_to_cart(client, buyer, market.skus[1], 1)
+    key = secrets.token_hex(8)
+    body = {"shipping_address": journeys.ADDRESS, "coupon_code": market.coupon}
+    headers = {**bearer(buyer), "Idempotency-Key": key}
+    placed = client.post(f"{API}/checkout", json=body, headers=headers)
+    assert placed.status_code == 202, placed.text
+    order_id = placed.json()["id"]
+    assert placed.json()["discount"]["amount"] == (2 * 1500 + 2400) // 10
+
+    awaiting = journeys.order_in(client, buyer, order_id, "awaiting_payment")
+    assert market.stock(0) == (10, 2)
+    assert market.stock(1) == (10, 1)
+    payment = awaiting["payment"]
+    assert isinstance(payment, dict)
+    payment_id = str(payment["payment_id"])
+    paid = market.pay(buyer, payment_id, "pm_card_visa")
+    assert paid.status_code == 200, paid.text
+    order = journeys.order_in(client, buyer, order_id, "confirmed")
+
+    # Stock committed, one sub-order per vendor, the ledger's charge balanced.
+    wait_for(lambda: market.stock(0) == (8, 0) and market.stock(1) == (9, 0), 60, "commit")
+    subs = order["sub_orders"]
+    assert isinstance(subs, list)
+    assert len(subs) == 2
+    assert sorted(sub["subtotal"]["amount"] for sub in subs) == [2400, 3000]
+    entries = market.ledger(payment_id)
+    assert sum(e["amount"] for e in entries) == 0
+    assert [e["memo"] for e in entries] == ["charge", "charge"]
+    total = order["total"]
+    assert isinstance(total, dict)
+    assert {e["account"]: e["amount"] for e in entries} == {
+        "provider_balance": total["amount"],
+        "buyer_payments": -total["amount"],
+    }
+
+    # The response was dropped: the client retries with the same key and body.
+    again = client.post(f"{API}/checkout", json=body, headers=headers)
+    assert again.status_code == 202
+    assert again.json()["id"] == order_id
+    elsewhere = {**journeys.ADDRESS, "name": "Someone Else"}
+    other = client.post(
+        f"{API}/checkout", json={**body, "shipping_address": elsewhere}, headers=headers
+    )
+    assert other.status_code == 422, "the same key with another body"
+    repaid = market.pay(buyer, payment_id, "pm_card_visa")
+    assert repaid.status_code == 200
+    assert repaid.json()["status"] == "succeeded"
+    # An event delivered (or replayed) again is handled once; a forged one is refused.
+    event_id = f"evt_{secrets.token_hex(12)}"
+    for _ in range(2):
+        assert market.webhook(payment_id, succeeded=True, event_id=event_id).status_code == 200
+    forged = journeys.stripe_webhook(
+        client, "whsec_forged", market.intent(payment_id), succeeded=False
+    )
+    assert forged.status_code == 400
+    assert forged.headers["content-type"] == "application/problem+json"
+    mine = client.get(f"{API}/orders", headers=bearer(buyer)).json()
+    items = mine["items"] if isinstance(mine, dict) else mine
+    assert [o["id"] for o in items] == [order_id]
+    payments = client.get(f"{API}/payments", params={"order_id": order_id}, headers=bearer(buyer))
+    assert len(payments.json()) == 1
+    assert market.ledger(payment_id) == entries, "no second charge"
+
+    # Each of the saga's events was published once.
+    time.sleep(1)  # anything a duplicate would have caused has had time to be written
+    for database, event_type in (
+        ("agora_order", "agora.order.order.placed.v1"),
+        ("agora_order", "agora.order.order.payment_requested.v1"),
+        ("agora_order", "agora.order.order.confirmed.v1"),
+        ("agora_payment", "agora.payment.payment.intent_created.v1"),
+        ("agora_payment", "agora.payment.payment.succeeded.v1"),
+    ):
+        assert market.outbox_count(database, event_type, order_id) == 1, event_type
+
+    # A refund above what was captured is refused and changes nothing; one within it
+    # is booked.
+    too_much = client.post(
+        f"{API}/admin/payments/{payment_id}/refund",
+        json={"amount": total["amount"] + 1},
+        headers=bearer(market.admin),
+    )
+    assert too_much.status_code == 409, too_much.text
+    assert too_much.headers["content-type"] == "application/problem+json"
+    assert market.ledger(payment_id) == entries
+    part = client.post(
+        f"{API}/admin/payments/{payment_id}/refund",
+        json={"amount": 500},
+        headers=bearer(market.admin),
+    )
+    assert part.status_code == 202, part.text
+    after = market.ledger(payment_id)
+    assert sum(e["amount"] for e in after) == 0
+    assert len(after) == 4
+    wait_for(
+        lambda: market.outbox_count("agora_payment", "agora.payment.payment.refunded.v1", order_id),
+        30,
+        "payment.refunded",
+    )
+
+
+def test_a_declined_card_cancels_and_releases_the_stock(market: Market) -> None:
+    client = market.client
+    buyer = market.buyer()
+    before = market.stock(1)
+    journeys.add_to_cart(client, buyer, market.skus[1], 3)
+    order_id = journeys.check_out(client, buyer)
+    awaiting = journeys.order_in(client, buyer, order_id, "awaiting_payment")
+    assert market.stock(1) == (before[0], before[1] + 3)
+    payment = awaiting["payment"]
+    assert isinstance(payment, dict)
+    payment_id = str(payment["payment_id"])
+    declined = market.pay(buyer, payment_id, "pm_card_chargeDeclined")
+    # The sandbox declines at once (402); Stripe says so later, by webhook.
+    assert declined.status_code in (200, 402), declined.text
+    order = journeys.order_in(client, buyer, order_id, "cancelled")
+    assert order["cancel_reason"] == "Your card was declined."
+    wait_for(lambda: market.stock(1) == before, 60, "the stock released")
+    assert market.ledger(payment_id) == []
+    assert market.outbox_count("agora_payment", "agora.payment.payment.failed.v1", order_id) == 1
+    assert market.outbox_count("agora_order", "agora.order.order.cancelled.v1", order_id) == 1
