@@ -177,6 +177,47 @@ async def test_two_replicas_share_the_partitions_and_handle_each_event_once(
     assert handled_by == {"replica-0", "replica-1"}, "each replica handles a share"
 
 
+async def publish_gizmos(database: Database, producer: KafkaTransport, prefix: str) -> None:
+    outbox = Outbox("/agora/kafkatest")
+    for n in range(30):
+        async with database.transaction() as session:
+            await outbox.add(session, GizmoMade(gizmo=f"{prefix}{n}", n=n), key=f"{prefix}{n}")
+    relay = OutboxRelay(database, producer, ServiceMetrics("relay"))
+    while await relay.run_once():
+        pass
+
+
+async def test_a_replica_that_loses_partitions_to_a_newcomer_keeps_consuming(
+    kafka_server: KafkaServer, service_database: Database
+) -> None:
+    # The first replica has handled events of every partition when a second one joins
+    # and takes some away (a scale-up, a rolling deploy): both go on handling theirs,
+    # and the first's readiness stays true because its consumer is alive.
+    group = f"newcomer-{uuid.uuid4().hex[:6]}"
+    producer = new_transport(kafka_server, "producer")
+    await producer.start()
+    first = await start_replica(kafka_server, service_database, "first", group)
+    replicas = [first]
+    try:
+        await asyncio.sleep(3)
+        await publish_gizmos(service_database, producer, "early")
+        await wait_for_effects(service_database, "early", 30)
+        replicas.append(await start_replica(kafka_server, service_database, "second", group))
+        await asyncio.sleep(6)  # the group rebalances: the first replica loses partitions
+        await publish_gizmos(service_database, producer, "late")
+        await wait_for_effects(service_database, "late", 30, seconds=60)
+        await first.transport.check()
+    finally:
+        for replica in replicas:
+            await replica.consumer.stop()
+            await replica.transport.close()
+        await producer.close()
+    late = await effect_rows(service_database, "late")
+    assert len(late) == 30, "every event after the rebalance is handled"
+    assert all(times == 1 for _, times, _ in late)
+    assert {by for _, _, by in late} == {"first", "second"}
+
+
 async def test_a_broker_outage_while_events_are_written_loses_none(
     kafka_server: KafkaServer, service_database: Database
 ) -> None:

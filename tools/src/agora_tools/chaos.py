@@ -580,10 +580,16 @@ def run(checkouts: int, buyers: int, stock: int, pause: float, seed: int) -> int
     def shopper(index: int) -> None:
         mine = random.Random(seed * 1000 + index)  # noqa: S311
         turns = checkouts // buyers + (1 if index < checkouts % buyers else 0)
-        with httpx.Client(base_url=gateway_url, timeout=30) as client:
+        with (
+            httpx.Client(base_url=gateway_url, timeout=30) as client,
+            httpx.Client(base_url=users_url, timeout=30) as users,
+        ):
             for _ in range(turns):
                 outcome = Outcome()
                 try:
+                    # A fresh access token, as a client refreshes it: a long run
+                    # outlives the token's lifetime.
+                    journeys.log_in(users, shop.buyers[index])
                     checkout(client, shop, shop.buyers[index], mine, outcome=outcome, limit=600)
                 except journeys.JourneyFailed as exc:
                     outcome.status = "failed"

@@ -95,6 +95,9 @@ class KafkaTransport:
         if self._admin is None:
             raise RuntimeError("the Kafka transport is not started")
         await asyncio.wait_for(self._admin.describe_cluster(), timeout=2.0)
+        stopped = sorted(s.group for s in self._subscriptions if not s.alive)
+        if stopped:
+            raise RuntimeError(f"the consumer of {', '.join(stopped)} has stopped")
 
     async def ensure_topics(self, topics: Iterable[str]) -> None:
         missing = [t for t in topics if t not in self._known_topics]
@@ -195,22 +198,37 @@ class _Subscription:
         await self.consumer.stop()
         self.transport._subscriptions.discard(self)
 
+    @property
+    def alive(self) -> bool:
+        """Whether the consuming task runs (it ends only when the subscription closes)."""
+        return self._task is not None and not self._task.done()
+
     async def _run(self) -> None:
         while not self._stopping.is_set():
             try:
-                batch = await self.consumer.getmany(
-                    timeout_ms=500, max_records=self.transport.batch_size
-                )
-            except KafkaError:
-                logger.exception("fetching from Kafka failed for %s", self.group)
+                await self._consume_once()
+            except Exception:
+                # Whatever went wrong with one batch must not silence the consumer for
+                # good: the partitions would stay assigned to a replica that reads
+                # nothing. The records not committed are delivered again.
+                logger.exception("consuming for %s failed; going on", self.group)
                 await asyncio.sleep(self.transport.redelivery_seconds)
-                continue
-            failed = False
-            for partition, records in batch.items():
-                failed = await self._handle_partition(partition, records) or failed
-            self._report_lag()
-            if failed:
-                await asyncio.sleep(self.transport.redelivery_seconds)
+
+    async def _consume_once(self) -> None:
+        try:
+            batch = await self.consumer.getmany(
+                timeout_ms=500, max_records=self.transport.batch_size
+            )
+        except KafkaError:
+            logger.exception("fetching from Kafka failed for %s", self.group)
+            await asyncio.sleep(self.transport.redelivery_seconds)
+            return
+        failed = False
+        for partition, records in batch.items():
+            failed = await self._handle_partition(partition, records) or failed
+        self._report_lag()
+        if failed:
+            await asyncio.sleep(self.transport.redelivery_seconds)
 
     async def _handle_partition(
         self, partition: TopicPartition, records: list[ConsumerRecord[bytes, bytes]]
@@ -232,7 +250,10 @@ class _Subscription:
                     record.partition,
                     record.offset,
                 )
-                self.consumer.seek(partition, record.offset)
+                if partition in self.consumer.assignment():
+                    # Otherwise a rebalance took the partition away meanwhile: its new
+                    # owner reads on from the last commit.
+                    self.consumer.seek(partition, record.offset)
                 failed = True
                 break
             done = record.offset
@@ -251,6 +272,9 @@ class _Subscription:
         handle, from what this replica last fetched (no extra broker round trip)."""
         if self.on_lag is None:
             return
+        # Partitions a rebalance moved to another replica are that replica's to report.
+        assigned = self.consumer.assignment()
+        self._next_offsets = {p: o for p, o in self._next_offsets.items() if p in assigned}
         lag: dict[str, int] = {}
         for partition, next_offset in self._next_offsets.items():
             highwater = self.consumer.highwater(partition)
