@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from sqlalchemy import select, update
 
 from agora_contracts.catalog import (
+    InventoryCommitFailed,
     InventoryReleased,
     InventoryReservationFailed,
     InventoryReserved,
@@ -287,3 +288,29 @@ async def test_partial_refund_keeps_order_confirmed(
     assert after["status"] == "confirmed"
     assert after["refunded"]["amount"] == 500
     assert len(await outbox_events(app, REFUNDED)) == 1
+
+
+async def test_paid_after_the_hold_expired_and_sold_out_cancels_and_refunds(
+    app: FastAPI, client: httpx.AsyncClient, buyer: dict[str, str]
+) -> None:
+    now = await awaiting_payment(app, client, buyer)
+    order_id, payment_id = uuid.UUID(now["id"]), uuid.uuid4()
+    total = now["total"]["amount"]
+    paid = PaymentSucceeded(
+        payment_id=payment_id, order_id=order_id, buyer_id=uuid.uuid4(), amount=usd(total)
+    )
+    await deliver(app, paid, now["id"])
+    assert (await order(client, buyer, now["id"]))["status"] == "confirmed"
+    gone = InventoryCommitFailed(
+        order_id=order_id, lines_short=[ShortLine(sku="P-1", requested=1, available=0)]
+    )
+    await deliver(app, gone, now["id"])
+    await deliver(app, gone, now["id"])
+    after = await order(client, buyer, now["id"])
+    assert after["status"] == "cancelled"
+    assert after["cancel_reason"] == (
+        "Sold out before the payment arrived: Not enough stock: P-1 (wanted 1, 0 left)."
+    )
+    [refund] = await outbox_events(app, REFUND_REQUESTED)
+    assert refund["data"]["amount"] == {"amount": total, "currency": "USD"}
+    assert len(await outbox_events(app, CANCELLED)) == 1

@@ -15,6 +15,7 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_contracts.catalog import (
+    InventoryCommitFailed,
     InventoryReleased,
     InventoryReservationFailed,
     InventoryReserved,
@@ -42,7 +43,7 @@ from agora_order.service import readmodel, saga, vendors
 from agora_order.settings import Settings
 
 
-def shortage_reason(event: InventoryReservationFailed) -> str:
+def shortage_reason(event: InventoryReservationFailed | InventoryCommitFailed) -> str:
     parts = [
         f"{line.sku} (wanted {line.requested}, {line.available} left)" for line in event.lines_short
     ]
@@ -103,6 +104,17 @@ def register_handlers(consumer: EventConsumer, outbox: Outbox | None = None) -> 
         session: AsyncSession, event: InventoryReservationFailed, _: CloudEvent
     ) -> None:
         await saga.stock_refused(session, the_outbox, event.order_id, shortage_reason(event))
+
+    @consumer.on(InventoryCommitFailed)
+    async def unsellable(
+        session: AsyncSession, event: InventoryCommitFailed, _: CloudEvent
+    ) -> None:
+        await saga.commit_failed(
+            session,
+            the_outbox,
+            event.order_id,
+            "Sold out before the payment arrived: " + shortage_reason(event),
+        )
 
     @consumer.on(InventoryReleased)
     async def released(session: AsyncSession, event: InventoryReleased, _: CloudEvent) -> None:

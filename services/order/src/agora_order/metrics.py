@@ -26,6 +26,8 @@ CANCEL_REASONS = {
     "buyer.cancel": "buyer",
     "payment.failed": "payment_failed",
     "inventory.reservation_failed": "out_of_stock",
+    # Paid after the hold expired, and the stock was gone by then.
+    "inventory.commit_failed": "out_of_stock",
     "timeout": "timeout",
     # The catalog let the stock go because the payment did not come in time: the
     # order timed out, the catalog's clock noticed first.

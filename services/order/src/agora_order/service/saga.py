@@ -5,6 +5,7 @@ each move tells the other services.
     pending --InventoryReservationFailed / buyer--> cancelled
     awaiting_payment --PaymentFailed / timeout / reservation expired / buyer--> cancelled
     confirmed --buyer (refund requested)--> cancelled --PaymentRefunded (all)--> refunded
+    confirmed --InventoryCommitFailed (paid after the hold expired, sold out)--> cancelled
     confirmed --every sub-order shipped--> shipped --every sub-order delivered--> delivered
 
 Every handler locks the order row, checks the move is allowed from the current
@@ -221,6 +222,18 @@ async def reservation_expired(session: AsyncSession, outbox: Outbox, order_id: u
         reason="The items were held for you too long without payment.",
         cause="inventory.released.expired",
     )
+
+
+async def commit_failed(
+    session: AsyncSession, outbox: Outbox, order_id: uuid.UUID, reason: str
+) -> None:
+    """The payment came after the stock hold had expired and the catalog could not
+    sell the items any more: the order cannot be filled, so it is cancelled and the
+    buyer refunded."""
+    order = await locked(session, order_id)
+    if order is None or order.status != CONFIRMED:
+        return
+    await cancel(session, outbox, order, reason=reason, cause="inventory.commit_failed")
 
 
 async def intent_created(
