@@ -63,6 +63,17 @@ async def test_each_shipping_vendor_is_paid_once_less_the_fee(
         shop_a: (3000, 300, 2700),
         shop_b: (2999, 300, 2699),  # 299.9 rounds half up to 300
     }
+    told = await outbox_events(app, "agora.payment.payout.created.v1")
+    assert sorted(
+        (
+            e["data"]["vendor_id"],
+            e["data"]["gross"]["amount"],
+            e["data"]["fee"]["amount"],
+            e["data"]["amount"]["amount"],
+        )
+        for e in told
+    ) == sorted([(str(shop_a), 3000, 300, 2700), (str(shop_b), 2999, 300, 2699)])
+    assert all(e["data"]["transfer_id"].startswith("tr_") for e in told)
     assert await ledger_balances(app) == {
         "provider_balance": 6499 - 2700 - 2699,  # the fees and shipping stay
         "buyer_payments": -6499,

@@ -92,6 +92,26 @@ class PaymentSucceeded(_PaymentEvent):
 # order topic (keyed by order id), so they stay in order with the order's own events.
 
 
+class PayoutCreated(EventPayload):
+    """A vendor was paid its share of a paid order once it shipped: ``gross`` (its
+    sub-order's subtotal) less the platform's ``fee`` is ``amount``, transferred to the
+    vendor's connected account (``transfer_id`` at the provider). One per payment and
+    vendor. For the vendor's statements and the books."""
+
+    topic: ClassVar[str] = topic_name("payment", "payout")
+    event_type: ClassVar[str] = "agora.payment.payout.created.v1"
+
+    payout_id: UUID
+    payment_id: UUID
+    order_id: UUID
+    vendor_id: UUID
+    gross: Money
+    fee: Money
+    amount: Money
+    transfer_id: str
+    created_at: datetime | None = None
+
+
 class PaymentRequested(EventPayload):
     """The order's stock is reserved: create a payment intent for ``amount``. The
     payment service answers ``PaymentIntentCreated`` (once per order, however often

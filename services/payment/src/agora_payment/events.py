@@ -60,5 +60,5 @@ def register_handlers(
     @consumer.on(OrderShipped)
     async def shipped(session: AsyncSession, event: OrderShipped, _: CloudEvent) -> None:
         await payouts.pay_vendors(
-            session, the_provider, event.order_id, fee_bps, vendor_id=event.vendor_id
+            session, the_outbox, the_provider, event.order_id, fee_bps, vendor_id=event.vendor_id
         )

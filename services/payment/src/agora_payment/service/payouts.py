@@ -9,10 +9,14 @@ only before anything ships) never has to claw a payout back."""
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agora_contracts.catalog import Money
+from agora_contracts.payment import PayoutCreated
+from agora_kit.events.outbox import Outbox
 from agora_payment.models import Payout
 from agora_payment.service import ledger, payments
 from agora_payment.service.provider import PaymentProvider
@@ -30,13 +34,15 @@ def destination(vendor_id: uuid.UUID) -> str:
 
 async def pay_vendors(
     session: AsyncSession,
+    outbox: Outbox,
     provider: PaymentProvider,
     order_id: uuid.UUID,
     fee_bps: int,
     *,
     vendor_id: uuid.UUID | None = None,
 ) -> list[Payout]:
-    """Pay ``vendor_id`` (every vendor of the order when None) its due, once."""
+    """Pay ``vendor_id`` (every vendor of the order when None) its due, once, and
+    publish ``PayoutCreated``."""
     payment = await payments.by_order(session, order_id)
     if payment is None or payment.status != payments.SUCCEEDED:
         return []
@@ -70,5 +76,24 @@ async def pay_vendors(
         await session.flush()
         if amount > 0:
             await ledger.payout(session, payment, amount)
+
+        def money(value: int) -> Money:
+            return Money(amount=value, currency=payment.currency)
+
+        await outbox.add(
+            session,
+            PayoutCreated(
+                payout_id=payout.id,
+                payment_id=payment.id,
+                order_id=payment.order_id,
+                vendor_id=payee,
+                gross=money(payout.gross),
+                fee=money(fee),
+                amount=money(amount),
+                transfer_id=transfer_id,
+                created_at=datetime.now(UTC),
+            ),
+            key=str(payment.id),
+        )
         made.append(payout)
     return made
