@@ -21,8 +21,10 @@ import secrets
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -327,6 +329,32 @@ def test_two_vendors_a_coupon_and_visa_confirm_once(market: Market) -> None:
         "payment.refunded",
     )
 
+    # The first vendor ships its part: it is paid its share less the platform's fee.
+    vendor = market.vendors[0]
+    [sub] = [
+        sub
+        for sub in client.get(f"{API}/vendor/orders", headers=bearer(vendor)).json()
+        if sub["order_id"] == order_id
+    ]
+    shipped = client.post(
+        f"{API}/vendor/orders/{sub['id']}/ship",
+        json={"carrier": "DHL", "tracking_number": "JD0001"},
+        headers=bearer(vendor),
+    )
+    assert shipped.status_code == 200, shipped.text
+    wait_for(
+        lambda: market.outbox_count("agora_payment", "agora.payment.payout.created.v1", order_id),
+        60,
+        "payout.created",
+    )
+    time.sleep(1)
+    assert market.outbox_count("agora_payment", "agora.payment.payout.created.v1", order_id) == 1
+    payout = [e for e in market.ledger(payment_id) if e["memo"] == "payout"]
+    assert {e["account"]: e["amount"] for e in payout} == {
+        "provider_balance": -2700,
+        "vendor_payouts": 2700,
+    }
+
 
 def test_a_declined_card_cancels_and_releases_the_stock(market: Market) -> None:
     client = market.client
@@ -348,3 +376,70 @@ def test_a_declined_card_cancels_and_releases_the_stock(market: Market) -> None:
     assert market.ledger(payment_id) == []
     assert market.outbox_count("agora_payment", "agora.payment.payment.failed.v1", order_id) == 1
     assert market.outbox_count("agora_order", "agora.order.order.cancelled.v1", order_id) == 1
+
+
+def test_100_concurrent_checkouts_for_10_in_stock_confirm_exactly_10(market: Market) -> None:
+    client = market.client
+    vendor = market.vendors[0]
+    sku = journeys.sell(client, vendor, market.admin, amount=900, stock=10)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        buyers = list(pool.map(lambda _: market.buyer(), range(100)))
+    journeys.wait_until_sold(client, buyers[0], sku)
+
+    def add(buyer: journeys.Customer) -> None:
+        with httpx.Client(base_url=market.target.gateway, timeout=60) as own:
+            journeys.add_to_cart(own, buyer, sku, 1)
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        list(pool.map(add, buyers))
+
+    start = threading.Barrier(100)
+
+    def check_out(buyer: journeys.Customer) -> httpx.Response:
+        with httpx.Client(base_url=market.target.gateway, timeout=120) as own:
+            start.wait()
+            return own.post(
+                f"{API}/checkout",
+                json={"shipping_address": journeys.ADDRESS},
+                headers={**bearer(buyer), "Idempotency-Key": secrets.token_hex(8)},
+            )
+
+    with ThreadPoolExecutor(max_workers=100) as pool:
+        answers = list(pool.map(check_out, buyers))
+    # One the order service can already tell is short is refused at once (409); the
+    # others are placed and the catalog decides.
+    assert {a.status_code for a in answers} <= {202, 409}, [a.text for a in answers]
+    placed = [
+        (buyer, str(a.json()["id"]))
+        for buyer, a in zip(buyers, answers, strict=True)
+        if a.status_code == 202
+    ]
+
+    def settled(item: tuple[journeys.Customer, str]) -> dict[str, Any]:
+        buyer, order_id = item
+        with httpx.Client(base_url=market.target.gateway, timeout=60) as own:
+            deadline = time.monotonic() + 180
+            while time.monotonic() < deadline:
+                body: dict[str, Any] = own.get(
+                    f"{API}/orders/{order_id}", headers=bearer(buyer)
+                ).json()
+                if body["status"] == "cancelled" or (body.get("payment") or {}).get("payment_id"):
+                    return body
+                time.sleep(1)
+        raise AssertionError(f"order {order_id} neither reserved nor cancelled")
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        bodies = list(pool.map(settled, placed))
+    awaiting = [
+        (buyer, body)
+        for (buyer, _), body in zip(placed, bodies, strict=True)
+        if body["status"] == "awaiting_payment"
+    ]
+    assert len(awaiting) == 10, "exactly the stock on hand is reserved"
+    for buyer, body in awaiting:
+        paid = market.pay(buyer, str(body["payment"]["payment_id"]), "pm_card_visa")
+        assert paid.status_code == 200, paid.text
+    for buyer, body in awaiting:
+        journeys.order_in(client, buyer, str(body["id"]), "confirmed")
+    level = client.get(f"{API}/inventory/{sku}", headers=bearer(vendor)).json()
+    assert (level["on_hand"], level["reserved"]) == (0, 0)
