@@ -112,6 +112,14 @@ async def test_transfer_to_a_connected_account(transferring: PaymentProvider) ->
     assert transfer.startswith("tr_")
 
 
+async def test_reverse_part_of_a_transfer(transferring: PaymentProvider) -> None:
+    transfer = await transferring.transfer(
+        destination="acct_1032D82eZvKYlo2C", amount=2700, currency="USD", idempotency_key=key()
+    )
+    reversal = await transferring.reverse_transfer(transfer, amount=1350, idempotency_key=key())
+    assert reversal.startswith("trr_")
+
+
 def test_settings_choose_the_provider() -> None:
     from agora_payment.app import build_provider
     from agora_payment.settings import Settings

@@ -112,6 +112,24 @@ class PayoutCreated(EventPayload):
     created_at: datetime | None = None
 
 
+class PayoutReversed(EventPayload):
+    """A refund of the payment took ``amount`` of a vendor's payout back (a transfer
+    reversal): its share of the refund, less the platform fee's share.
+    ``total_reversed`` is what has been taken back from this payout so far."""
+
+    topic: ClassVar[str] = topic_name("payment", "payout")
+    event_type: ClassVar[str] = "agora.payment.payout.reversed.v1"
+
+    payout_id: UUID
+    payment_id: UUID
+    order_id: UUID
+    vendor_id: UUID
+    amount: Money
+    total_reversed: Money
+    reversal_id: str
+    reversed_at: datetime | None = None
+
+
 class PaymentRequested(EventPayload):
     """The order's stock is reserved: create a payment intent for ``amount``. The
     payment service answers ``PaymentIntentCreated`` (once per order, however often

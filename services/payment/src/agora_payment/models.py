@@ -113,12 +113,16 @@ class WebhookEvent(Base):
 
 class Payout(Base):
     """A vendor's share of a confirmed order, less the platform fee, transferred to the
-    vendor's connected account. One per payment and vendor."""
+    vendor's connected account. One per payment and vendor. ``reversed_amount`` is what
+    refunds of the payment took back from the vendor since (transfer reversals)."""
 
     __tablename__ = "payouts"
     __table_args__ = (
         UniqueConstraint("payment_id", "vendor_id"),
         CheckConstraint("amount >= 0 AND fee >= 0", name="amounts_non_negative"),
+        CheckConstraint(
+            "reversed_amount >= 0 AND reversed_amount <= amount", name="reversal_within_payout"
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(PGUUID(as_uuid=True), primary_key=True)
@@ -131,4 +135,7 @@ class Payout(Base):
     amount: Mapped[int] = mapped_column(BigInteger, nullable=False)
     currency: Mapped[str] = mapped_column(String(3), nullable=False)
     provider_transfer_id: Mapped[str] = mapped_column(String(255), nullable=False)
+    reversed_amount: Mapped[int] = mapped_column(
+        BigInteger, nullable=False, default=0, server_default="0"
+    )
     created_at: Mapped[datetime] = _now()

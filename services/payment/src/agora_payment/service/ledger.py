@@ -3,7 +3,8 @@
 Accounts: ``provider_balance`` (money held at the payment provider for us) and
 ``buyer_payments`` (what buyers paid, less refunds): a payment moves money from the
 buyer into the provider balance, a refund moves it back, a payout moves a vendor's
-share (less the platform's fee, which stays in the balance) out to ``vendor_payouts``.
+share (less the platform's fee, which stays in the balance) out to ``vendor_payouts``,
+and a payout reversal (a refund after shipment) brings part of it back.
 """
 
 from __future__ import annotations
@@ -58,4 +59,13 @@ async def refund(session: AsyncSession, payment: Payment, amount: int) -> None:
 async def payout(session: AsyncSession, payment: Payment, amount: int) -> None:
     await record(
         session, payment, [(PROVIDER_BALANCE, -amount), (VENDOR_PAYOUTS, amount)], "payout"
+    )
+
+
+async def payout_reversal(session: AsyncSession, payment: Payment, amount: int) -> None:
+    await record(
+        session,
+        payment,
+        [(PROVIDER_BALANCE, amount), (VENDOR_PAYOUTS, -amount)],
+        "payout_reversal",
     )

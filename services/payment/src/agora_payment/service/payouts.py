@@ -4,7 +4,10 @@ to the vendor's connected account. Once per payment and vendor, however often th
 event is delivered.
 
 Paying on shipment rather than on confirmation means a buyer's cancellation (allowed
-only before anything ships) never has to claw a payout back."""
+only before anything ships) never has to claw a payout back. A refund after shipment
+(an admin's, for a return) does: each vendor gives back its payout in the proportion
+the payment was refunded (Stripe transfer reversals), so a full refund takes every
+payout back whole and the platform returns its fee."""
 
 from __future__ import annotations
 
@@ -15,9 +18,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_contracts.catalog import Money
-from agora_contracts.payment import PayoutCreated
+from agora_contracts.payment import PayoutCreated, PayoutReversed
 from agora_kit.events.outbox import Outbox
-from agora_payment.models import Payout
+from agora_payment.models import Payment, Payout
 from agora_payment.service import ledger, payments
 from agora_payment.service.provider import PaymentProvider
 
@@ -97,3 +100,49 @@ async def pay_vendors(
         )
         made.append(payout)
     return made
+
+
+def due_back(payout: Payout, payment: Payment) -> int:
+    """What the vendor owes back once ``payment.refunded_amount`` is refunded: the
+    payout's share of it, rounded half up, less what was already taken back."""
+    owed = (payout.amount * payment.refunded_amount * 2 + payment.amount) // (2 * payment.amount)
+    return min(owed, payout.amount) - payout.reversed_amount
+
+
+async def reverse_for_refund(
+    session: AsyncSession, outbox: Outbox, provider: PaymentProvider, payment: Payment
+) -> list[Payout]:
+    """After a refund of ``payment``: take each vendor's share of it back."""
+    reversed_now: list[Payout] = []
+    payouts = await session.scalars(
+        select(Payout).where(Payout.payment_id == payment.id).order_by(Payout.vendor_id)
+    )
+    for payout in payouts:
+        amount = due_back(payout, payment)
+        if amount <= 0:
+            continue
+        total = payout.reversed_amount + amount
+        reversal_id = await provider.reverse_transfer(
+            payout.provider_transfer_id,
+            amount=amount,
+            idempotency_key=f"reversal-{payout.id}-{total}",
+        )
+        payout.reversed_amount = total
+        await session.flush()
+        await ledger.payout_reversal(session, payment, amount)
+        await outbox.add(
+            session,
+            PayoutReversed(
+                payout_id=payout.id,
+                payment_id=payment.id,
+                order_id=payment.order_id,
+                vendor_id=payout.vendor_id,
+                amount=Money(amount=amount, currency=payment.currency),
+                total_reversed=Money(amount=total, currency=payment.currency),
+                reversal_id=reversal_id,
+                reversed_at=datetime.now(UTC),
+            ),
+            key=str(payment.id),
+        )
+        reversed_now.append(payout)
+    return reversed_now

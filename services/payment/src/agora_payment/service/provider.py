@@ -63,6 +63,11 @@ class PaymentProvider(Protocol):
         """Move ``amount`` to a connected account (Stripe Connect); the transfer's id."""
         ...
 
+    async def reverse_transfer(self, transfer_id: str, *, amount: int, idempotency_key: str) -> str:
+        """Take ``amount`` of a transfer back from the connected account; the
+        reversal's id."""
+        ...
+
 
 DECLINED = (
     "pm_card_chargeDeclined",
@@ -119,3 +124,6 @@ class SandboxProvider:
         self, *, destination: str, amount: int, currency: str, idempotency_key: str
     ) -> str:
         return _stable("tr", idempotency_key)
+
+    async def reverse_transfer(self, transfer_id: str, *, amount: int, idempotency_key: str) -> str:
+        return _stable("trr", idempotency_key)

@@ -90,3 +90,11 @@ class StripeProvider:
             options={"idempotency_key": idempotency_key},
         )
         return transfer.id
+
+    async def reverse_transfer(self, transfer_id: str, *, amount: int, idempotency_key: str) -> str:
+        reversal = await self._client.v1.transfers.reversals.create_async(
+            transfer_id,
+            params={"amount": amount},
+            options={"idempotency_key": idempotency_key},
+        )
+        return reversal.id
