@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from agora_catalog.app import create_app as create_catalog
 from agora_catalog.settings import Settings as CatalogSettings
-from agora_catalog.testing.helpers import Keys, Shop, eventually
+from agora_catalog.testing.helpers import Shop, eventually
 from agora_kit import migrations
 from agora_kit.auth import ROLE_CUSTOMER, ROLE_VENDOR
 from agora_kit.events.envelope import CloudEvent, to_message
@@ -29,6 +29,7 @@ from agora_kit.events.inprocess import InProcessTransport
 from agora_kit.events.tables import outbox
 from agora_kit.settings import CommonSettings
 from agora_kit.testing.fixtures import PostgresServer
+from agora_kit.testing.tokens import Keys
 from agora_order.app import create_app as create_order
 from agora_order.models import Sku
 from agora_order.testing import ADDRESS, order_settings

@@ -16,10 +16,11 @@ from agora_catalog.app import create_app
 from agora_catalog.search.base import SearchBackend
 from agora_catalog.search.elasticsearch import ElasticsearchSearch
 from agora_catalog.settings import Settings
-from agora_catalog.testing.helpers import Keys, Shop
+from agora_catalog.testing.helpers import Shop
 from agora_kit.events.inprocess import InProcessTransport
 from agora_kit.settings import CommonSettings
 from agora_kit.testing.fixtures import PostgresServer
+from agora_kit.testing.tokens import Keys
 
 
 @pytest.fixture(scope="session")

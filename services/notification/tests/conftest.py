@@ -14,10 +14,10 @@ from fastapi import FastAPI
 
 from agora_kit.events.inprocess import InProcessTransport
 from agora_kit.testing.fixtures import PostgresServer
+from agora_kit.testing.tokens import Keys
 from agora_notification.app import create_app
 from agora_notification.settings import Settings
 from agora_notification.testing import (
-    Keys,
     Mailbox,
     Notifications,
     quick_settings,

@@ -14,9 +14,10 @@ from fastapi import FastAPI
 from agora_kit.auth import ROLE_ADMIN
 from agora_kit.events.inprocess import InProcessTransport
 from agora_kit.testing.fixtures import PostgresServer
+from agora_kit.testing.tokens import Keys
 from agora_order.app import create_app
 from agora_order.settings import Settings
-from agora_order.testing import Keys, order_settings
+from agora_order.testing import order_settings
 
 
 @pytest.fixture(scope="session")

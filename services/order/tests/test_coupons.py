@@ -10,8 +10,8 @@ import httpx
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
+from agora_kit.testing.tokens import Keys
 from agora_order.models import Coupon, CouponRedemption
-from agora_order.testing import Keys
 
 from .helpers import checkout, fill, stock
 

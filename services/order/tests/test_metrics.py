@@ -22,13 +22,14 @@ from agora_contracts.catalog import (
     ShortLine,
 )
 from agora_contracts.payment import PaymentFailed, PaymentSucceeded
+from agora_kit.testing.tokens import Keys
 from agora_order.metrics import CANCEL_REASONS
 from agora_order.models import Order
 from agora_order.schemas import CheckoutIn
 from agora_order.service import checkout as checkout_service
 from agora_order.service import saga
 from agora_order.settings import Settings
-from agora_order.testing import ADDRESS, Keys, deliver
+from agora_order.testing import ADDRESS, deliver
 
 from .helpers import checkout, fill, order, stock
 

@@ -14,9 +14,10 @@ from fastapi import FastAPI
 from agora_kit.auth import ROLE_ADMIN
 from agora_kit.events.inprocess import InProcessTransport
 from agora_kit.testing.fixtures import PostgresServer
+from agora_kit.testing.tokens import Keys
 from agora_payment.app import create_app
 from agora_payment.settings import Settings
-from agora_payment.testing import Keys, payment_settings
+from agora_payment.testing import payment_settings
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,8 @@ from fastapi import FastAPI
 from agora_contracts.catalog import Money
 from agora_contracts.order import OrderCancelled
 from agora_contracts.payment import PaymentRequested, RefundRequested
-from agora_payment.testing import Keys, deliver, ledger_balances, outbox_events
+from agora_kit.testing.tokens import Keys
+from agora_payment.testing import deliver, ledger_balances, outbox_events
 
 INTENT = "agora.payment.payment.intent_created.v1"
 SUCCEEDED = "agora.payment.payment.succeeded.v1"

@@ -1,9 +1,7 @@
-"""Helpers for tests of the notification service: signed tokens the app accepts,
-events delivered through the real consumer, mail read back from an SMTP sink's
-Maildir, and waiting for what happens in the background.
-
-Only tests import this module; it needs httpx and cryptography, which it uses to sign
-tokens the way the user service does."""
+"""Helpers for tests of the notification service: events delivered through the real
+consumer, mail read back from an SMTP sink's Maildir, and waiting for what happens in
+the background. Only tests import this module; signed tokens come from
+:mod:`agora_kit.testing.tokens`."""
 
 from __future__ import annotations
 
@@ -14,17 +12,14 @@ import email.policy
 import mailbox
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
-import jwt
-from cryptography.hazmat.primitives.asymmetric import ed25519
 from fastapi import FastAPI
-from jwt.algorithms import OKPAlgorithm
 from sqlalchemy import text
 from sqlalchemy.engine import CursorResult
 
@@ -32,56 +27,13 @@ from agora_contracts.catalog import Money
 from agora_contracts.events import EventPayload
 from agora_contracts.order import OrderConfirmed, OrderLine, ShippingAddress
 from agora_contracts.user import UserRegistered
-from agora_kit.auth import ROLE_CUSTOMER, JWKSVerifier, JWTConfig
 from agora_kit.db import Database
 from agora_kit.events.envelope import CloudEvent, Message, to_message
 from agora_kit.settings import CommonSettings
+from agora_kit.testing.tokens import Keys
 from agora_notification.settings import Settings
 
-ISSUER = "agora"
-AUDIENCE = "agora"
-JWKS_URL = "http://user.test/.well-known/jwks.json"
 T = TypeVar("T")
-
-
-class Keys:
-    """The user service's signing key, as far as these tests need it."""
-
-    def __init__(self) -> None:
-        self.key = ed25519.Ed25519PrivateKey.generate()
-        self.kid = f"test-{uuid.uuid4().hex[:8]}"
-
-    def jwks(self) -> dict[str, Any]:
-        jwk = OKPAlgorithm.to_jwk(self.key.public_key(), as_dict=True)
-        return {"keys": [{**jwk, "kid": self.kid, "alg": "EdDSA", "use": "sig"}]}
-
-    def verifier(self) -> JWKSVerifier:
-        """A real verifier, fetching this key's JWKS from an in-memory endpoint."""
-        client = httpx.AsyncClient(
-            transport=httpx.MockTransport(lambda _: httpx.Response(200, json=self.jwks()))
-        )
-        return JWKSVerifier(JWTConfig(jwks_url=JWKS_URL, issuer=ISSUER, audience=AUDIENCE), client)
-
-    def token(
-        self,
-        user_id: uuid.UUID | str,
-        roles: Sequence[str] = (ROLE_CUSTOMER,),
-        *,
-        scope: str | None = None,
-        expires_in: int = 300,
-    ) -> str:
-        now = int(time.time())
-        claims: dict[str, Any] = {
-            "sub": str(user_id),
-            "iss": ISSUER,
-            "aud": AUDIENCE,
-            "iat": now,
-            "exp": now + expires_in,
-            "roles": list(roles),
-        }
-        if scope is not None:
-            claims["scope"] = scope
-        return jwt.encode(claims, self.key, algorithm="EdDSA", headers={"kid": self.kid})
 
 
 def message(

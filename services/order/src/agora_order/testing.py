@@ -1,33 +1,24 @@
-"""Helpers for the order service's tests: signed tokens the app accepts, catalog
-events that stock the read model, event delivery as the transport would, and the
-outbox as a test reads it. Only tests import this module."""
+"""Helpers for the order service's tests: catalog events that stock the read model,
+event delivery as the transport would, and the outbox as a test reads it. Only tests
+import this module; signed tokens come from :mod:`agora_kit.testing.tokens`."""
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-import httpx
-import jwt
-from cryptography.hazmat.primitives.asymmetric import ed25519
 from fastapi import FastAPI
-from jwt.algorithms import OKPAlgorithm
 from sqlalchemy import select
 
 from agora_contracts.catalog import Money, ProductPublished, VariantSnapshot
 from agora_contracts.events import EventPayload
-from agora_kit.auth import ROLE_CUSTOMER, JWKSVerifier, JWTConfig
 from agora_kit.events.envelope import CloudEvent, to_message
 from agora_kit.events.tables import outbox
 from agora_kit.settings import CommonSettings
 from agora_order.settings import Settings
 
-ISSUER = "agora"
-AUDIENCE = "agora"
-JWKS_URL = "http://user.test/.well-known/jwks.json"
 ADDRESS: dict[str, Any] = {
     "name": "Ada Lovelace",
     "line1": "12 St James's Square",
@@ -46,45 +37,6 @@ def order_settings(database_url: str, events_database_url: str, **overrides: Any
     }
     values.update(overrides)
     return Settings(**values)
-
-
-class Keys:
-    """The user service's signing key, as far as these tests need it."""
-
-    def __init__(self) -> None:
-        self.key = ed25519.Ed25519PrivateKey.generate()
-        self.kid = f"test-{uuid.uuid4().hex[:8]}"
-
-    def jwks(self) -> dict[str, Any]:
-        jwk = OKPAlgorithm.to_jwk(self.key.public_key(), as_dict=True)
-        return {"keys": [{**jwk, "kid": self.kid, "alg": "EdDSA", "use": "sig"}]}
-
-    def verifier(self) -> JWKSVerifier:
-        client = httpx.AsyncClient(
-            transport=httpx.MockTransport(lambda _: httpx.Response(200, json=self.jwks()))
-        )
-        return JWKSVerifier(JWTConfig(jwks_url=JWKS_URL, issuer=ISSUER, audience=AUDIENCE), client)
-
-    def headers(
-        self,
-        user_id: uuid.UUID,
-        roles: Sequence[str] = (ROLE_CUSTOMER,),
-        *,
-        scope: str | None = None,
-    ) -> dict[str, str]:
-        now = int(time.time())
-        claims: dict[str, Any] = {
-            "sub": str(user_id),
-            "iss": ISSUER,
-            "aud": AUDIENCE,
-            "iat": now,
-            "exp": now + 300,
-            "roles": list(roles),
-        }
-        if scope is not None:
-            claims["scope"] = scope
-        token = jwt.encode(claims, self.key, algorithm="EdDSA", headers={"kid": self.kid})
-        return {"Authorization": f"Bearer {token}"}
 
 
 def product(

@@ -1,32 +1,20 @@
-"""Helpers for the payment service's tests: signed tokens the app accepts, event
-delivery as the transport would, the outbox and the ledger as a test reads them.
-Only tests import this module."""
+"""Helpers for the payment service's tests: event delivery as the transport would, the
+outbox and the ledger as a test reads them. Only tests import this module; signed
+tokens come from :mod:`agora_kit.testing.tokens`."""
 
 from __future__ import annotations
 
-import time
-import uuid
-from collections.abc import Sequence
 from typing import Any
 
-import httpx
-import jwt
-from cryptography.hazmat.primitives.asymmetric import ed25519
 from fastapi import FastAPI
-from jwt.algorithms import OKPAlgorithm
 from sqlalchemy import func, select
 
 from agora_contracts.events import EventPayload
-from agora_kit.auth import ROLE_CUSTOMER, JWKSVerifier, JWTConfig
 from agora_kit.events.envelope import CloudEvent, to_message
 from agora_kit.events.tables import outbox
 from agora_kit.settings import CommonSettings
 from agora_payment.models import LedgerEntry
 from agora_payment.settings import Settings
-
-ISSUER = "agora"
-AUDIENCE = "agora"
-JWKS_URL = "http://user.test/.well-known/jwks.json"
 
 
 def payment_settings(database_url: str, events_database_url: str, **overrides: Any) -> Settings:
@@ -38,45 +26,6 @@ def payment_settings(database_url: str, events_database_url: str, **overrides: A
     }
     values.update(overrides)
     return Settings(**values)
-
-
-class Keys:
-    """The user service's signing key, as far as these tests need it."""
-
-    def __init__(self) -> None:
-        self.key = ed25519.Ed25519PrivateKey.generate()
-        self.kid = f"test-{uuid.uuid4().hex[:8]}"
-
-    def jwks(self) -> dict[str, Any]:
-        jwk = OKPAlgorithm.to_jwk(self.key.public_key(), as_dict=True)
-        return {"keys": [{**jwk, "kid": self.kid, "alg": "EdDSA", "use": "sig"}]}
-
-    def verifier(self) -> JWKSVerifier:
-        client = httpx.AsyncClient(
-            transport=httpx.MockTransport(lambda _: httpx.Response(200, json=self.jwks()))
-        )
-        return JWKSVerifier(JWTConfig(jwks_url=JWKS_URL, issuer=ISSUER, audience=AUDIENCE), client)
-
-    def headers(
-        self,
-        user_id: uuid.UUID,
-        roles: Sequence[str] = (ROLE_CUSTOMER,),
-        *,
-        scope: str | None = None,
-    ) -> dict[str, str]:
-        now = int(time.time())
-        claims: dict[str, Any] = {
-            "sub": str(user_id),
-            "iss": ISSUER,
-            "aud": AUDIENCE,
-            "iat": now,
-            "exp": now + 300,
-            "roles": list(roles),
-        }
-        if scope is not None:
-            claims["scope"] = scope
-        token = jwt.encode(claims, self.key, algorithm="EdDSA", headers={"kid": self.kid})
-        return {"Authorization": f"Bearer {token}"}
 
 
 async def deliver(app: FastAPI, payload: EventPayload, key: str) -> CloudEvent:

@@ -1,5 +1,6 @@
-"""Helpers for the catalog's tests: signed tokens the app accepts, a client that knows
-the catalog's API, the outbox as a test reads it, and event delivery."""
+"""Helpers for the catalog's tests: a client that knows the catalog's API (its users'
+tokens signed by :mod:`agora_kit.testing.tokens`), the outbox as a test reads it, and
+event delivery."""
 
 from __future__ import annotations
 
@@ -11,61 +12,16 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import httpx
-import jwt
-from cryptography.hazmat.primitives.asymmetric import ed25519
 from fastapi import FastAPI
-from jwt.algorithms import OKPAlgorithm
 from sqlalchemy import select
 
 from agora_contracts.events import EventPayload
-from agora_kit.auth import ROLE_ADMIN, ROLE_CUSTOMER, JWKSVerifier, JWTConfig
+from agora_kit.auth import ROLE_ADMIN, ROLE_CUSTOMER
 from agora_kit.events.envelope import CloudEvent, to_message
 from agora_kit.events.tables import outbox
+from agora_kit.testing.tokens import Keys
 
-ISSUER = "agora"
-AUDIENCE = "agora"
-JWKS_URL = "http://user.test/.well-known/jwks.json"
 T = TypeVar("T")
-
-
-class Keys:
-    """The user service's signing key, as far as the catalog's tests need it."""
-
-    def __init__(self) -> None:
-        self.key = ed25519.Ed25519PrivateKey.generate()
-        self.kid = f"test-{uuid.uuid4().hex[:8]}"
-
-    def jwks(self) -> dict[str, Any]:
-        jwk = OKPAlgorithm.to_jwk(self.key.public_key(), as_dict=True)
-        return {"keys": [{**jwk, "kid": self.kid, "alg": "EdDSA", "use": "sig"}]}
-
-    def verifier(self) -> JWKSVerifier:
-        """A real verifier, fetching this key's JWKS from an in-memory endpoint."""
-        client = httpx.AsyncClient(
-            transport=httpx.MockTransport(lambda _: httpx.Response(200, json=self.jwks()))
-        )
-        return JWKSVerifier(JWTConfig(jwks_url=JWKS_URL, issuer=ISSUER, audience=AUDIENCE), client)
-
-    def token(
-        self,
-        user_id: uuid.UUID | str,
-        roles: Sequence[str] = (ROLE_CUSTOMER,),
-        *,
-        scope: str | None = None,
-        expires_in: int = 300,
-    ) -> str:
-        now = int(time.time())
-        claims: dict[str, Any] = {
-            "sub": str(user_id),
-            "iss": ISSUER,
-            "aud": AUDIENCE,
-            "iat": now,
-            "exp": now + expires_in,
-            "roles": list(roles),
-        }
-        if scope is not None:
-            claims["scope"] = scope
-        return jwt.encode(claims, self.key, algorithm="EdDSA", headers={"kid": self.kid})
 
 
 @dataclass
