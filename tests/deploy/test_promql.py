@@ -77,8 +77,10 @@ def exported(fleet: Fleet, scraped: str) -> dict[str, set[str]]:
     for part in PARTS:
         text = httpx.get(f"{fleet.url(part)}/metrics", timeout=10).text
         for family in text_string_to_metric_families(text):
-            if family.name.endswith("_created"):
-                continue  # prometheus_client's creation times, part of their counter
+            if family.name.endswith("_created") and family.type != "counter":
+                # prometheus_client's creation times, part of their counter (a counter
+                # may itself end in _created: agora_carts_created_total)
+                continue
             name = family.name + ("_total" if family.type == "counter" else "")
             families.setdefault(name, set()).update(series_names(name, family.type))
     return families

@@ -52,7 +52,8 @@ def test_the_catalogue_is_read_with_status_and_owner() -> None:
     assert http.type == "counter"
     assert http.labels == ("service", "method", "route", "status")
     assert http.status == "emitted"
-    assert entries["agora_payment_attempts_total"].status == promql.PLANNED
+    assert entries["agora_payment_attempts_total"].status == "emitted"
+    assert entries["process_cpu_seconds_total"].status == promql.PLANNED
 
 
 def test_series_names_follow_the_exposition_format() -> None:
