@@ -441,5 +441,10 @@ def test_100_concurrent_checkouts_for_10_in_stock_confirm_exactly_10(market: Mar
         assert paid.status_code == 200, paid.text
     for buyer, body in awaiting:
         journeys.order_in(client, buyer, str(body["id"]), "confirmed")
-    level = client.get(f"{API}/inventory/{sku}", headers=bearer(vendor)).json()
-    assert (level["on_hand"], level["reserved"]) == (0, 0)
+
+    def sold_out() -> bool:
+        # The catalog commits each order's stock when it hears of the confirmation.
+        level = client.get(f"{API}/inventory/{sku}", headers=bearer(vendor)).json()
+        return (level["on_hand"], level["reserved"]) == (0, 0)
+
+    wait_for(sold_out, 60, "all 10 units committed")
