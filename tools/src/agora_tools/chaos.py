@@ -380,7 +380,8 @@ async def rows(url: str, query: str, **params: Any) -> list[dict[str, Any]]:
 
 
 async def unsettled(order_ids: list[str]) -> int:
-    """Orders not final, and events not yet relayed, in the order and payment services."""
+    """Orders not final, stock still held for them (the catalog has yet to hear how
+    they ended), and events not yet relayed."""
     pending = await rows(
         db("agora_order"),
         "SELECT count(*) AS n FROM orders WHERE id = ANY(CAST(:ids AS uuid[])) "
@@ -388,6 +389,13 @@ async def unsettled(order_ids: list[str]) -> int:
         ids=order_ids,
     )
     count = int(pending[0]["n"])
+    held = await rows(
+        db("agora_catalog"),
+        "SELECT count(*) AS n FROM reservations WHERE order_id = ANY(CAST(:ids AS uuid[])) "
+        "AND status = 'active'",
+        ids=order_ids,
+    )
+    count += int(held[0]["n"])
     for database in ("agora_order", "agora_payment", "agora_catalog"):
         waiting = await rows(
             db(database), "SELECT count(*) AS n FROM outbox WHERE published_at IS NULL"
