@@ -16,26 +16,20 @@ decides at once, as Stripe's test mode does.
 from __future__ import annotations
 
 import asyncio
-import os
 import secrets
-import signal
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from agora_kit.testing.fixtures import free_port
 from agora_tools import journeys
-from agora_tools.chaos import create_admin, db, intent_id, rows
-from agora_tools.deploy_testing import Fleet, wait_for
+from agora_tools.deploy_testing import AllInOne, Fleet, wait_for
+from agora_tools.fleetdb import create_admin, intent_id, rows, url
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
 
@@ -64,51 +58,22 @@ AGORA_RUN_WEBHOOK_SECRET = f"whsec_{secrets.token_hex(16)}"
 @pytest.fixture(scope="module")
 def agora_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Target]:
     """``agora run`` as a newcomer starts it, on free ports."""
-    parts = ("gateway", "user", "catalog", "order", "payment", "notification")
-    ports = {part: free_port() for part in parts}
-    pg_port = free_port()
-    data = tmp_path_factory.mktemp("agora-run")
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("AGORA_")},
-        **{f"AGORA_{part.upper()}_PORT": str(port) for part, port in ports.items()},
-        "AGORA_POSTGRES_PORT": str(pg_port),
-        "AGORA_LOG_LEVEL": "WARNING",
-        "AGORA_PAYMENT_STRIPE_WEBHOOK_SECRET": AGORA_RUN_WEBHOOK_SECRET,
-    }
-    log = (data / "agora-run.log").open("ab")
-    process = subprocess.Popen(  # noqa: S603 - our own CLI
-        [str(Path(sys.executable).parent / "agora"), "run", "--data-dir", str(data / "d")],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
+    run = AllInOne(
+        tmp_path_factory.mktemp("agora-run") / "data",
+        env={"AGORA_PAYMENT_STRIPE_WEBHOOK_SECRET": AGORA_RUN_WEBHOOK_SECRET},
     )
     try:
-
-        def ready() -> bool:
-            assert process.poll() is None, (data / "agora-run.log").read_text()[-3000:]
-            for port in ports.values():
-                try:
-                    if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code != 200:
-                        return False
-                except httpx.HTTPError:
-                    return False
-            return True
-
-        wait_for(ready, 180, "agora run ready")
+        run.start(timeout=180)
         yield Target(
             name="agora run",
-            gateway=f"http://127.0.0.1:{ports['gateway']}",
-            users=f"http://127.0.0.1:{ports['user']}",
-            database=lambda name: f"postgresql+asyncpg://postgres@127.0.0.1:{pg_port}/{name}",
+            gateway=run.url("gateway"),
+            users=run.url("user"),
+            database=run.database_url,
             webhook_secret=AGORA_RUN_WEBHOOK_SECRET,
         )
+        assert run.stop() == 0, run.tail()
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+        run.kill()
 
 
 @pytest.fixture(scope="module", params=["agora run", "fleet"])
@@ -121,7 +86,7 @@ def target(request: pytest.FixtureRequest) -> Target:
         name="fleet",
         gateway=fleet.gateway,
         users=fleet.url("user"),
-        database=db,
+        database=url,
         webhook_secret=fleet.webhook_secret,
     )
 
@@ -202,8 +167,7 @@ def market(target: Target) -> Iterator[Market]:
         httpx.Client(base_url=target.gateway, timeout=30) as client,
         httpx.Client(base_url=target.users, timeout=30) as users,
     ):
-        admin = journeys.Customer(email=f"admin-{secrets.token_hex(5)}@example.com", user_id="")
-        create_admin(admin.email, target.database("agora_user"))
+        admin = create_admin(target.database("agora_user"))
         journeys.log_in(users, admin)
         vendors, skus = [], []
         for price in (1500, 2400):

@@ -17,18 +17,15 @@ spans gateway, order, catalog, payment and notification.
 from __future__ import annotations
 
 import secrets
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
 from agora_tools import journeys
-from agora_tools.chaos import intent_id
 from agora_tools.deploy_testing import Fleet, wait_for
-from agora_tools.pytest_plugin import JaegerServer, PostgresCluster
+from agora_tools.fleetdb import create_admin, intent_id
+from agora_tools.pytest_plugin import JaegerServer
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
 
@@ -96,26 +93,6 @@ class Trace:
 
     def of(self, service: str) -> list[dict[str, Any]]:
         return [span for span in self.spans.values() if self.service(span) == service]
-
-
-def create_admin(fleet: Fleet, postgres: PostgresCluster) -> journeys.Customer:
-    """An admin made as an operator makes the first one: ``agora user create-admin`` on
-    the fleet's user database."""
-    email = f"admin-{secrets.token_hex(6)}@example.com"
-    done = subprocess.run(  # noqa: S603 - our own CLI
-        [str(Path(sys.executable).parent / "agora"), "user", "create-admin", "--email", email],
-        env={
-            **fleet.env,
-            "AGORA_USER_DATABASE_URL": postgres.url("agora_user"),
-            "AGORA_ADMIN_PASSWORD": journeys.PASSWORD,
-        },
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr + done.stdout
-    return journeys.Customer(email=email, user_id="")
 
 
 def wait_for_trace(
@@ -187,9 +164,7 @@ def test_a_registration_through_the_gateway_is_one_trace_across_kafka(
     assert customer.email  # the journey itself passed
 
 
-def test_a_checkout_is_one_trace(
-    fleet: Fleet, jaeger_server: JaegerServer, postgres_cluster: PostgresCluster
-) -> None:
+def test_a_checkout_is_one_trace(fleet: Fleet, jaeger_server: JaegerServer) -> None:
     """A buyer's checkout and payment, every request sent with the same ``traceparent``
     (one browser session's trace), make one trace through all five services.
 
@@ -203,7 +178,7 @@ def test_a_checkout_is_one_trace(
     """
     with httpx.Client(base_url=fleet.gateway, timeout=30) as client:
         # Set up, outside the trace: an admin, an approved vendor, a product in stock.
-        admin = create_admin(fleet, postgres_cluster)
+        admin = create_admin()
         journeys.log_in(client, admin)
         vendor = journeys.register(client)
         journeys.log_in(client, vendor)

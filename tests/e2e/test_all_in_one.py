@@ -4,12 +4,7 @@ SIGTERM, and keeps its data between runs unless started ``--fresh``."""
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
 import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,59 +12,10 @@ import asyncpg
 import httpx
 import pytest
 
-from agora_kit.testing.fixtures import free_port
-
-PARTS = ["gateway", "user", "catalog", "order", "payment", "notification"]
-START_TIMEOUT = 120.0
+from agora_tools.deploy_testing import AllInOne
 
 
-class Fleet:
-    def __init__(self, data_dir: Path) -> None:
-        self.data_dir = data_dir
-        self.ports = {part: free_port() for part in PARTS}
-        self.pg_port = free_port()
-        self.env = {
-            **os.environ,
-            **{f"AGORA_{part.upper()}_PORT": str(port) for part, port in self.ports.items()},
-            "AGORA_POSTGRES_PORT": str(self.pg_port),
-            "AGORA_LOG_LEVEL": "WARNING",
-        }
-        self.process: subprocess.Popen[bytes] | None = None
-        self.log = data_dir.parent / "agora-run.log"
-
-    def start(self, *extra: str) -> None:
-        cli = Path(sys.executable).parent / "agora"
-        with self.log.open("ab") as log:
-            self.process = subprocess.Popen(  # noqa: S603
-                [str(cli), "run", "--data-dir", str(self.data_dir), *extra],
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        deadline = time.monotonic() + START_TIMEOUT
-        pending = set(PARTS)
-        while pending and time.monotonic() < deadline:
-            assert self.process.poll() is None, f"agora run exited early:\n{self.tail()}"
-            for part in list(pending):
-                try:
-                    r = httpx.get(f"http://127.0.0.1:{self.ports[part]}/readyz", timeout=2)
-                except httpx.HTTPError:
-                    continue
-                if r.status_code == 200:
-                    pending.discard(part)
-            time.sleep(0.3)
-        assert not pending, f"not ready: {pending}\n{self.tail()}"
-
-    def stop(self) -> int:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGTERM)
-        code = self.process.wait(timeout=60)
-        self.process = None
-        return code
-
-    def tail(self) -> str:
-        return self.log.read_text(errors="replace")[-4000:]
-
+class Fleet(AllInOne):
     def query(self, sql: str) -> list[asyncpg.Record]:
         async def fetch() -> list[asyncpg.Record]:
             conn = await asyncpg.connect(
@@ -87,9 +33,7 @@ class Fleet:
 def fleet(tmp_path: Path) -> Iterator[Fleet]:
     the_fleet = Fleet(tmp_path / "data")
     yield the_fleet
-    if the_fleet.process is not None:
-        the_fleet.process.kill()
-        the_fleet.process.wait()
+    the_fleet.kill()
 
 
 def pg_accepts(port: int) -> bool:

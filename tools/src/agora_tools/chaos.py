@@ -34,7 +34,6 @@ import json
 import os
 import random
 import secrets
-import subprocess
 import sys
 import threading
 import time
@@ -43,14 +42,11 @@ from collections import Counter
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
 
-from agora_tools import fleet, journeys
+from agora_tools import fleet, fleetdb, journeys
 from agora_tools.infra.base import HOST, say
 from agora_tools.infra.postgres import Postgres
 
@@ -61,10 +57,6 @@ COUPON_USES = 25
 # The gateway answers these while an upstream is down or its breaker is open; a
 # client retries them (and 429 after the time it is told).
 RETRYABLE = {429, 500, 502, 503, 504}
-
-
-class Retry(Exception):
-    """A step did not get an answer it can act on yet."""
 
 
 @dataclass
@@ -123,29 +115,8 @@ def request(
 # ---- the shop ----
 
 
-def create_admin(email: str, user_database_url: str | None = None) -> None:
-    """The first admin, as an operator makes it: ``agora user create-admin`` on the user
-    database (the fleet's, unless another is given)."""
-    env = fleet.part_environment("user", Postgres())
-    env["AGORA_ADMIN_PASSWORD"] = journeys.PASSWORD
-    if user_database_url is not None:
-        env["AGORA_USER_DATABASE_URL"] = user_database_url
-    agora = str(Path(sys.executable).parent / "agora")
-    done = subprocess.run(  # noqa: S603 - our own CLI
-        [agora, "user", "create-admin", "--email", email],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise journeys.JourneyFailed(f"create-admin: {done.stderr}{done.stdout}")
-
-
 def set_up(gateway: httpx.Client, users: httpx.Client, buyers: int, stock: int) -> Shop:
-    admin = journeys.Customer(email=f"chaos-admin-{secrets.token_hex(4)}@example.com", user_id="")
-    create_admin(admin.email)
+    admin = fleetdb.create_admin()
     journeys.log_in(users, admin)
     skus: dict[str, int] = {}
     for index in range(2):
@@ -178,29 +149,17 @@ def set_up(gateway: httpx.Client, users: httpx.Client, buyers: int, stock: int) 
 # ---- one checkout, as a client with retries ----
 
 
-def intent_id(payment_id: str, payment_database_url: str | None = None) -> str:
-    """The provider's id of a payment's intent, which Stripe's events name."""
-    url = payment_database_url or db("agora_payment")
-    found = asyncio.run(
-        rows(
-            url,
-            "SELECT provider_intent_id FROM payments WHERE id = CAST(:id AS uuid)",
-            id=payment_id,
-        )
-    )
-    return str(found[0]["provider_intent_id"])
-
-
 def play_stripe(client: httpx.Client, payment_id: str, method: str, deadline: float) -> None:
     """What Stripe sends once it has decided a payment: the signed webhook (one event),
     again and again until it is taken (Stripe retries for days)."""
-    intent = intent_id(payment_id)
+    intent = fleetdb.intent_id(payment_id)
+    secret = fleet.webhook_secret()
     event_id = f"evt_{secrets.token_hex(12)}"
     while True:
         try:
             answer = journeys.stripe_webhook(
                 client,
-                fleet.webhook_secret(),
+                secret,
                 intent,
                 succeeded=method != "pm_card_chargeDeclined",
                 event_id=event_id,
@@ -364,41 +323,26 @@ def rampage(done: threading.Event, chaos: Chaos, rng: random.Random, pause: floa
 # ---- the audit ----
 
 
-def db(name: str) -> str:
-    """The URL of the fleet's database ``name``."""
-    return Postgres().url(name)
-
-
-async def rows(url: str, query: str, **params: Any) -> list[dict[str, Any]]:
-    engine = create_async_engine(url)
-    try:
-        async with engine.connect() as connection:
-            result = await connection.execute(text(query), params)
-            return [dict(row._mapping) for row in result]
-    finally:
-        await engine.dispose()
-
-
 async def unsettled(order_ids: list[str]) -> int:
     """Orders not final, stock still held for them (the catalog has yet to hear how
     they ended), and events not yet relayed."""
-    pending = await rows(
-        db("agora_order"),
+    pending = await fleetdb.rows(
+        fleetdb.url("agora_order"),
         "SELECT count(*) AS n FROM orders WHERE id = ANY(CAST(:ids AS uuid[])) "
         "AND status NOT IN ('confirmed', 'cancelled', 'refunded')",
         ids=order_ids,
     )
     count = int(pending[0]["n"])
-    held = await rows(
-        db("agora_catalog"),
+    held = await fleetdb.rows(
+        fleetdb.url("agora_catalog"),
         "SELECT count(*) AS n FROM reservations WHERE order_id = ANY(CAST(:ids AS uuid[])) "
         "AND status = 'active'",
         ids=order_ids,
     )
     count += int(held[0]["n"])
     for database in ("agora_order", "agora_payment", "agora_catalog"):
-        waiting = await rows(
-            db(database), "SELECT count(*) AS n FROM outbox WHERE published_at IS NULL"
+        waiting = await fleetdb.rows(
+            fleetdb.url(database), "SELECT count(*) AS n FROM outbox WHERE published_at IS NULL"
         )
         count += int(waiting[0]["n"])
     return count
@@ -442,8 +386,8 @@ async def audit_events(order_ids: list[str]) -> list[str]:
         ("agora_payment", "agora.payment.payment.succeeded.v1"),
         ("agora_payment", "agora.payment.payment.failed.v1"),
     ):
-        twice = await rows(
-            db(database),
+        twice = await fleetdb.rows(
+            fleetdb.url(database),
             "SELECT event->'data'->>'order_id' AS id, count(*) AS n FROM outbox "
             "WHERE event_type = :type AND event->'data'->>'order_id' = ANY(:ids) "
             "GROUP BY 1 HAVING count(*) > 1",
@@ -461,8 +405,8 @@ async def audit_stock(
     SKU is oversold."""
     problems = []
     sold: Counter[str] = Counter()
-    for row in await rows(
-        db("agora_order"),
+    for row in await fleetdb.rows(
+        fleetdb.url("agora_order"),
         "SELECT l.sku, sum(l.quantity) AS n FROM order_lines l JOIN orders o ON o.id = l.order_id "
         "WHERE o.id = ANY(CAST(:ids AS uuid[])) AND o.status = 'confirmed' GROUP BY l.sku",
         ids=order_ids,
@@ -470,8 +414,8 @@ async def audit_stock(
         sold[row["sku"]] = int(row["n"])
     stock = {
         row["sku"]: row
-        for row in await rows(
-            db("agora_catalog"),
+        for row in await fleetdb.rows(
+            fleetdb.url("agora_catalog"),
             "SELECT sku, on_hand, reserved FROM inventory WHERE sku = ANY(:skus)",
             skus=sorted(shop.skus),
         )
@@ -493,8 +437,8 @@ async def audit(shop: Shop, order_ids: list[str]) -> tuple[dict[str, Any], list[
     problems: list[str] = []
     orders = {
         str(row["id"]): row
-        for row in await rows(
-            db("agora_order"),
+        for row in await fleetdb.rows(
+            fleetdb.url("agora_order"),
             "SELECT id, status, total_amount, refunded_amount, paid, coupon_code "
             "FROM orders WHERE id = ANY(CAST(:ids AS uuid[]))",
             ids=order_ids,
@@ -503,8 +447,8 @@ async def audit(shop: Shop, order_ids: list[str]) -> tuple[dict[str, Any], list[
     if len(orders) != len(order_ids):
         problems.append(f"{len(order_ids) - len(orders)} placed orders are missing")
     payments: dict[str, list[dict[str, Any]]] = {}
-    for row in await rows(
-        db("agora_payment"),
+    for row in await fleetdb.rows(
+        fleetdb.url("agora_payment"),
         "SELECT id, order_id, status, amount, refunded_amount FROM payments "
         "WHERE order_id = ANY(CAST(:ids AS uuid[]))",
         ids=order_ids,
@@ -512,8 +456,8 @@ async def audit(shop: Shop, order_ids: list[str]) -> tuple[dict[str, Any], list[
         payments.setdefault(str(row["order_id"]), []).append(row)
     charges = Counter(
         str(row["payment_id"])
-        for row in await rows(
-            db("agora_payment"),
+        for row in await fleetdb.rows(
+            fleetdb.url("agora_payment"),
             "SELECT DISTINCT payment_id, transaction_id FROM ledger_entries WHERE memo = 'charge'",
         )
     )
@@ -521,13 +465,13 @@ async def audit(shop: Shop, order_ids: list[str]) -> tuple[dict[str, Any], list[
         found = payments.get(order_id, [])
         charged = charges[str(found[0]["id"])] if found else 0
         problems += check_order(order_id, order, found, charged)
-    balance = await rows(
-        db("agora_payment"), "SELECT coalesce(sum(amount), 0) AS n FROM ledger_entries"
+    balance = await fleetdb.rows(
+        fleetdb.url("agora_payment"), "SELECT coalesce(sum(amount), 0) AS n FROM ledger_entries"
     )
     if int(balance[0]["n"]) != 0:
         problems.append(f"the ledger sums to {balance[0]['n']}, not 0")
-    unbalanced = await rows(
-        db("agora_payment"),
+    unbalanced = await fleetdb.rows(
+        fleetdb.url("agora_payment"),
         "SELECT transaction_id FROM ledger_entries GROUP BY transaction_id HAVING sum(amount) <> 0",
     )
     if unbalanced:
@@ -536,8 +480,8 @@ async def audit(shop: Shop, order_ids: list[str]) -> tuple[dict[str, Any], list[
     problems += await audit_events(order_ids)
     sold, stock, stock_problems = await audit_stock(shop, order_ids)
     problems += stock_problems
-    coupon = await rows(
-        db("agora_order"),
+    coupon = await fleetdb.rows(
+        fleetdb.url("agora_order"),
         "SELECT count(*) AS n FROM coupon_redemptions WHERE code = :code",
         code=shop.coupon,
     )

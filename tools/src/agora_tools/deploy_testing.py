@@ -4,7 +4,10 @@ importlib mode does not let test modules import each other."""
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,7 +19,8 @@ import httpx
 import pytest
 import yaml
 
-from agora_tools import ops
+from agora_kit.testing.fixtures import free_port
+from agora_tools import fleet, ops
 from agora_tools.infra.base import REPO_ROOT
 
 CHART = REPO_ROOT / "deploy" / "helm" / "agora"
@@ -79,7 +83,8 @@ class Fleet:
     @property
     def webhook_secret(self) -> str:
         """The secret the fleet's payment service checks Stripe's webhooks with."""
-        return (Path(self.env["AGORA_FLEET_HOME"]) / "stripe-webhook-secret").read_text().strip()
+        secret = Path(self.env["AGORA_FLEET_HOME"]) / fleet.WEBHOOK_SECRET_FILE
+        return secret.read_text().strip()
 
 
 def wait_for(check: Callable[[], Any], timeout: float, what: str) -> Any:
@@ -96,3 +101,72 @@ def wait_for(check: Callable[[], Any], timeout: float, what: str) -> Any:
 
 def get(url: str, **params: str) -> httpx.Response:
     return httpx.get(url, params=params, timeout=10)
+
+
+ALL_IN_ONE_PARTS = ("gateway", "user", "catalog", "order", "payment", "notification")
+
+
+class AllInOne:
+    """``agora run`` as a newcomer starts it, on free ports (its PostgreSQL's too), its
+    output in ``agora-run.log`` beside ``data_dir``."""
+
+    def __init__(self, data_dir: Path, env: dict[str, str] | None = None) -> None:
+        self.data_dir = data_dir
+        self.ports = {part: free_port() for part in ALL_IN_ONE_PARTS}
+        self.pg_port = free_port()
+        self.env = {
+            **os.environ,
+            **{f"AGORA_{part.upper()}_PORT": str(port) for part, port in self.ports.items()},
+            "AGORA_POSTGRES_PORT": str(self.pg_port),
+            "AGORA_LOG_LEVEL": "WARNING",
+            **(env or {}),
+        }
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log = data_dir.parent / "agora-run.log"
+
+    def url(self, part: str) -> str:
+        return f"http://127.0.0.1:{self.ports[part]}"
+
+    def database_url(self, name: str) -> str:
+        return f"postgresql+asyncpg://postgres@127.0.0.1:{self.pg_port}/{name}"
+
+    def start(self, *extra: str, timeout: float = 120) -> None:
+        cli = Path(sys.executable).parent / "agora"
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(  # noqa: S603 - our own CLI
+                [str(cli), "run", "--data-dir", str(self.data_dir), *extra],
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+
+        def ready() -> bool:
+            assert self.process is not None
+            assert self.process.poll() is None, f"agora run exited early:\n{self.tail()}"
+            for port in self.ports.values():
+                try:
+                    answer = httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2)
+                except httpx.HTTPError:
+                    return False
+                if answer.status_code != 200:
+                    return False
+            return True
+
+        wait_for(ready, timeout, f"agora run ready\n{self.tail()}")
+
+    def stop(self) -> int:
+        """SIGTERM, as a terminal's Ctrl-C or a service manager would; the exit code."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGTERM)
+        code = self.process.wait(timeout=60)
+        self.process = None
+        return code
+
+    def kill(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+            self.process = None
+
+    def tail(self) -> str:
+        return self.log.read_text(errors="replace")[-4000:] if self.log.exists() else ""

@@ -94,9 +94,12 @@ def _save_state(state: FleetState) -> None:
     _state_file().write_text(json.dumps(asdict(state), indent=2))
 
 
+WEBHOOK_SECRET_FILE = "stripe-webhook-secret"  # noqa: S105 - a file name, not a secret
+
+
 def webhook_secret() -> str:
     """The fleet's Stripe webhook signing secret, made at the first ``up``."""
-    path = fleet_dir() / "stripe-webhook-secret"
+    path = fleet_dir() / WEBHOOK_SECRET_FILE
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(f"whsec_{secrets.token_hex(24)}")

@@ -6,6 +6,7 @@ so they prove what a client would see.
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 import time
@@ -13,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import httpx
+import stripe
 
 API = "/api/v1"
 PASSWORD = "correct horse battery staple 42"  # noqa: S105 - a test account's, made here
@@ -364,10 +366,6 @@ def stripe_webhook(
     """What Stripe sends once it has decided a payment intent: ``payment_intent.succeeded``
     or ``.payment_failed`` (a card decline), signed with the endpoint's ``secret``. For a
     fleet whose Stripe is stripe-mock, which decides nothing and sends no events."""
-    import json
-
-    import stripe
-
     intent: dict[str, object] = {"id": intent_id, "object": "payment_intent"}
     if succeeded:
         intent["status"] = "succeeded"

@@ -1,0 +1,67 @@
+"""What an operator does to a running Agora's databases directly: make the first
+admin (``agora user create-admin``), read a table, find a payment's intent at the
+provider. The chaos audit, and the deploy tests playing operator or Stripe, use it.
+
+``url(name)`` is the fleet's database on the provisioned PostgreSQL; every function
+takes another URL for ``agora run``'s embedded one."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from agora_tools import fleet, journeys
+from agora_tools.infra.postgres import Postgres
+
+
+def url(name: str) -> str:
+    """The URL of the fleet's database ``name`` (``agora_order``, ...)."""
+    return Postgres().url(name)
+
+
+async def rows(database_url: str, query: str, **params: Any) -> list[dict[str, Any]]:
+    engine = create_async_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            result = await connection.execute(text(query), params)
+            return [dict(row._mapping) for row in result]
+    finally:
+        await engine.dispose()
+
+
+def create_admin(user_database_url: str | None = None) -> journeys.Customer:
+    """A new admin, made as an operator makes the first one; log it in to use it."""
+    email = f"admin-{secrets.token_hex(6)}@example.com"
+    env = fleet.part_environment("user", Postgres())
+    env["AGORA_ADMIN_PASSWORD"] = journeys.PASSWORD
+    env["AGORA_USER_DATABASE_URL"] = user_database_url or url("agora_user")
+    done = subprocess.run(  # noqa: S603 - our own CLI
+        [str(Path(sys.executable).parent / "agora"), "user", "create-admin", "--email", email],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise journeys.JourneyFailed(f"create-admin: {done.stderr}{done.stdout}")
+    return journeys.Customer(email=email, user_id="")
+
+
+def intent_id(payment_id: str, payment_database_url: str | None = None) -> str:
+    """The provider's id of a payment's intent, which Stripe's events name."""
+    found = asyncio.run(
+        rows(
+            payment_database_url or url("agora_payment"),
+            "SELECT provider_intent_id FROM payments WHERE id = CAST(:id AS uuid)",
+            id=payment_id,
+        )
+    )
+    return str(found[0]["provider_intent_id"])
