@@ -18,7 +18,7 @@ from agora_contracts.payment import PaymentRequested, RefundRequested
 from agora_kit.events.consumer import EventConsumer
 from agora_kit.events.envelope import CloudEvent
 from agora_kit.events.outbox import Outbox
-from agora_payment.service import payments, payouts, refunds
+from agora_payment.service import payments, payouts
 from agora_payment.service.provider import PaymentProvider
 
 
@@ -42,7 +42,7 @@ def register_handlers(
         payment = await payments.by_order(session, event.order_id)
         if payment is None:
             return
-        await refunds.refund(
+        await payments.refund(
             session,
             the_outbox,
             the_provider,
@@ -59,6 +59,8 @@ def register_handlers(
 
     @consumer.on(OrderShipped)
     async def shipped(session: AsyncSession, event: OrderShipped, _: CloudEvent) -> None:
-        await payouts.pay_vendors(
-            session, the_outbox, the_provider, event.order_id, fee_bps, vendor_id=event.vendor_id
-        )
+        payment = await payments.by_order(session, event.order_id)
+        if payment is not None and payment.status == payments.SUCCEEDED:
+            await payouts.pay_vendors(
+                session, the_outbox, the_provider, payment, fee_bps, vendor_id=event.vendor_id
+            )

@@ -23,7 +23,7 @@ from agora_kit.db import SessionDep
 from agora_kit.errors import NotFound, Unauthorized, problem_response, problem_responses
 from agora_payment.models import Payment
 from agora_payment.schemas import ConfirmIn, PaymentOut, RefundIn, RefundOut
-from agora_payment.service import fraud, payments, refunds, webhooks
+from agora_payment.service import fraud, payments, webhooks
 from agora_payment.service.provider import PaymentProvider
 from agora_payment.settings import Settings
 
@@ -144,7 +144,7 @@ async def refund(
     payment = await payments.locked(session, payment_id)
     if payment is None:
         raise NotFound(f"No payment {payment_id}.")
-    made = await refunds.refund(
+    made = await payments.refund(
         session,
         outbox,
         provider,

@@ -32,7 +32,7 @@ from agora_kit.errors import Conflict, NotFound
 from agora_kit.events.outbox import Outbox
 from agora_payment import metrics
 from agora_payment.models import Payment, Refund
-from agora_payment.service import fraud, ledger
+from agora_payment.service import fraud, ledger, payouts
 from agora_payment.service.provider import Confirmation, PaymentProvider
 
 REQUIRES_PAYMENT_METHOD = "requires_payment_method"
@@ -248,6 +248,7 @@ async def refund(
 ) -> Refund | None:
     """Refund ``amount`` (all that is left when None). Over-refunding is a 409, or,
     with ``cap`` (an event, which cannot be answered 409), refunds what is left.
+    Vendors already paid give back their shares (``payouts.reverse_for_refund``).
     Returns None when there is nothing to do (a repeated request, nothing left)."""
     done = await session.scalar(select(Refund).where(Refund.request_id == request_id))
     if done is not None:
@@ -297,4 +298,5 @@ async def refund(
         ),
         key=str(payment.id),
     )
+    await payouts.reverse_for_refund(session, outbox, provider, payment)
     return row

@@ -21,7 +21,7 @@ from agora_contracts.catalog import Money
 from agora_contracts.payment import PayoutCreated, PayoutReversed
 from agora_kit.events.outbox import Outbox
 from agora_payment.models import Payment, Payout
-from agora_payment.service import ledger, payments
+from agora_payment.service import ledger
 from agora_payment.service.provider import PaymentProvider
 
 
@@ -39,16 +39,13 @@ async def pay_vendors(
     session: AsyncSession,
     outbox: Outbox,
     provider: PaymentProvider,
-    order_id: uuid.UUID,
+    payment: Payment,
     fee_bps: int,
     *,
     vendor_id: uuid.UUID | None = None,
 ) -> list[Payout]:
-    """Pay ``vendor_id`` (every vendor of the order when None) its due, once, and
-    publish ``PayoutCreated``."""
-    payment = await payments.by_order(session, order_id)
-    if payment is None or payment.status != payments.SUCCEEDED:
-        return []
+    """Pay ``vendor_id`` (every vendor of the order when None) its due of ``payment``
+    (succeeded, locked by the caller), once, and publish ``PayoutCreated``."""
     done = set(
         await session.scalars(select(Payout.vendor_id).where(Payout.payment_id == payment.id))
     )
