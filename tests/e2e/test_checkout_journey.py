@@ -15,32 +15,26 @@ from typing import Any
 import httpx
 import jwt
 import pytest
-from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from sqlalchemy import select
 
 from agora_catalog.app import create_app as create_catalog
 from agora_catalog.settings import Settings as CatalogSettings
 from agora_catalog.testing.helpers import Shop, eventually
-from agora_kit import migrations
 from agora_kit.auth import ROLE_CUSTOMER, ROLE_VENDOR
 from agora_kit.events.envelope import CloudEvent, to_message
 from agora_kit.events.inprocess import InProcessTransport
 from agora_kit.events.tables import outbox
-from agora_kit.settings import CommonSettings
-from agora_kit.testing.fixtures import PostgresServer
+from agora_kit.testing.apps import running, service_settings
+from agora_kit.testing.fixtures import Databases
 from agora_kit.testing.tokens import Keys
 from agora_order.app import create_app as create_order
 from agora_order.models import Sku
-from agora_order.testing import ADDRESS, order_settings
+from agora_order.settings import Settings as OrderSettings
+from agora_order.testing import ADDRESS
 from agora_payment.app import create_app as create_payment
-from agora_payment.testing import ledger_balances, payment_settings
-
-
-async def _database(server: PostgresServer, package: str) -> str:
-    name = await server.create_database(package)
-    await asyncio.to_thread(migrations.upgrade, package, server.url(name))
-    return name
+from agora_payment.settings import Settings as PaymentSettings
+from agora_payment.testing import ledger_balances
 
 
 @dataclass
@@ -58,37 +52,24 @@ class Fleet:
 
 
 @pytest.fixture
-async def fleet(postgres_server: PostgresServer) -> AsyncIterator[Fleet]:
-    names = [
-        await _database(postgres_server, package)
+async def fleet(databases: Databases, events_url: str, keys: Keys) -> AsyncIterator[Fleet]:
+    urls = [
+        await databases.migrated(package)
         for package in ("agora_catalog", "agora_order", "agora_payment")
     ]
-    events = await postgres_server.create_database("events")
-    events_url = postgres_server.url(events)
-    keys = Keys()
     transport = InProcessTransport(events_url, poll_seconds=0.05)
     await transport.start()
     catalog = create_catalog(
-        CatalogSettings(
-            database_url=postgres_server.url(names[0]),
-            outbox_poll_seconds=0.05,
-            event_retry_base_seconds=0.05,
-            common=CommonSettings(events_database_url=events_url),
-        ),
-        transport=transport,
+        service_settings(CatalogSettings, urls[0], events_url), transport=transport
     )
-    order = create_order(
-        order_settings(postgres_server.url(names[1]), events_url), transport=transport
-    )
+    order = create_order(service_settings(OrderSettings, urls[1], events_url), transport=transport)
     payment = create_payment(
-        payment_settings(postgres_server.url(names[2]), events_url), transport=transport
+        service_settings(PaymentSettings, urls[2], events_url), transport=transport
     )
-    for app in (catalog, order, payment):
-        app.state.jwks_verifier = keys.verifier()
     async with (
-        LifespanManager(catalog),
-        LifespanManager(order),
-        LifespanManager(payment),
+        running(catalog, keys),
+        running(order, keys),
+        running(payment, keys),
         httpx.AsyncClient(
             transport=httpx.ASGITransport(app=catalog), base_url="http://catalog"
         ) as catalog_client,
@@ -101,8 +82,6 @@ async def fleet(postgres_server: PostgresServer) -> AsyncIterator[Fleet]:
     ):
         yield Fleet(catalog, order, payment, Shop(catalog_client, keys), orders, payments)
     await transport.close()
-    for name in [*names, events]:
-        await postgres_server.drop_database(name)
 
 
 @dataclass

@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
 from agora_catalog.app import create_app
@@ -18,47 +17,20 @@ from agora_catalog.search.elasticsearch import ElasticsearchSearch
 from agora_catalog.settings import Settings
 from agora_catalog.testing.helpers import Shop
 from agora_kit.events.inprocess import InProcessTransport
-from agora_kit.settings import CommonSettings
-from agora_kit.testing.fixtures import PostgresServer
+from agora_kit.testing.apps import running, service_settings
+from agora_kit.testing.fixtures import Databases
 from agora_kit.testing.tokens import Keys
 
 
-@pytest.fixture(scope="session")
-async def catalog_template(postgres_server: PostgresServer) -> AsyncIterator[str]:
-    name = await postgres_server.migrated_template("agora_catalog")
-    yield name
-    await postgres_server.drop_database(name)
-
-
 @pytest.fixture
-async def catalog_url(postgres_server: PostgresServer, catalog_template: str) -> AsyncIterator[str]:
+async def catalog_url(databases: Databases) -> str:
     """A migrated, empty catalog database of this test's own."""
-    name = await postgres_server.create_database("catalog", template=catalog_template)
-    yield postgres_server.url(name)
-    await postgres_server.drop_database(name)
-
-
-@pytest.fixture
-async def events_url(postgres_server: PostgresServer) -> AsyncIterator[str]:
-    name = await postgres_server.create_database("events")
-    yield postgres_server.url(name)
-    await postgres_server.drop_database(name)
-
-
-@pytest.fixture(scope="session")
-def keys() -> Keys:
-    return Keys()
+    return await databases.migrated("agora_catalog")
 
 
 @pytest.fixture
 def settings(catalog_url: str, events_url: str) -> Settings:
-    return Settings(
-        database_url=catalog_url,
-        outbox_poll_seconds=0.05,
-        reservation_sweep_seconds=0.1,
-        event_retry_base_seconds=0.05,
-        common=CommonSettings(events_database_url=events_url),
-    )
+    return service_settings(Settings, catalog_url, events_url, reservation_sweep_seconds=0.1)
 
 
 @pytest.fixture
@@ -87,16 +59,11 @@ async def search(
 
 @pytest.fixture
 async def app(
-    settings: Settings, keys: Keys, search: SearchBackend | None
+    settings: Settings, keys: Keys, transport: InProcessTransport, search: SearchBackend | None
 ) -> AsyncIterator[FastAPI]:
-    transport = InProcessTransport(settings.common.events_database_url, poll_seconds=0.1)
-    await transport.start()
     application = create_app(settings, transport=transport, search=search)
-    application.state.jwks_verifier = keys.verifier()
-    async with LifespanManager(application):
-        # The app itself, not the manager's wrapper: tests read app.state.
+    async with running(application, keys):
         yield application
-    await transport.close()
 
 
 @pytest.fixture

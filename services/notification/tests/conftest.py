@@ -9,11 +9,11 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
 from agora_kit.events.inprocess import InProcessTransport
-from agora_kit.testing.fixtures import PostgresServer
+from agora_kit.testing.apps import running
+from agora_kit.testing.fixtures import Databases
 from agora_kit.testing.tokens import Keys
 from agora_notification.app import create_app
 from agora_notification.settings import Settings
@@ -25,33 +25,10 @@ from agora_notification.testing import (
 from agora_tools.pytest_plugin import SmtpServer
 
 
-@pytest.fixture(scope="session")
-async def notification_template(postgres_server: PostgresServer) -> AsyncIterator[str]:
-    name = await postgres_server.migrated_template("agora_notification")
-    yield name
-    await postgres_server.drop_database(name)
-
-
 @pytest.fixture
-async def notification_url(
-    postgres_server: PostgresServer, notification_template: str
-) -> AsyncIterator[str]:
+async def notification_url(databases: Databases) -> str:
     """A migrated notification database of this test's own."""
-    name = await postgres_server.create_database("notification", template=notification_template)
-    yield postgres_server.url(name)
-    await postgres_server.drop_database(name)
-
-
-@pytest.fixture
-async def events_url(postgres_server: PostgresServer) -> AsyncIterator[str]:
-    name = await postgres_server.create_database("events")
-    yield postgres_server.url(name)
-    await postgres_server.drop_database(name)
-
-
-@pytest.fixture(scope="session")
-def keys() -> Keys:
-    return Keys()
+    return await databases.migrated("agora_notification")
 
 
 @pytest.fixture(scope="session")
@@ -65,20 +42,10 @@ def settings(notification_url: str, events_url: str, smtp_server: SmtpServer) ->
 
 
 @pytest.fixture
-async def transport(events_url: str) -> AsyncIterator[InProcessTransport]:
-    shared = InProcessTransport(events_url, poll_seconds=0.1)
-    await shared.start()
-    yield shared
-    await shared.close()
-
-
-@pytest.fixture
 async def app(
     settings: Settings, keys: Keys, transport: InProcessTransport
 ) -> AsyncIterator[FastAPI]:
-    application = create_app(settings, transport=transport)
-    application.state.jwks_verifier = keys.verifier()
-    async with LifespanManager(application):
+    async with running(create_app(settings, transport=transport), keys) as application:
         yield application
 
 

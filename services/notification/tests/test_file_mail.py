@@ -7,9 +7,9 @@ import email.policy
 from pathlib import Path
 
 import httpx
-from asgi_lifespan import LifespanManager
 
 from agora_kit.events.inprocess import InProcessTransport
+from agora_kit.testing.apps import running
 from agora_kit.testing.tokens import Keys
 from agora_notification.app import create_app
 from agora_notification.settings import Settings
@@ -24,9 +24,8 @@ async def test_mail_is_written_as_eml_files(
         settings.model_copy(update={"email_backend": "file", "mail_dir": mail_dir}),
         transport=transport,
     )
-    app.state.jwks_verifier = keys.verifier()
     async with (
-        LifespanManager(app),
+        running(app, keys),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app)) as client,
     ):
         service = Notifications(app, client, keys)

@@ -14,7 +14,7 @@ from asgi_lifespan import LifespanManager
 
 from agora_kit.auth import JWKSVerifier, JWTConfig
 from agora_kit.events.inprocess import InProcessTransport
-from agora_kit.testing.fixtures import PostgresServer
+from agora_kit.testing.fixtures import Databases
 from agora_notification.app import create_app as create_notification_app
 from agora_notification.testing import (
     Mailbox,
@@ -28,18 +28,9 @@ from agora_user.app import create_app as create_user_app
 from agora_user.testing import PASSWORD, fast_settings
 
 
-@pytest.fixture(scope="session")
-async def user_template(postgres_server: PostgresServer) -> AsyncIterator[str]:
-    name = await postgres_server.migrated_template("agora_user")
-    yield name
-    await postgres_server.drop_database(name)
-
-
 @pytest.fixture
-async def user_url(postgres_server: PostgresServer, user_template: str) -> AsyncIterator[str]:
-    name = await postgres_server.create_database("user", template=user_template)
-    yield postgres_server.url(name)
-    await postgres_server.drop_database(name)
+async def user_url(databases: Databases) -> str:
+    return await databases.migrated("agora_user")
 
 
 class Fleet:

@@ -8,58 +8,29 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
 from agora_kit.auth import ROLE_ADMIN
 from agora_kit.events.inprocess import InProcessTransport
-from agora_kit.testing.fixtures import PostgresServer
+from agora_kit.testing.apps import running, service_settings
+from agora_kit.testing.fixtures import Databases
 from agora_kit.testing.tokens import Keys
 from agora_order.app import create_app
 from agora_order.settings import Settings
-from agora_order.testing import order_settings
-
-
-@pytest.fixture(scope="session")
-async def order_template(postgres_server: PostgresServer) -> AsyncIterator[str]:
-    name = await postgres_server.migrated_template("agora_order")
-    yield name
-    await postgres_server.drop_database(name)
 
 
 @pytest.fixture
-async def order_url(postgres_server: PostgresServer, order_template: str) -> AsyncIterator[str]:
-    name = await postgres_server.create_database("order", template=order_template)
-    yield postgres_server.url(name)
-    await postgres_server.drop_database(name)
+async def settings(databases: Databases, events_url: str) -> Settings:
+    url = await databases.migrated("agora_order")
+    return service_settings(Settings, url, events_url, tax_rate_bps=1000)
 
 
 @pytest.fixture
-async def events_url(postgres_server: PostgresServer) -> AsyncIterator[str]:
-    name = await postgres_server.create_database("events")
-    yield postgres_server.url(name)
-    await postgres_server.drop_database(name)
-
-
-@pytest.fixture(scope="session")
-def keys() -> Keys:
-    return Keys()
-
-
-@pytest.fixture
-def settings(order_url: str, events_url: str) -> Settings:
-    return order_settings(order_url, events_url, tax_rate_bps=1000)
-
-
-@pytest.fixture
-async def app(settings: Settings, keys: Keys) -> AsyncIterator[FastAPI]:
-    transport = InProcessTransport(settings.common.events_database_url, poll_seconds=0.1)
-    await transport.start()
-    application = create_app(settings, transport=transport)
-    application.state.jwks_verifier = keys.verifier()
-    async with LifespanManager(application):
+async def app(
+    settings: Settings, keys: Keys, transport: InProcessTransport
+) -> AsyncIterator[FastAPI]:
+    async with running(create_app(settings, transport=transport), keys) as application:
         yield application
-    await transport.close()
 
 
 @pytest.fixture

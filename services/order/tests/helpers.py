@@ -8,7 +8,8 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 
-from agora_order.testing import ADDRESS, deliver, product
+from agora_kit.testing.events import deliver
+from agora_order.testing import ADDRESS, product
 
 
 async def stock(

@@ -10,7 +10,8 @@ import httpx
 from fastapi import FastAPI
 
 from agora_contracts.catalog import ProductUnpublished, ProductUpdated, StockChanged
-from agora_order.testing import deliver, product
+from agora_kit.testing.events import deliver
+from agora_order.testing import product
 
 CART = "/api/v1/cart"
 

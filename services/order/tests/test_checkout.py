@@ -7,7 +7,8 @@ import uuid
 import httpx
 from fastapi import FastAPI
 
-from agora_order.testing import ADDRESS, outbox_events
+from agora_kit.testing.events import outbox_events
+from agora_order.testing import ADDRESS
 
 from .helpers import checkout, fill, order, stock
 

@@ -22,6 +22,7 @@ from agora_contracts.catalog import (
     ShortLine,
 )
 from agora_contracts.payment import PaymentFailed, PaymentSucceeded
+from agora_kit.testing.events import deliver
 from agora_kit.testing.tokens import Keys
 from agora_order.metrics import CANCEL_REASONS
 from agora_order.models import Order
@@ -29,7 +30,7 @@ from agora_order.schemas import CheckoutIn
 from agora_order.service import checkout as checkout_service
 from agora_order.service import saga
 from agora_order.settings import Settings
-from agora_order.testing import ADDRESS, deliver
+from agora_order.testing import ADDRESS
 
 from .helpers import checkout, fill, order, stock
 

@@ -27,9 +27,9 @@ from agora_contracts.payment import (
     PaymentRefunded,
     PaymentSucceeded,
 )
+from agora_kit.testing.events import deliver, outbox_events, redeliver
 from agora_order.models import Order, OrderTransition
 from agora_order.service import saga
-from agora_order.testing import deliver, outbox_events, redeliver
 
 from .helpers import checkout, fill, order, stock
 

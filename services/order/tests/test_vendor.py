@@ -11,8 +11,8 @@ from fastapi import FastAPI
 from agora_contracts.catalog import InventoryReserved, Money, ReservedLine, VendorApproved
 from agora_contracts.payment import PaymentSucceeded
 from agora_kit.auth import ROLE_VENDOR
+from agora_kit.testing.events import deliver, outbox_events
 from agora_kit.testing.tokens import Keys
-from agora_order.testing import deliver, outbox_events
 
 from .helpers import checkout, fill, order, stock
 

@@ -8,58 +8,29 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
 from agora_kit.auth import ROLE_ADMIN
 from agora_kit.events.inprocess import InProcessTransport
-from agora_kit.testing.fixtures import PostgresServer
+from agora_kit.testing.apps import running, service_settings
+from agora_kit.testing.fixtures import Databases
 from agora_kit.testing.tokens import Keys
 from agora_payment.app import create_app
 from agora_payment.settings import Settings
-from agora_payment.testing import payment_settings
-
-
-@pytest.fixture(scope="session")
-async def payment_template(postgres_server: PostgresServer) -> AsyncIterator[str]:
-    name = await postgres_server.migrated_template("agora_payment")
-    yield name
-    await postgres_server.drop_database(name)
 
 
 @pytest.fixture
-async def payment_url(postgres_server: PostgresServer, payment_template: str) -> AsyncIterator[str]:
-    name = await postgres_server.create_database("payment", template=payment_template)
-    yield postgres_server.url(name)
-    await postgres_server.drop_database(name)
+async def settings(databases: Databases, events_url: str) -> Settings:
+    url = await databases.migrated("agora_payment")
+    return service_settings(Settings, url, events_url)
 
 
 @pytest.fixture
-async def events_url(postgres_server: PostgresServer) -> AsyncIterator[str]:
-    name = await postgres_server.create_database("events")
-    yield postgres_server.url(name)
-    await postgres_server.drop_database(name)
-
-
-@pytest.fixture(scope="session")
-def keys() -> Keys:
-    return Keys()
-
-
-@pytest.fixture
-def settings(payment_url: str, events_url: str) -> Settings:
-    return payment_settings(payment_url, events_url)
-
-
-@pytest.fixture
-async def app(settings: Settings, keys: Keys) -> AsyncIterator[FastAPI]:
-    transport = InProcessTransport(settings.common.events_database_url, poll_seconds=0.1)
-    await transport.start()
-    application = create_app(settings, transport=transport)
-    application.state.jwks_verifier = keys.verifier()
-    async with LifespanManager(application):
+async def app(
+    settings: Settings, keys: Keys, transport: InProcessTransport
+) -> AsyncIterator[FastAPI]:
+    async with running(create_app(settings, transport=transport), keys) as application:
         yield application
-    await transport.close()
 
 
 @pytest.fixture

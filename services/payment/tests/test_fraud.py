@@ -10,8 +10,8 @@ from fastapi import FastAPI
 
 from agora_contracts.catalog import Money
 from agora_contracts.payment import PaymentRequested
+from agora_kit.testing.events import deliver, outbox_events
 from agora_kit.testing.tokens import Keys
-from agora_payment.testing import deliver, outbox_events
 
 
 async def intent(app: FastAPI, buyer_id: uuid.UUID, amount: int = 1000) -> str:

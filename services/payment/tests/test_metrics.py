@@ -14,12 +14,12 @@ from fastapi import FastAPI
 
 from agora_contracts.catalog import Money
 from agora_contracts.payment import PaymentRequested, RefundRequested
+from agora_kit.testing.events import deliver, outbox_events
 from agora_kit.testing.tokens import Keys
 from agora_payment.service import payments
 from agora_payment.service.provider import Confirmation, SandboxProvider
 from agora_payment.service.webhooks import sign
 from agora_payment.settings import Settings
-from agora_payment.testing import deliver, outbox_events
 
 
 def attempts(app: FastAPI, outcome: str) -> float:

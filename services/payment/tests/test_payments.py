@@ -11,8 +11,9 @@ from fastapi import FastAPI
 from agora_contracts.catalog import Money
 from agora_contracts.order import OrderCancelled
 from agora_contracts.payment import PaymentRequested, RefundRequested
+from agora_kit.testing.events import deliver, outbox_events
 from agora_kit.testing.tokens import Keys
-from agora_payment.testing import deliver, ledger_balances, outbox_events
+from agora_payment.testing import ledger_balances
 
 INTENT = "agora.payment.payment.intent_created.v1"
 SUCCEEDED = "agora.payment.payment.succeeded.v1"

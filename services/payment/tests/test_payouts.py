@@ -12,9 +12,10 @@ from sqlalchemy import select
 from agora_contracts.catalog import Money
 from agora_contracts.order import OrderShipped
 from agora_contracts.payment import PaymentRequested
+from agora_kit.testing.events import deliver, outbox_events
 from agora_kit.testing.tokens import Keys
 from agora_payment.models import Payout
-from agora_payment.testing import deliver, ledger_balances, outbox_events
+from agora_payment.testing import ledger_balances
 
 
 async def test_each_shipping_vendor_is_paid_once_less_the_fee(

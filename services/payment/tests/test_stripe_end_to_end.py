@@ -20,13 +20,14 @@ from sqlalchemy import select
 from agora_contracts.catalog import Money
 from agora_contracts.payment import PaymentRequested
 from agora_kit.events.inprocess import InProcessTransport
+from agora_kit.testing.events import deliver, outbox_events
 from agora_kit.testing.fixtures import free_port
 from agora_kit.testing.tokens import Keys
 from agora_payment.app import create_app
 from agora_payment.models import WebhookEvent
 from agora_payment.service.stripe_provider import StripeProvider
 from agora_payment.settings import Settings
-from agora_payment.testing import deliver, ledger_balances, outbox_events
+from agora_payment.testing import ledger_balances
 from agora_tools.pytest_plugin import LocalStripeServer
 
 pytestmark = pytest.mark.integration

@@ -18,13 +18,14 @@ from agora_contracts.catalog import Money
 from agora_contracts.order import OrderCancelled
 from agora_contracts.payment import PaymentRequested
 from agora_kit.events.inprocess import InProcessTransport
+from agora_kit.testing.events import deliver, outbox_events
 from agora_kit.testing.tokens import Keys
 from agora_payment.app import create_app
 from agora_payment.models import Payment
 from agora_payment.service.stripe_provider import StripeProvider
 from agora_payment.service.webhooks import BadSignature, sign, verify
 from agora_payment.settings import Settings
-from agora_payment.testing import deliver, ledger_balances, outbox_events
+from agora_payment.testing import ledger_balances
 from agora_tools.pytest_plugin import StripeMockServer
 
 HOOK = "/api/v1/payments/webhooks/stripe"

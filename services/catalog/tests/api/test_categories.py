@@ -6,7 +6,8 @@ import uuid
 
 from fastapi import FastAPI
 
-from agora_catalog.testing.helpers import Shop, outbox_events
+from agora_catalog.testing.helpers import Shop
+from agora_kit.testing.events import outbox_events
 
 
 async def test_admins_build_a_tree_everyone_reads(shop: Shop, app: FastAPI) -> None:

@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 
 from fastapi import FastAPI
 
-from agora_catalog.testing.helpers import Shop, deliver, outbox_events
+from agora_catalog.testing.helpers import Shop
 from agora_contracts.order import OrderLine, OrderPlaced
 from agora_kit.auth import SCOPE_CATALOG_READ, SCOPE_INVENTORY_WRITE
+from agora_kit.testing.events import deliver, outbox_events
 
 LOW_STOCK = "agora.catalog.inventory.low_stock.v1"
 

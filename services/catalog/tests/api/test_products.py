@@ -6,8 +6,9 @@ import uuid
 
 from fastapi import FastAPI
 
-from agora_catalog.testing.helpers import Shop, outbox_events
+from agora_catalog.testing.helpers import Shop
 from agora_kit.auth import SCOPE_CATALOG_READ, SCOPE_INVENTORY_WRITE, SCOPE_ORDERS_READ
+from agora_kit.testing.events import outbox_events
 
 PUBLISHED = "agora.catalog.product.published.v1"
 UPDATED = "agora.catalog.product.updated.v1"

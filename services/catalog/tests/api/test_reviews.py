@@ -7,9 +7,10 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from agora_catalog.testing.helpers import Shop, User, deliver, outbox_events
+from agora_catalog.testing.helpers import Shop, User
 from agora_contracts.order import OrderConfirmed, OrderLine
 from agora_kit.auth import SCOPE_CATALOG_READ
+from agora_kit.testing.events import deliver, outbox_events
 
 
 async def bought(app: FastAPI, buyer: User, sku: str) -> None:

@@ -6,8 +6,9 @@ import uuid
 
 from fastapi import FastAPI
 
-from agora_catalog.testing.helpers import Shop, outbox_events
+from agora_catalog.testing.helpers import Shop
 from agora_kit.auth import ROLE_CUSTOMER, ROLE_VENDOR, SCOPE_CATALOG_READ
+from agora_kit.testing.events import outbox_events
 
 
 async def test_a_customer_applies_and_the_store_is_pending(shop: Shop, app: FastAPI) -> None:

