@@ -10,8 +10,10 @@ import httpx
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
+from agora_contracts.catalog import InventoryReserved, ReservedLine
+from agora_kit.testing.events import deliver, outbox_events
 from agora_kit.testing.tokens import Keys
-from agora_order.models import Coupon, CouponRedemption
+from agora_order.models import Coupon, CouponRedemption, SubOrder
 
 from .helpers import checkout, fill, stock
 
@@ -111,3 +113,66 @@ async def test_concurrent_checkouts_never_over_use_a_limited_coupon(
             .where(CouponRedemption.code == "LAST2")
         )
     assert redemptions == 2
+
+
+async def test_a_discount_is_shared_across_vendors_and_each_is_paid_what_was_collected(
+    app: FastAPI, client: httpx.AsyncClient, buyer: dict[str, str], admin: dict[str, str]
+) -> None:
+    made = await client.post(
+        COUPONS, json={"code": "HALF", "kind": "percent", "value": 50}, headers=admin
+    )
+    assert made.status_code == 201
+    assert made.json()["funded_by"] == "vendor"
+    shop_a = await stock(app, [("V-A", 2001, 10)])
+    shop_b = await stock(app, [("V-B", 1000, 10)])
+    shop_c = await stock(app, [("V-C", 1000, 10)])
+    await fill(client, buyer, ("V-A", 1), ("V-B", 1), ("V-C", 1))
+    placed = (await checkout(client, buyer, coupon_code="half")).json()
+    assert placed["discount"]["amount"] == 2001  # 50% of 40.01, half up
+    assert placed["discount_funded_by"] == "vendor"
+    order_id = uuid.UUID(placed["id"])
+    async with app.state.database.transaction() as session:
+        subs = {s.vendor_id: s.discount_amount for s in await session.scalars(select(SubOrder))}
+    # 2001 pro rata to 2001:1000:1000 is 1000.75, 500.12, 500.12; the unit left over
+    # goes to the largest sub-order.
+    assert subs == {shop_a: 1001, shop_b: 500, shop_c: 500}
+    await deliver(
+        app,
+        InventoryReserved(
+            order_id=order_id,
+            lines=[ReservedLine(sku=sku, quantity=1) for sku in ("V-A", "V-B", "V-C")],
+            expires_at=datetime.now(UTC) + timedelta(minutes=15),
+        ),
+        str(order_id),
+    )
+    [requested] = await outbox_events(app, "agora.order.order.payment_requested.v1")
+    assert requested["data"]["vendor_amounts"] == {
+        str(shop_a): 1000,
+        str(shop_b): 500,
+        str(shop_c): 500,
+    }
+    assert requested["data"].get("vendor_list_amounts", {}) == {}
+
+
+async def test_a_platform_funded_coupon_tells_payment_the_list_prices(
+    app: FastAPI, client: httpx.AsyncClient, buyer: dict[str, str], admin: dict[str, str]
+) -> None:
+    body = {"code": "HOUSE", "kind": "fixed", "value": 300, "funded_by": "platform"}
+    assert (await client.post(COUPONS, json=body, headers=admin)).status_code == 201
+    shop = await stock(app, [("W-1", 1000, 10)])
+    await fill(client, buyer, ("W-1", 1))
+    placed = (await checkout(client, buyer, coupon_code="HOUSE")).json()
+    assert placed["discount_funded_by"] == "platform"
+    order_id = uuid.UUID(placed["id"])
+    await deliver(
+        app,
+        InventoryReserved(
+            order_id=order_id,
+            lines=[ReservedLine(sku="W-1", quantity=1)],
+            expires_at=datetime.now(UTC) + timedelta(minutes=15),
+        ),
+        str(order_id),
+    )
+    [requested] = await outbox_events(app, "agora.order.order.payment_requested.v1")
+    assert requested["data"]["vendor_amounts"] == {str(shop): 700}
+    assert requested["data"]["vendor_list_amounts"] == {str(shop): 1000}

@@ -144,7 +144,17 @@ class PaymentRequested(EventPayload):
     payment_method: str | None = None
     vendor_amounts: dict[str, int] = Field(
         default_factory=dict,
-        description="Vendor id to what its sub-order earns (minor units), for payouts",
+        description=(
+            "Vendor id to what the buyer paid for its sub-order (minor units, after its"
+            " share of any discount), for payouts"
+        ),
+    )
+    vendor_list_amounts: dict[str, int] = Field(
+        default_factory=dict,
+        description=(
+            "Vendor id to its sub-order's list-price subtotal, when the platform funds"
+            " the discount (the platform then gives up its fee first; ADR 0045)"
+        ),
     )
     order_number: str | None = None
 

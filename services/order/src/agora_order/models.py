@@ -100,6 +100,11 @@ class Order(Base):
     total_amount: Mapped[int] = mapped_column(BigInteger, nullable=False)
     refunded_amount: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
     coupon_code: Mapped[str | None] = mapped_column(String(64))
+    # Who gives the discount up: the vendors (their payouts are what was collected)
+    # or the platform (from its fee); see ADR 0045.
+    discount_funded_by: Mapped[str] = mapped_column(
+        String(16), nullable=False, default="vendor", server_default="vendor"
+    )
     shipping_address: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False)
     payment_method: Mapped[str | None] = mapped_column(String(255))
     payment_id: Mapped[uuid.UUID | None] = mapped_column(PGUUID(as_uuid=True))
@@ -125,6 +130,10 @@ class SubOrder(Base):
     vendor_id: Mapped[uuid.UUID] = mapped_column(PGUUID(as_uuid=True), nullable=False, index=True)
     status: Mapped[str] = mapped_column(String(32), nullable=False)
     subtotal_amount: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    # This sub-order's part of the order's discount (pro rata to subtotals).
+    discount_amount: Mapped[int] = mapped_column(
+        BigInteger, nullable=False, default=0, server_default="0"
+    )
     carrier: Mapped[str | None] = mapped_column(String(64))
     tracking_number: Mapped[str | None] = mapped_column(String(128))
     shipped_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -204,6 +213,7 @@ class Coupon(Base):
         CheckConstraint("kind IN ('percent', 'fixed')", name="kind_known"),
         CheckConstraint("value > 0", name="value_positive"),
         CheckConstraint("max_uses IS NULL OR used <= max_uses", name="never_over_used"),
+        CheckConstraint("funded_by IN ('vendor', 'platform')", name="funded_by_known"),
     )
 
     code: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -215,6 +225,9 @@ class Coupon(Base):
     max_uses: Mapped[int | None] = mapped_column(Integer)
     max_uses_per_user: Mapped[int | None] = mapped_column(Integer)
     used: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    funded_by: Mapped[str] = mapped_column(
+        String(16), nullable=False, default="vendor", server_default="vendor"
+    )
     created_at: Mapped[datetime] = _now()
 
 

@@ -136,6 +136,7 @@ class OrderOut(BaseModel):
     total: Money
     refunded: Money
     coupon_code: str | None
+    discount_funded_by: str = Field(description="Who gives the discount up: vendor or platform")
     shipping_address: AddressIn
     payment: PaymentOut | None = Field(description="Set once the order awaits payment")
     sub_orders: list[SubOrderOut]
@@ -156,6 +157,10 @@ class CouponIn(BaseModel):
     expires_at: AwareDatetime | None = None
     max_uses: int | None = Field(default=None, gt=0, le=2**31 - 1)
     max_uses_per_user: int | None = Field(default=None, gt=0, le=2**31 - 1)
+    funded_by: Literal["vendor", "platform"] = Field(
+        default="vendor",
+        description="Who gives the discount up: the vendors (default) or the platform",
+    )
 
 
 class CouponOut(BaseModel):
@@ -168,6 +173,7 @@ class CouponOut(BaseModel):
     max_uses: int | None
     max_uses_per_user: int | None
     used: int
+    funded_by: str
 
 
 class ShipIn(BaseModel):

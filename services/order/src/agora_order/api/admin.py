@@ -26,6 +26,7 @@ def coupon_out(coupon: Coupon) -> CouponOut:
         max_uses=coupon.max_uses,
         max_uses_per_user=coupon.max_uses_per_user,
         used=coupon.used,
+        funded_by=coupon.funded_by,
     )
 
 

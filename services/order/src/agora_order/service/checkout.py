@@ -102,8 +102,9 @@ async def place(
 
     order_id = uuid.uuid4()
     placed_at = saga.now()
-    discount = 0
+    discount, funding = 0, "vendor"
     if body.coupon_code:
+        funding = await coupons.funded_by(session, body.coupon_code)
         discount = await coupons.redeem(
             session,
             body.coupon_code,
@@ -134,6 +135,7 @@ async def place(
         total_amount=sums.total,
         refunded_amount=0,
         coupon_code=body.coupon_code.upper() if body.coupon_code else None,
+        discount_funded_by=funding,
         shipping_address=body.shipping_address.model_dump(mode="json"),
         payment_method=body.payment_method,
         paid=False,
@@ -147,15 +149,23 @@ async def place(
     for index, item in enumerate(items):
         by_vendor[skus[item.sku].vendor_id].append(index)
     lines: list[OrderLine] = []
-    for vendor_id, indexes in by_vendor.items():
+    sub_totals = [
+        sum(skus[items[i].sku].price_amount * items[i].quantity for i in indexes)
+        for indexes in by_vendor.values()
+    ]
+    for (vendor_id, indexes), sub_total, share in zip(
+        by_vendor.items(),
+        sub_totals,
+        pricing.allocate(sums.discount, sub_totals),
+        strict=True,
+    ):
         sub = SubOrder(
             id=uuid.uuid4(),
             order_id=order.id,
             vendor_id=vendor_id,
             status=saga.SUB_PENDING,
-            subtotal_amount=sum(
-                skus[items[i].sku].price_amount * items[i].quantity for i in indexes
-            ),
+            subtotal_amount=sub_total,
+            discount_amount=share,
         )
         session.add(sub)
         await session.flush()

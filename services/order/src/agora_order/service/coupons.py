@@ -36,6 +36,7 @@ async def create(session: AsyncSession, data: CouponIn) -> Coupon:
             max_uses=data.max_uses,
             max_uses_per_user=data.max_uses_per_user,
             used=0,
+            funded_by=data.funded_by,
         )
         .on_conflict_do_nothing()
         .returning(Coupon.code)
@@ -93,3 +94,9 @@ async def redeem(
     session.add(CouponRedemption(code=code, order_id=order_id, buyer_id=buyer_id))
     await session.flush()
     return pricing.discount_for(subtotal, coupon.kind, coupon.value)
+
+
+async def funded_by(session: AsyncSession, code: str) -> str:
+    """Who gives up the discount of the coupon ``code``: ``vendor`` or ``platform``."""
+    coupon = await session.get(Coupon, code.upper())
+    return coupon.funded_by if coupon is not None else "vendor"

@@ -75,6 +75,7 @@ async def views(session: AsyncSession, orders: Sequence[Order]) -> list[OrderOut
                 total=money(order.total_amount),
                 refunded=money(order.refunded_amount),
                 coupon_code=order.coupon_code,
+                discount_funded_by=order.discount_funded_by,
                 shipping_address=AddressIn.model_validate(order.shipping_address),
                 payment=payment,
                 sub_orders=[

@@ -53,3 +53,16 @@ def totals(
         shipping = shipping_flat
     tax = rounded_share(discounted + shipping, tax_rate_bps, 10000)
     return Totals(subtotal=subtotal, discount=discount, shipping=shipping, tax=tax)
+
+
+def allocate(amount: int, weights: list[int]) -> list[int]:
+    """Split ``amount`` pro rata to ``weights`` in whole minor units: each share
+    rounded down, what rounding left over to the largest weight (the first of equals),
+    so the shares always add up to ``amount``."""
+    whole = sum(weights)
+    if not weights or whole <= 0:
+        return [0] * len(weights)
+    shares = [amount * weight // whole for weight in weights]
+    largest = max(range(len(weights)), key=lambda i: (weights[i], -i))
+    shares[largest] += amount - sum(shares)
+    return shares

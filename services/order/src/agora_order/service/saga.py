@@ -186,7 +186,10 @@ async def stock_reserved(
     order.stock_reserved = True
     order.reserved_until = expires_at
     await move(session, order, AWAITING_PAYMENT, cause="inventory.reserved")
-    subs = await session.scalars(select(SubOrder).where(SubOrder.order_id == order.id))
+    subs = list(await session.scalars(select(SubOrder).where(SubOrder.order_id == order.id)))
+    # Each vendor is owed what the buyer paid for its part (ADR 0045); with a
+    # platform-funded discount, payment also learns the list prices.
+    platform_funded = order.discount_funded_by == "platform" and order.discount_amount > 0
     await outbox.add(
         session,
         PaymentRequested(
@@ -194,7 +197,12 @@ async def stock_reserved(
             buyer_id=order.buyer_id,
             amount=money(order, order.total_amount),
             payment_method=order.payment_method,
-            vendor_amounts={str(sub.vendor_id): sub.subtotal_amount for sub in subs},
+            vendor_amounts={
+                str(sub.vendor_id): sub.subtotal_amount - sub.discount_amount for sub in subs
+            },
+            vendor_list_amounts=(
+                {str(sub.vendor_id): sub.subtotal_amount for sub in subs} if platform_funded else {}
+            ),
             order_number=order.number,
         ),
         key=str(order.id),
