@@ -1,152 +1,274 @@
-"""Vendor payouts once a paid order's vendor ships: its share less the platform fee
-(10% by default), once, with balanced ledger legs."""
+"""Vendor payouts (ADR 0045): a shipped vendor's share (what the buyer paid for its
+part, less the platform fee) is held until delivery or the end of the hold period,
+then paid once; refunds reduce or cancel a held payout and reverse a paid one; and
+for every payment, net payouts + net fees + refunds never exceed what was captured."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 from fastapi import FastAPI
 from sqlalchemy import select
 
 from agora_contracts.catalog import Money
-from agora_contracts.order import OrderShipped
+from agora_contracts.order import OrderDelivered, OrderShipped
 from agora_contracts.payment import PaymentRequested
 from agora_kit.testing.events import deliver, outbox_events
 from agora_kit.testing.tokens import Keys
 from agora_payment.models import Payout
-from agora_payment.testing import ledger_balances
+from agora_payment.tasks import release_due
+from agora_payment.testing import ledger_balances, overpaid
+
+CREATED = "agora.payment.payout.created.v1"
+REVERSED = "agora.payment.payout.reversed.v1"
 
 
-async def test_each_shipping_vendor_is_paid_once_less_the_fee(
-    app: FastAPI, client: httpx.AsyncClient, keys: Keys
-) -> None:
-    buyer_id, order_id = uuid.uuid4(), uuid.uuid4()
-    shop_a, shop_b = uuid.uuid4(), uuid.uuid4()
-    await deliver(
-        app,
-        PaymentRequested(
-            order_id=order_id,
-            buyer_id=buyer_id,
-            amount=Money(amount=6499, currency="USD"),  # 3000 + 2999 + 500 shipping
-            vendor_amounts={str(shop_a): 3000, str(shop_b): 2999},
-        ),
-        str(order_id),
-    )
-    [intent] = await outbox_events(app, "agora.payment.payment.intent_created.v1")
+class Order:
+    """One paid order of the payment service's point of view, and what happens to it."""
 
-    def shipped(vendor_id: uuid.UUID) -> OrderShipped:
-        return OrderShipped(
-            order_id=order_id,
-            buyer_id=buyer_id,
+    def __init__(self, app: FastAPI, client: httpx.AsyncClient, keys: Keys) -> None:
+        self.app, self.client, self.keys = app, client, keys
+        self.id, self.buyer_id = uuid.uuid4(), uuid.uuid4()
+        self.payment_id = ""
+
+    async def pay(self, amount: int, vendor_amounts: dict[uuid.UUID, int], **extra: Any) -> None:
+        await deliver(
+            self.app,
+            PaymentRequested(
+                order_id=self.id,
+                buyer_id=self.buyer_id,
+                amount=Money(amount=amount, currency="USD"),
+                vendor_amounts={str(v): a for v, a in vendor_amounts.items()},
+                **extra,
+            ),
+            str(self.id),
+        )
+        intents = await outbox_events(self.app, "agora.payment.payment.intent_created.v1")
+        [intent] = [i for i in intents if i["data"]["order_id"] == str(self.id)]
+        self.payment_id = intent["data"]["payment_id"]
+        paid = await self.client.post(
+            f"/api/v1/payments/{self.payment_id}/confirm",
+            json={"payment_method": "pm_card_visa"},
+            headers=self.keys.headers(self.buyer_id),
+        )
+        assert paid.status_code == 200, paid.text
+
+    async def ship(self, vendor_id: uuid.UUID, at: datetime | None = None) -> None:
+        event = OrderShipped(
+            order_id=self.id,
+            buyer_id=self.buyer_id,
             carrier="UPS",
             tracking_number="1Z",
             vendor_id=vendor_id,
+            shipped_at=at or datetime.now(UTC),
         )
+        await deliver(self.app, event, str(self.id))
 
-    await deliver(app, shipped(shop_a), str(order_id))  # not paid: no payout
-    async with app.state.database.transaction() as session:
-        assert list(await session.scalars(select(Payout))) == []
+    async def delivered(self, vendor_id: uuid.UUID) -> None:
+        event = OrderDelivered(order_id=self.id, buyer_id=self.buyer_id, vendor_id=vendor_id)
+        await deliver(self.app, event, str(self.id))
 
-    paid = await client.post(
-        f"/api/v1/payments/{intent['data']['payment_id']}/confirm",
-        json={"payment_method": "pm_card_visa"},
-        headers=keys.headers(buyer_id),
+    async def refund(self, amount: int | None = None) -> None:
+        admin = self.keys.headers(uuid.uuid4(), ("admin",))
+        body = {} if amount is None else {"amount": amount}
+        answer = await self.client.post(
+            f"/api/v1/admin/payments/{self.payment_id}/refund", json=body, headers=admin
+        )
+        assert answer.status_code == 202, answer.text
+
+    async def payouts(self) -> dict[uuid.UUID, tuple[str, int, int, int, int]]:
+        """Vendor to (status, gross, fee, amount, reversed)."""
+        async with self.app.state.database.transaction() as session:
+            rows = await session.scalars(
+                select(Payout).where(Payout.payment_id == uuid.UUID(self.payment_id))
+            )
+            return {
+                p.vendor_id: (p.status, p.gross, p.fee, p.amount, p.reversed_amount) for p in rows
+            }
+
+
+async def told(app: FastAPI, event_type: str) -> list[tuple[str, int]]:
+    return sorted(
+        (e["data"]["vendor_id"], e["data"]["amount"]["amount"])
+        for e in await outbox_events(app, event_type)
     )
-    assert paid.status_code == 200
-    await deliver(app, shipped(shop_a), str(order_id))
-    await deliver(app, shipped(shop_a), str(order_id))  # the same news again
-    async with app.state.database.transaction() as session:
-        assert {p.vendor_id for p in await session.scalars(select(Payout))} == {shop_a}
-    await deliver(app, shipped(shop_b), str(order_id))
-    async with app.state.database.transaction() as session:
-        rows = {p.vendor_id: p for p in await session.scalars(select(Payout))}
-    assert {vendor: (p.gross, p.fee, p.amount) for vendor, p in rows.items()} == {
-        shop_a: (3000, 300, 2700),
-        shop_b: (2999, 300, 2699),  # 299.9 rounds half up to 300
+
+
+async def test_a_shipped_vendors_share_is_held_and_paid_once_on_delivery(
+    app: FastAPI, client: httpx.AsyncClient, keys: Keys
+) -> None:
+    order, shop_a, shop_b = Order(app, client, keys), uuid.uuid4(), uuid.uuid4()
+    await order.pay(6499, {shop_a: 3000, shop_b: 2999})  # + 500 shipping
+    await order.ship(shop_a)
+    await order.ship(shop_a)  # the same news again
+    await order.ship(shop_b)
+    assert await order.payouts() == {
+        shop_a: ("held", 3000, 300, 2700, 0),
+        shop_b: ("held", 2999, 300, 2699, 0),  # 299.9 rounds half up to 300
     }
-    told = await outbox_events(app, "agora.payment.payout.created.v1")
-    assert sorted(
-        (
-            e["data"]["vendor_id"],
-            e["data"]["gross"]["amount"],
-            e["data"]["fee"]["amount"],
-            e["data"]["amount"]["amount"],
-        )
-        for e in told
-    ) == sorted([(str(shop_a), 3000, 300, 2700), (str(shop_b), 2999, 300, 2699)])
-    assert all(e["data"]["transfer_id"].startswith("tr_") for e in told)
+    assert await told(app, CREATED) == []
+    assert "vendor_payouts" not in await ledger_balances(app)
+
+    await order.delivered(shop_a)
+    await order.delivered(shop_a)
+    assert (await order.payouts())[shop_a][0] == "paid"
+    assert (await order.payouts())[shop_b][0] == "held"
+    await order.delivered(shop_b)
+    assert await told(app, CREATED) == sorted([(str(shop_a), 2700), (str(shop_b), 2699)])
+    assert all(
+        e["data"]["transfer_id"].startswith("tr_") for e in await outbox_events(app, CREATED)
+    )
     assert await ledger_balances(app) == {
         "provider_balance": 6499 - 2700 - 2699,  # the fees and shipping stay
         "buyer_payments": -6499,
         "vendor_payouts": 2700 + 2699,
     }
+    assert await overpaid(app) == {}
 
 
-async def test_a_refund_after_shipping_takes_the_vendors_shares_back(
+async def test_a_held_payout_is_paid_when_the_hold_is_over_and_never_before(
     app: FastAPI, client: httpx.AsyncClient, keys: Keys
 ) -> None:
-    buyer_id, order_id = uuid.uuid4(), uuid.uuid4()
-    shop_a, shop_b = uuid.uuid4(), uuid.uuid4()
-    await deliver(
-        app,
-        PaymentRequested(
-            order_id=order_id,
-            buyer_id=buyer_id,
-            amount=Money(amount=6499, currency="USD"),
-            vendor_amounts={str(shop_a): 3000, str(shop_b): 2999},
-        ),
-        str(order_id),
-    )
-    [intent] = await outbox_events(app, "agora.payment.payment.intent_created.v1")
-    payment_id = intent["data"]["payment_id"]
-    paid = await client.post(
-        f"/api/v1/payments/{payment_id}/confirm",
-        json={"payment_method": "pm_card_visa"},
-        headers=keys.headers(buyer_id),
-    )
-    assert paid.status_code == 200
-    for shop in (shop_a, shop_b):
-        await deliver(
-            app,
-            OrderShipped(
-                order_id=order_id,
-                buyer_id=buyer_id,
-                carrier="UPS",
-                tracking_number="1Z",
-                vendor_id=shop,
-            ),
-            str(order_id),
-        )
-    admin = keys.headers(uuid.uuid4(), ("admin",))
+    order, shop = Order(app, client, keys), uuid.uuid4()
+    await order.pay(1499, {shop: 1000})
+    shipped_at = datetime.now(UTC)
+    await order.ship(shop, at=shipped_at)
+    runtime, provider = app.state.runtime, app.state.payment_provider
 
-    # Half the payment back (a return): each vendor gives back half its payout.
-    half = await client.post(
-        f"/api/v1/admin/payments/{payment_id}/refund", json={"amount": 3250}, headers=admin
-    )
-    assert half.status_code == 202, half.text
-    async with app.state.database.transaction() as session:
-        rows = {p.vendor_id: p.reversed_amount for p in await session.scalars(select(Payout))}
-    assert rows == {shop_a: 1350, shop_b: 1350}
-    assert await ledger_balances(app) == {
-        "provider_balance": 6499 - 5399 - 3250 + 2700,
-        "buyer_payments": -6499 + 3250,
-        "vendor_payouts": 5399 - 2700,
+    await release_due(runtime, provider, shipped_at + timedelta(days=6, hours=23))
+    assert (await order.payouts())[shop][0] == "held"
+    assert await told(app, CREATED) == []
+
+    await release_due(runtime, provider, shipped_at + timedelta(days=7, seconds=1))
+    assert await order.payouts() == {shop: ("paid", 1000, 100, 900, 0)}
+    await release_due(runtime, provider, shipped_at + timedelta(days=8))
+    await order.delivered(shop)  # delivered after the hold: paid already
+    assert await told(app, CREATED) == [(str(shop), 900)]
+    assert (await ledger_balances(app))["vendor_payouts"] == 900
+
+
+async def test_a_refund_during_the_hold_reduces_the_payout_and_a_full_one_cancels_it(
+    app: FastAPI, client: httpx.AsyncClient, keys: Keys
+) -> None:
+    order, shop_a, shop_b = Order(app, client, keys), uuid.uuid4(), uuid.uuid4()
+    await order.pay(2000, {shop_a: 1000, shop_b: 1000})
+    await order.ship(shop_a)
+    await order.ship(shop_b)
+
+    await order.refund(500)  # a quarter back: each held payout gives a quarter up
+    assert await order.payouts() == {
+        shop_a: ("held", 1000, 100, 900, 225),
+        shop_b: ("held", 1000, 100, 900, 225),
     }
+    assert await told(app, REVERSED) == []  # nothing was transferred, nothing to reverse
+    await order.delivered(shop_a)
+    assert await told(app, CREATED) == [(str(shop_a), 675)]
 
-    # The rest back: every payout is taken back whole, and nothing is left anywhere.
-    rest = await client.post(f"/api/v1/admin/payments/{payment_id}/refund", json={}, headers=admin)
-    assert rest.status_code == 202, rest.text
-    async with app.state.database.transaction() as session:
-        rows = {p.vendor_id: p.reversed_amount for p in await session.scalars(select(Payout))}
-    assert rows == {shop_a: 2700, shop_b: 2699}
+    await order.refund()  # the rest: the held payout is cancelled, the paid one reversed
+    assert await order.payouts() == {
+        shop_a: ("reversed", 1000, 100, 900, 900),
+        shop_b: ("cancelled", 1000, 100, 900, 900),
+    }
+    await order.delivered(shop_b)
+    assert await told(app, CREATED) == [(str(shop_a), 675)]
+    assert await told(app, REVERSED) == [(str(shop_a), 675)]
     assert await ledger_balances(app) == {
         "provider_balance": 0,
         "buyer_payments": 0,
         "vendor_payouts": 0,
     }
-    told = await outbox_events(app, "agora.payment.payout.reversed.v1")
-    assert sorted((e["data"]["vendor_id"], e["data"]["amount"]["amount"]) for e in told) == sorted(
-        [(str(shop_a), 1350), (str(shop_b), 1350), (str(shop_a), 1350), (str(shop_b), 1349)]
+    assert await overpaid(app) == {}
+
+
+async def test_refunds_after_payouts_take_the_vendors_shares_back_within_what_was_captured(
+    app: FastAPI, client: httpx.AsyncClient, keys: Keys
+) -> None:
+    # No shipping or tax: the vendors' shares are all of the captured amount, where
+    # rounding the shares given back in the vendors' favour would overpay by a unit.
+    order, shop_a, shop_b = Order(app, client, keys), uuid.uuid4(), uuid.uuid4()
+    await order.pay(2000, {shop_a: 1000, shop_b: 1000})
+    for shop in (shop_a, shop_b):
+        await order.ship(shop)
+        await order.delivered(shop)
+
+    await order.refund(1001)
+    assert await order.payouts() == {
+        shop_a: ("paid", 1000, 100, 900, 451),  # 450.45 rounds up
+        shop_b: ("paid", 1000, 100, 900, 451),
+    }
+    assert await overpaid(app) == {}
+    balances = await ledger_balances(app)
+    assert balances["vendor_payouts"] == 2 * (900 - 451)
+    assert balances["provider_balance"] == 2000 - 1001 - 2 * (900 - 451)
+
+    await order.refund()
+    assert await order.payouts() == {
+        shop_a: ("reversed", 1000, 100, 900, 900),
+        shop_b: ("reversed", 1000, 100, 900, 900),
+    }
+    assert await told(app, REVERSED) == sorted(
+        [(str(shop_a), 451), (str(shop_b), 451), (str(shop_a), 449), (str(shop_b), 449)]
     )
-    assert all(e["data"]["reversal_id"].startswith("trr_") for e in told)
+    assert all(
+        e["data"]["reversal_id"].startswith("trr_") for e in await outbox_events(app, REVERSED)
+    )
+    assert await ledger_balances(app) == {
+        "provider_balance": 0,
+        "buyer_payments": 0,
+        "vendor_payouts": 0,
+    }
+    assert await overpaid(app) == {}
+
+
+async def test_payouts_never_transfer_more_than_the_order_left(
+    app: FastAPI, client: httpx.AsyncClient, keys: Keys
+) -> None:
+    # Shares that add up to more than was captured (list prices, say): the second
+    # vendor gets only what the first one's payout and both fees left.
+    order, shop_a, shop_b = Order(app, client, keys), uuid.uuid4(), uuid.uuid4()
+    await order.pay(1500, {shop_a: 1000, shop_b: 1000})
+    for shop in (shop_a, shop_b):
+        await order.ship(shop)
+        await order.delivered(shop)
+    assert await told(app, CREATED) == sorted([(str(shop_a), 900), (str(shop_b), 400)])
+    assert (await ledger_balances(app))["provider_balance"] == 1500 - 1300
+    assert await overpaid(app) == {}
+
+
+async def test_a_vendor_buying_from_itself_with_a_full_coupon_nets_nothing(
+    app: FastAPI, client: httpx.AsyncClient, keys: Keys
+) -> None:
+    # 100 % off its own 50.00 item: the buyer pays shipping only, the store is owed 0.
+    order, shop = Order(app, client, keys), uuid.uuid4()
+    await order.pay(499, {shop: 0})
+    await order.ship(shop)
+    await order.delivered(shop)
+    assert await order.payouts() == {shop: ("paid", 0, 0, 0, 0)}
+    assert await told(app, CREATED) == []
+    assert "vendor_payouts" not in await ledger_balances(app)
+    assert await overpaid(app) == {}
+
+
+async def test_a_platform_funded_discount_comes_out_of_the_fee_never_beyond_collected(
+    app: FastAPI, client: httpx.AsyncClient, keys: Keys
+) -> None:
+    order, small, large = Order(app, client, keys), uuid.uuid4(), uuid.uuid4()
+    # The small sub-order had 5 % off, the large 30 %: the small vendor still gets its
+    # list price less the fee (900) from the platform's fee; the large one cannot get
+    # more than the buyer paid for its part (700), and the platform keeps no fee on it.
+    await order.pay(
+        1650,
+        {small: 950, large: 700},
+        vendor_list_amounts={str(small): 1000, str(large): 1000},
+    )
+    for shop in (small, large):
+        await order.ship(shop)
+        await order.delivered(shop)
+    assert await order.payouts() == {
+        small: ("paid", 950, 50, 900, 0),
+        large: ("paid", 700, 0, 700, 0),
+    }
+    assert await overpaid(app) == {}

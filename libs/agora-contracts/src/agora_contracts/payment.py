@@ -93,10 +93,11 @@ class PaymentSucceeded(_PaymentEvent):
 
 
 class PayoutCreated(EventPayload):
-    """A vendor was paid its share of a paid order once it shipped: ``gross`` (its
-    sub-order's subtotal) less the platform's ``fee`` is ``amount``, transferred to the
-    vendor's connected account (``transfer_id`` at the provider). One per payment and
-    vendor. For the vendor's statements and the books."""
+    """A vendor was paid its share of a paid order, once its parcel was delivered or
+    its hold period ended (ADR 0045): ``gross`` (what the buyer paid for its sub-order)
+    less the platform's ``fee``; ``amount`` was transferred to the vendor's connected
+    account (``transfer_id`` at the provider), less any part refunds took back while
+    it was held. One per payment and vendor. For the vendor's statements and the books."""
 
     topic: ClassVar[str] = topic_name("payment", "payout")
     event_type: ClassVar[str] = "agora.payment.payout.created.v1"

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from fastapi import FastAPI
 
 from agora_kit.app import create_service_app
@@ -12,6 +14,7 @@ from agora_payment.events import register_handlers
 from agora_payment.metrics import PaymentMetrics
 from agora_payment.service.provider import PaymentProvider, SandboxProvider
 from agora_payment.settings import Settings
+from agora_payment.tasks import payout_release
 
 
 def build_provider(settings: Settings) -> PaymentProvider:
@@ -36,7 +39,13 @@ def create_app(
     outbox = Outbox(source=f"/agora/{settings.service_name}")
 
     def handlers(consumer: EventConsumer) -> None:
-        register_handlers(consumer, outbox, the_provider, fee_bps=settings.platform_fee_bps)
+        register_handlers(
+            consumer,
+            outbox,
+            the_provider,
+            fee_bps=settings.platform_fee_bps,
+            hold=timedelta(seconds=settings.payout_hold_seconds),
+        )
 
     app = create_service_app(
         settings,
@@ -45,6 +54,9 @@ def create_app(
         routers=[router],
         register_handlers=handlers,
         transport=transport,
+        background_tasks=[
+            payout_release(the_provider, settings.payout_sweep_seconds),
+        ],
     )
     outbox.notify_on_commit(app.state.runtime.relay.wake)
     PaymentMetrics(app.state.runtime.metrics).install(app.state.database)

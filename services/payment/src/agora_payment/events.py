@@ -1,19 +1,22 @@
 """What the payment service publishes and the events it handles.
 
 Publishes (payment topic, keyed by payment id): ``PaymentIntentCreated``,
-``PaymentSucceeded``, ``PaymentFailed``, ``PaymentRefunded``.
+``PaymentSucceeded``, ``PaymentFailed``, ``PaymentRefunded``; (payout topic)
+``PayoutCreated`` when a held payout is paid, ``PayoutReversed``.
 
 Handles the order service's saga requests: ``PaymentRequested`` (create the intent),
 ``RefundRequested`` (give money back), ``OrderCancelled`` (an unpaid payment can
-no longer be confirmed) and ``OrderShipped`` (pay the shipping vendor its share less
-the platform fee).
+no longer be confirmed), ``OrderShipped`` (hold the shipping vendor's share less the
+platform fee) and ``OrderDelivered`` (pay it).
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agora_contracts.order import OrderCancelled, OrderShipped
+from agora_contracts.order import OrderCancelled, OrderDelivered, OrderShipped
 from agora_contracts.payment import PaymentRequested, RefundRequested
 from agora_kit.events.consumer import EventConsumer
 from agora_kit.events.envelope import CloudEvent
@@ -28,6 +31,7 @@ def register_handlers(
     provider: PaymentProvider | None = None,
     *,
     fee_bps: int = 0,
+    hold: timedelta = payouts.DEFAULT_HOLD,
 ) -> None:
     if outbox is None or provider is None:
         return
@@ -60,7 +64,24 @@ def register_handlers(
     @consumer.on(OrderShipped)
     async def shipped(session: AsyncSession, event: OrderShipped, _: CloudEvent) -> None:
         payment = await payments.by_order(session, event.order_id)
-        if payment is not None and payment.status == payments.SUCCEEDED:
-            await payouts.pay_vendors(
-                session, the_outbox, the_provider, payment, fee_bps, vendor_id=event.vendor_id
+        if payment is None or payment.status != payments.SUCCEEDED:
+            return
+        release_at = (event.shipped_at or payouts.now()) + hold
+        await payouts.hold(
+            session, payment, fee_bps, release_at=release_at, vendor_id=event.vendor_id
+        )
+        if release_at <= payouts.now():  # no hold period configured
+            await payouts.release(
+                session, the_outbox, the_provider, payment, vendor_id=event.vendor_id
             )
+
+    @consumer.on(OrderDelivered)
+    async def delivered(session: AsyncSession, event: OrderDelivered, _: CloudEvent) -> None:
+        payment = await payments.by_order(session, event.order_id)
+        if payment is None or payment.status != payments.SUCCEEDED:
+            return
+        # Delivered is shipped too: hold first when the shipment was never heard of.
+        await payouts.hold(
+            session, payment, fee_bps, release_at=payouts.now(), vendor_id=event.vendor_id
+        )
+        await payouts.release(session, the_outbox, the_provider, payment, vendor_id=event.vendor_id)

@@ -16,6 +16,7 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     ForeignKey,
+    Index,
     String,
     Text,
     UniqueConstraint,
@@ -60,6 +61,10 @@ class Payment(Base):
     refunded_amount: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
     # Vendor id to what its sub-order earns (minor units), for payouts.
     vendor_amounts: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False, default=dict)
+    # With a platform-funded discount: vendor id to its list-price subtotal (ADR 0045).
+    vendor_list_amounts: Mapped[dict[str, Any]] = mapped_column(
+        JSONB, nullable=False, default=dict, server_default="{}"
+    )
     created_at: Mapped[datetime] = _now()
     updated_at: Mapped[datetime] = _now()
 
@@ -112,9 +117,12 @@ class WebhookEvent(Base):
 
 
 class Payout(Base):
-    """A vendor's share of a confirmed order, less the platform fee, transferred to the
-    vendor's connected account. One per payment and vendor. ``reversed_amount`` is what
-    refunds of the payment took back from the vendor since (transfer reversals)."""
+    """A vendor's share of a paid order, less the platform fee: ``held`` from shipment
+    until delivery or ``release_at``, then ``paid`` (transferred to the vendor's
+    connected account), or ``cancelled`` when refunds took all of it while held.
+    ``reversed_amount`` is what refunds took back since (reductions while held,
+    transfer reversals once paid; ``reversed`` when that is all of it). One per
+    payment and vendor (ADR 0045)."""
 
     __tablename__ = "payouts"
     __table_args__ = (
@@ -123,6 +131,8 @@ class Payout(Base):
         CheckConstraint(
             "reversed_amount >= 0 AND reversed_amount <= amount", name="reversal_within_payout"
         ),
+        CheckConstraint("status IN ('held', 'paid', 'cancelled', 'reversed')", name="status_known"),
+        Index("ix_payouts_status_release_at", "status", "release_at"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(PGUUID(as_uuid=True), primary_key=True)
@@ -134,7 +144,10 @@ class Payout(Base):
     fee: Mapped[int] = mapped_column(BigInteger, nullable=False)
     amount: Mapped[int] = mapped_column(BigInteger, nullable=False)
     currency: Mapped[str] = mapped_column(String(3), nullable=False)
-    provider_transfer_id: Mapped[str] = mapped_column(String(255), nullable=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False, server_default="paid")
+    release_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    paid_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    provider_transfer_id: Mapped[str | None] = mapped_column(String(255))
     reversed_amount: Mapped[int] = mapped_column(
         BigInteger, nullable=False, default=0, server_default="0"
     )

@@ -25,6 +25,11 @@ class Settings(ServiceSettings):
 
     # The platform's fee on each vendor's share, in basis points (1000 is 10%).
     platform_fee_bps: int = Field(default=1000, ge=0, le=10000)
+    # A shipped vendor's payout is held until the parcel is delivered or this long
+    # after shipment, whichever comes first (ADR 0045); the sweep looks for payouts
+    # whose hold is over this often.
+    payout_hold_seconds: float = Field(default=7 * 24 * 3600, ge=0)
+    payout_sweep_seconds: float = Field(default=60, gt=0)
 
     # Fraud rules: a buyer with this many declined payments in the last hour is
     # refused without asking the provider; a payment above the amount is refused.

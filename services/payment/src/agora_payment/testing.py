@@ -7,7 +7,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
-from agora_payment.models import LedgerEntry
+from agora_payment.models import LedgerEntry, Payment, Payout
 
 
 async def ledger_balances(app: FastAPI) -> dict[str, int]:
@@ -25,3 +25,25 @@ async def ledger_balances(app: FastAPI) -> dict[str, int]:
             select(LedgerEntry.account, func.sum(LedgerEntry.amount)).group_by(LedgerEntry.account)
         )
         return {account: int(total) for account, total in rows.all()}
+
+
+async def overpaid(app: FastAPI) -> dict[str, int]:
+    """Each payment whose books break ``net payouts + net fees + refunds <= captured``,
+    and by how much. A payout's net fee is its fee less the fee's refunded part
+    (rounded up); a cancelled payout counts nothing."""
+    async with app.state.database.transaction() as session:
+        found: dict[str, int] = {}
+        for payment in await session.scalars(select(Payment)):
+            if payment.status != "succeeded":
+                continue
+            spent = payment.refunded_amount
+            for payout in await session.scalars(
+                select(Payout).where(Payout.payment_id == payment.id)
+            ):
+                if payout.status == "cancelled":
+                    continue
+                fee_back = -(-payout.fee * payment.refunded_amount // payment.amount)
+                spent += payout.amount - payout.reversed_amount + payout.fee - fee_back
+            if spent > payment.amount:
+                found[str(payment.id)] = spent - payment.amount
+        return found

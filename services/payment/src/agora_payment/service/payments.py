@@ -109,6 +109,7 @@ async def create_for_order(
         client_secret=intent.client_secret,
         refunded_amount=0,
         vendor_amounts=dict(request.vendor_amounts),
+        vendor_list_amounts=dict(request.vendor_list_amounts),
     )
     session.add(payment)
     await session.flush()
@@ -248,7 +249,8 @@ async def refund(
 ) -> Refund | None:
     """Refund ``amount`` (all that is left when None). Over-refunding is a 409, or,
     with ``cap`` (an event, which cannot be answered 409), refunds what is left.
-    Vendors already paid give back their shares (``payouts.reverse_for_refund``).
+    Vendors give back their shares (``payouts.reverse_for_refund``: a held payout is
+    reduced, a paid one reversed).
     Returns None when there is nothing to do (a repeated request, nothing left)."""
     done = await session.scalar(select(Refund).where(Refund.request_id == request_id))
     if done is not None:

@@ -1,18 +1,27 @@
-"""Vendor payouts: when a vendor ships its part of a paid (confirmed) order, its share
-of the payment, less the platform fee (basis points, rounded half up), is transferred
-to the vendor's connected account. Once per payment and vendor, however often the
-event is delivered.
+"""Vendor payouts (ADR 0045): when a vendor ships its part of a paid order, its share
+is *held*; it is *paid* (transferred to the vendor's connected account) when the
+parcel is delivered, or when the hold period has passed (``release_due``, run by a
+background task), never before. A vendor's share is what the buyer paid for its
+sub-order (``vendor_amounts``: the list-price subtotal less the sub-order's part of
+the discount), less the platform fee (basis points, rounded half up). With a
+platform-funded discount (``vendor_list_amounts``), the fee is charged on the list
+price and the vendor's share made up from it, never beyond what was collected.
 
-Paying on shipment rather than on confirmation means a buyer's cancellation (allowed
-only before anything ships) never has to claw a payout back. A refund after shipment
-(an admin's, for a return) does: each vendor gives back its payout in the proportion
-the payment was refunded (Stripe transfer reversals), so a full refund takes every
-payout back whole and the platform returns its fee."""
+A refund while the payout is held reduces it (no transfer to reverse; a full refund
+*cancels* it); a refund after it is paid takes the vendor's part back with transfer
+reversals (*reversed* once all of it is). Either way the vendor gives back its payout
+and the platform its fee in the proportion the payment was refunded, rounded up, so
+that for every payment
+
+    net payouts + net fees + refunds <= captured amount
+
+and ``release`` checks it again before each transfer: the platform never pays out
+more than it collected for an order."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,9 +33,33 @@ from agora_payment.models import Payment, Payout
 from agora_payment.service import ledger
 from agora_payment.service.provider import PaymentProvider
 
+HELD = "held"
+PAID = "paid"
+CANCELLED = "cancelled"
+REVERSED = "reversed"
+
+DEFAULT_HOLD = timedelta(days=7)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
 
 def fee_of(gross: int, fee_bps: int) -> int:
     return (gross * fee_bps * 2 + 10000) // 20000
+
+
+def refunded_share(value: int, payment: Payment) -> int:
+    """``value``'s part of what was refunded of ``payment``, rounded up (in the
+    buyer's favour, never the payee's)."""
+    return -(-value * payment.refunded_amount // payment.amount)
+
+
+def net_fee(payout: Payout, payment: Payment) -> int:
+    """The platform fee the payout's vendor still leaves to the platform after refunds."""
+    if payout.status == CANCELLED:
+        return 0
+    return payout.fee - refunded_share(payout.fee, payment)
 
 
 def destination(vendor_id: uuid.UUID) -> str:
@@ -35,47 +68,133 @@ def destination(vendor_id: uuid.UUID) -> str:
     return f"acct_{vendor_id.hex[:16]}"
 
 
-async def pay_vendors(
+def share_of(payment: Payment, vendor: str, fee_bps: int) -> tuple[int, int, int]:
+    """(gross, fee, amount) of one vendor: gross is what the buyer paid for its part."""
+    gross = max(int(payment.vendor_amounts.get(vendor, 0)), 0)
+    listed = payment.vendor_list_amounts.get(vendor)
+    if listed is None:
+        fee = fee_of(gross, fee_bps)
+        return gross, fee, gross - fee
+    # Platform-funded discount: the vendor is owed its list price less the fee, which
+    # the platform pays from its fee, never beyond what the buyer paid for the part.
+    amount = min(int(listed) - fee_of(int(listed), fee_bps), gross)
+    return gross, gross - amount, amount
+
+
+async def hold(
     session: AsyncSession,
-    outbox: Outbox,
-    provider: PaymentProvider,
     payment: Payment,
     fee_bps: int,
     *,
+    release_at: datetime,
     vendor_id: uuid.UUID | None = None,
 ) -> list[Payout]:
-    """Pay ``vendor_id`` (every vendor of the order when None) its due of ``payment``
-    (succeeded, locked by the caller), once, and publish ``PayoutCreated``."""
+    """Hold ``vendor_id``'s share (every vendor's when None) of ``payment`` (succeeded,
+    locked by the caller) until ``release_at``; once per payment and vendor."""
     done = set(
         await session.scalars(select(Payout.vendor_id).where(Payout.payment_id == payment.id))
     )
     made: list[Payout] = []
-    for vendor, gross in sorted(payment.vendor_amounts.items()):
+    for vendor in sorted(payment.vendor_amounts):
         payee = uuid.UUID(vendor)
-        if payee in done or int(gross) <= 0 or vendor_id not in (None, payee):
+        if payee in done or vendor_id not in (None, payee):
             continue
-        fee = fee_of(int(gross), fee_bps)
-        amount = int(gross) - fee
-        transfer_id = await provider.transfer(
-            destination=destination(payee),
-            amount=amount,
-            currency=payment.currency,
-            idempotency_key=f"payout-{payment.id}-{payee}",
-        )
+        gross, fee, amount = share_of(payment, vendor, fee_bps)
         payout = Payout(
             id=uuid.uuid4(),
             payment_id=payment.id,
             vendor_id=payee,
-            gross=int(gross),
+            gross=gross,
             fee=fee,
             amount=amount,
             currency=payment.currency,
-            provider_transfer_id=transfer_id,
+            status=HELD,
+            release_at=release_at,
+            reversed_amount=0,
         )
         session.add(payout)
+        made.append(payout)
+    await session.flush()
+    for payout in made:
+        _reduce_held(payout, payment)
+    await session.flush()
+    return made
+
+
+def _reduce_held(payout: Payout, payment: Payment) -> None:
+    """A held payout gives back its part of what was refunded, with no transfer."""
+    payout.reversed_amount = max(
+        payout.reversed_amount, min(refunded_share(payout.amount, payment), payout.amount)
+    )
+    if payout.reversed_amount >= payout.amount and payment.refunded_amount > 0:
+        payout.status = CANCELLED
+
+
+async def _payouts_of(session: AsyncSession, payment: Payment) -> list[Payout]:
+    return list(
+        await session.scalars(
+            select(Payout)
+            .where(Payout.payment_id == payment.id)
+            .order_by(Payout.vendor_id)
+            .with_for_update()
+        )
+    )
+
+
+def room_for(payout: Payout, payment: Payment, payouts: list[Payout]) -> int:
+    """The most ``payout`` may transfer without breaking the invariant: what was
+    captured, less refunds, less every other payout's and every fee's net part."""
+    others = sum(
+        p.amount - p.reversed_amount + net_fee(p, payment)
+        for p in payouts
+        if p.id != payout.id and p.status != CANCELLED
+    )
+    return payment.amount - payment.refunded_amount - others - net_fee(payout, payment)
+
+
+async def release(
+    session: AsyncSession,
+    outbox: Outbox,
+    provider: PaymentProvider,
+    payment: Payment,
+    *,
+    vendor_id: uuid.UUID | None = None,
+    due_by: datetime | None = None,
+) -> list[Payout]:
+    """Pay the held payouts of ``payment`` (locked by the caller): ``vendor_id``'s (every
+    vendor's when None), or those due by ``due_by``. Publishes ``PayoutCreated``."""
+    payouts = await _payouts_of(session, payment)
+    paid: list[Payout] = []
+    for payout in payouts:
+        if payout.status != HELD or vendor_id not in (None, payout.vendor_id):
+            continue
+        if due_by is not None and (payout.release_at is None or payout.release_at > due_by):
+            continue
+        _reduce_held(payout, payment)
+        if payout.status == CANCELLED:
+            continue
+        net = payout.amount - payout.reversed_amount
+        room = room_for(payout, payment, payouts)
+        if net > room:
+            # Never transfer more than the order left: the shortfall stays unpaid.
+            payout.amount = payout.reversed_amount + max(room, 0)
+            net = payout.amount - payout.reversed_amount
+        transfer_id = None
+        if net > 0:
+            transfer_id = await provider.transfer(
+                destination=destination(payout.vendor_id),
+                amount=net,
+                currency=payment.currency,
+                idempotency_key=f"payout-{payment.id}-{payout.vendor_id}",
+            )
+        payout.provider_transfer_id = transfer_id
+        payout.status = PAID
+        payout.paid_at = now()
         await session.flush()
-        if amount > 0:
-            await ledger.payout(session, payment, amount)
+        paid.append(payout)
+        if net <= 0:
+            continue  # nothing was collected for this vendor: nothing to tell
+        await ledger.payout(session, payment, net)
 
         def money(value: int) -> Money:
             return Money(amount=value, currency=payment.currency)
@@ -86,37 +205,50 @@ async def pay_vendors(
                 payout_id=payout.id,
                 payment_id=payment.id,
                 order_id=payment.order_id,
-                vendor_id=payee,
+                vendor_id=payout.vendor_id,
                 gross=money(payout.gross),
-                fee=money(fee),
-                amount=money(amount),
-                transfer_id=transfer_id,
-                created_at=datetime.now(UTC),
+                fee=money(payout.fee),
+                amount=money(net),
+                transfer_id=transfer_id or "",
+                created_at=payout.paid_at,
             ),
             key=str(payment.id),
         )
-        made.append(payout)
-    return made
+    return paid
+
+
+async def due_payments(session: AsyncSession, at: datetime, *, batch: int) -> list[uuid.UUID]:
+    """Payments with a held payout whose hold is over by ``at``."""
+    return list(
+        await session.scalars(
+            select(Payout.payment_id)
+            .where(Payout.status == HELD, Payout.release_at <= at)
+            .group_by(Payout.payment_id)
+            .limit(batch)
+        )
+    )
 
 
 def due_back(payout: Payout, payment: Payment) -> int:
-    """What the vendor owes back once ``payment.refunded_amount`` is refunded: the
-    payout's share of it, rounded half up, less what was already taken back."""
-    owed = (payout.amount * payment.refunded_amount * 2 + payment.amount) // (2 * payment.amount)
-    return min(owed, payout.amount) - payout.reversed_amount
+    """What a paid vendor still owes back once ``payment.refunded_amount`` is refunded:
+    the payout's share of it, rounded up, less what was already taken back."""
+    return min(refunded_share(payout.amount, payment), payout.amount) - payout.reversed_amount
 
 
 async def reverse_for_refund(
     session: AsyncSession, outbox: Outbox, provider: PaymentProvider, payment: Payment
 ) -> list[Payout]:
-    """After a refund of ``payment``: take each vendor's share of it back."""
+    """After a refund of ``payment``: reduce each held payout (cancel it when nothing is
+    left) and take each paid vendor's share back."""
     reversed_now: list[Payout] = []
-    payouts = await session.scalars(
-        select(Payout).where(Payout.payment_id == payment.id).order_by(Payout.vendor_id)
-    )
-    for payout in payouts:
+    for payout in await _payouts_of(session, payment):
+        if payout.status == HELD:
+            _reduce_held(payout, payment)
+            continue
+        if payout.status != PAID:
+            continue
         amount = due_back(payout, payment)
-        if amount <= 0:
+        if amount <= 0 or payout.provider_transfer_id is None:
             continue
         total = payout.reversed_amount + amount
         reversal_id = await provider.reverse_transfer(
@@ -125,6 +257,8 @@ async def reverse_for_refund(
             idempotency_key=f"reversal-{payout.id}-{total}",
         )
         payout.reversed_amount = total
+        if total >= payout.amount:
+            payout.status = REVERSED
         await session.flush()
         await ledger.payout_reversal(session, payment, amount)
         await outbox.add(
@@ -137,9 +271,10 @@ async def reverse_for_refund(
                 amount=Money(amount=amount, currency=payment.currency),
                 total_reversed=Money(amount=total, currency=payment.currency),
                 reversal_id=reversal_id,
-                reversed_at=datetime.now(UTC),
+                reversed_at=now(),
             ),
             key=str(payment.id),
         )
         reversed_now.append(payout)
+    await session.flush()
     return reversed_now
