@@ -293,7 +293,8 @@ def test_two_vendors_a_coupon_and_visa_confirm_once(market: Market) -> None:
         "payment.refunded",
     )
 
-    # The first vendor ships its part: it is paid its share less the platform's fee.
+    # The first vendor ships its part: its share (what the buyer paid for it after the
+    # coupon, less the platform's fee and less its part of the refund) is held.
     vendor = market.vendors[0]
     [sub] = [
         sub
@@ -306,6 +307,33 @@ def test_two_vendors_a_coupon_and_visa_confirm_once(market: Market) -> None:
         headers=bearer(vendor),
     )
     assert shipped.status_code == 200, shipped.text
+
+    def payout() -> list[dict[str, Any]]:
+        return market.query(
+            "agora_payment",
+            "SELECT status, gross, fee, amount, reversed_amount FROM payouts "
+            "WHERE payment_id = CAST(:id AS uuid)",
+            id=payment_id,
+        )
+
+    wait_for(payout, 60, "payout held")
+    collected = 3000 - (2 * 1500 + 2400) // 10 * 3000 // 5400  # its part of the discount
+    fee = collected // 10
+    given_back = -(-(collected - fee) * 500 // total["amount"])  # its part of the refund
+    assert payout() == [
+        {
+            "status": "held",
+            "gross": collected,
+            "fee": fee,
+            "amount": collected - fee,
+            "reversed_amount": given_back,
+        }
+    ]
+    assert market.outbox_count("agora_payment", "agora.payment.payout.created.v1", order_id) == 0
+
+    # The parcel is delivered: the vendor is paid, once.
+    delivered = client.post(f"{API}/vendor/orders/{sub['id']}/deliver", headers=bearer(vendor))
+    assert delivered.status_code == 200, delivered.text
     wait_for(
         lambda: market.outbox_count("agora_payment", "agora.payment.payout.created.v1", order_id),
         60,
@@ -313,10 +341,12 @@ def test_two_vendors_a_coupon_and_visa_confirm_once(market: Market) -> None:
     )
     time.sleep(1)
     assert market.outbox_count("agora_payment", "agora.payment.payout.created.v1", order_id) == 1
-    payout = [e for e in market.ledger(payment_id) if e["memo"] == "payout"]
-    assert {e["account"]: e["amount"] for e in payout} == {
-        "provider_balance": -2700,
-        "vendor_payouts": 2700,
+    assert payout()[0]["status"] == "paid"
+    paid_out = [e for e in market.ledger(payment_id) if e["memo"] == "payout"]
+    net = collected - fee - given_back
+    assert {e["account"]: e["amount"] for e in paid_out} == {
+        "provider_balance": -net,
+        "vendor_payouts": net,
     }
 
 

@@ -33,6 +33,7 @@ from agora_order.models import Sku
 from agora_order.settings import Settings as OrderSettings
 from agora_order.testing import ADDRESS
 from agora_payment.app import create_app as create_payment
+from agora_payment.models import Payout
 from agora_payment.settings import Settings as PaymentSettings
 from agora_payment.testing import ledger_balances
 
@@ -183,7 +184,7 @@ async def test_paid_with_visa_confirms_and_commits_stock(fleet: Fleet) -> None:
         "buyer_payments": -total,
     }
 
-    # The vendor ships: the order is shipped and the vendor paid its share less 10%.
+    # The vendor ships: the order is shipped and the vendor's share, less 10%, held.
     vendor = await vendor_headers(fleet, bought)
     subs = (await fleet.orders.get("/api/v1/vendor/orders", headers=vendor)).json()
     assert [sub["order_id"] for sub in subs] == [bought.order_id]
@@ -196,14 +197,35 @@ async def test_paid_with_visa_confirms_and_commits_stock(fleet: Fleet) -> None:
     await status_of(fleet, bought, "shipped")
     net = 3000 - 300
 
+    async def payout_status() -> str | None:
+        async with fleet.payment.state.database.transaction() as session:
+            status: str | None = await session.scalar(
+                select(Payout.status).where(Payout.payment_id == uuid.UUID(bought.payment_id))
+            )
+            return status
+
+    async def held() -> bool:
+        return await payout_status() == "held"
+
+    await eventually(held)
+    assert "vendor_payouts" not in await ledger_balances(fleet.payment)
+
+    # The parcel is delivered: now the vendor is paid.
+    delivered = await fleet.orders.post(
+        f"/api/v1/vendor/orders/{subs[0]['id']}/deliver", headers=vendor
+    )
+    assert delivered.status_code == 200, delivered.text
+    await status_of(fleet, bought, "delivered")
+
     async def paid_out() -> bool:
         return (await ledger_balances(fleet.payment)).get("vendor_payouts") == net
 
     await eventually(paid_out)
+    assert await payout_status() == "paid"
 
     # Every event any service wrote, delivered again to every service: nothing moves.
     await redeliver_everything(fleet)
-    assert (await status_of(fleet, bought, "shipped"))["status"] == "shipped"
+    assert (await status_of(fleet, bought, "delivered"))["status"] == "delivered"
     assert await stock(fleet, bought) == (8, 0)
     assert await ledger_balances(fleet.payment) == {
         "provider_balance": total - net,
