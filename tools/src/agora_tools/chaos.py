@@ -6,8 +6,9 @@ the ports), it
 
 1. sets up, through the gateway: an admin (``agora user create-admin``), two approved
    vendors with two products each, scarce stock (less than the buyers will want), a
-   coupon with a use limit, and buyers (registered at the user service directly: the
-   gateway rightly limits sign-ups per address);
+   coupon with a use limit (``--coupon-percent`` off, 50 by default), and buyers
+   (registered at the user service directly: the gateway rightly limits sign-ups per
+   address);
 2. runs ``--checkouts`` checkouts, ``--buyers`` at a time, each as a client would: fill
    the cart, check out with an Idempotency-Key (the same key on every retry), wait for
    the payment intent, confirm with ``pm_card_visa`` or, now and then,
@@ -17,11 +18,14 @@ the ports), it
    it plays Stripe and delivers the signed webhook, retrying until it is taken;
 3. meanwhile kills the order or the payment process at random intervals and restarts
    it after a random pause;
-4. when every checkout is over, waits for the fleet to settle and audits the
-   databases: every order final and consistent with its payment, at most one intent
-   and one charge per order, the ledger balanced, each of the saga's events published
-   once, the coupon within its limit, and every unit of stock either sold to a
-   confirmed order or back on hand.
+4. when every checkout is over, has each vendor ship and deliver its part of every
+   confirmed order, so that vendors get paid (payouts are held until delivery);
+5. waits for the fleet to settle and audits the databases: every order final and
+   consistent with its payment, at most one intent and one charge per order, the
+   ledger balanced, each of the saga's events published once, the coupon within its
+   limit, every unit of stock either sold to a paid order or back on hand, every
+   delivered vendor paid, and for every order ``net payouts + net fees + refunds <=
+   captured`` (ADR 0045): the platform never pays out more than it collected.
 
 It prints the counts and exits 1 when the audit finds anything wrong.
 """
@@ -53,6 +57,9 @@ from agora_tools.infra.postgres import Postgres
 API = journeys.API
 VICTIMS = ("order", "payment")
 FINAL = ("confirmed", "cancelled", "refunded")
+# Paid orders, before or after the vendors shipped and delivered them.
+PAID = ("confirmed", "shipped", "delivered")
+SETTLED = (*FINAL, "delivered")
 COUPON_USES = 25
 # The gateway answers these while an upstream is down or its breaker is open; a
 # client retries them (and 429 after the time it is told).
@@ -65,6 +72,7 @@ class Shop:
     skus: dict[str, int]  # SKU -> stock at the start
     coupon: str
     buyers: list[journeys.Customer]
+    vendors: list[journeys.Customer] = field(default_factory=list)
 
 
 @dataclass
@@ -115,12 +123,16 @@ def request(
 # ---- the shop ----
 
 
-def set_up(gateway: httpx.Client, users: httpx.Client, buyers: int, stock: int) -> Shop:
+def set_up(
+    gateway: httpx.Client, users: httpx.Client, buyers: int, stock: int, coupon_percent: int
+) -> Shop:
     admin = fleetdb.create_admin()
     journeys.log_in(users, admin)
     skus: dict[str, int] = {}
+    vendors = []
     for index in range(2):
         vendor = journeys.register(users)
+        vendors.append(vendor)
         journeys.log_in(users, vendor)
         journeys.open_store(gateway, vendor, admin)
         for price in (1250 + index * 500, 2990 - index * 700):
@@ -134,7 +146,12 @@ def set_up(gateway: httpx.Client, users: httpx.Client, buyers: int, stock: int) 
         step="create the coupon",
         deadline=time.monotonic() + 60,
         headers={"Authorization": f"Bearer {admin.access_token}"},
-        json={"code": coupon, "kind": "percent", "value": 10, "max_uses": COUPON_USES},
+        json={
+            "code": coupon,
+            "kind": "percent",
+            "value": coupon_percent,
+            "max_uses": COUPON_USES,
+        },
     )
     customers = []
     for _ in range(buyers):
@@ -143,7 +160,7 @@ def set_up(gateway: httpx.Client, users: httpx.Client, buyers: int, stock: int) 
         customers.append(buyer)
     for sku in skus:
         journeys.wait_until_sold(gateway, customers[0], sku)
-    return Shop(admin=admin, skus=skus, coupon=coupon, buyers=customers)
+    return Shop(admin=admin, skus=skus, coupon=coupon, buyers=customers, vendors=vendors)
 
 
 # ---- one checkout, as a client with retries ----
@@ -320,6 +337,48 @@ def rampage(done: threading.Event, chaos: Chaos, rng: random.Random, pause: floa
         fleet.wait_ready((victim,))
 
 
+# ---- shipping, so that vendors get paid ----
+
+
+def ship_and_deliver(
+    gateway: httpx.Client, users: httpx.Client, shop: Shop, order_ids: list[str]
+) -> int:
+    """Each vendor ships its part of every paid order of the run, then, once every
+    parcel is on its way, delivers it (payouts are held until delivery); the number of
+    parcels delivered."""
+    ours, delivered = set(order_ids), 0
+    deadline = time.monotonic() + 600
+    for step in ("ship", "deliver"):
+        for vendor in shop.vendors:
+            journeys.log_in(users, vendor)
+            auth = {"Authorization": f"Bearer {vendor.access_token}"}
+            subs = request(
+                gateway,
+                "GET",
+                f"{API}/vendor/orders",
+                ok={200},
+                step="sub-orders",
+                deadline=deadline,
+                headers=auth,
+            ).json()
+            for sub in subs:
+                if sub["order_id"] not in ours or sub["order_status"] not in PAID:
+                    continue
+                body = {"carrier": "DHL", "tracking_number": f"JD{secrets.token_hex(6)}"}
+                request(
+                    gateway,
+                    "POST",
+                    f"{API}/vendor/orders/{sub['id']}/{step}",
+                    ok={200, 409},  # 409: done already, by a retry
+                    step=step,
+                    deadline=deadline,
+                    headers=auth,
+                    json=body if step == "ship" else None,
+                )
+                delivered += step == "deliver"
+    return delivered
+
+
 # ---- the audit ----
 
 
@@ -329,7 +388,7 @@ async def unsettled(order_ids: list[str]) -> int:
     pending = await fleetdb.rows(
         fleetdb.url("agora_order"),
         "SELECT count(*) AS n FROM orders WHERE id = ANY(CAST(:ids AS uuid[])) "
-        "AND status NOT IN ('confirmed', 'cancelled', 'refunded')",
+        "AND status NOT IN ('confirmed', 'delivered', 'cancelled', 'refunded')",
         ids=order_ids,
     )
     count = int(pending[0]["n"])
@@ -355,13 +414,13 @@ def check_order(
     problems = []
     status = order["status"]
     payment = found[0] if found else None
-    if status not in FINAL:
+    if status not in SETTLED:
         problems.append(f"order {order_id} is left {status}")
     if len(found) > 1:
         problems.append(f"order {order_id} has {len(found)} payments")
     if charged > 1:
         problems.append(f"order {order_id} was charged {charged} times")
-    if status == "confirmed" and not (
+    if status in PAID and not (
         payment is not None
         and payment["status"] == "succeeded"
         and payment["amount"] == order["total_amount"]
@@ -408,7 +467,8 @@ async def audit_stock(
     for row in await fleetdb.rows(
         fleetdb.url("agora_order"),
         "SELECT l.sku, sum(l.quantity) AS n FROM order_lines l JOIN orders o ON o.id = l.order_id "
-        "WHERE o.id = ANY(CAST(:ids AS uuid[])) AND o.status = 'confirmed' GROUP BY l.sku",
+        "WHERE o.id = ANY(CAST(:ids AS uuid[])) "
+        "AND o.status IN ('confirmed', 'shipped', 'delivered') GROUP BY l.sku",
         ids=order_ids,
     ):
         sold[row["sku"]] = int(row["n"])
@@ -431,6 +491,73 @@ async def audit_stock(
                 f"{sku}: {start} at the start, {sold[sku]} sold, but {level['on_hand']} on hand"
             )
     return sold, stock, problems
+
+
+def overpaid(payment: dict[str, Any], payouts: list[dict[str, Any]]) -> int:
+    """By how much ``net payouts + net fees + refunds`` exceeds what was captured (0
+    when it does not): a payout's net amount is what it paid less what refunds took
+    back, its net fee its fee less the fee's refunded share (rounded up)."""
+    captured, refunded = int(payment["amount"]), int(payment["refunded_amount"])
+    spent = refunded
+    for payout in payouts:
+        if payout["status"] == "cancelled":
+            continue
+        fee = int(payout["fee"])
+        spent += int(payout["amount"]) - int(payout["reversed_amount"])
+        spent += fee - (-(-fee * refunded // captured))
+    return max(spent - captured, 0)
+
+
+async def audit_payouts(
+    orders: dict[str, dict[str, Any]], payments: dict[str, list[dict[str, Any]]]
+) -> tuple[dict[str, Any], list[str]]:
+    """Per order, never more paid out than collected; every delivered vendor paid."""
+    problems = []
+    by_payment: dict[str, list[dict[str, Any]]] = {}
+    for row in await fleetdb.rows(
+        fleetdb.url("agora_payment"),
+        "SELECT payment_id, vendor_id, status, gross, fee, amount, reversed_amount "
+        "FROM payouts WHERE payment_id = ANY(CAST(:ids AS uuid[]))",
+        ids=[str(p["id"]) for ps in payments.values() for p in ps],
+    ):
+        by_payment.setdefault(str(row["payment_id"]), []).append(row)
+    parcels = Counter(
+        str(row["order_id"])
+        for row in await fleetdb.rows(
+            fleetdb.url("agora_order"),
+            "SELECT order_id FROM sub_orders WHERE order_id = ANY(CAST(:ids AS uuid[]))",
+            ids=list(orders),
+        )
+    )
+    for order_id, found in payments.items():
+        for payment in found:
+            if payment["status"] != "succeeded":
+                continue
+            mine = by_payment.get(str(payment["id"]), [])
+            over = overpaid(payment, mine)
+            if over:
+                problems.append(f"order {order_id}: {over} paid out beyond what was collected")
+            if orders.get(order_id, {}).get("status") == "delivered" and (
+                len(mine) != parcels[order_id] or any(p["status"] != "paid" for p in mine)
+            ):
+                problems.append(f"order {order_id} is delivered but its payouts are {mine}")
+    negative = await fleetdb.rows(
+        fleetdb.url("agora_payment"),
+        "SELECT payment_id, sum(amount) AS n FROM ledger_entries "
+        "WHERE account = 'provider_balance' GROUP BY payment_id HAVING sum(amount) < 0",
+    )
+    problems += [
+        f"payment {row['payment_id']} paid out {-row['n']} more than it kept" for row in negative
+    ]
+    rows = [p for ps in by_payment.values() for p in ps]
+    counts = {
+        "payouts": dict(Counter(str(p["status"]) for p in rows)),
+        "paid_out": sum(
+            int(p["amount"]) - int(p["reversed_amount"]) for p in rows if p["status"] == "paid"
+        ),
+        "payout_invariant_violations": sum(1 for problem in problems if "beyond" in problem),
+    }
+    return counts, problems
 
 
 async def audit(shop: Shop, order_ids: list[str]) -> tuple[dict[str, Any], list[str]]:
@@ -478,6 +605,8 @@ async def audit(shop: Shop, order_ids: list[str]) -> tuple[dict[str, Any], list[
         problems.append(f"{len(unbalanced)} ledger transactions do not balance")
 
     problems += await audit_events(order_ids)
+    payout_counts, payout_problems = await audit_payouts(orders, payments)
+    problems += payout_problems
     sold, stock, stock_problems = await audit_stock(shop, order_ids)
     problems += stock_problems
     coupon = await fleetdb.rows(
@@ -498,6 +627,8 @@ async def audit(shop: Shop, order_ids: list[str]) -> tuple[dict[str, Any], list[
         "units_on_hand": sum(int(level["on_hand"]) for level in stock.values()),
         "units_at_start": sum(shop.skus.values()),
         "coupon_redemptions": int(coupon[0]["n"]),
+        "coupon_orders": sum(1 for order in orders.values() if order["coupon_code"]),
+        **payout_counts,
     }
     return counts, problems
 
@@ -505,7 +636,9 @@ async def audit(shop: Shop, order_ids: list[str]) -> tuple[dict[str, Any], list[
 # ---- the run ----
 
 
-def run(checkouts: int, buyers: int, stock: int, pause: float, seed: int) -> int:
+def run(
+    checkouts: int, buyers: int, stock: int, pause: float, seed: int, *, coupon_percent: int
+) -> int:
     gateway_url = f"http://{HOST}:{fleet.port('gateway')}"
     users_url = f"http://{HOST}:{fleet.port('user')}"
     if not fleet.wait_ready():
@@ -514,8 +647,11 @@ def run(checkouts: int, buyers: int, stock: int, pause: float, seed: int) -> int
         httpx.Client(base_url=gateway_url, timeout=30) as gateway,
         httpx.Client(base_url=users_url, timeout=30) as users,
     ):
-        shop = set_up(gateway, users, buyers, stock)
-    say(f"shop ready: {len(shop.skus)} SKUs of {stock}, {buyers} buyers, coupon {shop.coupon}")
+        shop = set_up(gateway, users, buyers, stock, coupon_percent)
+    say(
+        f"shop ready: {len(shop.skus)} SKUs of {stock}, {buyers} buyers, "
+        f"coupon {shop.coupon} ({coupon_percent}% off)"
+    )
 
     done = threading.Event()
     chaos = Chaos()
@@ -562,6 +698,14 @@ def run(checkouts: int, buyers: int, stock: int, pause: float, seed: int) -> int
     deadline = time.monotonic() + 180
     while asyncio.run(unsettled(order_ids)) and time.monotonic() < deadline:
         time.sleep(1)
+    with (
+        httpx.Client(base_url=gateway_url, timeout=30) as gateway,
+        httpx.Client(base_url=users_url, timeout=30) as users,
+    ):
+        parcels = ship_and_deliver(gateway, users, shop, order_ids)
+    deadline = time.monotonic() + 180
+    while asyncio.run(unsettled(order_ids)) and time.monotonic() < deadline:
+        time.sleep(1)
     counts, problems = asyncio.run(audit(shop, order_ids))
     problems += [f"a checkout failed: {failure}" for failure in failures]
     report = {
@@ -570,6 +714,7 @@ def run(checkouts: int, buyers: int, stock: int, pause: float, seed: int) -> int
         "kills": dict(chaos.kills),
         "outcomes": dict(Counter(o.status for o in outcomes)),
         "declined_cards_tried": sum(1 for o in outcomes if o.method == "pm_card_chargeDeclined"),
+        "parcels_delivered": parcels,
         **counts,
         "problems": problems,
     }
@@ -587,10 +732,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stock", type=int, default=80, help="units of each of four SKUs")
     parser.add_argument("--pause", type=float, default=3.0, help="mean seconds between kills")
     parser.add_argument("--seed", type=int, default=int.from_bytes(os.urandom(2), "big"))
+    parser.add_argument(
+        "--coupon-percent", type=int, default=50, help="the run's coupon, percent off"
+    )
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore", category=UserWarning, module="platformdirs")
     say(f"seed {args.seed}")
-    return run(args.checkouts, args.buyers, args.stock, args.pause, args.seed)
+    return run(
+        args.checkouts,
+        args.buyers,
+        args.stock,
+        args.pause,
+        args.seed,
+        coupon_percent=args.coupon_percent,
+    )
 
 
 if __name__ == "__main__":
