@@ -16,9 +16,13 @@ from sqlalchemy import select
 from agora_contracts.catalog import Money
 from agora_contracts.order import OrderDelivered, OrderShipped
 from agora_contracts.payment import PaymentRequested
+from agora_kit.events.inprocess import InProcessTransport
+from agora_kit.testing.apps import running
 from agora_kit.testing.events import deliver, outbox_events
 from agora_kit.testing.tokens import Keys
+from agora_payment.app import create_app
 from agora_payment.models import Payout
+from agora_payment.settings import Settings
 from agora_payment.tasks import release_due
 from agora_payment.testing import ledger_balances, overpaid
 
@@ -272,3 +276,20 @@ async def test_a_platform_funded_discount_comes_out_of_the_fee_never_beyond_coll
         large: ("paid", 700, 0, 700, 0),
     }
     assert await overpaid(app) == {}
+
+
+async def test_with_no_hold_period_shipping_pays_at_once(
+    settings: Settings, keys: Keys, transport: InProcessTransport
+) -> None:
+    no_hold = settings.model_copy(update={"payout_hold_seconds": 0})
+    async with (
+        running(create_app(no_hold, transport=transport), keys) as app,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://payment.test"
+        ) as client,
+    ):
+        order, shop = Order(app, client, keys), uuid.uuid4()
+        await order.pay(1499, {shop: 1000})
+        await order.ship(shop)
+        assert await order.payouts() == {shop: ("paid", 1000, 100, 900, 0)}
+        assert await told(app, CREATED) == [(str(shop), 900)]
