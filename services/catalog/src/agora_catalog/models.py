@@ -215,7 +215,8 @@ class Purchase(Base):
 
     buyer_id: Mapped[uuid.UUID] = mapped_column()
     product_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("products.id"), index=True)
-    order_id: Mapped[uuid.UUID] = mapped_column()
+    # A cancelled or fully refunded order's purchases are forgotten by order id.
+    order_id: Mapped[uuid.UUID] = mapped_column(index=True)
     confirmed_at: Mapped[datetime] = _now()
 
 
