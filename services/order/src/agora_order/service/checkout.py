@@ -15,14 +15,21 @@ import secrets
 import uuid
 from collections import defaultdict
 
-from sqlalchemy import select
+from sqlalchemy import func, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_contracts import order as contracts
 from agora_kit.events.outbox import Outbox
 from agora_order import metrics
-from agora_order.models import CheckoutKey, Order, OrderLine, OrderTransition, SubOrder
+from agora_order.models import (
+    CartItem,
+    CheckoutKey,
+    Order,
+    OrderLine,
+    OrderTransition,
+    SubOrder,
+)
 from agora_order.schemas import CheckoutIn
 from agora_order.service import cart, coupons, pricing, readmodel, saga
 from agora_order.service.errors import (
@@ -30,6 +37,8 @@ from agora_order.service.errors import (
     EmptyCart,
     KeyReused,
     NotEnoughStock,
+    TooManyOpenOrders,
+    TooManyUnits,
     UnknownSku,
 )
 from agora_order.settings import Settings
@@ -63,6 +72,34 @@ async def claim_key(
     return stored.order_id
 
 
+async def check_holding_limits(
+    session: AsyncSession, settings: Settings, buyer_id: uuid.UUID, items: list[CartItem]
+) -> None:
+    """Stock is held from checkout until payment, so one buyer may hold only so much
+    unpaid: refuse (409) a checkout beyond the open-order or units-per-SKU limit."""
+    for item in items:
+        if item.quantity > settings.max_units_per_sku:
+            raise TooManyUnits(
+                f"At most {settings.max_units_per_sku} units of {item.sku} in one order;"
+                f" the cart holds {item.quantity}."
+            )
+    unpaid = await session.scalar(
+        select(func.count())
+        .select_from(Order)
+        .where(
+            Order.buyer_id == buyer_id,
+            Order.status.in_([saga.PENDING, saga.AWAITING_PAYMENT]),
+            Order.paid.is_(False),
+        )
+    )
+    limit = settings.max_open_orders_per_buyer
+    if (unpaid or 0) >= limit:
+        raise TooManyOpenOrders(
+            f"You have {unpaid} unpaid orders, the most at once is {limit}:"
+            " pay for or cancel one first."
+        )
+
+
 def _number() -> str:
     return "AG-" + secrets.token_hex(5).upper()
 
@@ -83,9 +120,16 @@ async def place(
         assert order is not None
         return order, False
 
+    # One buyer's checkouts take turns from here: racing ones cannot all take the same
+    # cart, nor all find room under the open-order limit.
+    await session.execute(
+        text("SELECT pg_advisory_xact_lock(hashtextextended(:buyer, 0))"),
+        {"buyer": f"checkout:{buyer_id}"},
+    )
     items = await cart.items(session, buyer_id)
     if not items:
         raise EmptyCart("Add something to the cart before checking out.")
+    await check_holding_limits(session, settings, buyer_id, items)
     skus = await readmodel.skus_by_code(session, [item.sku for item in items])
     currencies: set[str] = set()
     for item in items:
