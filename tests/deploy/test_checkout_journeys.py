@@ -153,7 +153,7 @@ class Market:
         paid = self.client.post(
             f"{API}/payments/{payment_id}/confirm",
             json={"payment_method": method},
-            headers=bearer(buyer),
+            headers={**bearer(buyer), "Idempotency-Key": secrets.token_hex(12)},
         )
         if paid.status_code == 200 and paid.json()["status"] == "processing":
             hook = self.webhook(payment_id, succeeded=method == "pm_card_visa")
@@ -273,7 +273,7 @@ def test_two_vendors_a_coupon_and_visa_confirm_once(market: Market) -> None:
     too_much = client.post(
         f"{API}/admin/payments/{payment_id}/refund",
         json={"amount": total["amount"] + 1},
-        headers=bearer(market.admin),
+        headers={**bearer(market.admin), "Idempotency-Key": secrets.token_hex(12)},
     )
     assert too_much.status_code == 409, too_much.text
     assert too_much.headers["content-type"] == "application/problem+json"
@@ -281,7 +281,7 @@ def test_two_vendors_a_coupon_and_visa_confirm_once(market: Market) -> None:
     part = client.post(
         f"{API}/admin/payments/{payment_id}/refund",
         json={"amount": 500},
-        headers=bearer(market.admin),
+        headers={**bearer(market.admin), "Idempotency-Key": secrets.token_hex(12)},
     )
     assert part.status_code == 202, part.text
     after = market.ledger(payment_id)

@@ -166,7 +166,7 @@ async def pay(fleet: Fleet, bought: Bought, method: str) -> httpx.Response:
     return await fleet.payments.post(
         f"/api/v1/payments/{bought.payment_id}/confirm",
         json={"payment_method": method},
-        headers=bought.buyer,
+        headers={**bought.buyer, "Idempotency-Key": uuid.uuid4().hex},
     )
 
 
@@ -332,7 +332,7 @@ async def test_100_concurrent_checkouts_for_10_in_stock_confirm_exactly_10(fleet
             fleet.payments.post(
                 f"/api/v1/payments/{body['payment']['payment_id']}/confirm",
                 json={"payment_method": "pm_card_visa"},
-                headers=b.headers,
+                headers={**b.headers, "Idempotency-Key": uuid.uuid4().hex},
             )
             for b, body in awaiting
         )

@@ -63,8 +63,11 @@ async def test_same_key_same_order_other_body_422(
     assert first.status_code == again.status_code == 202
     assert again.json()["id"] == first.json()["id"]
     assert again.headers["Location"] == first.headers["Location"]
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json(), "the first answer, as it was"
     other = await checkout(client, buyer, "key-1", coupon_code="OTHER")
     assert other.status_code == 422
+    assert other.json()["type"] == "https://agora.dev/problems/idempotency-key-reused"
     assert len(await outbox_events(app, PLACED)) == 1
     listed = (await client.get("/api/v1/orders", headers=buyer)).json()
     assert [o["id"] for o in listed["items"]] == [first.json()["id"]]
@@ -75,11 +78,12 @@ async def test_empty_cart_is_409_and_key_is_required(
 ) -> None:
     assert (await checkout(client, buyer)).status_code == 409
     missing = await client.post(
-        "/api/v1/checkout",
-        json={"shipping_address": {"name": "x"}},
-        headers=buyer,
+        "/api/v1/checkout", json={"shipping_address": ADDRESS}, headers=buyer
     )
-    assert missing.status_code == 422
+    assert missing.status_code == 400
+    assert missing.headers["content-type"] == "application/problem+json"
+    assert missing.json()["type"] == "https://agora.dev/problems/idempotency-key-required"
+    assert missing.json()["errors"] == [{"name": "header.Idempotency-Key", "reason": "required"}]
     nul = await client.post(
         "/api/v1/checkout",
         json={"shipping_address": {**ADDRESS, "name": "Ada\u0000"}},

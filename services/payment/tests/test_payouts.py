@@ -15,7 +15,7 @@ from agora_contracts.payment import PaymentRequested
 from agora_kit.testing.events import deliver, outbox_events
 from agora_kit.testing.tokens import Keys
 from agora_payment.models import Payout
-from agora_payment.testing import ledger_balances
+from agora_payment.testing import keyed, ledger_balances
 
 
 async def test_each_shipping_vendor_is_paid_once_less_the_fee(
@@ -51,7 +51,7 @@ async def test_each_shipping_vendor_is_paid_once_less_the_fee(
     paid = await client.post(
         f"/api/v1/payments/{intent['data']['payment_id']}/confirm",
         json={"payment_method": "pm_card_visa"},
-        headers=keys.headers(buyer_id),
+        headers=keyed(keys.headers(buyer_id)),
     )
     assert paid.status_code == 200
     await deliver(app, shipped(shop_a), str(order_id))
@@ -103,7 +103,7 @@ async def test_a_refund_after_shipping_takes_the_vendors_shares_back(
     paid = await client.post(
         f"/api/v1/payments/{payment_id}/confirm",
         json={"payment_method": "pm_card_visa"},
-        headers=keys.headers(buyer_id),
+        headers=keyed(keys.headers(buyer_id)),
     )
     assert paid.status_code == 200
     for shop in (shop_a, shop_b):
@@ -122,7 +122,7 @@ async def test_a_refund_after_shipping_takes_the_vendors_shares_back(
 
     # Half the payment back (a return): each vendor gives back half its payout.
     half = await client.post(
-        f"/api/v1/admin/payments/{payment_id}/refund", json={"amount": 3250}, headers=admin
+        f"/api/v1/admin/payments/{payment_id}/refund", json={"amount": 3250}, headers=keyed(admin)
     )
     assert half.status_code == 202, half.text
     async with app.state.database.transaction() as session:
@@ -135,7 +135,9 @@ async def test_a_refund_after_shipping_takes_the_vendors_shares_back(
     }
 
     # The rest back: every payout is taken back whole, and nothing is left anywhere.
-    rest = await client.post(f"/api/v1/admin/payments/{payment_id}/refund", json={}, headers=admin)
+    rest = await client.post(
+        f"/api/v1/admin/payments/{payment_id}/refund", json={}, headers=keyed(admin)
+    )
     assert rest.status_code == 202, rest.text
     async with app.state.database.transaction() as session:
         rows = {p.vendor_id: p.reversed_amount for p in await session.scalars(select(Payout))}

@@ -25,7 +25,7 @@ from agora_payment.models import Payment
 from agora_payment.service.stripe_provider import StripeProvider
 from agora_payment.service.webhooks import BadSignature, sign, verify
 from agora_payment.settings import Settings
-from agora_payment.testing import ledger_balances
+from agora_payment.testing import keyed, ledger_balances
 from agora_tools.pytest_plugin import StripeMockServer
 
 HOOK = "/api/v1/payments/webhooks/stripe"
@@ -193,7 +193,7 @@ async def test_stripe_confirm_that_is_not_final_waits_for_the_webhook(
         url = f"/api/v1/payments/{payment_id}/confirm"
         for _ in range(2):  # a double click changes nothing
             confirmed = await client.post(
-                url, json={"payment_method": "pm_card_visa"}, headers=keys.headers(buyer_id)
+                url, json={"payment_method": "pm_card_visa"}, headers=keyed(keys.headers(buyer_id))
             )
             assert confirmed.status_code == 200, confirmed.text
             assert confirmed.json()["status"] == "processing"

@@ -344,7 +344,7 @@ def pay(
         client.post(
             f"{API}/payments/{payment_id}/confirm",
             json={"payment_method": method},
-            headers=_bearer(buyer, headers),
+            headers={**_bearer(buyer, headers), "Idempotency-Key": secrets.token_hex(12)},
         ),
         200,
         "confirm the payment",

@@ -6,6 +6,7 @@ from agora_kit.app import create_service_app
 from agora_kit.events.consumer import EventConsumer
 from agora_kit.events.outbox import Outbox
 from agora_kit.events.transport import Transport
+from agora_kit.idempotency import forget_old_keys_task
 from agora_payment import __doc__ as description
 from agora_payment.api import router
 from agora_payment.events import register_handlers
@@ -45,6 +46,7 @@ def create_app(
         routers=[router],
         register_handlers=handlers,
         transport=transport,
+        background_tasks=[forget_old_keys_task],
     )
     outbox.notify_on_commit(app.state.runtime.relay.wake)
     PaymentMetrics(app.state.runtime.metrics).install(app.state.database)

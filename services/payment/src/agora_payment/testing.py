@@ -4,6 +4,9 @@ import this module; event delivery and the outbox come from
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Mapping
+
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
@@ -25,3 +28,8 @@ async def ledger_balances(app: FastAPI) -> dict[str, int]:
             select(LedgerEntry.account, func.sum(LedgerEntry.amount)).group_by(LedgerEntry.account)
         )
         return {account: int(total) for account, total in rows.all()}
+
+
+def keyed(headers: Mapping[str, str]) -> dict[str, str]:
+    """``headers`` with a fresh ``Idempotency-Key``: a new request, not a retry."""
+    return {**headers, "Idempotency-Key": uuid.uuid4().hex}

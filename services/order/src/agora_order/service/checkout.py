@@ -1,22 +1,17 @@
 """Checkout: the cart becomes an order (one sub-order per vendor) and the saga starts
 with ``OrderPlaced``; the catalog answers whether the stock is held.
 
-``Idempotency-Key``: the key is claimed by inserting its row in the checkout's own
-transaction. A concurrent retry waits on that row and then finds the order; a retry
-after a failed attempt (rolled back, claim and all) runs afresh. The same key with
-another body is refused (422).
+The route's ``Idempotency-Key`` (required; ``agora_kit.idempotency``) is claimed in
+the checkout's own transaction, so a retry gets the first answer and places nothing.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import secrets
 import uuid
 from collections import defaultdict
 
 from sqlalchemy import func, select, text
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_contracts import order as contracts
@@ -24,7 +19,6 @@ from agora_kit.events.outbox import Outbox
 from agora_order import metrics
 from agora_order.models import (
     CartItem,
-    CheckoutKey,
     Order,
     OrderLine,
     OrderTransition,
@@ -35,41 +29,12 @@ from agora_order.service import cart, coupons, pricing, readmodel, saga
 from agora_order.service.errors import (
     CurrencyMismatch,
     EmptyCart,
-    KeyReused,
     NotEnoughStock,
     TooManyOpenOrders,
     TooManyUnits,
     UnknownSku,
 )
 from agora_order.settings import Settings
-
-
-def fingerprint(body: CheckoutIn) -> str:
-    canonical = json.dumps(body.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-async def claim_key(
-    session: AsyncSession, buyer_id: uuid.UUID, key: str, body: CheckoutIn
-) -> uuid.UUID | None:
-    """Claim the key for this checkout; the order it already made, if any."""
-    print_ = fingerprint(body)
-    claimed = await session.execute(
-        pg_insert(CheckoutKey)
-        .values(buyer_id=buyer_id, key=key, fingerprint=print_)
-        .on_conflict_do_nothing()
-        .returning(CheckoutKey.key)
-    )
-    if claimed.first() is not None:
-        return None
-    stored = await session.scalar(
-        select(CheckoutKey).where(CheckoutKey.buyer_id == buyer_id, CheckoutKey.key == key)
-    )
-    assert stored is not None
-    if stored.fingerprint != print_:
-        raise KeyReused("This Idempotency-Key was used for a checkout with another body.")
-    assert stored.order_id is not None  # set in the transaction that claimed it
-    return stored.order_id
 
 
 async def check_holding_limits(
@@ -110,16 +75,9 @@ async def place(
     settings: Settings,
     *,
     buyer_id: uuid.UUID,
-    key: str,
     body: CheckoutIn,
-) -> tuple[Order, bool]:
-    """The order for this key: (order, created now)."""
-    existing = await claim_key(session, buyer_id, key, body)
-    if existing is not None:
-        order = await session.get(Order, existing)
-        assert order is not None
-        return order, False
-
+) -> Order:
+    """The buyer's cart, placed as an order."""
     # One buyer's checkouts take turns from here: racing ones cannot all take the same
     # cart, nor all find room under the open-order limit.
     await session.execute(
@@ -225,9 +183,6 @@ async def place(
             order_id=order.id, from_status=None, to_status=saga.PENDING, cause="checkout"
         )
     )
-    key_row = await session.get(CheckoutKey, (buyer_id, key))
-    assert key_row is not None
-    key_row.order_id = order.id
     await cart.clear(session, buyer_id)
     await session.flush()
     lines.sort(key=lambda line: line.position)
@@ -243,4 +198,4 @@ async def place(
         key=str(order.id),
     )
     metrics.order_placed(session, currency)
-    return order, True
+    return order

@@ -53,8 +53,3 @@ class BadCoupon(Unprocessable):
 class CouponExists(Conflict):
     slug = "coupon-exists"
     title = "A coupon with this code exists"
-
-
-class KeyReused(Unprocessable):
-    slug = "idempotency-key-reused"
-    title = "This Idempotency-Key was used for another request"
