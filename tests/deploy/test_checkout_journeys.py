@@ -342,6 +342,38 @@ def test_a_declined_card_cancels_and_releases_the_stock(market: Market) -> None:
     assert market.outbox_count("agora_order", "agora.order.order.cancelled.v1", order_id) == 1
 
 
+def test_a_payment_method_given_at_checkout_needs_no_other_call(market: Market) -> None:
+    check_out_paying_with(market, "pm_card_visa", "confirmed")
+    check_out_paying_with(market, "pm_card_chargeDeclined", "cancelled")
+
+
+def check_out_paying_with(market: Market, method: str, ending: str) -> None:
+    """Check out with ``method`` and make no other call: the order ends ``ending``,
+    the stock sold or released."""
+    client = market.client
+    buyer = market.buyer()
+    on_hand, reserved = market.stock(1)
+    journeys.add_to_cart(client, buyer, market.skus[1], 1)
+    order_id = journeys.check_out(client, buyer, payment_method=method)
+    if market.target.name == "fleet":
+        # stripe-mock decides nothing: once the payment service has confirmed the
+        # intent (it stays processing), send the webhook Stripe would.
+        def processing() -> list[dict[str, Any]]:
+            return market.query(
+                "agora_payment",
+                "SELECT id::text AS id FROM payments WHERE order_id = CAST(:id AS uuid)"
+                " AND status = 'processing'",
+                id=order_id,
+            )
+
+        found = wait_for(processing, 60, "the payment confirmed at checkout")
+        hook = market.webhook(found[0]["id"], succeeded=ending == "confirmed")
+        assert hook.status_code == 200, hook.text
+    journeys.order_in(client, buyer, order_id, ending)
+    sold = (on_hand - 1, reserved) if ending == "confirmed" else (on_hand, reserved)
+    wait_for(lambda: market.stock(1) == sold, 60, f"the stock after {method}")
+
+
 def test_100_concurrent_checkouts_for_10_in_stock_confirm_exactly_10(market: Market) -> None:
     client = market.client
     vendor = market.vendors[0]

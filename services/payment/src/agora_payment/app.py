@@ -11,6 +11,7 @@ from agora_payment import __doc__ as description
 from agora_payment.api import router
 from agora_payment.events import register_handlers
 from agora_payment.metrics import PaymentMetrics
+from agora_payment.service import fraud
 from agora_payment.service.provider import PaymentProvider, SandboxProvider
 from agora_payment.settings import Settings
 
@@ -37,7 +38,13 @@ def create_app(
     outbox = Outbox(source=f"/agora/{settings.service_name}")
 
     def handlers(consumer: EventConsumer) -> None:
-        register_handlers(consumer, outbox, the_provider, fee_bps=settings.platform_fee_bps)
+        register_handlers(
+            consumer,
+            outbox,
+            the_provider,
+            fee_bps=settings.platform_fee_bps,
+            rules=fraud.Rules.of(settings),
+        )
 
     app = create_service_app(
         settings,

@@ -3,7 +3,8 @@
 Publishes (payment topic, keyed by payment id): ``PaymentIntentCreated``,
 ``PaymentSucceeded``, ``PaymentFailed``, ``PaymentRefunded``.
 
-Handles the order service's saga requests: ``PaymentRequested`` (create the intent),
+Handles the order service's saga requests: ``PaymentRequested`` (create the intent,
+and confirm it when the buyer gave a payment method at checkout),
 ``RefundRequested`` (give money back), ``OrderCancelled`` (an unpaid payment can
 no longer be confirmed) and ``OrderShipped`` (pay the shipping vendor its share less
 the platform fee).
@@ -18,7 +19,7 @@ from agora_contracts.payment import PaymentRequested, RefundRequested
 from agora_kit.events.consumer import EventConsumer
 from agora_kit.events.envelope import CloudEvent
 from agora_kit.events.outbox import Outbox
-from agora_payment.service import payments, payouts
+from agora_payment.service import fraud, payments, payouts
 from agora_payment.service.provider import PaymentProvider
 
 
@@ -28,6 +29,7 @@ def register_handlers(
     provider: PaymentProvider | None = None,
     *,
     fee_bps: int = 0,
+    rules: fraud.Rules | None = None,
 ) -> None:
     if outbox is None or provider is None:
         return
@@ -35,7 +37,7 @@ def register_handlers(
 
     @consumer.on(PaymentRequested)
     async def requested(session: AsyncSession, event: PaymentRequested, _: CloudEvent) -> None:
-        await payments.create_for_order(session, the_outbox, the_provider, event)
+        await payments.create_for_order(session, the_outbox, the_provider, event, rules=rules)
 
     @consumer.on(RefundRequested)
     async def refund(session: AsyncSession, event: RefundRequested, _: CloudEvent) -> None:

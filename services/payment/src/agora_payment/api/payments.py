@@ -52,10 +52,6 @@ class RefundAlreadyMade(Conflict):
     title = "This Idempotency-Key already made a refund"
 
 
-def fraud_rules(settings: Settings) -> fraud.Rules:
-    return fraud.Rules(settings.fraud_max_declines_per_hour, settings.fraud_max_amount)
-
-
 def _user(principal: Principal) -> uuid.UUID:
     try:
         return uuid.UUID(principal.user_id)
@@ -134,7 +130,7 @@ async def confirm(
     settings: Settings = request.app.state.runtime.settings
     payment = await payments.own(session, buyer, payment_id)
     outcome = await payments.confirm(
-        session, outbox, provider, payment, body.payment_method, rules=fraud_rules(settings)
+        session, outbox, provider, payment, body.payment_method, rules=fraud.Rules.of(settings)
     )
     if outcome.declined_message is not None:
         declined = problem_response(
