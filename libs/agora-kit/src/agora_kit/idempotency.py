@@ -196,14 +196,20 @@ class Idempotency:
         )
 
 
-_KEY = Header(
-    alias=HEADER,
-    min_length=1,
-    max_length=255,
-    pattern=r"^[\x21-\x7e]+$",
-    description="Any unique string (printable ASCII, up to 255); a retry with the same key "
-    "and body gets the first answer again",
+_ABOUT = (
+    "Any unique string (printable ASCII, up to 255); a retry with the same key and body "
+    "gets the first answer again"
 )
+
+
+def _key_header(description: str) -> Any:
+    return Header(
+        alias=HEADER,
+        min_length=1,
+        max_length=255,
+        pattern=r"^[\x21-\x7e]+$",
+        description=description,
+    )
 
 
 async def _claimed(request: Request, session: AsyncSession, owner: str, key: str) -> Idempotency:
@@ -217,7 +223,7 @@ async def optional_idempotency(
     request: Request,
     session: SessionDep,
     principal: OptionalPrincipal,
-    key: Annotated[str | None, _KEY] = None,
+    key: Annotated[str | None, _key_header(_ABOUT)] = None,
 ) -> Idempotency:
     if key is None or principal is None:
         return Idempotency()
@@ -228,7 +234,9 @@ async def required_idempotency(
     request: Request,
     session: SessionDep,
     principal: CurrentPrincipal,
-    key: Annotated[str | None, _KEY] = None,
+    # Optional to the validator so that a missing key is answered with its own
+    # problem (400 idempotency-key-required) rather than a generic 422.
+    key: Annotated[str | None, _key_header(f"Required. {_ABOUT}")] = None,
 ) -> Idempotency:
     if key is None:
         raise IdempotencyKeyRequired(
