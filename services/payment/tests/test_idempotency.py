@@ -95,7 +95,7 @@ async def test_a_refund_without_a_key_is_400_and_refunds_nothing(
     assert await outbox_events(app, REFUNDED) == []
 
 
-async def test_a_failed_refund_leaves_its_key_free(
+async def test_a_failed_or_invalid_refund_leaves_its_key_free(
     app: FastAPI, client: httpx.AsyncClient, keys: Keys, admin: dict[str, str]
 ) -> None:
     payment_id = await paid(app, client, keys, amount=3000)
@@ -106,6 +106,11 @@ async def test_a_failed_refund_leaves_its_key_free(
     retry = await client.post(url, json={"amount": 3001}, headers=keyed)
     assert retry.status_code == 409
     assert "Idempotent-Replayed" not in retry.headers
+    # Nor is an invalid request's: the key then serves the corrected one.
+    keyed = {**admin, "Idempotency-Key": "typo"}
+    assert (await client.post(url, json={"amount": -1}, headers=keyed)).status_code == 422
+    fixed = await client.post(url, json={"amount": 1000}, headers=keyed)
+    assert fixed.status_code == 202, fixed.text
 
 
 async def test_confirm_needs_a_key_and_a_resent_confirm_gets_the_first_answer(
