@@ -117,9 +117,9 @@ async def until_stock(fleet: Fleet, bought: Bought, on_hand: int, reserved: int)
     await eventually(check)
 
 
-async def buy(fleet: Fleet, quantity: int = 2) -> Bought:
+async def place(fleet: Fleet, quantity: int = 2, payment_method: str | None = None) -> Bought:
     """A store with a product of 10 in stock; a buyer checks out ``quantity`` of it
-    and the saga runs until the order awaits payment."""
+    (paying with ``payment_method`` at checkout when given)."""
     store = await fleet.shop.store()
     category = await fleet.shop.category(f"Cat {uuid.uuid4().hex[:6]}")
     sku = fleet.shop.next_sku()
@@ -133,17 +133,25 @@ async def buy(fleet: Fleet, quantity: int = 2) -> Bought:
         return response.status_code == 200
 
     await eventually(added)  # once the product's snapshot reached the order service
+    body: dict[str, Any] = {"shipping_address": ADDRESS}
+    if payment_method is not None:
+        body["payment_method"] = payment_method
     placed = await fleet.orders.post(
         "/api/v1/checkout",
-        json={"shipping_address": ADDRESS},
+        json=body,
         headers={**buyer.headers, "Idempotency-Key": uuid.uuid4().hex},
     )
     assert placed.status_code == 202, placed.text
-    bought = Bought(placed.json()["id"], "", sku, buyer.headers, store.owner.headers)
+    return Bought(placed.json()["id"], "", sku, buyer.headers, store.owner.headers)
+
+
+async def buy(fleet: Fleet, quantity: int = 2) -> Bought:
+    """:func:`place`, and the saga runs until the order awaits payment."""
+    bought = await place(fleet, quantity)
 
     async def intent() -> Any:
         body = (
-            await fleet.orders.get(f"/api/v1/orders/{bought.order_id}", headers=buyer.headers)
+            await fleet.orders.get(f"/api/v1/orders/{bought.order_id}", headers=bought.buyer)
         ).json()
         payment = body.get("payment") or {}
         return payment.get("client_secret") and body
@@ -167,7 +175,7 @@ async def pay(fleet: Fleet, bought: Bought, method: str) -> httpx.Response:
     return await fleet.payments.post(
         f"/api/v1/payments/{bought.payment_id}/confirm",
         json={"payment_method": method},
-        headers=bought.buyer,
+        headers={**bought.buyer, "Idempotency-Key": uuid.uuid4().hex},
     )
 
 
@@ -238,6 +246,29 @@ async def test_declined_card_cancels_and_releases_stock(fleet: Fleet) -> None:
     bought = await buy(fleet)
     declined = await pay(fleet, bought, "pm_card_chargeDeclined")
     assert declined.status_code == 402
+    body = await status_of(fleet, bought, "cancelled")
+    assert body["cancel_reason"] == "Your card was declined."
+    await until_stock(fleet, bought, 10, 0)
+    assert await ledger_balances(fleet.payment) == {}
+
+
+async def test_visa_given_at_checkout_confirms_with_no_other_call(fleet: Fleet) -> None:
+    bought = await place(fleet, payment_method="pm_card_visa")
+    body = await status_of(fleet, bought, "confirmed")
+    await until_stock(fleet, bought, 8, 0)
+    total = body["total"]["amount"]
+    assert await ledger_balances(fleet.payment) == {
+        "provider_balance": total,
+        "buyer_payments": -total,
+    }
+    payments = await fleet.payments.get(
+        "/api/v1/payments", params={"order_id": bought.order_id}, headers=bought.buyer
+    )
+    assert [p["status"] for p in payments.json()] == ["succeeded"]
+
+
+async def test_declined_card_given_at_checkout_cancels_and_releases_stock(fleet: Fleet) -> None:
+    bought = await place(fleet, payment_method="pm_card_chargeDeclined")
     body = await status_of(fleet, bought, "cancelled")
     assert body["cancel_reason"] == "Your card was declined."
     await until_stock(fleet, bought, 10, 0)
@@ -354,7 +385,7 @@ async def test_100_concurrent_checkouts_for_10_in_stock_confirm_exactly_10(fleet
             fleet.payments.post(
                 f"/api/v1/payments/{body['payment']['payment_id']}/confirm",
                 json={"payment_method": "pm_card_visa"},
-                headers=b.headers,
+                headers={**b.headers, "Idempotency-Key": uuid.uuid4().hex},
             )
             for b, body in awaiting
         )

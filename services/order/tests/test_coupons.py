@@ -37,7 +37,11 @@ async def test_percent_and_fixed_discounts(
     app: FastAPI, client: httpx.AsyncClient, buyer: dict[str, str], admin: dict[str, str]
 ) -> None:
     await client.post(COUPONS, json={"code": "TEN", "kind": "percent", "value": 10}, headers=admin)
-    await client.post(COUPONS, json={"code": "FIVE", "kind": "fixed", "value": 500}, headers=admin)
+    await client.post(
+        COUPONS,
+        json={"code": "FIVE", "kind": "fixed", "value": 500, "currency": "USD"},
+        headers=admin,
+    )
     await stock(app, [("C-1", 3333, 10)])
     await fill(client, buyer, ("C-1", 1))
     percent = (await checkout(client, buyer, coupon_code="ten")).json()
@@ -50,18 +54,43 @@ async def test_percent_and_fixed_discounts(
     assert fixed["discount"]["amount"] == 500
 
 
+async def test_a_fixed_coupon_needs_its_currency_and_applies_only_in_it(
+    app: FastAPI, client: httpx.AsyncClient, buyer: dict[str, str], admin: dict[str, str]
+) -> None:
+    bare = {"code": "ANYCASH", "kind": "fixed", "value": 500}
+    refused = await client.post(COUPONS, json=bare, headers=admin)
+    assert refused.status_code == 422
+    assert [e["name"] for e in refused.json()["errors"]] == ["body.currency"]
+    created = await client.post(COUPONS, json={**bare, "currency": "EUR"}, headers=admin)
+    assert created.status_code == 201
+    assert created.json()["currency"] == "EUR"
+
+    await stock(app, [("Y-1", 2000, 10)])  # priced in USD
+    await fill(client, buyer, ("Y-1", 1))
+    assert (await checkout(client, buyer, coupon_code="ANYCASH")).status_code == 422
+    # A percent coupon needs no currency.
+    percent = {"code": "ANYTEN", "kind": "percent", "value": 10}
+    assert (await client.post(COUPONS, json=percent, headers=admin)).status_code == 201
+
+
 async def test_bad_coupons_are_422_and_leave_the_cart(
     app: FastAPI, client: httpx.AsyncClient, buyer: dict[str, str], admin: dict[str, str]
 ) -> None:
     past = (datetime.now(UTC) - timedelta(days=1)).isoformat()
     await client.post(
         COUPONS,
-        json={"code": "OLD", "kind": "fixed", "value": 100, "expires_at": past},
+        json={"code": "OLD", "kind": "fixed", "value": 100, "currency": "USD", "expires_at": past},
         headers=admin,
     )
     await client.post(
         COUPONS,
-        json={"code": "BIG", "kind": "fixed", "value": 100, "min_subtotal": 100000},
+        json={
+            "code": "BIG",
+            "kind": "fixed",
+            "value": 100,
+            "currency": "USD",
+            "min_subtotal": 100000,
+        },
         headers=admin,
     )
     await stock(app, [("D-1", 1000, 10)])
@@ -78,7 +107,13 @@ async def test_per_user_limit(
 ) -> None:
     await client.post(
         COUPONS,
-        json={"code": "ONCE", "kind": "fixed", "value": 100, "max_uses_per_user": 1},
+        json={
+            "code": "ONCE",
+            "kind": "fixed",
+            "value": 100,
+            "currency": "USD",
+            "max_uses_per_user": 1,
+        },
         headers=admin,
     )
     await stock(app, [("E-1", 1000, 10)])
@@ -92,7 +127,9 @@ async def test_concurrent_checkouts_never_over_use_a_limited_coupon(
     app: FastAPI, client: httpx.AsyncClient, keys: Keys, admin: dict[str, str]
 ) -> None:
     await client.post(
-        COUPONS, json={"code": "LAST2", "kind": "fixed", "value": 100, "max_uses": 2}, headers=admin
+        COUPONS,
+        json={"code": "LAST2", "kind": "fixed", "value": 100, "currency": "USD", "max_uses": 2},
+        headers=admin,
     )
     await stock(app, [("F-1", 1000, 100)])
     buyers = [keys.headers(uuid.uuid4()) for _ in range(8)]

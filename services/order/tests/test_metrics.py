@@ -193,7 +193,7 @@ async def test_work_rolled_back_counts_nothing(
         await rolled_back(
             app,
             lambda session: checkout_service.place(
-                session, app.state.outbox, settings, buyer_id=buyer_id, key="k", body=body
+                session, app.state.outbox, settings, buyer_id=buyer_id, body=body
             ),
         )
     assert value(app, "agora_orders_placed_total", currency="USD") == 1  # awaiting_payment's

@@ -12,6 +12,7 @@ from agora_contracts.catalog import Money
 from agora_contracts.payment import PaymentRequested
 from agora_kit.testing.events import deliver, outbox_events
 from agora_kit.testing.tokens import Keys
+from agora_payment.testing import keyed
 
 
 async def intent(app: FastAPI, buyer_id: uuid.UUID, amount: int = 1000) -> str:
@@ -39,14 +40,14 @@ async def test_card_testing_is_stopped_after_five_declines(
         declined = await client.post(
             f"/api/v1/payments/{payment_id}/confirm",
             json={"payment_method": "pm_card_chargeDeclined"},
-            headers=headers,
+            headers=keyed(headers),
         )
         assert declined.status_code == 402
     payment_id = await intent(app, buyer_id)
     refused = await client.post(
         f"/api/v1/payments/{payment_id}/confirm",
         json={"payment_method": "pm_card_visa"},
-        headers=headers,
+        headers=keyed(headers),
     )
     assert refused.status_code == 402
     assert refused.json()["detail"] == "Too many declined payments; please try again later."
@@ -59,7 +60,7 @@ async def test_card_testing_is_stopped_after_five_declines(
     fine = await client.post(
         f"/api/v1/payments/{await intent(app, other)}/confirm",
         json={"payment_method": "pm_card_visa"},
-        headers=keys.headers(other),
+        headers=keyed(keys.headers(other)),
     )
     assert fine.status_code == 200
 
@@ -72,7 +73,7 @@ async def test_too_large_an_amount_is_refused(
     refused = await client.post(
         f"/api/v1/payments/{payment_id}/confirm",
         json={"payment_method": "pm_card_visa"},
-        headers=keys.headers(buyer_id),
+        headers=keyed(keys.headers(buyer_id)),
     )
     assert refused.status_code == 402
     [failed] = await outbox_events(app, "agora.payment.payment.failed.v1")

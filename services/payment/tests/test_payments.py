@@ -13,7 +13,7 @@ from agora_contracts.order import OrderCancelled
 from agora_contracts.payment import PaymentRequested, RefundRequested
 from agora_kit.testing.events import deliver, outbox_events
 from agora_kit.testing.tokens import Keys
-from agora_payment.testing import ledger_balances
+from agora_payment.testing import keyed, ledger_balances
 
 INTENT = "agora.payment.payment.intent_created.v1"
 SUCCEEDED = "agora.payment.payment.succeeded.v1"
@@ -51,11 +51,15 @@ async def test_visa_succeeds_and_the_ledger_balances(
     assert [p["status"] for p in listed.json()] == ["requires_payment_method"]
 
     confirm = f"/api/v1/payments/{ids['payment_id']}/confirm"
-    response = await client.post(confirm, json={"payment_method": "pm_card_visa"}, headers=buyer)
+    response = await client.post(
+        confirm, json={"payment_method": "pm_card_visa"}, headers=keyed(buyer)
+    )
     assert response.status_code == 200, response.text
     assert response.json()["status"] == "succeeded"
     assert response.json()["client_secret"] is None
-    again = await client.post(confirm, json={"payment_method": "pm_card_visa"}, headers=buyer)
+    again = await client.post(
+        confirm, json={"payment_method": "pm_card_visa"}, headers=keyed(buyer)
+    )
     assert again.json()["status"] == "succeeded"
     [succeeded] = await outbox_events(app, SUCCEEDED)
     assert succeeded["data"]["amount"] == {"amount": 5000, "currency": "USD"}
@@ -70,7 +74,7 @@ async def test_declined_is_402_and_payment_failed(
     response = await client.post(
         f"/api/v1/payments/{ids['payment_id']}/confirm",
         json={"payment_method": "pm_card_chargeDeclined"},
-        headers=keys.headers(buyer_id),
+        headers=keyed(keys.headers(buyer_id)),
     )
     assert response.status_code == 402
     assert response.json()["detail"] == "Your card was declined."
@@ -89,12 +93,14 @@ async def test_authentication_required_needs_action_then_another_card(
     confirm = f"/api/v1/payments/{ids['payment_id']}/confirm"
     headers = keys.headers(buyer_id)
     response = await client.post(
-        confirm, json={"payment_method": "pm_card_authenticationRequired"}, headers=headers
+        confirm, json={"payment_method": "pm_card_authenticationRequired"}, headers=keyed(headers)
     )
     assert response.status_code == 200
     assert response.json()["status"] == "requires_action"
     assert response.json()["client_secret"]
-    done = await client.post(confirm, json={"payment_method": "pm_card_visa"}, headers=headers)
+    done = await client.post(
+        confirm, json={"payment_method": "pm_card_visa"}, headers=keyed(headers)
+    )
     assert done.json()["status"] == "succeeded"
 
 
@@ -105,7 +111,7 @@ async def test_someone_elses_payment_is_404_and_cancelled_order_409(
     ids = await requested(app, buyer_id)
     confirm = f"/api/v1/payments/{ids['payment_id']}/confirm"
     other = await client.post(
-        confirm, json={"payment_method": "pm_card_visa"}, headers=keys.headers(uuid.uuid4())
+        confirm, json={"payment_method": "pm_card_visa"}, headers=keyed(keys.headers(uuid.uuid4()))
     )
     assert other.status_code == 404
     await deliver(
@@ -114,7 +120,7 @@ async def test_someone_elses_payment_is_404_and_cancelled_order_409(
         ids["order_id"],
     )
     late = await client.post(
-        confirm, json={"payment_method": "pm_card_visa"}, headers=keys.headers(buyer_id)
+        confirm, json={"payment_method": "pm_card_visa"}, headers=keyed(keys.headers(buyer_id))
     )
     assert late.status_code == 409
     assert await outbox_events(app, SUCCEEDED) == []
@@ -126,23 +132,25 @@ async def test_refunds_partial_full_and_over(
     buyer_id = uuid.uuid4()
     ids = await requested(app, buyer_id, amount=5000)
     refund = f"/api/v1/admin/payments/{ids['payment_id']}/refund"
-    early = await client.post(refund, json={}, headers=admin)
+    early = await client.post(refund, json={}, headers=keyed(admin))
     assert early.status_code == 409  # nothing paid yet
     await client.post(
         f"/api/v1/payments/{ids['payment_id']}/confirm",
         json={"payment_method": "pm_card_visa"},
-        headers=keys.headers(buyer_id),
+        headers=keyed(keys.headers(buyer_id)),
     )
-    assert (await client.post(refund, json={}, headers=keys.headers(buyer_id))).status_code == 403
-    partial = await client.post(refund, json={"amount": 1500}, headers=admin)
+    assert (
+        await client.post(refund, json={}, headers=keyed(keys.headers(buyer_id)))
+    ).status_code == 403
+    partial = await client.post(refund, json={"amount": 1500}, headers=keyed(admin))
     assert partial.status_code == 202, partial.text
     assert partial.json()["total_refunded"]["amount"] == 1500
-    over = await client.post(refund, json={"amount": 3501}, headers=admin)
+    over = await client.post(refund, json={"amount": 3501}, headers=keyed(admin))
     assert over.status_code == 409
-    rest = await client.post(refund, json={}, headers=admin)
+    rest = await client.post(refund, json={}, headers=keyed(admin))
     assert rest.status_code == 202
     assert rest.json()["amount"]["amount"] == 3500
-    assert (await client.post(refund, json={"amount": 1}, headers=admin)).status_code == 409
+    assert (await client.post(refund, json={"amount": 1}, headers=keyed(admin))).status_code == 409
 
     events = await outbox_events(app, REFUNDED)
     assert [e["data"]["total_refunded"]["amount"] for e in events] == [1500, 5000]
@@ -157,7 +165,7 @@ async def test_refund_requested_by_the_saga_happens_once(
     await client.post(
         f"/api/v1/payments/{ids['payment_id']}/confirm",
         json={"payment_method": "pm_card_visa"},
-        headers=keys.headers(buyer_id),
+        headers=keyed(keys.headers(buyer_id)),
     )
     ask = RefundRequested(
         order_id=uuid.UUID(ids["order_id"]),

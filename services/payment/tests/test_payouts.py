@@ -24,7 +24,7 @@ from agora_payment.app import create_app
 from agora_payment.models import Payout
 from agora_payment.settings import Settings
 from agora_payment.tasks import release_due
-from agora_payment.testing import ledger_balances, overpaid
+from agora_payment.testing import keyed, ledger_balances, overpaid
 
 CREATED = "agora.payment.payout.created.v1"
 REVERSED = "agora.payment.payout.reversed.v1"
@@ -56,7 +56,7 @@ class Order:
         paid = await self.client.post(
             f"/api/v1/payments/{self.payment_id}/confirm",
             json={"payment_method": "pm_card_visa"},
-            headers=self.keys.headers(self.buyer_id),
+            headers=keyed(self.keys.headers(self.buyer_id)),
         )
         assert paid.status_code == 200, paid.text
 
@@ -76,7 +76,7 @@ class Order:
         await deliver(self.app, event, str(self.id))
 
     async def refund(self, amount: int | None = None) -> None:
-        admin = self.keys.headers(uuid.uuid4(), ("admin",))
+        admin = keyed(self.keys.headers(uuid.uuid4(), ("admin",)))
         body = {} if amount is None else {"amount": amount}
         answer = await self.client.post(
             f"/api/v1/admin/payments/{self.payment_id}/refund", json=body, headers=admin

@@ -27,7 +27,7 @@ from agora_payment.app import create_app
 from agora_payment.models import WebhookEvent
 from agora_payment.service.stripe_provider import StripeProvider
 from agora_payment.settings import Settings
-from agora_payment.testing import ledger_balances
+from agora_payment.testing import keyed, ledger_balances
 from agora_tools.pytest_plugin import LocalStripeServer
 
 pytestmark = pytest.mark.integration
@@ -106,7 +106,7 @@ async def test_visa_charged_and_the_webhook_taken_once(service: Service, keys: K
     paid = await service.client.post(
         f"/api/v1/payments/{payment_id}/confirm",
         json={"payment_method": "pm_card_visa"},
-        headers=keys.headers(buyer_id),
+        headers=keyed(keys.headers(buyer_id)),
     )
     assert paid.status_code == 200, paid.text
     assert paid.json()["status"] == "succeeded"
@@ -118,11 +118,11 @@ async def test_visa_charged_and_the_webhook_taken_once(service: Service, keys: K
     }
     admin = keys.headers(uuid.uuid4(), ("admin",))
     refunded = await service.client.post(
-        f"/api/v1/admin/payments/{payment_id}/refund", json={"amount": 1200}, headers=admin
+        f"/api/v1/admin/payments/{payment_id}/refund", json={"amount": 1200}, headers=keyed(admin)
     )
     assert refunded.status_code == 202, refunded.text
     too_much = await service.client.post(
-        f"/api/v1/admin/payments/{payment_id}/refund", json={"amount": 3001}, headers=admin
+        f"/api/v1/admin/payments/{payment_id}/refund", json={"amount": 3001}, headers=keyed(admin)
     )
     assert too_much.status_code == 409
     assert await ledger_balances(service.app) == {
@@ -139,7 +139,7 @@ async def test_a_decline_and_its_webhook_fail_the_payment_once(
         f"/api/v1/payments/{payment_id}/confirm",
         # localstripe's declining test card (it knows no pm_card_chargeDeclined).
         json={"payment_method": "pm_card_chargeCustomerFail"},
-        headers=keys.headers(buyer_id),
+        headers=keyed(keys.headers(buyer_id)),
     )
     assert declined.status_code == 402, declined.text
     await webhooks_received(service.app, "payment_intent.payment_failed", 1)

@@ -22,10 +22,11 @@ from agora_kit.testing.events import deliver, outbox_events
 from agora_kit.testing.tokens import Keys
 from agora_payment.app import create_app
 from agora_payment.models import Payment
+from agora_payment.service.provider import SandboxProvider
 from agora_payment.service.stripe_provider import StripeProvider
 from agora_payment.service.webhooks import BadSignature, sign, verify
 from agora_payment.settings import Settings
-from agora_payment.testing import ledger_balances
+from agora_payment.testing import keyed, ledger_balances
 from agora_tools.pytest_plugin import StripeMockServer
 
 HOOK = "/api/v1/payments/webhooks/stripe"
@@ -193,7 +194,7 @@ async def test_stripe_confirm_that_is_not_final_waits_for_the_webhook(
         url = f"/api/v1/payments/{payment_id}/confirm"
         for _ in range(2):  # a double click changes nothing
             confirmed = await client.post(
-                url, json={"payment_method": "pm_card_visa"}, headers=keys.headers(buyer_id)
+                url, json={"payment_method": "pm_card_visa"}, headers=keyed(keys.headers(buyer_id))
             )
             assert confirmed.status_code == 200, confirmed.text
             assert confirmed.json()["status"] == "processing"
@@ -211,3 +212,50 @@ async def test_stripe_confirm_that_is_not_final_waits_for_the_webhook(
         assert paid["data"]["payment_id"] == payment_id
         assert await ledger_balances(app) == {"provider_balance": 1200, "buyer_payments": -1200}
     await transport.close()
+
+
+async def test_an_outcome_before_its_payment_is_recorded_is_asked_again(
+    app: FastAPI, client: httpx.AsyncClient, settings: Settings
+) -> None:
+    """With a payment method given at checkout, the intent is created and confirmed in
+    one transaction; Stripe may report the outcome before it commits. The webhook is
+    then answered 503, so Stripe sends it again, instead of being lost."""
+    order_id = uuid.uuid4()
+    event = {
+        "id": "evt_" + uuid.uuid4().hex,
+        "type": "payment_intent.succeeded",
+        "data": {
+            "object": {
+                "id": await intent_id_for(order_id),
+                "status": "succeeded",
+                "metadata": {"order_id": str(order_id)},
+            }
+        },
+    }
+    early = await client.post(HOOK, **signed(settings, event))
+    assert early.status_code == 503, early.text
+    assert early.headers["content-type"] == "application/problem+json"
+    await deliver(
+        app,
+        PaymentRequested(
+            order_id=order_id, buyer_id=uuid.uuid4(), amount=Money(amount=900, currency="EUR")
+        ),
+        str(order_id),
+    )
+    again = await client.post(HOOK, **signed(settings, event))
+    assert again.status_code == 200, again.text
+    [paid] = await outbox_events(app, "agora.payment.payment.succeeded.v1")
+    assert paid["data"]["order_id"] == str(order_id)
+
+    # An intent that is not an Agora order's is acknowledged and ignored.
+    stranger = {**event, "id": "evt_" + uuid.uuid4().hex}
+    stranger["data"] = {"object": {"id": "pi_elsewhere", "status": "succeeded"}}
+    assert (await client.post(HOOK, **signed(settings, stranger))).status_code == 200
+
+
+async def intent_id_for(order_id: uuid.UUID) -> str:
+    """The sandbox's intent id for an order (derived from its idempotency key)."""
+    intent = await SandboxProvider().create_intent(
+        amount=1, currency="EUR", idempotency_key=f"order-{order_id}", metadata={}
+    )
+    return intent.id

@@ -299,6 +299,8 @@ def checkout(
     order = wait_order(client, auth, outcome.order_id, deadline, payable=True)
     if order["status"] == "awaiting_payment":
         payment_id = str(order["payment"]["payment_id"])
+        # One key for every retry of this confirmation (a killed payment service).
+        confirm_key = secrets.token_hex(12)
         paid = request(
             client,
             "POST",
@@ -306,7 +308,7 @@ def checkout(
             ok={200, 402, 409},
             step="confirm",
             deadline=deadline,
-            headers=auth,
+            headers={**auth, "Idempotency-Key": confirm_key},
             json={"payment_method": outcome.method},
         )
         if paid.status_code == 200 and paid.json().get("status") == "processing":

@@ -174,3 +174,6 @@ class OrderRefunded(_OrderEvent):
     reason: str | None = None
     refunded_at: datetime | None = None
     order_number: str | None = None
+    fully_refunded: bool = Field(
+        default=False, description="The whole order's total has now been given back"
+    )

@@ -56,9 +56,11 @@ async def _run_online(url: str, metadata: Sequence[MetaData]) -> None:
     await engine.dispose()
 
 
-def run_env(service_metadata: MetaData) -> None:
-    """The body of every service's ``migrations/env.py``."""
-    metadata = (service_metadata, event_metadata)
+def run_env(service_metadata: MetaData, *shared: MetaData) -> None:
+    """The body of every service's ``migrations/env.py``. ``shared`` are the chassis'
+    tables the service holds beyond the event tables every service has (such as
+    :data:`agora_kit.idempotency.metadata`)."""
+    metadata = (service_metadata, event_metadata, *shared)
     url = context.config.get_main_option("sqlalchemy.url")
     assert url, "sqlalchemy.url must be set by the caller"
     if context.is_offline_mode():

@@ -11,9 +11,10 @@ from agora_catalog.events import register_handlers
 from agora_catalog.search.base import SearchBackend
 from agora_catalog.search.factory import build_search_backend
 from agora_catalog.settings import Settings
-from agora_catalog.tasks import housekeeping, reservation_sweeper, search_lifecycle
+from agora_catalog.tasks import reservation_sweeper, search_lifecycle
 from agora_kit.app import create_service_app
 from agora_kit.events.transport import Transport
+from agora_kit.idempotency import forget_old_keys_task
 
 
 def create_app(
@@ -35,7 +36,7 @@ def create_app(
         background_tasks=[
             search_lifecycle(context),
             reservation_sweeper(context),
-            housekeeping(context),
+            forget_old_keys_task,
         ],
     )
     context.bind(app.state.outbox)

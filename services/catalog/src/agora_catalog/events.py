@@ -22,7 +22,7 @@ from agora_contracts.catalog import (
     VendorSuspended,
     VendorUpdated,
 )
-from agora_contracts.order import OrderCancelled, OrderConfirmed, OrderPlaced
+from agora_contracts.order import OrderCancelled, OrderConfirmed, OrderPlaced, OrderRefunded
 from agora_kit.events.consumer import EventConsumer
 from agora_kit.events.envelope import CloudEvent
 
@@ -59,6 +59,12 @@ def _register_checkout(consumer: EventConsumer, context: CatalogContext) -> None
     @consumer.on(OrderCancelled)
     async def release(session: AsyncSession, event: OrderCancelled, _: CloudEvent) -> None:
         await inventory.release(session, context.outbox, event.order_id)
+        await reviews.forget_purchases(session, event.order_id)
+
+    @consumer.on(OrderRefunded)
+    async def refunded(session: AsyncSession, event: OrderRefunded, _: CloudEvent) -> None:
+        if event.fully_refunded:
+            await reviews.forget_purchases(session, event.order_id)
 
     @consumer.on(OrderConfirmed)
     async def commit(session: AsyncSession, event: OrderConfirmed, _: CloudEvent) -> None:

@@ -215,7 +215,8 @@ class Purchase(Base):
 
     buyer_id: Mapped[uuid.UUID] = mapped_column()
     product_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("products.id"), index=True)
-    order_id: Mapped[uuid.UUID] = mapped_column()
+    # A cancelled or fully refunded order's purchases are forgotten by order id.
+    order_id: Mapped[uuid.UUID] = mapped_column(index=True)
     confirmed_at: Mapped[datetime] = _now()
 
 
@@ -234,25 +235,6 @@ class Review(Base):
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text, server_default="")
     created_at: Mapped[datetime] = _now()
-
-
-class IdempotencyKey(Base):
-    """A create request's answer under its ``Idempotency-Key``, so a retry of it gets
-    the same answer instead of a second resource. Kept for a day."""
-
-    __tablename__ = "idempotency_keys"
-    __table_args__ = (PrimaryKeyConstraint("owner", "key"),)
-
-    owner: Mapped[str] = mapped_column(String(255))
-    key: Mapped[str] = mapped_column(String(255))
-    # sha256 of method, path and body: the same key with another request is refused.
-    fingerprint: Mapped[str] = mapped_column(String(64))
-    status_code: Mapped[int] = mapped_column(Integer)
-    response: Mapped[dict[str, Any]] = mapped_column(JSONB)
-    location: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now(), index=True
-    )
 
 
 # --- The PostgreSQL search backend's index. It is a projection of the tables above,

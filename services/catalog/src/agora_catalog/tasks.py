@@ -7,7 +7,6 @@ import logging
 
 from agora_catalog.context import CatalogContext
 from agora_catalog.service import inventory
-from agora_catalog.service.housekeeping import forget_old_idempotency_keys
 from agora_kit.app import BackgroundTask, ServiceRuntime
 
 logger = logging.getLogger("agora.catalog.tasks")
@@ -36,28 +35,6 @@ def reservation_sweeper(context: CatalogContext) -> BackgroundTask:
                 await asyncio.sleep(context.settings.reservation_sweep_seconds)
 
     return sweep_expired_reservations
-
-
-HOUSEKEEPING_SECONDS = 3600.0
-
-
-def housekeeping(context: CatalogContext) -> BackgroundTask:
-    """Forgets what is kept only for a while (Idempotency-Key answers, after a day)."""
-
-    async def forget_old_records(runtime: ServiceRuntime) -> None:
-        while True:
-            try:
-                async with runtime.database.transaction() as session:
-                    forgotten = await forget_old_idempotency_keys(session)
-                if forgotten:
-                    logger.info("forgot %d idempotency key(s)", forgotten)
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                logger.exception("housekeeping failed; trying again later")
-            await asyncio.sleep(HOUSEKEEPING_SECONDS)
-
-    return forget_old_records
 
 
 def search_lifecycle(context: CatalogContext) -> BackgroundTask:

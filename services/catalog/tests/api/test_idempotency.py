@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
-from agora_catalog.models import IdempotencyKey, Product
-from agora_catalog.service.housekeeping import forget_old_idempotency_keys
+from agora_catalog.models import Product
 from agora_catalog.testing.helpers import Shop
+from agora_kit.idempotency import forget_old_keys, idempotency_keys
 
 
 async def test_a_retried_create_returns_the_first_answer_and_creates_once(
@@ -34,6 +34,7 @@ async def test_a_retried_create_returns_the_first_answer_and_creates_once(
         "/api/v1/products", json={**body, "title": "Different"}, headers=headers
     )
     assert other.status_code == 422
+    assert other.json()["type"] == "https://agora.dev/problems/idempotency-key-reused"
     assert other.json()["errors"][0]["name"] == "header.Idempotency-Key"
     # Keys belong to their user: someone else's same key is their own.
     rival = await shop.store()
@@ -86,7 +87,7 @@ async def test_keys_are_forgotten_after_a_day(shop: Shop, app: FastAPI) -> None:
         201,
     )
     async with app.state.database.transaction() as session:
-        assert await forget_old_idempotency_keys(session) == 0
+        assert await forget_old_keys(session) == 0
         later = datetime.now(UTC) + timedelta(hours=25)
-        assert await forget_old_idempotency_keys(session, now=later) == 1
-        assert await session.scalar(select(func.count()).select_from(IdempotencyKey)) == 0
+        assert await forget_old_keys(session, now=later) == 1
+        assert await session.scalar(select(func.count()).select_from(idempotency_keys)) == 0

@@ -8,13 +8,14 @@ from typing import Any
 from fastapi import FastAPI
 
 from agora_catalog.testing.helpers import Shop, User
-from agora_contracts.order import OrderConfirmed, OrderLine
+from agora_contracts.catalog import Money
+from agora_contracts.order import OrderCancelled, OrderConfirmed, OrderLine, OrderRefunded
 from agora_kit.auth import SCOPE_CATALOG_READ
 from agora_kit.testing.events import deliver, outbox_events
 
 
-async def bought(app: FastAPI, buyer: User, sku: str) -> None:
-    """The order service confirmed an order of ``sku`` by ``buyer``."""
+async def bought(app: FastAPI, buyer: User, sku: str) -> uuid.UUID:
+    """The order service confirmed an order of ``sku`` by ``buyer``; the order's id."""
     order_id = uuid.uuid4()
     await deliver(
         app,
@@ -23,6 +24,7 @@ async def bought(app: FastAPI, buyer: User, sku: str) -> None:
         ),
         str(order_id),
     )
+    return order_id
 
 
 async def review(shop: Shop, product: dict[str, Any], buyer: User, rating: int) -> Any:
@@ -114,3 +116,40 @@ async def test_review_input_and_who_may_write_one(shop: Shop, app: FastAPI) -> N
         f"/api/v1/products/{kettle['id']}/reviews", json={"rating": 3, "title": "x"}
     )
     assert anonymous.status_code == 401
+
+
+async def test_a_cancelled_or_fully_refunded_order_no_longer_verifies_its_buyer(
+    shop: Shop, app: FastAPI
+) -> None:
+    store = await shop.store()
+    kitchen = await shop.category("Kitchen")
+    kettle = await shop.product(store, kitchen, "Kettle", variants=[{"sku": "KETTLE-1"}])
+    cancelled, refunded, partly, twice = shop.user(), shop.user(), shop.user(), shop.user()
+
+    order_id = await bought(app, cancelled, "KETTLE-1")
+    await deliver(app, OrderCancelled(order_id=order_id, reason="Sold out."), str(order_id))
+    assert (await review(shop, kettle, cancelled, 5)).status_code == 403
+
+    def refund(order_id: uuid.UUID, buyer: User, amount: int) -> OrderRefunded:
+        return OrderRefunded(
+            order_id=order_id,
+            buyer_id=buyer.id,
+            amount=Money(amount=amount, currency="USD"),
+            total_refunded=Money(amount=amount, currency="USD"),
+            fully_refunded=amount == 1000,
+        )
+
+    order_id = await bought(app, refunded, "KETTLE-1")
+    await deliver(app, refund(order_id, refunded, 1000), str(order_id))
+    assert (await review(shop, kettle, refunded, 5)).status_code == 403
+
+    order_id = await bought(app, partly, "KETTLE-1")
+    await deliver(app, refund(order_id, partly, 300), str(order_id))
+    assert (await review(shop, kettle, partly, 4)).status_code == 201, "a partial refund"
+
+    # Another, still confirmed order of the product keeps its buyer verified.
+    kept = await bought(app, twice, "KETTLE-1")
+    gone = await bought(app, twice, "KETTLE-1")
+    await deliver(app, OrderCancelled(order_id=gone, reason="Changed mind."), str(gone))
+    assert kept != gone
+    assert (await review(shop, kettle, twice, 3)).status_code == 201

@@ -6,6 +6,7 @@ from agora_kit.app import create_service_app
 from agora_kit.events.consumer import EventConsumer
 from agora_kit.events.outbox import Outbox
 from agora_kit.events.transport import Transport
+from agora_kit.idempotency import forget_old_keys_task
 from agora_order import __doc__ as description
 from agora_order.api import router
 from agora_order.events import payment_timeouts, register_handlers
@@ -29,7 +30,7 @@ def create_app(settings: Settings | None = None, *, transport: Transport | None 
         routers=[router],
         register_handlers=handlers,
         transport=transport,
-        background_tasks=[payment_timeouts],
+        background_tasks=[payment_timeouts, forget_old_keys_task],
     )
     # Writes from event handlers wake the relay too.
     outbox.notify_on_commit(app.state.runtime.relay.wake)

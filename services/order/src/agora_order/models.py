@@ -188,21 +188,6 @@ class OrderTransition(Base):
     at: Mapped[datetime] = _now()
 
 
-class CheckoutKey(Base):
-    """An ``Idempotency-Key`` of ``POST /checkout``: the order it created and the
-    fingerprint of the request body, so a retry gets the same order and a reused key
-    with another body is refused."""
-
-    __tablename__ = "checkout_keys"
-    __table_args__ = (PrimaryKeyConstraint("buyer_id", "key"),)
-
-    buyer_id: Mapped[uuid.UUID] = mapped_column(PGUUID(as_uuid=True), nullable=False)
-    key: Mapped[str] = mapped_column(String(255), nullable=False)
-    fingerprint: Mapped[str] = mapped_column(String(64), nullable=False)
-    order_id: Mapped[uuid.UUID | None] = mapped_column(PGUUID(as_uuid=True))
-    created_at: Mapped[datetime] = _now()
-
-
 class Coupon(Base):
     """A discount code. ``used`` only grows through one conditional UPDATE, so a
     limited coupon is never redeemed more than ``max_uses`` times, whatever the

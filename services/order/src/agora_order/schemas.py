@@ -6,7 +6,16 @@ from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
 
 from agora_contracts.catalog import Money
 
@@ -152,7 +161,12 @@ class CouponIn(BaseModel):
     value: int = Field(
         gt=0, le=10**12, description="Whole percent (1-100), or minor units when fixed"
     )
-    currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
+    currency: str | None = Field(
+        default=None,
+        pattern=r"^[A-Z]{3}$",
+        validate_default=True,
+        description="ISO 4217; required for a fixed coupon, which applies only in it",
+    )
     min_subtotal: MinorUnits = Field(default=0, description="Minor units")
     expires_at: AwareDatetime | None = None
     max_uses: int | None = Field(default=None, gt=0, le=2**31 - 1)
@@ -161,6 +175,15 @@ class CouponIn(BaseModel):
         default="vendor",
         description="Who gives the discount up: the vendors (default) or the platform",
     )
+
+    @field_validator("currency")
+    @classmethod
+    def _fixed_needs_currency(cls, currency: str | None, info: ValidationInfo) -> str | None:
+        # An amount off means nothing without its currency: 500 would be 5 dollars
+        # off a dollar order and 500 yen off a yen one.
+        if currency is None and info.data.get("kind") == "fixed":
+            raise ValueError("a fixed-amount coupon needs its currency")
+        return currency
 
 
 class CouponOut(BaseModel):

@@ -23,6 +23,11 @@ class Settings(ServiceSettings):
     tax_rate_bps: int = Field(default=0, ge=0, le=10000)
     # The most units of one SKU a cart may hold.
     max_quantity_per_line: int = Field(default=99, gt=0)
+    # Orders placed and not yet paid (pending or awaiting payment) one buyer may have
+    # at once: each holds stock until paid or timed out.
+    max_open_orders_per_buyer: int = Field(default=3, gt=0)
+    # The most units of one SKU in one order (and so in the cart).
+    max_units_per_sku: int = Field(default=10, gt=0)
     # How long the catalog holds the stock of a placed order.
     reservation_ttl_seconds: int = Field(default=900, gt=0)
     # An order still unpaid this long after placing is cancelled and its stock released.

@@ -8,10 +8,12 @@ from agora_kit.app import create_service_app
 from agora_kit.events.consumer import EventConsumer
 from agora_kit.events.outbox import Outbox
 from agora_kit.events.transport import Transport
+from agora_kit.idempotency import forget_old_keys_task
 from agora_payment import __doc__ as description
 from agora_payment.api import router
 from agora_payment.events import register_handlers
 from agora_payment.metrics import PaymentMetrics
+from agora_payment.service import fraud
 from agora_payment.service.provider import PaymentProvider, SandboxProvider
 from agora_payment.settings import Settings
 from agora_payment.tasks import payout_release
@@ -45,6 +47,7 @@ def create_app(
             the_provider,
             fee_bps=settings.platform_fee_bps,
             hold=timedelta(seconds=settings.payout_hold_seconds),
+            rules=fraud.Rules.of(settings),
         )
 
     app = create_service_app(
@@ -56,6 +59,7 @@ def create_app(
         transport=transport,
         background_tasks=[
             payout_release(the_provider, settings.payout_sweep_seconds),
+            forget_old_keys_task,
         ],
     )
     outbox.notify_on_commit(app.state.runtime.relay.wake)

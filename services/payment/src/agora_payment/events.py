@@ -4,7 +4,8 @@ Publishes (payment topic, keyed by payment id): ``PaymentIntentCreated``,
 ``PaymentSucceeded``, ``PaymentFailed``, ``PaymentRefunded``; (payout topic)
 ``PayoutCreated`` when a held payout is paid, ``PayoutReversed``.
 
-Handles the order service's saga requests: ``PaymentRequested`` (create the intent),
+Handles the order service's saga requests: ``PaymentRequested`` (create the intent,
+and confirm it when the buyer gave a payment method at checkout),
 ``RefundRequested`` (give money back), ``OrderCancelled`` (an unpaid payment can
 no longer be confirmed), ``OrderShipped`` (hold the shipping vendor's share less the
 platform fee) and ``OrderDelivered`` (pay it).
@@ -21,7 +22,7 @@ from agora_contracts.payment import PaymentRequested, RefundRequested
 from agora_kit.events.consumer import EventConsumer
 from agora_kit.events.envelope import CloudEvent
 from agora_kit.events.outbox import Outbox
-from agora_payment.service import payments, payouts
+from agora_payment.service import fraud, payments, payouts
 from agora_payment.service.provider import PaymentProvider
 
 
@@ -32,6 +33,7 @@ def register_handlers(
     *,
     fee_bps: int = 0,
     hold: timedelta = payouts.DEFAULT_HOLD,
+    rules: fraud.Rules | None = None,
 ) -> None:
     if outbox is None or provider is None:
         return
@@ -39,7 +41,7 @@ def register_handlers(
 
     @consumer.on(PaymentRequested)
     async def requested(session: AsyncSession, event: PaymentRequested, _: CloudEvent) -> None:
-        await payments.create_for_order(session, the_outbox, the_provider, event)
+        await payments.create_for_order(session, the_outbox, the_provider, event, rules=rules)
 
     @consumer.on(RefundRequested)
     async def refund(session: AsyncSession, event: RefundRequested, _: CloudEvent) -> None:

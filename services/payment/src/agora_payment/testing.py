@@ -4,6 +4,9 @@ import this module; event delivery and the outbox come from
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Mapping
+
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
@@ -47,3 +50,6 @@ async def overpaid(app: FastAPI) -> dict[str, int]:
             if spent > payment.amount:
                 found[str(payment.id)] = spent - payment.amount
         return found
+def keyed(headers: Mapping[str, str]) -> dict[str, str]:
+    """``headers`` with a fresh ``Idempotency-Key``: a new request, not a retry."""
+    return {**headers, "Idempotency-Key": uuid.uuid4().hex}

@@ -7,7 +7,6 @@ import uuid
 from fastapi import APIRouter, Response
 
 from agora_catalog.api.deps import AdminDep, ContextDep, ReaderDep
-from agora_catalog.api.idempotency import IdempotencyDep
 from agora_catalog.api.schemas import (
     CategoryDetail,
     CategoryIn,
@@ -20,6 +19,7 @@ from agora_catalog.models import Category
 from agora_catalog.service import categories
 from agora_kit.db import SessionDep
 from agora_kit.errors import NotFound, problem_responses
+from agora_kit.idempotency import IdempotencyDep
 
 router = APIRouter(tags=["categories"])
 

@@ -10,7 +10,6 @@ from fastapi import APIRouter, Query, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_catalog.api.deps import ContextDep, ReaderDep, StoreWriterDep
-from agora_catalog.api.idempotency import IdempotencyDep
 from agora_catalog.api.schemas import (
     ImageOut,
     Money,
@@ -29,6 +28,7 @@ from agora_catalog.service import categories, products
 from agora_catalog.service.access import Actor
 from agora_kit.db import SessionDep
 from agora_kit.errors import problem_responses
+from agora_kit.idempotency import IdempotencyDep
 from agora_kit.pagination import Page, PageParamsDep, keyset_page
 
 router = APIRouter(tags=["products"])

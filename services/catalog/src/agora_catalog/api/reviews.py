@@ -7,13 +7,13 @@ import uuid
 from fastapi import APIRouter, Response
 
 from agora_catalog.api.deps import ContextDep, PersonDep, ReaderDep
-from agora_catalog.api.idempotency import IdempotencyDep
 from agora_catalog.api.products import rating_of
 from agora_catalog.api.schemas import ReviewIn, ReviewOut, ReviewPage
 from agora_catalog.models import Review
 from agora_catalog.service import reviews
 from agora_kit.db import SessionDep
 from agora_kit.errors import problem_responses
+from agora_kit.idempotency import IdempotencyDep
 from agora_kit.pagination import PageParamsDep
 
 router = APIRouter(tags=["reviews"])

@@ -9,7 +9,6 @@ from fastapi import APIRouter, Query, Response
 from sqlalchemy import select
 
 from agora_catalog.api.deps import AdminDep, ContextDep, PersonDep, ReaderDep
-from agora_catalog.api.idempotency import IdempotencyDep
 from agora_catalog.api.products import summaries
 from agora_catalog.api.schemas import (
     ProductPage,
@@ -23,6 +22,7 @@ from agora_catalog.service import vendors
 from agora_catalog.service.access import Actor
 from agora_kit.db import SessionDep
 from agora_kit.errors import NotFound, problem_responses
+from agora_kit.idempotency import IdempotencyDep
 from agora_kit.pagination import Page, PageParamsDep, keyset_page
 
 router = APIRouter(tags=["vendors"])

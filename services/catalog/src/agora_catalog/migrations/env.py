@@ -1,4 +1,5 @@
 from agora_catalog.models import Base
+from agora_kit import idempotency
 from agora_kit.migrations import run_env
 
-run_env(Base.metadata)
+run_env(Base.metadata, idempotency.metadata)

@@ -1,7 +1,8 @@
 """Reviews by verified buyers. A buyer is verified for a product once the order
-service confirms an order of it (``OrderConfirmed``); each buyer reviews a product
-once. The product's rating count and sum change in the review's transaction, under
-the product's row lock, so the average is never off by a concurrent review."""
+service confirms an order of it (``OrderConfirmed``), and no longer by that order once
+it is cancelled or refunded in full; each buyer reviews a product once. The product's
+rating count and sum change in the review's transaction, under the product's row lock,
+so the average is never off by a concurrent review."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import exists, select
+from sqlalchemy import delete, exists, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -52,6 +53,12 @@ async def record_purchases(
         .on_conflict_do_nothing()
     )
     return len(known)
+
+
+async def forget_purchases(session: AsyncSession, order_id: uuid.UUID) -> None:
+    """The order was cancelled or refunded in full: it no longer makes its buyer a
+    verified buyer (another order of the same product still does)."""
+    await session.execute(delete(Purchase).where(Purchase.order_id == order_id))
 
 
 async def _public_product(

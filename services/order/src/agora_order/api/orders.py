@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
 
-from fastapi import APIRouter, Header, Response
+from fastapi import APIRouter, Response
+from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
 from agora_kit.app import API_PREFIX, OutboxDep
 from agora_kit.db import SessionDep
 from agora_kit.errors import problem_responses
+from agora_kit.idempotency import RequiredIdempotencyDep
 from agora_kit.pagination import Page, PageParamsDep, keyset_page
 from agora_order.api.deps import ReaderDep, SettingsDep, WriterDep
 from agora_order.models import Order
@@ -28,7 +29,7 @@ def _location(order_id: uuid.UUID) -> str:
     "/checkout",
     status_code=202,
     response_model=OrderOut,
-    responses=problem_responses(401, 403, 404, 409, 422),
+    responses=problem_responses(400, 401, 403, 404, 409, 422),
 )
 async def place_order(
     body: CheckoutIn,
@@ -38,24 +39,18 @@ async def place_order(
     session: SessionDep,
     outbox: OutboxDep,
     settings: SettingsDep,
-    idempotency_key: Annotated[
-        str,
-        Header(
-            alias="Idempotency-Key",
-            min_length=1,
-            max_length=255,
-            pattern=r"^[\x21-\x7e]+$",
-            description="Any unique string; a retry with the same key and body gets the same order",
-        ),
-    ],
-) -> OrderOut:
-    order, created = await checkout.place(
-        session, outbox, settings, buyer_id=buyer, key=idempotency_key, body=body
-    )
-    response.headers["Location"] = _location(order.id)
-    if not created:
-        response.headers["Idempotent-Replayed"] = "true"
-    return (await orders.views(session, [order]))[0]
+    idempotency: RequiredIdempotencyDep,
+) -> OrderOut | JSONResponse:
+    """Place the cart as an order. ``Idempotency-Key`` is required: a retry with the
+    same key and body gets the first answer again and places nothing."""
+    if idempotency.replay is not None:
+        return idempotency.replay
+    order = await checkout.place(session, outbox, settings, buyer_id=buyer, body=body)
+    location = _location(order.id)
+    response.headers["Location"] = location
+    out = (await orders.views(session, [order]))[0]
+    await idempotency.store(202, out, location)
+    return out
 
 
 @router.get("/orders", response_model=Page[OrderOut], responses=problem_responses(401, 403))

@@ -12,7 +12,7 @@ from agora_order import metrics
 from agora_order.models import CartItem, Sku
 from agora_order.schemas import CartItemOut, CartOut
 from agora_order.service import pricing, readmodel
-from agora_order.service.errors import CurrencyMismatch, NotEnoughStock, UnknownSku
+from agora_order.service.errors import CurrencyMismatch, NotEnoughStock, TooManyUnits, UnknownSku
 from agora_order.settings import Settings
 
 
@@ -96,6 +96,8 @@ async def _sellable(
         raise UnknownSku(f"SKU {code} is not for sale.")
     if quantity > settings.max_quantity_per_line:
         raise NotEnoughStock(f"At most {settings.max_quantity_per_line} units of one SKU.")
+    if quantity > settings.max_units_per_sku:
+        raise TooManyUnits(f"At most {settings.max_units_per_sku} units of {code} in one order.")
     if quantity > sku.available:
         raise NotEnoughStock(f"Only {max(sku.available, 0)} of {code} left; asked for {quantity}.")
     others = await readmodel.skus_by_code(

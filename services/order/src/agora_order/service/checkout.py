@@ -1,66 +1,62 @@
 """Checkout: the cart becomes an order (one sub-order per vendor) and the saga starts
 with ``OrderPlaced``; the catalog answers whether the stock is held.
 
-``Idempotency-Key``: the key is claimed by inserting its row in the checkout's own
-transaction. A concurrent retry waits on that row and then finds the order; a retry
-after a failed attempt (rolled back, claim and all) runs afresh. The same key with
-another body is refused (422).
+The route's ``Idempotency-Key`` (required; ``agora_kit.idempotency``) is claimed in
+the checkout's own transaction, so a retry gets the first answer and places nothing.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import secrets
 import uuid
 from collections import defaultdict
 
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_contracts import order as contracts
 from agora_kit.events.outbox import Outbox
 from agora_order import metrics
-from agora_order.models import CheckoutKey, Order, OrderLine, OrderTransition, SubOrder
+from agora_order.models import CartItem, Order, OrderLine, OrderTransition, SubOrder
 from agora_order.schemas import CheckoutIn
 from agora_order.service import cart, coupons, pricing, readmodel, saga
 from agora_order.service.errors import (
     CurrencyMismatch,
     EmptyCart,
-    KeyReused,
     NotEnoughStock,
+    TooManyOpenOrders,
+    TooManyUnits,
     UnknownSku,
 )
 from agora_order.settings import Settings
 
 
-def fingerprint(body: CheckoutIn) -> str:
-    canonical = json.dumps(body.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-async def claim_key(
-    session: AsyncSession, buyer_id: uuid.UUID, key: str, body: CheckoutIn
-) -> uuid.UUID | None:
-    """Claim the key for this checkout; the order it already made, if any."""
-    print_ = fingerprint(body)
-    claimed = await session.execute(
-        pg_insert(CheckoutKey)
-        .values(buyer_id=buyer_id, key=key, fingerprint=print_)
-        .on_conflict_do_nothing()
-        .returning(CheckoutKey.key)
+async def check_holding_limits(
+    session: AsyncSession, settings: Settings, buyer_id: uuid.UUID, items: list[CartItem]
+) -> None:
+    """Stock is held from checkout until payment, so one buyer may hold only so much
+    unpaid: refuse (409) a checkout beyond the open-order or units-per-SKU limit."""
+    for item in items:
+        if item.quantity > settings.max_units_per_sku:
+            raise TooManyUnits(
+                f"At most {settings.max_units_per_sku} units of {item.sku} in one order;"
+                f" the cart holds {item.quantity}."
+            )
+    unpaid = await session.scalar(
+        select(func.count())
+        .select_from(Order)
+        .where(
+            Order.buyer_id == buyer_id,
+            Order.status.in_([saga.PENDING, saga.AWAITING_PAYMENT]),
+            Order.paid.is_(False),
+        )
     )
-    if claimed.first() is not None:
-        return None
-    stored = await session.scalar(
-        select(CheckoutKey).where(CheckoutKey.buyer_id == buyer_id, CheckoutKey.key == key)
-    )
-    assert stored is not None
-    if stored.fingerprint != print_:
-        raise KeyReused("This Idempotency-Key was used for a checkout with another body.")
-    assert stored.order_id is not None  # set in the transaction that claimed it
-    return stored.order_id
+    limit = settings.max_open_orders_per_buyer
+    if (unpaid or 0) >= limit:
+        raise TooManyOpenOrders(
+            f"You have {unpaid} unpaid orders, the most at once is {limit}:"
+            " pay for or cancel one first."
+        )
 
 
 def _number() -> str:
@@ -73,19 +69,19 @@ async def place(
     settings: Settings,
     *,
     buyer_id: uuid.UUID,
-    key: str,
     body: CheckoutIn,
-) -> tuple[Order, bool]:
-    """The order for this key: (order, created now)."""
-    existing = await claim_key(session, buyer_id, key, body)
-    if existing is not None:
-        order = await session.get(Order, existing)
-        assert order is not None
-        return order, False
-
+) -> Order:
+    """The buyer's cart, placed as an order."""
+    # One buyer's checkouts take turns from here: racing ones cannot all take the same
+    # cart, nor all find room under the open-order limit.
+    await session.execute(
+        text("SELECT pg_advisory_xact_lock(hashtextextended(:buyer, 0))"),
+        {"buyer": f"checkout:{buyer_id}"},
+    )
     items = await cart.items(session, buyer_id)
     if not items:
         raise EmptyCart("Add something to the cart before checking out.")
+    await check_holding_limits(session, settings, buyer_id, items)
     skus = await readmodel.skus_by_code(session, [item.sku for item in items])
     currencies: set[str] = set()
     for item in items:
@@ -191,9 +187,6 @@ async def place(
             order_id=order.id, from_status=None, to_status=saga.PENDING, cause="checkout"
         )
     )
-    key_row = await session.get(CheckoutKey, (buyer_id, key))
-    assert key_row is not None
-    key_row.order_id = order.id
     await cart.clear(session, buyer_id)
     await session.flush()
     lines.sort(key=lambda line: line.position)
@@ -209,4 +202,4 @@ async def place(
         key=str(order.id),
     )
     metrics.order_placed(session, currency)
-    return order, True
+    return order

@@ -65,6 +65,9 @@ async def redeem(
         raise BadCoupon(f"There is no coupon {code}.")
     if coupon.expires_at is not None and coupon.expires_at <= at:
         raise BadCoupon(f"The coupon {code} has expired.")
+    if coupon.kind == pricing.FIXED and coupon.currency is None:
+        # Made before fixed coupons needed a currency: an amount in no currency.
+        raise BadCoupon(f"The coupon {code} has no currency; ask for a new one.")
     if coupon.currency is not None and coupon.currency != currency:
         raise BadCoupon(f"The coupon {code} is for orders in {coupon.currency}.")
     if subtotal < coupon.min_subtotal_amount:

@@ -15,6 +15,16 @@ class NotEnoughStock(Conflict):
     title = "Not enough stock"
 
 
+class TooManyOpenOrders(Conflict):
+    slug = "too-many-open-orders"
+    title = "Too many unpaid orders"
+
+
+class TooManyUnits(Conflict):
+    slug = "too-many-units"
+    title = "Too many units of one SKU"
+
+
 class CurrencyMismatch(Conflict):
     slug = "currency-mismatch"
     title = "The cart holds another currency"
@@ -43,8 +53,3 @@ class BadCoupon(Unprocessable):
 class CouponExists(Conflict):
     slug = "coupon-exists"
     title = "A coupon with this code exists"
-
-
-class KeyReused(Unprocessable):
-    slug = "idempotency-key-reused"
-    title = "This Idempotency-Key was used for another request"

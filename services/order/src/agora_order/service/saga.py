@@ -345,6 +345,7 @@ async def refunded(
             reason=reason,
             refunded_at=order.updated_at,
             order_number=order.number,
+            fully_refunded=order.refunded_amount >= order.total_amount,
         ),
         key=str(order.id),
     )

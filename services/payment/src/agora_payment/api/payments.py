@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Annotated
 
@@ -20,7 +21,14 @@ from agora_kit.auth import (
     require_scopes,
 )
 from agora_kit.db import SessionDep
-from agora_kit.errors import NotFound, Unauthorized, problem_response, problem_responses
+from agora_kit.errors import (
+    Conflict,
+    NotFound,
+    Unauthorized,
+    problem_response,
+    problem_responses,
+)
+from agora_kit.idempotency import RequiredIdempotencyDep
 from agora_payment.models import Payment
 from agora_payment.schemas import ConfirmIn, PaymentOut, RefundIn, RefundOut
 from agora_payment.service import fraud, payments, webhooks
@@ -37,6 +45,11 @@ def get_provider(request: Request) -> PaymentProvider:
 
 
 ProviderDep = Annotated[PaymentProvider, Depends(get_provider)]
+
+
+class RefundAlreadyMade(Conflict):
+    slug = "refund-already-made"
+    title = "This Idempotency-Key already made a refund"
 
 
 def _user(principal: Principal) -> uuid.UUID:
@@ -95,7 +108,7 @@ async def list_payments(
 @router.post(
     "/{payment_id}/confirm",
     response_model=PaymentOut,
-    responses=problem_responses(401, 402, 403, 404, 409, 422),
+    responses=problem_responses(400, 401, 402, 403, 404, 409, 422),
 )
 async def confirm(
     payment_id: uuid.UUID,
@@ -106,41 +119,54 @@ async def confirm(
     session: SessionDep,
     outbox: OutboxDep,
     provider: ProviderDep,
+    idempotency: RequiredIdempotencyDep,
 ) -> PaymentOut | JSONResponse:
     """Confirm the intent with a payment method. A decline is 402, and is kept: the
     payment is failed and ``PaymentFailed`` is published (so not raised, which would
-    roll that back)."""
+    roll that back). ``Idempotency-Key`` is required: a resent confirmation gets the
+    first answer (the same 402 too)."""
+    if idempotency.replay is not None:
+        return idempotency.replay
     settings: Settings = request.app.state.runtime.settings
-    rules = fraud.Rules(settings.fraud_max_declines_per_hour, settings.fraud_max_amount)
     payment = await payments.own(session, buyer, payment_id)
     outcome = await payments.confirm(
-        session, outbox, provider, payment, body.payment_method, rules=rules
+        session, outbox, provider, payment, body.payment_method, rules=fraud.Rules.of(settings)
     )
     if outcome.declined_message is not None:
-        return problem_response(
+        declined = problem_response(
             request,
             402,
             slug="card-declined",
             title="Payment declined",
             detail=outcome.declined_message,
         )
-    return payment_out(outcome.payment)
+        await idempotency.store(402, json.loads(bytes(declined.body)))
+        return declined
+    out = payment_out(outcome.payment)
+    await idempotency.store(200, out)
+    return out
 
 
 @admin_router.post(
     "/{payment_id}/refund",
     status_code=202,
     response_model=RefundOut,
-    responses=problem_responses(401, 403, 404, 409, 422),
+    responses=problem_responses(400, 401, 403, 404, 409, 422),
 )
 async def refund(
     payment_id: uuid.UUID,
     body: RefundIn,
+    *,
     _: AdminDep,
     session: SessionDep,
     outbox: OutboxDep,
     provider: ProviderDep,
-) -> RefundOut:
+    idempotency: RequiredIdempotencyDep,
+) -> RefundOut | JSONResponse:
+    """Refund all that is left, or ``amount``. ``Idempotency-Key`` is required: a
+    resent refund gets the first answer and refunds nothing more."""
+    if idempotency.replay is not None:
+        return idempotency.replay
     payment = await payments.locked(session, payment_id)
     if payment is None:
         raise NotFound(f"No payment {payment_id}.")
@@ -150,16 +176,23 @@ async def refund(
         provider,
         payment,
         amount=body.amount,
-        request_id=uuid.uuid4(),
+        # The same on every retry of this key, and so the provider's idempotency key
+        # too: a retry after a crash between the provider's refund and our commit
+        # does not refund twice.
+        request_id=idempotency.request_id(),
         reason=body.reason,
     )
-    assert made is not None  # a fresh request id is never a repeat
-    return RefundOut(
+    if made is None:
+        # Only when this key already refunded, and was forgotten (after a day) since.
+        raise RefundAlreadyMade("This Idempotency-Key already made a refund; use a new key.")
+    out = RefundOut(
         id=made.id,
         payment_id=payment.id,
         amount=Money(amount=made.amount, currency=payment.currency),
         total_refunded=Money(amount=payment.refunded_amount, currency=payment.currency),
     )
+    await idempotency.store(202, out)
+    return out
 
 
 @router.post(

@@ -17,12 +17,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_payment.models import Payment
 from agora_payment.service.provider import Confirmation
+from agora_payment.settings import Settings
 
 
 @dataclass(frozen=True, slots=True)
 class Rules:
     max_declines_per_hour: int
     max_amount: int
+
+    @classmethod
+    def of(cls, settings: Settings) -> Rules:
+        return cls(settings.fraud_max_declines_per_hour, settings.fraud_max_amount)
 
 
 async def screen(session: AsyncSession, payment: Payment, rules: Rules) -> Confirmation | None:

@@ -84,9 +84,17 @@ async def by_order(session: AsyncSession, order_id: uuid.UUID) -> Payment | None
 
 
 async def create_for_order(
-    session: AsyncSession, outbox: Outbox, provider: PaymentProvider, request: PaymentRequested
+    session: AsyncSession,
+    outbox: Outbox,
+    provider: PaymentProvider,
+    request: PaymentRequested,
+    *,
+    rules: fraud.Rules | None = None,
 ) -> Payment:
-    """One intent per order, however often the request is delivered."""
+    """One intent per order, however often the request is delivered. With the payment
+    method the buyer gave at checkout, the intent is confirmed right away (as Stripe's
+    ``confirm=true`` does), in the same transaction, under the same fraud rules as the
+    confirm route."""
     existing = await by_order(session, request.order_id)
     if existing is not None:
         return existing
@@ -126,6 +134,19 @@ async def create_for_order(
         ),
         key=str(payment.id),
     )
+    if request.payment_method:
+        # Derived from the order alone, so a redelivery after a crash between the
+        # provider's answer and our commit asks again with the same key, and the
+        # provider charges once.
+        await confirm(
+            session,
+            outbox,
+            provider,
+            payment,
+            request.payment_method,
+            rules=rules,
+            idempotency_key=f"order-{request.order_id}-confirm",
+        )
     return payment
 
 
@@ -150,6 +171,7 @@ async def confirm(
     payment_method: str,
     *,
     rules: fraud.Rules | None = None,
+    idempotency_key: str | None = None,
 ) -> Outcome:
     if payment.status in (SUCCEEDED, PROCESSING):
         return Outcome(payment)  # a double click, or a charge in flight
@@ -160,7 +182,9 @@ async def confirm(
         if refusal is not None:
             payment.payment_method = payment_method
             return await apply(session, outbox, payment, refusal)
-    attempt = f"confirm-{payment.id}-{payment_method}-{payment.updated_at.timestamp()}"
+    attempt = (
+        idempotency_key or f"confirm-{payment.id}-{payment_method}-{payment.updated_at.timestamp()}"
+    )
     try:
         result = await provider.confirm(
             payment.provider_intent_id, payment_method=payment_method, idempotency_key=attempt

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agora_kit.errors import BadRequest
+from agora_kit.errors import BadRequest, ServiceUnavailable
 from agora_kit.events.outbox import Outbox
 from agora_payment.models import Payment, WebhookEvent
 from agora_payment.service import payments
@@ -73,6 +73,11 @@ def verify(
     return event
 
 
+class PaymentNotRecordedYet(ServiceUnavailable):
+    slug = "payment-not-recorded-yet"
+    title = "The payment is not recorded yet"
+
+
 async def handle(session: AsyncSession, outbox: Outbox, event: dict[str, Any]) -> None:
     """Apply a verified event once (by its id). Payment intents' outcomes are what
     matter here; other types are acknowledged and ignored."""
@@ -93,6 +98,13 @@ async def handle(session: AsyncSession, outbox: Outbox, event: dict[str, Any]) -
         select(Payment).where(Payment.provider_intent_id == intent_id).with_for_update()
     )
     if payment is None:
+        if (obj.get("metadata") or {}).get("order_id"):
+            # An Agora order's intent whose payment is not committed yet (confirmed at
+            # checkout, in the transaction that creates it): not acknowledged, so that
+            # Stripe sends it again; raising rolls back the event's record too.
+            raise PaymentNotRecordedYet(
+                "This payment intent is not recorded yet; send the event again later."
+            )
         return
     if kind == "payment_intent.succeeded":
         await payments.apply(session, outbox, payment, Confirmation(status="succeeded"))
