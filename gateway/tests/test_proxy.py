@@ -210,3 +210,31 @@ async def test_an_upstream_error_body_never_leaks(start_gateway: GatewayFactory)
         assert crashed.status_code == 500
         assert crashed.headers["content-type"] == "application/problem+json"
         assert "catalog service could not answer" in crashed.json()["detail"]
+
+
+async def test_redirects_never_name_an_upstream(start_gateway: GatewayFactory) -> None:
+    upstream = FastAPI()
+
+    @upstream.get("/api/v1/products")
+    async def products() -> dict[str, list[str]]:
+        return {"items": []}
+
+    @upstream.post("/api/v1/products")
+    async def create(request: Request) -> Response:
+        # What request.url_for gives a service behind the gateway: its own address.
+        return Response(
+            status_code=201, headers={"location": f"{request.base_url}api/v1/products/9"}
+        )
+
+    async with serve(upstream) as url, start_gateway(catalog_url=url) as gateway:
+        slash = await gateway.client.get("/api/v1/products/?limit=5", follow_redirects=False)
+        assert slash.status_code == 307
+        location = slash.headers["location"]
+        assert url.split("//", 1)[1] not in location
+        assert location == "/api/v1/products?limit=5"
+        followed = await gateway.client.get("/api/v1/products/", follow_redirects=True)
+        assert followed.status_code == 200
+        assert str(followed.url) == f"{gateway.url}/api/v1/products"
+        created = await gateway.client.post("/api/v1/products", json={})
+        assert created.status_code == 201
+        assert created.headers["location"] == "/api/v1/products/9"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from typing import Any
@@ -159,3 +160,50 @@ async def test_a_feed_that_is_down_is_a_503(
             ):
                 pass
     assert refused.value.response.status_code == 503
+
+
+async def test_a_socket_that_never_authenticates_is_closed_within_five_seconds(
+    feed_gateway: tuple[RunningGateway, list[dict[str, Any]]],
+) -> None:
+    gateway, seen = feed_gateway
+    async with connect(_ws(gateway)) as ws:
+        with pytest.raises(ConnectionClosed) as closed:
+            async with asyncio.timeout(6):
+                await ws.recv()
+    assert closed.value.rcvd is not None
+    assert closed.value.rcvd.code == 4401
+    assert seen == []
+
+
+async def test_sockets_per_user_and_in_total_are_capped(
+    start_gateway: GatewayFactory, fake: FakeUpstream
+) -> None:
+    seen: list[dict[str, Any]] = []
+    ada = {"Authorization": f"Bearer {fake.issuer.token('ada')}"}
+    bob = {"Authorization": f"Bearer {fake.issuer.token('bob')}"}
+    async with (
+        serve(_feed(seen)) as url,
+        start_gateway(
+            notification_url=url,
+            websocket_max_connections_per_user=2,
+            websocket_max_connections=3,
+        ) as gateway,
+    ):
+        async with (
+            connect(_ws(gateway), additional_headers=ada) as one,
+            connect(_ws(gateway), additional_headers=ada) as two,
+        ):
+            assert json.loads(await one.recv()) == json.loads(await two.recv())
+            with pytest.raises(InvalidStatus) as per_user:
+                async with connect(_ws(gateway), additional_headers=ada):
+                    pass
+            assert per_user.value.response.status_code == 429
+            async with connect(_ws(gateway), additional_headers=bob) as theirs:
+                assert json.loads(await theirs.recv()) == {"type": "hello"}
+                with pytest.raises(InvalidStatus) as full:
+                    async with connect(_ws(gateway), additional_headers=bob):
+                        pass
+                assert full.value.response.status_code == 503
+        # Closed sockets free their places.
+        async with connect(_ws(gateway), additional_headers=ada) as again:
+            assert json.loads(await again.recv()) == {"type": "hello"}

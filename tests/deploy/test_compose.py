@@ -21,9 +21,16 @@ from agora_tools.infra.base import REPO_ROOT
 COMPOSE = REPO_ROOT / "docker-compose.yml"
 
 
+GRAFANA_PASSWORD = "a-grafana-password-from-the-environment"
+# The web UIs of the observability and mail tools, which have no login of their own
+# (or, for Grafana, a well-known one until changed): loopback unless widened.
+EVERY_INTERFACE = "0.0.0.0"  # noqa: S104 - what widening publishes on
+LOOPBACK_ONLY = {"jaeger": 16686, "mailpit": 8025, "prometheus": 9090, "grafana": 3000}
+
+
 @pytest.fixture(scope="module")
 def project(compose_check: Path) -> dict[str, Any]:
-    done = run([compose_check, COMPOSE])
+    done = run([compose_check, COMPOSE], env={"GRAFANA_ADMIN_PASSWORD": GRAFANA_PASSWORD})
     assert done.returncode == 0, done.stderr
     loaded: dict[str, Any] = json.loads(done.stdout)
     return loaded
@@ -182,3 +189,29 @@ def test_mounted_files_exist_and_volumes_are_declared(project: dict[str, Any]) -
                 assert volume.get("read_only") is True, f"{name}: bind mounts are read-only"
             else:
                 assert volume["source"] in project["volumes"], f"{name}: {volume['source']}"
+
+
+def test_tool_uis_are_published_on_loopback_unless_widened(
+    services: dict[str, dict[str, Any]], compose_check: Path
+) -> None:
+    for name, port in LOOPBACK_ONLY.items():
+        published = [p for p in services[name]["ports"] if p["target"] == port]
+        assert [p["host_ip"] for p in published] == ["127.0.0.1"], name
+    done = run(
+        [compose_check, COMPOSE],
+        env={"GRAFANA_ADMIN_PASSWORD": GRAFANA_PASSWORD, "AGORA_PUBLISH_ADDRESS": EVERY_INTERFACE},
+    )
+    assert done.returncode == 0, done.stderr
+    widened = json.loads(done.stdout)["services"]
+    for name in LOOPBACK_ONLY:
+        assert {p.get("host_ip") for p in widened[name]["ports"]} == {EVERY_INTERFACE}, name
+
+
+def test_grafana_takes_its_admin_password_from_the_environment(
+    services: dict[str, dict[str, Any]], compose_check: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert services["grafana"]["environment"]["GF_SECURITY_ADMIN_PASSWORD"] == GRAFANA_PASSWORD
+    monkeypatch.delenv("GRAFANA_ADMIN_PASSWORD", raising=False)
+    done = run([compose_check, COMPOSE])
+    assert done.returncode != 0
+    assert "GRAFANA_ADMIN_PASSWORD" in done.stderr + done.stdout

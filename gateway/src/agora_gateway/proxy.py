@@ -5,7 +5,8 @@ Request headers: hop-by-hop ones (and those the ``Connection`` header names) are
 dropped; so are a client's own ``X-Forwarded-*``, ``Forwarded`` and ``X-Real-IP``
 (the gateway writes them from what it saw) and ``X-API-Key`` (the upstream gets the
 exchanged token in ``Authorization``). ``X-Request-ID`` and the W3C trace context are
-set. Response headers: hop-by-hop ones, ``Server`` and ``X-Powered-By`` are dropped.
+set. Response headers: hop-by-hop ones, ``Server`` and ``X-Powered-By`` are dropped;
+a ``Location`` naming the upstream (a trailing-slash redirect) becomes relative.
 An upstream's 5xx body is never passed on: the client gets a problem of the gateway's
 own with the same status and the request id to quote.
 """
@@ -16,6 +17,7 @@ import json
 import logging
 import time
 from collections.abc import AsyncIterator
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 from opentelemetry import propagate, trace
@@ -129,10 +131,26 @@ def upstream_headers(
     return headers
 
 
-def response_headers(upstream: httpx.Response) -> list[tuple[str, str]]:
+def response_headers(upstream: httpx.Response, upstream_base: str) -> list[tuple[str, str]]:
     raw = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in upstream.headers.raw]
     dropped = HOP_BY_HOP | _NOT_RETURNED | connection_named(raw)
-    return [(k, v) for k, v in raw if k.lower() not in dropped]
+    return [
+        (k, public_location(v, upstream_base) if k.lower() == "location" else v)
+        for k, v in raw
+        if k.lower() not in dropped
+    ]
+
+
+def public_location(location: str, upstream_base: str) -> str:
+    """``location`` without the upstream's address: a service's absolute URLs (its
+    trailing-slash redirects, a created resource's address) name the host the gateway
+    reached it at, which clients must never learn. Paths are the same on both sides,
+    so the relative reference is right on the gateway."""
+    target = urlsplit(location)
+    base = urlsplit(upstream_base)
+    if (target.scheme, target.netloc) != (base.scheme, base.netloc):
+        return location
+    return urlunsplit(("", "", target.path or "/", target.query, target.fragment))
 
 
 async def _request_body(request: Request) -> ReplayableBody:
@@ -274,7 +292,7 @@ async def proxy(request: Request) -> Response:
         answer.headers.update(limit_headers)
         return answer
 
-    out_headers = response_headers(upstream)
+    out_headers = response_headers(upstream, gateway.upstreams.base_urls[service])
     out_headers.extend(limit_headers.items())
     response = StreamingResponse(
         _relay(upstream),

@@ -86,6 +86,11 @@ class Settings(BaseSettings):
     max_header_bytes: int = 16_384  # all header names and values together
     max_headers: int = 100
     max_websocket_message_bytes: int = 1_048_576
+    # A WebSocket that sends no credentials within this long is closed (4401).
+    websocket_auth_timeout_seconds: float = Field(default=5.0, gt=0)
+    # Open WebSockets per replica: per user (429 beyond), in total (503 beyond).
+    websocket_max_connections_per_user: int = Field(default=10, ge=1)
+    websocket_max_connections: int = Field(default=10_000, ge=1)
     cors_allow_origins: list[str] = Field(default_factory=list)
     cors_max_age_seconds: int = 600
     hsts_seconds: int = 31_536_000

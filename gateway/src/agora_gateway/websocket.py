@@ -8,7 +8,8 @@ Credentials, the first found wins:
   ``bearer`` and reads the token itself), or ``agora.bearer.<token>`` offered beside the
   real one, which is never echoed back nor forwarded;
 - the first message, ``{"type": "auth", "token": "<token>"}`` (or ``"api_key"``), within
-  ``FIRST_MESSAGE_SECONDS`` of the handshake; it is forwarded to the upstream as well.
+  ``WEBSOCKET_AUTH_TIMEOUT_SECONDS`` (5) of the handshake; it is forwarded to the
+  upstream as well.
 
 The upstream receives the verified token as subprotocols ``bearer, <token>`` (the
 notification service's form) and as ``Authorization: Bearer <token>``, with
@@ -16,6 +17,8 @@ notification service's form) and as ``Authorization: Bearer <token>``, with
 itself. Refusals before the handshake completes are HTTP problems (401, 403, 429, 503)
 where the server supports it, otherwise a close; after it, close codes ``4401``,
 ``4403``, ``4429`` (the HTTP status plus 4000), or ``1013`` when the upstream is down.
+A replica holds at most ``WEBSOCKET_MAX_CONNECTIONS_PER_USER`` sockets per user (429 /
+4429 beyond) and ``WEBSOCKET_MAX_CONNECTIONS`` in all, waiting ones included (503).
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ import asyncio
 import contextlib
 import json
 import logging
+from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any
 
 import websockets
@@ -43,6 +48,7 @@ from agora_kit.errors import (
     NotFound,
     ProblemError,
     ServiceUnavailable,
+    TooManyRequests,
     Unauthorized,
     problem_body,
 )
@@ -51,7 +57,6 @@ logger = logging.getLogger("agora.gateway.websocket")
 
 TOKEN_PROTOCOL = "agora.bearer."  # noqa: S105 - a prefix, not a secret
 BEARER_PROTOCOL = "bearer"
-FIRST_MESSAGE_SECONDS = 10.0
 _FORWARDED_HANDSHAKE_HEADERS = ("origin", "user-agent", "accept-language")
 
 
@@ -97,8 +102,10 @@ def _credentials(ws: WebSocket) -> tuple[str | None, str | None, list[str]]:
     return authorization, ws.headers.get("x-api-key"), passed
 
 
-async def _first_message_credentials(ws: WebSocket) -> tuple[str | None, str | None, Any]:
-    message = await asyncio.wait_for(ws.receive(), timeout=FIRST_MESSAGE_SECONDS)
+async def _first_message_credentials(
+    ws: WebSocket, wait_seconds: float
+) -> tuple[str | None, str | None, Any]:
+    message = await asyncio.wait_for(ws.receive(), timeout=wait_seconds)
     if message["type"] == "websocket.disconnect":
         raise WebSocketDisconnect(message.get("code", 1000))
     text = message.get("text")
@@ -129,6 +136,47 @@ async def websocket_proxy(ws: WebSocket) -> None:
     if origin and settings.cors_allow_origins and origin not in settings.cors_allow_origins:
         await _deny(ws, Forbidden("This origin may not open the feed."), accepted=False)
         return
+    sockets = _sockets(ws)
+    if sockets.total >= settings.websocket_max_connections:
+        await _deny(ws, ServiceUnavailable("Too many open feeds; try again later."), False)
+        return
+    sockets.total += 1
+    user: str | None = None
+    try:
+        user = await _authenticated(ws, gateway, path, service, sockets)
+    finally:
+        sockets.total -= 1
+        if user is not None:
+            sockets.release(user)
+
+
+@dataclass
+class Sockets:
+    """This replica's open feed sockets: in total (those still waiting for their
+    credentials included, as each holds memory) and per user."""
+
+    total: int = 0
+    per_user: Counter[str] = field(default_factory=Counter)
+
+    def release(self, user: str) -> None:
+        self.per_user[user] -= 1
+        if self.per_user[user] <= 0:
+            del self.per_user[user]
+
+
+def _sockets(ws: WebSocket) -> Sockets:
+    state = ws.app.state
+    if not hasattr(state, "websocket_sockets"):
+        state.websocket_sockets = Sockets()
+    sockets: Sockets = state.websocket_sockets
+    return sockets
+
+
+async def _authenticated(
+    ws: WebSocket, gateway: Gateway, path: str, service: str, sockets: Sockets
+) -> str | None:
+    """Authenticate, take the user's place and relay; the user whose place was taken."""
+    settings = gateway.settings
     authorization, api_key, subprotocols = _credentials(ws)
     accepted = False
     first: Any = None
@@ -139,18 +187,24 @@ async def websocket_proxy(ws: WebSocket) -> None:
             subprotocols = subprotocols[:1]
             await ws.accept(subprotocol=subprotocol)
             accepted = True
-            authorization, api_key, first = await _first_message_credentials(ws)
+            authorization, api_key, first = await _first_message_credentials(
+                ws, settings.websocket_auth_timeout_seconds
+            )
         identity, _ = await gateway.admit(ws, "GET", path, (authorization, api_key))
-        if identity is ANONYMOUS:
+        if identity is ANONYMOUS or identity.principal is None:
             raise Unauthorized("The feed needs a signed-in user.")
+        user = identity.principal.user_id
+        if sockets.per_user[user] >= settings.websocket_max_connections_per_user:
+            raise TooManyRequests("Too many open feeds for this user.")
     except ProblemError as error:
         await _deny(ws, error, accepted)
-        return
+        return None
     except (TimeoutError, WebSocketDisconnect):
         if accepted:
             with contextlib.suppress(RuntimeError):
                 await ws.close(code=4401, reason="no credentials in time")
-        return
+        return None
+    sockets.per_user[user] += 1
     await _relay(
         ws,
         gateway,
@@ -160,6 +214,7 @@ async def websocket_proxy(ws: WebSocket) -> None:
         accepted=accepted,
         first=first,
     )
+    return user
 
 
 def _not_found(path: str) -> ProblemError:

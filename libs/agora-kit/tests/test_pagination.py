@@ -158,6 +158,12 @@ def test_cursor_round_trips_datetimes_uuids_and_scalars() -> None:
         pytest.param(raw_cursor('[{"uuid": 123}, 1]'), id="uuid-not-text"),
         pytest.param(raw_cursor('[{"pickle": "x"}, 1]'), id="unknown-tag"),
         pytest.param(raw_cursor("[" * 50_000), id="deeply-nested"),
+        # PostgreSQL text holds no NUL, and its bigint ends at 2**63 - 1: the driver
+        # would fail on either (a 500), so the cursor is refused first.
+        pytest.param(raw_cursor('["a\\u0000b", 1]'), id="nul-in-text"),
+        pytest.param(encode_cursor(["a", 1]) + "\x00", id="nul-in-cursor"),
+        pytest.param(raw_cursor('["a", 99999999999999999999]'), id="int-beyond-bigint"),
+        pytest.param(raw_cursor('["a", {"dec": "NaN"}]'), id="decimal-not-a-number"),
     ],
 )
 def test_malformed_cursor_is_unprocessable(cursor: str) -> None:

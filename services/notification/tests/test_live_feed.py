@@ -153,3 +153,52 @@ async def test_a_dropped_connection_is_forgotten(served: Served) -> None:
     await served.service.deliver(confirmed(buyer))
     feed = await served.service.feed(buyer)
     assert feed["unread_count"] == 2
+
+
+async def closed_code(ws: ClientConnection, within: float) -> int | None:
+    with pytest.raises(ConnectionClosed) as closed:
+        await receive(ws, "ready", within=within)
+    return closed.value.rcvd.code if closed.value.rcvd else None
+
+
+async def test_a_silent_socket_is_closed_within_five_seconds(served: Served) -> None:
+    async with connect(served.url) as ws:
+        assert await closed_code(ws, within=6.0) == 4401
+    assert served.connections() == 0
+
+
+async def test_connections_per_user_are_capped(served: Served) -> None:
+    served.app.state.runtime.settings.ws_max_connections_per_user = 2
+    buyer = await served.service.person()
+    other = await served.service.person()
+    offered: Any = ["bearer", buyer.token]
+    async with (
+        connect(served.url, subprotocols=offered) as one,
+        connect(served.url, subprotocols=offered) as two,
+    ):
+        await receive(one, "ready")
+        await receive(two, "ready")
+        async with connect(served.url, subprotocols=offered) as third:
+            assert await closed_code(third, within=WAIT) == 4429
+        async with connect(served.url, subprotocols=["bearer", other.token]) as theirs:  # type: ignore[list-item]
+            await receive(theirs, "ready")
+    # A closed socket frees its place.
+    async with connect(served.url, subprotocols=offered) as again:
+        await receive(again, "ready")
+
+
+async def test_connections_in_total_are_capped_waiting_ones_included(served: Served) -> None:
+    served.app.state.runtime.settings.ws_max_connections = 2
+    buyer = await served.service.person()
+    async with (
+        connect(served.url) as waiting,
+        connect(
+            served.url,
+            subprotocols=["bearer", buyer.token],  # type: ignore[list-item]
+        ) as ready,
+    ):
+        await receive(ready, "ready")
+        async with connect(served.url, subprotocols=["bearer", buyer.token]) as third:  # type: ignore[list-item]
+            assert await closed_code(third, within=WAIT) == 1013
+        await waiting.send(json.dumps({"type": "auth", "token": buyer.token}))
+        await receive(waiting, "ready")

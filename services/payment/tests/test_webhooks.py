@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+import stripe
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from sqlalchemy import select
@@ -24,12 +25,16 @@ from agora_payment.app import create_app
 from agora_payment.models import Payment
 from agora_payment.service.provider import SandboxProvider
 from agora_payment.service.stripe_provider import StripeProvider
-from agora_payment.service.webhooks import BadSignature, sign, verify
+from agora_payment.service.webhooks import BadSignature, verify
 from agora_payment.settings import Settings
 from agora_payment.testing import keyed, ledger_balances
 from agora_tools.pytest_plugin import StripeMockServer
 
 HOOK = "/api/v1/payments/webhooks/stripe"
+
+
+def sign(payload: bytes, secret: str, at: int | None = None) -> str:
+    return stripe.WebhookSignature.generate_signature_header(payload.decode(), secret, at)
 
 
 def signed(settings: Settings, event: dict[str, Any], at: int | None = None) -> dict[str, Any]:
@@ -77,6 +82,23 @@ def test_verify_accepts_good_and_refuses_bad_signatures() -> None:
     old = sign(body, "whsec_test", int(time.time()) - 301)
     with pytest.raises(BadSignature):
         verify(body, old, "whsec_test", tolerance=300)
+
+
+def test_verify_accepts_one_valid_signature_of_several_and_refuses_old_ones() -> None:
+    body = b'{"id": "evt_2"}'
+    now = int(time.time())
+    good = sign(body, "whsec_test", now)
+    stale = sign(body, "whsec_rotated_out", now)
+    both = f"{stale},v1={good.rsplit('v1=', 1)[1]}"
+    assert verify(body, both, "whsec_test", tolerance=300)["id"] == "evt_2"
+    only_bad = f"{stale},v1={stale.rsplit('v1=', 1)[1][::-1]}"
+    with pytest.raises(BadSignature):
+        verify(body, only_bad, "whsec_test", tolerance=300)
+    too_old = sign(body, "whsec_test", now - 3600)
+    with pytest.raises(BadSignature, match="tolerance"):
+        verify(body, too_old, "whsec_test", tolerance=300)
+    with pytest.raises(BadSignature):
+        verify(b"\xff\xfe", sign(b"{}", "whsec_test"), "whsec_test", tolerance=300)
 
 
 async def test_succeeded_webhook_pays_once(

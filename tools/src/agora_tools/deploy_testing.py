@@ -27,9 +27,18 @@ CHART = REPO_ROOT / "deploy" / "helm" / "agora"
 K8S = REPO_ROOT / "deploy" / "k8s"
 
 
-def run(args: list[str | Path], *, cwd: Path = REPO_ROOT) -> subprocess.CompletedProcess[str]:
+def run(
+    args: list[str | Path], *, cwd: Path = REPO_ROOT, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``args`` run to completion, with ``env`` added to this process's environment."""
+    environment = {**os.environ, **(env or {})}
     return subprocess.run(  # noqa: S603 - our own tools
-        [str(arg) for arg in args], cwd=cwd, capture_output=True, text=True, check=False
+        [str(arg) for arg in args],
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 

@@ -138,6 +138,10 @@ listens, and the addresses of what it uses. Secrets are not here (agora.secretEn
 {{- $_ := set $env (printf "%sSEARCH_BACKEND" $prefix) "postgres" }}
 {{- end }}
 {{- end }}
+{{- if eq $name "payment" }}
+{{- /* Production refuses the sandbox provider; the Stripe key and webhook secret are in the Secret. */}}
+{{- $_ := set $env (printf "%sPROVIDER" $prefix) "stripe" }}
+{{- end }}
 {{- if eq $name "notification" }}
 {{- if $root.Values.smtp.host }}
 {{- $_ := set $env (printf "%sEMAIL_BACKEND" $prefix) "smtp" }}

@@ -24,6 +24,7 @@ from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql.elements import ColumnElement
 
 from agora_kit.errors import InvalidParam, Unprocessable
+from agora_kit.query import BIGINT_MAX, BIGINT_MIN
 
 T = TypeVar("T")
 Row = TypeVar("Row")
@@ -94,13 +95,26 @@ def encode_cursor(values: Sequence[Any]) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+def _storable(value: Any) -> Any:
+    """``value`` if the database can hold it: PostgreSQL text has no NUL, its bigint
+    ends at 2**63 - 1, and a NaN or infinite Decimal compares with nothing. Otherwise
+    the driver would refuse the query (a 500), so the cursor is refused first."""
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError("NUL in a cursor value")
+    if isinstance(value, int) and not BIGINT_MIN <= value <= BIGINT_MAX:
+        raise ValueError("integer out of range")
+    if isinstance(value, Decimal) and not value.is_finite():
+        raise ValueError("not a finite number")
+    return value
+
+
 def decode_cursor(cursor: str, *, size: int) -> list[Any]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         values = json.loads(base64.urlsafe_b64decode(padded.encode()))
         if not isinstance(values, list) or len(values) != size:
             raise ValueError("wrong shape")
-        return [_from_json(v) for v in values]
+        return [_storable(_from_json(v)) for v in values]
     # A cursor is client input: whatever it holds is a 422, never a 500.
     # (binascii.Error and JSONDecodeError are ValueErrors, Decimal's ArithmeticErrors.)
     except (ValueError, TypeError, ArithmeticError, RecursionError) as exc:

@@ -54,7 +54,11 @@ class Settings(ServiceSettings):
 
     # The live feed's WebSocket.
     ws_heartbeat_seconds: float = Field(default=25.0, gt=0)
-    ws_auth_timeout_seconds: float = Field(default=10.0, gt=0)
+    ws_auth_timeout_seconds: float = Field(default=5.0, gt=0)
+    # Open live-feed sockets: per user (a browser's tabs and devices), and in total per
+    # process, sockets still waiting for their token included (each holds memory).
+    ws_max_connections_per_user: int = Field(default=10, ge=1)
+    ws_max_connections: int = Field(default=10_000, ge=1)
     ws_queue_size: int = Field(default=100, ge=1)
 
     # Unsubscribe links stay valid this long (RFC 8058 asks for a long time).

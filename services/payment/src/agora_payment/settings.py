@@ -43,8 +43,13 @@ class Settings(ServiceSettings):
     stripe_webhook_tolerance_seconds: int = Field(default=300, gt=0)
 
     @model_validator(mode="after")
-    def _refuse_placeholder_webhook_secret(self) -> Settings:
-        secret = self.stripe_webhook_secret.get_secret_value()
-        if self.common.environment == "production" and PLACEHOLDER_MARK in secret:
+    def _refuse_unsafe_production(self) -> Settings:
+        if self.common.environment != "production":
+            return self
+        secret = self.stripe_webhook_secret.get_secret_value().strip()
+        if not secret or PLACEHOLDER_MARK in secret:
             raise ValueError("AGORA_PAYMENT_STRIPE_WEBHOOK_SECRET must be set in production")
+        if self.provider == "sandbox":
+            # The sandbox "charges" pm_card_visa without moving money.
+            raise ValueError("AGORA_PAYMENT_PROVIDER must be 'stripe' in production, not 'sandbox'")
         return self

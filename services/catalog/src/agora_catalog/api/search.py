@@ -31,6 +31,7 @@ from agora_catalog.service.errors import invalid
 from agora_kit.db import SessionDep
 from agora_kit.errors import problem_responses
 from agora_kit.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from agora_kit.query import QueryInt
 
 router = APIRouter(tags=["search"])
 
@@ -75,8 +76,8 @@ async def search(
         uuid.UUID | None, Query(description="This category and every one below it")
     ] = None,
     vendor: Annotated[uuid.UUID | None, Query()] = None,
-    min_price: Annotated[int | None, Query(ge=0, description="Minor units, inclusive")] = None,
-    max_price: Annotated[int | None, Query(ge=0, description="Minor units, inclusive")] = None,
+    min_price: Annotated[QueryInt | None, Query(description="Minor units, inclusive")] = None,
+    max_price: Annotated[QueryInt | None, Query(description="Minor units, inclusive")] = None,
     attr: Annotated[
         list[str] | None,
         Query(description="name:value, repeatable: colour:red&attr=colour:blue&attr=size:M"),

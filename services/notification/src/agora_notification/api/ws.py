@@ -12,8 +12,9 @@ re-read the feed). A client may send ``ping``, and ``auth`` with a fresh token b
 the current one expires to keep the socket open.
 
 Close codes: 4401 missing, invalid or expired token (reconnect with a fresh one), 4403
-an API-key token, 4400 a message the server does not understand, 1013 the client does
-not read fast enough or the server is shutting down.
+an API-key token, 4400 a message the server does not understand, 4429 the user has
+``WS_MAX_CONNECTIONS_PER_USER`` sockets open already, 1013 the client does not read
+fast enough, the server holds ``WS_MAX_CONNECTIONS`` sockets, or it is shutting down.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ logger = logging.getLogger("agora.notification.ws")
 UNAUTHORIZED = 4401
 FORBIDDEN = 4403
 BAD_MESSAGE = 4400
+TOO_MANY = 4429
 TRY_AGAIN_LATER = 1013
 SUBPROTOCOL = "bearer"
 
@@ -95,11 +97,17 @@ async def live_feed(websocket: WebSocket) -> None:
     hub: FeedHub = websocket.app.state.hub
     token, bearer = _offered_token(websocket)
     await websocket.accept(subprotocol=SUBPROTOCOL if bearer else None)
+    if hub.sockets >= settings.ws_max_connections:
+        await websocket.close(code=TRY_AGAIN_LATER, reason="too many connections")
+        return
+    hub.sockets += 1
     connection: Connection | None = None
     try:
         if token is None:
             token = await _first_message_token(websocket, settings.ws_auth_timeout_seconds)
         principal, user_id = await _verify(websocket, token)
+        if len(hub.connections(user_id)) >= settings.ws_max_connections_per_user:
+            raise _Closing(TOO_MANY, "too many connections for this user")
         connection = hub.open(user_id)
         async with websocket.app.state.database.transaction() as session:
             unread = await notification_repo.unread_count(session, user_id)
@@ -118,6 +126,7 @@ async def live_feed(websocket: WebSocket) -> None:
     except WebSocketDisconnect:
         pass
     finally:
+        hub.sockets -= 1
         if connection is not None:
             hub.close(connection)
 

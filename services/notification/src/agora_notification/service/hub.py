@@ -58,6 +58,8 @@ class FeedHub:
         self.database = database
         self.queue_size = queue_size
         self._connections: dict[uuid.UUID, set[Connection]] = {}
+        # Accepted sockets, those still waiting for their token included.
+        self.sockets = 0
         self.listening = asyncio.Event()
         self._tasks: set[asyncio.Task[None]] = set()
 
