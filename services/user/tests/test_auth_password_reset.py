@@ -92,3 +92,28 @@ async def test_repeated_requests_do_not_flood_the_mailbox(api: UserApi) -> None:
     api.context.clock.advance(timedelta(minutes=2))
     await api.client.post(FORGOT, json={"email": account.email})
     assert len(await api.events("password_reset_requested.v1")) == 2
+
+
+async def test_a_reset_revokes_every_api_key_and_mails_the_owner(api: UserApi) -> None:
+    account = await api.signed_in()
+    created = await api.client.post(
+        "/api/v1/users/me/api-keys",
+        json={"name": "sync", "scopes": ["catalog:read"]},
+        headers=account.headers,
+    )
+    assert created.status_code == 201, created.text
+    key = created.json()["key"]
+    exchange = await api.client.post("/internal/token-exchange", json={"api_key": key})
+    assert exchange.status_code == 200, exchange.text
+
+    await api.client.post(FORGOT, json={"email": account.email})
+    token = await reset_token(api)
+    response = await api.client.post(RESET, json={"token": token, "new_password": NEW_PASSWORD})
+    assert response.status_code == 204, response.text
+
+    refused = await api.client.post("/internal/token-exchange", json={"api_key": key})
+    assert refused.status_code == 401
+    [row] = await api.query("SELECT revoked_at FROM api_keys")
+    assert row["revoked_at"] is not None
+    [changed] = await api.events("password_changed.v1")
+    assert changed["data"]["email"] == account.email
