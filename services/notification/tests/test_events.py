@@ -25,6 +25,7 @@ from agora_contracts.payment import PaymentFailed
 from agora_contracts.user import (
     EmailVerificationRequested,
     PasswordChanged,
+    SecondFactorLocked,
     UserDeleted,
 )
 from agora_notification.testing import (
@@ -170,6 +171,26 @@ async def test_account_mail_goes_to_the_address_the_event_names(
     mails = {m["Subject"]: m for m in await mailbox.wait(new_address, 2)}
     changed = mails["Your Agora password was changed"]
     assert "http://shop.test/forgot-password" in text_part(changed)
+
+
+async def test_a_locked_second_factor_mails_the_owner(
+    service: Notifications, mailbox: Mailbox
+) -> None:
+    person = await service.person()
+    await service.deliver(
+        SecondFactorLocked(
+            user_id=person.id,
+            email=person.email,
+            full_name="Ada King",
+            failures=10,
+            locked_until=datetime.now(UTC) + timedelta(minutes=15),
+        )
+    )
+    [mail] = await mailbox.wait(person.email)
+    assert mail["Subject"] == "Too many wrong codes for your Agora account"
+    body = text_part(mail)
+    assert "10 wrong two-factor codes" in body
+    assert "http://shop.test/forgot-password" in body
 
 
 async def test_erasure_forgets_the_person_and_stops_their_mail(

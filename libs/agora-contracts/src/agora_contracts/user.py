@@ -79,6 +79,19 @@ class PasswordChanged(_UserEvent):
     changed_at: datetime
 
 
+class SecondFactorLocked(_UserEvent):
+    """Too many wrong second-factor codes: the second login step is locked until
+    ``locked_until``. Tell the owner, whose password someone else knows."""
+
+    event_type: ClassVar[str] = "agora.user.user.second_factor_locked.v1"
+
+    email: str
+    full_name: str
+    locale: str | None = None
+    failures: int
+    locked_until: datetime
+
+
 class UserRoleChanged(_UserEvent):
     event_type: ClassVar[str] = "agora.user.user.role_changed.v1"
 

@@ -24,6 +24,12 @@ class Settings(ServiceSettings):
     # Between the password step and the TOTP step of a login.
     mfa_token_ttl_seconds: int = Field(default=5 * 60, ge=30)
     mfa_max_attempts: int = Field(default=5, ge=1)
+    # Wrong second-factor codes per account, across challenges (a correct password
+    # gives a fresh challenge): reaching the limit locks the second step and mails
+    # the owner.
+    mfa_account_max_failures: int = Field(default=10, ge=1)
+    mfa_failure_window_seconds: int = Field(default=15 * 60, ge=1)
+    mfa_lockout_seconds: int = Field(default=15 * 60, ge=1)
     email_verification_ttl_seconds: int = Field(default=48 * 3600, ge=60)
     password_reset_ttl_seconds: int = Field(default=3600, ge=60)
     # A second reset mail within this time is not sent (no mail bombing through /forgot).

@@ -38,6 +38,7 @@ from agora_contracts.user import (
     EmailVerified,
     PasswordChanged,
     PasswordResetRequested,
+    SecondFactorLocked,
     UserDeleted,
     UserRegistered,
 )
@@ -181,6 +182,33 @@ async def password_changed(
             dedupe_key=f"password_changed:{event.id}",
             context={
                 "changed_at": p.changed_at.isoformat(),
+                "forgot_url": ctx.frontend("/forgot-password"),
+            },
+            link=ctx.frontend("/account/security"),
+            email=p.email,
+            name=p.full_name,
+            locale=p.locale,
+        ),
+        event_id=event.id,
+    )
+
+
+async def second_factor_locked(
+    ctx: NotificationContext, session: AsyncSession, p: SecondFactorLocked, event: CloudEvent
+) -> None:
+    await contact_repo.learn(
+        session, p.user_id, ctx.now(), email=p.email, full_name=p.full_name, locale=p.locale
+    )
+    await tell(
+        ctx,
+        session,
+        Story(
+            user_id=p.user_id,
+            kind="second_factor_locked",
+            dedupe_key=f"second_factor_locked:{event.id}",
+            context={
+                "failures": p.failures,
+                "locked_until": p.locked_until.isoformat(),
                 "forgot_url": ctx.frontend("/forgot-password"),
             },
             link=ctx.frontend("/account/security"),

@@ -57,6 +57,22 @@ class LoginLocked(TooManyRequests):
         )
 
 
+class MfaLocked(TooManyRequests):
+    slug = "mfa-locked"
+    title = "Too many wrong second-factor codes"
+
+    def __init__(self, retry_after: int, limit: int) -> None:
+        super().__init__(
+            f"Too many wrong codes for this account; try again in {retry_after} seconds.",
+            headers={
+                "Retry-After": str(retry_after),
+                "RateLimit-Limit": str(limit),
+                "RateLimit-Remaining": "0",
+                "RateLimit-Reset": str(retry_after),
+            },
+        )
+
+
 class AccountDisabled(Forbidden):
     slug = "account-disabled"
     title = "Account disabled"

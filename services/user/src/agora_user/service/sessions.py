@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agora_contracts.user import SecondFactorLocked
 from agora_user.models import OneTimeToken, RefreshToken, User, UserSession
 from agora_user.repository import sessions as session_repo
 from agora_user.repository import tokens as token_repo
@@ -95,7 +96,9 @@ async def login_second_step(
     user_agent: str | None = None,
 ) -> TokenPair:
     """The TOTP (or recovery code) step. A challenge allows ``mfa_max_attempts``
-    wrong codes, then it is spent and the login starts over."""
+    wrong codes, then it is spent and the login starts over; the account allows
+    ``mfa_account_max_failures`` across challenges, then the step is locked for a
+    while and the owner is mailed."""
     now = ctx.now()
     row = await token_repo.find_valid(session, token_repo.MFA_LOGIN, digest(mfa_token), now)
     if row is None or row.attempts >= ctx.settings.mfa_max_attempts:
@@ -103,11 +106,27 @@ async def login_second_step(
     user = await user_repo.get(session, row.user_id, for_update=True)
     if user is None or not user.is_active or not user.mfa_enabled:
         raise MfaFailed("The login has expired; sign in again.")
+    await throttle.check_mfa(ctx, session, user.id)
     if not await mfa.verify_second_factor(ctx, session, user, code):
+        # In a transaction of its own: this request's rolls back.
         async with ctx.database.transaction() as own:
             await token_repo.count_attempt(
                 own, row.id, now, max_attempts=ctx.settings.mfa_max_attempts
             )
+            locked_until = await throttle.record_mfa_failure(ctx, own, user.id)
+            if locked_until is not None and user.email is not None:
+                await ctx.outbox.add(
+                    own,
+                    SecondFactorLocked(
+                        user_id=user.id,
+                        email=user.email,
+                        full_name=user.full_name or "",
+                        locale=user.locale,
+                        failures=ctx.settings.mfa_account_max_failures,
+                        locked_until=locked_until,
+                    ),
+                    key=str(user.id),
+                )
         raise MfaFailed("Wrong code.")
     if not await token_repo.consume(session, row.id, now):
         raise MfaFailed("The login has expired; sign in again.")
