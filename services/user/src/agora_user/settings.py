@@ -27,6 +27,9 @@ class Settings(ServiceSettings):
     # Wrong second-factor codes per account, across challenges (a correct password
     # gives a fresh challenge): reaching the limit locks the second step and mails
     # the owner.
+    # Creating API keys, turning 2FA on or off and erasing the account need a sign-in
+    # (or POST /auth/reauthenticate) at most this long ago.
+    reauthentication_max_age_seconds: int = Field(default=5 * 60, ge=1)
     mfa_account_max_failures: int = Field(default=10, ge=1)
     mfa_failure_window_seconds: int = Field(default=15 * 60, ge=1)
     mfa_lockout_seconds: int = Field(default=15 * 60, ge=1)

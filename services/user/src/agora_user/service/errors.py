@@ -73,6 +73,24 @@ class MfaLocked(TooManyRequests):
         )
 
 
+class ReauthenticationRequired(Unauthorized):
+    """A valid session whose sign-in is too old for a sensitive change (RFC 9470)."""
+
+    slug = "reauthentication-required"
+    title = "Sign in again to do this"
+
+    def __init__(self, max_age: int) -> None:
+        super().__init__(
+            f"Confirm your password (POST /api/v1/auth/reauthenticate): this needs a "
+            f"sign-in within the last {max_age} seconds.",
+            headers={
+                "WWW-Authenticate": (
+                    f'Bearer error="insufficient_user_authentication", max_age={max_age}'
+                )
+            },
+        )
+
+
 class AccountDisabled(Forbidden):
     slug = "account-disabled"
     title = "Account disabled"
