@@ -121,7 +121,7 @@ async def email_verification_requested(
             dedupe_key=f"verify_email:{event.id}",
             context={
                 "email": p.email,
-                "verify_url": ctx.frontend("/verify-email", token=p.token),
+                "verify_url": ctx.frontend("/verify-email", token=ctx.sealer.open(p.sealed_token)),
                 "expires_at": p.expires_at.isoformat(),
             },
             data={"email": p.email},
@@ -156,7 +156,7 @@ async def password_reset_requested(
             kind="password_reset",
             dedupe_key=f"password_reset:{event.id}",
             context={
-                "reset_url": ctx.frontend("/reset-password", token=p.token),
+                "reset_url": ctx.frontend("/reset-password", token=ctx.sealer.open(p.sealed_token)),
                 "expires_at": p.expires_at.isoformat(),
             },
             email=p.email,
