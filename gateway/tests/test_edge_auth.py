@@ -86,6 +86,7 @@ async def test_scopes_are_enforced_at_the_edge(gateway: RunningGateway, fake: Fa
         ("PUT", "/api/v1/inventory/SKU-1"): "inventory:write",
         ("GET", "/api/v1/users/me"): "sign in as the user",
         ("POST", "/api/v1/users/me/api-keys"): "sign in as the user",
+        ("POST", "/api/v1/auth/reauthenticate"): "sign in as the user",
         ("GET", "/api/v1/admin/users"): "sign in as the user",
     }
     for (method, path), needed in refused.items():

@@ -25,6 +25,8 @@ from agora_contracts.payment import PaymentFailed
 from agora_contracts.user import (
     EmailVerificationRequested,
     PasswordChanged,
+    PasswordResetRequested,
+    SecondFactorLocked,
     UserDeleted,
 )
 from agora_notification.testing import (
@@ -153,7 +155,7 @@ async def test_account_mail_goes_to_the_address_the_event_names(
             user_id=person.id,
             email=new_address,
             full_name="Ada King",
-            token="tok-123",
+            sealed_token=service.seal("tok-123"),
             expires_at=datetime.now(UTC) + timedelta(days=2),
         )
     )
@@ -170,6 +172,54 @@ async def test_account_mail_goes_to_the_address_the_event_names(
     mails = {m["Subject"]: m for m in await mailbox.wait(new_address, 2)}
     changed = mails["Your Agora password was changed"]
     assert "http://shop.test/forgot-password" in text_part(changed)
+
+
+async def test_a_reset_link_reaches_the_mail_and_nothing_stored_keeps_the_token(
+    service: Notifications, mailbox: Mailbox
+) -> None:
+    person = await service.person()
+    token = "reset-" + uuid.uuid4().hex
+    await service.deliver(
+        PasswordResetRequested(
+            user_id=person.id,
+            email=person.email,
+            full_name="Ada King",
+            sealed_token=service.seal(token),
+            expires_at=datetime.now(UTC) + timedelta(hours=1),
+        )
+    )
+    [mail] = await mailbox.wait(person.email)
+    assert f"http://shop.test/reset-password?token={token}" in text_part(mail)
+
+    async def stored() -> str:
+        rows = []
+        for table in ("notifications", "deliveries", "delivery_attempts", "inbox"):
+            found = await service.query(f'SELECT row_to_json(t)::text AS r FROM "{table}" t')
+            rows += [r["r"] for r in found]
+        return "\n".join(rows)
+
+    text = await eventually(stored, lambda found: '"status":"sent"' in found)
+    assert token not in text
+
+
+async def test_a_locked_second_factor_mails_the_owner(
+    service: Notifications, mailbox: Mailbox
+) -> None:
+    person = await service.person()
+    await service.deliver(
+        SecondFactorLocked(
+            user_id=person.id,
+            email=person.email,
+            full_name="Ada King",
+            failures=10,
+            locked_until=datetime.now(UTC) + timedelta(minutes=15),
+        )
+    )
+    [mail] = await mailbox.wait(person.email)
+    assert mail["Subject"] == "Too many wrong codes for your Agora account"
+    body = text_part(mail)
+    assert "10 wrong two-factor codes" in body
+    assert "http://shop.test/forgot-password" in body
 
 
 async def test_erasure_forgets_the_person_and_stops_their_mail(

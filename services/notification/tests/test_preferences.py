@@ -20,12 +20,12 @@ from agora_notification.testing import (
 )
 
 
-def reset_requested(person: Person) -> PasswordResetRequested:
+def reset_requested(service: Notifications, person: Person) -> PasswordResetRequested:
     return PasswordResetRequested(
         user_id=person.id,
         email=person.email,
         full_name="Ada Lovelace",
-        token="reset-" + uuid.uuid4().hex,
+        sealed_token=service.seal("reset-" + uuid.uuid4().hex),
         expires_at=datetime.now(UTC) + timedelta(hours=1),
     )
 
@@ -107,7 +107,7 @@ async def test_an_unsubscribed_category_sends_nothing_by_mail_but_security_mail_
     assert answer.json() == {"category": "orders", "channel": "email", "subscribed": False}
 
     await service.deliver(confirmed(buyer))  # another order: no mail
-    await service.deliver(reset_requested(buyer))  # security mail: still sent
+    await service.deliver(reset_requested(service, buyer))  # security mail: still sent
     mails = {m["Subject"]: m for m in await mailbox.wait(buyer.email, 2)}
     assert sorted(mails) == ["Reset your Agora password", "Your Agora order AG-1042 is confirmed"]
     reset = text_part(mails["Reset your Agora password"])

@@ -44,7 +44,7 @@ async def test_create_admin_reads_the_password_from_the_environment(
     assert (await api.client.get("/api/v1/admin/users", headers=bearer(token))).status_code == 200
     [registered] = await api.events("user.registered.v1")
     assert registered["data"]["roles"] == ["admin", "customer"]
-    assert await api.events("email_verification_requested.v1") == []
+    assert await api.events("email_verification_requested.v2") == []
 
 
 async def test_create_admin_prompts_when_no_password_is_set(

@@ -3,6 +3,7 @@ protection, recovery codes, and turning it off."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pyotp
@@ -118,6 +119,44 @@ async def test_a_challenge_allows_a_few_wrong_codes_only(api: UserApi) -> None:
         LOGIN_MFA, json={"mfa_token": challenge, "code": code(api, enrollment["secret"])}
     )
     assert late.status_code == 401
+
+
+async def test_wrong_codes_across_challenges_lock_the_second_factor_and_mail_the_owner(
+    api: UserApi,
+) -> None:
+    """A correct password gives a fresh challenge, but failures count per account:
+    the 10th wrong code in 15 minutes locks the second step, even with the right code."""
+    account, enrollment = await enrolled(api)
+    for _ in range(2):
+        challenge = (
+            await api.client.post(LOGIN, json={"email": account.email, "password": PASSWORD})
+        ).json()["mfa_token"]
+        for _ in range(5):
+            wrong = await api.client.post(
+                LOGIN_MFA, json={"mfa_token": challenge, "code": "000000"}
+            )
+            assert wrong.status_code == 401
+    challenge = (
+        await api.client.post(LOGIN, json={"email": account.email, "password": PASSWORD})
+    ).json()["mfa_token"]
+    locked = await api.client.post(
+        LOGIN_MFA, json={"mfa_token": challenge, "code": code(api, enrollment["secret"])}
+    )
+    assert locked.status_code == 429, locked.text
+    assert locked.json()["type"].endswith("/mfa-locked")
+    assert int(locked.headers["Retry-After"]) > 0
+    [event] = await api.events("second_factor_locked.v1")
+    assert event["data"]["email"] == account.email
+    assert event["data"]["user_id"] == account.id
+
+    api.context.clock.advance(timedelta(minutes=16))
+    challenge = (
+        await api.client.post(LOGIN, json={"email": account.email, "password": PASSWORD})
+    ).json()["mfa_token"]
+    ok = await api.client.post(
+        LOGIN_MFA, json={"mfa_token": challenge, "code": code(api, enrollment["secret"])}
+    )
+    assert ok.status_code == 200, ok.text
 
 
 async def test_a_recovery_code_works_once(api: UserApi) -> None:

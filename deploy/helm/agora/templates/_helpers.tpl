@@ -178,6 +178,11 @@ listens, and the addresses of what it uses. Secrets are not here (agora.secretEn
   valueFrom:
     secretKeyRef: {name: {{ $secret }}, key: {{ $prefix }}SECRET_KEY}
 {{- end }}
+{{- if or (eq .name "user") (eq .name "notification") }}
+- name: AGORA_MAIL_TOKEN_KEY
+  valueFrom:
+    secretKeyRef: {name: {{ $secret }}, key: AGORA_MAIL_TOKEN_KEY}
+{{- end }}
 {{- if eq .name "notification" }}
 - name: {{ $prefix }}SMTP_PASSWORD
   valueFrom:

@@ -2,7 +2,9 @@
 
 Some of these carry an e-mail address and a single-use token so that the notification
 service can send the mail. They travel only inside the backend (outbox, event log,
-Kafka), never to a client; the user service itself stores only hashes of the tokens.
+Kafka), never to a client, and the token only sealed under ``AGORA_MAIL_TOKEN_KEY``
+(``agora_kit.sealing``), so those copies hold nothing usable; the user service itself
+stores only hashes of the tokens.
 """
 
 from __future__ import annotations
@@ -38,14 +40,17 @@ class UserRegistered(_UserEvent):
 
 
 class EmailVerificationRequested(_UserEvent):
-    """Send the user a link that proves they own ``email``; ``token`` is single-use."""
+    """Send the user a link that proves they own ``email``; the token is single-use."""
 
-    event_type: ClassVar[str] = "agora.user.user.email_verification_requested.v1"
+    event_type: ClassVar[str] = "agora.user.user.email_verification_requested.v2"
 
     email: str
     full_name: str
     locale: str | None = None
-    token: str = Field(description="Goes into the link; POST /auth/verify-email takes it back")
+    sealed_token: str = Field(
+        description="Sealed (agora_kit.sealing); opened, it goes into the link, and "
+        "POST /auth/verify-email takes it back"
+    )
     expires_at: datetime
 
 
@@ -57,14 +62,17 @@ class EmailVerified(_UserEvent):
 
 
 class PasswordResetRequested(_UserEvent):
-    """Send the user a password-reset link; ``token`` is single-use."""
+    """Send the user a password-reset link; the token is single-use."""
 
-    event_type: ClassVar[str] = "agora.user.user.password_reset_requested.v1"
+    event_type: ClassVar[str] = "agora.user.user.password_reset_requested.v2"
 
     email: str
     full_name: str
     locale: str | None = None
-    token: str = Field(description="Goes into the link; POST /auth/password/reset takes it")
+    sealed_token: str = Field(
+        description="Sealed (agora_kit.sealing); opened, it goes into the link, and "
+        "POST /auth/password/reset takes it"
+    )
     expires_at: datetime
 
 
@@ -77,6 +85,19 @@ class PasswordChanged(_UserEvent):
     full_name: str
     locale: str | None = None
     changed_at: datetime
+
+
+class SecondFactorLocked(_UserEvent):
+    """Too many wrong second-factor codes: the second login step is locked until
+    ``locked_until``. Tell the owner, whose password someone else knows."""
+
+    event_type: ClassVar[str] = "agora.user.user.second_factor_locked.v1"
+
+    email: str
+    full_name: str
+    locale: str | None = None
+    failures: int
+    locked_until: datetime
 
 
 class UserRoleChanged(_UserEvent):

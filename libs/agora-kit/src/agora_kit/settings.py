@@ -37,6 +37,10 @@ class CommonSettings(BaseSettings):
     jwt_issuer: str = "agora"
     jwt_audience: str = "agora"
 
+    # Seals reset and verification tokens in events, from the user service to the
+    # notification service (agora_kit.sealing); both refuse the default in production.
+    mail_token_key: SecretStr = SecretStr("development-only-mail-token-key-change-me")
+
     # Largest request body a service accepts, in bytes; larger ones get 413.
     max_body_bytes: int = 1_048_576
 
@@ -77,3 +81,13 @@ class ServiceSettings(BaseSettings):
                 "characters in production"
             )
         return self
+
+    def check_mail_token_key(self) -> None:
+        """For the services that seal or open mail tokens: call from a validator."""
+        key = self.common.mail_token_key.get_secret_value()
+        weak = PLACEHOLDER_MARK in key or len(key) < MIN_SECRET_LENGTH
+        if self.common.environment == "production" and weak:
+            raise ValueError(
+                f"AGORA_MAIL_TOKEN_KEY must be set to a real secret of at least "
+                f"{MIN_SECRET_LENGTH} characters in production"
+            )

@@ -57,6 +57,7 @@ KINDS: dict[str, Kind] = {
         Kind("verify_email", "account", ("email",)),
         Kind("password_reset", "account", ("email",)),
         Kind("password_changed", "account", ("email", "sms", "push")),
+        Kind("second_factor_locked", "account", ("email", "sms", "push")),
         Kind("vendor_approved", "account"),
         Kind("low_stock", "orders"),
         Kind("order_confirmed", "orders"),

@@ -33,6 +33,7 @@ from agora_contracts.user import (
     EmailVerified,
     PasswordChanged,
     PasswordResetRequested,
+    SecondFactorLocked,
     UserDeleted,
     UserRegistered,
 )
@@ -49,6 +50,7 @@ HANDLED: dict[type[EventPayload], Story] = {
     EmailVerified: stories.email_verified,
     PasswordResetRequested: stories.password_reset_requested,
     PasswordChanged: stories.password_changed,
+    SecondFactorLocked: stories.second_factor_locked,
     UserDeleted: stories.user_deleted,
     VendorApplied: stories.vendor_known,
     VendorApproved: stories.vendor_approved,

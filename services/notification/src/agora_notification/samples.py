@@ -45,6 +45,11 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "changed_at": "2026-11-21T10:00:00+00:00",
         "forgot_url": f"{_URL}/forgot-password",
     },
+    "second_factor_locked": {
+        "failures": 10,
+        "locked_until": "2026-11-21T10:15:00+00:00",
+        "forgot_url": f"{_URL}/forgot-password",
+    },
     "vendor_approved": {"store_name": "Ada's Teas", "store_url": f"{_URL}/vendors/1"},
     "low_stock": {
         "store_name": "Ada's Teas",

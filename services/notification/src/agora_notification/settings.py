@@ -3,7 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from agora_kit.settings import ServiceSettings
@@ -63,3 +63,9 @@ class Settings(ServiceSettings):
 
     # Unsubscribe links stay valid this long (RFC 8058 asks for a long time).
     unsubscribe_token_max_age_days: int = Field(default=365, ge=1)
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_mail_token_key(self) -> Settings:
+        # It seals (user) or opens (notification) the tokens in mail events.
+        self.check_mail_token_key()
+        return self

@@ -31,6 +31,7 @@ from agora_kit.db import Database
 from agora_kit.testing.apps import service_settings
 from agora_kit.testing.events import deliver
 from agora_kit.testing.tokens import Keys
+from agora_notification.service.context import NotificationContext
 from agora_notification.settings import Settings
 
 T = TypeVar("T")
@@ -122,6 +123,11 @@ class Notifications:
     def database(self) -> Database:
         database: Database = self.app.state.database
         return database
+
+    def seal(self, token: str) -> str:
+        """A token sealed as the user service seals it into its mail events."""
+        context: NotificationContext = self.app.state.notification
+        return context.sealer.seal(token)
 
     async def deliver(
         self,

@@ -93,6 +93,9 @@ class UserSession(Base):
     )
     # How the user proved who they are: ["pwd"] or ["pwd", "otp"] (RFC 8176).
     amr: Mapped[list[str]] = mapped_column(ARRAY(String(16)), nullable=False)
+    # When the user last proved who they are in this session (sign-in or
+    # re-authentication): the access tokens' ``auth_time`` (OIDC).
+    authenticated_at: Mapped[datetime] = _created_at()
     user_agent: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = _created_at()
     last_used_at: Mapped[datetime] = _created_at()

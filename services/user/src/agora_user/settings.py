@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from agora_kit.settings import ServiceSettings
@@ -24,6 +24,15 @@ class Settings(ServiceSettings):
     # Between the password step and the TOTP step of a login.
     mfa_token_ttl_seconds: int = Field(default=5 * 60, ge=30)
     mfa_max_attempts: int = Field(default=5, ge=1)
+    # Creating API keys, turning 2FA on or off and erasing the account need a sign-in
+    # (or POST /auth/reauthenticate) at most this long ago.
+    reauthentication_max_age_seconds: int = Field(default=5 * 60, ge=1)
+    # Wrong second-factor codes per account, across challenges (a correct password
+    # gives a fresh challenge): reaching the limit locks the second step and mails
+    # the owner.
+    mfa_account_max_failures: int = Field(default=10, ge=1)
+    mfa_failure_window_seconds: int = Field(default=15 * 60, ge=1)
+    mfa_lockout_seconds: int = Field(default=15 * 60, ge=1)
     email_verification_ttl_seconds: int = Field(default=48 * 3600, ge=60)
     password_reset_ttl_seconds: int = Field(default=3600, ge=60)
     # A second reset mail within this time is not sent (no mail bombing through /forgot).
@@ -61,3 +70,9 @@ class Settings(ServiceSettings):
 
     totp_issuer: str = "Agora"
     recovery_code_count: int = Field(default=10, ge=1, le=50)
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_mail_token_key(self) -> Settings:
+        # It seals (user) or opens (notification) the tokens in mail events.
+        self.check_mail_token_key()
+        return self

@@ -103,6 +103,11 @@ class UserApi:
             return events
         return [e for e in events if e["type"].endswith(event_type)]
 
+    def mail_token(self, event: dict[str, Any]) -> str:
+        """The token a verification or reset event carries sealed, opened as the
+        notification service opens it for the mail's link."""
+        return self.context.sealer.open(event["data"]["sealed_token"])
+
     async def query(self, sql: str, **params: Any) -> list[dict[str, Any]]:
         async with self.context.database.transaction() as session:
             result = await session.execute(text(sql), params)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import quote, urlencode
 
+from agora_kit.sealing import Sealer
 from agora_notification.channels.base import Sender
 from agora_notification.channels.email import FileSender, SmtpSender
 from agora_notification.channels.providers import LoggingPushSender, LoggingSmsSender
@@ -36,6 +37,8 @@ class NotificationContext:
     renderer: Renderer
     unsubscribe: UnsubscribeTokens
     senders: dict[str, Sender]
+    # Opens the reset and verification tokens the user service seals into its events.
+    sealer: Sealer
     clock: Callable[[], datetime] = _now
     # Called after a transaction that created deliveries commits.
     on_new_deliveries: list[Callable[[], None]] = field(default_factory=list)
@@ -52,6 +55,7 @@ class NotificationContext:
                 max_age_days=settings.unsubscribe_token_max_age_days,
             ),
             senders=senders if senders is not None else build_senders(settings),
+            sealer=Sealer(settings.common.mail_token_key.get_secret_value()),
         )
 
     def now(self) -> datetime:

@@ -38,6 +38,7 @@ from agora_contracts.user import (
     EmailVerified,
     PasswordChanged,
     PasswordResetRequested,
+    SecondFactorLocked,
     UserDeleted,
     UserRegistered,
 )
@@ -120,7 +121,7 @@ async def email_verification_requested(
             dedupe_key=f"verify_email:{event.id}",
             context={
                 "email": p.email,
-                "verify_url": ctx.frontend("/verify-email", token=p.token),
+                "verify_url": ctx.frontend("/verify-email", token=ctx.sealer.open(p.sealed_token)),
                 "expires_at": p.expires_at.isoformat(),
             },
             data={"email": p.email},
@@ -155,7 +156,7 @@ async def password_reset_requested(
             kind="password_reset",
             dedupe_key=f"password_reset:{event.id}",
             context={
-                "reset_url": ctx.frontend("/reset-password", token=p.token),
+                "reset_url": ctx.frontend("/reset-password", token=ctx.sealer.open(p.sealed_token)),
                 "expires_at": p.expires_at.isoformat(),
             },
             email=p.email,
@@ -181,6 +182,33 @@ async def password_changed(
             dedupe_key=f"password_changed:{event.id}",
             context={
                 "changed_at": p.changed_at.isoformat(),
+                "forgot_url": ctx.frontend("/forgot-password"),
+            },
+            link=ctx.frontend("/account/security"),
+            email=p.email,
+            name=p.full_name,
+            locale=p.locale,
+        ),
+        event_id=event.id,
+    )
+
+
+async def second_factor_locked(
+    ctx: NotificationContext, session: AsyncSession, p: SecondFactorLocked, event: CloudEvent
+) -> None:
+    await contact_repo.learn(
+        session, p.user_id, ctx.now(), email=p.email, full_name=p.full_name, locale=p.locale
+    )
+    await tell(
+        ctx,
+        session,
+        Story(
+            user_id=p.user_id,
+            kind="second_factor_locked",
+            dedupe_key=f"second_factor_locked:{event.id}",
+            context={
+                "failures": p.failures,
+                "locked_until": p.locked_until.isoformat(),
                 "forgot_url": ctx.frontend("/forgot-password"),
             },
             link=ctx.frontend("/account/security"),

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from agora_kit.db import SessionDep
 from agora_kit.errors import NotFound, problem_responses
 from agora_kit.pagination import Page, PageParamsDep
-from agora_user.api.deps import ContextDep, CurrentUser
+from agora_user.api.deps import ContextDep, CurrentUser, RecentUser
 from agora_user.api.fields import Scope, ShortText
 from agora_user.models import ApiKey
 from agora_user.service import api_keys
@@ -57,7 +57,7 @@ class NewApiKeyOut(ApiKeyOut):
     responses=problem_responses(401, 403, 409, 422),
 )
 async def create_key(
-    body: ApiKeyIn, user: CurrentUser, context: ContextDep, session: SessionDep
+    body: ApiKeyIn, user: RecentUser, context: ContextDep, session: SessionDep
 ) -> NewApiKeyOut:
     key, secret = await api_keys.create(
         context, session, user, name=body.name, scopes=list(body.scopes)

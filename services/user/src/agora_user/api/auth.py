@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from agora_kit.db import SessionDep
 from agora_kit.errors import problem_responses
-from agora_user.api.deps import ClientAddress, ContextDep
+from agora_user.api.deps import ClientAddress, ContextDep, CurrentSession, CurrentUser
 from agora_user.api.fields import Code, DisplayName, Email, Locale, LoginEmail, Password, Token
 from agora_user.api.users import UserOut
 from agora_user.service import accounts, sessions
@@ -40,6 +40,11 @@ class LoginIn(BaseModel):
 class MfaLoginIn(BaseModel):
     mfa_token: Token
     code: Code = Field(examples=["123456"])
+
+
+class ReauthenticateIn(BaseModel):
+    password: Password
+    code: Code | None = Field(default=None, description="Needed when 2FA is on")
 
 
 class RefreshIn(BaseModel):
@@ -173,6 +178,32 @@ async def token(
     if isinstance(result, MfaChallenge):
         raise MfaFailed("Two-factor authentication is on: sign in with /auth/login.")
     return TokensOut.of(result)
+
+
+@router.post(
+    "/reauthenticate",
+    response_model=TokensOut,
+    summary="Confirm the password (and code) again; new tokens with a fresh auth_time",
+    description=(
+        "Creating API keys, turning 2FA on or off and erasing the account need a "
+        "sign-in within the last few minutes; otherwise they answer 401 "
+        "`reauthentication-required`. This renews the session's sign-in time."
+    ),
+    responses=problem_responses(401, 403, 422, 429),
+)
+async def reauthenticate(
+    *,
+    body: ReauthenticateIn,
+    user: CurrentUser,
+    login: CurrentSession,
+    context: ContextDep,
+    session: SessionDep,
+    client: ClientAddress,
+) -> TokensOut:
+    pair = await sessions.reauthenticate(
+        context, session, user, login, password=body.password, code=body.code, client=client
+    )
+    return TokensOut.of(pair)
 
 
 @router.post(

@@ -12,10 +12,11 @@ from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
 from agora_kit.auth import ROLE_ADMIN, OptionalPrincipal
 from agora_kit.db import SessionDep
 from agora_kit.errors import Forbidden, Unauthorized
-from agora_user.models import User
+from agora_user.models import User, UserSession
 from agora_user.repository import users as user_repo
 from agora_user.service import api_keys, sessions
 from agora_user.service.context import UserContext
+from agora_user.service.errors import ReauthenticationRequired
 
 
 def get_context(request: Request) -> UserContext:
@@ -77,12 +78,40 @@ async def current_user(
     if user is None or not user.is_active:
         raise _invalid_session()
     sid = user_repo.parse_id(str(principal.claims.get("sid", "")))
-    if sid is None or await sessions.active_session(session, sid, user.id) is None:
+    login = await sessions.active_session(session, sid, user.id) if sid is not None else None
+    if login is None:
         raise _invalid_session()
+    request.state.user_session = login
     return user
 
 
 CurrentUser = Annotated[User, Depends(current_user)]
+
+
+async def current_session(request: Request, _user: CurrentUser) -> UserSession:
+    """The session (login) of the bearer token."""
+    login: UserSession = request.state.user_session
+    return login
+
+
+CurrentSession = Annotated[UserSession, Depends(current_session)]
+
+
+async def recently_authenticated(
+    user: CurrentUser, context: ContextDep, principal: OptionalPrincipal
+) -> User:
+    """The signed-in user, when the token's ``auth_time`` is recent enough for a
+    sensitive change (docs/adr/0025). The token's claim decides, not the session's row,
+    so an older access token of the same session stays stale after the owner
+    re-authenticates."""
+    max_age = context.settings.reauthentication_max_age_seconds
+    auth_time = principal.claims.get("auth_time") if principal is not None else None
+    if not isinstance(auth_time, int) or context.now().timestamp() - auth_time > max_age:
+        raise ReauthenticationRequired(max_age)
+    return user
+
+
+RecentUser = Annotated[User, Depends(recently_authenticated)]
 
 
 async def current_admin(user: CurrentUser) -> User:

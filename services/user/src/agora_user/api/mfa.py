@@ -7,7 +7,7 @@ from pydantic import BaseModel, Field
 
 from agora_kit.db import SessionDep
 from agora_kit.errors import problem_responses
-from agora_user.api.deps import ContextDep, CurrentUser
+from agora_user.api.deps import ContextDep, CurrentUser, RecentUser
 from agora_user.api.fields import Code
 from agora_user.service import mfa
 
@@ -38,7 +38,7 @@ class RecoveryCodesOut(BaseModel):
     summary="Start TOTP enrolment",
     responses=problem_responses(401, 403, 409),
 )
-async def enroll(user: CurrentUser, context: ContextDep, session: SessionDep) -> EnrollmentOut:
+async def enroll(user: RecentUser, context: ContextDep, session: SessionDep) -> EnrollmentOut:
     enrollment = await mfa.enroll(context, session, user)
     return EnrollmentOut(
         secret=enrollment.secret,
@@ -67,7 +67,7 @@ async def confirm(
     responses=problem_responses(400, 401, 403, 409, 422),
 )
 async def disable(
-    body: CodeIn, user: CurrentUser, context: ContextDep, session: SessionDep
+    body: CodeIn, user: RecentUser, context: ContextDep, session: SessionDep
 ) -> Response:
     await mfa.disable(context, session, user, body.code)
     return Response(status_code=204)
@@ -81,7 +81,7 @@ async def disable(
     responses=problem_responses(400, 401, 403, 409, 422),
 )
 async def new_recovery_codes(
-    body: CodeIn, user: CurrentUser, context: ContextDep, session: SessionDep
+    body: CodeIn, user: RecentUser, context: ContextDep, session: SessionDep
 ) -> RecoveryCodesOut:
     codes = await mfa.regenerate_recovery_codes(context, session, user, body.code)
     return RecoveryCodesOut(recovery_codes=codes)

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from agora_kit.db import SessionDep
 from agora_kit.errors import problem_responses
-from agora_user.api.deps import ContextDep, CurrentUser
+from agora_user.api.deps import ContextDep, CurrentUser, RecentUser
 from agora_user.api.fields import DisplayName, Locale
 from agora_user.models import User
 from agora_user.service import accounts
@@ -74,7 +74,7 @@ async def update_me(
     summary="Erase the account (GDPR): credentials revoked, personal data anonymised",
     responses=problem_responses(*_AUTH_PROBLEMS),
 )
-async def erase_me(user: CurrentUser, context: ContextDep, session: SessionDep) -> Response:
+async def erase_me(user: RecentUser, context: ContextDep, session: SessionDep) -> Response:
     await accounts.erase(context, session, user)
     return Response(status_code=204)
 

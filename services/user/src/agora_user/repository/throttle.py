@@ -26,9 +26,10 @@ async def record_failure(
     window: timedelta,
     max_failures: int,
     lockout: timedelta,
-) -> None:
+) -> bool:
     """Count one failure in the key's window, atomically (concurrent failures all
-    count); the one that reaches ``max_failures`` locks the key and starts a new window."""
+    count); the one that reaches ``max_failures`` locks the key and starts a new window.
+    True when this failure locked it."""
     table = LoginThrottle.__table__
     stmt = insert(LoginThrottle).values(
         key=key, failures=1, window_started_at=now, locked_until=None
@@ -46,7 +47,7 @@ async def record_failure(
             "locked_until": case((reached, now + lockout), else_=table.c.locked_until),
         },
     )
-    await session.execute(stmt)
+    locked_until = await session.scalar(stmt.returning(table.c.locked_until))
     if max_failures == 1:
         # The insert path never sees the threshold; a limit of one locks at once.
         await session.execute(
@@ -54,6 +55,8 @@ async def record_failure(
             .where(LoginThrottle.key == key)
             .values(failures=0, locked_until=now + lockout)
         )
+        return True
+    return locked_until == now + lockout
 
 
 async def clear(session: AsyncSession, key: str) -> None:

@@ -133,7 +133,7 @@ async def request_email_verification(ctx: UserContext, session: AsyncSession, us
             email=email,
             full_name=full_name,
             locale=user.locale,
-            token=token,
+            sealed_token=ctx.sealer.seal(token),
             expires_at=expires_at,
         ),
         key=str(user.id),
@@ -197,7 +197,7 @@ async def forgot_password(ctx: UserContext, session: AsyncSession, email: str) -
             email=email,
             full_name=full_name,
             locale=user.locale,
-            token=token,
+            sealed_token=ctx.sealer.seal(token),
             expires_at=expires_at,
         ),
         key=str(user.id),
@@ -207,7 +207,8 @@ async def forgot_password(ctx: UserContext, session: AsyncSession, email: str) -
 async def reset_password(
     ctx: UserContext, session: AsyncSession, *, token: str, new_password: str
 ) -> User:
-    """Set a new password with a reset token (once), and end every session."""
+    """Set a new password with a reset token (once), end every session and revoke
+    every API key; the owner is mailed (``PasswordChanged``)."""
     now = ctx.now()
     row = await token_repo.find_valid(session, token_repo.RESET_PASSWORD, digest(token), now)
     user = await user_repo.get(session, row.user_id, for_update=True) if row else None
@@ -221,6 +222,8 @@ async def reset_password(
         raise InvalidToken("The reset link is invalid, used or expired.")
     await token_repo.invalidate(session, user.id, token_repo.RESET_PASSWORD, now)
     await set_password(ctx, session, user, new_password, reason="password_reset")
+    # Whoever made the reset necessary may have minted keys with the old password.
+    await api_key_repo.revoke_all(session, user.id, now)
     # The link reached the mailbox, which proves the address.
     if user.email_verified_at is None:
         user.email_verified_at = now

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from agora_kit.db import Database
 from agora_kit.events.outbox import Outbox
+from agora_kit.sealing import Sealer
 from agora_user.service.clock import Clock
 from agora_user.service.passwords import Passwords
 from agora_user.service.secrets import Keyed, SecretBox
@@ -25,6 +26,8 @@ class UserContext:
     keys: SigningKeys
     # Encrypts TOTP seeds at rest.
     totp_box: SecretBox
+    # Seals the tokens of mail events for the notification service.
+    sealer: Sealer
     # Names e-mail and client addresses in the login throttle without storing them.
     throttle_key: Keyed
     clock: Clock
@@ -47,6 +50,7 @@ class UserContext:
                 publish_lead=timedelta(seconds=settings.signing_key_publish_lead_seconds),
             ),
             totp_box=SecretBox(secret, "totp"),
+            sealer=Sealer(settings.common.mail_token_key.get_secret_value()),
             throttle_key=Keyed(secret, "login-throttle"),
             clock=clock,
         )

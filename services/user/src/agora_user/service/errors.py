@@ -57,6 +57,40 @@ class LoginLocked(TooManyRequests):
         )
 
 
+class MfaLocked(TooManyRequests):
+    slug = "mfa-locked"
+    title = "Too many wrong second-factor codes"
+
+    def __init__(self, retry_after: int, limit: int) -> None:
+        super().__init__(
+            f"Too many wrong codes for this account; try again in {retry_after} seconds.",
+            headers={
+                "Retry-After": str(retry_after),
+                "RateLimit-Limit": str(limit),
+                "RateLimit-Remaining": "0",
+                "RateLimit-Reset": str(retry_after),
+            },
+        )
+
+
+class ReauthenticationRequired(Unauthorized):
+    """A valid session whose sign-in is too old for a sensitive change (RFC 9470)."""
+
+    slug = "reauthentication-required"
+    title = "Sign in again to do this"
+
+    def __init__(self, max_age: int) -> None:
+        super().__init__(
+            f"Confirm your password (POST /api/v1/auth/reauthenticate): this needs a "
+            f"sign-in within the last {max_age} seconds.",
+            headers={
+                "WWW-Authenticate": (
+                    f'Bearer error="insufficient_user_authentication", max_age={max_age}'
+                )
+            },
+        )
+
+
 class AccountDisabled(Forbidden):
     slug = "account-disabled"
     title = "Account disabled"

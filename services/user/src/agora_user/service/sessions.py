@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agora_contracts.user import SecondFactorLocked
 from agora_user.models import OneTimeToken, RefreshToken, User, UserSession
 from agora_user.repository import sessions as session_repo
 from agora_user.repository import tokens as token_repo
@@ -95,7 +96,9 @@ async def login_second_step(
     user_agent: str | None = None,
 ) -> TokenPair:
     """The TOTP (or recovery code) step. A challenge allows ``mfa_max_attempts``
-    wrong codes, then it is spent and the login starts over."""
+    wrong codes, then it is spent and the login starts over; the account allows
+    ``mfa_account_max_failures`` across challenges, then the step is locked for a
+    while and the owner is mailed."""
     now = ctx.now()
     row = await token_repo.find_valid(session, token_repo.MFA_LOGIN, digest(mfa_token), now)
     if row is None or row.attempts >= ctx.settings.mfa_max_attempts:
@@ -103,15 +106,36 @@ async def login_second_step(
     user = await user_repo.get(session, row.user_id, for_update=True)
     if user is None or not user.is_active or not user.mfa_enabled:
         raise MfaFailed("The login has expired; sign in again.")
+    await throttle.check_mfa(ctx, session, user.id)
     if not await mfa.verify_second_factor(ctx, session, user, code):
+        # In a transaction of its own: this request's rolls back.
         async with ctx.database.transaction() as own:
             await token_repo.count_attempt(
                 own, row.id, now, max_attempts=ctx.settings.mfa_max_attempts
             )
+            await _count_mfa_failure(ctx, own, user)
         raise MfaFailed("Wrong code.")
     if not await token_repo.consume(session, row.id, now):
         raise MfaFailed("The login has expired; sign in again.")
     return await start_session(ctx, session, user, amr=["pwd", "otp"], user_agent=user_agent)
+
+
+async def _count_mfa_failure(ctx: UserContext, session: AsyncSession, user: User) -> None:
+    """One more wrong code for the account; the one that locks it mails the owner."""
+    locked_until = await throttle.record_mfa_failure(ctx, session, user.id)
+    if locked_until is not None and user.email is not None:
+        await ctx.outbox.add(
+            session,
+            SecondFactorLocked(
+                user_id=user.id,
+                email=user.email,
+                full_name=user.full_name or "",
+                locale=user.locale,
+                failures=ctx.settings.mfa_account_max_failures,
+                locked_until=locked_until,
+            ),
+            key=str(user.id),
+        )
 
 
 async def start_session(
@@ -131,6 +155,7 @@ async def start_session(
         user_agent=user_agent[:255] if user_agent else None,
         created_at=now,
         last_used_at=now,
+        authenticated_at=now,
         expires_at=ctx.after(ttl),
     )
     session.add(login)
@@ -152,7 +177,9 @@ async def _pair(
         )
     )
     await session.flush()
-    access = await user_token(ctx, user, session_id=login.id, amr=list(login.amr))
+    access = await user_token(
+        ctx, user, session_id=login.id, amr=list(login.amr), auth_time=login.authenticated_at
+    )
     return TokenPair(access.token, refresh, access.expires_in, ttl, login.id)
 
 
@@ -179,6 +206,41 @@ async def refresh(ctx: UserContext, session: AsyncSession, refresh_token: str) -
         raise InvalidRefreshToken("The session has ended; sign in again.")
     login.last_used_at = now
     login.expires_at = ctx.after(ctx.settings.refresh_token_ttl_seconds)
+    return await _pair(ctx, session, user, login)
+
+
+async def reauthenticate(
+    ctx: UserContext,
+    session: AsyncSession,
+    user: User,
+    login: UserSession,
+    *,
+    password: str,
+    code: str | None,
+    client: str | None = None,
+) -> TokenPair:
+    """Prove the password (and the second factor, when on) again inside a session, for
+    the sensitive changes that need a recent sign-in. Wrong passwords count towards
+    the login lockout, wrong codes towards the second factor's."""
+    assert user.email is not None
+    key = login_key(user.email)
+    await throttle.check(ctx, session, key, client)
+    ok, _ = await ctx.passwords.verify(password, user.password_hash)
+    if not ok:
+        await throttle.record_failure(ctx, key, client)
+        raise InvalidCredentials("Wrong password.")
+    amr = ["pwd"]
+    if user.mfa_enabled:
+        await throttle.check_mfa(ctx, session, user.id)
+        if code is None:
+            raise MfaFailed("Two-factor authentication is on: send a code as well.")
+        if not await mfa.verify_second_factor(ctx, session, user, code):
+            async with ctx.database.transaction() as own:
+                await _count_mfa_failure(ctx, own, user)
+            raise MfaFailed("Wrong code.")
+        amr.append("otp")
+    login.authenticated_at = ctx.now()
+    login.amr = amr
     return await _pair(ctx, session, user, login)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from agora_user.models import ApiKey, User
@@ -32,11 +33,13 @@ def _base_claims(ctx: UserContext, user: User, ttl: int) -> dict[str, Any]:
 
 
 async def user_token(
-    ctx: UserContext, user: User, *, session_id: uuid.UUID, amr: list[str]
+    ctx: UserContext, user: User, *, session_id: uuid.UUID, amr: list[str], auth_time: datetime
 ) -> AccessToken:
+    """``auth_time`` (OIDC Core 2) is when the user last proved who they are in this
+    session; sensitive changes need it recent (docs/adr/0025)."""
     ttl = ctx.settings.access_token_ttl_seconds
     claims = _base_claims(ctx, user, ttl)
-    claims.update(sid=str(session_id), amr=amr)
+    claims.update(sid=str(session_id), amr=amr, auth_time=int(auth_time.timestamp()))
     return AccessToken(await ctx.keys.sign(claims), ttl)
 
 
