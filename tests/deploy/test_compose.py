@@ -182,3 +182,12 @@ def test_mounted_files_exist_and_volumes_are_declared(project: dict[str, Any]) -
                 assert volume.get("read_only") is True, f"{name}: bind mounts are read-only"
             else:
                 assert volume["source"] in project["volumes"], f"{name}: {volume['source']}"
+
+
+def test_the_user_service_trusts_the_gateway_alone_for_client_addresses(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    # The sign-in lockouts must count the client the gateway saw, not the gateway.
+    gateway_address = services["gateway"]["networks"]["default"]["ipv4_address"]
+    assert services["user"]["environment"]["AGORA_USER_TRUSTED_PROXIES"] == gateway_address
+    assert services["gateway"]["environment"]["AGORA_GATEWAY_TRUSTED_PROXIES"] == ""
