@@ -109,3 +109,18 @@ async def test_a_storage_outage_lets_requests_through(start_gateway: GatewayFact
         assert ready.json()["checks"]["rate_limits"].startswith("failing")
         metrics = (await gateway.client.get("/metrics")).text
         assert 'agora_gateway_rate_limit_storage_errors_total{service="gateway"} 1.0' in metrics
+
+
+async def test_a_rotated_forwarded_for_does_not_escape_the_sign_in_limit(
+    start_gateway: GatewayFactory,
+) -> None:
+    # No proxy is configured in front of this gateway, so X-Forwarded-For is the
+    # caller's own claim and must not pick the address the limit counts.
+    async with start_gateway() as gateway:
+        codes = []
+        for attempt in range(11):
+            response = await gateway.client.post(
+                "/api/v1/auth/login", json={}, headers={"X-Forwarded-For": f"203.0.113.{attempt}"}
+            )
+            codes.append(response.status_code)
+        assert codes == [201] * 10 + [429]

@@ -215,3 +215,12 @@ def test_grafana_takes_its_admin_password_from_the_environment(
     done = run([compose_check, COMPOSE])
     assert done.returncode != 0
     assert "GRAFANA_ADMIN_PASSWORD" in done.stderr + done.stdout
+
+
+def test_the_user_service_trusts_the_gateway_alone_for_client_addresses(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    # The sign-in lockouts must count the client the gateway saw, not the gateway.
+    gateway_address = services["gateway"]["networks"]["default"]["ipv4_address"]
+    assert services["user"]["environment"]["AGORA_USER_TRUSTED_PROXIES"] == gateway_address
+    assert services["gateway"]["environment"]["AGORA_GATEWAY_TRUSTED_PROXIES"] == ""

@@ -201,6 +201,14 @@ def test_parts_find_each_other_through_their_services(chart: Rendered) -> None:
         assert gateway[f"AGORA_GATEWAY_{service.upper()}_URL"] == f"http://agora-{service}:{port}"
 
 
+def test_services_believe_forwarded_addresses_from_the_gateway_only(chart: Rendered) -> None:
+    # The user service's lockouts count the client the gateway saw; the gateway
+    # believes no caller's X-Forwarded-For unless an ingress is configured.
+    configs = named(chart, "ConfigMap")
+    assert configs["agora-gateway"]["data"]["AGORA_GATEWAY_TRUSTED_PROXIES"] == ""
+    assert configs["agora-user"]["data"]["AGORA_USER_TRUSTED_PROXIES"] == "*"
+
+
 def test_migrations_run_as_hooks_before_install_and_upgrade(chart: Rendered) -> None:
     for service in SERVICES:
         job = named(chart, "Job")[f"agora-{service}-migrate"]

@@ -25,6 +25,7 @@ from agora_kit import migrations
 from agora_kit.embedded_pg import EmbeddedPostgres
 from agora_kit.events.inprocess import InProcessTransport
 from agora_kit.logging import configure_logging
+from agora_kit.serving import server_config
 from agora_kit.settings import CommonSettings
 
 SERVICES = ("user", "catalog", "order", "payment", "notification")
@@ -131,7 +132,12 @@ def serve(
     common = CommonSettings()
     configure_logging(common.log_level, json_lines=common.log_json)
     settings = _settings_class(service)()
-    server = _server(_create_app(service)(settings), host or settings.host, port or settings.port)
+    server = _server(
+        _create_app(service)(settings),
+        host or settings.host,
+        port or settings.port,
+        settings.trusted_proxies,
+    )
     if not asyncio.run(_run_servers([server])):
         raise typer.Exit(1)
 
@@ -178,16 +184,8 @@ def _banner(settings: dict[str, Any], pg: EmbeddedPostgres, data_dir: Path) -> N
     console.print("Press Ctrl-C to stop.\n")
 
 
-def _server(application: FastAPI, host: str, port: int) -> _Server:
-    config = uvicorn.Config(
-        application,
-        host=host,
-        port=port,
-        log_config=None,
-        server_header=False,
-        proxy_headers=True,
-    )
-    return _Server(config)
+def _server(application: FastAPI, host: str, port: int, trusted_proxies: str) -> _Server:
+    return _Server(server_config(application, host, port, trusted_proxies))
 
 
 async def _run_servers(servers: list[_Server]) -> bool:
@@ -222,6 +220,7 @@ async def _serve_all(settings: dict[str, Any], transport: InProcessTransport) ->
                 else _create_app(part)(settings[part], transport=transport),
                 settings[part].host,
                 settings[part].port,
+                settings[part].trusted_proxies,
             )
             for part in PARTS
         ]

@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     service_name: str = "gateway"
     host: str = "127.0.0.1"
     port: int = 8000
+    # Proxies in front of the gateway (an ingress) whose X-Forwarded-For is believed,
+    # comma-separated; none by default, so callers cannot choose their own address.
+    trusted_proxies: str = ""
 
     # Upstreams, by service name.
     user_url: str = "http://127.0.0.1:8001"

@@ -25,6 +25,7 @@ from starlette.types import ASGIApp
 from agora_gateway.app import create_app
 from agora_gateway.settings import Settings
 from agora_kit.errors import PROBLEM_JSON, problem_body
+from agora_kit.serving import server_config
 from agora_kit.settings import CommonSettings
 
 
@@ -35,19 +36,13 @@ def free_port() -> int:
 
 
 @contextlib.asynccontextmanager
-async def serve(app: ASGIApp, port: int | None = None) -> AsyncIterator[str]:
+async def serve(
+    app: ASGIApp, port: int | None = None, trusted_proxies: str = ""
+) -> AsyncIterator[str]:
     """Serve ``app`` with uvicorn on a loopback port until the block ends; its URL."""
     port = port or free_port()
-    config = uvicorn.Config(
-        app,
-        host="127.0.0.1",
-        port=port,
-        log_config=None,
-        server_header=False,
-        # A direct client: no proxy in front whose X-Forwarded-For uvicorn should trust.
-        proxy_headers=False,
-        lifespan="on",
-        ws="websockets-sansio",
+    config = server_config(
+        app, "127.0.0.1", port, trusted_proxies, lifespan="on", ws="websockets-sansio"
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
@@ -216,5 +211,8 @@ def gateway_settings(upstream_url: str, **overrides: Any) -> Settings:
 async def running_gateway(upstream_url: str, **overrides: Any) -> AsyncIterator[RunningGateway]:
     settings = gateway_settings(upstream_url, **overrides)
     app = create_app(settings)
-    async with serve(app) as url, httpx.AsyncClient(base_url=url, timeout=10) as client:
+    async with (
+        serve(app, trusted_proxies=settings.trusted_proxies) as url,
+        httpx.AsyncClient(base_url=url, timeout=10) as client,
+    ):
         yield RunningGateway(app, url, client, settings)

@@ -120,6 +120,8 @@ listens, and the addresses of what it uses. Secrets are not here (agora.secretEn
 {{- $part := .part }}
 {{- $prefix := include "agora.envPrefix" $name }}
 {{- $env := dict (printf "%sHOST" $prefix) "0.0.0.0" (printf "%sPORT" $prefix) ($part.port | toString) }}
+{{- $trusted := ternary $root.Values.trustedProxies.gateway $root.Values.trustedProxies.services (eq $name "gateway") }}
+{{- $_ := set $env (printf "%sTRUSTED_PROXIES" $prefix) $trusted }}
 {{- if eq $name "gateway" }}
 {{- range $service := include "agora.serviceNames" $root | fromYamlArray }}
 {{- $upstream := get $root.Values.services $service }}

@@ -61,6 +61,8 @@ class ServiceSettings(BaseSettings):
     port: int = 8000
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5439/agora"
     database_pool_size: int = 10
+    # Proxies whose X-Forwarded-For is believed (comma-separated): the gateway.
+    trusted_proxies: str = "127.0.0.1"
     # How often the outbox relay looks for rows when nothing woke it up.
     outbox_poll_seconds: float = 0.5
     # Attempts before a consumed event whose handler keeps failing is dead-lettered.
