@@ -34,7 +34,7 @@ HOOK = "/api/v1/payments/webhooks/stripe"
 
 
 def sign(payload: bytes, secret: str, at: int | None = None) -> str:
-    return stripe.WebhookSignature.generate_signature_header(payload.decode(), secret, at)
+    return str(stripe.WebhookSignature.generate_signature_header(payload.decode(), secret, at))
 
 
 def signed(settings: Settings, event: dict[str, Any], at: int | None = None) -> dict[str, Any]:

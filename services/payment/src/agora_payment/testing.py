@@ -50,6 +50,8 @@ async def overpaid(app: FastAPI) -> dict[str, int]:
             if spent > payment.amount:
                 found[str(payment.id)] = spent - payment.amount
         return found
+
+
 def keyed(headers: Mapping[str, str]) -> dict[str, str]:
     """``headers`` with a fresh ``Idempotency-Key``: a new request, not a retry."""
     return {**headers, "Idempotency-Key": uuid.uuid4().hex}
