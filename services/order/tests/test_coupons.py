@@ -194,7 +194,13 @@ async def test_a_discount_is_shared_across_vendors_and_each_is_paid_what_was_col
 async def test_a_platform_funded_coupon_tells_payment_the_list_prices(
     app: FastAPI, client: httpx.AsyncClient, buyer: dict[str, str], admin: dict[str, str]
 ) -> None:
-    body = {"code": "HOUSE", "kind": "fixed", "value": 300, "funded_by": "platform"}
+    body = {
+        "code": "HOUSE",
+        "kind": "fixed",
+        "value": 300,
+        "currency": "USD",
+        "funded_by": "platform",
+    }
     assert (await client.post(COUPONS, json=body, headers=admin)).status_code == 201
     shop = await stock(app, [("W-1", 1000, 10)])
     await fill(client, buyer, ("W-1", 1))
