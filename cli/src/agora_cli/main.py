@@ -215,9 +215,7 @@ async def _serve_all(settings: dict[str, Any], transport: InProcessTransport) ->
     try:
         servers = [
             _server(
-                _create_app(part)(settings[part])
-                if part == "gateway"
-                else _create_app(part)(settings[part], transport=transport),
+                _create_app(part)(settings[part], transport=transport),
                 settings[part].host,
                 settings[part].port,
                 settings[part].trusted_proxies,

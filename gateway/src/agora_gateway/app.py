@@ -20,12 +20,14 @@ from agora_gateway.observability import GatewayMetrics
 from agora_gateway.openapi import OpenAPIAggregator
 from agora_gateway.proxy import METHODS, proxy
 from agora_gateway.ratelimit import RateLimiter
+from agora_gateway.revocations import RevocationFollower, follower_group
 from agora_gateway.runtime import Gateway
 from agora_gateway.settings import Settings
 from agora_gateway.upstream import Upstreams, build_client
 from agora_gateway.websocket import websocket_proxy
-from agora_kit.app import create_base_app
+from agora_kit.app import build_transport, create_base_app
 from agora_kit.auth import JWTConfig
+from agora_kit.events.transport import Transport
 from agora_kit.metrics import ServiceMetrics
 
 API_DESCRIPTION = """The public API of Agora, an open multi-vendor commerce backend.
@@ -59,7 +61,10 @@ EXPOSED_HEADERS = [
 ]
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, transport: Transport | None = None) -> FastAPI:
+    """The gateway. ``transport`` is the event transport to follow revocations on when
+    the caller runs one already (the all-in-one); else the gateway builds its own from
+    the shared settings."""
     settings = settings or Settings()
     # httpx logs every request at INFO: one line per proxied call, beside the access log.
     logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -98,16 +103,33 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         server_url=settings.public_url,
     )
     gateway = Gateway(settings, metrics, auth, limiter, upstreams, openapi)
+    follower = (
+        RevocationFollower(
+            cache=auth.cache,
+            transport=transport or build_transport(settings.common, client_id="gateway"),
+            group=follower_group(settings.port),
+            metrics=metrics,
+            max_age_seconds=settings.api_key_cache_seconds + 60.0,
+            owns_transport=transport is None,
+        )
+        if settings.api_key_revocation_events
+        else None
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        refresher = asyncio.create_task(openapi.run(), name="gateway-openapi-refresh")
+        background = [asyncio.create_task(openapi.run(), name="gateway-openapi-refresh")]
+        if follower is not None:
+            background.append(asyncio.create_task(follower.run(), name="gateway-revocations"))
         try:
             yield
         finally:
-            refresher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await refresher
+            for task in background:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            if follower is not None:
+                await follower.close()
             await auth.aclose()
             await limiter.aclose()
             await Gateway.client(app).aclose()

@@ -4,8 +4,10 @@
   the chassis' verifier (no call per request), then forwarded unchanged.
 - ``X-API-Key``: exchanged for a short-lived JWT carrying the key's scopes by the user
   service's ``POST /internal/token-exchange``; the answer is cached by the key's
-  SHA-256 for ``api_key_cache_seconds`` (at most the token's own lifetime), so a key
-  revoked in the user service still works here for up to that long. The key itself is
+  SHA-256 for ``api_key_cache_seconds`` (at most the token's own lifetime). A key
+  revoked in the user service is evicted from every replica's cache when the user
+  service's event arrives (``agora_gateway.revocations``); the cache lifetime bounds
+  the rest, should that event be late. The key itself is
   not forwarded: upstreams receive ``Authorization: Bearer <exchanged JWT>`` and verify
   it as they verify any token.
 - Neither: anonymous. A presented but invalid credential is 401 on every route.
@@ -102,6 +104,17 @@ class ApiKeyCache:
         self._entries.move_to_end(key_hash)
         while len(self._entries) > self.size:
             self._entries.popitem(last=False)
+
+    def evict_user(self, user_id: str) -> int:
+        """Forget every exchange of ``user_id``'s keys; how many there were."""
+        stale = [
+            digest
+            for digest, entry in self._entries.items()
+            if entry.identity.principal is not None and entry.identity.principal.user_id == user_id
+        ]
+        for digest in stale:
+            del self._entries[digest]
+        return len(stale)
 
     def clear(self) -> None:
         self._entries.clear()

@@ -64,6 +64,20 @@ class GatewayMetrics:
             ["service", "outcome"],
             registry=r,
         )
+        self.api_key_evictions = Counter(
+            "agora_gateway_api_key_evictions_total",
+            "Cached API-key exchanges dropped because the user service announced a "
+            "revocation, an erasure or a role change",
+            ["service"],
+            registry=r,
+        )
+        self.api_key_follower_up = Gauge(
+            "agora_gateway_api_key_follower_up",
+            "1 while the gateway follows the user service's revocation events; at 0 a "
+            "revoked key can live up to api_key_cache_seconds in the cache",
+            ["service"],
+            registry=r,
+        )
         self.websocket_sessions = Gauge(
             "agora_gateway_websocket_sessions",
             "WebSocket sessions being proxied, by route",

@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     # Edge authentication.
     api_key_cache_seconds: float = 60.0
     api_key_cache_size: int = 10_000
+    # Follow the user service's events (on the shared event transport) to evict
+    # revoked keys from the cache at once; off, the cache lifetime is the only bound.
+    api_key_revocation_events: bool = True
     # Token exchanges a client address may cause (cache misses only): stops a flood of
     # made-up keys from reaching the user service.
     api_key_exchange_limit: str = "30/minute"

@@ -109,6 +109,19 @@ class UserRoleChanged(_UserEvent):
     changed_at: datetime
 
 
+class ApiKeysRevoked(_UserEvent):
+    """API keys of ``user_id`` stopped working: revoked by the owner, by a password
+    reset, by erasure, or the account was deactivated (``key_ids`` then lists the keys
+    that stay refused while it is inactive). The gateway evicts what it cached for the
+    user, so a revoked key is refused at once rather than after its cache lifetime."""
+
+    event_type: ClassVar[str] = "agora.user.user.api_keys_revoked.v1"
+
+    key_ids: list[UUID]
+    reason: str = Field(description="revoked, password_reset, account_erased or deactivated")
+    revoked_at: datetime
+
+
 class UserDeleted(_UserEvent):
     """The account was erased (GDPR): anonymise whatever you hold about ``user_id``."""
 

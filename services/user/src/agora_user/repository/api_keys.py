@@ -39,9 +39,12 @@ async def all_of_user(session: AsyncSession, user_id: uuid.UUID) -> list[ApiKey]
     return list((await session.scalars(stmt)).all())
 
 
-async def revoke_all(session: AsyncSession, user_id: uuid.UUID, now: datetime) -> None:
-    await session.execute(
+async def revoke_all(session: AsyncSession, user_id: uuid.UUID, now: datetime) -> list[uuid.UUID]:
+    """Revoke every active key of ``user_id``; the ids of the keys it revoked."""
+    revoked = await session.scalars(
         update(ApiKey)
         .where(ApiKey.user_id == user_id, ApiKey.revoked_at.is_(None))
         .values(revoked_at=now)
+        .returning(ApiKey.id)
     )
+    return list(revoked.all())

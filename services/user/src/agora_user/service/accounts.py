@@ -24,6 +24,7 @@ from agora_user.repository import api_keys as api_key_repo
 from agora_user.repository import sessions as session_repo
 from agora_user.repository import tokens as token_repo
 from agora_user.repository import users as user_repo
+from agora_user.service import api_keys as api_key_service
 from agora_user.service.context import UserContext
 from agora_user.service.errors import EmailTaken, InvalidToken
 from agora_user.service.secrets import digest, new_token
@@ -223,7 +224,7 @@ async def reset_password(
     await token_repo.invalidate(session, user.id, token_repo.RESET_PASSWORD, now)
     await set_password(ctx, session, user, new_password, reason="password_reset")
     # Whoever made the reset necessary may have minted keys with the old password.
-    await api_key_repo.revoke_all(session, user.id, now)
+    await api_key_service.revoke_all(ctx, session, user.id, reason="password_reset")
     # The link reached the mailbox, which proves the address.
     if user.email_verified_at is None:
         user.email_verified_at = now
@@ -321,7 +322,7 @@ async def erase(ctx: UserContext, session: AsyncSession, user: User) -> None:
     await session_repo.revoke_all(session, user.id, now, "account_erased")
     for s in await session_repo.of_user(session, user.id):
         s.user_agent = None
-    await api_key_repo.revoke_all(session, user.id, now)
+    await api_key_service.revoke_all(ctx, session, user.id, reason="account_erased")
     for key in await api_key_repo.all_of_user(session, user.id):
         key.name = "erased"
     await token_repo.delete_all(session, user.id)

@@ -11,8 +11,10 @@ from agora_contracts.user import UserRoleChanged
 from agora_kit.auth import ROLE_ADMIN, ROLE_VENDOR
 from agora_kit.pagination import Page, PageParams, keyset_page
 from agora_user.models import User
+from agora_user.repository import api_keys as api_key_repo
 from agora_user.repository import sessions as session_repo
 from agora_user.repository import users as user_repo
+from agora_user.service import api_keys as api_key_service
 from agora_user.service.context import UserContext
 from agora_user.service.errors import CannotChangeOwnAdmin
 
@@ -73,8 +75,13 @@ async def update_user(
         user.is_active = is_active
         user.updated_at = ctx.now()
         if not is_active:
-            # Its API keys stay, refused while the account is inactive.
+            # Its API keys stay, refused while the account is inactive; the gateway
+            # is told to forget what it cached for them.
             await session_repo.revoke_all(session, user.id, ctx.now(), "deactivated")
+            active = await session.scalars(api_key_repo.active_of_user(user.id))
+            await api_key_service.announce_revoked(
+                ctx, session, user.id, [key.id for key in active], reason="deactivated"
+            )
         await session.flush()
     return user
 

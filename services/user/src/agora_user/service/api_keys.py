@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agora_contracts.user import ApiKeysRevoked
 from agora_kit.auth import ROLE_ADMIN, ROLE_VENDOR, SCOPE_INVENTORY_WRITE
 from agora_kit.pagination import Page, PageParams, keyset_page
 from agora_user.models import ApiKey, User
@@ -93,7 +94,35 @@ async def revoke(ctx: UserContext, session: AsyncSession, user: User, key_id: st
     if key.revoked_at is None:
         key.revoked_at = ctx.now()
         await session.flush()
+        await announce_revoked(ctx, session, user.id, [key.id], reason="revoked")
     return True
+
+
+async def revoke_all(
+    ctx: UserContext, session: AsyncSession, user_id: uuid.UUID, *, reason: str
+) -> None:
+    """Revoke every active key of ``user_id`` and announce it."""
+    revoked = await repo.revoke_all(session, user_id, ctx.now())
+    await announce_revoked(ctx, session, user_id, revoked, reason=reason)
+
+
+async def announce_revoked(
+    ctx: UserContext,
+    session: AsyncSession,
+    user_id: uuid.UUID,
+    key_ids: list[uuid.UUID],
+    *,
+    reason: str,
+) -> None:
+    """Tell the gateway (``ApiKeysRevoked``) that these keys stopped working, so no
+    replica keeps serving them from its cache; nothing when there are none."""
+    if not key_ids:
+        return
+    await ctx.outbox.add(
+        session,
+        ApiKeysRevoked(user_id=user_id, key_ids=key_ids, reason=reason, revoked_at=ctx.now()),
+        key=str(user_id),
+    )
 
 
 async def authenticate(
