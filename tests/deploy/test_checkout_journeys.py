@@ -298,7 +298,7 @@ def test_two_vendors_a_coupon_and_visa_confirm_once(market: Market) -> None:
     vendor = market.vendors[0]
     [sub] = [
         sub
-        for sub in client.get(f"{API}/vendor/orders", headers=bearer(vendor)).json()
+        for sub in client.get(f"{API}/vendor/orders", headers=bearer(vendor)).json()["items"]
         if sub["order_id"] == order_id
     ]
     shipped = client.post(

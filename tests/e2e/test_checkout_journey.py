@@ -194,7 +194,7 @@ async def test_paid_with_visa_confirms_and_commits_stock(fleet: Fleet) -> None:
 
     # The vendor ships: the order is shipped and the vendor's share, less 10%, held.
     vendor = await vendor_headers(fleet, bought)
-    subs = (await fleet.orders.get("/api/v1/vendor/orders", headers=vendor)).json()
+    subs = (await fleet.orders.get("/api/v1/vendor/orders", headers=vendor)).json()["items"]
     assert [sub["order_id"] for sub in subs] == [bought.order_id]
     ship = await fleet.orders.post(
         f"/api/v1/vendor/orders/{subs[0]['id']}/ship",

@@ -43,7 +43,7 @@ async def test_vendors_ship_their_own_parts(
     )
 
     # Unpaid orders are not the vendors' business yet.
-    assert (await client.get("/api/v1/vendor/orders", headers=owner_a)).json() == []
+    assert (await client.get("/api/v1/vendor/orders", headers=owner_a)).json()["items"] == []
     paid = PaymentSucceeded(
         payment_id=uuid.uuid4(),
         order_id=order_id,
@@ -52,11 +52,11 @@ async def test_vendors_ship_their_own_parts(
     )
     await deliver(app, paid, placed["id"])
 
-    mine = (await client.get("/api/v1/vendor/orders", headers=owner_a)).json()
+    mine = (await client.get("/api/v1/vendor/orders", headers=owner_a)).json()["items"]
     assert [(s["order_id"], [line["sku"] for line in s["lines"]]) for s in mine] == [
         (placed["id"], ["VA-1"])
     ]
-    theirs = (await client.get("/api/v1/vendor/orders", headers=owner_b)).json()[0]
+    theirs = (await client.get("/api/v1/vendor/orders", headers=owner_b)).json()["items"][0]
     assert (await client.get("/api/v1/vendor/orders", headers=buyer)).status_code == 403
 
     ship = {"carrier": "UPS", "tracking_number": "1Z999"}
@@ -91,3 +91,61 @@ async def test_vendors_ship_their_own_parts(
         assert done.status_code == 200
     assert (await order(client, buyer, placed["id"]))["status"] == "delivered"
     assert len(await outbox_events(app, "agora.order.order.delivered.v1")) == 2
+
+
+async def _paid_order(app: FastAPI, client: httpx.AsyncClient, buyer: dict[str, str]) -> str:
+    await fill(client, buyer, ("VP-1", 1))
+    placed = (await checkout(client, buyer)).json()
+    order_id = uuid.UUID(placed["id"])
+    reserved = [ReservedLine(sku="VP-1", quantity=1)]
+    await deliver(
+        app,
+        InventoryReserved(order_id=order_id, lines=reserved, expires_at=placed["placed_at"]),
+        placed["id"],
+    )
+    amount = Money(amount=placed["total"]["amount"], currency="USD")
+    paid = PaymentSucceeded(
+        payment_id=uuid.uuid4(), order_id=order_id, buyer_id=uuid.uuid4(), amount=amount
+    )
+    await deliver(app, paid, placed["id"])
+    return str(placed["id"])
+
+
+async def test_a_vendor_pages_through_every_sub_order(
+    app: FastAPI, client: httpx.AsyncClient, buyer: dict[str, str], keys: Keys
+) -> None:
+    shop, owner = await store(app, keys)
+    await stock(app, [("VP-1", 1000, 50)], vendor_id=shop)
+    placed = [await _paid_order(app, client, buyer) for _ in range(5)]
+
+    seen: list[str] = []
+    cursor: str | None = None
+    pages = 0
+    while True:
+        query = {"limit": "2", **({"cursor": cursor} if cursor else {})}
+        page = await client.get("/api/v1/vendor/orders", params=query, headers=owner)
+        assert page.status_code == 200, page.text
+        body = page.json()
+        assert len(body["items"]) <= 2
+        seen += [sub["order_id"] for sub in body["items"]]
+        pages += 1
+        cursor = body["next_cursor"]
+        if cursor is None:
+            break
+    assert pages == 3
+    assert seen == list(reversed(placed))  # newest first, each once
+
+    first = (await client.get("/api/v1/vendor/orders", headers=owner)).json()["items"][0]
+    ship = {"carrier": "UPS", "tracking_number": "1Z999"}
+    shipped = await client.post(
+        f"/api/v1/vendor/orders/{first['id']}/ship", json=ship, headers=owner
+    )
+    assert shipped.status_code == 200
+    pending = await client.get("/api/v1/vendor/orders?status=pending", headers=owner)
+    assert len(pending.json()["items"]) == 4
+    assert first["id"] not in {sub["id"] for sub in pending.json()["items"]}
+
+    for bad in ("?cursor=not-ours", "?limit=0", "?status=lost"):
+        refused = await client.get(f"/api/v1/vendor/orders{bad}", headers=owner)
+        assert refused.status_code == 422, bad
+        assert refused.headers["content-type"] == "application/problem+json"

@@ -354,16 +354,7 @@ def ship_and_deliver(
         for vendor in shop.vendors:
             journeys.log_in(users, vendor)
             auth = {"Authorization": f"Bearer {vendor.access_token}"}
-            subs = request(
-                gateway,
-                "GET",
-                f"{API}/vendor/orders",
-                ok={200},
-                step="sub-orders",
-                deadline=deadline,
-                headers=auth,
-            ).json()
-            for sub in subs:
+            for sub in sub_orders(gateway, auth, deadline):
                 if sub["order_id"] not in ours or sub["order_status"] not in PAID:
                     continue
                 body = {"carrier": "DHL", "tracking_number": f"JD{secrets.token_hex(6)}"}
@@ -379,6 +370,29 @@ def ship_and_deliver(
                 )
                 delivered += step == "deliver"
     return delivered
+
+
+def sub_orders(
+    gateway: httpx.Client, auth: dict[str, str], deadline: float
+) -> list[dict[str, Any]]:
+    """Every paid sub-order of the vendor, following ``next_cursor`` to the end."""
+    subs: list[dict[str, Any]] = []
+    cursor: str | None = None
+    while True:
+        page = request(
+            gateway,
+            "GET",
+            f"{API}/vendor/orders",
+            ok={200},
+            step="sub-orders",
+            deadline=deadline,
+            headers=auth,
+            params={"limit": 100, **({"cursor": cursor} if cursor else {})},
+        ).json()
+        subs += page["items"]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            return subs
 
 
 # ---- the audit ----

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar, cast
 from uuid import UUID
 
 from fastapi import Depends, Query
@@ -154,15 +154,20 @@ async def keyset_page(
     params: PageParams,
     to_item: Callable[[Row], Item],
     direction: Literal["asc", "desc"] = "asc",
+    scalars: bool = True,
 ) -> Page[Item]:
-    """One page of ``stmt`` ordered by ``key``: NOT NULL columns, the last one unique."""
+    """One page of ``stmt`` ordered by ``key``: NOT NULL columns, the last one unique.
+    A row is the statement's first entity, or with ``scalars=False`` the whole result
+    row (a statement selecting an entity and what it was joined with)."""
     columns = [c.expression if isinstance(c, QueryableAttribute) else c for c in key]
     if params.cursor:
         after = decode_cursor(params.cursor, size=len(columns))
         _check_types(columns, after)
         stmt = stmt.where(_after(columns, after, direction))
     order = [c.asc() if direction == "asc" else c.desc() for c in columns]
-    rows = list((await session.scalars(stmt.order_by(*order).limit(params.limit + 1))).all())
+    ordered = stmt.order_by(*order).limit(params.limit + 1)
+    result = await (session.scalars(ordered) if scalars else session.execute(ordered))
+    rows = cast(list[Row], list(result.all()))
     has_more = len(rows) > params.limit
     rows = rows[: params.limit]
     next_cursor = encode_cursor(key_of(rows[-1])) if has_more and rows else None

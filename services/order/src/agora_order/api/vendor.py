@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 
 from agora_kit.app import OutboxDep
 from agora_kit.auth import ROLE_ADMIN, ROLE_VENDOR, Principal, require_roles
 from agora_kit.db import SessionDep
 from agora_kit.errors import Forbidden, problem_responses
+from agora_kit.pagination import Page, PageParamsDep
 from agora_order.schemas import ShipIn, VendorOrderOut
 from agora_order.service import orders, vendors
 
@@ -26,17 +27,29 @@ def _user(principal: Principal) -> uuid.UUID:
 
 
 async def _one(session: SessionDep, user: uuid.UUID, sub_order_id: uuid.UUID) -> VendorOrderOut:
-    [one] = await orders.vendor_sub_orders(
-        session, await vendors.owned_by(session, user), sub_order_id=sub_order_id
+    [one] = await orders.vendor_sub_order(
+        session, await vendors.owned_by(session, user), sub_order_id
     )
     return one
 
 
-@router.get("", response_model=list[VendorOrderOut], responses=problem_responses(401, 403))
-async def list_sub_orders(principal: VendorDep, session: SessionDep) -> list[VendorOrderOut]:
-    """The paid sub-orders of the caller's stores, newest first."""
+SubOrderStatus = Literal["pending", "shipped", "delivered", "cancelled"]
+
+
+@router.get("", response_model=Page[VendorOrderOut], responses=problem_responses(401, 403, 422))
+async def list_sub_orders(
+    principal: VendorDep,
+    session: SessionDep,
+    params: PageParamsDep,
+    status: Annotated[
+        SubOrderStatus | None,
+        Query(description="Only sub-orders in this state (`pending`: paid, not shipped yet)"),
+    ] = None,
+) -> Page[VendorOrderOut]:
+    """The paid sub-orders of the caller's stores, newest order first, a page at a time
+    (follow `next_cursor` to the end)."""
     mine = await vendors.owned_by(session, _user(principal))
-    return await orders.vendor_sub_orders(session, mine)
+    return await orders.vendor_sub_orders_page(session, mine, params, status=status)
 
 
 @router.post(

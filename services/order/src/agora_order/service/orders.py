@@ -5,12 +5,14 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import cast
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_contracts.catalog import Money
 from agora_kit.events.outbox import Outbox
+from agora_kit.pagination import Page, PageParams, keyset_page
 from agora_order.models import Order, OrderLine, SubOrder
 from agora_order.schemas import (
     AddressIn,
@@ -133,29 +135,70 @@ async def cancel_by_buyer(
     return order
 
 
-async def vendor_sub_orders(
+def _vendor_rows(
+    vendor_ids: Sequence[uuid.UUID], *, status: str | None = None
+) -> Select[tuple[SubOrder, Order]]:
+    """The paid sub-orders of ``vendor_ids``, with their orders."""
+    return (
+        select(SubOrder, Order)
+        .join(Order, Order.id == SubOrder.order_id)
+        .where(
+            SubOrder.vendor_id.in_(list(vendor_ids)),
+            Order.status.in_(
+                [saga.CONFIRMED, saga.SHIPPED, saga.DELIVERED, saga.CANCELLED, saga.REFUNDED]
+            ),
+            Order.paid.is_(True),
+            *([SubOrder.status == status] if status is not None else []),
+        )
+    )
+
+
+async def vendor_sub_orders_page(
     session: AsyncSession,
     vendor_ids: Sequence[uuid.UUID],
-    limit: int = 100,
+    params: PageParams,
     *,
-    sub_order_id: uuid.UUID | None = None,
+    status: str | None = None,
+) -> Page[VendorOrderOut]:
+    """One page of the paid sub-orders of ``vendor_ids``, newest order first."""
+
+    def key_of(row: tuple[SubOrder, Order]) -> tuple[object, ...]:
+        return (row[1].placed_at, row[0].id)
+
+    def to_item(row: tuple[SubOrder, Order]) -> tuple[SubOrder, Order]:
+        return (row[0], row[1])
+
+    # Each row is the (sub-order, order) pair, not a single entity (scalars=False).
+    rows = cast("Select[tuple[tuple[SubOrder, Order]]]", _vendor_rows(vendor_ids, status=status))
+    page = await keyset_page(
+        session,
+        rows,
+        key=[Order.placed_at, SubOrder.id],
+        key_of=key_of,
+        params=params,
+        to_item=to_item,
+        direction="desc",
+        scalars=False,
+    )
+    return Page[VendorOrderOut](
+        items=await _vendor_out(session, page.items), next_cursor=page.next_cursor
+    )
+
+
+async def vendor_sub_order(
+    session: AsyncSession, vendor_ids: Sequence[uuid.UUID], sub_order_id: uuid.UUID
 ) -> list[VendorOrderOut]:
     rows = (
-        await session.execute(
-            select(SubOrder, Order)
-            .join(Order, Order.id == SubOrder.order_id)
-            .where(
-                SubOrder.vendor_id.in_(list(vendor_ids)),
-                Order.status.in_(
-                    [saga.CONFIRMED, saga.SHIPPED, saga.DELIVERED, saga.CANCELLED, saga.REFUNDED]
-                ),
-                Order.paid.is_(True),
-                *([SubOrder.id == sub_order_id] if sub_order_id is not None else []),
-            )
-            .order_by(Order.placed_at.desc())
-            .limit(limit)
-        )
-    ).all()
+        (await session.execute(_vendor_rows(vendor_ids).where(SubOrder.id == sub_order_id)))
+        .tuples()
+        .all()
+    )
+    return await _vendor_out(session, rows)
+
+
+async def _vendor_out(
+    session: AsyncSession, rows: Sequence[tuple[SubOrder, Order]]
+) -> list[VendorOrderOut]:
     sub_ids = [sub.id for sub, _ in rows]
     lines: dict[uuid.UUID, list[OrderLine]] = defaultdict(list)
     if sub_ids:
