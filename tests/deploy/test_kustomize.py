@@ -92,3 +92,22 @@ def test_the_e2e_cluster_manifests_are_valid(helm: Path) -> None:
     config = {d["metadata"]["name"]: d["data"] for d in rendered.of_kind("ConfigMap")}
     assert config["agora-config"]["AGORA_KAFKA_BOOTSTRAP_SERVERS"].startswith("kafka.agora-deps")
     assert config["agora-notification"]["AGORA_NOTIFICATION_SMTP_HOST"].startswith("mailpit.")
+    # Production refuses the sandbox provider and an empty webhook secret: the e2e
+    # cluster runs stripe-mock, and the payment pod gets both Stripe secrets.
+    deps = {
+        (d["kind"], d["metadata"]["name"])
+        for d in documents((e2e / "dependencies.yaml").read_text())
+    }
+    assert {("Deployment", "stripe-mock"), ("Service", "stripe-mock")} <= deps
+    payment = config["agora-payment"]
+    assert payment["AGORA_PAYMENT_PROVIDER"] == "stripe"
+    assert payment["AGORA_PAYMENT_STRIPE_API_BASE"].startswith("http://stripe-mock.agora-deps.")
+    [secret] = rendered.of_kind("Secret")
+    for key in ("AGORA_PAYMENT_STRIPE_API_KEY", "AGORA_PAYMENT_STRIPE_WEBHOOK_SECRET"):
+        assert base64.b64decode(secret["data"][key]), key
+    [deployment] = [
+        d for d in rendered.of_kind("Deployment") if d["metadata"]["name"] == "agora-payment"
+    ]
+    [container] = deployment["spec"]["template"]["spec"]["containers"]
+    from_secret = {e["name"] for e in container["env"] if "secretKeyRef" in e.get("valueFrom", {})}
+    assert {"AGORA_PAYMENT_STRIPE_API_KEY", "AGORA_PAYMENT_STRIPE_WEBHOOK_SECRET"} <= from_secret

@@ -143,6 +143,9 @@ listens, and the addresses of what it uses. Secrets are not here (agora.secretEn
 {{- if eq $name "payment" }}
 {{- /* Production refuses the sandbox provider; the Stripe key and webhook secret are in the Secret. */}}
 {{- $_ := set $env (printf "%sPROVIDER" $prefix) "stripe" }}
+{{- if $root.Values.stripe.apiBase }}
+{{- $_ := set $env (printf "%sSTRIPE_API_BASE" $prefix) $root.Values.stripe.apiBase }}
+{{- end }}
 {{- end }}
 {{- if eq $name "notification" }}
 {{- if $root.Values.smtp.host }}
@@ -189,6 +192,15 @@ listens, and the addresses of what it uses. Secrets are not here (agora.secretEn
 - name: {{ $prefix }}SMTP_PASSWORD
   valueFrom:
     secretKeyRef: {name: {{ $secret }}, key: {{ $prefix }}SMTP_PASSWORD, optional: true}
+{{- end }}
+{{- if eq .name "payment" }}
+{{- /* Optional here so the pod starts and the service itself names what is missing. */}}
+- name: {{ $prefix }}STRIPE_API_KEY
+  valueFrom:
+    secretKeyRef: {name: {{ $secret }}, key: {{ $prefix }}STRIPE_API_KEY, optional: true}
+- name: {{ $prefix }}STRIPE_WEBHOOK_SECRET
+  valueFrom:
+    secretKeyRef: {name: {{ $secret }}, key: {{ $prefix }}STRIPE_WEBHOOK_SECRET, optional: true}
 {{- end }}
 {{- if eq .name "gateway" }}
 - name: {{ $prefix }}RATE_LIMIT_STORAGE_URL
