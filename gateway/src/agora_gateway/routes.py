@@ -147,6 +147,7 @@ SCOPE_RULES: RuleTable[tuple[str, ...] | None] = RuleTable(
         (f"POST {API}/orders/*/cancel", (SCOPE_ORDERS_WRITE,)),
         (f"GET {API}/orders/**", (SCOPE_ORDERS_READ,)),
         (f"POST {API}/vendor/orders/*/ship", (SCOPE_ORDERS_WRITE,)),
+        (f"POST {API}/vendor/orders/*/deliver", (SCOPE_ORDERS_WRITE,)),
         (f"GET {API}/vendor/orders/**", (SCOPE_ORDERS_READ,)),
         (f"POST {API}/payments/*/confirm", (SCOPE_ORDERS_WRITE,)),
         (f"GET {API}/payments/**", (SCOPE_ORDERS_READ,)),

@@ -508,6 +508,13 @@ def make_app(verifier: JWKSVerifier | None) -> FastAPI:
     async def vendor_or_admin() -> dict[str, bool]:
         return {"ok": True}
 
+    @app.get(
+        "/vendor/orders",
+        dependencies=[Depends(require_roles(ROLE_VENDOR, scope=SCOPE_ORDERS_READ))],
+    )
+    async def vendor_orders() -> dict[str, bool]:
+        return {"ok": True}
+
     @app.post("/orders", dependencies=[Depends(require_scopes(SCOPE_ORDERS_WRITE))])
     async def place_order(principal: CurrentPrincipal) -> dict[str, str]:
         return {"user_id": principal.user_id}
@@ -641,6 +648,43 @@ async def test_http_scopes(
     else:
         assert_problem(response, 403)
         assert "insufficient_scope" in response.headers["www-authenticate"]
+
+
+@pytest.mark.parametrize(
+    ("path", "scope", "status"),
+    [
+        # A key-derived token (it has a scope claim) gets no role-only route, whatever
+        # its owner's roles: those are a person's acts, as at the gateway.
+        ("/vendor", SCOPE_ORDERS_READ, 403),
+        ("/staff", f"{SCOPE_ORDERS_READ} {SCOPE_ORDERS_WRITE}", 403),
+        ("/vendor", None, 200),
+        # A role route that names a scope takes keys with that scope only.
+        ("/vendor/orders", SCOPE_CATALOG_READ, 403),
+        ("/vendor/orders", "", 403),
+        ("/vendor/orders", SCOPE_ORDERS_READ, 200),
+        ("/vendor/orders", None, 200),
+    ],
+)
+async def test_http_roles_with_api_key_tokens(
+    api: httpx.AsyncClient,
+    ed_key: ed25519.Ed25519PrivateKey,
+    path: str,
+    scope: str | None,
+    status: int,
+) -> None:
+    token = sign(ed_key, ED_KID, roles=[ROLE_VENDOR, ROLE_ADMIN], scope=scope)
+    response = await api.get(path, headers=bearer(token))
+
+    if status == 200:
+        assert response.status_code == 200, response.text
+    else:
+        assert assert_problem(response, 403)["type"].endswith("/forbidden")
+        assert "insufficient_scope" in response.headers["www-authenticate"]
+
+
+def test_a_role_route_names_a_known_scope() -> None:
+    with pytest.raises(ValueError, match="unknown scope"):
+        require_roles(ROLE_VENDOR, scope="orders:delete")
 
 
 async def test_http_without_a_configured_verifier_is_503(

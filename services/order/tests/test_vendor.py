@@ -10,7 +10,7 @@ from fastapi import FastAPI
 
 from agora_contracts.catalog import InventoryReserved, Money, ReservedLine, VendorApproved
 from agora_contracts.payment import PaymentSucceeded
-from agora_kit.auth import ROLE_VENDOR
+from agora_kit.auth import ROLE_ADMIN, ROLE_VENDOR
 from agora_kit.testing.events import deliver, outbox_events
 from agora_kit.testing.tokens import Keys
 
@@ -149,3 +149,35 @@ async def test_a_vendor_pages_through_every_sub_order(
         refused = await client.get(f"/api/v1/vendor/orders{bad}", headers=owner)
         assert refused.status_code == 422, bad
         assert refused.headers["content-type"] == "application/problem+json"
+
+
+async def test_vendor_and_admin_routes_check_an_api_keys_scope_at_the_service(
+    app: FastAPI, client: httpx.AsyncClient, buyer: dict[str, str], keys: Keys
+) -> None:
+    """Defence in depth: a key-derived token sent straight to the service, past the
+    gateway, gets no more than the gateway would give it."""
+    owner_id, shop = uuid.uuid4(), uuid.uuid4()
+    await deliver(app, VendorApproved(vendor_id=shop, owner_id=owner_id, name="Shop"), str(shop))
+    await stock(app, [("VP-1", 1000, 50)], vendor_id=shop)
+    await _paid_order(app, client, buyer)
+    catalog_key = keys.headers(owner_id, (ROLE_VENDOR,), scope="catalog:read")
+    read_key = keys.headers(owner_id, (ROLE_VENDOR,), scope="orders:read")
+    write_key = keys.headers(owner_id, (ROLE_VENDOR,), scope="orders:read orders:write")
+
+    refused = await client.get("/api/v1/vendor/orders", headers=catalog_key)
+    assert refused.status_code == 403
+    assert "insufficient_scope" in refused.headers["www-authenticate"]
+    [sub] = (await client.get("/api/v1/vendor/orders", headers=read_key)).json()["items"]
+
+    ship = {"carrier": "UPS", "tracking_number": "1Z999"}
+    url = f"/api/v1/vendor/orders/{sub['id']}/ship"
+    assert (await client.post(url, json=ship, headers=read_key)).status_code == 403
+    assert (await client.post(url, json=ship, headers=write_key)).status_code == 200
+
+    coupon = {"code": "KEYS10", "kind": "percent", "value": 10}
+    admin_key = keys.headers(owner_id, (ROLE_ADMIN,), scope="orders:read orders:write")
+    by_key = await client.post("/api/v1/admin/coupons", json=coupon, headers=admin_key)
+    assert by_key.status_code == 403, by_key.text
+    admin_session = keys.headers(owner_id, (ROLE_ADMIN,))
+    by_person = await client.post("/api/v1/admin/coupons", json=coupon, headers=admin_session)
+    assert by_person.status_code == 201

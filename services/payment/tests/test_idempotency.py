@@ -12,6 +12,7 @@ from fastapi import FastAPI
 
 from agora_contracts.catalog import Money
 from agora_contracts.payment import PaymentRequested
+from agora_kit.auth import ROLE_ADMIN
 from agora_kit.events.inprocess import InProcessTransport
 from agora_kit.testing.apps import running
 from agora_kit.testing.events import deliver, outbox_events
@@ -205,3 +206,19 @@ async def test_a_refund_retried_after_a_crash_asks_the_provider_with_the_same_ke
     assert len(provider.keys) == 2
     assert provider.keys[0] == provider.keys[1]
     assert len(await outbox_events(app, REFUNDED)) == 1
+
+
+async def test_an_api_key_cannot_refund_even_for_an_admin(
+    app: FastAPI, client: httpx.AsyncClient, keys: Keys
+) -> None:
+    """Refunds are a person's act: an admin's key-derived token, sent straight to the
+    service past the gateway, is refused as the gateway refuses it, and nothing moves."""
+    payment_id = await paid(app, client, keys)
+    url = f"/api/v1/admin/payments/{payment_id}/refund"
+    key_token = keys.headers(uuid.uuid4(), (ROLE_ADMIN,), scope="orders:read orders:write")
+    refused = await client.post(
+        url, json={"amount": 1000}, headers={**key_token, "Idempotency-Key": "by-key"}
+    )
+    assert refused.status_code == 403, refused.text
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert await outbox_events(app, REFUNDED) == []

@@ -8,7 +8,14 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query
 
 from agora_kit.app import OutboxDep
-from agora_kit.auth import ROLE_ADMIN, ROLE_VENDOR, Principal, require_roles
+from agora_kit.auth import (
+    ROLE_ADMIN,
+    ROLE_VENDOR,
+    SCOPE_ORDERS_READ,
+    SCOPE_ORDERS_WRITE,
+    Principal,
+    require_roles,
+)
 from agora_kit.db import SessionDep
 from agora_kit.errors import Forbidden, problem_responses
 from agora_kit.pagination import Page, PageParamsDep
@@ -16,7 +23,14 @@ from agora_order.schemas import ShipIn, VendorOrderOut
 from agora_order.service import orders, vendors
 
 router = APIRouter(prefix="/vendor/orders", tags=["vendor"])
-VendorDep = Annotated[Principal, Depends(require_roles(ROLE_VENDOR, ROLE_ADMIN))]
+# A vendor's API key reads sub-orders with orders:read and ships or delivers them with
+# orders:write; the gateway checks the same (defence in depth).
+VendorReaderDep = Annotated[
+    Principal, Depends(require_roles(ROLE_VENDOR, ROLE_ADMIN, scope=SCOPE_ORDERS_READ))
+]
+VendorWriterDep = Annotated[
+    Principal, Depends(require_roles(ROLE_VENDOR, ROLE_ADMIN, scope=SCOPE_ORDERS_WRITE))
+]
 
 
 def _user(principal: Principal) -> uuid.UUID:
@@ -38,7 +52,7 @@ SubOrderStatus = Literal["pending", "shipped", "delivered", "cancelled"]
 
 @router.get("", response_model=Page[VendorOrderOut], responses=problem_responses(401, 403, 422))
 async def list_sub_orders(
-    principal: VendorDep,
+    principal: VendorReaderDep,
     session: SessionDep,
     params: PageParamsDep,
     status: Annotated[
@@ -60,7 +74,7 @@ async def list_sub_orders(
 async def ship(
     sub_order_id: uuid.UUID,
     body: ShipIn,
-    principal: VendorDep,
+    principal: VendorWriterDep,
     session: SessionDep,
     outbox: OutboxDep,
 ) -> VendorOrderOut:
@@ -82,7 +96,7 @@ async def ship(
     responses=problem_responses(401, 403, 404, 409),
 )
 async def deliver(
-    sub_order_id: uuid.UUID, principal: VendorDep, session: SessionDep, outbox: OutboxDep
+    sub_order_id: uuid.UUID, principal: VendorWriterDep, session: SessionDep, outbox: OutboxDep
 ) -> VendorOrderOut:
     """The carrier delivered the parcel (the order is delivered when all parcels are)."""
     user = _user(principal)
