@@ -154,6 +154,13 @@ def test_the_journeys_work_through_the_gateway(fleet: Fleet) -> None:
         assert logout.status_code == 204
         internal = client.post("/internal/token-exchange", json={"api_key": created.json()["key"]})
         assert internal.status_code == 404
+        # Straight at the user service, past the gateway: without the service
+        # credential the exchange is refused (ADR 0055).
+        user = f"http://127.0.0.1:{fleet.ports['user']}"
+        direct = httpx.post(
+            f"{user}/internal/token-exchange", json={"api_key": created.json()["key"]}
+        )
+        assert direct.status_code == 403, direct.text
 
         doc = client.get("/openapi.json").json()
         assert "/api/v1/auth/login" in doc["paths"]

@@ -136,7 +136,7 @@ def serve(
         _create_app(service)(settings),
         host or settings.host,
         port or settings.port,
-        settings.trusted_proxies,
+        _server_trusted_proxies(service, settings),
     )
     if not asyncio.run(_run_servers([server])):
         raise typer.Exit(1)
@@ -184,6 +184,13 @@ def _banner(settings: dict[str, Any], pg: EmbeddedPostgres, data_dir: Path) -> N
     console.print("Press Ctrl-C to stop.\n")
 
 
+def _server_trusted_proxies(part: str, settings: Any) -> str:
+    """Whose forwarded headers the server applies: the gateway's proxies; for a service
+    none, since its app applies the gateway's only with the service credential
+    (agora_kit.serving.GatewayForwarded)."""
+    return str(settings.trusted_proxies) if part == "gateway" else ""
+
+
 def _server(application: FastAPI, host: str, port: int, trusted_proxies: str) -> _Server:
     return _Server(server_config(application, host, port, trusted_proxies))
 
@@ -218,7 +225,7 @@ async def _serve_all(settings: dict[str, Any], transport: InProcessTransport) ->
                 _create_app(part)(settings[part], transport=transport),
                 settings[part].host,
                 settings[part].port,
-                settings[part].trusted_proxies,
+                _server_trusted_proxies(part, settings[part]),
             )
             for part in PARTS
         ]

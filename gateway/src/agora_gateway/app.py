@@ -89,6 +89,7 @@ def create_app(settings: Settings | None = None, *, transport: Transport | None 
         metrics=metrics,
         cache_seconds=settings.api_key_cache_seconds,
         cache_size=settings.api_key_cache_size,
+        service_token=settings.common.service_token.get_secret_value(),
     )
     limiter = RateLimiter(settings, metrics)
     openapi = OpenAPIAggregator(

@@ -29,6 +29,7 @@ import httpx
 from agora_gateway.observability import GatewayMetrics
 from agora_kit.auth import JWKSVerifier, JWTConfig, Principal
 from agora_kit.errors import BadRequest, ServiceUnavailable, Unauthorized
+from agora_kit.serving import SERVICE_TOKEN_HEADER
 
 logger = logging.getLogger("agora.gateway.auth")
 
@@ -134,8 +135,10 @@ class EdgeAuthenticator:
         metrics: GatewayMetrics,
         cache_seconds: float,
         cache_size: int,
+        service_token: str,
         exchange_timeout_seconds: float = 5.0,
     ) -> None:
+        self._service_headers = {SERVICE_TOKEN_HEADER: service_token}
         self._get_client = get_client
         self._exchange_url = f"{user_url}/internal/token-exchange"
         self.verifier = JWKSVerifier(
@@ -235,6 +238,7 @@ class EdgeAuthenticator:
             answer = await self._get_client().post(
                 self._exchange_url,
                 json={"api_key": api_key},
+                headers=self._service_headers,
                 timeout=self.exchange_timeout_seconds,
             )
         except httpx.HTTPError as exc:

@@ -41,6 +41,7 @@ from agora_kit.errors import (
     problem_body,
 )
 from agora_kit.metrics import ROUTE_OVERRIDE
+from agora_kit.serving import SERVICE_TOKEN_HEADER
 
 logger = logging.getLogger("agora.gateway.proxy")
 
@@ -72,6 +73,7 @@ _NOT_FORWARDED = frozenset(
         "x-forwarded-port",
         "x-forwarded-prefix",
         "x-real-ip",
+        SERVICE_TOKEN_HEADER,
         "traceparent",
         "tracestate",
     }
@@ -110,6 +112,7 @@ def upstream_headers(
     request_id: str,
     client_ip: str | None,
     scheme: str,
+    service_token: str,
 ) -> list[tuple[str, str]]:
     dropped = HOP_BY_HOP | _NOT_FORWARDED | connection_named(request_headers)
     headers = [(k, v) for k, v in request_headers if k.lower() not in dropped]
@@ -120,6 +123,8 @@ def upstream_headers(
     if identity.upstream_authorization is not None:
         headers.append(("authorization", identity.upstream_authorization))
     headers.append(("x-request-id", request_id))
+    # The service believes the client address below only with the credential.
+    headers.append((SERVICE_TOKEN_HEADER, service_token))
     if client_ip is not None:
         headers.append(("x-forwarded-for", client_ip))
     headers.append(("x-forwarded-proto", scheme))
@@ -260,6 +265,7 @@ async def proxy(request: Request) -> Response:
             request_id=request.state.request_id,
             client_ip=request.client.host if request.client else None,
             scheme=request.url.scheme,
+            service_token=gateway.service_token,
         )
         try:
             upstream = await gateway.upstreams.send(

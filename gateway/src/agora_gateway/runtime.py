@@ -32,6 +32,11 @@ class Gateway:
     def __post_init__(self) -> None:
         self.timeouts = RuleTable.most_specific_first(self.settings.route_timeouts)
 
+    @property
+    def service_token(self) -> str:
+        """The credential every upstream call carries (agora_kit.serving)."""
+        return self.settings.common.service_token.get_secret_value()
+
     def route_timeout(self, method: str, path: str) -> float:
         rule = self.timeouts.lookup(method, path)
         return rule.value if rule is not None else self.settings.upstream_timeout_seconds

@@ -7,10 +7,10 @@ pattern is ``[METHOD ]PATH`` where ``*`` matches one path segment and ``**`` any
 
 from __future__ import annotations
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from agora_kit.settings import CommonSettings
+from agora_kit.settings import CommonSettings, check_service_token
 
 # Sign-in, registration and password endpoints: what a credential-stuffing or
 # account-enumeration run hits. Counted per client address, since the caller is anonymous.
@@ -108,6 +108,11 @@ class Settings(BaseSettings):
     public_url: str = ""  # the address clients use, for the document's `servers`
 
     common: CommonSettings = Field(default_factory=CommonSettings)
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_service_token(self) -> Settings:
+        check_service_token(self.common)
+        return self
 
     @field_validator("rate_limit_storage_url")
     @classmethod

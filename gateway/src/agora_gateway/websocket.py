@@ -52,6 +52,7 @@ from agora_kit.errors import (
     Unauthorized,
     problem_body,
 )
+from agora_kit.serving import SERVICE_TOKEN_HEADER
 
 logger = logging.getLogger("agora.gateway.websocket")
 
@@ -243,6 +244,7 @@ async def _relay(
     ]
     if identity.upstream_authorization:
         headers.append(("authorization", identity.upstream_authorization))
+    headers.append((SERVICE_TOKEN_HEADER, gateway.service_token))
     if ws.client is not None:
         headers.append(("x-forwarded-for", ws.client.host))
     headers.extend((k, v) for k, v in ws.headers.items() if k in _FORWARDED_HANDSHAKE_HEADERS)

@@ -85,6 +85,7 @@ def test_production_accepts_a_real_secret_and_never_shows_it(
 ) -> None:
     monkeypatch.setenv("AGORA_ENVIRONMENT", "production")
     monkeypatch.setenv("AGORA_FOO_SECRET_KEY", REAL_SECRET)
+    monkeypatch.setenv("AGORA_SERVICE_TOKEN", "s" * 40)
     settings = FooSettings()
     assert settings.secret_key.get_secret_value() == REAL_SECRET
     assert REAL_SECRET not in repr(settings)
@@ -102,4 +103,16 @@ def test_outside_production_the_placeholder_is_accepted(
 def test_an_unknown_environment_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AGORA_ENVIRONMENT", "prod")
     with pytest.raises(ValidationError, match="environment"):
+        FooSettings()
+
+
+@pytest.mark.parametrize("weak", [None, "", "short", "change-me-" + "x" * 40])
+def test_production_refuses_a_placeholder_service_credential(
+    monkeypatch: pytest.MonkeyPatch, weak: str | None
+) -> None:
+    monkeypatch.setenv("AGORA_ENVIRONMENT", "production")
+    monkeypatch.setenv("AGORA_FOO_SECRET_KEY", REAL_SECRET)
+    if weak is not None:
+        monkeypatch.setenv("AGORA_SERVICE_TOKEN", weak)
+    with pytest.raises(ValidationError, match="AGORA_SERVICE_TOKEN"):
         FooSettings()

@@ -15,6 +15,7 @@ def test_production_refuses_the_placeholder_mail_token_key(
 ) -> None:
     monkeypatch.setenv("AGORA_ENVIRONMENT", "production")
     monkeypatch.setenv("AGORA_NOTIFICATION_SECRET_KEY", REAL)
+    monkeypatch.setenv("AGORA_SERVICE_TOKEN", REAL + "-service")
     monkeypatch.delenv("AGORA_MAIL_TOKEN_KEY", raising=False)
     with pytest.raises(ValidationError, match="AGORA_MAIL_TOKEN_KEY"):
         Settings()

@@ -18,6 +18,7 @@ def production(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AGORA_ENVIRONMENT", "production")
     monkeypatch.setenv("AGORA_PAYMENT_SECRET_KEY", REAL)
+    monkeypatch.setenv("AGORA_SERVICE_TOKEN", REAL + "-service")
     monkeypatch.setenv("AGORA_PAYMENT_PROVIDER", "stripe")
     monkeypatch.setenv("AGORA_PAYMENT_STRIPE_WEBHOOK_SECRET", "whsec_" + REAL)
     return monkeypatch

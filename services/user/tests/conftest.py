@@ -10,6 +10,8 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from agora_kit.serving import SERVICE_TOKEN_HEADER
+from agora_kit.settings import CommonSettings
 from agora_kit.testing.apps import running
 from agora_kit.testing.fixtures import Databases
 from agora_user.app import create_app
@@ -30,7 +32,10 @@ async def user_app(user_database: str, events_url: str) -> AsyncIterator[FastAPI
 
 @pytest.fixture
 async def api(user_app: FastAPI) -> AsyncIterator[UserApi]:
+    # As the gateway calls it: with the service credential, so /internal answers.
     async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=user_app), base_url="http://user"
+        transport=httpx.ASGITransport(app=user_app),
+        base_url="http://user",
+        headers={SERVICE_TOKEN_HEADER: CommonSettings().service_token.get_secret_value()},
     ) as client:
         yield UserApi(client, user_app)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+import httpx
 import jwt
 
 from agora_kit.auth import JWKSVerifier, JWTConfig
@@ -118,3 +119,27 @@ async def test_last_used_is_written_at_most_once_a_minute(api: UserApi) -> None:
     await api.client.post(EXCHANGE, json={"api_key": key})
     [third] = await api.query("SELECT last_used_at FROM api_keys")
     assert third["last_used_at"] > first["last_used_at"]
+
+
+async def test_the_exchange_refuses_callers_without_the_service_credential(
+    api: UserApi,
+) -> None:
+    """Only Agora's own parts may turn keys into tokens: a caller that reached the
+    service (on loopback, say) without the credential gets 403 and no token."""
+    account = await api.signed_in()
+    key = (
+        await api.client.post(
+            "/api/v1/users/me/api-keys",
+            json={"name": "reports", "scopes": ["orders:read"]},
+            headers=account.headers,
+        )
+    ).json()["key"]
+    for credential in (None, "development-only-service-token-guess"):
+        headers = {"x-agora-service-token": credential} if credential else {}
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=api.app), base_url="http://user", headers=headers
+        ) as outsider:
+            refused = await outsider.post(EXCHANGE, json={"api_key": key})
+        assert refused.status_code == 403, refused.text
+        assert refused.headers["content-type"] == "application/problem+json"
+        assert "access_token" not in refused.text

@@ -175,6 +175,9 @@ listens, and the addresses of what it uses. Secrets are not here (agora.secretEn
 {{- define "agora.secretEnv" -}}
 {{- $secret := include "agora.secretName" .root }}
 {{- $prefix := include "agora.envPrefix" .name }}
+- name: AGORA_SERVICE_TOKEN
+  valueFrom:
+    secretKeyRef: {name: {{ $secret }}, key: AGORA_SERVICE_TOKEN}
 {{- if ne .name "gateway" }}
 - name: {{ $prefix }}DATABASE_URL
   valueFrom:

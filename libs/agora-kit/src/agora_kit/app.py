@@ -31,6 +31,7 @@ from agora_kit.events.transport import Transport
 from agora_kit.health import Check
 from agora_kit.metrics import MetricsMiddleware, ServiceMetrics, metrics_endpoint
 from agora_kit.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from agora_kit.serving import GatewayForwarded
 from agora_kit.settings import CommonSettings, ServiceSettings
 from agora_kit.tracing import instrument_app, tracer_provider
 
@@ -165,6 +166,10 @@ def create_service_app(
         routers=routers,
         provider=provider,
     )
+    token = settings.common.service_token.get_secret_value()
+    app.state.service_token = token.encode()
+    # Outermost: the request context, limits and access log see the real client.
+    app.add_middleware(GatewayForwarded, token=token, trusted_proxies=settings.trusted_proxies)
     app.state.runtime = runtime
     app.state.database = database
     app.state.outbox = outbox

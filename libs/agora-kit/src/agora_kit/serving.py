@@ -1,9 +1,28 @@
-"""How every part of the fleet is served by uvicorn, in one place for the CLI and tests."""
+"""How every part of the fleet is served by uvicorn, in one place for the CLI and tests,
+and how a service knows the gateway (ADR 0055).
+
+The gateway is the public door: its server believes ``X-Forwarded-For`` only from the
+proxies it is told of (an ingress). A service believes the client address the gateway
+passes only when the request also carries the service credential
+(``X-Agora-Service-Token``, ``AGORA_SERVICE_TOKEN``) and comes from one of its trusted
+proxies; anything else on the network, loopback included, is the socket's own
+address. The same credential guards the services' ``/internal`` routes.
+"""
 
 from __future__ import annotations
 
+import hmac
+from typing import Annotated
+
 import uvicorn
-from starlette.types import ASGIApp
+from fastapi import Depends, Request
+from starlette.types import ASGIApp, Receive, Scope, Send
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+from agora_kit.errors import Forbidden
+
+SERVICE_TOKEN_HEADER = "x-agora-service-token"  # noqa: S105 - a header name
+_HEADER_BYTES = SERVICE_TOKEN_HEADER.encode()
 
 
 def server_config(
@@ -25,3 +44,54 @@ def server_config(
         forwarded_allow_ips=trusted_proxies.strip() or None,
         **options,  # type: ignore[arg-type]
     )
+
+
+def _presented(scope: Scope) -> bytes | None:
+    for name, value in scope.get("headers", ()):
+        if name == _HEADER_BYTES:
+            return bytes(value)
+    return None
+
+
+def carries_service_token(scope: Scope, token: bytes) -> bool:
+    presented = _presented(scope)
+    return presented is not None and hmac.compare_digest(presented, token)
+
+
+class GatewayForwarded:
+    """A service's outermost middleware: ``X-Forwarded-For``/``-Proto`` are applied (by
+    uvicorn's own proxy-headers middleware, for the proxies in ``trusted_proxies``)
+    only on requests that carry the service credential. Serve the app with no trusted
+    proxies at the server (``server_config(..., trusted_proxies="")``): this decides."""
+
+    def __init__(self, app: ASGIApp, *, token: str, trusted_proxies: str) -> None:
+        self.app = app
+        self.token = token.encode()
+        # uvicorn types ASGI apps with its own TypedDicts, Starlette with mappings.
+        self.forwarded = ProxyHeadersMiddleware(
+            app,  # type: ignore[arg-type]
+            trusted_hosts=trusted_proxies.strip() or "127.0.0.1",
+        )
+        self.trusting = bool(trusted_proxies.strip())
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            self.trusting
+            and scope["type"] in ("http", "websocket")
+            and carries_service_token(scope, self.token)
+        ):
+            await self.forwarded(scope, receive, send)  # type: ignore[arg-type]
+            return
+        await self.app(scope, receive, send)
+
+
+async def require_service_token(request: Request) -> None:
+    """For ``/internal`` routes: the caller is another part of Agora, or 403 (not 401:
+    the gateway reads a 401 from the token exchange as "invalid API key", and a missing
+    credential is a misconfiguration to show as such)."""
+    token: bytes = request.app.state.service_token
+    if not carries_service_token(request.scope, token):
+        raise Forbidden("This route is for Agora's own parts; present the service credential.")
+
+
+ServiceOnly = Annotated[None, Depends(require_service_token)]

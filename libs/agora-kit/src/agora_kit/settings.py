@@ -41,6 +41,11 @@ class CommonSettings(BaseSettings):
     # notification service (agora_kit.sealing); both refuse the default in production.
     mail_token_key: SecretStr = SecretStr("development-only-mail-token-key-change-me")
 
+    # What the gateway shows a service (the X-Agora-Service-Token header) to have its
+    # client-address header believed and to call /internal routes; every part shares
+    # it, and production refuses the default (agora_kit.serving).
+    service_token: SecretStr = SecretStr("development-only-service-token-change-me")
+
     # Largest request body a service accepts, in bytes; larger ones get 413.
     max_body_bytes: int = 1_048_576
 
@@ -49,6 +54,17 @@ class CommonSettings(BaseSettings):
 PLACEHOLDER_MARK = "change-me"
 # Shorter than this is guessable, or a value cut short on its way into the environment.
 MIN_SECRET_LENGTH = 32
+
+
+def check_service_token(common: CommonSettings) -> None:
+    """Production refuses the default service credential (every part calls this)."""
+    token = common.service_token.get_secret_value()
+    weak = PLACEHOLDER_MARK in token or len(token) < MIN_SECRET_LENGTH
+    if common.environment == "production" and weak:
+        raise ValueError(
+            f"AGORA_SERVICE_TOKEN must be set to a real secret of at least "
+            f"{MIN_SECRET_LENGTH} characters in production"
+        )
 
 
 class ServiceSettings(BaseSettings):
@@ -61,7 +77,8 @@ class ServiceSettings(BaseSettings):
     port: int = 8000
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5439/agora"
     database_pool_size: int = 10
-    # Proxies whose X-Forwarded-For is believed (comma-separated): the gateway.
+    # Proxies whose X-Forwarded-For is believed (comma-separated): the gateway. Only
+    # with the service credential too (AGORA_SERVICE_TOKEN), never on the address alone.
     trusted_proxies: str = "127.0.0.1"
     # How often the outbox relay looks for rows when nothing woke it up.
     outbox_poll_seconds: float = 0.5
@@ -82,6 +99,7 @@ class ServiceSettings(BaseSettings):
                 f"{variable} must be set to a real secret of at least {MIN_SECRET_LENGTH} "
                 "characters in production"
             )
+        check_service_token(self.common)
         return self
 
     def check_mail_token_key(self) -> None:

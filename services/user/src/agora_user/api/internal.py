@@ -1,20 +1,24 @@
 """/internal: for other parts of the backend only. The gateway routes no /internal
-path, so the outside never reaches these; in a cluster a network policy keeps them to
-the gateway (docs/services/user.md)."""
+path, so the outside never reaches these; a caller must also present the service
+credential (``X-Agora-Service-Token``, ADR 0055), and in a cluster a network policy
+keeps them to the gateway (docs/services/user.md)."""
 
 from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from agora_kit.db import SessionDep
 from agora_kit.errors import problem_responses
+from agora_kit.serving import require_service_token
 from agora_user.api.deps import ContextDep
 from agora_user.service import api_keys
 
-router = APIRouter(prefix="/internal", tags=["internal"])
+router = APIRouter(
+    prefix="/internal", tags=["internal"], dependencies=[Depends(require_service_token)]
+)
 
 
 class TokenExchangeIn(BaseModel):
@@ -34,7 +38,7 @@ class TokenExchangeOut(BaseModel):
     "/token-exchange",
     response_model=TokenExchangeOut,
     summary="Turn a valid API key into a short-lived JWT carrying its scopes",
-    responses=problem_responses(401, 422),
+    responses=problem_responses(401, 403, 422),
 )
 async def token_exchange(
     body: TokenExchangeIn, context: ContextDep, session: SessionDep
