@@ -1,186 +1,51 @@
-"""``make bench``: what the gateway costs, as a measured ratio.
+"""``make bench``: the request ladder, what each layer of Agora costs, as measured ratios.
 
-One run puts the same GET through three doors to the same upstream service:
-1. the Agora gateway (its own process, ``agora serve gateway``, edge auth and rate
-   limiting on, as in distributed mode);
-2. straight to the service;
-3. nginx (Debian's package) proxying to the service over keep-alive connections.
+One run puts the same ``GET /api/v1/products/{id}`` of a seeded product through five
+doors, with the same wrk settings, in rotating rounds:
+1. the floor: a bare FastAPI app on asyncpg (``floor.py``) reading the same rows from
+   the same catalog database with the same two queries;
+2. the catalog service, straight (``agora run``: the chassis, metrics, access log and
+   tracing as shipped);
+3. the gateway of ``agora run`` in front of it (the same process);
+4. the gateway as its own process (``agora serve gateway``, as in distributed mode);
+5. nginx (Debian's package) proxying to the catalog over keep-alive connections.
 
-The fleet is ``agora run`` on free ports with a fresh data directory. The path is
-``/api/v1/products/{id}`` of a product seeded through ``agora seed`` when the catalog
-serves it, else ``/.well-known/jwks.json`` of the user service; ``--path`` picks
-another. Load comes from wrk (Debian's package); nginx and wrk are installed with
-apt-get when missing. The report (requests per second, p50 and p99 latency, and the
-ratios) goes to ``docs/bench/gateway.md``.
+Each door reports requests/s, p50 and p99 latency, the CPU its processes spent per
+request, and its ratio to the floor; the report (``docs/bench/ladder.md``) adds the
+memory of ``agora run`` with its PostgreSQL. wrk and nginx are installed with apt-get
+when missing. ``--path`` measures another path (the floor then has nothing to say).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
+import functools
 import os
 import platform
-import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+from benchkit import (
+    Result,
+    cpu_seconds,
+    ensure_tools,
+    free_port,
+    median_result,
+    rss_mb,
+    run_wrk,
+    say,
+    start_nginx,
+    stop,
+    wait_ready,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 PARTS = ("gateway", "user", "catalog", "order", "payment", "notification")
-
-
-def say(message: str) -> None:
-    print(f"[bench] {message}", flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def ensure_tools() -> None:
-    missing = [
-        name
-        for name, binary in (("wrk", "wrk"), ("nginx-light", "nginx"))
-        if not shutil.which(binary) and not Path(f"/usr/sbin/{binary}").exists()
-    ]
-    if not missing:
-        return
-    say(f"installing {' '.join(missing)} with apt-get")
-    sudo = [] if os.geteuid() == 0 else ["sudo"]
-    subprocess.run([*sudo, "apt-get", "update", "-q"], check=True)  # noqa: S603
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run([*sudo, "apt-get", "install", "-y", "-q", *missing], check=True, env=env)  # noqa: S603
-
-
-def wait_ready(url: str, seconds: float = 180) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    raise SystemExit(f"{url} did not become ready")
-
-
-@dataclass
-class Result:
-    name: str
-    url: str
-    rps: float
-    p50_ms: float
-    p99_ms: float
-    non_2xx: int
-
-
-def _ms(value: str) -> float:
-    match = re.fullmatch(r"([\d.]+)(us|ms|s)", value.strip())
-    if not match:
-        raise ValueError(value)
-    number, unit = float(match.group(1)), match.group(2)
-    return number / 1000 if unit == "us" else number * 1000 if unit == "s" else number
-
-
-def run_wrk(name: str, url: str, *, seconds: int, connections: int, threads: int) -> Result:
-    wrk = shutil.which("wrk") or "/usr/bin/wrk"
-    # A short warm-up fills connection pools and caches; it is not counted.
-    subprocess.run(  # noqa: S603
-        [wrk, "-t1", "-c4", "-d2s", url], check=True, capture_output=True, text=True
-    )
-    out = subprocess.run(  # noqa: S603
-        [wrk, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    p50 = _ms(re.search(r"\s50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
-    p99 = _ms(re.search(r"\s99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
-    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    result = Result(name, url, rps, p50, p99, int(bad.group(1)) if bad else 0)
-    say(f"{name}: {rps:,.0f} req/s, p50 {p50:.2f} ms, p99 {p99:.2f} ms, non-2xx {result.non_2xx}")
-    return result
-
-
-def median_result(runs: list[Result]) -> Result:
-    by_rps = sorted(runs, key=lambda r: r.rps)
-    middle = by_rps[len(by_rps) // 2]
-    return Result(
-        middle.name,
-        middle.url,
-        middle.rps,
-        sorted(r.p50_ms for r in runs)[len(runs) // 2],
-        sorted(r.p99_ms for r in runs)[len(runs) // 2],
-        sum(r.non_2xx for r in runs),
-    )
-
-
-NGINX_CONF = """
-worker_processes 1;
-pid {dir}/nginx.pid;
-error_log {dir}/nginx-error.log warn;
-daemon off;
-events {{ worker_connections 1024; }}
-http {{
-    access_log off;
-    server_tokens off;
-    client_body_temp_path {dir}/body;
-    proxy_temp_path {dir}/proxy;
-    fastcgi_temp_path {dir}/fastcgi;
-    uwsgi_temp_path {dir}/uwsgi;
-    scgi_temp_path {dir}/scgi;
-    upstream service {{
-        server 127.0.0.1:{upstream_port};
-        keepalive 64;
-    }}
-    server {{
-        listen 127.0.0.1:{port};
-        location / {{
-            proxy_pass http://service;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-            proxy_set_header Host $host;
-            proxy_set_header X-Forwarded-For $remote_addr;
-            proxy_set_header X-Request-ID $request_id;
-        }}
-    }}
-}}
-"""
-
-
-def start_nginx(workdir: Path, upstream_port: int) -> tuple[subprocess.Popen[bytes], int]:
-    port = free_port()
-    conf = workdir / "nginx.conf"
-    conf.write_text(NGINX_CONF.format(dir=workdir, port=port, upstream_port=upstream_port))
-    binary = shutil.which("nginx") or "/usr/sbin/nginx"
-    process = subprocess.Popen(  # noqa: S603
-        [binary, "-c", str(conf), "-p", str(workdir)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    return process, port
-
-
-def stop(process: subprocess.Popen[bytes] | None) -> None:
-    if process is None or process.poll() is not None:
-        return
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=60)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 def pick_path(catalog: str, user: str, requested: str | None) -> tuple[str, str]:
@@ -204,62 +69,146 @@ def pick_path(catalog: str, user: str, requested: str | None) -> tuple[str, str]
 
 
 def write_report(
-    path: Path, results: list[Result], measured: str, args: argparse.Namespace
+    path: Path,
+    results: list[Result],
+    measured: str,
+    args: argparse.Namespace,
+    memory: dict[str, float],
 ) -> None:
-    direct = next(r for r in results if r.name.startswith("direct"))
+    by_name = {r.name: r for r in results}
+    floor = by_name.get(FLOOR)
+    direct = by_name[DIRECT]
     now = datetime.datetime.now(datetime.UTC)
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    ).stdout.strip()
     lines = [
-        "# Gateway benchmark",
+        "# The request ladder",
         "",
-        f"`make bench` (`gateway/bench/gateway_bench.py`), {now:%Y-%m-%d %H:%M} UTC.",
+        f"`make bench` (`gateway/bench/gateway_bench.py`), {now:%Y-%m-%d %H:%M} UTC, "
+        f"commit {commit or 'unknown'}.",
         "",
-        f"`GET {measured}` through three doors to the same service, one after another in",
-        f"one run: wrk, {args.threads} thread(s), {args.connections} connections, "
-        f"{args.seconds} s per measurement after a 2 s warm-up, {args.rounds} rounds in",
-        "rotating order, the median round of each door shown; on this machine "
+        f"`GET {measured}` through each door, one after another in one run: wrk,",
+        f"{args.threads} thread(s), {args.connections} connections, {args.seconds} s per "
+        f"measurement after a 2 s warm-up, {args.rounds} rounds in rotating order, the",
+        "median round of each door shown; on this machine "
         f"({os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}).",
-        "The load generator, the door and the service share those cores.",
+        "The load generator, the door and PostgreSQL share those cores, and the machine is",
+        "shared with other work: compare the ratios of one run, not figures across runs.",
+        "p50 and p99 are wrk's latency percentiles over the round; CPU is the user+system",
+        "time of the door's processes (their children included) divided by the requests",
+        "served.",
         "",
-        "| door | requests/s | p50 ms | p99 ms | non-2xx | throughput vs direct | p50 added |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| door | requests/s | p50 ms | p99 ms | CPU ms/request | non-2xx | vs floor | vs direct |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in results:
-        ratio = r.rps / direct.rps if direct.rps else 0.0
-        added = r.p50_ms - direct.p50_ms
+        vs_floor = f"{r.rps / floor.rps:.2f}x" if floor and floor.rps else "-"
+        vs_direct = f"{r.rps / direct.rps:.2f}x" if direct.rps else "-"
         lines.append(
-            f"| {r.name} | {r.rps:,.0f} | {r.p50_ms:.2f} | {r.p99_ms:.2f} | {r.non_2xx} | "
-            f"{ratio:.2f}x | {added:+.2f} |"
+            f"| {r.name} | {r.rps:,.0f} | {r.p50_ms:.2f} | {r.p99_ms:.2f} | {r.cpu_ms:.2f} | "
+            f"{r.non_2xx} | {vs_floor} | {vs_direct} |"
         )
-    gateway = next(r for r in results if r.name.startswith("gateway"))
-    nginx = next(r for r in results if r.name.startswith("nginx"))
+    nginx = by_name[NGINX]
+    own = by_name[GATEWAY_OWN]
     lines += [
         "",
-        "Each door is measured alone (the others idle), with the same wrk settings. The",
-        "service is the all-in-one process of `agora run` (its own event loop, on the",
-        "embedded PostgreSQL); the gateway is a separate `agora serve gateway` process, as",
-        "in distributed mode, so through it two Python processes share the two cores with",
-        "wrk and PostgreSQL.",
+        f"The gateway as its own process serves {own.rps / direct.rps:.0%} of the direct "
+        f"throughput and {own.rps / nginx.rps:.0%} of nginx's in front of the same service.",
         "",
-        f"The gateway serves {gateway.rps / direct.rps:.0%} of the direct throughput; nginx "
-        f"{nginx.rps / direct.rps:.0%}. Per request the gateway adds "
-        f"{gateway.p50_ms - direct.p50_ms:.2f} ms at the median, nginx "
-        f"{nginx.p50_ms - direct.p50_ms:.2f} ms.",
+        "Memory (RSS) at the end of the run: "
+        + ", ".join(f"{name} {mib:,.0f} MiB" for name, mib in memory.items())
+        + ".",
         "",
-        "What the gateway does on each of these calls: route matching, rate limiting (memory",
-        "store, per client address), security and CORS headers, request id, X-Forwarded-*,",
-        "trace context, a client span, metrics by route template and upstream, and a",
-        "streamed pass-through over a pooled keep-alive connection (httpx), in one Python",
-        "process (`agora serve gateway`, one event loop). nginx only proxies. Where the",
-        "gateway's time goes (profiled: mostly the connection pool of httpx, the client)",
-        "and what would cut it: ADR 0052",
-        "(`docs/adr/0052-gateway-proxy-resilience-hardening.md`).",
+        "Where the time goes and what was done about it: ADR 0083",
+        "(`docs/adr/0083-request-path-cost.md`); the gateway's own share: ADR 0052.",
         "",
-        "Reproduce: `make bench` (or `uv run python gateway/bench/gateway_bench.py --path ...`).",
+        "Reproduce: `make bench` (or `uv run python gateway/bench/gateway_bench.py`).",
         "",
     ]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines))
     say(f"report written to {path}")
+
+
+def start_gateway(
+    agora: str, workdir: Path, env: dict[str, str], ports: dict[str, int], postgres_port: int
+) -> tuple[subprocess.Popen[bytes], int]:
+    """The gateway as its own process, as in distributed mode."""
+    port = free_port()
+    gateway_env = {
+        **env,
+        "AGORA_GATEWAY_PORT": str(port),
+        "AGORA_JWKS_URL": f"http://127.0.0.1:{ports['user']}/.well-known/jwks.json",
+        "AGORA_EVENTS_DATABASE_URL": (
+            f"postgresql+asyncpg://postgres@127.0.0.1:{postgres_port}/agora_events"
+        ),
+        **{
+            f"AGORA_GATEWAY_{p.upper()}_URL": f"http://127.0.0.1:{ports[p]}"
+            for p in PARTS
+            if p != "gateway"
+        },
+    }
+    with (workdir / "gateway.log").open("ab") as log:
+        process = subprocess.Popen(  # noqa: S603
+            [agora, "serve", "gateway"], env=gateway_env, stdout=log, stderr=subprocess.STDOUT
+        )
+    return process, port
+
+
+def start_floor(
+    workdir: Path, env: dict[str, str], postgres_port: int
+) -> tuple[subprocess.Popen[bytes], int]:
+    """The bare app of floor.py, served by uvicorn on the catalog's database."""
+    port = free_port()
+    dsn = f"postgresql://postgres@127.0.0.1:{postgres_port}/agora_catalog"
+    with (workdir / "floor.log").open("ab") as log:
+        process = subprocess.Popen(  # noqa: S603
+            [
+                sys.executable, "-m", "uvicorn", "floor:app",
+                "--app-dir", str(Path(__file__).parent),
+                "--host", "127.0.0.1", "--port", str(port),
+                "--log-level", "warning", "--no-access-log",
+            ],
+            env={**env, "AGORA_FLOOR_DSN": dsn},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    return process, port
+
+
+FLOOR = "floor: FastAPI + asyncpg"
+DIRECT = "catalog, direct"
+GATEWAY_IN_RUN = "gateway of agora run"
+GATEWAY_OWN = "gateway, own process"
+NGINX = "nginx in front of the catalog"
+
+
+Door = tuple[str, str, list[int]]
+
+
+def measure(doors: list[Door], args: argparse.Namespace) -> list[Result]:
+    """Rounds in rotating order, so warming caches and drifting load favour no door;
+    each door's figures are its median round."""
+    rounds: dict[str, list[Result]] = {name: [] for name, _, _ in doors}
+    for number in range(args.rounds):
+        shift = number % len(doors)
+        for name, url, pids in doors[shift:] + doors[:shift]:
+            rounds[name].append(
+                run_wrk(
+                    name,
+                    url,
+                    seconds=args.seconds,
+                    connections=args.connections,
+                    threads=args.threads,
+                    cpu=functools.partial(cpu_seconds, pids),
+                )
+            )
+    return [median_result(rounds[name]) for name, _, _ in doors]
 
 
 def main() -> int:
@@ -271,19 +220,21 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--report", type=Path, default=ROOT / "docs" / "bench" / "gateway.md")
+    parser.add_argument("--report", type=Path, default=ROOT / "docs" / "bench" / "ladder.md")
     args = parser.parse_args()
     ensure_tools()
     agora = str(Path(sys.executable).parent / "agora")
     workdir = Path(tempfile.mkdtemp(prefix="agora-bench-"))
     ports = {part: free_port() for part in PARTS}
+    postgres_port = free_port()
     env = {
         **os.environ,
         **{f"AGORA_{part.upper()}_PORT": str(port) for part, port in ports.items()},
-        "AGORA_POSTGRES_PORT": str(free_port()),
+        "AGORA_POSTGRES_PORT": str(postgres_port),
         "AGORA_LOG_LEVEL": "WARNING",
+        "AGORA_GATEWAY_RATE_LIMIT_ANONYMOUS": "100000000/minute",
     }
-    fleet = gateway = nginx = None
+    fleet = gateway = nginx = floor = None
     try:
         say("seeding a shop")
         subprocess.run(  # noqa: S603
@@ -308,54 +259,37 @@ def main() -> int:
         measured, service = pick_path(catalog, user, args.path)
         say(f"measuring GET {measured}")
 
-        # The gateway under test: its own process, as in distributed mode.
-        gateway_port = free_port()
-        gateway_env = {
-            **env,
-            "AGORA_GATEWAY_PORT": str(gateway_port),
-            "AGORA_JWKS_URL": f"{user}/.well-known/jwks.json",
-            "AGORA_GATEWAY_RATE_LIMIT_ANONYMOUS": "100000000/minute",
-            **{
-                f"AGORA_GATEWAY_{p.upper()}_URL": f"http://127.0.0.1:{ports[p]}"
-                for p in PARTS
-                if p != "gateway"
-            },
-        }
-        with (workdir / "gateway.log").open("ab") as log:
-            gateway = subprocess.Popen(  # noqa: S603
-                [agora, "serve", "gateway"], env=gateway_env, stdout=log, stderr=subprocess.STDOUT
-            )
+        gateway, gateway_port = start_gateway(agora, workdir, env, ports, postgres_port)
+        floor, floor_port = start_floor(workdir, env, postgres_port)
         wait_ready(f"http://127.0.0.1:{gateway_port}/readyz")
         nginx, nginx_port = start_nginx(workdir, int(service.rsplit(":", 1)[1]))
         wait_ready(f"http://127.0.0.1:{nginx_port}{measured}")
-
-        doors = [
-            ("gateway (agora serve gateway)", f"http://127.0.0.1:{gateway_port}{measured}"),
-            ("direct to the service", f"{service}{measured}"),
-            ("nginx 1.22 proxy", f"http://127.0.0.1:{nginx_port}{measured}"),
+        run, own, proxy = [fleet.pid], [gateway.pid, fleet.pid], [nginx.pid, fleet.pid]
+        doors: list[Door] = [
+            (GATEWAY_OWN, f"http://127.0.0.1:{gateway_port}{measured}", own),
+            (GATEWAY_IN_RUN, f"http://127.0.0.1:{ports['gateway']}{measured}", run),
+            (DIRECT, f"{service}{measured}", run),
+            (NGINX, f"http://127.0.0.1:{nginx_port}{measured}", proxy),
         ]
-        for name, url in doors:
+        if measured.startswith("/api/v1/products/"):
+            wait_ready(f"http://127.0.0.1:{floor_port}{measured}")
+            doors.insert(0, (FLOOR, f"http://127.0.0.1:{floor_port}{measured}", [floor.pid]))
+        for name, url, _ in doors:
             answer = httpx.get(url, timeout=10)
             if answer.status_code != 200:
                 raise SystemExit(f"{name}: GET {url} answered {answer.status_code}")
-        # Rounds in rotating order, so warming caches and drifting load favour no door;
-        # each door's figures are its median round.
-        rounds: dict[str, list[Result]] = {name: [] for name, _ in doors}
-        for number in range(args.rounds):
-            shift = number % len(doors)
-            for name, url in doors[shift:] + doors[:shift]:
-                rounds[name].append(
-                    run_wrk(
-                        name,
-                        url,
-                        seconds=args.seconds,
-                        connections=args.connections,
-                        threads=args.threads,
-                    )
-                )
-        results = [median_result(rounds[name]) for name, _ in doors]
-        write_report(args.report, results, measured, args)
+        results = measure(doors, args)
+        memory = {
+            "agora run": rss_mb([fleet.pid]),
+            "agora run with its PostgreSQL": rss_mb(
+                [fleet.pid], cmdline_contains=str(workdir / "data")
+            ),
+            "agora serve gateway": rss_mb([gateway.pid]),
+            "the floor": rss_mb([floor.pid]),
+        }
+        write_report(args.report, results, measured, args, memory)
     finally:
+        stop(floor)
         stop(nginx)
         stop(gateway)
         stop(fleet)

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import asyncpg
 import httpx
-import psutil  # type: ignore[import-untyped]
+import psutil
 import pytest
 import redis
 import stripe

@@ -8,6 +8,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
@@ -16,13 +17,14 @@ from opentelemetry import trace
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from pydantic import BaseModel, Field
-from sqlalchemy import Column, Integer, String, func, insert, select
+from sqlalchemy import Column, Integer, String, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase
 
 from agora_contracts.events import EventPayload
 from agora_kit.app import OutboxDep, create_service_app
-from agora_kit.db import SessionDep, new_metadata
+from agora_kit.db import Database, SessionDep, new_metadata
+from agora_kit.errors import install_problem_handlers
 from agora_kit.events.consumer import EventConsumer
 from agora_kit.events.envelope import CloudEvent
 from agora_kit.events.tables import metadata as event_metadata
@@ -155,3 +157,43 @@ async def test_a_malformed_body_gets_422_naming_the_field_and_writes_nothing(
     assert problem["status"] == 422
     assert {e["name"] for e in problem["errors"]} == {"body.name", "body.weight_grams"}
     assert await counts(app) == (0, 0)
+
+
+async def test_a_lost_database_connection_costs_one_503_and_then_reconnects(
+    postgres_server: PostgresServer,
+) -> None:
+    """Connections are not pinged before each use (a round trip per request); when the
+    server drops them (a restart, a failover), the request that meets a dead one gets a
+    503 to retry, and the pool reconnects for the next."""
+    name = await postgres_server.create_database("lost")
+    database = Database(postgres_server.url(name), pool_size=1)
+    probe = FastAPI()
+    install_problem_handlers(probe)
+    probe.state.database = database
+
+    @probe.get("/now")
+    async def now(session: SessionDep) -> dict[str, str]:
+        return {"now": str(await session.scalar(text("SELECT now()")))}
+
+    try:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=probe), base_url="http://test"
+        ) as client:
+            assert (await client.get("/now")).status_code == 200
+            admin = await asyncpg.connect(postgres_server.dsn("postgres"))
+            try:
+                await admin.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = $1 AND pid <> pg_backend_pid()",
+                    name,
+                )
+            finally:
+                await admin.close()
+            lost = await client.get("/now")
+            assert lost.status_code == 503, lost.text
+            assert lost.headers["content-type"] == "application/problem+json"
+            assert lost.headers["retry-after"] == "1"
+            assert (await client.get("/now")).status_code == 200
+    finally:
+        await database.dispose()
+        await postgres_server.drop_database(name)

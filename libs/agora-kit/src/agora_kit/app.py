@@ -103,7 +103,10 @@ def create_service_app(
         transport if transport is not None else build_transport(settings.common, service)
     )
     database = Database(
-        settings.database_url, pool_size=settings.database_pool_size, application_name=service
+        settings.database_url,
+        pool_size=settings.database_pool_size,
+        application_name=service,
+        pre_ping=settings.database_pre_ping,
     )
     metrics = ServiceMetrics(service)
     outbox = Outbox(source=f"/agora/{service}")

@@ -39,13 +39,24 @@ def new_metadata() -> MetaData:
 
 
 class Database:
-    def __init__(self, url: str, *, pool_size: int = 10, application_name: str = "agora") -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        pool_size: int = 10,
+        application_name: str = "agora",
+        pre_ping: bool = False,
+    ) -> None:
+        """``pre_ping`` tests every connection as it leaves the pool (a round trip per
+        request). Off by default: a connection found dead invalidates the pool, whose
+        later checkouts reconnect, and the one request that met it gets a 503 to retry
+        (agora_kit.errors) (ADR 0083)."""
         self.url = url
         self.engine: AsyncEngine = create_async_engine(
             url,
             pool_size=pool_size,
             max_overflow=pool_size,
-            pool_pre_ping=True,
+            pool_pre_ping=pre_ping,
             connect_args={"server_settings": {"application_name": application_name}},
         )
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)

@@ -17,6 +17,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
@@ -264,8 +265,26 @@ async def _on_unhandled(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(request, 500, detail=INTERNAL_ERROR_DETAIL)
 
 
+async def _on_database_error(request: Request, exc: Exception) -> JSONResponse:
+    """A connection found dead (the database restarted, a network cut): the pool has
+    already dropped it and the connections made before it, so a retry gets a fresh
+    one. Answer 503 with ``Retry-After`` rather than a 500; any other database error is
+    a 500 as before."""
+    assert isinstance(exc, DBAPIError)
+    if not exc.connection_invalidated:
+        raise exc
+    logger.warning("database connection lost during %s %s", request.method, request.url.path)
+    return problem_response(
+        request,
+        503,
+        detail="The database connection was lost; retry the request.",
+        headers={"Retry-After": "1"},
+    )
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ProblemError, _on_problem)
+    app.add_exception_handler(DBAPIError, _on_database_error)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http)
     app.add_exception_handler(Exception, _on_unhandled)

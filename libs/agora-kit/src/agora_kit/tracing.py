@@ -1,8 +1,10 @@
 """OpenTelemetry tracing from the standard ``OTEL_*`` variables, with W3C propagation.
 
 Spans are exported over OTLP/HTTP when ``OTEL_EXPORTER_OTLP_ENDPOINT`` (or the traces
-variant) is set and ``OTEL_TRACES_EXPORTER`` is not ``none``; otherwise they are still
-created, so trace ids reach the logs and the ``traceparent`` of outgoing events. Each
+variant) is set and ``OTEL_TRACES_EXPORTER`` is not ``none``; otherwise request spans
+are still created, so trace ids reach the logs and the ``traceparent`` of outgoing
+events, but no span per SQL statement (nobody would see it, and each costs a listener
+call and a span on every query: ADR 0083). Each
 service gets a tracer provider of its own, so in all-in-one mode every span still
 names the service that made it.
 """
@@ -10,6 +12,7 @@ names the service that made it.
 from __future__ import annotations
 
 import os
+import weakref
 
 from fastapi import FastAPI
 from opentelemetry import propagate, trace
@@ -40,6 +43,10 @@ def _exporter() -> SpanExporter | None:
     return OTLPSpanExporter()
 
 
+# Providers that send their spans somewhere (an exporter was configured).
+_EXPORTING: weakref.WeakSet[TracerProvider] = weakref.WeakSet()
+
+
 def tracer_provider(service: str) -> TracerProvider:
     """A provider for one service; the resource also reads ``OTEL_RESOURCE_ATTRIBUTES``."""
     propagate.set_global_textmap(
@@ -50,6 +57,7 @@ def tracer_provider(service: str) -> TracerProvider:
     exporter = _exporter()
     if exporter is not None:
         provider.add_span_processor(BatchSpanProcessor(exporter))
+        _EXPORTING.add(provider)
     if not isinstance(trace.get_tracer_provider(), TracerProvider):
         # The first service to start becomes the default for code outside any app.
         trace.set_tracer_provider(provider)
@@ -57,11 +65,18 @@ def tracer_provider(service: str) -> TracerProvider:
 
 
 def instrument_app(
-    app: FastAPI, provider: TracerProvider, engine: AsyncEngine | None = None
+    app: FastAPI,
+    provider: TracerProvider,
+    engine: AsyncEngine | None = None,
+    *,
+    sql: bool | None = None,
 ) -> None:
     """Trace HTTP in (and SQL, given the engine); calling it again with the engine
-    only adds the SQL part."""
+    only adds the SQL part. ``sql``: trace each statement; by default only when the
+    provider exports its spans."""
     if engine is not None:
+        if not (sql if sql is not None else provider in _EXPORTING):
+            return
         # Per engine, not SQLAlchemyInstrumentor().instrument(): that one is a process-
         # wide singleton, so in all-in-one mode only the first service got SQL spans.
         EngineTracer(  # type: ignore[no-untyped-call]

@@ -1,0 +1,224 @@
+"""What the benchmarks share: wrk runs and their parsing, nginx as a reference proxy,
+readiness waits, and the CPU and memory of the processes under test (psutil)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import psutil
+
+
+def say(message: str) -> None:
+    print(f"[bench] {message}", flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def ensure_tools() -> None:
+    missing = [
+        name
+        for name, binary in (("wrk", "wrk"), ("nginx-light", "nginx"))
+        if not shutil.which(binary) and not Path(f"/usr/sbin/{binary}").exists()
+    ]
+    if not missing:
+        return
+    say(f"installing {' '.join(missing)} with apt-get")
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    subprocess.run([*sudo, "apt-get", "update", "-q"], check=True)  # noqa: S603
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run([*sudo, "apt-get", "install", "-y", "-q", *missing], check=True, env=env)  # noqa: S603
+
+
+def wait_ready(url: str, seconds: float = 180) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise SystemExit(f"{url} did not become ready")
+
+
+@dataclass
+class Result:
+    name: str
+    url: str
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    non_2xx: int
+    # CPU time of the processes serving the door, per request (all their threads).
+    cpu_ms: float = 0.0
+
+
+def _ms(value: str) -> float:
+    match = re.fullmatch(r"([\d.]+)(us|ms|s)", value.strip())
+    if not match:
+        raise ValueError(value)
+    number, unit = float(match.group(1)), match.group(2)
+    return number / 1000 if unit == "us" else number * 1000 if unit == "s" else number
+
+
+def cpu_seconds(pids: Sequence[int]) -> float:
+    """User + system CPU of these processes and their children, so far."""
+    total = 0.0
+    for pid in pids:
+        try:
+            process = psutil.Process(pid)
+            for each in (process, *process.children(recursive=True)):
+                times = each.cpu_times()
+                total += times.user + times.system
+        except psutil.NoSuchProcess:
+            continue
+    return total
+
+
+def rss_mb(pids: Sequence[int], *, cmdline_contains: str | None = None) -> float:
+    """Resident memory of these processes and their children, and of any process whose
+    command line names ``cmdline_contains`` (a PostgreSQL started by pg_ctl is nobody's
+    child), in MiB."""
+    processes: dict[int, psutil.Process] = {}
+    for pid in pids:
+        try:
+            process = psutil.Process(pid)
+            processes.update({p.pid: p for p in (process, *process.children(recursive=True))})
+        except psutil.NoSuchProcess:
+            continue
+    if cmdline_contains:
+        for process in psutil.process_iter(["cmdline"]):
+            if cmdline_contains in " ".join(process.info["cmdline"] or []):
+                processes[process.pid] = process
+                processes.update({p.pid: p for p in process.children(recursive=True)})
+    total = 0
+    for process in processes.values():
+        try:
+            total += process.memory_info().rss
+        except psutil.NoSuchProcess:
+            continue
+    return total / 2**20
+
+
+def run_wrk(
+    name: str,
+    url: str,
+    *,
+    seconds: int,
+    connections: int,
+    threads: int,
+    cpu: Callable[[], float] = lambda: 0.0,
+) -> Result:
+    """``cpu`` reads the CPU seconds of the door's processes; the difference over the
+    measured run, divided by the requests it served, is the CPU per request."""
+    wrk = shutil.which("wrk") or "/usr/bin/wrk"
+    # A short warm-up fills connection pools and caches; it is not counted.
+    subprocess.run(  # noqa: S603
+        [wrk, "-t1", "-c4", "-d2s", url], check=True, capture_output=True, text=True
+    )
+    before = cpu()
+    out = subprocess.run(  # noqa: S603
+        [wrk, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    spent = cpu() - before
+    total = re.search(r"(\d+) requests in", out)
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p50 = _ms(re.search(r"\s50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    p99 = _ms(re.search(r"\s99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    served = int(total.group(1)) if total else 0
+    cpu_ms = spent * 1000 / served if served else 0.0
+    result = Result(name, url, rps, p50, p99, int(bad.group(1)) if bad else 0, cpu_ms)
+    say(
+        f"{name}: {rps:,.0f} req/s, p50 {p50:.2f} ms, p99 {p99:.2f} ms, "
+        f"CPU {cpu_ms:.2f} ms/request, non-2xx {result.non_2xx}"
+    )
+    return result
+
+
+def median_result(runs: list[Result]) -> Result:
+    by_rps = sorted(runs, key=lambda r: r.rps)
+    middle = by_rps[len(by_rps) // 2]
+    return Result(
+        middle.name,
+        middle.url,
+        middle.rps,
+        sorted(r.p50_ms for r in runs)[len(runs) // 2],
+        sorted(r.p99_ms for r in runs)[len(runs) // 2],
+        sum(r.non_2xx for r in runs),
+        sorted(r.cpu_ms for r in runs)[len(runs) // 2],
+    )
+
+
+NGINX_CONF = """
+worker_processes 1;
+pid {dir}/nginx.pid;
+error_log {dir}/nginx-error.log warn;
+daemon off;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    server_tokens off;
+    client_body_temp_path {dir}/body;
+    proxy_temp_path {dir}/proxy;
+    fastcgi_temp_path {dir}/fastcgi;
+    uwsgi_temp_path {dir}/uwsgi;
+    scgi_temp_path {dir}/scgi;
+    upstream service {{
+        server 127.0.0.1:{upstream_port};
+        keepalive 64;
+    }}
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            proxy_pass http://service;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $host;
+            proxy_set_header X-Forwarded-For $remote_addr;
+            proxy_set_header X-Request-ID $request_id;
+        }}
+    }}
+}}
+"""
+
+
+def start_nginx(workdir: Path, upstream_port: int) -> tuple[subprocess.Popen[bytes], int]:
+    port = free_port()
+    conf = workdir / "nginx.conf"
+    conf.write_text(NGINX_CONF.format(dir=workdir, port=port, upstream_port=upstream_port))
+    binary = shutil.which("nginx") or "/usr/sbin/nginx"
+    process = subprocess.Popen(  # noqa: S603
+        [binary, "-c", str(conf), "-p", str(workdir)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    return process, port
+
+
+def stop(process: subprocess.Popen[bytes] | None) -> None:
+    if process is None or process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
