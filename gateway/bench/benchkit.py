@@ -90,9 +90,9 @@ def cpu_seconds(pids: Sequence[int]) -> float:
 
 
 def rss_mb(pids: Sequence[int], *, cmdline_contains: str | None = None) -> float:
-    """Resident memory of these processes and their children, and of any process whose
-    command line names ``cmdline_contains`` (a PostgreSQL started by pg_ctl is nobody's
-    child), in MiB."""
+    """Proportional resident memory (PSS) of these processes and their children, and
+    of any process whose command line names ``cmdline_contains`` (a PostgreSQL started
+    by pg_ctl is nobody's child), in MiB."""
     processes: dict[int, psutil.Process] = {}
     for pid in pids:
         try:
@@ -108,6 +108,11 @@ def rss_mb(pids: Sequence[int], *, cmdline_contains: str | None = None) -> float
     total = 0
     for process in processes.values():
         try:
+            # PSS: shared pages (PostgreSQL's shared buffers, libraries) split among the
+            # processes that map them, so a server of many backends is not counted
+            # many times over; RSS where the kernel will not tell.
+            total += getattr(process.memory_full_info(), "pss", process.memory_info().rss)
+        except psutil.AccessDenied:
             total += process.memory_info().rss
         except psutil.NoSuchProcess:
             continue

@@ -120,7 +120,8 @@ def write_report(
         f"The gateway as its own process serves {own.rps / direct.rps:.0%} of the direct "
         f"throughput and {own.rps / nginx.rps:.0%} of nginx's in front of the same service.",
         "",
-        "Memory (RSS) at the end of the run: "
+        "Memory (PSS: resident, shared pages split among the processes sharing them) at the "
+        "end of the run: "
         + ", ".join(f"{name} {mib:,.0f} MiB" for name, mib in memory.items())
         + ".",
         "",
