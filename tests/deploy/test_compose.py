@@ -224,3 +224,21 @@ def test_the_user_service_trusts_the_gateway_alone_for_client_addresses(
     gateway_address = services["gateway"]["networks"]["default"]["ipv4_address"]
     assert services["user"]["environment"]["AGORA_USER_TRUSTED_PROXIES"] == gateway_address
     assert services["gateway"]["environment"]["AGORA_GATEWAY_TRUSTED_PROXIES"] == ""
+
+
+def test_every_part_shares_one_service_credential_from_the_environment(
+    services: dict[str, dict[str, Any]], compose_check: Path
+) -> None:
+    # The gateway shows it to each service (ADR 0055); one value or the parts refuse it.
+    tokens = {services[part]["environment"].get("AGORA_SERVICE_TOKEN") for part in PARTS}
+    assert len(tokens) == 1
+    assert None not in tokens
+    chosen = "a-service-credential-from-the-environment-0123456789"
+    done = run(
+        [compose_check, COMPOSE],
+        env={"GRAFANA_ADMIN_PASSWORD": GRAFANA_PASSWORD, "AGORA_SERVICE_TOKEN": chosen},
+    )
+    assert done.returncode == 0, done.stderr
+    chosen_by_part = json.loads(done.stdout)["services"]
+    for part in PARTS:
+        assert chosen_by_part[part]["environment"]["AGORA_SERVICE_TOKEN"] == chosen, part

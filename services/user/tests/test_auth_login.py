@@ -9,6 +9,7 @@ from typing import Any
 import jwt
 import pytest
 
+from agora_kit.serving import SERVICE_TOKEN_HEADER
 from agora_user.service.passwords import Passwords
 from agora_user.testing import PASSWORD, UserApi
 
@@ -112,6 +113,27 @@ async def test_one_client_trying_many_addresses_is_throttled(api: UserApi) -> No
         )
         answers.append(response.status_code)
     assert answers == [401] * 8 + [429]
+
+
+@pytest.mark.parametrize(
+    ("credential", "expected"), [(False, [401] * 3 + [429]), (True, [401] * 4)]
+)
+async def test_a_forged_client_address_escapes_the_lockout_only_with_the_credential(
+    api: UserApi, credential: bool, expected: list[int]
+) -> None:
+    # A loopback caller writing X-Forwarded-For straight at the service (ADR 0055).
+    api.context.settings.login_ip_max_failures = 3
+    if not credential:
+        api.client.headers.pop(SERVICE_TOKEN_HEADER)
+    answers = []
+    for i in range(4):
+        response = await api.client.post(
+            LOGIN,
+            json={"email": f"forger{i}@example.com", "password": "x"},
+            headers={"X-Forwarded-For": f"203.0.113.{i + 1}"},
+        )
+        answers.append(response.status_code)
+    assert answers == expected
 
 
 async def test_a_success_forgives_earlier_failures(api: UserApi) -> None:
