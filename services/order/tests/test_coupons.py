@@ -14,6 +14,7 @@ from agora_contracts.catalog import InventoryReserved, ReservedLine
 from agora_kit.testing.events import deliver, outbox_events
 from agora_kit.testing.tokens import Keys
 from agora_order.models import Coupon, CouponRedemption, SubOrder
+from agora_order.service import coupons
 
 from .helpers import checkout, fill, stock
 
@@ -219,3 +220,21 @@ async def test_a_platform_funded_coupon_tells_payment_the_list_prices(
     [requested] = await outbox_events(app, "agora.order.order.payment_requested.v1")
     assert requested["data"]["vendor_amounts"] == {str(shop): 700}
     assert requested["data"]["vendor_list_amounts"] == {str(shop): 1000}
+
+
+async def test_redeeming_tells_the_discount_and_who_funds_it_from_one_read(
+    app: FastAPI, client: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    body = {"code": "HOUSE", "kind": "percent", "value": 10, "funded_by": "platform"}
+    assert (await client.post(COUPONS, json=body, headers=admin)).status_code == 201
+    async with app.state.database.transaction() as session:
+        redeemed = await coupons.redeem(
+            session,
+            "house",
+            buyer_id=uuid.uuid4(),
+            order_id=uuid.uuid4(),
+            subtotal=2000,
+            currency="USD",
+            at=datetime.now(UTC),
+        )
+    assert redeemed == coupons.Redemption(discount=200, funded_by="platform")

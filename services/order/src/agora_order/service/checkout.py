@@ -100,8 +100,7 @@ async def place(
     placed_at = saga.now()
     discount, funding = 0, "vendor"
     if body.coupon_code:
-        funding = await coupons.funded_by(session, body.coupon_code)
-        discount = await coupons.redeem(
+        redeemed = await coupons.redeem(
             session,
             body.coupon_code,
             buyer_id=buyer_id,
@@ -110,6 +109,7 @@ async def place(
             currency=currency,
             at=placed_at,
         )
+        discount, funding = redeemed.discount, redeemed.funded_by
     sums = pricing.totals(
         subtotal,
         discount=discount,

@@ -9,6 +9,7 @@ rolls its redemption back with it.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select, update
@@ -48,6 +49,15 @@ async def create(session: AsyncSession, data: CouponIn) -> Coupon:
     return coupon
 
 
+@dataclass(frozen=True)
+class Redemption:
+    """What a redeemed coupon takes off the order, and who gives it up
+    (``vendor`` or ``platform``)."""
+
+    discount: int
+    funded_by: str
+
+
 async def redeem(
     session: AsyncSession,
     code: str,
@@ -57,8 +67,9 @@ async def redeem(
     subtotal: int,
     currency: str,
     at: datetime,
-) -> int:
-    """Use the coupon once for this order; returns the discount in minor units."""
+) -> Redemption:
+    """Use the coupon once for this order: the discount in minor units and who funds it,
+    from the one read of the coupon."""
     code = code.upper()
     coupon = await session.get(Coupon, code)
     if coupon is None:
@@ -96,10 +107,7 @@ async def redeem(
             raise BadCoupon(f"You have already used the coupon {code}.")
     session.add(CouponRedemption(code=code, order_id=order_id, buyer_id=buyer_id))
     await session.flush()
-    return pricing.discount_for(subtotal, coupon.kind, coupon.value)
-
-
-async def funded_by(session: AsyncSession, code: str) -> str:
-    """Who gives up the discount of the coupon ``code``: ``vendor`` or ``platform``."""
-    coupon = await session.get(Coupon, code.upper())
-    return coupon.funded_by if coupon is not None else "vendor"
+    return Redemption(
+        discount=pricing.discount_for(subtotal, coupon.kind, coupon.value),
+        funded_by=coupon.funded_by,
+    )
