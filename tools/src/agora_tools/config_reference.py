@@ -31,7 +31,7 @@ REFERENCE = REPO_ROOT / "docs" / "operations" / "configuration.md"
 # SDK); anything else OTEL_* is the SDK's own and documented there.
 OTEL_VARIABLES = {
     "OTEL_EXPORTER_OTLP_ENDPOINT": "where spans go (OTLP over HTTP, e.g. `http://jaeger:4318`);"
-    " unset: spans are made but not exported",
+    " unset: no span is recorded, requests still get trace ids (ADR 0081)",
     "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "the same, for traces only"
     " (a full URL ending in `/v1/traces`)",
     "OTEL_EXPORTER_OTLP_HEADERS": "headers for the collector (authentication)",

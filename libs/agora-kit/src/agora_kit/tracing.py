@@ -13,18 +13,24 @@ from __future__ import annotations
 
 import os
 import weakref
+from collections.abc import Sequence
 
 from fastapi import FastAPI
 from opentelemetry import propagate, trace
 from opentelemetry.baggage.propagation import W3CBaggagePropagator
+from opentelemetry.context import Context
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from opentelemetry.instrumentation.sqlalchemy.engine import EngineTracer
 from opentelemetry.metrics import get_meter
 from opentelemetry.propagators.composite import CompositePropagator
 from opentelemetry.sdk.resources import SERVICE_NAME, Resource
-from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
+from opentelemetry.sdk.trace.sampling import ALWAYS_OFF, Sampler, SamplingResult
+from opentelemetry.trace import Link, SpanKind
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+from opentelemetry.trace.span import TraceState
+from opentelemetry.util.types import Attributes
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 
@@ -43,6 +49,46 @@ def _exporter() -> SpanExporter | None:
     return OTLPSpanExporter()
 
 
+class _RecordWhenProcessed(Sampler):
+    """The configured sampler once a span processor is attached, before that none:
+    an unrecorded span still carries its (new or inherited) trace id."""
+
+    def __init__(self, configured: Sampler) -> None:
+        self.configured = configured
+        self.processed = False
+
+    def should_sample(  # noqa: PLR0917 (the SDK's signature)
+        self,
+        parent_context: Context | None,
+        trace_id: int,
+        name: str,
+        kind: SpanKind | None = None,
+        attributes: Attributes = None,
+        links: Sequence[Link] | None = None,
+        trace_state: TraceState | None = None,
+    ) -> SamplingResult:
+        sampler = self.configured if self.processed else ALWAYS_OFF
+        return sampler.should_sample(
+            parent_context, trace_id, name, kind, attributes, links, trace_state
+        )
+
+    def get_description(self) -> str:
+        return f"RecordWhenProcessed{{{self.configured.get_description()}}}"
+
+
+class _Provider(TracerProvider):
+    """Records spans only once something receives them (an exporter, or a test's)."""
+
+    def __init__(self, resource: Resource) -> None:
+        super().__init__(resource=resource)
+        self.switch = _RecordWhenProcessed(self.sampler)
+        self.sampler = self.switch
+
+    def add_span_processor(self, span_processor: SpanProcessor) -> None:
+        super().add_span_processor(span_processor)
+        self.switch.processed = True
+
+
 # Providers that send their spans somewhere (an exporter was configured).
 _EXPORTING: weakref.WeakSet[TracerProvider] = weakref.WeakSet()
 
@@ -53,7 +99,7 @@ def tracer_provider(service: str) -> TracerProvider:
         CompositePropagator([TraceContextTextMapPropagator(), W3CBaggagePropagator()])
     )
     name = os.environ.get("OTEL_SERVICE_NAME") or f"agora-{service}"
-    provider = TracerProvider(resource=Resource.create({SERVICE_NAME: name}))
+    provider = _Provider(Resource.create({SERVICE_NAME: name}))
     exporter = _exporter()
     if exporter is not None:
         provider.add_span_processor(BatchSpanProcessor(exporter))
