@@ -291,14 +291,21 @@ def test_servers_listen_on_loopback_only(
         pytest.skip(f"{fixture} was not started by agora-infra; its process is not ours to inspect")
     root = psutil.Process(pid)
     addresses = {
-        conn.laddr.ip
-        for process in [root, *root.children(recursive=True)]
-        for conn in process.net_connections(kind="inet")
-        if conn.status == psutil.CONN_LISTEN
+        ip for process in [root, *root.children(recursive=True)] for ip in _listening(process)
     }
 
     assert addresses, f"{fixture} listens on nothing"
     assert all(_loopback(ip) for ip in addresses), f"{fixture} listens on {addresses}"
+
+
+def _listening(process: psutil.Process) -> set[str]:
+    """The addresses ``process`` listens on; none when it ended meanwhile (a database
+    backend of another test can exit between listing and reading it)."""
+    try:
+        connections = process.net_connections(kind="inet")
+    except (psutil.NoSuchProcess, FileNotFoundError):
+        return set()
+    return {conn.laddr.ip for conn in connections if conn.status == psutil.CONN_LISTEN}
 
 
 def _loopback(ip: str) -> bool:
