@@ -44,14 +44,15 @@ async def test_without_an_exporter_no_statement_is_traced(
     postgres_server: PostgresServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """No span per SQL statement that nobody would receive: the provider exports
-    nothing (no OTLP endpoint), so the engine gets no listeners."""
+    nothing (no OTLP endpoint) when the engine is instrumented, so it gets no
+    listeners; a processor attached afterwards sees no statement."""
     for variable in ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"):
         monkeypatch.delenv(variable, raising=False)
     provider = tracer_provider("gamma")
-    exporter = InMemorySpanExporter()
-    provider.add_span_processor(SimpleSpanProcessor(exporter))
     database = Database(postgres_server.url("postgres"))
     instrument_app(FastAPI(), provider, database.engine)
+    exporter = InMemorySpanExporter()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
     try:
         async with database.engine.connect() as conn:
             await conn.execute(text("SELECT 'gamma'"))

@@ -12,7 +12,6 @@ names the service that made it.
 from __future__ import annotations
 
 import os
-import weakref
 from collections.abc import Sequence
 
 from fastapi import FastAPI
@@ -89,10 +88,6 @@ class _Provider(TracerProvider):
         self.switch.processed = True
 
 
-# Providers that send their spans somewhere (an exporter was configured).
-_EXPORTING: weakref.WeakSet[TracerProvider] = weakref.WeakSet()
-
-
 def tracer_provider(service: str) -> TracerProvider:
     """A provider for one service; the resource also reads ``OTEL_RESOURCE_ATTRIBUTES``."""
     propagate.set_global_textmap(
@@ -103,7 +98,6 @@ def tracer_provider(service: str) -> TracerProvider:
     exporter = _exporter()
     if exporter is not None:
         provider.add_span_processor(BatchSpanProcessor(exporter))
-        _EXPORTING.add(provider)
     if not isinstance(trace.get_tracer_provider(), TracerProvider):
         # The first service to start becomes the default for code outside any app.
         trace.set_tracer_provider(provider)
@@ -119,9 +113,11 @@ def instrument_app(
 ) -> None:
     """Trace HTTP in (and SQL, given the engine); calling it again with the engine
     only adds the SQL part. ``sql``: trace each statement; by default only when the
-    provider exports its spans."""
+    provider already records spans (something receives them), as no processor is
+    attached later outside tests."""
     if engine is not None:
-        if not (sql if sql is not None else provider in _EXPORTING):
+        records = isinstance(provider, _Provider) and provider.switch.processed
+        if not (sql if sql is not None else records):
             return
         # Per engine, not SQLAlchemyInstrumentor().instrument(): that one is a process-
         # wide singleton, so in all-in-one mode only the first service got SQL spans.
