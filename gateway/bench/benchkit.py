@@ -89,7 +89,7 @@ def cpu_seconds(pids: Sequence[int]) -> float:
     return total
 
 
-def rss_mb(pids: Sequence[int], *, cmdline_contains: str | None = None) -> float:
+def memory_mb(pids: Sequence[int], *, cmdline_contains: str | None = None) -> float:
     """Proportional resident memory (PSS) of these processes and their children, and
     of any process whose command line names ``cmdline_contains`` (a PostgreSQL started
     by pg_ctl is nobody's child), in MiB."""

@@ -36,7 +36,7 @@ from benchkit import (
     ensure_tools,
     free_port,
     median_result,
-    rss_mb,
+    memory_mb,
     run_wrk,
     say,
     start_nginx,
@@ -281,12 +281,12 @@ def main() -> int:
                 raise SystemExit(f"{name}: GET {url} answered {answer.status_code}")
         results = measure(doors, args)
         memory = {
-            "agora run": rss_mb([fleet.pid]),
-            "agora run with its PostgreSQL": rss_mb(
+            "agora run": memory_mb([fleet.pid]),
+            "agora run with its PostgreSQL": memory_mb(
                 [fleet.pid], cmdline_contains=str(workdir / "data")
             ),
-            "agora serve gateway": rss_mb([gateway.pid]),
-            "the floor": rss_mb([floor.pid]),
+            "agora serve gateway": memory_mb([gateway.pid]),
+            "the floor": memory_mb([floor.pid]),
         }
         write_report(args.report, results, measured, args, memory)
     finally:

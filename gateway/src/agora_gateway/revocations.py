@@ -58,7 +58,6 @@ class RevocationFollower:
         self.cache = cache
         self.transport = transport
         self.group = group
-        self.metrics = metrics
         self.max_age = timedelta(seconds=max_age_seconds)
         self.owns_transport = owns_transport
         self.retry_seconds = retry_seconds

@@ -79,8 +79,8 @@ async def _key(api: UserApi, gateway: httpx.AsyncClient) -> tuple[dict[str, str]
     return account.headers, created.json()["id"], created.json()["key"]
 
 
-async def _refused_everywhere(replicas: Replicas, key: str) -> float:
-    """Seconds until every replica answered 401 to ``key``; fails past the promise."""
+async def _refused_everywhere(replicas: Replicas, key: str) -> None:
+    """Wait until every replica answers 401 to ``key``; fails past the promise."""
     started = time.monotonic()
     pending = set(range(len(replicas)))
     while pending:
@@ -93,7 +93,6 @@ async def _refused_everywhere(replicas: Replicas, key: str) -> float:
             f"replicas {sorted(pending)} still accept the revoked key after {elapsed:.1f} s"
         )
         await asyncio.sleep(0.05)
-    return time.monotonic() - started
 
 
 async def _accepted_everywhere(replicas: Replicas, key: str) -> None:

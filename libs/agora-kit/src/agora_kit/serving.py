@@ -67,16 +67,17 @@ class GatewayForwarded:
     def __init__(self, app: ASGIApp, *, token: str, trusted_proxies: str) -> None:
         self.app = app
         self.token = token.encode()
-        # uvicorn types ASGI apps with its own TypedDicts, Starlette with mappings.
-        self.forwarded = ProxyHeadersMiddleware(
-            app,  # type: ignore[arg-type]
-            trusted_hosts=trusted_proxies.strip() or "127.0.0.1",
+        # None: no proxy is trusted, so no forwarded header is ever applied.
+        # (uvicorn types ASGI apps with its own TypedDicts, Starlette with mappings.)
+        self.forwarded = (
+            ProxyHeadersMiddleware(app, trusted_hosts=trusted_proxies.strip())  # type: ignore[arg-type]
+            if trusted_proxies.strip()
+            else None
         )
-        self.trusting = bool(trusted_proxies.strip())
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
-            self.trusting
+            self.forwarded is not None
             and scope["type"] in ("http", "websocket")
             and carries_service_token(scope, self.token)
         ):

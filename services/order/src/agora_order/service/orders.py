@@ -165,9 +165,6 @@ async def vendor_sub_orders_page(
     def key_of(row: tuple[SubOrder, Order]) -> tuple[object, ...]:
         return (row[1].placed_at, row[0].id)
 
-    def to_item(row: tuple[SubOrder, Order]) -> tuple[SubOrder, Order]:
-        return (row[0], row[1])
-
     # Each row is the (sub-order, order) pair, not a single entity (scalars=False).
     rows = cast("Select[tuple[tuple[SubOrder, Order]]]", _vendor_rows(vendor_ids, status=status))
     page = await keyset_page(
@@ -176,7 +173,7 @@ async def vendor_sub_orders_page(
         key=[Order.placed_at, SubOrder.id],
         key_of=key_of,
         params=params,
-        to_item=to_item,
+        to_item=lambda row: row,
         direction="desc",
         scalars=False,
     )
