@@ -16,13 +16,7 @@ EXCHANGE = "/internal/token-exchange"
 
 async def test_a_valid_key_becomes_a_short_lived_jwt_with_its_scopes(api: UserApi) -> None:
     account = await api.signed_in()
-    key = (
-        await api.client.post(
-            "/api/v1/users/me/api-keys",
-            json={"name": "reports", "scopes": ["orders:read", "catalog:read"]},
-            headers=account.headers,
-        )
-    ).json()
+    key = await api.api_key(account, ["orders:read", "catalog:read"], name="reports")
     response = await api.client.post(EXCHANGE, json={"api_key": key["key"]})
     assert response.status_code == 200, response.text
     body = response.json()
@@ -54,13 +48,7 @@ async def test_a_valid_key_becomes_a_short_lived_jwt_with_its_scopes(api: UserAp
 
 async def test_made_up_keys_are_401(api: UserApi) -> None:
     account = await api.signed_in()
-    real = (
-        await api.client.post(
-            "/api/v1/users/me/api-keys",
-            json={"name": "x", "scopes": ["catalog:read"]},
-            headers=account.headers,
-        )
-    ).json()["key"]
+    real = (await api.api_key(account, ["catalog:read"]))["key"]
     for fake in (
         "nope",
         real[:-1] + ("A" if real[-1] != "A" else "B"),
@@ -88,13 +76,7 @@ async def test_made_up_keys_are_401(api: UserApi) -> None:
 
 async def test_a_disabled_owner_disables_the_key(api: UserApi) -> None:
     account = await api.signed_in()
-    key = (
-        await api.client.post(
-            "/api/v1/users/me/api-keys",
-            json={"name": "x", "scopes": ["catalog:read"]},
-            headers=account.headers,
-        )
-    ).json()["key"]
+    key = (await api.api_key(account, ["catalog:read"]))["key"]
     await api.query("UPDATE users SET is_active = false WHERE id = :id", id=account.id)
     assert (await api.client.post(EXCHANGE, json={"api_key": key})).status_code == 401
     await api.query("UPDATE users SET is_active = true WHERE id = :id", id=account.id)
@@ -103,13 +85,7 @@ async def test_a_disabled_owner_disables_the_key(api: UserApi) -> None:
 
 async def test_last_used_is_written_at_most_once_a_minute(api: UserApi) -> None:
     account = await api.signed_in()
-    key = (
-        await api.client.post(
-            "/api/v1/users/me/api-keys",
-            json={"name": "x", "scopes": ["catalog:read"]},
-            headers=account.headers,
-        )
-    ).json()["key"]
+    key = (await api.api_key(account, ["catalog:read"]))["key"]
     await api.client.post(EXCHANGE, json={"api_key": key})
     [first] = await api.query("SELECT last_used_at FROM api_keys")
     await api.client.post(EXCHANGE, json={"api_key": key})
@@ -127,13 +103,7 @@ async def test_the_exchange_refuses_callers_without_the_service_credential(
     """Only Agora's own parts may turn keys into tokens: a caller that reached the
     service (on loopback, say) without the credential gets 403 and no token."""
     account = await api.signed_in()
-    key = (
-        await api.client.post(
-            "/api/v1/users/me/api-keys",
-            json={"name": "reports", "scopes": ["orders:read"]},
-            headers=account.headers,
-        )
-    ).json()["key"]
+    key = (await api.api_key(account, ["orders:read"], name="reports"))["key"]
     for credential in (None, "development-only-service-token-guess"):
         headers = {"x-agora-service-token": credential} if credential else {}
         async with httpx.AsyncClient(

@@ -95,6 +95,17 @@ class UserApi:
     async def signed_in(self, email: str | None = None, **kwargs: Any) -> Account:
         return await self.login(await self.register(email, **kwargs))
 
+    async def api_key(self, account: Account, scopes: list[str], name: str = "x") -> dict[str, Any]:
+        """A new API key of ``account`` (the created key's JSON, ``key`` included)."""
+        response = await self.client.post(
+            "/api/v1/users/me/api-keys",
+            json={"name": name, "scopes": scopes},
+            headers=account.headers,
+        )
+        assert response.status_code == 201, response.text
+        created: dict[str, Any] = response.json()
+        return created
+
     async def events(self, event_type: str | None = None) -> list[dict[str, Any]]:
         """CloudEvents in the outbox, oldest first, optionally of one type (a suffix
         such as ``registered.v1`` will do)."""
