@@ -60,6 +60,12 @@ class Database:
             connect_args={"server_settings": {"application_name": application_name}},
         )
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+        # The same pool, without BEGIN and COMMIT: each statement stands alone.
+        self.read_sessionmaker = async_sessionmaker(
+            self.engine.execution_options(isolation_level="AUTOCOMMIT"),
+            expire_on_commit=False,
+            autoflush=False,
+        )
 
     @property
     def name(self) -> str:
@@ -69,6 +75,14 @@ class Database:
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """A session in a transaction that commits on success and rolls back on error."""
         async with self.sessionmaker() as session, session.begin():
+            yield session
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncSession]:
+        """A session for reads that need no snapshot across their statements: no
+        BEGIN or COMMIT round trips, each statement sees the latest committed rows.
+        Never for writes: each flushed statement would commit on its own."""
+        async with self.read_sessionmaker() as session:
             yield session
 
     async def ping(self) -> None:
@@ -112,7 +126,14 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
+async def get_read_session(request: Request) -> AsyncIterator[AsyncSession]:
+    async with get_database(request).read() as session:
+        yield session
+
+
 # scope="function": the commit happens before the response is sent, so a client
 # never sees a success whose transaction then failed.
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+# Public reads whose statements need not share one snapshot (ADR 0084).
+ReadSessionDep = Annotated[AsyncSession, Depends(get_read_session)]
 DatabaseDep = Annotated[Database, Depends(get_database)]

@@ -17,7 +17,7 @@ from agora_catalog.api.schemas import (
 )
 from agora_catalog.models import Category
 from agora_catalog.service import categories
-from agora_kit.db import SessionDep
+from agora_kit.db import ReadSessionDep, SessionDep
 from agora_kit.errors import NotFound, problem_responses
 from agora_kit.idempotency import IdempotencyDep
 
@@ -41,7 +41,7 @@ def _out(category: Category | categories.Node) -> CategoryOut:
 
 
 @router.get("/categories", response_model=CategoryTree, summary="The whole category tree")
-async def tree(session: SessionDep, _: ReaderDep) -> CategoryTree:
+async def tree(session: ReadSessionDep, _: ReaderDep) -> CategoryTree:
     the_tree = await categories.load_tree(session)
     return CategoryTree(items=[_node(root) for root in the_tree.roots])
 
@@ -52,7 +52,9 @@ async def tree(session: SessionDep, _: ReaderDep) -> CategoryTree:
     summary="One category, its path from the root and its children",
     responses=problem_responses(404),
 )
-async def get_category(category_id: uuid.UUID, session: SessionDep, _: ReaderDep) -> CategoryDetail:
+async def get_category(
+    category_id: uuid.UUID, session: ReadSessionDep, _: ReaderDep
+) -> CategoryDetail:
     the_tree = await categories.load_tree(session)
     node = the_tree.nodes.get(category_id)
     if node is None:

@@ -26,7 +26,7 @@ from agora_catalog.api.schemas import (
 from agora_catalog.models import Product
 from agora_catalog.service import categories, products
 from agora_catalog.service.access import Actor
-from agora_kit.db import SessionDep
+from agora_kit.db import ReadSessionDep, SessionDep
 from agora_kit.errors import problem_responses
 from agora_kit.idempotency import IdempotencyDep
 from agora_kit.pagination import Page, PageParamsDep, keyset_page
@@ -113,7 +113,7 @@ def _images(images: list[Any]) -> list[dict[str, Any]]:
     responses=problem_responses(422),
 )
 async def browse(
-    session: SessionDep,
+    session: ReadSessionDep,
     _: ReaderDep,
     page: PageParamsDep,
     category: Annotated[
@@ -177,7 +177,9 @@ async def create_product(
     summary="A product with its variants and the stock available per SKU",
     responses=problem_responses(404),
 )
-async def get_product(product_id: uuid.UUID, session: SessionDep, actor: ReaderDep) -> ProductOut:
+async def get_product(
+    product_id: uuid.UUID, session: ReadSessionDep, actor: ReaderDep
+) -> ProductOut:
     return product_out(await products.view(session, product_id, actor), actor)
 
 

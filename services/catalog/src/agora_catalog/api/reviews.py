@@ -11,7 +11,7 @@ from agora_catalog.api.products import rating_of
 from agora_catalog.api.schemas import ReviewIn, ReviewOut, ReviewPage
 from agora_catalog.models import Review
 from agora_catalog.service import reviews
-from agora_kit.db import SessionDep
+from agora_kit.db import ReadSessionDep, SessionDep
 from agora_kit.errors import problem_responses
 from agora_kit.idempotency import IdempotencyDep
 from agora_kit.pagination import PageParamsDep
@@ -70,7 +70,7 @@ async def post_review(
     responses=problem_responses(404, 422),
 )
 async def list_reviews(
-    product_id: uuid.UUID, session: SessionDep, _: ReaderDep, page: PageParamsDep
+    product_id: uuid.UUID, session: ReadSessionDep, _: ReaderDep, page: PageParamsDep
 ) -> ReviewPage:
     product, found = await reviews.page(session, product_id, page)
     return ReviewPage(

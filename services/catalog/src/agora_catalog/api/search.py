@@ -28,7 +28,7 @@ from agora_catalog.search.base import (
     attribute_filters,
 )
 from agora_catalog.service.errors import invalid
-from agora_kit.db import SessionDep
+from agora_kit.db import ReadSessionDep
 from agora_kit.errors import problem_responses
 from agora_kit.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from agora_kit.query import QueryInt
@@ -36,7 +36,7 @@ from agora_kit.query import QueryInt
 router = APIRouter(tags=["search"])
 
 
-async def _labels(session: SessionDep, result: SearchResult) -> dict[str, dict[str, str]]:
+async def _labels(session: ReadSessionDep, result: SearchResult) -> dict[str, dict[str, str]]:
     """Names for the category and vendor facet values (the index holds ids)."""
     category_ids = [uuid.UUID(f.value) for f in result.facets.get("category", [])]
     vendor_ids = [uuid.UUID(f.value) for f in result.facets.get("vendor", [])]
@@ -68,7 +68,7 @@ def _facet(values: list[FacetCount], labels: dict[str, str] | None = None) -> li
 )
 async def search(
     *,
-    session: SessionDep,
+    session: ReadSessionDep,
     context: ContextDep,
     _: ReaderDep,
     q: Annotated[str | None, Query(max_length=200, description="Words to look for")] = None,

@@ -20,7 +20,7 @@ from agora_catalog.api.schemas import (
 from agora_catalog.models import VENDOR_APPROVED, Product, Vendor
 from agora_catalog.service import vendors
 from agora_catalog.service.access import Actor
-from agora_kit.db import SessionDep
+from agora_kit.db import ReadSessionDep, SessionDep
 from agora_kit.errors import NotFound, problem_responses
 from agora_kit.idempotency import IdempotencyDep
 from agora_kit.pagination import Page, PageParamsDep, keyset_page
@@ -83,7 +83,7 @@ async def apply(
     responses=problem_responses(422),
 )
 async def list_vendors(
-    session: SessionDep, actor: ReaderDep, page: PageParamsDep
+    session: ReadSessionDep, actor: ReaderDep, page: PageParamsDep
 ) -> Page[VendorOut]:
     return await keyset_page(
         session,
@@ -101,7 +101,7 @@ async def list_vendors(
     summary="The caller's own store, whatever its status",
     responses=problem_responses(401, 404),
 )
-async def my_vendor(session: SessionDep, actor: PersonDep) -> VendorOut:
+async def my_vendor(session: ReadSessionDep, actor: PersonDep) -> VendorOut:
     vendor = await vendors.vendor_of_owner(session, actor.user_id)
     if vendor is None:
         raise NotFound("You have no store.")
@@ -115,7 +115,7 @@ async def my_vendor(session: SessionDep, actor: PersonDep) -> VendorOut:
     responses=problem_responses(401, 404, 422),
 )
 async def my_products(
-    session: SessionDep,
+    session: ReadSessionDep,
     actor: PersonDep,
     page: PageParamsDep,
     status: Annotated[Literal["draft", "published", "unpublished"] | None, Query()] = None,
@@ -144,7 +144,7 @@ async def my_products(
     summary="A store's public page",
     responses=problem_responses(404),
 )
-async def get_vendor(vendor_id: uuid.UUID, session: SessionDep, actor: ReaderDep) -> VendorOut:
+async def get_vendor(vendor_id: uuid.UUID, session: ReadSessionDep, actor: ReaderDep) -> VendorOut:
     vendor = await vendors.get_vendor(session, vendor_id)
     if not vendors.visible_to(vendor, actor):
         raise NotFound("No such store.")
@@ -185,7 +185,7 @@ async def patch_vendor(
     responses=problem_responses(401, 403, 422),
 )
 async def admin_list_vendors(
-    session: SessionDep,
+    session: ReadSessionDep,
     actor: AdminDep,
     page: PageParamsDep,
     status: Annotated[Literal["pending", "approved", "suspended"] | None, Query()] = None,
