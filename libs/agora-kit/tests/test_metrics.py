@@ -47,9 +47,20 @@ async def get_cart(ref: str) -> dict[str, str]:
     return {"cart": ref}
 
 
+# One router included under two prefixes: its route objects serve two templates.
+shared = APIRouter()
+
+
+@shared.get("/notes/{ref}")
+async def get_note(ref: str) -> dict[str, str]:
+    return {"note": ref}
+
+
 api = APIRouter(prefix="/api/v1")
 api.include_router(orders)
 api.include_router(carts)
+api.include_router(shared, prefix="/buyers")
+api.include_router(shared, prefix="/vendors")
 
 
 @asynccontextmanager
@@ -113,6 +124,18 @@ async def test_route_templates_include_router_prefixes() -> None:
         ("shop", "GET", "/api/v1/carts/{ref}", "200"): 1.0,
     }
     assert not [key for key in counts if key[2] == "/{ref}"]
+
+
+async def test_a_router_included_twice_counts_each_prefix_apart() -> None:
+    async with client_for(app_for("shop")) as client:
+        for path in ("/api/v1/buyers/notes/1", "/api/v1/vendors/notes/2", "/api/v1/buyers/notes/3"):
+            assert (await client.get(path)).status_code == 200
+        counts = await request_counts(client)
+    notes = {key: n for key, n in counts.items() if "/notes/" in key[2]}
+    assert notes == {
+        ("shop", "GET", "/api/v1/buyers/notes/{ref}", "200"): 2.0,
+        ("shop", "GET", "/api/v1/vendors/notes/{ref}", "200"): 1.0,
+    }
 
 
 async def test_status_label_follows_the_answer() -> None:

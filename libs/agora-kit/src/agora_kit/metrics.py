@@ -103,9 +103,10 @@ def _route_template(app: FastAPI, scope: Scope) -> str:
     """The path template of the route that serves ``scope`` (``/api/v1/items/{id}``),
     never the raw path, so label cardinality stays bounded.
 
-    Not ``scope["route"]``: FastAPI sets it to the route as declared, without the
-    prefixes of the routers that include it, so ``/orders/{id}`` and ``/carts/{id}``
-    would both count as ``/{id}``. A method mismatch (405) still names its route."""
+    Not ``scope["route"]``'s own path: FastAPI sets it to the route as declared,
+    without the prefixes of the routers that include it, so ``/orders/{id}`` and
+    ``/carts/{id}`` would both count as ``/{id}``. A method mismatch (405) still names
+    its route."""
     partial: str | None = None
     for route in iter_route_contexts(app.routes):
         match, _ = route.matches(scope)
@@ -114,6 +115,34 @@ def _route_template(app: FastAPI, scope: Scope) -> str:
         if match == Match.PARTIAL and partial is None:
             partial = route.path
     return partial or UNMATCHED_ROUTE
+
+
+class _RouteTemplates:
+    """The full path template of each route the app serves, by route object, learned
+    once: a request's route (``scope["route"]``, set by routing) names its template in
+    one lookup instead of a match against every route. A route included under two
+    prefixes, and a request no route took (404, 405), are matched the long way."""
+
+    def __init__(self, app: FastAPI) -> None:
+        self.app = app
+        self._known: dict[int, str | None] = {}
+
+    def _learn(self) -> None:
+        known: dict[int, str | None] = {}
+        for context in iter_route_contexts(self.app.routes):
+            key = id(context.original_route)
+            known[key] = None if key in known else context.path
+        self._known = known
+
+    def of(self, served: Scope, before_routing: Scope) -> str:
+        route = served.get("route")
+        if route is not None:
+            if id(route) not in self._known:
+                self._learn()  # routes added since
+            template = self._known.get(id(route))
+            if template:
+                return template
+        return _route_template(self.app, before_routing)
 
 
 # A handler that serves many paths itself (the gateway's proxy) names the template of
@@ -128,6 +157,7 @@ class MetricsMiddleware:
         self.app = app
         self.metrics = metrics
         self.router_app = router_app
+        self.templates = _RouteTemplates(router_app)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -142,15 +172,17 @@ class MetricsMiddleware:
                 status = message["status"]
             await send(message)
 
-        # Matched before the app runs: routing and mounts rewrite the scope.
-        route = _route_template(self.router_app, dict(scope))
+        # Routing and mounts rewrite the scope: the long way matches the scope as sent.
+        before_routing = dict(scope)
         m = self.metrics
         m.http_in_flight.labels(m.service).inc()
         try:
             await self.app(scope, receive, send_wrapper)
         finally:
             m.http_in_flight.labels(m.service).dec()
-            route = scope.get("state", {}).get(ROUTE_OVERRIDE) or route
+            route = scope.get("state", {}).get(ROUTE_OVERRIDE) or self.templates.of(
+                scope, before_routing
+            )
             method = scope["method"]
             m.http_requests.labels(m.service, method, route, str(status)).inc()
             m.http_duration.labels(m.service, method, route).observe(time.perf_counter() - started)
