@@ -93,10 +93,12 @@ def create_service_app(
     transport: Transport | None = None,
     version: str = "0.1.0",
     background_tasks: Sequence[BackgroundTask] = (),
+    middleware: Sequence[Middleware] = (),
 ) -> FastAPI:
     """Build a service's app. Pass ``transport`` to share one that the caller starts
     and closes (all-in-one mode); otherwise the app builds, starts and closes its own.
-    Each of ``background_tasks`` is started with the relay and cancelled on shutdown."""
+    Each of ``background_tasks`` is started with the relay and cancelled on shutdown;
+    ``middleware`` runs inside the chassis's (see ``create_base_app``)."""
     service = settings.service_name
     owns_transport = transport is None
     the_transport = (
@@ -168,6 +170,7 @@ def create_service_app(
         lifespan=lifespan,
         routers=routers,
         provider=provider,
+        middleware=middleware,
     )
     token = settings.common.service_token.get_secret_value()
     app.state.service_token = token.encode()
