@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import asyncpg
@@ -16,6 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from agora_cli.main import app
+from agora_kit.embedded_pg import EmbeddedPostgres
 from agora_kit.testing.fixtures import PostgresServer, free_port
 
 runner = CliRunner()
@@ -100,3 +103,79 @@ async def test_serve_runs_one_service_until_sigterm(
     finally:
         await postgres_server.drop_database(service_db)
         await postgres_server.drop_database(events_db)
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(child) for child in path.read_text().split()] if path.exists() else []
+
+
+def _gateway_child(pid: int) -> int | None:
+    for child in _children(pid):
+        with contextlib.suppress(OSError):
+            if b"gateway" in Path(f"/proc/{child}/cmdline").read_bytes():
+                return child
+    return None
+
+
+def _wait_for(check: Callable[[], object], seconds: float, what: str, log: Path) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"{what} within {seconds} s\n{log.read_text(errors='replace')[-3000:]}")
+
+
+def _ready(port: int) -> bool:
+    try:
+        return httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
+def test_agora_run_keeps_its_gateway_process_up_and_takes_it_down(tmp_path: Path) -> None:
+    """``agora run`` serves the gateway from a child process: one that dies is started
+    again, and when ``agora run`` itself is killed (SIGKILL) the child goes too."""
+    ports = {part: free_port() for part in ("gateway", "user", "catalog", "order", "payment")}
+    ports["notification"] = free_port()
+    pg_port = free_port()
+    env = {
+        **os.environ,
+        **{f"AGORA_{part.upper()}_PORT": str(port) for part, port in ports.items()},
+        "AGORA_POSTGRES_PORT": str(pg_port),
+        "AGORA_LOG_LEVEL": "WARNING",
+    }
+    log = tmp_path / "run.log"
+    data = tmp_path / "data"
+    with log.open("wb") as out:
+        run = subprocess.Popen(  # noqa: S603 - the command under test
+            [str(Path(sys.executable).parent / "agora"), "run", "--data-dir", str(data)],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        _wait_for(lambda: _ready(ports["gateway"]), 90, "the gateway is ready", log)
+        first = _gateway_child(run.pid)
+        assert first is not None, "the gateway is not a child process of agora run"
+
+        os.kill(first, signal.SIGKILL)
+        _wait_for(
+            lambda: _gateway_child(run.pid) not in (None, first) and _ready(ports["gateway"]),
+            60,
+            "a new gateway process is ready",
+            log,
+        )
+        second = _gateway_child(run.pid)
+        assert second is not None
+
+        run.kill()
+        run.wait()
+        _wait_for(lambda: not Path(f"/proc/{second}").exists(), 30, "the gateway exits", log)
+    finally:
+        if run.poll() is None:
+            run.kill()
+            run.wait()
+        EmbeddedPostgres(data / "postgres", port=pg_port).stop()

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import importlib
 import importlib.util
 import logging
 import os
 import shutil
 import signal
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -217,8 +219,11 @@ async def _run_servers(servers: list[_Server]) -> bool:
     return all(server.started for server in servers)
 
 
-async def _serve_all(settings: dict[str, Any], transport: InProcessTransport) -> bool:
+async def _serve_all(
+    settings: dict[str, Any], transport: InProcessTransport, *, gateway_process: bool
+) -> bool:
     await transport.start()
+    parts = SERVICES if gateway_process else PARTS
     try:
         servers = [
             _server(
@@ -227,11 +232,103 @@ async def _serve_all(settings: dict[str, Any], transport: InProcessTransport) ->
                 settings[part].port,
                 _server_trusted_proxies(part, settings[part]),
             )
-            for part in PARTS
+            for part in parts
         ]
-        return await _run_servers(servers)
+        if not gateway_process:
+            return await _run_servers(servers)
+        gateway = _GatewayProcess(settings["gateway"])
+        supervisor = asyncio.create_task(gateway.supervise(servers))
+        try:
+            return await _run_servers(servers) and gateway.healthy
+        finally:
+            supervisor.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await supervisor
+            await asyncio.to_thread(gateway.stop)
     finally:
         await transport.close()
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the forked child
+    """Linux: the child gets SIGTERM when ``agora run`` dies, even by SIGKILL."""
+    if _LIBC is not None:
+        _LIBC.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+_LIBC = ctypes.CDLL(None, use_errno=True) if sys.platform == "linux" else None
+
+
+class _GatewayProcess:
+    """``agora run``'s gateway as a process of its own (``agora serve gateway``), so the
+    proxy and the services it calls use two cores instead of sharing one (ADR 0084).
+    Restarted when it dies; if it exits by itself before it has listened (its port is
+    taken), the whole run stops, as when any in-process part fails to start."""
+
+    def __init__(self, settings: Any) -> None:
+        self.settings = settings
+        self.process: subprocess.Popen[bytes] | None = None
+        self.healthy = True
+
+    def environment(self) -> dict[str, str]:
+        s = self.settings
+        return {
+            **os.environ,
+            "AGORA_EVENTS_DATABASE_URL": s.common.events_database_url,
+            "AGORA_JWKS_URL": s.common.jwks_url,
+            "AGORA_GATEWAY_HOST": s.host,
+            "AGORA_GATEWAY_PORT": str(s.port),
+            **{f"AGORA_GATEWAY_{part.upper()}_URL": getattr(s, f"{part}_url") for part in SERVICES},
+        }
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", "from agora_cli.main import main; main()", "serve", "gateway"],
+            env=self.environment(),
+            preexec_fn=_die_with_parent if _LIBC is not None else None,  # noqa: PLW1509
+        )
+
+    async def _listening(self) -> bool:
+        host = "127.0.0.1" if self.settings.host in ("0.0.0.0", "::") else self.settings.host  # noqa: S104
+        try:
+            _, writer = await asyncio.open_connection(host, self.settings.port)
+        except OSError:
+            return False
+        writer.close()
+        with contextlib.suppress(OSError):
+            await writer.wait_closed()
+        return True
+
+    async def supervise(self, servers: list[_Server]) -> None:
+        self.start()
+        listened = False
+        while True:
+            await asyncio.sleep(0.2)
+            assert self.process is not None
+            code = self.process.poll()
+            if code is None:
+                listened = listened or await self._listening()
+                continue
+            if not listened and code >= 0:
+                # It gave up by itself before listening (its port is taken, say).
+                logger.error("the gateway process exited at start (code %s); stopping", code)
+                self.healthy = False
+                for server in servers:
+                    server.should_exit = True
+                return
+            logger.error("the gateway process exited (code %s); starting it again", code)
+            await asyncio.sleep(1.0)
+            self.start()
+            listened = False
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
 
 
 @app.command()
@@ -244,8 +341,17 @@ def run(
     postgres_port: Annotated[
         int, typer.Option(envvar="AGORA_POSTGRES_PORT", help="Port of the embedded PostgreSQL")
     ] = 5439,
+    gateway_process: Annotated[
+        bool,
+        typer.Option(
+            envvar="AGORA_RUN_GATEWAY_PROCESS",
+            help="Run the gateway in a process of its own (a second core); "
+            "--no-gateway-process keeps everything in one",
+        ),
+    ] = True,
 ) -> None:
-    """Run the gateway and all five services in one process, on embedded defaults."""
+    """Run the gateway and all five services on embedded defaults: the services in one
+    process, the gateway in a second one (or in the same, with --no-gateway-process)."""
     common = CommonSettings()
     configure_logging(common.log_level, json_lines=common.log_json and not console.is_terminal)
     data_dir = data_dir.resolve()
@@ -263,7 +369,8 @@ def run(
         settings = _all_in_one_settings(pg, host, data_dir)
         _migrate({part: settings[part].database_url for part in SERVICES})
         _banner(settings, pg, data_dir)
-        ok = asyncio.run(_serve_all(settings, InProcessTransport(pg.url(EVENTS_DATABASE))))
+        transport = InProcessTransport(pg.url(EVENTS_DATABASE))
+        ok = asyncio.run(_serve_all(settings, transport, gateway_process=gateway_process))
     finally:
         console.print("Stopping PostgreSQL")
         pg.stop()
