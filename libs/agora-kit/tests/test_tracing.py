@@ -10,6 +10,7 @@ from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import SpanKind
 from sqlalchemy import text
 
 from agora_kit.db import Database
@@ -105,6 +106,18 @@ async def test_without_an_exporter_requests_keep_trace_ids_but_record_no_span(
     recorded, trace_id = await _seen_span(provider, f"00-{TRACE_ID}-00f067aa0ba902b7-01")
     assert (recorded, trace_id) == (True, TRACE_ID)
     assert {format(s.context.trace_id, "032x") for s in exporter.get_finished_spans()} == {TRACE_ID}
+
+
+async def test_a_request_is_one_server_span_without_spans_per_message(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _no_exporter(monkeypatch)
+    provider = tracer_provider("zeta")
+    exporter = InMemorySpanExporter()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    await _seen_span(provider, None)
+    spans = exporter.get_finished_spans()
+    assert [(s.name, s.kind) for s in spans] == [("GET /thing", SpanKind.SERVER)]
 
 
 async def test_the_configured_sampler_decides_once_spans_are_received(
