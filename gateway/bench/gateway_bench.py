@@ -6,13 +6,14 @@ doors, with the same wrk settings, in rotating rounds:
    the same catalog database with the same two queries;
 2. the catalog service, straight (``agora run``: the chassis, metrics, access log and
    tracing as shipped);
-3. the gateway of ``agora run`` in front of it (the same process);
+3. the gateway of ``agora run`` in front of it (its own child process since ADR 0084);
 4. the gateway as its own process (``agora serve gateway``, as in distributed mode);
 5. nginx (Debian's package) proxying to the catalog over keep-alive connections.
 
 Each door reports requests/s, p50 and p99 latency, the CPU its processes spent per
 request, and its ratio to the floor; the report (``docs/bench/ladder.md``) adds the
-memory of ``agora run`` with its PostgreSQL. wrk and nginx are installed with apt-get
+memory of ``agora run`` with its PostgreSQL, at rest and after the load, and how long
+``agora run`` took to be ready on a seeded data directory. wrk and nginx are installed with apt-get
 when missing. ``--path`` measures another path (the floor then has nothing to say).
 """
 
@@ -27,6 +28,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import httpx
@@ -73,7 +75,9 @@ def write_report(
     results: list[Result],
     measured: str,
     args: argparse.Namespace,
+    *,
     memory: dict[str, float],
+    start: dict[str, float],
 ) -> None:
     by_name = {r.name: r for r in results}
     floor = by_name.get(FLOOR)
@@ -120,13 +124,18 @@ def write_report(
         f"The gateway as its own process serves {own.rps / direct.rps:.0%} of the direct "
         f"throughput and {own.rps / nginx.rps:.0%} of nginx's in front of the same service.",
         "",
+        f"`agora run` on the seeded (migrated) data directory was ready, every part's "
+        f"`/readyz` answering 200, {start['ready_seconds']:.1f} s after it was started; at "
+        f"rest 5 s later it used {start['at_rest_mib']:,.0f} MiB with its PostgreSQL "
+        f"({start['at_rest_run_mib']:,.0f} MiB without).",
+        "",
         "Memory (PSS: resident, shared pages split among the processes sharing them) at the "
         "end of the run: "
         + ", ".join(f"{name} {mib:,.0f} MiB" for name, mib in memory.items())
         + ".",
         "",
-        "Where the time goes and what was done about it: ADR 0083",
-        "(`docs/adr/0083-request-path-cost.md`); the gateway's own share: ADR 0052.",
+        "Where the time goes and what was done about it: ADRs 0083 and 0084",
+        "(`docs/adr/`); the gateway's own share: ADR 0052.",
         "",
         "Reproduce: `make bench` (or `uv run python gateway/bench/gateway_bench.py`).",
         "",
@@ -134,6 +143,33 @@ def write_report(
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines))
     say(f"report written to {path}")
+
+
+def start_fleet(
+    agora: str, workdir: Path, env: dict[str, str], ports: dict[str, int]
+) -> tuple[subprocess.Popen[bytes], dict[str, float]]:
+    """``agora run`` on the seeded data, with how long it took to be ready and its
+    memory at rest."""
+    say(f"starting the fleet (agora run), data in {workdir}")
+    started = time.monotonic()
+    with (workdir / "fleet.log").open("ab") as log:
+        fleet = subprocess.Popen(  # noqa: S603
+            [agora, "run", "--data-dir", str(workdir / "data")],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        for part in PARTS:
+            wait_ready(f"http://127.0.0.1:{ports[part]}/readyz")
+    except BaseException:
+        stop(fleet)
+        raise
+    start = {"ready_seconds": time.monotonic() - started}
+    time.sleep(5)
+    start["at_rest_run_mib"] = memory_mb([fleet.pid])
+    start["at_rest_mib"] = memory_mb([fleet.pid], cmdline_contains=str(workdir / "data"))
+    return fleet, start
 
 
 def start_gateway(
@@ -245,16 +281,7 @@ def main() -> int:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        say(f"starting the fleet (agora run), data in {workdir}")
-        with (workdir / "fleet.log").open("ab") as log:
-            fleet = subprocess.Popen(  # noqa: S603
-                [agora, "run", "--data-dir", str(workdir / "data")],
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        for part in PARTS:
-            wait_ready(f"http://127.0.0.1:{ports[part]}/readyz")
+        fleet, start = start_fleet(agora, workdir, env, ports)
         catalog = f"http://127.0.0.1:{ports['catalog']}"
         user = f"http://127.0.0.1:{ports['user']}"
         measured, service = pick_path(catalog, user, args.path)
@@ -288,7 +315,7 @@ def main() -> int:
             "agora serve gateway": memory_mb([gateway.pid]),
             "the floor": memory_mb([floor.pid]),
         }
-        write_report(args.report, results, measured, args, memory)
+        write_report(args.report, results, measured, args, memory=memory, start=start)
     finally:
         stop(floor)
         stop(nginx)
