@@ -220,10 +220,12 @@ async def _run_servers(servers: list[_Server]) -> bool:
 
 
 async def _serve_all(
-    settings: dict[str, Any], transport: InProcessTransport, *, gateway_process: bool
+    settings: dict[str, Any], transport: InProcessTransport, gateway: _GatewayProcess | None
 ) -> bool:
+    """Serve the in-process parts until stopped; ``gateway``, when given, is the
+    gateway's process, already started, to watch over meanwhile."""
     await transport.start()
-    parts = SERVICES if gateway_process else PARTS
+    parts = SERVICES if gateway is not None else PARTS
     try:
         servers = [
             _server(
@@ -234,9 +236,8 @@ async def _serve_all(
             )
             for part in parts
         ]
-        if not gateway_process:
+        if gateway is None:
             return await _run_servers(servers)
-        gateway = _GatewayProcess(settings["gateway"])
         supervisor = asyncio.create_task(gateway.supervise(servers))
         try:
             return await _run_servers(servers) and gateway.healthy
@@ -244,7 +245,6 @@ async def _serve_all(
             supervisor.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await supervisor
-            await asyncio.to_thread(gateway.stop)
     finally:
         await transport.close()
 
@@ -299,7 +299,6 @@ class _GatewayProcess:
         return True
 
     async def supervise(self, servers: list[_Server]) -> None:
-        self.start()
         listened = False
         while True:
             await asyncio.sleep(0.2)
@@ -361,19 +360,30 @@ def run(
         shutil.rmtree(data_dir)
         console.print(f"Wiped {data_dir}")
     data_dir.mkdir(parents=True, exist_ok=True)
-    console.print(f"Starting PostgreSQL on {pg.host}:{pg.port}")
-    pg.start()
+    settings = _all_in_one_settings(pg, host, data_dir)
+    # Started first: its imports and start-up overlap PostgreSQL's and the migrations;
+    # it waits for nothing but its port (the events database it follows is retried).
+    gateway = _GatewayProcess(settings["gateway"]) if gateway_process else None
+    if gateway is not None:
+        gateway.start()
     try:
-        for name in (EVENTS_DATABASE, *(f"agora_{part}" for part in SERVICES)):
-            pg.ensure_database(name)
-        settings = _all_in_one_settings(pg, host, data_dir)
-        _migrate({part: settings[part].database_url for part in SERVICES})
-        _banner(settings, pg, data_dir)
-        transport = InProcessTransport(pg.url(EVENTS_DATABASE))
-        ok = asyncio.run(_serve_all(settings, transport, gateway_process=gateway_process))
+        console.print(f"Starting PostgreSQL on {pg.host}:{pg.port}")
+        pg.start()
+        try:
+            for name in (EVENTS_DATABASE, *(f"agora_{part}" for part in SERVICES)):
+                pg.ensure_database(name)
+            _migrate({part: settings[part].database_url for part in SERVICES})
+            _banner(settings, pg, data_dir)
+            transport = InProcessTransport(pg.url(EVENTS_DATABASE))
+            ok = asyncio.run(_serve_all(settings, transport, gateway))
+        finally:
+            if gateway is not None:
+                gateway.stop()
+            console.print("Stopping PostgreSQL")
+            pg.stop()
     finally:
-        console.print("Stopping PostgreSQL")
-        pg.stop()
+        if gateway is not None:
+            gateway.stop()
     if not ok:
         console.print("[red]A part of Agora failed to start; see the log above.[/red]")
         raise typer.Exit(1)
