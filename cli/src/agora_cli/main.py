@@ -16,7 +16,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 import uvicorn
@@ -24,11 +24,13 @@ from fastapi import FastAPI
 from rich.console import Console
 
 from agora_kit import migrations
-from agora_kit.embedded_pg import EmbeddedPostgres
 from agora_kit.events.inprocess import InProcessTransport
 from agora_kit.logging import configure_logging
 from agora_kit.serving import server_config
 from agora_kit.settings import CommonSettings
+
+if TYPE_CHECKING:
+    from agora_kit.embedded_pg import EmbeddedPostgres
 
 SERVICES = ("user", "catalog", "order", "payment", "notification")
 PARTS = ("gateway", *SERVICES)
@@ -351,6 +353,9 @@ def run(
 ) -> None:
     """Run the gateway and all five services on embedded defaults: the services in one
     process, the gateway in a second one (or in the same, with --no-gateway-process)."""
+    # Only here: PostgreSQL's binaries are not needed (nor installed) to serve one part.
+    from agora_kit.embedded_pg import EmbeddedPostgres
+
     common = CommonSettings()
     configure_logging(common.log_level, json_lines=common.log_json and not console.is_terminal)
     data_dir = data_dir.resolve()

