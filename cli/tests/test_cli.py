@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -195,3 +196,39 @@ def test_the_command_neither_loads_postgresql_nor_warns_about_it() -> None:
     )
     assert done.stdout.strip() == "False"
     assert "XDG_RUNTIME_DIR" not in done.stderr
+
+
+@pytest.mark.skipif(
+    sys.platform != "linux", reason="the gateway child dies with its parent on Linux"
+)
+def test_agora_run_stops_when_its_gateway_cannot_take_its_port(tmp_path: Path) -> None:
+    ports = {part: free_port() for part in ("user", "catalog", "order", "payment", "notification")}
+    pg_port = free_port()
+    data = tmp_path / "data"
+    log = tmp_path / "run.log"
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        env = {
+            **os.environ,
+            **{f"AGORA_{part.upper()}_PORT": str(port) for part, port in ports.items()},
+            "AGORA_GATEWAY_PORT": str(taken.getsockname()[1]),
+            "AGORA_POSTGRES_PORT": str(pg_port),
+            "AGORA_LOG_LEVEL": "WARNING",
+        }
+        with log.open("wb") as out:
+            run = subprocess.Popen(  # noqa: S603 - the command under test
+                [str(Path(sys.executable).parent / "agora"), "run", "--data-dir", str(data)],
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        try:
+            code = run.wait(timeout=180)
+        finally:
+            if run.poll() is None:
+                run.kill()
+                run.wait()
+            EmbeddedPostgres(data / "postgres", port=pg_port).stop()
+    assert code == 1, log.read_text(errors="replace")[-3000:]
+    assert "the gateway process exited at start" in log.read_text(errors="replace")

@@ -14,6 +14,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -263,13 +264,17 @@ _LIBC = ctypes.CDLL(None, use_errno=True) if sys.platform == "linux" else None
 class _GatewayProcess:
     """``agora run``'s gateway as a process of its own (``agora serve gateway``), so the
     proxy and the services it calls use two cores instead of sharing one (ADR 0084).
-    Restarted when it dies; if it exits by itself before it has listened (its port is
-    taken), the whole run stops, as when any in-process part fails to start."""
+    Restarted when it dies; if it keeps exiting by itself just after it starts (its
+    port is taken), the whole run stops, as when any in-process part fails to start."""
+
+    START_ATTEMPTS = 5
+    START_SECONDS = 20.0  # an exit by itself sooner than this is a failed start
 
     def __init__(self, settings: Any) -> None:
         self.settings = settings
         self.process: subprocess.Popen[bytes] | None = None
         self.healthy = True
+        self.started_at = 0.0
 
     def environment(self) -> dict[str, str]:
         s = self.settings
@@ -283,43 +288,37 @@ class _GatewayProcess:
         }
 
     def start(self) -> None:
+        self.started_at = time.monotonic()
         self.process = subprocess.Popen(
             [sys.executable, "-c", "from agora_cli.main import main; main()", "serve", "gateway"],
             env=self.environment(),
             preexec_fn=_die_with_parent if _LIBC is not None else None,  # noqa: PLW1509
         )
 
-    async def _listening(self) -> bool:
-        host = "127.0.0.1" if self.settings.host in ("0.0.0.0", "::") else self.settings.host  # noqa: S104
-        try:
-            _, writer = await asyncio.open_connection(host, self.settings.port)
-        except OSError:
-            return False
-        writer.close()
-        with contextlib.suppress(OSError):
-            await writer.wait_closed()
-        return True
-
     async def supervise(self, servers: list[_Server]) -> None:
-        listened = False
+        failed_starts = 0
         while True:
             await asyncio.sleep(0.2)
             assert self.process is not None
             code = self.process.poll()
             if code is None:
-                listened = listened or await self._listening()
                 continue
-            if not listened and code >= 0:
-                # It gave up by itself before listening (its port is taken, say).
-                logger.error("the gateway process exited at start (code %s); stopping", code)
-                self.healthy = False
-                for server in servers:
-                    server.should_exit = True
-                return
+            lived = time.monotonic() - self.started_at
+            if code >= 0 and lived < self.START_SECONDS:
+                # It gave up by itself at start: its port is taken, perhaps for a moment
+                # yet by the gateway of a run killed just before this one.
+                failed_starts += 1
+                if failed_starts >= self.START_ATTEMPTS:
+                    logger.error("the gateway process exited at start (code %s); stopping", code)
+                    self.healthy = False
+                    for server in servers:
+                        server.should_exit = True
+                    return
+            else:
+                failed_starts = 0
             logger.error("the gateway process exited (code %s); starting it again", code)
             await asyncio.sleep(1.0)
             self.start()
-            listened = False
 
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
