@@ -133,6 +133,13 @@ def set_up(
     stock: int,
 ) -> Shop:
     journeys.log_in(users, admin)
+    auth = {"Authorization": f"Bearer {admin.access_token}"}
+    # The gateway verifies tokens once it has the user service's keys.
+    journeys.eventually(
+        lambda: gateway.get(f"{API}/users/me", headers=auth).status_code == 200,
+        60,
+        "the gateway taking tokens",
+    )
     skus: dict[str, int] = {}
     for index in range(2):
         vendor = journeys.register(users)
@@ -430,11 +437,13 @@ def write_report(
 
 def start_py_spy(pid: int, seconds: float, out: Path) -> subprocess.Popen[bytes]:
     out.parent.mkdir(parents=True, exist_ok=True)
-    command = [sys.executable, "-m", "uv", "tool", "run", "py-spy", "record"]
+    # py-spy where installed, else as a uv tool (the Makefile's uv: python3 -m uv).
+    installed = shutil.which("py-spy")
+    uv = [shutil.which("uv") or ""] if shutil.which("uv") else ["python3", "-m", "uv"]
+    command = [installed, "record"] if installed else [*uv, "tool", "run", "py-spy", "record"]
     command += ["-p", str(pid), "-d", str(int(seconds)), "-r", "200", "-f", "raw"]
-    return subprocess.Popen(  # noqa: S603
-        [*command, "-o", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
-    )
+    with out.with_suffix(".log").open("ab") as log:
+        return subprocess.Popen([*command, "-o", str(out)], stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
 
 
 @dataclass
