@@ -420,6 +420,8 @@ def write_report(
         ),
         "",
     ]
+    if args.postgres_setting:
+        lines += ["PostgreSQL settings for this run: " + ", ".join(args.postgres_setting), ""]
     if args.py_spy:
         lines += [f"Profile of the last level (py-spy, raw): `{args.py_spy}`.", ""]
     lines += [
@@ -433,6 +435,21 @@ def write_report(
 
 
 # ---- the run ----
+
+
+async def configure_postgres(url: str, settings: list[str]) -> None:
+    engine = create_async_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as connection:
+            for setting in settings:
+                name, _, value = setting.partition("=")
+                if not name.isidentifier():
+                    raise SystemExit(f"not a setting: {setting}")
+                quoted = value.replace("'", "''")
+                await connection.execute(text(f"ALTER SYSTEM SET {name} = '{quoted}'"))
+            await connection.execute(text("SELECT pg_reload_conf()"))
+    finally:
+        await engine.dispose()
 
 
 def start_py_spy(pid: int, seconds: float, out: Path) -> subprocess.Popen[bytes]:
@@ -506,6 +523,13 @@ def main() -> int:
     parser.add_argument("--stock", type=int, default=100_000, help="units per SKU")
     parser.add_argument("--settle-limit", type=float, default=300)
     parser.add_argument("--py-spy", type=Path, help="record a profile of the last level here")
+    parser.add_argument(
+        "--postgres-setting",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="an experiment: a reloadable PostgreSQL setting for the run (ALTER SYSTEM)",
+    )
     parser.add_argument("--report", type=Path, default=ROOT / "docs" / "bench" / "checkout.md")
     args = parser.parse_args()
     agora = str(Path(sys.executable).parent / "agora")
@@ -546,6 +570,8 @@ def main() -> int:
         for part in PARTS:
             wait_ready(f"http://127.0.0.1:{ports[part]}/readyz")
         gateway_url = f"http://127.0.0.1:{ports['gateway']}"
+        if args.postgres_setting:
+            asyncio.run(configure_postgres(f"{database}/postgres", args.postgres_setting))
         admin = create_admin(agora, data_dir, env)
         say(f"setting up two vendors and {max(args.buyers)} buyers")
         with (

@@ -6,7 +6,13 @@ import pytest
 
 from agora_kit.events.inprocess import InProcessTransport
 from agora_kit.testing.fixtures import PostgresServer
-from agora_kit.testing.transport_contract import TransportContract
+from agora_kit.testing.transport_contract import (
+    Collector,
+    TransportContract,
+    message,
+    new_topic,
+    settle,
+)
 
 
 @pytest.fixture(scope="module")
@@ -23,3 +29,29 @@ async def transport(postgres_server: PostgresServer) -> AsyncIterator[InProcessT
 
 class TestInProcessTransport(TransportContract):
     pass
+
+
+async def test_the_lag_counts_what_a_batch_left_and_is_zero_once_drained(
+    postgres_server: PostgresServer,
+) -> None:
+    name = await postgres_server.create_database("events_lag")
+    transport = InProcessTransport(postgres_server.url(name), poll_seconds=0.2, batch_size=2)
+    await transport.start()
+    try:
+        topic = new_topic()
+        for n in range(5):
+            await transport.publish(message(topic, "k", n))
+        lags: list[int] = []
+        collector = Collector()
+        subscription = await transport.subscribe(
+            "lagging", [topic], collector, on_lag=lambda _, lag: lags.append(lag)
+        )
+        await collector.wait_for(5)
+        await settle(0.5)
+        await subscription.close()
+    finally:
+        await transport.close()
+        await postgres_server.drop_database(name)
+    # Batches of two: three left after the first, one after the second, then none.
+    assert lags[:3] == [3, 1, 0]
+    assert set(lags[3:]) <= {0}

@@ -260,7 +260,11 @@ class _Subscription:
                 position = row.id
             if position != start:
                 await self._commit(conn, topic, position)
-            await self._report_lag(conn, topic, position)
+            # A short batch handled to its end leaves nothing behind: no count to ask for.
+            drained = len(rows) < self.transport.batch_size and (
+                not rows or position == rows[-1].id
+            )
+            await self._report_lag(conn, topic, position, drained=drained)
             return position != start, failed
 
     async def _commit(self, conn: AsyncConnection, topic: str, position: int) -> None:
@@ -270,8 +274,13 @@ class _Subscription:
             .values(position=position)
         )
 
-    async def _report_lag(self, conn: AsyncConnection, topic: str, position: int) -> None:
+    async def _report_lag(
+        self, conn: AsyncConnection, topic: str, position: int, *, drained: bool
+    ) -> None:
         if self.on_lag is None:
+            return
+        if drained:
+            self.on_lag(topic, 0)
             return
         newest = (
             await conn.execute(
