@@ -28,7 +28,9 @@ zero, and units on hand plus units sold to confirmed orders equal the stock at t
 start (no oversell, nothing lost). The report goes to ``docs/bench/checkout.md``.
 
 ``--py-spy DIR`` records a py-spy profile (raw, for flamegraph.pl or speedscope) of
-``agora run`` during the last level.
+``agora run`` during the last level; ``--postgres-setting NAME=VALUE`` tries a
+reloadable PostgreSQL setting. The analysis under "Where the time goes" in the
+report is written by hand and kept when the figures are rewritten.
 """
 
 from __future__ import annotations
