@@ -1,12 +1,20 @@
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
 
+from agora_kit.events.envelope import Message
 from agora_kit.events.inprocess import InProcessTransport
 from agora_kit.testing.fixtures import PostgresServer
-from agora_kit.testing.transport_contract import TransportContract
+from agora_kit.testing.transport_contract import (
+    Collector,
+    TransportContract,
+    message,
+    new_topic,
+    settle,
+)
 
 
 @pytest.fixture(scope="module")
@@ -23,3 +31,58 @@ async def transport(postgres_server: PostgresServer) -> AsyncIterator[InProcessT
 
 class TestInProcessTransport(TransportContract):
     pass
+
+
+async def test_the_lag_counts_what_a_batch_left_and_is_zero_once_drained(
+    postgres_server: PostgresServer,
+) -> None:
+    name = await postgres_server.create_database("events_lag")
+    transport = InProcessTransport(postgres_server.url(name), poll_seconds=0.2, batch_size=2)
+    await transport.start()
+    try:
+        topic = new_topic()
+        for n in range(5):
+            await transport.publish(message(topic, "k", n))
+        lags: list[int] = []
+        collector = Collector()
+        subscription = await transport.subscribe(
+            "lagging", [topic], collector, on_lag=lambda _, lag: lags.append(lag)
+        )
+        await collector.wait_for(5)
+        await settle(0.5)
+        await subscription.close()
+    finally:
+        await transport.close()
+        await postgres_server.drop_database(name)
+    # Batches of two: three left after the first, one after the second, then none.
+    assert lags[:3] == [3, 1, 0]
+    assert set(lags[3:]) <= {0}
+
+
+async def test_a_message_published_during_a_batch_is_not_left_for_the_poll(
+    postgres_server: PostgresServer,
+) -> None:
+    """A batch that read to the end waits for the next publish rather than reading
+    again at once; a publish while it ran must still wake it (no poll for 60 s here)."""
+    name = await postgres_server.create_database("events_wake")
+    transport = InProcessTransport(postgres_server.url(name), poll_seconds=60)
+    await transport.start()
+    try:
+        topic = new_topic()
+        collector = Collector()
+
+        async def handler(msg: Message) -> None:
+            await collector(msg)
+            if len(collector.received) < 3:  # the next one, while this batch runs
+                await transport.publish(message(topic, "k", len(collector.received)))
+
+        subscription = await transport.subscribe("waking", [topic], handler)
+        await transport.publish(message(topic, "k", 0))
+        await asyncio.wait_for(collector.wait_for(3), timeout=10)
+        await transport.publish(message(topic, "k", 3))  # and one after it went idle
+        await asyncio.wait_for(collector.wait_for(4), timeout=10)
+        await subscription.close()
+    finally:
+        await transport.close()
+        await postgres_server.drop_database(name)
+    assert collector.numbers() == [0, 1, 2, 3]

@@ -199,13 +199,16 @@ class _Subscription:
             while not self._stopping.is_set():
                 waker.clear()
                 try:
-                    progressed, failed = await self._batch(topic)
+                    progressed, failed, drained = await self._batch(topic)
                 except asyncio.CancelledError:
                     raise
                 except Exception:
                     logger.exception("in-process consumer %s on %s failed", self.group, topic)
-                    progressed, failed = False, True
-                if (progressed and not failed) or self._stopping.is_set():
+                    progressed, failed, drained = False, True, False
+                # A full batch may have more behind it: at once. A batch that read to
+                # the end waits for the next publish, which sets the waker even while
+                # the batch ran (it was cleared before), or for the poll.
+                if (progressed and not failed and not drained) or self._stopping.is_set():
                     continue
                 delay = self.transport.redelivery_seconds if failed else self.transport.poll_seconds
                 with contextlib.suppress(TimeoutError):
@@ -213,9 +216,10 @@ class _Subscription:
         finally:
             self.transport._drop_waker(topic, waker)
 
-    async def _batch(self, topic: str) -> tuple[bool, bool]:
+    async def _batch(self, topic: str) -> tuple[bool, bool, bool]:
         """Handle the next messages after this group's offset. Returns (progressed, a
-        handler failed): on a failure the offset stays before the failed message."""
+        handler failed, read to the end of the topic): on a failure the offset stays
+        before the failed message."""
         async with self.transport.engine.begin() as conn:
             position = (
                 await conn.execute(
@@ -228,7 +232,7 @@ class _Subscription:
                 )
             ).scalar_one_or_none()
             if position is None:  # another process of this group holds the topic
-                return False, False
+                return False, False, False
             rows = (
                 await conn.execute(
                     select(event_log)
@@ -260,8 +264,12 @@ class _Subscription:
                 position = row.id
             if position != start:
                 await self._commit(conn, topic, position)
-            await self._report_lag(conn, topic, position)
-            return position != start, failed
+            # A short batch handled to its end leaves nothing behind: no count to ask for.
+            drained = len(rows) < self.transport.batch_size and (
+                not rows or position == rows[-1].id
+            )
+            await self._report_lag(conn, topic, position, drained=drained)
+            return position != start, failed, drained
 
     async def _commit(self, conn: AsyncConnection, topic: str, position: int) -> None:
         await conn.execute(
@@ -270,8 +278,13 @@ class _Subscription:
             .values(position=position)
         )
 
-    async def _report_lag(self, conn: AsyncConnection, topic: str, position: int) -> None:
+    async def _report_lag(
+        self, conn: AsyncConnection, topic: str, position: int, *, drained: bool
+    ) -> None:
         if self.on_lag is None:
+            return
+        if drained:
+            self.on_lag(topic, 0)
             return
         newest = (
             await conn.execute(
