@@ -248,13 +248,16 @@ class _Subscription:
             while not self._stopping.is_set():
                 waker.clear()
                 try:
-                    progressed, failed = await self._batch(topic)
+                    progressed, failed, full = await self._batch(topic)
                 except asyncio.CancelledError:
                     raise
                 except Exception:
                     logger.exception("in-process consumer %s on %s failed", self.group, topic)
-                    progressed, failed = False, True
-                if (progressed and not failed) or self._stopping.is_set():
+                    progressed, failed, full = False, True, False
+                # After a batch that was not full, what is left was published after its
+                # query, and each publish here sets the waker: wait for it (or the
+                # poll, for other processes' publishes) rather than read nothing.
+                if (progressed and not failed and full) or self._stopping.is_set():
                     continue
                 delay = self.transport.redelivery_seconds if failed else self.transport.poll_seconds
                 with contextlib.suppress(TimeoutError):
@@ -262,9 +265,10 @@ class _Subscription:
         finally:
             self.transport._drop_waker(topic, waker)
 
-    async def _batch(self, topic: str) -> tuple[bool, bool]:
+    async def _batch(self, topic: str) -> tuple[bool, bool, bool]:
         """Handle the next messages after this group's offset. Returns (progressed, a
-        handler failed): on a failure the offset stays before the failed message."""
+        handler failed, the batch was full): on a failure the offset stays before the
+        failed message."""
         async with self.transport.engine.begin() as conn:
             position = (
                 await conn.execute(
@@ -277,7 +281,7 @@ class _Subscription:
                 )
             ).scalar_one_or_none()
             if position is None:  # another process of this group holds the topic
-                return False, False
+                return False, False, False
             rows = (
                 await conn.execute(
                     select(event_log)
@@ -315,7 +319,7 @@ class _Subscription:
             if not rows or now - self._lag_reported_at.get(topic, -LAG_SECONDS) >= LAG_SECONDS:
                 self._lag_reported_at[topic] = now
                 await self._report_lag(conn, topic, position)
-            return position != start, failed
+            return position != start, failed, len(rows) == self.transport.batch_size
 
     async def _commit(self, conn: AsyncConnection, topic: str, position: int) -> None:
         await conn.execute(

@@ -29,6 +29,7 @@ from agora_kit.metrics import ServiceMetrics
 logger = logging.getLogger("agora.events.relay")
 
 _earlier = aliased(outbox)
+_later = aliased(outbox)
 
 
 def _heads_query(batch_size: int):  # type: ignore[no-untyped-def]
@@ -39,8 +40,16 @@ def _heads_query(batch_size: int):  # type: ignore[no-untyped-def]
             _earlier.c.id < outbox.c.id,
         )
     )
+    # Whether the key has more rows waiting behind this one: the next round's work.
+    behind = exists().where(
+        and_(
+            _later.c.key == outbox.c.key,
+            _later.c.published_at.is_(None),
+            _later.c.id > outbox.c.id,
+        )
+    )
     return (
-        select(outbox.c.id, outbox.c.topic, outbox.c.key, outbox.c.event)
+        select(outbox.c.id, outbox.c.topic, outbox.c.key, outbox.c.event, behind.label("behind"))
         .where(outbox.c.published_at.is_(None), ~earlier_unpublished)
         .order_by(outbox.c.id)
         .limit(batch_size)
@@ -70,12 +79,15 @@ class OutboxRelay:
         # clock, not every so many rounds, since a busy relay runs a round per commit.
         self.observe_seconds = observe_seconds
         self._wake = asyncio.Event()
+        # Whether the last round left rows it could have taken (a full batch, or keys
+        # with rows behind the ones it published): then the next round starts at once.
+        self._more = False
         self._task: asyncio.Task[None] | None = None
 
     def wake(self) -> None:
         self._wake.set()
 
-    async def _publish(self, row: Row[tuple[int, str, str, dict[str, object]]]) -> bool:
+    async def _publish(self, row: Row[tuple[int, str, str, dict[str, object], bool]]) -> bool:
         message = to_message(row.topic, row.key, CloudEvent.model_validate(row.event))
         try:
             await self.transport.publish(message)
@@ -90,6 +102,7 @@ class OutboxRelay:
         """Publish one round of rows; return how many were published."""
         async with self.database.transaction() as session:
             rows = (await session.execute(_heads_query(self.batch_size))).all()
+            self._more = len(rows) == self.batch_size or any(row.behind for row in rows)
             # A round holds at most one row per key (the oldest unpublished), so its
             # rows may be handed over all at once: the transport batches them (one
             # Kafka request per partition, one log transaction) instead of a round
@@ -141,7 +154,11 @@ class OutboxRelay:
                     await self.observe_backlog()
                 if await self.run_once():
                     backoff = self.poll_seconds
-                    continue
+                    if self._more:
+                        continue
+                    # Otherwise nothing is left but what commits after the round's
+                    # query, and each of those commits wakes the relay: wait for it
+                    # rather than run an empty round.
             except asyncio.CancelledError:
                 raise
             except Exception:
