@@ -36,7 +36,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
@@ -149,6 +149,52 @@ class Phase:
     @property
     def rate(self) -> float:
         return self.handled / self.seconds if self.seconds > 0 else 0.0
+
+
+@dataclass
+class Row:
+    """A load's figures on one transport: each the median of its rounds'."""
+
+    transport: str
+    load: str
+    events: int
+    handled: int
+    rate: float
+    p50: float
+    p99: float
+    max: float
+    published_p50: float
+    published_p99: float
+    handler_commit_p50: float
+    handler_commit_p99: float
+    cpu_ms: float
+    postgres_cpu_ms: float
+
+
+def median(values: Sequence[float]) -> float:
+    return sorted(values)[len(values) // 2] if values else 0.0
+
+
+def median_row(rounds: list[Phase]) -> Row:
+    def each(figure: Callable[[Phase], float]) -> float:
+        return median([figure(p) for p in rounds])
+
+    return Row(
+        transport=rounds[0].transport,
+        load=rounds[0].load,
+        events=sum(p.events for p in rounds),
+        handled=sum(p.handled for p in rounds),
+        rate=each(lambda p: p.rate),
+        p50=each(lambda p: percentile(p.latencies, 0.5)),
+        p99=each(lambda p: percentile(p.latencies, 0.99)),
+        max=each(lambda p: max(p.latencies, default=0.0)),
+        published_p50=each(lambda p: percentile(p.to_published, 0.5)),
+        published_p99=each(lambda p: percentile(p.to_published, 0.99)),
+        handler_commit_p50=each(lambda p: percentile(p.to_handler_commit, 0.5)),
+        handler_commit_p99=each(lambda p: percentile(p.to_handler_commit, 0.99)),
+        cpu_ms=each(lambda p: p.cpu_ms),
+        postgres_cpu_ms=each(lambda p: p.postgres_cpu_ms),
+    )
 
 
 def percentile(values: Sequence[float], fraction: float) -> float:
@@ -315,7 +361,7 @@ class Cpu:
 
 async def measure(
     name: str, pipeline: Pipeline, args: argparse.Namespace, warmup_seconds: float, cpu: Cpu
-) -> list[Phase]:
+) -> list[Row]:
     await pipeline.start()
     try:
         # Warm-up: connections, the topic, the consumer group's assignment.
@@ -323,21 +369,26 @@ async def measure(
         for seq in range(-20, 0):
             await pipeline.write(seq, args.keys)
         await pipeline.wait_handled(warmup_seconds)
-        phases = []
-        cpu.start()
-        seqs = await run_steady(pipeline, 0, args.rate, args.seconds, args.keys)
-        await pipeline.wait_handled(args.drain)
-        load = f"steady {args.rate:g}/s for {args.seconds:g} s"
-        phases.append(summarise(name, load, pipeline.clock, seqs))
-        cpu.charge(phases[-1])
-        await asyncio.sleep(0.5)
-        cpu.start()
-        seqs = await run_burst(pipeline, 1_000_000, args.burst, args.writers, args.keys)
-        await pipeline.wait_handled(args.drain)
-        load = f"burst of {args.burst}, {args.writers} writers"
-        phases.append(summarise(name, load, pipeline.clock, seqs))
-        cpu.charge(phases[-1])
-        return phases
+        steady: list[Phase] = []
+        burst: list[Phase] = []
+        for number in range(args.rounds):
+            cpu.start()
+            first = number * 100_000
+            seqs = await run_steady(pipeline, first, args.rate, args.seconds, args.keys)
+            await pipeline.wait_handled(args.drain)
+            load = f"steady {args.rate:g}/s for {args.seconds:g} s"
+            steady.append(summarise(name, load, pipeline.clock, seqs))
+            cpu.charge(steady[-1])
+            await asyncio.sleep(0.5)
+            cpu.start()
+            first = 1_000_000 + number * 100_000
+            seqs = await run_burst(pipeline, first, args.burst, args.writers, args.keys)
+            await pipeline.wait_handled(args.drain)
+            load = f"burst of {args.burst}, {args.writers} writers"
+            burst.append(summarise(name, load, pipeline.clock, seqs))
+            cpu.charge(burst[-1])
+            await asyncio.sleep(0.5)
+        return [median_row(steady), median_row(burst)]
     finally:
         await pipeline.stop()
 
@@ -370,7 +421,7 @@ async def delete_topic(bootstrap: str, topic: str) -> None:
 
 async def run_transport(
     name: str, pg: EmbeddedPostgres, args: argparse.Namespace, bootstrap: str
-) -> list[Phase]:
+) -> list[Row]:
     run = uuid.uuid4().hex[:8]
     databases = {role: f"bench_{role}_{run}" for role in ("producer", "consumer", "events")}
     for database in databases.values():
@@ -401,7 +452,9 @@ async def run_transport(
             await asyncio.to_thread(pg.drop_database, database)
 
 
-def write_report(path: Path, phases: list[Phase], args: argparse.Namespace) -> None:
+def write_report(
+    path: Path, rows: list[Row], args: argparse.Namespace, load: tuple[float, float]
+) -> None:
     now = datetime.datetime.now(datetime.UTC)
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
@@ -427,11 +480,14 @@ def write_report(path: Path, phases: list[Phase], args: argparse.Namespace) -> N
         f"{args.seconds:g} s, each its own",
         "transaction, written on schedule whatever the backlog (open loop). Burst: "
         f"{args.burst} events",
-        f"at once from {args.writers} concurrent writers. Each after a warm-up of 20 events, "
-        "not counted.",
+        f"at once from {args.writers} concurrent writers. {args.rounds} rounds of each, after "
+        "a warm-up of 20",
+        "events not counted; each figure is the median of the rounds'.",
         f"On this machine ({os.cpu_count()} cores, {platform.machine()}, "
-        f"Python {platform.python_version()}), shared with other work: figures of",
-        "different runs differ by more than the tables' precision.",
+        f"Python {platform.python_version()}), shared with other work (load",
+        f"average {load[0]:.1f} at the start, {load[1]:.1f} at the end): figures of "
+        "different runs differ by",
+        "more than the tables' precision, and a busy machine moves p99 most.",
         "",
         "Latency is the handler's start less the commit of the event's transaction (one",
         "monotonic clock); events/s is the events handled over the time from the first",
@@ -445,15 +501,13 @@ def write_report(path: Path, phases: list[Phase], args: argparse.Namespace) -> N
         "| CPU ms/event: process / PostgreSQL |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for p in phases:
+    for r in rows:
         lines.append(
-            f"| {p.transport} | {p.load} | {p.handled}/{p.events} | {p.rate:,.0f} | "
-            f"{percentile(p.latencies, 0.5):.2f} | {percentile(p.latencies, 0.99):.2f} | "
-            f"{max(p.latencies, default=0.0):.2f} | "
-            f"{percentile(p.to_published, 0.5):.2f} / {percentile(p.to_published, 0.99):.2f} | "
-            f"{percentile(p.to_handler_commit, 0.5):.2f} / "
-            f"{percentile(p.to_handler_commit, 0.99):.2f} | "
-            f"{p.cpu_ms:.2f} / {p.postgres_cpu_ms:.2f} |"
+            f"| {r.transport} | {r.load} | {r.handled}/{r.events} | {r.rate:,.0f} | "
+            f"{r.p50:.2f} | {r.p99:.2f} | {r.max:.2f} | "
+            f"{r.published_p50:.2f} / {r.published_p99:.2f} | "
+            f"{r.handler_commit_p50:.2f} / {r.handler_commit_p99:.2f} | "
+            f"{r.cpu_ms:.2f} / {r.postgres_cpu_ms:.2f} |"
         )
     lines += [
         "",
@@ -473,12 +527,12 @@ def write_report(path: Path, phases: list[Phase], args: argparse.Namespace) -> N
     say(f"report written to {path}")
 
 
-async def run_all(args: argparse.Namespace, pg: EmbeddedPostgres, bootstrap: str) -> list[Phase]:
-    phases: list[Phase] = []
+async def run_all(args: argparse.Namespace, pg: EmbeddedPostgres, bootstrap: str) -> list[Row]:
+    rows: list[Row] = []
     for name in args.transports:
         say(f"measuring the {name} transport")
-        phases += await run_transport(name, pg, args, bootstrap)
-    return phases
+        rows += await run_transport(name, pg, args, bootstrap)
+    return rows
 
 
 def main() -> int:
@@ -489,6 +543,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=10.0, help="steady duration")
     parser.add_argument("--burst", type=int, default=1000, help="events in the burst")
     parser.add_argument("--writers", type=int, default=8, help="concurrent writers of the burst")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of each load")
     parser.add_argument("--keys", type=int, default=100, help="aggregates the events are keyed by")
     parser.add_argument("--drain", type=float, default=120.0, help="most seconds to wait for")
     parser.add_argument(
@@ -512,8 +567,9 @@ def main() -> int:
     try:
         say(f"starting PostgreSQL (durable, as agora run) in {workdir}")
         pg.start()
-        phases = asyncio.run(run_all(args, pg, bootstrap))
-        write_report(args.report, phases, args)
+        before = os.getloadavg()[0]
+        rows = asyncio.run(run_all(args, pg, bootstrap))
+        write_report(args.report, rows, args, (before, os.getloadavg()[0]))
     finally:
         pg.stop()
         shutil.rmtree(workdir, ignore_errors=True)

@@ -19,7 +19,7 @@ def run_bench(report: Path, *extra: str) -> str:
             sys.executable,
             str(ROOT / "gateway" / "bench" / "events_bench.py"),
             "--rate", "20", "--seconds", "0.5", "--burst", "10", "--writers", "2",
-            "--drain", "60", "--report", str(report), *extra,
+            "--rounds", "1", "--drain", "60", "--report", str(report), *extra,
         ],
         capture_output=True,
         text=True,
