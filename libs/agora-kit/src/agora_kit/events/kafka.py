@@ -223,10 +223,14 @@ class _Subscription:
             logger.exception("fetching from Kafka failed for %s", self.group)
             await asyncio.sleep(self.transport.redelivery_seconds)
             return
+        # Partitions are independent (a key lives on one): their records are handled
+        # side by side, each partition's in order, as replicas would handle them.
+        outcomes = await asyncio.gather(
+            *(self._handle_partition(partition, records) for partition, records in batch.items())
+        )
         failed = False
         handled: dict[TopicPartition, OffsetAndMetadata] = {}
-        for partition, records in batch.items():
-            done, partition_failed = await self._handle_partition(partition, records)
+        for partition, (done, partition_failed) in zip(batch, outcomes, strict=True):
             failed = failed or partition_failed
             if done is not None:
                 self._next_offsets[partition] = done + 1
