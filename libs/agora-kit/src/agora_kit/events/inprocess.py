@@ -15,6 +15,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -24,6 +25,7 @@ from sqlalchemy import (
     Index,
     LargeBinary,
     PrimaryKeyConstraint,
+    Row,
     String,
     Table,
     func,
@@ -43,6 +45,8 @@ logger = logging.getLogger("agora.events.inprocess")
 
 # Least seconds between two lag reports of a busy consumer.
 LAG_SECONDS = 1.0
+# Most keys of one topic a consumer handles side by side (each key's messages in order).
+HANDLERS = 6
 
 log_metadata = new_metadata()
 
@@ -291,10 +295,44 @@ class _Subscription:
                 )
             ).all()
             start = position
-            failed = False
+            # Keys are independent: each key's rows are handled in order, up to
+            # HANDLERS keys side by side (as Kafka's partitions are). The offset moves
+            # to just before the first row not handled, so a failure redelivers it and
+            # what follows it; rows of other keys handled meanwhile come again and
+            # their inbox drops them.
+            by_key: dict[str, list[Row[Any]]] = {}
+            for row in rows:
+                by_key.setdefault(row.key, []).append(row)
+            slots = asyncio.Semaphore(HANDLERS)
+            stops = await asyncio.gather(
+                *(self._handle_key(topic, key_rows, slots) for key_rows in by_key.values())
+            )
+            unhandled = min((row_id for row_id, _ in filter(None, stops)), default=None)
+            failed = any(failure for _, failure in filter(None, stops))
+            for row in rows:
+                if unhandled is not None and row.id >= unhandled:
+                    break
+                position = row.id
+            if position != start:
+                await self._commit(conn, topic, position)
+            # The lag costs a count: once a second while busy, and on every idle
+            # round (which follows the last busy one, so the gauge settles at 0).
+            now = time.monotonic()
+            if not rows or now - self._lag_reported_at.get(topic, -LAG_SECONDS) >= LAG_SECONDS:
+                self._lag_reported_at[topic] = now
+                await self._report_lag(conn, topic, position)
+            return position != start, failed, len(rows) == self.transport.batch_size
+
+    async def _handle_key(
+        self, topic: str, rows: list[Row[Any]], slots: asyncio.Semaphore
+    ) -> tuple[int, bool] | None:
+        """Handle one key's rows in order; None when all were handled, else the id of
+        the first that was not and whether its handler failed (or the consumer is
+        stopping)."""
+        async with slots:
             for row in rows:
                 if self._stopping.is_set():
-                    break
+                    return row.id, False
                 message = Message(
                     topic=row.topic,
                     key=row.key,
@@ -308,18 +346,8 @@ class _Subscription:
                     logger.exception(
                         "handler of %s failed on %s@%s; will redeliver", self.group, topic, row.id
                     )
-                    failed = True
-                    break
-                position = row.id
-            if position != start:
-                await self._commit(conn, topic, position)
-            # The lag costs a count: once a second while busy, and on every idle
-            # round (which follows the last busy one, so the gauge settles at 0).
-            now = time.monotonic()
-            if not rows or now - self._lag_reported_at.get(topic, -LAG_SECONDS) >= LAG_SECONDS:
-                self._lag_reported_at[topic] = now
-                await self._report_lag(conn, topic, position)
-            return position != start, failed, len(rows) == self.transport.batch_size
+                    return row.id, True
+        return None
 
     async def _commit(self, conn: AsyncConnection, topic: str, position: int) -> None:
         await conn.execute(
