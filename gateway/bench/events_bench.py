@@ -60,6 +60,9 @@ from agora_kit.settings import ServiceSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSPORTS = ("inprocess", "kafka")
+# The goal of the performance issue, at the steady load, in milliseconds.
+GOAL_P50 = 10.0
+GOAL_P99 = 50.0
 
 
 class BenchTick(EventPayload):
@@ -509,11 +512,17 @@ def write_report(
             f"{r.handler_commit_p50:.2f} / {r.handler_commit_p99:.2f} | "
             f"{r.cpu_ms:.2f} / {r.postgres_cpu_ms:.2f} |"
         )
+    verdicts = [
+        f"{r.transport} {'meets' if r.p50 <= GOAL_P50 and r.p99 <= GOAL_P99 else 'misses'} it"
+        for r in rows
+        if r.load.startswith("steady")
+    ]
     lines += [
         "",
-        "The goal is p50 at most 10 ms and p99 at most 50 ms on both transports at the",
+        f"The goal is p50 at most {GOAL_P50:g} ms and p99 at most {GOAL_P99:g} ms on both "
+        "transports at the",
         "steady load; the burst shows how a backlog drains (its latency includes the wait",
-        "behind the events written before).",
+        f"behind the events written before). In this run: {', '.join(verdicts)}.",
         "",
         "Where the time goes and what was done about it: ADR 0080",
         "(`docs/adr/0080-event-pipeline-latency.md`).",
