@@ -54,8 +54,9 @@ down: ## Stop what `make up` started
 chaos: install ## On the fleet `make up` started: 200 checkouts while order and payment are killed at random, then an audit
 	$(UV) run agora-chaos $(ARGS)
 
-bench: install ## Benchmarks: the request ladder (floor, catalog, gateway, nginx), checkout, catalog search; reports in docs/bench/
+bench: install ## Benchmarks: the request ladder (floor, catalog, gateway, nginx), the event pipeline, checkout, catalog search; reports in docs/bench/
 	$(UV) run python gateway/bench/gateway_bench.py $(ARGS)
+	$(UV) run python gateway/bench/events_bench.py
 	$(UV) run python gateway/bench/checkout_bench.py
 	$(UV) run python services/catalog/bench/search_bench.py
 

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from opentelemetry import context as otel_context
 from opentelemetry import propagate, trace
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -30,6 +30,15 @@ from agora_kit.logging import service_var
 from agora_kit.metrics import ServiceMetrics
 
 logger = logging.getLogger("agora.events.consumer")
+
+# Records a delivery in the inbox; returns a row only the first time. As text: the
+# PostgreSQL dialect's INSERT .. ON CONFLICT is not in SQLAlchemy 2.0's statement
+# cache, so it would be compiled again for every event.
+_FIRST_DELIVERY = text(
+    "INSERT INTO inbox (consumer, event_id, event_type, topic)"
+    " VALUES (:consumer, :event_id, :event_type, :topic)"
+    " ON CONFLICT DO NOTHING RETURNING event_id"
+)
 
 P = TypeVar("P", bound=EventPayload)
 Handler = Callable[[AsyncSession, Any, CloudEvent], Awaitable[None]]
@@ -133,15 +142,13 @@ class EventConsumer:
             try:
                 async with self.database.transaction() as session:
                     first_time = await session.execute(
-                        pg_insert(inbox)
-                        .values(
-                            consumer=self.group,
-                            event_id=event.id,
-                            event_type=event.type,
-                            topic=message.topic,
-                        )
-                        .on_conflict_do_nothing()
-                        .returning(inbox.c.event_id)
+                        _FIRST_DELIVERY,
+                        {
+                            "consumer": self.group,
+                            "event_id": event.id,
+                            "event_type": event.type,
+                            "topic": message.topic,
+                        },
                     )
                     if first_time.first() is None:
                         self._count(message, event.type, "duplicate")

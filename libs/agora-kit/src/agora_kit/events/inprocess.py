@@ -13,7 +13,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -23,6 +25,7 @@ from sqlalchemy import (
     Index,
     LargeBinary,
     PrimaryKeyConstraint,
+    Row,
     String,
     Table,
     func,
@@ -39,6 +42,11 @@ from agora_kit.events.envelope import Message
 from agora_kit.events.transport import LagCallback, MessageHandler
 
 logger = logging.getLogger("agora.events.inprocess")
+
+# Least seconds between two lag reports of a busy consumer.
+LAG_SECONDS = 1.0
+# Most keys of one topic a consumer handles side by side (each key's messages in order).
+HANDLERS = 6
 
 log_metadata = new_metadata()
 
@@ -82,6 +90,8 @@ class InProcessTransport:
         self._engine: AsyncEngine | None = None
         self._wakers: dict[str, set[asyncio.Event]] = {}
         self._subscriptions: set[_Subscription] = set()
+        self._pending: list[tuple[Message, asyncio.Future[None]]] = []
+        self._writer: asyncio.Task[None] | None = None
 
     @property
     def engine(self) -> AsyncEngine:
@@ -101,6 +111,10 @@ class InProcessTransport:
     async def close(self) -> None:
         for subscription in list(self._subscriptions):
             await subscription.close()
+        if self._writer is not None:
+            with contextlib.suppress(Exception):
+                await self._writer
+            self._writer = None
         if self._engine is not None:
             await self._engine.dispose()
             self._engine = None
@@ -110,20 +124,58 @@ class InProcessTransport:
             await conn.execute(text("SELECT 1"))
 
     async def publish(self, message: Message) -> None:
+        """Returns once the message's log row committed. Messages published while a
+        write is under way are written together by the next one, in one transaction
+        (one commit, one fsync, for a relay round's worth), in the order they came."""
+        accepted: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._pending.append((message, accepted))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_pending(), name="event-log-writer")
+        await accepted
+
+    async def _write_pending(self) -> None:
+        while self._pending:
+            batch, self._pending = self._pending, []
+            try:
+                await self._write([message for message, _ in batch])
+            except Exception as exc:
+                for _, accepted in batch:
+                    if not accepted.done():
+                        accepted.set_exception(exc)
+                continue
+            except BaseException:
+                for _, accepted in [*batch, *self._pending]:
+                    accepted.cancel()
+                self._pending = []
+                raise
+            for _, accepted in batch:
+                if not accepted.done():
+                    accepted.set_result(None)
+            for topic in {message.topic for message, _ in batch}:
+                for waker in self._wakers.get(topic, ()):
+                    waker.set()
+
+    async def _write(self, messages: list[Message]) -> None:
         async with self.engine.begin() as conn:
-            await conn.execute(
-                text("SELECT pg_advisory_xact_lock(hashtext(:topic))"), {"topic": message.topic}
-            )
-            await conn.execute(
-                event_log.insert().values(
-                    topic=message.topic,
-                    key=message.key,
-                    headers=[[k, v.decode()] for k, v in message.headers],
-                    value=message.value,
+            # Sorted, so two processes taking several topics' locks cannot deadlock.
+            for topic in sorted({message.topic for message in messages}):
+                await conn.execute(
+                    text("SELECT pg_advisory_xact_lock(hashtext(:topic))"), {"topic": topic}
                 )
+            # Rows as parameters of one statement (executemany, in order): a
+            # multi-row VALUES would be a new statement to compile for every count.
+            await conn.execute(
+                event_log.insert(),
+                [
+                    {
+                        "topic": message.topic,
+                        "key": message.key,
+                        "headers": [[k, v.decode()] for k, v in message.headers],
+                        "value": message.value,
+                    }
+                    for message in messages
+                ],
             )
-        for waker in self._wakers.get(message.topic, ()):
-            waker.set()
 
     async def subscribe(
         self,
@@ -163,6 +215,7 @@ class _Subscription:
         self.on_lag = on_lag
         self._tasks: list[asyncio.Task[None]] = []
         self._stopping = asyncio.Event()
+        self._lag_reported_at: dict[str, float] = {}
 
     def start(self) -> None:
         self._tasks = [
@@ -199,16 +252,16 @@ class _Subscription:
             while not self._stopping.is_set():
                 waker.clear()
                 try:
-                    progressed, failed, drained = await self._batch(topic)
+                    progressed, failed, full = await self._batch(topic)
                 except asyncio.CancelledError:
                     raise
                 except Exception:
                     logger.exception("in-process consumer %s on %s failed", self.group, topic)
-                    progressed, failed, drained = False, True, False
-                # A full batch may have more behind it: at once. A batch that read to
-                # the end waits for the next publish, which sets the waker even while
-                # the batch ran (it was cleared before), or for the poll.
-                if (progressed and not failed and not drained) or self._stopping.is_set():
+                    progressed, failed, full = False, True, False
+                # After a batch that was not full, what is left was published after its
+                # query, and each publish here sets the waker: wait for it (or the
+                # poll, for other processes' publishes) rather than read nothing.
+                if (progressed and not failed and full) or self._stopping.is_set():
                     continue
                 delay = self.transport.redelivery_seconds if failed else self.transport.poll_seconds
                 with contextlib.suppress(TimeoutError):
@@ -218,8 +271,8 @@ class _Subscription:
 
     async def _batch(self, topic: str) -> tuple[bool, bool, bool]:
         """Handle the next messages after this group's offset. Returns (progressed, a
-        handler failed, read to the end of the topic): on a failure the offset stays
-        before the failed message."""
+        handler failed, the batch was full): on a failure the offset stays before the
+        failed message."""
         async with self.transport.engine.begin() as conn:
             position = (
                 await conn.execute(
@@ -242,10 +295,44 @@ class _Subscription:
                 )
             ).all()
             start = position
-            failed = False
+            # Keys are independent: each key's rows are handled in order, up to
+            # HANDLERS keys side by side (as Kafka's partitions are). The offset moves
+            # to just before the first row not handled, so a failure redelivers it and
+            # what follows it; rows of other keys handled meanwhile come again and
+            # their inbox drops them.
+            by_key: dict[str, list[Row[Any]]] = {}
+            for row in rows:
+                by_key.setdefault(row.key, []).append(row)
+            slots = asyncio.Semaphore(HANDLERS)
+            stops = await asyncio.gather(
+                *(self._handle_key(topic, key_rows, slots) for key_rows in by_key.values())
+            )
+            unhandled = min((row_id for row_id, _ in filter(None, stops)), default=None)
+            failed = any(failure for _, failure in filter(None, stops))
+            for row in rows:
+                if unhandled is not None and row.id >= unhandled:
+                    break
+                position = row.id
+            if position != start:
+                await self._commit(conn, topic, position)
+            # The lag costs a count: once a second while busy, and on every idle
+            # round (which follows the last busy one, so the gauge settles at 0).
+            now = time.monotonic()
+            if not rows or now - self._lag_reported_at.get(topic, -LAG_SECONDS) >= LAG_SECONDS:
+                self._lag_reported_at[topic] = now
+                await self._report_lag(conn, topic, position)
+            return position != start, failed, len(rows) == self.transport.batch_size
+
+    async def _handle_key(
+        self, topic: str, rows: list[Row[Any]], slots: asyncio.Semaphore
+    ) -> tuple[int, bool] | None:
+        """Handle one key's rows in order; None when all were handled, else the id of
+        the first that was not and whether its handler failed (or the consumer is
+        stopping)."""
+        async with slots:
             for row in rows:
                 if self._stopping.is_set():
-                    break
+                    return row.id, False
                 message = Message(
                     topic=row.topic,
                     key=row.key,
@@ -259,17 +346,8 @@ class _Subscription:
                     logger.exception(
                         "handler of %s failed on %s@%s; will redeliver", self.group, topic, row.id
                     )
-                    failed = True
-                    break
-                position = row.id
-            if position != start:
-                await self._commit(conn, topic, position)
-            # A short batch handled to its end leaves nothing behind: no count to ask for.
-            drained = len(rows) < self.transport.batch_size and (
-                not rows or position == rows[-1].id
-            )
-            await self._report_lag(conn, topic, position, drained=drained)
-            return position != start, failed, drained
+                    return row.id, True
+        return None
 
     async def _commit(self, conn: AsyncConnection, topic: str, position: int) -> None:
         await conn.execute(
@@ -278,13 +356,8 @@ class _Subscription:
             .values(position=position)
         )
 
-    async def _report_lag(
-        self, conn: AsyncConnection, topic: str, position: int, *, drained: bool
-    ) -> None:
+    async def _report_lag(self, conn: AsyncConnection, topic: str, position: int) -> None:
         if self.on_lag is None:
-            return
-        if drained:
-            self.on_lag(topic, 0)
             return
         newest = (
             await conn.execute(

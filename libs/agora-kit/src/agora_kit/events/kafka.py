@@ -68,7 +68,7 @@ class KafkaTransport:
             client_id=self.client_id,
             acks="all",
             enable_idempotence=True,
-            linger_ms=5,
+            linger_ms=0,
             # A publish that cannot reach the broker fails in seconds, and the outbox
             # row waits for the relay's next round, instead of holding the round.
             request_timeout_ms=10_000,
@@ -223,20 +223,41 @@ class _Subscription:
             logger.exception("fetching from Kafka failed for %s", self.group)
             await asyncio.sleep(self.transport.redelivery_seconds)
             return
+        # Partitions are independent (a key lives on one): their records are handled
+        # side by side, each partition's in order, as replicas would handle them.
+        outcomes = await asyncio.gather(
+            *(self._handle_partition(partition, records) for partition, records in batch.items())
+        )
         failed = False
-        for partition, records in batch.items():
-            failed = await self._handle_partition(partition, records) or failed
+        handled: dict[TopicPartition, OffsetAndMetadata] = {}
+        for partition, (done, partition_failed) in zip(batch, outcomes, strict=True):
+            failed = failed or partition_failed
+            if done is not None:
+                self._next_offsets[partition] = done + 1
+                handled[partition] = OffsetAndMetadata(done + 1, "")
+        # Partitions a rebalance took away meanwhile are their new owner's to commit.
+        assigned = self.consumer.assignment()
+        handled = {p: offset for p, offset in handled.items() if p in assigned}
+        if handled:
+            # One commit for the batch's partitions, after all their handlers returned
+            # (a round trip per partition would hold the next batch back).
+            try:
+                await self.consumer.commit(handled)
+            except CommitFailedError:
+                # A partition moved to another replica in a rebalance; it will deliver
+                # from the last commit and the inbox drops what was handled here.
+                logger.warning("offset commit for %s lost in a rebalance", sorted(handled))
         self._report_lag()
         if failed:
             await asyncio.sleep(self.transport.redelivery_seconds)
 
     async def _handle_partition(
         self, partition: TopicPartition, records: list[ConsumerRecord[bytes, bytes]]
-    ) -> bool:
-        """Handle a partition's records in order; True when one failed (the partition is
-        rewound to it, so it is delivered again)."""
+    ) -> tuple[int | None, bool]:
+        """Handle a partition's records in order; the offset of the last one handled,
+        and True when one failed (the partition is rewound to it, so it is delivered
+        again)."""
         done: int | None = None
-        failed = False
         for record in records:
             if self._stopping.is_set():
                 break
@@ -254,18 +275,9 @@ class _Subscription:
                     # Otherwise a rebalance took the partition away meanwhile: its new
                     # owner reads on from the last commit.
                     self.consumer.seek(partition, record.offset)
-                failed = True
-                break
+                return done, True
             done = record.offset
-        if done is not None:
-            self._next_offsets[partition] = done + 1
-            try:
-                await self.consumer.commit({partition: OffsetAndMetadata(done + 1, "")})
-            except CommitFailedError:
-                # The partition moved to another replica in a rebalance; it will deliver
-                # from the last commit and the inbox drops what was handled here.
-                logger.warning("offset commit for %s lost in a rebalance", partition)
-        return failed
+        return done, False
 
     def _report_lag(self) -> None:
         """Lag per topic: the partitions' high watermarks less the next offset to

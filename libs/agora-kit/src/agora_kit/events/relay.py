@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Row, and_, delete, exists, func, select, update
@@ -28,8 +29,7 @@ from agora_kit.metrics import ServiceMetrics
 logger = logging.getLogger("agora.events.relay")
 
 _earlier = aliased(outbox)
-
-MAX_FAILURES_PER_ROUND = 3
+_later = aliased(outbox)
 
 
 def _heads_query(batch_size: int):  # type: ignore[no-untyped-def]
@@ -40,8 +40,16 @@ def _heads_query(batch_size: int):  # type: ignore[no-untyped-def]
             _earlier.c.id < outbox.c.id,
         )
     )
+    # Whether the key has more rows waiting behind this one: the next round's work.
+    behind = exists().where(
+        and_(
+            _later.c.key == outbox.c.key,
+            _later.c.published_at.is_(None),
+            _later.c.id > outbox.c.id,
+        )
+    )
     return (
-        select(outbox.c.id, outbox.c.topic, outbox.c.key, outbox.c.event)
+        select(outbox.c.id, outbox.c.topic, outbox.c.key, outbox.c.event, behind.label("behind"))
         .where(outbox.c.published_at.is_(None), ~earlier_unpublished)
         .order_by(outbox.c.id)
         .limit(batch_size)
@@ -59,6 +67,7 @@ class OutboxRelay:
         poll_seconds: float = 0.5,
         batch_size: int = 100,
         retention: timedelta = timedelta(days=7),
+        observe_seconds: float = 10.0,
     ) -> None:
         self.database = database
         self.transport = transport
@@ -66,13 +75,19 @@ class OutboxRelay:
         self.poll_seconds = poll_seconds
         self.batch_size = batch_size
         self.retention = retention
+        # How often the backlog gauges are refreshed and old rows deleted: by the
+        # clock, not every so many rounds, since a busy relay runs a round per commit.
+        self.observe_seconds = observe_seconds
         self._wake = asyncio.Event()
+        # Whether the last round left rows it could have taken (a full batch, or keys
+        # with rows behind the ones it published): then the next round starts at once.
+        self._more = False
         self._task: asyncio.Task[None] | None = None
 
     def wake(self) -> None:
         self._wake.set()
 
-    async def _publish(self, row: Row[tuple[int, str, str, dict[str, object]]]) -> bool:
+    async def _publish(self, row: Row[tuple[int, str, str, dict[str, object], bool]]) -> bool:
         message = to_message(row.topic, row.key, CloudEvent.model_validate(row.event))
         try:
             await self.transport.publish(message)
@@ -85,24 +100,26 @@ class OutboxRelay:
 
     async def run_once(self) -> int:
         """Publish one round of rows; return how many were published."""
-        async with self.database.transaction() as session:
-            rows = (await session.execute(_heads_query(self.batch_size))).all()
-            published: list[int] = []
-            failed: list[int] = []
-            for row in rows:
-                (published if await self._publish(row) else failed).append(row.id)
-                # Several failures in a row mean the broker is away: end the round
-                # rather than wait out a timeout per row; the rest keep for later.
-                if len(failed) >= MAX_FAILURES_PER_ROUND and not published:
-                    break
+        # A Core connection: the round's statements are Core, and an ORM session's
+        # bookkeeping around each of them is CPU the relay does not need.
+        async with self.database.engine.begin() as conn:
+            rows = (await conn.execute(_heads_query(self.batch_size))).all()
+            self._more = len(rows) == self.batch_size or any(row.behind for row in rows)
+            # A round holds at most one row per key (the oldest unpublished), so its
+            # rows may be handed over all at once: the transport batches them (one
+            # Kafka request per partition, one log transaction) instead of a round
+            # trip each, and a broker that is away costs the round one timeout.
+            outcomes = await asyncio.gather(*(self._publish(row) for row in rows))
+            published = [row.id for row, ok in zip(rows, outcomes, strict=True) if ok]
+            failed = [row.id for row, ok in zip(rows, outcomes, strict=True) if not ok]
             if published:
-                await session.execute(
+                await conn.execute(
                     update(outbox)
                     .where(outbox.c.id.in_(published))
                     .values(published_at=func.now(), attempts=outbox.c.attempts + 1)
                 )
             if failed:
-                await session.execute(
+                await conn.execute(
                     update(outbox)
                     .where(outbox.c.id.in_(failed))
                     .values(attempts=outbox.c.attempts + 1, last_error="publish failed")
@@ -129,16 +146,21 @@ class OutboxRelay:
     async def run(self) -> None:
         service_var.set(self.metrics.service)
         backoff = self.poll_seconds
-        rounds = 0
+        observed_at: float | None = None
         while True:
             self._wake.clear()
             try:
-                if rounds % 20 == 0:
+                now = time.monotonic()
+                if observed_at is None or now - observed_at >= self.observe_seconds:
+                    observed_at = now
                     await self.observe_backlog()
-                rounds += 1
                 if await self.run_once():
                     backoff = self.poll_seconds
-                    continue
+                    if self._more:
+                        continue
+                    # Otherwise nothing is left but what commits after the round's
+                    # query, and each of those commits wakes the relay: wait for it
+                    # rather than run an empty round.
             except asyncio.CancelledError:
                 raise
             except Exception:

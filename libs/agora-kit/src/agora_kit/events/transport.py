@@ -3,9 +3,11 @@
 
 Semantics every transport gives: at-least-once delivery; per (topic, key) order; each
 consumer group gets every message of the topics it subscribes to; a message whose
-handler raises is delivered again (after a pause) and the ones behind it wait, so
-order holds. Retrying a failing handler a bounded number of times and then
-dead-lettering is the consumer's job (``agora_kit.events.consumer``), above this.
+handler raises is delivered again (after a pause) and the ones of its key behind it
+wait, so order holds (other keys' messages may be handled meanwhile, and delivered
+again after it: the consumer's inbox drops them). Retrying a failing handler a
+bounded number of times and then dead-lettering is the consumer's job
+(``agora_kit.events.consumer``), above this.
 """
 
 from __future__ import annotations
