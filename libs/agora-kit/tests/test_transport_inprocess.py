@@ -54,9 +54,11 @@ async def test_the_lag_counts_what_a_batch_left_and_is_zero_once_drained(
     finally:
         await transport.close()
         await postgres_server.drop_database(name)
-    # Batches of two: three left after the first, one after the second, then none.
-    assert lags[:3] == [3, 1, 0]
-    assert set(lags[3:]) <= {0}
+    # Batches of two: three left after the first; a busy consumer counts at most once
+    # a second (the one after the second batch may be skipped), then none is left.
+    assert lags[0] == 3
+    assert lags[-1] == 0
+    assert set(lags) <= {3, 1, 0}
 
 
 async def test_a_message_published_during_a_batch_is_not_left_for_the_poll(
