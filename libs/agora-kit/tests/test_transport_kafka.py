@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import pytest
+from aiokafka.errors import OutOfOrderSequenceNumber
 from sqlalchemy import Column, Integer, MetaData, String, Table, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -68,6 +69,37 @@ async def test_a_published_event_is_read_back_by_kafkas_own_console_consumer(
     assert "ce_specversion:1.0" in line
     assert "order-9" in line
     assert '{"n":42}' in line
+
+
+async def test_a_producer_that_can_send_no_more_is_replaced(
+    kafka_server: KafkaServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A broker that lost its producer state answers the idempotent producer with
+    OutOfOrderSequenceNumber, after which aiokafka's sender has stopped: the publish
+    fails (the outbox keeps the row) and the next one goes out on a new producer."""
+    transport = new_transport(kafka_server, "replaced")
+    await transport.start()
+    try:
+        topic = new_topic()
+        broken = transport.producer
+
+        async def refuse(*args: object, **kwargs: object) -> None:
+            raise OutOfOrderSequenceNumber()
+
+        monkeypatch.setattr(broken, "send_and_wait", refuse)
+        with pytest.raises(OutOfOrderSequenceNumber):
+            await transport.publish(message(topic, "k", 1))
+        replacement = transport.producer
+        assert replacement is not broken
+        # Publishes that saw the old one fail at the same time replace it only once.
+        await asyncio.gather(*(transport._replace_producer(broken) for _ in range(3)))
+        assert transport.producer is replacement
+        await transport.publish(message(topic, "k", 7))
+        lines = await asyncio.to_thread(kafka_server.console_consumer, topic, 1, 60.0)
+        assert len(lines) == 1
+        assert '{"n":7}' in lines[0]
+    finally:
+        await transport.close()
 
 
 # A topic of its own per run: the broker outlives test sessions.

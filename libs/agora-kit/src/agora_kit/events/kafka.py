@@ -1,7 +1,10 @@
 """The Kafka transport of distributed mode, on aiokafka.
 
 - The producer is idempotent with ``acks=all``: a publish returns once every in-sync
-  replica has the record, and a retried send never writes it twice.
+  replica has the record, and a retried send never writes it twice. An error that
+  leaves the producer unusable (the broker lost its producer state: out-of-order
+  sequence, unknown or fenced producer id) replaces it with a new one; the message
+  fails and the outbox relay sends it again on its next round.
 - One consumer group per service; offsets are committed only after the handler
   returned, that is after its database transaction committed (FastStream's default
   of committing first would lose events on a crash).
@@ -22,13 +25,23 @@ from collections.abc import Iterable, Sequence
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import CommitFailedError, KafkaError, TopicAlreadyExistsError
+from aiokafka.errors import (
+    CommitFailedError,
+    KafkaError,
+    OutOfOrderSequenceNumber,
+    ProducerFenced,
+    TopicAlreadyExistsError,
+    UnknownProducerId,
+)
 from aiokafka.structs import OffsetAndMetadata
 
 from agora_kit.events.envelope import Message
 from agora_kit.events.transport import LagCallback, MessageHandler
 
 logger = logging.getLogger("agora.events.kafka")
+
+# Errors after which an idempotent producer sends nothing more: its sender has stopped.
+PRODUCER_FATAL = (OutOfOrderSequenceNumber, ProducerFenced, UnknownProducerId)
 
 
 class KafkaTransport:
@@ -51,6 +64,7 @@ class KafkaTransport:
         self.redelivery_seconds = redelivery_seconds
         self.batch_size = batch_size
         self._producer: AIOKafkaProducer | None = None
+        self._producer_lock = asyncio.Lock()
         self._admin: AIOKafkaAdminClient | None = None
         self._known_topics: set[str] = set()
         self._topics_lock = asyncio.Lock()
@@ -63,7 +77,10 @@ class KafkaTransport:
             bootstrap_servers=self.bootstrap_servers, client_id=f"{self.client_id}-admin"
         )
         await self._admin.start()
-        self._producer = AIOKafkaProducer(
+        self._producer = await self._new_producer()
+
+    async def _new_producer(self) -> AIOKafkaProducer:
+        producer = AIOKafkaProducer(
             bootstrap_servers=self.bootstrap_servers,
             client_id=self.client_id,
             acks="all",
@@ -73,7 +90,20 @@ class KafkaTransport:
             # row waits for the relay's next round, instead of holding the round.
             request_timeout_ms=10_000,
         )
-        await self._producer.start()
+        await producer.start()
+        return producer
+
+    async def _replace_producer(self, broken: AIOKafkaProducer) -> None:
+        """A new producer in place of ``broken``, once, however many publishes saw it
+        fail at the same time."""
+        async with self._producer_lock:
+            current = self._producer
+            if current is None or current is not broken:
+                return
+            self._producer = None
+            with contextlib.suppress(Exception):
+                await current.stop()
+            self._producer = await self._new_producer()
 
     async def close(self) -> None:
         for subscription in list(self._subscriptions):
@@ -123,12 +153,18 @@ class KafkaTransport:
 
     async def publish(self, message: Message) -> None:
         await self.ensure_topics([message.topic])
-        await self.producer.send_and_wait(
-            message.topic,
-            value=message.value,
-            key=message.key.encode(),
-            headers=list(message.headers),
-        )
+        producer = self.producer
+        try:
+            await producer.send_and_wait(
+                message.topic,
+                value=message.value,
+                key=message.key.encode(),
+                headers=list(message.headers),
+            )
+        except PRODUCER_FATAL:
+            logger.exception("the Kafka producer can send no more; starting a new one")
+            await self._replace_producer(producer)
+            raise
 
     async def subscribe(
         self,
