@@ -38,5 +38,7 @@ async def running(app: FastAPI, keys: Keys | None = None) -> AsyncIterator[FastA
     itself (not the lifespan manager's wrapper), so tests can read ``app.state``."""
     if keys is not None:
         app.state.jwks_verifier = keys.verifier()
-    async with LifespanManager(app):
+    # Shutdown lets handlers in flight finish (an in-process subscription waits up to
+    # 10 s for them), so allow it more than asgi-lifespan's default of 5 s.
+    async with LifespanManager(app, shutdown_timeout=15):
         yield app
