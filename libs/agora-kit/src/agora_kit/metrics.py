@@ -132,14 +132,16 @@ class _RouteTemplates:
         for context in iter_route_contexts(self.app.routes):
             key = id(context.original_route)
             known[key] = None if key in known else context.path
-        self._known = known
+        self._known.update(known)
 
     def of(self, served: Scope, before_routing: Scope) -> str:
         route = served.get("route")
         if route is not None:
             if id(route) not in self._known:
                 self._learn()  # routes added since
-            template = self._known.get(id(route))
+                # Still unknown (a mounted app's own route): the long way, learnt once.
+                self._known.setdefault(id(route), None)
+            template = self._known[id(route)]
             if template:
                 return template
         return _route_template(self.app, before_routing)

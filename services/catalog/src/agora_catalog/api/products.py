@@ -24,7 +24,7 @@ from agora_catalog.api.schemas import (
     VariantPatch,
 )
 from agora_catalog.models import Product
-from agora_catalog.service import categories, products
+from agora_catalog.service import categories, product_views, products
 from agora_catalog.service.access import Actor
 from agora_kit.db import ReadSessionDep, SessionDep
 from agora_kit.errors import problem_responses
@@ -36,12 +36,12 @@ router = APIRouter(tags=["products"])
 
 def rating_of(product: Product) -> Rating:
     return Rating(
-        average=products.rating_average(product.rating_sum, product.rating_count),
+        average=product_views.rating_average(product.rating_sum, product.rating_count),
         count=product.rating_count,
     )
 
 
-def variant_out(view: products.VariantView, *, private: bool) -> VariantOut:
+def variant_out(view: product_views.VariantView, *, private: bool) -> VariantOut:
     variant = view.variant
     return VariantOut(
         id=variant.id,
@@ -54,7 +54,7 @@ def variant_out(view: products.VariantView, *, private: bool) -> VariantOut:
     )
 
 
-def product_out(view: products.ProductView, actor: Actor | None) -> ProductOut:
+def product_out(view: product_views.ProductView, actor: Actor | None) -> ProductOut:
     product = view.product
     private = actor is not None and (actor.is_admin or actor.user_id == view.vendor.owner_id)
     cheapest = min(view.variants, key=lambda v: v.variant.price_amount, default=None)
@@ -81,7 +81,7 @@ def product_out(view: products.ProductView, actor: Actor | None) -> ProductOut:
 
 
 async def summaries(session: AsyncSession, page: Page[Product]) -> ProductPage:
-    prices = await products.prices(session, [p.id for p in page.items])
+    prices = await product_views.prices(session, [p.id for p in page.items])
     items = []
     for product in page.items:
         price = prices.get(product.id)
@@ -126,7 +126,7 @@ async def browse(
         category_ids = (await categories.load_tree(session)).subtree_ids(category)
     found = await keyset_page(
         session,
-        products.published(category_ids, vendor),
+        product_views.published(category_ids, vendor),
         key=[Product.published_at, Product.id],
         key_of=lambda p: (p.published_at, p.id),
         params=page,
@@ -164,7 +164,7 @@ async def create_product(
         ),
         vendor_id=body.vendor_id,
     )
-    out = product_out(await products.view(session, product.id, actor), actor)
+    out = product_out(await product_views.view(session, product.id, actor), actor)
     location = f"/api/v1/products/{product.id}"
     response.headers["Location"] = location
     await idempotency.store(201, out, location)
@@ -180,7 +180,7 @@ async def create_product(
 async def get_product(
     product_id: uuid.UUID, session: ReadSessionDep, actor: ReaderDep
 ) -> ProductOut:
-    return product_out(await products.view(session, product_id, actor), actor)
+    return product_out(await product_views.view(session, product_id, actor), actor)
 
 
 @router.patch(
@@ -202,7 +202,7 @@ async def patch_product(
     if body.images is not None:
         changes["images"] = _images(body.images)
     await products.update(session, context.outbox, actor, product_id, changes)
-    return product_out(await products.view(session, product_id, actor), actor)
+    return product_out(await product_views.view(session, product_id, actor), actor)
 
 
 @router.delete(
@@ -227,7 +227,7 @@ async def publish(
     product_id: uuid.UUID, session: SessionDep, context: ContextDep, actor: StoreWriterDep
 ) -> ProductOut:
     await products.publish(session, context.outbox, actor, product_id)
-    return product_out(await products.view(session, product_id, actor), actor)
+    return product_out(await product_views.view(session, product_id, actor), actor)
 
 
 @router.post(
@@ -240,7 +240,7 @@ async def unpublish(
     product_id: uuid.UUID, session: SessionDep, context: ContextDep, actor: StoreWriterDep
 ) -> ProductOut:
     await products.unpublish(session, context.outbox, actor, product_id)
-    return product_out(await products.view(session, product_id, actor), actor)
+    return product_out(await product_views.view(session, product_id, actor), actor)
 
 
 @router.post(

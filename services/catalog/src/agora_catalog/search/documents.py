@@ -19,7 +19,7 @@ from agora_catalog.models import (
 )
 from agora_catalog.search.base import SearchDocument
 from agora_catalog.service.categories import Tree, load_tree
-from agora_catalog.service.products import rating_average
+from agora_catalog.service.product_views import rating_average
 from agora_kit.db import Database
 
 REBUILD_BATCH = 500

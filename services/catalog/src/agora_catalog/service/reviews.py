@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from agora_catalog.models import Product, Purchase, Review, Variant, Vendor
 from agora_catalog.service.access import Actor
 from agora_catalog.service.errors import AlreadyReviewed, NotAVerifiedBuyer
-from agora_catalog.service.products import is_public, rating_average
+from agora_catalog.service.product_views import is_public, rating_average
 from agora_contracts.catalog import ProductRated
 from agora_kit.errors import NotFound
 from agora_kit.events.outbox import Outbox
