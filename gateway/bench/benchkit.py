@@ -3,6 +3,8 @@ readiness waits, and the CPU and memory of the processes under test (psutil)."""
 
 from __future__ import annotations
 
+import contextlib
+import math
 import os
 import re
 import shutil
@@ -17,9 +19,41 @@ from pathlib import Path
 import httpx
 import psutil
 
+ROOT = Path(__file__).resolve().parents[2]
+
 
 def say(message: str) -> None:
     print(f"[bench] {message}", flush=True)
+
+
+def commit() -> str:
+    """The repository's short commit, for the reports ("unknown" outside a checkout)."""
+    found = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    ).stdout.strip()
+    return found or "unknown"
+
+
+def percentile(values: Sequence[float], fraction: float) -> float:
+    """The nearest-rank percentile; 0 for no values."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
+
+
+def pids_of(cmdline_contains: str) -> list[int]:
+    """Processes whose command line names ``cmdline_contains``: a PostgreSQL that
+    pg_ctl started is nobody's child, so it is found by its data directory."""
+    return [
+        process.pid
+        for process in psutil.process_iter(["cmdline"])
+        if cmdline_contains in " ".join(process.info["cmdline"] or [])
+    ]
 
 
 def free_port() -> int:
@@ -101,9 +135,10 @@ def memory_mb(pids: Sequence[int], *, cmdline_contains: str | None = None) -> fl
         except psutil.NoSuchProcess:
             continue
     if cmdline_contains:
-        for process in psutil.process_iter(["cmdline"]):
-            if cmdline_contains in " ".join(process.info["cmdline"] or []):
-                processes[process.pid] = process
+        for pid in pids_of(cmdline_contains):
+            with contextlib.suppress(psutil.NoSuchProcess):
+                process = psutil.Process(pid)
+                processes[pid] = process
                 processes.update({p.pid: p for p in process.children(recursive=True)})
     total = 0
     for process in processes.values():

@@ -39,9 +39,7 @@ import argparse
 import asyncio
 import contextlib
 import datetime
-import math
 import os
-import platform
 import random
 import secrets
 import shutil
@@ -49,14 +47,24 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import httpx
 import psutil
-from benchkit import cpu_seconds, free_port, say, stop, wait_ready
+from benchkit import cpu_seconds, free_port, percentile, pids_of, say, stop, wait_ready
+from checkout_report import write_report
+from checkout_shop import (
+    API,
+    FINAL,
+    PAYMENT_METHOD,
+    Level,
+    Shop,
+    audit_stock,
+    measure_orders,
+    set_up,
+    settle,
+)
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -64,53 +72,6 @@ from agora_tools import fleetdb, journeys
 
 ROOT = Path(__file__).resolve().parents[2]
 PARTS = ("gateway", "user", "catalog", "order", "payment", "notification")
-API = journeys.API
-FINAL = ("confirmed", "cancelled", "refunded")
-PAYMENT_METHOD = "pm_card_visa"
-ANALYSIS = "## Where the time goes"
-
-
-@dataclass
-class Shop:
-    admin: journeys.Customer
-    skus: dict[str, int]  # SKU -> stock at the start
-    buyers: list[journeys.Customer]
-
-
-@dataclass
-class Level:
-    buyers: int
-    seconds: float = 0.0
-    checkout_ms: list[float] = field(default_factory=list)
-    order_ids: list[str] = field(default_factory=list)
-    refused: Counter[str] = field(default_factory=Counter)
-    confirm_ms: list[float] = field(default_factory=list)
-    confirmed_in_window: int = 0
-    statuses: Counter[str] = field(default_factory=Counter)
-    settle_seconds: float = 0.0
-    cpu_agora_ms: float = 0.0
-    cpu_postgres_ms: float = 0.0
-    # Cores busy with anything but agora run, its PostgreSQL and the bench itself:
-    # the rest of the machine's work, which these figures shared the cores with.
-    others_cores: float = 0.0
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    """The nearest-rank percentile; 0 for no values."""
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    rank = max(1, math.ceil(fraction * len(ordered)))
-    return ordered[rank - 1]
-
-
-def postgres_pids(data_dir: Path) -> list[int]:
-    """The embedded PostgreSQL's processes (pg_ctl started them: nobody's children)."""
-    pids = []
-    for process in psutil.process_iter(["cmdline"]):
-        if str(data_dir) in " ".join(process.info["cmdline"] or []):
-            pids.append(process.pid)
-    return pids
 
 
 def own_cpu() -> float:
@@ -125,59 +86,6 @@ def machine_cpu() -> float:
     times = psutil.cpu_times()
     busy = ("user", "nice", "system", "irq", "softirq", "steal")
     return float(sum(getattr(times, name, 0.0) for name in busy))
-
-
-# ---- the shop ----
-
-
-def create_admin(agora: str, data_dir: Path, env: dict[str, str]) -> journeys.Customer:
-    """The first admin, made as an operator makes it (``agora user create-admin``)."""
-    email = f"admin-{secrets.token_hex(6)}@example.com"
-    done = subprocess.run(  # noqa: S603 - our own CLI
-        [agora, "user", "create-admin", "--email", email, "--data-dir", str(data_dir)],
-        env={**env, "AGORA_ADMIN_PASSWORD": journeys.PASSWORD},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"create-admin: {done.stderr}{done.stdout}")
-    return journeys.Customer(email=email, user_id="")
-
-
-def set_up(
-    gateway: httpx.Client,
-    users: httpx.Client,
-    admin: journeys.Customer,
-    *,
-    buyers: int,
-    stock: int,
-) -> Shop:
-    journeys.log_in(users, admin)
-    auth = {"Authorization": f"Bearer {admin.access_token}"}
-    # The gateway verifies tokens once it has the user service's keys.
-    journeys.eventually(
-        lambda: gateway.get(f"{API}/users/me", headers=auth).status_code == 200,
-        60,
-        "the gateway taking tokens",
-    )
-    skus: dict[str, int] = {}
-    for index in range(2):
-        vendor = journeys.register(users)
-        journeys.log_in(users, vendor)
-        journeys.open_store(gateway, vendor, admin)
-        for number in range(4):
-            price = 990 + 250 * (4 * index + number)
-            skus[journeys.sell(gateway, vendor, admin, amount=price, stock=stock)] = stock
-    customers = []
-    for _ in range(buyers):
-        buyer = journeys.register(users)
-        journeys.log_in(users, buyer)
-        customers.append(buyer)
-    for sku in skus:
-        journeys.wait_until_sold(gateway, customers[0], sku)
-    return Shop(admin=admin, skus=skus, buyers=customers)
 
 
 # ---- the buyers ----
@@ -283,189 +191,6 @@ async def run_level(
         await watcher.engine.dispose()
 
 
-# ---- what the order database says ----
-
-
-async def order_times(order_url: str, order_ids: list[str]) -> list[dict[str, Any]]:
-    """Each order's status, when it was placed and when the saga confirmed it."""
-    return await fleetdb.rows(
-        order_url,
-        "SELECT o.id, o.status, o.placed_at, "
-        "(SELECT min(t.at) FROM order_transitions t "
-        " WHERE t.order_id = o.id AND t.to_status = 'confirmed') AS confirmed_at "
-        "FROM orders o WHERE o.id = ANY(CAST(:ids AS uuid[]))",
-        ids=order_ids,
-    )
-
-
-async def settle(order_url: str, catalog_url: str, order_ids: list[str], limit: float) -> float:
-    """Seconds until every order is final and the catalog holds no stock for them."""
-    started = time.monotonic()
-    while time.monotonic() - started < limit:
-        open_orders = await fleetdb.rows(
-            order_url,
-            "SELECT count(*) AS n FROM orders WHERE id = ANY(CAST(:ids AS uuid[])) "
-            "AND status NOT IN ('confirmed', 'cancelled', 'refunded')",
-            ids=order_ids,
-        )
-        held = await fleetdb.rows(
-            catalog_url,
-            "SELECT count(*) AS n FROM reservations WHERE status = 'active'",
-        )
-        if int(open_orders[0]["n"]) == 0 and int(held[0]["n"]) == 0:
-            return time.monotonic() - started
-        await asyncio.sleep(0.2)
-    raise SystemExit(f"the orders did not settle within {limit:.0f} s")
-
-
-async def measure_orders(order_url: str, level: Level, window_start: datetime.datetime) -> None:
-    rows = await order_times(order_url, level.order_ids)
-    window_end = window_start + datetime.timedelta(seconds=level.seconds)
-    for row in rows:
-        level.statuses[str(row["status"])] += 1
-        if row["confirmed_at"] is None:
-            continue
-        delta = (row["confirmed_at"] - row["placed_at"]).total_seconds() * 1000
-        level.confirm_ms.append(delta)
-        level.confirmed_in_window += row["confirmed_at"] <= window_end
-
-
-async def audit_stock(order_url: str, catalog_url: str, shop: Shop) -> tuple[int, list[str]]:
-    """Units sold; the problems: stock still reserved, below zero, or lost or made up."""
-    sold: Counter[str] = Counter()
-    for row in await fleetdb.rows(
-        order_url,
-        "SELECT l.sku, sum(l.quantity) AS n FROM order_lines l JOIN orders o ON o.id = l.order_id "
-        "WHERE l.sku = ANY(:skus) AND o.status IN ('confirmed', 'shipped', 'delivered') "
-        "GROUP BY l.sku",
-        skus=sorted(shop.skus),
-    ):
-        sold[row["sku"]] = int(row["n"])
-    problems = []
-    levels = {
-        row["sku"]: row
-        for row in await fleetdb.rows(
-            catalog_url,
-            "SELECT sku, on_hand, reserved FROM inventory WHERE sku = ANY(:skus)",
-            skus=sorted(shop.skus),
-        )
-    }
-    for sku, start in shop.skus.items():
-        on_hand, reserved = int(levels[sku]["on_hand"]), int(levels[sku]["reserved"])
-        if reserved:
-            problems.append(f"{sku}: {reserved} still reserved")
-        if on_hand < 0:
-            problems.append(f"{sku}: oversold, {on_hand} on hand")
-        if on_hand + sold[sku] != start:
-            problems.append(f"{sku}: {start} at the start, {sold[sku]} sold, {on_hand} on hand")
-    return sum(sold.values()), problems
-
-
-# ---- the report ----
-
-
-def commit_of_root() -> str:
-    return subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-    ).stdout.strip()
-
-
-def write_report(
-    args: argparse.Namespace, levels: list[Level], shop: Shop, sold: int, problems: list[str]
-) -> None:
-    path = args.report
-    now = datetime.datetime.now(datetime.UTC)
-    stock = sum(shop.skus.values())
-    lines = [
-        "# The checkout benchmark",
-        "",
-        f"`make bench` (`gateway/bench/checkout_bench.py`), {now:%Y-%m-%d %H:%M} UTC, "
-        f"commit {commit_of_root() or 'unknown'}.",
-        "",
-        f"`agora run` on a fresh data directory, on this machine ({os.cpu_count()} cores, "
-        f"{platform.machine()}, Python {platform.python_version()}); the sandbox payment",
-        "provider; the gateway's rate limits raised out of the way. N buyers at once",
-        "(one `httpx.AsyncClient` in the bench process, on the same cores as `agora run`",
-        "and its PostgreSQL), each for "
-        f"{args.seconds:g} s again and again: add one unit of one of {len(shop.skus)} SKUs",
-        "(two vendors, ample stock) to the cart, then `POST /checkout` with",
-        f"`payment_method: {PAYMENT_METHOD}` and an Idempotency-Key, through the gateway.",
-        "Each buyer then waits until its order is final (order placed -> stock reserved ->",
-        "payment created and confirmed by the sandbox -> order confirmed) before the next:",
-        "at most N orders in flight. The wait is one query of the order database every",
-        "20 ms for all buyers, not polling through the gateway being measured.",
-        "",
-        "- **checkout p50 / p99**: latency of `POST /checkout` as the buyer saw it.",
-        "- **placed -> confirmed p50 / p99**: from the order's own timestamps, `placed_at`",
-        "  and the time the saga logged the move to `confirmed` (`order_transitions.at`,",
-        "  the start of that transaction), over every order of the level.",
-        "- **placed/s**: orders accepted (202) per second of the window; **confirmed/s**:",
-        "  those confirmed before the window closed, per second: what the saga kept up with.",
-        "- **settle s**: how long after the window the last order became final.",
-        "- **CPU ms/checkout**: user+system time of `agora run` (all six parts, one",
-        "  process) and of its PostgreSQL over the window, per order placed.",
-        "- **other work, cores**: CPU the rest of the machine used meanwhile (not `agora",
-        "  run`, its PostgreSQL or the buyers): the machine is shared, and this says how",
-        "  much of it these figures had.",
-        "",
-        "| buyers | orders | checkout p50 ms | checkout p99 ms | placed -> confirmed p50 ms "
-        "| placed -> confirmed p99 ms | placed/s | confirmed/s | settle s "
-        "| CPU ms/checkout agora run | CPU ms/checkout PostgreSQL | other work, cores "
-        "| refused |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
-        "| --- |",
-    ]
-    for level in levels:
-        placed = len(level.order_ids)
-        refused = ", ".join(f"{why}: {n}" for why, n in sorted(level.refused.items())) or "-"
-        lines.append(
-            f"| {level.buyers} | {placed} | {percentile(level.checkout_ms, 0.5):.0f} | "
-            f"{percentile(level.checkout_ms, 0.99):.0f} | "
-            f"{percentile(level.confirm_ms, 0.5):.0f} | {percentile(level.confirm_ms, 0.99):.0f} | "
-            f"{placed / level.seconds:.1f} | {level.confirmed_in_window / level.seconds:.1f} | "
-            f"{level.settle_seconds:.1f} | {level.cpu_agora_ms:.1f} | "
-            f"{level.cpu_postgres_ms:.1f} | {level.others_cores:.2f} | {refused} |"
-        )
-    statuses = Counter[str]()
-    for level in levels:
-        statuses.update(level.statuses)
-    lines += [
-        "",
-        "Orders by final status: "
-        + ", ".join(f"{status} {n}" for status, n in sorted(statuses.items()))
-        + ".",
-        "",
-        f"Stock: {stock:,} units at the start over {len(shop.skus)} SKUs, {sold:,} sold to "
-        f"confirmed orders; "
-        + (
-            "on hand + sold = start for every SKU, none reserved, none below zero: no oversell."
-            if not problems
-            else "PROBLEMS: " + "; ".join(problems)
-        ),
-        "",
-    ]
-    if args.postgres_setting:
-        lines += ["PostgreSQL settings for this run: " + ", ".join(args.postgres_setting), ""]
-    if args.py_spy:
-        lines += [f"Profile of the last level (py-spy, raw): `{args.py_spy}`.", ""]
-    lines += [
-        "Reproduce: `make bench` (or `uv run python gateway/bench/checkout_bench.py`;",
-        "`--buyers 1,5,20,50 --seconds 20`, `--py-spy DIR` for a profile of the last level).",
-        "",
-    ]
-    # The analysis written by hand below the figures outlives a new run.
-    kept = path.read_text().partition(ANALYSIS)[2] if path.exists() else ""
-    if kept:
-        lines += [ANALYSIS + kept.rstrip("\n"), ""]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines))
-    say(f"report written to {path}")
-
-
 # ---- the run ----
 
 
@@ -514,7 +239,7 @@ async def ladder(args: argparse.Namespace, shop: Shop, fleet: Fleet) -> list[Lev
         spy = None
         if args.py_spy and index == len(args.buyers) - 1:
             spy = start_py_spy(fleet_pid, args.seconds, args.py_spy / f"agora-run-{buyers}.raw")
-        pg = postgres_pids(fleet.data_dir)
+        pg = pids_of(str(fleet.data_dir))
         agora_before, pg_before = cpu_seconds([fleet_pid]), cpu_seconds(pg)
         ours_before, machine_before = agora_before + pg_before + own_cpu(), machine_cpu()
         window_start = datetime.datetime.now(datetime.UTC)
@@ -607,7 +332,7 @@ def main() -> int:
         gateway_url = f"http://127.0.0.1:{ports['gateway']}"
         if args.postgres_setting:
             asyncio.run(configure_postgres(f"{database}/postgres", args.postgres_setting))
-        admin = create_admin(agora, data_dir, env)
+        admin = fleetdb.create_admin_in_run(data_dir, env)
         say(f"setting up two vendors and {max(args.buyers)} buyers")
         with (
             httpx.Client(base_url=gateway_url, timeout=60) as gateway,

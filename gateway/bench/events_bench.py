@@ -23,262 +23,27 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import datetime
-import functools
-import json
 import logging
-import math
 import os
-import platform
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
 
 from benchkit import cpu_seconds, free_port, say
-from sqlalchemy.ext.asyncio import AsyncSession
+from events_pipeline import BenchTick, Clock, Pipeline
+from events_report import Phase, Row, median_row, summarise, write_report
 
-from agora_contracts.events import EventPayload
-from agora_kit.db import Database, after_commit
 from agora_kit.embedded_pg import EmbeddedPostgres
-from agora_kit.events.consumer import EventConsumer
-from agora_kit.events.envelope import CloudEvent, Message
 from agora_kit.events.inprocess import InProcessTransport
 from agora_kit.events.kafka import KafkaTransport
-from agora_kit.events.outbox import Outbox
-from agora_kit.events.relay import OutboxRelay
-from agora_kit.events.tables import metadata as event_metadata
-from agora_kit.events.transport import LagCallback, MessageHandler, Subscription, Transport
-from agora_kit.metrics import ServiceMetrics
-from agora_kit.settings import ServiceSettings
+from agora_kit.events.transport import Transport
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSPORTS = ("inprocess", "kafka")
-# The goal of the performance issue, at the steady load, in milliseconds.
-GOAL_P50 = 10.0
-GOAL_P99 = 50.0
-
-
-class BenchTick(EventPayload):
-    event_type: ClassVar[str] = "bench.tick"
-    topic: ClassVar[str] = "bench.ticks"
-
-    seq: int
-
-
-@dataclass
-class Clock:
-    """When each event (by sequence number) passed each point of the pipeline."""
-
-    committed: dict[int, float] = field(default_factory=dict)
-    published: dict[int, float] = field(default_factory=dict)
-    handled: dict[int, float] = field(default_factory=dict)
-    handler_committed: dict[int, float] = field(default_factory=dict)
-    all_handled: asyncio.Event = field(default_factory=asyncio.Event)
-    expected: set[int] = field(default_factory=set)
-
-    def expect(self, seqs: Sequence[int]) -> None:
-        self.expected = set(seqs)
-        self.all_handled.clear()
-
-    @staticmethod
-    def stamp(times: dict[int, float], seq: int) -> None:
-        """Note the first time ``seq`` got here (an at-least-once pipeline may repeat)."""
-        times.setdefault(seq, time.perf_counter())
-
-    def mark_handled(self, seq: int, at: float) -> None:
-        self.handled.setdefault(seq, at)
-        if self.expected and self.expected <= self.handled.keys():
-            self.all_handled.set()
-
-
-class TimedTransport:
-    """The transport under test, noting when it accepted each bench event."""
-
-    def __init__(self, inner: Transport, clock: Clock) -> None:
-        self.inner = inner
-        self.clock = clock
-        self.name = inner.name
-
-    async def start(self) -> None:
-        await self.inner.start()
-
-    async def close(self) -> None:
-        await self.inner.close()
-
-    async def check(self) -> None:
-        await self.inner.check()
-
-    async def publish(self, message: Message) -> None:
-        await self.inner.publish(message)
-        if message.header("ce_type") == BenchTick.event_type:
-            seq = int(json.loads(message.value)["seq"])
-            self.clock.stamp(self.clock.published, seq)
-
-    async def subscribe(
-        self,
-        group: str,
-        topics: Sequence[str],
-        handler: MessageHandler,
-        *,
-        on_lag: LagCallback | None = None,
-    ) -> Subscription:
-        return await self.inner.subscribe(group, topics, handler, on_lag=on_lag)
-
-
-@dataclass
-class Phase:
-    transport: str
-    load: str
-    events: int
-    handled: int
-    seconds: float
-    # Milliseconds: commit to handler start, and its stages.
-    latencies: list[float]
-    to_published: list[float]
-    published_to_handled: list[float]
-    to_handler_commit: list[float]
-    # CPU per handled event: this process (both services, relay, transport clients)
-    # and PostgreSQL's (every backend).
-    cpu_ms: float = 0.0
-    postgres_cpu_ms: float = 0.0
-
-    @property
-    def rate(self) -> float:
-        return self.handled / self.seconds if self.seconds > 0 else 0.0
-
-
-@dataclass
-class Row:
-    """A load's figures on one transport: each the median of its rounds'."""
-
-    transport: str
-    load: str
-    events: int
-    handled: int
-    rate: float
-    p50: float
-    p99: float
-    max: float
-    published_p50: float
-    published_p99: float
-    handler_commit_p50: float
-    handler_commit_p99: float
-    cpu_ms: float
-    postgres_cpu_ms: float
-
-
-def median(values: Sequence[float]) -> float:
-    return sorted(values)[len(values) // 2] if values else 0.0
-
-
-def median_row(rounds: list[Phase]) -> Row:
-    def each(figure: Callable[[Phase], float]) -> float:
-        return median([figure(p) for p in rounds])
-
-    return Row(
-        transport=rounds[0].transport,
-        load=rounds[0].load,
-        events=sum(p.events for p in rounds),
-        handled=sum(p.handled for p in rounds),
-        rate=each(lambda p: p.rate),
-        p50=each(lambda p: percentile(p.latencies, 0.5)),
-        p99=each(lambda p: percentile(p.latencies, 0.99)),
-        max=each(lambda p: max(p.latencies, default=0.0)),
-        published_p50=each(lambda p: percentile(p.to_published, 0.5)),
-        published_p99=each(lambda p: percentile(p.to_published, 0.99)),
-        handler_commit_p50=each(lambda p: percentile(p.to_handler_commit, 0.5)),
-        handler_commit_p99=each(lambda p: percentile(p.to_handler_commit, 0.99)),
-        cpu_ms=each(lambda p: p.cpu_ms),
-        postgres_cpu_ms=each(lambda p: p.postgres_cpu_ms),
-    )
-
-
-def percentile(values: Sequence[float], fraction: float) -> float:
-    """Nearest-rank percentile; 0 for no values."""
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
-
-
-class Pipeline:
-    """A producing service (database, outbox, relay) and a consuming one (database,
-    inbox, handler) on one transport, wired as ``create_service_app`` wires them."""
-
-    def __init__(
-        self,
-        producer_url: str,
-        consumer_url: str,
-        producer_transport: Transport,
-        consumer_transport: Transport,
-        clock: Clock,
-    ) -> None:
-        settings = ServiceSettings()
-        self.clock = clock
-        self.producer_db = Database(producer_url, pool_size=settings.database_pool_size)
-        self.consumer_db = Database(consumer_url, pool_size=settings.database_pool_size)
-        self.producer_transport = TimedTransport(producer_transport, clock)
-        self.consumer_transport = consumer_transport
-        self.outbox = Outbox(source="/agora/bench-producer")
-        self.relay = OutboxRelay(
-            self.producer_db,
-            self.producer_transport,
-            ServiceMetrics("bench-producer"),
-            poll_seconds=settings.outbox_poll_seconds,
-        )
-        self.outbox.notify_on_commit(self.relay.wake)
-        self.consumer = EventConsumer(
-            self.consumer_db,
-            ServiceMetrics("bench-consumer"),
-            group=f"bench-consumer-{uuid.uuid4().hex[:8]}",
-        )
-
-        @self.consumer.on(BenchTick)
-        async def handle(session: AsyncSession, payload: BenchTick, event: CloudEvent) -> None:
-            now = time.perf_counter()
-            clock.mark_handled(payload.seq, now)
-            after_commit(
-                session, functools.partial(clock.stamp, clock.handler_committed, payload.seq)
-            )
-
-    async def start(self) -> None:
-        for database in (self.producer_db, self.consumer_db):
-            async with database.engine.begin() as conn:
-                await conn.run_sync(event_metadata.create_all)
-        await self.producer_transport.start()
-        if self.consumer_transport is not self.producer_transport.inner:
-            await self.consumer_transport.start()
-        await self.consumer.start(self.consumer_transport)
-        self.relay.start()
-
-    async def stop(self) -> None:
-        await self.relay.stop()
-        await self.consumer.stop()
-        if self.consumer_transport is not self.producer_transport.inner:
-            await self.consumer_transport.close()
-        await self.producer_transport.close()
-        await self.producer_db.dispose()
-        await self.consumer_db.dispose()
-
-    async def write(self, seq: int, keys: int) -> None:
-        """One event in one committed transaction, as a service's request writes it."""
-        async with self.producer_db.transaction() as session:
-            after_commit(session, functools.partial(self.clock.stamp, self.clock.committed, seq))
-            await self.outbox.add(session, BenchTick(seq=seq), key=f"bench-{seq % keys}")
-
-    async def wait_handled(self, seconds: float) -> None:
-        try:
-            await asyncio.wait_for(self.clock.all_handled.wait(), timeout=seconds)
-        except TimeoutError:
-            missing = len(self.clock.expected - self.clock.handled.keys())
-            say(f"{missing} event(s) not handled after {seconds:.0f} s")
 
 
 async def run_steady(
@@ -311,38 +76,6 @@ async def run_burst(
 
     await asyncio.gather(*(writer() for _ in range(writers)))
     return seqs
-
-
-def summarise(transport: str, load: str, clock: Clock, seqs: list[int]) -> Phase:
-    done = [s for s in seqs if s in clock.handled and s in clock.committed]
-    commits = [clock.committed[s] for s in seqs if s in clock.committed]
-    span = max((clock.handled[s] for s in done), default=0.0) - min(commits, default=0.0)
-    phase = Phase(
-        transport=transport,
-        load=load,
-        events=len(seqs),
-        handled=len(done),
-        seconds=max(span, 0.0),
-        latencies=[(clock.handled[s] - clock.committed[s]) * 1000 for s in done],
-        to_published=[
-            (clock.published[s] - clock.committed[s]) * 1000 for s in done if s in clock.published
-        ],
-        published_to_handled=[
-            (clock.handled[s] - clock.published[s]) * 1000 for s in done if s in clock.published
-        ],
-        to_handler_commit=[
-            (clock.handler_committed[s] - clock.committed[s]) * 1000
-            for s in done
-            if s in clock.handler_committed
-        ],
-    )
-    say(
-        f"{transport}, {load}: {phase.handled}/{phase.events} handled, "
-        f"{phase.rate:,.0f} events/s, p50 {percentile(phase.latencies, 0.5):.2f} ms, "
-        f"p99 {percentile(phase.latencies, 0.99):.2f} ms, "
-        f"max {max(phase.latencies, default=0.0):.2f} ms"
-    )
-    return phase
 
 
 @dataclass
@@ -453,87 +186,6 @@ async def run_transport(
             await delete_topic(bootstrap, BenchTick.topic)
         for database in databases.values():
             await asyncio.to_thread(pg.drop_database, database)
-
-
-def write_report(
-    path: Path, rows: list[Row], args: argparse.Namespace, load: tuple[float, float]
-) -> None:
-    now = datetime.datetime.now(datetime.UTC)
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-    ).stdout.strip()
-    lines = [
-        "# The event pipeline",
-        "",
-        f"`make bench` (`gateway/bench/events_bench.py`), {now:%Y-%m-%d %H:%M} UTC, "
-        f"commit {commit or 'unknown'}.",
-        "",
-        "From an event's commit to its handler: a producing service writes the event to",
-        "its outbox in a committed transaction, the relay (woken by the commit) publishes",
-        "it, the consuming service's `EventConsumer` records it in its inbox and runs the",
-        "handler. Both services, the relay and the transport clients run in this one",
-        "process (as `agora run`), on a durable embedded PostgreSQL (fsync on); Kafka is",
-        "the single-node broker of `tools/infra up`, with the transport's shipped settings",
-        "(`acks=all`, idempotent producer, `read_committed` consumers), six partitions.",
-        f"Events are keyed over {args.keys} aggregates. Steady: {args.rate:g} events/s for "
-        f"{args.seconds:g} s, each its own",
-        "transaction, written on schedule whatever the backlog (open loop). Burst: "
-        f"{args.burst} events",
-        f"at once from {args.writers} concurrent writers. {args.rounds} rounds of each, after "
-        "a warm-up of 20",
-        "events not counted; each figure is the median of the rounds'.",
-        f"On this machine ({os.cpu_count()} cores, {platform.machine()}, "
-        f"Python {platform.python_version()}), shared with other work (load",
-        f"average {load[0]:.1f} at the start, {load[1]:.1f} at the end): figures of "
-        "different runs differ by",
-        "more than the tables' precision, and a busy machine moves p99 most.",
-        "",
-        "Latency is the handler's start less the commit of the event's transaction (one",
-        "monotonic clock); events/s is the events handled over the time from the first",
-        'commit to the last handler. "to published" ends when the transport accepted the',
-        "message (the relay's share); \"to handler commit\" ends when the handler's",
-        "transaction, with its inbox row, committed. CPU is this process's (both services,",
-        "the relay, the transport's clients) and PostgreSQL's, per event handled.",
-        "",
-        "| transport | load | handled | events/s | p50 ms | p99 ms | max ms "
-        "| to published p50 / p99 | to handler commit p50 / p99 "
-        "| CPU ms/event: process / PostgreSQL |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-    ]
-    for r in rows:
-        lines.append(
-            f"| {r.transport} | {r.load} | {r.handled}/{r.events} | {r.rate:,.0f} | "
-            f"{r.p50:.2f} | {r.p99:.2f} | {r.max:.2f} | "
-            f"{r.published_p50:.2f} / {r.published_p99:.2f} | "
-            f"{r.handler_commit_p50:.2f} / {r.handler_commit_p99:.2f} | "
-            f"{r.cpu_ms:.2f} / {r.postgres_cpu_ms:.2f} |"
-        )
-    verdicts = [
-        f"{r.transport} {'meets' if r.p50 <= GOAL_P50 and r.p99 <= GOAL_P99 else 'misses'} it"
-        for r in rows
-        if r.load.startswith("steady")
-    ]
-    lines += [
-        "",
-        f"The goal is p50 at most {GOAL_P50:g} ms and p99 at most {GOAL_P99:g} ms on both "
-        "transports at the",
-        "steady load; the burst shows how a backlog drains (its latency includes the wait",
-        f"behind the events written before). In this run: {', '.join(verdicts)}.",
-        "",
-        "Where the time goes and what was done about it: ADR 0080",
-        "(`docs/adr/0080-event-pipeline-latency.md`).",
-        "",
-        "Reproduce: `make bench` (or `uv run python gateway/bench/events_bench.py`; "
-        "`--help` lists the knobs).",
-        "",
-    ]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines))
-    say(f"report written to {path}")
 
 
 async def run_all(args: argparse.Namespace, pg: EmbeddedPostgres, bootstrap: str) -> list[Row]:

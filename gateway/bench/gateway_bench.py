@@ -34,6 +34,7 @@ from pathlib import Path
 import httpx
 from benchkit import (
     Result,
+    commit,
     cpu_seconds,
     ensure_tools,
     free_port,
@@ -83,18 +84,11 @@ def write_report(
     floor = by_name.get(FLOOR)
     direct = by_name[DIRECT]
     now = datetime.datetime.now(datetime.UTC)
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-    ).stdout.strip()
     lines = [
         "# The request ladder",
         "",
         f"`make bench` (`gateway/bench/gateway_bench.py`), {now:%Y-%m-%d %H:%M} UTC, "
-        f"commit {commit or 'unknown'}.",
+        f"commit {commit()}.",
         "",
         f"`GET {measured}` through each door, one after another in one run: wrk,",
         f"{args.threads} thread(s), {args.connections} connections, {args.seconds} s per "

@@ -5,7 +5,10 @@ token exchange included."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -42,3 +45,27 @@ def start_gateway(upstream_url: str) -> GatewayFactory:
 async def gateway(start_gateway: GatewayFactory) -> AsyncIterator[RunningGateway]:
     async with start_gateway() as running:
         yield running
+
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+BenchRun = Callable[..., str]
+
+
+@pytest.fixture
+def run_bench(tmp_path: Path) -> BenchRun:
+    """Runs a benchmark of gateway/bench with arguments for a moment's smoke run, its
+    report in ``tmp_path``; returns the report. Speed is never asserted."""
+
+    def run(script: str, *arguments: str) -> str:
+        report = tmp_path / f"{script}.md"
+        done = subprocess.run(  # noqa: S603 - our own benchmark
+            [sys.executable, str(BENCH / script), *arguments, "--report", str(report)],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+        return report.read_text()
+
+    return run

@@ -3,11 +3,8 @@ one short round. It asserts nothing about speed (figures live in docs/bench/).""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
+from collections.abc import Callable
 
-ROOT = Path(__file__).resolve().parents[2]
 DOORS = (
     "floor: FastAPI + asyncpg",
     "catalog, direct",
@@ -17,22 +14,8 @@ DOORS = (
 )
 
 
-def test_the_ladder_runs_and_reports_every_door(tmp_path: Path) -> None:
-    report = tmp_path / "ladder.md"
-    run = subprocess.run(  # noqa: S603
-        [
-            sys.executable,
-            str(ROOT / "gateway" / "bench" / "gateway_bench.py"),
-            "--seconds", "1", "--rounds", "1", "--connections", "4",
-            "--report", str(report),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )  # fmt: skip
-    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
-    text = report.read_text()
+def test_the_ladder_runs_and_reports_every_door(run_bench: Callable[..., str]) -> None:
+    text = run_bench("gateway_bench.py", "--seconds", "1", "--rounds", "1", "--connections", "4")
     rows = {
         line.split(" | ")[0].lstrip("| ") for line in text.splitlines() if line.startswith("| ")
     }

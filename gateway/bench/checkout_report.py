@@ -1,0 +1,111 @@
+"""The checkout benchmark's report, ``docs/bench/checkout.md``: the figures of each
+level, rewritten on every run, and the analysis under "Where the time goes", written
+by hand and kept."""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import platform
+from collections import Counter
+
+from benchkit import commit, percentile, say
+from checkout_shop import PAYMENT_METHOD, Level, Shop
+
+ANALYSIS = "## Where the time goes"
+
+
+# ---- the report ----
+
+
+def write_report(
+    args: argparse.Namespace, levels: list[Level], shop: Shop, sold: int, problems: list[str]
+) -> None:
+    path = args.report
+    now = datetime.datetime.now(datetime.UTC)
+    stock = sum(shop.skus.values())
+    lines = [
+        "# The checkout benchmark",
+        "",
+        f"`make bench` (`gateway/bench/checkout_bench.py`), {now:%Y-%m-%d %H:%M} UTC, "
+        f"commit {commit()}.",
+        "",
+        f"`agora run` on a fresh data directory, on this machine ({os.cpu_count()} cores, "
+        f"{platform.machine()}, Python {platform.python_version()}); the sandbox payment",
+        "provider; the gateway's rate limits raised out of the way. N buyers at once",
+        "(one `httpx.AsyncClient` in the bench process, on the same cores as `agora run`",
+        "and its PostgreSQL), each for "
+        f"{args.seconds:g} s again and again: add one unit of one of {len(shop.skus)} SKUs",
+        "(two vendors, ample stock) to the cart, then `POST /checkout` with",
+        f"`payment_method: {PAYMENT_METHOD}` and an Idempotency-Key, through the gateway.",
+        "Each buyer then waits until its order is final (order placed -> stock reserved ->",
+        "payment created and confirmed by the sandbox -> order confirmed) before the next:",
+        "at most N orders in flight. The wait is one query of the order database every",
+        "20 ms for all buyers, not polling through the gateway being measured.",
+        "",
+        "- **checkout p50 / p99**: latency of `POST /checkout` as the buyer saw it.",
+        "- **placed -> confirmed p50 / p99**: from the order's own timestamps, `placed_at`",
+        "  and the time the saga logged the move to `confirmed` (`order_transitions.at`,",
+        "  the start of that transaction), over every order of the level.",
+        "- **placed/s**: orders accepted (202) per second of the window; **confirmed/s**:",
+        "  those confirmed before the window closed, per second: what the saga kept up with.",
+        "- **settle s**: how long after the window the last order became final.",
+        "- **CPU ms/checkout**: user+system time of `agora run` (all six parts, one",
+        "  process) and of its PostgreSQL over the window, per order placed.",
+        "- **other work, cores**: CPU the rest of the machine used meanwhile (not `agora",
+        "  run`, its PostgreSQL or the buyers): the machine is shared, and this says how",
+        "  much of it these figures had.",
+        "",
+        "| buyers | orders | checkout p50 ms | checkout p99 ms | placed -> confirmed p50 ms "
+        "| placed -> confirmed p99 ms | placed/s | confirmed/s | settle s "
+        "| CPU ms/checkout agora run | CPU ms/checkout PostgreSQL | other work, cores "
+        "| refused |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+        "| --- |",
+    ]
+    for level in levels:
+        placed = len(level.order_ids)
+        refused = ", ".join(f"{why}: {n}" for why, n in sorted(level.refused.items())) or "-"
+        lines.append(
+            f"| {level.buyers} | {placed} | {percentile(level.checkout_ms, 0.5):.0f} | "
+            f"{percentile(level.checkout_ms, 0.99):.0f} | "
+            f"{percentile(level.confirm_ms, 0.5):.0f} | {percentile(level.confirm_ms, 0.99):.0f} | "
+            f"{placed / level.seconds:.1f} | {level.confirmed_in_window / level.seconds:.1f} | "
+            f"{level.settle_seconds:.1f} | {level.cpu_agora_ms:.1f} | "
+            f"{level.cpu_postgres_ms:.1f} | {level.others_cores:.2f} | {refused} |"
+        )
+    statuses = Counter[str]()
+    for level in levels:
+        statuses.update(level.statuses)
+    lines += [
+        "",
+        "Orders by final status: "
+        + ", ".join(f"{status} {n}" for status, n in sorted(statuses.items()))
+        + ".",
+        "",
+        f"Stock: {stock:,} units at the start over {len(shop.skus)} SKUs, {sold:,} sold to "
+        f"confirmed orders; "
+        + (
+            "on hand + sold = start for every SKU, none reserved, none below zero: no oversell."
+            if not problems
+            else "PROBLEMS: " + "; ".join(problems)
+        ),
+        "",
+    ]
+    if args.postgres_setting:
+        lines += ["PostgreSQL settings for this run: " + ", ".join(args.postgres_setting), ""]
+    if args.py_spy:
+        lines += [f"Profile of the last level (py-spy, raw): `{args.py_spy}`.", ""]
+    lines += [
+        "Reproduce: `make bench` (or `uv run python gateway/bench/checkout_bench.py`;",
+        "`--buyers 1,5,20,50 --seconds 20`, `--py-spy DIR` for a profile of the last level).",
+        "",
+    ]
+    # The analysis written by hand below the figures outlives a new run.
+    kept = path.read_text().partition(ANALYSIS)[2] if path.exists() else ""
+    if kept:
+        lines += [ANALYSIS + kept.rstrip("\n"), ""]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines))
+    say(f"report written to {path}")
