@@ -10,7 +10,6 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import asyncpg
@@ -21,6 +20,7 @@ from typer.testing import CliRunner
 from agora_cli.main import app
 from agora_kit.embedded_pg import EmbeddedPostgres
 from agora_kit.testing.fixtures import PostgresServer, free_port
+from agora_tools.deploy_testing import AllInOne, wait_for
 
 runner = CliRunner()
 
@@ -106,80 +106,41 @@ async def test_serve_runs_one_service_until_sigterm(
         await postgres_server.drop_database(events_db)
 
 
-def _children(pid: int) -> list[int]:
-    path = Path(f"/proc/{pid}/task/{pid}/children")
-    return [int(child) for child in path.read_text().split()] if path.exists() else []
-
-
 def _gateway_child(pid: int) -> int | None:
-    for child in _children(pid):
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    for child in children.read_text().split() if children.exists() else []:
         with contextlib.suppress(OSError):
             if b"gateway" in Path(f"/proc/{child}/cmdline").read_bytes():
-                return child
+                return int(child)
     return None
-
-
-def _wait_for(check: Callable[[], object], seconds: float, what: str, log: Path) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"{what} within {seconds} s\n{log.read_text(errors='replace')[-3000:]}")
-
-
-def _ready(port: int) -> bool:
-    try:
-        return httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200
-    except httpx.HTTPError:
-        return False
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
 def test_agora_run_keeps_its_gateway_process_up_and_takes_it_down(tmp_path: Path) -> None:
     """``agora run`` serves the gateway from a child process: one that dies is started
     again, and when ``agora run`` itself is killed (SIGKILL) the child goes too."""
-    ports = {part: free_port() for part in ("gateway", "user", "catalog", "order", "payment")}
-    ports["notification"] = free_port()
-    pg_port = free_port()
-    env = {
-        **os.environ,
-        **{f"AGORA_{part.upper()}_PORT": str(port) for part, port in ports.items()},
-        "AGORA_POSTGRES_PORT": str(pg_port),
-        "AGORA_LOG_LEVEL": "WARNING",
-    }
-    log = tmp_path / "run.log"
-    data = tmp_path / "data"
-    with log.open("wb") as out:
-        run = subprocess.Popen(  # noqa: S603 - the command under test
-            [str(Path(sys.executable).parent / "agora"), "run", "--data-dir", str(data)],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+    run = AllInOne(tmp_path / "data")
     try:
-        _wait_for(lambda: _ready(ports["gateway"]), 90, "the gateway is ready", log)
-        first = _gateway_child(run.pid)
+        run.start()
+        assert run.process is not None
+        pid = run.process.pid
+        first = _gateway_child(pid)
         assert first is not None, "the gateway is not a child process of agora run"
 
         os.kill(first, signal.SIGKILL)
-        _wait_for(
-            lambda: _gateway_child(run.pid) not in (None, first) and _ready(ports["gateway"]),
+        wait_for(
+            lambda: _gateway_child(pid) not in (None, first) and run.ready(),
             60,
-            "a new gateway process is ready",
-            log,
+            f"a new gateway process is ready\n{run.tail()}",
         )
-        second = _gateway_child(run.pid)
+        second = _gateway_child(pid)
         assert second is not None
 
         run.kill()
-        run.wait()
-        _wait_for(lambda: not Path(f"/proc/{second}").exists(), 30, "the gateway exits", log)
+        wait_for(lambda: not Path(f"/proc/{second}").exists(), 30, "the gateway exits")
     finally:
-        if run.poll() is None:
-            run.kill()
-            run.wait()
-        EmbeddedPostgres(data / "postgres", port=pg_port).stop()
+        run.kill()
+        EmbeddedPostgres(run.data_dir / "postgres", port=run.pg_port).stop()
 
 
 def test_the_command_neither_loads_postgresql_nor_warns_about_it() -> None:
@@ -202,33 +163,14 @@ def test_the_command_neither_loads_postgresql_nor_warns_about_it() -> None:
     sys.platform != "linux", reason="the gateway child dies with its parent on Linux"
 )
 def test_agora_run_stops_when_its_gateway_cannot_take_its_port(tmp_path: Path) -> None:
-    ports = {part: free_port() for part in ("user", "catalog", "order", "payment", "notification")}
-    pg_port = free_port()
-    data = tmp_path / "data"
-    log = tmp_path / "run.log"
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
-        env = {
-            **os.environ,
-            **{f"AGORA_{part.upper()}_PORT": str(port) for part, port in ports.items()},
-            "AGORA_GATEWAY_PORT": str(taken.getsockname()[1]),
-            "AGORA_POSTGRES_PORT": str(pg_port),
-            "AGORA_LOG_LEVEL": "WARNING",
-        }
-        with log.open("wb") as out:
-            run = subprocess.Popen(  # noqa: S603 - the command under test
-                [str(Path(sys.executable).parent / "agora"), "run", "--data-dir", str(data)],
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
+        run = AllInOne(tmp_path / "data", {"AGORA_GATEWAY_PORT": str(taken.getsockname()[1])})
         try:
-            code = run.wait(timeout=180)
+            code = run.launch().wait(timeout=180)
         finally:
-            if run.poll() is None:
-                run.kill()
-                run.wait()
-            EmbeddedPostgres(data / "postgres", port=pg_port).stop()
-    assert code == 1, log.read_text(errors="replace")[-3000:]
-    assert "the gateway process exited at start" in log.read_text(errors="replace")
+            run.kill()
+            EmbeddedPostgres(run.data_dir / "postgres", port=run.pg_port).stop()
+    assert code == 1, run.tail()
+    assert "the gateway process exited at start" in run.tail()

@@ -373,21 +373,17 @@ def run(
     try:
         console.print(f"Starting PostgreSQL on {pg.host}:{pg.port}")
         pg.start()
-        try:
-            for name in (EVENTS_DATABASE, *(f"agora_{part}" for part in SERVICES)):
-                pg.ensure_database(name)
-            _migrate({part: settings[part].database_url for part in SERVICES})
-            _banner(settings, pg, data_dir)
-            transport = InProcessTransport(pg.url(EVENTS_DATABASE))
-            ok = asyncio.run(_serve_all(settings, transport, gateway))
-        finally:
-            if gateway is not None:
-                gateway.stop()
-            console.print("Stopping PostgreSQL")
-            pg.stop()
+        for name in (EVENTS_DATABASE, *(f"agora_{part}" for part in SERVICES)):
+            pg.ensure_database(name)
+        _migrate({part: settings[part].database_url for part in SERVICES})
+        _banner(settings, pg, data_dir)
+        transport = InProcessTransport(pg.url(EVENTS_DATABASE))
+        ok = asyncio.run(_serve_all(settings, transport, gateway))
     finally:
         if gateway is not None:
             gateway.stop()
+        console.print("Stopping PostgreSQL")
+        pg.stop()
     if not ok:
         console.print("[red]A part of Agora failed to start; see the log above.[/red]")
         raise typer.Exit(1)

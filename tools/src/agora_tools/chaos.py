@@ -96,13 +96,7 @@ def set_up(
             "max_uses": COUPON_USES,
         },
     )
-    customers = []
-    for _ in range(buyers):
-        buyer = journeys.register(users)
-        journeys.log_in(users, buyer)
-        customers.append(buyer)
-    for sku in skus:
-        journeys.wait_until_sold(gateway, customers[0], sku)
+    customers = journeys.buyers_for(users, gateway, skus, buyers)
     return Shop(admin=admin, skus=skus, coupon=coupon, buyers=customers, vendors=vendors)
 
 

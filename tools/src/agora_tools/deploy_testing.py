@@ -139,7 +139,8 @@ class AllInOne:
     def database_url(self, name: str) -> str:
         return f"postgresql+asyncpg://postgres@127.0.0.1:{self.pg_port}/{name}"
 
-    def start(self, *extra: str, timeout: float = 120) -> None:
+    def launch(self, *extra: str) -> subprocess.Popen[bytes]:
+        """Start it without waiting for it to be ready."""
         cli = Path(sys.executable).parent / "agora"
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(  # noqa: S603 - our own CLI
@@ -148,20 +149,24 @@ class AllInOne:
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
+        return self.process
 
-        def ready() -> bool:
-            assert self.process is not None
-            assert self.process.poll() is None, f"agora run exited early:\n{self.tail()}"
-            for port in self.ports.values():
-                try:
-                    answer = httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2)
-                except httpx.HTTPError:
-                    return False
-                if answer.status_code != 200:
-                    return False
-            return True
+    def start(self, *extra: str, timeout: float = 120) -> None:
+        self.launch(*extra)
+        wait_for(self.ready, timeout, f"agora run ready\n{self.tail()}")
 
-        wait_for(ready, timeout, f"agora run ready\n{self.tail()}")
+    def ready(self) -> bool:
+        """Every part answers ``/readyz`` with 200 (fails if ``agora run`` exited)."""
+        assert self.process is not None
+        assert self.process.poll() is None, f"agora run exited early:\n{self.tail()}"
+        for port in self.ports.values():
+            try:
+                answer = httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2)
+            except httpx.HTTPError:
+                return False
+            if answer.status_code != 200:
+                return False
+        return True
 
     def stop(self) -> int:
         """SIGTERM, as a terminal's Ctrl-C or a service manager would; the exit code."""

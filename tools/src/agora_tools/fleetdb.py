@@ -38,13 +38,24 @@ async def rows(database_url: str, query: str, **params: Any) -> list[dict[str, A
 
 def create_admin(user_database_url: str | None = None) -> journeys.Customer:
     """A new admin, made as an operator makes the first one; log it in to use it."""
-    email = f"admin-{secrets.token_hex(6)}@example.com"
     env = fleet.part_environment("user", Postgres())
-    env["AGORA_ADMIN_PASSWORD"] = journeys.PASSWORD
     env["AGORA_USER_DATABASE_URL"] = user_database_url or url("agora_user")
+    return _create_admin([], env)
+
+
+def create_admin_in_run(data_dir: Path, env: dict[str, str]) -> journeys.Customer:
+    """The same, in the database of ``agora run --data-dir data_dir``."""
+    return _create_admin(["--data-dir", str(data_dir)], env)
+
+
+def _create_admin(arguments: list[str], env: dict[str, str]) -> journeys.Customer:
+    email = f"admin-{secrets.token_hex(6)}@example.com"
     done = subprocess.run(  # noqa: S603 - our own CLI
-        [str(Path(sys.executable).parent / "agora"), "user", "create-admin", "--email", email],
-        env=env,
+        [
+            str(Path(sys.executable).parent / "agora"),
+            *("user", "create-admin", "--email", email, *arguments),
+        ],
+        env={**env, "AGORA_ADMIN_PASSWORD": journeys.PASSWORD},
         capture_output=True,
         text=True,
         timeout=120,

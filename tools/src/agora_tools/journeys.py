@@ -10,7 +10,7 @@ import json
 import re
 import secrets
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import httpx
@@ -280,6 +280,20 @@ def wait_until_sold(client: httpx.Client, buyer: Customer, sku: str, timeout: fl
 
     eventually(accepted, timeout, f"the order service selling {sku}")
     _expect(client.delete(f"{API}/cart/items/{sku}", headers=_bearer(buyer)), 200, "empty cart")
+
+
+def buyers_for(
+    users: httpx.Client, gateway: httpx.Client, skus: Iterable[str], count: int
+) -> list[Customer]:
+    """``count`` signed-in buyers, once every one of ``skus`` can be bought."""
+    buyers = []
+    for _ in range(count):
+        buyer = register(users)
+        log_in(users, buyer)
+        buyers.append(buyer)
+    for sku in skus:
+        wait_until_sold(gateway, buyers[0], sku)
+    return buyers
 
 
 def check_out(
