@@ -27,7 +27,7 @@ from typing import Any
 import httpx
 import pytest
 
-from agora_tools import journeys
+from agora_tools import journeys, stripe_events
 from agora_tools.deploy_testing import AllInOne, Fleet, wait_for
 from agora_tools.fleetdb import create_admin, intent_id, rows, url
 
@@ -139,7 +139,7 @@ class Market:
     def webhook(
         self, payment_id: str, *, succeeded: bool, event_id: str | None = None
     ) -> httpx.Response:
-        return journeys.stripe_webhook(
+        return stripe_events.stripe_webhook(
             self.client,
             self.target.webhook_secret,
             self.intent(payment_id),
@@ -245,7 +245,7 @@ def test_two_vendors_a_coupon_and_visa_confirm_once(market: Market) -> None:
     event_id = f"evt_{secrets.token_hex(12)}"
     for _ in range(2):
         assert market.webhook(payment_id, succeeded=True, event_id=event_id).status_code == 200
-    forged = journeys.stripe_webhook(
+    forged = stripe_events.stripe_webhook(
         client, "whsec_forged", market.intent(payment_id), succeeded=False
     )
     assert forged.status_code == 400

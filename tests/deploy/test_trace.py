@@ -22,7 +22,7 @@ from typing import Any
 import httpx
 import pytest
 
-from agora_tools import journeys
+from agora_tools import journeys, stripe_events
 from agora_tools.deploy_testing import Fleet, wait_for
 from agora_tools.fleetdb import create_admin, intent_id
 from agora_tools.pytest_plugin import JaegerServer
@@ -201,7 +201,7 @@ def test_a_checkout_is_one_trace(fleet: Fleet, jaeger_server: JaegerServer) -> N
         # which carries no trace of its own: the buyer's trace goes on when the test,
         # playing Stripe, sends it with the buyer's traceparent.
         assert status == "processing"
-        hook = journeys.stripe_webhook(
+        hook = stripe_events.stripe_webhook(
             client,
             fleet.webhook_secret,
             intent_id(str(payment["payment_id"])),

@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from agora_tools import fleet, fleetdb, journeys
+from agora_tools import fleet, fleetdb, journeys, stripe_events
 from agora_tools.chaos_audit import FINAL, PAID, Shop
 
 API = journeys.API
@@ -72,7 +72,7 @@ def play_stripe(client: httpx.Client, payment_id: str, method: str, deadline: fl
     event_id = f"evt_{secrets.token_hex(12)}"
     while True:
         try:
-            answer = journeys.stripe_webhook(
+            answer = stripe_events.stripe_webhook(
                 client,
                 secret,
                 intent,
