@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
 from typing import Any
 
 import asyncpg
@@ -22,10 +23,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase
 
 from agora_contracts.events import EventPayload
-from agora_kit.app import OutboxDep, create_service_app
+from agora_kit.app import EventHandler, OutboxDep, ServiceRuntime, create_service_app
 from agora_kit.db import Database, SessionDep, new_metadata
 from agora_kit.errors import install_problem_handlers
-from agora_kit.events.consumer import EventConsumer
 from agora_kit.events.envelope import CloudEvent
 from agora_kit.events.tables import metadata as event_metadata
 from agora_kit.events.tables import outbox
@@ -71,11 +71,14 @@ async def make_gadget(body: GadgetIn, session: SessionDep, events: OutboxDep) ->
 seen: list[tuple[int, str]] = []
 
 
-def register(consumer: EventConsumer) -> None:
-    @consumer.on(GadgetMade)
-    async def on_made(session: AsyncSession, payload: GadgetMade, event: CloudEvent) -> None:
-        trace_id = format(trace.get_current_span().get_span_context().trace_id, "032x")
-        seen.append((payload.gadget_id, trace_id))
+async def on_made(
+    context: ServiceRuntime, session: AsyncSession, payload: GadgetMade, event: CloudEvent
+) -> None:
+    trace_id = format(trace.get_current_span().get_span_context().trace_id, "032x")
+    seen.append((payload.gadget_id, trace_id))
+
+
+HANDLED: dict[type[EventPayload], EventHandler[ServiceRuntime]] = {GadgetMade: on_made}
 
 
 @pytest.fixture
@@ -93,7 +96,8 @@ async def app(postgres_server: PostgresServer) -> AsyncIterator[FastAPI]:
         title="Gadgets",
         description="A test service",
         routers=[router],
-        register_handlers=register,
+        context=lambda runtime: runtime,
+        handlers=HANDLED,
     )
     async with application.state.database.engine.begin() as conn:
         await conn.run_sync(event_metadata.create_all)
@@ -197,3 +201,72 @@ async def test_a_lost_database_connection_costs_one_503_and_then_reconnects(
     finally:
         await database.dispose()
         await postgres_server.drop_database(name)
+
+
+@dataclass
+class Workshop:
+    """A service's context, built from the chassis's runtime."""
+
+    runtime: ServiceRuntime
+    steps: list[str] = field(default_factory=list)
+    swept: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+async def open_workshop(context: Workshop) -> None:
+    context.steps.append("startup")
+
+
+async def close_workshop(context: Workshop) -> None:
+    context.steps.append("shutdown")
+
+
+async def sweep(context: Workshop) -> None:
+    # Background tasks start after the start-up steps.
+    context.steps.append("task")
+    context.swept.set()
+    await asyncio.Event().wait()
+
+
+async def broken_check() -> None:
+    raise RuntimeError("the workshop is closed")
+
+
+async def test_the_runtime_exists_before_the_context_and_the_hooks_run_in_order(
+    postgres_server: PostgresServer,
+) -> None:
+    service_db = await postgres_server.create_database("workshop")
+    events_db = await postgres_server.create_database("workshop_events")
+    settings = ServiceSettings(
+        service_name="workshop",
+        database_url=postgres_server.url(service_db),
+        common=CommonSettings(events_database_url=postgres_server.url(events_db)),
+    )
+    application = create_service_app(
+        settings,
+        title="Workshop",
+        description="A test service",
+        context=Workshop,
+        on_startup=[open_workshop],
+        on_shutdown=[close_workshop],
+        background_tasks=[sweep],
+        readiness_checks=lambda context: {"workshop": broken_check},
+    )
+    context = application.state.context
+    assert isinstance(context, Workshop)
+    assert context.runtime is application.state.runtime
+    assert context.runtime.outbox is application.state.outbox
+    async with (
+        LifespanManager(application) as manager,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=manager.app), base_url="http://test"
+        ) as client,
+    ):
+        await asyncio.wait_for(context.swept.wait(), 10)
+        assert context.steps == ["startup", "task"]
+        ready = await client.get("/readyz")
+        assert ready.status_code == 503
+        assert ready.json()["checks"]["workshop"] != "ok"
+        assert ready.json()["checks"]["database"] == "ok"
+    assert context.steps == ["startup", "task", "shutdown"]
+    await postgres_server.drop_database(service_db)
+    await postgres_server.drop_database(events_db)

@@ -32,7 +32,7 @@ class Served:
         self.service = service
 
     def connections(self) -> int:
-        hub = self.app.state.hub
+        hub = self.app.state.context.hub
         return sum(len(held) for held in hub._connections.values())
 
 
@@ -52,7 +52,7 @@ async def served(
     while not server.started:
         assert not task.done(), "uvicorn did not start"
         await asyncio.sleep(0.02)
-    await asyncio.wait_for(app.state.hub.listening.wait(), WAIT)
+    await asyncio.wait_for(app.state.context.hub.listening.wait(), WAIT)
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
         yield Served(
             app, f"ws://127.0.0.1:{port}/api/v1/notifications/ws", Notifications(app, client, keys)

@@ -123,7 +123,7 @@ async def test_an_unsubscribed_category_sends_nothing_by_mail_but_security_mail_
 
 async def test_the_unsubscribe_link_works_in_a_browser(service: Notifications) -> None:
     person = await service.person()
-    token = service.app.state.notification.unsubscribe.issue(person.id, "orders", "email")
+    token = service.app.state.context.unsubscribe.issue(person.id, "orders", "email")
     page = await service.client.get(
         "/api/v1/notifications/unsubscribe",
         params={"token": token},
@@ -139,13 +139,13 @@ async def test_the_unsubscribe_link_works_in_a_browser(service: Notifications) -
 
 async def test_a_forged_unsubscribe_token_is_refused(service: Notifications) -> None:
     person = await service.person()
-    genuine = service.app.state.notification.unsubscribe.issue(person.id, "orders", "email")
+    genuine = service.app.state.context.unsubscribe.issue(person.id, "orders", "email")
     forged_elsewhere = UnsubscribeTokens("another-secret-key-of-at-least-32-chars").issue(
         person.id, "orders", "email"
     )
     payload, signature = genuine.split(".")
     # The same signature on another user's payload, and the account category.
-    other = service.app.state.notification.unsubscribe.issue(uuid.uuid4(), "orders", "email")
+    other = service.app.state.context.unsubscribe.issue(uuid.uuid4(), "orders", "email")
     swapped = f"{other.split('.')[0]}.{signature}"
     for token in (forged_elsewhere, swapped, payload, "not-a-token", f"{payload}.AAAA"):
         answer = await service.client.get(

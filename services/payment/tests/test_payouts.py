@@ -140,15 +140,15 @@ async def test_a_held_payout_is_paid_when_the_hold_is_over_and_never_before(
     await order.pay(1499, {shop: 1000})
     shipped_at = datetime.now(UTC)
     await order.ship(shop, at=shipped_at)
-    runtime, provider = app.state.runtime, app.state.payment_provider
+    context = app.state.context
 
-    await release_due(runtime, provider, shipped_at + timedelta(days=6, hours=23))
+    await release_due(context, shipped_at + timedelta(days=6, hours=23))
     assert (await order.payouts())[shop][0] == "held"
     assert await told(app, CREATED) == []
 
-    await release_due(runtime, provider, shipped_at + timedelta(days=7, seconds=1))
+    await release_due(context, shipped_at + timedelta(days=7, seconds=1))
     assert await order.payouts() == {shop: ("paid", 1000, 100, 900, 0)}
-    await release_due(runtime, provider, shipped_at + timedelta(days=8))
+    await release_due(context, shipped_at + timedelta(days=8))
     await order.delivered(shop)  # delivered after the hold: paid already
     assert await told(app, CREATED) == [(str(shop), 900)]
     assert (await ledger_balances(app))["vendor_payouts"] == 900

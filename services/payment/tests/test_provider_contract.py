@@ -121,7 +121,7 @@ async def test_reverse_part_of_a_transfer(transferring: PaymentProvider) -> None
 
 
 def test_settings_choose_the_provider() -> None:
-    from agora_payment.app import build_provider
+    from agora_payment.service.context import build_provider
     from agora_payment.settings import Settings
 
     assert isinstance(build_provider(Settings()), SandboxProvider)

@@ -3,7 +3,9 @@
 Problem+json errors, request ids and JSON logs, the body size limit, RED metrics,
 tracing, ``/healthz`` ``/readyz`` ``/metrics``, the database, the outbox and its
 relay, the event consumer, and JWT verification for the auth dependencies. A service
-brings its routers and its event handlers; nothing else differs between services.
+brings its context (built from the chassis's runtime), its routers, its table of
+event handlers, its start-up and shut-down steps and its background tasks; nothing
+else differs between services (ADR 0085).
 """
 
 from __future__ import annotations
@@ -14,21 +16,25 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from opentelemetry.sdk.trace import TracerProvider
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.middleware import Middleware
 
+from agora_contracts.events import EventPayload
 from agora_kit import health
 from agora_kit.auth import JWKSVerifier, JWTConfig
 from agora_kit.db import Database
 from agora_kit.errors import install_problem_handlers
 from agora_kit.events.consumer import EventConsumer
+from agora_kit.events.envelope import CloudEvent
 from agora_kit.events.outbox import Outbox
 from agora_kit.events.relay import OutboxRelay
 from agora_kit.events.transport import Transport
 from agora_kit.health import Check
+from agora_kit.idempotency import forget_old_keys_forever
 from agora_kit.metrics import MetricsMiddleware, ServiceMetrics, metrics_endpoint
 from agora_kit.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from agora_kit.serving import GatewayForwarded
@@ -57,7 +63,8 @@ def build_transport(common: CommonSettings, client_id: str = "agora") -> Transpo
 
 @dataclass
 class ServiceRuntime:
-    """What a running service holds; reachable from routes as ``request.app.state.runtime``."""
+    """What the chassis builds for a running service, before anything of the service's
+    own: reachable from routes as ``request.app.state.runtime``."""
 
     settings: ServiceSettings
     database: Database
@@ -68,13 +75,18 @@ class ServiceRuntime:
     consumer: EventConsumer
 
 
-# A service's own long-running work (a periodic sweep, say), run beside the relay.
-BackgroundTask = Callable[[ServiceRuntime], Awaitable[None]]
+C = TypeVar("C")
+
+# An event handler: the service's context, the consumer's session (the transaction of
+# the event's inbox row, ADR 0006), the payload and its envelope.
+EventHandler = Callable[[C, AsyncSession, Any, CloudEvent], Awaitable[None]]
+# A start-up or shut-down step, or a long-running background task (a periodic sweep).
+Hook = Callable[[C], Awaitable[None]]
 
 
-async def _run_background(task: BackgroundTask, runtime: ServiceRuntime) -> None:
+async def _run_background(task: Hook[C], context: C) -> None:
     try:
-        await task(runtime)
+        await task(context)
     except asyncio.CancelledError:
         raise
     except Exception:
@@ -83,27 +95,112 @@ async def _run_background(task: BackgroundTask, runtime: ServiceRuntime) -> None
         logger.exception("background task %s stopped with an error", name)
 
 
+def _subscribe(
+    consumer: EventConsumer, context: C, handlers: Mapping[type[EventPayload], EventHandler[C]]
+) -> None:
+    for payload_type, handler in handlers.items():
+
+        async def handle(
+            session: AsyncSession,
+            payload: Any,
+            event: CloudEvent,
+            handler: EventHandler[C] = handler,
+        ) -> None:
+            await handler(context, session, payload, event)
+
+        handle.__name__ = getattr(handler, "__name__", "handle")
+        consumer.on(payload_type)(handle)
+
+
+@dataclass
+class _Lifespan(Generic[C]):
+    """A service's life: the chassis's parts started, the service's start-up steps and
+    background tasks; on shutdown the reverse."""
+
+    runtime: ServiceRuntime
+    context: C
+    verifier: JWKSVerifier
+    owns_transport: bool
+    on_startup: Sequence[Hook[C]]
+    on_shutdown: Sequence[Hook[C]]
+    background_tasks: Sequence[Hook[C]]
+
+    @asynccontextmanager
+    async def run(self, app: FastAPI) -> AsyncIterator[None]:
+        runtime, service = self.runtime, self.runtime.settings.service_name
+        if self.owns_transport:
+            await runtime.transport.start()
+        runtime.relay.start()
+        await runtime.consumer.start(runtime.transport)
+        tasks: list[asyncio.Task[None]] = []
+        try:
+            for step in self.on_startup:
+                await step(self.context)
+            tasks = [
+                asyncio.create_task(
+                    _run_background(task, self.context),
+                    name=f"{service}-{getattr(task, '__name__', 'background')}",
+                )
+                for task in self.background_tasks
+            ]
+            yield
+        finally:
+            await self._stop(tasks)
+
+    async def _stop(self, tasks: list[asyncio.Task[None]]) -> None:
+        for running in tasks:
+            running.cancel()
+        for running in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await running
+        for step in self.on_shutdown:
+            try:
+                await step(self.context)
+            except Exception:
+                logger.exception("shutdown step %s failed", getattr(step, "__name__", step))
+        await self.runtime.consumer.stop()
+        await self.runtime.relay.stop()
+        if self.owns_transport:
+            await self.runtime.transport.close()
+        await self.verifier.aclose()
+        await self.runtime.database.dispose()
+
+
 def create_service_app(
     settings: ServiceSettings,
     *,
     title: str,
     description: str,
+    context: Callable[[ServiceRuntime], C],
     routers: Sequence[APIRouter] = (),
-    register_handlers: Callable[[EventConsumer], None] | None = None,
+    handlers: Mapping[type[EventPayload], EventHandler[C]] | None = None,
+    background_tasks: Sequence[Hook[C]] = (),
+    on_startup: Sequence[Hook[C]] = (),
+    on_shutdown: Sequence[Hook[C]] = (),
+    readiness_checks: Callable[[C], Mapping[str, Check]] | None = None,
+    verifier: Callable[[C], JWKSVerifier] | None = None,
+    idempotency_keys: bool = False,
     transport: Transport | None = None,
     version: str = "0.1.0",
-    background_tasks: Sequence[BackgroundTask] = (),
     middleware: Sequence[Middleware] = (),
 ) -> FastAPI:
-    """Build a service's app. Pass ``transport`` to share one that the caller starts
-    and closes (all-in-one mode); otherwise the app builds, starts and closes its own.
-    Each of ``background_tasks`` is started with the relay and cancelled on shutdown;
-    ``middleware`` runs inside the chassis's (see ``create_base_app``)."""
+    """Build a service's app, in this order (ADR 0085): the chassis's runtime (database,
+    metrics, outbox and relay, consumer); then the service's ``context``, built from
+    that runtime and reachable from routes as ``request.app.state.context``; then the
+    ``handlers`` table (event type → handler), subscribed with that context.
+
+    On start the chassis starts the transport, relay and consumer, runs ``on_startup``
+    in order and starts each of ``background_tasks``; on shutdown it cancels the tasks,
+    runs ``on_shutdown`` in order and stops its own parts. Each hook and task gets the
+    context. ``readiness_checks`` adds the service's checks to ``/readyz``;
+    ``verifier`` replaces the JWKS verifier of the auth dependencies;
+    ``idempotency_keys`` runs the sweep that forgets old idempotency keys (ADR 0046).
+    Pass ``transport`` to share one that the caller starts and closes (all-in-one
+    mode); otherwise the app builds, starts and closes its own. ``middleware`` runs
+    inside the chassis's (see ``create_base_app``)."""
     service = settings.service_name
     owns_transport = transport is None
-    the_transport = (
-        transport if transport is not None else build_transport(settings.common, service)
-    )
+    events = transport if transport is not None else build_transport(settings.common, service)
     database = Database(
         settings.database_url,
         pool_size=settings.database_pool_size,
@@ -112,7 +209,7 @@ def create_service_app(
     )
     metrics = ServiceMetrics(service)
     outbox = Outbox(source=f"/agora/{service}")
-    relay = OutboxRelay(database, the_transport, metrics, poll_seconds=settings.outbox_poll_seconds)
+    relay = OutboxRelay(database, events, metrics, poll_seconds=settings.outbox_poll_seconds)
     outbox.notify_on_commit(relay.wake)
     provider = tracer_provider(service)
     consumer = EventConsumer(
@@ -123,42 +220,40 @@ def create_service_app(
         retry_base_seconds=settings.event_retry_base_seconds,
         tracer_provider=provider,
     )
-    if register_handlers is not None:
-        register_handlers(consumer)
-    runtime = ServiceRuntime(settings, database, metrics, the_transport, outbox, relay, consumer)
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if owns_transport:
-            await the_transport.start()
-        relay.start()
-        await consumer.start(the_transport)
-        tasks = [
-            asyncio.create_task(_run_background(task, runtime), name=f"{service}-background")
-            for task in background_tasks
-        ]
-        try:
-            yield
-        finally:
-            for running in tasks:
-                running.cancel()
-            for running in tasks:
-                with contextlib.suppress(asyncio.CancelledError):
-                    await running
-            await consumer.stop()
-            await relay.stop()
-            if owns_transport:
-                await the_transport.close()
-            await verifier.aclose()
-            await database.dispose()
-
-    verifier = JWKSVerifier(
-        JWTConfig(
-            jwks_url=settings.common.jwks_url,
-            issuer=settings.common.jwt_issuer,
-            audience=settings.common.jwt_audience,
+    runtime = ServiceRuntime(settings, database, metrics, events, outbox, relay, consumer)
+    service_context = context(runtime)
+    _subscribe(consumer, service_context, handlers or {})
+    the_verifier = (
+        verifier(service_context)
+        if verifier is not None
+        else JWKSVerifier(
+            JWTConfig(
+                jwks_url=settings.common.jwks_url,
+                issuer=settings.common.jwt_issuer,
+                audience=settings.common.jwt_audience,
+            )
         )
     )
+    tasks_of_service: list[Hook[C]] = list(background_tasks)
+    if idempotency_keys:
+
+        async def forget_idempotency_keys(_: C) -> None:
+            await forget_old_keys_forever(database)
+
+        tasks_of_service.append(forget_idempotency_keys)
+    lifespan = _Lifespan(
+        runtime,
+        service_context,
+        the_verifier,
+        owns_transport=owns_transport,
+        on_startup=on_startup,
+        on_shutdown=on_shutdown,
+        background_tasks=tasks_of_service,
+    )
+
+    checks: dict[str, Check] = {"database": database.ping, "events": events.check}
+    if readiness_checks is not None:
+        checks.update(readiness_checks(service_context))
     app = create_base_app(
         service,
         title=title,
@@ -166,8 +261,8 @@ def create_service_app(
         version=version,
         metrics=metrics,
         max_body_bytes=settings.common.max_body_bytes,
-        readiness_checks={"database": database.ping, "events": the_transport.check},
-        lifespan=lifespan,
+        readiness_checks=checks,
+        lifespan=lifespan.run,
         routers=routers,
         provider=provider,
         middleware=middleware,
@@ -177,9 +272,10 @@ def create_service_app(
     # Outermost: the request context, limits and access log see the real client.
     app.add_middleware(GatewayForwarded, token=token, trusted_proxies=settings.trusted_proxies)
     app.state.runtime = runtime
+    app.state.context = service_context
     app.state.database = database
     app.state.outbox = outbox
-    app.state.jwks_verifier = verifier
+    app.state.jwks_verifier = the_verifier
     instrument_app(app, provider, database.engine)
     return app
 

@@ -18,8 +18,9 @@ Keys belong to the caller (the token's user) and are forgotten after a day.
 
 A service includes :data:`metadata` in its Alembic ``target_metadata``
 (``run_env(Base.metadata, idempotency.metadata)``), creates the table with
-:mod:`agora_kit.idempotency_tables_v1` in a migration, runs
-:func:`forget_old_keys_task` among its background tasks, and in a route:
+:mod:`agora_kit.idempotency_tables_v1` in a migration, is created with
+``create_service_app(..., idempotency_keys=True)`` (which runs
+:func:`forget_old_keys_forever` in the background), and in a route:
 
     async def create(..., idempotency: IdempotencyDep) -> Out | Response:
         if idempotency.replay is not None:
@@ -37,7 +38,7 @@ import json
 import logging
 import uuid
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
 from fastapi.encoders import jsonable_encoder
@@ -59,11 +60,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_kit.auth import CurrentPrincipal, OptionalPrincipal
-from agora_kit.db import SessionDep, new_metadata
+from agora_kit.db import Database, SessionDep, new_metadata
 from agora_kit.errors import PROBLEM_JSON, BadRequest, InvalidParam, Unprocessable
-
-if TYPE_CHECKING:
-    from agora_kit.app import ServiceRuntime
 
 logger = logging.getLogger("agora.idempotency")
 
@@ -261,11 +259,12 @@ async def forget_old_keys(session: AsyncSession, now: datetime | None = None) ->
     return int(result.rowcount or 0)
 
 
-async def forget_old_keys_task(runtime: ServiceRuntime) -> None:
-    """A background task: forget old keys, hourly."""
+async def forget_old_keys_forever(database: Database) -> None:
+    """A background task: forget old keys, hourly (the chassis runs it for a service
+    created with ``idempotency_keys=True``)."""
     while True:
         try:
-            async with runtime.database.transaction() as session:
+            async with database.transaction() as session:
                 forgotten = await forget_old_keys(session)
             if forgotten:
                 logger.info("forgot %d idempotency key(s)", forgotten)

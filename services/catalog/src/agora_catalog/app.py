@@ -1,22 +1,23 @@
-from __future__ import annotations
+"""The catalog service's app: the chassis, with the catalog's context (and its search
+backend), routers, event handlers and background tasks."""
 
-from functools import partial
+from __future__ import annotations
 
 from fastapi import FastAPI
 from starlette.middleware import Middleware
 
 from agora_catalog import __doc__ as description
 from agora_catalog.api import router
-from agora_catalog.context import CatalogContext
-from agora_catalog.events import register_handlers
+from agora_catalog.events import HANDLED
 from agora_catalog.search.base import SearchBackend
 from agora_catalog.search.factory import build_search_backend
+from agora_catalog.service.context import CatalogContext
 from agora_catalog.settings import Settings
-from agora_catalog.tasks import reservation_sweeper, search_lifecycle
+from agora_catalog.tasks import keep_search_open, sweep_expired_reservations
 from agora_kit.app import create_service_app
 from agora_kit.caching import ConditionalGet
 from agora_kit.events.transport import Transport
-from agora_kit.idempotency import forget_old_keys_task
+from agora_kit.health import Check
 
 # Reads anyone may make and clients may cache: they carry an ETag and answer
 # If-None-Match with 304 (agora_kit.caching).
@@ -28,6 +29,11 @@ PUBLIC_READS = (
 )
 
 
+def readiness(context: CatalogContext) -> dict[str, Check]:
+    # The PostgreSQL index lives in the catalog's database, already checked.
+    return {} if context.search.name == "postgres" else {"search": context.search.check}
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -36,24 +42,17 @@ def create_app(
 ) -> FastAPI:
     """The catalog service. ``search`` replaces the backend the settings choose."""
     settings = settings or Settings()
-    context = CatalogContext(settings, search or build_search_backend(settings))
-    app = create_service_app(
+    backend = search or build_search_backend(settings)
+    return create_service_app(
         settings,
         title="Agora catalog service",
         description=description or "",
+        context=lambda runtime: CatalogContext.of(runtime, settings, backend),
         routers=[router],
-        register_handlers=partial(register_handlers, context=context),
+        handlers=HANDLED,
+        background_tasks=[keep_search_open, sweep_expired_reservations],
+        readiness_checks=readiness,
+        idempotency_keys=True,
         transport=transport,
-        background_tasks=[
-            search_lifecycle(context),
-            reservation_sweeper(context),
-            forget_old_keys_task,
-        ],
         middleware=[Middleware(ConditionalGet, prefixes=PUBLIC_READS)],
     )
-    context.bind(app.state.outbox)
-    app.state.catalog = context
-    if context.search.name != "postgres":
-        # The PostgreSQL index lives in the catalog's database, already checked.
-        app.state.readiness_checks["search"] = context.search.check
-    return app

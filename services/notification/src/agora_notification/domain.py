@@ -15,6 +15,9 @@ CATEGORIES: tuple[Category, ...] = get_args(Category)
 CHANNELS: tuple[Channel, ...] = get_args(Channel)
 SEND_CHANNELS: tuple[SendChannel, ...] = get_args(SendChannel)
 
+# The PostgreSQL NOTIFY channel on which a new in-app notification reaches the live feed.
+FEED_CHANNEL = "agora_notification_feed"
+
 # What a user gets before they touch their preferences. Marketing needs consent, so
 # it starts off everywhere but the feed; SMS costs and interrupts, so it is opt-in.
 DEFAULT_PREFERENCES: dict[Category, dict[Channel, bool]] = {

@@ -4,11 +4,6 @@ in the consumer's transaction with the event's inbox row (ADR 0006), so what it 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any
-
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from agora_contracts.catalog import (
     LowStock,
     ProductPublished,
@@ -37,14 +32,11 @@ from agora_contracts.user import (
     UserDeleted,
     UserRegistered,
 )
-from agora_kit.events.consumer import EventConsumer
-from agora_kit.events.envelope import CloudEvent
+from agora_kit.app import EventHandler
 from agora_notification.service import stories
 from agora_notification.service.context import NotificationContext
 
-Story = Callable[[NotificationContext, AsyncSession, Any, CloudEvent], Awaitable[None]]
-
-HANDLED: dict[type[EventPayload], Story] = {
+HANDLED: dict[type[EventPayload], EventHandler[NotificationContext]] = {
     UserRegistered: stories.user_registered,
     EmailVerificationRequested: stories.email_verification_requested,
     EmailVerified: stories.email_verified,
@@ -67,24 +59,3 @@ HANDLED: dict[type[EventPayload], Story] = {
     OrderRefunded: stories.order_refunded,
     PaymentFailed: stories.payment_failed,
 }
-
-
-def handlers(context: Callable[[], NotificationContext]) -> Callable[[EventConsumer], None]:
-    """The subscriptions, for ``create_service_app``; ``context`` is called when an
-    event arrives (the context is built after the app)."""
-
-    def register(consumer: EventConsumer) -> None:
-        for payload_type, story in HANDLED.items():
-            consumer.on(payload_type)(_bind(story, context))
-
-    return register
-
-
-def _bind(
-    story: Story, context: Callable[[], NotificationContext]
-) -> Callable[[AsyncSession, Any, CloudEvent], Awaitable[None]]:
-    async def handle(session: AsyncSession, payload: Any, event: CloudEvent) -> None:
-        await story(context(), session, payload, event)
-
-    handle.__name__ = getattr(story, "__name__", "handle")
-    return handle

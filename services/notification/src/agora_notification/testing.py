@@ -126,7 +126,7 @@ class Notifications:
 
     def seal(self, token: str) -> str:
         """A token sealed as the user service seals it into its mail events."""
-        context: NotificationContext = self.app.state.notification
+        context: NotificationContext = self.app.state.context
         return context.sealer.seal(token)
 
     async def deliver(

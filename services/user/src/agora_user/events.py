@@ -1,34 +1,32 @@
 """What the user service publishes (payloads in ``agora_contracts.user``, written to
-the outbox by the service layer) and the events it handles."""
+the outbox by the service layer) and the events it handles: a vendor's approval and
+suspension grant and take away the owner's vendor role."""
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_contracts.catalog import VendorApproved, VendorSuspended
-from agora_kit.events.consumer import EventConsumer
+from agora_contracts.events import EventPayload
+from agora_kit.app import EventHandler
 from agora_kit.events.envelope import CloudEvent
 from agora_user.service import admin
 from agora_user.service.context import UserContext
 
 
-def handlers(context: Callable[[], UserContext]) -> Callable[[EventConsumer], None]:
-    """The subscriptions, for ``create_service_app``; ``context`` is called when an
-    event arrives (the context is built after the app)."""
+async def vendor_approved(
+    context: UserContext, session: AsyncSession, payload: VendorApproved, event: CloudEvent
+) -> None:
+    await admin.set_vendor_role(context, session, payload.owner_id, granted=True)
 
-    def register(consumer: EventConsumer) -> None:
-        @consumer.on(VendorApproved)
-        async def vendor_approved(
-            session: AsyncSession, payload: VendorApproved, event: CloudEvent
-        ) -> None:
-            await admin.set_vendor_role(context(), session, payload.owner_id, granted=True)
 
-        @consumer.on(VendorSuspended)
-        async def vendor_suspended(
-            session: AsyncSession, payload: VendorSuspended, event: CloudEvent
-        ) -> None:
-            await admin.set_vendor_role(context(), session, payload.owner_id, granted=False)
+async def vendor_suspended(
+    context: UserContext, session: AsyncSession, payload: VendorSuspended, event: CloudEvent
+) -> None:
+    await admin.set_vendor_role(context, session, payload.owner_id, granted=False)
 
-    return register
+
+HANDLED: dict[type[EventPayload], EventHandler[UserContext]] = {
+    VendorApproved: vendor_approved,
+    VendorSuspended: vendor_suspended,
+}

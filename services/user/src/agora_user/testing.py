@@ -67,7 +67,7 @@ class UserApi:
 
     @property
     def context(self) -> UserContext:
-        context: UserContext = self.app.state.user
+        context: UserContext = self.app.state.context
         return context
 
     async def register(

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 
-from agora_catalog.context import CatalogContext, get_context
 from agora_catalog.service.access import Actor, actor_of, optional_actor
+from agora_catalog.service.context import CatalogContext
 from agora_kit.auth import (
     ROLE_ADMIN,
     SCOPE_CATALOG_READ,
@@ -27,6 +27,12 @@ from agora_kit.auth import (
     require_scopes,
 )
 from agora_kit.errors import Forbidden
+
+
+def get_context(request: Request) -> CatalogContext:
+    context: CatalogContext = request.app.state.context
+    return context
+
 
 ContextDep = Annotated[CatalogContext, Depends(get_context)]
 

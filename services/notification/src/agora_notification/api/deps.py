@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 
 from agora_kit.auth import CurrentPrincipal, Principal
 from agora_kit.errors import Forbidden, Unauthorized
-from agora_notification.service.context import NotificationContext
+from agora_notification.service.context import AppContext, NotificationContext
 from agora_notification.service.hub import FeedHub
 
 
@@ -29,13 +29,13 @@ async def current_user_id(principal: CurrentPrincipal) -> uuid.UUID:
 
 
 def get_context(request: Request) -> NotificationContext:
-    context: NotificationContext = request.app.state.notification
+    context: NotificationContext = request.app.state.context
     return context
 
 
 def get_hub(request: Request) -> FeedHub:
-    hub: FeedHub = request.app.state.hub
-    return hub
+    context: AppContext = request.app.state.context
+    return context.hub
 
 
 UserId = Annotated[uuid.UUID, Depends(current_user_id)]

@@ -94,7 +94,7 @@ def _expires_in(principal: Principal) -> float:
 @router.websocket("/ws")
 async def live_feed(websocket: WebSocket) -> None:
     settings: Settings = websocket.app.state.runtime.settings
-    hub: FeedHub = websocket.app.state.hub
+    hub: FeedHub = websocket.app.state.context.hub
     token, bearer = _offered_token(websocket)
     await websocket.accept(subprotocol=SUBPROTOCOL if bearer else None)
     if hub.sockets >= settings.ws_max_connections:

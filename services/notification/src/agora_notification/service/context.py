@@ -1,6 +1,8 @@
 """What the notification service's rules need besides a session: settings, templates,
-unsubscribe tokens, the senders, and the two wake-ups (the dispatcher, the live feed).
-One per app (and one per CLI command), at ``app.state.notification``."""
+unsubscribe tokens, the senders, and the wake-ups of the dispatcher
+(``NotificationContext``, one per CLI command too); and what the running app adds,
+the dispatcher and the live feed's hub (``AppContext``, built once the chassis's
+runtime exists, at ``app.state.context``, ADR 0085)."""
 
 from __future__ import annotations
 
@@ -10,12 +12,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import quote, urlencode
 
+from agora_kit.app import ServiceRuntime
 from agora_kit.sealing import Sealer
 from agora_notification.channels.base import Sender
 from agora_notification.channels.email import FileSender, SmtpSender
 from agora_notification.channels.providers import LoggingPushSender, LoggingSmsSender
 from agora_notification.domain import Category, Channel
 from agora_notification.rendering import Renderer
+from agora_notification.service.dispatcher import Dispatcher
+from agora_notification.service.hub import FeedHub
 from agora_notification.service.unsubscribe import UnsubscribeTokens
 from agora_notification.settings import Settings
 
@@ -70,3 +75,29 @@ class NotificationContext:
         token = self.unsubscribe.issue(user_id, category, channel)
         base = self.settings.public_api_url.rstrip("/")
         return f"{base}/api/v1/notifications/unsubscribe?token={quote(token)}"
+
+
+@dataclass
+class AppContext(NotificationContext):
+    """The running service's context: the rules' context, the dispatcher that sends
+    the deliveries and the hub of the live feed."""
+
+    dispatcher: Dispatcher = field(kw_only=True)
+    hub: FeedHub = field(kw_only=True)
+
+    @classmethod
+    def of(
+        cls, runtime: ServiceRuntime, settings: Settings, senders: dict[str, Sender] | None
+    ) -> AppContext:
+        rules = NotificationContext.build(settings, senders)
+        dispatcher = Dispatcher(runtime.database, rules.senders, settings, runtime.metrics)
+        return cls(
+            settings=rules.settings,
+            renderer=rules.renderer,
+            unsubscribe=rules.unsubscribe,
+            senders=rules.senders,
+            sealer=rules.sealer,
+            on_new_deliveries=[dispatcher.wake],
+            dispatcher=dispatcher,
+            hub=FeedHub(runtime.database, queue_size=settings.ws_queue_size),
+        )

@@ -24,9 +24,9 @@ import asyncpg
 from sqlalchemy.engine import make_url
 
 from agora_kit.db import Database
+from agora_notification.domain import FEED_CHANNEL
 from agora_notification.repository import notifications as notification_repo
 from agora_notification.service.feed import item
-from agora_notification.service.notify import FEED_CHANNEL
 
 logger = logging.getLogger("agora.notification.hub")
 

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from agora_notification.channels.email import build_message
-from agora_notification.domain import KINDS, LOCKED, SendChannel, effective
+from agora_notification.domain import FEED_CHANNEL, KINDS, LOCKED, SendChannel, effective
 from agora_notification.models import Contact, Delivery, Notification, PushDevice
 from agora_notification.rendering import Rendered
 from agora_notification.repository import contacts as contact_repo
@@ -30,8 +30,6 @@ from agora_notification.repository import preferences as preference_repo
 from agora_notification.service.context import NotificationContext
 
 logger = logging.getLogger("agora.notification.notify")
-
-FEED_CHANNEL = "agora_notification_feed"
 
 
 @dataclass(frozen=True)

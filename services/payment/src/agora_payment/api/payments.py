@@ -32,6 +32,7 @@ from agora_kit.idempotency import RequiredIdempotencyDep
 from agora_payment.models import Payment
 from agora_payment.schemas import ConfirmIn, PaymentOut, RefundIn, RefundOut
 from agora_payment.service import fraud, payments, webhooks
+from agora_payment.service.context import PaymentContext
 from agora_payment.service.provider import PaymentProvider
 from agora_payment.settings import Settings
 
@@ -40,8 +41,8 @@ admin_router = APIRouter(prefix="/admin/payments", tags=["admin"])
 
 
 def get_provider(request: Request) -> PaymentProvider:
-    provider: PaymentProvider = request.app.state.payment_provider
-    return provider
+    context: PaymentContext = request.app.state.context
+    return context.provider
 
 
 ProviderDep = Annotated[PaymentProvider, Depends(get_provider)]

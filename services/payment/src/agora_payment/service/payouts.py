@@ -21,7 +21,7 @@ more than it collected for an order."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -37,8 +37,6 @@ HELD = "held"
 PAID = "paid"
 CANCELLED = "cancelled"
 REVERSED = "reversed"
-
-DEFAULT_HOLD = timedelta(days=7)
 
 
 def now() -> datetime:

@@ -20,7 +20,7 @@ from agora_user.service.errors import ReauthenticationRequired
 
 
 def get_context(request: Request) -> UserContext:
-    context: UserContext = request.app.state.user
+    context: UserContext = request.app.state.context
     return context
 
 

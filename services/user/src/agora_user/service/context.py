@@ -1,6 +1,6 @@
 """What the user service's rules need besides a session: settings, the password
 hasher, the signing keys, encryption at rest and a clock. One per app (and one per
-CLI command), at ``app.state.user``."""
+CLI command), at ``app.state.context``."""
 
 from __future__ import annotations
 

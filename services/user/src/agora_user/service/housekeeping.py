@@ -4,8 +4,6 @@ to leak and less to erase."""
 
 from __future__ import annotations
 
-import asyncio
-import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -14,8 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_user.models import LoginThrottle, OneTimeToken, UserSession
 from agora_user.service.context import UserContext
-
-logger = logging.getLogger("agora.user.housekeeping")
 
 # Ended sessions stay this long, so the owner still sees them in the export.
 SESSION_HISTORY = timedelta(days=30)
@@ -54,16 +50,3 @@ async def sweep(ctx: UserContext, session: AsyncSession) -> Swept:
         tokens=int(getattr(tokens, "rowcount", 0) or 0),
         sessions=int(getattr(sessions, "rowcount", 0) or 0),
     )
-
-
-async def run_forever(ctx: UserContext, interval_seconds: float) -> None:
-    """The background task: one sweep per interval, each in its own transaction."""
-    while True:
-        try:
-            async with ctx.database.transaction() as session:
-                swept = await sweep(ctx, session)
-            if swept.throttle or swept.tokens or swept.sessions:
-                logger.info("housekeeping: %s", swept)
-        except Exception as exc:
-            logger.warning("housekeeping failed, will retry: %r", exc)
-        await asyncio.sleep(interval_seconds)

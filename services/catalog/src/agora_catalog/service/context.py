@@ -1,0 +1,34 @@
+"""What the catalog's routes, handlers and tasks share beyond a session: its settings,
+database, the chassis's outbox, its search backend and the indexer that keeps it in
+step (ADR 0085). Built once the chassis's runtime exists, at ``app.state.context``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from agora_catalog.search.base import SearchBackend
+from agora_catalog.search.indexer import Indexer
+from agora_catalog.settings import Settings
+from agora_kit.app import ServiceRuntime
+from agora_kit.db import Database
+from agora_kit.events.outbox import Outbox
+
+
+@dataclass
+class CatalogContext:
+    settings: Settings
+    database: Database
+    outbox: Outbox
+    search: SearchBackend
+    indexer: Indexer = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.indexer = Indexer(self.search)
+
+    @classmethod
+    def of(
+        cls, runtime: ServiceRuntime, settings: Settings, search: SearchBackend
+    ) -> CatalogContext:
+        return cls(
+            settings=settings, database=runtime.database, outbox=runtime.outbox, search=search
+        )

@@ -1,0 +1,16 @@
+"""The notification service's background loops, started and cancelled by the chassis:
+the dispatcher that sends deliveries, and the live feed's listener."""
+
+from __future__ import annotations
+
+from agora_notification.service.context import AppContext
+
+
+async def dispatch(context: AppContext) -> None:
+    """Send the deliveries that are due, woken when new ones commit."""
+    await context.dispatcher.run()
+
+
+async def listen(context: AppContext) -> None:
+    """Relay new in-app notifications to the live feed's sockets."""
+    await context.hub.run()

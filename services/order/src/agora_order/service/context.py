@@ -1,0 +1,26 @@
+"""What the order service's handlers and background tasks share beyond a session: its
+settings, its database and the outbox of the chassis (ADR 0085). Built once the
+chassis's runtime exists, at ``app.state.context``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from agora_kit.app import ServiceRuntime
+from agora_kit.db import Database
+from agora_kit.events.outbox import Outbox
+from agora_order.metrics import OrderMetrics
+from agora_order.settings import Settings
+
+
+@dataclass
+class OrderContext:
+    settings: Settings
+    database: Database
+    outbox: Outbox
+
+    @classmethod
+    def of(cls, runtime: ServiceRuntime, settings: Settings) -> OrderContext:
+        # Every session of the database counts the saga's steps when it commits.
+        OrderMetrics(runtime.metrics).install(runtime.database)
+        return cls(settings=settings, database=runtime.database, outbox=runtime.outbox)

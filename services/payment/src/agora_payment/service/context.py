@@ -1,0 +1,60 @@
+"""What the payment service's routes, handlers and background tasks share beyond a
+session: its settings, database, the chassis's outbox and the payment provider
+(ADR 0085). Built once the chassis's runtime exists, at ``app.state.context``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from agora_kit.app import ServiceRuntime
+from agora_kit.db import Database
+from agora_kit.events.outbox import Outbox
+from agora_payment.metrics import PaymentMetrics
+from agora_payment.service import fraud
+from agora_payment.service.provider import PaymentProvider, SandboxProvider
+from agora_payment.settings import Settings
+
+
+def build_provider(settings: Settings) -> PaymentProvider:
+    if settings.provider == "stripe":
+        from agora_payment.service.stripe_provider import StripeProvider
+
+        return StripeProvider(
+            settings.stripe_api_key.get_secret_value(), api_base=settings.stripe_api_base
+        )
+    return SandboxProvider()
+
+
+@dataclass
+class PaymentContext:
+    settings: Settings
+    database: Database
+    outbox: Outbox
+    provider: PaymentProvider
+
+    @classmethod
+    def of(
+        cls, runtime: ServiceRuntime, settings: Settings, provider: PaymentProvider | None = None
+    ) -> PaymentContext:
+        # Every session of the database counts payments and refunds when it commits.
+        PaymentMetrics(runtime.metrics).install(runtime.database)
+        return cls(
+            settings=settings,
+            database=runtime.database,
+            outbox=runtime.outbox,
+            provider=provider or build_provider(settings),
+        )
+
+    @property
+    def fee_bps(self) -> int:
+        return self.settings.platform_fee_bps
+
+    @property
+    def hold(self) -> timedelta:
+        """How long a shipped vendor's payout is held before it is paid (ADR 0045)."""
+        return timedelta(seconds=self.settings.payout_hold_seconds)
+
+    @property
+    def rules(self) -> fraud.Rules:
+        return fraud.Rules.of(self.settings)
