@@ -31,7 +31,7 @@ from agora_kit.testing.tokens import Keys
 from agora_order.app import create_app as create_order
 from agora_order.models import Sku
 from agora_order.settings import Settings as OrderSettings
-from agora_order.testing import ADDRESS
+from agora_order_testing import ADDRESS
 from agora_payment.app import create_app as create_payment
 from agora_payment.models import Payout
 from agora_payment.settings import Settings as PaymentSettings

@@ -9,7 +9,7 @@ import httpx
 from fastapi import FastAPI
 
 from agora_kit.testing.events import deliver
-from agora_order.testing import ADDRESS, product
+from agora_order_testing import ADDRESS, product
 
 
 async def stock(

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 
 from agora_contracts.catalog import ProductUnpublished, ProductUpdated, StockChanged
 from agora_kit.testing.events import deliver
-from agora_order.testing import product
+from agora_order_testing import product
 
 CART = "/api/v1/cart"
 

@@ -12,7 +12,7 @@ from sqlalchemy import update
 from agora_kit.testing.events import outbox_events
 from agora_kit.testing.tokens import Keys
 from agora_order.models import CartItem
-from agora_order.testing import ADDRESS
+from agora_order_testing import ADDRESS
 
 from .helpers import checkout, fill, order, stock
 

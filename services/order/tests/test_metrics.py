@@ -30,7 +30,7 @@ from agora_order.schemas import CheckoutIn
 from agora_order.service import checkout as checkout_service
 from agora_order.service import saga
 from agora_order.settings import Settings
-from agora_order.testing import ADDRESS
+from agora_order_testing import ADDRESS
 
 from .helpers import checkout, fill, order, stock
 

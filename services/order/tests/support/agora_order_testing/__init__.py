@@ -1,7 +1,7 @@
-"""Helpers for the order service's tests: catalog events that stock the read model, and
-an address to ship to. Only tests import this module; event delivery and the outbox
-come from :mod:`agora_kit.testing.events`, signed tokens from
-:mod:`agora_kit.testing.tokens`."""
+"""Helpers for the order service's tests (and the end-to-end ones): catalog events that
+stock the read model, and an address to ship to. Test support, outside the service's
+package: never shipped. Event delivery and the outbox come from
+:mod:`agora_kit.testing.events`, signed tokens from :mod:`agora_kit.testing.tokens`."""
 
 from __future__ import annotations
 
