@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from agora_gateway.testing import (
+from agora_gateway_testing import (
     FakeUpstream,
     GatewayFactory,
     RunningGateway,

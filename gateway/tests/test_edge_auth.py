@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from agora_gateway.testing import FakeUpstream, GatewayFactory, RunningGateway
+from agora_gateway_testing import FakeUpstream, GatewayFactory, RunningGateway
 
 KEY = "agora_abcdefghijkl_" + "s" * 43
 

@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
-from agora_gateway.testing import free_port
+from agora_gateway_testing import free_port
 
 PARTS = ("gateway", "user", "catalog", "order", "payment", "notification")
 PASSWORD = "tranquil-otter-parade-42"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-from agora_gateway.testing import FakeUpstream, GatewayFactory, RunningGateway
+from agora_gateway_testing import FakeUpstream, GatewayFactory, RunningGateway
 
 
 async def test_every_answer_carries_the_security_headers(gateway: RunningGateway) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agora_gateway.testing import FakeUpstream, RunningGateway
+from agora_gateway_testing import FakeUpstream, RunningGateway
 
 
 async def test_metrics_name_the_route_template_and_the_upstream(

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import FastAPI
 from pydantic import BaseModel
 
-from agora_gateway.testing import GatewayFactory, RunningGateway, free_port, serve
+from agora_gateway_testing import GatewayFactory, RunningGateway, free_port, serve
 from agora_kit.auth import OptionalPrincipal
 
 

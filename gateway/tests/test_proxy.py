@@ -12,7 +12,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import StreamingResponse
 
 from agora_gateway.routes import scopes_for, upstream_for
-from agora_gateway.testing import FakeUpstream, GatewayFactory, RunningGateway, serve
+from agora_gateway_testing import FakeUpstream, GatewayFactory, RunningGateway, serve
 
 
 @pytest.mark.parametrize(

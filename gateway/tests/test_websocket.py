@@ -13,7 +13,7 @@ from fastapi import FastAPI, WebSocket
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from agora_gateway.testing import FakeUpstream, GatewayFactory, RunningGateway, serve
+from agora_gateway_testing import FakeUpstream, GatewayFactory, RunningGateway, serve
 
 WS = "/api/v1/notifications/ws"
 

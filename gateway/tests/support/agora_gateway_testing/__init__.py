@@ -1,6 +1,6 @@
 """Helpers for tests of the gateway: real servers on loopback ports (uvicorn in the
 test's event loop), a token issuer with its JWKS, and a fake user service that
-exchanges API keys. Only tests import this module."""
+exchanges API keys. Test support, outside the gateway's package: never shipped."""
 
 from __future__ import annotations
 
