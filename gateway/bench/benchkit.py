@@ -8,7 +8,6 @@ import math
 import os
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import time
@@ -251,14 +250,3 @@ def start_nginx(workdir: Path, upstream_port: int) -> tuple[subprocess.Popen[byt
         stderr=subprocess.DEVNULL,
     )
     return process, port
-
-
-def stop(process: subprocess.Popen[bytes] | None) -> None:
-    if process is None or process.poll() is not None:
-        return
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=60)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()

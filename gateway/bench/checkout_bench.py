@@ -52,7 +52,7 @@ from pathlib import Path
 
 import httpx
 import psutil
-from benchkit import cpu_seconds, free_port, percentile, pids_of, say, stop, wait_ready
+from benchkit import cpu_seconds, free_port, percentile, pids_of, say, wait_ready
 from checkout_report import write_report
 from checkout_shop import (
     API,
@@ -69,6 +69,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from agora_tools import fleetdb, journeys
+from agora_tools.processes import stop
 
 ROOT = Path(__file__).resolve().parents[2]
 PARTS = ("gateway", "user", "catalog", "order", "payment", "notification")

@@ -43,9 +43,10 @@ from benchkit import (
     run_wrk,
     say,
     start_nginx,
-    stop,
     wait_ready,
 )
+
+from agora_tools.processes import stop
 
 ROOT = Path(__file__).resolve().parents[2]
 PARTS = ("gateway", "user", "catalog", "order", "payment", "notification")

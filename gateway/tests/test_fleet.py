@@ -6,7 +6,6 @@ One fleet for the module: ``agora run --fresh`` on free ports, stopped with SIGT
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ import httpx
 import pytest
 
 from agora_gateway_testing import free_port
+from agora_tools.processes import stop
 
 PARTS = ("gateway", "user", "catalog", "order", "payment", "notification")
 PASSWORD = "tranquil-otter-parade-42"
@@ -86,12 +86,7 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fleet]:
         assert not pending, f"not ready: {pending}\n{fleet.tail()}"
         yield fleet
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
 def _signed_in(client: httpx.Client) -> dict[str, Any]:

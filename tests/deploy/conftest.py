@@ -5,8 +5,6 @@ distributed fleet running natively for the PromQL and trace tests."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -15,7 +13,7 @@ import pytest
 from agora_kit.testing import skip_or_fail
 from agora_kit.testing.fixtures import free_port
 from agora_tools import ops
-from agora_tools.deploy_testing import CHART, K8S, Fleet, Rendered, render, run
+from agora_tools.deploy_testing import CHART, K8S, Fleet, Rendered, fleet_command, render, run
 from agora_tools.fleet import PARTS
 from agora_tools.infra import ProvisionError
 from agora_tools.pytest_plugin import (
@@ -86,17 +84,6 @@ def kustomize_builds(kustomize: Path) -> dict[str, Rendered]:
 # ---- the distributed fleet, natively (agora-fleet up), for PromQL and traces ----
 
 
-def _fleet_command(action: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # noqa: S603
-        [str(Path(sys.executable).parent / "agora-fleet"), action],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-
-
 @pytest.fixture(scope="session")
 def fleet(
     tmp_path_factory: pytest.TempPathFactory,
@@ -120,7 +107,7 @@ def fleet(
         "OTEL_BSP_SCHEDULE_DELAY": "200",
         **{f"AGORA_{part.upper()}_PORT": str(port) for part, port in ports.items()},
     }
-    started = _fleet_command("up", env)
+    started = fleet_command("up", env)
     try:
         if started.returncode != 0:
             logs = Path(env["AGORA_FLEET_HOME"]) / "logs"
@@ -130,4 +117,4 @@ def fleet(
             pytest.fail(f"agora-fleet up failed: {started.stderr[-3000:]}\n{tails}")
         yield Fleet(ports=ports, env=env)
     finally:
-        _fleet_command("down", env)
+        fleet_command("down", env)

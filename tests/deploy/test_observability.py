@@ -16,7 +16,8 @@ import yaml
 from agora_kit.testing import skip_or_fail
 from agora_tools.deploy_testing import run
 from agora_tools.fleet import PARTS, SERVICES
-from agora_tools.infra.base import REPO_ROOT, ProvisionError, ensure_apt_binary
+from agora_tools.infra.base import REPO_ROOT, ProvisionError
+from agora_tools.infra.toolchains import ensure_apt_binary
 
 OBSERVABILITY = REPO_ROOT / "deploy" / "observability"
 RULES = OBSERVABILITY / "prometheus" / "rules"

@@ -6,28 +6,16 @@ from __future__ import annotations
 import json
 import os
 import socket
-import subprocess
-import sys
 from pathlib import Path
 
 import httpx
 import pytest
 
 from agora_kit.testing.fixtures import free_port
+from agora_tools.deploy_testing import fleet_command
 from agora_tools.pytest_plugin import JaegerServer, KafkaServer, PostgresCluster
 
 PARTS = ["gateway", "user", "catalog", "order", "payment", "notification"]
-
-
-def fleet(action: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # noqa: S603
-        [str(Path(sys.executable).parent / "agora-fleet"), action],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
 
 
 @pytest.mark.timeout(600)
@@ -43,7 +31,7 @@ def test_up_brings_every_part_to_ready_and_down_stops_them(
         "AGORA_FLEET_HOME": str(tmp_path / "fleet"),
         **{f"AGORA_{part.upper()}_PORT": str(port) for part, port in ports.items()},
     }
-    started = fleet("up", env)
+    started = fleet_command("up", env)
     try:
         assert started.returncode == 0, started.stderr[-3000:]
         for part, port in ports.items():
@@ -61,7 +49,7 @@ def test_up_brings_every_part_to_ready_and_down_stops_them(
         state = json.loads((tmp_path / "fleet" / "state.json").read_text())
         assert set(state["pids"]) == set(PARTS), "one process per part"
     finally:
-        stopped = fleet("down", env)
+        stopped = fleet_command("down", env)
     assert stopped.returncode == 0, stopped.stderr[-3000:]
     for port in ports.values():
         with pytest.raises(httpx.ConnectError):

@@ -1,6 +1,7 @@
-"""Helpers the deploy tests share (tests/deploy): running the operations tools,
-rendering the chart, reading manifests, waiting. In the package, because pytest's
-importlib mode does not let test modules import each other."""
+"""Helpers the deploy tests share (tests/deploy): running the operations tools and
+``agora-fleet`` (which tools/tests uses as well), rendering the chart, reading
+manifests, waiting. In the package, because pytest's importlib mode does not let test
+modules import each other."""
 
 from __future__ import annotations
 
@@ -94,6 +95,19 @@ class Fleet:
         """The secret the fleet's payment service checks Stripe's webhooks with."""
         secret = Path(self.env["AGORA_FLEET_HOME"]) / fleet.WEBHOOK_SECRET_FILE
         return secret.read_text().strip()
+
+
+def fleet_command(action: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """``agora-fleet ACTION`` of this virtualenv, run to completion with ``env`` as its
+    whole environment."""
+    return subprocess.run(  # noqa: S603
+        [str(Path(sys.executable).parent / "agora-fleet"), action],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 def wait_for(check: Callable[[], Any], timeout: float, what: str) -> Any:

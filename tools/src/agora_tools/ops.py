@@ -25,13 +25,11 @@ from agora_tools.infra.base import (
     ProvisionError,
     cache_dir,
     file_lock,
-    go,
-    go_env,
-    go_install,
     home_dir,
     run,
     say,
 )
+from agora_tools.infra.toolchains import go, go_env, go_install
 
 HELM_VERSION = "v3.22.0"
 KUSTOMIZE_VERSION = "v5.8.1"

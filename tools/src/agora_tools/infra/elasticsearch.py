@@ -19,9 +19,8 @@ from agora_tools.infra.base import (
     chown_tree,
     ensure_service_user,
     env_port,
-    java_home,
-    maven_fetch,
 )
+from agora_tools.infra.toolchains import java_home, maven_fetch
 
 VERSION = "8.19.21"
 ARTIFACT = f"org.elasticsearch.distribution.integ-test-zip:elasticsearch:{VERSION}:zip"

@@ -1,13 +1,14 @@
 """Jaeger v2 (an OpenTelemetry Collector build): OTLP in, the query API out, traces in
 memory. Built from source with ``go build``, because its go.mod has replace
-directives that ``go install`` refuses (see base.go_build_from_source). The Go module
+directives that ``go install`` refuses (see toolchains.go_build_from_source). The Go module
 keeps v1 tags: module version v1.76.0 is the Jaeger v2.13.0 release."""
 
 from __future__ import annotations
 
 import json
 
-from agora_tools.infra.base import HOST, Server, env_port, go_build_from_source, http_ok, port_open
+from agora_tools.infra.base import HOST, Server, env_port, http_ok, port_open
+from agora_tools.infra.toolchains import go_build_from_source
 
 MODULE = "github.com/jaegertracing/jaeger"
 VERSION = "v1.76.0"

@@ -15,7 +15,8 @@ import subprocess
 import uuid
 from pathlib import Path
 
-from agora_tools.infra.base import HOST, Server, env_port, java, maven_fetch, run
+from agora_tools.infra.base import HOST, Server, env_port, run
+from agora_tools.infra.toolchains import java, maven_fetch
 
 VERSION = "4.3.1"
 SCALA = "2.13"

@@ -8,7 +8,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from agora_tools.infra.base import HOST, Server, ensure_apt_binary, env_port, http_ok, run
+from agora_tools.infra.base import HOST, Server, env_port, http_ok, run
+from agora_tools.infra.toolchains import ensure_apt_binary
 
 
 class Prometheus(Server):

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import socket
 
-from agora_tools.infra.base import HOST, Server, ensure_apt_binary, env_port
+from agora_tools.infra.base import HOST, Server, env_port
+from agora_tools.infra.toolchains import ensure_apt_binary
 
 
 class Redis(Server):

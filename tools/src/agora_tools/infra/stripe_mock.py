@@ -3,7 +3,8 @@ spec and fixtures bundled in the binary), built with ``go install``."""
 
 from __future__ import annotations
 
-from agora_tools.infra.base import HOST, Server, env_port, go_install, http_ok
+from agora_tools.infra.base import HOST, Server, env_port, http_ok
+from agora_tools.infra.toolchains import go_install
 
 PACKAGE = "github.com/stripe/stripe-mock"
 VERSION = "v0.203.0"

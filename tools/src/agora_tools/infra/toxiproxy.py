@@ -3,7 +3,8 @@ fault-injection tests; built with ``go install`` (its command is ``cmd/server``)
 
 from __future__ import annotations
 
-from agora_tools.infra.base import HOST, Server, env_port, go_install, http_ok
+from agora_tools.infra.base import HOST, Server, env_port, http_ok
+from agora_tools.infra.toolchains import go_install
 
 PACKAGE = "github.com/Shopify/toxiproxy/v2/cmd/server"
 VERSION = "v2.5.0"
