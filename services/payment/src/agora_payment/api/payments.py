@@ -29,11 +29,11 @@ from agora_kit.errors import (
     problem_responses,
 )
 from agora_kit.idempotency import RequiredIdempotencyDep
+from agora_payment.adapters.provider import PaymentProvider
 from agora_payment.models import Payment
 from agora_payment.schemas import ConfirmIn, PaymentOut, RefundIn, RefundOut
 from agora_payment.service import fraud, payments, webhooks
 from agora_payment.service.context import PaymentContext
-from agora_payment.service.provider import PaymentProvider
 from agora_payment.settings import Settings
 
 router = APIRouter(prefix="/payments", tags=["payments"])

@@ -15,8 +15,8 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agora_payment.adapters.provider import Confirmation
 from agora_payment.models import Payment
-from agora_payment.service.provider import Confirmation
 from agora_payment.settings import Settings
 
 

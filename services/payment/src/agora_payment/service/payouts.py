@@ -29,9 +29,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from agora_contracts.catalog import Money
 from agora_contracts.payment import PayoutCreated, PayoutReversed
 from agora_kit.events.outbox import Outbox
+from agora_payment.adapters.provider import PaymentProvider
 from agora_payment.models import Payment, Payout
 from agora_payment.service import ledger
-from agora_payment.service.provider import PaymentProvider
 
 HELD = "held"
 PAID = "paid"

@@ -18,9 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_kit.errors import BadRequest, ServiceUnavailable
 from agora_kit.events.outbox import Outbox
+from agora_payment.adapters.provider import Confirmation
 from agora_payment.models import Payment, WebhookEvent
 from agora_payment.service import payments
-from agora_payment.service.provider import Confirmation
 
 
 class BadSignature(BadRequest):
