@@ -12,8 +12,8 @@ from agora_kit.db import Database
 from agora_kit.events.outbox import Outbox
 from agora_payment.adapters.provider import PaymentProvider
 from agora_payment.adapters.sandbox import SandboxProvider
-from agora_payment.metrics import PaymentMetrics
 from agora_payment.service import fraud
+from agora_payment.service.metrics import PaymentMetrics
 from agora_payment.settings import Settings
 
 

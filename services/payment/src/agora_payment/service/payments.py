@@ -30,10 +30,9 @@ from agora_contracts.payment import (
 )
 from agora_kit.errors import Conflict, NotFound
 from agora_kit.events.outbox import Outbox
-from agora_payment import metrics
 from agora_payment.adapters.provider import Confirmation, PaymentProvider
 from agora_payment.models import Payment, Refund
-from agora_payment.service import fraud, ledger, payouts
+from agora_payment.service import fraud, ledger, metrics, payouts
 
 REQUIRES_PAYMENT_METHOD = "requires_payment_method"
 REQUIRES_ACTION = "requires_action"
