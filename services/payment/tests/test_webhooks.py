@@ -25,7 +25,8 @@ from agora_payment.adapters.sandbox import SandboxProvider
 from agora_payment.adapters.stripe import StripeProvider
 from agora_payment.app import create_app
 from agora_payment.models import Payment
-from agora_payment.service.webhooks import BadSignature, verify
+from agora_payment.service.errors import BadSignature
+from agora_payment.service.webhooks import verify
 from agora_payment.settings import Settings
 from agora_payment.testing import keyed, ledger_balances
 from agora_tools.pytest_plugin import StripeMockServer
