@@ -21,7 +21,7 @@ from agora_payment.adapters.provider import Confirmation
 from agora_payment.adapters.sandbox import SandboxProvider
 from agora_payment.app import create_app
 from agora_payment.settings import Settings
-from agora_payment.testing import ledger_balances
+from agora_payment_testing import ledger_balances
 
 INTENT = "agora.payment.payment.intent_created.v1"
 SUCCEEDED = "agora.payment.payment.succeeded.v1"

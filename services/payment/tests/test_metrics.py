@@ -21,7 +21,7 @@ from agora_payment.adapters.provider import Confirmation
 from agora_payment.adapters.sandbox import SandboxProvider
 from agora_payment.service import payments
 from agora_payment.settings import Settings
-from agora_payment.testing import keyed
+from agora_payment_testing import keyed
 
 
 def attempts(app: FastAPI, outcome: str) -> float:

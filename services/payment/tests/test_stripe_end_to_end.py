@@ -27,7 +27,7 @@ from agora_payment.adapters.stripe import StripeProvider
 from agora_payment.app import create_app
 from agora_payment.models import WebhookEvent
 from agora_payment.settings import Settings
-from agora_payment.testing import keyed, ledger_balances
+from agora_payment_testing import keyed, ledger_balances
 from agora_tools.pytest_plugin import LocalStripeServer
 
 pytestmark = pytest.mark.integration

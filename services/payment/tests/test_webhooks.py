@@ -28,7 +28,7 @@ from agora_payment.models import Payment
 from agora_payment.service.errors import BadSignature
 from agora_payment.service.webhooks import verify
 from agora_payment.settings import Settings
-from agora_payment.testing import keyed, ledger_balances
+from agora_payment_testing import keyed, ledger_balances
 from agora_tools.pytest_plugin import StripeMockServer
 
 HOOK = "/api/v1/payments/webhooks/stripe"
