@@ -35,7 +35,7 @@ from agora_order_testing import ADDRESS
 from agora_payment.app import create_app as create_payment
 from agora_payment.models import Payout
 from agora_payment.settings import Settings as PaymentSettings
-from agora_payment.testing import ledger_balances
+from agora_payment_testing import ledger_balances
 
 
 @dataclass

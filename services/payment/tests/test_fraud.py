@@ -12,7 +12,7 @@ from agora_contracts.catalog import Money
 from agora_contracts.payment import PaymentRequested
 from agora_kit.testing.events import deliver, outbox_events
 from agora_kit.testing.tokens import Keys
-from agora_payment.testing import keyed
+from agora_payment_testing import keyed
 
 
 async def intent(app: FastAPI, buyer_id: uuid.UUID, amount: int = 1000) -> str:

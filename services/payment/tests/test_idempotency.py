@@ -17,10 +17,11 @@ from agora_kit.events.inprocess import InProcessTransport
 from agora_kit.testing.apps import running
 from agora_kit.testing.events import deliver, outbox_events
 from agora_kit.testing.tokens import Keys
+from agora_payment.adapters.provider import ProviderRefund
+from agora_payment.adapters.sandbox import SandboxProvider
 from agora_payment.app import create_app
-from agora_payment.service.provider import ProviderRefund, SandboxProvider
 from agora_payment.settings import Settings
-from agora_payment.testing import ledger_balances
+from agora_payment_testing import ledger_balances
 
 REFUNDED = "agora.payment.payment.refunded.v1"
 SUCCEEDED = "agora.payment.payment.succeeded.v1"

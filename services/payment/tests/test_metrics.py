@@ -17,10 +17,11 @@ from agora_contracts.catalog import Money
 from agora_contracts.payment import PaymentRequested, RefundRequested
 from agora_kit.testing.events import deliver, outbox_events
 from agora_kit.testing.tokens import Keys
+from agora_payment.adapters.provider import Confirmation
+from agora_payment.adapters.sandbox import SandboxProvider
 from agora_payment.service import payments
-from agora_payment.service.provider import Confirmation, SandboxProvider
 from agora_payment.settings import Settings
-from agora_payment.testing import keyed
+from agora_payment_testing import keyed
 
 
 def attempts(app: FastAPI, outcome: str) -> float:

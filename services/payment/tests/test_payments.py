@@ -13,7 +13,7 @@ from agora_contracts.order import OrderCancelled
 from agora_contracts.payment import PaymentRequested, RefundRequested
 from agora_kit.testing.events import deliver, outbox_events
 from agora_kit.testing.tokens import Keys
-from agora_payment.testing import keyed, ledger_balances
+from agora_payment_testing import keyed, ledger_balances
 
 INTENT = "agora.payment.payment.intent_created.v1"
 SUCCEEDED = "agora.payment.payment.succeeded.v1"

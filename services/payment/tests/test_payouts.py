@@ -24,7 +24,7 @@ from agora_payment.app import create_app
 from agora_payment.models import Payout
 from agora_payment.settings import Settings
 from agora_payment.tasks import release_due
-from agora_payment.testing import keyed, ledger_balances, overpaid
+from agora_payment_testing import keyed, ledger_balances, overpaid
 
 CREATED = "agora.payment.payout.created.v1"
 REVERSED = "agora.payment.payout.reversed.v1"

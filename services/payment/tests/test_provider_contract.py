@@ -8,8 +8,9 @@ import uuid
 
 import pytest
 
-from agora_payment.service.provider import PaymentProvider, SandboxProvider
-from agora_payment.service.stripe_provider import StripeProvider
+from agora_payment.adapters.provider import PaymentProvider
+from agora_payment.adapters.sandbox import SandboxProvider
+from agora_payment.adapters.stripe import StripeProvider
 
 
 def _build(request: pytest.FixtureRequest, name: str) -> PaymentProvider:

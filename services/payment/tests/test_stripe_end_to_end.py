@@ -23,11 +23,11 @@ from agora_kit.events.inprocess import InProcessTransport
 from agora_kit.testing.events import deliver, outbox_events
 from agora_kit.testing.fixtures import free_port
 from agora_kit.testing.tokens import Keys
+from agora_payment.adapters.stripe import StripeProvider
 from agora_payment.app import create_app
 from agora_payment.models import WebhookEvent
-from agora_payment.service.stripe_provider import StripeProvider
 from agora_payment.settings import Settings
-from agora_payment.testing import keyed, ledger_balances
+from agora_payment_testing import keyed, ledger_balances
 from agora_tools.pytest_plugin import LocalStripeServer
 
 pytestmark = pytest.mark.integration

@@ -21,13 +21,14 @@ from agora_contracts.payment import PaymentRequested
 from agora_kit.events.inprocess import InProcessTransport
 from agora_kit.testing.events import deliver, outbox_events
 from agora_kit.testing.tokens import Keys
+from agora_payment.adapters.sandbox import SandboxProvider
+from agora_payment.adapters.stripe import StripeProvider
 from agora_payment.app import create_app
 from agora_payment.models import Payment
-from agora_payment.service.provider import SandboxProvider
-from agora_payment.service.stripe_provider import StripeProvider
-from agora_payment.service.webhooks import BadSignature, verify
+from agora_payment.service.errors import BadSignature
+from agora_payment.service.webhooks import verify
 from agora_payment.settings import Settings
-from agora_payment.testing import keyed, ledger_balances
+from agora_payment_testing import keyed, ledger_balances
 from agora_tools.pytest_plugin import StripeMockServer
 
 HOOK = "/api/v1/payments/webhooks/stripe"

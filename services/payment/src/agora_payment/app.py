@@ -8,10 +8,10 @@ from fastapi import FastAPI
 from agora_kit.app import create_service_app
 from agora_kit.events.transport import Transport
 from agora_payment import __doc__ as description
+from agora_payment.adapters.provider import PaymentProvider
 from agora_payment.api import router
 from agora_payment.events import HANDLED
 from agora_payment.service.context import PaymentContext
-from agora_payment.service.provider import PaymentProvider
 from agora_payment.settings import Settings
 from agora_payment.tasks import release_held_payouts
 

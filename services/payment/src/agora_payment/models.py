@@ -116,6 +116,13 @@ class WebhookEvent(Base):
     received_at: Mapped[datetime] = _now()
 
 
+# Payout.status (``status_known`` below).
+HELD = "held"
+PAID = "paid"
+CANCELLED = "cancelled"
+REVERSED = "reversed"
+
+
 class Payout(Base):
     """A vendor's share of a paid order, less the platform fee: ``held`` from shipment
     until delivery or ``release_at``, then ``paid`` (transferred to the vendor's

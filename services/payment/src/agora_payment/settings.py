@@ -1,3 +1,6 @@
+"""The payment service's settings: its provider, payouts, fraud rules and Stripe's webhook
+secret, with the production checks."""
+
 from __future__ import annotations
 
 from typing import Literal

@@ -1,10 +1,14 @@
+"""The payment service's routes, all under the API prefix: the buyer's ``/payments``,
+Stripe's webhooks and the admin's ``/admin/payments``."""
+
 from __future__ import annotations
 
 from fastapi import APIRouter
 
 from agora_kit.app import API_PREFIX
-from agora_payment.api import payments
+from agora_payment.api import admin, payments, webhooks
 
 router = APIRouter(prefix=API_PREFIX)
 router.include_router(payments.router)
-router.include_router(payments.admin_router)
+router.include_router(webhooks.router)
+router.include_router(admin.router)

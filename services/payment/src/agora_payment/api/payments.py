@@ -1,4 +1,4 @@
-"""``/payments`` for buyers, ``/admin/payments`` for refunds."""
+"""``/payments`` for buyers: their own payments, and confirming one."""
 
 from __future__ import annotations
 
@@ -6,51 +6,24 @@ import json
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import select
 
-from agora_contracts.catalog import Money
 from agora_kit.app import OutboxDep
 from agora_kit.auth import (
-    ROLE_ADMIN,
     SCOPE_ORDERS_READ,
     SCOPE_ORDERS_WRITE,
     Principal,
-    require_roles,
     require_scopes,
 )
 from agora_kit.db import SessionDep
-from agora_kit.errors import (
-    Conflict,
-    NotFound,
-    Unauthorized,
-    problem_response,
-    problem_responses,
-)
+from agora_kit.errors import Unauthorized, problem_response, problem_responses
 from agora_kit.idempotency import RequiredIdempotencyDep
-from agora_payment.models import Payment
-from agora_payment.schemas import ConfirmIn, PaymentOut, RefundIn, RefundOut
-from agora_payment.service import fraud, payments, webhooks
-from agora_payment.service.context import PaymentContext
-from agora_payment.service.provider import PaymentProvider
-from agora_payment.settings import Settings
+from agora_payment.api.deps import ContextDep
+from agora_payment.api.schemas import ConfirmIn, PaymentOut, payment_out
+from agora_payment.service import payments
 
 router = APIRouter(prefix="/payments", tags=["payments"])
-admin_router = APIRouter(prefix="/admin/payments", tags=["admin"])
-
-
-def get_provider(request: Request) -> PaymentProvider:
-    context: PaymentContext = request.app.state.context
-    return context.provider
-
-
-ProviderDep = Annotated[PaymentProvider, Depends(get_provider)]
-
-
-class RefundAlreadyMade(Conflict):
-    slug = "refund-already-made"
-    title = "This Idempotency-Key already made a refund"
 
 
 def _user(principal: Principal) -> uuid.UUID:
@@ -74,22 +47,6 @@ async def writer(
 
 ReaderDep = Annotated[uuid.UUID, Depends(reader)]
 WriterDep = Annotated[uuid.UUID, Depends(writer)]
-AdminDep = Annotated[Principal, Depends(require_roles(ROLE_ADMIN))]
-
-
-def payment_out(payment: Payment) -> PaymentOut:
-    secret = payment.client_secret if payment.status in payments.CONFIRMABLE else None
-    return PaymentOut(
-        id=payment.id,
-        order_id=payment.order_id,
-        status=payment.status,
-        amount=Money(amount=payment.amount, currency=payment.currency),
-        refunded=Money(amount=payment.refunded_amount, currency=payment.currency),
-        client_secret=secret,
-        failure_code=payment.failure_code,
-        created_at=payment.created_at,
-        updated_at=payment.updated_at,
-    )
 
 
 @router.get("", response_model=list[PaymentOut], responses=problem_responses(401, 403))
@@ -99,11 +56,7 @@ async def list_payments(
     order_id: Annotated[uuid.UUID | None, Query()] = None,
 ) -> list[PaymentOut]:
     """The caller's own payments, newest first (of one order with ``order_id``)."""
-    stmt = select(Payment).where(Payment.buyer_id == buyer)
-    if order_id is not None:
-        stmt = stmt.where(Payment.order_id == order_id)
-    rows = await session.scalars(stmt.order_by(Payment.created_at.desc()).limit(100))
-    return [payment_out(row) for row in rows]
+    return [payment_out(row) for row in await payments.of_buyer(session, buyer, order_id=order_id)]
 
 
 @router.post(
@@ -119,7 +72,7 @@ async def confirm(
     buyer: WriterDep,
     session: SessionDep,
     outbox: OutboxDep,
-    provider: ProviderDep,
+    context: ContextDep,
     idempotency: RequiredIdempotencyDep,
 ) -> PaymentOut | JSONResponse:
     """Confirm the intent with a payment method. A decline is 402, and is kept: the
@@ -128,10 +81,9 @@ async def confirm(
     first answer (the same 402 too)."""
     if idempotency.replay is not None:
         return idempotency.replay
-    settings: Settings = request.app.state.runtime.settings
     payment = await payments.own(session, buyer, payment_id)
     outcome = await payments.confirm(
-        session, outbox, provider, payment, body.payment_method, rules=fraud.Rules.of(settings)
+        session, outbox, context.provider, payment, body.payment_method, rules=context.rules
     )
     if outcome.declined_message is not None:
         declined = problem_response(
@@ -146,73 +98,3 @@ async def confirm(
     out = payment_out(outcome.payment)
     await idempotency.store(200, out)
     return out
-
-
-@admin_router.post(
-    "/{payment_id}/refund",
-    status_code=202,
-    response_model=RefundOut,
-    responses=problem_responses(400, 401, 403, 404, 409, 422),
-)
-async def refund(
-    payment_id: uuid.UUID,
-    body: RefundIn,
-    *,
-    _: AdminDep,
-    session: SessionDep,
-    outbox: OutboxDep,
-    provider: ProviderDep,
-    idempotency: RequiredIdempotencyDep,
-) -> RefundOut | JSONResponse:
-    """Refund all that is left, or ``amount``. ``Idempotency-Key`` is required: a
-    resent refund gets the first answer and refunds nothing more."""
-    if idempotency.replay is not None:
-        return idempotency.replay
-    payment = await payments.locked(session, payment_id)
-    if payment is None:
-        raise NotFound(f"No payment {payment_id}.")
-    made = await payments.refund(
-        session,
-        outbox,
-        provider,
-        payment,
-        amount=body.amount,
-        # The same on every retry of this key, and so the provider's idempotency key
-        # too: a retry after a crash between the provider's refund and our commit
-        # does not refund twice.
-        request_id=idempotency.request_id(),
-        reason=body.reason,
-    )
-    if made is None:
-        # Only when this key already refunded, and was forgotten (after a day) since.
-        raise RefundAlreadyMade("This Idempotency-Key already made a refund; use a new key.")
-    out = RefundOut(
-        id=made.id,
-        payment_id=payment.id,
-        amount=Money(amount=made.amount, currency=payment.currency),
-        total_refunded=Money(amount=payment.refunded_amount, currency=payment.currency),
-    )
-    await idempotency.store(202, out)
-    return out
-
-
-@router.post(
-    "/webhooks/stripe",
-    responses=problem_responses(400),
-    summary="Stripe webhooks, verified with Stripe-Signature",
-)
-async def stripe_webhook(
-    request: Request,
-    session: SessionDep,
-    outbox: OutboxDep,
-    signature: Annotated[str | None, Header(alias="Stripe-Signature")] = None,
-) -> dict[str, bool]:
-    settings: Settings = request.app.state.runtime.settings
-    event = webhooks.verify(
-        await request.body(),
-        signature,
-        settings.stripe_webhook_secret.get_secret_value(),
-        tolerance=settings.stripe_webhook_tolerance_seconds,
-    )
-    await webhooks.handle(session, outbox, event)
-    return {"received": True}

@@ -10,15 +10,16 @@ from datetime import timedelta
 from agora_kit.app import ServiceRuntime
 from agora_kit.db import Database
 from agora_kit.events.outbox import Outbox
-from agora_payment.metrics import PaymentMetrics
+from agora_payment.adapters.provider import PaymentProvider
+from agora_payment.adapters.sandbox import SandboxProvider
 from agora_payment.service import fraud
-from agora_payment.service.provider import PaymentProvider, SandboxProvider
+from agora_payment.service.metrics import PaymentMetrics
 from agora_payment.settings import Settings
 
 
 def build_provider(settings: Settings) -> PaymentProvider:
     if settings.provider == "stripe":
-        from agora_payment.service.stripe_provider import StripeProvider
+        from agora_payment.adapters.stripe import StripeProvider
 
         return StripeProvider(
             settings.stripe_api_key.get_secret_value(), api_base=settings.stripe_api_base

@@ -12,11 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agora_payment.adapters.provider import Confirmation
 from agora_payment.models import Payment
-from agora_payment.service.provider import Confirmation
+from agora_payment.repository import payments as payment_rows
 from agora_payment.settings import Settings
 
 
@@ -38,17 +38,10 @@ async def screen(session: AsyncSession, payment: Payment, rules: Rules) -> Confi
             failure_code="amount_too_large",
             failure_message="This payment needs a review; please contact support.",
         )
-    since = func.now() - timedelta(hours=1)
-    declines = await session.scalar(
-        select(func.count())
-        .select_from(Payment)
-        .where(
-            Payment.buyer_id == payment.buyer_id,
-            Payment.status == "failed",
-            Payment.updated_at >= since,
-        )
+    declines = await payment_rows.count_of_buyer(
+        session, payment.buyer_id, status="failed", within=timedelta(hours=1)
     )
-    if (declines or 0) >= rules.max_declines_per_hour:
+    if declines >= rules.max_declines_per_hour:
         return Confirmation(
             status="failed",
             failure_code="too_many_declines",

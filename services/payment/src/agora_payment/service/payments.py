@@ -14,10 +14,10 @@ as a charge and published, so the order service asks for the money back.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_contracts.catalog import Money
@@ -28,12 +28,14 @@ from agora_contracts.payment import (
     PaymentRequested,
     PaymentSucceeded,
 )
-from agora_kit.errors import Conflict, NotFound
+from agora_kit.errors import NotFound
 from agora_kit.events.outbox import Outbox
-from agora_payment import metrics
+from agora_payment.adapters.provider import Confirmation, PaymentProvider
 from agora_payment.models import Payment, Refund
-from agora_payment.service import fraud, ledger, payouts
-from agora_payment.service.provider import Confirmation, PaymentProvider
+from agora_payment.repository import payments as payment_rows
+from agora_payment.repository import refunds as refund_rows
+from agora_payment.service import fraud, ledger, metrics, payouts
+from agora_payment.service.errors import NotConfirmable, NotRefundable, OverRefund
 
 REQUIRES_PAYMENT_METHOD = "requires_payment_method"
 REQUIRES_ACTION = "requires_action"
@@ -46,21 +48,6 @@ CONFIRMABLE = (REQUIRES_PAYMENT_METHOD, REQUIRES_ACTION)
 UNSETTLED = (*CONFIRMABLE, PROCESSING)
 
 
-class OverRefund(Conflict):
-    slug = "over-refund"
-    title = "More than what is left to refund"
-
-
-class NotRefundable(Conflict):
-    slug = "not-refundable"
-    title = "Only a succeeded payment can be refunded"
-
-
-class NotConfirmable(Conflict):
-    slug = "not-confirmable"
-    title = "This payment can no longer be confirmed"
-
-
 def now() -> datetime:
     return datetime.now(UTC)
 
@@ -70,17 +57,21 @@ def money(payment: Payment, amount: int) -> Money:
 
 
 async def locked(session: AsyncSession, payment_id: uuid.UUID) -> Payment | None:
-    payment: Payment | None = await session.scalar(
-        select(Payment).where(Payment.id == payment_id).with_for_update()
-    )
-    return payment
+    """The payment, locked until the transaction ends."""
+    return await payment_rows.locked(session, payment_id)
 
 
 async def by_order(session: AsyncSession, order_id: uuid.UUID) -> Payment | None:
-    payment: Payment | None = await session.scalar(
-        select(Payment).where(Payment.order_id == order_id).with_for_update()
-    )
-    return payment
+    """The order's payment, locked until the transaction ends."""
+    return await payment_rows.by_order(session, order_id)
+
+
+async def of_buyer(
+    session: AsyncSession, buyer_id: uuid.UUID, order_id: uuid.UUID | None = None
+) -> Sequence[Payment]:
+    """The buyer's own payments, newest first, at most 100 (of one order with
+    ``order_id``)."""
+    return await payment_rows.of_buyer(session, buyer_id, order_id=order_id, limit=100)
 
 
 async def create_for_order(
@@ -276,8 +267,7 @@ async def refund(
     Vendors give back their shares (``payouts.reverse_for_refund``: a held payout is
     reduced, a paid one reversed).
     Returns None when there is nothing to do (a repeated request, nothing left)."""
-    done = await session.scalar(select(Refund).where(Refund.request_id == request_id))
-    if done is not None:
+    if await refund_rows.by_request(session, request_id) is not None:
         return None
     if payment.status != SUCCEEDED:
         if cap:

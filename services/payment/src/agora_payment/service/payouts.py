@@ -23,20 +23,15 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_contracts.catalog import Money
 from agora_contracts.payment import PayoutCreated, PayoutReversed
 from agora_kit.events.outbox import Outbox
-from agora_payment.models import Payment, Payout
+from agora_payment.adapters.provider import PaymentProvider
+from agora_payment.models import CANCELLED, HELD, PAID, REVERSED, Payment, Payout
+from agora_payment.repository import payouts as payout_rows
 from agora_payment.service import ledger
-from agora_payment.service.provider import PaymentProvider
-
-HELD = "held"
-PAID = "paid"
-CANCELLED = "cancelled"
-REVERSED = "reversed"
 
 
 def now() -> datetime:
@@ -89,9 +84,7 @@ async def hold(
 ) -> list[Payout]:
     """Hold ``vendor_id``'s share (every vendor's when None) of ``payment`` (succeeded,
     locked by the caller) until ``release_at``; once per payment and vendor."""
-    done = set(
-        await session.scalars(select(Payout.vendor_id).where(Payout.payment_id == payment.id))
-    )
+    done = await payout_rows.vendors_of(session, payment.id)
     made: list[Payout] = []
     for vendor in sorted(payment.vendor_amounts):
         payee = uuid.UUID(vendor)
@@ -128,17 +121,6 @@ def _reduce_held(payout: Payout, payment: Payment) -> None:
         payout.status = CANCELLED
 
 
-async def _payouts_of(session: AsyncSession, payment: Payment) -> list[Payout]:
-    return list(
-        await session.scalars(
-            select(Payout)
-            .where(Payout.payment_id == payment.id)
-            .order_by(Payout.vendor_id)
-            .with_for_update()
-        )
-    )
-
-
 def room_for(payout: Payout, payment: Payment, payouts: list[Payout]) -> int:
     """The most ``payout`` may transfer without breaking the invariant: what was
     captured, less refunds, less every other payout's and every fee's net part."""
@@ -161,7 +143,7 @@ async def release(
 ) -> list[Payout]:
     """Pay the held payouts of ``payment`` (locked by the caller): ``vendor_id``'s (every
     vendor's when None), or those due by ``due_by``. Publishes ``PayoutCreated``."""
-    payouts = await _payouts_of(session, payment)
+    payouts = await payout_rows.locked_of(session, payment.id)
     paid: list[Payout] = []
     for payout in payouts:
         if payout.status != HELD or vendor_id not in (None, payout.vendor_id):
@@ -217,14 +199,7 @@ async def release(
 
 async def due_payments(session: AsyncSession, at: datetime, *, batch: int) -> list[uuid.UUID]:
     """Payments with a held payout whose hold is over by ``at``."""
-    return list(
-        await session.scalars(
-            select(Payout.payment_id)
-            .where(Payout.status == HELD, Payout.release_at <= at)
-            .group_by(Payout.payment_id)
-            .limit(batch)
-        )
-    )
+    return await payout_rows.due_payments(session, at, batch=batch)
 
 
 def due_back(payout: Payout, payment: Payment) -> int:
@@ -239,7 +214,7 @@ async def reverse_for_refund(
     """After a refund of ``payment``: reduce each held payout (cancel it when nothing is
     left) and take each paid vendor's share back."""
     reversed_now: list[Payout] = []
-    for payout in await _payouts_of(session, payment):
+    for payout in await payout_rows.locked_of(session, payment.id):
         if payout.status == HELD:
             _reduce_held(payout, payment)
             continue

@@ -12,20 +12,14 @@ import json
 from typing import Any
 
 import stripe
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agora_kit.errors import BadRequest, ServiceUnavailable
 from agora_kit.events.outbox import Outbox
-from agora_payment.models import Payment, WebhookEvent
+from agora_payment.adapters.provider import Confirmation
+from agora_payment.repository import payments as payment_rows
+from agora_payment.repository import webhook_events
 from agora_payment.service import payments
-from agora_payment.service.provider import Confirmation
-
-
-class BadSignature(BadRequest):
-    slug = "bad-webhook-signature"
-    title = "The webhook's signature is invalid or too old"
+from agora_payment.service.errors import BadSignature, PaymentNotRecordedYet
 
 
 def verify(payload: bytes, header: str | None, secret: str, *, tolerance: int) -> dict[str, Any]:
@@ -45,30 +39,17 @@ def verify(payload: bytes, header: str | None, secret: str, *, tolerance: int) -
     return event
 
 
-class PaymentNotRecordedYet(ServiceUnavailable):
-    slug = "payment-not-recorded-yet"
-    title = "The payment is not recorded yet"
-
-
 async def handle(session: AsyncSession, outbox: Outbox, event: dict[str, Any]) -> None:
     """Apply a verified event once (by its id). Payment intents' outcomes are what
     matter here; other types are acknowledged and ignored."""
-    first = await session.execute(
-        pg_insert(WebhookEvent)
-        .values(id=event["id"], type=str(event.get("type", "")))
-        .on_conflict_do_nothing()
-        .returning(WebhookEvent.id)
-    )
-    if first.first() is None:
+    if not await webhook_events.record_first(session, event["id"], str(event.get("type", ""))):
         return
     kind = event.get("type")
     obj = (event.get("data") or {}).get("object") or {}
     intent_id = obj.get("id")
     if kind not in ("payment_intent.succeeded", "payment_intent.payment_failed") or not intent_id:
         return
-    payment = await session.scalar(
-        select(Payment).where(Payment.provider_intent_id == intent_id).with_for_update()
-    )
+    payment = await payment_rows.by_intent(session, intent_id)
     if payment is None:
         if (obj.get("metadata") or {}).get("order_id"):
             # An Agora order's intent whose payment is not committed yet (confirmed at

@@ -1,73 +1,18 @@
-"""The payment provider interface, and the sandbox provider (the embedded default)
-that behaves like Stripe's test mode for its test payment methods:
+"""The sandbox provider, the embedded default, that behaves like Stripe's test mode for
+its test payment methods:
 
 - ``pm_card_visa`` (and any other ``pm_card_*`` but the two below) succeeds;
 - ``pm_card_chargeDeclined`` (also ``pm_card_visa_chargeDeclined`` and
   ``pm_card_chargeCustomerFail``, declined when charged) is declined (``card_declined``);
 - ``pm_card_authenticationRequired`` needs the buyer to authenticate (3-D Secure).
-
-Every call takes an idempotency key, as Stripe's API does: the caller retries with
-the same key and the provider does the work once.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
-from typing import Literal, Protocol
 
-IntentStatus = Literal[
-    "requires_payment_method", "requires_action", "processing", "succeeded", "failed"
-]
-
-
-@dataclass(frozen=True, slots=True)
-class Intent:
-    id: str
-    client_secret: str
-    status: IntentStatus
-
-
-@dataclass(frozen=True, slots=True)
-class Confirmation:
-    status: IntentStatus
-    failure_code: str | None = None
-    failure_message: str | None = None
-    card_label: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ProviderRefund:
-    id: str
-
-
-class PaymentProvider(Protocol):
-    name: str
-
-    async def create_intent(
-        self, *, amount: int, currency: str, idempotency_key: str, metadata: dict[str, str]
-    ) -> Intent: ...
-
-    async def confirm(
-        self, intent_id: str, *, payment_method: str, idempotency_key: str
-    ) -> Confirmation: ...
-
-    async def refund(
-        self, intent_id: str, *, amount: int, idempotency_key: str
-    ) -> ProviderRefund: ...
-
-    async def transfer(
-        self, *, destination: str, amount: int, currency: str, idempotency_key: str
-    ) -> str:
-        """Move ``amount`` to a connected account (Stripe Connect); the transfer's id."""
-        ...
-
-    async def reverse_transfer(self, transfer_id: str, *, amount: int, idempotency_key: str) -> str:
-        """Take ``amount`` of a transfer back from the connected account; the
-        reversal's id."""
-        ...
-
+from agora_payment.adapters.provider import Confirmation, Intent, ProviderRefund
 
 DECLINED = (
     "pm_card_chargeDeclined",

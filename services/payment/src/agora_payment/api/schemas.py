@@ -1,4 +1,4 @@
-"""The payment service's public bodies."""
+"""The payment service's public bodies, and how a payment or a refund is answered."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from uuid import UUID
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from agora_contracts.catalog import Money
+from agora_payment.models import Payment, Refund
+from agora_payment.service.payments import CONFIRMABLE
 
 
 def _storable(value: str) -> str:
@@ -53,3 +55,30 @@ class RefundOut(BaseModel):
     amount: Money
     total_refunded: Money
     status: str = "succeeded"
+
+
+def payment_out(payment: Payment) -> PaymentOut:
+    """The payment as its buyer sees it: the client secret only while it awaits
+    confirmation."""
+    secret = payment.client_secret if payment.status in CONFIRMABLE else None
+    return PaymentOut(
+        id=payment.id,
+        order_id=payment.order_id,
+        status=payment.status,
+        amount=Money(amount=payment.amount, currency=payment.currency),
+        refunded=Money(amount=payment.refunded_amount, currency=payment.currency),
+        client_secret=secret,
+        failure_code=payment.failure_code,
+        created_at=payment.created_at,
+        updated_at=payment.updated_at,
+    )
+
+
+def refund_out(refund: Refund, payment: Payment) -> RefundOut:
+    """A refund just made of ``payment``, with all that is refunded of it now."""
+    return RefundOut(
+        id=refund.id,
+        payment_id=payment.id,
+        amount=Money(amount=refund.amount, currency=payment.currency),
+        total_refunded=Money(amount=payment.refunded_amount, currency=payment.currency),
+    )

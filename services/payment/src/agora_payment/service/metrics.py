@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_kit.db import Database, after_commit
 from agora_kit.metrics import ServiceMetrics
-from agora_payment.service.provider import Confirmation
+from agora_payment.adapters.provider import Confirmation
 
 _KEY = "agora_payment_metrics"
 

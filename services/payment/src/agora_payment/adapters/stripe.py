@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import stripe
 
-from agora_payment.service.provider import Confirmation, Intent, ProviderRefund
+from agora_payment.adapters.provider import Confirmation, Intent, ProviderRefund
 
 _DECLINE_MESSAGE = "Your card was declined."
 

@@ -1,5 +1,6 @@
-"""Helpers for the payment service's tests: the ledger as a test reads it. Only tests
-import this module; event delivery and the outbox come from
+"""Helpers for the payment service's tests (and the end-to-end ones): the ledger as a
+test reads it, and a fresh Idempotency-Key. Test support, outside the service's
+package: never shipped. Event delivery and the outbox come from
 :mod:`agora_kit.testing.events`, signed tokens from :mod:`agora_kit.testing.tokens`."""
 
 from __future__ import annotations

@@ -1,0 +1,42 @@
+"""Queries on ``payouts``."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from agora_payment.models import HELD, Payout
+
+
+async def vendors_of(session: AsyncSession, payment_id: uuid.UUID) -> set[uuid.UUID]:
+    """The vendors the payment already has a payout for."""
+    return set(
+        await session.scalars(select(Payout.vendor_id).where(Payout.payment_id == payment_id))
+    )
+
+
+async def locked_of(session: AsyncSession, payment_id: uuid.UUID) -> list[Payout]:
+    """The payment's payouts by vendor, locked until the transaction ends."""
+    return list(
+        await session.scalars(
+            select(Payout)
+            .where(Payout.payment_id == payment_id)
+            .order_by(Payout.vendor_id)
+            .with_for_update()
+        )
+    )
+
+
+async def due_payments(session: AsyncSession, at: datetime, *, batch: int) -> list[uuid.UUID]:
+    """Payments with a held payout whose hold is over by ``at``."""
+    return list(
+        await session.scalars(
+            select(Payout.payment_id)
+            .where(Payout.status == HELD, Payout.release_at <= at)
+            .group_by(Payout.payment_id)
+            .limit(batch)
+        )
+    )
