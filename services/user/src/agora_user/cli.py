@@ -56,15 +56,6 @@ PostgresPort = Annotated[
 ]
 
 
-def _running_port(pgdata: Path) -> int | None:
-    """The port of the server running in ``pgdata`` (line 4 of postmaster.pid)."""
-    try:
-        lines = (pgdata / "postmaster.pid").read_text().splitlines()
-        return int(lines[3])
-    except (OSError, IndexError, ValueError):
-        return None
-
-
 @contextlib.contextmanager
 def _database_url(data_dir: Path | None, postgres_port: int) -> Iterator[str]:
     if data_dir is None:
@@ -72,23 +63,12 @@ def _database_url(data_dir: Path | None, postgres_port: int) -> Iterator[str]:
 
         yield Settings().database_url
         return
-    from agora_kit import migrations
-    from agora_kit.embedded_pg import EmbeddedPostgres
+    from agora_kit.embedded_attach import embedded_database_url
 
-    pg = EmbeddedPostgres(data_dir.resolve() / "postgres", port=postgres_port)
-    attached = pg.is_running()
-    if attached:
-        pg.port = _running_port(pg.pgdata) or postgres_port
-    else:
-        pg.start()
-    try:
-        pg.ensure_database(DATABASE)
-        url = pg.url(DATABASE)
-        migrations.upgrade("agora_user", url)
+    with embedded_database_url(
+        data_dir, DATABASE, port=postgres_port, migrations_package="agora_user"
+    ) as url:
         yield url
-    finally:
-        if not attached:
-            pg.stop()
 
 
 async def _in_transaction(url: str, work: Callable[[UserContext, AsyncSession], Awaitable[T]]) -> T:
