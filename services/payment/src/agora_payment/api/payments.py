@@ -18,13 +18,12 @@ from agora_kit.auth import (
     SCOPE_ORDERS_WRITE,
     Principal,
     require_roles,
-    require_scopes,
+    user_id_for,
 )
 from agora_kit.db import SessionDep
 from agora_kit.errors import (
     Conflict,
     NotFound,
-    Unauthorized,
     problem_response,
     problem_responses,
 )
@@ -52,24 +51,8 @@ class RefundAlreadyMade(Conflict):
     title = "This Idempotency-Key already made a refund"
 
 
-def _user(principal: Principal) -> uuid.UUID:
-    try:
-        return uuid.UUID(principal.user_id)
-    except ValueError:
-        raise Unauthorized("the token's subject is not a user") from None
-
-
-async def reader(
-    principal: Annotated[Principal, Depends(require_scopes(SCOPE_ORDERS_READ))],
-) -> uuid.UUID:
-    return _user(principal)
-
-
-async def writer(
-    principal: Annotated[Principal, Depends(require_scopes(SCOPE_ORDERS_WRITE))],
-) -> uuid.UUID:
-    return _user(principal)
-
+reader = user_id_for(SCOPE_ORDERS_READ)
+writer = user_id_for(SCOPE_ORDERS_WRITE)
 
 ReaderDep = Annotated[uuid.UUID, Depends(reader)]
 WriterDep = Annotated[uuid.UUID, Depends(writer)]
