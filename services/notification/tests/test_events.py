@@ -29,11 +29,11 @@ from agora_contracts.user import (
     SecondFactorLocked,
     UserDeleted,
 )
+from agora_kit.testing.waiting import eventually
 from agora_notification.testing import (
     Mailbox,
     Notifications,
     confirmed,
-    eventually,
     html_part,
     text_part,
 )
