@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 from fastapi import FastAPI
@@ -31,8 +31,6 @@ from agora_kit.testing.tokens import Keys
 from agora_kit.testing.waiting import eventually
 from agora_notification.service.context import NotificationContext
 from agora_notification.settings import Settings
-
-T = TypeVar("T")
 
 
 class Mailbox:

@@ -7,14 +7,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 
 from agora_kit.auth import ROLE_ADMIN, ROLE_CUSTOMER
 from agora_kit.testing.tokens import Keys
-
-T = TypeVar("T")
 
 
 @dataclass
