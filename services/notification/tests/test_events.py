@@ -9,12 +9,12 @@ from datetime import UTC, datetime, timedelta
 
 from agora_contracts.catalog import (
     LowStock,
-    Money,
     ProductPublished,
     VariantSnapshot,
     VendorApplied,
     VendorApproved,
 )
+from agora_contracts.common import Money
 from agora_contracts.order import (
     OrderDelivered,
     OrderLine,

@@ -8,8 +8,8 @@ import uuid
 import httpx
 from fastapi import FastAPI
 
-from agora_contracts.catalog import Money
-from agora_contracts.payment import PaymentRequested
+from agora_contracts.common import Money
+from agora_contracts.order import PaymentRequested
 from agora_kit.testing.events import deliver, outbox_events
 from agora_kit.testing.tokens import Keys
 from agora_payment.testing import keyed

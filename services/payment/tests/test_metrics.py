@@ -13,8 +13,8 @@ import pytest
 import stripe
 from fastapi import FastAPI
 
-from agora_contracts.catalog import Money
-from agora_contracts.payment import PaymentRequested, RefundRequested
+from agora_contracts.common import Money
+from agora_contracts.order import PaymentRequested, RefundRequested
 from agora_kit.testing.events import deliver, outbox_events
 from agora_kit.testing.tokens import Keys
 from agora_payment.service import payments

@@ -20,7 +20,7 @@ from fastapi import FastAPI
 from sqlalchemy import text
 from sqlalchemy.engine import CursorResult
 
-from agora_contracts.catalog import Money
+from agora_contracts.common import Money
 from agora_contracts.events import EventPayload
 from agora_contracts.order import OrderConfirmed, OrderLine, ShippingAddress
 from agora_contracts.user import UserRegistered

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
-from agora_contracts.catalog import Money
+from agora_contracts.common import Money
 from agora_kit.app import OutboxDep
 from agora_kit.auth import (
     ROLE_ADMIN,
