@@ -312,16 +312,24 @@ def _lacks(scopes: tuple[str, ...]) -> Forbidden:
     )
 
 
-def require_scopes(*scopes: str) -> Callable[[Principal], Awaitable[Principal]]:
-    """A dependency passing when the caller's token allows every one of ``scopes``."""
+def _check_scopes(scopes: tuple[str, ...]) -> None:
     if not scopes or not set(scopes) <= ALL_SCOPES:
         raise ValueError(f"unknown or no scopes: {scopes}")
 
+
+def _allowed(principal: Principal, scopes: tuple[str, ...]) -> Principal:
+    missing = tuple(scope for scope in scopes if not principal.allows(scope))
+    if missing:
+        raise _lacks(missing)
+    return principal
+
+
+def require_scopes(*scopes: str) -> Callable[[Principal], Awaitable[Principal]]:
+    """A dependency passing when the caller's token allows every one of ``scopes``."""
+    _check_scopes(scopes)
+
     async def dependency(principal: CurrentPrincipal) -> Principal:
-        missing = tuple(scope for scope in scopes if not principal.allows(scope))
-        if missing:
-            raise _lacks(missing)
-        return principal
+        return _allowed(principal, scopes)
 
     return dependency
 
@@ -339,9 +347,9 @@ def principal_user_id(principal: Principal, not_a_user: ProblemError | None = No
 def user_id_for(*scopes: str) -> Callable[[Principal], Awaitable[uuid.UUID]]:
     """A dependency giving the caller's user id when their token allows every one of
     ``scopes`` (``require_scopes``); a subject that is no user is 401."""
-    allowed = require_scopes(*scopes)
+    _check_scopes(scopes)
 
-    async def dependency(principal: Annotated[Principal, Depends(allowed)]) -> uuid.UUID:
-        return principal_user_id(principal)
+    async def dependency(principal: CurrentPrincipal) -> uuid.UUID:
+        return principal_user_id(_allowed(principal, scopes))
 
     return dependency
