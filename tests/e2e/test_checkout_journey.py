@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from agora_catalog.app import create_app as create_catalog
 from agora_catalog.settings import Settings as CatalogSettings
-from agora_catalog.testing.helpers import Shop, eventually
+from agora_catalog.testing.helpers import Shop
 from agora_kit.auth import ROLE_CUSTOMER, ROLE_VENDOR
 from agora_kit.events.envelope import CloudEvent, to_message
 from agora_kit.events.inprocess import InProcessTransport
@@ -28,6 +28,7 @@ from agora_kit.events.tables import outbox
 from agora_kit.testing.apps import running, service_settings
 from agora_kit.testing.fixtures import Databases
 from agora_kit.testing.tokens import Keys
+from agora_kit.testing.waiting import eventually
 from agora_order.app import create_app as create_order
 from agora_order.models import Sku
 from agora_order.settings import Settings as OrderSettings

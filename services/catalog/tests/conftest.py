@@ -17,7 +17,7 @@ from agora_catalog.search.elasticsearch import ElasticsearchSearch
 from agora_catalog.settings import Settings
 from agora_catalog.testing.helpers import Shop
 from agora_kit.events.inprocess import InProcessTransport
-from agora_kit.testing.apps import running, service_settings
+from agora_kit.testing.apps import client_fixture, running, service_settings
 from agora_kit.testing.fixtures import Databases
 from agora_kit.testing.tokens import Keys
 
@@ -66,12 +66,7 @@ async def app(
         yield application
 
 
-@pytest.fixture
-async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://catalog.test"
-    ) as the_client:
-        yield the_client
+client = client_fixture("http://catalog.test")
 
 
 @pytest.fixture

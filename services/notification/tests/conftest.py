@@ -7,12 +7,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-import httpx
 import pytest
 from fastapi import FastAPI
 
-from agora_kit.events.inprocess import InProcessTransport
-from agora_kit.testing.apps import running
+from agora_kit.testing.apps import app_fixture, asgi_client
 from agora_kit.testing.fixtures import Databases
 from agora_kit.testing.tokens import Keys
 from agora_notification.app import create_app
@@ -41,17 +39,10 @@ def settings(notification_url: str, events_url: str, smtp_server: SmtpServer) ->
     return quick_settings(notification_url, events_url, smtp=(smtp_server.host, smtp_server.port))
 
 
-@pytest.fixture
-async def app(
-    settings: Settings, keys: Keys, transport: InProcessTransport
-) -> AsyncIterator[FastAPI]:
-    async with running(create_app(settings, transport=transport), keys) as application:
-        yield application
+app = app_fixture(create_app)
 
 
 @pytest.fixture
 async def service(app: FastAPI, keys: Keys) -> AsyncIterator[Notifications]:
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://notification.test"
-    ) as client:
+    async with asgi_client(app, "http://notification.test") as client:
         yield Notifications(app, client, keys)

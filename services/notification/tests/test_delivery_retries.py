@@ -23,9 +23,10 @@ from fastapi import FastAPI
 from agora_kit.events.inprocess import InProcessTransport
 from agora_kit.testing.fixtures import free_port
 from agora_kit.testing.tokens import Keys
+from agora_kit.testing.waiting import eventually
 from agora_notification.app import create_app
 from agora_notification.settings import Settings
-from agora_notification.testing import Mailbox, Notifications, confirmed, eventually
+from agora_notification.testing import Mailbox, Notifications, confirmed
 from agora_tools.pytest_plugin import SmtpServer, ToxiproxyServer
 
 

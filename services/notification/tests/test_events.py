@@ -9,12 +9,12 @@ from datetime import UTC, datetime, timedelta
 
 from agora_contracts.catalog import (
     LowStock,
-    Money,
     ProductPublished,
     VariantSnapshot,
     VendorApplied,
     VendorApproved,
 )
+from agora_contracts.common import Money
 from agora_contracts.order import (
     OrderDelivered,
     OrderLine,
@@ -29,11 +29,11 @@ from agora_contracts.user import (
     SecondFactorLocked,
     UserDeleted,
 )
+from agora_kit.testing.waiting import eventually
 from agora_notification.testing import (
     Mailbox,
     Notifications,
     confirmed,
-    eventually,
     html_part,
     text_part,
 )

@@ -84,7 +84,7 @@ async def test_push_devices_receive_notifications(service: Notifications) -> Non
     )
     assert device.status_code == 201, device.text
     await service.deliver(confirmed(buyer))
-    from agora_notification.testing import eventually
+    from agora_kit.testing.waiting import eventually
 
     rows = await eventually(
         lambda: service.deliveries(buyer.id, "order_confirmed"),

@@ -11,9 +11,10 @@ import httpx
 from agora_kit.events.inprocess import InProcessTransport
 from agora_kit.testing.apps import running
 from agora_kit.testing.tokens import Keys
+from agora_kit.testing.waiting import eventually
 from agora_notification.app import create_app
 from agora_notification.settings import Settings
-from agora_notification.testing import Notifications, confirmed, eventually
+from agora_notification.testing import Notifications, confirmed
 
 
 async def test_mail_is_written_as_eml_files(

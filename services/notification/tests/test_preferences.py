@@ -9,13 +9,13 @@ from urllib.parse import parse_qs, urlparse
 
 from agora_contracts.order import OrderShipped
 from agora_contracts.user import PasswordResetRequested
+from agora_kit.testing.waiting import eventually
 from agora_notification.service.unsubscribe import UnsubscribeTokens
 from agora_notification.testing import (
     Mailbox,
     Notifications,
     Person,
     confirmed,
-    eventually,
     text_part,
 )
 

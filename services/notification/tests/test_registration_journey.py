@@ -15,10 +15,10 @@ from asgi_lifespan import LifespanManager
 from agora_kit.auth import JWKSVerifier, JWTConfig
 from agora_kit.events.inprocess import InProcessTransport
 from agora_kit.testing.fixtures import Databases
+from agora_kit.testing.waiting import eventually
 from agora_notification.app import create_app as create_notification_app
 from agora_notification.testing import (
     Mailbox,
-    eventually,
     html_part,
     quick_settings,
     text_part,

@@ -17,10 +17,10 @@ from agora_contracts.catalog import (
     InventoryReleased,
     InventoryReservationFailed,
     InventoryReserved,
-    Money,
     ReservedLine,
     ShortLine,
 )
+from agora_contracts.common import Money
 from agora_contracts.payment import PaymentFailed, PaymentSucceeded
 from agora_kit.testing.events import deliver
 from agora_kit.testing.tokens import Keys

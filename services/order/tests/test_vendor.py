@@ -8,7 +8,8 @@ import uuid
 import httpx
 from fastapi import FastAPI
 
-from agora_contracts.catalog import InventoryReserved, Money, ReservedLine, VendorApproved
+from agora_contracts.catalog import InventoryReserved, ReservedLine, VendorApproved
+from agora_contracts.common import Money
 from agora_contracts.payment import PaymentSucceeded
 from agora_kit.auth import ROLE_ADMIN, ROLE_VENDOR
 from agora_kit.testing.events import deliver, outbox_events

@@ -10,8 +10,8 @@ from collections.abc import AsyncIterator
 import pytest
 from fastapi import FastAPI
 
-from agora_contracts.catalog import Money
-from agora_contracts.payment import PaymentRequested
+from agora_contracts.common import Money
+from agora_contracts.order import PaymentRequested
 from agora_kit.events.inprocess import InProcessTransport
 from agora_kit.testing.apps import running, service_settings
 from agora_kit.testing.events import deliver, outbox_events

@@ -8,26 +8,9 @@ import uuid
 import httpx
 from fastapi import FastAPI
 
-from agora_contracts.catalog import Money
-from agora_contracts.payment import PaymentRequested
-from agora_kit.testing.events import deliver, outbox_events
+from agora_kit.testing.events import outbox_events
 from agora_kit.testing.tokens import Keys
-from agora_payment_testing import keyed
-
-
-async def intent(app: FastAPI, buyer_id: uuid.UUID, amount: int = 1000) -> str:
-    order_id = uuid.uuid4()
-    await deliver(
-        app,
-        PaymentRequested(
-            order_id=order_id, buyer_id=buyer_id, amount=Money(amount=amount, currency="USD")
-        ),
-        str(order_id),
-    )
-    events = await outbox_events(app, "agora.payment.payment.intent_created.v1")
-    return str(
-        next(e for e in events if e["data"]["order_id"] == str(order_id))["data"]["payment_id"]
-    )
+from agora_payment_testing import keyed, requested_intent
 
 
 async def test_card_testing_is_stopped_after_five_declines(
@@ -36,14 +19,14 @@ async def test_card_testing_is_stopped_after_five_declines(
     buyer_id = uuid.uuid4()
     headers = keys.headers(buyer_id)
     for _ in range(5):
-        payment_id = await intent(app, buyer_id)
+        payment_id = (await requested_intent(app, buyer_id))["payment_id"]
         declined = await client.post(
             f"/api/v1/payments/{payment_id}/confirm",
             json={"payment_method": "pm_card_chargeDeclined"},
             headers=keyed(headers),
         )
         assert declined.status_code == 402
-    payment_id = await intent(app, buyer_id)
+    payment_id = (await requested_intent(app, buyer_id))["payment_id"]
     refused = await client.post(
         f"/api/v1/payments/{payment_id}/confirm",
         json={"payment_method": "pm_card_visa"},
@@ -57,8 +40,9 @@ async def test_card_testing_is_stopped_after_five_declines(
 
     # Another buyer is not affected.
     other = uuid.uuid4()
+    other_payment = await requested_intent(app, other)
     fine = await client.post(
-        f"/api/v1/payments/{await intent(app, other)}/confirm",
+        f"/api/v1/payments/{other_payment['payment_id']}/confirm",
         json={"payment_method": "pm_card_visa"},
         headers=keyed(keys.headers(other)),
     )
@@ -69,7 +53,7 @@ async def test_too_large_an_amount_is_refused(
     app: FastAPI, client: httpx.AsyncClient, keys: Keys
 ) -> None:
     buyer_id = uuid.uuid4()
-    payment_id = await intent(app, buyer_id, amount=1_000_001)
+    payment_id = (await requested_intent(app, buyer_id, amount=1_000_001))["payment_id"]
     refused = await client.post(
         f"/api/v1/payments/{payment_id}/confirm",
         json={"payment_method": "pm_card_visa"},

@@ -10,18 +10,16 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from agora_contracts.catalog import Money
-from agora_contracts.payment import PaymentRequested
 from agora_kit.auth import ROLE_ADMIN
 from agora_kit.events.inprocess import InProcessTransport
 from agora_kit.testing.apps import running
-from agora_kit.testing.events import deliver, outbox_events
+from agora_kit.testing.events import outbox_events
 from agora_kit.testing.tokens import Keys
 from agora_payment.adapters.provider import ProviderRefund
 from agora_payment.adapters.sandbox import SandboxProvider
 from agora_payment.app import create_app
 from agora_payment.settings import Settings
-from agora_payment_testing import ledger_balances
+from agora_payment_testing import ledger_balances, requested_intent
 
 REFUNDED = "agora.payment.payment.refunded.v1"
 SUCCEEDED = "agora.payment.payment.succeeded.v1"
@@ -30,24 +28,9 @@ REQUIRED = "https://agora.dev/problems/idempotency-key-required"
 REUSED = "https://agora.dev/problems/idempotency-key-reused"
 
 
-async def intent(app: FastAPI, buyer_id: uuid.UUID, amount: int = 5000) -> str:
-    order_id = uuid.uuid4()
-    await deliver(
-        app,
-        PaymentRequested(
-            order_id=order_id, buyer_id=buyer_id, amount=Money(amount=amount, currency="USD")
-        ),
-        str(order_id),
-    )
-    events = await outbox_events(app, "agora.payment.payment.intent_created.v1")
-    return str(
-        next(e for e in events if e["data"]["order_id"] == str(order_id))["data"]["payment_id"]
-    )
-
-
 async def paid(app: FastAPI, client: httpx.AsyncClient, keys: Keys, amount: int = 5000) -> str:
     buyer_id = uuid.uuid4()
-    payment_id = await intent(app, buyer_id, amount)
+    payment_id = (await requested_intent(app, buyer_id, amount))["payment_id"]
     confirmed = await client.post(
         f"/api/v1/payments/{payment_id}/confirm",
         json={"payment_method": "pm_card_visa"},
@@ -120,7 +103,7 @@ async def test_confirm_needs_a_key_and_a_resent_confirm_gets_the_first_answer(
 ) -> None:
     buyer_id = uuid.uuid4()
     headers = keys.headers(buyer_id)
-    payment_id = await intent(app, buyer_id)
+    payment_id = (await requested_intent(app, buyer_id, 5000))["payment_id"]
     url = f"/api/v1/payments/{payment_id}/confirm"
     visa = {"payment_method": "pm_card_visa"}
 
@@ -149,7 +132,7 @@ async def test_a_resent_declined_confirm_is_the_same_402(
     app: FastAPI, client: httpx.AsyncClient, keys: Keys
 ) -> None:
     buyer_id = uuid.uuid4()
-    payment_id = await intent(app, buyer_id)
+    payment_id = (await requested_intent(app, buyer_id, 5000))["payment_id"]
     keyed = {**keys.headers(buyer_id), "Idempotency-Key": "declined-1"}
     url = f"/api/v1/payments/{payment_id}/confirm"
     body = {"payment_method": "pm_card_chargeDeclined"}

@@ -13,15 +13,15 @@ import pytest
 import stripe
 from fastapi import FastAPI
 
-from agora_contracts.catalog import Money
-from agora_contracts.payment import PaymentRequested, RefundRequested
-from agora_kit.testing.events import deliver, outbox_events
+from agora_contracts.common import Money
+from agora_contracts.order import RefundRequested
+from agora_kit.testing.events import deliver
 from agora_kit.testing.tokens import Keys
 from agora_payment.adapters.provider import Confirmation
 from agora_payment.adapters.sandbox import SandboxProvider
 from agora_payment.service import payments
 from agora_payment.settings import Settings
-from agora_payment_testing import keyed
+from agora_payment_testing import keyed, requested_intent
 
 
 def attempts(app: FastAPI, outcome: str) -> float:
@@ -34,20 +34,6 @@ def refunds(app: FastAPI, currency: str = "USD") -> float:
     registry = app.state.runtime.metrics.registry
     labels = {"service": "payment", "provider": "sandbox", "currency": currency}
     return registry.get_sample_value("agora_payment_refunds_total", labels) or 0.0
-
-
-async def intent(app: FastAPI, buyer_id: uuid.UUID, amount: int = 1000) -> dict[str, str]:
-    order_id = uuid.uuid4()
-    await deliver(
-        app,
-        PaymentRequested(
-            order_id=order_id, buyer_id=buyer_id, amount=Money(amount=amount, currency="USD")
-        ),
-        str(order_id),
-    )
-    events = await outbox_events(app, "agora.payment.payment.intent_created.v1")
-    [made] = [e for e in events if e["data"]["order_id"] == str(order_id)]
-    return {"order_id": str(order_id), "payment_id": made["data"]["payment_id"]}
 
 
 async def confirm(
@@ -64,13 +50,13 @@ async def test_confirmations_count_by_outcome(
     app: FastAPI, client: httpx.AsyncClient, keys: Keys
 ) -> None:
     buyer_id = uuid.uuid4()
-    paid = await intent(app, buyer_id)
+    paid = await requested_intent(app, buyer_id)
     for _ in range(2):  # a double click is one attempt
         response = await confirm(client, keys, buyer_id, paid["payment_id"], "pm_card_visa")
         assert response.status_code == 200
     assert attempts(app, "succeeded") == 1
 
-    declined = await intent(app, buyer_id)
+    declined = await requested_intent(app, buyer_id)
     response = await confirm(
         client, keys, buyer_id, declined["payment_id"], "pm_card_chargeDeclined"
     )
@@ -78,7 +64,7 @@ async def test_confirmations_count_by_outcome(
     assert attempts(app, "declined") == 1
 
     # Authentication asked for settles nothing yet; the next card does.
-    later = await intent(app, buyer_id)
+    later = await requested_intent(app, buyer_id)
     response = await confirm(
         client, keys, buyer_id, later["payment_id"], "pm_card_authenticationRequired"
     )
@@ -87,7 +73,7 @@ async def test_confirmations_count_by_outcome(
     await confirm(client, keys, buyer_id, later["payment_id"], "pm_card_visa")
     assert attempts(app, "succeeded") == 2
 
-    unusable = await intent(app, buyer_id)
+    unusable = await requested_intent(app, buyer_id)
     response = await confirm(client, keys, buyer_id, unusable["payment_id"], "card_visa")
     assert response.status_code == 402
     assert attempts(app, "failed") == 1
@@ -104,7 +90,7 @@ async def test_a_fraud_refusal_counts_as_declined(
     app: FastAPI, client: httpx.AsyncClient, keys: Keys
 ) -> None:
     buyer_id = uuid.uuid4()
-    big = await intent(app, buyer_id, amount=1_000_001)
+    big = await requested_intent(app, buyer_id, amount=1_000_001)
     response = await confirm(client, keys, buyer_id, big["payment_id"], "pm_card_visa")
     assert response.status_code == 402
     assert attempts(app, "declined") == 1
@@ -141,18 +127,18 @@ async def test_webhook_outcomes_count_once(
             )
             assert response.status_code == 200, response.text
 
-    paid = await intent(app, uuid.uuid4())
+    paid = await requested_intent(app, uuid.uuid4())
     await report(paid["payment_id"], "payment_intent.succeeded", {"status": "succeeded"})
     assert attempts(app, "succeeded") == 1
 
-    declined = await intent(app, uuid.uuid4())
+    declined = await requested_intent(app, uuid.uuid4())
     error = {"code": "card_declined", "decline_code": "insufficient_funds"}
     await report(
         declined["payment_id"], "payment_intent.payment_failed", {"last_payment_error": error}
     )
     assert attempts(app, "declined") == 1
 
-    failed = await intent(app, uuid.uuid4())
+    failed = await requested_intent(app, uuid.uuid4())
     await report(failed["payment_id"], "payment_intent.payment_failed", {})
     assert attempts(app, "failed") == 1
     # A late report on a settled payment changes nothing, and counts nothing.
@@ -193,7 +179,7 @@ async def test_a_provider_error_counts_as_failed_and_a_rollback_as_nothing(
     app: FastAPI, client: httpx.AsyncClient, keys: Keys
 ) -> None:
     buyer_id = uuid.uuid4()
-    ids = await intent(app, buyer_id)
+    ids = await requested_intent(app, buyer_id)
 
     # The provider did not answer: the attempt was made, the transaction rolls back.
     with pytest.raises(ProviderDown):
@@ -214,7 +200,7 @@ async def test_refunds_count_by_provider_and_currency(
     app: FastAPI, client: httpx.AsyncClient, keys: Keys, admin: dict[str, str]
 ) -> None:
     buyer_id = uuid.uuid4()
-    ids = await intent(app, buyer_id, amount=5000)
+    ids = await requested_intent(app, buyer_id, amount=5000)
     await confirm(client, keys, buyer_id, ids["payment_id"], "pm_card_visa")
     refund = f"/api/v1/admin/payments/{ids['payment_id']}/refund"
     assert (

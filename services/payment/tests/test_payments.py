@@ -8,9 +8,8 @@ import uuid
 import httpx
 from fastapi import FastAPI
 
-from agora_contracts.catalog import Money
-from agora_contracts.order import OrderCancelled
-from agora_contracts.payment import PaymentRequested, RefundRequested
+from agora_contracts.common import Money
+from agora_contracts.order import OrderCancelled, PaymentRequested, RefundRequested
 from agora_kit.testing.events import deliver, outbox_events
 from agora_kit.testing.tokens import Keys
 from agora_payment_testing import keyed, ledger_balances

@@ -13,9 +13,8 @@ import httpx
 from fastapi import FastAPI
 from sqlalchemy import select
 
-from agora_contracts.catalog import Money
-from agora_contracts.order import OrderDelivered, OrderShipped
-from agora_contracts.payment import PaymentRequested
+from agora_contracts.common import Money
+from agora_contracts.order import OrderDelivered, OrderShipped, PaymentRequested
 from agora_kit.events.inprocess import InProcessTransport
 from agora_kit.testing.apps import running
 from agora_kit.testing.events import deliver, outbox_events

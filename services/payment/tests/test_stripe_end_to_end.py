@@ -17,8 +17,8 @@ import uvicorn
 from fastapi import FastAPI
 from sqlalchemy import select
 
-from agora_contracts.catalog import Money
-from agora_contracts.payment import PaymentRequested
+from agora_contracts.common import Money
+from agora_contracts.order import PaymentRequested
 from agora_kit.events.inprocess import InProcessTransport
 from agora_kit.testing.events import deliver, outbox_events
 from agora_kit.testing.fixtures import free_port

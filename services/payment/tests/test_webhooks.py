@@ -15,9 +15,8 @@ from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from sqlalchemy import select
 
-from agora_contracts.catalog import Money
-from agora_contracts.order import OrderCancelled
-from agora_contracts.payment import PaymentRequested
+from agora_contracts.common import Money
+from agora_contracts.order import OrderCancelled, PaymentRequested
 from agora_kit.events.inprocess import InProcessTransport
 from agora_kit.testing.events import deliver, outbox_events
 from agora_kit.testing.tokens import Keys

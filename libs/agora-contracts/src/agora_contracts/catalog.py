@@ -11,6 +11,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from agora_contracts.common import Money
 from agora_contracts.events import EventPayload, topic_name
 
 VENDOR_TOPIC = topic_name("catalog", "vendor")
@@ -62,15 +63,6 @@ class VendorUpdated(_VendorEvent):
 # is rebuilt from the newest event alone.
 
 PRODUCT_TOPIC = topic_name("catalog", "product")
-
-
-class Money(BaseModel):
-    """An amount in minor units (cents) of an ISO 4217 currency."""
-
-    model_config = ConfigDict(frozen=True)
-
-    amount: int = Field(ge=0, description="Minor units: 1999 is 19.99")
-    currency: str = Field(min_length=3, max_length=3, description="ISO 4217, upper case")
 
 
 class VariantSnapshot(BaseModel):

@@ -20,7 +20,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from agora_contracts.catalog import Money
+from agora_contracts.common import Money
 from agora_contracts.events import EventPayload, topic_name
 
 ORDER_TOPIC = topic_name("order", "order")
@@ -177,3 +177,52 @@ class OrderRefunded(_OrderEvent):
     fully_refunded: bool = Field(
         default=False, description="The whole order's total has now been given back"
     )
+
+
+# --- Asked of the payment service by the order service's saga. Published on the
+# order topic (keyed by order id), so they stay in order with the order's own events.
+
+
+class PaymentRequested(EventPayload):
+    """The order's stock is reserved: create a payment intent for ``amount``. The
+    payment service answers ``PaymentIntentCreated`` (once per order, however often
+    this is delivered)."""
+
+    topic: ClassVar[str] = ORDER_TOPIC
+    event_type: ClassVar[str] = "agora.order.order.payment_requested.v1"
+
+    order_id: UUID
+    buyer_id: UUID
+    amount: Money
+    payment_method: str | None = None
+    vendor_amounts: dict[str, int] = Field(
+        default_factory=dict,
+        description=(
+            "Vendor id to what the buyer paid for its sub-order (minor units, after its"
+            " share of any discount), for payouts"
+        ),
+    )
+    vendor_list_amounts: dict[str, int] = Field(
+        default_factory=dict,
+        description=(
+            "Vendor id to its sub-order's list-price subtotal, when the platform funds"
+            " the discount (the platform then gives up its fee first; ADR 0045)"
+        ),
+    )
+    order_number: str | None = None
+
+
+class RefundRequested(EventPayload):
+    """Give ``amount`` back on the order's payment (the buyer cancelled a paid order,
+    or a payment arrived for an order already cancelled). ``request_id`` makes a
+    redelivery refund once."""
+
+    topic: ClassVar[str] = ORDER_TOPIC
+    event_type: ClassVar[str] = "agora.order.order.refund_requested.v1"
+
+    order_id: UUID
+    buyer_id: UUID
+    payment_id: UUID | None = None
+    amount: Money
+    request_id: UUID
+    reason: str | None = None

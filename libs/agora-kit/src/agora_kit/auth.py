@@ -15,6 +15,7 @@ import asyncio
 import logging
 import math
 import time
+import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Protocol
@@ -24,7 +25,7 @@ import jwt
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from agora_kit.errors import Forbidden, ServiceUnavailable, Unauthorized
+from agora_kit.errors import Forbidden, ProblemError, ServiceUnavailable, Unauthorized
 
 logger = logging.getLogger("agora.auth")
 
@@ -311,15 +312,44 @@ def _lacks(scopes: tuple[str, ...]) -> Forbidden:
     )
 
 
-def require_scopes(*scopes: str) -> Callable[[Principal], Awaitable[Principal]]:
-    """A dependency passing when the caller's token allows every one of ``scopes``."""
+def _check_scopes(scopes: tuple[str, ...]) -> None:
     if not scopes or not set(scopes) <= ALL_SCOPES:
         raise ValueError(f"unknown or no scopes: {scopes}")
 
+
+def _allowed(principal: Principal, scopes: tuple[str, ...]) -> Principal:
+    missing = tuple(scope for scope in scopes if not principal.allows(scope))
+    if missing:
+        raise _lacks(missing)
+    return principal
+
+
+def require_scopes(*scopes: str) -> Callable[[Principal], Awaitable[Principal]]:
+    """A dependency passing when the caller's token allows every one of ``scopes``."""
+    _check_scopes(scopes)
+
     async def dependency(principal: CurrentPrincipal) -> Principal:
-        missing = tuple(scope for scope in scopes if not principal.allows(scope))
-        if missing:
-            raise _lacks(missing)
-        return principal
+        return _allowed(principal, scopes)
+
+    return dependency
+
+
+def principal_user_id(principal: Principal, not_a_user: ProblemError | None = None) -> uuid.UUID:
+    """The caller's user id: the token's subject as a UUID, as Agora's user ids are. A
+    subject that is no UUID names no user; ``not_a_user`` is raised then (by default a
+    401 saying so)."""
+    try:
+        return uuid.UUID(principal.user_id)
+    except ValueError:
+        raise (not_a_user or Unauthorized("the token's subject is not a user")) from None
+
+
+def user_id_for(*scopes: str) -> Callable[[Principal], Awaitable[uuid.UUID]]:
+    """A dependency giving the caller's user id when their token allows every one of
+    ``scopes`` (``require_scopes``); a subject that is no user is 401."""
+    _check_scopes(scopes)
+
+    async def dependency(principal: CurrentPrincipal) -> uuid.UUID:
+        return principal_user_id(_allowed(principal, scopes))
 
     return dependency

@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
+from typing import ClassVar, Self
 
 from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.exposition import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from agora_kit.db import Database, after_commit
 
 UNMATCHED_ROUTE = "__unmatched__"
 _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -195,3 +199,33 @@ def metrics_endpoint(metrics: ServiceMetrics) -> Callable[[Request], Awaitable[R
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     return metrics_view
+
+
+class SessionMetrics:
+    """A service's business metrics, carried by every session of its database
+    (``session.info``), so a step counts the same whichever route, event handler or
+    sweep runs it. A count is made when the transaction that did the work commits: work
+    rolled back counts nothing. Subclasses name their ``session_key`` and add counters
+    to ``metrics.registry``."""
+
+    session_key: ClassVar[str]
+
+    def __init__(self, metrics: ServiceMetrics) -> None:
+        self.service = metrics.service
+
+    def install(self, database: Database) -> None:
+        """Count what the sessions of ``database`` commit."""
+        database.sessionmaker.configure(info={self.session_key: self})
+
+    @classmethod
+    def of(cls, session: AsyncSession) -> Self | None:
+        """The metrics ``session`` carries; None when its database has none installed."""
+        metrics = session.info.get(cls.session_key)
+        return metrics if isinstance(metrics, cls) else None
+
+    @classmethod
+    def count(cls, session: AsyncSession, count: Callable[[Self], None]) -> None:
+        """Call ``count`` with the session's metrics once its transaction commits."""
+        metrics = cls.of(session)
+        if metrics is not None:
+            after_commit(session, lambda: count(metrics))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -82,46 +82,23 @@ class Progress:
         self._stack.close()
 
 
-def _running_port(pgdata: Path) -> int | None:
-    """The port a running server of this data directory listens on (postmaster.pid)."""
-    try:
-        lines = (pgdata / "postmaster.pid").read_text().splitlines()
-        return int(lines[3])
-    except (OSError, IndexError, ValueError):
-        return None
-
-
-@contextlib.contextmanager
-def _database_url(data_dir: Path | None, postgres_port: int) -> Iterator[str]:
+def _database_url(
+    data_dir: Path | None, postgres_port: int
+) -> contextlib.AbstractContextManager[str]:
     """The catalog database: of the embedded server of ``data_dir`` (started, or
     attached when `agora run` already runs it), migrated; or the environment's."""
     from agora_catalog.settings import Settings
-    from agora_kit import migrations
+    from agora_kit.embedded_attach import command_database_url
 
-    if data_dir is None:
-        url = Settings().database_url
-        migrations.upgrade("agora_catalog", url)
-        yield url
-        return
-    from agora_kit.embedded_pg import EmbeddedPostgres
-
-    pg = EmbeddedPostgres(data_dir.resolve() / "postgres", port=postgres_port)
-    attached = pg.is_running()
-    if attached:
-        pg.port = _running_port(pg.pgdata) or postgres_port
-        console.print(f"Using the running PostgreSQL on {pg.host}:{pg.port}")
-    else:
-        console.print(f"Starting PostgreSQL on {pg.host}:{pg.port}")
-        pg.start()
-    try:
-        pg.ensure_database(DATABASE)
-        url = pg.url(DATABASE)
-        migrations.upgrade("agora_catalog", url)
-        yield url
-    finally:
-        if not attached:
-            console.print("Stopping PostgreSQL")
-            pg.stop()
+    return command_database_url(
+        data_dir,
+        DATABASE,
+        port=postgres_port,
+        migrations_package="agora_catalog",
+        environment_url=lambda: Settings().database_url,
+        migrate_environment=True,
+        say=console.print,
+    )
 
 
 async def _reindex(url: str) -> int:

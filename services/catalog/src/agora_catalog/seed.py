@@ -35,12 +35,12 @@ from agora_catalog.models import (
 from agora_catalog.text import slugify
 from agora_contracts.catalog import (
     CategoryCreated,
-    Money,
     ProductPublished,
     VariantSnapshot,
     VendorApproved,
     VendorSuspended,
 )
+from agora_contracts.common import Money
 from agora_kit.db import Database
 from agora_kit.events.outbox import Outbox
 

@@ -12,8 +12,9 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from agora_catalog.testing.helpers import Shop, eventually
+from agora_catalog.testing.helpers import Shop
 from agora_kit.pagination import decode_cursor, encode_cursor
+from agora_kit.testing.waiting import eventually
 
 # The same journeys on each backend: the index is fed by events either way.
 pytestmark = pytest.mark.parametrize(

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -82,37 +81,19 @@ def preview(
     typer.echo(f"Wrote {template} ({rendered.subject!r}) to {to}")
 
 
-def _running_port(pgdata: Path) -> int | None:
-    try:
-        return int((pgdata / "postmaster.pid").read_text().splitlines()[3])
-    except (OSError, IndexError, ValueError):
-        return None
+def _database_url(
+    data_dir: Path | None, postgres_port: int
+) -> contextlib.AbstractContextManager[str]:
+    from agora_kit.embedded_attach import command_database_url
+    from agora_notification.settings import Settings
 
-
-@contextlib.contextmanager
-def _database_url(data_dir: Path | None, postgres_port: int) -> Iterator[str]:
-    if data_dir is None:
-        from agora_notification.settings import Settings
-
-        yield Settings().database_url
-        return
-    from agora_kit import migrations
-    from agora_kit.embedded_pg import EmbeddedPostgres
-
-    pg = EmbeddedPostgres(data_dir.resolve() / "postgres", port=postgres_port)
-    attached = pg.is_running()
-    if attached:
-        pg.port = _running_port(pg.pgdata) or postgres_port
-    else:
-        pg.start()
-    try:
-        pg.ensure_database(DATABASE)
-        url = pg.url(DATABASE)
-        migrations.upgrade("agora_notification", url)
-        yield url
-    finally:
-        if not attached:
-            pg.stop()
+    return command_database_url(
+        data_dir,
+        DATABASE,
+        port=postgres_port,
+        migrations_package="agora_notification",
+        environment_url=lambda: Settings().database_url,
+    )
 
 
 async def _requeue(url: str) -> int:

@@ -5,25 +5,22 @@ the background. Only tests import this module; signed tokens come from
 
 from __future__ import annotations
 
-import asyncio
 import email
 import email.message
 import email.policy
 import mailbox
-import time
 import uuid
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 from fastapi import FastAPI
 from sqlalchemy import text
 from sqlalchemy.engine import CursorResult
 
-from agora_contracts.catalog import Money
+from agora_contracts.common import Money
 from agora_contracts.events import EventPayload
 from agora_contracts.order import OrderConfirmed, OrderLine, ShippingAddress
 from agora_contracts.user import UserRegistered
@@ -31,27 +28,9 @@ from agora_kit.db import Database
 from agora_kit.testing.apps import service_settings
 from agora_kit.testing.events import deliver
 from agora_kit.testing.tokens import Keys
+from agora_kit.testing.waiting import eventually
 from agora_notification.service.context import NotificationContext
 from agora_notification.settings import Settings
-
-T = TypeVar("T")
-
-
-async def eventually(
-    probe: Callable[[], Awaitable[T]],
-    done: Callable[[T], bool] = bool,
-    *,
-    within: float = 10.0,
-    interval: float = 0.05,
-) -> T:
-    """Poll ``probe`` until ``done(result)``; the last result after ``within`` seconds (for the
-    assertion that follows to show)."""
-    deadline = time.monotonic() + within
-    while True:
-        result = await probe()
-        if done(result) or time.monotonic() > deadline:
-            return result
-        await asyncio.sleep(interval)
 
 
 class Mailbox:

@@ -9,17 +9,13 @@ the transaction that did the work commits: a step rolled back counts nothing.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 
 from prometheus_client import Counter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agora_kit.db import Database, after_commit
-from agora_kit.metrics import ServiceMetrics
+from agora_kit.metrics import ServiceMetrics, SessionMetrics
 
 logger = logging.getLogger("agora.order.metrics")
-
-_KEY = "agora_order_metrics"
 
 # The saga's causes of a cancellation, as the catalogue's reasons.
 CANCEL_REASONS = {
@@ -35,10 +31,12 @@ CANCEL_REASONS = {
 }
 
 
-class OrderMetrics:
+class OrderMetrics(SessionMetrics):
+    session_key = "agora_order_metrics"
+
     def __init__(self, metrics: ServiceMetrics) -> None:
+        super().__init__(metrics)
         r = metrics.registry
-        self.service = metrics.service
         self.carts_created = Counter(
             "agora_carts_created_total",
             "Carts that received their first item",
@@ -70,23 +68,13 @@ class OrderMetrics:
             registry=r,
         )
 
-    def install(self, database: Database) -> None:
-        """Count what the sessions of ``database`` commit."""
-        database.sessionmaker.configure(info={_KEY: self})
-
-
-def _count(session: AsyncSession, count: Callable[[OrderMetrics], None]) -> None:
-    metrics = session.info.get(_KEY)
-    if isinstance(metrics, OrderMetrics):
-        after_commit(session, lambda: count(metrics))
-
 
 def cart_created(session: AsyncSession) -> None:
-    _count(session, lambda m: m.carts_created.labels(m.service).inc())
+    OrderMetrics.count(session, lambda m: m.carts_created.labels(m.service).inc())
 
 
 def order_placed(session: AsyncSession, currency: str) -> None:
-    _count(session, lambda m: m.placed.labels(m.service, currency).inc())
+    OrderMetrics.count(session, lambda m: m.placed.labels(m.service, currency).inc())
 
 
 def order_confirmed(session: AsyncSession, currency: str, total: int) -> None:
@@ -94,7 +82,7 @@ def order_confirmed(session: AsyncSession, currency: str, total: int) -> None:
         m.confirmed.labels(m.service, currency).inc()
         m.gmv.labels(m.service, currency).inc(total)
 
-    _count(session, count)
+    OrderMetrics.count(session, count)
 
 
 def order_cancelled(session: AsyncSession, cause: str) -> None:
@@ -102,4 +90,4 @@ def order_cancelled(session: AsyncSession, cause: str) -> None:
     if reason is None:
         logger.warning("no cancellation reason for the cause %r: not counted", cause)
         return
-    _count(session, lambda m: m.cancelled.labels(m.service, reason).inc())
+    OrderMetrics.count(session, lambda m: m.cancelled.labels(m.service, reason).inc())

@@ -17,7 +17,7 @@ from pydantic import (
     field_validator,
 )
 
-from agora_contracts.catalog import Money
+from agora_contracts.common import Money
 
 
 def _storable(value: str) -> str:

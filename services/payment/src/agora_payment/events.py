@@ -16,8 +16,13 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_contracts.events import EventPayload
-from agora_contracts.order import OrderCancelled, OrderDelivered, OrderShipped
-from agora_contracts.payment import PaymentRequested, RefundRequested
+from agora_contracts.order import (
+    OrderCancelled,
+    OrderDelivered,
+    OrderShipped,
+    PaymentRequested,
+    RefundRequested,
+)
 from agora_kit.app import EventHandler
 from agora_kit.events.envelope import CloudEvent
 from agora_payment.service import payments, payouts

@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
@@ -56,39 +56,19 @@ PostgresPort = Annotated[
 ]
 
 
-def _running_port(pgdata: Path) -> int | None:
-    """The port of the server running in ``pgdata`` (line 4 of postmaster.pid)."""
-    try:
-        lines = (pgdata / "postmaster.pid").read_text().splitlines()
-        return int(lines[3])
-    except (OSError, IndexError, ValueError):
-        return None
+def _database_url(
+    data_dir: Path | None, postgres_port: int
+) -> contextlib.AbstractContextManager[str]:
+    from agora_kit.embedded_attach import command_database_url
+    from agora_user.settings import Settings
 
-
-@contextlib.contextmanager
-def _database_url(data_dir: Path | None, postgres_port: int) -> Iterator[str]:
-    if data_dir is None:
-        from agora_user.settings import Settings
-
-        yield Settings().database_url
-        return
-    from agora_kit import migrations
-    from agora_kit.embedded_pg import EmbeddedPostgres
-
-    pg = EmbeddedPostgres(data_dir.resolve() / "postgres", port=postgres_port)
-    attached = pg.is_running()
-    if attached:
-        pg.port = _running_port(pg.pgdata) or postgres_port
-    else:
-        pg.start()
-    try:
-        pg.ensure_database(DATABASE)
-        url = pg.url(DATABASE)
-        migrations.upgrade("agora_user", url)
-        yield url
-    finally:
-        if not attached:
-            pg.stop()
+    return command_database_url(
+        data_dir,
+        DATABASE,
+        port=postgres_port,
+        migrations_package="agora_user",
+        environment_url=lambda: Settings().database_url,
+    )
 
 
 async def _in_transaction(url: str, work: Callable[[UserContext, AsyncSession], Awaitable[T]]) -> T:

@@ -14,7 +14,6 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -39,7 +38,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 
 from agora_kit.db import new_metadata
 from agora_kit.events.envelope import Message
-from agora_kit.events.transport import LagCallback, MessageHandler
+from agora_kit.events.transport import LagCallback, MessageHandler, SubscribingTransport
 
 logger = logging.getLogger("agora.events.inprocess")
 
@@ -72,7 +71,7 @@ consumer_offsets = Table(
 )
 
 
-class InProcessTransport:
+class InProcessTransport(SubscribingTransport["_Subscription"]):
     name = "inprocess"
 
     def __init__(
@@ -83,13 +82,11 @@ class InProcessTransport:
         batch_size: int = 100,
         redelivery_seconds: float = 1.0,
     ) -> None:
+        super().__init__(redelivery_seconds=redelivery_seconds, batch_size=batch_size)
         self.url = url
         self.poll_seconds = poll_seconds
-        self.batch_size = batch_size
-        self.redelivery_seconds = redelivery_seconds
         self._engine: AsyncEngine | None = None
         self._wakers: dict[str, set[asyncio.Event]] = {}
-        self._subscriptions: set[_Subscription] = set()
         self._pending: list[tuple[Message, asyncio.Future[None]]] = []
         self._writer: asyncio.Task[None] | None = None
 
@@ -109,8 +106,7 @@ class InProcessTransport:
             await conn.run_sync(log_metadata.create_all)
 
     async def close(self) -> None:
-        for subscription in list(self._subscriptions):
-            await subscription.close()
+        await self._close_subscriptions()
         if self._writer is not None:
             with contextlib.suppress(Exception):
                 await self._writer
@@ -177,18 +173,10 @@ class InProcessTransport:
                 ],
             )
 
-    async def subscribe(
-        self,
-        group: str,
-        topics: Sequence[str],
-        handler: MessageHandler,
-        *,
-        on_lag: LagCallback | None = None,
+    async def _open(
+        self, group: str, topics: list[str], handler: MessageHandler, on_lag: LagCallback | None
     ) -> _Subscription:
-        subscription = _Subscription(self, group, list(topics), handler, on_lag)
-        self._subscriptions.add(subscription)
-        subscription.start()
-        return subscription
+        return _Subscription(self, group, topics, handler, on_lag)
 
     def _waker(self, topic: str) -> asyncio.Event:
         waker = asyncio.Event()
@@ -238,7 +226,7 @@ class _Subscription:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
         self._tasks = []
-        self.transport._subscriptions.discard(self)
+        self.transport._forget(self)
 
     async def _consume(self, topic: str) -> None:
         waker = self.transport._waker(topic)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -36,7 +36,7 @@ from aiokafka.errors import (
 from aiokafka.structs import OffsetAndMetadata
 
 from agora_kit.events.envelope import Message
-from agora_kit.events.transport import LagCallback, MessageHandler
+from agora_kit.events.transport import LagCallback, MessageHandler, SubscribingTransport
 
 logger = logging.getLogger("agora.events.kafka")
 
@@ -44,7 +44,7 @@ logger = logging.getLogger("agora.events.kafka")
 PRODUCER_FATAL = (OutOfOrderSequenceNumber, ProducerFenced, UnknownProducerId)
 
 
-class KafkaTransport:
+class KafkaTransport(SubscribingTransport["_Subscription"]):
     name = "kafka"
 
     def __init__(
@@ -57,18 +57,16 @@ class KafkaTransport:
         redelivery_seconds: float = 1.0,
         batch_size: int = 100,
     ) -> None:
+        super().__init__(redelivery_seconds=redelivery_seconds, batch_size=batch_size)
         self.bootstrap_servers = bootstrap_servers
         self.client_id = client_id
         self.partitions = partitions
         self.replication_factor = replication_factor
-        self.redelivery_seconds = redelivery_seconds
-        self.batch_size = batch_size
         self._producer: AIOKafkaProducer | None = None
         self._producer_lock = asyncio.Lock()
         self._admin: AIOKafkaAdminClient | None = None
         self._known_topics: set[str] = set()
         self._topics_lock = asyncio.Lock()
-        self._subscriptions: set[_Subscription] = set()
 
     async def start(self) -> None:
         if self._producer is not None:
@@ -106,8 +104,7 @@ class KafkaTransport:
             self._producer = await self._new_producer()
 
     async def close(self) -> None:
-        for subscription in list(self._subscriptions):
-            await subscription.close()
+        await self._close_subscriptions()
         if self._producer is not None:
             await self._producer.stop()
             self._producer = None
@@ -166,13 +163,8 @@ class KafkaTransport:
             await self._replace_producer(producer)
             raise
 
-    async def subscribe(
-        self,
-        group: str,
-        topics: Sequence[str],
-        handler: MessageHandler,
-        *,
-        on_lag: LagCallback | None = None,
+    async def _open(
+        self, group: str, topics: list[str], handler: MessageHandler, on_lag: LagCallback | None
     ) -> _Subscription:
         await self.ensure_topics(topics)
         consumer = AIOKafkaConsumer(
@@ -185,10 +177,7 @@ class KafkaTransport:
             isolation_level="read_committed",
         )
         await consumer.start()
-        subscription = _Subscription(self, consumer, group, handler, on_lag)
-        self._subscriptions.add(subscription)
-        subscription.start()
-        return subscription
+        return _Subscription(self, consumer, group, handler, on_lag)
 
 
 def _to_message(record: ConsumerRecord[bytes, bytes]) -> Message:
@@ -232,7 +221,7 @@ class _Subscription:
                     await task
             self._task = None
         await self.consumer.stop()
-        self.transport._subscriptions.discard(self)
+        self.transport._forget(self)
 
     @property
     def alive(self) -> bool:

@@ -1,16 +1,20 @@
-"""A service's app in its tests: settings that poll and retry quickly, and the app
-running (its lifespan entered) with tokens of :class:`~agora_kit.testing.tokens.Keys`
-trusted."""
+"""A service's app in its tests: settings that poll and retry quickly, the app running
+(its lifespan entered) with tokens of :class:`~agora_kit.testing.tokens.Keys` trusted,
+and an HTTP client calling it in process; ``app_fixture`` and ``client_fixture`` make
+the ``app`` and ``client`` fixtures most services' tests share."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
+import httpx
+import pytest
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
+from agora_kit.events.inprocess import InProcessTransport
 from agora_kit.settings import CommonSettings, ServiceSettings
 from agora_kit.testing.tokens import Keys
 
@@ -42,3 +46,37 @@ async def running(app: FastAPI, keys: Keys | None = None) -> AsyncIterator[FastA
     # 10 s for them), so allow it more than asgi-lifespan's default of 5 s.
     async with LifespanManager(app, shutdown_timeout=15):
         yield app
+
+
+@asynccontextmanager
+async def asgi_client(app: FastAPI, base_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client calling ``app`` in process, relative URLs resolved on ``base_url``."""
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url=base_url
+    ) as client:
+        yield client
+
+
+def app_fixture(create_app: Callable[..., FastAPI]) -> Any:
+    """An ``app`` fixture: ``create_app(settings, transport=transport)`` running, trusting
+    the ``keys`` fixture's tokens. The test package provides the ``settings`` fixture."""
+
+    @pytest.fixture
+    async def app(
+        settings: ServiceSettings, keys: Keys, transport: InProcessTransport
+    ) -> AsyncIterator[FastAPI]:
+        async with running(create_app(settings, transport=transport), keys) as application:
+            yield application
+
+    return app
+
+
+def client_fixture(base_url: str) -> Any:
+    """A ``client`` fixture: an HTTP client calling the ``app`` fixture at ``base_url``."""
+
+    @pytest.fixture
+    async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+        async with asgi_client(app, base_url) as the_client:
+            yield the_client
+
+    return client

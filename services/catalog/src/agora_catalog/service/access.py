@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from agora_kit.auth import ROLE_ADMIN, Principal
+from agora_kit.auth import ROLE_ADMIN, Principal, principal_user_id
 from agora_kit.errors import Forbidden
 
 
@@ -19,12 +19,9 @@ class Actor:
 
 
 def actor_of(principal: Principal) -> Actor:
-    try:
-        user_id = uuid.UUID(principal.user_id)
-    except ValueError:
-        # Agora's user ids are UUIDs; a token naming something else belongs to no one
-        # who can own a store or write a review.
-        raise Forbidden("this account cannot act on the catalog") from None
+    # A token naming something other than a user belongs to no one who can own a
+    # store or write a review.
+    user_id = principal_user_id(principal, Forbidden("this account cannot act on the catalog"))
     return Actor(user_id=user_id, is_admin=principal.has_role(ROLE_ADMIN), principal=principal)
 
 

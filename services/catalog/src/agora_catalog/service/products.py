@@ -36,13 +36,13 @@ from agora_catalog.service.errors import (
 from agora_catalog.service.product_views import VariantView, variants_of
 from agora_catalog.service.vendors import get_vendor, selling_vendor
 from agora_contracts.catalog import (
-    Money,
     ProductDeleted,
     ProductPublished,
     ProductUnpublished,
     ProductUpdated,
     VariantSnapshot,
 )
+from agora_contracts.common import Money
 from agora_kit.errors import NotFound
 from agora_kit.events.outbox import Outbox
 

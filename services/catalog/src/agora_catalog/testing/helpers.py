@@ -4,19 +4,15 @@ Event delivery and the outbox come from :mod:`agora_kit.testing.events`."""
 
 from __future__ import annotations
 
-import asyncio
-import time
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 
 from agora_kit.auth import ROLE_ADMIN, ROLE_CUSTOMER
 from agora_kit.testing.tokens import Keys
-
-T = TypeVar("T")
 
 
 @dataclass
@@ -153,18 +149,3 @@ class Shop:
             )
         result: dict[str, Any] = product
         return result
-
-
-async def eventually(
-    check: Callable[[], Awaitable[T | None]], *, within: float = 10.0, interval: float = 0.05
-) -> T:
-    """Poll ``check`` until it returns something truthy (the search index is
-    eventually consistent); fail with its last answer after ``within`` seconds."""
-    deadline = time.monotonic() + within
-    while True:
-        value = await check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {within}s (last: {value!r})")
-        await asyncio.sleep(interval)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from agora_kit.auth import CurrentPrincipal, Principal
+from agora_kit.auth import CurrentPrincipal, Principal, principal_user_id
 from agora_kit.errors import Forbidden, Unauthorized
 from agora_notification.service.context import AppContext, NotificationContext
 from agora_notification.service.hub import FeedHub
@@ -18,10 +18,7 @@ def user_id_of(principal: Principal) -> uuid.UUID:
     person's notifications (API.md: a call outside a key's scopes is 403)."""
     if principal.scopes is not None:
         raise Forbidden("API keys cannot read or change notifications; sign in instead")
-    try:
-        return uuid.UUID(principal.user_id)
-    except ValueError:
-        raise Unauthorized("the token does not name a user") from None
+    return principal_user_id(principal, Unauthorized("the token does not name a user"))
 
 
 async def current_user_id(principal: CurrentPrincipal) -> uuid.UUID:

@@ -16,9 +16,8 @@ from agora_kit.auth import (
     SCOPE_ORDERS_WRITE,
     Principal,
     require_roles,
-    require_scopes,
+    user_id_for,
 )
-from agora_kit.errors import Unauthorized
 from agora_order.settings import Settings
 
 
@@ -30,24 +29,8 @@ def get_settings(request: Request) -> Settings:
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
-def _buyer(principal: Principal) -> uuid.UUID:
-    try:
-        return uuid.UUID(principal.user_id)
-    except ValueError:
-        raise Unauthorized("the token's subject is not a user") from None
-
-
-async def reader(
-    principal: Annotated[Principal, Depends(require_scopes(SCOPE_ORDERS_READ))],
-) -> uuid.UUID:
-    return _buyer(principal)
-
-
-async def writer(
-    principal: Annotated[Principal, Depends(require_scopes(SCOPE_ORDERS_WRITE))],
-) -> uuid.UUID:
-    return _buyer(principal)
-
+reader = user_id_for(SCOPE_ORDERS_READ)
+writer = user_id_for(SCOPE_ORDERS_WRITE)
 
 ReaderDep = Annotated[uuid.UUID, Depends(reader)]
 WriterDep = Annotated[uuid.UUID, Depends(writer)]

@@ -14,6 +14,7 @@ from agora_kit.auth import (
     SCOPE_ORDERS_READ,
     SCOPE_ORDERS_WRITE,
     Principal,
+    principal_user_id,
     require_roles,
 )
 from agora_kit.db import SessionDep
@@ -34,10 +35,7 @@ VendorWriterDep = Annotated[
 
 
 def _user(principal: Principal) -> uuid.UUID:
-    try:
-        return uuid.UUID(principal.user_id)
-    except ValueError:
-        raise Forbidden("not a user") from None
+    return principal_user_id(principal, Forbidden("not a user"))
 
 
 async def _one(session: SessionDep, user: uuid.UUID, sub_order_id: uuid.UUID) -> VendorOrderOut:

@@ -7,7 +7,7 @@ import uuid
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agora_contracts.catalog import Money
+from agora_contracts.common import Money
 from agora_order import metrics
 from agora_order.models import CartItem, Sku
 from agora_order.schemas import CartItemOut, CartOut

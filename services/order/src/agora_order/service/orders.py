@@ -10,7 +10,7 @@ from typing import cast
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agora_contracts.catalog import Money
+from agora_contracts.common import Money
 from agora_kit.events.outbox import Outbox
 from agora_kit.pagination import Page, PageParams, keyset_page
 from agora_order.models import Order, OrderLine, SubOrder

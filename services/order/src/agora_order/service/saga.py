@@ -24,8 +24,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_contracts import order as contracts
-from agora_contracts.catalog import Money
-from agora_contracts.payment import PaymentRequested, RefundRequested
+from agora_contracts.common import Money
+from agora_contracts.order import PaymentRequested, RefundRequested
 from agora_kit.events.outbox import Outbox
 from agora_order import metrics
 from agora_order.models import Order, OrderLine, OrderTransition, SubOrder

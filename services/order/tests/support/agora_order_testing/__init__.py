@@ -9,7 +9,8 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from agora_contracts.catalog import Money, ProductPublished, VariantSnapshot
+from agora_contracts.catalog import ProductPublished, VariantSnapshot
+from agora_contracts.common import Money
 
 ADDRESS: dict[str, Any] = {
     "name": "Ada Lovelace",

@@ -13,11 +13,10 @@ from agora_kit.app import OutboxDep
 from agora_kit.auth import (
     SCOPE_ORDERS_READ,
     SCOPE_ORDERS_WRITE,
-    Principal,
-    require_scopes,
+    user_id_for,
 )
 from agora_kit.db import SessionDep
-from agora_kit.errors import Unauthorized, problem_response, problem_responses
+from agora_kit.errors import problem_response, problem_responses
 from agora_kit.idempotency import RequiredIdempotencyDep
 from agora_payment.api.deps import ContextDep
 from agora_payment.api.schemas import ConfirmIn, PaymentOut, payment_out
@@ -26,24 +25,8 @@ from agora_payment.service import payments
 router = APIRouter(prefix="/payments", tags=["payments"])
 
 
-def _user(principal: Principal) -> uuid.UUID:
-    try:
-        return uuid.UUID(principal.user_id)
-    except ValueError:
-        raise Unauthorized("the token's subject is not a user") from None
-
-
-async def reader(
-    principal: Annotated[Principal, Depends(require_scopes(SCOPE_ORDERS_READ))],
-) -> uuid.UUID:
-    return _user(principal)
-
-
-async def writer(
-    principal: Annotated[Principal, Depends(require_scopes(SCOPE_ORDERS_WRITE))],
-) -> uuid.UUID:
-    return _user(principal)
-
+reader = user_id_for(SCOPE_ORDERS_READ)
+writer = user_id_for(SCOPE_ORDERS_WRITE)
 
 ReaderDep = Annotated[uuid.UUID, Depends(reader)]
 WriterDep = Annotated[uuid.UUID, Depends(writer)]

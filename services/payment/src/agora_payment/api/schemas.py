@@ -8,7 +8,7 @@ from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from agora_contracts.catalog import Money
+from agora_contracts.common import Money
 from agora_payment.models import Payment, Refund
 from agora_payment.service.payments import CONFIRMABLE
 

@@ -14,26 +14,23 @@ or reported a failure that is not a refusal of the card.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from prometheus_client import Counter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agora_kit.db import Database, after_commit
-from agora_kit.metrics import ServiceMetrics
+from agora_kit.metrics import ServiceMetrics, SessionMetrics
 from agora_payment.adapters.provider import Confirmation
-
-_KEY = "agora_payment_metrics"
 
 # Failure codes that are no refusal of the card: the webhook's code for a failure
 # Stripe gave no reason for, a processing error, a method the provider cannot use.
 FAILED_CODES = frozenset({"payment_failed", "processing_error", "payment_method_invalid"})
 
 
-class PaymentMetrics:
+class PaymentMetrics(SessionMetrics):
+    session_key = "agora_payment_metrics"
+
     def __init__(self, metrics: ServiceMetrics) -> None:
+        super().__init__(metrics)
         r = metrics.registry
-        self.service = metrics.service
         self.attempts = Counter(
             "agora_payment_attempts_total",
             "Payment confirmations by provider and outcome (succeeded, declined, failed)",
@@ -46,21 +43,6 @@ class PaymentMetrics:
             ["service", "provider", "currency"],
             registry=r,
         )
-
-    def install(self, database: Database) -> None:
-        """Count what the sessions of ``database`` commit."""
-        database.sessionmaker.configure(info={_KEY: self})
-
-
-def _of(session: AsyncSession) -> PaymentMetrics | None:
-    metrics = session.info.get(_KEY)
-    return metrics if isinstance(metrics, PaymentMetrics) else None
-
-
-def _count(session: AsyncSession, count: Callable[[PaymentMetrics], None]) -> None:
-    metrics = _of(session)
-    if metrics is not None:
-        after_commit(session, lambda: count(metrics))
 
 
 def outcome(result: Confirmation) -> str | None:
@@ -78,16 +60,18 @@ def attempt(session: AsyncSession, provider: str, result: Confirmation) -> None:
     """Count the provider's (or the fraud rules') answer to a confirmation."""
     settled = outcome(result)
     if settled is not None:
-        _count(session, lambda m: m.attempts.labels(m.service, provider, settled).inc())
+        PaymentMetrics.count(
+            session, lambda m: m.attempts.labels(m.service, provider, settled).inc()
+        )
 
 
 def provider_error(session: AsyncSession, provider: str) -> None:
     """Count a confirmation the provider did not answer (it raised). At once: the
     transaction rolls back, but the attempt was made."""
-    metrics = _of(session)
+    metrics = PaymentMetrics.of(session)
     if metrics is not None:
         metrics.attempts.labels(metrics.service, provider, "failed").inc()
 
 
 def refunded(session: AsyncSession, provider: str, currency: str) -> None:
-    _count(session, lambda m: m.refunds.labels(m.service, provider, currency).inc())
+    PaymentMetrics.count(session, lambda m: m.refunds.labels(m.service, provider, currency).inc())

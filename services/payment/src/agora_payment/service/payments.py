@@ -20,12 +20,12 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agora_contracts.catalog import Money
+from agora_contracts.common import Money
+from agora_contracts.order import PaymentRequested
 from agora_contracts.payment import (
     PaymentFailed,
     PaymentIntentCreated,
     PaymentRefunded,
-    PaymentRequested,
     PaymentSucceeded,
 )
 from agora_kit.errors import NotFound

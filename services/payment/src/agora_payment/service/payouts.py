@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agora_contracts.catalog import Money
+from agora_contracts.common import Money
 from agora_contracts.payment import PayoutCreated, PayoutReversed
 from agora_kit.events.outbox import Outbox
 from agora_payment.adapters.provider import PaymentProvider

@@ -1,6 +1,7 @@
-"""Helpers for the payment service's tests (and the end-to-end ones): the ledger as a
-test reads it, and a fresh Idempotency-Key. Test support, outside the service's
-package: never shipped. Event delivery and the outbox come from
+"""Helpers for the payment service's tests (and the end-to-end ones): a payment intent
+as the order service's saga asks for it, the ledger as a test reads it, and a fresh
+Idempotency-Key. Test support, outside the service's package: never shipped. Event
+delivery and the outbox come from
 :mod:`agora_kit.testing.events`, signed tokens from :mod:`agora_kit.testing.tokens`."""
 
 from __future__ import annotations
@@ -11,7 +12,28 @@ from collections.abc import Mapping
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
+from agora_contracts.common import Money
+from agora_contracts.order import PaymentRequested
+from agora_kit.testing.events import deliver, outbox_events
 from agora_payment.models import LedgerEntry, Payment, Payout
+
+INTENT_CREATED = "agora.payment.payment.intent_created.v1"
+
+
+async def requested_intent(app: FastAPI, buyer_id: uuid.UUID, amount: int = 1000) -> dict[str, str]:
+    """Deliver ``PaymentRequested`` for a new order of ``buyer_id`` (``amount`` cents,
+    USD) and return the ``order_id`` and ``payment_id`` of the one intent it made."""
+    order_id = uuid.uuid4()
+    await deliver(
+        app,
+        PaymentRequested(
+            order_id=order_id, buyer_id=buyer_id, amount=Money(amount=amount, currency="USD")
+        ),
+        str(order_id),
+    )
+    events = await outbox_events(app, INTENT_CREATED)
+    [made] = [e for e in events if e["data"]["order_id"] == str(order_id)]
+    return {"order_id": str(order_id), "payment_id": made["data"]["payment_id"]}
 
 
 async def ledger_balances(app: FastAPI) -> dict[str, int]:
