@@ -24,9 +24,9 @@ from agora_contracts.catalog import (
 from agora_contracts.payment import PaymentFailed, PaymentSucceeded
 from agora_kit.testing.events import deliver
 from agora_kit.testing.tokens import Keys
-from agora_order.metrics import CANCEL_REASONS
+from agora_order.service.metrics import CANCEL_REASONS
 from agora_order.models import Order
-from agora_order.schemas import CheckoutIn
+from agora_order.api.schemas import CheckoutIn
 from agora_order.service import checkout as checkout_service
 from agora_order.service import saga
 from agora_order.settings import Settings

@@ -9,7 +9,7 @@ from agora_kit.db import SessionDep
 from agora_kit.errors import problem_responses
 from agora_order.api.deps import AdminDep
 from agora_order.models import Coupon
-from agora_order.schemas import CouponIn, CouponOut
+from agora_order.api.schemas import CouponIn, CouponOut
 from agora_order.service import coupons
 
 router = APIRouter(prefix="/admin", tags=["admin"])

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path
 from agora_kit.db import SessionDep
 from agora_kit.errors import problem_responses
 from agora_order.api.deps import ReaderDep, SettingsDep, WriterDep
-from agora_order.schemas import CartItemIn, CartOut, QuantityIn
+from agora_order.api.schemas import CartItemIn, CartOut, QuantityIn
 from agora_order.service import cart
 
 router = APIRouter(prefix="/cart", tags=["cart"])

@@ -15,7 +15,7 @@ from agora_kit.idempotency import RequiredIdempotencyDep
 from agora_kit.pagination import Page, PageParamsDep, keyset_page
 from agora_order.api.deps import ReaderDep, SettingsDep, WriterDep
 from agora_order.models import Order
-from agora_order.schemas import CheckoutIn, OrderOut
+from agora_order.api.schemas import CheckoutIn, OrderOut
 from agora_order.service import checkout, orders
 
 router = APIRouter(tags=["orders"])

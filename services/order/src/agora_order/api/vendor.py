@@ -19,7 +19,7 @@ from agora_kit.auth import (
 from agora_kit.db import SessionDep
 from agora_kit.errors import Forbidden, problem_responses
 from agora_kit.pagination import Page, PageParamsDep
-from agora_order.schemas import ShipIn, VendorOrderOut
+from agora_order.api.schemas import ShipIn, VendorOrderOut
 from agora_order.service import orders, vendors
 
 router = APIRouter(prefix="/vendor/orders", tags=["vendor"])

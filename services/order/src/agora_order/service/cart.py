@@ -8,9 +8,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_contracts.catalog import Money
-from agora_order import metrics
+from agora_order.service import metrics
 from agora_order.models import CartItem, Sku
-from agora_order.schemas import CartItemOut, CartOut
+from agora_order.api.schemas import CartItemOut, CartOut
 from agora_order.service import pricing, readmodel
 from agora_order.service.errors import CurrencyMismatch, NotEnoughStock, TooManyUnits, UnknownSku
 from agora_order.settings import Settings

@@ -16,9 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_contracts import order as contracts
 from agora_kit.events.outbox import Outbox
-from agora_order import metrics
+from agora_order.service import metrics
 from agora_order.models import CartItem, Order, OrderLine, OrderTransition, SubOrder
-from agora_order.schemas import CheckoutIn
+from agora_order.api.schemas import CheckoutIn
 from agora_order.service import cart, coupons, pricing, readmodel, saga
 from agora_order.service.errors import (
     CurrencyMismatch,

@@ -17,7 +17,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_order.models import Coupon, CouponRedemption
-from agora_order.schemas import CouponIn
+from agora_order.api.schemas import CouponIn
 from agora_order.service import pricing
 from agora_order.service.errors import BadCoupon, CouponExists
 

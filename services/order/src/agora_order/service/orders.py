@@ -14,7 +14,7 @@ from agora_contracts.catalog import Money
 from agora_kit.events.outbox import Outbox
 from agora_kit.pagination import Page, PageParams, keyset_page
 from agora_order.models import Order, OrderLine, SubOrder
-from agora_order.schemas import (
+from agora_order.api.schemas import (
     AddressIn,
     OrderLineOut,
     OrderOut,

@@ -27,7 +27,7 @@ from agora_contracts import order as contracts
 from agora_contracts.catalog import Money
 from agora_contracts.payment import PaymentRequested, RefundRequested
 from agora_kit.events.outbox import Outbox
-from agora_order import metrics
+from agora_order.service import metrics
 from agora_order.models import Order, OrderLine, OrderTransition, SubOrder
 
 logger = logging.getLogger("agora.order.saga")
