@@ -24,11 +24,11 @@ from agora_contracts.catalog import (
 from agora_contracts.payment import PaymentFailed, PaymentSucceeded
 from agora_kit.testing.events import deliver
 from agora_kit.testing.tokens import Keys
-from agora_order.service.metrics import CANCEL_REASONS
+from agora_order.api.schemas import CheckoutIn, checkout_request
 from agora_order.models import Order
-from agora_order.api.schemas import CheckoutIn
 from agora_order.service import checkout as checkout_service
 from agora_order.service import saga
+from agora_order.service.metrics import CANCEL_REASONS
 from agora_order.settings import Settings
 from agora_order_testing import ADDRESS
 
@@ -188,12 +188,12 @@ async def test_work_rolled_back_counts_nothing(
 
     buyer_id = uuid.uuid4()
     await fill(client, keys.headers(buyer_id), ("P-1", 1))
-    body = CheckoutIn.model_validate({"shipping_address": ADDRESS})
+    request = checkout_request(CheckoutIn.model_validate({"shipping_address": ADDRESS}))
     with pytest.raises(RolledBack):
         await rolled_back(
             app,
             lambda session: checkout_service.place(
-                session, app.state.outbox, settings, buyer_id=buyer_id, body=body
+                session, app.state.outbox, settings, buyer_id=buyer_id, request=request
             ),
         )
     assert value(app, "agora_orders_placed_total", currency="USD") == 1  # awaiting_payment's

@@ -10,16 +10,24 @@ from __future__ import annotations
 import secrets
 import uuid
 from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_contracts import order as contracts
 from agora_kit.events.outbox import Outbox
-from agora_order.service import metrics
-from agora_order.models import CartItem, Order, OrderLine, OrderTransition, SubOrder
-from agora_order.api.schemas import CheckoutIn
-from agora_order.service import cart, coupons, pricing, readmodel, saga
+from agora_order.models import (
+    PENDING,
+    SUB_PENDING,
+    CartItem,
+    Order,
+    OrderLine,
+    OrderTransition,
+    SubOrder,
+)
+from agora_order.repository import orders as order_repo
+from agora_order.service import cart, coupons, metrics, pricing, readmodel, saga
 from agora_order.service.errors import (
     CurrencyMismatch,
     EmptyCart,
@@ -29,6 +37,16 @@ from agora_order.service.errors import (
     UnknownSku,
 )
 from agora_order.settings import Settings
+
+
+@dataclass(frozen=True)
+class CheckoutRequest:
+    """What the buyer checks out with: where to ship (the address's fields), an optional
+    coupon code and an optional payment method."""
+
+    shipping_address: dict[str, Any]
+    coupon_code: str | None = None
+    payment_method: str | None = None
 
 
 async def check_holding_limits(
@@ -42,17 +60,9 @@ async def check_holding_limits(
                 f"At most {settings.max_units_per_sku} units of {item.sku} in one order;"
                 f" the cart holds {item.quantity}."
             )
-    unpaid = await session.scalar(
-        select(func.count())
-        .select_from(Order)
-        .where(
-            Order.buyer_id == buyer_id,
-            Order.status.in_([saga.PENDING, saga.AWAITING_PAYMENT]),
-            Order.paid.is_(False),
-        )
-    )
+    unpaid = await order_repo.count_unpaid(session, buyer_id)
     limit = settings.max_open_orders_per_buyer
-    if (unpaid or 0) >= limit:
+    if unpaid >= limit:
         raise TooManyOpenOrders(
             f"You have {unpaid} unpaid orders, the most at once is {limit}:"
             " pay for or cancel one first."
@@ -69,15 +79,12 @@ async def place(
     settings: Settings,
     *,
     buyer_id: uuid.UUID,
-    body: CheckoutIn,
+    request: CheckoutRequest,
 ) -> Order:
     """The buyer's cart, placed as an order."""
     # One buyer's checkouts take turns from here: racing ones cannot all take the same
     # cart, nor all find room under the open-order limit.
-    await session.execute(
-        text("SELECT pg_advisory_xact_lock(hashtextextended(:buyer, 0))"),
-        {"buyer": f"checkout:{buyer_id}"},
-    )
+    await order_repo.lock_buyer_checkout(session, buyer_id)
     items = await cart.items(session, buyer_id)
     if not items:
         raise EmptyCart("Add something to the cart before checking out.")
@@ -99,10 +106,10 @@ async def place(
     order_id = uuid.uuid4()
     placed_at = saga.now()
     discount, funding = 0, "vendor"
-    if body.coupon_code:
+    if request.coupon_code:
         redeemed = await coupons.redeem(
             session,
-            body.coupon_code,
+            request.coupon_code,
             buyer_id=buyer_id,
             order_id=order_id,
             subtotal=subtotal,
@@ -121,7 +128,7 @@ async def place(
         id=order_id,
         number=_number(),
         buyer_id=buyer_id,
-        status=saga.PENDING,
+        status=PENDING,
         stock_reserved=False,
         currency=currency,
         subtotal_amount=sums.subtotal,
@@ -130,10 +137,10 @@ async def place(
         tax_amount=sums.tax,
         total_amount=sums.total,
         refunded_amount=0,
-        coupon_code=body.coupon_code.upper() if body.coupon_code else None,
+        coupon_code=request.coupon_code.upper() if request.coupon_code else None,
         discount_funded_by=funding,
-        shipping_address=body.shipping_address.model_dump(mode="json"),
-        payment_method=body.payment_method,
+        shipping_address=request.shipping_address,
+        payment_method=request.payment_method,
         paid=False,
         placed_at=placed_at,
         updated_at=placed_at,
@@ -159,7 +166,7 @@ async def place(
             id=uuid.uuid4(),
             order_id=order.id,
             vendor_id=vendor_id,
-            status=saga.SUB_PENDING,
+            status=SUB_PENDING,
             subtotal_amount=sub_total,
             discount_amount=share,
         )
@@ -183,9 +190,7 @@ async def place(
             session.add(line)
             lines.append(line)
     session.add(
-        OrderTransition(
-            order_id=order.id, from_status=None, to_status=saga.PENDING, cause="checkout"
-        )
+        OrderTransition(order_id=order.id, from_status=None, to_status=PENDING, cause="checkout")
     )
     await cart.clear(session, buyer_id)
     await session.flush()

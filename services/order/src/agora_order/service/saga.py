@@ -1,5 +1,5 @@
-"""The checkout saga: the order's states, the moves allowed between them, and what
-each move tells the other services.
+"""The checkout saga: the moves allowed between the order's states (named in
+``models``), and what each move tells the other services.
 
     pending --InventoryReserved--> awaiting_payment --PaymentSucceeded--> confirmed
     pending --InventoryReservationFailed / buyer--> cancelled
@@ -20,25 +20,30 @@ import logging
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_contracts import order as contracts
 from agora_contracts.catalog import Money
 from agora_contracts.payment import PaymentRequested, RefundRequested
 from agora_kit.events.outbox import Outbox
+from agora_order.models import (
+    AWAITING_PAYMENT,
+    CANCELLED,
+    CONFIRMED,
+    DELIVERED,
+    PENDING,
+    REFUNDED,
+    SHIPPED,
+    SUB_CANCELLED,
+    SUB_PENDING,
+    Order,
+    OrderLine,
+    OrderTransition,
+)
+from agora_order.repository import orders as order_repo
 from agora_order.service import metrics
-from agora_order.models import Order, OrderLine, OrderTransition, SubOrder
 
 logger = logging.getLogger("agora.order.saga")
-
-PENDING = "pending"
-AWAITING_PAYMENT = "awaiting_payment"
-CONFIRMED = "confirmed"
-SHIPPED = "shipped"
-DELIVERED = "delivered"
-CANCELLED = "cancelled"
-REFUNDED = "refunded"
 
 ALLOWED: dict[str, frozenset[str]] = {
     PENDING: frozenset({AWAITING_PAYMENT, CANCELLED}),
@@ -50,21 +55,9 @@ ALLOWED: dict[str, frozenset[str]] = {
     REFUNDED: frozenset(),
 }
 
-SUB_PENDING = "pending"
-SUB_SHIPPED = "shipped"
-SUB_DELIVERED = "delivered"
-SUB_CANCELLED = "cancelled"
-
 
 def now() -> datetime:
     return datetime.now(UTC)
-
-
-async def locked(session: AsyncSession, order_id: uuid.UUID) -> Order | None:
-    order: Order | None = await session.scalar(
-        select(Order).where(Order.id == order_id).with_for_update()
-    )
-    return order
 
 
 async def move(
@@ -95,16 +88,9 @@ async def move(
 
 
 async def _cancel_sub_orders(session: AsyncSession, order_id: uuid.UUID) -> None:
-    for sub in await session.scalars(select(SubOrder).where(SubOrder.order_id == order_id)):
+    for sub in await order_repo.sub_orders_of(session, [order_id]):
         if sub.status == SUB_PENDING:
             sub.status = SUB_CANCELLED
-
-
-async def lines_of(session: AsyncSession, order_id: uuid.UUID) -> list[OrderLine]:
-    rows = await session.scalars(
-        select(OrderLine).where(OrderLine.order_id == order_id).order_by(OrderLine.position)
-    )
-    return list(rows)
 
 
 def money(order: Order, amount: int) -> Money:
@@ -180,13 +166,13 @@ async def request_refund(
 async def stock_reserved(
     session: AsyncSession, outbox: Outbox, order_id: uuid.UUID, expires_at: datetime
 ) -> None:
-    order = await locked(session, order_id)
+    order = await order_repo.locked(session, order_id)
     if order is None or order.status != PENDING:
         return
     order.stock_reserved = True
     order.reserved_until = expires_at
     await move(session, order, AWAITING_PAYMENT, cause="inventory.reserved")
-    subs = list(await session.scalars(select(SubOrder).where(SubOrder.order_id == order.id)))
+    subs = await order_repo.sub_orders_of(session, [order.id])
     # Each vendor is owed what the buyer paid for its part (ADR 0045); with a
     # platform-funded discount, payment also learns the list prices.
     platform_funded = order.discount_funded_by == "platform" and order.discount_amount > 0
@@ -212,14 +198,14 @@ async def stock_reserved(
 async def stock_refused(
     session: AsyncSession, outbox: Outbox, order_id: uuid.UUID, reason: str
 ) -> None:
-    order = await locked(session, order_id)
+    order = await order_repo.locked(session, order_id)
     if order is None or order.status != PENDING:
         return
     await cancel(session, outbox, order, reason=reason, cause="inventory.reservation_failed")
 
 
 async def reservation_expired(session: AsyncSession, outbox: Outbox, order_id: uuid.UUID) -> None:
-    order = await locked(session, order_id)
+    order = await order_repo.locked(session, order_id)
     if order is None or order.status != AWAITING_PAYMENT:
         return
     order.stock_reserved = False
@@ -238,7 +224,7 @@ async def commit_failed(
     """The payment came after the stock hold had expired and the catalog could not
     sell the items any more: the order cannot be filled, so it is cancelled and the
     buyer refunded."""
-    order = await locked(session, order_id)
+    order = await order_repo.locked(session, order_id)
     if order is None or order.status != CONFIRMED:
         return
     await cancel(session, outbox, order, reason=reason, cause="inventory.commit_failed")
@@ -247,7 +233,7 @@ async def commit_failed(
 async def intent_created(
     session: AsyncSession, order_id: uuid.UUID, payment_id: uuid.UUID, client_secret: str
 ) -> None:
-    order = await locked(session, order_id)
+    order = await order_repo.locked(session, order_id)
     if order is None or order.status != AWAITING_PAYMENT or order.payment_id is not None:
         return
     order.payment_id = payment_id
@@ -265,7 +251,7 @@ async def payment_succeeded(
     amount: int,
     payment_method: str | None,
 ) -> None:
-    order = await locked(session, order_id)
+    order = await order_repo.locked(session, order_id)
     if order is None or order.paid:
         return
     order.paid = True
@@ -279,7 +265,7 @@ async def payment_succeeded(
         )
         return
     await move(session, order, CONFIRMED, cause="payment.succeeded")
-    lines = await lines_of(session, order.id)
+    lines = await order_repo.lines_of(session, [order.id])
     await outbox.add(
         session,
         contracts.OrderConfirmed(
@@ -303,7 +289,7 @@ async def payment_succeeded(
 async def payment_failed(
     session: AsyncSession, outbox: Outbox, order_id: uuid.UUID, reason: str
 ) -> None:
-    order = await locked(session, order_id)
+    order = await order_repo.locked(session, order_id)
     if order is None or order.status != AWAITING_PAYMENT or order.paid:
         return
     await cancel(session, outbox, order, reason=reason, cause="payment.failed")
@@ -319,7 +305,7 @@ async def refunded(
     refund_id: uuid.UUID | None,
     reason: str | None,
 ) -> None:
-    order = await locked(session, order_id)
+    order = await order_repo.locked(session, order_id)
     if order is None:
         return
     so_far = total_refunded if total_refunded is not None else order.refunded_amount + amount
@@ -354,16 +340,10 @@ async def refunded(
 async def time_out_unpaid(session: AsyncSession, outbox: Outbox, after: timedelta) -> int:
     """Cancel orders unpaid ``after`` they were placed; returns how many."""
     cutoff = now() - after
-    ids = list(
-        await session.scalars(
-            select(Order.id)
-            .where(Order.status.in_([PENDING, AWAITING_PAYMENT]), Order.placed_at < cutoff)
-            .limit(100)
-        )
-    )
+    ids = await order_repo.unpaid_placed_before(session, cutoff, limit=100)
     count = 0
     for order_id in ids:
-        order = await locked(session, order_id)
+        order = await order_repo.locked(session, order_id)
         if order is None or order.paid or order.status not in (PENDING, AWAITING_PAYMENT):
             continue
         if await cancel(
