@@ -1,6 +1,8 @@
 """The checkout saga: the moves allowed between the order's states (named in
-``models``), and what each move tells the other services.
+``models``), every move made, the first included, and what each tells the other
+services.
 
+    (checkout) --start--> pending
     pending --InventoryReserved--> awaiting_payment --PaymentSucceeded--> confirmed
     pending --InventoryReservationFailed / buyer--> cancelled
     awaiting_payment --PaymentFailed / timeout / reservation expired / buyer--> cancelled
@@ -39,6 +41,7 @@ from agora_order.models import (
     Order,
     OrderLine,
     OrderTransition,
+    SubOrder,
 )
 from agora_order.repository import orders as order_repo
 from agora_order.service import metrics
@@ -58,6 +61,44 @@ ALLOWED: dict[str, frozenset[str]] = {
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+async def start(
+    session: AsyncSession,
+    outbox: Outbox,
+    order: Order,
+    parts: list[tuple[SubOrder, list[OrderLine]]],
+    *,
+    reservation_ttl_seconds: int,
+) -> None:
+    """The first move, from no state to ``pending``: the order checkout built, its
+    sub-orders and their lines (``parts``) are written, the move is logged, and
+    ``OrderPlaced`` asks the catalog to hold the stock for ``reservation_ttl_seconds``."""
+    order.status = PENDING
+    session.add(order)
+    await session.flush()
+    for sub, _ in parts:
+        sub.status = SUB_PENDING
+        session.add(sub)
+    await session.flush()
+    lines = sorted((line for _, lines in parts for line in lines), key=lambda line: line.position)
+    session.add_all(lines)
+    session.add(
+        OrderTransition(order_id=order.id, from_status=None, to_status=PENDING, cause="checkout")
+    )
+    await session.flush()
+    await outbox.add(
+        session,
+        contracts.OrderPlaced(
+            order_id=order.id,
+            buyer_id=order.buyer_id,
+            lines=[contract_line(line, order.currency) for line in lines],
+            placed_at=order.placed_at,
+            reservation_ttl_seconds=reservation_ttl_seconds,
+        ),
+        key=str(order.id),
+    )
+    metrics.order_placed(session, order.currency)
 
 
 async def move(
