@@ -1,6 +1,8 @@
 """The checkout saga: the moves allowed between the order's states (named in
-``models``), every move made, the first included, and what each tells the other
-services.
+``models``), the moves themselves, the first included (``start``), and what each
+tells the other services. Its steps on other services' events are by phase in
+``saga_stock`` (the catalog's answers about stock) and ``saga_payment`` (the payment
+service's events and the payment timeout); the vendors' shipping is ``vendors``.
 
     (checkout) --start--> pending
     pending --InventoryReserved--> awaiting_payment --PaymentSucceeded--> confirmed
@@ -10,7 +12,7 @@ services.
     confirmed --InventoryCommitFailed (paid after the hold expired, sold out)--> cancelled
     confirmed --every sub-order shipped--> shipped --every sub-order delivered--> delivered
 
-Every handler locks the order row, checks the move is allowed from the current
+Every step locks the order row, checks the move is allowed from the current
 state, and otherwise does nothing: a duplicate, stale or out-of-order event finds
 the order already past the state it expects and is ignored. Each move is logged in
 ``order_transitions`` with its cause.
@@ -20,13 +22,13 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_contracts import order as contracts
 from agora_contracts.catalog import Money
-from agora_contracts.payment import PaymentRequested, RefundRequested
+from agora_contracts.payment import RefundRequested
 from agora_kit.events.outbox import Outbox
 from agora_order.models import (
     AWAITING_PAYMENT,
@@ -199,196 +201,3 @@ async def request_refund(
         ),
         key=str(order.id),
     )
-
-
-# --- Steps driven by other services' events.
-
-
-async def stock_reserved(
-    session: AsyncSession, outbox: Outbox, order_id: uuid.UUID, expires_at: datetime
-) -> None:
-    order = await order_repo.locked(session, order_id)
-    if order is None or order.status != PENDING:
-        return
-    order.stock_reserved = True
-    order.reserved_until = expires_at
-    await move(session, order, AWAITING_PAYMENT, cause="inventory.reserved")
-    subs = await order_repo.sub_orders_of(session, [order.id])
-    # Each vendor is owed what the buyer paid for its part (ADR 0045); with a
-    # platform-funded discount, payment also learns the list prices.
-    platform_funded = order.discount_funded_by == "platform" and order.discount_amount > 0
-    await outbox.add(
-        session,
-        PaymentRequested(
-            order_id=order.id,
-            buyer_id=order.buyer_id,
-            amount=money(order, order.total_amount),
-            payment_method=order.payment_method,
-            vendor_amounts={
-                str(sub.vendor_id): sub.subtotal_amount - sub.discount_amount for sub in subs
-            },
-            vendor_list_amounts=(
-                {str(sub.vendor_id): sub.subtotal_amount for sub in subs} if platform_funded else {}
-            ),
-            order_number=order.number,
-        ),
-        key=str(order.id),
-    )
-
-
-async def stock_refused(
-    session: AsyncSession, outbox: Outbox, order_id: uuid.UUID, reason: str
-) -> None:
-    order = await order_repo.locked(session, order_id)
-    if order is None or order.status != PENDING:
-        return
-    await cancel(session, outbox, order, reason=reason, cause="inventory.reservation_failed")
-
-
-async def reservation_expired(session: AsyncSession, outbox: Outbox, order_id: uuid.UUID) -> None:
-    order = await order_repo.locked(session, order_id)
-    if order is None or order.status != AWAITING_PAYMENT:
-        return
-    order.stock_reserved = False
-    await cancel(
-        session,
-        outbox,
-        order,
-        reason="The items were held for you too long without payment.",
-        cause="inventory.released.expired",
-    )
-
-
-async def commit_failed(
-    session: AsyncSession, outbox: Outbox, order_id: uuid.UUID, reason: str
-) -> None:
-    """The payment came after the stock hold had expired and the catalog could not
-    sell the items any more: the order cannot be filled, so it is cancelled and the
-    buyer refunded."""
-    order = await order_repo.locked(session, order_id)
-    if order is None or order.status != CONFIRMED:
-        return
-    await cancel(session, outbox, order, reason=reason, cause="inventory.commit_failed")
-
-
-async def intent_created(
-    session: AsyncSession, order_id: uuid.UUID, payment_id: uuid.UUID, client_secret: str
-) -> None:
-    order = await order_repo.locked(session, order_id)
-    if order is None or order.status != AWAITING_PAYMENT or order.payment_id is not None:
-        return
-    order.payment_id = payment_id
-    order.client_secret = client_secret
-    order.updated_at = now()
-    await session.flush()
-
-
-async def payment_succeeded(
-    session: AsyncSession,
-    outbox: Outbox,
-    order_id: uuid.UUID,
-    *,
-    payment_id: uuid.UUID,
-    amount: int,
-    payment_method: str | None,
-) -> None:
-    order = await order_repo.locked(session, order_id)
-    if order is None or order.paid:
-        return
-    order.paid = True
-    order.payment_id = order.payment_id or payment_id
-    if order.status != AWAITING_PAYMENT:
-        # Paid for an order that no longer goes ahead (timed out, cancelled): the
-        # money must go back.
-        logger.warning("order %s paid while %s: refunding", order.id, order.status)
-        await request_refund(
-            session, outbox, order, amount, "The order was cancelled before the payment arrived."
-        )
-        return
-    await move(session, order, CONFIRMED, cause="payment.succeeded")
-    lines = await order_repo.lines_of(session, [order.id])
-    await outbox.add(
-        session,
-        contracts.OrderConfirmed(
-            order_id=order.id,
-            buyer_id=order.buyer_id,
-            lines=[contract_line(line, order.currency) for line in lines],
-            confirmed_at=order.updated_at,
-            order_number=order.number,
-            subtotal=money(order, order.subtotal_amount),
-            shipping=money(order, order.shipping_amount),
-            discount=money(order, order.discount_amount),
-            tax=money(order, order.tax_amount),
-            total=money(order, order.total_amount),
-            shipping_address=address(order),
-            payment_method=payment_method or order.payment_method,
-        ),
-        key=str(order.id),
-    )
-
-
-async def payment_failed(
-    session: AsyncSession, outbox: Outbox, order_id: uuid.UUID, reason: str
-) -> None:
-    order = await order_repo.locked(session, order_id)
-    if order is None or order.status != AWAITING_PAYMENT or order.paid:
-        return
-    await cancel(session, outbox, order, reason=reason, cause="payment.failed")
-
-
-async def refunded(
-    session: AsyncSession,
-    outbox: Outbox,
-    order_id: uuid.UUID,
-    *,
-    amount: int,
-    total_refunded: int | None,
-    refund_id: uuid.UUID | None,
-    reason: str | None,
-) -> None:
-    order = await order_repo.locked(session, order_id)
-    if order is None:
-        return
-    so_far = total_refunded if total_refunded is not None else order.refunded_amount + amount
-    if so_far <= order.refunded_amount:
-        return  # an older refund event arriving late
-    order.refunded_amount = min(so_far, order.total_amount)
-    order.updated_at = now()
-    if order.refunded_amount >= order.total_amount and order.status != REFUNDED:
-        was = order.status
-        moved = await move(session, order, REFUNDED, cause="payment.refunded", reason=reason)
-        if moved and was == CONFIRMED:
-            # Refunded in full before shipment: the stock goes back on sale.
-            await publish_cancelled(session, outbox, order, reason or "The order was refunded.")
-    await session.flush()
-    await outbox.add(
-        session,
-        contracts.OrderRefunded(
-            order_id=order.id,
-            buyer_id=order.buyer_id,
-            amount=money(order, amount),
-            total_refunded=money(order, order.refunded_amount),
-            refund_id=refund_id,
-            reason=reason,
-            refunded_at=order.updated_at,
-            order_number=order.number,
-            fully_refunded=order.refunded_amount >= order.total_amount,
-        ),
-        key=str(order.id),
-    )
-
-
-async def time_out_unpaid(session: AsyncSession, outbox: Outbox, after: timedelta) -> int:
-    """Cancel orders unpaid ``after`` they were placed; returns how many."""
-    cutoff = now() - after
-    ids = await order_repo.unpaid_placed_before(session, cutoff, limit=100)
-    count = 0
-    for order_id in ids:
-        order = await order_repo.locked(session, order_id)
-        if order is None or order.paid or order.status not in (PENDING, AWAITING_PAYMENT):
-            continue
-        if await cancel(
-            session, outbox, order, reason="The payment did not arrive in time.", cause="timeout"
-        ):
-            count += 1
-    return count
