@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from agora_order.models import CartItem, Sku
 from agora_order.repository import cart as cart_repo
 from agora_order.repository import skus as sku_repo
-from agora_order.service import metrics, pricing, readmodel
+from agora_order.service import metrics, pricing
 from agora_order.service.errors import CurrencyMismatch, NotEnoughStock, TooManyUnits, UnknownSku
 from agora_order.settings import Settings
 
@@ -44,7 +44,7 @@ async def items(session: AsyncSession, buyer_id: uuid.UUID) -> list[CartItem]:
 
 async def view(session: AsyncSession, settings: Settings, buyer_id: uuid.UUID) -> Cart:
     lines = await items(session, buyer_id)
-    skus = await readmodel.skus_by_code(session, [line.sku for line in lines])
+    skus = await sku_repo.by_code(session, [line.sku for line in lines])
     priced = [CartLine(item=line, sku=skus.get(line.sku)) for line in lines]
     subtotal = 0
     currency: str | None = None
@@ -75,7 +75,7 @@ async def _sellable(
         raise TooManyUnits(f"At most {settings.max_units_per_sku} units of {code} in one order.")
     if quantity > sku.available:
         raise NotEnoughStock(f"Only {max(sku.available, 0)} of {code} left; asked for {quantity}.")
-    others = await readmodel.skus_by_code(
+    others = await sku_repo.by_code(
         session, [line.sku for line in await items(session, buyer_id) if line.sku != code]
     )
     currencies = {other.currency for other in others.values() if other.for_sale}

@@ -19,7 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from agora_kit.events.outbox import Outbox
 from agora_order.models import CartItem, Order, OrderLine, Sku, SubOrder
 from agora_order.repository import orders as order_repo
-from agora_order.service import cart, coupons, pricing, readmodel, saga
+from agora_order.repository import skus as sku_repo
+from agora_order.service import cart, coupons, pricing, saga
 from agora_order.service.errors import (
     CurrencyMismatch,
     EmptyCart,
@@ -127,7 +128,7 @@ async def _cart_to_place(
 async def _sellable(session: AsyncSession, items: list[CartItem]) -> tuple[dict[str, Sku], str]:
     """The cart's SKUs, each still for sale with the stock asked for, and their one
     currency."""
-    skus = await readmodel.skus_by_code(session, [item.sku for item in items])
+    skus = await sku_repo.by_code(session, [item.sku for item in items])
     currencies: set[str] = set()
     for item in items:
         sku = skus.get(item.sku)

@@ -10,7 +10,6 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_contracts.catalog import ProductPublished, ProductUpdated, StockChanged
-from agora_order.models import Sku
 from agora_order.repository import skus as sku_repo
 
 
@@ -54,7 +53,3 @@ async def apply_stock(session: AsyncSession, event: StockChanged, at: datetime) 
     row.available = event.available
     row.stock_version = at
     await session.flush()
-
-
-async def skus_by_code(session: AsyncSession, codes: Sequence[str]) -> dict[str, Sku]:
-    return await sku_repo.by_code(session, codes)
