@@ -24,11 +24,11 @@ from agora_contracts.common import Money
 from agora_contracts.payment import PaymentFailed, PaymentSucceeded
 from agora_kit.testing.events import deliver
 from agora_kit.testing.tokens import Keys
-from agora_order.metrics import CANCEL_REASONS
+from agora_order.api.schemas import CheckoutIn, checkout_request
 from agora_order.models import Order
-from agora_order.schemas import CheckoutIn
 from agora_order.service import checkout as checkout_service
-from agora_order.service import saga
+from agora_order.service import saga_payment
+from agora_order.service.metrics import CANCEL_REASONS
 from agora_order.settings import Settings
 from agora_order_testing import ADDRESS
 
@@ -143,7 +143,10 @@ async def test_cancellations_count_by_reason(
             .values(placed_at=datetime.now(UTC) - timedelta(hours=1))
         )
     async with app.state.database.transaction() as session:
-        assert await saga.time_out_unpaid(session, app.state.outbox, timedelta(minutes=15)) == 1
+        assert (
+            await saga_payment.time_out_unpaid(session, app.state.outbox, timedelta(minutes=15))
+            == 1
+        )
     assert cancelled(app, "timeout") == 2
 
     headers = keys.headers(uuid.uuid4())
@@ -182,25 +185,25 @@ async def test_work_rolled_back_counts_nothing(
     unpaid = timedelta(minutes=15)
     with pytest.raises(RolledBack):
         await rolled_back(
-            app, lambda session: saga.time_out_unpaid(session, app.state.outbox, unpaid)
+            app, lambda session: saga_payment.time_out_unpaid(session, app.state.outbox, unpaid)
         )
     assert cancelled(app, "timeout") == 0
 
     buyer_id = uuid.uuid4()
     await fill(client, keys.headers(buyer_id), ("P-1", 1))
-    body = CheckoutIn.model_validate({"shipping_address": ADDRESS})
+    request = checkout_request(CheckoutIn.model_validate({"shipping_address": ADDRESS}))
     with pytest.raises(RolledBack):
         await rolled_back(
             app,
             lambda session: checkout_service.place(
-                session, app.state.outbox, settings, buyer_id=buyer_id, body=body
+                session, app.state.outbox, settings, buyer_id=buyer_id, request=request
             ),
         )
     assert value(app, "agora_orders_placed_total", currency="USD") == 1  # awaiting_payment's
 
     # Done again, for real, each counts once.
     async with app.state.database.transaction() as session:
-        assert await saga.time_out_unpaid(session, app.state.outbox, unpaid) == 1
+        assert await saga_payment.time_out_unpaid(session, app.state.outbox, unpaid) == 1
     assert cancelled(app, "timeout") == 1
     assert (await checkout(client, keys.headers(buyer_id))).status_code == 202
     assert value(app, "agora_orders_placed_total", currency="USD") == 2

@@ -29,7 +29,7 @@ from agora_contracts.payment import (
 )
 from agora_kit.testing.events import deliver, outbox_events, redeliver
 from agora_order.models import Order, OrderTransition
-from agora_order.service import saga
+from agora_order.service import saga_payment
 
 from .helpers import checkout, fill, order, stock
 
@@ -194,7 +194,7 @@ async def test_payment_timeout_cancels(
             .values(placed_at=datetime.now(UTC) - timedelta(hours=1))
         )
     async with app.state.database.transaction() as session:
-        count = await saga.time_out_unpaid(session, app.state.outbox, timedelta(minutes=15))
+        count = await saga_payment.time_out_unpaid(session, app.state.outbox, timedelta(minutes=15))
     assert count == 1
     after = await order(client, buyer, now["id"])
     assert after["status"] == "cancelled"

@@ -36,7 +36,7 @@ from agora_contracts.payment import (
 )
 from agora_kit.app import EventHandler
 from agora_kit.events.envelope import CloudEvent
-from agora_order.service import readmodel, saga, vendors
+from agora_order.service import readmodel, saga_payment, saga_stock, vendors
 from agora_order.service.context import OrderContext
 
 
@@ -93,19 +93,19 @@ async def vendor(
 async def reserved(
     context: OrderContext, session: AsyncSession, event: InventoryReserved, _: CloudEvent
 ) -> None:
-    await saga.stock_reserved(session, context.outbox, event.order_id, event.expires_at)
+    await saga_stock.stock_reserved(session, context.outbox, event.order_id, event.expires_at)
 
 
 async def refused(
     context: OrderContext, session: AsyncSession, event: InventoryReservationFailed, _: CloudEvent
 ) -> None:
-    await saga.stock_refused(session, context.outbox, event.order_id, shortage_reason(event))
+    await saga_stock.stock_refused(session, context.outbox, event.order_id, shortage_reason(event))
 
 
 async def unsellable(
     context: OrderContext, session: AsyncSession, event: InventoryCommitFailed, _: CloudEvent
 ) -> None:
-    await saga.commit_failed(
+    await saga_stock.commit_failed(
         session,
         context.outbox,
         event.order_id,
@@ -117,19 +117,21 @@ async def released(
     context: OrderContext, session: AsyncSession, event: InventoryReleased, _: CloudEvent
 ) -> None:
     if event.reason == "expired":
-        await saga.reservation_expired(session, context.outbox, event.order_id)
+        await saga_stock.reservation_expired(session, context.outbox, event.order_id)
 
 
 async def intent(
     context: OrderContext, session: AsyncSession, event: PaymentIntentCreated, _: CloudEvent
 ) -> None:
-    await saga.intent_created(session, event.order_id, event.payment_id, event.client_secret)
+    await saga_payment.intent_created(
+        session, event.order_id, event.payment_id, event.client_secret
+    )
 
 
 async def paid(
     context: OrderContext, session: AsyncSession, event: PaymentSucceeded, _: CloudEvent
 ) -> None:
-    await saga.payment_succeeded(
+    await saga_payment.payment_succeeded(
         session,
         context.outbox,
         event.order_id,
@@ -142,13 +144,13 @@ async def paid(
 async def failed(
     context: OrderContext, session: AsyncSession, event: PaymentFailed, _: CloudEvent
 ) -> None:
-    await saga.payment_failed(session, context.outbox, event.order_id, event.reason)
+    await saga_payment.payment_failed(session, context.outbox, event.order_id, event.reason)
 
 
 async def refunded(
     context: OrderContext, session: AsyncSession, event: PaymentRefunded, _: CloudEvent
 ) -> None:
-    await saga.refunded(
+    await saga_payment.refunded(
         session,
         context.outbox,
         event.order_id,

@@ -30,6 +30,21 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, MappedColumn, mapped_column
 
 from agora_kit.db import new_metadata
 
+# The states of an order, between which the checkout saga (``service/saga.py``) moves
+# it, and those of a vendor's sub-order.
+PENDING = "pending"
+AWAITING_PAYMENT = "awaiting_payment"
+CONFIRMED = "confirmed"
+SHIPPED = "shipped"
+DELIVERED = "delivered"
+CANCELLED = "cancelled"
+REFUNDED = "refunded"
+
+SUB_PENDING = "pending"
+SUB_SHIPPED = "shipped"
+SUB_DELIVERED = "delivered"
+SUB_CANCELLED = "cancelled"
+
 
 class Base(DeclarativeBase):
     metadata = new_metadata()

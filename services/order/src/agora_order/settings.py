@@ -1,3 +1,5 @@
+"""The order service's settings."""
+
 from __future__ import annotations
 
 from pydantic import Field

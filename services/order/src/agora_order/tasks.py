@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from agora_order.service import saga
+from agora_order.service import saga_payment
 from agora_order.service.context import OrderContext
 
 
@@ -14,7 +14,7 @@ async def payment_timeouts(context: OrderContext) -> None:
     settings = context.settings
     while True:
         async with context.database.transaction() as session:
-            await saga.time_out_unpaid(
+            await saga_payment.time_out_unpaid(
                 session, context.outbox, after=timedelta(seconds=settings.payment_timeout_seconds)
             )
         await asyncio.sleep(settings.payment_sweep_seconds)

@@ -1,3 +1,6 @@
+"""The order service's routes under the API prefix: the cart, checkout and orders,
+vendors' sub-orders, and admin's coupons."""
+
 from __future__ import annotations
 
 from fastapi import APIRouter

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path
 from agora_kit.db import SessionDep
 from agora_kit.errors import problem_responses
 from agora_order.api.deps import ReaderDep, SettingsDep, WriterDep
-from agora_order.schemas import CartItemIn, CartOut, QuantityIn
+from agora_order.api.schemas import CartItemIn, CartOut, QuantityIn, cart_out
 from agora_order.service import cart
 
 router = APIRouter(prefix="/cart", tags=["cart"])
@@ -18,7 +18,7 @@ SkuPath = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9
 
 @router.get("", response_model=CartOut, responses=problem_responses(401, 403))
 async def get_cart(buyer: ReaderDep, session: SessionDep, settings: SettingsDep) -> CartOut:
-    return await cart.view(session, settings, buyer)
+    return cart_out(await cart.view(session, settings, buyer))
 
 
 @router.post("/items", response_model=CartOut, responses=problem_responses(401, 403, 404, 409, 422))
@@ -26,7 +26,7 @@ async def add_item(
     body: CartItemIn, buyer: WriterDep, session: SessionDep, settings: SettingsDep
 ) -> CartOut:
     await cart.add(session, settings, buyer, body.sku, body.quantity)
-    return await cart.view(session, settings, buyer)
+    return cart_out(await cart.view(session, settings, buyer))
 
 
 @router.patch(
@@ -36,7 +36,7 @@ async def set_item(
     sku: SkuPath, body: QuantityIn, buyer: WriterDep, session: SessionDep, settings: SettingsDep
 ) -> CartOut:
     await cart.set_quantity(session, settings, buyer, sku, body.quantity)
-    return await cart.view(session, settings, buyer)
+    return cart_out(await cart.view(session, settings, buyer))
 
 
 @router.delete("/items/{sku}", response_model=CartOut, responses=problem_responses(401, 403, 404))
@@ -44,4 +44,4 @@ async def remove_item(
     sku: SkuPath, buyer: WriterDep, session: SessionDep, settings: SettingsDep
 ) -> CartOut:
     await cart.remove(session, buyer, sku)
-    return await cart.view(session, settings, buyer)
+    return cart_out(await cart.view(session, settings, buyer))

@@ -6,16 +6,14 @@ import uuid
 
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
-from sqlalchemy import select
 
 from agora_kit.app import API_PREFIX, OutboxDep
 from agora_kit.db import SessionDep
 from agora_kit.errors import problem_responses
 from agora_kit.idempotency import RequiredIdempotencyDep
-from agora_kit.pagination import Page, PageParamsDep, keyset_page
+from agora_kit.pagination import Page, PageParamsDep
 from agora_order.api.deps import ReaderDep, SettingsDep, WriterDep
-from agora_order.models import Order
-from agora_order.schemas import CheckoutIn, OrderOut
+from agora_order.api.schemas import CheckoutIn, OrderOut, checkout_request, order_out
 from agora_order.service import checkout, orders
 
 router = APIRouter(tags=["orders"])
@@ -45,10 +43,12 @@ async def place_order(
     same key and body gets the first answer again and places nothing."""
     if idempotency.replay is not None:
         return idempotency.replay
-    order = await checkout.place(session, outbox, settings, buyer_id=buyer, body=body)
+    order = await checkout.place(
+        session, outbox, settings, buyer_id=buyer, request=checkout_request(body)
+    )
     location = _location(order.id)
     response.headers["Location"] = location
-    out = (await orders.views(session, [order]))[0]
+    out = order_out(await orders.detail(session, order))
     await idempotency.store(202, out, location)
     return out
 
@@ -57,17 +57,9 @@ async def place_order(
 async def list_orders(
     buyer: ReaderDep, session: SessionDep, params: PageParamsDep
 ) -> Page[OrderOut]:
-    page = await keyset_page(
-        session,
-        select(Order).where(Order.buyer_id == buyer),
-        key=[Order.placed_at, Order.id],
-        key_of=lambda order: (order.placed_at, order.id),
-        params=params,
-        to_item=lambda order: order,
-        direction="desc",
-    )
+    page = await orders.buyer_page(session, buyer, params)
     return Page[OrderOut](
-        items=await orders.views(session, page.items), next_cursor=page.next_cursor
+        items=[order_out(detail) for detail in page.items], next_cursor=page.next_cursor
     )
 
 
@@ -76,7 +68,7 @@ async def list_orders(
 )
 async def get_order(order_id: uuid.UUID, buyer: ReaderDep, session: SessionDep) -> OrderOut:
     order = await orders.own(session, buyer, order_id)
-    return (await orders.views(session, [order]))[0]
+    return order_out(await orders.detail(session, order))
 
 
 @router.post(
@@ -89,4 +81,4 @@ async def cancel_order(
     order_id: uuid.UUID, buyer: WriterDep, session: SessionDep, outbox: OutboxDep
 ) -> OrderOut:
     order = await orders.cancel_by_buyer(session, outbox, buyer, order_id)
-    return (await orders.views(session, [order]))[0]
+    return order_out(await orders.detail(session, order))

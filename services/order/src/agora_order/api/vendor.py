@@ -20,7 +20,7 @@ from agora_kit.auth import (
 from agora_kit.db import SessionDep
 from agora_kit.errors import Forbidden, problem_responses
 from agora_kit.pagination import Page, PageParamsDep
-from agora_order.schemas import ShipIn, VendorOrderOut
+from agora_order.api.schemas import ShipIn, VendorOrderOut, vendor_order_out
 from agora_order.service import orders, vendors
 
 router = APIRouter(prefix="/vendor/orders", tags=["vendor"])
@@ -42,7 +42,7 @@ async def _one(session: SessionDep, user: uuid.UUID, sub_order_id: uuid.UUID) ->
     [one] = await orders.vendor_sub_order(
         session, await vendors.owned_by(session, user), sub_order_id
     )
-    return one
+    return vendor_order_out(one)
 
 
 SubOrderStatus = Literal["pending", "shipped", "delivered", "cancelled"]
@@ -61,7 +61,10 @@ async def list_sub_orders(
     """The paid sub-orders of the caller's stores, newest order first, a page at a time
     (follow `next_cursor` to the end)."""
     mine = await vendors.owned_by(session, _user(principal))
-    return await orders.vendor_sub_orders_page(session, mine, params, status=status)
+    page = await orders.vendor_sub_orders_page(session, mine, params, status=status)
+    return Page[VendorOrderOut](
+        items=[vendor_order_out(one) for one in page.items], next_cursor=page.next_cursor
+    )
 
 
 @router.post(

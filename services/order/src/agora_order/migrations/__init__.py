@@ -1,0 +1,1 @@
+"""The order service's Alembic migrations (``versions/``), run by ``env.py``."""

@@ -3,68 +3,56 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
-from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agora_contracts.common import Money
-from agora_order import metrics
 from agora_order.models import CartItem, Sku
-from agora_order.schemas import CartItemOut, CartOut
-from agora_order.service import pricing, readmodel
+from agora_order.repository import cart as cart_repo
+from agora_order.repository import skus as sku_repo
+from agora_order.service import metrics, pricing
 from agora_order.service.errors import CurrencyMismatch, NotEnoughStock, TooManyUnits, UnknownSku
 from agora_order.settings import Settings
 
 
+@dataclass(frozen=True)
+class CartLine:
+    """One line of the cart and the read model's SKU (None when the catalog never
+    sold it); only a SKU for sale is priced."""
+
+    item: CartItem
+    sku: Sku | None
+
+    @property
+    def for_sale(self) -> bool:
+        return self.sku is not None and self.sku.for_sale
+
+
+@dataclass(frozen=True)
+class Cart:
+    """The cart priced live: ``currency`` is that of the lines for sale (None when
+    there are none), ``totals`` what checking out would cost now."""
+
+    lines: list[CartLine]
+    currency: str | None
+    totals: pricing.Totals
+
+
 async def items(session: AsyncSession, buyer_id: uuid.UUID) -> list[CartItem]:
-    rows = await session.scalars(
-        select(CartItem)
-        .where(CartItem.buyer_id == buyer_id)
-        .order_by(CartItem.added_at, CartItem.sku)
-    )
-    return list(rows)
+    return await cart_repo.items(session, buyer_id)
 
 
-async def view(session: AsyncSession, settings: Settings, buyer_id: uuid.UUID) -> CartOut:
+async def view(session: AsyncSession, settings: Settings, buyer_id: uuid.UUID) -> Cart:
     lines = await items(session, buyer_id)
-    skus = await readmodel.skus_by_code(session, [line.sku for line in lines])
-    out: list[CartItemOut] = []
+    skus = await sku_repo.by_code(session, [line.sku for line in lines])
+    priced = [CartLine(item=line, sku=skus.get(line.sku)) for line in lines]
     subtotal = 0
     currency: str | None = None
-    for line in lines:
-        sku = skus.get(line.sku)
-        if sku is None or not sku.for_sale:
-            out.append(
-                CartItemOut(
-                    sku=line.sku,
-                    product_id=sku.product_id if sku else None,
-                    vendor_id=sku.vendor_id if sku else None,
-                    title=sku.title if sku else None,
-                    quantity=line.quantity,
-                    unit_price=None,
-                    line_total=None,
-                    available=0,
-                    for_sale=False,
-                )
-            )
+    for line in priced:
+        if line.sku is None or not line.for_sale:
             continue
-        currency = currency or sku.currency
-        line_amount = sku.price_amount * line.quantity
-        subtotal += line_amount
-        out.append(
-            CartItemOut(
-                sku=line.sku,
-                product_id=sku.product_id,
-                vendor_id=sku.vendor_id,
-                title=sku.title,
-                attributes={str(k): str(v) for k, v in sku.attributes.items()},
-                quantity=line.quantity,
-                unit_price=Money(amount=sku.price_amount, currency=sku.currency),
-                line_total=Money(amount=line_amount, currency=sku.currency),
-                available=max(sku.available, 0),
-                for_sale=True,
-            )
-        )
+        currency = currency or line.sku.currency
+        subtotal += line.sku.price_amount * line.item.quantity
     sums = pricing.totals(
         subtotal,
         shipping_flat=settings.shipping_flat_amount,
@@ -72,26 +60,13 @@ async def view(session: AsyncSession, settings: Settings, buyer_id: uuid.UUID) -
         tax_rate_bps=settings.tax_rate_bps,
         empty=subtotal == 0,
     )
-    shown = currency or "USD"
-
-    def money(amount: int) -> Money:
-        return Money(amount=amount, currency=shown)
-
-    return CartOut(
-        items=out,
-        currency=currency,
-        subtotal=money(sums.subtotal),
-        discount=money(sums.discount),
-        shipping=money(sums.shipping),
-        tax=money(sums.tax),
-        total=money(sums.total),
-    )
+    return Cart(lines=priced, currency=currency, totals=sums)
 
 
 async def _sellable(
     session: AsyncSession, buyer_id: uuid.UUID, code: str, quantity: int, settings: Settings
 ) -> Sku:
-    sku = await session.get(Sku, code)
+    sku = await sku_repo.get(session, code)
     if sku is None or not sku.for_sale:
         raise UnknownSku(f"SKU {code} is not for sale.")
     if quantity > settings.max_quantity_per_line:
@@ -100,7 +75,7 @@ async def _sellable(
         raise TooManyUnits(f"At most {settings.max_units_per_sku} units of {code} in one order.")
     if quantity > sku.available:
         raise NotEnoughStock(f"Only {max(sku.available, 0)} of {code} left; asked for {quantity}.")
-    others = await readmodel.skus_by_code(
+    others = await sku_repo.by_code(
         session, [line.sku for line in await items(session, buyer_id) if line.sku != code]
     )
     currencies = {other.currency for other in others.values() if other.for_sale}
@@ -116,7 +91,7 @@ async def add(
 ) -> None:
     """Add ``quantity`` units (to what the cart already holds of the SKU). The first
     item of an empty cart (a new one, or the next after checkout) counts a cart."""
-    existing = await session.get(CartItem, (buyer_id, code), with_for_update=True)
+    existing = await cart_repo.locked_item(session, buyer_id, code)
     wanted = quantity + (existing.quantity if existing else 0)
     await _sellable(session, buyer_id, code, wanted, settings)
     if existing is None:
@@ -131,7 +106,7 @@ async def add(
 async def set_quantity(
     session: AsyncSession, settings: Settings, buyer_id: uuid.UUID, code: str, quantity: int
 ) -> None:
-    existing = await session.get(CartItem, (buyer_id, code), with_for_update=True)
+    existing = await cart_repo.locked_item(session, buyer_id, code)
     if existing is None:
         raise UnknownSku(f"SKU {code} is not in the cart.")
     await _sellable(session, buyer_id, code, quantity, settings)
@@ -140,12 +115,9 @@ async def set_quantity(
 
 
 async def remove(session: AsyncSession, buyer_id: uuid.UUID, code: str) -> None:
-    result = await session.execute(
-        delete(CartItem).where(CartItem.buyer_id == buyer_id, CartItem.sku == code)
-    )
-    if getattr(result, "rowcount", 0) == 0:
+    if not await cart_repo.delete_item(session, buyer_id, code):
         raise UnknownSku(f"SKU {code} is not in the cart.")
 
 
 async def clear(session: AsyncSession, buyer_id: uuid.UUID) -> None:
-    await session.execute(delete(CartItem).where(CartItem.buyer_id == buyer_id))
+    await cart_repo.clear(session, buyer_id)

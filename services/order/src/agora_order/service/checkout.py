@@ -1,5 +1,5 @@
 """Checkout: the cart becomes an order (one sub-order per vendor) and the saga starts
-with ``OrderPlaced``; the catalog answers whether the stock is held.
+it with ``OrderPlaced``; the catalog answers whether the stock is held.
 
 The route's ``Idempotency-Key`` (required; ``agora_kit.idempotency``) is claimed in
 the checkout's own transaction, so a retry gets the first answer and places nothing.
@@ -10,16 +10,17 @@ from __future__ import annotations
 import secrets
 import uuid
 from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agora_contracts import order as contracts
 from agora_kit.events.outbox import Outbox
-from agora_order import metrics
-from agora_order.models import CartItem, Order, OrderLine, OrderTransition, SubOrder
-from agora_order.schemas import CheckoutIn
-from agora_order.service import cart, coupons, pricing, readmodel, saga
+from agora_order.models import CartItem, Order, OrderLine, Sku, SubOrder
+from agora_order.repository import orders as order_repo
+from agora_order.repository import skus as sku_repo
+from agora_order.service import cart, coupons, pricing, saga
 from agora_order.service.errors import (
     CurrencyMismatch,
     EmptyCart,
@@ -29,6 +30,68 @@ from agora_order.service.errors import (
     UnknownSku,
 )
 from agora_order.settings import Settings
+
+
+@dataclass(frozen=True)
+class CheckoutRequest:
+    """What the buyer checks out with: where to ship (the address's fields), an optional
+    coupon code and an optional payment method."""
+
+    shipping_address: dict[str, Any]
+    coupon_code: str | None = None
+    payment_method: str | None = None
+
+
+async def place(
+    session: AsyncSession,
+    outbox: Outbox,
+    settings: Settings,
+    *,
+    buyer_id: uuid.UUID,
+    request: CheckoutRequest,
+) -> Order:
+    """The buyer's cart, placed as an order."""
+    # One buyer's checkouts take turns from here: racing ones cannot all take the same
+    # cart, nor all find room under the open-order limit.
+    await order_repo.lock_buyer_checkout(session, buyer_id)
+    items = await _cart_to_place(session, settings, buyer_id)
+    skus, currency = await _sellable(session, items)
+    subtotal = sum(skus[item.sku].price_amount * item.quantity for item in items)
+    order_id, placed_at = uuid.uuid4(), saga.now()
+    redemption = await _apply_coupon(
+        session,
+        request.coupon_code,
+        buyer_id=buyer_id,
+        order_id=order_id,
+        subtotal=subtotal,
+        currency=currency,
+        at=placed_at,
+    )
+    sums = pricing.totals(
+        subtotal,
+        discount=redemption.discount,
+        shipping_flat=settings.shipping_flat_amount,
+        free_shipping_over=settings.free_shipping_over_amount,
+        tax_rate_bps=settings.tax_rate_bps,
+    )
+    order = _new_order(
+        order_id=order_id,
+        buyer_id=buyer_id,
+        request=request,
+        currency=currency,
+        sums=sums,
+        funded_by=redemption.funded_by,
+        placed_at=placed_at,
+    )
+    await saga.start(
+        session,
+        outbox,
+        order,
+        _split_by_vendor(order, items, skus),
+        reservation_ttl_seconds=settings.reservation_ttl_seconds,
+    )
+    await cart.clear(session, buyer_id)
+    return order
 
 
 async def check_holding_limits(
@@ -42,47 +105,30 @@ async def check_holding_limits(
                 f"At most {settings.max_units_per_sku} units of {item.sku} in one order;"
                 f" the cart holds {item.quantity}."
             )
-    unpaid = await session.scalar(
-        select(func.count())
-        .select_from(Order)
-        .where(
-            Order.buyer_id == buyer_id,
-            Order.status.in_([saga.PENDING, saga.AWAITING_PAYMENT]),
-            Order.paid.is_(False),
-        )
-    )
+    unpaid = await order_repo.count_unpaid(session, buyer_id)
     limit = settings.max_open_orders_per_buyer
-    if (unpaid or 0) >= limit:
+    if unpaid >= limit:
         raise TooManyOpenOrders(
             f"You have {unpaid} unpaid orders, the most at once is {limit}:"
             " pay for or cancel one first."
         )
 
 
-def _number() -> str:
-    return "AG-" + secrets.token_hex(5).upper()
-
-
-async def place(
-    session: AsyncSession,
-    outbox: Outbox,
-    settings: Settings,
-    *,
-    buyer_id: uuid.UUID,
-    body: CheckoutIn,
-) -> Order:
-    """The buyer's cart, placed as an order."""
-    # One buyer's checkouts take turns from here: racing ones cannot all take the same
-    # cart, nor all find room under the open-order limit.
-    await session.execute(
-        text("SELECT pg_advisory_xact_lock(hashtextextended(:buyer, 0))"),
-        {"buyer": f"checkout:{buyer_id}"},
-    )
+async def _cart_to_place(
+    session: AsyncSession, settings: Settings, buyer_id: uuid.UUID
+) -> list[CartItem]:
+    """The buyer's cart: not empty, and within what one buyer may hold unpaid."""
     items = await cart.items(session, buyer_id)
     if not items:
         raise EmptyCart("Add something to the cart before checking out.")
     await check_holding_limits(session, settings, buyer_id, items)
-    skus = await readmodel.skus_by_code(session, [item.sku for item in items])
+    return items
+
+
+async def _sellable(session: AsyncSession, items: list[CartItem]) -> tuple[dict[str, Sku], str]:
+    """The cart's SKUs, each still for sale with the stock asked for, and their one
+    currency."""
+    skus = await sku_repo.by_code(session, [item.sku for item in items])
     currencies: set[str] = set()
     for item in items:
         sku = skus.get(item.sku)
@@ -93,35 +139,48 @@ async def place(
         currencies.add(sku.currency)
     if len(currencies) != 1:
         raise CurrencyMismatch("The cart mixes currencies.")
-    currency = currencies.pop()
-    subtotal = sum(skus[item.sku].price_amount * item.quantity for item in items)
+    return skus, currencies.pop()
 
-    order_id = uuid.uuid4()
-    placed_at = saga.now()
-    discount, funding = 0, "vendor"
-    if body.coupon_code:
-        redeemed = await coupons.redeem(
-            session,
-            body.coupon_code,
-            buyer_id=buyer_id,
-            order_id=order_id,
-            subtotal=subtotal,
-            currency=currency,
-            at=placed_at,
-        )
-        discount, funding = redeemed.discount, redeemed.funded_by
-    sums = pricing.totals(
-        subtotal,
-        discount=discount,
-        shipping_flat=settings.shipping_flat_amount,
-        free_shipping_over=settings.free_shipping_over_amount,
-        tax_rate_bps=settings.tax_rate_bps,
+
+async def _apply_coupon(
+    session: AsyncSession,
+    code: str | None,
+    *,
+    buyer_id: uuid.UUID,
+    order_id: uuid.UUID,
+    subtotal: int,
+    currency: str,
+    at: datetime,
+) -> coupons.Redemption:
+    """Redeem the coupon for the order; without one, no discount (vendor-funded)."""
+    if not code:
+        return coupons.Redemption(discount=0, funded_by="vendor")
+    return await coupons.redeem(
+        session,
+        code,
+        buyer_id=buyer_id,
+        order_id=order_id,
+        subtotal=subtotal,
+        currency=currency,
+        at=at,
     )
-    order = Order(
+
+
+def _new_order(
+    *,
+    order_id: uuid.UUID,
+    buyer_id: uuid.UUID,
+    request: CheckoutRequest,
+    currency: str,
+    sums: pricing.Totals,
+    funded_by: str,
+    placed_at: datetime,
+) -> Order:
+    """The order's row, priced; its first state is the saga's to give (``saga.start``)."""
+    return Order(
         id=order_id,
         number=_number(),
         buyer_id=buyer_id,
-        status=saga.PENDING,
         stock_reserved=False,
         currency=currency,
         subtotal_amount=sums.subtotal,
@@ -130,76 +189,63 @@ async def place(
         tax_amount=sums.tax,
         total_amount=sums.total,
         refunded_amount=0,
-        coupon_code=body.coupon_code.upper() if body.coupon_code else None,
-        discount_funded_by=funding,
-        shipping_address=body.shipping_address.model_dump(mode="json"),
-        payment_method=body.payment_method,
+        coupon_code=request.coupon_code.upper() if request.coupon_code else None,
+        discount_funded_by=funded_by,
+        shipping_address=request.shipping_address,
+        payment_method=request.payment_method,
         paid=False,
         placed_at=placed_at,
         updated_at=placed_at,
     )
-    session.add(order)
-    await session.flush()
 
+
+def _split_by_vendor(
+    order: Order, items: list[CartItem], skus: dict[str, Sku]
+) -> list[tuple[SubOrder, list[OrderLine]]]:
+    """One sub-order per vendor with its lines, each with its part of the order's
+    discount (pro rata to the subtotals)."""
     by_vendor: dict[uuid.UUID, list[int]] = defaultdict(list)
     for index, item in enumerate(items):
         by_vendor[skus[item.sku].vendor_id].append(index)
-    lines: list[OrderLine] = []
     sub_totals = [
         sum(skus[items[i].sku].price_amount * items[i].quantity for i in indexes)
         for indexes in by_vendor.values()
     ]
+    parts: list[tuple[SubOrder, list[OrderLine]]] = []
     for (vendor_id, indexes), sub_total, share in zip(
         by_vendor.items(),
         sub_totals,
-        pricing.allocate(sums.discount, sub_totals),
+        pricing.allocate(order.discount_amount, sub_totals),
         strict=True,
     ):
         sub = SubOrder(
             id=uuid.uuid4(),
             order_id=order.id,
             vendor_id=vendor_id,
-            status=saga.SUB_PENDING,
             subtotal_amount=sub_total,
             discount_amount=share,
         )
-        session.add(sub)
-        await session.flush()
-        for i in indexes:
-            item, sku = items[i], skus[items[i].sku]
-            line = OrderLine(
-                id=uuid.uuid4(),
-                order_id=order.id,
-                sub_order_id=sub.id,
-                position=i,
-                sku=item.sku,
-                product_id=sku.product_id,
-                vendor_id=sku.vendor_id,
-                title=sku.title,
-                quantity=item.quantity,
-                unit_amount=sku.price_amount,
-                line_amount=sku.price_amount * item.quantity,
-            )
-            session.add(line)
-            lines.append(line)
-    session.add(
-        OrderTransition(
-            order_id=order.id, from_status=None, to_status=saga.PENDING, cause="checkout"
-        )
+        lines = [_line(sub, i, items[i], skus[items[i].sku]) for i in indexes]
+        parts.append((sub, lines))
+    return parts
+
+
+def _line(sub: SubOrder, position: int, item: CartItem, sku: Sku) -> OrderLine:
+    """The cart's line at ``position``, priced as the SKU sells now."""
+    return OrderLine(
+        id=uuid.uuid4(),
+        order_id=sub.order_id,
+        sub_order_id=sub.id,
+        position=position,
+        sku=item.sku,
+        product_id=sku.product_id,
+        vendor_id=sku.vendor_id,
+        title=sku.title,
+        quantity=item.quantity,
+        unit_amount=sku.price_amount,
+        line_amount=sku.price_amount * item.quantity,
     )
-    await cart.clear(session, buyer_id)
-    await session.flush()
-    lines.sort(key=lambda line: line.position)
-    await outbox.add(
-        session,
-        contracts.OrderPlaced(
-            order_id=order.id,
-            buyer_id=buyer_id,
-            lines=[saga.contract_line(line, currency) for line in lines],
-            placed_at=placed_at,
-            reservation_ttl_seconds=settings.reservation_ttl_seconds,
-        ),
-        key=str(order.id),
-    )
-    metrics.order_placed(session, currency)
-    return order
+
+
+def _number() -> str:
+    return "AG-" + secrets.token_hex(5).upper()

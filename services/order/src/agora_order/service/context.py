@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from agora_kit.app import ServiceRuntime
 from agora_kit.db import Database
 from agora_kit.events.outbox import Outbox
-from agora_order.metrics import OrderMetrics
+from agora_order.service.metrics import OrderMetrics
 from agora_order.settings import Settings
 
 

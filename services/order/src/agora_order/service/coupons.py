@@ -12,39 +12,50 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_order.models import Coupon, CouponRedemption
-from agora_order.schemas import CouponIn
+from agora_order.repository import coupons as coupon_repo
 from agora_order.service import pricing
 from agora_order.service.errors import BadCoupon, CouponExists
 
 
-async def create(session: AsyncSession, data: CouponIn) -> Coupon:
+@dataclass(frozen=True)
+class NewCoupon:
+    """A coupon an admin makes: ``value`` is whole percent for ``percent``, minor units
+    of ``currency`` for ``fixed``; ``funded_by`` is ``vendor`` or ``platform``."""
+
+    code: str
+    kind: str
+    value: int
+    currency: str | None
+    min_subtotal: int
+    expires_at: datetime | None
+    max_uses: int | None
+    max_uses_per_user: int | None
+    funded_by: str
+
+
+async def create(session: AsyncSession, data: NewCoupon) -> Coupon:
     if data.kind == pricing.PERCENT and data.value > 100:
         raise BadCoupon("A percent coupon takes at most 100.")
-    created = await session.execute(
-        pg_insert(Coupon)
-        .values(
-            code=data.code.upper(),
-            kind=data.kind,
-            value=data.value,
-            currency=data.currency,
-            min_subtotal_amount=data.min_subtotal,
-            expires_at=data.expires_at,
-            max_uses=data.max_uses,
-            max_uses_per_user=data.max_uses_per_user,
-            used=0,
-            funded_by=data.funded_by,
-        )
-        .on_conflict_do_nothing()
-        .returning(Coupon.code)
+    code = data.code.upper()
+    created = await coupon_repo.insert_new(
+        session,
+        code=code,
+        kind=data.kind,
+        value=data.value,
+        currency=data.currency,
+        min_subtotal_amount=data.min_subtotal,
+        expires_at=data.expires_at,
+        max_uses=data.max_uses,
+        max_uses_per_user=data.max_uses_per_user,
+        used=0,
+        funded_by=data.funded_by,
     )
-    if created.first() is None:
-        raise CouponExists(f"The code {data.code.upper()} is taken.")
-    coupon = await session.get(Coupon, data.code.upper())
+    if not created:
+        raise CouponExists(f"The code {code} is taken.")
+    coupon = await coupon_repo.get(session, code)
     assert coupon is not None
     return coupon
 
@@ -71,7 +82,7 @@ async def redeem(
     """Use the coupon once for this order: the discount in minor units and who funds it,
     from the one read of the coupon."""
     code = code.upper()
-    coupon = await session.get(Coupon, code)
+    coupon = await coupon_repo.get(session, code)
     if coupon is None:
         raise BadCoupon(f"There is no coupon {code}.")
     if coupon.expires_at is not None and coupon.expires_at <= at:
@@ -85,26 +96,12 @@ async def redeem(
         raise BadCoupon(
             f"The coupon {code} needs a subtotal of at least {coupon.min_subtotal_amount}."
         )
-    claimed = await session.execute(
-        update(Coupon)
-        .where(
-            Coupon.code == code,
-            (Coupon.max_uses.is_(None)) | (Coupon.used < Coupon.max_uses),
-        )
-        .values(used=Coupon.used + 1)
-        .returning(Coupon.used)
-    )
-    if claimed.first() is None:
+    if not await coupon_repo.claim_use(session, code):
         raise BadCoupon(f"The coupon {code} has been used up.")
-    # The row lock taken by the UPDATE serialises this buyer's count too.
-    if coupon.max_uses_per_user is not None:
-        mine = await session.scalar(
-            select(func.count())
-            .select_from(CouponRedemption)
-            .where(CouponRedemption.code == code, CouponRedemption.buyer_id == buyer_id)
-        )
-        if (mine or 0) >= coupon.max_uses_per_user:
-            raise BadCoupon(f"You have already used the coupon {code}.")
+    # The row lock taken by the claim serialises this buyer's count too.
+    limit = coupon.max_uses_per_user
+    if limit is not None and await coupon_repo.count_redemptions(session, code, buyer_id) >= limit:
+        raise BadCoupon(f"You have already used the coupon {code}.")
     session.add(CouponRedemption(code=code, order_id=order_id, buyer_id=buyer_id))
     await session.flush()
     return Redemption(

@@ -1,109 +1,93 @@
-"""Reading orders, the buyer's cancellation, and vendors shipping their sub-orders."""
+"""Reading orders (the buyer's and the vendors' sub-orders) and the buyer's
+cancellation."""
 
 from __future__ import annotations
 
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import cast
+from dataclasses import dataclass
 
-from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agora_contracts.common import Money
 from agora_kit.events.outbox import Outbox
-from agora_kit.pagination import Page, PageParams, keyset_page
-from agora_order.models import Order, OrderLine, SubOrder
-from agora_order.schemas import (
-    AddressIn,
-    OrderLineOut,
-    OrderOut,
-    PaymentOut,
-    SubOrderOut,
-    VendorOrderOut,
+from agora_kit.pagination import Page, PageParams
+from agora_order.models import (
+    AWAITING_PAYMENT,
+    CANCELLED,
+    CONFIRMED,
+    PENDING,
+    REFUNDED,
+    Order,
+    OrderLine,
+    SubOrder,
 )
+from agora_order.repository import orders as order_repo
 from agora_order.service import saga
 from agora_order.service.errors import NotCancellable, OrderNotFound
 
 
-def _line_out(line: OrderLine, currency: str) -> OrderLineOut:
-    return OrderLineOut(
-        sku=line.sku,
-        product_id=line.product_id,
-        vendor_id=line.vendor_id,
-        title=line.title,
-        quantity=line.quantity,
-        unit_price=Money(amount=line.unit_amount, currency=currency),
-        line_total=Money(amount=line.line_amount, currency=currency),
-    )
+@dataclass(frozen=True)
+class SubOrderDetail:
+    """A vendor's part of an order, with its lines."""
+
+    sub: SubOrder
+    lines: list[OrderLine]
 
 
-async def views(session: AsyncSession, orders: Sequence[Order]) -> list[OrderOut]:
+@dataclass(frozen=True)
+class OrderDetail:
+    """An order with its sub-orders (by vendor) and their lines."""
+
+    order: Order
+    sub_orders: list[SubOrderDetail]
+
+
+@dataclass(frozen=True)
+class VendorSubOrder:
+    """A vendor's paid sub-order, the order it is part of, and its lines."""
+
+    sub: SubOrder
+    order: Order
+    lines: list[OrderLine]
+
+
+async def details(session: AsyncSession, orders: Sequence[Order]) -> list[OrderDetail]:
     ids = [order.id for order in orders]
     if not ids:
         return []
     subs: dict[uuid.UUID, list[SubOrder]] = defaultdict(list)
-    for sub in await session.scalars(
-        select(SubOrder).where(SubOrder.order_id.in_(ids)).order_by(SubOrder.vendor_id)
-    ):
+    for sub in await order_repo.sub_orders_of(session, ids):
         subs[sub.order_id].append(sub)
     lines: dict[uuid.UUID, list[OrderLine]] = defaultdict(list)
-    for line in await session.scalars(
-        select(OrderLine).where(OrderLine.order_id.in_(ids)).order_by(OrderLine.position)
-    ):
+    for line in await order_repo.lines_of(session, ids):
         lines[line.sub_order_id].append(line)
-    out = []
-    for order in orders:
-
-        def money(amount: int, currency: str = order.currency) -> Money:
-            return Money(amount=amount, currency=currency)
-
-        payment = None
-        if order.payment_id is not None or order.status == saga.AWAITING_PAYMENT:
-            payment = PaymentOut(
-                payment_id=order.payment_id, client_secret=order.client_secret, paid=order.paid
-            )
-        out.append(
-            OrderOut(
-                id=order.id,
-                number=order.number,
-                status=order.status,
-                cancel_reason=order.cancel_reason,
-                currency=order.currency,
-                subtotal=money(order.subtotal_amount),
-                discount=money(order.discount_amount),
-                shipping=money(order.shipping_amount),
-                tax=money(order.tax_amount),
-                total=money(order.total_amount),
-                refunded=money(order.refunded_amount),
-                coupon_code=order.coupon_code,
-                discount_funded_by=order.discount_funded_by,
-                shipping_address=AddressIn.model_validate(order.shipping_address),
-                payment=payment,
-                sub_orders=[
-                    SubOrderOut(
-                        id=sub.id,
-                        vendor_id=sub.vendor_id,
-                        status=sub.status,
-                        subtotal=money(sub.subtotal_amount),
-                        carrier=sub.carrier,
-                        tracking_number=sub.tracking_number,
-                        shipped_at=sub.shipped_at,
-                        delivered_at=sub.delivered_at,
-                        lines=[_line_out(line, order.currency) for line in lines[sub.id]],
-                    )
-                    for sub in subs[order.id]
-                ],
-                placed_at=order.placed_at,
-                updated_at=order.updated_at,
-            )
+    return [
+        OrderDetail(
+            order=order,
+            sub_orders=[SubOrderDetail(sub=sub, lines=lines[sub.id]) for sub in subs[order.id]],
         )
-    return out
+        for order in orders
+    ]
+
+
+async def detail(session: AsyncSession, order: Order) -> OrderDetail:
+    [one] = await details(session, [order])
+    return one
+
+
+async def buyer_page(
+    session: AsyncSession, buyer_id: uuid.UUID, params: PageParams
+) -> Page[OrderDetail]:
+    """One page of the buyer's orders, newest first."""
+    page = await order_repo.buyer_page(session, buyer_id, params)
+    # Unparameterised, the page holds the details as they are (no validation).
+    return Page(items=await details(session, page.items), next_cursor=page.next_cursor)
 
 
 async def own(session: AsyncSession, buyer_id: uuid.UUID, order_id: uuid.UUID) -> Order:
     """The buyer's order; someone else's is as absent as a missing one (404)."""
-    order = await session.get(Order, order_id)
+    order = await order_repo.get(session, order_id)
     if order is None or order.buyer_id != buyer_id:
         raise OrderNotFound(f"No order {order_id}.")
     return order
@@ -113,20 +97,14 @@ async def cancel_by_buyer(
     session: AsyncSession, outbox: Outbox, buyer_id: uuid.UUID, order_id: uuid.UUID
 ) -> Order:
     await own(session, buyer_id, order_id)
-    order = await saga.locked(session, order_id)
+    order = await order_repo.locked(session, order_id)
     assert order is not None
-    if order.status in (saga.CANCELLED, saga.REFUNDED):
+    if order.status in (CANCELLED, REFUNDED):
         return order  # cancelling twice is not an error
-    shipped = await session.scalar(
-        select(SubOrder.id).where(
-            SubOrder.order_id == order_id,
-            SubOrder.status.in_([saga.SUB_SHIPPED, saga.SUB_DELIVERED]),
-        )
-    )
-    if shipped is not None or order.status not in (
-        saga.PENDING,
-        saga.AWAITING_PAYMENT,
-        saga.CONFIRMED,
+    if await order_repo.any_sub_order_shipped(session, order_id) or order.status not in (
+        PENDING,
+        AWAITING_PAYMENT,
+        CONFIRMED,
     ):
         raise NotCancellable("Part of the order has shipped; it can no longer be cancelled.")
     await saga.cancel(
@@ -135,88 +113,30 @@ async def cancel_by_buyer(
     return order
 
 
-def _vendor_rows(
-    vendor_ids: Sequence[uuid.UUID], *, status: str | None = None
-) -> Select[tuple[SubOrder, Order]]:
-    """The paid sub-orders of ``vendor_ids``, with their orders."""
-    return (
-        select(SubOrder, Order)
-        .join(Order, Order.id == SubOrder.order_id)
-        .where(
-            SubOrder.vendor_id.in_(list(vendor_ids)),
-            Order.status.in_(
-                [saga.CONFIRMED, saga.SHIPPED, saga.DELIVERED, saga.CANCELLED, saga.REFUNDED]
-            ),
-            Order.paid.is_(True),
-            *([SubOrder.status == status] if status is not None else []),
-        )
-    )
-
-
 async def vendor_sub_orders_page(
     session: AsyncSession,
     vendor_ids: Sequence[uuid.UUID],
     params: PageParams,
     *,
     status: str | None = None,
-) -> Page[VendorOrderOut]:
+) -> Page[VendorSubOrder]:
     """One page of the paid sub-orders of ``vendor_ids``, newest order first."""
-
-    def key_of(row: tuple[SubOrder, Order]) -> tuple[object, ...]:
-        return (row[1].placed_at, row[0].id)
-
-    # Each row is the (sub-order, order) pair, not a single entity (scalars=False).
-    rows = cast("Select[tuple[tuple[SubOrder, Order]]]", _vendor_rows(vendor_ids, status=status))
-    page = await keyset_page(
-        session,
-        rows,
-        key=[Order.placed_at, SubOrder.id],
-        key_of=key_of,
-        params=params,
-        to_item=lambda row: row,
-        direction="desc",
-        scalars=False,
-    )
-    return Page[VendorOrderOut](
-        items=await _vendor_out(session, page.items), next_cursor=page.next_cursor
-    )
+    page = await order_repo.vendor_page(session, vendor_ids, params, status=status)
+    return Page(items=await _with_lines(session, page.items), next_cursor=page.next_cursor)
 
 
 async def vendor_sub_order(
     session: AsyncSession, vendor_ids: Sequence[uuid.UUID], sub_order_id: uuid.UUID
-) -> list[VendorOrderOut]:
-    rows = (
-        (await session.execute(_vendor_rows(vendor_ids).where(SubOrder.id == sub_order_id)))
-        .tuples()
-        .all()
-    )
-    return await _vendor_out(session, rows)
+) -> list[VendorSubOrder]:
+    """The paid sub-order of ``vendor_ids``, or none."""
+    rows = await order_repo.vendor_sub_order(session, vendor_ids, sub_order_id)
+    return await _with_lines(session, rows)
 
 
-async def _vendor_out(
+async def _with_lines(
     session: AsyncSession, rows: Sequence[tuple[SubOrder, Order]]
-) -> list[VendorOrderOut]:
-    sub_ids = [sub.id for sub, _ in rows]
+) -> list[VendorSubOrder]:
     lines: dict[uuid.UUID, list[OrderLine]] = defaultdict(list)
-    if sub_ids:
-        for line in await session.scalars(
-            select(OrderLine)
-            .where(OrderLine.sub_order_id.in_(sub_ids))
-            .order_by(OrderLine.position)
-        ):
-            lines[line.sub_order_id].append(line)
-    return [
-        VendorOrderOut(
-            id=sub.id,
-            order_id=order.id,
-            order_number=order.number,
-            order_status=order.status,
-            status=sub.status,
-            subtotal=Money(amount=sub.subtotal_amount, currency=order.currency),
-            shipping_address=AddressIn.model_validate(order.shipping_address),
-            carrier=sub.carrier,
-            tracking_number=sub.tracking_number,
-            lines=[_line_out(line, order.currency) for line in lines[sub.id]],
-        )
-        for sub, order in rows
-    ]
+    for line in await order_repo.lines_of_sub_orders(session, [sub.id for sub, _ in rows]):
+        lines[line.sub_order_id].append(line)
+    return [VendorSubOrder(sub=sub, order=order, lines=lines[sub.id]) for sub, order in rows]

@@ -5,40 +5,39 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_contracts import order as contracts
 from agora_kit.errors import Conflict, Forbidden, NotFound
 from agora_kit.events.outbox import Outbox
-from agora_order.models import SubOrder, Vendor
+from agora_order.models import (
+    CONFIRMED,
+    DELIVERED,
+    SHIPPED,
+    SUB_DELIVERED,
+    SUB_PENDING,
+    SUB_SHIPPED,
+    SubOrder,
+)
+from agora_order.repository import orders as order_repo
+from agora_order.repository import vendors as vendor_repo
 from agora_order.service import saga
 
 
 async def remember(
     session: AsyncSession, vendor_id: uuid.UUID, owner_id: uuid.UUID, name: str, *, active: bool
 ) -> None:
-    statement = pg_insert(Vendor).values(
-        vendor_id=vendor_id, owner_id=owner_id, name=name, active=active
-    )
-    await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[Vendor.vendor_id],
-            set_={"owner_id": owner_id, "name": name, "active": active},
-        )
-    )
+    await vendor_repo.upsert(session, vendor_id, owner_id, name, active=active)
 
 
 async def owned_by(session: AsyncSession, user_id: uuid.UUID) -> list[uuid.UUID]:
-    rows = await session.scalars(select(Vendor.vendor_id).where(Vendor.owner_id == user_id))
-    return list(rows)
+    return await vendor_repo.owned_by(session, user_id)
 
 
 async def _own_sub_order(
     session: AsyncSession, user_id: uuid.UUID, sub_order_id: uuid.UUID
 ) -> SubOrder:
-    sub = await session.get(SubOrder, sub_order_id)
+    sub = await order_repo.get_sub_order(session, sub_order_id)
     if sub is None:
         raise NotFound(f"No sub-order {sub_order_id}.")
     if sub.vendor_id not in await owned_by(session, user_id):
@@ -56,17 +55,21 @@ async def ship(
     tracking_number: str,
 ) -> SubOrder:
     sub = await _own_sub_order(session, user_id, sub_order_id)
-    order = await saga.locked(session, sub.order_id)
+    order = await order_repo.locked(session, sub.order_id)
     assert order is not None
-    await session.refresh(sub, with_for_update=True)
-    if sub.status != saga.SUB_PENDING or order.status not in (saga.CONFIRMED,):
+    await order_repo.lock_sub_order(session, sub)
+    if sub.status != SUB_PENDING or order.status not in (CONFIRMED,):
         raise Conflict(f"This sub-order is {sub.status} and its order {order.status}: no shipping.")
-    sub.status = saga.SUB_SHIPPED
+    sub.status = SUB_SHIPPED
     sub.carrier = carrier
     sub.tracking_number = tracking_number
     sub.shipped_at = saga.now()
     await session.flush()
-    lines = [line for line in await saga.lines_of(session, order.id) if line.sub_order_id == sub.id]
+    lines = [
+        line
+        for line in await order_repo.lines_of(session, [order.id])
+        if line.sub_order_id == sub.id
+    ]
     await outbox.add(
         session,
         contracts.OrderShipped(
@@ -82,11 +85,8 @@ async def ship(
         ),
         key=str(order.id),
     )
-    statuses = set(
-        await session.scalars(select(SubOrder.status).where(SubOrder.order_id == order.id))
-    )
-    if statuses == {saga.SUB_SHIPPED}:
-        await saga.move(session, order, saga.SHIPPED, cause="vendor.ship")
+    if await order_repo.sub_order_statuses(session, order.id) == {SUB_SHIPPED}:
+        await saga.move(session, order, SHIPPED, cause="vendor.ship")
     return sub
 
 
@@ -95,12 +95,12 @@ async def deliver(
 ) -> SubOrder:
     """The carrier handed the vendor's parcel over."""
     sub = await _own_sub_order(session, user_id, sub_order_id)
-    order = await saga.locked(session, sub.order_id)
+    order = await order_repo.locked(session, sub.order_id)
     assert order is not None
-    await session.refresh(sub, with_for_update=True)
-    if sub.status != saga.SUB_SHIPPED:
+    await order_repo.lock_sub_order(session, sub)
+    if sub.status != SUB_SHIPPED:
         raise Conflict(f"This sub-order is {sub.status}: only a shipped parcel is delivered.")
-    sub.status = saga.SUB_DELIVERED
+    sub.status = SUB_DELIVERED
     sub.delivered_at = saga.now()
     await session.flush()
     await outbox.add(
@@ -115,9 +115,6 @@ async def deliver(
         ),
         key=str(order.id),
     )
-    statuses = set(
-        await session.scalars(select(SubOrder.status).where(SubOrder.order_id == order.id))
-    )
-    if statuses == {saga.SUB_DELIVERED}:
-        await saga.move(session, order, saga.DELIVERED, cause="vendor.deliver")
+    if await order_repo.sub_order_statuses(session, order.id) == {SUB_DELIVERED}:
+        await saga.move(session, order, DELIVERED, cause="vendor.deliver")
     return sub

@@ -1,4 +1,5 @@
-"""The public API's bodies (kept apart from the tables)."""
+"""The public API's bodies (kept apart from the tables), and the mapping between them
+and the service's domain objects."""
 
 from __future__ import annotations
 
@@ -18,6 +19,11 @@ from pydantic import (
 )
 
 from agora_contracts.common import Money
+from agora_order.models import AWAITING_PAYMENT, Coupon, OrderLine
+from agora_order.service.cart import Cart
+from agora_order.service.checkout import CheckoutRequest
+from agora_order.service.coupons import NewCoupon
+from agora_order.service.orders import OrderDetail, VendorSubOrder
 
 
 def _storable(value: str) -> str:
@@ -221,3 +227,160 @@ class VendorOrderOut(BaseModel):
     carrier: str | None
     tracking_number: str | None
     lines: list[OrderLineOut]
+
+
+# --- From the bodies to the service's requests.
+
+
+def checkout_request(body: CheckoutIn) -> CheckoutRequest:
+    return CheckoutRequest(
+        shipping_address=body.shipping_address.model_dump(mode="json"),
+        coupon_code=body.coupon_code,
+        payment_method=body.payment_method,
+    )
+
+
+def new_coupon(body: CouponIn) -> NewCoupon:
+    return NewCoupon(**body.model_dump())  # the same fields, by name
+
+
+# --- From the service's domain objects to the responses.
+
+
+def cart_out(cart: Cart) -> CartOut:
+    items: list[CartItemOut] = []
+    for line in cart.lines:
+        sku, quantity = line.sku, line.item.quantity
+        if sku is None or not line.for_sale:
+            items.append(
+                CartItemOut(
+                    sku=line.item.sku,
+                    product_id=sku.product_id if sku else None,
+                    vendor_id=sku.vendor_id if sku else None,
+                    title=sku.title if sku else None,
+                    quantity=quantity,
+                    unit_price=None,
+                    line_total=None,
+                    available=0,
+                    for_sale=False,
+                )
+            )
+            continue
+        items.append(
+            CartItemOut(
+                sku=line.item.sku,
+                product_id=sku.product_id,
+                vendor_id=sku.vendor_id,
+                title=sku.title,
+                attributes={str(k): str(v) for k, v in sku.attributes.items()},
+                quantity=quantity,
+                unit_price=Money(amount=sku.price_amount, currency=sku.currency),
+                line_total=Money(amount=sku.price_amount * quantity, currency=sku.currency),
+                available=max(sku.available, 0),
+                for_sale=True,
+            )
+        )
+    shown = cart.currency or "USD"
+
+    def money(amount: int) -> Money:
+        return Money(amount=amount, currency=shown)
+
+    sums = cart.totals
+    return CartOut(
+        items=items,
+        currency=cart.currency,
+        subtotal=money(sums.subtotal),
+        discount=money(sums.discount),
+        shipping=money(sums.shipping),
+        tax=money(sums.tax),
+        total=money(sums.total),
+    )
+
+
+def _line_out(line: OrderLine, currency: str) -> OrderLineOut:
+    return OrderLineOut(
+        sku=line.sku,
+        product_id=line.product_id,
+        vendor_id=line.vendor_id,
+        title=line.title,
+        quantity=line.quantity,
+        unit_price=Money(amount=line.unit_amount, currency=currency),
+        line_total=Money(amount=line.line_amount, currency=currency),
+    )
+
+
+def order_out(detail: OrderDetail) -> OrderOut:
+    order = detail.order
+
+    def money(amount: int) -> Money:
+        return Money(amount=amount, currency=order.currency)
+
+    payment = None
+    if order.payment_id is not None or order.status == AWAITING_PAYMENT:
+        payment = PaymentOut(
+            payment_id=order.payment_id, client_secret=order.client_secret, paid=order.paid
+        )
+    return OrderOut(
+        id=order.id,
+        number=order.number,
+        status=order.status,
+        cancel_reason=order.cancel_reason,
+        currency=order.currency,
+        subtotal=money(order.subtotal_amount),
+        discount=money(order.discount_amount),
+        shipping=money(order.shipping_amount),
+        tax=money(order.tax_amount),
+        total=money(order.total_amount),
+        refunded=money(order.refunded_amount),
+        coupon_code=order.coupon_code,
+        discount_funded_by=order.discount_funded_by,
+        shipping_address=AddressIn.model_validate(order.shipping_address),
+        payment=payment,
+        sub_orders=[
+            SubOrderOut(
+                id=part.sub.id,
+                vendor_id=part.sub.vendor_id,
+                status=part.sub.status,
+                subtotal=money(part.sub.subtotal_amount),
+                carrier=part.sub.carrier,
+                tracking_number=part.sub.tracking_number,
+                shipped_at=part.sub.shipped_at,
+                delivered_at=part.sub.delivered_at,
+                lines=[_line_out(line, order.currency) for line in part.lines],
+            )
+            for part in detail.sub_orders
+        ],
+        placed_at=order.placed_at,
+        updated_at=order.updated_at,
+    )
+
+
+def vendor_order_out(one: VendorSubOrder) -> VendorOrderOut:
+    sub, order = one.sub, one.order
+    return VendorOrderOut(
+        id=sub.id,
+        order_id=order.id,
+        order_number=order.number,
+        order_status=order.status,
+        status=sub.status,
+        subtotal=Money(amount=sub.subtotal_amount, currency=order.currency),
+        shipping_address=AddressIn.model_validate(order.shipping_address),
+        carrier=sub.carrier,
+        tracking_number=sub.tracking_number,
+        lines=[_line_out(line, order.currency) for line in one.lines],
+    )
+
+
+def coupon_out(coupon: Coupon) -> CouponOut:
+    return CouponOut(
+        code=coupon.code,
+        kind=coupon.kind,
+        value=coupon.value,
+        currency=coupon.currency,
+        min_subtotal=coupon.min_subtotal_amount,
+        expires_at=coupon.expires_at,
+        max_uses=coupon.max_uses,
+        max_uses_per_user=coupon.max_uses_per_user,
+        used=coupon.used,
+        funded_by=coupon.funded_by,
+    )
