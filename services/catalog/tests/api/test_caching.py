@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agora_catalog.testing.helpers import Shop, eventually
+from agora_catalog_testing.helpers import Shop, eventually
 
 
 async def test_a_product_read_is_revalidated_with_its_etag(shop: Shop) -> None:

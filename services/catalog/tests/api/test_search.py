@@ -12,7 +12,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from agora_catalog.testing.helpers import Shop, eventually
+from agora_catalog_testing.helpers import Shop, eventually
 from agora_kit.pagination import decode_cursor, encode_cursor
 
 # The same journeys on each backend: the index is fed by events either way.
