@@ -10,11 +10,12 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated
 
 from fastapi import Depends, Request
 
-from agora_catalog.service.access import Actor, actor_of, optional_actor
+from agora_catalog.service.access import Actor
 from agora_catalog.service.context import CatalogContext
 from agora_kit.auth import (
     ROLE_ADMIN,
@@ -35,6 +36,25 @@ def get_context(request: Request) -> CatalogContext:
 
 
 ContextDep = Annotated[CatalogContext, Depends(get_context)]
+
+
+def actor_of(principal: Principal) -> Actor:
+    try:
+        user_id = uuid.UUID(principal.user_id)
+    except ValueError:
+        # Agora's user ids are UUIDs; a token naming something else belongs to no one
+        # who can own a store or write a review.
+        raise Forbidden("this account cannot act on the catalog") from None
+    return Actor(user_id=user_id, is_admin=principal.has_role(ROLE_ADMIN), principal=principal)
+
+
+def optional_actor(principal: Principal | None) -> Actor | None:
+    if principal is None:
+        return None
+    try:
+        return actor_of(principal)
+    except Forbidden:
+        return None
 
 
 async def reader(principal: OptionalPrincipal) -> Actor | None:
