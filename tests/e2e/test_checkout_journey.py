@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from agora_catalog.app import create_app as create_catalog
 from agora_catalog.settings import Settings as CatalogSettings
-from agora_catalog.testing.helpers import Shop
+from agora_catalog_testing.helpers import Shop
 from agora_kit.auth import ROLE_CUSTOMER, ROLE_VENDOR
 from agora_kit.events.envelope import CloudEvent, to_message
 from agora_kit.events.inprocess import InProcessTransport

@@ -30,7 +30,7 @@ from agora_catalog.search.elasticsearch import ElasticsearchSearch
 from agora_catalog.search.indexer import Indexer
 from agora_catalog.search.postgres import PostgresSearch
 from agora_catalog.seed import seed_catalog
-from agora_catalog.service import inventory
+from agora_catalog.service import reservations
 from agora_kit import migrations
 from agora_kit.db import Database
 from agora_kit.embedded_pg import EmbeddedPostgres
@@ -64,7 +64,7 @@ def summary(samples: list[float]) -> str:
     return f"median {statistics.median(ordered):.1f} ms, p95 {p95:.1f} ms"
 
 
-async def reservations(database: Database, outbox: Outbox, orders: int) -> tuple[float, int]:
+async def reserve_hot_skus(database: Database, outbox: Outbox, orders: int) -> tuple[float, int]:
     """Concurrent single-line orders on the five most stocked SKUs."""
     async with database.transaction() as session:
         hot = list(
@@ -73,12 +73,12 @@ async def reservations(database: Database, outbox: Outbox, orders: int) -> tuple
 
     async def one(i: int) -> bool:
         async with database.transaction() as session:
-            outcome = await inventory.reserve(
+            outcome = await reservations.reserve(
                 session,
                 outbox,
                 order_id=uuid.uuid4(),
                 buyer_id=uuid.uuid4(),
-                lines=[inventory.Line(hot[i % len(hot)], 1)],
+                lines=[reservations.Line(hot[i % len(hot)], 1)],
                 ttl=timedelta(minutes=15),
             )
         return outcome.reserved
@@ -156,7 +156,7 @@ async def run(pg: EmbeddedPostgres, products: int, rounds: int, backends: list[s
                 lines += await measure(search, database, rounds)
             finally:
                 await search.close()
-        elapsed, reserved = await reservations(database, outbox, 500)
+        elapsed, reserved = await reserve_hot_skus(database, outbox, 500)
         lines += [
             f"- 500 concurrent reservations on 5 hot SKUs: {elapsed:.2f} s "
             f"({500 / elapsed:.0f}/s), {reserved} reserved, {500 - reserved} short",

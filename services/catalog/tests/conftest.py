@@ -15,7 +15,7 @@ from agora_catalog.app import create_app
 from agora_catalog.search.base import SearchBackend
 from agora_catalog.search.elasticsearch import ElasticsearchSearch
 from agora_catalog.settings import Settings
-from agora_catalog.testing.helpers import Shop
+from agora_catalog_testing.helpers import Shop
 from agora_kit.events.inprocess import InProcessTransport
 from agora_kit.testing.apps import client_fixture, running, service_settings
 from agora_kit.testing.fixtures import Databases

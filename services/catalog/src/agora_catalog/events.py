@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agora_catalog.service import inventory, reviews
+from agora_catalog.service import reservations, reviews
 from agora_catalog.service.context import CatalogContext
 from agora_contracts.catalog import (
     CategoryUpdated,
@@ -42,12 +42,12 @@ async def reserve(
     context: CatalogContext, session: AsyncSession, event: OrderPlaced, _: CloudEvent
 ) -> None:
     ttl = event.reservation_ttl_seconds or context.settings.reservation_ttl_seconds
-    await inventory.reserve(
+    await reservations.reserve(
         session,
         context.outbox,
         order_id=event.order_id,
         buyer_id=event.buyer_id,
-        lines=[inventory.Line(line.sku, line.quantity) for line in event.lines],
+        lines=[reservations.Line(line.sku, line.quantity) for line in event.lines],
         ttl=timedelta(seconds=ttl),
     )
 
@@ -55,7 +55,7 @@ async def reserve(
 async def release(
     context: CatalogContext, session: AsyncSession, event: OrderCancelled, _: CloudEvent
 ) -> None:
-    await inventory.release(session, context.outbox, event.order_id)
+    await reservations.release(session, context.outbox, event.order_id)
     await reviews.forget_purchases(session, event.order_id)
 
 
@@ -69,11 +69,11 @@ async def refunded(
 async def commit(
     context: CatalogContext, session: AsyncSession, event: OrderConfirmed, _: CloudEvent
 ) -> None:
-    await inventory.commit(
+    await reservations.commit(
         session,
         context.outbox,
         event.order_id,
-        [inventory.Line(line.sku, line.quantity) for line in event.lines],
+        [reservations.Line(line.sku, line.quantity) for line in event.lines],
     )
     await reviews.record_purchases(
         session,

@@ -1,3 +1,6 @@
+"""The catalog service's settings: its port and database, the search backend, and the
+reservations' and low-stock defaults."""
+
 from __future__ import annotations
 
 from typing import Literal

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from agora_catalog.service import inventory
+from agora_catalog.service import reservations
 from agora_catalog.service.context import CatalogContext
 
 logger = logging.getLogger("agora.catalog.tasks")
@@ -20,7 +20,7 @@ async def sweep_expired_reservations(context: CatalogContext) -> None:
         released = 0
         try:
             async with context.database.transaction() as session:
-                released = await inventory.expire_due(session, context.outbox, batch=SWEEP_BATCH)
+                released = await reservations.expire_due(session, context.outbox, batch=SWEEP_BATCH)
             if released:
                 logger.info("released %d expired reservation(s)", released)
         except asyncio.CancelledError:

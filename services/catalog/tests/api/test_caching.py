@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agora_catalog.testing.helpers import Shop
+from agora_catalog_testing.helpers import Shop
 from agora_kit.testing.waiting import eventually
 
 

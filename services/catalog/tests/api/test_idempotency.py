@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 
 from agora_catalog.models import Product
-from agora_catalog.testing.helpers import Shop
+from agora_catalog_testing.helpers import Shop
 from agora_kit.idempotency import forget_old_keys, idempotency_keys
 
 

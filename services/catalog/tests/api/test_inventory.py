@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from fastapi import FastAPI
 
-from agora_catalog.testing.helpers import Shop
+from agora_catalog_testing.helpers import Shop
 from agora_contracts.order import OrderLine, OrderPlaced
 from agora_kit.auth import SCOPE_CATALOG_READ, SCOPE_INVENTORY_WRITE
 from agora_kit.testing.events import deliver, outbox_events

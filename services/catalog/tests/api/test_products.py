@@ -6,7 +6,7 @@ import uuid
 
 from fastapi import FastAPI
 
-from agora_catalog.testing.helpers import Shop
+from agora_catalog_testing.helpers import Shop
 from agora_kit.auth import SCOPE_CATALOG_READ, SCOPE_INVENTORY_WRITE, SCOPE_ORDERS_READ
 from agora_kit.testing.events import outbox_events
 

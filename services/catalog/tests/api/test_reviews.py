@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from agora_catalog.testing.helpers import Shop, User
+from agora_catalog_testing.helpers import Shop, User
 from agora_contracts.common import Money
 from agora_contracts.order import OrderCancelled, OrderConfirmed, OrderLine, OrderRefunded
 from agora_kit.auth import SCOPE_CATALOG_READ

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from agora_catalog.testing.helpers import Shop
+from agora_catalog_testing.helpers import Shop
 from agora_kit.pagination import decode_cursor, encode_cursor
 from agora_kit.testing.waiting import eventually
 

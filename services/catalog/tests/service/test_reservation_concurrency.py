@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from sqlalchemy import select
 
 from agora_catalog.models import Inventory, Reservation, ReservationLine
-from agora_catalog.testing.helpers import Shop
+from agora_catalog_testing.helpers import Shop
 from agora_contracts.order import OrderCancelled, OrderLine, OrderPlaced
 from agora_kit.testing.events import deliver, outbox_events
 

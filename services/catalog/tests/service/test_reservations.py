@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from sqlalchemy import select
 
 from agora_catalog.models import Reservation
-from agora_catalog.testing.helpers import Shop
+from agora_catalog_testing.helpers import Shop
 from agora_contracts.order import OrderCancelled, OrderConfirmed, OrderLine, OrderPlaced
 from agora_kit.events.envelope import CloudEvent, to_message
 from agora_kit.testing.events import deliver, outbox_events, redeliver

@@ -15,7 +15,6 @@ from agora_catalog.api.schemas import (
     CategoryPatch,
     CategoryTree,
 )
-from agora_catalog.models import Category
 from agora_catalog.service import categories
 from agora_kit.db import ReadSessionDep, SessionDep
 from agora_kit.errors import NotFound, problem_responses
@@ -24,26 +23,10 @@ from agora_kit.idempotency import IdempotencyDep
 router = APIRouter(tags=["categories"])
 
 
-def _node(node: categories.Node) -> CategoryNode:
-    return CategoryNode(
-        id=node.id,
-        name=node.name,
-        slug=node.slug,
-        parent_id=node.parent_id,
-        children=[_node(child) for child in node.children],
-    )
-
-
-def _out(category: Category | categories.Node) -> CategoryOut:
-    return CategoryOut(
-        id=category.id, name=category.name, slug=category.slug, parent_id=category.parent_id
-    )
-
-
 @router.get("/categories", response_model=CategoryTree, summary="The whole category tree")
 async def tree(session: ReadSessionDep, _: ReaderDep) -> CategoryTree:
     the_tree = await categories.load_tree(session)
-    return CategoryTree(items=[_node(root) for root in the_tree.roots])
+    return CategoryTree(items=[CategoryNode.of_node(root) for root in the_tree.roots])
 
 
 @router.get(
@@ -60,9 +43,9 @@ async def get_category(
     if node is None:
         raise NotFound("No such category.")
     return CategoryDetail(
-        **_out(node).model_dump(),
-        path=[_out(n) for n in the_tree.path(category_id)],
-        children=[_out(child) for child in node.children],
+        **CategoryOut.of(node).model_dump(),
+        path=[CategoryOut.of(n) for n in the_tree.path(category_id)],
+        children=[CategoryOut.of(child) for child in node.children],
     )
 
 
@@ -86,7 +69,7 @@ async def create_category(
     category = await categories.create(
         session, context.outbox, name=body.name, parent_id=body.parent_id
     )
-    out = _out(category)
+    out = CategoryOut.of(category)
     location = f"/api/v1/categories/{category.id}"
     response.headers["Location"] = location
     await idempotency.store(201, out, location)
@@ -114,7 +97,7 @@ async def patch_category(
         parent_id=body.parent_id,
         move="parent_id" in body.model_fields_set,
     )
-    return _out(category)
+    return CategoryOut.of(category)
 
 
 @router.delete(

@@ -14,7 +14,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from agora_catalog.service.access import Actor, actor_of, optional_actor
+from agora_catalog.service.access import Actor
 from agora_catalog.service.context import CatalogContext
 from agora_kit.auth import (
     ROLE_ADMIN,
@@ -23,6 +23,7 @@ from agora_kit.auth import (
     CurrentPrincipal,
     OptionalPrincipal,
     Principal,
+    principal_user_id,
     require_roles,
     require_scopes,
 )
@@ -35,6 +36,22 @@ def get_context(request: Request) -> CatalogContext:
 
 
 ContextDep = Annotated[CatalogContext, Depends(get_context)]
+
+
+def actor_of(principal: Principal) -> Actor:
+    # A token naming something other than a user belongs to no one who can own a
+    # store or write a review.
+    user_id = principal_user_id(principal, Forbidden("this account cannot act on the catalog"))
+    return Actor(user_id=user_id, is_admin=principal.has_role(ROLE_ADMIN), principal=principal)
+
+
+def optional_actor(principal: Principal | None) -> Actor | None:
+    if principal is None:
+        return None
+    try:
+        return actor_of(principal)
+    except Forbidden:
+        return None
 
 
 async def reader(principal: OptionalPrincipal) -> Actor | None:

@@ -6,23 +6,11 @@ from fastapi import APIRouter
 
 from agora_catalog.api.deps import ContextDep, StoreWriterDep
 from agora_catalog.api.schemas import StockIn, StockOut
-from agora_catalog.models import Inventory
-from agora_catalog.service import inventory
+from agora_catalog.service import stock
 from agora_kit.db import SessionDep
 from agora_kit.errors import problem_responses
 
 router = APIRouter(tags=["inventory"])
-
-
-def stock_out(row: Inventory) -> StockOut:
-    return StockOut(
-        sku=row.sku,
-        product_id=row.product_id,
-        on_hand=row.on_hand,
-        reserved=row.reserved,
-        available=row.available,
-        updated_at=row.updated_at,
-    )
 
 
 @router.get(
@@ -32,7 +20,7 @@ def stock_out(row: Inventory) -> StockOut:
     responses=problem_responses(401, 403, 404),
 )
 async def get_stock(sku: str, session: SessionDep, actor: StoreWriterDep) -> StockOut:
-    return stock_out(await inventory.stock(session, actor, sku))
+    return StockOut.of(await stock.stock_of(session, actor, sku))
 
 
 @router.put(
@@ -44,5 +32,5 @@ async def get_stock(sku: str, session: SessionDep, actor: StoreWriterDep) -> Sto
 async def put_stock(
     sku: str, body: StockIn, session: SessionDep, context: ContextDep, actor: StoreWriterDep
 ) -> StockOut:
-    row = await inventory.set_on_hand(session, context.outbox, actor, sku, body.on_hand)
-    return stock_out(row)
+    row = await stock.set_on_hand(session, context.outbox, actor, sku, body.on_hand)
+    return StockOut.of(row)

@@ -7,99 +7,24 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_catalog.api.deps import ContextDep, ReaderDep, StoreWriterDep
 from agora_catalog.api.schemas import (
-    ImageOut,
-    Money,
     ProductIn,
     ProductOut,
     ProductPage,
     ProductPatch,
-    ProductSummary,
-    Rating,
     VariantIn,
     VariantOut,
     VariantPatch,
 )
-from agora_catalog.models import Product
-from agora_catalog.service import categories, product_views, products
-from agora_catalog.service.access import Actor
+from agora_catalog.service import product_views, products, variants
 from agora_kit.db import ReadSessionDep, SessionDep
 from agora_kit.errors import problem_responses
 from agora_kit.idempotency import IdempotencyDep
-from agora_kit.pagination import Page, PageParamsDep, keyset_page
+from agora_kit.pagination import PageParamsDep
 
 router = APIRouter(tags=["products"])
-
-
-def rating_of(product: Product) -> Rating:
-    return Rating(
-        average=product_views.rating_average(product.rating_sum, product.rating_count),
-        count=product.rating_count,
-    )
-
-
-def variant_out(view: product_views.VariantView, *, private: bool) -> VariantOut:
-    variant = view.variant
-    return VariantOut(
-        id=variant.id,
-        sku=variant.sku,
-        price=Money(amount=variant.price_amount, currency=variant.currency),
-        attributes=variant.attributes,
-        available=max(view.available, 0),
-        on_hand=view.inventory.on_hand if private and view.inventory else None,
-        reserved=view.inventory.reserved if private and view.inventory else None,
-    )
-
-
-def product_out(view: product_views.ProductView, actor: Actor | None) -> ProductOut:
-    product = view.product
-    private = actor is not None and (actor.is_admin or actor.user_id == view.vendor.owner_id)
-    cheapest = min(view.variants, key=lambda v: v.variant.price_amount, default=None)
-    return ProductOut(
-        id=product.id,
-        vendor_id=product.vendor_id,
-        category_id=product.category_id,
-        title=product.title,
-        description=product.description,
-        attributes=product.attributes,
-        images=[ImageOut(**image) for image in product.images],
-        status=product.status,
-        price_from=(
-            Money(amount=cheapest.variant.price_amount, currency=cheapest.variant.currency)
-            if cheapest
-            else None
-        ),
-        rating=rating_of(product),
-        variants=[variant_out(v, private=private) for v in view.variants],
-        created_at=product.created_at,
-        updated_at=product.updated_at,
-        published_at=product.published_at,
-    )
-
-
-async def summaries(session: AsyncSession, page: Page[Product]) -> ProductPage:
-    prices = await product_views.prices(session, [p.id for p in page.items])
-    items = []
-    for product in page.items:
-        price = prices.get(product.id)
-        items.append(
-            ProductSummary(
-                id=product.id,
-                vendor_id=product.vendor_id,
-                category_id=product.category_id,
-                title=product.title,
-                status=product.status,
-                price_from=Money(amount=price[0], currency=price[1]) if price else None,
-                image_url=product.images[0]["url"] if product.images else None,
-                rating=rating_of(product),
-                created_at=product.created_at,
-                published_at=product.published_at,
-            )
-        )
-    return ProductPage(items=items, next_cursor=page.next_cursor)
 
 
 def _images(images: list[Any]) -> list[dict[str, Any]]:
@@ -121,19 +46,9 @@ async def browse(
     ] = None,
     vendor: Annotated[uuid.UUID | None, Query(description="One store's products")] = None,
 ) -> ProductPage:
-    category_ids = None
-    if category is not None:
-        category_ids = (await categories.load_tree(session)).subtree_ids(category)
-    found = await keyset_page(
-        session,
-        product_views.published(category_ids, vendor),
-        key=[Product.published_at, Product.id],
-        key_of=lambda p: (p.published_at, p.id),
-        params=page,
-        to_item=lambda p: p,
-        direction="desc",
+    return ProductPage.of(
+        await product_views.browse(session, page, category_id=category, vendor_id=vendor)
     )
-    return await summaries(session, found)
 
 
 @router.post(
@@ -164,7 +79,7 @@ async def create_product(
         ),
         vendor_id=body.vendor_id,
     )
-    out = product_out(await product_views.view(session, product.id, actor), actor)
+    out = ProductOut.of(await product_views.view(session, product.id, actor), actor)
     location = f"/api/v1/products/{product.id}"
     response.headers["Location"] = location
     await idempotency.store(201, out, location)
@@ -180,7 +95,7 @@ async def create_product(
 async def get_product(
     product_id: uuid.UUID, session: ReadSessionDep, actor: ReaderDep
 ) -> ProductOut:
-    return product_out(await product_views.view(session, product_id, actor), actor)
+    return ProductOut.of(await product_views.view(session, product_id, actor), actor)
 
 
 @router.patch(
@@ -202,7 +117,7 @@ async def patch_product(
     if body.images is not None:
         changes["images"] = _images(body.images)
     await products.update(session, context.outbox, actor, product_id, changes)
-    return product_out(await product_views.view(session, product_id, actor), actor)
+    return ProductOut.of(await product_views.view(session, product_id, actor), actor)
 
 
 @router.delete(
@@ -227,7 +142,7 @@ async def publish(
     product_id: uuid.UUID, session: SessionDep, context: ContextDep, actor: StoreWriterDep
 ) -> ProductOut:
     await products.publish(session, context.outbox, actor, product_id)
-    return product_out(await product_views.view(session, product_id, actor), actor)
+    return ProductOut.of(await product_views.view(session, product_id, actor), actor)
 
 
 @router.post(
@@ -240,7 +155,7 @@ async def unpublish(
     product_id: uuid.UUID, session: SessionDep, context: ContextDep, actor: StoreWriterDep
 ) -> ProductOut:
     await products.unpublish(session, context.outbox, actor, product_id)
-    return product_out(await product_views.view(session, product_id, actor), actor)
+    return ProductOut.of(await product_views.view(session, product_id, actor), actor)
 
 
 @router.post(
@@ -261,7 +176,7 @@ async def add_variant(
 ) -> VariantOut | Response:
     if idempotency.replay is not None:
         return idempotency.replay
-    view = await products.add_variant(
+    view = await variants.add(
         session,
         context.outbox,
         actor,
@@ -272,7 +187,7 @@ async def add_variant(
         attributes=body.attributes,
         stock=body.stock,
     )
-    out = variant_out(view, private=True)
+    out = VariantOut.of(view, private=True)
     await idempotency.store(201, out)
     return out
 
@@ -292,7 +207,7 @@ async def patch_variant(
     context: ContextDep,
     actor: StoreWriterDep,
 ) -> VariantOut:
-    view = await products.update_variant(
+    view = await variants.update(
         session,
         context.outbox,
         actor,
@@ -302,7 +217,7 @@ async def patch_variant(
         currency=body.price.currency if body.price else None,
         attributes=body.attributes,
     )
-    return variant_out(view, private=True)
+    return VariantOut.of(view, private=True)
 
 
 @router.delete(
@@ -318,4 +233,4 @@ async def delete_variant(
     context: ContextDep,
     actor: StoreWriterDep,
 ) -> None:
-    await products.delete_variant(session, context.outbox, actor, product_id, sku)
+    await variants.delete(session, context.outbox, actor, product_id, sku)

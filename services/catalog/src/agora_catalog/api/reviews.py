@@ -7,9 +7,7 @@ import uuid
 from fastapi import APIRouter, Response
 
 from agora_catalog.api.deps import ContextDep, PersonDep, ReaderDep
-from agora_catalog.api.products import rating_of
 from agora_catalog.api.schemas import ReviewIn, ReviewOut, ReviewPage
-from agora_catalog.models import Review
 from agora_catalog.service import reviews
 from agora_kit.db import ReadSessionDep, SessionDep
 from agora_kit.errors import problem_responses
@@ -17,18 +15,6 @@ from agora_kit.idempotency import IdempotencyDep
 from agora_kit.pagination import PageParamsDep
 
 router = APIRouter(tags=["reviews"])
-
-
-def review_out(review: Review) -> ReviewOut:
-    return ReviewOut(
-        id=review.id,
-        product_id=review.product_id,
-        author_id=review.author_id,
-        rating=review.rating,
-        title=review.title,
-        body=review.body,
-        created_at=review.created_at,
-    )
 
 
 @router.post(
@@ -58,7 +44,7 @@ async def post_review(
         title=body.title,
         body=body.body,
     )
-    out = review_out(review)
+    out = ReviewOut.of(review)
     await idempotency.store(201, out)
     return out
 
@@ -73,8 +59,4 @@ async def list_reviews(
     product_id: uuid.UUID, session: ReadSessionDep, _: ReaderDep, page: PageParamsDep
 ) -> ReviewPage:
     product, found = await reviews.page(session, product_id, page)
-    return ReviewPage(
-        items=[review_out(r) for r in found.items],
-        next_cursor=found.next_cursor,
-        rating=rating_of(product),
-    )
+    return ReviewPage.of(product, found)

@@ -1,5 +1,6 @@
-"""Request and response bodies of the catalog's API. They are not the tables: the
-public contract changes only on purpose."""
+"""Request and response bodies of the catalog's API, and the mapping of the rules'
+objects to the responses. They are not the tables: the public contract changes only on
+purpose."""
 
 from __future__ import annotations
 
@@ -9,7 +10,12 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, AnyHttpUrl, BaseModel, Field, StringConstraints
 
-from agora_catalog.search.base import Sort
+from agora_catalog.domain.categories import Node
+from agora_catalog.domain.products import ProductView, VariantView, rating_average
+from agora_catalog.models import Category, Inventory, Product, Review, Vendor
+from agora_catalog.service.access import Actor, can_manage
+from agora_catalog.service.product_views import Listing
+from agora_kit.pagination import Page
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -54,6 +60,13 @@ class Rating(BaseModel):
     average: float | None = Field(description="Mean of the ratings, null without reviews")
     count: int
 
+    @classmethod
+    def of(cls, product: Product) -> Rating:
+        return cls(
+            average=rating_average(product.rating_sum, product.rating_count),
+            count=product.rating_count,
+        )
+
 
 # --- Vendors
 
@@ -88,6 +101,27 @@ class VendorOut(BaseModel):
     created_at: datetime
     approved_at: datetime | None
 
+    @classmethod
+    def of(cls, vendor: Vendor, actor: Actor | None) -> VendorOut:
+        private = can_manage(actor, vendor)
+        return cls(
+            id=vendor.id,
+            name=vendor.name,
+            slug=vendor.slug,
+            description=vendor.description,
+            status=vendor.status,
+            owner_id=vendor.owner_id if private else None,
+            low_stock_threshold=vendor.low_stock_threshold if private else None,
+            created_at=vendor.created_at,
+            approved_at=vendor.approved_at,
+        )
+
+    @classmethod
+    def page(cls, page: Page[Vendor], actor: Actor | None) -> Page[VendorOut]:
+        return Page[VendorOut](
+            items=[cls.of(v, actor) for v in page.items], next_cursor=page.next_cursor
+        )
+
 
 # --- Categories
 
@@ -110,9 +144,25 @@ class CategoryOut(BaseModel):
     slug: str
     parent_id: uuid.UUID | None
 
+    @classmethod
+    def of(cls, category: Category | Node) -> CategoryOut:
+        return CategoryOut(
+            id=category.id, name=category.name, slug=category.slug, parent_id=category.parent_id
+        )
+
 
 class CategoryNode(CategoryOut):
     children: list[CategoryNode]
+
+    @classmethod
+    def of_node(cls, node: Node) -> CategoryNode:
+        return cls(
+            id=node.id,
+            name=node.name,
+            slug=node.slug,
+            parent_id=node.parent_id,
+            children=[cls.of_node(child) for child in node.children],
+        )
 
 
 class CategoryTree(BaseModel):
@@ -172,6 +222,19 @@ class VariantOut(BaseModel):
     on_hand: int | None = Field(default=None, description="Owner and admins only")
     reserved: int | None = Field(default=None, description="Owner and admins only")
 
+    @classmethod
+    def of(cls, view: VariantView, *, private: bool) -> VariantOut:
+        variant = view.variant
+        return cls(
+            id=variant.id,
+            sku=variant.sku,
+            price=Money(amount=variant.price_amount, currency=variant.currency),
+            attributes=variant.attributes,
+            available=max(view.available, 0),
+            on_hand=view.inventory.on_hand if private and view.inventory else None,
+            reserved=view.inventory.reserved if private and view.inventory else None,
+        )
+
 
 class ImageOut(BaseModel):
     url: str
@@ -194,6 +257,32 @@ class ProductOut(BaseModel):
     updated_at: datetime
     published_at: datetime | None
 
+    @classmethod
+    def of(cls, view: ProductView, actor: Actor | None) -> ProductOut:
+        product = view.product
+        private = can_manage(actor, view.vendor)
+        cheapest = min(view.variants, key=lambda v: v.variant.price_amount, default=None)
+        return cls(
+            id=product.id,
+            vendor_id=product.vendor_id,
+            category_id=product.category_id,
+            title=product.title,
+            description=product.description,
+            attributes=product.attributes,
+            images=[ImageOut(**image) for image in product.images],
+            status=product.status,
+            price_from=(
+                Money(amount=cheapest.variant.price_amount, currency=cheapest.variant.currency)
+                if cheapest
+                else None
+            ),
+            rating=Rating.of(product),
+            variants=[VariantOut.of(v, private=private) for v in view.variants],
+            created_at=product.created_at,
+            updated_at=product.updated_at,
+            published_at=product.published_at,
+        )
+
 
 class ProductSummary(BaseModel):
     id: uuid.UUID
@@ -212,6 +301,27 @@ class ProductPage(BaseModel):
     items: list[ProductSummary]
     next_cursor: str | None = None
 
+    @classmethod
+    def of(cls, listing: Listing) -> ProductPage:
+        items = []
+        for product in listing.page.items:
+            price = listing.prices.get(product.id)
+            items.append(
+                ProductSummary(
+                    id=product.id,
+                    vendor_id=product.vendor_id,
+                    category_id=product.category_id,
+                    title=product.title,
+                    status=product.status,
+                    price_from=Money(amount=price[0], currency=price[1]) if price else None,
+                    image_url=product.images[0]["url"] if product.images else None,
+                    rating=Rating.of(product),
+                    created_at=product.created_at,
+                    published_at=product.published_at,
+                )
+            )
+        return cls(items=items, next_cursor=listing.page.next_cursor)
+
 
 # --- Inventory
 
@@ -227,6 +337,17 @@ class StockOut(BaseModel):
     reserved: int
     available: int
     updated_at: datetime
+
+    @classmethod
+    def of(cls, row: Inventory) -> StockOut:
+        return cls(
+            sku=row.sku,
+            product_id=row.product_id,
+            on_hand=row.on_hand,
+            reserved=row.reserved,
+            available=row.available,
+            updated_at=row.updated_at,
+        )
 
 
 # --- Reviews
@@ -247,57 +368,28 @@ class ReviewOut(BaseModel):
     body: str
     created_at: datetime
 
+    @classmethod
+    def of(cls, review: Review) -> ReviewOut:
+        return cls(
+            id=review.id,
+            product_id=review.product_id,
+            author_id=review.author_id,
+            rating=review.rating,
+            title=review.title,
+            body=review.body,
+            created_at=review.created_at,
+        )
+
 
 class ReviewPage(BaseModel):
     items: list[ReviewOut]
     next_cursor: str | None = None
     rating: Rating
 
-
-# --- Search
-
-
-class VendorRef(BaseModel):
-    id: uuid.UUID
-    name: str
-
-
-class SearchItem(BaseModel):
-    id: uuid.UUID
-    title: str
-    vendor_id: uuid.UUID
-    vendor: VendorRef
-    category_id: uuid.UUID
-    price: Money = Field(description="The lowest variant price")
-    price_max: int = Field(description="The highest variant price, same currency")
-    image_url: str | None
-    rating: Rating
-    published_at: datetime
-
-
-class FacetValue(BaseModel):
-    value: str
-    count: int
-    label: str | None = Field(default=None, description="A name to show for the value")
-
-
-class Facets(BaseModel):
-    category: list[FacetValue]
-    vendor: list[FacetValue]
-    price: list[FacetValue] = Field(
-        description='Buckets of the lowest price in minor units, "1000-2500" (upper bound '
-        'excluded) or "50000-"'
-    )
-    attributes: list[FacetValue] = Field(description='"name:value" of variant attributes')
-
-
-class SearchResponse(BaseModel):
-    items: list[SearchItem]
-    facets: Facets
-    total: int
-    next_cursor: str | None = None
-    sort: Sort
-
-
-class Suggestions(BaseModel):
-    suggestions: list[str]
+    @classmethod
+    def of(cls, product: Product, page: Page[Review]) -> ReviewPage:
+        return cls(
+            items=[ReviewOut.of(r) for r in page.items],
+            next_cursor=page.next_cursor,
+            rating=Rating.of(product),
+        )

@@ -6,10 +6,8 @@ import uuid
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
-from sqlalchemy import select
 
 from agora_catalog.api.deps import AdminDep, ContextDep, PersonDep, ReaderDep
-from agora_catalog.api.products import summaries
 from agora_catalog.api.schemas import (
     ProductPage,
     VendorApply,
@@ -17,30 +15,13 @@ from agora_catalog.api.schemas import (
     VendorOut,
     VendorPatch,
 )
-from agora_catalog.models import VENDOR_APPROVED, Product, Vendor
-from agora_catalog.service import vendors
-from agora_catalog.service.access import Actor
+from agora_catalog.service import product_views, vendors
 from agora_kit.db import ReadSessionDep, SessionDep
-from agora_kit.errors import NotFound, problem_responses
+from agora_kit.errors import problem_responses
 from agora_kit.idempotency import IdempotencyDep
-from agora_kit.pagination import Page, PageParamsDep, keyset_page
+from agora_kit.pagination import Page, PageParamsDep
 
 router = APIRouter(tags=["vendors"])
-
-
-def vendor_out(vendor: Vendor, actor: Actor | None) -> VendorOut:
-    private = actor is not None and (actor.is_admin or actor.user_id == vendor.owner_id)
-    return VendorOut(
-        id=vendor.id,
-        name=vendor.name,
-        slug=vendor.slug,
-        description=vendor.description,
-        status=vendor.status,
-        owner_id=vendor.owner_id if private else None,
-        low_stock_threshold=vendor.low_stock_threshold if private else None,
-        created_at=vendor.created_at,
-        approved_at=vendor.approved_at,
-    )
 
 
 @router.post(
@@ -69,7 +50,7 @@ async def apply(
         description=body.description,
         low_stock_threshold=context.settings.low_stock_threshold,
     )
-    out = vendor_out(vendor, actor)
+    out = VendorOut.of(vendor, actor)
     location = f"/api/v1/vendors/{vendor.id}"
     response.headers["Location"] = location
     await idempotency.store(201, out, location)
@@ -85,14 +66,7 @@ async def apply(
 async def list_vendors(
     session: ReadSessionDep, actor: ReaderDep, page: PageParamsDep
 ) -> Page[VendorOut]:
-    return await keyset_page(
-        session,
-        select(Vendor).where(Vendor.status == VENDOR_APPROVED),
-        key=[Vendor.slug],
-        key_of=lambda v: (v.slug,),
-        params=page,
-        to_item=lambda v: vendor_out(v, actor),
-    )
+    return VendorOut.page(await vendors.approved(session, page), actor)
 
 
 @router.get(
@@ -102,10 +76,7 @@ async def list_vendors(
     responses=problem_responses(401, 404),
 )
 async def my_vendor(session: ReadSessionDep, actor: PersonDep) -> VendorOut:
-    vendor = await vendors.vendor_of_owner(session, actor.user_id)
-    if vendor is None:
-        raise NotFound("You have no store.")
-    return vendor_out(vendor, actor)
+    return VendorOut.of(await vendors.own_vendor(session, actor), actor)
 
 
 @router.get(
@@ -120,22 +91,7 @@ async def my_products(
     page: PageParamsDep,
     status: Annotated[Literal["draft", "published", "unpublished"] | None, Query()] = None,
 ) -> ProductPage:
-    vendor = await vendors.vendor_of_owner(session, actor.user_id)
-    if vendor is None:
-        raise NotFound("You have no store.")
-    stmt = select(Product).where(Product.vendor_id == vendor.id, Product.deleted_at.is_(None))
-    if status is not None:
-        stmt = stmt.where(Product.status == status)
-    products = await keyset_page(
-        session,
-        stmt,
-        key=[Product.created_at, Product.id],
-        key_of=lambda p: (p.created_at, p.id),
-        params=page,
-        to_item=lambda p: p,
-        direction="desc",
-    )
-    return await summaries(session, products)
+    return ProductPage.of(await product_views.own_products(session, actor, page, status=status))
 
 
 @router.get(
@@ -145,10 +101,7 @@ async def my_products(
     responses=problem_responses(404),
 )
 async def get_vendor(vendor_id: uuid.UUID, session: ReadSessionDep, actor: ReaderDep) -> VendorOut:
-    vendor = await vendors.get_vendor(session, vendor_id)
-    if not vendors.visible_to(vendor, actor):
-        raise NotFound("No such store.")
-    return vendor_out(vendor, actor)
+    return VendorOut.of(await vendors.visible_vendor(session, vendor_id, actor), actor)
 
 
 @router.patch(
@@ -175,7 +128,7 @@ async def patch_vendor(
             low_stock_threshold=body.low_stock_threshold,
         ),
     )
-    return vendor_out(vendor, actor)
+    return VendorOut.of(vendor, actor)
 
 
 @router.get(
@@ -190,17 +143,7 @@ async def admin_list_vendors(
     page: PageParamsDep,
     status: Annotated[Literal["pending", "approved", "suspended"] | None, Query()] = None,
 ) -> Page[VendorOut]:
-    stmt = select(Vendor)
-    if status is not None:
-        stmt = stmt.where(Vendor.status == status)
-    return await keyset_page(
-        session,
-        stmt,
-        key=[Vendor.created_at, Vendor.id],
-        key_of=lambda v: (v.created_at, v.id),
-        params=page,
-        to_item=lambda v: vendor_out(v, actor),
-    )
+    return VendorOut.page(await vendors.every_vendor(session, page, status=status), actor)
 
 
 @router.patch(
@@ -219,4 +162,4 @@ async def decide(
     vendor = await vendors.decide(
         session, context.outbox, vendor_id, body.status, reason=body.reason
     )
-    return vendor_out(vendor, actor)
+    return VendorOut.of(vendor, actor)

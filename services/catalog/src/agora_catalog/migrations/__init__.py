@@ -1,0 +1,1 @@
+"""The catalog's database migrations (Alembic), run by ``agora_kit.migrations``."""

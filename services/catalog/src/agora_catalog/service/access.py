@@ -1,14 +1,14 @@
 """Who may do what. A vendor's owner is the user who applied (``owner_id`` = the
-token's subject); admins may act on every store. API keys act as their owner within
-their scopes (``Principal.allows``)."""
+token's subject); admins may act on every store. The routes make the ``Actor`` of the
+caller's principal (``api.deps``); API keys act as their owner within their scopes."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
 
-from agora_kit.auth import ROLE_ADMIN, Principal, principal_user_id
-from agora_kit.errors import Forbidden
+from agora_catalog.models import Vendor
+from agora_kit.auth import Principal
 
 
 @dataclass(frozen=True)
@@ -18,17 +18,6 @@ class Actor:
     principal: Principal
 
 
-def actor_of(principal: Principal) -> Actor:
-    # A token naming something other than a user belongs to no one who can own a
-    # store or write a review.
-    user_id = principal_user_id(principal, Forbidden("this account cannot act on the catalog"))
-    return Actor(user_id=user_id, is_admin=principal.has_role(ROLE_ADMIN), principal=principal)
-
-
-def optional_actor(principal: Principal | None) -> Actor | None:
-    if principal is None:
-        return None
-    try:
-        return actor_of(principal)
-    except Forbidden:
-        return None
+def can_manage(actor: Actor | None, vendor: Vendor) -> bool:
+    """The store's owner and admins manage it, and see what only they may see."""
+    return actor is not None and (actor.is_admin or actor.user_id == vendor.owner_id)

@@ -10,19 +10,19 @@ import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, exists, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agora_catalog.models import Product, Purchase, Review, Variant, Vendor
+from agora_catalog.domain.products import is_public, rating_average
+from agora_catalog.models import Product, Review
+from agora_catalog.repository import purchases
+from agora_catalog.repository import reviews as repo
 from agora_catalog.service.access import Actor
 from agora_catalog.service.errors import AlreadyReviewed, NotAVerifiedBuyer
-from agora_catalog.service.product_views import is_public, rating_average
 from agora_contracts.catalog import ProductRated
 from agora_kit.errors import NotFound
 from agora_kit.events.outbox import Outbox
-from agora_kit.pagination import Page, PageParams, keyset_page
+from agora_kit.pagination import Page, PageParams
 
 
 async def record_purchases(
@@ -36,21 +36,12 @@ async def record_purchases(
     """Remember that ``buyer_id`` bought these products (by SKU or product id)."""
     found = set(product_ids)
     if skus:
-        found.update(
-            await session.scalars(select(Variant.product_id).where(Variant.sku.in_(list(skus))))
-        )
-    known = set(await session.scalars(select(Product.id).where(Product.id.in_(found))))
+        found.update(await purchases.product_ids_of_skus(session, skus))
+    known = await purchases.known_product_ids(session, found)
     if not known:
         return 0
-    await session.execute(
-        pg_insert(Purchase)
-        .values(
-            [
-                {"buyer_id": buyer_id, "product_id": pid, "order_id": order_id}
-                for pid in sorted(known)
-            ]
-        )
-        .on_conflict_do_nothing()
+    await purchases.add_purchases(
+        session, buyer_id=buyer_id, order_id=order_id, product_ids=sorted(known)
     )
     return len(known)
 
@@ -58,24 +49,16 @@ async def record_purchases(
 async def forget_purchases(session: AsyncSession, order_id: uuid.UUID) -> None:
     """The order was cancelled or refunded in full: it no longer makes its buyer a
     verified buyer (another order of the same product still does)."""
-    await session.execute(delete(Purchase).where(Purchase.order_id == order_id))
+    await purchases.delete_purchases_of_order(session, order_id)
 
 
 async def _public_product(
     session: AsyncSession, product_id: uuid.UUID, *, lock: bool = False
 ) -> Product:
-    stmt = (
-        select(Product, Vendor)
-        .join(Vendor, Vendor.id == Product.vendor_id)
-        .where(Product.id == product_id)
-    )
-    if lock:
-        stmt = stmt.with_for_update(of=Product)
-    row = (await session.execute(stmt)).first()
-    if row is None or not is_public(*row):
+    found = await repo.reviewed_product(session, product_id, lock=lock)
+    if found is None or not is_public(*found):
         raise NotFound("No such product.")
-    product: Product = row[0]
-    return product
+    return found[0]
 
 
 async def post(
@@ -89,17 +72,9 @@ async def post(
     body: str,
 ) -> Review:
     product = await _public_product(session, product_id, lock=True)
-    bought = await session.scalar(
-        select(
-            exists().where(Purchase.buyer_id == actor.user_id, Purchase.product_id == product.id)
-        )
-    )
-    if not bought:
+    if not await purchases.has_bought(session, actor.user_id, product.id):
         raise NotAVerifiedBuyer("Only buyers of a confirmed order may review this product.")
-    already = await session.scalar(
-        select(exists().where(Review.product_id == product.id, Review.author_id == actor.user_id))
-    )
-    if already:
+    if await repo.has_reviewed(session, actor.user_id, product.id):
         raise AlreadyReviewed("You already reviewed this product.")
     review = Review(
         id=uuid.uuid4(),
@@ -137,13 +112,4 @@ async def page(
     session: AsyncSession, product_id: uuid.UUID, params: PageParams
 ) -> tuple[Product, Page[Review]]:
     product = await _public_product(session, product_id)
-    reviews = await keyset_page(
-        session,
-        select(Review).where(Review.product_id == product.id),
-        key=[Review.created_at, Review.id],
-        key_of=lambda r: (r.created_at, r.id),
-        params=params,
-        to_item=lambda r: r,
-        direction="desc",
-    )
-    return product, reviews
+    return product, await repo.reviews_page(session, product.id, params)

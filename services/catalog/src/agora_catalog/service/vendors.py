@@ -8,44 +8,71 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agora_catalog.domain.text import slugify
 from agora_catalog.models import (
     VENDOR_APPROVED,
     VENDOR_PENDING,
     VENDOR_SUSPENDED,
     Vendor,
 )
-from agora_catalog.service.access import Actor
+from agora_catalog.repository import vendors as repo
+from agora_catalog.service.access import Actor, can_manage
 from agora_catalog.service.errors import AlreadyAVendor, VendorNameTaken, VendorNotApproved
-from agora_catalog.text import slugify
 from agora_contracts.catalog import VendorApplied, VendorApproved, VendorSuspended, VendorUpdated
 from agora_kit.errors import Forbidden, NotFound
 from agora_kit.events.outbox import Outbox
+from agora_kit.pagination import Page, PageParams
 
 
 async def get_vendor(session: AsyncSession, vendor_id: uuid.UUID, *, lock: bool = False) -> Vendor:
-    stmt = select(Vendor).where(Vendor.id == vendor_id)
-    if lock:
-        stmt = stmt.with_for_update()
-    vendor = await session.scalar(stmt)
+    vendor = await repo.find_vendor(session, vendor_id, lock=lock)
     if vendor is None:
         raise NotFound("No such store.")
     return vendor
 
 
 async def vendor_of_owner(session: AsyncSession, owner_id: uuid.UUID) -> Vendor | None:
-    vendor: Vendor | None = await session.scalar(select(Vendor).where(Vendor.owner_id == owner_id))
+    return await repo.vendor_of_owner(session, owner_id)
+
+
+async def own_vendor(session: AsyncSession, actor: Actor) -> Vendor:
+    """The caller's own store, whatever its status."""
+    vendor = await repo.vendor_of_owner(session, actor.user_id)
+    if vendor is None:
+        raise NotFound("You have no store.")
     return vendor
+
+
+async def visible_vendor(
+    session: AsyncSession, vendor_id: uuid.UUID, actor: Actor | None
+) -> Vendor:
+    """A store as ``actor`` may see it (404 to others, as if it did not exist)."""
+    vendor = await get_vendor(session, vendor_id)
+    if not visible_to(vendor, actor):
+        raise NotFound("No such store.")
+    return vendor
+
+
+async def approved(session: AsyncSession, params: PageParams) -> Page[Vendor]:
+    """A page of the approved stores, by name."""
+    return await repo.approved_page(session, params)
+
+
+async def every_vendor(
+    session: AsyncSession, params: PageParams, *, status: str | None
+) -> Page[Vendor]:
+    """A page of every store, or of those of one status: the admins' queue."""
+    return await repo.vendors_page(session, params, status=status)
 
 
 def visible_to(vendor: Vendor, actor: Actor | None) -> bool:
     """Approved stores are public; others only to their owner and to admins."""
     if vendor.status == VENDOR_APPROVED:
         return True
-    return actor is not None and (actor.is_admin or actor.user_id == vendor.owner_id)
+    return can_manage(actor, vendor)
 
 
 async def selling_vendor(session: AsyncSession, actor: Actor) -> Vendor:
@@ -59,7 +86,7 @@ async def selling_vendor(session: AsyncSession, actor: Actor) -> Vendor:
 
 
 async def _name_free(session: AsyncSession, slug: str, except_id: uuid.UUID | None = None) -> None:
-    other = await session.scalar(select(Vendor.id).where(Vendor.slug == slug))
+    other = await repo.vendor_id_of_slug(session, slug)
     if other is not None and other != except_id:
         raise VendorNameTaken("Another store has this name.")
 
@@ -122,7 +149,7 @@ async def update(
     changes: VendorChanges,
 ) -> Vendor:
     vendor = await get_vendor(session, vendor_id, lock=True)
-    if not (actor.is_admin or vendor.owner_id == actor.user_id):
+    if not can_manage(actor, vendor):
         if not visible_to(vendor, actor):
             raise NotFound("No such store.")
         raise Forbidden("Only the store's owner or an admin may change it.")

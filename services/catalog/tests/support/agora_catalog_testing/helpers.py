@@ -1,6 +1,7 @@
-"""Helpers for the catalog's tests: a client that knows the catalog's API (its users'
-tokens signed by :mod:`agora_kit.testing.tokens`), and waiting for the search index.
-Event delivery and the outbox come from :mod:`agora_kit.testing.events`."""
+"""Helpers for the catalog's tests (and the end-to-end ones): a client that knows the
+catalog's API (its users' tokens signed by :mod:`agora_kit.testing.tokens`), and waiting
+for the search index. Event delivery and the outbox come from
+:mod:`agora_kit.testing.events`."""
 
 from __future__ import annotations
 

@@ -1,0 +1,38 @@
+"""The queries behind a store's changes to its products."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import exists, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from agora_catalog.models import Product, Variant
+
+
+async def product_for_update(session: AsyncSession, product_id: uuid.UUID) -> Product | None:
+    """The product (not deleted), locked for this transaction: its events keep their
+    order."""
+    product: Product | None = await session.scalar(
+        select(Product)
+        .where(Product.id == product_id, Product.deleted_at.is_(None))
+        .with_for_update()
+    )
+    return product
+
+
+async def skus_of(session: AsyncSession, product_id: uuid.UUID) -> list[str]:
+    """Every SKU the product ever had, deleted variants' too (they stay taken)."""
+    return list(
+        await session.scalars(
+            select(Variant.sku).where(Variant.product_id == product_id).order_by(Variant.sku)
+        )
+    )
+
+
+async def has_live_variant(session: AsyncSession, product_id: uuid.UUID) -> bool:
+    return bool(
+        await session.scalar(
+            select(exists().where(Variant.product_id == product_id, Variant.deleted_at.is_(None)))
+        )
+    )

@@ -1,0 +1,94 @@
+"""Stock per SKU, set by the store: ``available = on_hand - reserved``, and on hand
+never goes below what open orders reserved. Every change to stock is announced
+(``StockChanged``, and ``LowStock`` when available crosses below the store's
+threshold), by the store's changes here and by the checkout's in ``reservations``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from agora_catalog.models import VENDOR_APPROVED, Inventory
+from agora_catalog.repository import stock as repo
+from agora_catalog.repository import vendors as vendor_repo
+from agora_catalog.service.access import Actor
+from agora_catalog.service.errors import NotYourProduct, StockBelowReserved, VendorNotApproved
+from agora_contracts.catalog import LowStock, StockChanged
+from agora_kit.errors import NotFound
+from agora_kit.events.outbox import Outbox
+
+
+async def announce_stock(
+    session: AsyncSession, outbox: Outbox, changes: Sequence[tuple[Inventory, int]]
+) -> None:
+    """A StockChanged per SKU, and LowStock when ``available`` crossed below the
+    store's threshold (from ``before``, the available count before the change)."""
+    if not changes:
+        return
+    vendor_ids = {inventory.vendor_id for inventory, _ in changes}
+    thresholds = await vendor_repo.low_stock_thresholds(session, vendor_ids)
+    for inventory, before in changes:
+        await outbox.add(
+            session,
+            StockChanged(
+                sku=inventory.sku,
+                product_id=inventory.product_id,
+                vendor_id=inventory.vendor_id,
+                on_hand=inventory.on_hand,
+                reserved=inventory.reserved,
+                available=inventory.available,
+            ),
+            key=inventory.sku,
+        )
+        threshold = thresholds.get(inventory.vendor_id, 0)
+        if before >= threshold > inventory.available:
+            await outbox.add(
+                session,
+                LowStock(
+                    sku=inventory.sku,
+                    vendor_id=inventory.vendor_id,
+                    product_id=inventory.product_id,
+                    available=inventory.available,
+                    threshold=threshold,
+                ),
+                key=inventory.sku,
+            )
+
+
+async def stock_of(
+    session: AsyncSession, actor: Actor, sku: str, *, lock: bool = False
+) -> Inventory:
+    """The SKU's stock, if ``actor`` manages its store; to change it (``lock``), the
+    store must be approved."""
+    inventory = await repo.find_inventory(session, sku, lock=lock)
+    if inventory is None:
+        raise NotFound(f"No SKU {sku!r}.")
+    if actor.is_admin:
+        return inventory
+    vendor = await vendor_repo.get_vendor(session, inventory.vendor_id)
+    if vendor is None or vendor.owner_id != actor.user_id:
+        raise NotYourProduct("This SKU belongs to another store.")
+    if lock and vendor.status != VENDOR_APPROVED:
+        raise VendorNotApproved(f"Your store is {vendor.status}.")
+    return inventory
+
+
+async def set_on_hand(
+    session: AsyncSession, outbox: Outbox, actor: Actor, sku: str, on_hand: int
+) -> Inventory:
+    inventory = await stock_of(session, actor, sku, lock=True)
+    if on_hand < inventory.reserved:
+        raise StockBelowReserved(
+            f"{inventory.reserved} unit(s) of {sku} are reserved by open orders; "
+            f"on_hand cannot go below that."
+        )
+    before = inventory.available
+    if on_hand == inventory.on_hand:
+        return inventory
+    inventory.on_hand = on_hand
+    inventory.updated_at = datetime.now(UTC)
+    await session.flush()
+    await announce_stock(session, outbox, [(inventory, before)])
+    return inventory
