@@ -6,8 +6,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from agora_catalog.search.base import SearchBackend
-from agora_catalog.search.postgres import PostgresSearch
+from agora_catalog.adapters.search.base import SearchBackend
+from agora_catalog.adapters.search.postgres import PostgresSearch
 from agora_catalog.testing.search_contract import SearchContract
 
 

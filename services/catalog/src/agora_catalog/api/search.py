@@ -8,6 +8,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from sqlalchemy import select
 
+from agora_catalog.adapters.search.base import (
+    FacetCount,
+    SearchQuery,
+    SearchResult,
+    Sort,
+    attribute_filters,
+)
 from agora_catalog.api.deps import ContextDep, ReaderDep
 from agora_catalog.api.schemas import (
     Facets,
@@ -20,13 +27,6 @@ from agora_catalog.api.schemas import (
     VendorRef,
 )
 from agora_catalog.models import Category, Vendor
-from agora_catalog.search.base import (
-    FacetCount,
-    SearchQuery,
-    SearchResult,
-    Sort,
-    attribute_filters,
-)
 from agora_catalog.service.errors import invalid
 from agora_kit.db import ReadSessionDep
 from agora_kit.errors import problem_responses

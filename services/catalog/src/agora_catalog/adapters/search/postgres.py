@@ -36,9 +36,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
-from agora_catalog.models import SearchDocument as IndexRow
-from agora_catalog.models import SearchTerm
-from agora_catalog.search.base import (
+from agora_catalog.adapters.search.base import (
     ATTRIBUTE_FACET_SIZE,
     FACET_SIZE,
     MAX_SUGGESTIONS,
@@ -54,6 +52,8 @@ from agora_catalog.search.base import (
     make_cursor,
     read_cursor,
 )
+from agora_catalog.models import SearchDocument as IndexRow
+from agora_catalog.models import SearchTerm
 from agora_catalog.text import fold, is_typo_of, max_typos, typo_distance, words
 from agora_kit.db import Database
 

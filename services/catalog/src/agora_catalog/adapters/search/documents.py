@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
+from agora_catalog.adapters.search.base import SearchDocument
 from agora_catalog.models import (
     PRODUCT_PUBLISHED,
     VENDOR_APPROVED,
@@ -17,7 +18,6 @@ from agora_catalog.models import (
     Variant,
     Vendor,
 )
-from agora_catalog.search.base import SearchDocument
 from agora_catalog.service.categories import Tree, load_tree
 from agora_catalog.service.product_views import rating_average
 from agora_kit.db import Database

@@ -25,7 +25,7 @@ from elastic_transport import ConnectionError as TransportConnectionError
 from elastic_transport import ConnectionTimeout
 from elasticsearch import ApiError, AsyncElasticsearch, BadRequestError, NotFoundError
 
-from agora_catalog.search.base import (
+from agora_catalog.adapters.search.base import (
     ATTRIBUTE_FACET_SIZE,
     FACET_SIZE,
     MAX_SUGGESTIONS,
