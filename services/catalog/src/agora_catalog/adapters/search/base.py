@@ -26,7 +26,7 @@ Semantics every backend gives:
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, Protocol
@@ -58,20 +58,16 @@ def bucket_label(low: int, high: int | None) -> str:
 
 
 @dataclass(frozen=True)
-class SearchDocument:
-    """One product for sale, as the index holds it."""
+class ProductSummary:
+    """A product for sale as a search result shows it: what every document holds and
+    every hit carries, besides the text that is searched."""
 
     product_id: uuid.UUID
+    title: str
     vendor_id: uuid.UUID
     vendor_name: str
     category_id: uuid.UUID
-    # Root first, down to the product's category.
-    category_path: tuple[uuid.UUID, ...]
-    category_names: tuple[str, ...]
-    title: str
-    description: str
-    # Product and variant attributes: key -> every value the product offers.
-    attributes: Mapping[str, tuple[str, ...]]
+    # Minor units: the lowest and highest variant price.
     price_min: int
     price_max: int
     currency: str
@@ -79,6 +75,18 @@ class SearchDocument:
     rating_average: float | None
     rating_count: int
     published_at: datetime
+
+
+@dataclass(frozen=True)
+class SearchDocument(ProductSummary):
+    """One product for sale, as the index holds it."""
+
+    # Root first, down to the product's category.
+    category_path: tuple[uuid.UUID, ...]
+    category_names: tuple[str, ...]
+    description: str
+    # Product and variant attributes: key -> every value the product offers.
+    attributes: Mapping[str, tuple[str, ...]]
 
     @property
     def attribute_terms(self) -> list[str]:
@@ -125,19 +133,9 @@ class SearchQuery:
 
 
 @dataclass(frozen=True)
-class SearchHit:
-    product_id: uuid.UUID
-    title: str
-    vendor_id: uuid.UUID
-    vendor_name: str
-    category_id: uuid.UUID
-    price_min: int
-    price_max: int
-    currency: str
-    image_url: str | None
-    rating_average: float | None
-    rating_count: int
-    published_at: datetime
+class SearchHit(ProductSummary):
+    """One product a search found; ``score`` is its relevance, when it was ranked."""
+
     score: float | None = None
 
 
@@ -147,11 +145,26 @@ class FacetCount:
     count: int
 
 
+# Facet name (category, vendor, price, attributes) -> its values, most frequent first.
+Facets = dict[str, list[FacetCount]]
+
+
+def facet_values(counts: Iterable[tuple[Any, int]]) -> list[FacetCount]:
+    """A facet's (value, count) pairs, in the backend's order, the empty ones left out."""
+    return [FacetCount(value=str(value), count=int(count)) for value, count in counts if count]
+
+
+def price_facet(counts: Iterable[int]) -> list[FacetCount]:
+    """The price facet from how many matches fall in each of :data:`PRICE_BUCKETS`."""
+    labels = (bucket_label(low, high) for low, high in PRICE_BUCKETS)
+    return facet_values(zip(labels, counts, strict=True))
+
+
 @dataclass(frozen=True)
 class SearchResult:
     hits: list[SearchHit]
     total: int
-    facets: dict[str, list[FacetCount]]
+    facets: Facets
     next_cursor: str | None
 
 
@@ -205,7 +218,7 @@ def make_cursor(sort: Sort, values: Sequence[Any]) -> str:
     return encode_cursor([sort, *values])
 
 
-def _bad_cursor(reason: str) -> Unprocessable:
+def bad_cursor(reason: str) -> Unprocessable:
     return Unprocessable(
         "The cursor is not one this search issued.",
         errors=[InvalidParam(name="query.cursor", reason=reason)],
@@ -217,10 +230,10 @@ def read_cursor(cursor: str, sort: Sort, types: Sequence[type | tuple[type, ...]
     the client's error (422), never the backend's (500)."""
     values = decode_cursor(cursor, size=len(types) + 1)
     if values[0] != sort:
-        raise _bad_cursor("cursor of another sort")
+        raise bad_cursor("cursor of another sort")
     for value, expected in zip(values[1:], types, strict=True):
         if isinstance(value, bool) or not isinstance(value, expected):
-            raise _bad_cursor("malformed cursor")
+            raise bad_cursor("malformed cursor")
     return values[1:]
 
 
