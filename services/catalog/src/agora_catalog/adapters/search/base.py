@@ -4,7 +4,7 @@ A backend holds one document per product that is for sale (published, not delete
 its store approved, at least one variant) and answers full-text queries with
 filters, facets, sorts and cursor pages, and prefix suggestions. PostgreSQL
 (``postgres``) and Elasticsearch (``elasticsearch``) implement it; both pass the same
-contract suite (``agora_catalog.testing.search_contract``).
+contract suite (``agora_catalog_testing.search_contract``).
 
 Semantics every backend gives:
 - Text matches whole words after stemming (English), accents and case folded; every
