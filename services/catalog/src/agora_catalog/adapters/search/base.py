@@ -146,7 +146,7 @@ class FacetCount:
 
 
 # Facet name (category, vendor, price, attributes) -> its values, most frequent first.
-Facets = dict[str, list[FacetCount]]
+SearchFacets = dict[str, list[FacetCount]]
 
 
 def facet_values(counts: Iterable[tuple[Any, int]]) -> list[FacetCount]:
@@ -164,7 +164,7 @@ def price_facet(counts: Iterable[int]) -> list[FacetCount]:
 class SearchResult:
     hits: list[SearchHit]
     total: int
-    facets: Facets
+    facets: SearchFacets
     next_cursor: str | None
 
 

@@ -11,7 +11,7 @@ from agora_catalog.adapters.search.base import (
     ATTRIBUTE_FACET_SIZE,
     FACET_SIZE,
     PRICE_BUCKETS,
-    Facets,
+    SearchFacets,
     SearchQuery,
     Sort,
     bucket_label,
@@ -147,7 +147,7 @@ def aggregations() -> dict[str, Any]:
     }
 
 
-def facets(aggs: dict[str, Any]) -> Facets:
+def facets(aggs: dict[str, Any]) -> SearchFacets:
     """The non-empty buckets of each facet's aggregation."""
     return {
         name: facet_values((b["key"], b["doc_count"]) for b in aggs[name]["buckets"])

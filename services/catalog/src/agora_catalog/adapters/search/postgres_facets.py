@@ -13,7 +13,7 @@ from agora_catalog.adapters.search.base import (
     ATTRIBUTE_FACET_SIZE,
     FACET_SIZE,
     PRICE_BUCKETS,
-    Facets,
+    SearchFacets,
     facet_values,
     price_facet,
 )
@@ -74,7 +74,7 @@ def facet_counts(where: ColumnElement[bool]) -> Select[Any]:
     ).select_from(buckets)
 
 
-def facets(row: Sequence[Any]) -> tuple[int, Facets]:
+def facets(row: Sequence[Any]) -> tuple[int, SearchFacets]:
     """The total and the facets from :func:`facet_counts`'s row."""
     total, category, vendor, attributes, *bucket_counts = row
     return int(total), {
