@@ -145,7 +145,8 @@ class FacetCount:
     count: int
 
 
-# Facet name (category, vendor, price, attributes) -> its values, most frequent first.
+# Facet name (category, vendor, price, attributes) -> its values and their counts: the
+# price buckets in price order, the others most frequent first.
 SearchFacets = dict[str, list[FacetCount]]
 
 

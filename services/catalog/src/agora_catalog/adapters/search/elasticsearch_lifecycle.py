@@ -110,7 +110,8 @@ async def rebuild(
 
 
 async def drop(client: AsyncElasticsearch, alias: str) -> None:
-    """Delete the indices behind ``alias`` and any other of its name."""
+    """Delete the indices behind ``alias`` and any other named after it (a rebuild's
+    leftovers)."""
     names = set(await indices_behind_alias(client, alias))
     with contextlib.suppress(NotFoundError):
         names.update(await client.indices.get(index=f"{alias}-*"))
