@@ -24,11 +24,11 @@ from typing import Any
 
 from sqlalchemy import select
 
+from agora_catalog.adapters.search.base import SearchBackend, SearchQuery
+from agora_catalog.adapters.search.elasticsearch import ElasticsearchSearch
+from agora_catalog.adapters.search.indexer import Indexer
+from agora_catalog.adapters.search.postgres import PostgresSearch
 from agora_catalog.models import Inventory
-from agora_catalog.search.base import SearchBackend, SearchQuery
-from agora_catalog.search.elasticsearch import ElasticsearchSearch
-from agora_catalog.search.indexer import Indexer
-from agora_catalog.search.postgres import PostgresSearch
 from agora_catalog.seed import seed_catalog
 from agora_catalog.service import reservations
 from agora_kit import migrations

@@ -11,9 +11,9 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from agora_catalog.adapters.search.base import SearchBackend
+from agora_catalog.adapters.search.elasticsearch import ElasticsearchSearch
 from agora_catalog.app import create_app
-from agora_catalog.search.base import SearchBackend
-from agora_catalog.search.elasticsearch import ElasticsearchSearch
 from agora_catalog.settings import Settings
 from agora_catalog_testing.helpers import Shop
 from agora_kit.events.inprocess import InProcessTransport

@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import delete, func, select
 from typer.testing import CliRunner
 
+from agora_catalog.adapters.search.base import SearchQuery
+from agora_catalog.adapters.search.postgres import PostgresSearch
 from agora_catalog.cli import app
 from agora_catalog.models import Product, SearchDocument, Vendor
-from agora_catalog.search.base import SearchQuery
-from agora_catalog.search.postgres import PostgresSearch
 from agora_kit.db import Database
 from agora_kit.embedded_pg import EmbeddedPostgres
 from agora_kit.testing.fixtures import free_port

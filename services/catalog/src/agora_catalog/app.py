@@ -7,10 +7,10 @@ from fastapi import FastAPI
 from starlette.middleware import Middleware
 
 from agora_catalog import __doc__ as description
+from agora_catalog.adapters.search.base import SearchBackend
+from agora_catalog.adapters.search.factory import build_search_backend
 from agora_catalog.api import router
 from agora_catalog.events import HANDLED
-from agora_catalog.search.base import SearchBackend
-from agora_catalog.search.factory import build_search_backend
 from agora_catalog.service.context import CatalogContext
 from agora_catalog.settings import Settings
 from agora_catalog.tasks import keep_search_open, sweep_expired_reservations

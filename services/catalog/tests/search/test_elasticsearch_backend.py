@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from agora_catalog.search.base import SearchBackend
-from agora_catalog.search.elasticsearch import ElasticsearchSearch
-from agora_catalog.testing.search_contract import CATALOG, SearchContract
+from agora_catalog.adapters.search.base import SearchBackend
+from agora_catalog.adapters.search.elasticsearch import ElasticsearchSearch
+from agora_catalog_testing.search_contract import CATALOG, SearchContract
 
 pytestmark = pytest.mark.integration
 

@@ -6,9 +6,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from agora_catalog.search.base import SearchBackend
-from agora_catalog.search.postgres import PostgresSearch
-from agora_catalog.testing.search_contract import SearchContract
+from agora_catalog.adapters.search.base import SearchBackend
+from agora_catalog.adapters.search.postgres import PostgresSearch
+from agora_catalog_testing.search_contract import SearchContract
 
 
 class TestPostgresSearch(SearchContract):

@@ -7,9 +7,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from agora_catalog.adapters.search.base import (
+    SearchQuery,
+    Sort,
+    attribute_filters,
+)
 from agora_catalog.api.deps import ContextDep, ReaderDep
 from agora_catalog.api.search_schemas import SearchResponse, Suggestions
-from agora_catalog.search.base import SearchQuery, Sort, attribute_filters
 from agora_catalog.service.errors import invalid
 from agora_catalog.service.facets import facet_labels
 from agora_kit.db import ReadSessionDep

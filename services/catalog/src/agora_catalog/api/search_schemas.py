@@ -8,8 +8,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from agora_catalog.adapters.search.base import FacetCount, SearchResult, Sort
 from agora_catalog.api.schemas import Money, Rating
-from agora_catalog.search.base import FacetCount, SearchResult, Sort
 
 
 class VendorRef(BaseModel):

@@ -20,7 +20,7 @@ from agora_contracts.catalog import CategoryCreated, CategoryUpdated
 from agora_kit.errors import NotFound
 from agora_kit.events.outbox import Outbox
 
-# Tree and load_tree are re-exported: the routes and the search indexer read the tree.
+# Tree and load_tree are re-exported: the routes read the tree through the service.
 __all__ = ["Tree", "create", "delete", "load_tree", "require_category", "update"]
 
 

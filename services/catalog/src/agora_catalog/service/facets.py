@@ -7,9 +7,9 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agora_catalog.adapters.search.base import SearchResult
 from agora_catalog.repository.categories import category_names
 from agora_catalog.repository.vendors import vendor_names
-from agora_catalog.search.base import SearchResult
 
 
 async def facet_labels(session: AsyncSession, result: SearchResult) -> dict[str, dict[str, str]]:

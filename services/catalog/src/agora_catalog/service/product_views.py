@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agora_catalog.domain.products import ProductView, is_public, rating_average
+from agora_catalog.domain.products import ProductView, is_public
 from agora_catalog.models import Product
 from agora_catalog.repository import categories as category_repo
 from agora_catalog.repository import product_views as repo
@@ -19,8 +19,7 @@ from agora_catalog.service.access import Actor, can_manage
 from agora_kit.errors import NotFound
 from agora_kit.pagination import Page, PageParams
 
-# rating_average is re-exported for the search documents, which carry the average.
-__all__ = ["Listing", "browse", "own_products", "rating_average", "view"]
+__all__ = ["Listing", "browse", "own_products", "view"]
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from agora_catalog.search.base import (
+from agora_catalog.adapters.search.base import (
     SearchBackend,
     SearchDocument,
     SearchQuery,

@@ -17,10 +17,10 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agora_catalog.adapters.search.base import Progress, SearchBackend
+from agora_catalog.adapters.search.documents import all_documents, load_documents
 from agora_catalog.models import Product, Vendor
-from agora_catalog.search.base import Progress, SearchBackend
-from agora_catalog.search.documents import all_documents, load_documents
-from agora_catalog.service.categories import load_tree
+from agora_catalog.repository.categories import load_tree
 from agora_kit.db import Database
 
 logger = logging.getLogger("agora.catalog.indexer")

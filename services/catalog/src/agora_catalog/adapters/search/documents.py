@@ -10,6 +10,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
+from agora_catalog.adapters.search.base import SearchDocument
+from agora_catalog.domain.categories import Tree
+from agora_catalog.domain.products import rating_average
 from agora_catalog.models import (
     PRODUCT_PUBLISHED,
     VENDOR_APPROVED,
@@ -17,9 +20,7 @@ from agora_catalog.models import (
     Variant,
     Vendor,
 )
-from agora_catalog.search.base import SearchDocument
-from agora_catalog.service.categories import Tree, load_tree
-from agora_catalog.service.product_views import rating_average
+from agora_catalog.repository.categories import load_tree
 from agora_kit.db import Database
 
 REBUILD_BATCH = 500

@@ -4,7 +4,7 @@ A backend holds one document per product that is for sale (published, not delete
 its store approved, at least one variant) and answers full-text queries with
 filters, facets, sorts and cursor pages, and prefix suggestions. PostgreSQL
 (``postgres``) and Elasticsearch (``elasticsearch``) implement it; both pass the same
-contract suite (``agora_catalog.testing.search_contract``).
+contract suite (``agora_catalog_testing.search_contract``).
 
 Semantics every backend gives:
 - Text matches whole words after stemming (English), accents and case folded; every
@@ -26,12 +26,12 @@ Semantics every backend gives:
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, Protocol
 
-from agora_catalog.text import attribute_term, fold
+from agora_catalog.domain.text import attribute_term, fold
 from agora_kit.errors import InvalidParam, Unprocessable
 from agora_kit.pagination import decode_cursor, encode_cursor
 
@@ -58,20 +58,16 @@ def bucket_label(low: int, high: int | None) -> str:
 
 
 @dataclass(frozen=True)
-class SearchDocument:
-    """One product for sale, as the index holds it."""
+class ProductSummary:
+    """A product for sale as a search result shows it: what every document holds and
+    every hit carries, besides the text that is searched."""
 
     product_id: uuid.UUID
+    title: str
     vendor_id: uuid.UUID
     vendor_name: str
     category_id: uuid.UUID
-    # Root first, down to the product's category.
-    category_path: tuple[uuid.UUID, ...]
-    category_names: tuple[str, ...]
-    title: str
-    description: str
-    # Product and variant attributes: key -> every value the product offers.
-    attributes: Mapping[str, tuple[str, ...]]
+    # Minor units: the lowest and highest variant price.
     price_min: int
     price_max: int
     currency: str
@@ -79,6 +75,18 @@ class SearchDocument:
     rating_average: float | None
     rating_count: int
     published_at: datetime
+
+
+@dataclass(frozen=True)
+class SearchDocument(ProductSummary):
+    """One product for sale, as the index holds it."""
+
+    # Root first, down to the product's category.
+    category_path: tuple[uuid.UUID, ...]
+    category_names: tuple[str, ...]
+    description: str
+    # Product and variant attributes: key -> every value the product offers.
+    attributes: Mapping[str, tuple[str, ...]]
 
     @property
     def attribute_terms(self) -> list[str]:
@@ -125,19 +133,9 @@ class SearchQuery:
 
 
 @dataclass(frozen=True)
-class SearchHit:
-    product_id: uuid.UUID
-    title: str
-    vendor_id: uuid.UUID
-    vendor_name: str
-    category_id: uuid.UUID
-    price_min: int
-    price_max: int
-    currency: str
-    image_url: str | None
-    rating_average: float | None
-    rating_count: int
-    published_at: datetime
+class SearchHit(ProductSummary):
+    """One product a search found; ``score`` is its relevance, when it was ranked."""
+
     score: float | None = None
 
 
@@ -147,11 +145,27 @@ class FacetCount:
     count: int
 
 
+# Facet name (category, vendor, price, attributes) -> its values and their counts: the
+# price buckets in price order, the others most frequent first.
+SearchFacets = dict[str, list[FacetCount]]
+
+
+def facet_values(counts: Iterable[tuple[Any, int]]) -> list[FacetCount]:
+    """A facet's (value, count) pairs, in the backend's order, the empty ones left out."""
+    return [FacetCount(value=str(value), count=int(count)) for value, count in counts if count]
+
+
+def price_facet(counts: Iterable[int]) -> list[FacetCount]:
+    """The price facet from how many matches fall in each of :data:`PRICE_BUCKETS`."""
+    labels = (bucket_label(low, high) for low, high in PRICE_BUCKETS)
+    return facet_values(zip(labels, counts, strict=True))
+
+
 @dataclass(frozen=True)
 class SearchResult:
     hits: list[SearchHit]
     total: int
-    facets: dict[str, list[FacetCount]]
+    facets: SearchFacets
     next_cursor: str | None
 
 
@@ -205,7 +219,7 @@ def make_cursor(sort: Sort, values: Sequence[Any]) -> str:
     return encode_cursor([sort, *values])
 
 
-def _bad_cursor(reason: str) -> Unprocessable:
+def bad_cursor(reason: str) -> Unprocessable:
     return Unprocessable(
         "The cursor is not one this search issued.",
         errors=[InvalidParam(name="query.cursor", reason=reason)],
@@ -217,10 +231,10 @@ def read_cursor(cursor: str, sort: Sort, types: Sequence[type | tuple[type, ...]
     the client's error (422), never the backend's (500)."""
     values = decode_cursor(cursor, size=len(types) + 1)
     if values[0] != sort:
-        raise _bad_cursor("cursor of another sort")
+        raise bad_cursor("cursor of another sort")
     for value, expected in zip(values[1:], types, strict=True):
         if isinstance(value, bool) or not isinstance(value, expected):
-            raise _bad_cursor("malformed cursor")
+            raise bad_cursor("malformed cursor")
     return values[1:]
 
 

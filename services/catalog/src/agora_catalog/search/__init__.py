@@ -1,4 +1,0 @@
-"""Product search behind one interface (:mod:`agora_catalog.search.base`), with a
-PostgreSQL backend (the embedded default) and an Elasticsearch one (distributed mode).
-The index is a projection of the catalog fed by the catalog's own events
-(:mod:`agora_catalog.search.indexer`), so it is eventually consistent and rebuildable."""
