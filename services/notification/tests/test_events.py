@@ -29,7 +29,7 @@ from agora_contracts.user import (
     SecondFactorLocked,
     UserDeleted,
 )
-from agora_notification.testing import (
+from agora_notification_testing import (
     Mailbox,
     Notifications,
     confirmed,

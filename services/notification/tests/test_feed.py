@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from agora_notification.testing import Notifications, confirmed
+from agora_notification_testing import Notifications, confirmed
 
 
 async def test_the_feed_pages_counts_and_marks_read(service: Notifications) -> None:
@@ -84,7 +84,7 @@ async def test_push_devices_receive_notifications(service: Notifications) -> Non
     )
     assert device.status_code == 201, device.text
     await service.deliver(confirmed(buyer))
-    from agora_notification.testing import eventually
+    from agora_notification_testing import eventually
 
     rows = await eventually(
         lambda: service.deliveries(buyer.id, "order_confirmed"),

@@ -13,7 +13,7 @@ from agora_kit.testing.apps import running
 from agora_kit.testing.tokens import Keys
 from agora_notification.app import create_app
 from agora_notification.settings import Settings
-from agora_notification.testing import Notifications, confirmed, eventually
+from agora_notification_testing import Notifications, confirmed, eventually
 
 
 async def test_mail_is_written_as_eml_files(

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlparse
 from agora_contracts.order import OrderShipped
 from agora_contracts.user import PasswordResetRequested
 from agora_notification.service.unsubscribe import UnsubscribeTokens
-from agora_notification.testing import (
+from agora_notification_testing import (
     Mailbox,
     Notifications,
     Person,
