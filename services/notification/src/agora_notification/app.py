@@ -9,8 +9,8 @@ from fastapi import FastAPI
 from agora_kit.app import create_service_app
 from agora_kit.events.transport import Transport
 from agora_notification import __doc__ as description
+from agora_notification.adapters.base import Sender
 from agora_notification.api import routers
-from agora_notification.channels.base import Sender
 from agora_notification.events import HANDLED
 from agora_notification.service.context import AppContext
 from agora_notification.settings import Settings

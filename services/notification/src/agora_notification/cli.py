@@ -40,7 +40,7 @@ def preview(
     """Render a template with sample data and write the mail to a file."""
     import uuid
 
-    from agora_notification.channels.email import build_message
+    from agora_notification.adapters.email import build_message
     from agora_notification.domain import KINDS, LOCKED
     from agora_notification.samples import SAMPLES
     from agora_notification.service.context import NotificationContext

@@ -1,2 +1,3 @@
-"""Channels behind one interface (:class:`~agora_notification.channels.base.Sender`):
-e-mail over SMTP or into .eml files, SMS and push through provider adapters."""
+"""The channels' senders, behind one interface
+(:class:`~agora_notification.adapters.base.Sender`): e-mail over SMTP or into .eml
+files, SMS and push through provider adapters."""
