@@ -77,7 +77,7 @@ async def list_users(
 
 async def _user(session: SessionDep, user_id: str) -> User:
     parsed = user_repo.parse_id(user_id)
-    user = await session.get(User, parsed, with_for_update=True) if parsed else None
+    user = await user_repo.get_even_erased(session, parsed) if parsed else None
     if user is None:
         raise NotFound("No such user.")
     return user
