@@ -4,29 +4,16 @@ provider token after sign-in)."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
-from typing import Literal
 
 from fastapi import APIRouter, Response
-from pydantic import BaseModel, Field
 
 from agora_kit.db import SessionDep
 from agora_kit.errors import NotFound, problem_responses
 from agora_notification.api.deps import ContextDep, UserId
+from agora_notification.api.schemas import DeviceIn, DeviceOut
 from agora_notification.repository import devices as device_repo
 
 router = APIRouter(prefix="/notifications/devices", tags=["notifications"])
-
-
-class DeviceIn(BaseModel):
-    token: str = Field(min_length=8, max_length=512, pattern=r"^[\x21-\x7e]+$")
-    platform: Literal["ios", "android", "web"]
-
-
-class DeviceOut(BaseModel):
-    id: uuid.UUID
-    platform: str
-    created_at: datetime
 
 
 @router.post(
@@ -40,7 +27,7 @@ async def register_device(
     body: DeviceIn, session: SessionDep, context: ContextDep, user_id: UserId
 ) -> DeviceOut:
     device = await device_repo.register(session, user_id, body.token, body.platform, context.now())
-    return DeviceOut(id=device.id, platform=device.platform, created_at=device.created_at)
+    return DeviceOut.of(device)
 
 
 @router.get(
@@ -51,7 +38,7 @@ async def register_device(
 )
 async def list_devices(session: SessionDep, user_id: UserId) -> list[DeviceOut]:
     rows = await device_repo.of_user(session, user_id)
-    return [DeviceOut(id=d.id, platform=d.platform, created_at=d.created_at) for d in rows]
+    return [DeviceOut.of(d) for d in rows]
 
 
 @router.delete(

@@ -1,6 +1,14 @@
-"""The notification service's problem types."""
+"""The notification service's problems: the one its API answers, with a stable slug
+(docs/adr/0003), and the one its event handlers raise."""
 
 from __future__ import annotations
+
+from agora_kit.errors import BadRequest
+
+
+class InvalidUnsubscribeToken(BadRequest):
+    slug = "invalid-unsubscribe-token"
+    title = "Invalid unsubscribe link"
 
 
 class RecipientUnknown(RuntimeError):
