@@ -15,7 +15,7 @@ from agora_kit.testing.fixtures import Databases
 from agora_kit.testing.tokens import Keys
 from agora_notification.app import create_app
 from agora_notification.settings import Settings
-from agora_notification.testing import (
+from agora_notification_testing import (
     Mailbox,
     Notifications,
     quick_settings,

@@ -26,7 +26,7 @@ from agora_kit.testing.tokens import Keys
 from agora_kit.testing.waiting import eventually
 from agora_notification.app import create_app
 from agora_notification.settings import Settings
-from agora_notification.testing import Mailbox, Notifications, confirmed
+from agora_notification_testing import Mailbox, Notifications, confirmed
 from agora_tools.pytest_plugin import SmtpServer, ToxiproxyServer
 
 

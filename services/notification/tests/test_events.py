@@ -30,7 +30,7 @@ from agora_contracts.user import (
     UserDeleted,
 )
 from agora_kit.testing.waiting import eventually
-from agora_notification.testing import (
+from agora_notification_testing import (
     Mailbox,
     Notifications,
     confirmed,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from agora_notification.testing import Notifications, confirmed
+from agora_notification_testing import Notifications, confirmed
 
 
 async def test_the_feed_pages_counts_and_marks_read(service: Notifications) -> None:

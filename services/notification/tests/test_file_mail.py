@@ -14,7 +14,7 @@ from agora_kit.testing.tokens import Keys
 from agora_kit.testing.waiting import eventually
 from agora_notification.app import create_app
 from agora_notification.settings import Settings
-from agora_notification.testing import Notifications, confirmed
+from agora_notification_testing import Notifications, confirmed
 
 
 async def test_mail_is_written_as_eml_files(

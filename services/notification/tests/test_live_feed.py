@@ -20,7 +20,7 @@ from agora_kit.testing.tokens import Keys
 from agora_kit.testing.waiting import eventually
 from agora_notification.app import create_app
 from agora_notification.settings import Settings
-from agora_notification.testing import Notifications, confirmed
+from agora_notification_testing import Notifications, confirmed
 
 # Generous: a behaviour check (the entry arrives by itself), not a speed target.
 WAIT = 5.0

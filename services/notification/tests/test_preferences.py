@@ -11,7 +11,7 @@ from agora_contracts.order import OrderShipped
 from agora_contracts.user import PasswordResetRequested
 from agora_kit.testing.waiting import eventually
 from agora_notification.service.unsubscribe import UnsubscribeTokens
-from agora_notification.testing import (
+from agora_notification_testing import (
     Mailbox,
     Notifications,
     Person,

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from agora_contracts.order import OrderCancelled, OrderLine, OrderPlaced
 from agora_kit.testing.waiting import eventually
-from agora_notification.testing import Mailbox, Notifications, confirmed, text_part
+from agora_notification_testing import Mailbox, Notifications, confirmed, text_part
 
 
 async def test_a_confirmed_order_mails_a_receipt_whose_totals_match_the_order(

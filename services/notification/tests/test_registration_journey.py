@@ -17,7 +17,7 @@ from agora_kit.events.inprocess import InProcessTransport
 from agora_kit.testing.fixtures import Databases
 from agora_kit.testing.waiting import eventually
 from agora_notification.app import create_app as create_notification_app
-from agora_notification.testing import (
+from agora_notification_testing import (
     Mailbox,
     html_part,
     quick_settings,
@@ -25,7 +25,7 @@ from agora_notification.testing import (
 )
 from agora_tools.pytest_plugin import SmtpServer
 from agora_user.app import create_app as create_user_app
-from agora_user.testing import PASSWORD, fast_settings
+from agora_user_testing import PASSWORD, fast_settings
 
 
 @pytest.fixture

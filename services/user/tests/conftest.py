@@ -15,7 +15,7 @@ from agora_kit.settings import CommonSettings
 from agora_kit.testing.apps import running
 from agora_kit.testing.fixtures import Databases
 from agora_user.app import create_app
-from agora_user.testing import UserApi, fast_settings
+from agora_user_testing import UserApi, fast_settings
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import jwt
 
-from agora_user.testing import PASSWORD, UserApi
+from agora_user_testing import PASSWORD, UserApi
 
 ADMIN = "/api/v1/admin/users"
 

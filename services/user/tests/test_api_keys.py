@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agora_user.testing import Account, UserApi
+from agora_user_testing import Account, UserApi
 
 KEYS = "/api/v1/users/me/api-keys"
 EXCHANGE = "/internal/token-exchange"

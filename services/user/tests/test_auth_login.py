@@ -11,7 +11,7 @@ import pytest
 
 from agora_kit.serving import SERVICE_TOKEN_HEADER
 from agora_user.service.passwords import Passwords
-from agora_user.testing import PASSWORD, UserApi
+from agora_user_testing import PASSWORD, UserApi
 
 LOGIN = "/api/v1/auth/login"
 

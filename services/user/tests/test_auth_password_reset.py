@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from agora_user.testing import PASSWORD, UserApi
+from agora_user_testing import PASSWORD, UserApi
 
 FORGOT = "/api/v1/auth/password/forgot"
 RESET = "/api/v1/auth/password/reset"

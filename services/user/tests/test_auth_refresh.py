@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import jwt
 
-from agora_user.testing import UserApi, bearer
+from agora_user_testing import UserApi, bearer
 
 REFRESH = "/api/v1/auth/refresh"
 LOGOUT = "/api/v1/auth/logout"

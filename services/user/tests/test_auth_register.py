@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from agora_user.testing import PASSWORD, UserApi, bearer
+from agora_user_testing import PASSWORD, UserApi, bearer
 
 REGISTER = "/api/v1/auth/register"
 VERIFY = "/api/v1/auth/verify-email"

@@ -13,7 +13,7 @@ from typer.testing import CliRunner, Result
 from agora_cli.main import app
 from agora_kit.embedded_pg import EmbeddedPostgres
 from agora_kit.testing.fixtures import free_port
-from agora_user.testing import UserApi, bearer
+from agora_user_testing import UserApi, bearer
 
 runner = CliRunner()
 ADMIN_PASSWORD = "granite-pelican-orchard-88"

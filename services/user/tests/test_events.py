@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from agora_contracts.catalog import VendorApproved, VendorSuspended
 from agora_contracts.events import EventPayload
 from agora_kit.events.envelope import CloudEvent, to_message
-from agora_user.testing import UserApi
+from agora_user_testing import UserApi
 
 
 def message(payload: EventPayload, event_id: str | None = None) -> object:

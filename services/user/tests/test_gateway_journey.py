@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from agora_gateway.app import create_app as create_gateway
 from agora_gateway.settings import Settings as GatewaySettings
 from agora_kit.auth import JWKSVerifier, JWTConfig
-from agora_user.testing import PASSWORD, UserApi
+from agora_user_testing import PASSWORD, UserApi
 
 API = "/api/v1"
 

@@ -18,7 +18,7 @@ from agora_gateway.app import create_app as create_gateway
 from agora_gateway.settings import Settings as GatewaySettings
 from agora_kit.events.inprocess import InProcessTransport
 from agora_kit.testing.apps import running
-from agora_user.testing import UserApi
+from agora_user_testing import UserApi
 
 API = "/api/v1"
 # The promise: a revoked key is refused within this long on every replica.

@@ -8,7 +8,7 @@ import json
 import uuid
 from typing import Any
 
-from agora_user.testing import UserApi
+from agora_user_testing import UserApi
 
 REGISTER = "/api/v1/auth/register"
 COUNT = 1000

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from agora_user.service.housekeeping import sweep
-from agora_user.testing import UserApi
+from agora_user_testing import UserApi
 
 
 async def counts(api: UserApi) -> dict[str, int]:

@@ -9,7 +9,7 @@ import httpx
 import jwt
 
 from agora_kit.auth import JWKSVerifier, JWTConfig
-from agora_user.testing import UserApi
+from agora_user_testing import UserApi
 
 EXCHANGE = "/internal/token-exchange"
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pyotp
 
-from agora_user.testing import PASSWORD, Account, UserApi
+from agora_user_testing import PASSWORD, Account, UserApi
 
 TOTP = "/api/v1/users/me/mfa/totp"
 LOGIN = "/api/v1/auth/login"

@@ -6,7 +6,7 @@ import pytest
 
 from agora_user.service.errors import WeakPassword
 from agora_user.service.passwords import Passwords, common_passwords
-from agora_user.testing import fast_settings
+from agora_user_testing import fast_settings
 
 passwords = Passwords(
     fast_settings("postgresql+asyncpg://unused/x", "postgresql+asyncpg://unused/y")

@@ -12,7 +12,7 @@ import jwt
 import pyotp
 import pytest
 
-from agora_user.testing import PASSWORD, Account, UserApi, bearer
+from agora_user_testing import PASSWORD, Account, UserApi, bearer
 
 TOTP = "/api/v1/users/me/mfa/totp"
 REAUTH = "/api/v1/auth/reauthenticate"

@@ -13,7 +13,7 @@ from agora_kit.auth import JWKSVerifier, JWTConfig
 from agora_user.service.errors import SigningKeyUnavailable
 from agora_user.service.secrets import SecretBox
 from agora_user.service.signing import SigningKeys
-from agora_user.testing import UserApi, bearer
+from agora_user_testing import UserApi, bearer
 
 JWKS = "/.well-known/jwks.json"
 

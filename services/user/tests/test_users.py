@@ -3,7 +3,7 @@ and no working credential behind."""
 
 from __future__ import annotations
 
-from agora_user.testing import PASSWORD, UserApi, bearer
+from agora_user_testing import PASSWORD, UserApi, bearer
 
 ME = "/api/v1/users/me"
 

@@ -16,7 +16,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from agora_user.testing import UserApi, bearer
+from agora_user_testing import UserApi, bearer
 
 ME = "/api/v1/users/me"
 

@@ -9,8 +9,8 @@ from fastapi import FastAPI
 from agora_kit.app import create_service_app
 from agora_kit.events.transport import Transport
 from agora_notification import __doc__ as description
-from agora_notification.api import routers
-from agora_notification.channels.base import Sender
+from agora_notification.adapters.base import Sender
+from agora_notification.api import router
 from agora_notification.events import HANDLED
 from agora_notification.service.context import AppContext
 from agora_notification.settings import Settings
@@ -30,7 +30,7 @@ def create_app(
         title="Agora notification service",
         description=description or "",
         context=lambda runtime: AppContext.of(runtime, settings, senders),
-        routers=routers,
+        routers=[router],
         handlers=HANDLED,
         background_tasks=[dispatch, listen],
         transport=transport,

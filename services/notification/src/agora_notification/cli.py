@@ -39,7 +39,7 @@ def preview(
     """Render a template with sample data and write the mail to a file."""
     import uuid
 
-    from agora_notification.channels.email import build_message
+    from agora_notification.adapters.email import build_message
     from agora_notification.domain import KINDS, LOCKED
     from agora_notification.samples import SAMPLES
     from agora_notification.service.context import NotificationContext
@@ -99,21 +99,13 @@ def _database_url(
 async def _requeue(url: str) -> int:
     from datetime import UTC, datetime
 
-    from sqlalchemy import update
-
     from agora_kit.db import Database
-    from agora_notification.models import Delivery
+    from agora_notification.repository import deliveries as delivery_repo
 
     database = Database(url, pool_size=1, application_name="agora-notification-cli")
     try:
         async with database.transaction() as session:
-            result = await session.execute(
-                update(Delivery)
-                .where(Delivery.status == "dead", Delivery.content.is_not(None))
-                .values(status="pending", next_attempt_at=datetime.now(UTC))
-                .returning(Delivery.id)
-            )
-            return len(result.all())
+            return await delivery_repo.requeue_dead(session, datetime.now(UTC))
     finally:
         await database.dispose()
 

@@ -1,3 +1,5 @@
+"""The notification service's settings (``AGORA_NOTIFICATION_*``)."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from agora_kit.app import create_service_app
 from agora_kit.events.transport import Transport
 from agora_user import __doc__ as description
-from agora_user.api import routers
+from agora_user.api import router
 from agora_user.events import HANDLED
 from agora_user.service.context import UserContext
 from agora_user.service.verifier import DatabaseKeysVerifier
@@ -24,7 +24,7 @@ def create_app(settings: Settings | None = None, *, transport: Transport | None 
         title="Agora user service",
         description=description or "",
         context=lambda runtime: UserContext.build(settings, runtime.database, runtime.outbox),
-        routers=routers,
+        routers=[router],
         handlers=HANDLED,
         on_startup=[prepare_signing_key],
         background_tasks=[housekeeping],

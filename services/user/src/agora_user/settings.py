@@ -1,3 +1,5 @@
+"""The user service's settings (``AGORA_USER_*``)."""
+
 from __future__ import annotations
 
 from pydantic import Field, model_validator

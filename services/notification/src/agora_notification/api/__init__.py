@@ -1,3 +1,6 @@
+"""The notification service's HTTP API under /api/v1: the feed, preferences and
+unsubscribe links, push devices, and the live feed's WebSocket."""
+
 from __future__ import annotations
 
 from fastapi import APIRouter
@@ -9,5 +12,3 @@ router = APIRouter(prefix=API_PREFIX)
 # Fixed paths before /notifications/{id}.
 for module in (preferences, devices, ws, feed):
     router.include_router(module.router)
-
-routers = [router]

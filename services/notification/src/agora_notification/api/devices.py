@@ -4,31 +4,16 @@ provider token after sign-in)."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
-from typing import Literal
 
 from fastapi import APIRouter, Response
-from pydantic import BaseModel, Field
-from sqlalchemy import delete, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from agora_kit.db import SessionDep
 from agora_kit.errors import NotFound, problem_responses
 from agora_notification.api.deps import ContextDep, UserId
-from agora_notification.models import PushDevice
+from agora_notification.api.schemas import DeviceIn, DeviceOut
+from agora_notification.repository import devices as device_repo
 
 router = APIRouter(prefix="/notifications/devices", tags=["notifications"])
-
-
-class DeviceIn(BaseModel):
-    token: str = Field(min_length=8, max_length=512, pattern=r"^[\x21-\x7e]+$")
-    platform: Literal["ios", "android", "web"]
-
-
-class DeviceOut(BaseModel):
-    id: uuid.UUID
-    platform: str
-    created_at: datetime
 
 
 @router.post(
@@ -41,18 +26,8 @@ class DeviceOut(BaseModel):
 async def register_device(
     body: DeviceIn, session: SessionDep, context: ContextDep, user_id: UserId
 ) -> DeviceOut:
-    # A token names one device; when it changes hands (another account signs in on
-    # it), it now belongs to the new user only.
-    values = {"user_id": user_id, "platform": body.platform, "created_at": context.now()}
-    device_id = await session.scalar(
-        pg_insert(PushDevice)
-        .values(id=uuid.uuid4(), token=body.token, **values)
-        .on_conflict_do_update(index_elements=[PushDevice.token], set_=values)
-        .returning(PushDevice.id)
-    )
-    device = await session.get(PushDevice, device_id)
-    assert device is not None
-    return DeviceOut(id=device.id, platform=device.platform, created_at=device.created_at)
+    device = await device_repo.register(session, user_id, body.token, body.platform, context.now())
+    return DeviceOut.of(device)
 
 
 @router.get(
@@ -62,10 +37,8 @@ async def register_device(
     responses=problem_responses(401, 403),
 )
 async def list_devices(session: SessionDep, user_id: UserId) -> list[DeviceOut]:
-    rows = await session.scalars(
-        select(PushDevice).where(PushDevice.user_id == user_id).order_by(PushDevice.created_at)
-    )
-    return [DeviceOut(id=d.id, platform=d.platform, created_at=d.created_at) for d in rows]
+    rows = await device_repo.of_user(session, user_id)
+    return [DeviceOut.of(d) for d in rows]
 
 
 @router.delete(
@@ -75,11 +48,6 @@ async def list_devices(session: SessionDep, user_id: UserId) -> list[DeviceOut]:
     responses=problem_responses(401, 403, 404, 422),
 )
 async def remove_device(device_id: uuid.UUID, session: SessionDep, user_id: UserId) -> Response:
-    result = await session.execute(
-        delete(PushDevice)
-        .where(PushDevice.id == device_id, PushDevice.user_id == user_id)
-        .returning(PushDevice.id)
-    )
-    if result.first() is None:
+    if not await device_repo.remove(session, user_id, device_id):
         raise NotFound("You have no such device.")
     return Response(status_code=204)

@@ -3,45 +3,26 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
-from pydantic import BaseModel, Field
 
 from agora_kit.db import SessionDep
 from agora_kit.errors import NotFound, problem_responses
 from agora_kit.pagination import PageParamsDep
 from agora_notification.api.deps import ContextDep, UserId
+from agora_notification.api.schemas import (
+    DeliveryOut,
+    FeedItem,
+    FeedPage,
+    NotificationDetail,
+    UnreadCount,
+)
 from agora_notification.repository import deliveries as delivery_repo
 from agora_notification.repository import notifications as notification_repo
-from agora_notification.service.feed import FeedItem, item
+from agora_notification.service.feed import entry
 
 router = APIRouter(prefix="/notifications", tags=["notifications"])
-
-
-class FeedPage(BaseModel):
-    items: list[FeedItem]
-    next_cursor: str | None = Field(
-        default=None, description="Pass as `cursor` for the next page; null on the last page"
-    )
-    unread_count: int
-
-
-class UnreadCount(BaseModel):
-    unread_count: int
-
-
-class DeliveryOut(BaseModel):
-    channel: str
-    status: str = Field(description="pending, sent, dead (given up), skipped (no address)")
-    attempts: int
-    sent_at: datetime | None
-    last_error: str | None
-
-
-class NotificationDetail(FeedItem):
-    deliveries: list[DeliveryOut]
 
 
 @router.get(
@@ -58,7 +39,7 @@ async def list_feed(
 ) -> FeedPage:
     found = await notification_repo.feed_page(session, user_id, page, unread_only=unread)
     return FeedPage(
-        items=[item(n) for n in found.items],
+        items=[FeedItem.of(entry(n)) for n in found.items],
         next_cursor=found.next_cursor,
         unread_count=await notification_repo.unread_count(session, user_id),
     )
@@ -113,15 +94,6 @@ async def get_one(
         raise NotFound("You have no such notification.")
     deliveries = await delivery_repo.of_notification(session, notification_id)
     return NotificationDetail(
-        **item(notification).model_dump(),
-        deliveries=[
-            DeliveryOut(
-                channel=d.channel,
-                status=d.status,
-                attempts=d.attempts,
-                sent_at=d.sent_at,
-                last_error=d.last_error,
-            )
-            for d in deliveries
-        ],
+        **FeedItem.of(entry(notification)).model_dump(),
+        deliveries=[DeliveryOut.of(d) for d in deliveries],
     )

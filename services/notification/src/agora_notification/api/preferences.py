@@ -7,43 +7,18 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
-from pydantic import BaseModel, Field
 
 from agora_kit.db import SessionDep
-from agora_kit.errors import BadRequest, InvalidParam, Unprocessable, problem_responses
+from agora_kit.errors import InvalidParam, Unprocessable, problem_responses
 from agora_notification.api.deps import ContextDep, UserId
-from agora_notification.domain import LOCKED, Category, Channel, Preferences, effective
+from agora_notification.api.schemas import PreferencesIn, PreferencesOut, Unsubscribed
+from agora_notification.domain import LOCKED
 from agora_notification.repository import contacts as contact_repo
 from agora_notification.repository import preferences as preference_repo
+from agora_notification.service.errors import InvalidUnsubscribeToken
 from agora_notification.service.unsubscribe import InvalidToken
 
 router = APIRouter(prefix="/notifications", tags=["notifications"])
-
-
-class LockedChoice(BaseModel):
-    category: Category
-    channel: Channel
-
-
-class PreferencesOut(BaseModel):
-    preferences: Preferences = Field(
-        description="category -> channel -> whether you get notifications there"
-    )
-    locked: list[LockedChoice] = Field(description="Choices that cannot be switched off")
-
-
-class PreferencesIn(BaseModel):
-    preferences: dict[Category, dict[Channel, bool]] = Field(
-        description="The choices to change; categories and channels left out stay as they are",
-        examples=[{"orders": {"email": False, "sms": True}, "marketing": {"email": True}}],
-    )
-
-
-def _out(stored: dict[tuple[str, str], bool]) -> PreferencesOut:
-    return PreferencesOut(
-        preferences=effective(stored),
-        locked=[LockedChoice(category=c, channel=ch) for c, ch in sorted(LOCKED)],
-    )
 
 
 @router.get(
@@ -53,7 +28,7 @@ def _out(stored: dict[tuple[str, str], bool]) -> PreferencesOut:
     responses=problem_responses(401, 403),
 )
 async def get_preferences(session: SessionDep, user_id: UserId) -> PreferencesOut:
-    return _out(await preference_repo.stored(session, user_id))
+    return PreferencesOut.of(await preference_repo.stored(session, user_id))
 
 
 @router.put(
@@ -82,18 +57,7 @@ async def put_preferences(
         for channel, enabled in channels.items()
     ]
     await preference_repo.save(session, user_id, changes, context.now())
-    return _out(await preference_repo.stored(session, user_id))
-
-
-class InvalidUnsubscribeToken(BadRequest):
-    slug = "invalid-unsubscribe-token"
-    title = "Invalid unsubscribe link"
-
-
-class Unsubscribed(BaseModel):
-    category: Category
-    channel: Channel
-    subscribed: bool = False
+    return PreferencesOut.of(await preference_repo.stored(session, user_id))
 
 
 _PAGE = """<!DOCTYPE html>

@@ -1,3 +1,5 @@
+"""Alembic's environment for the notification service's tables."""
+
 from agora_kit.migrations import run_env
 from agora_notification.models import Base
 

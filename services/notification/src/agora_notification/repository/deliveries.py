@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_notification.models import Delivery, DeliveryAttempt
@@ -39,3 +39,15 @@ async def attempts(session: AsyncSession, delivery_id: uuid.UUID) -> list[Delive
         .order_by(DeliveryAttempt.attempt)
     )
     return list(rows)
+
+
+async def requeue_dead(session: AsyncSession, now: datetime) -> int:
+    """Queue every dead delivery that still has its content for one more attempt; how
+    many there were."""
+    result = await session.execute(
+        update(Delivery)
+        .where(Delivery.status == "dead", Delivery.content.is_not(None))
+        .values(status="pending", next_attempt_at=now)
+        .returning(Delivery.id)
+    )
+    return len(result.all())

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_kit.pagination import Page, PageParams, keyset_page
+from agora_notification.domain import FEED_CHANNEL
 from agora_notification.models import Notification
 
 
@@ -26,6 +28,16 @@ async def insert_once(session: AsyncSession, values: dict[str, Any]) -> Notifica
     if new_id is None:
         return None
     return await session.get(Notification, new_id)
+
+
+async def announce(session: AsyncSession, notification: Notification) -> None:
+    """Tell the live feed of ``notification`` with ``pg_notify``: PostgreSQL delivers it
+    when the transaction commits, to every replica listening."""
+    payload = json.dumps({"user_id": str(notification.user_id), "id": str(notification.id)})
+    await session.execute(
+        text("SELECT pg_notify(:channel, :payload)"),
+        {"channel": FEED_CHANNEL, "payload": payload},
+    )
 
 
 async def get(session: AsyncSession, notification_id: uuid.UUID) -> Notification | None:

@@ -1,3 +1,6 @@
+"""The channels each user chose per category (only what they changed; the defaults are
+in :mod:`agora_notification.domain`)."""
+
 from __future__ import annotations
 
 import uuid

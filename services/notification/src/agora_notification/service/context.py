@@ -14,9 +14,9 @@ from urllib.parse import quote, urlencode
 
 from agora_kit.app import ServiceRuntime
 from agora_kit.sealing import Sealer
-from agora_notification.channels.base import Sender
-from agora_notification.channels.email import FileSender, SmtpSender
-from agora_notification.channels.providers import LoggingPushSender, LoggingSmsSender
+from agora_notification.adapters.base import Sender
+from agora_notification.adapters.email import FileSender, SmtpSender
+from agora_notification.adapters.providers import LoggingPushSender, LoggingSmsSender
 from agora_notification.domain import Category, Channel
 from agora_notification.rendering import Renderer
 from agora_notification.service.dispatcher import Dispatcher

@@ -26,7 +26,7 @@ from prometheus_client import Counter
 
 from agora_kit.db import Database
 from agora_kit.metrics import ServiceMetrics
-from agora_notification.channels.base import DeliveryFailed, Outgoing, Sender
+from agora_notification.adapters.base import DeliveryFailed, Outgoing, Sender
 from agora_notification.models import Delivery, DeliveryAttempt
 from agora_notification.repository import deliveries as delivery_repo
 from agora_notification.settings import Settings

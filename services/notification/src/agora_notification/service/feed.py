@@ -1,31 +1,32 @@
-"""The in-app feed as users see it."""
+"""The in-app feed as users see it: an entry per notification in the feed, the same in
+the feed's routes and on the live feed."""
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-
-from pydantic import BaseModel, Field
 
 from agora_notification.models import Notification
 
 
-class FeedItem(BaseModel):
+@dataclass(frozen=True)
+class FeedEntry:
     id: uuid.UUID
-    kind: str = Field(description="What happened: order_confirmed, password_changed, ...")
-    category: str = Field(description="account, orders or marketing")
+    kind: str
+    category: str
     title: str
     body: str
-    link: str | None = Field(description="Where the entry leads in the frontend")
-    data: dict[str, Any] = Field(description="Ids for clients: order_id, sku, vendor_id, ...")
+    link: str | None
+    data: dict[str, Any]
     created_at: datetime
     read_at: datetime | None
     read: bool
 
 
-def item(notification: Notification) -> FeedItem:
-    return FeedItem(
+def entry(notification: Notification) -> FeedEntry:
+    return FeedEntry(
         id=notification.id,
         kind=notification.kind,
         category=notification.category,

@@ -21,14 +21,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import asyncpg
+from pydantic import TypeAdapter
 from sqlalchemy.engine import make_url
 
 from agora_kit.db import Database
 from agora_notification.domain import FEED_CHANNEL
 from agora_notification.repository import notifications as notification_repo
-from agora_notification.service.feed import item
+from agora_notification.service.feed import FeedEntry, entry
 
 logger = logging.getLogger("agora.notification.hub")
+
+# A feed entry as JSON, as the feed's routes answer it.
+_ENTRY = TypeAdapter(FeedEntry)
 
 
 @dataclass(eq=False)
@@ -95,7 +99,7 @@ class FeedHub:
             unread = await notification_repo.unread_count(session, user_id)
             message = {
                 "type": "notification",
-                "notification": item(notification).model_dump(mode="json"),
+                "notification": _ENTRY.dump_python(entry(notification), mode="json"),
                 "unread_count": unread,
             }
         for connection in self.connections(user_id):

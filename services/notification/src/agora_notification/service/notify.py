@@ -9,22 +9,21 @@ WebSocket hears of exactly the entries that exist.
 
 from __future__ import annotations
 
-import json
 import logging
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import event as sa_event
-from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
-from agora_notification.channels.email import build_message
-from agora_notification.domain import FEED_CHANNEL, KINDS, LOCKED, SendChannel, effective
-from agora_notification.models import Contact, Delivery, Notification, PushDevice
+from agora_notification.adapters.email import build_message
+from agora_notification.domain import KINDS, LOCKED, SendChannel, effective
+from agora_notification.models import Contact, Delivery, Notification
 from agora_notification.rendering import Rendered
 from agora_notification.repository import contacts as contact_repo
+from agora_notification.repository import devices as device_repo
 from agora_notification.repository import notifications as notification_repo
 from agora_notification.repository import preferences as preference_repo
 from agora_notification.service.context import NotificationContext
@@ -168,11 +167,7 @@ async def tell(
             pending += bool(recipient)
     await session.flush()
     if notification.in_feed:
-        payload = json.dumps({"user_id": str(story.user_id), "id": str(notification.id)})
-        await session.execute(
-            text("SELECT pg_notify(:channel, :payload)"),
-            {"channel": FEED_CHANNEL, "payload": payload},
-        )
+        await notification_repo.announce(session, notification)
     if pending:
         _wake_after_commit(ctx, session)
     return notification
@@ -208,11 +203,7 @@ async def _messages(
         contact = await contact_repo.get(session, notification.user_id)
         phone = contact.phone if contact else None
         return [(phone, {"text": f"{ctx.settings.shop_name}: {rendered.short}"[:480]})]
-    devices = list(
-        await session.scalars(
-            select(PushDevice.token).where(PushDevice.user_id == notification.user_id)
-        )
-    )
+    devices = await device_repo.tokens_of(session, notification.user_id)
     # No device registered is the usual case for web-only users: not worth a row.
     content = {
         "title": rendered.subject,

@@ -9,8 +9,10 @@ from agora_kit.app import API_PREFIX
 from agora_user.api import admin, api_keys, auth, internal, jwks, mfa, users
 from agora_user.api.deps import credentials_guard
 
-router = APIRouter(prefix=API_PREFIX, dependencies=[Depends(credentials_guard)])
+public = APIRouter(prefix=API_PREFIX, dependencies=[Depends(credentials_guard)])
 for module in (auth, users, mfa, api_keys, admin):
-    router.include_router(module.router)
+    public.include_router(module.router)
 
-routers = [router, jwks.router, internal.router]
+router = APIRouter()
+for part in (public, jwks.router, internal.router):
+    router.include_router(part)

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import uuid
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field
 
 from agora_kit.db import SessionDep
 from agora_kit.errors import NotFound, problem_responses
 from agora_kit.pagination import Page, PageParamsDep
 from agora_user.api.deps import AdminUser, ContextDep
 from agora_user.api.fields import Role, SearchText
+from agora_user.api.schemas import AdminUserOut, AdminUserPatch
 from agora_user.models import User
 from agora_user.repository import users as user_repo
 from agora_user.service import admin
@@ -21,37 +19,6 @@ from agora_user.service import admin
 router = APIRouter(prefix="/admin/users", tags=["admin"])
 
 _PROBLEMS = (401, 403)
-
-
-class AdminUserOut(BaseModel):
-    id: uuid.UUID
-    email: str | None = Field(description="null once the account is erased")
-    full_name: str | None
-    roles: list[str]
-    is_active: bool
-    email_verified: bool
-    mfa_enabled: bool
-    created_at: datetime
-    deleted_at: datetime | None = None
-
-    @classmethod
-    def of(cls, user: User) -> AdminUserOut:
-        return cls(
-            id=user.id,
-            email=user.email,
-            full_name=user.full_name,
-            roles=sorted(user.roles),
-            is_active=user.is_active,
-            email_verified=user.email_verified_at is not None,
-            mfa_enabled=user.mfa_enabled,
-            created_at=user.created_at,
-            deleted_at=user.deleted_at,
-        )
-
-
-class AdminUserPatch(BaseModel):
-    roles: Annotated[list[Role], Field(max_length=3)] | None = None
-    is_active: bool | None = None
 
 
 @router.get(
@@ -77,7 +44,7 @@ async def list_users(
 
 async def _user(session: SessionDep, user_id: str) -> User:
     parsed = user_repo.parse_id(user_id)
-    user = await session.get(User, parsed, with_for_update=True) if parsed else None
+    user = await user_repo.get_even_erased(session, parsed) if parsed else None
     if user is None:
         raise NotFound("No such user.")
     return user

@@ -2,51 +2,16 @@
 
 from __future__ import annotations
 
-import uuid
-from datetime import datetime
-from typing import Annotated
-
 from fastapi import APIRouter, Response
-from pydantic import BaseModel, Field
 
 from agora_kit.db import SessionDep
 from agora_kit.errors import NotFound, problem_responses
 from agora_kit.pagination import Page, PageParamsDep
 from agora_user.api.deps import ContextDep, CurrentUser, RecentUser
-from agora_user.api.fields import Scope, ShortText
-from agora_user.models import ApiKey
+from agora_user.api.schemas import ApiKeyIn, ApiKeyOut, NewApiKeyOut
 from agora_user.service import api_keys
 
 router = APIRouter(prefix="/users/me/api-keys", tags=["api keys"])
-
-
-class ApiKeyIn(BaseModel):
-    name: ShortText = Field(examples=["inventory sync"])
-    scopes: Annotated[list[Scope], Field(min_length=1, max_length=4)]
-
-
-class ApiKeyOut(BaseModel):
-    id: uuid.UUID
-    name: str
-    prefix: str = Field(description="The key's public beginning, to recognise it")
-    scopes: list[str]
-    created_at: datetime
-    last_used_at: datetime | None = None
-
-    @classmethod
-    def of(cls, key: ApiKey) -> ApiKeyOut:
-        return cls(
-            id=key.id,
-            name=key.name,
-            prefix=api_keys.display_prefix(key),
-            scopes=list(key.scopes),
-            created_at=key.created_at,
-            last_used_at=key.last_used_at,
-        )
-
-
-class NewApiKeyOut(ApiKeyOut):
-    key: str = Field(description="The key itself: shown this once, never again")
 
 
 @router.post(

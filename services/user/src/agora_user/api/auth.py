@@ -3,84 +3,33 @@ password flow for the docs UI, refresh, logout, password reset."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Form, Header, Response
-from pydantic import BaseModel, Field
 
 from agora_kit.db import SessionDep
 from agora_kit.errors import problem_responses
 from agora_user.api.deps import ClientAddress, ContextDep, CurrentSession, CurrentUser
-from agora_user.api.fields import Code, DisplayName, Email, Locale, LoginEmail, Password, Token
-from agora_user.api.users import UserOut
+from agora_user.api.fields import LoginEmail, Password
+from agora_user.api.schemas import (
+    ForgotIn,
+    LoginIn,
+    MfaLoginIn,
+    MfaRequiredOut,
+    ReauthenticateIn,
+    RefreshIn,
+    RegisterIn,
+    ResetIn,
+    TokensOut,
+    UserOut,
+    VerifyEmailIn,
+)
 from agora_user.service import accounts, sessions
 from agora_user.service.emails import normalise_email
 from agora_user.service.errors import MfaFailed
-from agora_user.service.sessions import MfaChallenge, TokenPair
+from agora_user.service.sessions import MfaChallenge
 
 router = APIRouter(prefix="/auth", tags=["auth"])
-
-
-class RegisterIn(BaseModel):
-    email: Email
-    password: Password
-    full_name: DisplayName
-    locale: Locale | None = None
-
-
-class VerifyEmailIn(BaseModel):
-    token: Token
-
-
-class LoginIn(BaseModel):
-    email: LoginEmail
-    password: Password
-
-
-class MfaLoginIn(BaseModel):
-    mfa_token: Token
-    code: Code = Field(examples=["123456"])
-
-
-class ReauthenticateIn(BaseModel):
-    password: Password
-    code: Code | None = Field(default=None, description="Needed when 2FA is on")
-
-
-class RefreshIn(BaseModel):
-    refresh_token: Token
-
-
-class ForgotIn(BaseModel):
-    email: LoginEmail
-
-
-class ResetIn(BaseModel):
-    token: Token
-    new_password: Password
-
-
-class TokensOut(BaseModel):
-    access_token: str
-    refresh_token: str
-    token_type: Literal["bearer"] = "bearer"  # noqa: S105 - the OAuth2 token type
-    expires_in: int = Field(description="Seconds the access token is valid")
-    refresh_expires_in: int = Field(description="Seconds the refresh token is valid")
-
-    @classmethod
-    def of(cls, pair: TokenPair) -> TokensOut:
-        return cls(
-            access_token=pair.access_token,
-            refresh_token=pair.refresh_token,
-            expires_in=pair.expires_in,
-            refresh_expires_in=pair.refresh_expires_in,
-        )
-
-
-class MfaRequiredOut(BaseModel):
-    mfa_required: Literal[True] = True
-    mfa_token: str = Field(description="Send it with a code to /auth/login/mfa")
-    expires_in: int
 
 
 UserAgent = Annotated[str | None, Header(include_in_schema=False)]

@@ -5,33 +5,18 @@ keeps them to the gateway (docs/services/user.md)."""
 
 from __future__ import annotations
 
-from typing import Literal
-
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, Field
 
 from agora_kit.db import SessionDep
 from agora_kit.errors import problem_responses
 from agora_kit.serving import require_service_token
 from agora_user.api.deps import ContextDep
+from agora_user.api.schemas import TokenExchangeIn, TokenExchangeOut
 from agora_user.service import api_keys
 
 router = APIRouter(
     prefix="/internal", tags=["internal"], dependencies=[Depends(require_service_token)]
 )
-
-
-class TokenExchangeIn(BaseModel):
-    api_key: str = Field(min_length=1, max_length=256, description="The X-API-Key a client sent")
-
-
-class TokenExchangeOut(BaseModel):
-    access_token: str
-    token_type: Literal["bearer"] = "bearer"  # noqa: S105 - the OAuth2 token type
-    expires_in: int = Field(description="Seconds; cache the token no longer than this")
-    scope: str = Field(description="Space-separated scopes the token carries")
-    user_id: str
-    api_key_id: str
 
 
 @router.post(

@@ -3,32 +3,14 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Response
-from pydantic import BaseModel, Field
 
 from agora_kit.db import SessionDep
 from agora_kit.errors import problem_responses
 from agora_user.api.deps import ContextDep, CurrentUser, RecentUser
-from agora_user.api.fields import Code
+from agora_user.api.schemas import CodeIn, EnrollmentOut, RecoveryCodesOut
 from agora_user.service import mfa
 
 router = APIRouter(prefix="/users/me/mfa", tags=["two-factor"])
-
-
-class EnrollmentOut(BaseModel):
-    secret: str = Field(description="Base32; for apps that cannot scan the URI")
-    otpauth_uri: str = Field(description="Show as a QR code to the authenticator app")
-    recovery_codes: list[str] = Field(
-        description="Single-use codes for when the phone is lost; shown only now, "
-        "valid once the enrolment is confirmed"
-    )
-
-
-class CodeIn(BaseModel):
-    code: Code = Field(examples=["123456"])
-
-
-class RecoveryCodesOut(BaseModel):
-    recovery_codes: list[str]
 
 
 @router.post(

@@ -3,50 +3,17 @@ verification mail."""
 
 from __future__ import annotations
 
-import uuid
-from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Response
-from pydantic import BaseModel, Field
 
 from agora_kit.db import SessionDep
 from agora_kit.errors import problem_responses
 from agora_user.api.deps import ContextDep, CurrentUser, RecentUser
-from agora_user.api.fields import DisplayName, Locale
-from agora_user.models import User
+from agora_user.api.schemas import ProfilePatch, UserOut
 from agora_user.service import accounts
 
 router = APIRouter(prefix="/users/me", tags=["users"])
-
-
-class UserOut(BaseModel):
-    id: uuid.UUID
-    email: str
-    full_name: str
-    roles: list[str]
-    email_verified: bool
-    locale: str | None = None
-    mfa_enabled: bool = False
-    created_at: datetime
-
-    @classmethod
-    def of(cls, user: User) -> UserOut:
-        return cls(
-            id=user.id,
-            email=user.email or "",
-            full_name=user.full_name or "",
-            roles=sorted(user.roles),
-            email_verified=user.email_verified_at is not None,
-            locale=user.locale,
-            mfa_enabled=user.mfa_enabled,
-            created_at=user.created_at,
-        )
-
-
-class ProfilePatch(BaseModel):
-    full_name: DisplayName | None = None
-    locale: Locale | None = Field(default=None, description="null clears it")
 
 
 _AUTH_PROBLEMS = (401, 403)

@@ -1,0 +1,1 @@
+"""The user service's database migrations (Alembic)."""

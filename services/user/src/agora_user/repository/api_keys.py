@@ -1,3 +1,5 @@
+"""API keys: a user's keys, the lookup by prefix, revocation."""
+
 from __future__ import annotations
 
 import uuid
@@ -11,6 +13,14 @@ from agora_user.models import ApiKey
 
 def active_of_user(user_id: uuid.UUID) -> Select[tuple[ApiKey]]:
     return select(ApiKey).where(ApiKey.user_id == user_id, ApiKey.revoked_at.is_(None))
+
+
+async def active_ids(session: AsyncSession, user_id: uuid.UUID) -> list[uuid.UUID]:
+    """The ids of the keys of ``user_id`` that are not revoked."""
+    ids = await session.scalars(
+        select(ApiKey.id).where(ApiKey.user_id == user_id, ApiKey.revoked_at.is_(None))
+    )
+    return list(ids.all())
 
 
 async def count_active(session: AsyncSession, user_id: uuid.UUID) -> int:

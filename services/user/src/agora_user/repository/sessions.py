@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_user.models import RefreshToken, UserSession
@@ -63,3 +63,14 @@ async def of_user(session: AsyncSession, user_id: uuid.UUID) -> list[UserSession
         .order_by(UserSession.created_at, UserSession.id)
     )
     return list((await session.scalars(stmt)).all())
+
+
+async def delete_ended(session: AsyncSession, before: datetime) -> int:
+    """Forget the sessions that expired or were revoked before ``before`` (their refresh
+    tokens go with them); how many."""
+    result = await session.execute(
+        delete(UserSession).where(
+            or_(UserSession.expires_at < before, UserSession.revoked_at < before)
+        )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -1,8 +1,11 @@
+"""Login throttling: failures counted per key (an address, a client, a user's second
+factor) in a window, and the lock that the last one allowed sets."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, delete, select, update
+from sqlalchemy import case, delete, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -61,3 +64,14 @@ async def record_failure(
 
 async def clear(session: AsyncSession, key: str) -> None:
     await session.execute(delete(LoginThrottle).where(LoginThrottle.key == key))
+
+
+async def delete_spent(session: AsyncSession, now: datetime, window: timedelta) -> int:
+    """Forget the windows that are over and hold no running lock; how many."""
+    result = await session.execute(
+        delete(LoginThrottle).where(
+            LoginThrottle.window_started_at < now - window,
+            or_(LoginThrottle.locked_until.is_(None), LoginThrottle.locked_until < now),
+        )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -125,3 +125,9 @@ async def unused_recovery_codes(session: AsyncSession, user_id: uuid.UUID) -> in
 
 async def delete_recovery_codes(session: AsyncSession, user_id: uuid.UUID) -> None:
     await session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user_id))
+
+
+async def delete_expired(session: AsyncSession, before: datetime) -> int:
+    """Forget the tokens that expired before ``before``; how many."""
+    result = await session.execute(delete(OneTimeToken).where(OneTimeToken.expires_at < before))
+    return int(getattr(result, "rowcount", 0) or 0)

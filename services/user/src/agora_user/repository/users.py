@@ -1,3 +1,5 @@
+"""Accounts: by id, by address, and the admin's listing."""
+
 from __future__ import annotations
 
 import uuid
@@ -29,6 +31,13 @@ async def get(
     if for_update:
         stmt = stmt.with_for_update()
     return (await session.scalars(stmt)).one_or_none()
+
+
+async def get_even_erased(session: AsyncSession, user_id: uuid.UUID) -> User | None:
+    """A user, erased or not (an admin sees the anonymous row an erasure leaves), locked
+    for update."""
+    user: User | None = await session.get(User, user_id, with_for_update=True)
+    return user
 
 
 async def get_by_email(

@@ -90,6 +90,22 @@ def _contact(user: User) -> tuple[str, str]:
     return user.email, user.full_name
 
 
+async def _tell_owner(
+    ctx: UserContext,
+    session: AsyncSession,
+    user: User,
+    event_type: type[EmailVerificationRequested | PasswordResetRequested | PasswordChanged],
+    **fields: Any,
+) -> None:
+    """Publish an event the notification service mails to the account's owner: their
+    address, name and locale, and ``fields``."""
+    email, full_name = _contact(user)
+    event = event_type(
+        user_id=user.id, email=email, full_name=full_name, locale=user.locale, **fields
+    )
+    await ctx.outbox.add(session, event, key=str(user.id))
+
+
 async def _issue(
     ctx: UserContext,
     session: AsyncSession,
@@ -117,7 +133,7 @@ async def _issue(
 
 async def request_email_verification(ctx: UserContext, session: AsyncSession, user: User) -> None:
     """Issue a verification token (earlier ones stop working) and ask for the mail."""
-    email, full_name = _contact(user)
+    email, _ = _contact(user)
     await token_repo.invalidate(session, user.id, token_repo.VERIFY_EMAIL, ctx.now())
     token, expires_at = await _issue(
         ctx,
@@ -127,17 +143,13 @@ async def request_email_verification(ctx: UserContext, session: AsyncSession, us
         ctx.settings.email_verification_ttl_seconds,
         email=email,
     )
-    await ctx.outbox.add(
+    await _tell_owner(
+        ctx,
         session,
-        EmailVerificationRequested(
-            user_id=user.id,
-            email=email,
-            full_name=full_name,
-            locale=user.locale,
-            sealed_token=ctx.sealer.seal(token),
-            expires_at=expires_at,
-        ),
-        key=str(user.id),
+        user,
+        EmailVerificationRequested,
+        sealed_token=ctx.sealer.seal(token),
+        expires_at=expires_at,
     )
 
 
@@ -190,18 +202,13 @@ async def forgot_password(ctx: UserContext, session: AsyncSession, email: str) -
     token, expires_at = await _issue(
         ctx, session, user, token_repo.RESET_PASSWORD, ctx.settings.password_reset_ttl_seconds
     )
-    email, full_name = _contact(user)
-    await ctx.outbox.add(
+    await _tell_owner(
+        ctx,
         session,
-        PasswordResetRequested(
-            user_id=user.id,
-            email=email,
-            full_name=full_name,
-            locale=user.locale,
-            sealed_token=ctx.sealer.seal(token),
-            expires_at=expires_at,
-        ),
-        key=str(user.id),
+        user,
+        PasswordResetRequested,
+        sealed_token=ctx.sealer.seal(token),
+        expires_at=expires_at,
     )
 
 
@@ -240,18 +247,7 @@ async def set_password(
     user.password_changed_at = now
     await session_repo.revoke_all(session, user.id, now, reason)
     await session.flush()
-    email, full_name = _contact(user)
-    await ctx.outbox.add(
-        session,
-        PasswordChanged(
-            user_id=user.id,
-            email=email,
-            full_name=full_name,
-            locale=user.locale,
-            changed_at=now,
-        ),
-        key=str(user.id),
-    )
+    await _tell_owner(ctx, session, user, PasswordChanged, changed_at=now)
 
 
 async def export(ctx: UserContext, session: AsyncSession, user: User) -> dict[str, Any]:

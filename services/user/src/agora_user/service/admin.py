@@ -78,9 +78,9 @@ async def update_user(
             # Its API keys stay, refused while the account is inactive; the gateway
             # is told to forget what it cached for them.
             await session_repo.revoke_all(session, user.id, ctx.now(), "deactivated")
-            active = await session.scalars(api_key_repo.active_of_user(user.id))
+            active = await api_key_repo.active_ids(session, user.id)
             await api_key_service.announce_revoked(
-                ctx, session, user.id, [key.id for key in active], reason="deactivated"
+                ctx, session, user.id, active, reason="deactivated"
             )
         await session.flush()
     return user

@@ -1,3 +1,5 @@
+"""The clock the user service's rules read: UTC, shiftable by tests."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta

@@ -23,11 +23,11 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from jwt.algorithms import OKPAlgorithm
-from sqlalchemy import delete, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_kit.db import Database
 from agora_user.models import SigningKey
+from agora_user.repository import signing_keys as key_repo
 from agora_user.service.clock import Clock
 from agora_user.service.errors import SigningKeyUnavailable
 from agora_user.service.secrets import InvalidToken, SecretBox
@@ -37,8 +37,6 @@ logger = logging.getLogger("agora.user.signing")
 ALGORITHM = "EdDSA"
 # Tokens may be verified this long after their exp (agora_kit's leeway is 30 s).
 _LEEWAY = timedelta(seconds=60)
-# Serialise key generation across replicas and the CLI.
-_LOCK_ID = 0x4147_5553_4B45_5953 % (2**63)
 
 
 @dataclass(frozen=True)
@@ -116,7 +114,7 @@ class SigningKeys:
 
     async def _load(self) -> list[KeyInfo]:
         async with self._database.transaction() as session:
-            rows = (await session.scalars(select(SigningKey))).all()
+            rows = await key_repo.all_keys(session)
         self._keys = [KeyInfo(r.kid, dict(r.public_jwk), r.activates_at) for r in rows]
         self._loaded_at = time.monotonic()
         return self._keys
@@ -145,8 +143,8 @@ class SigningKeys:
         if _active(await self.keys(), self._clock()) is not None:
             return
         async with self._database.transaction() as session:
-            await session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _LOCK_ID})
-            existing = (await session.scalars(select(SigningKey))).all()
+            await key_repo.lock(session)
+            existing = await key_repo.all_keys(session)
             if not any(k.activates_at <= self._clock() for k in existing):
                 key = _generate(self._clock(), self._box)
                 session.add(key)
@@ -184,7 +182,7 @@ class SigningKeys:
 
     async def _private_key(self, kid: str) -> Ed25519PrivateKey:
         async with self._database.transaction() as session:
-            row = await session.get(SigningKey, kid)
+            row = await key_repo.get(session, kid)
         if row is None:
             raise SigningKeyUnavailable("The signing key vanished; retry.")
         try:
@@ -207,14 +205,14 @@ class SigningKeys:
         """Add a key that signs from ``publish_lead`` on (at once with ``immediately``,
         which an emergency needs but which risks refusals by verifiers whose cached
         JWKS lacks it), and delete keys no token can need any more."""
-        await session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _LOCK_ID})
+        await key_repo.lock(session)
         now = self._clock()
-        existing = list((await session.scalars(select(SigningKey))).all())
+        existing = await key_repo.all_keys(session)
         infos = [KeyInfo(k.kid, k.public_jwk, k.activates_at) for k in existing]
         keep = {k.kid for k in _published(infos, now, self.retention)}
         stale = [k.kid for k in existing if k.kid not in keep]
         if stale:
-            await session.execute(delete(SigningKey).where(SigningKey.kid.in_(stale)))
+            await key_repo.delete_keys(session, stale)
         key = _generate(now if immediately else now + self.publish_lead, self._box)
         session.add(key)
         await session.flush()

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import aiosmtplib
 
-from agora_notification.channels.base import DeliveryFailed, Outgoing
+from agora_notification.adapters.base import DeliveryFailed, Outgoing
 from agora_notification.rendering import Rendered, one_line
 from agora_notification.settings import Settings
 

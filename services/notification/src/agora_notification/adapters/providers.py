@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from agora_notification.channels.base import Outgoing
+from agora_notification.adapters.base import Outgoing
 
 logger = logging.getLogger("agora.notification.providers")
 

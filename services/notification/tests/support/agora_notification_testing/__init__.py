@@ -1,7 +1,7 @@
 """Helpers for tests of the notification service: events delivered through the real
 consumer, mail read back from an SMTP sink's Maildir, and waiting for what happens in
-the background. Only tests import this module; signed tokens come from
-:mod:`agora_kit.testing.tokens`."""
+the background. Test support, outside the service's package: never shipped. Signed
+tokens come from :mod:`agora_kit.testing.tokens`."""
 
 from __future__ import annotations
 

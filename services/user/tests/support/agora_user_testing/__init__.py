@@ -1,7 +1,8 @@
 """Helpers for tests of the user service and of services that need signed-in users:
 settings that hash fast, and a client that registers and signs in.
 
-Only tests import this module; it needs httpx, which the service itself does not."""
+Test support, outside the service's package: never shipped (it needs httpx, which the
+service itself does not)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from agora_kit.testing.events import outbox_events
 from agora_user.service.context import UserContext
 from agora_user.settings import Settings
 
-PASSWORD = "tranquil-otter-parade-42"  # noqa: S105 - a test password
+PASSWORD = "tranquil-otter-parade-42"
 _serial = itertools.count(1)
 
 

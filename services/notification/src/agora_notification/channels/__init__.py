@@ -1,2 +1,0 @@
-"""Channels behind one interface (:class:`~agora_notification.channels.base.Sender`):
-e-mail over SMTP or into .eml files, SMS and push through provider adapters."""
