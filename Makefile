@@ -24,8 +24,9 @@ run: install ## Start the gateway and the five services, all-in-one, on embedded
 test: install lint ## Lint, then run the whole test suite
 	$(UV) run pytest $(PYTEST_ARGS)
 
-lint: install format-check typecheck imports ## ruff, mypy and the import contracts
+lint: install format-check typecheck imports ## ruff, mypy, the import contracts and module sizes
 	$(UV) run ruff check .
+	$(UV) run python tools/module_sizes.py
 
 format-check:
 	$(UV) run ruff format --check .
@@ -38,7 +39,7 @@ typecheck:
 	$(UV) run mypy libs/agora-kit/src libs/agora-contracts/src services/*/src gateway/src gateway/bench cli/src tools \
 		libs/agora-kit/tests cli/tests gateway/tests services/user/tests services/catalog/tests services/notification/tests services/order/tests services/payment/tests tests
 
-imports: ## Fail when one service imports another
+imports: ## Fail when one service imports another, or a layer of a service one above it
 	$(UV) run lint-imports
 
 pins: install ## Re-resolve to the newest versions and pin them in pyproject.toml
