@@ -1,3 +1,7 @@
+"""The gateway's app: edge authentication, rate limits, hardening headers, the merged
+API document, and the proxy and WebSocket routes to the five services, on the same
+chassis base as the services (problem+json, request ids, metrics, tracing, health)."""
+
 from __future__ import annotations
 
 import asyncio

@@ -211,8 +211,8 @@ def _key_header(description: str) -> Any:
 
 
 async def _claimed(request: Request, session: AsyncSession, owner: str, key: str) -> Idempotency:
-    print_ = fingerprint(request.method, request.url.path, await request.body())
-    call = Idempotency(session, owner, key, print_)
+    request_print = fingerprint(request.method, request.url.path, await request.body())
+    call = Idempotency(session, owner, key, request_print)
     await call.claim()
     return call
 

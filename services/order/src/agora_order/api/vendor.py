@@ -23,7 +23,7 @@ from agora_kit.pagination import Page, PageParamsDep
 from agora_order.api.schemas import ShipIn, VendorOrderOut, vendor_order_out
 from agora_order.service import orders, vendors
 
-router = APIRouter(prefix="/vendor/orders", tags=["vendor"])
+router = APIRouter(prefix="/vendor/orders", tags=["vendors"])
 # A vendor's API key reads sub-orders with orders:read and ships or delivers them with
 # orders:write; the gateway checks the same (defence in depth).
 VendorReaderDep = Annotated[

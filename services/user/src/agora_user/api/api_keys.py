@@ -11,7 +11,7 @@ from agora_user.api.deps import ContextDep, CurrentUser, RecentUser
 from agora_user.api.schemas import ApiKeyIn, ApiKeyOut, NewApiKeyOut
 from agora_user.service import api_keys
 
-router = APIRouter(prefix="/users/me/api-keys", tags=["api keys"])
+router = APIRouter(prefix="/users/me/api-keys", tags=["api-keys"])
 
 
 @router.post(

@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 
 from agora_user.api.deps import ContextDep
 
-router = APIRouter(tags=["keys"])
+router = APIRouter(tags=["auth"])
 
 
 @router.get(
