@@ -142,7 +142,8 @@ def test_the_healthcheck_passes_on_200_and_fails_otherwise(health_server: int) -
 @pytest.mark.timeout(600)
 @pytest.mark.parametrize("part", PARTS)
 def test_the_image_install_holds_its_part_and_no_other(part: str, tmp_path: Path) -> None:
-    """The Dockerfile's own `uv sync` line, run into a scratch virtualenv."""
+    """The Dockerfile's own `uv sync` line, run into a scratch virtualenv: its part and
+    the CLI, no other part, no tools, no test support."""
     venv = tmp_path / "venv"
     args = sync_command().replace('"agora-${SERVICE}"', f"agora-{part}").split()
     env = {**os.environ, "UV_PROJECT_ENVIRONMENT": str(venv), "UV_LINK_MODE": "copy"}
@@ -157,7 +158,10 @@ def test_the_image_install_holds_its_part_and_no_other(part: str, tmp_path: Path
     )
     assert done.returncode == 0, done.stderr[-3000:]
     python = venv / "bin" / "python"
+    # No test support: neither the kit's fixtures nor the part's helpers (ADR 0086).
+    test_support = ["agora_kit.testing", f"agora_{part}.testing", f"agora_{part}_testing"]
     candidates = [f"agora_{p}" for p in PARTS] + ["agora_cli", "agora_tools", "pytest"]
+    candidates += test_support
     probe = (
         "import importlib.util as u, json; "
         f"print(json.dumps({{n: u.find_spec(n) is not None for n in {candidates}}}))"
