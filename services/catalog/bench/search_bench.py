@@ -26,11 +26,11 @@ from sqlalchemy import select
 
 from agora_catalog.adapters.search.base import SearchBackend, SearchQuery
 from agora_catalog.adapters.search.elasticsearch import ElasticsearchSearch
-from agora_catalog.adapters.search.indexer import Indexer
 from agora_catalog.adapters.search.postgres import PostgresSearch
 from agora_catalog.models import Inventory
 from agora_catalog.seed import seed_catalog
 from agora_catalog.service import reservations
+from agora_catalog.service.indexing import Indexer
 from agora_kit import migrations
 from agora_kit.db import Database
 from agora_kit.embedded_pg import EmbeddedPostgres

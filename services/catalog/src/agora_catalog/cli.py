@@ -102,9 +102,9 @@ def _database_url(
 
 
 async def _reindex(url: str) -> int:
-    from agora_catalog.adapters.search.documents import count_searchable
     from agora_catalog.adapters.search.factory import build_search_backend
-    from agora_catalog.adapters.search.indexer import Indexer
+    from agora_catalog.service.indexing import Indexer
+    from agora_catalog.service.search_documents import count_searchable
     from agora_catalog.settings import Settings
     from agora_kit.db import Database
 
@@ -134,10 +134,10 @@ def reindex(data_dir: DataDir = None, postgres_port: PostgresPort = 5439) -> Non
 
 
 async def _seed(url: str, products: int, seed_value: int, append: bool) -> None:
-    from agora_catalog.adapters.search.documents import count_searchable
-    from agora_catalog.adapters.search.indexer import Indexer
     from agora_catalog.adapters.search.postgres import PostgresSearch
     from agora_catalog.seed import catalog_size, seed_catalog
+    from agora_catalog.service.indexing import Indexer
+    from agora_catalog.service.search_documents import count_searchable
     from agora_kit.db import Database
     from agora_kit.events.outbox import Outbox
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from agora_catalog.adapters.search.base import SearchBackend
-from agora_catalog.adapters.search.indexer import Indexer
+from agora_catalog.service.indexing import Indexer
 from agora_catalog.settings import Settings
 from agora_kit.app import ServiceRuntime
 from agora_kit.db import Database
