@@ -66,6 +66,21 @@ async def awaiting_payment(app: FastAPI, client: httpx.AsyncClient, buyer: dict[
     return await order(client, buyer, body["id"])
 
 
+async def paid_in_full(
+    app: FastAPI, client: httpx.AsyncClient, buyer: dict[str, str]
+) -> tuple[Any, uuid.UUID, uuid.UUID, int]:
+    """An order paid in full: the order as it was before the payment, its id, the
+    payment's id and the total."""
+    now = await awaiting_payment(app, client, buyer)
+    order_id, payment_id = uuid.UUID(now["id"]), uuid.uuid4()
+    total = now["total"]["amount"]
+    succeeded = PaymentSucceeded(
+        payment_id=payment_id, order_id=order_id, buyer_id=uuid.uuid4(), amount=usd(total)
+    )
+    await deliver(app, succeeded, now["id"])
+    return now, order_id, payment_id, total
+
+
 async def test_reserved_then_intent_then_paid_confirms(
     app: FastAPI, client: httpx.AsyncClient, buyer: dict[str, str]
 ) -> None:
@@ -231,13 +246,7 @@ async def test_buyer_cancels_before_payment(
 async def test_buyer_cancels_paid_order_refund_then_refunded(
     app: FastAPI, client: httpx.AsyncClient, buyer: dict[str, str]
 ) -> None:
-    now = await awaiting_payment(app, client, buyer)
-    order_id, payment_id = uuid.UUID(now["id"]), uuid.uuid4()
-    total = now["total"]["amount"]
-    paid = PaymentSucceeded(
-        payment_id=payment_id, order_id=order_id, buyer_id=uuid.uuid4(), amount=usd(total)
-    )
-    await deliver(app, paid, now["id"])
+    now, order_id, payment_id, total = await paid_in_full(app, client, buyer)
     response = await client.post(f"/api/v1/orders/{now['id']}/cancel", headers=buyer)
     assert response.status_code == 202
     assert response.json()["status"] == "cancelled"
@@ -267,16 +276,7 @@ async def test_buyer_cancels_paid_order_refund_then_refunded(
 async def test_partial_refund_keeps_order_confirmed(
     app: FastAPI, client: httpx.AsyncClient, buyer: dict[str, str]
 ) -> None:
-    now = await awaiting_payment(app, client, buyer)
-    order_id, payment_id = uuid.UUID(now["id"]), uuid.uuid4()
-    total = now["total"]["amount"]
-    await deliver(
-        app,
-        PaymentSucceeded(
-            payment_id=payment_id, order_id=order_id, buyer_id=uuid.uuid4(), amount=usd(total)
-        ),
-        now["id"],
-    )
+    now, order_id, payment_id, total = await paid_in_full(app, client, buyer)
     partial = PaymentRefunded(
         payment_id=payment_id,
         order_id=order_id,
@@ -295,13 +295,7 @@ async def test_partial_refund_keeps_order_confirmed(
 async def test_paid_after_the_hold_expired_and_sold_out_cancels_and_refunds(
     app: FastAPI, client: httpx.AsyncClient, buyer: dict[str, str]
 ) -> None:
-    now = await awaiting_payment(app, client, buyer)
-    order_id, payment_id = uuid.UUID(now["id"]), uuid.uuid4()
-    total = now["total"]["amount"]
-    paid = PaymentSucceeded(
-        payment_id=payment_id, order_id=order_id, buyer_id=uuid.uuid4(), amount=usd(total)
-    )
-    await deliver(app, paid, now["id"])
+    now, order_id, payment_id, total = await paid_in_full(app, client, buyer)
     assert (await order(client, buyer, now["id"]))["status"] == "confirmed"
     gone = InventoryCommitFailed(
         order_id=order_id, lines_short=[ShortLine(sku="P-1", requested=1, available=0)]
