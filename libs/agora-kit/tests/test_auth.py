@@ -148,6 +148,13 @@ async def verifier(server: JWKSServer, clock: FakeClock) -> AsyncIterator[JWKSVe
         yield JWKSVerifier(CONFIG, client, clock=clock)
 
 
+@pytest.fixture
+async def warm_verifier(verifier: JWKSVerifier, ed_key: ed25519.Ed25519PrivateKey) -> JWKSVerifier:
+    """The verifier once it has checked a token: the JWKS fetched once and cached."""
+    await verifier.verify(sign(ed_key, ED_KID))
+    return verifier
+
+
 async def test_valid_eddsa_token_gives_a_session_principal(
     verifier: JWKSVerifier, ed_key: ed25519.Ed25519PrivateKey
 ) -> None:
@@ -359,46 +366,44 @@ async def test_jwks_is_fetched_once_and_cached(
 
 
 async def test_rotated_key_is_picked_up_by_refetching_on_unknown_kid(
-    verifier: JWKSVerifier,
+    warm_verifier: JWKSVerifier,
     server: JWKSServer,
     clock: FakeClock,
     ed_key: ed25519.Ed25519PrivateKey,
 ) -> None:
-    await verifier.verify(sign(ed_key, ED_KID))
     new_key = ed25519.Ed25519PrivateKey.generate()
     server.keys = [public_jwk(new_key, "ed-2"), public_jwk(ed_key, ED_KID)]
     clock.advance(CONFIG.refetch_interval_seconds)
 
-    principal = await verifier.verify(sign(new_key, "ed-2"))
+    principal = await warm_verifier.verify(sign(new_key, "ed-2"))
 
     assert principal.user_id == "user-42"
     assert server.calls == 2
-    await verifier.verify(sign(new_key, "ed-2"))
-    await verifier.verify(sign(ed_key, ED_KID))
+    await warm_verifier.verify(sign(new_key, "ed-2"))
+    await warm_verifier.verify(sign(ed_key, ED_KID))
     assert server.calls == 2
 
 
 async def test_refetch_on_unknown_kid_is_rate_limited(
-    verifier: JWKSVerifier,
+    warm_verifier: JWKSVerifier,
     server: JWKSServer,
     clock: FakeClock,
     ed_key: ed25519.Ed25519PrivateKey,
 ) -> None:
-    await verifier.verify(sign(ed_key, ED_KID))
     clock.advance(CONFIG.refetch_interval_seconds)
 
     for _ in range(50):
         with pytest.raises(Unauthorized):
-            await verifier.verify(sign(ed_key, uuid.uuid4().hex))
+            await warm_verifier.verify(sign(ed_key, uuid.uuid4().hex))
         clock.advance(0.1)
     assert server.calls == 2
 
     clock.advance(CONFIG.refetch_interval_seconds)
     with pytest.raises(Unauthorized):
-        await verifier.verify(sign(ed_key, uuid.uuid4().hex))
+        await warm_verifier.verify(sign(ed_key, uuid.uuid4().hex))
     assert server.calls == 3
     # Known keys keep working throughout, from the cache.
-    await verifier.verify(sign(ed_key, ED_KID))
+    await warm_verifier.verify(sign(ed_key, ED_KID))
     assert server.calls == 3
 
 
@@ -436,21 +441,20 @@ async def test_broken_jwks_is_service_unavailable(
 
 
 async def test_last_good_keys_are_used_while_the_jwks_is_unreachable(
-    verifier: JWKSVerifier,
+    warm_verifier: JWKSVerifier,
     server: JWKSServer,
     clock: FakeClock,
     ed_key: ed25519.Ed25519PrivateKey,
 ) -> None:
-    await verifier.verify(sign(ed_key, ED_KID))
     server.down = True
     clock.advance(CONFIG.cache_seconds)
 
-    assert (await verifier.verify(sign(ed_key, ED_KID))).user_id == "user-42"
+    assert (await warm_verifier.verify(sign(ed_key, ED_KID))).user_id == "user-42"
     assert server.calls == 2
 
     server.down = False
     clock.advance(CONFIG.refetch_interval_seconds)
-    await verifier.verify(sign(ed_key, ED_KID))
+    await warm_verifier.verify(sign(ed_key, ED_KID))
     assert server.calls == 3
 
 

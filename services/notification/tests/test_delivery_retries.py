@@ -10,7 +10,9 @@ from __future__ import annotations
 import asyncio
 import email
 import email.policy
-from collections.abc import AsyncIterator
+import functools
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +20,6 @@ import httpx
 import pytest
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from asgi_lifespan import LifespanManager
-from fastapi import FastAPI
 
 from agora_kit.events.inprocess import InProcessTransport
 from agora_kit.testing.fixtures import free_port
@@ -61,14 +62,41 @@ async def refusing() -> AsyncIterator[tuple[Refusing, int]]:
     await server.wait_closed()
 
 
-async def started(
+@asynccontextmanager
+async def running(
     settings: Settings, keys: Keys, transport: InProcessTransport, **changes: Any
-) -> tuple[FastAPI, LifespanManager]:
+) -> AsyncIterator[Notifications]:
+    """The service started with ``changes`` to its settings, and a client on it."""
     app = create_app(settings.model_copy(update=changes), transport=transport)
     app.state.jwks_verifier = keys.verifier()
     manager = LifespanManager(app)
     await manager.__aenter__()
-    return app, manager
+    try:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app)) as client:
+            yield Notifications(app, client, keys)
+    finally:
+        await manager.__aexit__(None, None, None)
+
+
+Start = Callable[..., AbstractAsyncContextManager[Notifications]]
+
+
+@pytest.fixture
+def start(settings: Settings, keys: Keys, transport: InProcessTransport) -> Start:
+    """``start(**changes)``: the service running with those changes to its settings."""
+    return functools.partial(running, settings, keys, transport)
+
+
+async def settled_email(service: Notifications) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Confirms an order to a new buyer; their email delivery once it is no longer pending,
+    with its attempts."""
+    buyer = await service.person()
+    await service.deliver(confirmed(buyer))
+    row = await eventually(
+        lambda: email_delivery(service, buyer.id),
+        lambda r: r["status"] != "pending",
+    )
+    return row, await attempts_of(service, row["id"])
 
 
 async def attempts_of(service: Notifications, delivery_id: object) -> list[dict[str, Any]]:
@@ -86,27 +114,13 @@ async def email_delivery(service: Notifications, user_id: object) -> dict[str, A
 
 
 async def test_a_refusing_server_leads_to_retries_then_one_sent_mail(
-    settings: Settings,
-    keys: Keys,
-    transport: InProcessTransport,
-    refusing: tuple[Refusing, int],
+    start: Start, refusing: tuple[Refusing, int]
 ) -> None:
     handler, port = refusing
-    app, manager = await started(settings, keys, transport, smtp_port=port)
-    try:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app)) as client:
-            service = Notifications(app, client, keys)
-            buyer = await service.person()
-            await service.deliver(confirmed(buyer))
-            row = await eventually(
-                lambda: email_delivery(service, buyer.id),
-                lambda r: r["status"] != "pending",
-            )
-            assert row["status"] == "sent"
-            assert row["attempts"] == 4
-            log = await attempts_of(service, row["id"])
-    finally:
-        await manager.__aexit__(None, None, None)
+    async with start(smtp_port=port) as service:
+        row, log = await settled_email(service)
+    assert row["status"] == "sent"
+    assert row["attempts"] == 4
     assert [(a["attempt"], a["outcome"]) for a in log] == [
         (1, "failed"),
         (2, "failed"),
@@ -120,25 +134,11 @@ async def test_a_refusing_server_leads_to_retries_then_one_sent_mail(
 
 
 async def test_a_delivery_is_dead_after_the_last_attempt(
-    settings: Settings,
-    keys: Keys,
-    transport: InProcessTransport,
-    refusing: tuple[Refusing, int],
+    start: Start, refusing: tuple[Refusing, int]
 ) -> None:
     handler, port = refusing
-    app, manager = await started(settings, keys, transport, smtp_port=port, delivery_max_attempts=2)
-    try:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app)) as client:
-            service = Notifications(app, client, keys)
-            buyer = await service.person()
-            await service.deliver(confirmed(buyer))
-            row = await eventually(
-                lambda: email_delivery(service, buyer.id),
-                lambda r: r["status"] != "pending",
-            )
-            log = await attempts_of(service, row["id"])
-    finally:
-        await manager.__aexit__(None, None, None)
+    async with start(smtp_port=port, delivery_max_attempts=2) as service:
+        row, log = await settled_email(service)
     assert row["status"] == "dead"
     assert row["content"] is not None  # kept, so an operator can send it again
     assert [a["outcome"] for a in log] == ["failed", "failed"]
@@ -146,35 +146,19 @@ async def test_a_delivery_is_dead_after_the_last_attempt(
 
 
 async def test_an_unknown_mailbox_is_dead_at_once(
-    settings: Settings,
-    keys: Keys,
-    transport: InProcessTransport,
-    refusing: tuple[Refusing, int],
+    start: Start, refusing: tuple[Refusing, int]
 ) -> None:
     handler, port = refusing
     handler.reply = "550 5.1.1 No such mailbox"
-    app, manager = await started(settings, keys, transport, smtp_port=port)
-    try:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app)) as client:
-            service = Notifications(app, client, keys)
-            buyer = await service.person()
-            await service.deliver(confirmed(buyer))
-            row = await eventually(
-                lambda: email_delivery(service, buyer.id),
-                lambda r: r["status"] != "pending",
-            )
-            log = await attempts_of(service, row["id"])
-    finally:
-        await manager.__aexit__(None, None, None)
+    async with start(smtp_port=port) as service:
+        row, log = await settled_email(service)
     assert row["status"] == "dead"
     assert [(a["outcome"], a["error"]) for a in log] == [("rejected", "550 5.1.1 No such mailbox")]
 
 
 async def test_mail_waits_out_an_smtp_outage(
     *,
-    settings: Settings,
-    keys: Keys,
-    transport: InProcessTransport,
+    start: Start,
     smtp_server: SmtpServer,
     toxiproxy_server: ToxiproxyServer,
     mailbox: Mailbox,
@@ -190,10 +174,8 @@ async def test_mail_waits_out_an_smtp_outage(
         answer.raise_for_status()
 
     enabled(False)  # the SMTP server is unreachable: connections are refused
-    app, manager = await started(settings, keys, transport, smtp_host=host, smtp_port=int(port))
     try:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app)) as client:
-            service = Notifications(app, client, keys)
+        async with start(smtp_host=host, smtp_port=int(port)) as service:
             buyer = await service.person()
             await service.deliver(confirmed(buyer))
             failing = await eventually(
@@ -207,7 +189,6 @@ async def test_mail_waits_out_an_smtp_outage(
             )
             log = await attempts_of(service, row["id"])
     finally:
-        await manager.__aexit__(None, None, None)
         toxiproxy_server.delete_proxy(name)
     assert mail["Subject"] == "Your Agora order AG-1042 is confirmed"
     assert row["status"] == "sent"

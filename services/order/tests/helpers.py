@@ -1,14 +1,18 @@
-"""Steps the order tests repeat: stock the read model, fill a cart, check out."""
+"""Steps the order tests repeat: stock the read model, fill a cart, check out, age an
+order."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 from fastapi import FastAPI
+from sqlalchemy import update
 
 from agora_kit.testing.events import deliver
+from agora_order.models import Order
 from agora_order_testing import ADDRESS, product
 
 
@@ -45,3 +49,13 @@ async def order(client: httpx.AsyncClient, headers: dict[str, str], order_id: st
     response = await client.get(f"/api/v1/orders/{order_id}", headers=headers)
     assert response.status_code == 200, response.text
     return response.json()
+
+
+async def placed_an_hour_ago(app: FastAPI, order_id: str) -> None:
+    """Backdates the order, so that its payment is overdue."""
+    async with app.state.database.transaction() as session:
+        await session.execute(
+            update(Order)
+            .where(Order.id == uuid.UUID(order_id))
+            .values(placed_at=datetime.now(UTC) - timedelta(hours=1))
+        )

@@ -10,7 +10,6 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_contracts.catalog import (
@@ -25,14 +24,13 @@ from agora_contracts.payment import PaymentFailed, PaymentSucceeded
 from agora_kit.testing.events import deliver
 from agora_kit.testing.tokens import Keys
 from agora_order.api.schemas import CheckoutIn, checkout_request
-from agora_order.models import Order
 from agora_order.service import checkout as checkout_service
 from agora_order.service import saga_payment
 from agora_order.service.metrics import CANCEL_REASONS
 from agora_order.settings import Settings
 from agora_order_testing import ADDRESS
 
-from .helpers import checkout, fill, order, stock
+from .helpers import checkout, fill, order, placed_an_hour_ago, stock
 
 
 def value(app: FastAPI, name: str, **labels: str) -> float:
@@ -136,12 +134,7 @@ async def test_cancellations_count_by_reason(
     assert cancelled(app, "timeout") == 1  # the reservation ran out before the payment
 
     late = await awaiting_payment(app, client, keys)
-    async with app.state.database.transaction() as session:
-        await session.execute(
-            update(Order)
-            .where(Order.id == uuid.UUID(late))
-            .values(placed_at=datetime.now(UTC) - timedelta(hours=1))
-        )
+    await placed_an_hour_ago(app, late)
     async with app.state.database.transaction() as session:
         assert (
             await saga_payment.time_out_unpaid(session, app.state.outbox, timedelta(minutes=15))
@@ -175,12 +168,7 @@ async def test_work_rolled_back_counts_nothing(
 ) -> None:
     await stock(app, [("P-1", 2000, 50)])
     late = await awaiting_payment(app, client, keys)
-    async with app.state.database.transaction() as session:
-        await session.execute(
-            update(Order)
-            .where(Order.id == uuid.UUID(late))
-            .values(placed_at=datetime.now(UTC) - timedelta(hours=1))
-        )
+    await placed_an_hour_ago(app, late)
 
     unpaid = timedelta(minutes=15)
     with pytest.raises(RolledBack):

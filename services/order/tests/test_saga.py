@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 from fastapi import FastAPI
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from agora_contracts.catalog import (
     InventoryCommitFailed,
@@ -28,10 +28,10 @@ from agora_contracts.payment import (
     PaymentSucceeded,
 )
 from agora_kit.testing.events import deliver, outbox_events, redeliver
-from agora_order.models import Order, OrderTransition
+from agora_order.models import OrderTransition
 from agora_order.service import saga_payment
 
-from .helpers import checkout, fill, order, stock
+from .helpers import checkout, fill, order, placed_an_hour_ago, stock
 
 CANCELLED = "agora.order.order.cancelled.v1"
 CONFIRMED = "agora.order.order.confirmed.v1"
@@ -64,6 +64,21 @@ async def awaiting_payment(app: FastAPI, client: httpx.AsyncClient, buyer: dict[
     body = await placed(app, client, buyer)
     await deliver(app, reserved(body["id"]), body["id"])
     return await order(client, buyer, body["id"])
+
+
+async def paid_in_full(
+    app: FastAPI, client: httpx.AsyncClient, buyer: dict[str, str]
+) -> tuple[Any, uuid.UUID, uuid.UUID, int]:
+    """An order paid in full: the order as it was before the payment, its id, the
+    payment's id and the total."""
+    now = await awaiting_payment(app, client, buyer)
+    order_id, payment_id = uuid.UUID(now["id"]), uuid.uuid4()
+    total = now["total"]["amount"]
+    succeeded = PaymentSucceeded(
+        payment_id=payment_id, order_id=order_id, buyer_id=uuid.uuid4(), amount=usd(total)
+    )
+    await deliver(app, succeeded, now["id"])
+    return now, order_id, payment_id, total
 
 
 async def test_reserved_then_intent_then_paid_confirms(
@@ -187,12 +202,7 @@ async def test_payment_timeout_cancels(
     app: FastAPI, client: httpx.AsyncClient, buyer: dict[str, str]
 ) -> None:
     now = await awaiting_payment(app, client, buyer)
-    async with app.state.database.transaction() as session:
-        await session.execute(
-            update(Order)
-            .where(Order.id == uuid.UUID(now["id"]))
-            .values(placed_at=datetime.now(UTC) - timedelta(hours=1))
-        )
+    await placed_an_hour_ago(app, now["id"])
     async with app.state.database.transaction() as session:
         count = await saga_payment.time_out_unpaid(session, app.state.outbox, timedelta(minutes=15))
     assert count == 1
@@ -231,13 +241,7 @@ async def test_buyer_cancels_before_payment(
 async def test_buyer_cancels_paid_order_refund_then_refunded(
     app: FastAPI, client: httpx.AsyncClient, buyer: dict[str, str]
 ) -> None:
-    now = await awaiting_payment(app, client, buyer)
-    order_id, payment_id = uuid.UUID(now["id"]), uuid.uuid4()
-    total = now["total"]["amount"]
-    paid = PaymentSucceeded(
-        payment_id=payment_id, order_id=order_id, buyer_id=uuid.uuid4(), amount=usd(total)
-    )
-    await deliver(app, paid, now["id"])
+    now, order_id, payment_id, total = await paid_in_full(app, client, buyer)
     response = await client.post(f"/api/v1/orders/{now['id']}/cancel", headers=buyer)
     assert response.status_code == 202
     assert response.json()["status"] == "cancelled"
@@ -267,16 +271,7 @@ async def test_buyer_cancels_paid_order_refund_then_refunded(
 async def test_partial_refund_keeps_order_confirmed(
     app: FastAPI, client: httpx.AsyncClient, buyer: dict[str, str]
 ) -> None:
-    now = await awaiting_payment(app, client, buyer)
-    order_id, payment_id = uuid.UUID(now["id"]), uuid.uuid4()
-    total = now["total"]["amount"]
-    await deliver(
-        app,
-        PaymentSucceeded(
-            payment_id=payment_id, order_id=order_id, buyer_id=uuid.uuid4(), amount=usd(total)
-        ),
-        now["id"],
-    )
+    now, order_id, payment_id, _total = await paid_in_full(app, client, buyer)
     partial = PaymentRefunded(
         payment_id=payment_id,
         order_id=order_id,
@@ -295,13 +290,7 @@ async def test_partial_refund_keeps_order_confirmed(
 async def test_paid_after_the_hold_expired_and_sold_out_cancels_and_refunds(
     app: FastAPI, client: httpx.AsyncClient, buyer: dict[str, str]
 ) -> None:
-    now = await awaiting_payment(app, client, buyer)
-    order_id, payment_id = uuid.UUID(now["id"]), uuid.uuid4()
-    total = now["total"]["amount"]
-    paid = PaymentSucceeded(
-        payment_id=payment_id, order_id=order_id, buyer_id=uuid.uuid4(), amount=usd(total)
-    )
-    await deliver(app, paid, now["id"])
+    now, order_id, _payment_id, total = await paid_in_full(app, client, buyer)
     assert (await order(client, buyer, now["id"]))["status"] == "confirmed"
     gone = InventoryCommitFailed(
         order_id=order_id, lines_short=[ShortLine(sku="P-1", requested=1, available=0)]

@@ -46,15 +46,29 @@ def signed(settings: Settings, event: dict[str, Any], at: int | None = None) -> 
     }
 
 
-async def intent_of(app: FastAPI) -> Payment:
-    order_id = uuid.uuid4()
+def intent_event(kind: str, intent: dict[str, Any]) -> dict[str, Any]:
+    """A Stripe ``payment_intent.<kind>`` event about ``intent``, with an id of its own."""
+    return {
+        "id": "evt_" + uuid.uuid4().hex,
+        "type": f"payment_intent.{kind}",
+        "data": {"object": intent},
+    }
+
+
+async def requested(app: FastAPI, order_id: uuid.UUID, buyer_id: uuid.UUID, amount: int) -> None:
+    """The order service asks for ``amount`` euro cents for ``order_id``."""
     await deliver(
         app,
         PaymentRequested(
-            order_id=order_id, buyer_id=uuid.uuid4(), amount=Money(amount=1200, currency="EUR")
+            order_id=order_id, buyer_id=buyer_id, amount=Money(amount=amount, currency="EUR")
         ),
         str(order_id),
     )
+
+
+async def intent_of(app: FastAPI) -> Payment:
+    order_id = uuid.uuid4()
+    await requested(app, order_id, uuid.uuid4(), 1200)
     async with app.state.database.transaction() as session:
         payment: Payment | None = await session.scalar(
             select(Payment).where(Payment.order_id == order_id)
@@ -105,11 +119,7 @@ async def test_succeeded_webhook_pays_once(
     app: FastAPI, client: httpx.AsyncClient, settings: Settings
 ) -> None:
     payment = await intent_of(app)
-    event = {
-        "id": "evt_" + uuid.uuid4().hex,
-        "type": "payment_intent.succeeded",
-        "data": {"object": {"id": payment.provider_intent_id, "status": "succeeded"}},
-    }
+    event = intent_event("succeeded", {"id": payment.provider_intent_id, "status": "succeeded"})
     for _ in range(2):
         response = await client.post(HOOK, **signed(settings, event))
         assert response.status_code == 200, response.text
@@ -122,16 +132,13 @@ async def test_failed_webhook_fails_the_payment(
     app: FastAPI, client: httpx.AsyncClient, settings: Settings
 ) -> None:
     payment = await intent_of(app)
-    event = {
-        "id": "evt_" + uuid.uuid4().hex,
-        "type": "payment_intent.payment_failed",
-        "data": {
-            "object": {
-                "id": payment.provider_intent_id,
-                "last_payment_error": {"code": "card_declined", "decline_code": "generic_decline"},
-            }
+    event = intent_event(
+        "payment_failed",
+        {
+            "id": payment.provider_intent_id,
+            "last_payment_error": {"code": "card_declined", "decline_code": "generic_decline"},
         },
-    }
+    )
     assert (await client.post(HOOK, **signed(settings, event))).status_code == 200
     [failed] = await outbox_events(app, "agora.payment.payment.failed.v1")
     assert failed["data"]["reason"] == "Your card was declined."
@@ -142,11 +149,7 @@ async def test_bad_or_old_signature_is_400_and_changes_nothing(
     app: FastAPI, client: httpx.AsyncClient, settings: Settings
 ) -> None:
     payment = await intent_of(app)
-    event = {
-        "id": "evt_" + uuid.uuid4().hex,
-        "type": "payment_intent.succeeded",
-        "data": {"object": {"id": payment.provider_intent_id}},
-    }
+    event = intent_event("succeeded", {"id": payment.provider_intent_id})
     old = signed(settings, event, int(time.time()) - 3600)
     assert (await client.post(HOOK, **old)).status_code == 400
     forged = signed(settings, event)
@@ -170,20 +173,12 @@ async def test_a_charge_reported_after_cancellation_is_recorded_for_the_refund(
         OrderCancelled(order_id=payment.order_id, reason="The payment did not arrive in time."),
         str(payment.order_id),
     )
-    event = {
-        "id": "evt_" + uuid.uuid4().hex,
-        "type": "payment_intent.succeeded",
-        "data": {"object": {"id": payment.provider_intent_id, "status": "succeeded"}},
-    }
+    event = intent_event("succeeded", {"id": payment.provider_intent_id, "status": "succeeded"})
     assert (await client.post(HOOK, **signed(settings, event))).status_code == 200
     [paid] = await outbox_events(app, "agora.payment.payment.succeeded.v1")
     assert paid["data"]["order_id"] == str(payment.order_id)
     assert await ledger_balances(app) == {"provider_balance": 1200, "buyer_payments": -1200}
-    failed = {
-        "id": "evt_" + uuid.uuid4().hex,
-        "type": "payment_intent.payment_failed",
-        "data": {"object": {"id": payment.provider_intent_id}},
-    }
+    failed = intent_event("payment_failed", {"id": payment.provider_intent_id})
     assert (await client.post(HOOK, **signed(settings, failed))).status_code == 200
     assert await outbox_events(app, "agora.payment.payment.failed.v1") == []
 
@@ -204,13 +199,7 @@ async def test_stripe_confirm_that_is_not_final_waits_for_the_webhook(
     ):
         buyer_id = uuid.uuid4()
         order_id = uuid.uuid4()
-        await deliver(
-            app,
-            PaymentRequested(
-                order_id=order_id, buyer_id=buyer_id, amount=Money(amount=1200, currency="EUR")
-            ),
-            str(order_id),
-        )
+        await requested(app, order_id, buyer_id, 1200)
         [intent] = await outbox_events(app, "agora.payment.payment.intent_created.v1")
         payment_id = intent["data"]["payment_id"]
         url = f"/api/v1/payments/{payment_id}/confirm"
@@ -224,11 +213,7 @@ async def test_stripe_confirm_that_is_not_final_waits_for_the_webhook(
         async with app.state.database.transaction() as session:
             payment = await session.get(Payment, uuid.UUID(payment_id))
         assert payment is not None
-        event = {
-            "id": "evt_" + uuid.uuid4().hex,
-            "type": "payment_intent.succeeded",
-            "data": {"object": {"id": payment.provider_intent_id, "status": "succeeded"}},
-        }
+        event = intent_event("succeeded", {"id": payment.provider_intent_id, "status": "succeeded"})
         assert (await client.post(HOOK, **signed(settings, event))).status_code == 200
         [paid] = await outbox_events(app, "agora.payment.payment.succeeded.v1")
         assert paid["data"]["payment_id"] == payment_id
@@ -243,27 +228,18 @@ async def test_an_outcome_before_its_payment_is_recorded_is_asked_again(
     one transaction; Stripe may report the outcome before it commits. The webhook is
     then answered 503, so Stripe sends it again, instead of being lost."""
     order_id = uuid.uuid4()
-    event = {
-        "id": "evt_" + uuid.uuid4().hex,
-        "type": "payment_intent.succeeded",
-        "data": {
-            "object": {
-                "id": await intent_id_for(order_id),
-                "status": "succeeded",
-                "metadata": {"order_id": str(order_id)},
-            }
+    event = intent_event(
+        "succeeded",
+        {
+            "id": await intent_id_for(order_id),
+            "status": "succeeded",
+            "metadata": {"order_id": str(order_id)},
         },
-    }
+    )
     early = await client.post(HOOK, **signed(settings, event))
     assert early.status_code == 503, early.text
     assert early.headers["content-type"] == "application/problem+json"
-    await deliver(
-        app,
-        PaymentRequested(
-            order_id=order_id, buyer_id=uuid.uuid4(), amount=Money(amount=900, currency="EUR")
-        ),
-        str(order_id),
-    )
+    await requested(app, order_id, uuid.uuid4(), 900)
     again = await client.post(HOOK, **signed(settings, event))
     assert again.status_code == 200, again.text
     [paid] = await outbox_events(app, "agora.payment.payment.succeeded.v1")

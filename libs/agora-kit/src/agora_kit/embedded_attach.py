@@ -11,6 +11,7 @@ without it.
 from __future__ import annotations
 
 import contextlib
+import importlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -88,3 +89,32 @@ def command_database_url(
         data_dir, database, port=port, migrations_package=migrations_package, say=say
     ) as url:
         yield url
+
+
+def service_database_url(
+    data_dir: Path | None,
+    package: str,
+    *,
+    port: int,
+    migrate_environment: bool = False,
+    say: Callable[[str], None] = _quiet,
+) -> contextlib.AbstractContextManager[str]:
+    """``command_database_url`` for the commands of the service whose package is
+    ``package`` (``agora_user``): its database and its migrations are named after the
+    package, and the environment's URL is the ``database_url`` of
+    ``<package>.settings.Settings()``, imported only when no ``data_dir`` is given."""
+
+    def environment_url() -> str:
+        settings = importlib.import_module(f"{package}.settings").Settings()
+        url: str = settings.database_url
+        return url
+
+    return command_database_url(
+        data_dir,
+        package,
+        port=port,
+        migrations_package=package,
+        environment_url=environment_url,
+        migrate_environment=migrate_environment,
+        say=say,
+    )

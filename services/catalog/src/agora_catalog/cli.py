@@ -87,17 +87,10 @@ def _database_url(
 ) -> contextlib.AbstractContextManager[str]:
     """The catalog database: of the embedded server of ``data_dir`` (started, or
     attached when `agora run` already runs it), migrated; or the environment's."""
-    from agora_catalog.settings import Settings
-    from agora_kit.embedded_attach import command_database_url
+    from agora_kit.embedded_attach import service_database_url
 
-    return command_database_url(
-        data_dir,
-        DATABASE,
-        port=postgres_port,
-        migrations_package="agora_catalog",
-        environment_url=lambda: Settings().database_url,
-        migrate_environment=True,
-        say=console.print,
+    return service_database_url(
+        data_dir, DATABASE, port=postgres_port, migrate_environment=True, say=console.print
     )
 
 

@@ -15,6 +15,21 @@ from agora_kit.testing.events import deliver, outbox_events
 LOW_STOCK = "agora.catalog.inventory.low_stock.v1"
 
 
+async def placed(app: FastAPI, sku: str, quantity: int) -> None:
+    """An order for ``quantity`` of ``sku`` is placed: the catalog reserves it."""
+    order = uuid.uuid4()
+    await deliver(
+        app,
+        OrderPlaced(
+            order_id=order,
+            buyer_id=uuid.uuid4(),
+            lines=[OrderLine(sku=sku, quantity=quantity)],
+            placed_at=datetime.now(UTC),
+        ),
+        str(order),
+    )
+
+
 async def test_the_owner_reads_and_sets_stock(shop: Shop, app: FastAPI) -> None:
     store = await shop.store()
     shoes = await shop.category("Shoes")
@@ -63,17 +78,7 @@ async def test_stock_cannot_go_below_what_is_reserved(shop: Shop, app: FastAPI) 
     store = await shop.store()
     shoes = await shop.category("Shoes")
     await shop.product(store, shoes, "Boot", variants=[{"sku": "BOOT-1", "stock": 10}])
-    order = uuid.uuid4()
-    await deliver(
-        app,
-        OrderPlaced(
-            order_id=order,
-            buyer_id=uuid.uuid4(),
-            lines=[OrderLine(sku="BOOT-1", quantity=6)],
-            placed_at=datetime.now(UTC),
-        ),
-        str(order),
-    )
+    await placed(app, "BOOT-1", 6)
     refused = await shop.client.put(
         "/api/v1/inventory/BOOT-1", json={"on_hand": 5}, headers=store.owner.headers
     )
@@ -118,15 +123,5 @@ async def test_low_stock_is_announced_once_per_crossing_of_the_threshold(
     }
     await set_stock(20)
     # A reservation that takes availability under the threshold alerts too.
-    order = uuid.uuid4()
-    await deliver(
-        app,
-        OrderPlaced(
-            order_id=order,
-            buyer_id=uuid.uuid4(),
-            lines=[OrderLine(sku="BOOT-1", quantity=17)],
-            placed_at=datetime.now(UTC),
-        ),
-        str(order),
-    )
+    await placed(app, "BOOT-1", 17)
     assert [a["data"]["available"] for a in await outbox_events(app, LOW_STOCK)] == [4, 3]

@@ -84,16 +84,9 @@ def preview(
 def _database_url(
     data_dir: Path | None, postgres_port: int
 ) -> contextlib.AbstractContextManager[str]:
-    from agora_kit.embedded_attach import command_database_url
-    from agora_notification.settings import Settings
+    from agora_kit.embedded_attach import service_database_url
 
-    return command_database_url(
-        data_dir,
-        DATABASE,
-        port=postgres_port,
-        migrations_package="agora_notification",
-        environment_url=lambda: Settings().database_url,
-    )
+    return service_database_url(data_dir, DATABASE, port=postgres_port)
 
 
 async def _requeue(url: str) -> int:

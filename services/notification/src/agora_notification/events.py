@@ -4,58 +4,35 @@ in the consumer's transaction with the event's inbox row (ADR 0006), so what it 
 
 from __future__ import annotations
 
-from agora_contracts.catalog import (
-    LowStock,
-    ProductPublished,
-    ProductUpdated,
-    VendorApplied,
-    VendorApproved,
-    VendorSuspended,
-    VendorUpdated,
-)
+from agora_contracts import catalog as catalog_events
+from agora_contracts import order as order_events
+from agora_contracts import payment as payment_events
+from agora_contracts import user as user_events
 from agora_contracts.events import EventPayload
-from agora_contracts.order import (
-    OrderCancelled,
-    OrderConfirmed,
-    OrderDelivered,
-    OrderPlaced,
-    OrderRefunded,
-    OrderShipped,
-)
-from agora_contracts.payment import PaymentFailed
-from agora_contracts.user import (
-    EmailVerificationRequested,
-    EmailVerified,
-    PasswordChanged,
-    PasswordResetRequested,
-    SecondFactorLocked,
-    UserDeleted,
-    UserRegistered,
-)
 from agora_kit.app import EventHandler
 from agora_notification.service.context import NotificationContext
 from agora_notification.service.stories import accounts, catalog, orders
 
 HANDLED: dict[type[EventPayload], EventHandler[NotificationContext]] = {
-    UserRegistered: accounts.user_registered,
-    EmailVerificationRequested: accounts.email_verification_requested,
-    EmailVerified: accounts.email_verified,
-    PasswordResetRequested: accounts.password_reset_requested,
-    PasswordChanged: accounts.password_changed,
-    SecondFactorLocked: accounts.second_factor_locked,
-    UserDeleted: accounts.user_deleted,
-    VendorApplied: catalog.vendor_known,
-    VendorApproved: catalog.vendor_approved,
-    VendorSuspended: catalog.vendor_known,
-    VendorUpdated: catalog.vendor_known,
-    ProductPublished: catalog.product_known,
-    ProductUpdated: catalog.product_known,
-    LowStock: catalog.low_stock,
-    OrderPlaced: orders.order_placed,
-    OrderConfirmed: orders.order_confirmed,
-    OrderShipped: orders.order_shipped,
-    OrderDelivered: orders.order_delivered,
-    OrderCancelled: orders.order_cancelled,
-    OrderRefunded: orders.order_refunded,
-    PaymentFailed: orders.payment_failed,
+    user_events.UserRegistered: accounts.user_registered,
+    user_events.EmailVerificationRequested: accounts.email_verification_requested,
+    user_events.EmailVerified: accounts.email_verified,
+    user_events.PasswordResetRequested: accounts.password_reset_requested,
+    user_events.PasswordChanged: accounts.password_changed,
+    user_events.SecondFactorLocked: accounts.second_factor_locked,
+    user_events.UserDeleted: accounts.user_deleted,
+    catalog_events.VendorApplied: catalog.vendor_known,
+    catalog_events.VendorApproved: catalog.vendor_approved,
+    catalog_events.VendorSuspended: catalog.vendor_known,
+    catalog_events.VendorUpdated: catalog.vendor_known,
+    catalog_events.ProductPublished: catalog.product_known,
+    catalog_events.ProductUpdated: catalog.product_known,
+    catalog_events.LowStock: catalog.low_stock,
+    order_events.OrderPlaced: orders.order_placed,
+    order_events.OrderConfirmed: orders.order_confirmed,
+    order_events.OrderShipped: orders.order_shipped,
+    order_events.OrderDelivered: orders.order_delivered,
+    order_events.OrderCancelled: orders.order_cancelled,
+    order_events.OrderRefunded: orders.order_refunded,
+    payment_events.PaymentFailed: orders.payment_failed,
 }

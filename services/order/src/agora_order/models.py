@@ -39,6 +39,8 @@ SHIPPED = "shipped"
 DELIVERED = "delivered"
 CANCELLED = "cancelled"
 REFUNDED = "refunded"
+# Placed and not yet paid for: the states a payment timeout cancels.
+UNPAID = (PENDING, AWAITING_PAYMENT)
 
 SUB_PENDING = "pending"
 SUB_SHIPPED = "shipped"
@@ -52,6 +54,17 @@ class Base(DeclarativeBase):
 
 def _now() -> MappedColumn[datetime]:
     return mapped_column(DateTime(timezone=True), nullable=False, server_default=func.now())
+
+
+def _part_of(parent: str) -> MappedColumn[uuid.UUID]:
+    """The indexed reference of a row to the ``parent`` (``orders.id``) it is part of:
+    required, and deleted with it."""
+    return mapped_column(
+        PGUUID(as_uuid=True),
+        ForeignKey(parent, ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    )
 
 
 class Sku(Base):
@@ -136,12 +149,7 @@ class SubOrder(Base):
     __tablename__ = "sub_orders"
 
     id: Mapped[uuid.UUID] = mapped_column(PGUUID(as_uuid=True), primary_key=True)
-    order_id: Mapped[uuid.UUID] = mapped_column(
-        PGUUID(as_uuid=True),
-        ForeignKey("orders.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    )
+    order_id: Mapped[uuid.UUID] = _part_of("orders.id")
     vendor_id: Mapped[uuid.UUID] = mapped_column(PGUUID(as_uuid=True), nullable=False, index=True)
     status: Mapped[str] = mapped_column(String(32), nullable=False)
     subtotal_amount: Mapped[int] = mapped_column(BigInteger, nullable=False)
@@ -162,18 +170,8 @@ class OrderLine(Base):
     __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
 
     id: Mapped[uuid.UUID] = mapped_column(PGUUID(as_uuid=True), primary_key=True)
-    order_id: Mapped[uuid.UUID] = mapped_column(
-        PGUUID(as_uuid=True),
-        ForeignKey("orders.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    )
-    sub_order_id: Mapped[uuid.UUID] = mapped_column(
-        PGUUID(as_uuid=True),
-        ForeignKey("sub_orders.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    )
+    order_id: Mapped[uuid.UUID] = _part_of("orders.id")
+    sub_order_id: Mapped[uuid.UUID] = _part_of("sub_orders.id")
     position: Mapped[int] = mapped_column(Integer, nullable=False)
     sku: Mapped[str] = mapped_column(String(64), nullable=False)
     product_id: Mapped[uuid.UUID] = mapped_column(PGUUID(as_uuid=True), nullable=False)
@@ -190,12 +188,7 @@ class OrderTransition(Base):
     __tablename__ = "order_transitions"
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
-    order_id: Mapped[uuid.UUID] = mapped_column(
-        PGUUID(as_uuid=True),
-        ForeignKey("orders.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    )
+    order_id: Mapped[uuid.UUID] = _part_of("orders.id")
     from_status: Mapped[str | None] = mapped_column(String(32))
     to_status: Mapped[str] = mapped_column(String(32), nullable=False)
     reason: Mapped[str | None] = mapped_column(Text)

@@ -15,14 +15,8 @@ from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_catalog.domain.products import VariantView
-from agora_catalog.models import (
-    PRODUCT_PUBLISHED,
-    VENDOR_APPROVED,
-    Inventory,
-    Product,
-    Variant,
-    Vendor,
-)
+from agora_catalog.models import Inventory, Product, Variant, Vendor
+from agora_catalog.repository.public import PUBLIC
 from agora_kit.pagination import Page, PageParams, keyset_page
 
 _VARIANTS = (
@@ -59,15 +53,7 @@ def _published(
     category_ids: Sequence[uuid.UUID] | None, vendor_id: uuid.UUID | None
 ) -> Select[Any]:
     """Products for sale: published, not deleted, their store approved."""
-    stmt = (
-        select(Product)
-        .join(Vendor, Vendor.id == Product.vendor_id)
-        .where(
-            Product.status == PRODUCT_PUBLISHED,
-            Product.deleted_at.is_(None),
-            Vendor.status == VENDOR_APPROVED,
-        )
-    )
+    stmt = select(Product).join(Vendor, Vendor.id == Product.vendor_id).where(*PUBLIC)
     if category_ids is not None:
         stmt = stmt.where(Product.category_id.in_(category_ids))
     if vendor_id is not None:

@@ -8,14 +8,8 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agora_catalog.models import (
-    PRODUCT_PUBLISHED,
-    VENDOR_APPROVED,
-    Inventory,
-    Product,
-    Variant,
-    Vendor,
-)
+from agora_catalog.models import Inventory, Product, Variant, Vendor
+from agora_catalog.repository.public import PUBLIC
 
 
 async def find_inventory(
@@ -60,9 +54,7 @@ async def sellable_skus(session: AsyncSession, skus: Iterable[str]) -> set[str]:
         .where(
             Variant.sku.in_(list(skus)),
             Variant.deleted_at.is_(None),
-            Product.status == PRODUCT_PUBLISHED,
-            Product.deleted_at.is_(None),
-            Vendor.status == VENDOR_APPROVED,
+            *PUBLIC,
         )
     )
     return set(rows)

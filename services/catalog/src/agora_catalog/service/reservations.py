@@ -83,6 +83,26 @@ def _reserved_lines(wanted: dict[str, int], stock_rows: dict[str, Inventory]) ->
     ]
 
 
+async def _publish(
+    session: AsyncSession,
+    outbox: Outbox,
+    event: InventoryReserved | InventoryReleased | InventoryCommitted,
+    changes: Sequence[tuple[Inventory, int]],
+) -> None:
+    """Flushes the stock changes, then puts ``event`` (keyed by its order) and the stock
+    announcements of ``changes`` (each row with what it had available before) in the
+    outbox."""
+    await session.flush()
+    await outbox.add(session, event, key=str(event.order_id))
+    await announce_stock(session, outbox, changes)
+
+
+def _mark_committed(reservation: Reservation, now: datetime) -> None:
+    reservation.status = RESERVATION_COMMITTED
+    reservation.expires_at = None
+    reservation.updated_at = now
+
+
 async def reserve(
     session: AsyncSession,
     outbox: Outbox,
@@ -132,17 +152,10 @@ async def reserve(
         ReservationLine(order_id=order_id, sku=sku, quantity=quantity)
         for sku, quantity in wanted.items()
     )
-    await session.flush()
-    await outbox.add(
-        session,
-        InventoryReserved(
-            order_id=order_id,
-            lines=_reserved_lines(wanted, stock_rows),
-            expires_at=now + ttl,
-        ),
-        key=str(order_id),
+    reserved = InventoryReserved(
+        order_id=order_id, lines=_reserved_lines(wanted, stock_rows), expires_at=now + ttl
     )
-    await announce_stock(session, outbox, changes)
+    await _publish(session, outbox, reserved, changes)
     return ReserveOutcome(reserved=True, lines_short=[])
 
 
@@ -174,17 +187,10 @@ async def release(session: AsyncSession, outbox: Outbox, order_id: uuid.UUID) ->
         row.updated_at = now
     reservation.status = RESERVATION_RELEASED
     reservation.updated_at = now
-    await session.flush()
-    await outbox.add(
-        session,
-        InventoryReleased(
-            order_id=order_id,
-            lines=_released_lines(lines, stock_rows),
-            reason="cancelled",
-        ),
-        key=str(order_id),
+    released = InventoryReleased(
+        order_id=order_id, lines=_released_lines(lines, stock_rows), reason="cancelled"
     )
-    await announce_stock(session, outbox, changes)
+    await _publish(session, outbox, released, changes)
     return True
 
 
@@ -225,16 +231,9 @@ async def commit(
             row.on_hand -= line.quantity
             row.reserved -= line.quantity
             row.updated_at = now
-        reservation.status = RESERVATION_COMMITTED
-        reservation.expires_at = None
-        reservation.updated_at = now
-        await session.flush()
-        await outbox.add(
-            session,
-            InventoryCommitted(order_id=order_id, lines=_released_lines(reserved, stock_rows)),
-            key=str(order_id),
-        )
-        await announce_stock(session, outbox, changes)
+        _mark_committed(reservation, now)
+        sold = InventoryCommitted(order_id=order_id, lines=_released_lines(reserved, stock_rows))
+        await _publish(session, outbox, sold, changes)
         return True
     return await _late_commit(
         session, outbox, order_id, reservation=reservation, lines=lines, now=now
@@ -275,9 +274,7 @@ async def _late_commit(
         session.add(reservation)
     else:
         await repo.delete_lines(session, order_id)
-    reservation.status = RESERVATION_COMMITTED
-    reservation.expires_at = None
-    reservation.updated_at = now
+    _mark_committed(reservation, now)
     await session.flush()
     changes = []
     for sku, quantity in wanted.items():
@@ -289,13 +286,8 @@ async def _late_commit(
         ReservationLine(order_id=order_id, sku=sku, quantity=quantity)
         for sku, quantity in wanted.items()
     )
-    await session.flush()
-    await outbox.add(
-        session,
-        InventoryCommitted(order_id=order_id, lines=_reserved_lines(wanted, stock_rows)),
-        key=str(order_id),
-    )
-    await announce_stock(session, outbox, changes)
+    sold = InventoryCommitted(order_id=order_id, lines=_reserved_lines(wanted, stock_rows))
+    await _publish(session, outbox, sold, changes)
     return True
 
 

@@ -13,15 +13,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_kit.pagination import Page, PageParams, keyset_page
 from agora_order.models import (
-    AWAITING_PAYMENT,
     CANCELLED,
     CONFIRMED,
     DELIVERED,
-    PENDING,
     REFUNDED,
     SHIPPED,
     SUB_DELIVERED,
     SUB_SHIPPED,
+    UNPAID,
     Order,
     OrderLine,
     SubOrder,
@@ -57,7 +56,7 @@ async def count_unpaid(session: AsyncSession, buyer_id: uuid.UUID) -> int:
         .select_from(Order)
         .where(
             Order.buyer_id == buyer_id,
-            Order.status.in_([PENDING, AWAITING_PAYMENT]),
+            Order.status.in_(UNPAID),
             Order.paid.is_(False),
         )
     )
@@ -69,9 +68,7 @@ async def unpaid_placed_before(
 ) -> list[uuid.UUID]:
     """Up to ``limit`` orders still pending or awaiting payment, placed before ``cutoff``."""
     rows = await session.scalars(
-        select(Order.id)
-        .where(Order.status.in_([PENDING, AWAITING_PAYMENT]), Order.placed_at < cutoff)
-        .limit(limit)
+        select(Order.id).where(Order.status.in_(UNPAID), Order.placed_at < cutoff).limit(limit)
     )
     return list(rows)
 

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_contracts import order as contracts
 from agora_kit.events.outbox import Outbox
-from agora_order.models import AWAITING_PAYMENT, CONFIRMED, PENDING, REFUNDED
+from agora_order.models import AWAITING_PAYMENT, CONFIRMED, REFUNDED, UNPAID
 from agora_order.repository import orders as order_repo
 from agora_order.service import saga
 
@@ -135,7 +135,7 @@ async def time_out_unpaid(session: AsyncSession, outbox: Outbox, after: timedelt
     count = 0
     for order_id in ids:
         order = await order_repo.locked(session, order_id)
-        if order is None or order.paid or order.status not in (PENDING, AWAITING_PAYMENT):
+        if order is None or order.paid or order.status not in UNPAID:
             continue
         if await saga.cancel(
             session, outbox, order, reason="The payment did not arrive in time.", cause="timeout"
