@@ -12,17 +12,9 @@ from datetime import datetime
 
 from sqlalchemy import func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.elements import ColumnElement
 
-from agora_catalog.models import PRODUCT_PUBLISHED, VENDOR_APPROVED, Product, Variant, Vendor
-
-
-def _searchable() -> tuple[ColumnElement[bool], ...]:
-    return (
-        Product.status == PRODUCT_PUBLISHED,
-        Product.deleted_at.is_(None),
-        Vendor.status == VENDOR_APPROVED,
-    )
+from agora_catalog.models import Product, Variant, Vendor
+from agora_catalog.repository.public import PUBLIC
 
 
 async def for_sale(
@@ -34,7 +26,7 @@ async def for_sale(
         await session.execute(
             select(Product, Vendor.name)
             .join(Vendor, Vendor.id == Product.vendor_id)
-            .where(Product.id.in_(product_ids), *_searchable())
+            .where(Product.id.in_(product_ids), *PUBLIC)
         )
     ).all()
     variants: dict[uuid.UUID, list[Variant]] = defaultdict(list)
@@ -57,7 +49,7 @@ async def count_searchable(session: AsyncSession) -> int:
             select(func.count())
             .select_from(Product)
             .join(Vendor, Vendor.id == Product.vendor_id)
-            .where(*_searchable())
+            .where(*PUBLIC)
         )
         or 0
     )
@@ -70,7 +62,7 @@ async def searchable_ids_after(
     stmt = (
         select(Product.id)
         .join(Vendor, Vendor.id == Product.vendor_id)
-        .where(*_searchable())
+        .where(*PUBLIC)
         .order_by(Product.id)
         .limit(limit)
     )
