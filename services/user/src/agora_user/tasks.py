@@ -8,7 +8,7 @@ import logging
 from agora_user.service.context import UserContext
 from agora_user.service.housekeeping import sweep
 
-logger = logging.getLogger("agora.user.housekeeping")
+logger = logging.getLogger("agora.user.tasks")
 
 
 async def housekeeping(context: UserContext) -> None:

@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any, Self
 from urllib.parse import quote, urlencode
 
 from agora_kit.app import ServiceRuntime
@@ -50,8 +51,9 @@ class NotificationContext:
 
     @classmethod
     def build(
-        cls, settings: Settings, senders: dict[str, Sender] | None = None
-    ) -> NotificationContext:
+        cls, settings: Settings, senders: dict[str, Sender] | None = None, **more: Any
+    ) -> Self:
+        """The context of ``settings``; ``more`` fills the fields of a subclass."""
         return cls(
             settings=settings,
             renderer=Renderer(default_locale=settings.default_locale),
@@ -61,6 +63,7 @@ class NotificationContext:
             ),
             senders=senders if senders is not None else build_senders(settings),
             sealer=Sealer(settings.common.mail_token_key.get_secret_value()),
+            **more,
         )
 
     def now(self) -> datetime:
@@ -89,14 +92,11 @@ class AppContext(NotificationContext):
     def of(
         cls, runtime: ServiceRuntime, settings: Settings, senders: dict[str, Sender] | None
     ) -> AppContext:
-        rules = NotificationContext.build(settings, senders)
-        dispatcher = Dispatcher(runtime.database, rules.senders, settings, runtime.metrics)
-        return cls(
-            settings=rules.settings,
-            renderer=rules.renderer,
-            unsubscribe=rules.unsubscribe,
-            senders=rules.senders,
-            sealer=rules.sealer,
+        senders = senders if senders is not None else build_senders(settings)
+        dispatcher = Dispatcher(runtime.database, senders, settings, runtime.metrics)
+        return cls.build(
+            settings,
+            senders,
             on_new_deliveries=[dispatcher.wake],
             dispatcher=dispatcher,
             hub=FeedHub(runtime.database, queue_size=settings.ws_queue_size),

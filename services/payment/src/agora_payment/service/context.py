@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cached_property
 
 from agora_kit.app import ServiceRuntime
 from agora_kit.db import Database
@@ -56,6 +57,7 @@ class PaymentContext:
         """How long a shipped vendor's payout is held before it is paid (ADR 0045)."""
         return timedelta(seconds=self.settings.payout_hold_seconds)
 
-    @property
+    @cached_property
     def rules(self) -> fraud.Rules:
+        """The fraud rules of the settings, made once (every payment checks them)."""
         return fraud.Rules.of(self.settings)
