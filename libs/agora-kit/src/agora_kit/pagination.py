@@ -172,3 +172,26 @@ async def keyset_page(
     rows = rows[: params.limit]
     next_cursor = encode_cursor(key_of(rows[-1])) if has_more and rows else None
     return Page[Item](items=[to_item(r) for r in rows], next_cursor=next_cursor)
+
+
+async def entity_page(
+    session: AsyncSession,
+    stmt: Select[tuple[Row]],
+    *,
+    key: Sequence[QueryableAttribute[Any]],
+    params: PageParams,
+    direction: Literal["asc", "desc"] = "asc",
+) -> Page[Row]:
+    """``keyset_page`` of the entities ``stmt`` selects, as they are, keyed by their own
+    attributes ``key`` (``[Product.created_at, Product.id]``): the cursor is read off
+    the last entity by those attributes' names."""
+    names = [attribute.key for attribute in key]
+    return await keyset_page(
+        session,
+        stmt,
+        key=key,
+        key_of=lambda row: tuple(getattr(row, name) for name in names),
+        params=params,
+        to_item=lambda row: row,
+        direction=direction,
+    )

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from agora_catalog.domain.products import VariantView
 from agora_catalog.models import Inventory, Product, Variant, Vendor
 from agora_catalog.repository.public import PUBLIC
-from agora_kit.pagination import Page, PageParams, keyset_page
+from agora_kit.pagination import Page, PageParams, entity_page
 
 _VARIANTS = (
     select(Variant, Inventory)
@@ -69,13 +69,11 @@ async def published_page(
     vendor_id: uuid.UUID | None,
 ) -> Page[Product]:
     """A page of products for sale, newest first, in these categories or this store."""
-    return await keyset_page(
+    return await entity_page(
         session,
         _published(category_ids, vendor_id),
         key=[Product.published_at, Product.id],
-        key_of=lambda p: (p.published_at, p.id),
         params=params,
-        to_item=lambda p: p,
         direction="desc",
     )
 
@@ -87,13 +85,11 @@ async def store_page(
     stmt = select(Product).where(Product.vendor_id == vendor_id, Product.deleted_at.is_(None))
     if status is not None:
         stmt = stmt.where(Product.status == status)
-    return await keyset_page(
+    return await entity_page(
         session,
         stmt,
         key=[Product.created_at, Product.id],
-        key_of=lambda p: (p.created_at, p.id),
         params=params,
-        to_item=lambda p: p,
         direction="desc",
     )
 

@@ -8,7 +8,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_catalog.models import Product, Review, Vendor
-from agora_kit.pagination import Page, PageParams, keyset_page
+from agora_kit.pagination import Page, PageParams, entity_page
 
 
 async def reviewed_product(
@@ -42,12 +42,10 @@ async def reviews_page(
     session: AsyncSession, product_id: uuid.UUID, params: PageParams
 ) -> Page[Review]:
     """A page of the product's reviews, newest first."""
-    return await keyset_page(
+    return await entity_page(
         session,
         select(Review).where(Review.product_id == product_id),
         key=[Review.created_at, Review.id],
-        key_of=lambda r: (r.created_at, r.id),
         params=params,
-        to_item=lambda r: r,
         direction="desc",
     )

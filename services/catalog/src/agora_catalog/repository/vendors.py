@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_catalog.models import VENDOR_APPROVED, Vendor
-from agora_kit.pagination import Page, PageParams, keyset_page
+from agora_kit.pagination import Page, PageParams, entity_page
 
 
 async def find_vendor(
@@ -40,13 +40,11 @@ async def vendor_id_of_slug(session: AsyncSession, slug: str) -> uuid.UUID | Non
 
 async def approved_page(session: AsyncSession, params: PageParams) -> Page[Vendor]:
     """A page of the approved stores, by slug."""
-    return await keyset_page(
+    return await entity_page(
         session,
         select(Vendor).where(Vendor.status == VENDOR_APPROVED),
         key=[Vendor.slug],
-        key_of=lambda v: (v.slug,),
         params=params,
-        to_item=lambda v: v,
     )
 
 
@@ -57,13 +55,11 @@ async def vendors_page(
     stmt = select(Vendor)
     if status is not None:
         stmt = stmt.where(Vendor.status == status)
-    return await keyset_page(
+    return await entity_page(
         session,
         stmt,
         key=[Vendor.created_at, Vendor.id],
-        key_of=lambda v: (v.created_at, v.id),
         params=params,
-        to_item=lambda v: v,
     )
 
 

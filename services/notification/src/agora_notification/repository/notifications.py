@@ -11,7 +11,7 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agora_kit.pagination import Page, PageParams, keyset_page
+from agora_kit.pagination import Page, PageParams, entity_page
 from agora_notification.domain import FEED_CHANNEL
 from agora_notification.models import Notification
 
@@ -53,13 +53,11 @@ async def feed_page(
     )
     if unread_only:
         statement = statement.where(Notification.read_at.is_(None))
-    return await keyset_page(
+    return await entity_page(
         session,
         statement,
         key=[Notification.created_at, Notification.id],
-        key_of=lambda n: (n.created_at, n.id),
         params=params,
-        to_item=lambda n: n,
         direction="desc",
     )
 

@@ -11,7 +11,7 @@ from typing import cast
 from sqlalchemy import Select, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agora_kit.pagination import Page, PageParams, keyset_page
+from agora_kit.pagination import Page, PageParams, entity_page, keyset_page
 from agora_order.models import (
     CANCELLED,
     CONFIRMED,
@@ -75,13 +75,11 @@ async def unpaid_placed_before(
 
 async def buyer_page(session: AsyncSession, buyer_id: uuid.UUID, params: PageParams) -> Page[Order]:
     """One page of the buyer's orders, newest first."""
-    return await keyset_page(
+    return await entity_page(
         session,
         select(Order).where(Order.buyer_id == buyer_id),
         key=[Order.placed_at, Order.id],
-        key_of=lambda order: (order.placed_at, order.id),
         params=params,
-        to_item=lambda order: order,
         direction="desc",
     )
 

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_contracts.user import UserRoleChanged
 from agora_kit.auth import ROLE_ADMIN, ROLE_VENDOR
-from agora_kit.pagination import Page, PageParams, keyset_page
+from agora_kit.pagination import Page, PageParams, entity_page
 from agora_user.models import User
 from agora_user.repository import api_keys as api_key_repo
 from agora_user.repository import sessions as session_repo
@@ -24,13 +24,11 @@ logger = logging.getLogger("agora.user.admin")
 async def list_users(
     session: AsyncSession, params: PageParams, *, email: str | None, role: str | None
 ) -> Page[User]:
-    return await keyset_page(
+    return await entity_page(
         session,
         user_repo.listing(email=email, role=role),
         key=[User.created_at, User.id],
-        key_of=lambda u: (u.created_at, u.id),
         params=params,
-        to_item=lambda u: u,
     )
 
 

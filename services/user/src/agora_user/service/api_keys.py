@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_contracts.user import ApiKeysRevoked
 from agora_kit.auth import ROLE_ADMIN, ROLE_VENDOR, SCOPE_INVENTORY_WRITE
-from agora_kit.pagination import Page, PageParams, keyset_page
+from agora_kit.pagination import Page, PageParams, entity_page
 from agora_user.models import ApiKey, User
 from agora_user.repository import api_keys as repo
 from agora_user.repository import users as user_repo
@@ -74,13 +74,11 @@ async def create(
 
 
 async def page(session: AsyncSession, user: User, params: PageParams) -> Page[ApiKey]:
-    return await keyset_page(
+    return await entity_page(
         session,
         repo.active_of_user(user.id),
         key=[ApiKey.created_at, ApiKey.id],
-        key_of=lambda k: (k.created_at, k.id),
         params=params,
-        to_item=lambda k: k,
         direction="desc",
     )
 
