@@ -320,6 +320,10 @@ def create_base_app(
         description=description,
         version=version,
         lifespan=with_tracing,
+        # FastAPI's own telemetry stays off: tracing is the instrumentation's of
+        # agora_kit.tracing, which records only when something receives the spans,
+        # and metrics are the service's Prometheus registry (ADR 0089).
+        telemetry={"tracing": False, "metrics": False, "logs": False},
         **docs_urls,  # type: ignore[arg-type]
     )
     app.state.service_name = service

@@ -1,23 +1,28 @@
 """OpenTelemetry tracing from the standard ``OTEL_*`` variables, with W3C propagation.
 
 Spans are exported over OTLP/HTTP when ``OTEL_EXPORTER_OTLP_ENDPOINT`` (or the traces
-variant) is set and ``OTEL_TRACES_EXPORTER`` is not ``none``; otherwise request spans
-are still created, so trace ids reach the logs and the ``traceparent`` of outgoing
-events, but no span per SQL statement (nobody would see it, and each costs a listener
-call and a span on every query: ADR 0083). Each
-service gets a tracer provider of its own, so in all-in-one mode every span still
-names the service that made it.
+variant) is set and ``OTEL_TRACES_EXPORTER`` is not ``none``, sampled as
+``OTEL_TRACES_SAMPLER`` says (by default every trace the caller did not decline;
+``parentbased_traceidratio`` with ``OTEL_TRACES_SAMPLER_ARG=0.1`` keeps one in ten).
+Otherwise nothing is recorded: no span per SQL statement (ADR 0083) and no request
+span either, only an unrecorded one carrying the caller's trace id or a new one, so
+trace ids still reach the logs and the ``traceparent`` of outgoing calls and events
+(ADR 0089). Each service gets a tracer provider of its own, so in all-in-one mode
+every span still names the service that made it.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from typing import Any, cast
 
 from fastapi import FastAPI
+from opentelemetry import context as otel_context
 from opentelemetry import propagate, trace
 from opentelemetry.baggage.propagation import W3CBaggagePropagator
 from opentelemetry.context import Context
+from opentelemetry.instrumentation.asgi import asgi_getter
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from opentelemetry.instrumentation.sqlalchemy.engine import EngineTracer
 from opentelemetry.metrics import get_meter
@@ -25,12 +30,14 @@ from opentelemetry.propagators.composite import CompositePropagator
 from opentelemetry.sdk.resources import SERVICE_NAME, Resource
 from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
+from opentelemetry.sdk.trace.id_generator import RandomIdGenerator
 from opentelemetry.sdk.trace.sampling import ALWAYS_OFF, Sampler, SamplingResult
-from opentelemetry.trace import Link, SpanKind
+from opentelemetry.trace import Link, NonRecordingSpan, SpanContext, SpanKind
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 from opentelemetry.trace.span import TraceState
 from opentelemetry.util.types import Attributes
 from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 
 def _exporter() -> SpanExporter | None:
@@ -129,6 +136,7 @@ def instrument_app(
             ),
         )
         return
+    plain = app.build_middleware_stack
     # One span per request: not also one per ASGI message received and sent, which
     # say nothing the request's span does not and cost a span each (ADR 0084).
     FastAPIInstrumentor.instrument_app(
@@ -137,3 +145,49 @@ def instrument_app(
         excluded_urls="healthz,readyz,metrics",
         exclude_spans=["receive", "send"],
     )
+    traced = app.build_middleware_stack
+    if isinstance(provider, _Provider):
+
+        def build_middleware_stack() -> ASGIApp:
+            return _TraceSwitch(provider, traced=traced(), plain=plain())
+
+        app.build_middleware_stack = build_middleware_stack  # type: ignore[method-assign]
+
+
+class _TraceSwitch:
+    """Runs a request through the instrumented stack while the provider records spans,
+    otherwise through the plain stack under an unrecorded span that carries the
+    caller's trace id (or a new one) for the logs, outgoing calls and events: the same
+    trace context without building a span and its attributes nobody receives, nor
+    matching the route a second time to name it (ADR 0089)."""
+
+    def __init__(self, provider: _Provider, *, traced: ASGIApp, plain: ASGIApp) -> None:
+        self.switch = provider.switch
+        # ``app``, the next app down as in any middleware: FastAPI looks down the stack
+        # for the instrumentation's middleware and then adds no spans of its own.
+        self.app = self.traced = traced
+        self.plain = plain
+        self.ids = RandomIdGenerator()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.switch.processed:
+            await self.traced(scope, receive, send)
+            return
+        if scope["type"] not in ("http", "websocket"):
+            await self.plain(scope, receive, send)
+            return
+        caller = propagate.extract(cast("dict[str, Any]", scope), getter=asgi_getter)
+        parent = trace.get_current_span(caller).get_span_context()
+        span = NonRecordingSpan(
+            SpanContext(
+                trace_id=parent.trace_id if parent.is_valid else self.ids.generate_trace_id(),
+                span_id=self.ids.generate_span_id(),
+                is_remote=False,
+                trace_state=parent.trace_state if parent.is_valid else None,
+            )
+        )
+        token = otel_context.attach(trace.set_span_in_context(span, caller))
+        try:
+            await self.plain(scope, receive, send)
+        finally:
+            otel_context.detach(token)
