@@ -11,7 +11,12 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, AnyHttpUrl, BaseModel, Field, StringConstraints
 
 from agora_catalog.domain.categories import Node
-from agora_catalog.domain.products import ProductView, VariantView, rating_average
+from agora_catalog.domain.products import (
+    ProductFields,
+    ProductView,
+    VariantView,
+    rating_average,
+)
 from agora_catalog.models import Category, Inventory, Product, Review, Vendor
 from agora_catalog.service.access import Actor, can_manage
 from agora_catalog.service.product_views import Listing
@@ -61,7 +66,7 @@ class Rating(BaseModel):
     count: int
 
     @classmethod
-    def of(cls, product: Product) -> Rating:
+    def of(cls, product: ProductFields) -> Rating:
         return cls(
             average=rating_average(product.rating_sum, product.rating_count),
             count=product.rating_count,

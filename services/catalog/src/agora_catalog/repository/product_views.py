@@ -1,52 +1,77 @@
 """The reads of products as readers see them: one product with its store, its variants
 with their stock, and the pages of products a listing shows with their lowest prices.
 
-The statements of the hottest read (a product and its variants) are built once, at
-import: SQLAlchemy then reuses their cache keys and compiled forms instead of building
-and hashing them on every request (ADR 0084)."""
+The statements of the hottest read (a product and its variants) are Core statements
+built once, at import: SQLAlchemy reuses their cache keys and compiled forms instead of
+building and hashing them on every request (ADR 0084), and their rows become plain
+records, not ORM entities (ADR 0089)."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import fields
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import ColumnElement, FromClause, Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agora_catalog.domain.products import VariantView
+from agora_catalog.domain.products import (
+    ProductRecord,
+    StockRecord,
+    StoreRecord,
+    VariantRecord,
+    VariantView,
+)
 from agora_catalog.models import Inventory, Product, Variant, Vendor
 from agora_catalog.repository.public import PUBLIC
 from agora_kit.pagination import Page, PageParams, entity_page
 
-_VARIANTS = (
-    select(Variant, Inventory)
-    .outerjoin(Inventory, Inventory.sku == Variant.sku)
-    .where(Variant.product_id == bindparam("product_id"), Variant.deleted_at.is_(None))
-    .order_by(Variant.created_at, Variant.sku)
-)
+
+def _columns(table: FromClause, record: type[Any]) -> list[ColumnElement[Any]]:
+    """The table's columns named by the record's fields, in their order."""
+    return [table.c[field.name] for field in fields(record)]
+
+
+_products, _vendors = Product.__table__, Vendor.__table__
+_variants, _inventory = Variant.__table__, Inventory.__table__
+# Core statements, not ORM entities: this is the hottest read, and rows become plain
+# records without an identity map or instance state (ADR 0089).
 _PRODUCT = (
-    select(Product, Vendor)
-    .join(Vendor, Vendor.id == Product.vendor_id)
-    .where(Product.id == bindparam("product_id"), Product.deleted_at.is_(None))
+    select(*_columns(_products, ProductRecord), *_columns(_vendors, StoreRecord))
+    .join(_vendors, _vendors.c.id == _products.c.vendor_id)
+    .where(_products.c.id == bindparam("product_id"), _products.c.deleted_at.is_(None))
 )
+_PRODUCT_WIDTH = len(fields(ProductRecord))
+_VARIANTS = (
+    select(*_columns(_variants, VariantRecord), *_columns(_inventory, StockRecord))
+    .outerjoin(_inventory, _inventory.c.sku == _variants.c.sku)
+    .where(_variants.c.product_id == bindparam("product_id"), _variants.c.deleted_at.is_(None))
+    .order_by(_variants.c.created_at, _variants.c.sku)
+)
+_VARIANT_WIDTH = len(fields(VariantRecord))
 
 
 async def variants_of(session: AsyncSession, product_id: uuid.UUID) -> list[VariantView]:
     """The product's live variants, oldest first, each with its stock."""
     rows = (await session.execute(_VARIANTS, {"product_id": product_id})).all()
-    return [VariantView(variant, inventory) for variant, inventory in rows]
+    return [
+        VariantView(
+            VariantRecord(*row[:_VARIANT_WIDTH]),
+            None if row[_VARIANT_WIDTH] is None else StockRecord(*row[_VARIANT_WIDTH:]),
+        )
+        for row in rows
+    ]
 
 
 async def product_with_vendor(
     session: AsyncSession, product_id: uuid.UUID
-) -> tuple[Product, Vendor] | None:
+) -> tuple[ProductRecord, StoreRecord] | None:
     """The product (not deleted) and its store, whatever their statuses."""
     row = (await session.execute(_PRODUCT, {"product_id": product_id})).first()
     if row is None:
         return None
-    product, vendor = row
-    return product, vendor
+    return ProductRecord(*row[:_PRODUCT_WIDTH]), StoreRecord(*row[_PRODUCT_WIDTH:])
 
 
 def _published(

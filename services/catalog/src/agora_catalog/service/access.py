@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from agora_catalog.models import Vendor
+from agora_catalog.domain.products import StoreFields
 from agora_kit.auth import Principal
 
 
@@ -18,6 +18,6 @@ class Actor:
     principal: Principal
 
 
-def can_manage(actor: Actor | None, vendor: Vendor) -> bool:
+def can_manage(actor: Actor | None, vendor: StoreFields) -> bool:
     """The store's owner and admins manage it, and see what only they may see."""
     return actor is not None and (actor.is_admin or actor.user_id == vendor.owner_id)
