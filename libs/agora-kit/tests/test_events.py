@@ -17,7 +17,8 @@ from agora_contracts.events import EventPayload
 from agora_kit.db import Database
 from agora_kit.events.consumer import EventConsumer
 from agora_kit.events.envelope import CloudEvent, Message, from_message
-from agora_kit.events.inprocess import InProcessTransport, event_log
+from agora_kit.events.inprocess import InProcessTransport
+from agora_kit.events.inprocess_log import event_log
 from agora_kit.events.outbox import Outbox
 from agora_kit.events.relay import OutboxRelay
 from agora_kit.events.tables import dead_letter, inbox, outbox

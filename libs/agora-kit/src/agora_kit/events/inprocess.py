@@ -2,10 +2,15 @@
 
 The broker runs inside the ``agora`` process; its log is a table in a database of the
 embedded PostgreSQL server, so a message the relay handed over survives a crash or a
-restart like it would on Kafka. Consumer groups keep an offset per topic; the row of
-that offset is locked while a batch is handled, so two processes in one group never
-handle the same topic at once. Publishing takes a per-topic advisory lock so log ids
-commit in order and a consumer reading "after my offset" never skips a late commit.
+restart like it would on Kafka. Consumer groups keep an offset per topic; an advisory
+lock on (group, topic) is held while a batch is handled, so two processes in one group
+never handle the same topic at once. Publishing takes a per-topic advisory lock so log
+ids commit in order and a consumer reading "after my offset" never skips a late commit.
+
+A publish wakes this process's consumers of its topic, and a woken consumer reads
+only when the log may hold something past what it handled; a round that finds nothing
+writes nothing, so it costs no commit to disk (ADR 0089). Other processes' publishes
+are found by the poll.
 """
 
 from __future__ import annotations
@@ -17,27 +22,23 @@ import time
 from typing import Any
 
 from sqlalchemy import (
-    BigInteger,
-    Column,
-    DateTime,
-    Identity,
-    Index,
-    LargeBinary,
-    PrimaryKeyConstraint,
     Row,
-    String,
-    Table,
     func,
     select,
     text,
     update,
 )
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
-from agora_kit.db import new_metadata
 from agora_kit.events.envelope import Message
+from agora_kit.events.inprocess_log import (
+    POSITION,
+    TRY_LOCK,
+    consumer_offsets,
+    event_log,
+    log_metadata,
+)
 from agora_kit.events.transport import LagCallback, MessageHandler, SubscribingTransport
 
 logger = logging.getLogger("agora.events.inprocess")
@@ -46,29 +47,6 @@ logger = logging.getLogger("agora.events.inprocess")
 LAG_SECONDS = 1.0
 # Most keys of one topic a consumer handles side by side (each key's messages in order).
 HANDLERS = 6
-
-log_metadata = new_metadata()
-
-event_log = Table(
-    "event_log",
-    log_metadata,
-    Column("id", BigInteger, Identity(always=True), primary_key=True),
-    Column("topic", String(255), nullable=False),
-    Column("key", String(255), nullable=False),
-    Column("headers", JSONB, nullable=False),
-    Column("value", LargeBinary, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    Index("ix_event_log_topic_id", "topic", "id"),
-)
-
-consumer_offsets = Table(
-    "consumer_offsets",
-    log_metadata,
-    Column("group_id", String(128), nullable=False),
-    Column("topic", String(255), nullable=False),
-    Column("position", BigInteger, nullable=False, server_default=text("0")),
-    PrimaryKeyConstraint("group_id", "topic", name="pk_consumer_offsets"),
-)
 
 
 class InProcessTransport(SubscribingTransport["_Subscription"]):
@@ -87,6 +65,8 @@ class InProcessTransport(SubscribingTransport["_Subscription"]):
         self.poll_seconds = poll_seconds
         self._engine: AsyncEngine | None = None
         self._wakers: dict[str, set[asyncio.Event]] = {}
+        # The newest log id this process wrote, per topic.
+        self._newest: dict[str, int] = {}
         self._pending: list[tuple[Message, asyncio.Future[None]]] = []
         self._writer: asyncio.Task[None] | None = None
 
@@ -152,6 +132,8 @@ class InProcessTransport(SubscribingTransport["_Subscription"]):
                     waker.set()
 
     async def _write(self, messages: list[Message]) -> None:
+        """Append the messages to the log in one transaction; once it committed, note
+        the newest id written per topic."""
         async with self.engine.begin() as conn:
             # Sorted, so two processes taking several topics' locks cannot deadlock.
             for topic in sorted({message.topic for message in messages}):
@@ -160,8 +142,8 @@ class InProcessTransport(SubscribingTransport["_Subscription"]):
                 )
             # Rows as parameters of one statement (executemany, in order): a
             # multi-row VALUES would be a new statement to compile for every count.
-            await conn.execute(
-                event_log.insert(),
+            written = await conn.execute(
+                event_log.insert().returning(event_log.c.topic, event_log.c.id),
                 [
                     {
                         "topic": message.topic,
@@ -172,6 +154,16 @@ class InProcessTransport(SubscribingTransport["_Subscription"]):
                     for message in messages
                 ],
             )
+            newest: dict[str, int] = {}
+            for topic, row_id in written:
+                newest[topic] = max(row_id, newest.get(topic, 0))
+        for topic, row_id in newest.items():
+            self._newest[topic] = max(row_id, self._newest.get(topic, 0))
+
+    def may_hold_past(self, topic: str, position: int) -> bool:
+        """Whether the log may hold messages of ``topic`` past ``position``, as far as
+        this process's own publishes tell."""
+        return self._newest.get(topic, 0) > position
 
     async def _open(
         self, group: str, topics: list[str], handler: MessageHandler, on_lag: LagCallback | None
@@ -204,6 +196,8 @@ class _Subscription:
         self._tasks: list[asyncio.Task[None]] = []
         self._stopping = asyncio.Event()
         self._lag_reported_at: dict[str, float] = {}
+        # The offset each topic's last round left, when this process held the topic.
+        self._handled_to: dict[str, int] = {}
 
     def start(self) -> None:
         self._tasks = [
@@ -237,23 +231,38 @@ class _Subscription:
                     .values(group_id=self.group, topic=topic)
                     .on_conflict_do_nothing()
                 )
+            read = True
             while not self._stopping.is_set():
                 waker.clear()
-                try:
-                    progressed, failed, full = await self._batch(topic)
-                except asyncio.CancelledError:
-                    raise
-                except Exception:
-                    logger.exception("in-process consumer %s on %s failed", self.group, topic)
-                    progressed, failed, full = False, True, False
+                progressed = failed = full = False
+                if read:
+                    try:
+                        progressed, failed, full = await self._batch(topic)
+                    except asyncio.CancelledError:
+                        raise
+                    except Exception:
+                        logger.exception("in-process consumer %s on %s failed", self.group, topic)
+                        self._handled_to.pop(topic, None)
+                        failed = True
                 # After a batch that was not full, what is left was published after its
                 # query, and each publish here sets the waker: wait for it (or the
                 # poll, for other processes' publishes) rather than read nothing.
                 if (progressed and not failed and full) or self._stopping.is_set():
+                    read = True
                     continue
                 delay = self.transport.redelivery_seconds if failed else self.transport.poll_seconds
-                with contextlib.suppress(TimeoutError):
+                try:
                     await asyncio.wait_for(waker.wait(), timeout=delay)
+                except TimeoutError:
+                    read = True
+                else:
+                    # Woken by a publish this round may already have read.
+                    handled_to = self._handled_to.get(topic)
+                    read = (
+                        failed
+                        or handled_to is None
+                        or self.transport.may_hold_past(topic, handled_to)
+                    )
         finally:
             self.transport._drop_waker(topic, waker)
 
@@ -262,18 +271,17 @@ class _Subscription:
         handler failed, the batch was full): on a failure the offset stays before the
         failed message."""
         async with self.transport.engine.begin() as conn:
-            position = (
-                await conn.execute(
-                    select(consumer_offsets.c.position)
-                    .where(
-                        consumer_offsets.c.group_id == self.group,
-                        consumer_offsets.c.topic == topic,
-                    )
-                    .with_for_update(skip_locked=True)
-                )
-            ).scalar_one_or_none()
-            if position is None:  # another process of this group holds the topic
+            # An advisory lock, not a row lock: locking a row writes it, and the commit
+            # of even an empty round would then wait for the disk.
+            held = (
+                await conn.execute(TRY_LOCK, {"group": self.group, "topic": topic})
+            ).scalar_one()
+            if not held:  # another process of this group holds the topic
+                self._handled_to.pop(topic, None)
                 return False, False, False
+            position = (
+                await conn.execute(POSITION, {"group": self.group, "topic": topic})
+            ).scalar_one()
             rows = (
                 await conn.execute(
                     select(event_log)
@@ -303,13 +311,15 @@ class _Subscription:
                 position = row.id
             if position != start:
                 await self._commit(conn, topic, position)
-            # The lag costs a count: once a second while busy, and on every idle
-            # round (which follows the last busy one, so the gauge settles at 0).
-            now = time.monotonic()
-            if not rows or now - self._lag_reported_at.get(topic, -LAG_SECONDS) >= LAG_SECONDS:
-                self._lag_reported_at[topic] = now
+            full = len(rows) == self.transport.batch_size
+            if unhandled is None and not full:
+                # Read to the end and handled it all: nothing was left.
+                self._report(topic, 0)
+            elif time.monotonic() - self._lag_reported_at.get(topic, -LAG_SECONDS) >= LAG_SECONDS:
+                # Otherwise the lag costs a count: at most once a second.
                 await self._report_lag(conn, topic, position)
-            return position != start, failed, len(rows) == self.transport.batch_size
+        self._handled_to[topic] = position
+        return position != start, failed, full
 
     async def _handle_key(
         self, topic: str, rows: list[Row[Any]], slots: asyncio.Semaphore
@@ -344,6 +354,11 @@ class _Subscription:
             .values(position=position)
         )
 
+    def _report(self, topic: str, lag: int) -> None:
+        self._lag_reported_at[topic] = time.monotonic()
+        if self.on_lag is not None:
+            self.on_lag(topic, lag)
+
     async def _report_lag(self, conn: AsyncConnection, topic: str, position: int) -> None:
         if self.on_lag is None:
             return
@@ -352,4 +367,4 @@ class _Subscription:
                 select(func.count()).where(event_log.c.topic == topic, event_log.c.id > position)
             )
         ).scalar_one()
-        self.on_lag(topic, int(newest))
+        self._report(topic, int(newest))
