@@ -221,6 +221,24 @@ def start_py_spy(pid: int, seconds: float, out: Path) -> subprocess.Popen[bytes]
         return subprocess.Popen([*command, "-o", str(out)], stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
 
 
+STATS_SECONDS = 11.0
+
+
+async def committed(url: str) -> dict[str, int]:
+    """Transactions committed so far by each Agora database of the server."""
+    engine = create_async_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as connection:
+            rows = await connection.execute(
+                text(
+                    "SELECT datname, xact_commit FROM pg_stat_database WHERE datname LIKE 'agora%'"
+                )
+            )
+            return {name: int(count) for name, count in rows}
+    finally:
+        await engine.dispose()
+
+
 @dataclass
 class Fleet:
     """The running ``agora run``: its gateway, its process, its data, its databases."""
@@ -243,6 +261,9 @@ async def ladder(args: argparse.Namespace, shop: Shop, fleet: Fleet) -> list[Lev
         pg = pids_of(str(fleet.data_dir))
         agora_before, pg_before = cpu_seconds([fleet_pid]), cpu_seconds(pg)
         ours_before, machine_before = agora_before + pg_before + own_cpu(), machine_cpu()
+        # A backend reports its counts when idle at the latest 10 s after: wait them out.
+        await asyncio.sleep(STATS_SECONDS)
+        commits_before = await committed(fleet.urls["postgres"])
         window_start = datetime.datetime.now(datetime.UTC)
         await run_level(fleet.gateway_url, urls["order"], shop, level, args.seconds)
         placed = max(len(level.order_ids), 1)
@@ -256,6 +277,12 @@ async def ladder(args: argparse.Namespace, shop: Shop, fleet: Fleet) -> list[Lev
             urls["order"], urls["catalog"], level.order_ids, args.settle_limit
         )
         await measure_orders(urls["order"], level, window_start)
+        await asyncio.sleep(STATS_SECONDS)
+        commits_after = await committed(fleet.urls["postgres"])
+        level.commits = {
+            name: (count - commits_before.get(name, 0)) / placed
+            for name, count in sorted(commits_after.items())
+        }
         say(
             f"{buyers} buyer(s): {len(level.order_ids)} orders, checkout p50 "
             f"{percentile(level.checkout_ms, 0.5):.0f} ms p99 "
@@ -309,7 +336,11 @@ def main() -> int:
         "AGORA_GATEWAY_RATE_LIMIT_USER": unlimited,
     }
     database = f"postgresql+asyncpg://postgres@127.0.0.1:{postgres_port}"
-    urls = {"order": f"{database}/agora_order", "catalog": f"{database}/agora_catalog"}
+    urls = {
+        "order": f"{database}/agora_order",
+        "catalog": f"{database}/agora_catalog",
+        "postgres": f"{database}/postgres",
+    }
     fleet = None
     try:
         say("seeding a shop")

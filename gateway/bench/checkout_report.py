@@ -75,6 +75,25 @@ def write_report(
             f"{level.settle_seconds:.1f} | {level.cpu_agora_ms:.1f} | "
             f"{level.cpu_postgres_ms:.1f} | {level.others_cores:.2f} | {refused} |"
         )
+    names = sorted({name for level in levels for name in level.commits})
+    if names:
+        lines += [
+            "",
+            "Transactions committed per order placed, by database, from the start of the",
+            "level until its orders were final (`pg_stat_database.xact_commit`; the bench's",
+            "own queries of the order database end in rollbacks and are not counted; a",
+            "statement outside a transaction counts as one):",
+            "",
+            "| buyers | " + " | ".join(names) + " | all |",
+            "| ---: | " + " | ".join("---:" for _ in names) + " | ---: |",
+        ]
+        for level in levels:
+            counts = [level.commits.get(name, 0.0) for name in names]
+            lines.append(
+                f"| {level.buyers} | "
+                + " | ".join(f"{count:.1f}" for count in counts)
+                + f" | {sum(counts):.1f} |"
+            )
     statuses = Counter[str]()
     for level in levels:
         statuses.update(level.statuses)

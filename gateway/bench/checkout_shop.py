@@ -44,6 +44,10 @@ class Level:
     # Cores busy with anything but agora run, its PostgreSQL and the bench itself:
     # the rest of the machine's work, which these figures shared the cores with.
     others_cores: float = 0.0
+    # Transactions each database committed per order placed, from the level's start
+    # until its orders were final (pg_stat_database): a count the machine's load
+    # does not move, unlike the times and CPU above.
+    commits: dict[str, float] = field(default_factory=dict)
 
 
 # ---- the shop ----

@@ -33,6 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 
 from agora_kit.events.envelope import Message
 from agora_kit.events.inprocess_log import (
+    ANY_PAST,
     POSITION,
     TRY_LOCK,
     consumer_offsets,
@@ -160,6 +161,13 @@ class InProcessTransport(SubscribingTransport["_Subscription"]):
         for topic, row_id in newest.items():
             self._newest[topic] = max(row_id, self._newest.get(topic, 0))
 
+    async def holds_past(self, topic: str, position: int) -> bool:
+        """Whether the log holds messages of ``topic`` past ``position`` (one query,
+        no transaction)."""
+        async with self.engine.execution_options(isolation_level="AUTOCOMMIT").connect() as conn:
+            past = await conn.execute(ANY_PAST, {"topic": topic, "position": position})
+            return bool(past.scalar_one())
+
     def may_hold_past(self, topic: str, position: int) -> bool:
         """Whether the log may hold messages of ``topic`` past ``position``, as far as
         this process's own publishes tell."""
@@ -270,6 +278,10 @@ class _Subscription:
         """Handle the next messages after this group's offset. Returns (progressed, a
         handler failed, the batch was full): on a failure the offset stays before the
         failed message."""
+        handled_to = self._handled_to.get(topic)
+        if handled_to is not None and not await self.transport.holds_past(topic, handled_to):
+            self._report(topic, 0)
+            return False, False, False
         async with self.transport.engine.begin() as conn:
             # An advisory lock, not a row lock: locking a row writes it, and the commit
             # of even an empty round would then wait for the disk.

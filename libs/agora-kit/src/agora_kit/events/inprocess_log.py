@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Table,
     bindparam,
+    exists,
     func,
     select,
     text,
@@ -52,4 +53,9 @@ TRY_LOCK = text("SELECT pg_try_advisory_xact_lock(hashtext(:group), hashtext(:to
 POSITION = select(consumer_offsets.c.position).where(
     consumer_offsets.c.group_id == bindparam("group"),
     consumer_offsets.c.topic == bindparam("topic"),
+)
+# Whether a topic's log holds anything past an offset: one statement, outside any
+# transaction, before a round that would otherwise find nothing.
+ANY_PAST = select(
+    exists().where(event_log.c.topic == bindparam("topic"), event_log.c.id > bindparam("position"))
 )
