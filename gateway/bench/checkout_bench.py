@@ -221,9 +221,6 @@ def start_py_spy(pid: int, seconds: float, out: Path) -> subprocess.Popen[bytes]
         return subprocess.Popen([*command, "-o", str(out)], stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
 
 
-STATS_SECONDS = 11.0
-
-
 async def committed(url: str) -> dict[str, int]:
     """Transactions committed so far by each Agora database of the server."""
     engine = create_async_engine(url, isolation_level="AUTOCOMMIT")
@@ -262,7 +259,7 @@ async def ladder(args: argparse.Namespace, shop: Shop, fleet: Fleet) -> list[Lev
         agora_before, pg_before = cpu_seconds([fleet_pid]), cpu_seconds(pg)
         ours_before, machine_before = agora_before + pg_before + own_cpu(), machine_cpu()
         # A backend reports its counts when idle at the latest 10 s after: wait them out.
-        await asyncio.sleep(STATS_SECONDS)
+        await asyncio.sleep(args.stats_wait)
         commits_before = await committed(fleet.urls["postgres"])
         window_start = datetime.datetime.now(datetime.UTC)
         await run_level(fleet.gateway_url, urls["order"], shop, level, args.seconds)
@@ -277,7 +274,7 @@ async def ladder(args: argparse.Namespace, shop: Shop, fleet: Fleet) -> list[Lev
             urls["order"], urls["catalog"], level.order_ids, args.settle_limit
         )
         await measure_orders(urls["order"], level, window_start)
-        await asyncio.sleep(STATS_SECONDS)
+        await asyncio.sleep(args.stats_wait)
         commits_after = await committed(fleet.urls["postgres"])
         level.commits = {
             name: (count - commits_before.get(name, 0)) / placed
@@ -310,6 +307,13 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--stock", type=int, default=100_000, help="units per SKU")
     parser.add_argument("--settle-limit", type=float, default=300)
+    parser.add_argument(
+        "--stats-wait",
+        type=float,
+        default=11.0,
+        help="seconds to wait before reading the databases' counts, for every backend to"
+        " report its own (at the latest 10 s after it went idle)",
+    )
     parser.add_argument("--py-spy", type=Path, help="record a profile of the last level here")
     parser.add_argument(
         "--postgres-setting",
