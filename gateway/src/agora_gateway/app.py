@@ -18,6 +18,7 @@ from starlette.routing import Route, WebSocketRoute
 
 from agora_gateway import __doc__ as description
 from agora_gateway.auth import EdgeAuthenticator
+from agora_gateway.contract import router as contract_router
 from agora_gateway.docs import router as docs_router
 from agora_gateway.hardening import RequestLimitsMiddleware, SecurityHeadersMiddleware
 from agora_gateway.observability import GatewayMetrics
@@ -151,7 +152,7 @@ def create_app(settings: Settings | None = None, *, transport: Transport | None 
         max_body_bytes=settings.body_limit,
         readiness_checks=checks,
         lifespan=lifespan,
-        routers=[docs_router],
+        routers=[docs_router, contract_router],
         api_docs=False,
         middleware=[
             Middleware(
