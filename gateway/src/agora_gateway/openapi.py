@@ -24,13 +24,14 @@ import json
 import logging
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 
 from agora_gateway.contract import document_tags
+from agora_gateway.deprecation import Deprecation, deprecation_table, mark_deprecated
 from agora_gateway.observability import GatewayMetrics
 from agora_gateway.routes import SCOPE_RULES, upstream_for
 from agora_kit.errors import PROBLEM_JSON
@@ -234,6 +235,7 @@ class OpenAPIAggregator:
         version: str = "0.1.0",
         description: str = "",
         server_url: str = "",
+        deprecations: Mapping[str, Deprecation] | None = None,
     ) -> None:
         self.upstreams = upstreams
         self._get_client = get_client
@@ -246,6 +248,7 @@ class OpenAPIAggregator:
         self.version = version
         self.description = description
         self.server_url = server_url
+        self.deprecations = deprecation_table(deprecations or {})
         self._fetched: dict[str, _Fetched] = {}
         self._missing: set[str] = set(upstreams)
         self._merged: bytes | None = None
@@ -379,4 +382,5 @@ class OpenAPIAggregator:
             description = operation.get("description") or ""
             operation["description"] = (description + "\n\n" if description else "") + note
             _add_gateway_answers(operation, secured, self.limited(method.upper(), path))
+            mark_deprecated(operation, method, path, self.deprecations)
         return item

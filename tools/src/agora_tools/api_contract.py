@@ -63,6 +63,7 @@ def merged_document() -> dict[str, Any]:
         limited=lambda method, path: settings.rate_limit_enabled,
         description=API_DESCRIPTION,
         server_url=settings.public_url,
+        deprecations=settings.deprecations,
     )
     merged = aggregator.merge(service_documents())
     merged["x-agora-unavailable"] = []
