@@ -124,8 +124,8 @@ async def login_mfa(
 )
 async def token(
     *,
-    username: Annotated[LoginEmail, Form()],
-    password: Annotated[Password, Form()],
+    username: Annotated[LoginEmail, Form(examples=["ada@example.com"])],
+    password: Annotated[Password, Form(examples=["tranquil-otter-parade-42"])],
     context: ContextDep,
     session: SessionDep,
     client: ClientAddress,
