@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from agora_kit.app import create_base_app
 from agora_kit.errors import PROBLEM_JSON, NotFound, problem_responses
 from agora_kit.metrics import ServiceMetrics
+from agora_kit.openapi import problem_schemas, problems_as_sent
 from agora_kit.pagination import Page
 
 
@@ -147,6 +148,25 @@ def test_every_error_answer_is_documented_as_problem_json_with_one_schema() -> N
     assert set(schemas["Problem"]["required"]) == {"type", "title", "status"}
     assert "HTTPValidationError" not in schemas
     assert "ValidationError" not in schemas
+
+
+def test_a_document_without_listed_problems_gets_the_same_problem_schema() -> None:
+    """The gateway merges equal schemas into one: a part whose routes list no problem
+    answers must describe Problem exactly as the others do."""
+    listed = make_app().openapi()["components"]["schemas"]
+    bare = FastAPI()
+
+    @bare.get("/api/v1/things/{thing_id}")
+    async def thing(thing_id: int) -> Widget:
+        return Widget(id=thing_id, name="t")
+
+    document = problems_as_sent(bare.openapi())
+    assert document["paths"]["/api/v1/things/{thing_id}"]["get"]["responses"]["422"]["content"] == {
+        PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}
+    }
+    for name in ("Problem", "InvalidParam"):
+        assert document["components"]["schemas"][name] == listed[name]
+        assert problem_schemas()[name] == listed[name]
 
 
 async def test_the_documented_media_type_is_the_one_sent() -> None:

@@ -16,16 +16,19 @@
 
 from __future__ import annotations
 
+import json
 import re
 import typing
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
-from agora_kit.errors import PROBLEM_JSON, Problem
+from agora_kit.errors import PROBLEM_JSON, problem_responses
 
 API_PREFIX = "/api/v1"
 
@@ -103,11 +106,23 @@ def operation_id(route: APIRoute) -> str:
     return "_".join(w for w in [*words, action] if w) or method.lower()
 
 
+@cache
+def _problem_schemas() -> str:
+    # As FastAPI writes them for a route's ``problem_responses``, so a document that
+    # lists none has the very schemas of those that do (the gateway merges equal ones).
+    probe = FastAPI()
+
+    @probe.get("/", responses=problem_responses(400))
+    async def probe_route() -> None:
+        return None
+
+    schemas = get_openapi(title="probe", version="0", routes=probe.routes)["components"]
+    return json.dumps({name: schemas["schemas"][name] for name in ("Problem", "InvalidParam")})
+
+
 def problem_schemas() -> dict[str, dict[str, Any]]:
     """The ``Problem`` schema and those it refers to, as components."""
-    definitions = Problem.model_json_schema(ref_template=_REF + "{model}")
-    schemas: dict[str, dict[str, Any]] = definitions.pop("$defs", {})
-    schemas["Problem"] = definitions
+    schemas: dict[str, dict[str, Any]] = json.loads(_problem_schemas())
     return schemas
 
 
@@ -125,7 +140,11 @@ def problems_as_sent(document: dict[str, Any]) -> dict[str, Any]:
             if not isinstance(operation, dict):
                 continue
             for status, answer in (operation.get("responses") or {}).items():
-                if str(status)[:1] in ("4", "5") and isinstance(answer, dict):
+                if (
+                    str(status)[:1] in ("4", "5")
+                    and isinstance(answer, dict)
+                    and "$ref" not in answer
+                ):
                     answer["content"] = _problem_content()
                     used = True
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
