@@ -116,6 +116,17 @@ def test_every_error_answer_is_problem_json_with_the_one_schema(
     assert not {"HTTPValidationError", "GatewayProblem"} & set(committed["components"]["schemas"])
 
 
+def test_the_readme_names_every_path_served(committed: dict[str, Any]) -> None:
+    """docs/api/README.md is the prose contract: a new path must be written there too."""
+    readme = (api_contract.API_DOCS / "README.md").read_text()
+
+    def shape(path: str) -> str:
+        return re.sub(r"\{[^}]+\}", "{}", path.removeprefix("/api/v1"))
+
+    named = {shape(token) for token in re.findall(r"(/[A-Za-z0-9._\-/{}]+)", readme)}
+    assert sorted(p for p in committed["paths"] if shape(p) not in named) == []
+
+
 def test_every_problem_type_the_code_can_answer_with_has_a_page() -> None:
     slugs = api_contract.problem_types()
     # The finder sees the kit's, the services' and the gateway's own kinds.
