@@ -61,7 +61,7 @@ bench: install ## Benchmarks: the request ladder (floor, catalog, gateway, nginx
 	$(UV) run python gateway/bench/checkout_bench.py
 	$(UV) run python services/catalog/bench/search_bench.py
 
-generate: install ## Rewrite the generated operations files (dashboards, configuration reference, kustomize base)
+generate: install ## Rewrite the generated files (dashboards, configuration reference, kustomize base, docs/api/openapi.json, problem pages bundle)
 	$(UV) run agora-ops generate
 
 clean: ## Remove the virtualenv, caches and the all-in-one data directory

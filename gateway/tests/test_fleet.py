@@ -1,10 +1,11 @@
-"""The API.md journeys through the gateway of a real ``agora run``, and schemathesis
+"""The docs/api journeys through the gateway of a real ``agora run``, and schemathesis
 against the gateway's merged document with a signed-in user.
 
 One fleet for the module: ``agora run --fresh`` on free ports, stopped with SIGTERM."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -19,6 +20,7 @@ import httpx
 import pytest
 
 from agora_gateway_testing import free_port
+from agora_tools.infra.base import REPO_ROOT
 from agora_tools.processes import stop
 
 PARTS = ("gateway", "user", "catalog", "order", "payment", "notification")
@@ -162,6 +164,19 @@ def test_the_journeys_work_through_the_gateway(fleet: Fleet) -> None:
         assert "/api/v1/products/{product_id}" in doc["paths"]
         assert not [p for p in doc["paths"] if p.startswith("/internal")]
         assert client.get("/docs").status_code == 200
+
+
+def test_the_served_document_is_the_committed_contract(fleet: Fleet) -> None:
+    """docs/api/openapi.json (ADR 0088) is what a running gateway serves, byte for byte
+    once parsed; regenerate it with `uv run agora-ops generate`."""
+    committed = json.loads((REPO_ROOT / "docs" / "api" / "openapi.json").read_text())
+    with httpx.Client(base_url=fleet.gateway, timeout=30) as client:
+        served = client.get("/openapi.json").json()
+        page = client.get("/problems/validation-error")
+    assert served["x-agora-unavailable"] == []
+    assert served == committed
+    assert page.status_code == 200
+    assert "https://agora.dev/problems/validation-error" in page.text
 
 
 def test_schemathesis_finds_no_server_error_and_no_schema_violation(

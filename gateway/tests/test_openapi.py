@@ -12,6 +12,16 @@ from agora_gateway_testing import GatewayFactory, RunningGateway, free_port, ser
 from agora_kit.auth import OptionalPrincipal
 
 
+def _resolve(doc: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    """Follow a local ``$ref`` of the document."""
+    while "$ref" in node:
+        target: Any = doc
+        for part in node["$ref"].removeprefix("#/").split("/"):
+            target = target[part]
+        node = target
+    return node
+
+
 def _catalog() -> FastAPI:
     app = FastAPI(title="catalog")
 
@@ -76,8 +86,13 @@ async def test_the_document_merges_every_service_and_keeps_internals_out(
     assert {"ApiKeyAuth": []} in product["security"]
     assert product["x-agora-api-key-scopes"] == ["catalog:read", "inventory:write"]
     assert set(product["responses"]) >= {"200", "401", "403", "413", "429", "503", "504"}
-    assert "Retry-After" in product["responses"]["429"]["headers"]
-    assert "RateLimit-Remaining" in product["responses"]["200"]["headers"]
+    too_many = _resolve(doc, product["responses"]["429"])
+    assert "Retry-After" in too_many["headers"]
+    assert set(
+        _resolve(doc, too_many["content"]["application/problem+json"]["schema"])["required"]
+    ) == {"type", "title", "status"}
+    remaining = product["responses"]["200"]["headers"]["RateLimit-Remaining"]
+    assert _resolve(doc, remaining)["schema"] == {"type": "integer"}
     # Two services' "Product" schemas differ: both kept, under distinct names.
     schemas = doc["components"]["schemas"]
     refs = {
@@ -139,3 +154,64 @@ async def test_the_docs_pages_and_their_files_come_from_the_gateway(
         assert asset.status_code == 200, name
         assert len(asset.content) > 100
     assert (await gateway.client.get("/docs/static/../settings.py")).status_code in (400, 404)
+
+
+def _twin(path: str, title: str) -> FastAPI:
+    """A service whose one operation has the id another service uses too."""
+    app = FastAPI(title=title)
+
+    @app.get(path, operation_id="things_get")
+    async def thing() -> dict[str, str]:
+        return {}
+
+    return app
+
+
+async def test_an_operation_id_two_services_use_is_made_unique(
+    start_gateway: GatewayFactory,
+) -> None:
+    async with (
+        serve(_twin("/api/v1/products/{product_id}", "catalog")) as catalog,
+        serve(_twin("/api/v1/users/me/thing", "user")) as user,
+        start_gateway(catalog_url=catalog, user_url=user) as gateway,
+    ):
+        doc = (await gateway.client.get("/openapi.json")).json()
+    ids = {path: item["get"]["operationId"] for path, item in doc["paths"].items()}
+    # Services merge in name order: the catalog's keeps the id, the user's is prefixed.
+    assert ids == {
+        "/api/v1/products/{product_id}": "things_get",
+        "/api/v1/users/me/thing": "user_things_get",
+    }
+
+
+async def test_a_service_documenting_errors_as_json_is_merged_as_problem_json(
+    start_gateway: GatewayFactory,
+) -> None:
+    async with (
+        serve(_catalog()) as catalog,
+        start_gateway(catalog_url=catalog) as gateway,
+    ):
+        doc = (await gateway.client.get("/openapi.json")).json()
+    product = doc["paths"]["/api/v1/products/{product_id}"]["get"]
+    # FastAPI's own 422 (HTTPValidationError) is documented as what the chassis sends.
+    assert product["responses"]["422"]["content"] == {
+        "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+    }
+    assert "HTTPValidationError" not in doc["components"]["schemas"]
+    assert [tag["name"] for tag in doc["tags"]] == ["products"]
+    assert doc["tags"][0]["description"]
+
+
+async def test_each_problem_type_has_its_page_at_the_path_of_its_uri(
+    gateway: RunningGateway,
+) -> None:
+    page = await gateway.client.get("/problems/sku-taken")
+    assert page.status_code == 200
+    assert page.headers["content-type"] == "text/markdown; charset=utf-8"
+    assert "`https://agora.dev/problems/sku-taken`" in page.text
+    assert page.text.startswith("# SKU already taken")
+    missing = await gateway.client.get("/problems/no-such-kind")
+    assert missing.status_code == 404
+    assert missing.headers["content-type"] == "application/problem+json"
+    assert missing.json()["type"] == "https://agora.dev/problems/not-found"
+    assert (await gateway.client.get("/problems/..%2Fapp.py")).status_code == 404

@@ -18,6 +18,8 @@ from starlette.routing import Route, WebSocketRoute
 
 from agora_gateway import __doc__ as description
 from agora_gateway.auth import EdgeAuthenticator
+from agora_gateway.contract import router as contract_router
+from agora_gateway.deprecation import DeprecationMiddleware
 from agora_gateway.docs import router as docs_router
 from agora_gateway.hardening import RequestLimitsMiddleware, SecurityHeadersMiddleware
 from agora_gateway.observability import GatewayMetrics
@@ -62,6 +64,9 @@ EXPOSED_HEADERS = [
     "RateLimit-Reset",
     "RateLimit-Policy",
     "Idempotent-Replayed",
+    "Deprecation",
+    "Sunset",
+    "Link",
 ]
 
 
@@ -106,6 +111,7 @@ def create_app(settings: Settings | None = None, *, transport: Transport | None 
         limited=lambda method, path: settings.rate_limit_enabled,
         description=API_DESCRIPTION,
         server_url=settings.public_url,
+        deprecations=settings.deprecations,
     )
     gateway = Gateway(settings, metrics, auth, limiter, upstreams, openapi)
     follower = (
@@ -151,15 +157,16 @@ def create_app(settings: Settings | None = None, *, transport: Transport | None 
         max_body_bytes=settings.body_limit,
         readiness_checks=checks,
         lifespan=lifespan,
-        routers=[docs_router],
+        routers=[docs_router, contract_router],
         api_docs=False,
         middleware=[
+            Middleware(DeprecationMiddleware, rules=settings.deprecations),
             Middleware(
                 RequestLimitsMiddleware,
                 max_url_bytes=settings.max_url_bytes,
                 max_header_bytes=settings.max_header_bytes,
                 max_headers=settings.max_headers,
-            )
+            ),
         ],
     )
     holder["app"] = app

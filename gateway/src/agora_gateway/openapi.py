@@ -24,15 +24,18 @@ import json
 import logging
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 
+from agora_gateway.contract import document_tags
+from agora_gateway.deprecation import Deprecation, deprecation_table, mark_deprecated
 from agora_gateway.observability import GatewayMetrics
 from agora_gateway.routes import SCOPE_RULES, upstream_for
 from agora_kit.errors import PROBLEM_JSON
+from agora_kit.openapi import problem_schemas, problems_as_sent
 
 logger = logging.getLogger("agora.gateway.openapi")
 
@@ -64,60 +67,70 @@ _SECURITY: list[dict[str, list[str]]] = [
     {"ApiKeyAuth": []},
 ]
 
-_RATE_HEADERS = {
-    "RateLimit-Limit": ("Requests allowed in the current window", "integer"),
-    "RateLimit-Remaining": ("Requests left in the current window", "integer"),
-    "RateLimit-Reset": ("Seconds until the window resets", "integer"),
-    "RateLimit-Policy": ("The limit and its window: `<limit>;w=<seconds>`", "string"),
+_HEADERS_REF = "#/components/headers/"
+_RESPONSES_REF = "#/components/responses/"
+PROBLEM_SCHEMA_NAME = "Problem"
+
+
+def _header(description: str, kind: str) -> dict[str, Any]:
+    return {"description": description, "schema": {"type": kind}}
+
+
+# Described once under components and referred to from every operation.
+COMPONENT_HEADERS: dict[str, Any] = {
+    "RateLimit-Limit": _header("Requests allowed in the current window", "integer"),
+    "RateLimit-Remaining": _header("Requests left in the current window", "integer"),
+    "RateLimit-Reset": _header("Seconds until the window resets", "integer"),
+    "RateLimit-Policy": _header("The limit and its window: `<limit>;w=<seconds>`", "string"),
+    "Retry-After": _header("Seconds to wait before trying again", "integer"),
 }
+_RATE_HEADERS = [name for name in COMPONENT_HEADERS if name.startswith("RateLimit-")]
 
 
-def _problem_response(description: str, *, retry_after: bool = False) -> dict[str, Any]:
-    headers: dict[str, Any] = {}
-    if retry_after:
-        headers["Retry-After"] = {
-            "description": "Seconds to wait before trying again",
-            "schema": {"type": "integer"},
-        }
+def _header_refs(names: list[str]) -> dict[str, Any]:
+    return {name: {"$ref": _HEADERS_REF + name} for name in names}
+
+
+def _problem_response(description: str, headers: list[str] = []) -> dict[str, Any]:  # noqa: B006
     response: dict[str, Any] = {
         "description": description,
         "content": {PROBLEM_JSON: {"schema": {"$ref": _REF_PREFIX + PROBLEM_SCHEMA_NAME}}},
     }
     if headers:
-        response["headers"] = headers
+        response["headers"] = _header_refs(headers)
     return response
 
 
-def _rate_headers() -> dict[str, Any]:
-    return {
-        name: {"description": text, "schema": {"type": kind}}
-        for name, (text, kind) in _RATE_HEADERS.items()
-    }
-
-
-# The problem schema, as agora_kit.errors.Problem renders it.
-PROBLEM_SCHEMA_NAME = "GatewayProblem"
-_PROBLEM_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "title": "Problem",
-    "description": "RFC 9457 problem details (application/problem+json).",
-    "required": ["type", "title", "status"],
-    "properties": {
-        "type": {"type": "string"},
-        "title": {"type": "string"},
-        "status": {"type": "integer"},
-        "detail": {"type": "string"},
-        "instance": {"type": "string"},
-        "request_id": {"type": "string"},
-        "errors": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {"name": {"type": "string"}, "reason": {"type": "string"}},
-            },
-        },
-    },
+# The answers the gateway itself may give, by status.
+COMPONENT_RESPONSES: dict[str, tuple[str, dict[str, Any]]] = {
+    "400": (
+        "GatewayBadRequest",
+        _problem_response("Bad request (both a bearer token and an API key, a bad path)"),
+    ),
+    "413": ("PayloadTooLarge", _problem_response("The request body is over the gateway's limit")),
+    "414": ("UriTooLong", _problem_response("The URL is over the gateway's limit")),
+    "431": (
+        "HeadersTooLarge",
+        _problem_response("The request headers are over the gateway's limit"),
+    ),
+    "503": (
+        "ServiceUnavailable",
+        _problem_response(
+            "The service is unavailable (down, or its circuit is open)", ["Retry-After"]
+        ),
+    ),
+    "504": ("UpstreamTimeout", _problem_response("The service did not answer in time")),
+    "401": (
+        "Unauthorized",
+        _problem_response("Missing, invalid, expired or revoked credentials"),
+    ),
+    "403": ("Forbidden", _problem_response("Not allowed (for an API key: outside its scopes)")),
+    "429": (
+        "TooManyRequests",
+        _problem_response("Rate limit reached", ["Retry-After", *_RATE_HEADERS]),
+    ),
 }
+_SECURED_ONLY = ("401", "403")
 
 
 def _rewrite_refs(node: Any, renames: dict[str, str]) -> Any:
@@ -147,50 +160,30 @@ def _scope_note(method: str, path: str) -> tuple[list[str] | None, str]:
 
 def _add_gateway_answers(operation: dict[str, Any], secured: bool, limited: bool) -> None:
     responses: dict[str, Any] = operation.setdefault("responses", {})
-    rate_headers = _rate_headers() if limited else {}
     for response in responses.values():
         if limited and isinstance(response, dict) and "$ref" not in response:
-            response.setdefault("headers", {}).update(copy.deepcopy(rate_headers))
-    gateway_answers: dict[str, dict[str, Any]] = {
-        "400": _problem_response("Bad request (both a bearer token and an API key, a bad path)"),
-        "413": _problem_response("The request body is over the gateway's limit"),
-        "414": _problem_response("The URL is over the gateway's limit"),
-        "431": _problem_response("The request headers are over the gateway's limit"),
-        "503": _problem_response(
-            "The service is unavailable (down, or its circuit is open)", retry_after=True
-        ),
-        "504": _problem_response("The service did not answer in time"),
-    }
-    if secured:
-        gateway_answers["401"] = _problem_response(
-            "Missing, invalid, expired or revoked credentials"
-        )
-        gateway_answers["403"] = _problem_response(
-            "Not allowed (for an API key: outside its scopes)"
-        )
-    if limited:
-        too_many = _problem_response("Rate limit reached", retry_after=True)
-        too_many["headers"].update(copy.deepcopy(rate_headers))
-        gateway_answers["429"] = too_many
-    for status, answer in gateway_answers.items():
-        responses.setdefault(status, answer)
+            response.setdefault("headers", {}).update(_header_refs(_RATE_HEADERS))
+    for status, (name, _) in COMPONENT_RESPONSES.items():
+        if (status in _SECURED_ONLY and not secured) or (status == "429" and not limited):
+            continue
+        responses.setdefault(status, {"$ref": _RESPONSES_REF + name})
 
 
-def _problems_as_rendered(operation: dict[str, Any]) -> None:
-    """FastAPI documents its 422 as ``application/json`` ``HTTPValidationError``; the
-    chassis answers every error as problem+json (ADR 0003). Say what is sent."""
-    for status, response in (operation.get("responses") or {}).items():
-        if not isinstance(response, dict) or not str(status).startswith(("4", "5")):
+def _unique_operation_ids(
+    item: dict[str, Any], service: str, path: str, seen: dict[str, str]
+) -> dict[str, Any]:
+    """Operation ids are unique within a service (the chassis makes them from the path);
+    one that another service already uses gets the service's name in front."""
+    for method in _METHODS:
+        operation = item.get(method)
+        if not isinstance(operation, dict) or "operationId" not in operation:
             continue
-        content = response.get("content") or {}
-        plain = content.get("application/json")
-        if plain is None or PROBLEM_JSON in content:
-            continue
-        ref = (plain.get("schema") or {}).get("$ref", "")
-        if ref.endswith("/HTTPValidationError") or ref.endswith("/Problem") or ref == "":
-            response["content"] = {
-                PROBLEM_JSON: {"schema": {"$ref": _REF_PREFIX + PROBLEM_SCHEMA_NAME}}
-            }
+        operation_id = operation["operationId"]
+        if operation_id in seen and seen[operation_id] != f"{method} {path}":
+            logger.warning("operation id %s is used twice; renamed for %s", operation_id, service)
+            operation_id = operation["operationId"] = f"{service}_{operation_id}"
+        seen[operation_id] = f"{method} {path}"
+    return item
 
 
 @dataclass
@@ -242,6 +235,7 @@ class OpenAPIAggregator:
         version: str = "0.1.0",
         description: str = "",
         server_url: str = "",
+        deprecations: Mapping[str, Deprecation] | None = None,
     ) -> None:
         self.upstreams = upstreams
         self._get_client = get_client
@@ -254,6 +248,7 @@ class OpenAPIAggregator:
         self.version = version
         self.description = description
         self.server_url = server_url
+        self.deprecations = deprecation_table(deprecations or {})
         self._fetched: dict[str, _Fetched] = {}
         self._missing: set[str] = set(upstreams)
         self._merged: bytes | None = None
@@ -326,11 +321,13 @@ class OpenAPIAggregator:
         self.templates = RouteTemplates.from_paths(paths)
 
     def merge(self, documents: dict[str, dict[str, Any]]) -> dict[str, Any]:
-        schemas: dict[str, Any] = {PROBLEM_SCHEMA_NAME: _PROBLEM_SCHEMA}
+        schemas: dict[str, Any] = {}
         paths: dict[str, Any] = {}
+        operation_ids: dict[str, str] = {}
         tags: dict[str, dict[str, Any]] = {}
         for name in sorted(documents):
-            document = documents[name]
+            # As the chassis documents errors, also for a service that is not on it.
+            document = problems_as_sent(copy.deepcopy(documents[name]))
             own = document.get("components", {}).get("schemas", {}) or {}
             renames: dict[str, str] = {}
             for schema_name, schema in own.items():
@@ -343,10 +340,15 @@ class OpenAPIAggregator:
                 routed = upstream_for(path)
                 if routed is None or routed[0] != name or not isinstance(item, dict):
                     continue
-                paths[path] = self._gateway_item(path, _rewrite_refs(item, renames))
+                merged_item = self._gateway_item(path, _rewrite_refs(item, renames))
+                paths[path] = _unique_operation_ids(merged_item, name, path, operation_ids)
             for tag in document.get("tags") or []:
                 if isinstance(tag, dict) and "name" in tag:
                     tags.setdefault(tag["name"], tag)
+        # The chassis's Problem is every service's; a fleet without one still answers
+        # problems (the gateway's own).
+        for schema_name, schema in problem_schemas().items():
+            schemas.setdefault(schema_name, schema)
         merged: dict[str, Any] = {
             "openapi": "3.1.0",
             "info": {
@@ -356,10 +358,14 @@ class OpenAPIAggregator:
             },
             "servers": [{"url": self.server_url or "/"}],
             "paths": dict(sorted(paths.items())),
-            "components": {"schemas": schemas, "securitySchemes": SECURITY_SCHEMES},
+            "components": {
+                "schemas": schemas,
+                "responses": dict(COMPONENT_RESPONSES.values()),
+                "headers": COMPONENT_HEADERS,
+                "securitySchemes": SECURITY_SCHEMES,
+            },
         }
-        if tags:
-            merged["tags"] = list(tags.values())
+        merged["tags"] = document_tags(paths, tags)
         return merged
 
     def _gateway_item(self, path: str, item: dict[str, Any]) -> dict[str, Any]:
@@ -375,6 +381,6 @@ class OpenAPIAggregator:
                 operation["x-agora-api-key-scopes"] = scopes
             description = operation.get("description") or ""
             operation["description"] = (description + "\n\n" if description else "") + note
-            _problems_as_rendered(operation)
             _add_gateway_answers(operation, secured, self.limited(method.upper(), path))
+            mark_deprecated(operation, method, path, self.deprecations)
         return item

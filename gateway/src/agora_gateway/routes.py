@@ -1,6 +1,6 @@
 """Which service answers which public path, and which API-key scopes each route needs.
 
-Only the public paths of API.md are routed: a service's internal endpoints
+Only the public paths of docs/api/README.md are routed: a service's internal endpoints
 (``/internal/...``), health and metrics have no route here, so the outside never
 reaches them. Route patterns (used by settings too) read ``[METHOD ]PATH``: ``*``
 matches one path segment, ``**`` the rest of the path (or nothing).

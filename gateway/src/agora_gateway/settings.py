@@ -10,6 +10,7 @@ from __future__ import annotations
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from agora_gateway.deprecation import Deprecation
 from agora_kit.settings import CommonSettings, check_service_token
 
 # Sign-in, registration and password endpoints: what a credential-stuffing or
@@ -100,6 +101,11 @@ class Settings(BaseSettings):
     cors_allow_origins: list[str] = Field(default_factory=list)
     cors_max_age_seconds: int = 600
     hsts_seconds: int = 31_536_000
+
+    # Deprecated routes (docs/api/README.md): route pattern -> {deprecated_at, sunset_at?,
+    # successor?, info?}. Their answers carry Deprecation, Sunset and Link headers, and
+    # 410 Gone after the sunset; the API document marks them deprecated.
+    deprecations: dict[str, Deprecation] = Field(default_factory=dict)
 
     # The merged API document: how often each service's schema is fetched again.
     openapi_refresh_seconds: float = 60.0

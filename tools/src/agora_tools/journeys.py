@@ -1,6 +1,6 @@
 """The gateway journeys, against any running Agora: the e2e job runs them on a kind
 cluster (``agora-ops journeys --gateway URL --mailpit URL``), the trace test on the
-native fleet. Plain HTTP through the public API of ``shared/API.md``, nothing else,
+native fleet. Plain HTTP through the public API of ``docs/api/README.md``, nothing else,
 so they prove what a client would see.
 """
 

@@ -2,7 +2,7 @@
 and hadolint, fetched from the package registries and cached beside the servers
 (``$AGORA_INFRA_CACHE``), and ``agora-ops``, which regenerates what is generated
 from the code (dashboards, the configuration reference, the chart's copies of the
-rules and dashboards, the kustomize base).
+rules and dashboards, the kustomize base, the API document and problem pages).
 
 None of these is a server: they are commands that tests and ``agora-ops`` run.
 The Go ones are built with ``go install`` (or from source when a go.mod's replace
@@ -194,9 +194,10 @@ def render_chart(
 
 def generate(check: bool) -> int:
     """Rewrite every generated file (or, with ``check``, list the stale ones)."""
-    from agora_tools import config_reference, dashboards, k8s_base
+    from agora_tools import api_contract, config_reference, dashboards, k8s_base
 
     outputs: dict[Path, str] = {}
+    outputs.update(api_contract.outputs())
     outputs.update(dashboards.outputs())
     outputs.update(config_reference.outputs())
     outputs.update(k8s_base.outputs())

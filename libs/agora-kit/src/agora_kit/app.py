@@ -37,6 +37,7 @@ from agora_kit.health import Check
 from agora_kit.idempotency import forget_old_keys_forever
 from agora_kit.metrics import MetricsMiddleware, ServiceMetrics, metrics_endpoint
 from agora_kit.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from agora_kit.openapi import document_problems_as_sent, operation_id
 from agora_kit.serving import GatewayForwarded
 from agora_kit.settings import CommonSettings, ServiceSettings
 from agora_kit.tracing import instrument_app, tracer_provider
@@ -324,12 +325,14 @@ def create_base_app(
         # agora_kit.tracing, which records only when something receives the spans,
         # and metrics are the service's Prometheus registry (ADR 0089).
         telemetry={"tracing": False, "metrics": False, "logs": False},
+        generate_unique_id_function=operation_id,
         **docs_urls,  # type: ignore[arg-type]
     )
     app.state.service_name = service
     app.state.readiness_checks = dict(readiness_checks)
     app.state.tracer_provider = provider
     install_problem_handlers(app)
+    document_problems_as_sent(app)
     app.include_router(health.router)
     app.add_route("/metrics", metrics_endpoint(metrics), include_in_schema=False)
     for router in routers:

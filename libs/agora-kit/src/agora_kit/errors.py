@@ -146,6 +146,7 @@ _STATUS_SLUGS: dict[int, tuple[str, str]] = {
     )
 }
 _STATUS_SLUGS[405] = ("method-not-allowed", "Method not allowed")
+_STATUS_SLUGS[410] = ("gone", "Gone")  # a retired endpoint (the gateway's sunset)
 _STATUS_SLUGS[500] = ("internal-error", "Internal server error")
 
 

@@ -10,3 +10,4 @@ from agora_kit.app import API_PREFIX
 router = APIRouter(prefix=API_PREFIX)
 for module in (vendors, categories, products, inventory, reviews, search):
     router.include_router(module.router)
+router.include_router(vendors.admin)

@@ -25,6 +25,7 @@ router = APIRouter(tags=["categories"])
 
 @router.get("/categories", response_model=CategoryTree, summary="The whole category tree")
 async def tree(session: ReadSessionDep, _: ReaderDep) -> CategoryTree:
+    """Every category from the roots down, each with its children. Open to every caller."""
     the_tree = await categories.load_tree(session)
     return CategoryTree(items=[CategoryNode.of_node(root) for root in the_tree.roots])
 
@@ -38,6 +39,8 @@ async def tree(session: ReadSessionDep, _: ReaderDep) -> CategoryTree:
 async def get_category(
     category_id: uuid.UUID, session: ReadSessionDep, _: ReaderDep
 ) -> CategoryDetail:
+    """One category with the categories on its path from the root, for breadcrumbs, and
+    its direct children."""
     the_tree = await categories.load_tree(session)
     node = the_tree.nodes.get(category_id)
     if node is None:
@@ -64,6 +67,8 @@ async def create_category(
     _: AdminDep,
     idempotency: IdempotencyDep,
 ) -> CategoryOut | Response:
+    """Add a category at the root or under `parent_id`. Admins only; names are unique
+    among siblings."""
     if idempotency.replay is not None:
         return idempotency.replay
     category = await categories.create(
@@ -89,6 +94,8 @@ async def patch_category(
     context: ContextDep,
     _: AdminDep,
 ) -> CategoryOut:
+    """Rename a category or move it under another parent. A category cannot move below
+    itself (422). Admins only."""
     category = await categories.update(
         session,
         context.outbox,
@@ -107,4 +114,6 @@ async def patch_category(
     responses=problem_responses(401, 403, 404, 409),
 )
 async def delete_category(category_id: uuid.UUID, session: SessionDep, _: AdminDep) -> None:
+    """Delete a category that holds no products and no subcategories. Admins only; a
+    category in use answers 409."""
     await categories.delete(session, category_id)

@@ -20,6 +20,9 @@ router = APIRouter(tags=["inventory"])
     responses=problem_responses(401, 403, 404),
 )
 async def get_stock(sku: str, session: SessionDep, actor: StoreWriterDep) -> StockOut:
+    """A SKU's stock: `on_hand` units, `reserved` by orders not yet paid or cancelled,
+    and `available` to sell. The owning vendor, an admin, or an API key with
+    `inventory:write`."""
     return StockOut.of(await stock.stock_of(session, actor, sku))
 
 
@@ -32,5 +35,8 @@ async def get_stock(sku: str, session: SessionDep, actor: StoreWriterDep) -> Sto
 async def put_stock(
     sku: str, body: StockIn, session: SessionDep, context: ContextDep, actor: StoreWriterDep
 ) -> StockOut:
+    """Set how many units of a SKU are on hand. Never below what open orders have
+    reserved (409). The owning vendor, an admin, or an API key with
+    `inventory:write`."""
     row = await stock.set_on_hand(session, context.outbox, actor, sku, body.on_hand)
     return StockOut.of(row)

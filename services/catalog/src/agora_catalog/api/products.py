@@ -46,6 +46,8 @@ async def browse(
     ] = None,
     vendor: Annotated[uuid.UUID | None, Query(description="One store's products")] = None,
 ) -> ProductPage:
+    """Published products, newest first, cursor-paginated; filter by `category` (and its
+    subcategories) or `vendor`."""
     return ProductPage.of(
         await product_views.browse(session, page, category_id=category, vendor_id=vendor)
     )
@@ -65,6 +67,8 @@ async def create_product(
     actor: StoreWriterDep,
     idempotency: IdempotencyDep,
 ) -> ProductOut | Response:
+    """Create a product in the caller's store as a `draft`; it goes on sale when
+    published with at least one variant. The caller's store must be approved."""
     if idempotency.replay is not None:
         return idempotency.replay
     product = await products.create(
@@ -95,6 +99,8 @@ async def create_product(
 async def get_product(
     product_id: uuid.UUID, session: ReadSessionDep, actor: ReaderDep
 ) -> ProductOut:
+    """A product with its variants and the stock available per SKU. Drafts and
+    unpublished products are visible only to their vendor and admins (404 to others)."""
     return ProductOut.of(await product_views.view(session, product_id, actor), actor)
 
 
@@ -111,6 +117,8 @@ async def patch_product(
     context: ContextDep,
     actor: StoreWriterDep,
 ) -> ProductOut:
+    """Change a product's title, description, category, attributes or images. Only the
+    fields sent change. The owning vendor or an admin."""
     changes = body.model_dump(exclude_unset=True, exclude={"images"})
     # Explicit nulls mean "leave as is" for fields that cannot be empty.
     changes = {name: value for name, value in changes.items() if value is not None}
@@ -129,6 +137,8 @@ async def patch_product(
 async def delete_product(
     product_id: uuid.UUID, session: SessionDep, context: ContextDep, actor: StoreWriterDep
 ) -> None:
+    """Delete a product and its variants; their SKUs stay taken, so past orders keep
+    naming one SKU. The owning vendor or an admin."""
     await products.delete(session, context.outbox, actor, product_id)
 
 
@@ -141,6 +151,8 @@ async def delete_product(
 async def publish(
     product_id: uuid.UUID, session: SessionDep, context: ContextDep, actor: StoreWriterDep
 ) -> ProductOut:
+    """Put a product on sale: it appears in listings and search. Needs at least one
+    variant. The owning vendor or an admin."""
     await products.publish(session, context.outbox, actor, product_id)
     return ProductOut.of(await product_views.view(session, product_id, actor), actor)
 
@@ -154,6 +166,8 @@ async def publish(
 async def unpublish(
     product_id: uuid.UUID, session: SessionDep, context: ContextDep, actor: StoreWriterDep
 ) -> ProductOut:
+    """Take a product off sale: it leaves listings and search; orders already placed are
+    unaffected. The owning vendor or an admin."""
     await products.unpublish(session, context.outbox, actor, product_id)
     return ProductOut.of(await product_views.view(session, product_id, actor), actor)
 
@@ -174,6 +188,8 @@ async def add_variant(
     actor: StoreWriterDep,
     idempotency: IdempotencyDep,
 ) -> VariantOut | Response:
+    """Add a sellable SKU to a product, with its price, attributes and initial stock.
+    SKUs are unique across the catalog (409). The owning vendor or an admin."""
     if idempotency.replay is not None:
         return idempotency.replay
     view = await variants.add(
@@ -207,6 +223,8 @@ async def patch_variant(
     context: ContextDep,
     actor: StoreWriterDep,
 ) -> VariantOut:
+    """Change a variant's price or attributes. Carts show the new price at once; orders
+    keep the price they were placed at."""
     view = await variants.update(
         session,
         context.outbox,
@@ -233,4 +251,6 @@ async def delete_variant(
     context: ContextDep,
     actor: StoreWriterDep,
 ) -> None:
+    """Stop selling a variant. Its SKU stays taken; a product's last variant cannot be
+    deleted (409). The owning vendor or an admin."""
     await variants.delete(session, context.outbox, actor, product_id, sku)

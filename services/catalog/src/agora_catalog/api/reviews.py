@@ -33,6 +33,8 @@ async def post_review(
     actor: PersonDep,
     idempotency: IdempotencyDep,
 ) -> ReviewOut | Response:
+    """Review a product the caller bought: a rating from 1 to 5, a title and a body. One
+    review per buyer and product (409); others get 403."""
     if idempotency.replay is not None:
         return idempotency.replay
     review = await reviews.post(
@@ -58,5 +60,7 @@ async def post_review(
 async def list_reviews(
     product_id: uuid.UUID, session: ReadSessionDep, _: ReaderDep, page: PageParamsDep
 ) -> ReviewPage:
+    """A product's reviews, newest first, cursor-paginated, with the product's average
+    rating and the count per star."""
     product, found = await reviews.page(session, product_id, page)
     return ReviewPage.of(product, found)

@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, AnyHttpUrl, BaseModel, Field, StringConstraints
 
+from agora_catalog.api import examples
 from agora_catalog.domain.categories import Node
 from agora_catalog.domain.products import (
     ProductFields,
@@ -76,12 +77,12 @@ class Rating(BaseModel):
 # --- Vendors
 
 
-class VendorApply(BaseModel):
+class VendorApply(BaseModel, json_schema_extra=examples.VENDOR_APPLY):
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=120)]
     description: Annotated[str, StringConstraints(max_length=5000)] = ""
 
 
-class VendorPatch(BaseModel):
+class VendorPatch(BaseModel, json_schema_extra=examples.VENDOR_PATCH):
     name: (
         Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=120)]
         | None
@@ -90,7 +91,7 @@ class VendorPatch(BaseModel):
     low_stock_threshold: int | None = Field(default=None, ge=0, le=1_000_000)
 
 
-class VendorDecision(BaseModel):
+class VendorDecision(BaseModel, json_schema_extra=examples.VENDOR_DECISION):
     status: Literal["approved", "suspended"]
     reason: Annotated[str, StringConstraints(max_length=500)] | None = None
 
@@ -131,12 +132,12 @@ class VendorOut(BaseModel):
 # --- Categories
 
 
-class CategoryIn(BaseModel):
+class CategoryIn(BaseModel, json_schema_extra=examples.CATEGORY_IN):
     name: Name
     parent_id: uuid.UUID | None = None
 
 
-class CategoryPatch(BaseModel):
+class CategoryPatch(BaseModel, json_schema_extra=examples.CATEGORY_PATCH):
     name: Name | None = None
     parent_id: uuid.UUID | None = Field(
         default=None, description="Move below this category; null moves it to the root"
@@ -187,7 +188,7 @@ class Image(BaseModel):
     alt: Annotated[str, StringConstraints(max_length=300)] = ""
 
 
-class ProductIn(BaseModel):
+class ProductIn(BaseModel, json_schema_extra=examples.PRODUCT_IN):
     title: Title
     description: Annotated[str, StringConstraints(max_length=20_000)] = ""
     category_id: uuid.UUID
@@ -198,7 +199,7 @@ class ProductIn(BaseModel):
     )
 
 
-class ProductPatch(BaseModel):
+class ProductPatch(BaseModel, json_schema_extra=examples.PRODUCT_PATCH):
     title: Title | None = None
     description: Annotated[str, StringConstraints(max_length=20_000)] | None = None
     category_id: uuid.UUID | None = None
@@ -206,14 +207,14 @@ class ProductPatch(BaseModel):
     images: list[Image] | None = Field(default=None, max_length=20)
 
 
-class VariantIn(BaseModel):
+class VariantIn(BaseModel, json_schema_extra=examples.VARIANT_IN):
     sku: Sku
     price: Money
     attributes: Attributes = {}
     stock: int = Field(default=0, ge=0, le=1_000_000_000, description="Units on hand")
 
 
-class VariantPatch(BaseModel):
+class VariantPatch(BaseModel, json_schema_extra=examples.VARIANT_PATCH):
     price: Money | None = None
     attributes: Attributes | None = None
 
@@ -331,7 +332,7 @@ class ProductPage(BaseModel):
 # --- Inventory
 
 
-class StockIn(BaseModel):
+class StockIn(BaseModel, json_schema_extra=examples.STOCK_IN):
     on_hand: int = Field(ge=0, le=1_000_000_000)
 
 
@@ -358,7 +359,7 @@ class StockOut(BaseModel):
 # --- Reviews
 
 
-class ReviewIn(BaseModel):
+class ReviewIn(BaseModel, json_schema_extra=examples.REVIEW_IN):
     rating: int = Field(ge=1, le=5)
     title: Title
     body: Annotated[str, StringConstraints(max_length=5000)] = ""

@@ -50,6 +50,9 @@ async def search(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     cursor: Annotated[str | None, Query()] = None,
 ) -> SearchResponse:
+    """Full-text search over the products for sale, typo tolerant, with filters
+    (category, vendor, price range), facets, sorts (`relevance`, `price_asc`,
+    `price_desc`, `newest`) and cursor pages."""
     if min_price is not None and max_price is not None and min_price > max_price:
         raise invalid("query.max_price", "must not be below min_price")
     result = await context.search.search(
@@ -80,4 +83,5 @@ async def suggest(
     q: Annotated[str, Query(min_length=1, max_length=100)],
     limit: Annotated[int, Query(ge=1, le=20)] = 8,
 ) -> Suggestions:
+    """Product titles completing what was typed so far, for a search box's autocomplete."""
     return Suggestions(suggestions=await context.search.suggest(q, limit))

@@ -22,6 +22,8 @@ from agora_kit.idempotency import IdempotencyDep
 from agora_kit.pagination import Page, PageParamsDep
 
 router = APIRouter(tags=["vendors"])
+# Every /admin route is tagged `admin`, whichever service serves it.
+admin = APIRouter(tags=["admin"])
 
 
 @router.post(
@@ -40,6 +42,9 @@ async def apply(
     actor: PersonDep,
     idempotency: IdempotencyDep,
 ) -> VendorOut | Response:
+    """Apply to sell: creates the caller's store with status `pending`. An admin
+    approves it (which grants the `vendor` role) or suspends it. One store per
+    account (409)."""
     if idempotency.replay is not None:
         return idempotency.replay
     vendor = await vendors.apply(
@@ -66,6 +71,7 @@ async def apply(
 async def list_vendors(
     session: ReadSessionDep, actor: ReaderDep, page: PageParamsDep
 ) -> Page[VendorOut]:
+    """Approved stores, by name, cursor-paginated."""
     return VendorOut.page(await vendors.approved(session, page), actor)
 
 
@@ -76,6 +82,7 @@ async def list_vendors(
     responses=problem_responses(401, 404),
 )
 async def my_vendor(session: ReadSessionDep, actor: PersonDep) -> VendorOut:
+    """The caller's own store, whatever its status (pending, approved or suspended)."""
     return VendorOut.of(await vendors.own_vendor(session, actor), actor)
 
 
@@ -91,6 +98,8 @@ async def my_products(
     page: PageParamsDep,
     status: Annotated[Literal["draft", "published", "unpublished"] | None, Query()] = None,
 ) -> ProductPage:
+    """The caller's own products, drafts and unpublished included, newest first,
+    cursor-paginated."""
     return ProductPage.of(await product_views.own_products(session, actor, page, status=status))
 
 
@@ -101,6 +110,7 @@ async def my_products(
     responses=problem_responses(404),
 )
 async def get_vendor(vendor_id: uuid.UUID, session: ReadSessionDep, actor: ReaderDep) -> VendorOut:
+    """A store's public page: its name, description and status."""
     return VendorOut.of(await vendors.visible_vendor(session, vendor_id, actor), actor)
 
 
@@ -117,6 +127,8 @@ async def patch_vendor(
     context: ContextDep,
     actor: PersonDep,
 ) -> VendorOut:
+    """Change a store's name, description or the stock level below which its owner is
+    warned. The owner or an admin."""
     vendor = await vendors.update(
         session,
         context.outbox,
@@ -131,7 +143,7 @@ async def patch_vendor(
     return VendorOut.of(vendor, actor)
 
 
-@router.get(
+@admin.get(
     "/admin/vendors",
     response_model=Page[VendorOut],
     summary="Every store, optionally by status (admin): the queue of applications",
@@ -143,10 +155,12 @@ async def admin_list_vendors(
     page: PageParamsDep,
     status: Annotated[Literal["pending", "approved", "suspended"] | None, Query()] = None,
 ) -> Page[VendorOut]:
+    """Every store, optionally filtered by status: the queue of applications to decide.
+    Admins only."""
     return VendorOut.page(await vendors.every_vendor(session, page, status=status), actor)
 
 
-@router.patch(
+@admin.patch(
     "/admin/vendors/{vendor_id}",
     response_model=VendorOut,
     summary="Approve or suspend a store (admin)",
@@ -159,6 +173,7 @@ async def decide(
     context: ContextDep,
     actor: AdminDep,
 ) -> VendorOut:
+    """Approve a store (its owner gets the `vendor` role) or suspend it. Admins only."""
     vendor = await vendors.decide(
         session, context.outbox, vendor_id, body.status, reason=body.reason
     )

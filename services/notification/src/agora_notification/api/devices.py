@@ -26,6 +26,8 @@ router = APIRouter(prefix="/notifications/devices", tags=["notifications"])
 async def register_device(
     body: DeviceIn, session: SessionDep, context: ContextDep, user_id: UserId
 ) -> DeviceOut:
+    """Register one of the caller's devices (its push token) to receive push
+    notifications."""
     device = await device_repo.register(session, user_id, body.token, body.platform, context.now())
     return DeviceOut.of(device)
 
@@ -37,6 +39,7 @@ async def register_device(
     responses=problem_responses(401, 403),
 )
 async def list_devices(session: SessionDep, user_id: UserId) -> list[DeviceOut]:
+    """The caller's devices that receive push notifications."""
     rows = await device_repo.of_user(session, user_id)
     return [DeviceOut.of(d) for d in rows]
 
@@ -48,6 +51,7 @@ async def list_devices(session: SessionDep, user_id: UserId) -> list[DeviceOut]:
     responses=problem_responses(401, 403, 404, 422),
 )
 async def remove_device(device_id: uuid.UUID, session: SessionDep, user_id: UserId) -> Response:
+    """Stop push notifications to one of the caller's devices."""
     if not await device_repo.remove(session, user_id, device_id):
         raise NotFound("You have no such device.")
     return Response(status_code=204)

@@ -37,6 +37,8 @@ async def list_feed(
     page: PageParamsDep,
     unread: Annotated[bool, Query(description="Only entries not read yet")] = False,
 ) -> FeedPage:
+    """The caller's in-app notifications, newest first, cursor-paginated; `unread=true`
+    keeps the unread ones."""
     found = await notification_repo.feed_page(session, user_id, page, unread_only=unread)
     return FeedPage(
         items=[FeedItem.of(entry(n)) for n in found.items],
@@ -52,6 +54,7 @@ async def list_feed(
     responses=problem_responses(401, 403),
 )
 async def unread_count(session: SessionDep, user_id: UserId) -> UnreadCount:
+    """How many of the caller's in-app notifications are not read yet, for a badge."""
     return UnreadCount(unread_count=await notification_repo.unread_count(session, user_id))
 
 
@@ -62,6 +65,7 @@ async def unread_count(session: SessionDep, user_id: UserId) -> UnreadCount:
     responses=problem_responses(401, 403),
 )
 async def read_all(session: SessionDep, context: ContextDep, user_id: UserId) -> Response:
+    """Mark every entry of the caller's feed as read."""
     await notification_repo.mark_all_read(session, user_id, context.now())
     return Response(status_code=204)
 
@@ -75,6 +79,7 @@ async def read_all(session: SessionDep, context: ContextDep, user_id: UserId) ->
 async def read_one(
     notification_id: uuid.UUID, session: SessionDep, context: ContextDep, user_id: UserId
 ) -> Response:
+    """Mark one entry of the caller's feed as read."""
     if not await notification_repo.mark_read(session, user_id, notification_id, context.now()):
         raise NotFound("You have no such notification.")
     return Response(status_code=204)
@@ -89,6 +94,8 @@ async def read_one(
 async def get_one(
     notification_id: uuid.UUID, session: SessionDep, user_id: UserId
 ) -> NotificationDetail:
+    """One entry of the caller's feed, with how it was delivered on each channel
+    (e-mail, SMS, push)."""
     notification = await notification_repo.get(session, notification_id)
     if notification is None or notification.user_id != user_id or not notification.in_feed:
         raise NotFound("You have no such notification.")

@@ -28,6 +28,8 @@ router = APIRouter(prefix="/notifications", tags=["notifications"])
     responses=problem_responses(401, 403),
 )
 async def get_preferences(session: SessionDep, user_id: UserId) -> PreferencesOut:
+    """What the caller is notified of (`account`, `orders`, `marketing`) and on which
+    channels (`email`, `sms`, `push`, `in_app`)."""
     return PreferencesOut.of(await preference_repo.stored(session, user_id))
 
 
@@ -40,6 +42,8 @@ async def get_preferences(session: SessionDep, user_id: UserId) -> PreferencesOu
 async def put_preferences(
     body: PreferencesIn, session: SessionDep, context: ContextDep, user_id: UserId
 ) -> PreferencesOut:
+    """Replace the caller's notification preferences. The choices listed as `locked`
+    cannot be switched off."""
     locked = [
         InvalidParam(
             name=f"body.preferences.{category}.{channel}",
@@ -115,6 +119,8 @@ Token = Annotated[str, Query(min_length=1, max_length=512, description="From the
 async def unsubscribe(
     request: Request, token: Token, session: SessionDep, context: ContextDep
 ) -> JSONResponse | HTMLResponse:
+    """One-click unsubscribe from the link in a mail: the token names the account and
+    the category. No sign-in needed."""
     return await _unsubscribe(request, token, session, context)
 
 
@@ -127,4 +133,6 @@ async def unsubscribe(
 async def unsubscribe_post(
     request: Request, token: Token, session: SessionDep, context: ContextDep
 ) -> JSONResponse | HTMLResponse:
+    """The RFC 8058 one-click unsubscribe that a mail client's button sends
+    (`List-Unsubscribe-Post`). No sign-in needed."""
     return await _unsubscribe(request, token, session, context)

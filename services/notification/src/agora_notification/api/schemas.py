@@ -10,12 +10,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from agora_notification.api import examples
 from agora_notification.domain import LOCKED, Category, Channel, Preferences, effective
 from agora_notification.models import Delivery, PushDevice
 from agora_notification.service.feed import FeedEntry
 
 
-class DeviceIn(BaseModel):
+class DeviceIn(BaseModel, json_schema_extra=examples.DEVICE_IN):
     token: str = Field(min_length=8, max_length=512, pattern=r"^[\x21-\x7e]+$")
     platform: Literal["ios", "android", "web"]
 

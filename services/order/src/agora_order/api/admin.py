@@ -16,6 +16,7 @@ router = APIRouter(prefix="/admin", tags=["admin"])
 
 @router.post(
     "/coupons",
+    summary="Create a coupon",
     status_code=201,
     response_model=CouponOut,
     responses=problem_responses(401, 403, 409, 422),
@@ -23,6 +24,9 @@ router = APIRouter(prefix="/admin", tags=["admin"])
 async def create_coupon(
     body: CouponIn, _: AdminDep, session: SessionDep, response: Response
 ) -> CouponOut:
+    """Create a coupon: a `percent` or `fixed` discount, optionally with a minimum
+    subtotal, an expiry and a maximum number of uses. Codes are unique (409). Admins
+    only."""
     coupon = await coupons.create(session, new_coupon(body))
     response.headers["Location"] = f"{API_PREFIX}/admin/coupons/{coupon.code}"
     return coupon_out(coupon)

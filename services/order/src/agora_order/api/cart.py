@@ -16,32 +16,51 @@ router = APIRouter(prefix="/cart", tags=["cart"])
 SkuPath = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
 
 
-@router.get("", response_model=CartOut, responses=problem_responses(401, 403))
+@router.get("", summary="Your cart", response_model=CartOut, responses=problem_responses(401, 403))
 async def get_cart(buyer: ReaderDep, session: SessionDep, settings: SettingsDep) -> CartOut:
+    """The caller's cart with live prices and totals: each line's current unit price and
+    stock, the subtotal and the currency."""
     return cart_out(await cart.view(session, settings, buyer))
 
 
-@router.post("/items", response_model=CartOut, responses=problem_responses(401, 403, 404, 409, 422))
+@router.post(
+    "/items",
+    summary="Add a SKU to your cart",
+    response_model=CartOut,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
 async def add_item(
     body: CartItemIn, buyer: WriterDep, session: SessionDep, settings: SettingsDep
 ) -> CartOut:
+    """Add a quantity of a SKU to the caller's cart. Unknown SKUs are 404; more than the
+    stock available is 409."""
     await cart.add(session, settings, buyer, body.sku, body.quantity)
     return cart_out(await cart.view(session, settings, buyer))
 
 
 @router.patch(
-    "/items/{sku}", response_model=CartOut, responses=problem_responses(401, 403, 404, 409, 422)
+    "/items/{sku}",
+    summary="Set a cart line's quantity",
+    response_model=CartOut,
+    responses=problem_responses(401, 403, 404, 409, 422),
 )
 async def set_item(
     sku: SkuPath, body: QuantityIn, buyer: WriterDep, session: SessionDep, settings: SettingsDep
 ) -> CartOut:
+    """Set the quantity of a SKU in the caller's cart."""
     await cart.set_quantity(session, settings, buyer, sku, body.quantity)
     return cart_out(await cart.view(session, settings, buyer))
 
 
-@router.delete("/items/{sku}", response_model=CartOut, responses=problem_responses(401, 403, 404))
+@router.delete(
+    "/items/{sku}",
+    summary="Remove a SKU from your cart",
+    response_model=CartOut,
+    responses=problem_responses(401, 403, 404),
+)
 async def remove_item(
     sku: SkuPath, buyer: WriterDep, session: SessionDep, settings: SettingsDep
 ) -> CartOut:
+    """Remove a SKU from the caller's cart; a SKU not in the cart is 404."""
     await cart.remove(session, buyer, sku)
     return cart_out(await cart.view(session, settings, buyer))

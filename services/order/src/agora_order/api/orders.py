@@ -25,6 +25,7 @@ def _location(order_id: uuid.UUID) -> str:
 
 @router.post(
     "/checkout",
+    summary="Place an order from your cart",
     status_code=202,
     response_model=OrderOut,
     responses=problem_responses(400, 401, 403, 404, 409, 422),
@@ -53,10 +54,16 @@ async def place_order(
     return out
 
 
-@router.get("/orders", response_model=Page[OrderOut], responses=problem_responses(401, 403))
+@router.get(
+    "/orders",
+    summary="Your orders",
+    response_model=Page[OrderOut],
+    responses=problem_responses(401, 403),
+)
 async def list_orders(
     buyer: ReaderDep, session: SessionDep, params: PageParamsDep
 ) -> Page[OrderOut]:
+    """The caller's orders, newest first, cursor-paginated."""
     page = await orders.buyer_page(session, buyer, params)
     return Page[OrderOut](
         items=[order_out(detail) for detail in page.items], next_cursor=page.next_cursor
@@ -64,15 +71,22 @@ async def list_orders(
 
 
 @router.get(
-    "/orders/{order_id}", response_model=OrderOut, responses=problem_responses(401, 403, 404)
+    "/orders/{order_id}",
+    summary="One of your orders",
+    response_model=OrderOut,
+    responses=problem_responses(401, 403, 404),
 )
 async def get_order(order_id: uuid.UUID, buyer: ReaderDep, session: SessionDep) -> OrderOut:
+    """One of the caller's orders with its lines, totals and status; once it awaits
+    payment, the payment's id and `client_secret` to confirm it. Someone else's order
+    is 404."""
     order = await orders.own(session, buyer, order_id)
     return order_out(await orders.detail(session, order))
 
 
 @router.post(
     "/orders/{order_id}/cancel",
+    summary="Cancel an order",
     status_code=202,
     response_model=OrderOut,
     responses=problem_responses(401, 403, 404, 409),
@@ -80,5 +94,7 @@ async def get_order(order_id: uuid.UUID, buyer: ReaderDep, session: SessionDep) 
 async def cancel_order(
     order_id: uuid.UUID, buyer: WriterDep, session: SessionDep, outbox: OutboxDep
 ) -> OrderOut:
+    """Cancel an order before any of it has shipped: its stock is released and what was
+    paid is refunded. A shipped order is 409."""
     order = await orders.cancel_by_buyer(session, outbox, buyer, order_id)
     return order_out(await orders.detail(session, order))

@@ -19,6 +19,7 @@ from pydantic import (
 )
 
 from agora_contracts.common import Money
+from agora_order.api import examples
 from agora_order.models import AWAITING_PAYMENT, Coupon, OrderLine
 from agora_order.service.cart import Cart
 from agora_order.service.checkout import CheckoutRequest
@@ -44,14 +45,14 @@ MinorUnits = Annotated[int, Field(ge=0, le=10**12)]
 
 
 class CartItemIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=examples.CART_ITEM_IN)
 
     sku: SkuCode
     quantity: Quantity
 
 
 class QuantityIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=examples.QUANTITY_IN)
 
     quantity: Quantity
 
@@ -94,7 +95,7 @@ class AddressIn(BaseModel):
 
 
 class CheckoutIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=examples.CHECKOUT_IN)
 
     shipping_address: AddressIn
     coupon_code: str | None = Field(
@@ -160,7 +161,7 @@ class OrderOut(BaseModel):
 
 
 class CouponIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=examples.COUPON_IN)
 
     code: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
     kind: Literal["percent", "fixed"]
@@ -206,7 +207,7 @@ class CouponOut(BaseModel):
 
 
 class ShipIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=examples.SHIP_IN)
 
     carrier: Annotated[
         str, StringConstraints(min_length=1, max_length=64), AfterValidator(_storable)

@@ -48,7 +48,12 @@ async def _one(session: SessionDep, user: uuid.UUID, sub_order_id: uuid.UUID) ->
 SubOrderStatus = Literal["pending", "shipped", "delivered", "cancelled"]
 
 
-@router.get("", response_model=Page[VendorOrderOut], responses=problem_responses(401, 403, 422))
+@router.get(
+    "",
+    summary="Your store's orders",
+    response_model=Page[VendorOrderOut],
+    responses=problem_responses(401, 403, 422),
+)
 async def list_sub_orders(
     principal: VendorReaderDep,
     session: SessionDep,
@@ -69,6 +74,7 @@ async def list_sub_orders(
 
 @router.post(
     "/{sub_order_id}/ship",
+    summary="Ship a sub-order",
     response_model=VendorOrderOut,
     responses=problem_responses(401, 403, 404, 409, 422),
 )
@@ -79,6 +85,8 @@ async def ship(
     session: SessionDep,
     outbox: OutboxDep,
 ) -> VendorOrderOut:
+    """Mark one of the caller's store's sub-orders shipped, with the carrier and
+    tracking number. Only the store's own sub-orders (403 otherwise)."""
     user = _user(principal)
     await vendors.ship(
         session,
@@ -93,6 +101,7 @@ async def ship(
 
 @router.post(
     "/{sub_order_id}/deliver",
+    summary="Mark a sub-order delivered",
     response_model=VendorOrderOut,
     responses=problem_responses(401, 403, 404, 409),
 )

@@ -21,6 +21,7 @@ router = APIRouter(prefix="/admin/payments", tags=["admin"])
 
 @router.post(
     "/{payment_id}/refund",
+    summary="Refund a payment",
     status_code=202,
     response_model=RefundOut,
     responses=problem_responses(400, 401, 403, 404, 409, 422),

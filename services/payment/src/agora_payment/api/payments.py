@@ -32,7 +32,12 @@ ReaderDep = Annotated[uuid.UUID, Depends(reader)]
 WriterDep = Annotated[uuid.UUID, Depends(writer)]
 
 
-@router.get("", response_model=list[PaymentOut], responses=problem_responses(401, 403))
+@router.get(
+    "",
+    summary="Your payments",
+    response_model=list[PaymentOut],
+    responses=problem_responses(401, 403),
+)
 async def list_payments(
     buyer: ReaderDep,
     session: SessionDep,
@@ -44,6 +49,7 @@ async def list_payments(
 
 @router.post(
     "/{payment_id}/confirm",
+    summary="Confirm a payment",
     response_model=PaymentOut,
     responses=problem_responses(400, 401, 402, 403, 404, 409, 422),
 )

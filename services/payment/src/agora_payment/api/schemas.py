@@ -9,6 +9,7 @@ from uuid import UUID
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from agora_contracts.common import Money
+from agora_payment.api import examples
 from agora_payment.models import Payment, Refund
 from agora_payment.service.payments import CONFIRMABLE
 
@@ -21,7 +22,7 @@ def _storable(value: str) -> str:
 
 
 class ConfirmIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=examples.CONFIRM_IN)
 
     payment_method: str = Field(
         min_length=1, max_length=255, pattern=r"^[A-Za-z0-9_]+$", examples=["pm_card_visa"]
@@ -41,7 +42,7 @@ class PaymentOut(BaseModel):
 
 
 class RefundIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=examples.REFUND_IN)
 
     amount: int | None = Field(
         default=None, gt=0, le=10**12, description="Minor units; all that is left when absent"

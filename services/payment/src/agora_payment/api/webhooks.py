@@ -27,6 +27,8 @@ async def stripe_webhook(
     context: ContextDep,
     signature: Annotated[str | None, Header(alias="Stripe-Signature")] = None,
 ) -> dict[str, bool]:
+    """Where Stripe sends its events. The `Stripe-Signature` header is verified against
+    the webhook secret; a bad or too old signature is 400. Not for clients."""
     settings = context.settings
     event = webhooks.verify(
         await request.body(),

@@ -34,6 +34,7 @@ async def list_users(
     email: Annotated[SearchText | None, Query(description="Addresses starting with this")] = None,
     role: Annotated[Role | None, Query()] = None,
 ) -> Page[AdminUserOut]:
+    """Every account, oldest first, cursor-paginated. Admins only."""
     page = await admin.list_users(
         session, params, email=email.lower() if email else None, role=role
     )
@@ -50,8 +51,14 @@ async def _user(session: SessionDep, user_id: str) -> User:
     return user
 
 
-@router.get("/{user_id}", response_model=AdminUserOut, responses=problem_responses(*_PROBLEMS, 404))
+@router.get(
+    "/{user_id}",
+    summary="One account",
+    response_model=AdminUserOut,
+    responses=problem_responses(*_PROBLEMS, 404),
+)
 async def get_user(user_id: str, _admin: AdminUser, session: SessionDep) -> AdminUserOut:
+    """One account with its roles and status. Admins only."""
     return AdminUserOut.of(await _user(session, user_id))
 
 
@@ -68,6 +75,8 @@ async def update_user(
     context: ContextDep,
     session: SessionDep,
 ) -> AdminUserOut:
+    """Change an account's roles or switch it off (`is_active`). An admin cannot demote
+    or deactivate themselves (409). Admins only."""
     user = await _user(session, user_id)
     if user.deleted_at is not None:
         raise NotFound("The account was erased.")

@@ -24,6 +24,8 @@ router = APIRouter(prefix="/users/me/api-keys", tags=["api-keys"])
 async def create_key(
     body: ApiKeyIn, user: RecentUser, context: ContextDep, session: SessionDep
 ) -> NewApiKeyOut:
+    """Create an API key acting as the caller, limited to the scopes given (needs a
+    recent sign-in). The key is in this answer only; store it now."""
     key, secret = await api_keys.create(
         context, session, user, name=body.name, scopes=list(body.scopes)
     )
@@ -39,6 +41,8 @@ async def create_key(
 async def list_keys(
     user: CurrentUser, session: SessionDep, params: PageParamsDep
 ) -> Page[ApiKeyOut]:
+    """The caller's active API keys, newest first: names, prefixes, scopes and dates,
+    never the keys themselves."""
     page = await api_keys.page(session, user, params)
     return Page[ApiKeyOut](
         items=[ApiKeyOut.of(k) for k in page.items], next_cursor=page.next_cursor
@@ -54,6 +58,8 @@ async def list_keys(
 async def revoke_key(
     key_id: str, user: CurrentUser, context: ContextDep, session: SessionDep
 ) -> Response:
+    """Revoke one of the caller's API keys; every gateway stops accepting it at once.
+    Someone else's key is 404."""
     if not await api_keys.revoke(context, session, user, key_id):
         raise NotFound("No such API key.")
     return Response(status_code=204)

@@ -43,6 +43,8 @@ UserAgent = Annotated[str | None, Header(include_in_schema=False)]
     responses=problem_responses(409, 422),
 )
 async def register(body: RegisterIn, context: ContextDep, session: SessionDep) -> UserOut:
+    """Create a customer account and mail a link to verify the address. An address
+    already registered is 409; a weak password or a bad address is 422."""
     user = await accounts.register(
         context,
         session,
@@ -61,6 +63,8 @@ async def register(body: RegisterIn, context: ContextDep, session: SessionDep) -
     responses=problem_responses(400, 422),
 )
 async def verify_email(body: VerifyEmailIn, context: ContextDep, session: SessionDep) -> Response:
+    """Confirm the e-mail address with the token from the verification mail. A bad or
+    expired token is 400."""
     await accounts.verify_email(context, session, body.token)
     return Response(status_code=204)
 
@@ -78,6 +82,10 @@ async def login(
     client: ClientAddress,
     user_agent: UserAgent = None,
 ) -> TokensOut | MfaRequiredOut:
+    """Sign in with e-mail and password: an access token (15 minutes) and a refresh
+    token. With two-factor on, the answer is `mfa_required` with a token for `POST
+    /auth/login/mfa`. Unknown addresses and wrong passwords get the same 401;
+    repeated failures lock the account for a while (429)."""
     result = await sessions.login(
         context,
         session,
@@ -100,6 +108,8 @@ async def login(
 async def login_mfa(
     body: MfaLoginIn, context: ContextDep, session: SessionDep, user_agent: UserAgent = None
 ) -> TokensOut:
+    """The second step of a login with two-factor on: the `mfa_token` from the first
+    step and a TOTP code or a recovery code."""
     pair = await sessions.login_second_step(
         context, session, mfa_token=body.mfa_token, code=body.code, user_agent=user_agent
     )
@@ -114,13 +124,15 @@ async def login_mfa(
 )
 async def token(
     *,
-    username: Annotated[LoginEmail, Form()],
-    password: Annotated[Password, Form()],
+    username: Annotated[LoginEmail, Form(examples=["ada@example.com"])],
+    password: Annotated[Password, Form(examples=["tranquil-otter-parade-42"])],
     context: ContextDep,
     session: SessionDep,
     client: ClientAddress,
     user_agent: UserAgent = None,
 ) -> TokensOut:
+    """The OAuth2 password flow (form fields `username` and `password`), for the docs
+    UI's *Authorize* button. Clients use `POST /auth/login`."""
     result = await sessions.login(
         context, session, email=username, password=password, client=client, user_agent=user_agent
     )
@@ -162,6 +174,8 @@ async def reauthenticate(
     responses=problem_responses(401, 422),
 )
 async def refresh(body: RefreshIn, context: ContextDep, session: SessionDep) -> TokensOut:
+    """Exchange a refresh token for a new pair. Each refresh token works once;
+    presenting a used one revokes its whole family (401)."""
     return TokensOut.of(await sessions.refresh(context, session, body.refresh_token))
 
 
@@ -172,6 +186,7 @@ async def refresh(body: RefreshIn, context: ContextDep, session: SessionDep) -> 
     responses=problem_responses(422),
 )
 async def logout(body: RefreshIn, context: ContextDep, session: SessionDep) -> Response:
+    """End the session of a refresh token; its access tokens run out on their own."""
     await sessions.logout(context, session, body.refresh_token)
     return Response(status_code=204)
 
@@ -184,6 +199,8 @@ async def logout(body: RefreshIn, context: ContextDep, session: SessionDep) -> R
     responses=problem_responses(422),
 )
 async def forgot_password(body: ForgotIn, context: ContextDep, session: SessionDep) -> Response:
+    """Mail a password-reset link. Answers 202 whether or not the address has an
+    account, so it cannot be used to find accounts."""
     try:
         email = normalise_email(body.email)
     except ValueError:
@@ -199,6 +216,8 @@ async def forgot_password(body: ForgotIn, context: ContextDep, session: SessionD
     responses=problem_responses(400, 422),
 )
 async def reset_password(body: ResetIn, context: ContextDep, session: SessionDep) -> Response:
+    """Set a new password with the token from the reset mail. Every session of the
+    account ends."""
     await accounts.reset_password(
         context, session, token=body.token, new_password=body.new_password
     )

@@ -18,6 +18,8 @@ router = APIRouter(tags=["auth"])
     response_class=JSONResponse,
 )
 async def jwks(context: ContextDep) -> JSONResponse:
+    """The public keys that sign access tokens (JSON Web Key Set): the current one, the
+    next one and recently retired ones, so tokens verify across a rotation."""
     body: dict[str, Any] = await context.keys.jwks()
     return JSONResponse(
         body,

@@ -21,6 +21,9 @@ router = APIRouter(prefix="/users/me/mfa", tags=["two-factor"])
     responses=problem_responses(401, 403, 409),
 )
 async def enroll(user: RecentUser, context: ContextDep, session: SessionDep) -> EnrollmentOut:
+    """Start TOTP enrolment (needs a recent sign-in): a secret, an `otpauth://` URI to
+    show as a QR code, and the recovery codes, shown only now. Two-factor is on once
+    `POST /users/me/mfa/totp/confirm` gets a first code."""
     enrollment = await mfa.enroll(context, session, user)
     return EnrollmentOut(
         secret=enrollment.secret,
@@ -38,6 +41,8 @@ async def enroll(user: RecentUser, context: ContextDep, session: SessionDep) -> 
 async def confirm(
     body: CodeIn, user: CurrentUser, context: ContextDep, session: SessionDep
 ) -> Response:
+    """Turn TOTP on with a first code from the authenticator app; from then on signing
+    in asks for a second factor."""
     await mfa.confirm(context, session, user, body.code)
     return Response(status_code=204)
 
@@ -51,6 +56,8 @@ async def confirm(
 async def disable(
     body: CodeIn, user: RecentUser, context: ContextDep, session: SessionDep
 ) -> Response:
+    """Turn two-factor off; needs a recent sign-in and a current TOTP code or a
+    recovery code."""
     await mfa.disable(context, session, user, body.code)
     return Response(status_code=204)
 
@@ -65,5 +72,7 @@ async def disable(
 async def new_recovery_codes(
     body: CodeIn, user: RecentUser, context: ContextDep, session: SessionDep
 ) -> RecoveryCodesOut:
+    """Replace the recovery codes (the old ones stop working); needs a recent sign-in
+    and a current TOTP code. The new codes are shown once."""
     codes = await mfa.regenerate_recovery_codes(context, session, user, body.code)
     return RecoveryCodesOut(recovery_codes=codes)

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
+from agora_user.api import examples
 from agora_user.api.fields import (
     Code,
     DisplayName,
@@ -26,41 +27,41 @@ from agora_user.service import api_keys
 from agora_user.service.sessions import TokenPair
 
 
-class RegisterIn(BaseModel):
+class RegisterIn(BaseModel, json_schema_extra=examples.REGISTER_IN):
     email: Email
     password: Password
     full_name: DisplayName
     locale: Locale | None = None
 
 
-class VerifyEmailIn(BaseModel):
+class VerifyEmailIn(BaseModel, json_schema_extra=examples.VERIFY_EMAIL_IN):
     token: Token
 
 
-class LoginIn(BaseModel):
+class LoginIn(BaseModel, json_schema_extra=examples.LOGIN_IN):
     email: LoginEmail
     password: Password
 
 
-class MfaLoginIn(BaseModel):
+class MfaLoginIn(BaseModel, json_schema_extra=examples.MFA_LOGIN_IN):
     mfa_token: Token
     code: Code = Field(examples=["123456"])
 
 
-class ReauthenticateIn(BaseModel):
+class ReauthenticateIn(BaseModel, json_schema_extra=examples.REAUTHENTICATE_IN):
     password: Password
     code: Code | None = Field(default=None, description="Needed when 2FA is on")
 
 
-class RefreshIn(BaseModel):
+class RefreshIn(BaseModel, json_schema_extra=examples.REFRESH_IN):
     refresh_token: Token
 
 
-class ForgotIn(BaseModel):
+class ForgotIn(BaseModel, json_schema_extra=examples.FORGOT_IN):
     email: LoginEmail
 
 
-class ResetIn(BaseModel):
+class ResetIn(BaseModel, json_schema_extra=examples.RESET_IN):
     token: Token
     new_password: Password
 
@@ -112,7 +113,7 @@ class UserOut(BaseModel):
         )
 
 
-class ProfilePatch(BaseModel):
+class ProfilePatch(BaseModel, json_schema_extra=examples.PROFILE_PATCH):
     full_name: DisplayName | None = None
     locale: Locale | None = Field(default=None, description="null clears it")
 
@@ -126,7 +127,7 @@ class EnrollmentOut(BaseModel):
     )
 
 
-class CodeIn(BaseModel):
+class CodeIn(BaseModel, json_schema_extra=examples.CODE_IN):
     code: Code = Field(examples=["123456"])
 
 
@@ -134,7 +135,7 @@ class RecoveryCodesOut(BaseModel):
     recovery_codes: list[str]
 
 
-class ApiKeyIn(BaseModel):
+class ApiKeyIn(BaseModel, json_schema_extra=examples.API_KEY_IN):
     name: ShortText = Field(examples=["inventory sync"])
     scopes: Annotated[list[Scope], Field(min_length=1, max_length=4)]
 
@@ -189,7 +190,7 @@ class AdminUserOut(BaseModel):
         )
 
 
-class AdminUserPatch(BaseModel):
+class AdminUserPatch(BaseModel, json_schema_extra=examples.ADMIN_USER_PATCH):
     roles: Annotated[list[Role], Field(max_length=3)] | None = None
     is_active: bool | None = None
 

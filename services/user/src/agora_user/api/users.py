@@ -19,15 +19,25 @@ router = APIRouter(prefix="/users/me", tags=["users"])
 _AUTH_PROBLEMS = (401, 403)
 
 
-@router.get("", response_model=UserOut, responses=problem_responses(*_AUTH_PROBLEMS))
+@router.get(
+    "", summary="Your profile", response_model=UserOut, responses=problem_responses(*_AUTH_PROBLEMS)
+)
 async def get_me(user: CurrentUser) -> UserOut:
+    """The caller's account: e-mail, name, roles, whether the address is verified and
+    whether two-factor is on."""
     return UserOut.of(user)
 
 
-@router.patch("", response_model=UserOut, responses=problem_responses(*_AUTH_PROBLEMS, 422))
+@router.patch(
+    "",
+    summary="Change your profile",
+    response_model=UserOut,
+    responses=problem_responses(*_AUTH_PROBLEMS, 422),
+)
 async def update_me(
     body: ProfilePatch, user: CurrentUser, context: ContextDep, session: SessionDep
 ) -> UserOut:
+    """Change the caller's name or other profile fields. Only the fields sent change."""
     changes = body.model_dump(exclude_unset=True)
     if "full_name" in changes and changes["full_name"] is None:
         changes.pop("full_name")  # a name is required; null leaves it as it is
@@ -42,6 +52,8 @@ async def update_me(
     responses=problem_responses(*_AUTH_PROBLEMS),
 )
 async def erase_me(user: RecentUser, context: ContextDep, session: SessionDep) -> Response:
+    """Erase the caller's account (GDPR): every session and API key is revoked and
+    personal data is anonymised. Needs a recent sign-in."""
     await accounts.erase(context, session, user)
     return Response(status_code=204)
 
@@ -52,6 +64,7 @@ async def erase_me(user: RecentUser, context: ContextDep, session: SessionDep) -
     responses=problem_responses(*_AUTH_PROBLEMS),
 )
 async def export_me(user: CurrentUser, context: ContextDep, session: SessionDep) -> dict[str, Any]:
+    """Every piece of personal data held about the caller, as one JSON document (GDPR)."""
     return await accounts.export(context, session, user)
 
 
@@ -65,6 +78,8 @@ async def export_me(user: CurrentUser, context: ContextDep, session: SessionDep)
 async def resend_verification(
     user: CurrentUser, context: ContextDep, session: SessionDep
 ) -> Response:
+    """Mail a new link to verify the caller's address; 202 also when it is already
+    verified."""
     if user.email_verified_at is None:
         await accounts.request_email_verification(context, session, user)
     return Response(status_code=202)
