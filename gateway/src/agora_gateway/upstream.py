@@ -14,22 +14,26 @@ from dataclasses import dataclass, field
 import httpx
 
 from agora_gateway.observability import GatewayMetrics
+from agora_gateway.pool import UpstreamTransport
 from agora_gateway.settings import Settings
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
 
 
 def build_client(settings: Settings) -> httpx.AsyncClient:
-    """The one client every upstream call goes through: pooled, keep-alive, no redirects
-    followed (a redirect is the client's to follow), no proxy from the environment."""
+    """The one client every upstream call goes through: pooled (``agora_gateway.pool``),
+    keep-alive, no redirects followed (a redirect is the client's to follow), no proxy
+    from the environment."""
     return httpx.AsyncClient(
         timeout=httpx.Timeout(
             settings.upstream_timeout_seconds, connect=settings.connect_timeout_seconds
         ),
-        limits=httpx.Limits(
-            max_connections=settings.max_connections,
-            max_keepalive_connections=settings.max_keepalive_connections,
-            keepalive_expiry=settings.keepalive_expiry_seconds,
+        transport=UpstreamTransport(
+            httpx.Limits(
+                max_connections=settings.max_connections,
+                max_keepalive_connections=settings.max_keepalive_connections,
+                keepalive_expiry=settings.keepalive_expiry_seconds,
+            )
         ),
         follow_redirects=False,
         trust_env=False,
