@@ -11,7 +11,9 @@ size. Under 32 concurrent requests the two were 45 % of the gateway's samples.
 Here a connection's stream answers "readable?" with one ``poll`` of the socket it
 found once, and the pass is linear. It keeps idle connections up to
 ``max_keepalive_connections`` (httpcore compared the count of all connections with that
-limit, closing idle ones whenever the pool held more, busy ones included)."""
+limit, closing idle ones whenever the pool held more, busy ones included), and a
+connection promised to a request is neither closed nor promised again before the
+request starts on it (encode/httpcore#1110)."""
 
 # httpcore's stream and backend interfaces take their timeouts as arguments.
 # ruff: noqa: ASYNC109
@@ -104,39 +106,45 @@ class _Backend(httpcore.AsyncNetworkBackend):
 class _Pool(httpcore.AsyncConnectionPool):
     def _assign_requests_to_connections(self) -> list[httpcore.AsyncConnectionInterface]:
         """Drop closed and expired connections and idle ones over the keep-alive limit,
-        then give each queued request an available connection to its origin, or a new
-        one (closing an idle one when the pool is full). Returns those to close."""
+        then give each queued request an idle connection to its origin, or a new one
+        (closing an idle one when the pool is full). Returns those to close.
+
+        A connection handed to a request that has not started on it yet still looks
+        idle: it is neither closed nor handed to a second request (HTTP/1.1 only, one
+        request at a time), which httpcore's pass did, the loser then failing and
+        queueing again."""
+        promised = {id(r.connection) for r in self._requests if r.connection is not None}
         closing: list[httpcore.AsyncConnectionInterface] = []
         kept: list[httpcore.AsyncConnectionInterface] = []
-        idle = 0
+        spare: list[httpcore.AsyncConnectionInterface] = []  # idle and promised to nobody
         for connection in self._connections:
             if connection.is_closed():
                 continue
-            if connection.has_expired() or (
-                connection.is_idle() and idle >= self._max_keepalive_connections
-            ):
+            free = connection.is_idle() and id(connection) not in promised
+            if free and (connection.has_expired() or len(spare) >= self._max_keepalive_connections):
                 closing.append(connection)
                 continue
-            idle += connection.is_idle()
+            if free:
+                spare.append(connection)
             kept.append(connection)
         self._connections[:] = kept
         for pool_request in self._requests:
             if not pool_request.is_queued():
                 continue
             origin = pool_request.request.url.origin
-            available = next(
-                (c for c in self._connections if c.can_handle_request(origin) and c.is_available()),
-                None,
+            reuse = next(
+                (c for c in spare if c.can_handle_request(origin) and c.is_available()), None
             )
-            if available is not None:
-                pool_request.assign_to_connection(available)
+            if reuse is not None:
+                spare.remove(reuse)
+                pool_request.assign_to_connection(reuse)
                 continue
             if len(self._connections) >= self._max_connections:
-                spare = next((c for c in self._connections if c.is_idle()), None)
-                if spare is None:
+                if not spare:
                     continue  # it waits for a connection to come back
-                self._connections.remove(spare)
-                closing.append(spare)
+                other = spare.pop(0)
+                self._connections.remove(other)
+                closing.append(other)
             connection = self.create_connection(origin)
             self._connections.append(connection)
             pool_request.assign_to_connection(connection)
