@@ -181,8 +181,8 @@ def write_report(
         "steady load; the burst shows how a backlog drains (its latency includes the wait",
         f"behind the events written before). In this run: {', '.join(verdicts)}.",
         "",
-        "Where the time goes and what was done about it: ADR 0080",
-        "(`docs/adr/0080-event-pipeline-latency.md`).",
+        "Where the time goes and what was done about it: ADRs 0080 and 0089",
+        "(`docs/adr/0080-event-pipeline-latency.md`, in-process consumer rounds in 0089).",
         "",
         "Reproduce: `make bench` (or `uv run python gateway/bench/events_bench.py`; "
         "`--help` lists the knobs).",

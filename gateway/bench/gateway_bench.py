@@ -129,7 +129,7 @@ def write_report(
         + ", ".join(f"{name} {mib:,.0f} MiB" for name, mib in memory.items())
         + ".",
         "",
-        "Where the time goes and what was done about it: ADRs 0083 and 0084",
+        "Where the time goes and what was done about it: ADRs 0083, 0084 and 0089",
         "(`docs/adr/`); the gateway's own share: ADR 0052.",
         "",
         "Reproduce: `make bench` (or `uv run python gateway/bench/gateway_bench.py`).",
