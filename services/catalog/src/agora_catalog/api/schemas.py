@@ -12,12 +12,7 @@ from pydantic import AfterValidator, AnyHttpUrl, BaseModel, Field, StringConstra
 
 from agora_catalog.api import examples
 from agora_catalog.domain.categories import Node
-from agora_catalog.domain.products import (
-    ProductFields,
-    ProductView,
-    VariantView,
-    rating_average,
-)
+from agora_catalog.domain.products import ProductFields, ProductView, VariantView, rating_average
 from agora_catalog.models import Category, Inventory, Product, Review, Vendor
 from agora_catalog.service.access import Actor, can_manage
 from agora_catalog.service.product_views import Listing
