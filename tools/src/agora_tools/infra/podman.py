@@ -65,8 +65,10 @@ def _apt_sources() -> str:
 
 
 def podman() -> str:
-    """The podman binary, with runc and the network helpers, installed when missing."""
+    """The podman binary, with runc and catatonit (the init of the pause image podman
+    builds locally for pods), installed when missing."""
     ensure_apt_binary("runc", "runc")
+    ensure_apt_binary("catatonit", "catatonit")
     return ensure_apt_binary("podman", "podman")
 
 
@@ -84,11 +86,15 @@ def podman_run(args: list[str], *, timeout: float = 1800) -> str:
     return run([podman(), *args], env=environment(), timeout=timeout)
 
 
+def podman_status(args: list[str]) -> int:
+    """``podman ARGS``'s exit status, its output discarded (for checks and clean-ups)."""
+    return subprocess.run(  # noqa: S603 - podman, fixed arguments
+        [podman(), *args], env=environment(), capture_output=True, check=False
+    ).returncode
+
+
 def image_exists(reference: str) -> bool:
-    done = subprocess.run(  # noqa: S603 - podman, fixed arguments
-        [podman(), "image", "exists", reference], env=environment(), check=False
-    )
-    return done.returncode == 0
+    return podman_status(["image", "exists", reference]) == 0
 
 
 def base_image() -> str:
