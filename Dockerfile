@@ -14,6 +14,7 @@
 # BASE_IMAGE: the same Python, pinned, in both stages (the virtualenv moves between
 # them). Where no registry is reachable, `make images` builds one from Debian's
 # packages and passes it here (docs/adr/0087-images-built-and-run-with-podman.md).
+# checkov:skip=CKV_DOCKER_7: FROM names the BASE_IMAGE argument, whose default above is a pinned tag
 ARG BASE_IMAGE=python:3.11.14-slim-bookworm
 
 # ---- build: resolve and install into a self-contained virtualenv ----
