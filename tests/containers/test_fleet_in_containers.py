@@ -65,13 +65,7 @@ def test_the_checkout_journey_through_the_gateway_container(
     with httpx.Client(base_url=container_fleet.gateway, timeout=30) as client:
         admin = create_admin()
         journeys.log_in(client, admin)
-        vendor = journeys.register(client)
-        journeys.log_in(client, vendor)
-        journeys.open_store(client, vendor, admin)
-        sku = journeys.sell(client, vendor, admin)
-        buyer = journeys.register(client)
-        journeys.log_in(client, buyer)
-        journeys.wait_until_sold(client, buyer, sku)
+        buyer, sku = journeys.shop_with_a_product(client, admin)
 
         trace_id = secrets.token_hex(16)
         traced = {"traceparent": f"00-{trace_id}-{secrets.token_hex(8)}-01"}

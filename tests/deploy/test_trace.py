@@ -180,13 +180,7 @@ def test_a_checkout_is_one_trace(fleet: Fleet, jaeger_server: JaegerServer) -> N
         # Set up, outside the trace: an admin, an approved vendor, a product in stock.
         admin = create_admin()
         journeys.log_in(client, admin)
-        vendor = journeys.register(client)
-        journeys.log_in(client, vendor)
-        journeys.open_store(client, vendor, admin)
-        sku = journeys.sell(client, vendor, admin)
-        buyer = journeys.register(client)
-        journeys.log_in(client, buyer)
-        journeys.wait_until_sold(client, buyer, sku)
+        buyer, sku = journeys.shop_with_a_product(client, admin)
 
         # The buyer's journey, all of it in one trace.
         traceparent, trace_id = new_traceparent()

@@ -280,6 +280,19 @@ def wait_until_sold(client: httpx.Client, buyer: Customer, sku: str, timeout: fl
     _expect(client.delete(f"{API}/cart/items/{sku}", headers=_bearer(buyer)), 200, "empty cart")
 
 
+def shop_with_a_product(client: httpx.Client, admin: Customer) -> tuple[Customer, str]:
+    """An approved store selling a product in stock, and a signed-in buyer whose cart
+    accepts it: the buyer and the SKU. ``admin`` must be signed in."""
+    vendor = register(client)
+    log_in(client, vendor)
+    open_store(client, vendor, admin)
+    sku = sell(client, vendor, admin)
+    buyer = register(client)
+    log_in(client, buyer)
+    wait_until_sold(client, buyer, sku)
+    return buyer, sku
+
+
 def buyers_for(
     users: httpx.Client, gateway: httpx.Client, skus: Iterable[str], count: int
 ) -> list[Customer]:
