@@ -65,6 +65,8 @@ class InProcessTransport(SubscribingTransport["_Subscription"]):
         self.url = url
         self.poll_seconds = poll_seconds
         self._engine: AsyncEngine | None = None
+        # The same pool, each statement on its own (no BEGIN/COMMIT round trips).
+        self._autocommit: AsyncEngine | None = None
         self._wakers: dict[str, set[asyncio.Event]] = {}
         # The newest log id this process wrote, per topic.
         self._newest: dict[str, int] = {}
@@ -81,6 +83,7 @@ class InProcessTransport(SubscribingTransport["_Subscription"]):
         if self._engine is not None:
             return
         self._engine = create_async_engine(self.url, pool_size=5, max_overflow=20)
+        self._autocommit = self._engine.execution_options(isolation_level="AUTOCOMMIT")
         async with self._engine.begin() as conn:
             # Two processes starting at once must not race creating the tables.
             await conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('agora_event_log'))"))
@@ -94,7 +97,7 @@ class InProcessTransport(SubscribingTransport["_Subscription"]):
             self._writer = None
         if self._engine is not None:
             await self._engine.dispose()
-            self._engine = None
+            self._engine = self._autocommit = None
 
     async def check(self) -> None:
         async with self.engine.connect() as conn:
@@ -164,7 +167,9 @@ class InProcessTransport(SubscribingTransport["_Subscription"]):
     async def holds_past(self, topic: str, position: int) -> bool:
         """Whether the log holds messages of ``topic`` past ``position`` (one query,
         no transaction)."""
-        async with self.engine.execution_options(isolation_level="AUTOCOMMIT").connect() as conn:
+        if self._autocommit is None:
+            raise RuntimeError("the in-process transport is not started")
+        async with self._autocommit.connect() as conn:
             past = await conn.execute(ANY_PAST, {"topic": topic, "position": position})
             return bool(past.scalar_one())
 
