@@ -323,6 +323,11 @@ def main() -> int:
         help="an experiment: a reloadable PostgreSQL setting for the run (ALTER SYSTEM)",
     )
     parser.add_argument("--report", type=Path, default=ROOT / "docs" / "bench" / "checkout.md")
+    parser.add_argument(
+        "--keep-workdir",
+        action="store_true",
+        help="leave the data directory (and PostgreSQL's log) behind, and say where",
+    )
     args = parser.parse_args()
     agora = str(Path(sys.executable).parent / "agora")
     workdir = Path(tempfile.mkdtemp(prefix="agora-checkout-bench-"))
@@ -384,7 +389,10 @@ def main() -> int:
             return 1
     finally:
         stop(fleet)
-        shutil.rmtree(workdir, ignore_errors=True)
+        if args.keep_workdir:
+            say(f"kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
     return 0
 
 

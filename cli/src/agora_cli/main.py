@@ -150,7 +150,7 @@ def serve(
 def _all_in_one_settings(
     pg: EmbeddedPostgres, host: str, data_dir: Path | None = None
 ) -> dict[str, Any]:
-    overrides: dict[str, Any] = {"events_database_url": pg.url(EVENTS_DATABASE)}
+    overrides: dict[str, Any] = {"events_database_url": pg.local_url(EVENTS_DATABASE)}
     if "AGORA_JWKS_URL" not in os.environ:
         # The user service may have been moved off its default port.
         user_port = _settings_class("user")().port
@@ -168,7 +168,10 @@ def _all_in_one_settings(
     settings: dict[str, Any] = {}
     for part in SERVICES:
         settings[part] = _settings_class(part)(
-            database_url=pg.url(f"agora_{part}"), host=host, common=common, **extra.get(part, {})
+            database_url=pg.local_url(f"agora_{part}"),
+            host=host,
+            common=common,
+            **extra.get(part, {}),
         )
     gateway_cls = _settings_class("gateway")
     settings["gateway"] = gateway_cls(
@@ -381,7 +384,7 @@ def run(
             pg.ensure_database(name)
         _migrate({part: settings[part].database_url for part in SERVICES})
         _banner(settings, pg, data_dir)
-        transport = InProcessTransport(pg.url(EVENTS_DATABASE))
+        transport = InProcessTransport(pg.local_url(EVENTS_DATABASE))
         ok = asyncio.run(_serve_all(settings, transport, gateway))
     finally:
         if gateway is not None:

