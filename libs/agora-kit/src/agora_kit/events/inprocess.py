@@ -2,10 +2,12 @@
 
 The broker runs inside the ``agora`` process; its log is a table in a database of the
 embedded PostgreSQL server, so a message the relay handed over survives a crash or a
-restart like it would on Kafka. Consumer groups keep an offset per topic; an advisory
-lock on (group, topic) is held while a batch is handled, so two processes in one group
-never handle the same topic at once. Publishing takes a per-topic advisory lock so log
-ids commit in order and a consumer reading "after my offset" never skips a late commit.
+restart like it would on Kafka. Consumer groups keep an offset per topic. A process
+consumes a (group, topic) only while it holds its lease, a session advisory lock
+(``inprocess_leases``), so two processes in one group never handle the same topic at
+once, and the holder reads and moves the offset one statement at a time, without a
+transaction (ADR 0095). Publishing takes a per-topic advisory lock so log ids commit in
+order and a consumer reading "after my offset" never skips a late commit.
 
 A publish wakes this process's consumers of its topic, and a woken consumer reads
 only when the log may hold something past what it handled; a round that finds nothing
@@ -18,25 +20,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
-from typing import Any
 
 from sqlalchemy import (
-    Row,
-    func,
-    select,
     text,
-    update,
 )
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from agora_kit.events.envelope import Message
+from agora_kit.events.inprocess_consumer import InProcessSubscription
+from agora_kit.events.inprocess_leases import Leases
 from agora_kit.events.inprocess_log import (
-    ANY_PAST,
-    POSITION,
-    TRY_LOCK,
-    consumer_offsets,
     event_log,
     log_metadata,
 )
@@ -44,13 +37,8 @@ from agora_kit.events.transport import LagCallback, MessageHandler, SubscribingT
 
 logger = logging.getLogger("agora.events.inprocess")
 
-# Least seconds between two lag reports of a busy consumer.
-LAG_SECONDS = 1.0
-# Most keys of one topic a consumer handles side by side (each key's messages in order).
-HANDLERS = 6
 
-
-class InProcessTransport(SubscribingTransport["_Subscription"]):
+class InProcessTransport(SubscribingTransport[InProcessSubscription]):
     name = "inprocess"
 
     def __init__(
@@ -72,6 +60,8 @@ class InProcessTransport(SubscribingTransport["_Subscription"]):
         self._newest: dict[str, int] = {}
         self._pending: list[tuple[Message, asyncio.Future[None]]] = []
         self._writer: asyncio.Task[None] | None = None
+        self._leases: Leases | None = None
+        self._keeper: asyncio.Task[None] | None = None
 
     @property
     def engine(self) -> AsyncEngine:
@@ -79,11 +69,27 @@ class InProcessTransport(SubscribingTransport["_Subscription"]):
             raise RuntimeError("the in-process transport is not started")
         return self._engine
 
+    @property
+    def autocommit(self) -> AsyncEngine:
+        if self._autocommit is None:
+            raise RuntimeError("the in-process transport is not started")
+        return self._autocommit
+
+    @property
+    def leases(self) -> Leases:
+        if self._leases is None:
+            raise RuntimeError("the in-process transport is not started")
+        return self._leases
+
     async def start(self) -> None:
         if self._engine is not None:
             return
         self._engine = create_async_engine(self.url, pool_size=5, max_overflow=20)
         self._autocommit = self._engine.execution_options(isolation_level="AUTOCOMMIT")
+        self._leases = Leases(self._autocommit)
+        self._keeper = asyncio.create_task(
+            self._leases.keep(max(self.poll_seconds, 1.0)), name="event-log-leases"
+        )
         async with self._engine.begin() as conn:
             # Two processes starting at once must not race creating the tables.
             await conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('agora_event_log'))"))
@@ -95,6 +101,14 @@ class InProcessTransport(SubscribingTransport["_Subscription"]):
             with contextlib.suppress(Exception):
                 await self._writer
             self._writer = None
+        if self._keeper is not None:
+            self._keeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._keeper
+            self._keeper = None
+        if self._leases is not None:
+            await self._leases.close()
+            self._leases = None
         if self._engine is not None:
             await self._engine.dispose()
             self._engine = self._autocommit = None
@@ -164,15 +178,6 @@ class InProcessTransport(SubscribingTransport["_Subscription"]):
         for topic, row_id in newest.items():
             self._newest[topic] = max(row_id, self._newest.get(topic, 0))
 
-    async def holds_past(self, topic: str, position: int) -> bool:
-        """Whether the log holds messages of ``topic`` past ``position`` (one query,
-        no transaction)."""
-        if self._autocommit is None:
-            raise RuntimeError("the in-process transport is not started")
-        async with self._autocommit.connect() as conn:
-            past = await conn.execute(ANY_PAST, {"topic": topic, "position": position})
-            return bool(past.scalar_one())
-
     def may_hold_past(self, topic: str, position: int) -> bool:
         """Whether the log may hold messages of ``topic`` past ``position``, as far as
         this process's own publishes tell."""
@@ -180,8 +185,8 @@ class InProcessTransport(SubscribingTransport["_Subscription"]):
 
     async def _open(
         self, group: str, topics: list[str], handler: MessageHandler, on_lag: LagCallback | None
-    ) -> _Subscription:
-        return _Subscription(self, group, topics, handler, on_lag)
+    ) -> InProcessSubscription:
+        return InProcessSubscription(self, group, topics, handler, on_lag)
 
     def _waker(self, topic: str) -> asyncio.Event:
         waker = asyncio.Event()
@@ -190,198 +195,3 @@ class InProcessTransport(SubscribingTransport["_Subscription"]):
 
     def _drop_waker(self, topic: str, waker: asyncio.Event) -> None:
         self._wakers.get(topic, set()).discard(waker)
-
-
-class _Subscription:
-    def __init__(
-        self,
-        transport: InProcessTransport,
-        group: str,
-        topics: list[str],
-        handler: MessageHandler,
-        on_lag: LagCallback | None,
-    ) -> None:
-        self.transport = transport
-        self.group = group
-        self.topics = topics
-        self.handler = handler
-        self.on_lag = on_lag
-        self._tasks: list[asyncio.Task[None]] = []
-        self._stopping = asyncio.Event()
-        self._lag_reported_at: dict[str, float] = {}
-        # The offset each topic's last round left, when this process held the topic.
-        self._handled_to: dict[str, int] = {}
-
-    def start(self) -> None:
-        self._tasks = [
-            asyncio.create_task(self._consume(topic), name=f"consume-{self.group}-{topic}")
-            for topic in self.topics
-        ]
-
-    async def close(self) -> None:
-        # Stop between messages so the offset of what was handled is committed; cancel
-        # only a handler that does not finish in time (it is then delivered again).
-        self._stopping.set()
-        for topic in self.topics:
-            for waker in self.transport._wakers.get(topic, ()):
-                waker.set()
-        if self._tasks:
-            _, pending = await asyncio.wait(self._tasks, timeout=10)
-            for task in pending:
-                task.cancel()
-            for task in self._tasks:
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
-        self._tasks = []
-        self.transport._forget(self)
-
-    async def _consume(self, topic: str) -> None:
-        waker = self.transport._waker(topic)
-        try:
-            async with self.transport.engine.begin() as conn:
-                await conn.execute(
-                    pg_insert(consumer_offsets)
-                    .values(group_id=self.group, topic=topic)
-                    .on_conflict_do_nothing()
-                )
-            read = True
-            while not self._stopping.is_set():
-                waker.clear()
-                progressed = failed = full = False
-                if read:
-                    try:
-                        progressed, failed, full = await self._batch(topic)
-                    except asyncio.CancelledError:
-                        raise
-                    except Exception:
-                        logger.exception("in-process consumer %s on %s failed", self.group, topic)
-                        self._handled_to.pop(topic, None)
-                        failed = True
-                # After a batch that was not full, what is left was published after its
-                # query, and each publish here sets the waker: wait for it (or the
-                # poll, for other processes' publishes) rather than read nothing.
-                if (progressed and not failed and full) or self._stopping.is_set():
-                    read = True
-                    continue
-                delay = self.transport.redelivery_seconds if failed else self.transport.poll_seconds
-                try:
-                    await asyncio.wait_for(waker.wait(), timeout=delay)
-                except TimeoutError:
-                    read = True
-                else:
-                    # Woken by a publish this round may already have read.
-                    handled_to = self._handled_to.get(topic)
-                    read = (
-                        failed
-                        or handled_to is None
-                        or self.transport.may_hold_past(topic, handled_to)
-                    )
-        finally:
-            self.transport._drop_waker(topic, waker)
-
-    async def _batch(self, topic: str) -> tuple[bool, bool, bool]:
-        """Handle the next messages after this group's offset. Returns (progressed, a
-        handler failed, the batch was full): on a failure the offset stays before the
-        failed message."""
-        handled_to = self._handled_to.get(topic)
-        if handled_to is not None and not await self.transport.holds_past(topic, handled_to):
-            self._report(topic, 0)
-            return False, False, False
-        async with self.transport.engine.begin() as conn:
-            # An advisory lock, not a row lock: locking a row writes it, and the commit
-            # of even an empty round would then wait for the disk.
-            held = (
-                await conn.execute(TRY_LOCK, {"group": self.group, "topic": topic})
-            ).scalar_one()
-            if not held:  # another process of this group holds the topic
-                self._handled_to.pop(topic, None)
-                return False, False, False
-            position = (
-                await conn.execute(POSITION, {"group": self.group, "topic": topic})
-            ).scalar_one()
-            rows = (
-                await conn.execute(
-                    select(event_log)
-                    .where(event_log.c.topic == topic, event_log.c.id > position)
-                    .order_by(event_log.c.id)
-                    .limit(self.transport.batch_size)
-                )
-            ).all()
-            start = position
-            # Keys are independent: each key's rows are handled in order, up to
-            # HANDLERS keys side by side (as Kafka's partitions are). The offset moves
-            # to just before the first row not handled, so a failure redelivers it and
-            # what follows it; rows of other keys handled meanwhile come again and
-            # their inbox drops them.
-            by_key: dict[str, list[Row[Any]]] = {}
-            for row in rows:
-                by_key.setdefault(row.key, []).append(row)
-            slots = asyncio.Semaphore(HANDLERS)
-            stops = await asyncio.gather(
-                *(self._handle_key(topic, key_rows, slots) for key_rows in by_key.values())
-            )
-            unhandled = min((row_id for row_id, _ in filter(None, stops)), default=None)
-            failed = any(failure for _, failure in filter(None, stops))
-            for row in rows:
-                if unhandled is not None and row.id >= unhandled:
-                    break
-                position = row.id
-            if position != start:
-                await self._commit(conn, topic, position)
-            full = len(rows) == self.transport.batch_size
-            if unhandled is None and not full:
-                # Read to the end and handled it all: nothing was left.
-                self._report(topic, 0)
-            elif time.monotonic() - self._lag_reported_at.get(topic, -LAG_SECONDS) >= LAG_SECONDS:
-                # Otherwise the lag costs a count: at most once a second.
-                await self._report_lag(conn, topic, position)
-        self._handled_to[topic] = position
-        return position != start, failed, full
-
-    async def _handle_key(
-        self, topic: str, rows: list[Row[Any]], slots: asyncio.Semaphore
-    ) -> tuple[int, bool] | None:
-        """Handle one key's rows in order; None when all were handled, else the id of
-        the first that was not and whether its handler failed (or the consumer is
-        stopping)."""
-        async with slots:
-            for row in rows:
-                if self._stopping.is_set():
-                    return row.id, False
-                message = Message(
-                    topic=row.topic,
-                    key=row.key,
-                    headers=tuple((k, v.encode()) for k, v in row.headers),
-                    value=row.value,
-                    position=str(row.id),
-                )
-                try:
-                    await self.handler(message)
-                except Exception:
-                    logger.exception(
-                        "handler of %s failed on %s@%s; will redeliver", self.group, topic, row.id
-                    )
-                    return row.id, True
-        return None
-
-    async def _commit(self, conn: AsyncConnection, topic: str, position: int) -> None:
-        await conn.execute(
-            update(consumer_offsets)
-            .where(consumer_offsets.c.group_id == self.group, consumer_offsets.c.topic == topic)
-            .values(position=position)
-        )
-
-    def _report(self, topic: str, lag: int) -> None:
-        self._lag_reported_at[topic] = time.monotonic()
-        if self.on_lag is not None:
-            self.on_lag(topic, lag)
-
-    async def _report_lag(self, conn: AsyncConnection, topic: str, position: int) -> None:
-        if self.on_lag is None:
-            return
-        newest = (
-            await conn.execute(
-                select(func.count()).where(event_log.c.topic == topic, event_log.c.id > position)
-            )
-        ).scalar_one()
-        self._report(topic, int(newest))

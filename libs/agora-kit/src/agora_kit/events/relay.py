@@ -74,6 +74,8 @@ class OutboxRelay:
         self.metrics = metrics
         self.poll_seconds = poll_seconds
         self.batch_size = batch_size
+        # Built once: a statement's construction costs a round as much as its run.
+        self._heads = _heads_query(batch_size)
         self.retention = retention
         # How often the backlog gauges are refreshed and old rows deleted: by the
         # clock, not every so many rounds, since a busy relay runs a round per commit.
@@ -103,7 +105,7 @@ class OutboxRelay:
         # A Core connection: the round's statements are Core, and an ORM session's
         # bookkeeping around each of them is CPU the relay does not need.
         async with self.database.engine.begin() as conn:
-            rows = (await conn.execute(_heads_query(self.batch_size))).all()
+            rows = (await conn.execute(self._heads)).all()
             self._more = len(rows) == self.batch_size or any(row.behind for row in rows)
             # A round holds at most one row per key (the oldest unpublished), so its
             # rows may be handed over all at once: the transport batches them (one
