@@ -167,11 +167,9 @@ def _all_in_one_settings(
         extra["notification"]["public_api_url"] = f"http://{host}:{gateway_port}"
     settings: dict[str, Any] = {}
     for part in SERVICES:
+        url = pg.local_url(f"agora_{part}")
         settings[part] = _settings_class(part)(
-            database_url=pg.local_url(f"agora_{part}"),
-            host=host,
-            common=common,
-            **extra.get(part, {}),
+            database_url=url, host=host, common=common, **extra.get(part, {})
         )
     gateway_cls = _settings_class("gateway")
     settings["gateway"] = gateway_cls(
