@@ -24,6 +24,7 @@ import uvicorn
 from fastapi import FastAPI
 from rich.console import Console
 
+from agora_cli.backup import register as register_backup
 from agora_kit import migrations
 from agora_kit.events.inprocess import InProcessTransport
 from agora_kit.logging import configure_logging
@@ -63,10 +64,10 @@ if _installed("agora_catalog") and importlib.util.find_spec("agora_catalog.cli")
     app.add_typer(_catalog_cli.app, name="catalog")
     app.command(name="seed")(_catalog_cli.seed)
 
-
 # `agora notification preview|redeliver`, the same way.
 if _installed("agora_notification") and importlib.util.find_spec("agora_notification.cli"):
     app.add_typer(importlib.import_module("agora_notification.cli").app, name="notification")
+register_backup(app)  # `agora backup` and `agora restore`
 
 
 def _package(part: str) -> str:
