@@ -382,7 +382,7 @@ def run(
             pg.ensure_database(name)
         _migrate({part: settings[part].database_url for part in SERVICES})
         _banner(settings, pg, data_dir)
-        transport = InProcessTransport(pg.url(EVENTS_DATABASE))
+        transport = InProcessTransport.from_settings(settings["gateway"].common)
         ok = asyncio.run(_serve_all(settings, transport, gateway))
     finally:
         if gateway is not None:

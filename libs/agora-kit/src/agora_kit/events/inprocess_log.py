@@ -47,6 +47,15 @@ consumer_offsets = Table(
     PrimaryKeyConstraint("group_id", "topic", name="pk_consumer_offsets"),
 )
 
+# Users whose ``user.deleted`` the log held: their messages go once read past
+# (agora_kit.events.inprocess_retention).
+erased_users = Table(
+    "erased_users",
+    log_metadata,
+    Column("user_id", String(255), primary_key=True),
+    Column("erased_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
 # Two keys (group, topic): a space apart from the publishers' one-key topic locks.
 TRY_LOCK = text("SELECT pg_try_advisory_xact_lock(hashtext(:group), hashtext(:topic))")
 # Its own statement, after the lock: its snapshot then sees the last holder's commit.
