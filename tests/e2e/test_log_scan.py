@@ -41,7 +41,7 @@ def mails_to(mail_dir: Path, address: str) -> Iterator[str]:
     for path in sorted(mail_dir.glob("*.eml")):
         message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
         if address in str(message["To"]):
-            body = message.get_body(("plain",))  # type: ignore[attr-defined]
+            body = message.get_body(("plain",))
             yield str(body.get_content()) if body is not None else ""
 
 
