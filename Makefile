@@ -8,7 +8,7 @@ PYTHON ?= python3
 UV := $(PYTHON) -m uv
 PYTEST_ARGS ?=
 
-.PHONY: chaos help install run test lint format format-check typecheck imports pins up down bench generate images clean
+.PHONY: chaos help install run test lint format format-check typecheck imports pins up down bench generate images clean audit sbom
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -45,6 +45,12 @@ imports: ## Fail when one service imports another, or a layer of a service one a
 pins: install ## Re-resolve to the newest versions and pin them in pyproject.toml
 	$(UV) lock --upgrade
 	$(UV) run python tools/pin_versions.py
+
+audit: install ## pip-audit the environment (needs the vulnerability service; SERVICE=osv|pypi), allow-list tools/pip-audit-allow.toml
+	$(UV) run python -m agora_tools.supply_chain audit --service $(or $(SERVICE),osv)
+
+sbom: install ## Write a CycloneDX SBOM of the environment to build/sbom.cdx.json
+	$(UV) run python -m agora_tools.supply_chain sbom build/sbom.cdx.json
 
 up: install ## Start the distributed fleet natively: each part its own process, PostgreSQL, Kafka, Jaeger
 	$(UV) run agora-fleet up

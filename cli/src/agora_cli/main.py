@@ -1,5 +1,4 @@
-"""The ``agora`` command: ``run`` (all-in-one), ``serve SERVICE`` (one process per
-service, what a container runs) and ``migrate [SERVICE]``."""
+"""The ``agora`` command: ``run`` (all-in-one), ``serve PART``, ``migrate [SERVICE]``."""
 
 from __future__ import annotations
 
@@ -24,6 +23,7 @@ import uvicorn
 from fastapi import FastAPI
 from rich.console import Console
 
+from agora_cli.backup import register as register_backup
 from agora_kit import migrations
 from agora_kit.events.inprocess import InProcessTransport
 from agora_kit.logging import configure_logging
@@ -63,10 +63,10 @@ if _installed("agora_catalog") and importlib.util.find_spec("agora_catalog.cli")
     app.add_typer(_catalog_cli.app, name="catalog")
     app.command(name="seed")(_catalog_cli.seed)
 
-
 # `agora notification preview|redeliver`, the same way.
 if _installed("agora_notification") and importlib.util.find_spec("agora_notification.cli"):
     app.add_typer(importlib.import_module("agora_notification.cli").app, name="notification")
+register_backup(app)  # `agora backup` and `agora restore`
 
 
 def _package(part: str) -> str:
@@ -382,7 +382,7 @@ def run(
             pg.ensure_database(name)
         _migrate({part: settings[part].database_url for part in SERVICES})
         _banner(settings, pg, data_dir)
-        transport = InProcessTransport(pg.local_url(EVENTS_DATABASE))
+        transport = InProcessTransport.from_settings(settings["gateway"].common)
         ok = asyncio.run(_serve_all(settings, transport, gateway))
     finally:
         if gateway is not None:

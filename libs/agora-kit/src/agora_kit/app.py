@@ -16,6 +16,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import APIRouter, Depends, FastAPI, Request
@@ -59,7 +60,7 @@ def build_transport(common: CommonSettings, client_id: str = "agora") -> Transpo
         )
     from agora_kit.events.inprocess import InProcessTransport
 
-    return InProcessTransport(common.events_database_url)
+    return InProcessTransport.from_settings(common)
 
 
 @dataclass
@@ -210,7 +211,14 @@ def create_service_app(
     )
     metrics = ServiceMetrics(service)
     outbox = Outbox(source=f"/agora/{service}")
-    relay = OutboxRelay(database, events, metrics, poll_seconds=settings.outbox_poll_seconds)
+    relay = OutboxRelay(
+        database,
+        events,
+        metrics,
+        poll_seconds=settings.outbox_poll_seconds,
+        retention=timedelta(days=settings.outbox_retention_days),
+        inbox_retention=timedelta(days=settings.inbox_retention_days),
+    )
     outbox.notify_on_commit(relay.wake)
     provider = tracer_provider(service)
     consumer = EventConsumer(

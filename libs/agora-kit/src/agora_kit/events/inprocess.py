@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from datetime import timedelta
 
 from sqlalchemy import (
     text,
@@ -33,7 +34,9 @@ from agora_kit.events.inprocess_log import (
     event_log,
     log_metadata,
 )
+from agora_kit.events.inprocess_retention import LogRetention
 from agora_kit.events.transport import LagCallback, MessageHandler, SubscribingTransport
+from agora_kit.settings import CommonSettings
 
 logger = logging.getLogger("agora.events.inprocess")
 
@@ -48,10 +51,13 @@ class InProcessTransport(SubscribingTransport[InProcessSubscription]):
         poll_seconds: float = 1.0,
         batch_size: int = 100,
         redelivery_seconds: float = 1.0,
+        retention: timedelta = timedelta(days=7),
+        trim_seconds: float = 3600.0,
     ) -> None:
         super().__init__(redelivery_seconds=redelivery_seconds, batch_size=batch_size)
         self.url = url
         self.poll_seconds = poll_seconds
+        self.retention = LogRetention(retention, trim_seconds)
         self._engine: AsyncEngine | None = None
         # The same pool, each statement on its own (no BEGIN/COMMIT round trips).
         self._autocommit: AsyncEngine | None = None
@@ -62,6 +68,11 @@ class InProcessTransport(SubscribingTransport[InProcessSubscription]):
         self._writer: asyncio.Task[None] | None = None
         self._leases: Leases | None = None
         self._keeper: asyncio.Task[None] | None = None
+
+    @classmethod
+    def from_settings(cls, common: CommonSettings) -> InProcessTransport:
+        days, seconds = common.event_log_retention_days, common.event_log_trim_seconds
+        return cls(common.events_database_url, retention=timedelta(days=days), trim_seconds=seconds)
 
     @property
     def engine(self) -> AsyncEngine:
@@ -94,8 +105,10 @@ class InProcessTransport(SubscribingTransport[InProcessSubscription]):
             # Two processes starting at once must not race creating the tables.
             await conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('agora_event_log'))"))
             await conn.run_sync(log_metadata.create_all)
+        self.retention.start(self._engine)
 
     async def close(self) -> None:
+        await self.retention.stop()
         await self._close_subscriptions()
         if self._writer is not None:
             with contextlib.suppress(Exception):

@@ -46,6 +46,15 @@ consumer_offsets = Table(
     PrimaryKeyConstraint("group_id", "topic", name="pk_consumer_offsets"),
 )
 
+# Users whose ``user.deleted`` the log held: their messages go once read past
+# (agora_kit.events.inprocess_retention).
+erased_users = Table(
+    "erased_users",
+    log_metadata,
+    Column("user_id", String(255), primary_key=True),
+    Column("erased_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
 # Read when a process takes a (group, topic)'s lease: from then on the offset is its own.
 POSITION = select(consumer_offsets.c.position).where(
     consumer_offsets.c.group_id == bindparam("group"),

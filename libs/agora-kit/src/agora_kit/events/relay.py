@@ -21,7 +21,7 @@ from sqlalchemy.orm import aliased
 
 from agora_kit.db import Database
 from agora_kit.events.envelope import CloudEvent, to_message
-from agora_kit.events.tables import outbox
+from agora_kit.events.tables import inbox, outbox
 from agora_kit.events.transport import Transport
 from agora_kit.logging import service_var
 from agora_kit.metrics import ServiceMetrics
@@ -67,7 +67,9 @@ class OutboxRelay:
         poll_seconds: float = 0.5,
         batch_size: int = 100,
         retention: timedelta = timedelta(days=7),
+        inbox_retention: timedelta = timedelta(days=30),
         observe_seconds: float = 10.0,
+        trim_seconds: float = 600.0,
     ) -> None:
         self.database = database
         self.transport = transport
@@ -77,8 +79,15 @@ class OutboxRelay:
         # Built once: a statement's construction costs a round as much as its run.
         self._heads = _heads_query(batch_size)
         self.retention = retention
-        # How often the backlog gauges are refreshed and old rows deleted: by the
-        # clock, not every so many rounds, since a busy relay runs a round per commit.
+        # Inbox rows (handled event ids) outlive any redelivery of their event: the
+        # in-process log keeps what every group read for 7 days, Kafka by its own
+        # retention; a copy delivered later than this would be handled again.
+        self.inbox_retention = inbox_retention
+        self.trim_seconds = trim_seconds
+        self._trimmed_at = -trim_seconds
+        # How often the backlog gauges are refreshed (and old rows deleted, at most
+        # every ``trim_seconds``): by the clock, not every so many rounds, since a busy
+        # relay runs a round per commit.
         self.observe_seconds = observe_seconds
         self._wake = asyncio.Event()
         # Whether the last round left rows it could have taken (a full batch, or keys
@@ -137,9 +146,16 @@ class OutboxRelay:
                     )
                 )
             ).one()
-            await session.execute(
-                delete(outbox).where(outbox.c.published_at < datetime.now(UTC) - self.retention)
-            )
+            # Both scan their table (no index on the times): not on every observation.
+            if time.monotonic() - self._trimmed_at >= self.trim_seconds:
+                self._trimmed_at = time.monotonic()
+                now = datetime.now(UTC)
+                await session.execute(
+                    delete(outbox).where(outbox.c.published_at < now - self.retention)
+                )
+                await session.execute(
+                    delete(inbox).where(inbox.c.handled_at < now - self.inbox_retention)
+                )
         self.metrics.outbox_backlog.labels(self.metrics.service).set(count)
         age = (datetime.now(UTC) - oldest).total_seconds() if oldest else 0.0
         self.metrics.outbox_oldest_age.labels(self.metrics.service).set(age)
