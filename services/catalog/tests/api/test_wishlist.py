@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from agora_catalog.models import Wish
 from agora_catalog_testing.helpers import Shop, Store, User
+from agora_contracts.order import OrderCancelled, OrderLine, OrderPlaced
 from agora_contracts.user import UserDeleted
 from agora_kit.testing.events import deliver, outbox_events
 
@@ -189,3 +190,24 @@ async def test_an_erased_account_loses_its_wishlist(shop: Shop, app: FastAPI) ->
             (await session.execute(select(Wish.user_id, func.count()).group_by(Wish.user_id))).all()
         )
     assert counts == {other.id: 1}
+
+
+async def test_stock_freed_by_a_cancelled_order_tells_the_wishers(shop: Shop, app: FastAPI) -> None:
+    _, product = await boots(shop, stock=1)
+    buyer = shop.user()
+    await wish(shop, buyer, {"product_id": product["id"], "sku": "BOOT-41"})
+    order_id = uuid.uuid4()
+    await deliver(
+        app,
+        OrderPlaced(
+            order_id=order_id,
+            buyer_id=uuid.uuid4(),
+            lines=[OrderLine(sku="BOOT-41", quantity=1)],
+            placed_at=datetime.now(UTC),
+        ),
+        str(order_id),
+    )
+    assert await outbox_events(app, BACK) == [], "reserving the last one tells nobody"
+    await deliver(app, OrderCancelled(order_id=order_id, reason="changed my mind"), str(order_id))
+    [alert] = await outbox_events(app, BACK)
+    assert (alert["data"]["user_id"], alert["data"]["available"]) == (str(buyer.id), 1)
