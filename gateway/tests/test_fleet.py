@@ -20,6 +20,7 @@ import httpx
 import pytest
 
 from agora_gateway_testing import free_port
+from agora_tools import fleetdb, journeys
 from agora_tools.infra.base import REPO_ROOT
 from agora_tools.processes import stop
 
@@ -35,6 +36,8 @@ class Fleet:
     process: subprocess.Popen[bytes]
     ports: dict[str, int]
     log: Path
+    data_dir: Path
+    env: dict[str, str]
 
     @property
     def gateway(self) -> str:
@@ -71,7 +74,7 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fleet]:
             stdout=out,
             stderr=subprocess.STDOUT,
         )
-    fleet = Fleet(process, ports, log)
+    fleet = Fleet(process, ports, log, root / "data", env)
     try:
         deadline = time.monotonic() + START_SECONDS
         pending = set(PARTS)
@@ -164,6 +167,67 @@ def test_the_journeys_work_through_the_gateway(fleet: Fleet) -> None:
         assert "/api/v1/products/{product_id}" in doc["paths"]
         assert not [p for p in doc["paths"] if p.startswith("/internal")]
         assert client.get("/docs").status_code == 200
+
+
+def test_a_wishlist_journey_through_the_gateway(fleet: Fleet) -> None:
+    """A buyer wishes a sold-out product, lists and removes wishes, and hears in the
+    feed that it is back in stock (the vendor sets 0 to 5) and then cheaper."""
+    admin = fleetdb.create_admin_in_run(fleet.data_dir, fleet.env)
+    with httpx.Client(base_url=fleet.gateway, timeout=30) as client:
+        journeys.log_in(client, admin)
+        vendor = journeys.register(client)
+        journeys.log_in(client, vendor)
+        journeys.open_store(client, vendor, admin)
+        sku = journeys.sell(client, vendor, admin, amount=1500, stock=0)
+        store = {"Authorization": f"Bearer {vendor.access_token}"}
+        [product] = client.get("/api/v1/vendors/me/products", headers=store).json()["items"]
+        buyer = journeys.register(client)
+        journeys.log_in(client, buyer)
+        auth = {"Authorization": f"Bearer {buyer.access_token}"}
+
+        one = client.post(
+            "/api/v1/wishlist", json={"product_id": product["id"], "sku": sku}, headers=auth
+        )
+        assert one.status_code == 201, one.text
+        again = client.post(
+            "/api/v1/wishlist", json={"product_id": product["id"], "sku": sku}, headers=auth
+        )
+        assert (again.status_code, again.json()) == (200, one.json())
+        whole = client.post("/api/v1/wishlist", json={"product_id": product["id"]}, headers=auth)
+        assert whole.status_code == 201, whole.text
+        listed = client.get("/api/v1/wishlist", headers=auth).json()
+        assert [i["id"] for i in listed["items"]] == [whole.json()["id"], one.json()["id"]]
+        removed = client.delete(f"/api/v1/wishlist/{whole.json()['id']}", headers=auth)
+        assert removed.status_code == 204
+        listed = client.get("/api/v1/wishlist", headers=auth).json()
+        assert [(i["sku"], i["title"]) for i in listed["items"]] == [(sku, "Journey product")]
+        unknown = client.post(
+            "/api/v1/wishlist", json={"product_id": str(uuid.uuid4())}, headers=auth
+        )
+        assert unknown.status_code == 422
+        assert unknown.headers["content-type"] == "application/problem+json"
+        assert unknown.json()["type"] == "https://agora.dev/problems/unknown-product"
+
+        def told(kind: str) -> dict[str, Any] | None:
+            feed = client.get("/api/v1/notifications", headers=auth).json()["items"]
+            return next((entry for entry in feed if entry["kind"] == kind), None)
+
+        restocked = client.put(f"/api/v1/inventory/{sku}", json={"on_hand": 5}, headers=store)
+        assert restocked.status_code == 200, restocked.text
+        back = journeys.eventually(lambda: told("wishlist_back_in_stock"), 60, "back in stock")
+        assert isinstance(back, dict)
+        assert back["data"]["sku"] == sku
+        assert "back in stock at $15.00" in back["body"]
+
+        cheaper = client.patch(
+            f"/api/v1/products/{product['id']}/variants/{sku}",
+            json={"price": {"amount": 1200, "currency": "USD"}},
+            headers=store,
+        )
+        assert cheaper.status_code == 200, cheaper.text
+        drop = journeys.eventually(lambda: told("wishlist_price_drop"), 60, "price drop")
+        assert isinstance(drop, dict)
+        assert "now costs $12.00 (was $15.00)" in drop["body"]
 
 
 def test_the_served_document_is_the_committed_contract(fleet: Fleet) -> None:

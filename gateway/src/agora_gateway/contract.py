@@ -34,6 +34,7 @@ TAGS: dict[str, str] = {
     "inventory": "Stock per SKU: on hand, reserved, available.",
     "reviews": "Reviews by buyers of a product.",
     "search": "Full-text search with facets, and autocomplete.",
+    "wishlist": "The signed-in buyer's wishlist, told when an item is back in stock or cheaper.",
     "cart": "The signed-in buyer's cart, with live prices.",
     "orders": "Checkout and the buyer's orders.",
     "payments": "Confirming payments, the buyer's payments, the payment provider's webhooks.",

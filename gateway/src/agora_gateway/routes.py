@@ -36,6 +36,7 @@ ROUTES: tuple[tuple[str, str], ...] = tuple(
             (f"{API}/products", "catalog"),
             (f"{API}/inventory", "catalog"),
             (f"{API}/search", "catalog"),
+            (f"{API}/wishlist", "catalog"),
             (f"{API}/cart", "order"),
             (f"{API}/checkout", "order"),
             (f"{API}/orders", "order"),

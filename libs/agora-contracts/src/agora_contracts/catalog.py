@@ -264,3 +264,38 @@ class LowStock(EventPayload):
     product_id: UUID | None = None
     available: int
     threshold: int
+
+
+# --- Wishlists: one topic, keyed by the buyer's user id, so one buyer's alerts stay
+# in order. One event per buyer who wished the item: the catalog, which owns stock,
+# prices and wishlists, finds whom to tell in the transaction that changed the item.
+
+WISHLIST_TOPIC = topic_name("catalog", "wishlist")
+
+
+class _WishedItemEvent(EventPayload):
+    topic: ClassVar[str] = WISHLIST_TOPIC
+
+    user_id: UUID
+    product_id: UUID
+    sku: str
+    title: str
+    price: Money
+
+
+class WishedItemBackInStock(_WishedItemEvent):
+    """A SKU the buyer wished (or any SKU of a product they wished) can be bought
+    again: ``available`` went from 0 to more."""
+
+    event_type: ClassVar[str] = "agora.catalog.wishlist.back_in_stock.v1"
+
+    available: int = Field(gt=0)
+
+
+class WishedItemPriceDropped(_WishedItemEvent):
+    """A SKU the buyer wished (or any SKU of a product they wished) got cheaper:
+    ``price`` is the new one, ``previous_price`` the old, in the same currency."""
+
+    event_type: ClassVar[str] = "agora.catalog.wishlist.price_dropped.v1"
+
+    previous_price: Money

@@ -1,6 +1,7 @@
 """What the catalog service handles: the order service's checkout steps (reserve,
-release and commit stock; verified buyers for reviews), and its own events, which
-keep the search index in step with the catalog."""
+release and commit stock; verified buyers for reviews), an erased account (its
+wishlist removed), and its own events, which keep the search index in step with the
+catalog."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agora_catalog.service import reservations, reviews
+from agora_catalog.service import reservations, reviews, wishlist
 from agora_catalog.service.context import CatalogContext
 from agora_contracts.catalog import (
     CategoryUpdated,
@@ -24,6 +25,7 @@ from agora_contracts.catalog import (
 )
 from agora_contracts.events import EventPayload
 from agora_contracts.order import OrderCancelled, OrderConfirmed, OrderPlaced, OrderRefunded
+from agora_contracts.user import UserDeleted
 from agora_kit.app import EventHandler
 from agora_kit.events.envelope import CloudEvent
 
@@ -84,6 +86,12 @@ async def commit(
     )
 
 
+async def user_deleted(
+    context: CatalogContext, session: AsyncSession, event: UserDeleted, _: CloudEvent
+) -> None:
+    await wishlist.forget_user(session, event.user_id)
+
+
 # The catalog's own events, which keep the search index in step.
 
 
@@ -111,6 +119,7 @@ HANDLED: dict[type[EventPayload], EventHandler[CatalogContext]] = {
     OrderCancelled: release,
     OrderRefunded: refunded,
     OrderConfirmed: commit,
+    UserDeleted: user_deleted,
     ProductPublished: product_changed,
     ProductUpdated: product_changed,
     ProductUnpublished: product_changed,

@@ -237,6 +237,23 @@ class Review(Base):
     created_at: Mapped[datetime] = _now()
 
 
+class Wish(Base):
+    """An item on a buyer's wishlist: one SKU of a product, or (``sku`` null) the
+    product as a whole, whichever variant. Adding it again changes nothing."""
+
+    __tablename__ = "wishes"
+    __table_args__ = (
+        UniqueConstraint("user_id", "product_id", "sku", postgresql_nulls_not_distinct=True),
+        Index("ix_wishes_user_created", "user_id", "created_at", "id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column()
+    product_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("products.id"), index=True)
+    sku: Mapped[str | None] = mapped_column(String(64), ForeignKey("variants.sku"), index=True)
+    created_at: Mapped[datetime] = _now()
+
+
 # --- The PostgreSQL search backend's index. It is a projection of the tables above,
 # written only by the indexer (from events) and rebuilt by `agora catalog reindex`;
 # nothing else reads or writes it.

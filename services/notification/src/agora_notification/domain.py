@@ -69,5 +69,8 @@ KINDS: dict[str, Kind] = {
         Kind("order_delivered", "orders"),
         Kind("order_cancelled", "orders"),
         Kind("order_refunded", "orders"),
+        # Alerts the buyer asked for by wishing the item: shopping news, not marketing.
+        Kind("wishlist_back_in_stock", "orders", ("email",)),
+        Kind("wishlist_price_drop", "orders", ("email",)),
     )
 }

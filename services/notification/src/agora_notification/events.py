@@ -11,7 +11,7 @@ from agora_contracts import user as user_events
 from agora_contracts.events import EventPayload
 from agora_kit.app import EventHandler
 from agora_notification.service.context import NotificationContext
-from agora_notification.service.stories import accounts, catalog, orders
+from agora_notification.service.stories import accounts, catalog, orders, wishlist
 
 HANDLED: dict[type[EventPayload], EventHandler[NotificationContext]] = {
     user_events.UserRegistered: accounts.user_registered,
@@ -28,6 +28,8 @@ HANDLED: dict[type[EventPayload], EventHandler[NotificationContext]] = {
     catalog_events.ProductPublished: catalog.product_known,
     catalog_events.ProductUpdated: catalog.product_known,
     catalog_events.LowStock: catalog.low_stock,
+    catalog_events.WishedItemBackInStock: wishlist.back_in_stock,
+    catalog_events.WishedItemPriceDropped: wishlist.price_dropped,
     order_events.OrderPlaced: orders.order_placed,
     order_events.OrderConfirmed: orders.order_confirmed,
     order_events.OrderShipped: orders.order_shipped,

@@ -108,4 +108,18 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "reason": "Order cancelled",
         "refunded_at": "2026-11-21T12:05:00+00:00",
     },
+    "wishlist_back_in_stock": {
+        "product_title": "Earl Grey, loose leaf (250 g)",
+        "sku": "TEA-EARL",
+        "price": _money(899),
+        "available": 5,
+        "product_url": f"{_URL}/products/1",
+    },
+    "wishlist_price_drop": {
+        "product_title": "Earl Grey, loose leaf (250 g)",
+        "sku": "TEA-EARL",
+        "price": _money(749),
+        "previous_price": _money(899),
+        "product_url": f"{_URL}/products/1",
+    },
 }

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from agora_catalog.api import categories, inventory, products, reviews, search, vendors
+from agora_catalog.api import (
+    categories,
+    inventory,
+    products,
+    reviews,
+    search,
+    vendors,
+    wishlist,
+)
 from agora_kit.app import API_PREFIX
 
 router = APIRouter(prefix=API_PREFIX)
-for module in (vendors, categories, products, inventory, reviews, search):
+for module in (vendors, categories, products, inventory, reviews, search, wishlist):
     router.include_router(module.router)
 router.include_router(vendors.admin)

@@ -75,3 +75,13 @@ def invalid(field: str, reason: str, detail: str | None = None) -> Unprocessable
         detail or f"1 invalid field(s): {field}",
         errors=[InvalidParam(name=field, reason=reason)],
     )
+
+
+class UnknownProduct(Unprocessable):
+    slug = "unknown-product"
+    title = "No such product for sale"
+
+
+class UnknownVariant(Unprocessable):
+    slug = "unknown-variant"
+    title = "The product has no such variant"

@@ -1,7 +1,8 @@
 """Stock per SKU, set by the store: ``available = on_hand - reserved``, and on hand
 never goes below what open orders reserved. Every change to stock is announced
 (``StockChanged``, and ``LowStock`` when available crosses below the store's
-threshold), by the store's changes here and by the checkout's in ``reservations``."""
+threshold), by the store's changes here and by the checkout's in ``reservations``;
+buyers who wished a SKU that is back in stock are told (``wishlist``)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from agora_catalog.repository import stock as repo
 from agora_catalog.repository import vendors as vendor_repo
 from agora_catalog.service.access import Actor
 from agora_catalog.service.errors import NotYourProduct, StockBelowReserved, VendorNotApproved
+from agora_catalog.service.wishlist import tell_back_in_stock
 from agora_contracts.catalog import LowStock, StockChanged
 from agora_kit.errors import NotFound
 from agora_kit.events.outbox import Outbox
@@ -55,6 +57,7 @@ async def announce_stock(
                 ),
                 key=inventory.sku,
             )
+    await tell_back_in_stock(session, outbox, changes)
 
 
 async def stock_of(

@@ -17,6 +17,8 @@ from agora_catalog.repository import variants as repo
 from agora_catalog.service.access import Actor
 from agora_catalog.service.errors import LastVariant, SkuTaken, invalid
 from agora_catalog.service.products import announce_change, for_write
+from agora_catalog.service.wishlist import tell_price_drop
+from agora_contracts.common import Money
 from agora_kit.errors import NotFound
 from agora_kit.events.outbox import Outbox
 
@@ -93,6 +95,7 @@ async def update(
     attributes: dict[str, str] | None,
 ) -> VariantView:
     product, variant = await _variant_for_write(session, actor, product_id, sku)
+    previous = Money(amount=variant.price_amount, currency=variant.currency)
     if currency is not None and currency != variant.currency:
         if await repo.count_other_live_variants(session, product.id, sku):
             raise invalid(
@@ -109,6 +112,7 @@ async def update(
     product.updated_at = now
     await session.flush()
     await announce_change(session, outbox, product)
+    await tell_price_drop(session, outbox, sku, previous)
     inventory = await stock_repo.get_inventory(session, sku)
     return VariantView(variant, inventory)
 
