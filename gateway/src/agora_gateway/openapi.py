@@ -336,6 +336,9 @@ class OpenAPIAggregator:
             for schema_name, schema in own.items():
                 target = renames.get(schema_name, schema_name)
                 schemas[target] = _rewrite_refs(schema, renames)
+                if target != schema_name:
+                    # Client generators name classes by title: two ``Money`` clash.
+                    schemas[target]["title"] = target
             for path, item in (document.get("paths") or {}).items():
                 routed = upstream_for(path)
                 if routed is None or routed[0] != name or not isinstance(item, dict):

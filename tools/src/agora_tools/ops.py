@@ -207,23 +207,36 @@ def render_chart(
 
 def generate(check: bool) -> int:
     """Rewrite every generated file (or, with ``check``, list the stale ones)."""
-    from agora_tools import api_contract, config_reference, dashboards, k8s_base
+    from agora_tools import api_contract, clients, config_reference, dashboards, k8s_base
 
     outputs: dict[Path, str] = {}
     outputs.update(api_contract.outputs())
+    if not check:  # the clients are generated from the document as just written
+        _write(outputs)
+    outputs.update(clients.outputs())
     outputs.update(dashboards.outputs())
     outputs.update(config_reference.outputs())
     outputs.update(k8s_base.outputs())
     stale = [path for path, text in outputs.items() if _read(path) != text]
+    leftovers = clients.leftovers(outputs)
     if check:
-        for path in stale:
+        for path in [*stale, *leftovers]:
             say(f"out of date: {path.relative_to(REPO_ROOT)} (run `uv run agora-ops generate`)")
-        return 1 if stale else 0
-    for path in stale:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(outputs[path])
-        say(f"wrote {path.relative_to(REPO_ROOT)}")
+        return 1 if stale or leftovers else 0
+    _write({path: outputs[path] for path in stale})
+    for path in leftovers:
+        path.unlink()
+        say(f"removed {path.relative_to(REPO_ROOT)}")
     return 0
+
+
+def _write(outputs: dict[Path, str]) -> None:
+    for path, text in outputs.items():
+        if _read(path) == text:
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        say(f"wrote {path.relative_to(REPO_ROOT)}")
 
 
 def _read(path: Path) -> str | None:

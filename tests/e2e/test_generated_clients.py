@@ -1,0 +1,101 @@
+"""Both generated clients (ADR 0093) complete the buyer's journey against ``agora run``:
+register, sign in, search, fill the cart, check out paying with ``pm_card_visa``, see the
+order confirmed. The shop they buy from is set up through the gateway as a vendor and an
+admin would (``agora_tools.journeys``); the journeys are the examples under
+``clients/*/examples``, run as a developer runs them. Node comes from the machine, the
+npm packages from the registry (installed once, as ``agora-ops generate`` does)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from agora_tools import clients, journeys
+from agora_tools.deploy_testing import AllInOne
+from agora_tools.fleetdb import create_admin
+
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
+
+SEARCH = "Journey product"  # the title journeys.sell gives its product
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AllInOne]:
+    run = AllInOne(tmp_path_factory.mktemp("clients") / "data")
+    try:
+        run.start("--fresh", timeout=180)
+        with httpx.Client(base_url=run.url("gateway"), timeout=30) as client:
+            admin = create_admin(run.database_url("agora_user"))
+            journeys.log_in(client, admin)
+            journeys.shop_with_a_product(client, admin)
+        yield run
+        assert run.stop() == 0, run.tail()
+    finally:
+        run.kill()
+
+
+def confirmed(run: AllInOne, done: subprocess.CompletedProcess[str]) -> dict[str, Any]:
+    assert done.returncode == 0, f"{done.stderr}\n{done.stdout}\n{run.tail()}"
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    # The order is what the gateway shows its buyer, not only what the client says.
+    with httpx.Client(base_url=run.url("gateway"), timeout=30) as client:
+        login = client.post(
+            "/api/v1/auth/login",
+            json={"email": result["email"], "password": "a long and quiet parade 42"},
+        )
+        token = login.json()["access_token"]
+        order = client.get(
+            f"/api/v1/orders/{result['order_id']}", headers={"Authorization": f"Bearer {token}"}
+        ).json()
+    assert order["status"] == "confirmed"
+    assert order["total"]["amount"] == result["total"] > 0
+    assert [line["sku"] for sub in order["sub_orders"] for line in sub["lines"]] == [result["sku"]]
+    return result
+
+
+def test_the_python_client_buys_and_the_order_is_confirmed(shop: AllInOne) -> None:
+    done = subprocess.run(  # noqa: S603 - the example, with this interpreter
+        [
+            sys.executable,
+            str(clients.PYTHON / "examples" / "buyer_journey.py"),
+            *("--gateway", shop.url("gateway"), "--search", SEARCH),
+        ],
+        env={**os.environ, "PYTHONPATH": str(clients.PYTHON)},
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert confirmed(shop, done)["status"] == "confirmed"
+
+
+def test_the_typescript_client_compiles_buys_and_the_order_is_confirmed(shop: AllInOne) -> None:
+    node = shutil.which("node")
+    assert node is not None, "Node.js is needed (Debian: apt-get install nodejs npm)"
+    # The compiler checks the journey against the generated types first.
+    compiled = subprocess.run(  # noqa: S603
+        [clients.npm_bin("tsc"), "-p", "."],
+        cwd=clients.TYPESCRIPT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert compiled.returncode == 0, compiled.stdout + compiled.stderr
+    done = subprocess.run(  # noqa: S603
+        [node, "dist/examples/buyer-journey.js", shop.url("gateway"), SEARCH],
+        cwd=clients.TYPESCRIPT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert confirmed(shop, done)["status"] == "confirmed"
