@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -99,3 +101,43 @@ def test_the_typescript_client_compiles_buys_and_the_order_is_confirmed(shop: Al
         check=False,
     )
     assert confirmed(shop, done)["status"] == "confirmed"
+
+
+def test_seed_demo_makes_accounts_that_sign_in_coupons_and_confirmed_orders(
+    shop: AllInOne,
+) -> None:
+    done = subprocess.run(  # noqa: S603 - our own command
+        [
+            str(Path(sys.executable).parent / "agora"),
+            *("seed", "--demo", "--gateway", shop.url("gateway")),
+            *("--data-dir", str(shop.data_dir), "--postgres-port", str(shop.pg_port)),
+        ],
+        env={**shop.env, "COLUMNS": "200"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    printed = re.findall(r"(\w+)\s+│\s+(\S+@demo\.example\.com)\s+│\s+(\S+)", done.stdout)
+    assert [role for role, _, _ in printed] == ["admin", "vendor1", "vendor2", "buyer"]
+    with httpx.Client(base_url=shop.url("gateway"), timeout=30) as client:
+        roles = {}
+        for role, email, password in printed:
+            # At the user service itself: the gateway limits sign-ins per address.
+            login = httpx.post(
+                f"{shop.url('user')}/api/v1/auth/login",
+                json={"email": email, "password": password},
+                timeout=30,
+            )
+            assert login.status_code == 200, login.text
+            auth = {"Authorization": f"Bearer {login.json()['access_token']}"}
+            roles[role] = (auth, client.get("/api/v1/users/me", headers=auth).json()["roles"])
+        assert "admin" in roles["admin"][1]
+        assert "vendor" in roles["vendor1"][1]
+        assert "vendor" in roles["vendor2"][1]
+        orders = client.get("/api/v1/orders", headers=roles["buyer"][0]).json()["items"]
+        assert [o["status"] for o in orders] == ["confirmed"] * 3
+        assert sorted(o["coupon_code"] or "" for o in orders) == ["", "FIVEOFF", "WELCOME10"]
+        products = client.get("/api/v1/search", params={"q": "Stoneware Mug"}).json()["items"]
+        assert [p["title"] for p in products] == ["Stoneware Mug"]
