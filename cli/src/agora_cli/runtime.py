@@ -26,7 +26,7 @@ from rich.console import Console
 
 from agora_kit import migrations
 from agora_kit.events.inprocess import InProcessTransport
-from agora_kit.logging import configure_logging
+from agora_kit.logging import configure_logging, log_format
 from agora_kit.serving import server_config
 from agora_kit.settings import CommonSettings
 
@@ -95,7 +95,7 @@ def migrate_parts(service: str | None) -> None:
 def serve_part(service: str, host: str | None, port: int | None) -> None:
     _check_part(service, PARTS)
     common = CommonSettings()
-    configure_logging(common.log_level, json_lines=common.log_json)
+    configure_logging(common.log_level, style=log_format(common.log_format, common.log_json))
     settings = _settings_class(service)()
     server = _server(
         _create_app(service)(settings),
@@ -302,7 +302,8 @@ def run_all_in_one(
         raise typer.Exit(code=2) from exc
 
     common = CommonSettings()
-    configure_logging(common.log_level, json_lines=common.log_json and not console.is_terminal)
+    # At a terminal, readable lines; the gateway's process, on the same terminal, too.
+    configure_logging(common.log_level, style=log_format(common.log_format, common.log_json))
     data_dir = data_dir.resolve()
     pg = EmbeddedPostgres(data_dir / "postgres", port=postgres_port)
     if fresh and data_dir.exists():
