@@ -28,12 +28,15 @@ def test_the_committed_clients_are_what_the_generators_make_of_the_contract() ->
 
 
 def test_npm_packages_are_pinned_exactly_and_no_lockfile_is_committed() -> None:
-    versions = clients.typescript_versions()
+    versions = clients.npm_versions(clients.TYPESCRIPT)
     assert {"openapi-fetch", "openapi-typescript", "typescript"} <= set(versions)
-    assert [name for name, v in versions.items() if not re.fullmatch(r"\d+\.\d+\.\d+", v)] == []
-    assert "package-lock=false" in (clients.TYPESCRIPT / ".npmrc").read_text()
+    assert "httpyac" in clients.npm_versions(clients.HTTP_TOOL)
+    for project in (clients.TYPESCRIPT, clients.HTTP_TOOL):
+        pinned = clients.npm_versions(project)
+        assert [n for n, v in pinned.items() if not re.fullmatch(r"\d+\.\d+\.\d+", v)] == []
+        assert "package-lock=false" in (project / ".npmrc").read_text()
     tracked = subprocess.run(
-        ["git", "ls-files", "clients"],  # noqa: S607
+        ["git", "ls-files", "clients", "tools/http"],  # noqa: S607
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,

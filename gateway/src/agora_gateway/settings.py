@@ -24,10 +24,11 @@ DEFAULT_ROUTE_LIMITS = {
     "POST /api/v1/auth/verify-email": "10/minute",
 }
 
-# Slower than the default (checkout runs the saga's first step) or faster (search and
-# reads should fail fast rather than pile up).
 # A browser page served by this machine, on any port (a frontend's dev server).
 DEVELOPMENT_ORIGINS = r"http://(localhost|127\.0\.0\.1)(:[0-9]{1,5})?"
+
+# Slower than the default (checkout runs the saga's first step) or faster (search and
+# reads should fail fast rather than pile up).
 DEFAULT_ROUTE_TIMEOUTS = {
     "GET /api/v1/search/**": 10.0,
     "GET /api/v1/search": 10.0,

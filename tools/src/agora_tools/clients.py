@@ -32,6 +32,9 @@ PYTHON_PACKAGE = PYTHON / "agora_client"
 TYPESCRIPT = CLIENTS / "typescript"
 TYPESCRIPT_SCHEMA = TYPESCRIPT / "src" / "schema.d.ts"
 OPENAPI = REPO_ROOT / "docs" / "api" / "openapi.json"
+# The .http collection of the journeys, and httpyac (npm) that sends it.
+JOURNEYS = REPO_ROOT / "docs" / "api" / "journeys.http"
+HTTP_TOOL = REPO_ROOT / "tools" / "http"
 
 # Formatted by the workspace's ruff (pinned with the rest) with its defaults, not any
 # configuration file it might find, so the output is the same wherever it is written.
@@ -54,27 +57,38 @@ def _npm() -> str:
     return found
 
 
-def node_modules() -> Path:
-    """``clients/typescript/node_modules`` as ``package.json`` pins it, installed once
-    per change of ``package.json``."""
-    manifest = (TYPESCRIPT / "package.json").read_bytes()
-    stamp = TYPESCRIPT / "node_modules" / ".agora-installed"
+def node_modules(project: Path = TYPESCRIPT) -> Path:
+    """``project/node_modules`` as its ``package.json`` pins it, installed once per
+    change of ``package.json``."""
+    manifest = (project / "package.json").read_bytes()
+    stamp = project / "node_modules" / ".agora-installed"
     digest = hashlib.sha256(manifest).hexdigest()
-    with file_lock(home_dir() / "locks" / "clients-npm.lock"):
+    with file_lock(home_dir() / "locks" / f"npm-{project.name}.lock"):
         if stamp.exists() and stamp.read_text() == digest:
             return stamp.parent
-        say("npm install in clients/typescript (versions pinned in package.json)")
+        say(f"npm install in {project.relative_to(REPO_ROOT)} (versions pinned in package.json)")
         run(
             [_npm(), "install", "--no-package-lock", "--no-audit", "--no-fund", "--ignore-scripts"],
-            cwd=TYPESCRIPT,
+            cwd=project,
             timeout=600,
         )
         stamp.write_text(digest)
         return stamp.parent
 
 
-def npm_bin(name: str) -> str:
-    return str(node_modules() / ".bin" / name)
+def npm_bin(name: str, project: Path = TYPESCRIPT) -> str:
+    return str(node_modules(project) / ".bin" / name)
+
+
+def journeys_command(gateway: str, admin_email: str, admin_password: str) -> list[str]:
+    """httpyac (``tools/http``) sending ``docs/api/journeys.http`` to ``gateway``, stopping
+    at the first failed check; run it in ``JOURNEYS.parent``."""
+    return [
+        npm_bin("httpyac", HTTP_TOOL),
+        *("send", str(JOURNEYS), "--all", "--bail", "--output", "short"),
+        *("--var", f"gateway={gateway.rstrip('/')}", "--var", f"adminEmail={admin_email}"),
+        *("--var", f"adminPassword={admin_password}"),
+    ]
 
 
 def openapi_python_client() -> Path:
@@ -131,6 +145,6 @@ def leftovers(written: dict[Path, str]) -> list[Path]:
     )
 
 
-def typescript_versions() -> dict[str, str]:
-    manifest = json.loads((TYPESCRIPT / "package.json").read_text())
+def npm_versions(project: Path) -> dict[str, str]:
+    manifest = json.loads((project / "package.json").read_text())
     return {**manifest.get("dependencies", {}), **manifest.get("devDependencies", {})}

@@ -16,6 +16,7 @@ import argparse
 import hashlib
 import os
 import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -256,10 +257,21 @@ def main(argv: list[str] | None = None) -> int:
     journeys = sub.add_parser("journeys", help="run the gateway journeys against a running Agora")
     journeys.add_argument("--gateway", required=True, help="the gateway's URL")
     journeys.add_argument("--mailpit", help="Mailpit's URL, to verify the e-mail address")
+    http = sub.add_parser("http", help="send docs/api/journeys.http to a running Agora")
+    http.add_argument("--gateway", default="http://127.0.0.1:8000", help="the gateway's URL")
+    http.add_argument("--admin-email", required=True, help="an admin (AGORA_ADMIN_PASSWORD)")
     args = parser.parse_args(argv)
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
     if args.action == "tools":
         return fetch(list(args.names))
+    if args.action == "http":
+        from getpass import getpass
+
+        from agora_tools import clients
+
+        password = os.environ.get("AGORA_ADMIN_PASSWORD") or getpass("Admin password: ")
+        command = clients.journeys_command(args.gateway, args.admin_email, password)
+        return subprocess.run(command, cwd=clients.JOURNEYS.parent, check=False).returncode  # noqa: S603
     if args.action == "journeys":
         return run_journeys(args.gateway, args.mailpit)
     return generate(args.check)
