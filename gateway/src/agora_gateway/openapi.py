@@ -379,7 +379,9 @@ class OpenAPIAggregator:
             secured = "security" in operation
             scopes, note = _scope_note(method, path)
             if secured:
-                operation["security"] = copy.deepcopy(_SECURITY)
+                # The service's `{}`: anonymous callers are welcome too.
+                anonymous: list[dict[str, list[str]]] = [{}] if {} in operation["security"] else []
+                operation["security"] = copy.deepcopy(_SECURITY) + anonymous
             if scopes is not None:
                 operation["x-agora-api-key-scopes"] = scopes
             description = operation.get("description") or ""
