@@ -49,8 +49,9 @@ def expect(answer: object, kind: type[T], step: str) -> T:
 
 
 def journey(gateway: str, search: str) -> dict[str, Any]:
-    # Registration, sign-in and search are open to anyone; the generated functions are
-    # typed for the signed-in client because every operation lists its credentials.
+    # Registration, sign-in and search are open to anyone (`{}` among their security
+    # requirements), but openapi-python-client types every operation with any
+    # requirement for the signed-in client; a plain Client works for these.
     anonymous: Any = Client(base_url=gateway, raise_on_unexpected_status=True)
     email = f"python-client-{secrets.token_hex(6)}@example.com"
     expect(
