@@ -8,7 +8,7 @@ PYTHON ?= python3
 UV := $(PYTHON) -m uv
 PYTEST_ARGS ?=
 
-.PHONY: chaos help install run test lint format format-check typecheck imports pins up down bench generate images clean audit sbom
+.PHONY: chaos help install run test lint format format-check typecheck imports pins up down bench generate images clean audit sbom http
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -67,8 +67,11 @@ bench: install ## Benchmarks: the request ladder (floor, catalog, gateway, nginx
 	$(UV) run python gateway/bench/checkout_bench.py
 	$(UV) run python services/catalog/bench/search_bench.py
 
-generate: install ## Rewrite the generated files (dashboards, configuration reference, kustomize base, docs/api/openapi.json, problem pages bundle)
+generate: install ## Rewrite the generated files (dashboards, configuration reference, kustomize base, docs/api/openapi.json, problem pages bundle, clients/)
 	$(UV) run agora-ops generate
+
+http: install ## Send docs/api/journeys.http to `make run` (ADMIN=you@example.com, AGORA_ADMIN_PASSWORD or a prompt)
+	$(UV) run agora-ops http --admin-email "$(ADMIN)" $(ARGS)
 
 images: install ## Build every part's image with podman (base image from Debian's packages, no registry needed)
 	$(UV) run agora-images $(ARGS)

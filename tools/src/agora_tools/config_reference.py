@@ -52,6 +52,8 @@ OTEL_VARIABLES = {
 CHASSIS_DOCS = {
     "environment": "`production` refuses placeholder secrets",
     "log_level": "`DEBUG`, `INFO`, `WARNING`, `ERROR`",
+    "log_format": "`auto`: readable lines (Rich) at a terminal, JSON elsewhere;"
+    " `json` or `console` forces one",
     "log_json": "JSON lines with `service`, `request_id` and `trace_id`; `false` for plain text",
     "event_transport": "`kafka` in distributed mode; `inprocess` is the all-in-one transport",
     "kafka_bootstrap_servers": "Kafka brokers, comma-separated `host:port`",

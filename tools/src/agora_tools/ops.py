@@ -16,6 +16,7 @@ import argparse
 import hashlib
 import os
 import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -207,23 +208,36 @@ def render_chart(
 
 def generate(check: bool) -> int:
     """Rewrite every generated file (or, with ``check``, list the stale ones)."""
-    from agora_tools import api_contract, config_reference, dashboards, k8s_base
+    from agora_tools import api_contract, clients, config_reference, dashboards, k8s_base
 
     outputs: dict[Path, str] = {}
     outputs.update(api_contract.outputs())
+    if not check:  # the clients are generated from the document as just written
+        _write(outputs)
+    outputs.update(clients.outputs())
     outputs.update(dashboards.outputs())
     outputs.update(config_reference.outputs())
     outputs.update(k8s_base.outputs())
     stale = [path for path, text in outputs.items() if _read(path) != text]
+    leftovers = clients.leftovers(outputs)
     if check:
-        for path in stale:
+        for path in [*stale, *leftovers]:
             say(f"out of date: {path.relative_to(REPO_ROOT)} (run `uv run agora-ops generate`)")
-        return 1 if stale else 0
-    for path in stale:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(outputs[path])
-        say(f"wrote {path.relative_to(REPO_ROOT)}")
+        return 1 if stale or leftovers else 0
+    _write({path: outputs[path] for path in stale})
+    for path in leftovers:
+        path.unlink()
+        say(f"removed {path.relative_to(REPO_ROOT)}")
     return 0
+
+
+def _write(outputs: dict[Path, str]) -> None:
+    for path, text in outputs.items():
+        if _read(path) == text:
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        say(f"wrote {path.relative_to(REPO_ROOT)}")
 
 
 def _read(path: Path) -> str | None:
@@ -243,10 +257,21 @@ def main(argv: list[str] | None = None) -> int:
     journeys = sub.add_parser("journeys", help="run the gateway journeys against a running Agora")
     journeys.add_argument("--gateway", required=True, help="the gateway's URL")
     journeys.add_argument("--mailpit", help="Mailpit's URL, to verify the e-mail address")
+    http = sub.add_parser("http", help="send docs/api/journeys.http to a running Agora")
+    http.add_argument("--gateway", default="http://127.0.0.1:8000", help="the gateway's URL")
+    http.add_argument("--admin-email", required=True, help="an admin (AGORA_ADMIN_PASSWORD)")
     args = parser.parse_args(argv)
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
     if args.action == "tools":
         return fetch(list(args.names))
+    if args.action == "http":
+        from getpass import getpass
+
+        from agora_tools import clients
+
+        password = os.environ.get("AGORA_ADMIN_PASSWORD") or getpass("Admin password: ")
+        command = clients.journeys_command(args.gateway, args.admin_email, password)
+        return subprocess.run(command, cwd=clients.JOURNEYS.parent, check=False).returncode  # noqa: S603
     if args.action == "journeys":
         return run_journeys(args.gateway, args.mailpit)
     return generate(args.check)

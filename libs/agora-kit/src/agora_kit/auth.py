@@ -26,6 +26,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from agora_kit.errors import Forbidden, ProblemError, ServiceUnavailable, Unauthorized
+from agora_kit.openapi import requires_credentials
 
 logger = logging.getLogger("agora.auth")
 
@@ -260,6 +261,7 @@ async def optional_principal(
     return await _verifier(request).verify(credentials.credentials)
 
 
+@requires_credentials
 async def current_principal(
     principal: Annotated[Principal | None, Depends(optional_principal)],
 ) -> Principal:

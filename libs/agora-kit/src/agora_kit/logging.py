@@ -3,6 +3,10 @@
 The three fields come from context variables, so a line logged anywhere while a
 request or an event is handled carries them, also in all-in-one mode where every
 service shares one process.
+
+At a terminal the lines are for a person instead (``console``: Rich's handler, one
+line per request with its part, method, path, status and duration); JSON stays the
+default everywhere else. ``AGORA_LOG_FORMAT=json|console`` forces either.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import logging
 import sys
 from contextvars import ContextVar
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal, TextIO
 
 from opentelemetry import trace
 
@@ -55,9 +59,64 @@ class PlainFormatter(logging.Formatter):
         )
 
 
-def configure_logging(level: str = "INFO", *, json_lines: bool = True) -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter() if json_lines else PlainFormatter())
+class ConsoleFormatter(logging.Formatter):
+    """The message of a line for Rich's handler, which adds the time and level: the
+    part first; a request's access line as ``GET /path 200 12.3 ms``."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        service = service_var.get() or record.name.removeprefix("agora.")
+        status = getattr(record, "http_status", None)
+        if status is not None:
+            message = (
+                f"{record.http_method} {record.http_path} {status} "  # type: ignore[attr-defined]
+                f"{record.duration_ms:.1f} ms"  # type: ignore[attr-defined]
+            )
+        else:
+            message = record.getMessage()
+        return f"{service:<12} {message}"
+
+
+LogFormat = Literal["json", "plain", "console"]
+
+
+def log_format(chosen: str, json_lines: bool, stream: TextIO | None = None) -> LogFormat:
+    """What ``AGORA_LOG_FORMAT`` (``auto``, ``json``, ``console``) means here: ``auto``
+    is ``console`` at a terminal, else JSON (plain text with ``AGORA_LOG_JSON=false``)."""
+    if chosen in ("json", "console"):
+        return chosen  # type: ignore[return-value]
+    if (stream or sys.stderr).isatty():
+        return "console"
+    return "json" if json_lines else "plain"
+
+
+def configure_logging(
+    level: str = "INFO",
+    *,
+    json_lines: bool = True,
+    style: LogFormat | None = None,
+    stream: TextIO | None = None,
+) -> None:
+    """Log to ``stream`` (stderr) as ``style``, or JSON lines (plain with
+    ``json_lines=False``) when no style is given."""
+    out = stream or sys.stderr
+    style = style or ("json" if json_lines else "plain")
+    handler: logging.Handler
+    if style == "console":
+        from rich.console import Console
+        from rich.logging import RichHandler
+
+        handler = RichHandler(
+            console=Console(file=out, soft_wrap=True),
+            show_path=False,
+            markup=False,
+            rich_tracebacks=True,
+            log_time_format="%H:%M:%S",
+            omit_repeated_times=False,
+        )
+        handler.setFormatter(ConsoleFormatter())
+    else:
+        handler = logging.StreamHandler(out)
+        handler.setFormatter(JsonFormatter() if style == "json" else PlainFormatter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())

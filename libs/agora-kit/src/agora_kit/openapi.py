@@ -21,11 +21,12 @@ import re
 import typing
 from collections.abc import Callable
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import FastAPI
+from fastapi.dependencies.models import Dependant
 from fastapi.openapi.utils import get_openapi
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, iter_route_contexts
 from pydantic import BaseModel
 
 from agora_kit.errors import PROBLEM_JSON, problem_responses
@@ -158,13 +159,49 @@ def problems_as_sent(document: dict[str, Any]) -> dict[str, Any]:
     return document
 
 
+_REQUIRES_CREDENTIALS = "__agora_requires_credentials__"
+_D = TypeVar("_D")
+
+
+def requires_credentials(dependency: _D) -> _D:
+    """Mark ``dependency`` as refusing a caller without credentials (401). FastAPI lists
+    the credentials of every operation that reads them as required; an operation whose
+    dependencies include no marked one also accepts none (``{}`` in its ``security``),
+    so a generated client lets it be called anonymously."""
+    setattr(dependency, _REQUIRES_CREDENTIALS, True)
+    return dependency
+
+
+def _needs_credentials(dependant: Dependant) -> bool:
+    return any(
+        getattr(sub.call, _REQUIRES_CREDENTIALS, False) or _needs_credentials(sub)
+        for sub in dependant.dependencies
+    )
+
+
+def anonymous_allowed(app: FastAPI, document: dict[str, Any]) -> dict[str, Any]:
+    """Add ``{}`` to the ``security`` of the operations open to anonymous callers."""
+    paths = document.get("paths") or {}
+    for route in iter_route_contexts(app.routes):
+        dependant = getattr(route, "dependant", None)  # an API route's, with its routers'
+        if not isinstance(dependant, Dependant) or _needs_credentials(dependant):
+            continue
+        for method in route.methods or ():
+            operation = paths.get(route.path_format, {}).get(method.lower())
+            security = operation.get("security") if operation else None
+            if security and {} not in security:
+                security.append({})
+    return document
+
+
 def document_problems_as_sent(app: FastAPI) -> None:
-    """Make ``app.openapi()`` document its errors as :func:`problems_as_sent` says."""
+    """Make ``app.openapi()`` document its errors as :func:`problems_as_sent` says, and
+    anonymous access where it is allowed (:func:`anonymous_allowed`)."""
     build: Callable[[], dict[str, Any]] = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = problems_as_sent(build())
+            app.openapi_schema = anonymous_allowed(app, problems_as_sent(build()))
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -24,6 +24,8 @@ class CommonSettings(BaseSettings):
     environment: Environment = "development"
     log_level: str = "INFO"
     log_json: bool = True
+    # auto: human-readable lines at a terminal, JSON elsewhere; json or console forces.
+    log_format: Literal["auto", "json", "console"] = "auto"
 
     event_transport: TransportKind = "inprocess"
     # The in-process transport keeps its log in this database (all-in-one mode).

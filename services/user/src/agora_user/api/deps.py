@@ -12,6 +12,7 @@ from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
 from agora_kit.auth import ROLE_ADMIN, OptionalPrincipal
 from agora_kit.db import SessionDep
 from agora_kit.errors import Forbidden, Unauthorized
+from agora_kit.openapi import requires_credentials
 from agora_user.models import User, UserSession
 from agora_user.repository import users as user_repo
 from agora_user.service import api_keys, sessions
@@ -57,6 +58,7 @@ def _invalid_session() -> Unauthorized:
     )
 
 
+@requires_credentials
 async def current_user(
     request: Request,
     session: SessionDep,

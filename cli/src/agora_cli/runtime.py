@@ -1,0 +1,340 @@
+"""What the ``agora`` commands run: migrations, one part (``serve``) and the
+all-in-one fleet (``run``). Apart from ``agora_cli.main`` so that ``agora --help`` and
+the commands that need none of it never import uvicorn, FastAPI, SQLAlchemy or Alembic."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ctypes
+import importlib
+import logging
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+import uvicorn
+from fastapi import FastAPI
+from rich.console import Console
+
+from agora_kit import migrations
+from agora_kit.events.inprocess import InProcessTransport
+from agora_kit.logging import configure_logging, log_format
+from agora_kit.serving import server_config
+from agora_kit.settings import CommonSettings
+
+if TYPE_CHECKING:
+    from agora_kit.embedded_pg import EmbeddedPostgres
+
+SERVICES = ("user", "catalog", "order", "payment", "notification")
+PARTS = ("gateway", *SERVICES)
+EVENTS_DATABASE = "agora_events"
+
+console = Console(stderr=True)
+logger = logging.getLogger("agora.cli")
+
+
+def _package(part: str) -> str:
+    return f"agora_{part}"
+
+
+def _settings_class(part: str) -> Any:
+    return importlib.import_module(f"{_package(part)}.settings").Settings
+
+
+def _create_app(part: str) -> Any:
+    return importlib.import_module(f"{_package(part)}.app").create_app
+
+
+def _check_part(part: str, allowed: tuple[str, ...]) -> None:
+    if part not in allowed:
+        raise typer.BadParameter(f"{part!r} is not one of: {', '.join(allowed)}")
+
+
+class _Server(uvicorn.Server):
+    """One of several servers sharing a loop: ``agora run`` handles the signals for all."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+def _progress_lines(items: list[str], what: str) -> Iterator[str]:
+    """A progress bar in a terminal, plain lines otherwise (CI, logs)."""
+    if console.is_terminal:
+        from rich.progress import track
+
+        yield from track(items, description=what, console=console)
+    else:
+        for item in items:
+            console.print(f"{what}: {item}")
+            yield item
+
+
+def _migrate(targets: dict[str, str]) -> None:
+    for part in _progress_lines(list(targets), "Migrating"):
+        migrations.upgrade(_package(part), targets[part])
+
+
+def migrate_parts(service: str | None) -> None:
+    configure_logging(CommonSettings().log_level, json_lines=False)
+    parts = SERVICES if service is None else (service,)
+    for part in parts:
+        _check_part(part, SERVICES)
+    _migrate({part: _settings_class(part)().database_url for part in parts})
+    console.print(f"[green]Migrated[/green] {', '.join(parts)}")
+
+
+def serve_part(service: str, host: str | None, port: int | None) -> None:
+    _check_part(service, PARTS)
+    common = CommonSettings()
+    configure_logging(common.log_level, style=log_format(common.log_format, common.log_json))
+    settings = _settings_class(service)()
+    server = _server(
+        _create_app(service)(settings),
+        host or settings.host,
+        port or settings.port,
+        _server_trusted_proxies(service, settings),
+    )
+    if not asyncio.run(_run_servers([server])):
+        raise typer.Exit(1)
+
+
+def _all_in_one_settings(
+    pg: EmbeddedPostgres, host: str, data_dir: Path | None = None
+) -> dict[str, Any]:
+    overrides: dict[str, Any] = {"events_database_url": pg.local_url(EVENTS_DATABASE)}
+    if "AGORA_JWKS_URL" not in os.environ:
+        # The user service may have been moved off its default port.
+        user_port = _settings_class("user")().port
+        overrides["jwks_url"] = f"http://127.0.0.1:{user_port}/.well-known/jwks.json"
+    common = CommonSettings(**overrides)
+    # All-in-one mode has no SMTP server: mail is written as .eml files here.
+    mail_dir = (data_dir or pg.data_dir.parent) / "mail"
+    extra: dict[str, dict[str, Any]] = {
+        "notification": {"email_backend": "file", "mail_dir": mail_dir},
+    }
+    if "AGORA_NOTIFICATION_PUBLIC_API_URL" not in os.environ:
+        # Unsubscribe links go through the gateway, wherever it listens.
+        gateway_port = _settings_class("gateway")().port
+        extra["notification"]["public_api_url"] = f"http://{host}:{gateway_port}"
+    settings: dict[str, Any] = {}
+    for part in SERVICES:
+        settings[part] = _settings_class(part)(
+            database_url=pg.local_url(f"agora_{part}"),
+            host=host,
+            common=common,
+            **extra.get(part, {}),
+        )
+    gateway_cls = _settings_class("gateway")
+    settings["gateway"] = gateway_cls(
+        host=host,
+        common=common,
+        **{f"{part}_url": f"http://127.0.0.1:{settings[part].port}" for part in SERVICES},
+    )
+    return settings
+
+
+def _banner(settings: dict[str, Any], pg: EmbeddedPostgres, data_dir: Path) -> None:
+    console.print(f"\n[bold]Agora[/bold] is running (all-in-one), data in {data_dir}")
+    for part in PARTS:
+        s = settings[part]
+        url = f"http://{s.host}:{s.port}"
+        console.print(f"  {part:<13} {url:<24} docs {url}/docs")
+    console.print(f"  {'postgresql':<13} postgresql://postgres@{pg.host}:{pg.port}")
+    console.print("Press Ctrl-C to stop.\n")
+
+
+def _server_trusted_proxies(part: str, settings: Any) -> str:
+    """Whose forwarded headers the server applies: the gateway's proxies; for a service
+    none, since its app applies the gateway's only with the service credential
+    (agora_kit.serving.GatewayForwarded)."""
+    return str(settings.trusted_proxies) if part == "gateway" else ""
+
+
+def _server(application: FastAPI, host: str, port: int, trusted_proxies: str) -> _Server:
+    return _Server(server_config(application, host, port, trusted_proxies))
+
+
+async def _run_servers(servers: list[_Server]) -> bool:
+    """Serve until SIGINT or SIGTERM; False when one of them failed to start."""
+
+    def stop(*_: object) -> None:
+        for server in servers:
+            server.should_exit = True
+
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop)
+    tasks = [asyncio.create_task(server.serve()) for server in servers]
+    # If one part fails to start (a port in use), stop the rest instead of running a
+    # fleet with a hole in it.
+    while not all(server.started for server in servers):
+        if any(task.done() for task in tasks):
+            stop()
+            break
+        await asyncio.sleep(0.05)
+    await asyncio.gather(*tasks, return_exceptions=True)
+    return all(server.started for server in servers)
+
+
+async def _serve_all(
+    settings: dict[str, Any], transport: InProcessTransport, gateway: _GatewayProcess | None
+) -> bool:
+    """Serve the in-process parts until stopped; ``gateway``, when given, is the
+    gateway's process, already started, to watch over meanwhile."""
+    await transport.start()
+    parts = SERVICES if gateway is not None else PARTS
+    try:
+        servers = [
+            _server(
+                _create_app(part)(settings[part], transport=transport),
+                settings[part].host,
+                settings[part].port,
+                _server_trusted_proxies(part, settings[part]),
+            )
+            for part in parts
+        ]
+        if gateway is None:
+            return await _run_servers(servers)
+        supervisor = asyncio.create_task(gateway.supervise(servers))
+        try:
+            return await _run_servers(servers) and gateway.healthy
+        finally:
+            supervisor.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await supervisor
+    finally:
+        await transport.close()
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the forked child
+    """Linux: the child gets SIGTERM when ``agora run`` dies, even by SIGKILL."""
+    if _LIBC is not None:
+        _LIBC.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+_LIBC = ctypes.CDLL(None, use_errno=True) if sys.platform == "linux" else None
+
+
+class _GatewayProcess:
+    """``agora run``'s gateway as a process of its own (``agora serve gateway``), so the
+    proxy and the services it calls use two cores instead of sharing one (ADR 0084).
+    Restarted when it dies; if it keeps exiting by itself just after it starts (its
+    port is taken), the whole run stops, as when any in-process part fails to start."""
+
+    START_ATTEMPTS = 5
+    START_SECONDS = 20.0  # an exit by itself sooner than this is a failed start
+
+    def __init__(self, settings: Any) -> None:
+        self.settings = settings
+        self.process: subprocess.Popen[bytes] | None = None
+        self.healthy = True
+        self.started_at = 0.0
+
+    def environment(self) -> dict[str, str]:
+        s = self.settings
+        return {
+            **os.environ,
+            "AGORA_EVENTS_DATABASE_URL": s.common.events_database_url,
+            "AGORA_JWKS_URL": s.common.jwks_url,
+            "AGORA_GATEWAY_HOST": s.host,
+            "AGORA_GATEWAY_PORT": str(s.port),
+            **{f"AGORA_GATEWAY_{part.upper()}_URL": getattr(s, f"{part}_url") for part in SERVICES},
+        }
+
+    def start(self) -> None:
+        self.started_at = time.monotonic()
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", "from agora_cli.main import main; main()", "serve", "gateway"],
+            env=self.environment(),
+            preexec_fn=_die_with_parent if _LIBC is not None else None,  # noqa: PLW1509
+        )
+
+    async def supervise(self, servers: list[_Server]) -> None:
+        failed_starts = 0
+        while True:
+            await asyncio.sleep(0.2)
+            assert self.process is not None
+            code = self.process.poll()
+            if code is None:
+                continue
+            lived = time.monotonic() - self.started_at
+            if code >= 0 and lived < self.START_SECONDS:
+                # It gave up by itself at start: its port is taken, perhaps for a moment
+                # yet by the gateway of a run killed just before this one.
+                failed_starts += 1
+                if failed_starts >= self.START_ATTEMPTS:
+                    logger.error("the gateway process exited at start (code %s); stopping", code)
+                    self.healthy = False
+                    for server in servers:
+                        server.should_exit = True
+                    return
+            else:
+                failed_starts = 0
+            logger.error("the gateway process exited (code %s); starting it again", code)
+            await asyncio.sleep(1.0)
+            self.start()
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def run_all_in_one(
+    data_dir: Path, fresh: bool, host: str, postgres_port: int, gateway_process: bool
+) -> None:
+    # Only here: PostgreSQL's binaries are not needed (nor installed) to serve one part.
+    try:
+        from agora_kit.embedded_pg import EmbeddedPostgres
+    except ModuleNotFoundError as exc:
+        console.print(f"agora run needs the embedded extra: agora-cli[embedded] ({exc})")
+        raise typer.Exit(code=2) from exc
+
+    common = CommonSettings()
+    # At a terminal, readable lines; the gateway's process, on the same terminal, too.
+    configure_logging(common.log_level, style=log_format(common.log_format, common.log_json))
+    data_dir = data_dir.resolve()
+    pg = EmbeddedPostgres(data_dir / "postgres", port=postgres_port)
+    if fresh and data_dir.exists():
+        pg.stop()
+        shutil.rmtree(data_dir)
+        console.print(f"Wiped {data_dir}")
+    data_dir.mkdir(parents=True, exist_ok=True)
+    settings = _all_in_one_settings(pg, host, data_dir)
+    # Started first: its imports and start-up overlap PostgreSQL's and the migrations;
+    # it waits for nothing but its port (the events database it follows is retried).
+    gateway = _GatewayProcess(settings["gateway"]) if gateway_process else None
+    if gateway is not None:
+        gateway.start()
+    try:
+        console.print(f"Starting PostgreSQL on {pg.host}:{pg.port}")
+        pg.start()
+        for name in (EVENTS_DATABASE, *(f"agora_{part}" for part in SERVICES)):
+            pg.ensure_database(name)
+        _migrate({part: settings[part].database_url for part in SERVICES})
+        _banner(settings, pg, data_dir)
+        transport = InProcessTransport.from_settings(settings["gateway"].common)
+        ok = asyncio.run(_serve_all(settings, transport, gateway))
+    finally:
+        if gateway is not None:
+            gateway.stop()
+        console.print("Stopping PostgreSQL")
+        pg.stop()
+    if not ok:
+        console.print("[red]A part of Agora failed to start; see the log above.[/red]")
+        raise typer.Exit(1)
+    console.print("Agora stopped.")

@@ -1,0 +1,277 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.refund_in import RefundIn
+from ...models.refund_out import RefundOut
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    payment_id: UUID,
+    *,
+    body: RefundIn,
+    idempotency_key: None | str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/v1/admin/payments/{payment_id}/refund".format(
+            payment_id=quote(str(payment_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Problem | RefundOut | None:
+    if response.status_code == 202:
+        response_202 = RefundOut.from_dict(response.json())
+
+        return response_202
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 414:
+        response_414 = Problem.from_dict(response.json())
+
+        return response_414
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 431:
+        response_431 = Problem.from_dict(response.json())
+
+        return response_431
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if response.status_code == 504:
+        response_504 = Problem.from_dict(response.json())
+
+        return response_504
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | RefundOut]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    payment_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: RefundIn,
+    idempotency_key: None | str | Unset = UNSET,
+) -> Response[Problem | RefundOut]:
+    """Refund a payment
+
+     Refund all that is left, or ``amount``. ``Idempotency-Key`` is required: a
+    resent refund gets the first answer and refunds nothing more.
+
+    API keys cannot call this endpoint: sign in as the user.
+
+    Args:
+        payment_id (UUID):
+        idempotency_key (None | str | Unset): Required. Any unique string (printable ASCII, up to
+            255); a retry with the same key and body gets the first answer again
+        body (RefundIn):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | RefundOut]
+    """
+
+    kwargs = _get_kwargs(
+        payment_id=payment_id,
+        body=body,
+        idempotency_key=idempotency_key,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    payment_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: RefundIn,
+    idempotency_key: None | str | Unset = UNSET,
+) -> Problem | RefundOut | None:
+    """Refund a payment
+
+     Refund all that is left, or ``amount``. ``Idempotency-Key`` is required: a
+    resent refund gets the first answer and refunds nothing more.
+
+    API keys cannot call this endpoint: sign in as the user.
+
+    Args:
+        payment_id (UUID):
+        idempotency_key (None | str | Unset): Required. Any unique string (printable ASCII, up to
+            255); a retry with the same key and body gets the first answer again
+        body (RefundIn):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | RefundOut
+    """
+
+    return sync_detailed(
+        payment_id=payment_id,
+        client=client,
+        body=body,
+        idempotency_key=idempotency_key,
+    ).parsed
+
+
+async def asyncio_detailed(
+    payment_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: RefundIn,
+    idempotency_key: None | str | Unset = UNSET,
+) -> Response[Problem | RefundOut]:
+    """Refund a payment
+
+     Refund all that is left, or ``amount``. ``Idempotency-Key`` is required: a
+    resent refund gets the first answer and refunds nothing more.
+
+    API keys cannot call this endpoint: sign in as the user.
+
+    Args:
+        payment_id (UUID):
+        idempotency_key (None | str | Unset): Required. Any unique string (printable ASCII, up to
+            255); a retry with the same key and body gets the first answer again
+        body (RefundIn):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | RefundOut]
+    """
+
+    kwargs = _get_kwargs(
+        payment_id=payment_id,
+        body=body,
+        idempotency_key=idempotency_key,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    payment_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: RefundIn,
+    idempotency_key: None | str | Unset = UNSET,
+) -> Problem | RefundOut | None:
+    """Refund a payment
+
+     Refund all that is left, or ``amount``. ``Idempotency-Key`` is required: a
+    resent refund gets the first answer and refunds nothing more.
+
+    API keys cannot call this endpoint: sign in as the user.
+
+    Args:
+        payment_id (UUID):
+        idempotency_key (None | str | Unset): Required. Any unique string (printable ASCII, up to
+            255); a retry with the same key and body gets the first answer again
+        body (RefundIn):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | RefundOut
+    """
+
+    return (
+        await asyncio_detailed(
+            payment_id=payment_id,
+            client=client,
+            body=body,
+            idempotency_key=idempotency_key,
+        )
+    ).parsed

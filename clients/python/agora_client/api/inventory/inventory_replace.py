@@ -1,0 +1,261 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.stock_in import StockIn
+from ...models.stock_out import StockOut
+from ...types import Response
+
+
+def _get_kwargs(
+    sku: str,
+    *,
+    body: StockIn,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "put",
+        "url": "/api/v1/inventory/{sku}".format(
+            sku=quote(str(sku), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Problem | StockOut | None:
+    if response.status_code == 200:
+        response_200 = StockOut.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 414:
+        response_414 = Problem.from_dict(response.json())
+
+        return response_414
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 431:
+        response_431 = Problem.from_dict(response.json())
+
+        return response_431
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if response.status_code == 504:
+        response_504 = Problem.from_dict(response.json())
+
+        return response_504
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | StockOut]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    sku: str,
+    *,
+    client: AuthenticatedClient,
+    body: StockIn,
+) -> Response[Problem | StockOut]:
+    """Set how many units are on hand
+
+     Set how many units of a SKU are on hand. Never below what open orders have
+    reserved (409). The owning vendor, an admin, or an API key with
+    `inventory:write`.
+
+    An API key needs the scope `inventory:write`.
+
+    Args:
+        sku (str):
+        body (StockIn):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | StockOut]
+    """
+
+    kwargs = _get_kwargs(
+        sku=sku,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    sku: str,
+    *,
+    client: AuthenticatedClient,
+    body: StockIn,
+) -> Problem | StockOut | None:
+    """Set how many units are on hand
+
+     Set how many units of a SKU are on hand. Never below what open orders have
+    reserved (409). The owning vendor, an admin, or an API key with
+    `inventory:write`.
+
+    An API key needs the scope `inventory:write`.
+
+    Args:
+        sku (str):
+        body (StockIn):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | StockOut
+    """
+
+    return sync_detailed(
+        sku=sku,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    sku: str,
+    *,
+    client: AuthenticatedClient,
+    body: StockIn,
+) -> Response[Problem | StockOut]:
+    """Set how many units are on hand
+
+     Set how many units of a SKU are on hand. Never below what open orders have
+    reserved (409). The owning vendor, an admin, or an API key with
+    `inventory:write`.
+
+    An API key needs the scope `inventory:write`.
+
+    Args:
+        sku (str):
+        body (StockIn):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | StockOut]
+    """
+
+    kwargs = _get_kwargs(
+        sku=sku,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    sku: str,
+    *,
+    client: AuthenticatedClient,
+    body: StockIn,
+) -> Problem | StockOut | None:
+    """Set how many units are on hand
+
+     Set how many units of a SKU are on hand. Never below what open orders have
+    reserved (409). The owning vendor, an admin, or an API key with
+    `inventory:write`.
+
+    An API key needs the scope `inventory:write`.
+
+    Args:
+        sku (str):
+        body (StockIn):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | StockOut
+    """
+
+    return (
+        await asyncio_detailed(
+            sku=sku,
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,277 @@
+"""Contains all the data models used in inputs/outputs"""
+
+from .address_in import AddressIn
+from .admin_user_out import AdminUserOut
+from .admin_user_patch import AdminUserPatch
+from .admin_user_patch_roles_type_0_item import AdminUserPatchRolesType0Item
+from .admin_users_list_role_type_0 import AdminUsersListRoleType0
+from .admin_vendors_list_status_type_0 import AdminVendorsListStatusType0
+from .api_key_in import ApiKeyIn
+from .api_key_in_scopes_item import ApiKeyInScopesItem
+from .api_key_out import ApiKeyOut
+from .body_auth_token import BodyAuthToken
+from .cart_item_in import CartItemIn
+from .cart_item_out import CartItemOut
+from .cart_item_out_attributes import CartItemOutAttributes
+from .cart_out import CartOut
+from .category_detail import CategoryDetail
+from .category_in import CategoryIn
+from .category_node import CategoryNode
+from .category_out import CategoryOut
+from .category_patch import CategoryPatch
+from .category_tree import CategoryTree
+from .checkout_in import CheckoutIn
+from .code_in import CodeIn
+from .confirm_in import ConfirmIn
+from .coupon_in import CouponIn
+from .coupon_in_funded_by import CouponInFundedBy
+from .coupon_in_kind import CouponInKind
+from .coupon_out import CouponOut
+from .delivery_out import DeliveryOut
+from .device_in import DeviceIn
+from .device_in_platform import DeviceInPlatform
+from .device_out import DeviceOut
+from .enrollment_out import EnrollmentOut
+from .facet_value import FacetValue
+from .facets import Facets
+from .feed_item import FeedItem
+from .feed_item_data import FeedItemData
+from .feed_page import FeedPage
+from .forgot_in import ForgotIn
+from .health import Health
+from .health_checks import HealthChecks
+from .image import Image
+from .image_out import ImageOut
+from .invalid_param import InvalidParam
+from .locked_choice import LockedChoice
+from .locked_choice_category import LockedChoiceCategory
+from .locked_choice_channel import LockedChoiceChannel
+from .login_in import LoginIn
+from .mfa_login_in import MfaLoginIn
+from .mfa_required_out import MfaRequiredOut
+from .money import Money
+from .new_api_key_out import NewApiKeyOut
+from .notification_detail import NotificationDetail
+from .notification_detail_data import NotificationDetailData
+from .order_line_out import OrderLineOut
+from .order_money import OrderMoney
+from .order_out import OrderOut
+from .order_out_status import OrderOutStatus
+from .page_admin_user_out import PageAdminUserOut
+from .page_api_key_out import PageApiKeyOut
+from .page_order_out import PageOrderOut
+from .page_vendor_order_out import PageVendorOrderOut
+from .page_vendor_out import PageVendorOut
+from .payment_money import PaymentMoney
+from .payment_out import PaymentOut
+from .payment_payment_out import PaymentPaymentOut
+from .payments_webhooks_stripe_create_response_payments_webhooks_stripe_create import (
+    PaymentsWebhooksStripeCreateResponsePaymentsWebhooksStripeCreate,
+)
+from .preferences_in import PreferencesIn
+from .preferences_in_preferences import PreferencesInPreferences
+from .preferences_in_preferences_additional_property import (
+    PreferencesInPreferencesAdditionalProperty,
+)
+from .preferences_out import PreferencesOut
+from .preferences_out_preferences import PreferencesOutPreferences
+from .preferences_out_preferences_additional_property import (
+    PreferencesOutPreferencesAdditionalProperty,
+)
+from .problem import Problem
+from .product_in import ProductIn
+from .product_in_attributes import ProductInAttributes
+from .product_out import ProductOut
+from .product_out_attributes import ProductOutAttributes
+from .product_page import ProductPage
+from .product_patch import ProductPatch
+from .product_patch_attributes_type_0 import ProductPatchAttributesType0
+from .product_summary import ProductSummary
+from .profile_patch import ProfilePatch
+from .quantity_in import QuantityIn
+from .rating import Rating
+from .reauthenticate_in import ReauthenticateIn
+from .recovery_codes_out import RecoveryCodesOut
+from .refresh_in import RefreshIn
+from .refund_in import RefundIn
+from .refund_out import RefundOut
+from .register_in import RegisterIn
+from .reset_in import ResetIn
+from .review_in import ReviewIn
+from .review_out import ReviewOut
+from .review_page import ReviewPage
+from .search_item import SearchItem
+from .search_list_sort import SearchListSort
+from .search_response import SearchResponse
+from .search_response_sort import SearchResponseSort
+from .ship_in import ShipIn
+from .stock_in import StockIn
+from .stock_out import StockOut
+from .sub_order_out import SubOrderOut
+from .suggestions import Suggestions
+from .token_exchange_in import TokenExchangeIn
+from .token_exchange_out import TokenExchangeOut
+from .tokens_out import TokensOut
+from .unread_count import UnreadCount
+from .unsubscribed import Unsubscribed
+from .unsubscribed_category import UnsubscribedCategory
+from .unsubscribed_channel import UnsubscribedChannel
+from .user_out import UserOut
+from .users_me_export_get_response_users_me_export_get import (
+    UsersMeExportGetResponseUsersMeExportGet,
+)
+from .variant_in import VariantIn
+from .variant_in_attributes import VariantInAttributes
+from .variant_out import VariantOut
+from .variant_out_attributes import VariantOutAttributes
+from .variant_patch import VariantPatch
+from .variant_patch_attributes_type_0 import VariantPatchAttributesType0
+from .vendor_apply import VendorApply
+from .vendor_decision import VendorDecision
+from .vendor_decision_status import VendorDecisionStatus
+from .vendor_order_out import VendorOrderOut
+from .vendor_order_out_order_status import VendorOrderOutOrderStatus
+from .vendor_orders_list_status_type_0 import VendorOrdersListStatusType0
+from .vendor_out import VendorOut
+from .vendor_patch import VendorPatch
+from .vendor_ref import VendorRef
+from .vendors_me_products_list_status_type_0 import VendorsMeProductsListStatusType0
+from .verify_email_in import VerifyEmailIn
+from .wish_in import WishIn
+from .wish_out import WishOut
+from .wish_page import WishPage
+
+__all__ = (
+    "AddressIn",
+    "AdminUserOut",
+    "AdminUserPatch",
+    "AdminUserPatchRolesType0Item",
+    "AdminUsersListRoleType0",
+    "AdminVendorsListStatusType0",
+    "ApiKeyIn",
+    "ApiKeyInScopesItem",
+    "ApiKeyOut",
+    "BodyAuthToken",
+    "CartItemIn",
+    "CartItemOut",
+    "CartItemOutAttributes",
+    "CartOut",
+    "CategoryDetail",
+    "CategoryIn",
+    "CategoryNode",
+    "CategoryOut",
+    "CategoryPatch",
+    "CategoryTree",
+    "CheckoutIn",
+    "CodeIn",
+    "ConfirmIn",
+    "CouponIn",
+    "CouponInFundedBy",
+    "CouponInKind",
+    "CouponOut",
+    "DeliveryOut",
+    "DeviceIn",
+    "DeviceInPlatform",
+    "DeviceOut",
+    "EnrollmentOut",
+    "Facets",
+    "FacetValue",
+    "FeedItem",
+    "FeedItemData",
+    "FeedPage",
+    "ForgotIn",
+    "Health",
+    "HealthChecks",
+    "Image",
+    "ImageOut",
+    "InvalidParam",
+    "LockedChoice",
+    "LockedChoiceCategory",
+    "LockedChoiceChannel",
+    "LoginIn",
+    "MfaLoginIn",
+    "MfaRequiredOut",
+    "Money",
+    "NewApiKeyOut",
+    "NotificationDetail",
+    "NotificationDetailData",
+    "OrderLineOut",
+    "OrderMoney",
+    "OrderOut",
+    "OrderOutStatus",
+    "PageAdminUserOut",
+    "PageApiKeyOut",
+    "PageOrderOut",
+    "PageVendorOrderOut",
+    "PageVendorOut",
+    "PaymentMoney",
+    "PaymentOut",
+    "PaymentPaymentOut",
+    "PaymentsWebhooksStripeCreateResponsePaymentsWebhooksStripeCreate",
+    "PreferencesIn",
+    "PreferencesInPreferences",
+    "PreferencesInPreferencesAdditionalProperty",
+    "PreferencesOut",
+    "PreferencesOutPreferences",
+    "PreferencesOutPreferencesAdditionalProperty",
+    "Problem",
+    "ProductIn",
+    "ProductInAttributes",
+    "ProductOut",
+    "ProductOutAttributes",
+    "ProductPage",
+    "ProductPatch",
+    "ProductPatchAttributesType0",
+    "ProductSummary",
+    "ProfilePatch",
+    "QuantityIn",
+    "Rating",
+    "ReauthenticateIn",
+    "RecoveryCodesOut",
+    "RefreshIn",
+    "RefundIn",
+    "RefundOut",
+    "RegisterIn",
+    "ResetIn",
+    "ReviewIn",
+    "ReviewOut",
+    "ReviewPage",
+    "SearchItem",
+    "SearchListSort",
+    "SearchResponse",
+    "SearchResponseSort",
+    "ShipIn",
+    "StockIn",
+    "StockOut",
+    "SubOrderOut",
+    "Suggestions",
+    "TokenExchangeIn",
+    "TokenExchangeOut",
+    "TokensOut",
+    "UnreadCount",
+    "Unsubscribed",
+    "UnsubscribedCategory",
+    "UnsubscribedChannel",
+    "UserOut",
+    "UsersMeExportGetResponseUsersMeExportGet",
+    "VariantIn",
+    "VariantInAttributes",
+    "VariantOut",
+    "VariantOutAttributes",
+    "VariantPatch",
+    "VariantPatchAttributesType0",
+    "VendorApply",
+    "VendorDecision",
+    "VendorDecisionStatus",
+    "VendorOrderOut",
+    "VendorOrderOutOrderStatus",
+    "VendorOrdersListStatusType0",
+    "VendorOut",
+    "VendorPatch",
+    "VendorRef",
+    "VendorsMeProductsListStatusType0",
+    "VerifyEmailIn",
+    "WishIn",
+    "WishOut",
+    "WishPage",
+)

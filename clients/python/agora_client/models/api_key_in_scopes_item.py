@@ -1,0 +1,11 @@
+from enum import StrEnum
+
+
+class ApiKeyInScopesItem(StrEnum):
+    CATALOGREAD = "catalog:read"
+    INVENTORYWRITE = "inventory:write"
+    ORDERSREAD = "orders:read"
+    ORDERSWRITE = "orders:write"
+
+    def __str__(self) -> str:
+        return str(self.value)

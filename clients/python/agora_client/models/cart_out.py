@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+if TYPE_CHECKING:
+    from ..models.cart_item_out import CartItemOut
+    from ..models.order_money import OrderMoney
+
+
+T = TypeVar("T", bound="CartOut")
+
+
+@_attrs_define
+class CartOut:
+    """
+    Attributes:
+        items (list[CartItemOut]):
+        currency (None | str):
+        subtotal (OrderMoney): An amount in minor units (cents) of an ISO 4217 currency.
+        discount (OrderMoney): An amount in minor units (cents) of an ISO 4217 currency.
+        shipping (OrderMoney): An amount in minor units (cents) of an ISO 4217 currency.
+        tax (OrderMoney): An amount in minor units (cents) of an ISO 4217 currency.
+        total (OrderMoney): An amount in minor units (cents) of an ISO 4217 currency.
+    """
+
+    items: list[CartItemOut]
+    currency: None | str
+    subtotal: OrderMoney
+    discount: OrderMoney
+    shipping: OrderMoney
+    tax: OrderMoney
+    total: OrderMoney
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        items = []
+        for items_item_data in self.items:
+            items_item = items_item_data.to_dict()
+            items.append(items_item)
+
+        currency: None | str
+        currency = self.currency
+
+        subtotal = self.subtotal.to_dict()
+
+        discount = self.discount.to_dict()
+
+        shipping = self.shipping.to_dict()
+
+        tax = self.tax.to_dict()
+
+        total = self.total.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "items": items,
+                "currency": currency,
+                "subtotal": subtotal,
+                "discount": discount,
+                "shipping": shipping,
+                "tax": tax,
+                "total": total,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.cart_item_out import CartItemOut  # noqa: PLC0415
+        from ..models.order_money import OrderMoney  # noqa: PLC0415
+
+        d = dict(src_dict)
+        items = []
+        _items = d.pop("items")
+        for items_item_data in _items:
+            items_item = CartItemOut.from_dict(items_item_data)
+
+            items.append(items_item)
+
+        def _parse_currency(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        currency = _parse_currency(d.pop("currency"))
+
+        subtotal = OrderMoney.from_dict(d.pop("subtotal"))
+
+        discount = OrderMoney.from_dict(d.pop("discount"))
+
+        shipping = OrderMoney.from_dict(d.pop("shipping"))
+
+        tax = OrderMoney.from_dict(d.pop("tax"))
+
+        total = OrderMoney.from_dict(d.pop("total"))
+
+        cart_out = cls(
+            items=items,
+            currency=currency,
+            subtotal=subtotal,
+            discount=discount,
+            shipping=shipping,
+            tax=tax,
+            total=total,
+        )
+
+        cart_out.additional_properties = d
+        return cart_out
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

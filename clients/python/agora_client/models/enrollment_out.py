@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="EnrollmentOut")
+
+
+@_attrs_define
+class EnrollmentOut:
+    """
+    Attributes:
+        secret (str): Base32; for apps that cannot scan the URI
+        otpauth_uri (str): Show as a QR code to the authenticator app
+        recovery_codes (list[str]): Single-use codes for when the phone is lost; shown only now, valid once the
+            enrolment is confirmed
+    """
+
+    secret: str
+    otpauth_uri: str
+    recovery_codes: list[str]
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        secret = self.secret
+
+        otpauth_uri = self.otpauth_uri
+
+        recovery_codes = self.recovery_codes
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "secret": secret,
+                "otpauth_uri": otpauth_uri,
+                "recovery_codes": recovery_codes,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        secret = d.pop("secret")
+
+        otpauth_uri = d.pop("otpauth_uri")
+
+        recovery_codes = cast(list[str], d.pop("recovery_codes"))
+
+        enrollment_out = cls(
+            secret=secret,
+            otpauth_uri=otpauth_uri,
+            recovery_codes=recovery_codes,
+        )
+
+        enrollment_out.additional_properties = d
+        return enrollment_out
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.locked_choice_category import LockedChoiceCategory
+from ..models.locked_choice_channel import LockedChoiceChannel
+
+T = TypeVar("T", bound="LockedChoice")
+
+
+@_attrs_define
+class LockedChoice:
+    """
+    Attributes:
+        category (LockedChoiceCategory):
+        channel (LockedChoiceChannel):
+    """
+
+    category: LockedChoiceCategory
+    channel: LockedChoiceChannel
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        category = self.category.value
+
+        channel = self.channel.value
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "category": category,
+                "channel": channel,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        category = LockedChoiceCategory(d.pop("category"))
+
+        channel = LockedChoiceChannel(d.pop("channel"))
+
+        locked_choice = cls(
+            category=category,
+            channel=channel,
+        )
+
+        locked_choice.additional_properties = d
+        return locked_choice
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

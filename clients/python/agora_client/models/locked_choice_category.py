@@ -1,0 +1,10 @@
+from enum import StrEnum
+
+
+class LockedChoiceCategory(StrEnum):
+    ACCOUNT = "account"
+    MARKETING = "marketing"
+    ORDERS = "orders"
+
+    def __str__(self) -> str:
+        return str(self.value)

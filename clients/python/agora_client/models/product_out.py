@@ -1,0 +1,233 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+from uuid import UUID
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+if TYPE_CHECKING:
+    from ..models.image_out import ImageOut
+    from ..models.money import Money
+    from ..models.product_out_attributes import ProductOutAttributes
+    from ..models.rating import Rating
+    from ..models.variant_out import VariantOut
+
+
+T = TypeVar("T", bound="ProductOut")
+
+
+@_attrs_define
+class ProductOut:
+    """
+    Attributes:
+        id (UUID):
+        vendor_id (UUID):
+        category_id (UUID):
+        title (str):
+        description (str):
+        attributes (ProductOutAttributes):
+        images (list[ImageOut]):
+        status (str):
+        price_from (Money | None): The lowest variant price
+        rating (Rating):
+        variants (list[VariantOut]):
+        created_at (datetime.datetime):
+        updated_at (datetime.datetime):
+        published_at (datetime.datetime | None):
+    """
+
+    id: UUID
+    vendor_id: UUID
+    category_id: UUID
+    title: str
+    description: str
+    attributes: ProductOutAttributes
+    images: list[ImageOut]
+    status: str
+    price_from: Money | None
+    rating: Rating
+    variants: list[VariantOut]
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+    published_at: datetime.datetime | None
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.money import Money  # noqa: PLC0415
+
+        id = str(self.id)
+
+        vendor_id = str(self.vendor_id)
+
+        category_id = str(self.category_id)
+
+        title = self.title
+
+        description = self.description
+
+        attributes = self.attributes.to_dict()
+
+        images = []
+        for images_item_data in self.images:
+            images_item = images_item_data.to_dict()
+            images.append(images_item)
+
+        status = self.status
+
+        price_from: dict[str, Any] | None
+        if isinstance(self.price_from, Money):
+            price_from = self.price_from.to_dict()
+        else:
+            price_from = self.price_from
+
+        rating = self.rating.to_dict()
+
+        variants = []
+        for variants_item_data in self.variants:
+            variants_item = variants_item_data.to_dict()
+            variants.append(variants_item)
+
+        created_at = self.created_at.isoformat()
+
+        updated_at = self.updated_at.isoformat()
+
+        published_at: None | str
+        if isinstance(self.published_at, datetime.datetime):
+            published_at = self.published_at.isoformat()
+        else:
+            published_at = self.published_at
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "id": id,
+                "vendor_id": vendor_id,
+                "category_id": category_id,
+                "title": title,
+                "description": description,
+                "attributes": attributes,
+                "images": images,
+                "status": status,
+                "price_from": price_from,
+                "rating": rating,
+                "variants": variants,
+                "created_at": created_at,
+                "updated_at": updated_at,
+                "published_at": published_at,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.image_out import ImageOut  # noqa: PLC0415
+        from ..models.money import Money  # noqa: PLC0415
+        from ..models.product_out_attributes import ProductOutAttributes  # noqa: PLC0415
+        from ..models.rating import Rating  # noqa: PLC0415
+        from ..models.variant_out import VariantOut  # noqa: PLC0415
+
+        d = dict(src_dict)
+        id = UUID(d.pop("id"))
+
+        vendor_id = UUID(d.pop("vendor_id"))
+
+        category_id = UUID(d.pop("category_id"))
+
+        title = d.pop("title")
+
+        description = d.pop("description")
+
+        attributes = ProductOutAttributes.from_dict(d.pop("attributes"))
+
+        images = []
+        _images = d.pop("images")
+        for images_item_data in _images:
+            images_item = ImageOut.from_dict(images_item_data)
+
+            images.append(images_item)
+
+        status = d.pop("status")
+
+        def _parse_price_from(data: object) -> Money | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                price_from_type_0 = Money.from_dict(data)
+
+                return price_from_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Money | None, data)
+
+        price_from = _parse_price_from(d.pop("price_from"))
+
+        rating = Rating.from_dict(d.pop("rating"))
+
+        variants = []
+        _variants = d.pop("variants")
+        for variants_item_data in _variants:
+            variants_item = VariantOut.from_dict(variants_item_data)
+
+            variants.append(variants_item)
+
+        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+
+        updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
+
+        def _parse_published_at(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                published_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return published_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        published_at = _parse_published_at(d.pop("published_at"))
+
+        product_out = cls(
+            id=id,
+            vendor_id=vendor_id,
+            category_id=category_id,
+            title=title,
+            description=description,
+            attributes=attributes,
+            images=images,
+            status=status,
+            price_from=price_from,
+            rating=rating,
+            variants=variants,
+            created_at=created_at,
+            updated_at=updated_at,
+            published_at=published_at,
+        )
+
+        product_out.additional_properties = d
+        return product_out
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
