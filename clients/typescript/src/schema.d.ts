@@ -2325,7 +2325,16 @@ export interface components {
             /** Name */
             name: string;
         };
-        /** WishIn */
+        /**
+         * WishIn
+         * @example {
+         *       "product_id": "3f2b8a9e-5d41-4c8e-9a7b-2e1f0c6d4b13",
+         *       "sku": "MUG-BLUE-350"
+         *     }
+         * @example {
+         *       "product_id": "3f2b8a9e-5d41-4c8e-9a7b-2e1f0c6d4b13"
+         *     }
+         */
         WishIn: {
             /**
              * Product Id

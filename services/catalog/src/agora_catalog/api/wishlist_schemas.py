@@ -12,7 +12,15 @@ from agora_catalog.models import Wish
 from agora_kit.pagination import Page
 
 
-class WishIn(BaseModel):
+WISH_IN = {
+    "examples": [
+        {"product_id": "3f2b8a9e-5d41-4c8e-9a7b-2e1f0c6d4b13", "sku": "MUG-BLUE-350"},
+        {"product_id": "3f2b8a9e-5d41-4c8e-9a7b-2e1f0c6d4b13"},
+    ]
+}
+
+
+class WishIn(BaseModel, json_schema_extra=WISH_IN):
     product_id: uuid.UUID
     sku: Sku | None = Field(
         default=None,
