@@ -38,13 +38,15 @@ def snapshot(obj: object, names: Iterable[str]) -> dict[str, Any]:
 def changed(
     before: Mapping[str, Any] | None, after: Mapping[str, Any] | None
 ) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
-    """Only the fields whose value differs (all of them on a create or a delete)."""
+    """Only the fields whose value differs (all of them on a create or a delete). A
+    field ``after`` names and ``before`` does not (the id of a refund made) is new: it
+    is in ``after`` only."""
     if before is None or after is None:
         return (dict(before) if before is not None else None), (
             dict(after) if after is not None else None
         )
-    keys = [key for key in after if before.get(key) != after[key]]
-    return {key: before.get(key) for key in keys}, {key: after[key] for key in keys}
+    keys = [key for key in after if key not in before or before[key] != after[key]]
+    return {key: before[key] for key in keys if key in before}, {key: after[key] for key in keys}
 
 
 async def record(
