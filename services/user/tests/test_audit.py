@@ -102,7 +102,9 @@ async def test_filters_and_pages_newest_first(api: UserApi) -> None:
         entry(start + timedelta(hours=i), actor_id=f"a{i % 2}", resource_id=f"r{i % 3}")
         for i in range(6)
     ]
-    await deliver(api, *reversed(made), entry(start, action="vendor.approve", resource_type="vendor"))
+    await deliver(
+        api, *reversed(made), entry(start, action="vendor.approve", resource_type="vendor")
+    )
 
     seen: list[str] = []
     cursor = ""
