@@ -208,7 +208,32 @@ async def test_admins_see_every_admin_and_vendor_act_with_its_request_id(edge: E
         201,
     )
     await edge.ok(
+        await edge.client.put(
+            f"{API}/inventory/{sku}", json={"on_hand": 12}, headers=owner.headers("audit-stock")
+        )
+    )
+    await edge.ok(
         await edge.client.post(f"{API}/products/{product['id']}/publish", headers=owner.headers())
+    )
+    draft = await edge.ok(
+        await edge.client.post(
+            f"{API}/products",
+            json={"title": "Mill", "category_id": category["id"]},
+            headers=owner.headers(),
+        ),
+        201,
+    )
+    deleted = await edge.client.delete(
+        f"{API}/products/{draft['id']}", headers=owner.headers("audit-delete")
+    )
+    assert deleted.status_code == 204, deleted.text
+    await edge.ok(
+        await edge.client.post(
+            f"{API}/admin/coupons",
+            json={"code": "AUDIT10", "kind": "percent", "value": 10},
+            headers=admin.headers("audit-coupon"),
+        ),
+        201,
     )
 
     # A buyer pays for two; the vendor ships them.
@@ -256,7 +281,16 @@ async def test_admins_see_every_admin_and_vendor_act_with_its_request_id(edge: E
         202,
     )
 
-    wanted = {"vendor.approve", "product.update", "order.ship", "payment.refund"}
+    wanted = {
+        "vendor.approve",
+        "product.update",
+        "product.delete",
+        "variant.create",
+        "stock.set",
+        "coupon.create",
+        "order.ship",
+        "payment.refund",
+    }
 
     async def logged() -> dict[str, dict[str, Any]] | None:
         page = await edge.ok(
@@ -281,6 +315,30 @@ async def test_admins_see_every_admin_and_vendor_act_with_its_request_id(edge: E
     assert renamed["after"] == {"title": "Analytical engine"}
     assert renamed["request_id"] == "audit-product"
 
+    stocked = found["stock.set"]
+    assert (stocked["resource_type"], stocked["resource_id"]) == ("sku", sku)
+    assert (stocked["before"], stocked["after"]) == ({"on_hand": 10}, {"on_hand": 12})
+    assert stocked["request_id"] == "audit-stock"
+    variant = found["variant.create"]
+    assert variant["before"] is None
+    assert variant["after"]["price_amount"] == 1500
+    removed = found["product.delete"]
+    assert (removed["resource_id"], removed["after"]) == (draft["id"], None)
+    assert removed["before"]["title"] == "Mill"
+    assert removed["request_id"] == "audit-delete"
+    coupon = found["coupon.create"]
+    assert (coupon["service"], coupon["resource_id"], coupon["actor_id"]) == (
+        "order",
+        "AUDIT10",
+        admin.id,
+    )
+    assert (coupon["before"], coupon["after"]["kind"], coupon["after"]["value"]) == (
+        None,
+        "percent",
+        10,
+    )
+    assert coupon["request_id"] == "audit-coupon"
+
     shipped = found["order.ship"]
     assert (shipped["service"], shipped["resource_id"]) == ("order", sub["id"])
     assert shipped["actor_id"] == owner.id
@@ -303,7 +361,12 @@ async def test_admins_see_every_admin_and_vendor_act_with_its_request_id(edge: E
             f"{API}/admin/audit?actor={owner.id}&resource_type=product", headers=admin.headers()
         )
     )
-    assert [item["action"] for item in mine["items"]] == ["product.update", "product.create"]
+    assert [item["action"] for item in mine["items"]] == [
+        "product.delete",
+        "product.create",
+        "product.update",
+        "product.create",
+    ]
 
     for outsider in (owner, buyer):
         refused = await edge.client.get(f"{API}/admin/audit", headers=outsider.headers())
