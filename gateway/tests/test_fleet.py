@@ -148,6 +148,10 @@ def test_the_journeys_work_through_the_gateway(fleet: Fleet) -> None:
         assert refreshed.status_code == 200
         assert client.get("/.well-known/jwks.json").json()["keys"]
         assert client.get("/api/v1/admin/users", headers=auth).status_code == 403
+        # The audit log is routed to the user service, and only admins read it.
+        audit = client.get("/api/v1/admin/audit", headers=auth)
+        assert audit.status_code == 403, audit.text
+        assert "admin" in audit.json()["detail"]
         logout = client.post(
             "/api/v1/auth/logout", json={"refresh_token": refreshed.json()["refresh_token"]}
         )

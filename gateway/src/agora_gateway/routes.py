@@ -30,6 +30,7 @@ ROUTES: tuple[tuple[str, str], ...] = tuple(
             (f"{API}/auth", "user"),
             (f"{API}/users", "user"),
             (f"{API}/admin/users", "user"),
+            (f"{API}/admin/audit", "user"),
             (f"{API}/vendors", "catalog"),
             (f"{API}/admin/vendors", "catalog"),
             (f"{API}/categories", "catalog"),

@@ -9,6 +9,9 @@ from .admin_vendors_list_status_type_0 import AdminVendorsListStatusType0
 from .api_key_in import ApiKeyIn
 from .api_key_in_scopes_item import ApiKeyInScopesItem
 from .api_key_out import ApiKeyOut
+from .audit_entry_out import AuditEntryOut
+from .audit_entry_out_after_type_0 import AuditEntryOutAfterType0
+from .audit_entry_out_before_type_0 import AuditEntryOutBeforeType0
 from .body_auth_token import BodyAuthToken
 from .cart_item_in import CartItemIn
 from .cart_item_out import CartItemOut
@@ -59,6 +62,7 @@ from .order_out import OrderOut
 from .order_out_status import OrderOutStatus
 from .page_admin_user_out import PageAdminUserOut
 from .page_api_key_out import PageApiKeyOut
+from .page_audit_entry_out import PageAuditEntryOut
 from .page_order_out import PageOrderOut
 from .page_vendor_order_out import PageVendorOrderOut
 from .page_vendor_out import PageVendorOut
@@ -151,6 +155,9 @@ __all__ = (
     "ApiKeyIn",
     "ApiKeyInScopesItem",
     "ApiKeyOut",
+    "AuditEntryOut",
+    "AuditEntryOutAfterType0",
+    "AuditEntryOutBeforeType0",
     "BodyAuthToken",
     "CartItemIn",
     "CartItemOut",
@@ -201,6 +208,7 @@ __all__ = (
     "OrderOutStatus",
     "PageAdminUserOut",
     "PageApiKeyOut",
+    "PageAuditEntryOut",
     "PageOrderOut",
     "PageVendorOrderOut",
     "PageVendorOut",

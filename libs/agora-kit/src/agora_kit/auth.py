@@ -17,6 +17,7 @@ import math
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Protocol
 
@@ -242,6 +243,10 @@ _bearer = HTTPBearer(
 )
 
 
+# The caller of the request being handled, set by the authentication dependency.
+principal_var: ContextVar[Principal | None] = ContextVar("agora_principal", default=None)
+
+
 def _verifier(request: Request) -> TokenVerifier:
     verifier: TokenVerifier | None = getattr(request.app.state, "jwks_verifier", None)
     if verifier is None:
@@ -253,12 +258,16 @@ async def optional_principal(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal | None:
-    """The caller, or None when no credentials were sent; bad credentials are still 401."""
+    """The caller, or None when no credentials were sent; bad credentials are still 401.
+    The caller is also left in ``principal_var`` for the audit trail (agora_kit.audit)."""
+    principal_var.set(None)
     if credentials is None:
         if request.headers.get("Authorization"):
             raise _invalid("unsupported authorization scheme")
         return None
-    return await _verifier(request).verify(credentials.credentials)
+    principal = await _verifier(request).verify(credentials.credentials)
+    principal_var.set(principal)
+    return principal
 
 
 @requires_credentials

@@ -13,6 +13,7 @@ from opentelemetry import trace
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from agora_kit.auth import principal_var
 from agora_kit.errors import INTERNAL_ERROR_DETAIL, PROBLEM_JSON, problem_body
 from agora_kit.logging import request_id_var, service_var
 
@@ -65,6 +66,8 @@ class RequestContextMiddleware:
         scope.setdefault("state", {})["request_id"] = request_id
         service_token = service_var.set(self.service)
         request_token = request_id_var.set(request_id)
+        # No caller until the authentication dependency verifies one (the audit trail).
+        principal_token = principal_var.set(None)
         status = 500
         started_response = False
         started = time.perf_counter()
@@ -106,6 +109,7 @@ class RequestContextMiddleware:
                         "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                     },
                 )
+            principal_var.reset(principal_token)
             request_id_var.reset(request_token)
             service_var.reset(service_token)
 

@@ -62,10 +62,12 @@ async def browse(
 )
 async def create_product(
     body: ProductIn,
+    *,
     response: Response,
     session: SessionDep,
     actor: StoreWriterDep,
     idempotency: IdempotencyDep,
+    context: ContextDep,
 ) -> ProductOut | Response:
     """Create a product in the caller's store as a `draft`; it goes on sale when
     published with at least one variant. The caller's store must be approved."""
@@ -73,6 +75,7 @@ async def create_product(
         return idempotency.replay
     product = await products.create(
         session,
+        context.outbox,
         actor,
         products.NewProduct(
             title=body.title,

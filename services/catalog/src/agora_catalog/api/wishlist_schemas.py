@@ -11,7 +11,6 @@ from agora_catalog.api.schemas import Sku
 from agora_catalog.models import Wish
 from agora_kit.pagination import Page
 
-
 WISH_IN = {
     "examples": [
         {"product_id": "3f2b8a9e-5d41-4c8e-9a7b-2e1f0c6d4b13", "sku": "MUG-BLUE-350"},

@@ -38,6 +38,7 @@ from agora_contracts.catalog import (
     VariantSnapshot,
 )
 from agora_contracts.common import Money
+from agora_kit import audit
 from agora_kit.errors import NotFound
 from agora_kit.events.outbox import Outbox
 
@@ -109,8 +110,17 @@ class NewProduct:
     images: list[dict[str, Any]]
 
 
+# The fields of a product the audit log keeps before and after a change.
+AUDITED = ("title", "description", "category_id", "attributes", "images", "status")
+
+
 async def create(
-    session: AsyncSession, actor: Actor, data: NewProduct, *, vendor_id: uuid.UUID | None = None
+    session: AsyncSession,
+    outbox: Outbox,
+    actor: Actor,
+    data: NewProduct,
+    *,
+    vendor_id: uuid.UUID | None = None,
 ) -> Product:
     """A draft in the caller's store; an admin may name the store (``vendor_id``)."""
     if vendor_id is not None and actor.is_admin:
@@ -139,6 +149,14 @@ async def create(
     )
     session.add(product)
     await session.flush()
+    await audit.record(
+        session,
+        outbox,
+        action="product.create",
+        resource_type="product",
+        resource_id=product.id,
+        after=audit.snapshot(product, AUDITED),
+    )
     return product
 
 
@@ -153,11 +171,21 @@ async def update(
     product, _ = await for_write(session, actor, product_id)
     if "category_id" in changes:
         await require_category(session, changes["category_id"])
+    before = audit.snapshot(product, AUDITED)
     for name, value in changes.items():
         setattr(product, name, value)
     product.updated_at = datetime.now(UTC)
     await session.flush()
     await announce_change(session, outbox, product)
+    await audit.record(
+        session,
+        outbox,
+        action="product.update",
+        resource_type="product",
+        resource_id=product.id,
+        before=before,
+        after=audit.snapshot(product, AUDITED),
+    )
     return product
 
 
@@ -207,6 +235,14 @@ async def delete(
     product.deleted_at = now
     product.updated_at = now
     await session.flush()
+    await audit.record(
+        session,
+        outbox,
+        action="product.delete",
+        resource_type="product",
+        resource_id=product.id,
+        before=audit.snapshot(product, AUDITED),
+    )
     await outbox.add(
         session,
         ProductDeleted(

@@ -18,6 +18,7 @@ from agora_catalog.service.access import Actor
 from agora_catalog.service.errors import NotYourProduct, StockBelowReserved, VendorNotApproved
 from agora_catalog.service.wishlist import tell_back_in_stock
 from agora_contracts.catalog import LowStock, StockChanged
+from agora_kit import audit
 from agora_kit.errors import NotFound
 from agora_kit.events.outbox import Outbox
 
@@ -90,8 +91,18 @@ async def set_on_hand(
     before = inventory.available
     if on_hand == inventory.on_hand:
         return inventory
+    audit_before = {"on_hand": inventory.on_hand}
     inventory.on_hand = on_hand
     inventory.updated_at = datetime.now(UTC)
     await session.flush()
     await announce_stock(session, outbox, [(inventory, before)])
+    await audit.record(
+        session,
+        outbox,
+        action="stock.set",
+        resource_type="sku",
+        resource_id=sku,
+        before=audit_before,
+        after={"on_hand": on_hand},
+    )
     return inventory

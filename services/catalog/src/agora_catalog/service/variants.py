@@ -19,8 +19,32 @@ from agora_catalog.service.errors import LastVariant, SkuTaken, invalid
 from agora_catalog.service.products import announce_change, for_write
 from agora_catalog.service.wishlist import tell_price_drop
 from agora_contracts.common import Money
+from agora_kit import audit
 from agora_kit.errors import NotFound
 from agora_kit.events.outbox import Outbox
+
+# The fields of a variant the audit log keeps before and after a change.
+AUDITED = ("price_amount", "currency", "attributes")
+
+
+async def _record(
+    session: AsyncSession,
+    outbox: Outbox,
+    verb: str,
+    variant: Variant,
+    *,
+    before: dict[str, object] | None,
+    after: dict[str, object] | None,
+) -> None:
+    await audit.record(
+        session,
+        outbox,
+        action=f"variant.{verb}",
+        resource_type="sku",
+        resource_id=variant.sku,
+        before=before,
+        after=after,
+    )
 
 
 async def add(
@@ -70,6 +94,8 @@ async def add(
     await session.flush()
     product.updated_at = now
     await announce_change(session, outbox, product)
+    after = {**audit.snapshot(variant, AUDITED), "product_id": product.id, "on_hand": stock}
+    await _record(session, outbox, "create", variant, before=None, after=after)
     return VariantView(variant, inventory)
 
 
@@ -96,6 +122,7 @@ async def update(
 ) -> VariantView:
     product, variant = await _variant_for_write(session, actor, product_id, sku)
     previous = Money(amount=variant.price_amount, currency=variant.currency)
+    before = audit.snapshot(variant, AUDITED)
     if currency is not None and currency != variant.currency:
         if await repo.count_other_live_variants(session, product.id, sku):
             raise invalid(
@@ -113,6 +140,9 @@ async def update(
     await session.flush()
     await announce_change(session, outbox, product)
     await tell_price_drop(session, outbox, sku, previous)
+    await _record(
+        session, outbox, "update", variant, before=before, after=audit.snapshot(variant, AUDITED)
+    )
     inventory = await stock_repo.get_inventory(session, sku)
     return VariantView(variant, inventory)
 
@@ -130,3 +160,6 @@ async def delete(
     product.updated_at = now
     await session.flush()
     await announce_change(session, outbox, product)
+    await _record(
+        session, outbox, "delete", variant, before=audit.snapshot(variant, AUDITED), after=None
+    )

@@ -22,6 +22,7 @@ from agora_catalog.repository import vendors as repo
 from agora_catalog.service.access import Actor, can_manage
 from agora_catalog.service.errors import AlreadyAVendor, VendorNameTaken, VendorNotApproved
 from agora_contracts.catalog import VendorApplied, VendorApproved, VendorSuspended, VendorUpdated
+from agora_kit import audit
 from agora_kit.errors import Forbidden, NotFound
 from agora_kit.events.outbox import Outbox
 from agora_kit.pagination import Page, PageParams
@@ -192,6 +193,7 @@ async def decide(
     if vendor.status == status:
         return vendor
     now = datetime.now(UTC)
+    before = {"status": vendor.status}
     vendor.status = status
     vendor.updated_at = now
     if status == VENDOR_APPROVED:
@@ -212,4 +214,14 @@ async def decide(
         raise ValueError(status)
     await session.flush()
     await outbox.add(session, event, key=str(vendor.id))
+    verb = "approve" if status == VENDOR_APPROVED else "suspend"
+    await audit.record(
+        session,
+        outbox,
+        action=f"vendor.{verb}",
+        resource_type="vendor",
+        resource_id=vendor.id,
+        before=before,
+        after={"status": status, **({"reason": reason} if reason else {})},
+    )
     return vendor

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from agora_kit.app import API_PREFIX
+from agora_kit.app import API_PREFIX, OutboxDep
 from agora_kit.db import SessionDep
 from agora_kit.errors import problem_responses
 from agora_order.api.deps import AdminDep
@@ -22,11 +22,11 @@ router = APIRouter(prefix="/admin", tags=["admin"])
     responses=problem_responses(401, 403, 409, 422),
 )
 async def create_coupon(
-    body: CouponIn, _: AdminDep, session: SessionDep, response: Response
+    body: CouponIn, _: AdminDep, session: SessionDep, outbox: OutboxDep, response: Response
 ) -> CouponOut:
     """Create a coupon: a `percent` or `fixed` discount, optionally with a minimum
     subtotal, an expiry and a maximum number of uses. Codes are unique (409). Admins
     only."""
-    coupon = await coupons.create(session, new_coupon(body))
+    coupon = await coupons.create(session, outbox, new_coupon(body))
     response.headers["Location"] = f"{API_PREFIX}/admin/coupons/{coupon.code}"
     return coupon_out(coupon)

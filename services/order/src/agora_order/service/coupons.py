@@ -14,10 +14,24 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agora_kit import audit
+from agora_kit.events.outbox import Outbox
 from agora_order.models import Coupon, CouponRedemption
 from agora_order.repository import coupons as coupon_repo
 from agora_order.service import pricing
 from agora_order.service.errors import BadCoupon, CouponExists
+
+# The fields of a coupon the audit log keeps.
+AUDITED = (
+    "kind",
+    "value",
+    "currency",
+    "min_subtotal_amount",
+    "expires_at",
+    "max_uses",
+    "max_uses_per_user",
+    "funded_by",
+)
 
 
 @dataclass(frozen=True)
@@ -36,7 +50,7 @@ class NewCoupon:
     funded_by: str
 
 
-async def create(session: AsyncSession, data: NewCoupon) -> Coupon:
+async def create(session: AsyncSession, outbox: Outbox, data: NewCoupon) -> Coupon:
     if data.kind == pricing.PERCENT and data.value > 100:
         raise BadCoupon("A percent coupon takes at most 100.")
     code = data.code.upper()
@@ -57,6 +71,14 @@ async def create(session: AsyncSession, data: NewCoupon) -> Coupon:
         raise CouponExists(f"The code {code} is taken.")
     coupon = await coupon_repo.get(session, code)
     assert coupon is not None
+    await audit.record(
+        session,
+        outbox,
+        action="coupon.create",
+        resource_type="coupon",
+        resource_id=code,
+        after=audit.snapshot(coupon, AUDITED),
+    )
     return coupon
 
 

@@ -8,6 +8,7 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_contracts import order as contracts
+from agora_kit import audit
 from agora_kit.errors import Conflict, Forbidden, NotFound
 from agora_kit.events.outbox import Outbox
 from agora_order.models import (
@@ -60,6 +61,7 @@ async def ship(
     await order_repo.lock_sub_order(session, sub)
     if sub.status != SUB_PENDING or order.status not in (CONFIRMED,):
         raise Conflict(f"This sub-order is {sub.status} and its order {order.status}: no shipping.")
+    before = {"status": sub.status, "carrier": sub.carrier, "tracking_number": None}
     sub.status = SUB_SHIPPED
     sub.carrier = carrier
     sub.tracking_number = tracking_number
@@ -87,6 +89,15 @@ async def ship(
     )
     if await order_repo.sub_order_statuses(session, order.id) == {SUB_SHIPPED}:
         await saga.move(session, order, SHIPPED, cause="vendor.ship")
+    await audit.record(
+        session,
+        outbox,
+        action="order.ship",
+        resource_type="sub_order",
+        resource_id=sub.id,
+        before=before,
+        after={"status": sub.status, "carrier": carrier, "tracking_number": tracking_number},
+    )
     return sub
 
 

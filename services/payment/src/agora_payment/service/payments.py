@@ -28,6 +28,7 @@ from agora_contracts.payment import (
     PaymentRefunded,
     PaymentSucceeded,
 )
+from agora_kit import audit
 from agora_kit.errors import NotFound
 from agora_kit.events.outbox import Outbox
 from agora_payment.adapters.provider import Confirmation, PaymentProvider
@@ -296,6 +297,7 @@ async def refund(
     )
     session.add(row)
     metrics.refunded(session, payment.provider, payment.currency)
+    before = {"refunded_amount": payment.refunded_amount}
     payment.refunded_amount += wanted
     payment.updated_at = now()
     await session.flush()
@@ -315,4 +317,13 @@ async def refund(
         key=str(payment.id),
     )
     await payouts.reverse_for_refund(session, outbox, provider, payment)
+    await audit.record(
+        session,
+        outbox,
+        action="payment.refund",
+        resource_type="payment",
+        resource_id=payment.id,
+        before=before,
+        after={"refunded_amount": payment.refunded_amount, "refund_id": row.id, "reason": reason},
+    )
     return row

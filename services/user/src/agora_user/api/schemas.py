@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -22,7 +22,7 @@ from agora_user.api.fields import (
     ShortText,
     Token,
 )
-from agora_user.models import ApiKey, User
+from agora_user.models import ApiKey, AuditEntry, User
 from agora_user.service import api_keys
 from agora_user.service.sessions import TokenPair
 
@@ -206,3 +206,39 @@ class TokenExchangeOut(BaseModel):
     scope: str = Field(description="Space-separated scopes the token carries")
     user_id: str
     api_key_id: str
+
+
+class AuditEntryOut(BaseModel):
+    """One admin or vendor action: who, what, when, and the changed fields."""
+
+    id: uuid.UUID
+    occurred_at: datetime
+    service: str = Field(description="The service that made the change")
+    actor_id: str | None = Field(description="The acting user; null for the system")
+    actor_role: str | None = Field(description="admin, vendor or customer")
+    api_key_id: str | None = Field(description="The API key acted with, if any")
+    action: str = Field(description="`<resource>.<verb>`, e.g. `vendor.approve`")
+    resource_type: str
+    resource_id: str
+    before: dict[str, Any] | None = Field(description="The changed fields before")
+    after: dict[str, Any] | None = Field(description="The changed fields after")
+    request_id: str | None = Field(description="`X-Request-ID` of the call that acted")
+    trace_id: str | None
+
+    @classmethod
+    def of(cls, entry: AuditEntry) -> AuditEntryOut:
+        return cls(
+            id=entry.id,
+            occurred_at=entry.occurred_at,
+            service=entry.service,
+            actor_id=entry.actor_id,
+            actor_role=entry.actor_role,
+            api_key_id=entry.api_key_id,
+            action=entry.action,
+            resource_type=entry.resource_type,
+            resource_id=entry.resource_id,
+            before=entry.before,
+            after=entry.after,
+            request_id=entry.request_id,
+            trace_id=entry.trace_id,
+        )

@@ -8,6 +8,7 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_contracts.user import UserRoleChanged
+from agora_kit import audit
 from agora_kit.auth import ROLE_ADMIN, ROLE_VENDOR
 from agora_kit.pagination import Page, PageParams, entity_page
 from agora_user.models import User
@@ -67,6 +68,7 @@ async def update_user(
         (roles is not None and ROLE_ADMIN not in roles) or is_active is False
     ):
         raise CannotChangeOwnAdmin("Ask another admin; an admin cannot lock themselves out.")
+    before = {"roles": sorted(user.roles), "is_active": user.is_active}
     if roles is not None:
         await set_roles(ctx, session, user, roles)
     if is_active is not None and is_active != user.is_active:
@@ -81,6 +83,17 @@ async def update_user(
                 ctx, session, user.id, active, reason="deactivated"
             )
         await session.flush()
+    after = {"roles": sorted(user.roles), "is_active": user.is_active}
+    if after != before:
+        await audit.record(
+            session,
+            ctx.outbox,
+            action="user.update",
+            resource_type="user",
+            resource_id=user.id,
+            before=before,
+            after=after,
+        )
     return user
 
 
