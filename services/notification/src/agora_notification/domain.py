@@ -69,5 +69,7 @@ KINDS: dict[str, Kind] = {
         Kind("order_delivered", "orders"),
         Kind("order_cancelled", "orders"),
         Kind("order_refunded", "orders"),
+        # Account: a developer must hear that their integration stopped receiving.
+        Kind("webhook_disabled", "account"),
     )
 }

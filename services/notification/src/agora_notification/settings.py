@@ -63,6 +63,24 @@ class Settings(ServiceSettings):
     ws_max_connections: int = Field(default=10_000, ge=1)
     ws_queue_size: int = Field(default=100, ge=1)
 
+    # Outbound webhooks (ADR 0091). Deliveries retry with exponential backoff and full
+    # jitter (a random wait up to base * 2**(attempt-1), capped) until the window has
+    # passed since the first attempt; an endpoint failing this many times in a row is
+    # disabled and its owner told. A rotated secret keeps signing for the overlap.
+    webhook_retry_base_seconds: float = Field(default=10.0, gt=0)
+    webhook_retry_max_seconds: float = Field(default=6 * 3600.0, gt=0)
+    webhook_retry_window_seconds: float = Field(default=3 * 86400.0, gt=0)
+    webhook_disable_after_failures: int = Field(default=50, ge=1)
+    webhook_secret_overlap_seconds: float = Field(default=86400.0, ge=0)
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0)
+    webhook_response_max_bytes: int = Field(default=64 * 1024, ge=0)
+    webhook_workers: int = Field(default=4, ge=1, le=32)
+    webhook_poll_seconds: float = Field(default=1.0, gt=0)
+    webhook_max_endpoints_per_owner: int = Field(default=20, ge=1)
+    # Endpoints on loopback, private, link-local or other non-public addresses. Only
+    # for development and tests: production refuses to start with it on.
+    webhook_allow_private_addresses: bool = False
+
     # Unsubscribe links stay valid this long (RFC 8058 asks for a long time).
     unsubscribe_token_max_age_days: int = Field(default=365, ge=1)
 
@@ -70,4 +88,8 @@ class Settings(ServiceSettings):
     def _refuse_placeholder_mail_token_key(self) -> Settings:
         # It seals (user) or opens (notification) the tokens in mail events.
         self.check_mail_token_key()
+        if self.webhook_allow_private_addresses and self.common.environment == "production":
+            raise ValueError(
+                "AGORA_NOTIFICATION_WEBHOOK_ALLOW_PRIVATE_ADDRESSES must be off in production"
+            )
         return self
