@@ -243,15 +243,21 @@ async def test_a_store_hears_only_of_its_own_orders(service: Notifications) -> N
 
 async def test_deleting_an_endpoint_stops_deliveries(service: Notifications) -> None:
     admin = auth(service, uuid.uuid4())
-    buyer = await service.person()
     with receiver() as hook:
-        created = await subscribe(service, admin, hook.url, ["order.confirmed"])
+        created = await subscribe(service, admin, hook.url, ["payment.succeeded"])
         gone = await service.client.delete(f"{API}/{created['id']}", headers=admin)
         assert gone.status_code == 204
         assert (
             await service.client.get(f"{API}/{created['id']}", headers=admin)
         ).status_code == 404
-        await service.deliver(confirmed(buyer))
+        await service.deliver(
+            PaymentSucceeded(
+                payment_id=uuid.uuid4(),
+                order_id=uuid.uuid4(),
+                buyer_id=uuid.uuid4(),
+                amount=Money(amount=100, currency="EUR"),
+            )
+        )
         rows = await service.query("SELECT count(*) AS n FROM webhook_deliveries")
         assert rows[0]["n"] == 0
         assert hook.received == []
