@@ -190,9 +190,11 @@ async def test_a_delivery_failing_for_the_whole_window_is_given_up(with_settings
             await service.deliver(confirmed(buyer))
 
             async def status() -> dict[str, Any]:
-                [row] = await service.query(
+                rows = await service.query(
                     "SELECT status, attempts, next_attempt_at FROM webhook_deliveries"
                 )
+                assert len(rows) == 1
+                row: dict[str, Any] = rows[0]
                 return row
 
             row = await eventually(status, lambda r: r["status"] == "failed")

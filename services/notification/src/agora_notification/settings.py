@@ -63,19 +63,26 @@ class Settings(ServiceSettings):
     ws_max_connections: int = Field(default=10_000, ge=1)
     ws_queue_size: int = Field(default=100, ge=1)
 
-    # Outbound webhooks (ADR 0091). Deliveries retry with exponential backoff and full
-    # jitter (a random wait up to base * 2**(attempt-1), capped) until the window has
-    # passed since the first attempt; an endpoint failing this many times in a row is
-    # disabled and its owner told. A rotated secret keeps signing for the overlap.
+    # Outbound webhooks (ADR 0091). A failed delivery waits a random time up to
+    # base * 2**(attempt-1) seconds (exponential backoff with full jitter)...
     webhook_retry_base_seconds: float = Field(default=10.0, gt=0)
+    # ...never more than this between two attempts...
     webhook_retry_max_seconds: float = Field(default=6 * 3600.0, gt=0)
+    # ...and is given up (failed) once this long has passed since its first attempt.
     webhook_retry_window_seconds: float = Field(default=3 * 86400.0, gt=0)
+    # An endpoint failing this many deliveries in a row is disabled and its owner told.
     webhook_disable_after_failures: int = Field(default=50, ge=1)
+    # After a rotation the old secret still signs (a second signature) this long.
     webhook_secret_overlap_seconds: float = Field(default=86400.0, ge=0)
+    # One delivery attempt, connection to last byte read.
     webhook_timeout_seconds: float = Field(default=10.0, gt=0)
+    # How much of a receiver's answer is read (and thrown away).
     webhook_response_max_bytes: int = Field(default=64 * 1024, ge=0)
+    # Deliveries sent at once by each replica.
     webhook_workers: int = Field(default=4, ge=1, le=32)
+    # How often the delivery worker looks for due retries when nothing woke it.
     webhook_poll_seconds: float = Field(default=1.0, gt=0)
+    # Endpoints one account may have.
     webhook_max_endpoints_per_owner: int = Field(default=20, ge=1)
     # Endpoints on loopback, private, link-local or other non-public addresses. Only
     # for development and tests: production refuses to start with it on.
