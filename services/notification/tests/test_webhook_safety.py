@@ -25,7 +25,7 @@ from agora_notification.app import create_app
 from agora_notification.service.webhooks.worker import backoff_seconds
 from agora_notification.settings import Settings
 from agora_notification_testing import Notifications, confirmed, quick_settings
-from agora_notification_testing.webhooks import receiver
+from agora_notification_testing.webhooks import ENDLESS, receiver
 from agora_tools.pytest_plugin import SmtpServer
 
 API = "/api/v1/webhooks"
@@ -106,15 +106,21 @@ def test_production_refuses_private_addresses() -> None:
 
 
 async def test_redirects_are_not_followed_and_answers_are_capped() -> None:
-    with receiver(script=[307]) as hook:
-        client = WebhookClient(allow_private=True, timeout_seconds=2, max_response_bytes=16)
+    with receiver(script=[307, ENDLESS]) as hook:
+        client = WebhookClient(allow_private=True, timeout_seconds=5, max_response_bytes=16)
         try:
             answer = await client.post(hook.url, b"{}", headers_for([], "msg_1", 1, b"{}"))
+            assert answer.status == 307
+            assert not answer.succeeded
+            assert len(hook.received) == 1
+            # A body that does not end: read up to the cap, then hung up on, well
+            # before the timeout (without the cap this attempt times out).
+            endless = await client.post(hook.url, b"{}", headers_for([], "msg_2", 1, b"{}"))
         finally:
             await client.aclose()
-        assert answer.status == 307
-        assert not answer.succeeded
-        assert len(hook.received) == 1
+        assert endless.status == 200
+        assert endless.succeeded
+        assert endless.latency_ms < 2000
 
 
 def test_backoff_has_full_jitter_and_a_cap(settings: Settings) -> None:

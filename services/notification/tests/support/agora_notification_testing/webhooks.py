@@ -1,12 +1,13 @@
 """A webhook receiver for tests: a real HTTP server on a free loopback port, which
-answers each delivery with the next status of its script (then 204), and keeps what
-it received to be verified as a subscriber would, with the ``standardwebhooks``
-library."""
+answers each delivery with the next status of its script (then 204; ``ENDLESS`` is a
+200 whose body does not end), and keeps what it received, to be verified as a
+subscriber would, with the ``standardwebhooks`` library."""
 
 from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,6 +15,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from standardwebhooks import Webhook
+
+ENDLESS = -1
 
 
 @dataclass(frozen=True)
@@ -52,9 +55,25 @@ class Receiver:
                     )
                     status = receiver.script.pop(0) if receiver.script else 204
                     receiver.answered.append(status)
+                if status == ENDLESS:
+                    self._endless()
+                    return
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
+
+            def _endless(self) -> None:
+                # HTTP/1.0: the body ends when the connection does, here not for 30 s
+                # unless the client hangs up.
+                self.send_response(200)
+                self.end_headers()
+                until = time.monotonic() + 30
+                try:
+                    while time.monotonic() < until:
+                        self.wfile.write(b"x" * 1024)
+                        time.sleep(0.001)
+                except OSError:
+                    pass
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass
