@@ -168,6 +168,15 @@ async def test_an_endpoint_failing_again_and_again_is_disabled_and_its_owner_tol
             feed = await service.feed(owner)
             assert feed["items"][0]["kind"] == "webhook_disabled"
             assert feed["items"][0]["data"] == {"webhook_id": created["id"], "failures": 3}
+            metrics = (await service.client.get("/metrics")).text
+            assert (
+                'agora_notification_webhook_endpoints_disabled_total{service="notification"} 1.0'
+                in metrics
+            )
+            assert (
+                'agora_notification_webhook_attempts_total{outcome="failed",service="notification"} 3.0'
+                in metrics
+            )
             [waiting] = await service.query("SELECT status FROM webhook_deliveries")
             assert waiting["status"] == "pending", "kept for when the owner turns it on"
 

@@ -107,7 +107,7 @@ class AppContext(NotificationContext):
             on_new_deliveries=[dispatcher.wake],
             dispatcher=dispatcher,
             hub=FeedHub(runtime.database, queue_size=settings.ws_queue_size),
-            webhooks=WebhookWorker(runtime.database),
+            webhooks=WebhookWorker(runtime.database, runtime.metrics),
         )
         context.on_new_webhooks.append(context.webhooks.wake)
         return context

@@ -25,7 +25,10 @@ import random
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from prometheus_client import Counter
+
 from agora_kit.db import Database
+from agora_kit.metrics import ServiceMetrics
 from agora_notification.adapters.webhooks import Answer, WebhookClient, headers_for
 from agora_notification.models import WebhookDelivery, WebhookEndpoint
 from agora_notification.repository import webhooks as repo
@@ -62,9 +65,28 @@ def client_for(settings: Settings) -> WebhookClient:
 
 
 class WebhookWorker:
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, metrics: ServiceMetrics) -> None:
         self.database = database
         self._wake = asyncio.Event()
+        self.service = metrics.service
+        self.attempts = Counter(
+            "agora_notification_webhook_attempts_total",
+            "Attempts to deliver a webhook, by outcome (succeeded, failed)",
+            ["service", "outcome"],
+            registry=metrics.registry,
+        )
+        self.given_up = Counter(
+            "agora_notification_webhook_deliveries_failed_total",
+            "Webhook deliveries given up after their retry window",
+            ["service"],
+            registry=metrics.registry,
+        )
+        self.disabled = Counter(
+            "agora_notification_webhook_endpoints_disabled_total",
+            "Webhook endpoints disabled after repeated failure",
+            ["service"],
+            registry=metrics.registry,
+        )
 
     def wake(self) -> None:
         self._wake.set()
@@ -133,6 +155,8 @@ class WebhookWorker:
         # count their outcomes one at a time.
         endpoint = await repo.lock_endpoint(session, delivery.endpoint_id)
         assert endpoint is not None
+        outcome = "succeeded" if answer.succeeded else "failed"
+        self.attempts.labels(self.service, outcome).inc()
         if answer.succeeded:
             delivery.status = "succeeded"
             delivery.next_attempt_at = None
@@ -145,6 +169,7 @@ class WebhookWorker:
         if now + timedelta(seconds=delay) > window_ends:
             delivery.status = "failed"
             delivery.next_attempt_at = None
+            self.given_up.labels(self.service).inc()
         else:
             delivery.next_attempt_at = now + timedelta(seconds=delay)
         logger.warning(
@@ -160,6 +185,7 @@ class WebhookWorker:
             and endpoint.consecutive_failures >= settings.webhook_disable_after_failures
         ):
             await disable(ctx, session, endpoint, now)
+            self.disabled.labels(self.service).inc()
 
 
 def _headers(
