@@ -86,8 +86,12 @@ async def next_due(session: AsyncSession, now: datetime) -> WebhookDelivery | No
 
 
 async def lock_endpoint(session: AsyncSession, endpoint_id: uuid.UUID) -> WebhookEndpoint | None:
+    # populate_existing: the session may hold the row as read before the lock.
     found: WebhookEndpoint | None = await session.scalar(
-        select(WebhookEndpoint).where(WebhookEndpoint.id == endpoint_id).with_for_update()
+        select(WebhookEndpoint)
+        .where(WebhookEndpoint.id == endpoint_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     )
     return found
 
