@@ -39,6 +39,8 @@ TAGS: dict[str, str] = {
     "orders": "Checkout and the buyer's orders.",
     "payments": "Confirming payments, the buyer's payments, the payment provider's webhooks.",
     "notifications": "The in-app feed, preferences, unsubscribe, push devices.",
+    "webhooks": "Outbound webhooks for developers: endpoints subscribed to events, signed "
+    "deliveries (Standard Webhooks), the delivery log, redelivery and test pings.",
     "admin": "What only admins may do: accounts, store decisions, coupons, refunds.",
 }
 

@@ -18,6 +18,7 @@ from agora_kit.auth import (
     SCOPE_INVENTORY_WRITE,
     SCOPE_ORDERS_READ,
     SCOPE_ORDERS_WRITE,
+    SCOPE_WEBHOOKS_WRITE,
 )
 
 API = "/api/v1"
@@ -46,6 +47,7 @@ ROUTES: tuple[tuple[str, str], ...] = tuple(
             (f"{API}/payments", "payment"),
             (f"{API}/admin/payments", "payment"),
             (f"{API}/notifications", "notification"),
+            (f"{API}/webhooks", "notification"),
         ),
         key=lambda route: -len(route[0]),
     )
@@ -153,6 +155,7 @@ SCOPE_RULES: RuleTable[tuple[str, ...] | None] = RuleTable(
         (f"GET {API}/vendor/orders/**", (SCOPE_ORDERS_READ,)),
         (f"POST {API}/payments/*/confirm", (SCOPE_ORDERS_WRITE,)),
         (f"GET {API}/payments/**", (SCOPE_ORDERS_READ,)),
+        (f"{API}/webhooks/**", (SCOPE_WEBHOOKS_WRITE,)),
         # Applying to sell, editing a store, categories (admin), notifications: people.
         ("/**", PERSON_ONLY),
     ]

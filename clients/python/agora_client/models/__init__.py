@@ -141,6 +141,18 @@ from .vendor_patch import VendorPatch
 from .vendor_ref import VendorRef
 from .vendors_me_products_list_status_type_0 import VendorsMeProductsListStatusType0
 from .verify_email_in import VerifyEmailIn
+from .webhook_delivery_out import WebhookDeliveryOut
+from .webhook_delivery_out_body import WebhookDeliveryOutBody
+from .webhook_delivery_out_status import WebhookDeliveryOutStatus
+from .webhook_delivery_page import WebhookDeliveryPage
+from .webhook_in import WebhookIn
+from .webhook_in_events_item import WebhookInEventsItem
+from .webhook_out import WebhookOut
+from .webhook_page import WebhookPage
+from .webhook_patch import WebhookPatch
+from .webhook_patch_events_type_0_item import WebhookPatchEventsType0Item
+from .webhook_with_secret import WebhookWithSecret
+from .webhooks_deliveries_list_status_type_0 import WebhooksDeliveriesListStatusType0
 from .wish_in import WishIn
 from .wish_out import WishOut
 from .wish_page import WishPage
@@ -279,6 +291,18 @@ __all__ = (
     "VendorRef",
     "VendorsMeProductsListStatusType0",
     "VerifyEmailIn",
+    "WebhookDeliveryOut",
+    "WebhookDeliveryOutBody",
+    "WebhookDeliveryOutStatus",
+    "WebhookDeliveryPage",
+    "WebhookIn",
+    "WebhookInEventsItem",
+    "WebhookOut",
+    "WebhookPage",
+    "WebhookPatch",
+    "WebhookPatchEventsType0Item",
+    "WebhooksDeliveriesListStatusType0",
+    "WebhookWithSecret",
     "WishIn",
     "WishOut",
     "WishPage",

@@ -6,6 +6,7 @@ class ApiKeyInScopesItem(StrEnum):
     INVENTORYWRITE = "inventory:write"
     ORDERSREAD = "orders:read"
     ORDERSWRITE = "orders:write"
+    WEBHOOKSWRITE = "webhooks:write"
 
     def __str__(self) -> str:
         return str(self.value)

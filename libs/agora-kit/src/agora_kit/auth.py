@@ -40,8 +40,15 @@ SCOPE_CATALOG_READ = "catalog:read"
 SCOPE_ORDERS_READ = "orders:read"
 SCOPE_ORDERS_WRITE = "orders:write"
 SCOPE_INVENTORY_WRITE = "inventory:write"
+SCOPE_WEBHOOKS_WRITE = "webhooks:write"
 ALL_SCOPES = frozenset(
-    {SCOPE_CATALOG_READ, SCOPE_ORDERS_READ, SCOPE_ORDERS_WRITE, SCOPE_INVENTORY_WRITE}
+    {
+        SCOPE_CATALOG_READ,
+        SCOPE_ORDERS_READ,
+        SCOPE_ORDERS_WRITE,
+        SCOPE_INVENTORY_WRITE,
+        SCOPE_WEBHOOKS_WRITE,
+    }
 )
 
 # The JWK key type each accepted algorithm needs. Symmetric (HS*) and "none" are

@@ -72,5 +72,7 @@ KINDS: dict[str, Kind] = {
         # Alerts the buyer asked for by wishing the item: shopping news, not marketing.
         Kind("wishlist_back_in_stock", "orders", ("email",)),
         Kind("wishlist_price_drop", "orders", ("email",)),
+        # Account: a developer must hear that their integration stopped receiving.
+        Kind("webhook_disabled", "account"),
     )
 }

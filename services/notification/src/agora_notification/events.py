@@ -1,6 +1,8 @@
 """The events the notification service handles (it publishes none). Each handler runs
 in the consumer's transaction with the event's inbox row (ADR 0006), so what it writes
-(contacts, the notification, its deliveries) happens once per event."""
+(contacts, the notification, its deliveries, its webhook deliveries) happens once per
+event. ``STORIES`` tells people; every event type with a public webhook name (or that
+the webhooks learn from) also queues its webhooks first (ADR 0091)."""
 
 from __future__ import annotations
 
@@ -12,8 +14,10 @@ from agora_contracts.events import EventPayload
 from agora_kit.app import EventHandler
 from agora_notification.service.context import NotificationContext
 from agora_notification.service.stories import accounts, catalog, orders, wishlist
+from agora_notification.service.webhooks.fanout import also_publish
+from agora_notification.service.webhooks.shapes import PUBLIC
 
-HANDLED: dict[type[EventPayload], EventHandler[NotificationContext]] = {
+STORIES: dict[type[EventPayload], EventHandler[NotificationContext]] = {
     user_events.UserRegistered: accounts.user_registered,
     user_events.EmailVerificationRequested: accounts.email_verification_requested,
     user_events.EmailVerified: accounts.email_verified,
@@ -37,4 +41,11 @@ HANDLED: dict[type[EventPayload], EventHandler[NotificationContext]] = {
     order_events.OrderCancelled: orders.order_cancelled,
     order_events.OrderRefunded: orders.order_refunded,
     payment_events.PaymentFailed: orders.payment_failed,
+}
+
+_WEBHOOK_SOURCES: set[type[EventPayload]] = {*PUBLIC, order_events.OrderPlaced}
+
+HANDLED: dict[type[EventPayload], EventHandler[NotificationContext]] = {
+    **STORIES,
+    **{t: also_publish(STORIES.get(t)) for t in _WEBHOOK_SOURCES},
 }

@@ -10,6 +10,10 @@
 - ``deliveries`` and ``delivery_attempts``: each channel's message and every attempt to
   send it (the delivery log), with ``dead`` as the dead-letter state.
 - ``push_devices``: where push messages go.
+- ``webhook_endpoints``, ``webhook_deliveries``, ``webhook_order_vendors``: outbound
+  webhooks (ADR 0091): the subscribers' endpoints with their sealed secrets, one
+  delivery per event and endpoint (the outbox of the delivery worker and the delivery
+  log), and which stores an order concerns, so a store's endpoints hear of its payments.
 - ``vendors``, ``orders``, ``skus``: small projections of other services' events, so a
   low-stock alert finds the store's owner and a cancellation its buyer.
 """
@@ -42,6 +46,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from agora_kit.db import new_metadata
 
 DELIVERY_STATUSES = ("pending", "sent", "dead", "skipped")
+WEBHOOK_DELIVERY_STATUSES = ("pending", "succeeded", "failed")
 ATTEMPT_OUTCOMES = ("sent", "failed", "rejected")
 
 
@@ -218,3 +223,77 @@ class SkuRef(Base):
     product_id: Mapped[uuid.UUID] = mapped_column(nullable=False)
     title: Mapped[str] = mapped_column(String(300), nullable=False)
     updated_at: Mapped[datetime] = _created_at()
+
+
+class WebhookEndpoint(Base):
+    """A subscriber's URL and the event types it wants. ``vendor_id`` null: every
+    store's events (an admin's endpoint); set: that store's only. The secrets are
+    sealed under the service's secret key; ``previous_secret`` still signs until
+    ``previous_secret_expires_at`` after a rotation."""
+
+    __tablename__ = "webhook_endpoints"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    owner_id: Mapped[uuid.UUID] = mapped_column(nullable=False, index=True)
+    vendor_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    url: Mapped[str] = mapped_column(String(2048), nullable=False)
+    events: Mapped[list[str]] = mapped_column(JSONB, nullable=False)
+    description: Mapped[str | None] = mapped_column(String(500))
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("true"))
+    secret: Mapped[str] = mapped_column(Text, nullable=False)
+    previous_secret: Mapped[str | None] = mapped_column(Text)
+    previous_secret_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    consecutive_failures: Mapped[int] = mapped_column(
+        Integer, nullable=False, server_default=text("0")
+    )
+    disabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    disabled_reason: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = _created_at()
+    updated_at: Mapped[datetime] = _created_at()
+
+
+class WebhookDelivery(Base):
+    """One event for one endpoint: its body as signed, and where its delivery stands.
+    ``pending`` until a 2xx answer (``succeeded``) or the retry window closes
+    (``failed``); ``id`` is the ``webhook-id`` a receiver dedupes on."""
+
+    __tablename__ = "webhook_deliveries"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    endpoint_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("webhook_endpoints.id", ondelete="CASCADE"), nullable=False
+    )
+    event_id: Mapped[str] = mapped_column(String(255), nullable=False)
+    event_type: Mapped[str] = mapped_column(String(64), nullable=False)
+    body: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False)
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Retries stop once this is older than the retry window (a redelivery resets it).
+    window_started_at: Mapped[datetime] = _created_at()
+    last_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    response_status: Mapped[int | None] = mapped_column(Integer)
+    latency_ms: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = _created_at()
+
+    __table_args__ = (
+        UniqueConstraint("endpoint_id", "event_id", name="uq_webhook_deliveries_endpoint_event"),
+        CheckConstraint(_in("status", WEBHOOK_DELIVERY_STATUSES), name="status"),
+        Index("ix_webhook_deliveries_endpoint_created", "endpoint_id", "created_at", "id"),
+        Index(
+            "ix_webhook_deliveries_due",
+            "next_attempt_at",
+            postgresql_where=text("status = 'pending'"),
+        ),
+    )
+
+
+class WebhookOrderVendor(Base):
+    """A store an order buys from, learned from ``order.placed``."""
+
+    __tablename__ = "webhook_order_vendors"
+
+    order_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    vendor_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = _created_at()

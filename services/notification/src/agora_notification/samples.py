@@ -51,6 +51,11 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "forgot_url": f"{_URL}/forgot-password",
     },
     "vendor_approved": {"store_name": "Ada's Teas", "store_url": f"{_URL}/vendors/1"},
+    "webhook_disabled": {
+        "webhook_url": "https://hooks.example.com/agora",
+        "failures": 50,
+        "webhooks_url": f"{_URL}/developer/webhooks/1",
+    },
     "low_stock": {
         "store_name": "Ada's Teas",
         "sku": "TEA-EARL",

@@ -63,6 +63,31 @@ class Settings(ServiceSettings):
     ws_max_connections: int = Field(default=10_000, ge=1)
     ws_queue_size: int = Field(default=100, ge=1)
 
+    # Outbound webhooks (ADR 0091). A failed delivery waits a random time up to
+    # base * 2**(attempt-1) seconds (exponential backoff with full jitter)...
+    webhook_retry_base_seconds: float = Field(default=10.0, gt=0)
+    # ...never more than this between two attempts...
+    webhook_retry_max_seconds: float = Field(default=6 * 3600.0, gt=0)
+    # ...and is given up (failed) once this long has passed since its first attempt.
+    webhook_retry_window_seconds: float = Field(default=3 * 86400.0, gt=0)
+    # An endpoint failing this many deliveries in a row is disabled and its owner told.
+    webhook_disable_after_failures: int = Field(default=50, ge=1)
+    # After a rotation the old secret still signs (a second signature) this long.
+    webhook_secret_overlap_seconds: float = Field(default=86400.0, ge=0)
+    # One delivery attempt, connection to last byte read.
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0)
+    # How much of a receiver's answer is read (and thrown away).
+    webhook_response_max_bytes: int = Field(default=64 * 1024, ge=0)
+    # Deliveries sent at once by each replica.
+    webhook_workers: int = Field(default=4, ge=1, le=32)
+    # How often the delivery worker looks for due retries when nothing woke it.
+    webhook_poll_seconds: float = Field(default=1.0, gt=0)
+    # Endpoints one account may have.
+    webhook_max_endpoints_per_owner: int = Field(default=20, ge=1)
+    # Endpoints on loopback, private, link-local or other non-public addresses. Only
+    # for development and tests: production refuses to start with it on.
+    webhook_allow_private_addresses: bool = False
+
     # Unsubscribe links stay valid this long (RFC 8058 asks for a long time).
     unsubscribe_token_max_age_days: int = Field(default=365, ge=1)
 
@@ -70,4 +95,8 @@ class Settings(ServiceSettings):
     def _refuse_placeholder_mail_token_key(self) -> Settings:
         # It seals (user) or opens (notification) the tokens in mail events.
         self.check_mail_token_key()
+        if self.webhook_allow_private_addresses and self.common.environment == "production":
+            raise ValueError(
+                "AGORA_NOTIFICATION_WEBHOOK_ALLOW_PRIVATE_ADDRESSES must be off in production"
+            )
         return self

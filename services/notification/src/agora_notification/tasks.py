@@ -1,5 +1,6 @@
 """The notification service's background loops, started and cancelled by the chassis:
-the dispatcher that sends deliveries, and the live feed's listener."""
+the dispatcher that sends deliveries, the live feed's listener, and the webhook
+delivery worker."""
 
 from __future__ import annotations
 
@@ -14,3 +15,8 @@ async def dispatch(context: AppContext) -> None:
 async def listen(context: AppContext) -> None:
     """Relay new in-app notifications to the live feed's sockets."""
     await context.hub.run()
+
+
+async def deliver_webhooks(context: AppContext) -> None:
+    """Send the webhook deliveries that are due, woken when new ones commit."""
+    await context.webhooks.run(context)

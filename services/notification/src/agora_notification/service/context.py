@@ -23,6 +23,7 @@ from agora_notification.rendering import Renderer
 from agora_notification.service.dispatcher import Dispatcher
 from agora_notification.service.hub import FeedHub
 from agora_notification.service.unsubscribe import UnsubscribeTokens
+from agora_notification.service.webhooks.worker import WebhookWorker
 from agora_notification.settings import Settings
 
 
@@ -45,9 +46,13 @@ class NotificationContext:
     senders: dict[str, Sender]
     # Opens the reset and verification tokens the user service seals into its events.
     sealer: Sealer
+    # Seals the webhook endpoints' signing secrets at rest (under the secret key).
+    webhook_sealer: Sealer
     clock: Callable[[], datetime] = _now
     # Called after a transaction that created deliveries commits.
     on_new_deliveries: list[Callable[[], None]] = field(default_factory=list)
+    # Called after a transaction that created webhook deliveries commits.
+    on_new_webhooks: list[Callable[[], None]] = field(default_factory=list)
 
     @classmethod
     def build(
@@ -63,6 +68,7 @@ class NotificationContext:
             ),
             senders=senders if senders is not None else build_senders(settings),
             sealer=Sealer(settings.common.mail_token_key.get_secret_value()),
+            webhook_sealer=Sealer(settings.secret_key.get_secret_value()),
             **more,
         )
 
@@ -87,6 +93,7 @@ class AppContext(NotificationContext):
 
     dispatcher: Dispatcher = field(kw_only=True)
     hub: FeedHub = field(kw_only=True)
+    webhooks: WebhookWorker = field(kw_only=True)
 
     @classmethod
     def of(
@@ -94,10 +101,13 @@ class AppContext(NotificationContext):
     ) -> AppContext:
         senders = senders if senders is not None else build_senders(settings)
         dispatcher = Dispatcher(runtime.database, senders, settings, runtime.metrics)
-        return cls.build(
+        context = cls.build(
             settings,
             senders,
             on_new_deliveries=[dispatcher.wake],
             dispatcher=dispatcher,
             hub=FeedHub(runtime.database, queue_size=settings.ws_queue_size),
+            webhooks=WebhookWorker(runtime.database, runtime.metrics),
         )
+        context.on_new_webhooks.append(context.webhooks.wake)
+        return context

@@ -1,14 +1,34 @@
-"""The notification service's problems: the one its API answers, with a stable slug
+"""The notification service's problems: the ones its API answers, with a stable slug
 (docs/adr/0003), and the one its event handlers raise."""
 
 from __future__ import annotations
 
-from agora_kit.errors import BadRequest
+from agora_kit.errors import BadRequest, Conflict, Forbidden, NotFound, Unprocessable
 
 
 class InvalidUnsubscribeToken(BadRequest):
     slug = "invalid-unsubscribe-token"
     title = "Invalid unsubscribe link"
+
+
+class WebhookUrlRefused(Unprocessable):
+    slug = "webhook-url-refused"
+    title = "Webhook URL refused"
+
+
+class WebhookLimit(Conflict):
+    slug = "webhook-limit"
+    title = "Too many webhook endpoints"
+
+
+class NoStore(Forbidden):
+    slug = "no-store"
+    title = "No store to subscribe for"
+
+
+class WebhookNotFound(NotFound):
+    slug = "webhook-not-found"
+    title = "Webhook endpoint not found"
 
 
 class RecipientUnknown(RuntimeError):

@@ -170,6 +170,14 @@ class Notifications:
 
 
 FRONTEND = "http://shop.test"
+# Webhooks to the tests' own receivers on loopback, retried within a second.
+QUICK_WEBHOOKS: dict[str, Any] = {
+    "webhook_allow_private_addresses": True,
+    "webhook_retry_base_seconds": 0.05,
+    "webhook_retry_max_seconds": 0.2,
+    "webhook_poll_seconds": 0.05,
+    "webhook_timeout_seconds": 2.0,
+}
 PUBLIC_API = "http://api.test"
 
 
@@ -192,7 +200,7 @@ def quick_settings(
         delivery_retry_base_seconds=0.05,
         delivery_poll_seconds=0.05,
         event_retry_base_seconds=0.02,
-        **overrides,
+        **{**QUICK_WEBHOOKS, **overrides},
     )
 
 

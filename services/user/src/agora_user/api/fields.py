@@ -77,7 +77,7 @@ Token = Annotated[str, StringConstraints(min_length=1, max_length=512)]
 Code = Annotated[str, StringConstraints(min_length=1, max_length=64), AfterValidator(_encodable)]
 ShortText = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_display_name)]
 
-Scope = Literal["catalog:read", "orders:read", "orders:write", "inventory:write"]
+Scope = Literal["catalog:read", "orders:read", "orders:write", "inventory:write", "webhooks:write"]
 Role = Literal["customer", "vendor", "admin"]
 # The chassis names them; these literals only give the OpenAPI document its enums.
 assert set(get_args(Scope)) == ALL_SCOPES

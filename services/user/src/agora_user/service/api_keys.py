@@ -15,7 +15,7 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_contracts.user import ApiKeysRevoked
-from agora_kit.auth import ROLE_ADMIN, ROLE_VENDOR, SCOPE_INVENTORY_WRITE
+from agora_kit.auth import ROLE_ADMIN, ROLE_VENDOR, SCOPE_INVENTORY_WRITE, SCOPE_WEBHOOKS_WRITE
 from agora_kit.pagination import Page, PageParams, entity_page
 from agora_user.models import ApiKey, User
 from agora_user.repository import api_keys as repo
@@ -51,8 +51,9 @@ async def create(
     """A new key of ``user`` with ``scopes`` (already known ones); returns the row and
     the full key, which is not stored and cannot be shown again."""
     wanted = sorted(set(scopes))
-    if SCOPE_INVENTORY_WRITE in wanted and not {ROLE_VENDOR, ROLE_ADMIN} & set(user.roles):
-        raise ScopeNotAllowed(f"The scope {SCOPE_INVENTORY_WRITE} is for vendors.")
+    for scope in (SCOPE_INVENTORY_WRITE, SCOPE_WEBHOOKS_WRITE):
+        if scope in wanted and not {ROLE_VENDOR, ROLE_ADMIN} & set(user.roles):
+            raise ScopeNotAllowed(f"The scope {scope} is for vendors.")
     if await repo.count_active(session, user.id) >= ctx.settings.api_key_max_per_user:
         raise TooManyApiKeys(
             f"An account has at most {ctx.settings.api_key_max_per_user} API keys; revoke one."

@@ -1,0 +1,157 @@
+"""Webhook endpoints, their deliveries (the delivery log) and the stores of orders."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from agora_kit.pagination import Page, PageParams, entity_page
+from agora_notification.models import (
+    VendorRef,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookOrderVendor,
+)
+
+
+async def endpoint(session: AsyncSession, endpoint_id: uuid.UUID) -> WebhookEndpoint | None:
+    found: WebhookEndpoint | None = await session.get(WebhookEndpoint, endpoint_id)
+    return found
+
+
+async def endpoints_page(
+    session: AsyncSession, owner_id: uuid.UUID | None, params: PageParams
+) -> Page[WebhookEndpoint]:
+    """Endpoints oldest first: ``owner_id``'s, or every one when None."""
+    stmt = select(WebhookEndpoint)
+    if owner_id is not None:
+        stmt = stmt.where(WebhookEndpoint.owner_id == owner_id)
+    return await entity_page(
+        session, stmt, key=[WebhookEndpoint.created_at, WebhookEndpoint.id], params=params
+    )
+
+
+async def count_of(session: AsyncSession, owner_id: uuid.UUID) -> int:
+    count = await session.scalar(
+        select(func.count())
+        .select_from(WebhookEndpoint)
+        .where(WebhookEndpoint.owner_id == owner_id)
+    )
+    return int(count or 0)
+
+
+async def subscribed(session: AsyncSession, event_type: str) -> list[WebhookEndpoint]:
+    """Active endpoints subscribed to ``event_type``."""
+    rows = await session.scalars(
+        select(WebhookEndpoint).where(
+            WebhookEndpoint.active.is_(True),
+            WebhookEndpoint.events.contains([event_type]),
+        )
+    )
+    return list(rows)
+
+
+async def add_delivery(session: AsyncSession, values: dict[str, object]) -> bool:
+    """A delivery, once per (endpoint, event); whether it is new."""
+    result = await session.execute(
+        pg_insert(WebhookDelivery)
+        .values(**values)
+        .on_conflict_do_nothing(constraint="uq_webhook_deliveries_endpoint_event")
+        .returning(WebhookDelivery.id)
+    )
+    return result.first() is not None
+
+
+async def next_due(session: AsyncSession, now: datetime) -> WebhookDelivery | None:
+    """The oldest due delivery of an active endpoint, locked; other workers and
+    replicas skip it."""
+    delivery: WebhookDelivery | None = await session.scalar(
+        select(WebhookDelivery)
+        .join(WebhookEndpoint, WebhookEndpoint.id == WebhookDelivery.endpoint_id)
+        .where(
+            WebhookDelivery.status == "pending",
+            WebhookDelivery.next_attempt_at <= now,
+            WebhookEndpoint.active.is_(True),
+        )
+        .order_by(WebhookDelivery.next_attempt_at)
+        .limit(1)
+        .with_for_update(of=WebhookDelivery, skip_locked=True)
+    )
+    return delivery
+
+
+async def lock_endpoint(session: AsyncSession, endpoint_id: uuid.UUID) -> WebhookEndpoint | None:
+    # populate_existing: the session may hold the row as read before the lock.
+    found: WebhookEndpoint | None = await session.scalar(
+        select(WebhookEndpoint)
+        .where(WebhookEndpoint.id == endpoint_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return found
+
+
+async def delivery(
+    session: AsyncSession, endpoint_id: uuid.UUID, delivery_id: uuid.UUID
+) -> WebhookDelivery | None:
+    found: WebhookDelivery | None = await session.scalar(
+        select(WebhookDelivery).where(
+            WebhookDelivery.id == delivery_id, WebhookDelivery.endpoint_id == endpoint_id
+        )
+    )
+    return found
+
+
+async def deliveries_page(
+    session: AsyncSession, endpoint_id: uuid.UUID, params: PageParams, status: str | None
+) -> Page[WebhookDelivery]:
+    """The endpoint's delivery log, newest first."""
+    stmt = select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint_id)
+    if status is not None:
+        stmt = stmt.where(WebhookDelivery.status == status)
+    return await entity_page(
+        session,
+        stmt,
+        key=[WebhookDelivery.created_at, WebhookDelivery.id],
+        params=params,
+        direction="desc",
+    )
+
+
+async def learn_order_vendors(
+    session: AsyncSession, order_id: uuid.UUID, vendor_ids: Iterable[uuid.UUID]
+) -> None:
+    rows = [{"order_id": order_id, "vendor_id": v} for v in set(vendor_ids)]
+    if rows:
+        await session.execute(pg_insert(WebhookOrderVendor).values(rows).on_conflict_do_nothing())
+
+
+async def order_vendors(session: AsyncSession, order_id: uuid.UUID) -> set[uuid.UUID]:
+    rows = await session.scalars(
+        select(WebhookOrderVendor.vendor_id).where(WebhookOrderVendor.order_id == order_id)
+    )
+    return set(rows)
+
+
+async def store_of(session: AsyncSession, owner_id: uuid.UUID) -> uuid.UUID | None:
+    """The store ``owner_id`` owns (one per owner), as learned from the catalog."""
+    found: uuid.UUID | None = await session.scalar(
+        select(VendorRef.vendor_id).where(VendorRef.owner_id == owner_id).limit(1)
+    )
+    return found
+
+
+async def delivery_of_event(
+    session: AsyncSession, endpoint_id: uuid.UUID, event_id: str
+) -> WebhookDelivery | None:
+    found: WebhookDelivery | None = await session.scalar(
+        select(WebhookDelivery).where(
+            WebhookDelivery.endpoint_id == endpoint_id, WebhookDelivery.event_id == event_id
+        )
+    )
+    return found
