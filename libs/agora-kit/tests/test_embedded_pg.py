@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,12 +20,14 @@ from agora_kit.testing.fixtures import free_port
 def server() -> Iterator[EmbeddedPostgres]:
     # A short path of its own: pytest's temporary directories can be too deep for a
     # socket, which is the other case below.
-    pg = EmbeddedPostgres(Path(tempfile.mkdtemp(prefix="agora-pg-")), port=free_port())
+    data_dir = Path(tempfile.mkdtemp(prefix="agora-pg-"))
+    pg = EmbeddedPostgres(data_dir, port=free_port())
     pg.start()
     try:
         yield pg
     finally:
         pg.stop()
+        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 async def address_of(url: str) -> str | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import socket
 import tempfile
 import uuid
@@ -93,13 +94,17 @@ def postgres_server() -> Iterator[PostgresServer]:
     data_dir = Path(tempfile.mkdtemp(prefix="agora-test-pg-"))
     server = EmbeddedPostgres(data_dir, port=free_port(), durable=False)
     try:
-        server.start()
-    except Exception as exc:
-        skip_or_fail(f"embedded PostgreSQL did not start: {exc}")
-    try:
-        yield PostgresServer(host=server.host, port=server.port)
+        try:
+            server.start()
+        except Exception as exc:
+            skip_or_fail(f"embedded PostgreSQL did not start: {exc}")
+        try:
+            yield PostgresServer(host=server.host, port=server.port)
+        finally:
+            server.stop()
     finally:
-        server.stop()
+        # Some 50-130 MB a session: left behind, they fill a developer's disk.
+        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 class Templates:
