@@ -40,7 +40,7 @@ async def paid_order(
     app: FastAPI, client: httpx.AsyncClient, buyer: dict[str, str], *lines: tuple[str, int]
 ) -> dict[str, Any]:
     await fill(client, buyer, *lines)
-    placed = (await checkout(client, buyer)).json()
+    placed: dict[str, Any] = (await checkout(client, buyer)).json()
     reserved = [ReservedLine(sku=sku, quantity=quantity) for sku, quantity in lines]
     order_id = uuid.UUID(placed["id"])
     await deliver(
@@ -87,7 +87,7 @@ async def test_a_vendors_stats_add_up_its_own_paid_orders(
     await deliver(app, refund, second["id"])
     payouts = {first["id"]: (2000, 200, 1800), second["id"]: (2500, 250, 2250)}
     ids = {order_id: uuid.uuid4() for order_id in payouts}
-    for order_id, (gross, fee, amount) in payouts.items():
+    for order_id, (gross, fee, share) in payouts.items():
         created = PayoutCreated(
             payout_id=ids[order_id],
             payment_id=uuid.uuid4(),
@@ -95,7 +95,7 @@ async def test_a_vendors_stats_add_up_its_own_paid_orders(
             vendor_id=shop,
             gross=usd(gross),
             fee=usd(fee),
-            amount=usd(amount),
+            amount=usd(share),
             transfer_id="tr_1",
         )
         await deliver(app, created, order_id)
