@@ -1,8 +1,8 @@
 """The vendor dashboard on ``agora run``, through the gateway: a store sells three
-orders, ships and delivers them (its payouts are paid), the admin refunds part of one;
-``GET /vendors/me/stats`` (the order service) adds up to what the orders themselves
-say, with the fees and payouts ``GET /vendors/me/payouts`` (the payment service)
-lists (ADR 0098)."""
+orders (one with a coupon), ships and delivers them (its payouts are paid), the admin
+refunds part of one; ``GET /vendors/me/stats`` (the order service) adds up to what the
+orders themselves say, with the fees and payouts ``GET /vendors/me/payouts`` (the
+payment service) lists (ADR 0098)."""
 
 from __future__ import annotations
 
@@ -59,10 +59,21 @@ def test_a_vendors_stats_add_up_to_its_orders_and_payouts(agora_run: AllInOne) -
         journeys.log_in(client, buyer)
         journeys.wait_until_sold(client, buyer, sku)
 
+        code = f"DASH{secrets.token_hex(3).upper()}"
+        coupon = {"code": code, "kind": "fixed", "value": 500, "currency": "USD"}
+        ok(client.post(f"{API}/admin/coupons", json=coupon, headers=bearer(admin)), 201)
         orders: list[dict[str, Any]] = []
         for quantity in (1, 2, 3):
             journeys.add_to_cart(client, buyer, sku, quantity)
-            placed = journeys.check_out(client, buyer, payment_method="pm_card_visa")
+            body = {
+                "shipping_address": journeys.ADDRESS,
+                "payment_method": "pm_card_visa",
+                **({"coupon_code": code} if quantity == 3 else {}),
+            }
+            key = {"Idempotency-Key": secrets.token_hex(8)}
+            placed = ok(
+                client.post(f"{API}/checkout", json=body, headers={**bearer(buyer), **key}), 202
+            )["id"]
             orders.append(journeys.order_in(client, buyer, placed, "confirmed"))
         subs = ok(client.get(f"{API}/vendor/orders", headers=bearer(vendor)))["items"]
         assert len(subs) == 3
@@ -104,9 +115,10 @@ def test_a_vendors_stats_add_up_to_its_orders_and_payouts(agora_run: AllInOne) -
 
         # What the test's own orders add up to.
         total = refunded["total"]["amount"]
-        gross = sum(o["subtotal"]["amount"] for o in orders)
-        assert gross == 1500 * (1 + 2 + 3)
-        refunded_gross = refunded["subtotal"]["amount"]
+        gross = sum(o["subtotal"]["amount"] - o["discount"]["amount"] for o in orders)
+        assert gross == 1500 * (1 + 2 + 3) - 500
+        assert sum(p["gross"]["amount"] for p in listed) == gross
+        refunded_gross = refunded["subtotal"]["amount"] - refunded["discount"]["amount"]
         fees = sum(p["fee"]["amount"] for p in listed)
         refunded_fee = next(p for p in listed if p["order_id"] == refunded["id"])["fee"]["amount"]
         expected = {
@@ -116,7 +128,7 @@ def test_a_vendors_stats_add_up_to_its_orders_and_payouts(agora_run: AllInOne) -
             "refunds": ceil_share(refunded_gross, 1000, total),
             "platform_fees": fees - ceil_share(refunded_fee, 1000, total),
             "net_payouts": sum(p["net"]["amount"] for p in listed),
-            "average_order_value": gross // 3,
+            "average_order_value": (gross * 2 + 3) // 6,  # per order, half up
         }
         now = datetime.now(UTC)
         query = {
@@ -137,7 +149,8 @@ def test_a_vendors_stats_add_up_to_its_orders_and_payouts(agora_run: AllInOne) -
 
         journeys.eventually(figures, 60, f"the stats adding up to {expected}")
         stats = ok(client.get(f"{API}/vendors/me/stats", params=query, headers=bearer(vendor)))
-        assert [(p["units"], p["sales"]["amount"]) for p in stats["top_products"]] == [(6, gross)]
+        top = [(p["units"], p["sales"]["amount"]) for p in stats["top_products"]]
+        assert top == [(6, 1500 * 6)]  # at list price, before discounts
         assert sum(len(b["figures"]) for b in stats["buckets"]) == 1  # all placed now
 
         def low_stock() -> list[tuple[str, int]] | None:

@@ -3422,6 +3422,7 @@ export interface components {
             title: string;
             /** Units */
             units: number;
+            /** @description Its lines' amounts at list price, before discounts */
             sales: components["schemas"]["OrderMoney"];
         };
         /** VendorOrderOut */

@@ -35,7 +35,7 @@ class TopProductOut(BaseModel):
     product_id: UUID
     title: str
     units: int
-    sales: Money
+    sales: Money = Field(description="Its lines' amounts at list price, before discounts")
 
 
 class LowStockOut(BaseModel):
