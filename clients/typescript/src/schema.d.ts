@@ -1554,6 +1554,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/vendors/me/payouts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your store's payouts
+         * @description The payouts of the caller's store, newest first, a page at a time (follow
+         *     `next_cursor` to the end): `held` until the parcel is delivered or the hold period
+         *     ends, `paid` once transferred, `reversed` when refunds took all of it back.
+         *
+         *     API keys cannot call this endpoint: sign in as the user.
+         */
+        get: operations["vendors_me_payouts_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/vendors/me/products": {
         parameters: {
             query?: never;
@@ -1569,6 +1593,30 @@ export interface paths {
          *     API keys cannot call this endpoint: sign in as the user.
          */
         get: operations["vendors_me_products_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/vendors/me/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your store's figures
+         * @description The caller's store in periods of the range and in total: paid orders placed in
+         *     it, units, gross sales, refunds, platform fees, net payouts and average order
+         *     value; its products by units sold in the range; and its SKUs low on stock now.
+         *
+         *     API keys cannot call this endpoint: sign in as the user.
+         */
+        get: operations["vendors_me_stats_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3001,6 +3049,20 @@ export interface components {
              */
             country: string;
         };
+        /** BucketOut */
+        BucketOut: {
+            /**
+             * Start
+             * Format: date-time
+             * @description The period's first instant (UTC)
+             */
+            start: string;
+            /**
+             * Figures
+             * @description One entry per currency; none without orders
+             */
+            figures: components["schemas"]["FiguresOut"][];
+        };
         /**
          * CartItemIn
          * @example {
@@ -3147,6 +3209,45 @@ export interface components {
             used: number;
             /** Funded By */
             funded_by: string;
+        };
+        /** FiguresOut */
+        FiguresOut: {
+            /** Currency */
+            currency: string;
+            /**
+             * Orders
+             * @description Paid orders with a part from the store
+             */
+            orders: number;
+            /**
+             * Units
+             * @description Units of the store's products in them
+             */
+            units: number;
+            /** @description What buyers paid for the store's parts */
+            gross_sales: components["schemas"]["OrderMoney"];
+            /** @description The store's share of what was refunded of them */
+            refunds: components["schemas"]["OrderMoney"];
+            /** @description The platform's fees on the paid payouts, less their share of refunds */
+            platform_fees: components["schemas"]["OrderMoney"];
+            /** @description What was transferred to the store, less what refunds took back */
+            net_payouts: components["schemas"]["OrderMoney"];
+            /** @description Gross sales per order */
+            average_order_value: components["schemas"]["OrderMoney"];
+        };
+        /** LowStockOut */
+        LowStockOut: {
+            /** Sku */
+            sku: string;
+            /**
+             * Product Id
+             * Format: uuid
+             */
+            product_id: string;
+            /** Title */
+            title: string;
+            /** Available */
+            available: number;
         };
         /**
          * OrderMoney
@@ -3310,6 +3411,20 @@ export interface components {
             /** Lines */
             lines: components["schemas"]["OrderLineOut"][];
         };
+        /** TopProductOut */
+        TopProductOut: {
+            /**
+             * Product Id
+             * Format: uuid
+             */
+            product_id: string;
+            /** Title */
+            title: string;
+            /** Units */
+            units: number;
+            /** @description Its lines' amounts at list price, before discounts */
+            sales: components["schemas"]["OrderMoney"];
+        };
         /** VendorOrderOut */
         VendorOrderOut: {
             /**
@@ -3340,6 +3455,41 @@ export interface components {
             /** Lines */
             lines: components["schemas"]["OrderLineOut"][];
         };
+        /** VendorStatsOut */
+        VendorStatsOut: {
+            /**
+             * From
+             * Format: date-time
+             */
+            from: string;
+            /**
+             * To
+             * Format: date-time
+             */
+            to: string;
+            /**
+             * Interval
+             * @enum {string}
+             */
+            interval: "day" | "week" | "month";
+            /** Buckets */
+            buckets: components["schemas"]["BucketOut"][];
+            /**
+             * Totals
+             * @description The whole range, one entry per currency
+             */
+            totals: components["schemas"]["FiguresOut"][];
+            /**
+             * Top Products
+             * @description By units sold in the range
+             */
+            top_products: components["schemas"]["TopProductOut"][];
+            /**
+             * Low Stock
+             * @description SKUs for sale low on stock now
+             */
+            low_stock: components["schemas"]["LowStockOut"][];
+        };
         /**
          * ConfirmIn
          * @example {
@@ -3368,6 +3518,16 @@ export interface components {
              * @description ISO 4217, upper case
              */
             currency: string;
+        };
+        /** Page[VendorPayoutOut] */
+        Page_VendorPayoutOut_: {
+            /** Items */
+            items: components["schemas"]["VendorPayoutOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null on the last page
+             */
+            next_cursor?: string | null;
         };
         /** PaymentPaymentOut */
         PaymentPaymentOut: {
@@ -3438,6 +3598,52 @@ export interface components {
              * @default succeeded
              */
             status: string;
+        };
+        /** VendorPayoutOut */
+        VendorPayoutOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Order Id
+             * Format: uuid
+             */
+            order_id: string;
+            /**
+             * Vendor Id
+             * Format: uuid
+             */
+            vendor_id: string;
+            /**
+             * Status
+             * @description `held` until delivery or the end of the hold period, `paid` once transferred, `reversed` when refunds took all of it back
+             * @enum {string}
+             */
+            status: "held" | "paid" | "reversed";
+            /** @description What the buyer paid for the store's part */
+            gross: components["schemas"]["PaymentMoney"];
+            /** @description The platform's fee on it */
+            fee: components["schemas"]["PaymentMoney"];
+            /** @description The store's share: gross less the fee */
+            amount: components["schemas"]["PaymentMoney"];
+            /** @description What refunds took back of the share so far */
+            reversed: components["schemas"]["PaymentMoney"];
+            /** @description What the store keeps: amount less reversed */
+            net: components["schemas"]["PaymentMoney"];
+            /**
+             * Release At
+             * @description When a held payout is paid at the latest
+             */
+            release_at: string | null;
+            /** Paid At */
+            paid_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
         };
         /** AdminUserOut */
         AdminUserOut: {
@@ -10372,6 +10578,81 @@ export interface operations {
             504: components["responses"]["UpstreamTimeout"];
         };
     };
+    vendors_me_payouts_list: {
+        parameters: {
+            query?: {
+                /** @description Items per page */
+                limit?: number;
+                /** @description `next_cursor` of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_VendorPayoutOut_"];
+                };
+            };
+            400: components["responses"]["GatewayBadRequest"];
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            /** @description Request validation failed */
+            422: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["UpstreamTimeout"];
+        };
+    };
     vendors_me_products_list: {
         parameters: {
             query?: {
@@ -10417,6 +10698,85 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             /** @description Not found */
             404: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            /** @description Request validation failed */
+            422: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["UpstreamTimeout"];
+        };
+    };
+    vendors_me_stats_get: {
+        parameters: {
+            query: {
+                /** @description First instant, with a time zone */
+                from: string;
+                /** @description End of the range (excluded), with a time zone */
+                to: string;
+                /** @description Length of a period (UTC) */
+                interval?: "day" | "week" | "month";
+                /** @description SKUs with at most this many available */
+                low_stock?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VendorStatsOut"];
+                };
+            };
+            400: components["responses"]["GatewayBadRequest"];
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];

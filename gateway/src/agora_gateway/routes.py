@@ -33,6 +33,8 @@ ROUTES: tuple[tuple[str, str], ...] = tuple(
             (f"{API}/admin/users", "user"),
             (f"{API}/admin/audit", "user"),
             (f"{API}/vendors", "catalog"),
+            (f"{API}/vendors/me/payouts", "payment"),
+            (f"{API}/vendors/me/stats", "order"),
             (f"{API}/admin/vendors", "catalog"),
             (f"{API}/categories", "catalog"),
             (f"{API}/products", "catalog"),

@@ -13,6 +13,7 @@ import httpx
 from fastapi import FastAPI
 from sqlalchemy import select
 
+from agora_contracts.catalog import VendorApproved
 from agora_contracts.common import Money
 from agora_contracts.order import OrderDelivered, OrderShipped, PaymentRequested
 from agora_kit.events.inprocess import InProcessTransport
@@ -292,3 +293,47 @@ async def test_with_no_hold_period_shipping_pays_at_once(
         await order.ship(shop)
         assert await order.payouts() == {shop: ("paid", 1000, 100, 900, 0)}
         assert await told(app, CREATED) == [(str(shop), 900)]
+
+
+async def test_a_vendor_lists_its_own_payouts_held_paid_and_reversed(
+    app: FastAPI, client: httpx.AsyncClient, keys: Keys
+) -> None:
+    owner, other_owner = uuid.uuid4(), uuid.uuid4()
+    shop, other_shop = uuid.uuid4(), uuid.uuid4()
+    for vendor_id, owner_id in ((shop, owner), (other_shop, other_owner)):
+        approved = VendorApproved(vendor_id=vendor_id, owner_id=owner_id, name="A shop")
+        await deliver(app, approved, str(vendor_id))
+    held, paid, cancelled = (Order(app, client, keys) for _ in range(3))
+    await held.pay(1500, {shop: 1000, other_shop: 500})
+    await paid.pay(2000, {shop: 2000})
+    await cancelled.pay(800, {shop: 800})
+    for order in (held, paid, cancelled):
+        await order.ship(shop)
+    await held.ship(other_shop)
+    await paid.delivered(shop)
+    await paid.refund(1000)  # half back: the paid payout is partly reversed
+    await cancelled.refund()  # all back while held: cancelled, reversed to the vendor
+
+    vendor = keys.headers(owner, ("vendor",))
+    first = await client.get("/api/v1/vendors/me/payouts?limit=2", headers=vendor)
+    assert first.status_code == 200, first.text
+    rest = await client.get(
+        f"/api/v1/vendors/me/payouts?limit=2&cursor={first.json()['next_cursor']}",
+        headers=vendor,
+    )
+    assert rest.json()["next_cursor"] is None
+    seen = {
+        p["order_id"]: (p["status"], p["gross"]["amount"], p["fee"]["amount"], p["net"]["amount"])
+        for p in first.json()["items"] + rest.json()["items"]
+    }
+    assert seen == {
+        str(held.id): ("held", 1000, 100, 900),
+        str(paid.id): ("paid", 2000, 200, 1800 - 900),
+        str(cancelled.id): ("reversed", 800, 80, 0),
+    }
+    assert {p["vendor_id"] for p in first.json()["items"] + rest.json()["items"]} == {str(shop)}
+
+    customer = keys.headers(owner, ("customer",))
+    assert (await client.get("/api/v1/vendors/me/payouts", headers=customer)).status_code == 403
+    storeless = keys.headers(uuid.uuid4(), ("vendor",))
+    assert (await client.get("/api/v1/vendors/me/payouts", headers=storeless)).status_code == 403

@@ -13,6 +13,7 @@ from .audit_entry_out import AuditEntryOut
 from .audit_entry_out_after_type_0 import AuditEntryOutAfterType0
 from .audit_entry_out_before_type_0 import AuditEntryOutBeforeType0
 from .body_auth_token import BodyAuthToken
+from .bucket_out import BucketOut
 from .cart_item_in import CartItemIn
 from .cart_item_out import CartItemOut
 from .cart_item_out_attributes import CartItemOutAttributes
@@ -40,6 +41,7 @@ from .facets import Facets
 from .feed_item import FeedItem
 from .feed_item_data import FeedItemData
 from .feed_page import FeedPage
+from .figures_out import FiguresOut
 from .forgot_in import ForgotIn
 from .health import Health
 from .health_checks import HealthChecks
@@ -50,6 +52,7 @@ from .locked_choice import LockedChoice
 from .locked_choice_category import LockedChoiceCategory
 from .locked_choice_channel import LockedChoiceChannel
 from .login_in import LoginIn
+from .low_stock_out import LowStockOut
 from .mfa_login_in import MfaLoginIn
 from .mfa_required_out import MfaRequiredOut
 from .money import Money
@@ -66,6 +69,7 @@ from .page_audit_entry_out import PageAuditEntryOut
 from .page_order_out import PageOrderOut
 from .page_vendor_order_out import PageVendorOrderOut
 from .page_vendor_out import PageVendorOut
+from .page_vendor_payout_out import PageVendorPayoutOut
 from .payment_money import PaymentMoney
 from .payment_out import PaymentOut
 from .payment_payment_out import PaymentPaymentOut
@@ -116,6 +120,7 @@ from .suggestions import Suggestions
 from .token_exchange_in import TokenExchangeIn
 from .token_exchange_out import TokenExchangeOut
 from .tokens_out import TokensOut
+from .top_product_out import TopProductOut
 from .unread_count import UnreadCount
 from .unsubscribed import Unsubscribed
 from .unsubscribed_category import UnsubscribedCategory
@@ -138,8 +143,13 @@ from .vendor_order_out_order_status import VendorOrderOutOrderStatus
 from .vendor_orders_list_status_type_0 import VendorOrdersListStatusType0
 from .vendor_out import VendorOut
 from .vendor_patch import VendorPatch
+from .vendor_payout_out import VendorPayoutOut
+from .vendor_payout_out_status import VendorPayoutOutStatus
 from .vendor_ref import VendorRef
+from .vendor_stats_out import VendorStatsOut
+from .vendor_stats_out_interval import VendorStatsOutInterval
 from .vendors_me_products_list_status_type_0 import VendorsMeProductsListStatusType0
+from .vendors_me_stats_get_interval import VendorsMeStatsGetInterval
 from .verify_email_in import VerifyEmailIn
 from .webhook_delivery_out import WebhookDeliveryOut
 from .webhook_delivery_out_body import WebhookDeliveryOutBody
@@ -171,6 +181,7 @@ __all__ = (
     "AuditEntryOutAfterType0",
     "AuditEntryOutBeforeType0",
     "BodyAuthToken",
+    "BucketOut",
     "CartItemIn",
     "CartItemOut",
     "CartItemOutAttributes",
@@ -198,6 +209,7 @@ __all__ = (
     "FeedItem",
     "FeedItemData",
     "FeedPage",
+    "FiguresOut",
     "ForgotIn",
     "Health",
     "HealthChecks",
@@ -208,6 +220,7 @@ __all__ = (
     "LockedChoiceCategory",
     "LockedChoiceChannel",
     "LoginIn",
+    "LowStockOut",
     "MfaLoginIn",
     "MfaRequiredOut",
     "Money",
@@ -224,6 +237,7 @@ __all__ = (
     "PageOrderOut",
     "PageVendorOrderOut",
     "PageVendorOut",
+    "PageVendorPayoutOut",
     "PaymentMoney",
     "PaymentOut",
     "PaymentPaymentOut",
@@ -268,6 +282,7 @@ __all__ = (
     "TokenExchangeIn",
     "TokenExchangeOut",
     "TokensOut",
+    "TopProductOut",
     "UnreadCount",
     "Unsubscribed",
     "UnsubscribedCategory",
@@ -288,8 +303,13 @@ __all__ = (
     "VendorOrdersListStatusType0",
     "VendorOut",
     "VendorPatch",
+    "VendorPayoutOut",
+    "VendorPayoutOutStatus",
     "VendorRef",
     "VendorsMeProductsListStatusType0",
+    "VendorsMeStatsGetInterval",
+    "VendorStatsOut",
+    "VendorStatsOutInterval",
     "VerifyEmailIn",
     "WebhookDeliveryOut",
     "WebhookDeliveryOutBody",

@@ -5,7 +5,8 @@ Publishes (order topic, keyed by order id): ``OrderPlaced``, ``OrderCancelled``,
 service ``PaymentRequested`` and ``RefundRequested``.
 
 Handles: the catalog's product snapshots and stock levels (the SKU read model), its
-reservation outcomes, and the payment service's payment events (the saga).
+reservation outcomes, the payment service's payment events (the saga) and its payout
+events (the vendor's dashboard, ADR 0098).
 """
 
 from __future__ import annotations
@@ -33,10 +34,12 @@ from agora_contracts.payment import (
     PaymentIntentCreated,
     PaymentRefunded,
     PaymentSucceeded,
+    PayoutCreated,
+    PayoutReversed,
 )
 from agora_kit.app import EventHandler
 from agora_kit.events.envelope import CloudEvent
-from agora_order.service import readmodel, saga_payment, saga_stock, vendors
+from agora_order.service import readmodel, saga_payment, saga_stock, stats, vendors
 from agora_order.service.context import OrderContext
 
 
@@ -161,6 +164,33 @@ async def refunded(
     )
 
 
+async def payout(
+    _: OrderContext, session: AsyncSession, event: PayoutCreated, __: CloudEvent
+) -> None:
+    await stats.payout_created(
+        session,
+        event.payout_id,
+        event.order_id,
+        event.vendor_id,
+        fee=event.fee.amount,
+        amount=event.amount.amount,
+        currency=event.amount.currency,
+    )
+
+
+async def payout_reversed(
+    _: OrderContext, session: AsyncSession, event: PayoutReversed, __: CloudEvent
+) -> None:
+    await stats.payout_reversed(
+        session,
+        event.payout_id,
+        event.order_id,
+        event.vendor_id,
+        total_reversed=event.total_reversed.amount,
+        currency=event.total_reversed.currency,
+    )
+
+
 HANDLED: dict[type[EventPayload], EventHandler[OrderContext]] = {
     ProductPublished: snapshot,
     ProductUpdated: snapshot,
@@ -179,4 +209,6 @@ HANDLED: dict[type[EventPayload], EventHandler[OrderContext]] = {
     PaymentSucceeded: paid,
     PaymentFailed: failed,
     PaymentRefunded: refunded,
+    PayoutCreated: payout,
+    PayoutReversed: payout_reversed,
 }

@@ -8,13 +8,15 @@ Handles the order service's saga requests: ``PaymentRequested`` (create the inte
 and confirm it when the buyer gave a payment method at checkout),
 ``RefundRequested`` (give money back), ``OrderCancelled`` (an unpaid payment can
 no longer be confirmed), ``OrderShipped`` (hold the shipping vendor's share less the
-platform fee) and ``OrderDelivered`` (pay it).
+platform fee) and ``OrderDelivered`` (pay it); and the catalog's vendor events,
+to know which user owns which store (a vendor's own payouts, ADR 0098).
 """
 
 from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agora_contracts.catalog import VendorApplied, VendorApproved, VendorSuspended, VendorUpdated
 from agora_contracts.events import EventPayload
 from agora_contracts.order import (
     OrderCancelled,
@@ -25,7 +27,7 @@ from agora_contracts.order import (
 )
 from agora_kit.app import EventHandler
 from agora_kit.events.envelope import CloudEvent
-from agora_payment.service import payments, payouts
+from agora_payment.service import payments, payouts, vendors
 from agora_payment.service.context import PaymentContext
 
 
@@ -92,10 +94,27 @@ async def delivered(
     )
 
 
+async def vendor(
+    _: PaymentContext,
+    session: AsyncSession,
+    event: VendorApplied | VendorApproved | VendorSuspended | VendorUpdated,
+    __: CloudEvent,
+) -> None:
+    if isinstance(event, VendorUpdated):
+        active = event.status != "suspended"
+    else:
+        active = not isinstance(event, VendorSuspended)
+    await vendors.remember(session, event.vendor_id, event.owner_id, event.name, active=active)
+
+
 HANDLED: dict[type[EventPayload], EventHandler[PaymentContext]] = {
     PaymentRequested: requested,
     RefundRequested: refund,
     OrderCancelled: cancelled,
     OrderShipped: shipped,
     OrderDelivered: delivered,
+    VendorApplied: vendor,
+    VendorApproved: vendor,
+    VendorSuspended: vendor,
+    VendorUpdated: vendor,
 }

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     DateTime,
     ForeignKey,
@@ -159,3 +160,15 @@ class Payout(Base):
         BigInteger, nullable=False, default=0, server_default="0"
     )
     created_at: Mapped[datetime] = _now()
+
+
+class Vendor(Base):
+    """Which user owns which store, from the catalog's vendor events: a vendor's
+    ``/vendors/me/payouts`` lists the payouts of the stores the caller owns."""
+
+    __tablename__ = "vendors"
+
+    vendor_id: Mapped[uuid.UUID] = mapped_column(PGUUID(as_uuid=True), primary_key=True)
+    owner_id: Mapped[uuid.UUID] = mapped_column(PGUUID(as_uuid=True), nullable=False, index=True)
+    name: Mapped[str] = mapped_column(Text, nullable=False)
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False)

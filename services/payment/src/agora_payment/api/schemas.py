@@ -10,8 +10,9 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from agora_contracts.common import Money
 from agora_payment.api import examples
-from agora_payment.models import Payment, Refund
+from agora_payment.models import Payment, Payout, Refund
 from agora_payment.service.payments import CONFIRMABLE
+from agora_payment.service.vendors import VENDOR_STATUS, VendorPayoutStatus
 
 
 def _storable(value: str) -> str:
@@ -82,4 +83,42 @@ def refund_out(refund: Refund, payment: Payment) -> RefundOut:
         payment_id=payment.id,
         amount=Money(amount=refund.amount, currency=payment.currency),
         total_refunded=Money(amount=payment.refunded_amount, currency=payment.currency),
+    )
+
+
+class VendorPayoutOut(BaseModel):
+    id: UUID
+    order_id: UUID
+    vendor_id: UUID
+    status: VendorPayoutStatus = Field(
+        description="`held` until delivery or the end of the hold period, `paid` once "
+        "transferred, `reversed` when refunds took all of it back"
+    )
+    gross: Money = Field(description="What the buyer paid for the store's part")
+    fee: Money = Field(description="The platform's fee on it")
+    amount: Money = Field(description="The store's share: gross less the fee")
+    reversed: Money = Field(description="What refunds took back of the share so far")
+    net: Money = Field(description="What the store keeps: amount less reversed")
+    release_at: datetime | None = Field(description="When a held payout is paid at the latest")
+    paid_at: datetime | None
+    created_at: datetime
+
+
+def vendor_payout_out(payout: Payout, order_id: UUID) -> VendorPayoutOut:
+    def money(value: int) -> Money:
+        return Money(amount=value, currency=payout.currency)
+
+    return VendorPayoutOut(
+        id=payout.id,
+        order_id=order_id,
+        vendor_id=payout.vendor_id,
+        status=VENDOR_STATUS[payout.status],
+        gross=money(payout.gross),
+        fee=money(payout.fee),
+        amount=money(payout.amount),
+        reversed=money(payout.reversed_amount),
+        net=money(payout.amount - payout.reversed_amount),
+        release_at=payout.release_at,
+        paid_at=payout.paid_at,
+        created_at=payout.created_at,
     )

@@ -1,0 +1,167 @@
+"""The vendor dashboard on ``agora run``, through the gateway: a store sells three
+orders (one with a coupon), ships and delivers them (its payouts are paid), the admin
+refunds part of one; ``GET /vendors/me/stats`` (the order service) adds up to what the
+orders themselves say, with the fees and payouts ``GET /vendors/me/payouts`` (the
+payment service) lists (ADR 0098)."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+
+from agora_tools import journeys
+from agora_tools.deploy_testing import AllInOne
+from agora_tools.fleetdb import create_admin_in_run
+
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
+
+API = journeys.API
+
+
+@pytest.fixture(scope="module")
+def agora_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AllInOne]:
+    run = AllInOne(tmp_path_factory.mktemp("agora-run-dashboard") / "data")
+    try:
+        run.start("--fresh", timeout=180)
+        yield run
+        assert run.stop() == 0, run.tail()
+    finally:
+        run.kill()
+
+
+def bearer(person: journeys.Customer) -> dict[str, str]:
+    return {"Authorization": f"Bearer {person.access_token}"}
+
+
+def ok(response: httpx.Response, status: int = 200) -> Any:
+    assert response.status_code == status, f"{response.status_code}: {response.text}"
+    return response.json()
+
+
+def ceil_share(value: int, refunded: int, total: int) -> int:
+    return -(-value * refunded // total)
+
+
+def test_a_vendors_stats_add_up_to_its_orders_and_payouts(agora_run: AllInOne) -> None:
+    with httpx.Client(base_url=agora_run.url("gateway"), timeout=30) as client:
+        admin = create_admin_in_run(agora_run.data_dir, agora_run.env)
+        journeys.log_in(client, admin)
+        vendor = journeys.register(client)
+        journeys.log_in(client, vendor)
+        journeys.open_store(client, vendor, admin)
+        sku = journeys.sell(client, vendor, admin, amount=1500, stock=10)
+        buyer = journeys.register(client)
+        journeys.log_in(client, buyer)
+        journeys.wait_until_sold(client, buyer, sku)
+
+        code = f"DASH{secrets.token_hex(3).upper()}"
+        coupon = {"code": code, "kind": "fixed", "value": 500, "currency": "USD"}
+        ok(client.post(f"{API}/admin/coupons", json=coupon, headers=bearer(admin)), 201)
+        orders: list[dict[str, Any]] = []
+        for quantity in (1, 2, 3):
+            journeys.add_to_cart(client, buyer, sku, quantity)
+            body = {
+                "shipping_address": journeys.ADDRESS,
+                "payment_method": "pm_card_visa",
+                **({"coupon_code": code} if quantity == 3 else {}),
+            }
+            key = {"Idempotency-Key": secrets.token_hex(8)}
+            placed = ok(
+                client.post(f"{API}/checkout", json=body, headers={**bearer(buyer), **key}), 202
+            )["id"]
+            orders.append(journeys.order_in(client, buyer, placed, "confirmed"))
+        subs = ok(client.get(f"{API}/vendor/orders", headers=bearer(vendor)))["items"]
+        assert len(subs) == 3
+        for sub in subs:
+            shipped = {"carrier": "UPS", "tracking_number": f"1Z{secrets.token_hex(4)}"}
+            ok(
+                client.post(
+                    f"{API}/vendor/orders/{sub['id']}/ship", json=shipped, headers=bearer(vendor)
+                )
+            )
+            ok(client.post(f"{API}/vendor/orders/{sub['id']}/deliver", headers=bearer(vendor)))
+
+        def payouts() -> list[dict[str, Any]] | None:
+            body = ok(client.get(f"{API}/vendors/me/payouts", headers=bearer(vendor)))
+            paid = [p for p in body["items"] if p["status"] == "paid"]
+            return body["items"] if len(paid) == 3 else None
+
+        journeys.eventually(payouts, 60, "three paid payouts")
+        refunded = orders[1]
+        payment = refunded["payment"]
+        assert isinstance(payment, dict)
+        ok(
+            client.post(
+                f"{API}/admin/payments/{payment['payment_id']}/refund",
+                json={"amount": 1000},
+                headers={**bearer(admin), "Idempotency-Key": secrets.token_hex(8)},
+            ),
+            202,
+        )
+
+        def reversed_payouts() -> list[dict[str, Any]] | None:
+            items = payouts() or []
+            return items if any(p["reversed"]["amount"] > 0 for p in items) else None
+
+        listed = journeys.eventually(reversed_payouts, 60, "a payout partly reversed")
+        assert isinstance(listed, list)
+        assert {p["order_id"] for p in listed} == {str(o["id"]) for o in orders}
+        assert [p["status"] for p in listed] == ["paid"] * 3
+
+        # What the test's own orders add up to.
+        total = refunded["total"]["amount"]
+        gross = sum(o["subtotal"]["amount"] - o["discount"]["amount"] for o in orders)
+        assert gross == 1500 * (1 + 2 + 3) - 500
+        assert sum(p["gross"]["amount"] for p in listed) == gross
+        refunded_gross = refunded["subtotal"]["amount"] - refunded["discount"]["amount"]
+        fees = sum(p["fee"]["amount"] for p in listed)
+        refunded_fee = next(p for p in listed if p["order_id"] == refunded["id"])["fee"]["amount"]
+        expected = {
+            "orders": 3,
+            "units": 6,
+            "gross_sales": gross,
+            "refunds": ceil_share(refunded_gross, 1000, total),
+            "platform_fees": fees - ceil_share(refunded_fee, 1000, total),
+            "net_payouts": sum(p["net"]["amount"] for p in listed),
+            "average_order_value": (gross * 2 + 3) // 6,  # per order, half up
+        }
+        now = datetime.now(UTC)
+        query = {
+            "from": (now - timedelta(days=40)).isoformat(),
+            "to": (now + timedelta(days=1)).isoformat(),
+            "interval": "week",
+        }
+
+        def figures() -> dict[str, int] | None:
+            body = ok(client.get(f"{API}/vendors/me/stats", params=query, headers=bearer(vendor)))
+            [totals] = body["totals"]
+            seen = {
+                name: value["amount"] if isinstance(value, dict) else value
+                for name, value in totals.items()
+                if name != "currency"
+            }
+            return seen if seen == expected else None
+
+        journeys.eventually(figures, 60, f"the stats adding up to {expected}")
+        stats = ok(client.get(f"{API}/vendors/me/stats", params=query, headers=bearer(vendor)))
+        top = [(p["units"], p["sales"]["amount"]) for p in stats["top_products"]]
+        assert top == [(6, 1500 * 6)]  # at list price, before discounts
+        assert sum(len(b["figures"]) for b in stats["buckets"]) == 1  # all placed now
+
+        def low_stock() -> list[tuple[str, int]] | None:
+            body = ok(client.get(f"{API}/vendors/me/stats", params=query, headers=bearer(vendor)))
+            seen = [(s["sku"], s["available"]) for s in body["low_stock"]]
+            return seen or None
+
+        # 10 in stock, 6 sold: at most the default 5 left.
+        assert journeys.eventually(low_stock, 60, "the SKU low on stock") == [(sku, 4)]
+
+        # Buyers are not vendors.
+        for path in ("stats", "payouts"):
+            refused = client.get(f"{API}/vendors/me/{path}", params=query, headers=bearer(buyer))
+            assert refused.status_code == 403, refused.text
