@@ -241,14 +241,16 @@ class KubePlay:
         lines = [ln for ln in hosts.read_text().splitlines() if ln.split()[1:] != [hostname]]
         hosts.write_text("\n".join([f"{address}\t{hostname}", *lines]) + "\n")
 
-    def start_replica(self, deployment: Document, name: str, address: str) -> str:
+    def start_replica(self, deployment: Document, name: str, address: str) -> tuple[str, Document]:
         """A second pod of ``deployment``'s template, named ``name``, listening on
-        ``address`` (another loopback address: the port is the same); its container."""
+        ``address`` (another loopback address: the port is the same); its container
+        and its pod's spec (whose probes ask ``address``)."""
         template = json.loads(json.dumps(deployment["spec"]["template"]))
         spec = template["spec"]
         [container] = spec["containers"]
-        prefix = f"AGORA_{container['name'].upper()}_"
-        container["env"] = [*container.get("env", []), {"name": f"{prefix}HOST", "value": address}]
+        # The address as an argument: kube play 4.3 lets the ConfigMap's AGORA_*_HOST
+        # (envFrom) win over the container's own env entry, Kubernetes the other way.
+        container["command"] = [*container["command"], "--host", address]
         for probe in PROBES:
             if "httpGet" in container.get(probe, {}):
                 container[probe]["httpGet"]["host"] = address
@@ -260,7 +262,7 @@ class KubePlay:
         self._play(f"{name}.yaml", [pod])
         replica = f"{name}-{container['name']}"
         self._give_host_aliases(replica, spec)
-        return replica
+        return replica, spec
 
     def wait_ready(self, container: str, template_spec: Document) -> None:
         """The startup probe (the container is given up on after its failure
@@ -281,13 +283,16 @@ class KubePlay:
                 raise ProvisionError(f"{container} not ready:\n{logs(container)}")
             time.sleep(min(readiness.get("periodSeconds", 10), 1.0))
 
-    def terminate(self, container: str, template_spec: Document) -> float:
-        """What a kubelet does to a pod it deletes: the preStop hook in the container,
-        then SIGTERM, and SIGKILL after the grace period. The seconds SIGTERM took."""
+    def pre_stop(self, container: str, template_spec: Document) -> None:
+        """What a kubelet does first to a pod it deletes: the preStop hook, in the
+        container."""
         [spec] = template_spec["containers"]
         hook = spec.get("lifecycle", {}).get("preStop", {}).get("exec")
         if hook:
             podman_run(["exec", container, *hook["command"]], timeout=120)
+
+    def stop(self, container: str, template_spec: Document) -> float:
+        """Then SIGTERM, and SIGKILL after the pod's grace period; the seconds taken."""
         grace = template_spec.get("terminationGracePeriodSeconds", 30)
         started = time.monotonic()
         podman_run(["stop", "--time", str(grace), container], timeout=grace + 30)
