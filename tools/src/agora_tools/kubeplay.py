@@ -18,7 +18,8 @@ What kube play here does not do, and what :func:`translate` does about it:
 - ``Service``: ignored. The pods share the host's network (the native servers listen
   on loopback only), so each Service's name is given to every pod as a host alias of
   the loopback address, and the chart's own upstream URLs (``http://agora-order:P``)
-  resolve.
+  resolve. Podman 4.3 writes a pod's aliases only into its infra container's hosts
+  file on the host's network; :class:`KubePlay` writes them into each container's.
 - ``containerPort``: refused on the host's network ("PortMappings can only be used
   with Bridge or slirp4netns networking"); removed, and the probes get the numbers
   their port names stood for.
@@ -35,10 +36,12 @@ What kube play here does not do, and what :func:`translate` does about it:
   would), and an ``httpGet`` becomes ``curl`` in the container, which the image does
   not carry ("curl: not found"); the liveness probe's GET is made by the container's
   own Python instead. Startup and readiness probes are not read by kube play 4.3:
-  :func:`probe` makes their GETs from the host, as a kubelet does from its node.
+  :meth:`KubePlay.wait_ready` makes their GETs from the host, as a kubelet does from its node.
 - ``lifecycle.preStop`` and ``terminationGracePeriodSeconds`` are not read either
-  (every container stops after podman's 10 s): :meth:`KubePlay.terminate` runs the
-  hook in the container, then stops it with the pod's grace period.
+  (every container stops after podman's 10 s): :meth:`KubePlay.pre_stop` runs the
+  hook in the container, :meth:`KubePlay.stop` stops it with the pod's grace period.
+- ``env`` and ``envFrom``: kube play 4.3 lets the ConfigMap's variable win over the
+  container's own entry of the same name (Kubernetes: the other way round).
 - ``emptyDir``: a podman volume named after the volume, which every pod naming it
   would share; each pod's is renamed after the pod.
 """
