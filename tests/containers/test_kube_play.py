@@ -288,7 +288,7 @@ def test_rolling_update_drill_fails_no_request(chart: Chart) -> None:
         drill.mark("name moved", 2)
         # The chart's preStop hook sleeps 5 s: a round of checkouts 1 s before its end.
         threading.Timer(4.0, drill.gates[3].set).start()
-        kube.pre_stop(old, template_spec)
+        hook = kube.pre_stop(old, template_spec)
         drill.mark("SIGTERM")
         drain = kube.stop(old, template_spec)
         drill.mark("old stopped", 4)
@@ -314,6 +314,6 @@ def test_rolling_update_drill_fails_no_request(chart: Chart) -> None:
         for _, _, order_id, buyer in drill.checkouts:
             journeys.order_in(client, buyer, order_id, "confirmed", timeout=120)
     print(
-        f"rolling update drill: {report}; SIGTERM to exit {drain:.1f}s; {across} checkouts"
-        f" under way at SIGTERM; 0 of {CHECKOUTS} failed; {chart.timings}"
+        f"rolling update drill: {report}; preStop {hook}; SIGTERM to exit {drain:.1f}s;"
+        f" {across} checkouts under way at SIGTERM; 0 of {CHECKOUTS} failed; {chart.timings}"
     )

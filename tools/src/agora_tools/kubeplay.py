@@ -286,13 +286,27 @@ class KubePlay:
                 raise ProvisionError(f"{container} not ready:\n{logs(container)}")
             time.sleep(min(readiness.get("periodSeconds", 10), 1.0))
 
-    def pre_stop(self, container: str, template_spec: Document) -> None:
+    def pre_stop(self, container: str, template_spec: Document) -> str:
         """What a kubelet does first to a pod it deletes: the preStop hook, in the
-        container."""
+        container, given at most the grace period; what became of it. As with a kubelet,
+        a hook that fails or hangs does not keep the pod from being stopped."""
         [spec] = template_spec["containers"]
         hook = spec.get("lifecycle", {}).get("preStop", {}).get("exec")
-        if hook:
-            podman_run(["exec", container, *hook["command"]], timeout=120)
+        if not hook:
+            return "none"
+        grace = template_spec.get("terminationGracePeriodSeconds", 30)
+        try:
+            done = subprocess.run(  # noqa: S603 - podman, the chart's own hook
+                [podman(), "exec", container, *hook["command"]],
+                env=environment(),
+                capture_output=True,
+                text=True,
+                timeout=grace,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            return f"still running after {grace}s"
+        return "done" if done.returncode == 0 else f"failed: {done.stderr.strip()[-300:]}"
 
     def stop(self, container: str, template_spec: Document) -> float:
         """Then SIGTERM, and SIGKILL after the pod's grace period; the seconds taken."""
