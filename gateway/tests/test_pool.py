@@ -68,3 +68,14 @@ async def test_a_connection_the_server_closed_is_not_reused() -> None:
         server.close()
         await server.wait_closed()
     assert connections == 3
+
+
+def test_services_keep_idle_connections_longer_than_the_gateway_pool() -> None:
+    """Found by the rolling update drill (ADR 0092): with uvicorn's 5 s a service
+    closed idle connections the pool still held for 30 s, and a checkout sent down one
+    as it closed failed with 503 (a POST is never retried)."""
+    from agora_gateway.settings import Settings
+    from agora_kit.serving import server_config
+
+    service = server_config(Starlette(), "127.0.0.1", 0)
+    assert service.timeout_keep_alive > Settings().keepalive_expiry_seconds

@@ -23,6 +23,7 @@ from agora_kit.errors import Forbidden
 
 SERVICE_TOKEN_HEADER = "x-agora-service-token"  # noqa: S105 - a header name
 _HEADER_BYTES = SERVICE_TOKEN_HEADER.encode()
+KEEP_ALIVE_SECONDS = 75
 
 
 def server_config(
@@ -34,6 +35,10 @@ def server_config(
     ``trusted_proxies`` (comma-separated addresses or networks); with none, a caller's
     own claim never picks the address that rate limits and lockouts count.
     """
+    # Idle keep-alive connections are kept longer than the gateway's pool keeps them
+    # (30 s): a server closing one just as the gateway reuses it fails that request,
+    # and a POST is never retried (uvicorn's own default is 5 s).
+    options.setdefault("timeout_keep_alive", KEEP_ALIVE_SECONDS)
     return uvicorn.Config(
         app,
         host=host,
