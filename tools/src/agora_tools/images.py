@@ -1,7 +1,9 @@
 """``agora-images [PART...]`` (``make images``): Agora's images, one per part, built
 with podman from the repository's Dockerfile on the locally made base image
 (agora_tools.infra.podman), tagged ``localhost/agora-<part>:dev``, the names
-docker-compose.yml uses.
+docker-compose.yml uses. ``--tag`` (or ``AGORA_IMAGES_TAG``, which the container fleet of
+tests/containers also runs; docker-compose.yml stays on ``dev``) builds under another
+tag, so a trial build leaves the ``dev`` images alone.
 
 The build's RUN steps use the host's network (``--network host``) and trust the
 host's certificate authorities (its CA bundle mounted read-only over the image's, and
@@ -25,7 +27,7 @@ from agora_tools.fleet import PARTS
 from agora_tools.infra.base import REPO_ROOT, ProvisionError, cache_dir, file_lock, home_dir, say
 from agora_tools.infra.podman import base_image, podman_run
 
-TAG = "dev"
+TAG = os.environ.get("AGORA_IMAGES_TAG") or "dev"
 HOST_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
 
 
@@ -85,14 +87,16 @@ def size_mb(image: str) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="agora-images", description=__doc__)
     parser.add_argument("parts", nargs="*", choices=[[], *PARTS], help="default: every part")
+    parser.add_argument("--tag", default=TAG, help=f"the images' tag (default: {TAG})")
     args = parser.parse_args(argv)
     try:
-        took = build(tuple(args.parts) or PARTS)
+        took = build(tuple(args.parts) or PARTS, args.tag)
     except ProvisionError as exc:
         say(str(exc))
         return 1
     for part, seconds in took.items():
-        say(f"{reference(part)}: {size_mb(reference(part)):.0f} MB, built in {seconds:.0f}s")
+        image = reference(part, args.tag)
+        say(f"{image}: {size_mb(image):.0f} MB, built in {seconds:.0f}s")
     return 0
 
 

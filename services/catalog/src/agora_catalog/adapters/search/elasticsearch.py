@@ -17,7 +17,7 @@ from collections.abc import AsyncIterable, AsyncIterator, Sequence
 from typing import Any
 
 from elastic_transport import ConnectionError as TransportConnectionError
-from elastic_transport import ConnectionTimeout
+from elastic_transport import ConnectionTimeout, HttpxAsyncHttpNode
 from elasticsearch import ApiError, AsyncElasticsearch, BadRequestError
 
 from agora_catalog.adapters.search import elasticsearch_lifecycle as lifecycle
@@ -78,7 +78,11 @@ class ElasticsearchSearch:
     @property
     def client(self) -> AsyncElasticsearch:
         if self._client is None:
-            self._client = AsyncElasticsearch(self.url, request_timeout=self._timeout)
+            # httpx's node, not elastic-transport's default aiohttp one: httpx is the
+            # HTTP client every part already has, so images carry no aiohttp (ADR 0099).
+            self._client = AsyncElasticsearch(
+                self.url, request_timeout=self._timeout, node_class=HttpxAsyncHttpNode
+            )
         return self._client
 
     async def start(self) -> None:
