@@ -2,12 +2,10 @@
 
 The broker runs inside the ``agora`` process; its log is a table in a database of the
 embedded PostgreSQL server, so a message the relay handed over survives a crash or a
-restart like it would on Kafka. Consumer groups keep an offset per topic. A process
-consumes a (group, topic) only while it holds its lease, a session advisory lock
-(``inprocess_leases``), so two processes in one group never handle the same topic at
-once, and the holder reads and moves the offset one statement at a time, without a
-transaction (ADR 0095). Publishing takes a per-topic advisory lock so log ids commit in
-order and a consumer reading "after my offset" never skips a late commit.
+restart like it would on Kafka. Consumer groups keep an offset per topic; an advisory
+lock on (group, topic) is held while a batch is handled, so two processes in one group
+never handle the same topic at once. Publishing takes a per-topic advisory lock so log
+ids commit in order and a consumer reading "after my offset" never skips a late commit.
 
 A publish wakes this process's consumers of its topic, and a woken consumer reads
 only when the log may hold something past what it handled; a round that finds nothing
@@ -29,8 +27,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from agora_kit.events.envelope import Message
 from agora_kit.events.inprocess_consumer import InProcessSubscription
-from agora_kit.events.inprocess_leases import Leases
 from agora_kit.events.inprocess_log import (
+    ANY_PAST,
     event_log,
     log_metadata,
 )
@@ -66,8 +64,6 @@ class InProcessTransport(SubscribingTransport[InProcessSubscription]):
         self._newest: dict[str, int] = {}
         self._pending: list[tuple[Message, asyncio.Future[None]]] = []
         self._writer: asyncio.Task[None] | None = None
-        self._leases: Leases | None = None
-        self._keeper: asyncio.Task[None] | None = None
 
     @classmethod
     def from_settings(cls, common: CommonSettings) -> InProcessTransport:
@@ -86,21 +82,11 @@ class InProcessTransport(SubscribingTransport[InProcessSubscription]):
             raise RuntimeError("the in-process transport is not started")
         return self._autocommit
 
-    @property
-    def leases(self) -> Leases:
-        if self._leases is None:
-            raise RuntimeError("the in-process transport is not started")
-        return self._leases
-
     async def start(self) -> None:
         if self._engine is not None:
             return
         self._engine = create_async_engine(self.url, pool_size=5, max_overflow=20)
         self._autocommit = self._engine.execution_options(isolation_level="AUTOCOMMIT")
-        self._leases = Leases(self._autocommit)
-        self._keeper = asyncio.create_task(
-            self._leases.keep(max(self.poll_seconds, 1.0)), name="event-log-leases"
-        )
         async with self._engine.begin() as conn:
             # Two processes starting at once must not race creating the tables.
             await conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('agora_event_log'))"))
@@ -114,14 +100,6 @@ class InProcessTransport(SubscribingTransport[InProcessSubscription]):
             with contextlib.suppress(Exception):
                 await self._writer
             self._writer = None
-        if self._keeper is not None:
-            self._keeper.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._keeper
-            self._keeper = None
-        if self._leases is not None:
-            await self._leases.close()
-            self._leases = None
         if self._engine is not None:
             await self._engine.dispose()
             self._engine = self._autocommit = None
@@ -190,6 +168,13 @@ class InProcessTransport(SubscribingTransport[InProcessSubscription]):
                 newest[topic] = max(row_id, newest.get(topic, 0))
         for topic, row_id in newest.items():
             self._newest[topic] = max(row_id, self._newest.get(topic, 0))
+
+    async def holds_past(self, topic: str, position: int) -> bool:
+        """Whether the log holds messages of ``topic`` past ``position`` (one query,
+        no transaction)."""
+        async with self.autocommit.connect() as conn:
+            past = await conn.execute(ANY_PAST, {"topic": topic, "position": position})
+            return bool(past.scalar_one())
 
     def may_hold_past(self, topic: str, position: int) -> bool:
         """Whether the log may hold messages of ``topic`` past ``position``, as far as

@@ -1,6 +1,6 @@
-"""The in-process transport's consumers: one loop per (group, topic), each round under
-the pair's lease (``inprocess_leases``), reading after the offset and moving it past
-what was handled, one statement at a time (ADR 0095)."""
+"""The in-process transport's consumers: one loop per (group, topic), each round a
+transaction holding the pair's advisory lock, reading after the offset and moving it
+past what was handled (ADR 0089)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Row, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from agora_kit.events.envelope import Message
-from agora_kit.events.inprocess_log import POSITION, consumer_offsets, event_log
+from agora_kit.events.inprocess_log import POSITION, TRY_LOCK, consumer_offsets, event_log
 from agora_kit.events.transport import LagCallback, MessageHandler
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ HANDLERS = 6
 
 class InProcessSubscription:
     """One group's consumption of its topics: a loop per topic, each round under the
-    (group, topic) lease."""
+    (group, topic) lock."""
 
     def __init__(
         self,
@@ -48,7 +49,7 @@ class InProcessSubscription:
         self._tasks: list[asyncio.Task[None]] = []
         self._stopping = asyncio.Event()
         self._lag_reported_at: dict[str, float] = {}
-        # Each topic's offset, while this process holds its lease.
+        # The offset each topic's last round left, when this process held the topic.
         self._positions: dict[str, int] = {}
 
     def start(self) -> None:
@@ -72,9 +73,6 @@ class InProcessSubscription:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
         self._tasks = []
-        for topic in self.topics:
-            with contextlib.suppress(RuntimeError):  # the transport closed first
-                await self.transport.leases.give_back(self.group, topic)
         self.transport._forget(self)
 
     async def _consume(self, topic: str) -> None:
@@ -123,78 +121,60 @@ class InProcessSubscription:
         """Handle the next messages after this group's offset. Returns (progressed, a
         handler failed, the batch was full): on a failure the offset stays before the
         failed message."""
-        start = await self._position(topic)
-        if start is None:  # another process of this group holds the topic
+        handled_to = self._positions.get(topic)
+        if handled_to is not None and not await self.transport.holds_past(topic, handled_to):
+            self._report(topic, 0)
             return False, False, False
-        autocommit = self.transport.autocommit
-        async with autocommit.connect() as conn:
+        async with self.transport.engine.begin() as conn:
+            # An advisory lock, not a row lock: locking a row writes it, and the commit
+            # of even an empty round would then wait for the disk.
+            held = (
+                await conn.execute(TRY_LOCK, {"group": self.group, "topic": topic})
+            ).scalar_one()
+            if not held:  # another process of this group holds the topic
+                self._positions.pop(topic, None)
+                return False, False, False
+            position = (
+                await conn.execute(POSITION, {"group": self.group, "topic": topic})
+            ).scalar_one()
             rows = (
                 await conn.execute(
                     select(event_log)
-                    .where(event_log.c.topic == topic, event_log.c.id > start)
+                    .where(event_log.c.topic == topic, event_log.c.id > position)
                     .order_by(event_log.c.id)
                     .limit(self.transport.batch_size)
                 )
             ).all()
-        if not rows:
-            self._report(topic, 0)
-            return False, False, False
-        # Keys are independent: each key's rows are handled in order, up to HANDLERS
-        # keys side by side (as Kafka's partitions are). The offset moves to just
-        # before the first row not handled, so a failure redelivers it and what
-        # follows it; rows of other keys handled meanwhile come again and their inbox
-        # drops them.
-        by_key: dict[str, list[Row[Any]]] = {}
-        for row in rows:
-            by_key.setdefault(row.key, []).append(row)
-        slots = asyncio.Semaphore(HANDLERS)
-        stops = await asyncio.gather(
-            *(self._handle_key(topic, key_rows, slots) for key_rows in by_key.values())
-        )
-        unhandled = min((row_id for row_id, _ in filter(None, stops)), default=None)
-        failed = any(failure for _, failure in filter(None, stops))
-        position = start
-        for row in rows:
-            if unhandled is not None and row.id >= unhandled:
-                break
-            position = row.id
-        full = len(rows) == self.transport.batch_size
-        async with autocommit.connect() as conn:
+            start = position
+            # Keys are independent: each key's rows are handled in order, up to
+            # HANDLERS keys side by side (as Kafka's partitions are). The offset moves
+            # to just before the first row not handled, so a failure redelivers it and
+            # what follows it; rows of other keys handled meanwhile come again and
+            # their inbox drops them.
+            by_key: dict[str, list[Row[Any]]] = {}
+            for row in rows:
+                by_key.setdefault(row.key, []).append(row)
+            slots = asyncio.Semaphore(HANDLERS)
+            stops = await asyncio.gather(
+                *(self._handle_key(topic, key_rows, slots) for key_rows in by_key.values())
+            )
+            unhandled = min((row_id for row_id, _ in filter(None, stops)), default=None)
+            failed = any(failure for _, failure in filter(None, stops))
+            for row in rows:
+                if unhandled is not None and row.id >= unhandled:
+                    break
+                position = row.id
             if position != start:
-                await conn.execute(
-                    update(consumer_offsets)
-                    .where(
-                        consumer_offsets.c.group_id == self.group,
-                        consumer_offsets.c.topic == topic,
-                        # Never back: a process that lost its lease unawares may
-                        # still be finishing a round.
-                        consumer_offsets.c.position < position,
-                    )
-                    .values(position=position)
-                )
-                self._positions[topic] = position
+                await self._commit(conn, topic, position)
+            full = len(rows) == self.transport.batch_size
             if unhandled is None and not full:
                 # Read to the end and handled it all: nothing was left.
                 self._report(topic, 0)
             elif time.monotonic() - self._lag_reported_at.get(topic, -LAG_SECONDS) >= LAG_SECONDS:
                 # Otherwise the lag costs a count: at most once a second.
                 await self._report_lag(conn, topic, position)
+        self._positions[topic] = position
         return position != start, failed, full
-
-    async def _position(self, topic: str) -> int | None:
-        """The topic's offset, once this process holds its lease; None while another
-        process does. Read from the log when the lease is new (or was lost)."""
-        leases = self.transport.leases
-        if not leases.holds(self.group, topic):
-            self._positions.pop(topic, None)
-            if not await leases.take(self.group, topic):
-                return None
-        position = self._positions.get(topic)
-        if position is None:
-            async with self.transport.autocommit.connect() as conn:
-                found = await conn.execute(POSITION, {"group": self.group, "topic": topic})
-                position = self._positions[topic] = int(found.scalar_one())
-        return position
 
     async def _handle_key(
         self, topic: str, rows: list[Row[Any]], slots: asyncio.Semaphore
@@ -222,12 +202,19 @@ class InProcessSubscription:
                     return row.id, True
         return None
 
+    async def _commit(self, conn: AsyncConnection, topic: str, position: int) -> None:
+        await conn.execute(
+            update(consumer_offsets)
+            .where(consumer_offsets.c.group_id == self.group, consumer_offsets.c.topic == topic)
+            .values(position=position)
+        )
+
     def _report(self, topic: str, lag: int) -> None:
         self._lag_reported_at[topic] = time.monotonic()
         if self.on_lag is not None:
             self.on_lag(topic, lag)
 
-    async def _report_lag(self, conn: Any, topic: str, position: int) -> None:
+    async def _report_lag(self, conn: AsyncConnection, topic: str, position: int) -> None:
         if self.on_lag is None:
             return
         newest = (

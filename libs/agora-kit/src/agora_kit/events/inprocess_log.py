@@ -1,6 +1,6 @@
 """The tables of the in-process transport's log, in the ``agora_events`` database of
 the embedded server: the messages in publishing order, and each consumer group's offset
-per topic; and the statement that reads an offset."""
+per topic; and the statements a consumer's round starts with."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Table,
     bindparam,
+    exists,
     func,
     select,
     text,
@@ -55,8 +56,15 @@ erased_users = Table(
     Column("erased_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
 
-# Read when a process takes a (group, topic)'s lease: from then on the offset is its own.
+# Two keys (group, topic): a space apart from the publishers' one-key topic locks.
+TRY_LOCK = text("SELECT pg_try_advisory_xact_lock(hashtext(:group), hashtext(:topic))")
+# Its own statement, after the lock: its snapshot then sees the last holder's commit.
 POSITION = select(consumer_offsets.c.position).where(
     consumer_offsets.c.group_id == bindparam("group"),
     consumer_offsets.c.topic == bindparam("topic"),
+)
+# Whether a topic's log holds anything past an offset: one statement, outside any
+# transaction, before a round that would otherwise find nothing.
+ANY_PAST = select(
+    exists().where(event_log.c.topic == bindparam("topic"), event_log.c.id > bindparam("position"))
 )
