@@ -4,7 +4,6 @@ who wished a SKU (to tell them it is back or cheaper)."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from typing import Any, cast
 
 from sqlalchemy import Select, delete, or_, select
@@ -91,28 +90,20 @@ async def remove_all(session: AsyncSession, user_id: uuid.UUID) -> int:
     return int(result.rowcount or 0)
 
 
-async def public_variant(session: AsyncSession, sku: str) -> tuple[Variant, Product] | None:
-    """The live SKU and its product, if the product is for sale to everyone."""
-    row = (
-        await session.execute(
-            select(Variant, Product)
-            .join(Product, Product.id == Variant.product_id)
-            .join(Vendor, Vendor.id == Product.vendor_id)
-            .where(Variant.sku == sku, Variant.deleted_at.is_(None), *PUBLIC)
+async def wishers_of(session: AsyncSession, sku: str) -> list[tuple[uuid.UUID, Variant, Product]]:
+    """The buyers who wished the live ``sku`` or its whole product, each once, with the
+    variant and its product; none when the product is not for sale to everyone."""
+    rows = await session.execute(
+        select(Wish.user_id, Variant, Product)
+        .select_from(Variant)
+        .join(Product, Product.id == Variant.product_id)
+        .join(Vendor, Vendor.id == Product.vendor_id)
+        .join(
+            Wish,
+            (Wish.product_id == Product.id) & or_(Wish.sku == Variant.sku, Wish.sku.is_(None)),
         )
-    ).first()
-    if row is None:
-        return None
-    variant, product = row
-    return variant, product
-
-
-async def wishers(session: AsyncSession, product_id: uuid.UUID, sku: str) -> Sequence[uuid.UUID]:
-    """The buyers who wished ``sku`` or its whole product, each once."""
-    rows = await session.scalars(
-        select(Wish.user_id)
-        .where(Wish.product_id == product_id, or_(Wish.sku == sku, Wish.sku.is_(None)))
-        .distinct()
+        .where(Variant.sku == sku, Variant.deleted_at.is_(None), *PUBLIC)
+        .distinct(Wish.user_id)
         .order_by(Wish.user_id)
     )
-    return list(rows)
+    return [(user_id, variant, product) for user_id, variant, product in rows]

@@ -139,7 +139,7 @@ async def update(
     product.updated_at = now
     await session.flush()
     await announce_change(session, outbox, product)
-    await tell_price_drop(session, outbox, sku, previous)
+    await tell_price_drop(session, outbox, variant, previous)
     await _record(
         session, outbox, "update", variant, before=before, after=audit.snapshot(variant, AUDITED)
     )

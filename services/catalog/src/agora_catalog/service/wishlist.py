@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agora_catalog.models import Inventory, Wish
+from agora_catalog.models import Inventory, Variant, Wish
 from agora_catalog.repository import wishlist as repo
 from agora_catalog.service.errors import UnknownProduct, UnknownVariant
 from agora_contracts.catalog import WishedItemBackInStock, WishedItemPriceDropped
@@ -58,11 +58,7 @@ async def tell_back_in_stock(
     for inventory, before in changes:
         if before > 0 or inventory.available <= 0:
             continue
-        found = await repo.public_variant(session, inventory.sku)
-        if found is None:
-            continue
-        variant, product = found
-        for user_id in await repo.wishers(session, product.id, variant.sku):
+        for user_id, variant, product in await repo.wishers_of(session, inventory.sku):
             await outbox.add(
                 session,
                 WishedItemBackInStock(
@@ -77,24 +73,24 @@ async def tell_back_in_stock(
             )
 
 
-async def tell_price_drop(session: AsyncSession, outbox: Outbox, sku: str, previous: Money) -> None:
-    """A WishedItemPriceDropped to every buyer who wished ``sku`` or its product, if
-    its price is now lower than ``previous`` in the same currency."""
-    found = await repo.public_variant(session, sku)
-    if found is None:
-        return
-    variant, product = found
+async def tell_price_drop(
+    session: AsyncSession, outbox: Outbox, variant: Variant, previous: Money
+) -> None:
+    """A WishedItemPriceDropped to every buyer who wished ``variant`` or its product,
+    if its price is now lower than ``previous`` in the same currency (no query
+    otherwise)."""
     if variant.currency != previous.currency or variant.price_amount >= previous.amount:
         return
-    for user_id in await repo.wishers(session, product.id, sku):
+    price = Money(amount=variant.price_amount, currency=variant.currency)
+    for user_id, _, product in await repo.wishers_of(session, variant.sku):
         await outbox.add(
             session,
             WishedItemPriceDropped(
                 user_id=user_id,
                 product_id=product.id,
-                sku=sku,
+                sku=variant.sku,
                 title=product.title,
-                price=Money(amount=variant.price_amount, currency=variant.currency),
+                price=price,
                 previous_price=previous,
             ),
             key=str(user_id),
