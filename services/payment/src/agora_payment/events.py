@@ -100,11 +100,8 @@ async def vendor(
     event: VendorApplied | VendorApproved | VendorSuspended | VendorUpdated,
     __: CloudEvent,
 ) -> None:
-    if isinstance(event, VendorUpdated):
-        active = event.status != "suspended"
-    else:
-        active = not isinstance(event, VendorSuspended)
-    await vendors.remember(session, event.vendor_id, event.owner_id, event.name, active=active)
+    """Which user owns the store: all a vendor's own payouts need of it."""
+    await vendors.remember(session, event.vendor_id, event.owner_id)
 
 
 HANDLED: dict[type[EventPayload], EventHandler[PaymentContext]] = {

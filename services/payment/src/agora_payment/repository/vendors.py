@@ -15,16 +15,11 @@ from agora_kit.pagination import Page, PageParams, keyset_page
 from agora_payment.models import Payment, Payout, Vendor
 
 
-async def upsert(
-    session: AsyncSession, vendor_id: uuid.UUID, owner_id: uuid.UUID, name: str, *, active: bool
-) -> None:
-    statement = pg_insert(Vendor).values(
-        vendor_id=vendor_id, owner_id=owner_id, name=name, active=active
-    )
+async def upsert(session: AsyncSession, vendor_id: uuid.UUID, owner_id: uuid.UUID) -> None:
+    statement = pg_insert(Vendor).values(vendor_id=vendor_id, owner_id=owner_id)
     await session.execute(
         statement.on_conflict_do_update(
-            index_elements=[Vendor.vendor_id],
-            set_={"owner_id": owner_id, "name": name, "active": active},
+            index_elements=[Vendor.vendor_id], set_={"owner_id": owner_id}
         )
     )
 

@@ -27,10 +27,8 @@ VENDOR_STATUS: dict[str, VendorPayoutStatus] = {
 }
 
 
-async def remember(
-    session: AsyncSession, vendor_id: uuid.UUID, owner_id: uuid.UUID, name: str, *, active: bool
-) -> None:
-    await vendor_repo.upsert(session, vendor_id, owner_id, name, active=active)
+async def remember(session: AsyncSession, vendor_id: uuid.UUID, owner_id: uuid.UUID) -> None:
+    await vendor_repo.upsert(session, vendor_id, owner_id)
 
 
 async def payouts_of_owner(
