@@ -75,6 +75,11 @@ async def test_vendors_ship_their_own_parts(
         f"/api/v1/vendor/orders/{mine[0]['id']}/ship", json=ship, headers=owner_a
     )
     assert again.status_code == 409
+    audited = await outbox_events(app, "agora.audit.entry.recorded.v1")
+    [entry] = [e["data"] for e in audited if e["data"]["action"] == "order.ship"]
+    assert (entry["resource_type"], entry["resource_id"]) == ("sub_order", mine[0]["id"])
+    assert entry["before"] == {"status": "pending", "carrier": None, "tracking_number": None}
+    assert entry["after"] == {"status": "shipped", "carrier": "UPS", "tracking_number": "1Z999"}
 
     # The buyer can no longer cancel once a parcel left.
     assert (

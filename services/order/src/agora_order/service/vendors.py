@@ -24,6 +24,9 @@ from agora_order.repository import orders as order_repo
 from agora_order.repository import vendors as vendor_repo
 from agora_order.service import saga
 
+# The fields of a sub-order the audit log keeps when it ships.
+SHIPPING = ("status", "carrier", "tracking_number")
+
 
 async def remember(
     session: AsyncSession, vendor_id: uuid.UUID, owner_id: uuid.UUID, name: str, *, active: bool
@@ -61,7 +64,7 @@ async def ship(
     await order_repo.lock_sub_order(session, sub)
     if sub.status != SUB_PENDING or order.status not in (CONFIRMED,):
         raise Conflict(f"This sub-order is {sub.status} and its order {order.status}: no shipping.")
-    before = {"status": sub.status, "carrier": sub.carrier, "tracking_number": None}
+    before = audit.snapshot(sub, SHIPPING)
     sub.status = SUB_SHIPPED
     sub.carrier = carrier
     sub.tracking_number = tracking_number
@@ -96,7 +99,7 @@ async def ship(
         resource_type="sub_order",
         resource_id=sub.id,
         before=before,
-        after={"status": sub.status, "carrier": carrier, "tracking_number": tracking_number},
+        after=audit.snapshot(sub, SHIPPING),
     )
     return sub
 
