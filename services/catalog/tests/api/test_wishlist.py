@@ -211,3 +211,16 @@ async def test_stock_freed_by_a_cancelled_order_tells_the_wishers(shop: Shop, ap
     await deliver(app, OrderCancelled(order_id=order_id, reason="changed my mind"), str(order_id))
     [alert] = await outbox_events(app, BACK)
     assert (alert["data"]["user_id"], alert["data"]["available"]) == (str(buyer.id), 1)
+
+
+async def test_nobody_is_told_of_a_product_no_longer_for_sale(shop: Shop, app: FastAPI) -> None:
+    store, product = await boots(shop, stock=0)
+    buyer = shop.user()
+    await wish(shop, buyer, {"product_id": product["id"]})
+    await shop.ok(
+        shop.client.post(f"/api/v1/products/{product['id']}/unpublish", headers=store.owner.headers)
+    )
+    await set_stock(shop, store, "BOOT-41", 5)
+    await set_price(shop, store, product, "BOOT-41", 6500)
+    assert await outbox_events(app, BACK) == []
+    assert await outbox_events(app, DROPPED) == []
