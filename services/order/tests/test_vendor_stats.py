@@ -173,6 +173,7 @@ async def test_only_a_store_owner_sees_stats_for_a_sound_range(
     naive = {**query, "from": "2026-12-01T00:00:00"}
     answer = await client.get("/api/v1/vendors/me/stats", params=naive, headers=owner)
     assert answer.status_code == 422
+    assert [e["name"] for e in answer.json()["errors"]] == ["query.from"], answer.text
     years = {**query, "from": "2020-01-01T00:00:00Z", "interval": "day"}
     answer = await client.get("/api/v1/vendors/me/stats", params=years, headers=owner)
     assert answer.status_code == 422

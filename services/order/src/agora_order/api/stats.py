@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
+from pydantic import AwareDatetime
 
 from agora_kit.auth import ROLE_VENDOR, Principal, principal_user_id, require_roles
 from agora_kit.db import SessionDep
-from agora_kit.errors import Forbidden, Unprocessable, problem_responses
+from agora_kit.errors import Forbidden, problem_responses
 from agora_order.api.stats_schemas import VendorStatsOut, vendor_stats_out
 from agora_order.service import stats
 from agora_order.service.stats import Interval
 
 router = APIRouter(prefix="/vendors/me/stats", tags=["vendors"])
 VendorDep = Annotated[Principal, Depends(require_roles(ROLE_VENDOR))]
-
-
-def _aware(value: datetime, name: str) -> datetime:
-    if value.tzinfo is None:
-        raise Unprocessable(f"`{name}` needs a time zone (e.g. 2026-12-01T00:00:00Z).")
-    return value
 
 
 @router.get(
@@ -35,9 +29,12 @@ async def vendor_stats(
     *,
     principal: VendorDep,
     session: SessionDep,
-    start: Annotated[datetime, Query(alias="from", description="First instant, with a time zone")],
+    start: Annotated[
+        AwareDatetime, Query(alias="from", description="First instant, with a time zone")
+    ],
     end: Annotated[
-        datetime, Query(alias="to", description="End of the range (excluded), with a time zone")
+        AwareDatetime,
+        Query(alias="to", description="End of the range (excluded), with a time zone"),
     ],
     interval: Annotated[Interval, Query(description="Length of a period (UTC)")] = "day",
     low_stock: Annotated[
@@ -51,8 +48,8 @@ async def vendor_stats(
     figures = await stats.of_owner(
         session,
         user,
-        _aware(start, "from"),
-        _aware(end, "to"),
+        start,
+        end,
         interval,
         low_stock_at=low_stock,
     )
