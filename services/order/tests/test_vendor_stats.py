@@ -177,3 +177,43 @@ async def test_only_a_store_owner_sees_stats_for_a_sound_range(
     years = {**query, "from": "2020-01-01T00:00:00Z", "interval": "day"}
     answer = await client.get("/api/v1/vendors/me/stats", params=years, headers=owner)
     assert answer.status_code == 422
+
+
+async def test_a_reversal_told_before_its_payout_still_counts_the_payout(
+    app: FastAPI, client: httpx.AsyncClient, buyer: dict[str, str], keys: Keys
+) -> None:
+    shop, owner = await store(app, keys)
+    await stock(app, [("ST-C1", 1000, 10)], vendor_id=shop)
+    placed = await paid_order(app, client, buyer, ("ST-C1", 1))
+    order_id, payout_id = uuid.UUID(placed["id"]), uuid.uuid4()
+    reversed_ = PayoutReversed(
+        payout_id=payout_id,
+        payment_id=uuid.uuid4(),
+        order_id=order_id,
+        vendor_id=shop,
+        amount=usd(300),
+        total_reversed=usd(300),
+        reversal_id="trr_1",
+    )
+    created = PayoutCreated(
+        payout_id=payout_id,
+        payment_id=uuid.uuid4(),
+        order_id=order_id,
+        vendor_id=shop,
+        gross=usd(1000),
+        fee=usd(100),
+        amount=usd(900),
+        transfer_id="tr_1",
+    )
+    for event in (reversed_, created, created):
+        await deliver(app, event, placed["id"])
+
+    now = datetime.now(UTC)
+    query = {
+        "from": (now - timedelta(days=1)).isoformat(),
+        "to": (now + timedelta(days=1)).isoformat(),
+    }
+    answer = await client.get("/api/v1/vendors/me/stats", params=query, headers=owner)
+    assert answer.status_code == 200, answer.text
+    [totals] = answer.json()["totals"]
+    assert (totals["platform_fees"]["amount"], totals["net_payouts"]["amount"]) == (100, 900 - 300)

@@ -34,7 +34,14 @@ async def payout_created(
         reversed_amount=0,
         currency=currency,
     )
-    await session.execute(statement.on_conflict_do_nothing(index_elements=[VendorPayout.payout_id]))
+    # A reversal told first left a row without the fee and amount: set them, keep the
+    # total reversed (the same news twice writes the same values).
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[VendorPayout.payout_id],
+            set_={"fee_amount": fee, "amount": amount},
+        )
+    )
 
 
 async def payout_reversed(
