@@ -24,6 +24,7 @@ import uvicorn
 from fastapi import FastAPI
 from rich.console import Console
 
+from agora_cli.main import PARTS, SERVICES
 from agora_kit import migrations
 from agora_kit.events.inprocess import InProcessTransport
 from agora_kit.logging import configure_logging, log_format
@@ -33,8 +34,6 @@ from agora_kit.settings import CommonSettings
 if TYPE_CHECKING:
     from agora_kit.embedded_pg import EmbeddedPostgres
 
-SERVICES = ("user", "catalog", "order", "payment", "notification")
-PARTS = ("gateway", *SERVICES)
 EVENTS_DATABASE = "agora_events"
 
 console = Console(stderr=True)
