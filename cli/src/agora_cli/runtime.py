@@ -24,6 +24,7 @@ import uvicorn
 from fastapi import FastAPI
 from rich.console import Console
 
+from agora_cli.main import PARTS, SERVICES
 from agora_kit import migrations
 from agora_kit.events.inprocess import InProcessTransport
 from agora_kit.logging import configure_logging, log_format
@@ -33,8 +34,6 @@ from agora_kit.settings import CommonSettings
 if TYPE_CHECKING:
     from agora_kit.embedded_pg import EmbeddedPostgres
 
-SERVICES = ("user", "catalog", "order", "payment", "notification")
-PARTS = ("gateway", *SERVICES)
 EVENTS_DATABASE = "agora_events"
 
 console = Console(stderr=True)
@@ -107,17 +106,16 @@ def serve_part(service: str, host: str | None, port: int | None) -> None:
         raise typer.Exit(1)
 
 
-def _all_in_one_settings(
-    pg: EmbeddedPostgres, host: str, data_dir: Path | None = None
-) -> dict[str, Any]:
+def _all_in_one_settings(pg: EmbeddedPostgres, host: str) -> dict[str, Any]:
     overrides: dict[str, Any] = {"events_database_url": pg.local_url(EVENTS_DATABASE)}
     if "AGORA_JWKS_URL" not in os.environ:
         # The user service may have been moved off its default port.
         user_port = _settings_class("user")().port
         overrides["jwks_url"] = f"http://127.0.0.1:{user_port}/.well-known/jwks.json"
     common = CommonSettings(**overrides)
-    # All-in-one mode has no SMTP server: mail is written as .eml files here.
-    mail_dir = (data_dir or pg.data_dir.parent) / "mail"
+    # All-in-one mode has no SMTP server: mail is written as .eml files in the data
+    # directory, beside PostgreSQL's.
+    mail_dir = pg.data_dir.parent / "mail"
     extra: dict[str, dict[str, Any]] = {
         "notification": {"email_backend": "file", "mail_dir": mail_dir},
     }
@@ -314,7 +312,7 @@ def run_all_in_one(
         shutil.rmtree(data_dir)
         console.print(f"Wiped {data_dir}")
     data_dir.mkdir(parents=True, exist_ok=True)
-    settings = _all_in_one_settings(pg, host, data_dir)
+    settings = _all_in_one_settings(pg, host)
     # Started first: its imports and start-up overlap PostgreSQL's and the migrations;
     # it waits for nothing but its port (the events database it follows is retried).
     gateway = _GatewayProcess(settings["gateway"]) if gateway_process else None
