@@ -20,18 +20,12 @@ import contextlib
 import logging
 from datetime import timedelta
 
-from sqlalchemy import (
-    text,
-)
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from agora_kit.events.envelope import Message
 from agora_kit.events.inprocess_consumer import InProcessSubscription
-from agora_kit.events.inprocess_log import (
-    ANY_PAST,
-    event_log,
-    log_metadata,
-)
+from agora_kit.events.inprocess_log import ANY_PAST, event_log, log_metadata
 from agora_kit.events.inprocess_retention import LogRetention
 from agora_kit.events.transport import LagCallback, MessageHandler, SubscribingTransport
 from agora_kit.settings import CommonSettings
