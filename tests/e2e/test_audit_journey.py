@@ -21,7 +21,7 @@ from agora_catalog.app import create_app as create_catalog
 from agora_catalog.settings import Settings as CatalogSettings
 from agora_gateway.app import create_app as create_gateway
 from agora_gateway.settings import Settings as GatewaySettings
-from agora_kit.auth import ROLE_ADMIN, ROLE_VENDOR, JWKSVerifier, JWTConfig
+from agora_kit.auth import ROLE_VENDOR, JWKSVerifier, JWTConfig
 from agora_kit.events.inprocess import InProcessTransport
 from agora_kit.settings import CommonSettings
 from agora_kit.testing.apps import running, service_settings
@@ -33,25 +33,14 @@ from agora_order_testing import ADDRESS
 from agora_payment.app import create_app as create_payment
 from agora_payment.settings import Settings as PaymentSettings
 from agora_user.app import create_app as create_user
-from agora_user.repository import users as user_repo
-from agora_user.service import admin as user_admin
-from agora_user_testing import PASSWORD, fast_settings
+from agora_user_testing import Account, UserApi, fast_settings
 
 API = "/api/v1"
 
 
-@dataclass
-class Person:
-    id: str
-    email: str
-    access_token: str
-    refresh_token: str
-
-    def headers(self, request_id: str | None = None) -> dict[str, str]:
-        headers = {"Authorization": f"Bearer {self.access_token}"}
-        if request_id is not None:
-            headers["X-Request-ID"] = request_id
-        return headers
+def traced(account: Account, request_id: str) -> dict[str, str]:
+    """``account``'s headers on a call whose request id the audit entry must show."""
+    return {**account.headers, "X-Request-ID": request_id}
 
 
 @dataclass
@@ -63,34 +52,20 @@ class Edge:
         assert response.status_code == status, f"{response.status_code}: {response.text}"
         return response.json() if response.content else None
 
-    async def person(self, *, admin: bool = False) -> Person:
-        email = f"p{uuid.uuid4().hex[:10]}@example.com"
-        account = {"email": email, "password": PASSWORD}
-        body = await self.ok(
-            await self.client.post(
-                f"{API}/auth/register", json={**account, "full_name": "Ada Lovelace"}
-            ),
-            201,
-        )
-        if admin:
-            # As `agora user create-admin` promotes an account.
-            context = self.user.state.context
-            async with context.database.transaction() as session:
-                user = await user_repo.get(session, body["id"], for_update=True)
-                assert user is not None
-                await user_admin.set_roles(context, session, user, {*user.roles, ROLE_ADMIN})
-        tokens = await self.ok(await self.client.post(f"{API}/auth/login", json=account))
-        return Person(body["id"], email, tokens["access_token"], tokens["refresh_token"])
+    async def person(self, *, admin: bool = False) -> Account:
+        api = UserApi(self.client, self.user)  # its calls go through the gateway
+        account = await api.signed_in()
+        return await api.make_admin(account) if admin else account
 
-    async def refreshed(self, person: Person) -> Person:
+    async def refreshed(self, account: Account) -> Account:
         tokens = await self.ok(
             await self.client.post(
-                f"{API}/auth/refresh", json={"refresh_token": person.refresh_token}
+                f"{API}/auth/refresh", json={"refresh_token": account.refresh_token}
             )
         )
-        person.access_token = tokens["access_token"]
-        person.refresh_token = tokens["refresh_token"]
-        return person
+        account.access_token = tokens["access_token"]
+        account.refresh_token = tokens["refresh_token"]
+        return account
 
 
 @pytest.fixture
@@ -155,19 +130,19 @@ async def test_admins_see_every_admin_and_vendor_act_with_its_request_id(edge: E
         await edge.client.post(
             f"{API}/vendors",
             json={"name": f"Store {uuid.uuid4().hex[:6]}", "description": "Gears"},
-            headers=owner.headers(),
+            headers=owner.headers,
         ),
         201,
     )
     approve = await edge.client.patch(
         f"{API}/admin/vendors/{store['id']}",
         json={"status": "approved"},
-        headers=admin.headers("audit-approve"),
+        headers=traced(admin, "audit-approve"),
     )
     await edge.ok(approve)
     assert approve.headers["x-request-id"] == "audit-approve"
 
-    async def vendor() -> Person | None:
+    async def vendor() -> Account | None:
         person = await edge.refreshed(owner)
         claims = jwt.decode(person.access_token, options={"verify_signature": False})
         return person if ROLE_VENDOR in claims["roles"] else None
@@ -179,7 +154,7 @@ async def test_admins_see_every_admin_and_vendor_act_with_its_request_id(edge: E
         await edge.client.post(
             f"{API}/categories",
             json={"name": f"Cat {uuid.uuid4().hex[:6]}"},
-            headers=admin.headers(),
+            headers=admin.headers,
         ),
         201,
     )
@@ -187,7 +162,7 @@ async def test_admins_see_every_admin_and_vendor_act_with_its_request_id(edge: E
         await edge.client.post(
             f"{API}/products",
             json={"title": "Difference engine", "category_id": category["id"]},
-            headers=owner.headers(),
+            headers=owner.headers,
         ),
         201,
     )
@@ -195,7 +170,7 @@ async def test_admins_see_every_admin_and_vendor_act_with_its_request_id(edge: E
         await edge.client.patch(
             f"{API}/products/{product['id']}",
             json={"title": "Analytical engine"},
-            headers=owner.headers("audit-product"),
+            headers=traced(owner, "audit-product"),
         )
     )
     sku = f"AE-{uuid.uuid4().hex[:6]}"
@@ -203,35 +178,35 @@ async def test_admins_see_every_admin_and_vendor_act_with_its_request_id(edge: E
         await edge.client.post(
             f"{API}/products/{product['id']}/variants",
             json={"sku": sku, "price": {"amount": 1500, "currency": "USD"}, "stock": 10},
-            headers=owner.headers(),
+            headers=owner.headers,
         ),
         201,
     )
     await edge.ok(
         await edge.client.put(
-            f"{API}/inventory/{sku}", json={"on_hand": 12}, headers=owner.headers("audit-stock")
+            f"{API}/inventory/{sku}", json={"on_hand": 12}, headers=traced(owner, "audit-stock")
         )
     )
     await edge.ok(
-        await edge.client.post(f"{API}/products/{product['id']}/publish", headers=owner.headers())
+        await edge.client.post(f"{API}/products/{product['id']}/publish", headers=owner.headers)
     )
     draft = await edge.ok(
         await edge.client.post(
             f"{API}/products",
             json={"title": "Mill", "category_id": category["id"]},
-            headers=owner.headers(),
+            headers=owner.headers,
         ),
         201,
     )
     deleted = await edge.client.delete(
-        f"{API}/products/{draft['id']}", headers=owner.headers("audit-delete")
+        f"{API}/products/{draft['id']}", headers=traced(owner, "audit-delete")
     )
     assert deleted.status_code == 204, deleted.text
     await edge.ok(
         await edge.client.post(
             f"{API}/admin/coupons",
             json={"code": "AUDIT10", "kind": "percent", "value": 10},
-            headers=admin.headers("audit-coupon"),
+            headers=traced(admin, "audit-coupon"),
         ),
         201,
     )
@@ -239,7 +214,7 @@ async def test_admins_see_every_admin_and_vendor_act_with_its_request_id(edge: E
     # A buyer pays for two; the vendor ships them.
     async def added() -> bool:
         response = await edge.client.post(
-            f"{API}/cart/items", json={"sku": sku, "quantity": 2}, headers=buyer.headers()
+            f"{API}/cart/items", json={"sku": sku, "quantity": 2}, headers=buyer.headers
         )
         return response.status_code == 200
 
@@ -248,25 +223,25 @@ async def test_admins_see_every_admin_and_vendor_act_with_its_request_id(edge: E
         await edge.client.post(
             f"{API}/checkout",
             json={"shipping_address": ADDRESS, "payment_method": "pm_card_visa"},
-            headers={**buyer.headers(), "Idempotency-Key": uuid.uuid4().hex},
+            headers={**buyer.headers, "Idempotency-Key": uuid.uuid4().hex},
         ),
         202,
     )
 
     async def confirmed() -> Any:
         order = await edge.ok(
-            await edge.client.get(f"{API}/orders/{placed['id']}", headers=buyer.headers())
+            await edge.client.get(f"{API}/orders/{placed['id']}", headers=buyer.headers)
         )
         return order if order["status"] == "confirmed" else None
 
     order = await eventually(confirmed)
-    subs = await edge.ok(await edge.client.get(f"{API}/vendor/orders", headers=owner.headers()))
+    subs = await edge.ok(await edge.client.get(f"{API}/vendor/orders", headers=owner.headers))
     [sub] = subs["items"]
     await edge.ok(
         await edge.client.post(
             f"{API}/vendor/orders/{sub['id']}/ship",
             json={"carrier": "DHL", "tracking_number": "JD0001"},
-            headers=owner.headers("audit-ship"),
+            headers=traced(owner, "audit-ship"),
         )
     )
 
@@ -276,7 +251,7 @@ async def test_admins_see_every_admin_and_vendor_act_with_its_request_id(edge: E
         await edge.client.post(
             f"{API}/admin/payments/{payment_id}/refund",
             json={"amount": 1000, "reason": "One was dented"},
-            headers={**admin.headers("audit-refund"), "Idempotency-Key": uuid.uuid4().hex},
+            headers={**traced(admin, "audit-refund"), "Idempotency-Key": uuid.uuid4().hex},
         ),
         202,
     )
@@ -294,7 +269,7 @@ async def test_admins_see_every_admin_and_vendor_act_with_its_request_id(edge: E
 
     async def logged() -> dict[str, dict[str, Any]] | None:
         page = await edge.ok(
-            await edge.client.get(f"{API}/admin/audit?limit=100", headers=admin.headers())
+            await edge.client.get(f"{API}/admin/audit?limit=100", headers=admin.headers)
         )
         found = {item["action"]: item for item in page["items"]}
         return found if wanted <= set(found) else None
@@ -358,7 +333,7 @@ async def test_admins_see_every_admin_and_vendor_act_with_its_request_id(edge: E
     # Filters reach the service through the gateway.
     mine = await edge.ok(
         await edge.client.get(
-            f"{API}/admin/audit?actor={owner.id}&resource_type=product", headers=admin.headers()
+            f"{API}/admin/audit?actor={owner.id}&resource_type=product", headers=admin.headers
         )
     )
     assert [item["action"] for item in mine["items"]] == [
@@ -369,6 +344,6 @@ async def test_admins_see_every_admin_and_vendor_act_with_its_request_id(edge: E
     ]
 
     for outsider in (owner, buyer):
-        refused = await edge.client.get(f"{API}/admin/audit", headers=outsider.headers())
+        refused = await edge.client.get(f"{API}/admin/audit", headers=outsider.headers)
         assert refused.status_code == 403, refused.text
         assert refused.headers["content-type"] == "application/problem+json"

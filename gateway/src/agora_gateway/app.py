@@ -117,7 +117,8 @@ def create_app(settings: Settings | None = None, *, transport: Transport | None 
     follower = (
         RevocationFollower(
             cache=auth.cache,
-            transport=transport or build_transport(settings.common, client_id="gateway"),
+            transport=transport
+            or build_transport(settings.common, client_id="gateway", trims_log=False),
             group=follower_group(settings.port),
             metrics=metrics,
             max_age_seconds=settings.api_key_cache_seconds + 60.0,

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from agora_kit.embedded_pg import EmbeddedPostgres
@@ -52,3 +53,9 @@ def test_a_data_directory_too_deep_for_a_socket_gets_the_tcp_address(tmp_path: P
     pg = EmbeddedPostgres(deep, port=5999)
     assert pg.local_url("agora_order") == pg.url("agora_order")
     assert pg.url("agora_order") == "postgresql+asyncpg://postgres@127.0.0.1:5999/agora_order"
+
+
+def test_the_socket_directory_is_read_back_whatever_its_characters() -> None:
+    # Short enough for a socket wherever the tests run; nothing is made there.
+    pg = EmbeddedPostgres(Path("/srv/agora a+b%41&d"), port=5999)
+    assert make_url(pg.local_url("agora_order")).query["host"] == str(pg.pgdata)

@@ -1,6 +1,7 @@
 """Retention on real PostgreSQL: the in-process log deletes what every consumer group
-read past once it is old, and an erased user's messages once read; the relay deletes
-old published outbox rows and old inbox rows."""
+read past once it is old, and an erased user's messages once read (a process that only
+follows the log, the gateway, leaves that to the others); the relay deletes old
+published outbox rows and old inbox rows."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from sqlalchemy import func, select, update
 
 from agora_contracts.order import ORDER_TOPIC
 from agora_contracts.user import USER_TOPIC, UserDeleted, UserRegistered
+from agora_kit.app import build_transport
 from agora_kit.db import Database
 from agora_kit.events.envelope import CloudEvent, Message, to_message
 from agora_kit.events.inprocess import InProcessTransport
@@ -23,6 +25,7 @@ from agora_kit.events.relay import OutboxRelay
 from agora_kit.events.tables import inbox, outbox
 from agora_kit.events.tables import metadata as event_metadata
 from agora_kit.metrics import ServiceMetrics
+from agora_kit.settings import CommonSettings
 from agora_kit.testing.fixtures import PostgresServer
 from agora_kit.testing.transport_contract import Collector, message, new_topic
 
@@ -33,8 +36,9 @@ WEEK = timedelta(days=7)
 
 @pytest.fixture
 async def log(events_url: str) -> AsyncIterator[InProcessTransport]:
-    """A transport whose own trimming waits an hour: the tests call ``trim``."""
-    transport = InProcessTransport(events_url, poll_seconds=0.1, trim_seconds=3600)
+    """A transport that does not trim by itself (it would at its start): the tests call
+    ``trim``."""
+    transport = InProcessTransport(events_url, poll_seconds=0.1, trims=False)
     await transport.start()
     yield transport
     await transport.close()
@@ -161,6 +165,24 @@ async def test_the_transport_trims_by_itself_every_so_often(events_url: str) -> 
         assert await kept(transport, topic) == ['{"n":2}']
     finally:
         await transport.close()
+
+
+async def test_a_transport_that_only_follows_the_log_never_trims_it(events_url: str) -> None:
+    follower = build_transport(
+        CommonSettings(events_database_url=events_url, event_log_trim_seconds=0.2),
+        client_id="gateway",
+        trims_log=False,
+    )
+    assert isinstance(follower, InProcessTransport)
+    await follower.start()
+    try:
+        topic = new_topic()
+        await follower.publish(message(topic, "k", 1))
+        await age(follower, 30)
+        await asyncio.sleep(1.0)  # five of the rounds a trimming transport would make
+        assert await kept(follower, topic) == ['{"n":1}']
+    finally:
+        await follower.close()
 
 
 async def test_the_relay_deletes_old_published_outbox_rows_and_old_inbox_rows(

@@ -48,7 +48,11 @@ API_PREFIX = "/api/v1"
 logger = logging.getLogger("agora.app")
 
 
-def build_transport(common: CommonSettings, client_id: str = "agora") -> Transport:
+def build_transport(
+    common: CommonSettings, client_id: str = "agora", *, trims_log: bool = True
+) -> Transport:
+    """The transport ``common`` names; ``trims_log=False`` for a process that only
+    follows the in-process log and leaves its retention (ADR 0094) to the services."""
     if common.event_transport == "kafka":
         from agora_kit.events.kafka import KafkaTransport
 
@@ -60,7 +64,7 @@ def build_transport(common: CommonSettings, client_id: str = "agora") -> Transpo
         )
     from agora_kit.events.inprocess import InProcessTransport
 
-    return InProcessTransport.from_settings(common)
+    return InProcessTransport.from_settings(common, trims=trims_log)
 
 
 @dataclass

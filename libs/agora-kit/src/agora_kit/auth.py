@@ -266,8 +266,8 @@ async def optional_principal(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal | None:
     """The caller, or None when no credentials were sent; bad credentials are still 401.
-    The caller is also left in ``principal_var`` for the audit trail (agora_kit.audit)."""
-    principal_var.set(None)
+    The caller is also left in ``principal_var`` for the audit trail (agora_kit.audit),
+    which RequestContextMiddleware sets to None at each request's start."""
     if credentials is None:
         if request.headers.get("Authorization"):
             raise _invalid("unsupported authorization scheme")

@@ -17,6 +17,7 @@ import re
 import subprocess
 import warnings
 from pathlib import Path
+from urllib.parse import quote
 
 with warnings.catch_warnings():
     # The package works out a runtime directory at import that is not used here, and
@@ -65,7 +66,9 @@ class EmbeddedPostgres:
         socket = self.pgdata / f".s.PGSQL.{self.port}"
         if len(os.fsencode(socket)) >= _SOCKET_PATH_MAX:
             return self.url(database)
-        return f"postgresql+asyncpg://postgres@:{self.port}/{database}?host={self.pgdata}"
+        # Quoted: the query string would read a "+" in the path as a space, "%41" as "A".
+        host = quote(str(self.pgdata), safe="/")
+        return f"postgresql+asyncpg://postgres@:{self.port}/{database}?host={host}"
 
     def _prepare_permissions(self) -> None:
         user = _run_as()

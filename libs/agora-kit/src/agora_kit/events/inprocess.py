@@ -20,18 +20,12 @@ import contextlib
 import logging
 from datetime import timedelta
 
-from sqlalchemy import (
-    text,
-)
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from agora_kit.events.envelope import Message
 from agora_kit.events.inprocess_consumer import InProcessSubscription
-from agora_kit.events.inprocess_log import (
-    ANY_PAST,
-    event_log,
-    log_metadata,
-)
+from agora_kit.events.inprocess_log import ANY_PAST, event_log, log_metadata
 from agora_kit.events.inprocess_retention import LogRetention
 from agora_kit.events.transport import LagCallback, MessageHandler, SubscribingTransport
 from agora_kit.settings import CommonSettings
@@ -51,11 +45,13 @@ class InProcessTransport(SubscribingTransport[InProcessSubscription]):
         redelivery_seconds: float = 1.0,
         retention: timedelta = timedelta(days=7),
         trim_seconds: float = 3600.0,
+        trims: bool = True,
     ) -> None:
         super().__init__(redelivery_seconds=redelivery_seconds, batch_size=batch_size)
         self.url = url
         self.poll_seconds = poll_seconds
-        self.retention = LogRetention(retention, trim_seconds)
+        # Without ``trims``, the log's owners trim it (a gateway only follows it).
+        self.retention = LogRetention(retention, trim_seconds) if trims else None
         self._engine: AsyncEngine | None = None
         # The same pool, each statement on its own (no BEGIN/COMMIT round trips).
         self._autocommit: AsyncEngine | None = None
@@ -66,9 +62,14 @@ class InProcessTransport(SubscribingTransport[InProcessSubscription]):
         self._writer: asyncio.Task[None] | None = None
 
     @classmethod
-    def from_settings(cls, common: CommonSettings) -> InProcessTransport:
+    def from_settings(cls, common: CommonSettings, *, trims: bool = True) -> InProcessTransport:
         days, seconds = common.event_log_retention_days, common.event_log_trim_seconds
-        return cls(common.events_database_url, retention=timedelta(days=days), trim_seconds=seconds)
+        return cls(
+            common.events_database_url,
+            retention=timedelta(days=days),
+            trim_seconds=seconds,
+            trims=trims,
+        )
 
     @property
     def engine(self) -> AsyncEngine:
@@ -91,10 +92,12 @@ class InProcessTransport(SubscribingTransport[InProcessSubscription]):
             # Two processes starting at once must not race creating the tables.
             await conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('agora_event_log'))"))
             await conn.run_sync(log_metadata.create_all)
-        self.retention.start(self._engine)
+        if self.retention is not None:
+            self.retention.start(self._engine)
 
     async def close(self) -> None:
-        await self.retention.stop()
+        if self.retention is not None:
+            await self.retention.stop()
         await self._close_subscriptions()
         if self._writer is not None:
             with contextlib.suppress(Exception):

@@ -43,10 +43,8 @@ async def running(app: FastAPI, keys: Keys | None = None) -> AsyncIterator[FastA
     if keys is not None:
         app.state.jwks_verifier = keys.verifier()
     # Shutdown lets handlers in flight finish (an in-process subscription waits up to
-    # 10 s for them, then cancels them), and then stops the relay and the rest: allow it
-    # well over those 10 s (15 s was once not enough for the order service on a loaded
-    # 2-core machine).
-    async with LifespanManager(app, shutdown_timeout=30):
+    # 10 s for them), so allow it more than asgi-lifespan's default of 5 s.
+    async with LifespanManager(app, shutdown_timeout=15):
         yield app
 
 

@@ -227,18 +227,4 @@ class AuditEntryOut(BaseModel):
 
     @classmethod
     def of(cls, entry: AuditEntry) -> AuditEntryOut:
-        return cls(
-            id=entry.id,
-            occurred_at=entry.occurred_at,
-            service=entry.service,
-            actor_id=entry.actor_id,
-            actor_role=entry.actor_role,
-            api_key_id=entry.api_key_id,
-            action=entry.action,
-            resource_type=entry.resource_type,
-            resource_id=entry.resource_id,
-            before=entry.before,
-            after=entry.after,
-            request_id=entry.request_id,
-            trace_id=entry.trace_id,
-        )
+        return cls.model_validate(entry, from_attributes=True)

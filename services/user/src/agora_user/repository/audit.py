@@ -18,21 +18,7 @@ async def store(session: AsyncSession, entry: AuditRecorded) -> None:
     """Insert ``entry``; a second delivery of the same entry inserts nothing."""
     await session.execute(
         insert(AuditEntry)
-        .values(
-            id=entry.entry_id,
-            occurred_at=entry.occurred_at,
-            service=entry.service,
-            actor_id=entry.actor_id,
-            actor_role=entry.actor_role,
-            api_key_id=entry.api_key_id,
-            action=entry.action,
-            resource_type=entry.resource_type,
-            resource_id=entry.resource_id,
-            before=entry.before,
-            after=entry.after,
-            request_id=entry.request_id,
-            trace_id=entry.trace_id,
-        )
+        .values(id=entry.entry_id, **entry.model_dump(exclude={"entry_id"}))
         .on_conflict_do_nothing(index_elements=[AuditEntry.id])
     )
 
