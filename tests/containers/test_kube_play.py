@@ -22,7 +22,7 @@ import yaml
 
 from agora_kit.testing import skip_or_fail
 from agora_kit.testing.fixtures import free_port
-from agora_tools import journeys, ops
+from agora_tools import images, journeys, ops
 from agora_tools.deploy_testing import CHART, render
 from agora_tools.fleet import PARTS, SERVICES
 from agora_tools.fleetdb import create_admin
@@ -78,11 +78,13 @@ def machine_values(
     kafka: KafkaServer,
     smtp: SmtpServer,
 ) -> dict[str, object]:
-    """What values-podman.yaml leaves to the machine: free ports, the servers'
-    addresses, this run's databases."""
+    """What values-podman.yaml leaves to the machine: the images' tag (``built_images``
+    builds under ``AGORA_IMAGES_TAG``), free ports, the servers' addresses, this run's
+    databases."""
     services = {part: {"port": ports[part]} for part in PARTS}
     return {
         "fullnameOverride": release,
+        "image": {"tag": images.TAG},
         "postgresql": {"host": HOST, "port": postgres_port, "databases": databases},
         "kafka": {"bootstrapServers": kafka.bootstrap_servers},
         "smtp": {"host": smtp.host, "port": smtp.port},
