@@ -71,6 +71,7 @@ generate: install ## Rewrite the generated files (dashboards, configuration refe
 	$(UV) run agora-ops generate
 
 http: install ## Send docs/api/journeys.http to `make run` (ADMIN=you@example.com, AGORA_ADMIN_PASSWORD or a prompt)
+	@test -n "$(ADMIN)" || { echo "make http ADMIN=you@example.com (an admin's email)" >&2; exit 2; }
 	$(UV) run agora-ops http --admin-email "$(ADMIN)" $(ARGS)
 
 images: install ## Build every part's image with podman (base image from Debian's packages, no registry needed)

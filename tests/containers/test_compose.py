@@ -27,7 +27,7 @@ import yaml
 
 from agora_kit.testing import skip_or_fail
 from agora_kit.testing.fixtures import free_port
-from agora_tools import journeys, ops
+from agora_tools import images, journeys, ops
 from agora_tools.containers import container_environment, port_environment
 from agora_tools.deploy_testing import run, wait_for
 from agora_tools.fleet import PARTS
@@ -103,6 +103,7 @@ def compose_gateway(
     shutil.copy(REPO_ROOT / "docker-compose.yml", work / "original.yml")
     command: list[str | Path] = [compose_bin, "--no-ansi", "-f", file, "-p", project]
     env = {k: v for k, v in environment().items() if not k.startswith("AGORA_")}
+    env["AGORA_VERSION"] = images.TAG  # the file's image tag: what built_images built
     up = run([*command, "up", "-d"], cwd=work, env=env)
     try:
         assert up.returncode == 0, up.stdout[-3000:] + up.stderr[-3000:]

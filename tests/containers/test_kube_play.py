@@ -22,15 +22,15 @@ import yaml
 
 from agora_kit.testing import skip_or_fail
 from agora_kit.testing.fixtures import free_port
-from agora_tools import journeys, ops
-from agora_tools.deploy_testing import CHART, documents, run
+from agora_tools import images, journeys, ops
+from agora_tools.deploy_testing import CHART, render
 from agora_tools.fleet import PARTS, SERVICES
 from agora_tools.fleetdb import create_admin
 from agora_tools.infra import ProvisionError
 from agora_tools.infra.base import HOST
 from agora_tools.infra.podman import podman_run, podman_status
 from agora_tools.infra.postgres import Postgres
-from agora_tools.kubeplay import Document, KubePlay, Translated, translate
+from agora_tools.kubeplay import Document, KubePlay, Translated, pod_spec, translate
 from agora_tools.pytest_plugin import KafkaServer, PostgresCluster, SmtpServer, _timeout_paused
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
@@ -66,7 +66,7 @@ class Chart:
         return self.translated.deployment(f"{self.release}-{part}")
 
     def container(self, part: str) -> str:
-        return self.kube.container(self.translated.deployment(f"{self.release}-{part}"))
+        return self.kube.container(self.deployment(part))
 
 
 def machine_values(
@@ -78,11 +78,13 @@ def machine_values(
     kafka: KafkaServer,
     smtp: SmtpServer,
 ) -> dict[str, object]:
-    """What values-podman.yaml leaves to the machine: free ports, the servers'
-    addresses, this run's databases."""
+    """What values-podman.yaml leaves to the machine: the images' tag (``built_images``
+    builds under ``AGORA_IMAGES_TAG``), free ports, the servers' addresses, this run's
+    databases."""
     services = {part: {"port": ports[part]} for part in PARTS}
     return {
         "fullnameOverride": release,
+        "image": {"tag": images.TAG},
         "postgresql": {"host": HOST, "port": postgres_port, "databases": databases},
         "kafka": {"bootstrapServers": kafka.bootstrap_servers},
         "smtp": {"host": smtp.host, "port": smtp.port},
@@ -126,24 +128,16 @@ def chart(
             )
         )
     )
-    rendered = run(
-        [
-            helm,
-            *("template", "agora", CHART, "--namespace", "agora"),
-            *("--kube-version", ops.KUBE_VERSION),
-            *("--values", CHART / "values-podman.yaml", "--values", values),
-        ]
-    )
-    assert rendered.returncode == 0, rendered.stderr
-    (work / "rendered.yaml").write_text(rendered.stdout)
-    kube = KubePlay(translate(documents(rendered.stdout)), work)
+    rendered = render(helm, CHART / "values-podman.yaml", values)
+    (work / "rendered.yaml").write_text(rendered.text)
+    kube = KubePlay(translate(rendered.docs), work)
     played = Chart(kube, release, ports, databases)
     try:
         with _timeout_paused():
             started = time.monotonic()
             kube.play()
             for deployment in kube.chart.deployments:
-                kube.wait_ready(kube.container(deployment), deployment["spec"]["template"]["spec"])
+                kube.wait_ready(kube.container(deployment), pod_spec(deployment))
             played.timings["play and ready"] = time.monotonic() - started
         yield played
     finally:
@@ -163,7 +157,7 @@ def test_what_kube_play_cannot_run_is_decided(chart: Chart) -> None:
 def test_every_pod_runs_as_the_chart_asks(chart: Chart) -> None:
     for part in PARTS:
         container = chart.container(part)
-        [spec] = chart.deployment(part)["spec"]["template"]["spec"]["containers"]
+        [spec] = pod_spec(chart.deployment(part))["containers"]
         inspected = podman_run(
             [
                 "inspect",
@@ -260,7 +254,7 @@ def test_rolling_update_drill_fails_no_request(chart: Chart) -> None:
     go through the gateway. Every request answers, and every order is confirmed."""
     kube = chart.kube
     deployment = chart.deployment(DRILL_SERVICE)
-    template_spec = deployment["spec"]["template"]["spec"]
+    template_spec = pod_spec(deployment)
     old = chart.container(DRILL_SERVICE)
     with httpx.Client(base_url=chart.gateway, timeout=30) as client:
         admin = create_admin(Postgres().url(chart.databases["user"]))

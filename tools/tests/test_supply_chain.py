@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from agora_tools import supply_chain
+from agora_tools.infra.base import REPO_ROOT
 from agora_tools.supply_chain import Allowed, judge, read_allow_list
 
 REPORT = {
@@ -71,7 +72,7 @@ def test_the_sbom_lists_the_pinned_packages_of_the_environment(tmp_path: Path) -
     document = supply_chain.sbom(tmp_path / "sbom.json")
     assert document["bomFormat"] == "CycloneDX"
     found = {c["name"].lower(): c["version"] for c in document["components"]}
-    pins = tomllib.loads((supply_chain.ROOT / "pyproject.toml").read_text())
+    pins = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())
     checked = 0
     for pin in pins["tool"]["uv"]["constraint-dependencies"]:
         name, version = pin.split("==")

@@ -137,32 +137,12 @@ class ContainerFleet:
         while pending and time.monotonic() < deadline:
             pending -= {part for part in pending if self.ready(part)}
             for part in pending:
-                if not self.running(self.name(part)):
-                    raise ProvisionError(f"{part} exited:\n{self.logs(self.name(part))}")
+                if not running(self.name(part)):
+                    raise ProvisionError(f"{part} exited:\n{logs(self.name(part))}")
             time.sleep(0.5)
         if pending:
-            tails = "\n".join(f"--- {p}\n{self.logs(self.name(p))}" for p in sorted(pending))
+            tails = "\n".join(f"--- {p}\n{logs(self.name(p))}" for p in sorted(pending))
             raise ProvisionError(f"not ready after {READY_TIMEOUT:.0f}s: {tails}")
-
-    def running(self, container: str) -> bool:
-        state = subprocess.run(  # noqa: S603 - podman, fixed arguments
-            [podman(), "inspect", "--format", "{{.State.Running}}", container],
-            env=environment(),
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        return state.stdout.strip() == "true"
-
-    def logs(self, container: str, lines: int = 60) -> str:
-        done = subprocess.run(  # noqa: S603 - podman, fixed arguments
-            [podman(), "logs", "--tail", str(lines), container],
-            env=environment(),
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        return done.stdout + done.stderr
 
     def stop(self, container: str) -> None:
         """SIGTERM, then SIGKILL after the stop timeout, as a kubelet would; removed."""
@@ -178,3 +158,27 @@ class ContainerFleet:
 def port_environment(ports: dict[str, int]) -> dict[str, str]:
     """The ``AGORA_<PART>_PORT`` variables that place the parts on ``ports``."""
     return {f"AGORA_{part.upper()}_PORT": str(port) for part, port in ports.items()}
+
+
+def running(container: str) -> bool:
+    """Whether ``container`` runs (False for one that exited or does not exist)."""
+    state = subprocess.run(  # noqa: S603 - podman, fixed arguments
+        [podman(), "inspect", "--format", "{{.State.Running}}", container],
+        env=environment(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return state.stdout.strip() == "true"
+
+
+def logs(container: str, lines: int = 60) -> str:
+    """The end of ``container``'s output, both streams (for a failure's message)."""
+    done = subprocess.run(  # noqa: S603 - podman, fixed arguments
+        [podman(), "logs", "--tail", str(lines), container],
+        env=environment(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return done.stdout + done.stderr

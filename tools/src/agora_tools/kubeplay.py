@@ -49,7 +49,6 @@ What kube play here does not do, and what :func:`translate` does about it:
 from __future__ import annotations
 
 import json
-import subprocess
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -59,8 +58,9 @@ from typing import Any
 import httpx
 import yaml
 
+from agora_tools.containers import logs, running
 from agora_tools.infra.base import HOST, ProvisionError
-from agora_tools.infra.podman import environment, podman, podman_run, podman_status
+from agora_tools.infra.podman import podman_run, podman_status
 
 Document = dict[str, Any]
 
@@ -198,7 +198,9 @@ class KubePlay:
         """The Secret, the migrations' pods to completion, then the Deployments' pods."""
         for name, data in self.chart.secrets.items():
             podman_status(["secret", "rm", name])
-            _podman_input(["secret", "create", name, "-"], json.dumps(data))
+            path = self.work / f"{name}.json"
+            path.write_text(json.dumps(data))
+            podman_run(["secret", "create", name, str(path)])
         self._play("jobs.yaml", self.chart.job_pods)
         for pod in self.chart.job_pods:
             [container] = self.containers(pod["metadata"]["name"])
@@ -207,14 +209,14 @@ class KubePlay:
                 raise ProvisionError(f"{container} exited {code}:\n{logs(container)}")
         self._play("deployments.yaml", self.chart.deployments)
         for deployment in self.chart.deployments:
-            self._give_host_aliases(self.container(deployment), _pod_spec(deployment))
+            self._give_host_aliases(self.container(deployment), pod_spec(deployment))
 
     def _play(self, name: str, documents: list[Document]) -> None:
         path = self.work / name
         path.write_text(yaml.safe_dump_all([*self.chart.config_maps, *documents]))
         self.played.append(path)
         for doc in documents:
-            spec = doc["spec"]["template"]["spec"] if doc["kind"] == "Deployment" else doc["spec"]
+            spec = pod_spec(doc) if doc["kind"] == "Deployment" else doc["spec"]
             self.volumes += [v["name"] for v in spec.get("volumes", []) if "emptyDir" in v]
         podman_run(["kube", "play", str(path)], timeout=300)
 
@@ -227,7 +229,7 @@ class KubePlay:
 
     def container(self, deployment: Document) -> str:
         """The container of the Deployment's pod (kube play names it so)."""
-        [spec] = _pod_spec(deployment)["containers"]
+        [spec] = pod_spec(deployment)["containers"]
         return f"{deployment['metadata']['name']}-pod-0-{spec['name']}"
 
     def _give_host_aliases(self, container: str, spec: Document) -> None:
@@ -296,17 +298,10 @@ class KubePlay:
             return "none"
         grace = template_spec.get("terminationGracePeriodSeconds", 30)
         try:
-            done = subprocess.run(  # noqa: S603 - podman, the chart's own hook
-                [podman(), "exec", container, *hook["command"]],
-                env=environment(),
-                capture_output=True,
-                text=True,
-                timeout=grace,
-                check=False,
-            )
-        except subprocess.TimeoutExpired:
-            return f"still running after {grace}s"
-        return "done" if done.returncode == 0 else f"failed: {done.stderr.strip()[-300:]}"
+            podman_run(["exec", container, *hook["command"]], timeout=grace)
+        except ProvisionError as exc:  # it failed, or still ran after the grace period
+            return str(exc)[-300:]
+        return "done"
 
     def stop(self, container: str, template_spec: Document) -> float:
         """Then SIGTERM, and SIGKILL after the pod's grace period; the seconds taken."""
@@ -324,7 +319,8 @@ class KubePlay:
             podman_status(["volume", "rm", "--force", volume])
 
 
-def _pod_spec(deployment: Document) -> Document:
+def pod_spec(deployment: Document) -> Document:
+    """The spec of the Deployment's pod template."""
     spec: Document = deployment["spec"]["template"]["spec"]
     return spec
 
@@ -338,38 +334,3 @@ def probe_passes(probe: Document) -> bool:
     except httpx.HTTPError:
         return False
     return 200 <= answer.status_code < 400
-
-
-def running(container: str) -> bool:
-    state = subprocess.run(  # noqa: S603 - podman, fixed arguments
-        [podman(), "inspect", "--format", "{{.State.Running}}", container],
-        env=environment(),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return state.stdout.strip() == "true"
-
-
-def logs(container: str, lines: int = 60) -> str:
-    done = subprocess.run(  # noqa: S603 - podman, fixed arguments
-        [podman(), "logs", "--tail", str(lines), container],
-        env=environment(),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return done.stdout + done.stderr
-
-
-def _podman_input(args: list[str], text: str) -> None:
-    done = subprocess.run(  # noqa: S603 - podman, fixed arguments
-        [podman(), *args],
-        env=environment(),
-        input=text,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise ProvisionError(f"podman {' '.join(args)}: {done.stderr}")

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -25,18 +23,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[3]
-ALLOW_LIST = ROOT / "tools" / "pip-audit-allow.toml"
+from agora_tools.infra.base import REPO_ROOT, run
+from agora_tools.ops import uv_command
+
+ALLOW_LIST = REPO_ROOT / "tools" / "pip-audit-allow.toml"
 PIP_AUDIT = "pip-audit==2.10.1"
 CYCLONEDX = "cyclonedx-bom==7.5.0"
-
-
-def _uv() -> str:
-    """uv itself: ``uv run`` names it in ``UV``."""
-    found = os.environ.get("UV") or shutil.which("uv")
-    if found is None:
-        raise RuntimeError("uv not found: run this with `uv run` (make audit, make sbom)")
-    return found
 
 
 @dataclass(frozen=True)
@@ -105,13 +97,7 @@ def judge(report: dict[str, Any], allow: list[Allowed], today: date) -> Verdict:
 def _resolved(directory: Path) -> Path:
     """The environment's third-party packages, pinned (the workspace's own are not on
     any index, and are left out)."""
-    frozen = subprocess.run(  # noqa: S603 - fixed arguments
-        [_uv(), "pip", "freeze", "--exclude-editable"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    frozen = run([*uv_command(), "pip", "freeze", "--exclude-editable"], cwd=REPO_ROOT)
     requirements = directory / "requirements.txt"
     requirements.write_text("".join(line + "\n" for line in frozen.splitlines() if "==" in line))
     return requirements
@@ -121,9 +107,10 @@ def audit(service: str) -> Verdict:
     with tempfile.TemporaryDirectory() as scratch:
         directory = Path(scratch)
         report = directory / "audit.json"
+        # Not infra.base.run: pip-audit exits 1 when it finds a vulnerability.
         done = subprocess.run(  # noqa: S603 - fixed arguments
             [
-                *(_uv(), "tool", "run", "--from", PIP_AUDIT, "pip-audit"),
+                *(*uv_command(), "tool", "run", "--from", PIP_AUDIT, "pip-audit"),
                 *("--requirement", str(_resolved(directory)), "--no-deps", "--disable-pip"),
                 *("--vulnerability-service", service, "--format", "json"),
                 *("--output", str(report), "--progress-spinner", "off"),
@@ -140,15 +127,12 @@ def audit(service: str) -> Verdict:
 def sbom(out: Path) -> dict[str, Any]:
     """A CycloneDX (JSON) SBOM of the workspace's environment, written to ``out``."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run(  # noqa: S603 - fixed arguments
+    run(
         [
-            *(_uv(), "tool", "run", "--from", CYCLONEDX, "cyclonedx-py", "environment"),
+            *(*uv_command(), "tool", "run", "--from", CYCLONEDX, "cyclonedx-py", "environment"),
             *("--output-format", "JSON", "--output-file", str(out)),
-            str(ROOT / ".venv" / "bin" / "python"),
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
+            str(REPO_ROOT / ".venv" / "bin" / "python"),
+        ]
     )
     document: dict[str, Any] = json.loads(out.read_text())
     return document
