@@ -56,15 +56,17 @@ async def subscribed(session: AsyncSession, event_type: str) -> list[WebhookEndp
     return list(rows)
 
 
-async def add_delivery(session: AsyncSession, values: dict[str, object]) -> bool:
-    """A delivery, once per (endpoint, event); whether it is new."""
+async def add_deliveries(session: AsyncSession, rows: list[dict[str, object]]) -> int:
+    """Deliveries in one statement, once per (endpoint, event); how many are new."""
+    if not rows:
+        return 0
     result = await session.execute(
         pg_insert(WebhookDelivery)
-        .values(**values)
+        .values(rows)
         .on_conflict_do_nothing(constraint="uq_webhook_deliveries_endpoint_event")
         .returning(WebhookDelivery.id)
     )
-    return result.first() is not None
+    return len(result.all())
 
 
 async def next_due(session: AsyncSession, now: datetime) -> WebhookDelivery | None:
@@ -142,16 +144,5 @@ async def store_of(session: AsyncSession, owner_id: uuid.UUID) -> uuid.UUID | No
     """The store ``owner_id`` owns (one per owner), as learned from the catalog."""
     found: uuid.UUID | None = await session.scalar(
         select(VendorRef.vendor_id).where(VendorRef.owner_id == owner_id).limit(1)
-    )
-    return found
-
-
-async def delivery_of_event(
-    session: AsyncSession, endpoint_id: uuid.UUID, event_id: str
-) -> WebhookDelivery | None:
-    found: WebhookDelivery | None = await session.scalar(
-        select(WebhookDelivery).where(
-            WebhookDelivery.endpoint_id == endpoint_id, WebhookDelivery.event_id == event_id
-        )
     )
     return found
