@@ -125,16 +125,15 @@ class WebhookWorker:
     async def send_one(self, ctx: NotificationContext, client: WebhookClient) -> bool:
         """Send the next due delivery; False when none is due."""
         async with self.database.transaction() as session:
-            delivery = await repo.next_due(session, ctx.now())
-            if delivery is None:
+            due = await repo.next_due(session, ctx.now())
+            if due is None:
                 return False
-            endpoint = await repo.endpoint(session, delivery.endpoint_id)
-            assert endpoint is not None  # the foreign key cascades
+            delivery, endpoint = due
             now = ctx.now()
             body = body_bytes(delivery)
             headers = _headers(ctx, endpoint, delivery, body, now)
             answer = await client.post(endpoint.url, body, headers)
-            await self._record(ctx, session, delivery, answer)
+            await self._record(ctx, session, delivery, endpoint, answer)
         return True
 
     async def _record(
@@ -142,6 +141,7 @@ class WebhookWorker:
         ctx: NotificationContext,
         session: AsyncSession,
         delivery: WebhookDelivery,
+        endpoint: WebhookEndpoint,
         answer: Answer,
     ) -> None:
         settings = ctx.settings
@@ -151,16 +151,12 @@ class WebhookWorker:
         delivery.response_status = answer.status
         delivery.latency_ms = answer.latency_ms
         delivery.last_error = answer.error
-        # Locked only now, not across the request: other deliveries of the endpoint
-        # count their outcomes one at a time.
-        endpoint = await repo.lock_endpoint(session, delivery.endpoint_id)
-        assert endpoint is not None
         outcome = "succeeded" if answer.succeeded else "failed"
         self.attempts.labels(self.service, outcome).inc()
         if answer.succeeded:
             delivery.status = "succeeded"
             delivery.next_attempt_at = None
-            endpoint.consecutive_failures = 0
+            await repo.count_success(session, endpoint.id)
             return
         delay = backoff_seconds(settings, delivery.attempts)
         window_ends = delivery.window_started_at + timedelta(
@@ -179,12 +175,11 @@ class WebhookWorker:
             delivery.attempts,
             answer.error,
         )
-        endpoint.consecutive_failures += 1
-        if (
-            endpoint.active
-            and endpoint.consecutive_failures >= settings.webhook_disable_after_failures
-        ):
-            await disable(ctx, session, endpoint, now)
+        # Counted in the database, not on the endpoint as read before the request:
+        # other deliveries of the endpoint may have counted since.
+        failures, active = await repo.count_failure(session, endpoint.id)
+        if active and failures >= settings.webhook_disable_after_failures:
+            await disable(ctx, session, endpoint, failures, now)
             self.disabled.labels(self.service).inc()
 
 
@@ -201,13 +196,16 @@ def _headers(
 
 
 async def disable(
-    ctx: NotificationContext, session: AsyncSession, endpoint: WebhookEndpoint, now: datetime
+    ctx: NotificationContext,
+    session: AsyncSession,
+    endpoint: WebhookEndpoint,
+    failures: int,
+    now: datetime,
 ) -> None:
     """Turn the endpoint off after repeated failure and tell its owner."""
     # Imported here: telling someone needs the context, which holds this worker.
     from agora_notification.service.notify import Story, tell
 
-    failures = endpoint.consecutive_failures
     endpoint.active = False
     endpoint.disabled_at = now
     endpoint.disabled_reason = f"{failures} deliveries in a row failed"
