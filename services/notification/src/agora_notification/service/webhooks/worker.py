@@ -94,7 +94,7 @@ class WebhookWorker:
     async def run(self, ctx: NotificationContext) -> None:
         client = client_for(ctx.settings)
         workers = [
-            asyncio.create_task(self._worker(ctx, client), name=f"webhook-worker-{i}")
+            asyncio.create_task(self._worker(ctx, client, polls=i == 0), name=f"webhook-worker-{i}")
             for i in range(ctx.settings.webhook_workers)
         ]
         try:
@@ -107,8 +107,17 @@ class WebhookWorker:
                     await worker
             await client.aclose()
 
-    async def _worker(self, ctx: NotificationContext, client: WebhookClient) -> None:
+    async def _worker(
+        self, ctx: NotificationContext, client: WebhookClient, *, polls: bool
+    ) -> None:
+        """Send deliveries while any is due, then wait to be woken: by a commit that
+        made deliveries, or by a loop that found one (there may be more). Only the
+        polling loop also looks for due retries every ``webhook_poll_seconds``, so an
+        idle replica asks the database once a round, not once per loop."""
+        poll = ctx.settings.webhook_poll_seconds if polls else None
         while True:
+            # Cleared before looking, so a wake during the query is not lost.
+            self._wake.clear()
             try:
                 progressed = await self.send_one(ctx, client)
             except asyncio.CancelledError:
@@ -118,9 +127,8 @@ class WebhookWorker:
                 progressed = False
             if progressed:
                 continue
-            self._wake.clear()
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), ctx.settings.webhook_poll_seconds)
+                await asyncio.wait_for(self._wake.wait(), poll)
 
     async def send_one(self, ctx: NotificationContext, client: WebhookClient) -> bool:
         """Send the next due delivery; False when none is due."""
@@ -129,6 +137,7 @@ class WebhookWorker:
             if due is None:
                 return False
             delivery, endpoint = due
+            self._wake.set()  # another loop looks for the next one meanwhile
             now = ctx.now()
             body = body_bytes(delivery)
             headers = _headers(ctx, endpoint, delivery, body, now)
