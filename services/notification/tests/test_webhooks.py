@@ -238,6 +238,13 @@ async def test_a_store_hears_only_of_its_own_orders(service: Notifications) -> N
         data = got.verify(theirs["secret"])["data"]
         assert len(data["lines"]) == 2
         assert "total" not in data, "a store sees its lines, not the order's totals"
+        # Store B's deliveries were made in the same transactions as any of store A's
+        # would have been: none exists, not merely none has arrived yet.
+        made = await service.query(
+            "SELECT count(*) AS n FROM webhook_deliveries WHERE endpoint_id = :id",
+            id=uuid.UUID(mine["id"]),
+        )
+        assert made[0]["n"] == 0
         assert hook_a.received == []
 
 

@@ -144,22 +144,23 @@ class WebhookClient:
             return int((time.monotonic() - started) * 1000)
 
         try:
-            host, address = await resolve(url, allow_private=self.allow_private)
-        except UrlRefused as exc:
-            return Answer(None, took(), f"refused: {exc}")
-        parts = urlsplit(url)
-        literal = f"[{address}]" if address.version == 6 else str(address)
-        netloc = f"{literal}:{parts.port}" if parts.port else literal
-        target = urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, ""))
-        host_header = parts.netloc.rpartition("@")[2]
-        extensions = {"sni_hostname": host} if parts.scheme == "https" else {}
-        try:
+            # The timeout covers the name's resolution too: a slow resolver holds the
+            # delivery's row and a worker loop no longer than a slow receiver does.
             async with asyncio.timeout(self._timeout):
+                try:
+                    host, address = await resolve(url, allow_private=self.allow_private)
+                except UrlRefused as exc:
+                    return Answer(None, took(), f"refused: {exc}")
+                parts = urlsplit(url)
+                literal = f"[{address}]" if address.version == 6 else str(address)
+                netloc = f"{literal}:{parts.port}" if parts.port else literal
+                target = urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, ""))
+                extensions = {"sni_hostname": host} if parts.scheme == "https" else {}
                 request = self._http.build_request(
                     "POST",
                     target,
                     content=body,
-                    headers={**headers, "host": host_header},
+                    headers={**headers, "host": parts.netloc.rpartition("@")[2]},
                     extensions=extensions,
                 )
                 response = await self._http.send(request, stream=True)

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -56,44 +56,65 @@ async def subscribed(session: AsyncSession, event_type: str) -> list[WebhookEndp
     return list(rows)
 
 
-async def add_delivery(session: AsyncSession, values: dict[str, object]) -> bool:
-    """A delivery, once per (endpoint, event); whether it is new."""
+async def add_deliveries(session: AsyncSession, rows: list[dict[str, object]]) -> int:
+    """Deliveries in one statement, once per (endpoint, event); how many are new."""
+    if not rows:
+        return 0
     result = await session.execute(
         pg_insert(WebhookDelivery)
-        .values(**values)
+        .values(rows)
         .on_conflict_do_nothing(constraint="uq_webhook_deliveries_endpoint_event")
         .returning(WebhookDelivery.id)
     )
-    return result.first() is not None
+    return len(result.all())
 
 
-async def next_due(session: AsyncSession, now: datetime) -> WebhookDelivery | None:
-    """The oldest due delivery of an active endpoint, locked; other workers and
-    replicas skip it."""
-    delivery: WebhookDelivery | None = await session.scalar(
-        select(WebhookDelivery)
-        .join(WebhookEndpoint, WebhookEndpoint.id == WebhookDelivery.endpoint_id)
-        .where(
-            WebhookDelivery.status == "pending",
-            WebhookDelivery.next_attempt_at <= now,
-            WebhookEndpoint.active.is_(True),
+async def next_due(
+    session: AsyncSession, now: datetime
+) -> tuple[WebhookDelivery, WebhookEndpoint] | None:
+    """The oldest due delivery of an active endpoint, locked (other workers and
+    replicas skip it), with its endpoint, unlocked."""
+    row = (
+        await session.execute(
+            select(WebhookDelivery, WebhookEndpoint)
+            .join(WebhookEndpoint, WebhookEndpoint.id == WebhookDelivery.endpoint_id)
+            .where(
+                WebhookDelivery.status == "pending",
+                WebhookDelivery.next_attempt_at <= now,
+                WebhookEndpoint.active.is_(True),
+            )
+            .order_by(WebhookDelivery.next_attempt_at)
+            .limit(1)
+            .with_for_update(of=WebhookDelivery, skip_locked=True)
         )
-        .order_by(WebhookDelivery.next_attempt_at)
-        .limit(1)
-        .with_for_update(of=WebhookDelivery, skip_locked=True)
-    )
-    return delivery
+    ).first()
+    return None if row is None else (row[0], row[1])
 
 
-async def lock_endpoint(session: AsyncSession, endpoint_id: uuid.UUID) -> WebhookEndpoint | None:
-    # populate_existing: the session may hold the row as read before the lock.
-    found: WebhookEndpoint | None = await session.scalar(
-        select(WebhookEndpoint)
-        .where(WebhookEndpoint.id == endpoint_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
+async def count_failure(session: AsyncSession, endpoint_id: uuid.UUID) -> tuple[int, bool]:
+    """One more failure in a row, counted in the database, so concurrent deliveries of
+    the endpoint count one at a time (the row stays locked until the commit): the new
+    count, and whether the endpoint is still active."""
+    row = (
+        await session.execute(
+            update(WebhookEndpoint)
+            .where(WebhookEndpoint.id == endpoint_id)
+            .values(consecutive_failures=WebhookEndpoint.consecutive_failures + 1)
+            .returning(WebhookEndpoint.consecutive_failures, WebhookEndpoint.active)
+            .execution_options(synchronize_session=False)
+        )
+    ).one()
+    return int(row[0]), bool(row[1])
+
+
+async def count_success(session: AsyncSession, endpoint_id: uuid.UUID) -> None:
+    """A success resets the endpoint's failure count (no write when it is 0 already)."""
+    await session.execute(
+        update(WebhookEndpoint)
+        .where(WebhookEndpoint.id == endpoint_id, WebhookEndpoint.consecutive_failures != 0)
+        .values(consecutive_failures=0)
+        .execution_options(synchronize_session=False)
     )
-    return found
 
 
 async def delivery(
@@ -142,16 +163,5 @@ async def store_of(session: AsyncSession, owner_id: uuid.UUID) -> uuid.UUID | No
     """The store ``owner_id`` owns (one per owner), as learned from the catalog."""
     found: uuid.UUID | None = await session.scalar(
         select(VendorRef.vendor_id).where(VendorRef.owner_id == owner_id).limit(1)
-    )
-    return found
-
-
-async def delivery_of_event(
-    session: AsyncSession, endpoint_id: uuid.UUID, event_id: str
-) -> WebhookDelivery | None:
-    found: WebhookDelivery | None = await session.scalar(
-        select(WebhookDelivery).where(
-            WebhookDelivery.endpoint_id == endpoint_id, WebhookDelivery.event_id == event_id
-        )
     )
     return found

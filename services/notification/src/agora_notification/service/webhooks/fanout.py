@@ -13,72 +13,27 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import event as sa_event
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session
 
 from agora_contracts.events import EventPayload
 from agora_contracts.order import OrderPlaced
 from agora_kit.app import EventHandler
+from agora_kit.db import after_commit
 from agora_kit.events.envelope import CloudEvent
-from agora_notification.models import WebhookEndpoint
 from agora_notification.repository import webhooks as repo
 from agora_notification.service.context import NotificationContext
-from agora_notification.service.webhooks.shapes import PUBLIC, vendors_named
-
-_WAKE = "agora_webhooks_wake"
+from agora_notification.service.webhooks.shapes import PUBLIC, Data, vendors_named
 
 
 def wake_after_commit(ctx: NotificationContext, session: AsyncSession) -> None:
-    sync_session = session.sync_session
-    if sync_session.info.get(_WAKE):
-        return
-    sync_session.info[_WAKE] = True
-
-    def wake(_: Session) -> None:
-        sync_session.info.pop(_WAKE, None)
-        for callback in ctx.on_new_webhooks:
-            callback()
-
-    def forget(_: Session) -> None:
-        sync_session.info.pop(_WAKE, None)
-
-    sa_event.listen(sync_session, "after_commit", wake, once=True)
-    sa_event.listen(sync_session, "after_rollback", forget, once=True)
+    """Wake the delivery worker once the session's transaction commits."""
+    for callback in ctx.on_new_webhooks:
+        after_commit(session, callback)
 
 
 def message(event_type: str, timestamp: str, data: dict[str, Any]) -> dict[str, Any]:
     """A delivery's body: Standard Webhooks' ``type``, ``timestamp`` and ``data``."""
     return {"type": event_type, "timestamp": timestamp, "data": data}
-
-
-async def queue(
-    ctx: NotificationContext,
-    session: AsyncSession,
-    endpoint: WebhookEndpoint,
-    *,
-    event_id: str,
-    event_type: str,
-    body: dict[str, Any],
-) -> bool:
-    now = ctx.now()
-    added = await repo.add_delivery(
-        session,
-        {
-            "id": uuid.uuid4(),
-            "endpoint_id": endpoint.id,
-            "event_id": event_id[:255],
-            "event_type": event_type,
-            "body": body,
-            "status": "pending",
-            "next_attempt_at": now,
-            "window_started_at": now,
-            "created_at": now,
-        },
-    )
-    if added:
-        wake_after_commit(ctx, session)
-    return added
 
 
 async def publish(
@@ -93,17 +48,35 @@ async def publish(
         return 0
     stores = vendors_named(payload)
     order_id = getattr(payload, "order_id", None)
-    if isinstance(order_id, uuid.UUID):
+    if isinstance(order_id, uuid.UUID) and any(e.vendor_id is not None for e in endpoints):
         stores |= await repo.order_vendors(session, order_id)
     timestamp = event.time.isoformat()
-    count = 0
+    now = ctx.now()
+    # One body per store seen (every admin's endpoint gets the same one).
+    bodies: dict[uuid.UUID | None, Data] = {}
+    rows: list[dict[str, object]] = []
     for endpoint in endpoints:
-        if endpoint.vendor_id is not None and endpoint.vendor_id not in stores:
+        store = endpoint.vendor_id
+        if store is not None and store not in stores:
             continue
-        body = message(public.name, timestamp, public.shape(payload, endpoint.vendor_id))
-        count += await queue(
-            ctx, session, endpoint, event_id=event.id, event_type=public.name, body=body
+        if store not in bodies:
+            bodies[store] = message(public.name, timestamp, public.shape(payload, store))
+        rows.append(
+            {
+                "id": uuid.uuid4(),
+                "endpoint_id": endpoint.id,
+                "event_id": event.id[:255],
+                "event_type": public.name,
+                "body": bodies[store],
+                "status": "pending",
+                "next_attempt_at": now,
+                "window_started_at": now,
+                "created_at": now,
+            }
         )
+    count = await repo.add_deliveries(session, rows)
+    if count:
+        wake_after_commit(ctx, session)
     return count
 
 

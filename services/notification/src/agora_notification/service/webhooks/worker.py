@@ -94,7 +94,7 @@ class WebhookWorker:
     async def run(self, ctx: NotificationContext) -> None:
         client = client_for(ctx.settings)
         workers = [
-            asyncio.create_task(self._worker(ctx, client), name=f"webhook-worker-{i}")
+            asyncio.create_task(self._worker(ctx, client, polls=i == 0), name=f"webhook-worker-{i}")
             for i in range(ctx.settings.webhook_workers)
         ]
         try:
@@ -107,8 +107,17 @@ class WebhookWorker:
                     await worker
             await client.aclose()
 
-    async def _worker(self, ctx: NotificationContext, client: WebhookClient) -> None:
+    async def _worker(
+        self, ctx: NotificationContext, client: WebhookClient, *, polls: bool
+    ) -> None:
+        """Send deliveries while any is due, then wait to be woken: by a commit that
+        made deliveries, or by a loop that found one (there may be more). Only the
+        polling loop also looks for due retries every ``webhook_poll_seconds``, so an
+        idle replica asks the database once a round, not once per loop."""
+        poll = ctx.settings.webhook_poll_seconds if polls else None
         while True:
+            # Cleared before looking, so a wake during the query is not lost.
+            self._wake.clear()
             try:
                 progressed = await self.send_one(ctx, client)
             except asyncio.CancelledError:
@@ -118,23 +127,22 @@ class WebhookWorker:
                 progressed = False
             if progressed:
                 continue
-            self._wake.clear()
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), ctx.settings.webhook_poll_seconds)
+                await asyncio.wait_for(self._wake.wait(), poll)
 
     async def send_one(self, ctx: NotificationContext, client: WebhookClient) -> bool:
         """Send the next due delivery; False when none is due."""
         async with self.database.transaction() as session:
-            delivery = await repo.next_due(session, ctx.now())
-            if delivery is None:
+            due = await repo.next_due(session, ctx.now())
+            if due is None:
                 return False
-            endpoint = await repo.endpoint(session, delivery.endpoint_id)
-            assert endpoint is not None  # the foreign key cascades
+            delivery, endpoint = due
+            self._wake.set()  # another loop looks for the next one meanwhile
             now = ctx.now()
             body = body_bytes(delivery)
             headers = _headers(ctx, endpoint, delivery, body, now)
             answer = await client.post(endpoint.url, body, headers)
-            await self._record(ctx, session, delivery, answer)
+            await self._record(ctx, session, delivery, endpoint, answer)
         return True
 
     async def _record(
@@ -142,6 +150,7 @@ class WebhookWorker:
         ctx: NotificationContext,
         session: AsyncSession,
         delivery: WebhookDelivery,
+        endpoint: WebhookEndpoint,
         answer: Answer,
     ) -> None:
         settings = ctx.settings
@@ -151,16 +160,12 @@ class WebhookWorker:
         delivery.response_status = answer.status
         delivery.latency_ms = answer.latency_ms
         delivery.last_error = answer.error
-        # Locked only now, not across the request: other deliveries of the endpoint
-        # count their outcomes one at a time.
-        endpoint = await repo.lock_endpoint(session, delivery.endpoint_id)
-        assert endpoint is not None
         outcome = "succeeded" if answer.succeeded else "failed"
         self.attempts.labels(self.service, outcome).inc()
         if answer.succeeded:
             delivery.status = "succeeded"
             delivery.next_attempt_at = None
-            endpoint.consecutive_failures = 0
+            await repo.count_success(session, endpoint.id)
             return
         delay = backoff_seconds(settings, delivery.attempts)
         window_ends = delivery.window_started_at + timedelta(
@@ -179,12 +184,11 @@ class WebhookWorker:
             delivery.attempts,
             answer.error,
         )
-        endpoint.consecutive_failures += 1
-        if (
-            endpoint.active
-            and endpoint.consecutive_failures >= settings.webhook_disable_after_failures
-        ):
-            await disable(ctx, session, endpoint, now)
+        # Counted in the database, not on the endpoint as read before the request:
+        # other deliveries of the endpoint may have counted since.
+        failures, active = await repo.count_failure(session, endpoint.id)
+        if active and failures >= settings.webhook_disable_after_failures:
+            await disable(ctx, session, endpoint, failures, now)
             self.disabled.labels(self.service).inc()
 
 
@@ -201,13 +205,16 @@ def _headers(
 
 
 async def disable(
-    ctx: NotificationContext, session: AsyncSession, endpoint: WebhookEndpoint, now: datetime
+    ctx: NotificationContext,
+    session: AsyncSession,
+    endpoint: WebhookEndpoint,
+    failures: int,
+    now: datetime,
 ) -> None:
     """Turn the endpoint off after repeated failure and tell its owner."""
     # Imported here: telling someone needs the context, which holds this worker.
     from agora_notification.service.notify import Story, tell
 
-    failures = endpoint.consecutive_failures
     endpoint.active = False
     endpoint.disabled_at = now
     endpoint.disabled_reason = f"{failures} deliveries in a row failed"
