@@ -20,7 +20,7 @@ from agora_kit.events.envelope import CloudEvent, Message, from_message
 from agora_kit.events.inprocess import InProcessTransport
 from agora_kit.events.inprocess_log import event_log
 from agora_kit.events.outbox import Outbox
-from agora_kit.events.relay import OutboxRelay
+from agora_kit.events.relay import OutboxRelay, mark_published
 from agora_kit.events.tables import dead_letter, inbox, outbox
 from agora_kit.events.tables import metadata as event_metadata
 from agora_kit.metrics import ServiceMetrics
@@ -289,3 +289,40 @@ async def test_an_event_whose_handler_always_fails_is_dead_lettered_without_bloc
     assert [row.key for row in on_dlq] == ["w"]
     assert ["agora_dead_letter_attempts", "3"] in on_dlq[0].headers
     assert outcomes == ["dead_letter", "handled"]
+
+
+async def test_the_relays_mark_does_not_wait_for_the_disk_and_leaves_the_session_as_it_was(
+    service: Service,
+) -> None:
+    await service.emit("w1", 1)
+    async with service.database.engine.connect() as conn:
+        # This session as a durable server's (the test server flushes nothing).
+        await conn.execute(text("SET synchronous_commit = on"))
+        await conn.commit()
+        row_id = (await conn.execute(select(outbox.c.id))).scalar_one()
+        await conn.execute(mark_published([row_id]))
+        in_mark = (await conn.execute(text("SHOW synchronous_commit"))).scalar_one()
+        await conn.commit()
+        after = (await conn.execute(text("SHOW synchronous_commit"))).scalar_one()
+        marked = (await conn.execute(select(outbox.c.published_at.is_not(None)))).scalar_one()
+        await conn.rollback()
+    assert (in_mark, after, marked) == ("off", "on", True)
+
+
+async def test_a_type_the_group_does_not_handle_is_counted_and_never_decoded(
+    service: Service,
+) -> None:
+    consumer = EventConsumer(service.database, service.metrics, group="picky")
+    consumer.on(WidgetMade)(count_effect)
+    other = "agora.test.widget.painted.v1"
+    garbled = Message(
+        topic=TOPIC, key="w1", headers=(("ce_type", other.encode()),), value=b"{not json"
+    )
+    await consumer.handle(garbled)
+    ignored = service.metrics.events_consumed.labels("test", TOPIC, other, "ignored")
+    async with service.database.transaction() as session:
+        letters = (
+            await session.execute(select(func.count()).select_from(dead_letter))
+        ).scalar_one()
+    assert ignored._value.get() == 1
+    assert letters == 0

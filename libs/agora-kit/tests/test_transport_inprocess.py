@@ -4,9 +4,11 @@ import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
+from sqlalchemy import event, select, text
 
 from agora_kit.events.envelope import Message
 from agora_kit.events.inprocess import InProcessTransport
+from agora_kit.events.inprocess_log import MOVE, consumer_offsets
 from agora_kit.testing.fixtures import PostgresServer
 from agora_kit.testing.transport_contract import (
     Collector,
@@ -88,3 +90,65 @@ async def test_a_message_published_during_a_batch_is_not_left_for_the_poll(
         await transport.close()
         await postgres_server.drop_database(name)
     assert collector.numbers() == [0, 1, 2, 3]
+
+
+async def test_a_round_woken_by_this_process_publish_reads_without_peeking_first(
+    postgres_server: PostgresServer,
+) -> None:
+    """The peek ("is anything past my offset?") is for polls, which may find nothing;
+    a publish of this process says there is something, so the round just reads."""
+    name = await postgres_server.create_database("events_nopeek")
+    transport = InProcessTransport(postgres_server.url(name), poll_seconds=60)
+    await transport.start()
+    statements: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        statements.append(statement)
+
+    event.listen(transport.engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        topic = new_topic()
+        collector = Collector()
+        subscription = await transport.subscribe("unpeeking", [topic], collector)
+        await transport.publish(message(topic, "k", 0))
+        await asyncio.wait_for(collector.wait_for(1), timeout=10)
+        await settle(0.3)  # the first round ran before the offset was known here
+        statements.clear()
+        for n in (1, 2):
+            await transport.publish(message(topic, "k", n))
+            await asyncio.wait_for(collector.wait_for(n + 1), timeout=10)
+        await settle(0.3)
+        await subscription.close()
+    finally:
+        event.remove(transport.engine.sync_engine, "before_cursor_execute", seen)
+        await transport.close()
+        await postgres_server.drop_database(name)
+    assert collector.numbers() == [0, 1, 2]
+    assert any("FROM consumer_offsets o LEFT JOIN LATERAL" in s for s in statements)
+    assert not [s for s in statements if "SELECT EXISTS" in s]
+
+
+async def test_moving_an_offset_does_not_wait_for_the_disk_and_leaves_the_session_as_it_was(
+    postgres_server: PostgresServer,
+) -> None:
+    name = await postgres_server.create_database("events_move")
+    transport = InProcessTransport(postgres_server.url(name))
+    await transport.start()
+    try:
+        async with transport.engine.connect() as conn:
+            await conn.execute(
+                consumer_offsets.insert().values(group_id="g", topic="t", position=0)
+            )
+            # This session as a durable server's (the test server flushes nothing).
+            await conn.execute(text("SET synchronous_commit = on"))
+            await conn.commit()
+            await conn.execute(MOVE, {"group": "g", "topic": "t", "position": 7})
+            in_move = (await conn.execute(text("SHOW synchronous_commit"))).scalar_one()
+            await conn.commit()
+            after = (await conn.execute(text("SHOW synchronous_commit"))).scalar_one()
+            moved = (await conn.execute(select(consumer_offsets.c.position))).scalar_one()
+            await conn.rollback()
+    finally:
+        await transport.close()
+        await postgres_server.drop_database(name)
+    assert (in_move, after, moved) == ("off", "on", 7)

@@ -108,6 +108,11 @@ class EventConsumer:
         """Handle one delivery. Raises only when even the dead letter cannot be
         written (the database is down): the transport then delivers it again."""
         service_var.set(self.metrics.service)
+        # A type this group does not handle is known from its header: not decoded.
+        event_type = message.header("ce_type")
+        if event_type is not None and event_type not in self._handlers:
+            self._count(message, event_type, "ignored")
+            return
         try:
             event = from_message(message)
         except Exception as exc:

@@ -10,12 +10,12 @@ import logging
 import time
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Row, func, select, update
+from sqlalchemy import Row, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from agora_kit.events.envelope import Message
-from agora_kit.events.inprocess_log import POSITION, TRY_LOCK, consumer_offsets, event_log
+from agora_kit.events.inprocess_log import MOVE, NEXT, TRY_LOCK, consumer_offsets, event_log
 from agora_kit.events.transport import LagCallback, MessageHandler
 
 if TYPE_CHECKING:
@@ -85,12 +85,15 @@ class InProcessSubscription:
                     .on_conflict_do_nothing()
                 )
             read = True
+            # Whether the log is known to hold something past the offset (this
+            # process's own publish said so): then the round needs no peek first.
+            known = False
             while not self._stopping.is_set():
                 waker.clear()
                 progressed = failed = full = False
                 if read:
                     try:
-                        progressed, failed, full = await self._batch(topic)
+                        progressed, failed, full = await self._batch(topic, peek=not known)
                     except asyncio.CancelledError:
                         raise
                     except Exception:
@@ -101,9 +104,10 @@ class InProcessSubscription:
                 # query, and each publish here sets the waker: wait for it (or the
                 # poll, for other processes' publishes) rather than read nothing.
                 if (progressed and not failed and full) or self._stopping.is_set():
-                    read = True
+                    read, known = True, progressed and full
                     continue
                 delay = self.transport.redelivery_seconds if failed else self.transport.poll_seconds
+                known = False
                 try:
                     await asyncio.wait_for(waker.wait(), timeout=delay)
                 except TimeoutError:
@@ -111,18 +115,22 @@ class InProcessSubscription:
                 else:
                     # Woken by a publish this round may already have read.
                     position = self._positions.get(topic)
-                    read = (
-                        failed or position is None or self.transport.may_hold_past(topic, position)
-                    )
+                    known = position is not None and self.transport.may_hold_past(topic, position)
+                    read = failed or position is None or known
         finally:
             self.transport._drop_waker(topic, waker)
 
-    async def _batch(self, topic: str) -> tuple[bool, bool, bool]:
+    async def _batch(self, topic: str, *, peek: bool = True) -> tuple[bool, bool, bool]:
         """Handle the next messages after this group's offset. Returns (progressed, a
         handler failed, the batch was full): on a failure the offset stays before the
-        failed message."""
+        failed message. ``peek``: first ask, outside a transaction, whether anything is
+        past the offset this process last left (skipped when its own publish said so)."""
         handled_to = self._positions.get(topic)
-        if handled_to is not None and not await self.transport.holds_past(topic, handled_to):
+        if (
+            peek
+            and handled_to is not None
+            and not await self.transport.holds_past(topic, handled_to)
+        ):
             self._report(topic, 0)
             return False, False, False
         async with self.transport.engine.begin() as conn:
@@ -134,17 +142,14 @@ class InProcessSubscription:
             if not held:  # another process of this group holds the topic
                 self._positions.pop(topic, None)
                 return False, False, False
-            position = (
-                await conn.execute(POSITION, {"group": self.group, "topic": topic})
-            ).scalar_one()
-            rows = (
+            found = (
                 await conn.execute(
-                    select(event_log)
-                    .where(event_log.c.topic == topic, event_log.c.id > position)
-                    .order_by(event_log.c.id)
-                    .limit(self.transport.batch_size)
+                    NEXT,
+                    {"group": self.group, "topic": topic, "limit": self.transport.batch_size},
                 )
             ).all()
+            position = found[0].position
+            rows = [row for row in found if row.id is not None]
             start = position
             # Keys are independent: each key's rows are handled in order, up to
             # HANDLERS keys side by side (as Kafka's partitions are). The offset moves
@@ -203,11 +208,7 @@ class InProcessSubscription:
         return None
 
     async def _commit(self, conn: AsyncConnection, topic: str, position: int) -> None:
-        await conn.execute(
-            update(consumer_offsets)
-            .where(consumer_offsets.c.group_id == self.group, consumer_offsets.c.topic == topic)
-            .values(position=position)
-        )
+        await conn.execute(MOVE, {"group": self.group, "topic": topic, "position": position})
 
     def _report(self, topic: str, lag: int) -> None:
         self._lag_reported_at[topic] = time.monotonic()

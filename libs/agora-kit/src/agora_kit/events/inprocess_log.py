@@ -58,10 +58,32 @@ erased_users = Table(
 
 # Two keys (group, topic): a space apart from the publishers' one-key topic locks.
 TRY_LOCK = text("SELECT pg_try_advisory_xact_lock(hashtext(:group), hashtext(:topic))")
-# Its own statement, after the lock: its snapshot then sees the last holder's commit.
-POSITION = select(consumer_offsets.c.position).where(
-    consumer_offsets.c.group_id == bindparam("group"),
-    consumer_offsets.c.topic == bindparam("topic"),
+# The offset and the rows after it, in one statement of its own after the lock: its
+# snapshot then sees the last holder's commit. Always one row at least (the offset's,
+# with no message when nothing is past it).
+NEXT = text(
+    "SELECT o.position, e.id, e.topic, e.key, e.headers, e.value"
+    " FROM consumer_offsets o LEFT JOIN LATERAL ("
+    "SELECT id, topic, key, headers, value FROM event_log"
+    " WHERE event_log.topic = o.topic AND event_log.id > o.position"
+    " ORDER BY id LIMIT :limit) e ON true"
+    " WHERE o.group_id = :group AND o.topic = :topic ORDER BY e.id"
+).columns(
+    position=BigInteger,
+    id=BigInteger,
+    topic=String,
+    key=String,
+    headers=JSONB,
+    value=LargeBinary,
+)
+# Moves a group's offset; its transaction's commit does not wait for the disk (the
+# set_config, a condition evaluated once and true, turns synchronous_commit off for
+# it): an offset a crash loses only delivers handled messages again, and every
+# consumer's inbox drops them.
+MOVE = text(
+    "UPDATE consumer_offsets SET position = :position"
+    " WHERE group_id = :group AND topic = :topic"
+    " AND (SELECT set_config('synchronous_commit', 'off', true)) IS NOT NULL"
 )
 # Whether a topic's log holds anything past an offset: one statement, outside any
 # transaction, before a round that would otherwise find nothing.

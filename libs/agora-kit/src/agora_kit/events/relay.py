@@ -5,7 +5,8 @@ Safe with several replicas: each round locks the rows it takes with
 unpublished row of each key, so a second replica can never publish a key's later
 event while the first still holds the earlier one. A row is marked published in the
 same transaction that locked it, after the transport accepted it; a crash in between
-publishes it again, and the consumers' inboxes drop the duplicate.
+(or before that commit, which does not wait for the disk, reached it) publishes it
+again, and the consumers' inboxes drop the duplicate.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import logging
 import time
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Row, and_, delete, exists, func, select, update
+from sqlalchemy import Row, Update, and_, delete, exists, func, select, update
 from sqlalchemy.orm import aliased
 
 from agora_kit.db import Database
@@ -27,6 +28,21 @@ from agora_kit.logging import service_var
 from agora_kit.metrics import ServiceMetrics
 
 logger = logging.getLogger("agora.events.relay")
+
+# A condition of the update that marks rows published (evaluated once, and true), so
+# the round's commit does not wait for the disk (synchronous_commit off for that
+# transaction alone): a mark a crash loses publishes the row again, and the consumers'
+# inboxes drop the copy. The transport holds the message durably before the mark.
+_NO_FLUSH = select(func.set_config("synchronous_commit", "off", True)).scalar_subquery()
+
+
+def mark_published(ids: list[int]) -> Update:
+    return (
+        update(outbox)
+        .where(outbox.c.id.in_(ids), _NO_FLUSH.is_not(None))
+        .values(published_at=func.now(), attempts=outbox.c.attempts + 1)
+    )
+
 
 _earlier = aliased(outbox)
 _later = aliased(outbox)
@@ -124,11 +140,7 @@ class OutboxRelay:
             published = [row.id for row, ok in zip(rows, outcomes, strict=True) if ok]
             failed = [row.id for row, ok in zip(rows, outcomes, strict=True) if not ok]
             if published:
-                await conn.execute(
-                    update(outbox)
-                    .where(outbox.c.id.in_(published))
-                    .values(published_at=func.now(), attempts=outbox.c.attempts + 1)
-                )
+                await conn.execute(mark_published(published))
             if failed:
                 await conn.execute(
                     update(outbox)
