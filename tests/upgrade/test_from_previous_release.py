@@ -11,6 +11,7 @@ plain SQL written for that release's schema (its first line names the revision).
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import tomllib
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from typing import Any
 import asyncpg
 import pytest
 from alembic import command
+from alembic.script import ScriptDirectory
 from sqlalchemy import MetaData, select
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -174,13 +176,35 @@ async def read_through_models(service: str, url: str, after: Tables) -> None:
 
 
 def test_every_service_has_a_release_and_fixtures_for_it() -> None:
-    assert set(PREVIOUS["revisions"]) == set(SERVICES)
+    assert set(PREVIOUS["revisions"]) == set(PREVIOUS["digests"]) == set(SERVICES)
     for service, revision in PREVIOUS["revisions"].items():
         first = (FIXTURES / f"{service}.sql").read_text().splitlines()[0]
         assert first == f"-- revision: {revision}", (
             f"fixtures/{service}.sql is written for another revision than releases.toml"
             f" records ({revision}): rewrite it for that schema"
         )
+
+
+def released_digest(service: str, revision: str) -> str:
+    """sha256 of the scripts from the first migration up to ``revision``."""
+    config = migrations.alembic_config(f"agora_{service}", "postgresql+asyncpg://unused/")
+    scripts = ScriptDirectory.from_config(config).walk_revisions("base", revision)
+    digest = hashlib.sha256()
+    for script in reversed(list(scripts)):
+        assert script.path is not None
+        path = Path(script.path)
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_released_migrations_are_unchanged(service: str) -> None:
+    """What builds the release's schema here is what built it in the release."""
+    digest = released_digest(service, PREVIOUS["revisions"][service])
+    assert digest == PREVIOUS["digests"][service], (
+        f"a migration of {service} released in {PREVIOUS['version']} was edited: write a new"
+        f" migration instead (or, recording a new release, its digest is {digest})"
+    )
 
 
 @pytest.mark.parametrize("service", SERVICES)
