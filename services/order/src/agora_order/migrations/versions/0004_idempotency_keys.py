@@ -3,7 +3,8 @@
 
 Keys of the last day are carried over with their old fingerprints, which the new
 scheme never reproduces: a retry of a checkout placed before the upgrade is refused
-(422) rather than placing a second order.
+(422) rather than placing a second order. A downgrade carries checkouts' keys back
+the same way.
 
 Revision ID: 0004
 Revises: 0002
@@ -50,5 +51,12 @@ def downgrade() -> None:
             nullable=False,
         ),
         sa.PrimaryKeyConstraint("buyer_id", "key", name=op.f("pk_checkout_keys")),
+    )
+    # Checkouts' keys go back, so that the older version refuses a retry of a checkout
+    # placed after the upgrade (the fingerprints differ) rather than placing it again.
+    op.execute(
+        "INSERT INTO checkout_keys (buyer_id, key, fingerprint, order_id, created_at)"
+        " SELECT owner::uuid, key, fingerprint, (response->>'id')::uuid, created_at"
+        " FROM idempotency_keys WHERE location = '/api/v1/orders/' || (response->>'id')"
     )
     idempotency_tables_v1.downgrade()

@@ -48,7 +48,20 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_payouts_status_release_at", table_name="payouts")
     op.drop_constraint(op.f("ck_payouts_status_known"), "payouts", type_="check")
-    op.execute("DELETE FROM payouts WHERE provider_transfer_id IS NULL")
+    # Before the hold every payout was transferred when made. A payout without a
+    # transfer (held, or cancelled before its release) cannot be written in that
+    # schema, and deleting it would lose what a vendor is owed: refuse instead.
+    untransferred = (
+        op.get_bind()
+        .execute(sa.text("SELECT count(*) FROM payouts WHERE provider_transfer_id IS NULL"))
+        .scalar_one()
+    )
+    if untransferred:
+        raise RuntimeError(
+            f"cannot downgrade below 0004: {untransferred} payouts have no transfer (held"
+            " or cancelled), which the schema before the payout hold cannot hold; pay or"
+            " remove them first"
+        )
     op.alter_column(
         "payouts", "provider_transfer_id", existing_type=sa.String(length=255), nullable=False
     )

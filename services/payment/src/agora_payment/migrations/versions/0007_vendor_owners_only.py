@@ -23,7 +23,12 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # The names are not kept anywhere: rows get an empty one (0006's code refreshed them
+    # from the catalog's next vendor event). The defaults only fill existing rows; 0006
+    # had none.
     op.add_column("vendors", sa.Column("name", sa.Text(), nullable=False, server_default=""))
     op.add_column(
         "vendors", sa.Column("active", sa.Boolean(), nullable=False, server_default=sa.true())
     )
+    op.alter_column("vendors", "name", server_default=None)
+    op.alter_column("vendors", "active", server_default=None)
