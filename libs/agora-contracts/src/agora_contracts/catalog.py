@@ -240,7 +240,9 @@ class InventoryCommitFailed(EventPayload):
 
 
 class StockChanged(EventPayload):
-    """A SKU's stock level now (keyed by SKU): for carts that show what is left."""
+    """A SKU's stock level now (keyed by SKU): for carts that show what is left. Sent
+    when ``available`` changes (a store's count, a reservation, a release); not when a
+    reservation is committed, which moves on hand and reserved alike."""
 
     topic: ClassVar[str] = INVENTORY_TOPIC
     event_type: ClassVar[str] = "agora.catalog.inventory.stock_changed.v1"

@@ -24,6 +24,7 @@ FAILED = "agora.catalog.inventory.reservation_failed.v1"
 RELEASED = "agora.catalog.inventory.released.v1"
 COMMITTED = "agora.catalog.inventory.committed.v1"
 COMMIT_FAILED = "agora.catalog.inventory.commit_failed.v1"
+STOCK_CHANGED = "agora.catalog.inventory.stock_changed.v1"
 
 
 @pytest.fixture
@@ -53,6 +54,12 @@ def placed(
         placed_at=datetime.now(UTC),
         reservation_ttl_seconds=ttl,
     )
+
+
+async def available_told(app: FastAPI, sku: str) -> list[int]:
+    """What the SKU's StockChanged events said was available, in order."""
+    changes = await outbox_events(app, STOCK_CHANGED)
+    return [change["data"]["available"] for change in changes if change["data"]["sku"] == sku]
 
 
 def confirmed(order: OrderPlaced) -> OrderConfirmed:
@@ -153,10 +160,13 @@ async def test_cancel_releases_and_confirm_commits(
     [committed] = await outbox_events(app, COMMITTED)
     assert committed["data"]["lines"][0]["sku"] == "SHOE-S"
     assert await levels(shop, headers, "SHOE-S") == {"SHOE-S": (3, 0)}
+    # The commit took 2 off on hand and off reserved: 3 stay available, unannounced.
+    assert await available_told(app, "SHOE-S") == [3, 2, 3]
 
     # Cancelling a confirmed (not yet shipped) order puts its stock back on the shelf.
     await deliver(app, cancelled(kept, "buyer"), str(kept.order_id))
     assert await levels(shop, headers, "SHOE-S") == {"SHOE-S": (5, 0)}
+    assert await available_told(app, "SHOE-S") == [3, 2, 3, 5]
     # A confirmation that arrives after the cancellation changes nothing.
     await deliver(
         app,

@@ -1,6 +1,6 @@
 """Stock per SKU, set by the store: ``available = on_hand - reserved``, and on hand
-never goes below what open orders reserved. Every change to stock is announced
-(``StockChanged``, and ``LowStock`` when available crosses below the store's
+never goes below what open orders reserved. Every change to what is available is
+announced (``StockChanged``, and ``LowStock`` when available crosses below the store's
 threshold), by the store's changes here and by the checkout's in ``reservations``;
 buyers who wished a SKU that is back in stock are told (``wishlist``)."""
 
@@ -26,8 +26,14 @@ from agora_kit.events.outbox import Outbox
 async def announce_stock(
     session: AsyncSession, outbox: Outbox, changes: Sequence[tuple[Inventory, int]]
 ) -> None:
-    """A StockChanged per SKU, and LowStock when ``available`` crossed below the
-    store's threshold (from ``before``, the available count before the change)."""
+    """A StockChanged per SKU whose ``available`` count moved (from ``before``, the
+    count before the change), and LowStock when it crossed below the store's
+    threshold. A reservation's commit takes its units off on hand and off reserved at
+    once: what is available stays, and nothing is announced (InventoryCommitted says
+    it happened)."""
+    changes = [
+        (inventory, before) for inventory, before in changes if inventory.available != before
+    ]
     if not changes:
         return
     vendor_ids = {inventory.vendor_id for inventory, _ in changes}
