@@ -145,7 +145,7 @@ async def test_the_orders_export_is_the_json_api_as_csv(
     assert answer.status_code == 200, answer.text
     assert answer.headers["content-type"] == "text/csv; charset=utf-8"
     disposition = answer.headers["content-disposition"]
-    pattern = r'attachment; filename="orders-\d{8}T\d{6}-\d{8}T\d{6}\.csv"'
+    pattern = r'attachment; filename="orders-\d{8}T\d{6}Z-\d{8}T\d{6}Z\.csv"'
     assert re.fullmatch(pattern, disposition), disposition
     rows = list(csv.DictReader(io.StringIO(answer.text)))
     assert list(rows[0]) == list(analytics.EXPORT_HEADER)

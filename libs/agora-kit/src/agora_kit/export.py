@@ -11,9 +11,11 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import AsyncIterator, Callable, Sequence
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import Query, Request
+from pydantic import AwareDatetime
 from sqlalchemy import Select, tuple_
 from sqlalchemy.orm import QueryableAttribute
 from starlette.responses import StreamingResponse
@@ -29,6 +31,11 @@ FormatQuery = Annotated[
     Query(alias="format", description="`csv` for the whole range as CSV (or `Accept: text/csv`)"),
 ]
 
+From = Annotated[AwareDatetime, Query(alias="from", description="First instant, with a time zone")]
+To = Annotated[
+    AwareDatetime, Query(alias="to", description="End of the range (excluded), with a time zone")
+]
+
 # What an export route documents beside its JSON answer.
 CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {
@@ -37,6 +44,11 @@ CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
         " CSV (a header row, amounts in minor units beside their currency), streamed",
     }
 }
+
+
+def filename(kind: str, start: datetime, end: datetime) -> str:
+    """``kind-<from>-<to>.csv``, the range in UTC."""
+    return f"{kind}-{start.astimezone(UTC):%Y%m%dT%H%M%SZ}-{end.astimezone(UTC):%Y%m%dT%H%M%SZ}.csv"
 
 
 def wants_csv(request: Request, format_: Format | None) -> bool:

@@ -8,12 +8,20 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Request
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 from starlette.responses import StreamingResponse
 
 from agora_kit.db import DatabaseDep, SessionDep
 from agora_kit.errors import Unprocessable, problem_responses
-from agora_kit.export import CSV_RESPONSE, FormatQuery, csv_response, wants_csv
+from agora_kit.export import (
+    CSV_RESPONSE,
+    FormatQuery,
+    From,
+    To,
+    csv_response,
+    filename,
+    wants_csv,
+)
 from agora_kit.pagination import Page, PageParamsDep, keyset_page
 from agora_order.api.deps import AdminDep
 from agora_order.repository import analytics as repo
@@ -22,11 +30,6 @@ from agora_order.service.analytics import Analytics, Metric, Point, Unit
 from agora_order.service.stats import Interval
 
 router = APIRouter(prefix="/admin", tags=["admin"])
-
-From = Annotated[AwareDatetime, Query(alias="from", description="First instant, with a time zone")]
-To = Annotated[
-    AwareDatetime, Query(alias="to", description="End of the range (excluded), with a time zone")
-]
 
 
 class PointOut(BaseModel):
@@ -132,10 +135,6 @@ def _order_row(row: Any) -> OrderRowOut:
     return OrderRowOut(order_id=values.pop("id"), **values)
 
 
-def _filename(kind: str, start: datetime, end: datetime) -> str:
-    return f"{kind}-{start:%Y%m%dT%H%M%S}-{end:%Y%m%dT%H%M%S}.csv"
-
-
 @router.get(
     "/orders",
     summary="Every order of a range, or its CSV",
@@ -159,7 +158,7 @@ async def admin_orders(
         raise Unprocessable("`to` must come after `from`.")
     if wants_csv(request, format_):
         rows = analytics.export_rows(database, start, end)
-        return csv_response(_filename("orders", start, end), analytics.EXPORT_HEADER, rows)
+        return csv_response(filename("orders", start, end), analytics.EXPORT_HEADER, rows)
     async with database.read() as session:
         return await keyset_page(
             session,
