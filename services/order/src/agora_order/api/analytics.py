@@ -32,7 +32,7 @@ from agora_order.service.stats import Interval
 router = APIRouter(prefix="/admin", tags=["admin"])
 
 
-class PointOut(BaseModel):
+class AnalyticsPointOut(BaseModel):
     value: int = Field(
         description="In the metric's unit: minor units, a count, or basis points (1/100 %)"
     )
@@ -40,14 +40,16 @@ class PointOut(BaseModel):
     denominator: int = Field(description="For ratios (aov, conversion, refund_rate); else 0")
 
 
-class BucketOut(PointOut):
+class AnalyticsBucketOut(AnalyticsPointOut):
     start: datetime = Field(description="The period's first instant (UTC)")
 
 
-class SeriesOut(BaseModel):
+class AnalyticsSeriesOut(BaseModel):
     currency: str | None = Field(description="For money metrics; null for the others")
-    buckets: list[BucketOut] = Field(description="Every period of the range, zeros included")
-    total: PointOut = Field(description="The whole range")
+    buckets: list[AnalyticsBucketOut] = Field(
+        description="Every period of the range, zeros included"
+    )
+    total: AnalyticsPointOut = Field(description="The whole range")
 
 
 class AnalyticsOut(BaseModel):
@@ -56,7 +58,7 @@ class AnalyticsOut(BaseModel):
     start: datetime = Field(serialization_alias="from")
     end: datetime = Field(serialization_alias="to")
     interval: Interval
-    series: list[SeriesOut] = Field(
+    series: list[AnalyticsSeriesOut] = Field(
         description="One per currency for gmv, aov and refund_rate; one otherwise"
     )
 
@@ -73,10 +75,10 @@ def analytics_out(figures: Analytics) -> AnalyticsOut:
         end=figures.end,
         interval=figures.interval,
         series=[
-            SeriesOut(
+            AnalyticsSeriesOut(
                 currency=s.currency,
-                buckets=[BucketOut(start=at, **_point(p)) for at, p in s.buckets.items()],
-                total=PointOut(**_point(s.total)),
+                buckets=[AnalyticsBucketOut(start=at, **_point(p)) for at, p in s.buckets.items()],
+                total=AnalyticsPointOut(**_point(s.total)),
             )
             for s in figures.series
         ],
