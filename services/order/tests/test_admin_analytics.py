@@ -239,3 +239,17 @@ async def test_only_admins_get_analytics_and_exports_for_a_sound_range(
         "/api/v1/admin/orders", params={**query, "format": "xml"}, headers=admin
     )
     assert answer.status_code == 422, answer.text
+    # Ranges at the calendar's ends: refused, not a server error.
+    last_day = {"from": "9999-12-31T00:00:00Z", "to": "9999-12-31T12:00:00Z"}
+    for interval in ("day", "week", "month"):
+        answer = await client.get(
+            "/api/v1/admin/analytics",
+            params={**last_day, "metric": "gmv", "interval": interval},
+            headers=admin,
+        )
+        assert answer.status_code == 422, answer.text
+    before_year_one = {"from": "0001-01-01T00:00:00+01:00", "to": "2026-12-01T00:00:00Z"}
+    answer = await client.get(
+        "/api/v1/admin/orders", params={**before_year_one, "format": "csv"}, headers=admin
+    )
+    assert answer.status_code == 422, answer.text

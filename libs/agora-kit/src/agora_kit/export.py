@@ -21,6 +21,7 @@ from sqlalchemy.orm import QueryableAttribute
 from starlette.responses import StreamingResponse
 
 from agora_kit.db import Database
+from agora_kit.errors import Unprocessable
 
 CSV = "text/csv"
 BATCH = 1000
@@ -44,6 +45,18 @@ CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
         " CSV (a header row, amounts in minor units beside their currency), streamed",
     }
 }
+
+
+def sound_range(start: datetime, end: datetime) -> None:
+    """Unprocessable unless ``start`` comes before ``end`` and both are instants of the
+    calendar in UTC (``0001-01-01T00:00:00+01:00`` is before it)."""
+    try:
+        start.astimezone(UTC)
+        end.astimezone(UTC)
+    except OverflowError:
+        raise Unprocessable("`from` and `to` must fall in the years 1 to 9999 in UTC.") from None
+    if end <= start:
+        raise Unprocessable("`to` must come after `from`.")
 
 
 def filename(kind: str, start: datetime, end: datetime) -> str:

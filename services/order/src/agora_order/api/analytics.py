@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from starlette.responses import StreamingResponse
 
 from agora_kit.db import DatabaseDep, SessionDep
-from agora_kit.errors import Unprocessable, problem_responses
+from agora_kit.errors import problem_responses
 from agora_kit.export import (
     CSV_RESPONSE,
     FormatQuery,
@@ -20,6 +20,7 @@ from agora_kit.export import (
     To,
     csv_response,
     filename,
+    sound_range,
     wants_csv,
 )
 from agora_kit.pagination import Page, PageParamsDep, keyset_page
@@ -156,8 +157,7 @@ async def admin_orders(
     """The orders placed in the range, paid or not, oldest first: a page at a time, or
     with `format=csv` (or `Accept: text/csv`) all of them as one CSV download, amounts
     in minor units beside the currency. Admins only."""
-    if end <= start:
-        raise Unprocessable("`to` must come after `from`.")
+    sound_range(start, end)
     if wants_csv(request, format_):
         rows = analytics.export_rows(database, start, end)
         return csv_response(filename("orders", start, end), analytics.EXPORT_HEADER, rows)

@@ -13,6 +13,7 @@ from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_kit.errors import Forbidden, Unprocessable
+from agora_kit.export import sound_range
 from agora_order.models import Sku
 from agora_order.repository import stats as stats_repo
 from agora_order.repository import vendors as vendor_repo
@@ -96,13 +97,16 @@ def next_period(start: datetime, interval: Interval) -> datetime:
 def periods_of(start: datetime, end: datetime, interval: Interval) -> list[datetime]:
     """The first instants of the periods [start, end) touches; Unprocessable for an
     empty range or one of more than ``MAX_BUCKETS`` periods."""
-    if end <= start:
-        raise Unprocessable("`to` must come after `from`.")
-    periods = [period_start(start, interval)]
-    while (following := next_period(periods[-1], interval)) < end:
-        periods.append(following)
-        if len(periods) > MAX_BUCKETS:
-            raise Unprocessable(f"The range holds more than {MAX_BUCKETS} {interval}s.")
+    sound_range(start, end)
+    try:
+        periods = [period_start(start, interval)]
+        while (following := next_period(periods[-1], interval)) < end:
+            periods.append(following)
+            if len(periods) > MAX_BUCKETS:
+                raise Unprocessable(f"The range holds more than {MAX_BUCKETS} {interval}s.")
+    except OverflowError:
+        # A period of the range would begin or end after the year 9999.
+        raise Unprocessable("The range reaches past the calendar's end.") from None
     return periods
 
 

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from starlette.responses import StreamingResponse
 
 from agora_kit.db import DatabaseDep
-from agora_kit.errors import Unprocessable, problem_responses
+from agora_kit.errors import problem_responses
 from agora_kit.export import (
     CSV_RESPONSE,
     FormatQuery,
@@ -20,6 +20,7 @@ from agora_kit.export import (
     To,
     csv_response,
     filename,
+    sound_range,
     wants_csv,
 )
 from agora_kit.pagination import Page, PageParamsDep, keyset_page
@@ -67,11 +68,6 @@ def _ledger_row(row: Any) -> LedgerRowOut:
     return LedgerRowOut(**dict(zip(exports.LEDGER_HEADER, row, strict=True)))
 
 
-def _sound(start: datetime, end: datetime) -> None:
-    if end <= start:
-        raise Unprocessable("`to` must come after `from`.")
-
-
 @router.get(
     "/payouts",
     summary="Every payout of a range, or its CSV",
@@ -92,7 +88,7 @@ async def admin_payouts(
     now (`held`, `paid`, `cancelled`, `reversed`): a page at a time, or with
     `format=csv` (or `Accept: text/csv`) all of them as one CSV download, amounts in
     minor units beside the currency. Admins only."""
-    _sound(start, end)
+    sound_range(start, end)
     if wants_csv(request, format_):
         rows = exports.payout_rows(database, start, end)
         return csv_response(filename("payouts", start, end), exports.PAYOUT_HEADER, rows)
@@ -128,7 +124,7 @@ async def admin_ledger(
     transaction's legs sum to zero): a page at a time, or with `format=csv` (or
     `Accept: text/csv`) all of them as one CSV download, signed amounts in minor units
     beside the currency. Admins only."""
-    _sound(start, end)
+    sound_range(start, end)
     if wants_csv(request, format_):
         rows = exports.ledger_rows(database, start, end)
         return csv_response(filename("ledger", start, end), exports.LEDGER_HEADER, rows)
