@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import tracemalloc
 from collections.abc import AsyncIterator
 
 import pytest
@@ -26,6 +27,10 @@ from agora_gateway_testing import FakeUpstream, GatewayFactory, RunningGateway, 
         ("/api/v1/vendor/orders/1/ship", "order"),
         ("/api/v1/vendors/1", "catalog"),
         ("/api/v1/admin/payments/3/refund", "payment"),
+        ("/api/v1/admin/analytics", "order"),
+        ("/api/v1/admin/orders", "order"),
+        ("/api/v1/admin/payouts", "payment"),
+        ("/api/v1/admin/ledger", "payment"),
         ("/api/v1/notifications/ws", "notification"),
         ("/api/v1/internal/token-exchange", None),
         ("/api/v1/authx", None),
@@ -159,6 +164,44 @@ async def test_request_and_response_bodies_stream(start_gateway: GatewayFactory)
             assert await anext(lines) == "first"
             release.set()
             assert await anext(lines) == "second"
+
+
+async def test_a_large_csv_export_streams_through_in_bounded_memory(
+    start_gateway: GatewayFactory,
+) -> None:
+    """A 70 MB export passes through the gateway while the gateway (and the client
+    reading it, in this process too) never hold more than a few chunks of it."""
+    chunk = b"0123456789abcdef," * 4095 + b"\r\n"  # 68 KiB
+    count = 1024
+    upstream = FastAPI()
+
+    @upstream.get("/api/v1/admin/orders")
+    async def export() -> StreamingResponse:
+        async def rows() -> AsyncIterator[bytes]:
+            for _ in range(count):
+                yield chunk
+
+        return StreamingResponse(rows(), media_type="text/csv; charset=utf-8")
+
+    async with (
+        serve(upstream) as url,
+        start_gateway(order_url=url) as gateway,
+    ):
+        tracemalloc.start()
+        try:
+            received = 0
+            async with gateway.client.stream(
+                "GET", "/api/v1/admin/orders", params={"format": "csv"}
+            ) as response:
+                assert response.status_code == 200
+                assert response.headers["content-type"] == "text/csv; charset=utf-8"
+                async for part in response.aiter_raw():
+                    received += len(part)
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+    assert received == len(chunk) * count
+    assert peak < received // 8, f"{peak} bytes held at once for {received} sent"
 
 
 async def test_keep_alive_connections_are_reused(

@@ -167,5 +167,5 @@ def test_the_http_collection_of_the_journeys_passes(shop: Shop) -> None:
         check=False,
     )
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr
-    assert "24 requests processed (24 succeeded)" in done.stdout
+    assert "25 requests processed (25 succeeded)" in done.stdout
     assert "✖" not in done.stdout

@@ -2,11 +2,15 @@
 orders (one with a coupon), ships and delivers them (its payouts are paid), the admin
 refunds part of one; ``GET /vendors/me/stats`` (the order service) adds up to what the
 orders themselves say, with the fees and payouts ``GET /vendors/me/payouts`` (the
-payment service) lists (ADR 0098)."""
+payment service) lists (ADR 0098); the admin's CSV exports agree with the orders and
+the admin analytics (ADR 0101)."""
 
 from __future__ import annotations
 
+import csv
+import io
 import secrets
+from collections import defaultdict
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -165,3 +169,149 @@ def test_a_vendors_stats_add_up_to_its_orders_and_payouts(agora_run: AllInOne) -
         for path in ("stats", "payouts"):
             refused = client.get(f"{API}/vendors/me/{path}", params=query, headers=bearer(buyer))
             assert refused.status_code == 403, refused.text
+
+
+def csv_rows(
+    client: httpx.Client, path: str, query: dict[str, str], headers: dict[str, str]
+) -> list[dict[str, str]]:
+    """The CSV export at ``path``, read as it streams through the gateway."""
+    with client.stream("GET", f"{API}{path}", params=query, headers=headers) as response:
+        assert response.status_code == 200, response.read()
+        assert response.headers["content-type"] == "text/csv; charset=utf-8"
+        assert "content-length" not in response.headers  # sent as it is written
+        assert response.headers["content-disposition"].startswith("attachment; filename=")
+        text = "".join(response.iter_text())
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_the_admin_exports_add_up_to_the_analytics(agora_run: AllInOne) -> None:
+    """Two orders sold, shipped, delivered and one partly refunded; the admin's CSVs of
+    orders (order service), payouts and the ledger (payment service), through the
+    gateway, agree with the orders' own JSON and with `/admin/analytics` (ADR 0101)."""
+    with httpx.Client(base_url=agora_run.url("gateway"), timeout=30) as client:
+        admin = create_admin_in_run(agora_run.data_dir, agora_run.env)
+        journeys.log_in(client, admin)
+        vendor = journeys.register(client)
+        journeys.log_in(client, vendor)
+        journeys.open_store(client, vendor, admin)
+        sku = journeys.sell(client, vendor, admin, amount=2200, stock=10)
+        buyer = journeys.register(client)
+        journeys.log_in(client, buyer)
+        journeys.wait_until_sold(client, buyer, sku)
+        orders: list[dict[str, Any]] = []
+        for quantity in (1, 2):
+            journeys.add_to_cart(client, buyer, sku, quantity)
+            body = {"shipping_address": journeys.ADDRESS, "payment_method": "pm_card_visa"}
+            key = {"Idempotency-Key": secrets.token_hex(8)}
+            placed = ok(
+                client.post(f"{API}/checkout", json=body, headers={**bearer(buyer), **key}), 202
+            )["id"]
+            orders.append(journeys.order_in(client, buyer, placed, "confirmed"))
+        for sub in ok(client.get(f"{API}/vendor/orders", headers=bearer(vendor)))["items"]:
+            shipped = {"carrier": "UPS", "tracking_number": f"1Z{secrets.token_hex(4)}"}
+            path = f"{API}/vendor/orders/{sub['id']}"
+            ok(client.post(f"{path}/ship", json=shipped, headers=bearer(vendor)))
+            ok(client.post(f"{path}/deliver", headers=bearer(vendor)))
+        refunded = orders[1]
+        payment = refunded["payment"]
+        assert isinstance(payment, dict)
+        ok(
+            client.post(
+                f"{API}/admin/payments/{payment['payment_id']}/refund",
+                json={"amount": 1000},
+                headers={**bearer(admin), "Idempotency-Key": secrets.token_hex(8)},
+            ),
+            202,
+        )
+        now = datetime.now(UTC)
+        query = {
+            "from": (now - timedelta(days=1)).isoformat(),
+            "to": (now + timedelta(days=1)).isoformat(),
+        }
+        mine = {o["id"] for o in orders}
+
+        def settled() -> list[dict[str, str]] | None:
+            rows = csv_rows(client, "/admin/orders", {**query, "format": "csv"}, bearer(admin))
+            ours = [r for r in rows if r["order_id"] in mine]
+            done = any(r["refunded_amount"] == "1000" for r in ours)
+            return rows if done else None
+
+        rows = journeys.eventually(settled, 60, "the refund in the orders export")
+        assert isinstance(rows, list)
+        by_id = {r["order_id"]: r for r in rows}
+        for order in orders:
+            row = by_id[order["id"]]
+            assert (row["paid"], row["currency"]) == ("true", "USD")
+            assert int(row["total_amount"]) == order["total"]["amount"]
+        paid = [r for r in rows if r["paid"] == "true"]
+        analytics = {"interval": "day", **query}
+
+        def total(metric: str) -> dict[str, int]:
+            answer = ok(
+                client.get(
+                    f"{API}/admin/analytics",
+                    params={**analytics, "metric": metric, "currency": "USD"}
+                    if metric in {"gmv", "aov", "refund_rate"}
+                    else {**analytics, "metric": metric},
+                    headers=bearer(admin),
+                )
+            )
+            [series] = answer["series"]
+            assert len(series["buckets"]) in {2, 3}
+            figure: dict[str, int] = series["total"]
+            return figure
+
+        gmv = sum(int(r["total_amount"]) for r in paid)
+        assert total("gmv")["value"] == gmv
+        assert total("orders")["value"] == len(paid)
+        refunds = sum(int(r["refunded_amount"]) for r in paid)
+        assert total("refund_rate") == {
+            "value": (refunds * 20_000 + gmv) // (2 * gmv),
+            "numerator": refunds,
+            "denominator": gmv,
+        }
+
+        def payouts() -> list[dict[str, str]] | None:
+            rows = csv_rows(
+                client, "/admin/payouts", query, {**bearer(admin), "Accept": "text/csv"}
+            )
+            ours = [r for r in rows if r["order_id"] in mine]
+            return ours if any(int(r["reversed_amount"]) > 0 for r in ours) else None
+
+        ours = journeys.eventually(payouts, 60, "the payouts paid, one partly reversed")
+        assert isinstance(ours, list)
+        listed = ok(client.get(f"{API}/vendors/me/payouts", headers=bearer(vendor)))["items"]
+        assert sorted(
+            (p["order_id"], p["gross"]["amount"], p["fee"]["amount"], p["net"]["amount"])
+            for p in listed
+        ) == sorted(
+            (
+                r["order_id"],
+                int(r["gross_amount"]),
+                int(r["fee_amount"]),
+                int(r["amount"]) - int(r["reversed_amount"]),
+            )
+            for r in ours
+        )
+
+        # The ledger: each transaction balances; what each buyer still has paid is its
+        # order's total less what was refunded of it.
+        legs = csv_rows(client, "/admin/ledger", {**query, "format": "csv"}, bearer(admin))
+        sums: dict[str, int] = defaultdict(int)
+        for leg in legs:
+            sums[leg["transaction_id"]] += int(leg["amount"])
+        assert set(sums.values()) == {0}
+        for order in orders:
+            kept = sum(
+                int(leg["amount"])
+                for leg in legs
+                if leg["order_id"] == order["id"] and leg["account"] == "buyer_payments"
+            )
+            assert -kept == int(by_id[order["id"]]["total_amount"]) - int(
+                by_id[order["id"]]["refunded_amount"]
+            )
+
+        refused = client.get(
+            f"{API}/admin/analytics", params={**analytics, "metric": "gmv"}, headers=bearer(buyer)
+        )
+        assert refused.status_code == 403, refused.text

@@ -27,6 +27,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/analytics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The platform's figures by period
+         * @description One metric per period of the range (orders by when they were placed, in UTC):
+         *     `gmv`, the totals of paid orders; `orders`, how many were paid; `aov`, GMV per paid
+         *     order; `refund_rate`, what was refunded of them over their GMV; `new_buyers`, buyers
+         *     whose first paid order it was; `conversion`, paid orders over carts begun. Admins
+         *     only.
+         *
+         *     API keys cannot call this endpoint: sign in as the user.
+         */
+        get: operations["admin_analytics_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/audit": {
         parameters: {
             query?: never;
@@ -75,6 +101,55 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/ledger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every ledger leg of a range, or its CSV
+         * @description The double-entry ledger's legs written in the range, oldest first (each
+         *     transaction's legs sum to zero): a page at a time, or with `format=csv` (or
+         *     `Accept: text/csv`) all of them as one CSV download, signed amounts in minor units
+         *     beside the currency. Admins only.
+         *
+         *     API keys cannot call this endpoint: sign in as the user.
+         */
+        get: operations["admin_ledger_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every order of a range, or its CSV
+         * @description The orders placed in the range, paid or not, oldest first: a page at a time, or
+         *     with `format=csv` (or `Accept: text/csv`) all of them as one CSV download, amounts
+         *     in minor units beside the currency. Admins only.
+         *
+         *     API keys cannot call this endpoint: sign in as the user.
+         */
+        get: operations["admin_orders_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/payments/{payment_id}/refund": {
         parameters: {
             query?: never;
@@ -92,6 +167,31 @@ export interface paths {
          *     API keys cannot call this endpoint: sign in as the user.
          */
         post: operations["admin_payments_refund"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/payouts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every payout of a range, or its CSV
+         * @description The vendors' payouts made in the range, oldest first, in whatever state they are
+         *     now (`held`, `paid`, `cancelled`, `reversed`): a page at a time, or with
+         *     `format=csv` (or `Accept: text/csv`) all of them as one CSV download, amounts in
+         *     minor units beside the currency. Admins only.
+         *
+         *     API keys cannot call this endpoint: sign in as the user.
+         */
+        get: operations["admin_payouts_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3049,6 +3149,96 @@ export interface components {
              */
             country: string;
         };
+        /** AnalyticsBucketOut */
+        AnalyticsBucketOut: {
+            /**
+             * Value
+             * @description In the metric's unit: minor units, a count, or basis points (1/100 %)
+             */
+            value: number;
+            /**
+             * Numerator
+             * @description What the value is of: GMV, orders, refunds, buyers
+             */
+            numerator: number;
+            /**
+             * Denominator
+             * @description For ratios (aov, conversion, refund_rate); else 0
+             */
+            denominator: number;
+            /**
+             * Start
+             * Format: date-time
+             * @description The period's first instant (UTC)
+             */
+            start: string;
+        };
+        /** AnalyticsOut */
+        AnalyticsOut: {
+            /**
+             * Metric
+             * @enum {string}
+             */
+            metric: "gmv" | "orders" | "aov" | "conversion" | "new_buyers" | "refund_rate";
+            /**
+             * Unit
+             * @enum {string}
+             */
+            unit: "minor_units" | "count" | "basis_points";
+            /**
+             * From
+             * Format: date-time
+             */
+            from: string;
+            /**
+             * To
+             * Format: date-time
+             */
+            to: string;
+            /**
+             * Interval
+             * @enum {string}
+             */
+            interval: "day" | "week" | "month";
+            /**
+             * Series
+             * @description One per currency for gmv, aov and refund_rate; one otherwise
+             */
+            series: components["schemas"]["AnalyticsSeriesOut"][];
+        };
+        /** AnalyticsPointOut */
+        AnalyticsPointOut: {
+            /**
+             * Value
+             * @description In the metric's unit: minor units, a count, or basis points (1/100 %)
+             */
+            value: number;
+            /**
+             * Numerator
+             * @description What the value is of: GMV, orders, refunds, buyers
+             */
+            numerator: number;
+            /**
+             * Denominator
+             * @description For ratios (aov, conversion, refund_rate); else 0
+             */
+            denominator: number;
+        };
+        /** AnalyticsSeriesOut */
+        AnalyticsSeriesOut: {
+            /**
+             * Currency
+             * @description For money metrics; null for the others
+             */
+            currency: string | null;
+            /**
+             * Buckets
+             * @description Every period of the range, zeros included
+             */
+            buckets: components["schemas"]["AnalyticsBucketOut"][];
+            /** @description The whole range */
+            total: components["schemas"]["AnalyticsPointOut"];
+        };
         /** BucketOut */
         BucketOut: {
             /**
@@ -3333,10 +3523,60 @@ export interface components {
              */
             updated_at: string;
         };
+        /** OrderRowOut */
+        OrderRowOut: {
+            /**
+             * Order Id
+             * Format: uuid
+             */
+            order_id: string;
+            /** Number */
+            number: string;
+            /**
+             * Placed At
+             * Format: date-time
+             */
+            placed_at: string;
+            /**
+             * Buyer Id
+             * Format: uuid
+             */
+            buyer_id: string;
+            /** Status */
+            status: string;
+            /** Paid */
+            paid: boolean;
+            /** Currency */
+            currency: string;
+            /** Subtotal Amount */
+            subtotal_amount: number;
+            /** Discount Amount */
+            discount_amount: number;
+            /** Shipping Amount */
+            shipping_amount: number;
+            /** Tax Amount */
+            tax_amount: number;
+            /** Total Amount */
+            total_amount: number;
+            /** Refunded Amount */
+            refunded_amount: number;
+            /** Coupon Code */
+            coupon_code: string | null;
+        };
         /** Page[OrderOut] */
         Page_OrderOut_: {
             /** Items */
             items: components["schemas"]["OrderOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null on the last page
+             */
+            next_cursor?: string | null;
+        };
+        /** Page[OrderRowOut] */
+        Page_OrderRowOut_: {
+            /** Items */
+            items: components["schemas"]["OrderRowOut"][];
             /**
              * Next Cursor
              * @description Pass as `cursor` for the next page; null on the last page
@@ -3503,6 +3743,39 @@ export interface components {
              */
             payment_method: string;
         };
+        /** LedgerRowOut */
+        LedgerRowOut: {
+            /** Entry Id */
+            entry_id: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Transaction Id
+             * Format: uuid
+             */
+            transaction_id: string;
+            /** Account */
+            account: string;
+            /** Currency */
+            currency: string;
+            /** Amount */
+            amount: number;
+            /** Memo */
+            memo: string;
+            /**
+             * Payment Id
+             * Format: uuid
+             */
+            payment_id: string;
+            /**
+             * Order Id
+             * Format: uuid
+             */
+            order_id: string;
+        };
         /**
          * PaymentMoney
          * @description An amount in minor units (cents) of an ISO 4217 currency.
@@ -3518,6 +3791,26 @@ export interface components {
              * @description ISO 4217, upper case
              */
             currency: string;
+        };
+        /** Page[LedgerRowOut] */
+        Page_LedgerRowOut_: {
+            /** Items */
+            items: components["schemas"]["LedgerRowOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null on the last page
+             */
+            next_cursor?: string | null;
+        };
+        /** Page[PayoutRowOut] */
+        Page_PayoutRowOut_: {
+            /** Items */
+            items: components["schemas"]["PayoutRowOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null on the last page
+             */
+            next_cursor?: string | null;
         };
         /** Page[VendorPayoutOut] */
         Page_VendorPayoutOut_: {
@@ -3562,6 +3855,52 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
+        };
+        /** PayoutRowOut */
+        PayoutRowOut: {
+            /**
+             * Payout Id
+             * Format: uuid
+             */
+            payout_id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Status */
+            status: string;
+            /**
+             * Vendor Id
+             * Format: uuid
+             */
+            vendor_id: string;
+            /**
+             * Order Id
+             * Format: uuid
+             */
+            order_id: string;
+            /**
+             * Payment Id
+             * Format: uuid
+             */
+            payment_id: string;
+            /** Currency */
+            currency: string;
+            /** Gross Amount */
+            gross_amount: number;
+            /** Fee Amount */
+            fee_amount: number;
+            /** Amount */
+            amount: number;
+            /** Reversed Amount */
+            reversed_amount: number;
+            /** Release At */
+            release_at: string | null;
+            /** Paid At */
+            paid_at: string | null;
+            /** Transfer Id */
+            transfer_id: string | null;
         };
         /**
          * RefundIn
@@ -4287,6 +4626,87 @@ export interface operations {
             504: components["responses"]["UpstreamTimeout"];
         };
     };
+    admin_analytics_get: {
+        parameters: {
+            query: {
+                /** @description What to measure */
+                metric: "gmv" | "orders" | "aov" | "conversion" | "new_buyers" | "refund_rate";
+                /** @description First instant, with a time zone */
+                from: string;
+                /** @description End of the range (excluded), with a time zone */
+                to: string;
+                /** @description Length of a period (UTC) */
+                interval?: "day" | "week" | "month";
+                /** @description Only this currency (money metrics) */
+                currency?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsOut"];
+                };
+            };
+            400: components["responses"]["GatewayBadRequest"];
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            /** @description Request validation failed */
+            422: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["UpstreamTimeout"];
+        };
+    };
     admin_audit_list: {
         parameters: {
             query?: {
@@ -4460,6 +4880,170 @@ export interface operations {
             504: components["responses"]["UpstreamTimeout"];
         };
     };
+    admin_ledger_get: {
+        parameters: {
+            query: {
+                /** @description First instant, with a time zone */
+                from: string;
+                /** @description End of the range (excluded), with a time zone */
+                to: string;
+                /** @description `csv` for the whole range as CSV (or `Accept: text/csv`) */
+                format?: ("json" | "csv") | null;
+                /** @description Items per page */
+                limit?: number;
+                /** @description `next_cursor` of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON, or with `format=csv` or `Accept: text/csv` the whole range as CSV (a header row, amounts in minor units beside their currency), streamed */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_LedgerRowOut_"];
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["GatewayBadRequest"];
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            /** @description Request validation failed */
+            422: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["UpstreamTimeout"];
+        };
+    };
+    admin_orders_get: {
+        parameters: {
+            query: {
+                /** @description First instant, with a time zone */
+                from: string;
+                /** @description End of the range (excluded), with a time zone */
+                to: string;
+                /** @description `csv` for the whole range as CSV (or `Accept: text/csv`) */
+                format?: ("json" | "csv") | null;
+                /** @description Items per page */
+                limit?: number;
+                /** @description `next_cursor` of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON, or with `format=csv` or `Accept: text/csv` the whole range as CSV (a header row, amounts in minor units beside their currency), streamed */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_OrderRowOut_"];
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["GatewayBadRequest"];
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            /** @description Request validation failed */
+            422: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["UpstreamTimeout"];
+        };
+    };
     admin_payments_refund: {
         parameters: {
             query?: never;
@@ -4545,6 +5129,88 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            /** @description Request validation failed */
+            422: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["UpstreamTimeout"];
+        };
+    };
+    admin_payouts_get: {
+        parameters: {
+            query: {
+                /** @description First instant, with a time zone */
+                from: string;
+                /** @description End of the range (excluded), with a time zone */
+                to: string;
+                /** @description `csv` for the whole range as CSV (or `Accept: text/csv`) */
+                format?: ("json" | "csv") | null;
+                /** @description Items per page */
+                limit?: number;
+                /** @description `next_cursor` of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON, or with `format=csv` or `Accept: text/csv` the whole range as CSV (a header row, amounts in minor units beside their currency), streamed */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_PayoutRowOut_"];
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["GatewayBadRequest"];
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];

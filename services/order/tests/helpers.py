@@ -1,5 +1,5 @@
-"""Steps the order tests repeat: stock the read model, fill a cart, check out, age an
-order."""
+"""Steps the order tests repeat: stock the read model, fill a cart, check out, pay, age
+an order."""
 
 from __future__ import annotations
 
@@ -11,6 +11,9 @@ import httpx
 from fastapi import FastAPI
 from sqlalchemy import update
 
+from agora_contracts.catalog import InventoryReserved, ReservedLine
+from agora_contracts.common import Money
+from agora_contracts.payment import PaymentSucceeded
 from agora_kit.testing.events import deliver
 from agora_order.models import Order
 from agora_order_testing import ADDRESS, product
@@ -59,3 +62,29 @@ async def placed_an_hour_ago(app: FastAPI, order_id: str) -> None:
             .where(Order.id == uuid.UUID(order_id))
             .values(placed_at=datetime.now(UTC) - timedelta(hours=1))
         )
+
+
+def usd(amount: int) -> Money:
+    return Money(amount=amount, currency="USD")
+
+
+async def paid_order(
+    app: FastAPI, client: httpx.AsyncClient, buyer: dict[str, str], *lines: tuple[str, int]
+) -> dict[str, Any]:
+    await fill(client, buyer, *lines)
+    placed: dict[str, Any] = (await checkout(client, buyer)).json()
+    reserved = [ReservedLine(sku=sku, quantity=quantity) for sku, quantity in lines]
+    order_id = uuid.UUID(placed["id"])
+    await deliver(
+        app,
+        InventoryReserved(order_id=order_id, lines=reserved, expires_at=placed["placed_at"]),
+        placed["id"],
+    )
+    paid = PaymentSucceeded(
+        payment_id=uuid.uuid4(),
+        order_id=order_id,
+        buyer_id=uuid.uuid4(),
+        amount=usd(placed["total"]["amount"]),
+    )
+    await deliver(app, paid, placed["id"])
+    return placed

@@ -10,11 +10,9 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 
-from agora_contracts.catalog import InventoryReserved, ReservedLine, VendorApproved
-from agora_contracts.common import Money
+from agora_contracts.catalog import VendorApproved
 from agora_contracts.payment import (
     PaymentRefunded,
-    PaymentSucceeded,
     PayoutCreated,
     PayoutReversed,
 )
@@ -22,11 +20,7 @@ from agora_kit.auth import ROLE_VENDOR
 from agora_kit.testing.events import deliver
 from agora_kit.testing.tokens import Keys
 
-from .helpers import checkout, fill, stock
-
-
-def usd(amount: int) -> Money:
-    return Money(amount=amount, currency="USD")
+from .helpers import checkout, fill, paid_order, stock, usd
 
 
 async def store(app: FastAPI, keys: Keys) -> tuple[uuid.UUID, dict[str, str]]:
@@ -34,28 +28,6 @@ async def store(app: FastAPI, keys: Keys) -> tuple[uuid.UUID, dict[str, str]]:
     approved = VendorApproved(vendor_id=vendor_id, owner_id=owner, name="Shop")
     await deliver(app, approved, str(vendor_id))
     return vendor_id, keys.headers(owner, (ROLE_VENDOR,))
-
-
-async def paid_order(
-    app: FastAPI, client: httpx.AsyncClient, buyer: dict[str, str], *lines: tuple[str, int]
-) -> dict[str, Any]:
-    await fill(client, buyer, *lines)
-    placed: dict[str, Any] = (await checkout(client, buyer)).json()
-    reserved = [ReservedLine(sku=sku, quantity=quantity) for sku, quantity in lines]
-    order_id = uuid.UUID(placed["id"])
-    await deliver(
-        app,
-        InventoryReserved(order_id=order_id, lines=reserved, expires_at=placed["placed_at"]),
-        placed["id"],
-    )
-    paid = PaymentSucceeded(
-        payment_id=uuid.uuid4(),
-        order_id=order_id,
-        buyer_id=uuid.uuid4(),
-        amount=usd(placed["total"]["amount"]),
-    )
-    await deliver(app, paid, placed["id"])
-    return placed
 
 
 def ceil_share(value: int, refunded: int, total: int) -> int:

@@ -1,11 +1,23 @@
 """Contains all the data models used in inputs/outputs"""
 
 from .address_in import AddressIn
+from .admin_analytics_get_interval import AdminAnalyticsGetInterval
+from .admin_analytics_get_metric import AdminAnalyticsGetMetric
+from .admin_ledger_get_format_type_0 import AdminLedgerGetFormatType0
+from .admin_orders_get_format_type_0 import AdminOrdersGetFormatType0
+from .admin_payouts_get_format_type_0 import AdminPayoutsGetFormatType0
 from .admin_user_out import AdminUserOut
 from .admin_user_patch import AdminUserPatch
 from .admin_user_patch_roles_type_0_item import AdminUserPatchRolesType0Item
 from .admin_users_list_role_type_0 import AdminUsersListRoleType0
 from .admin_vendors_list_status_type_0 import AdminVendorsListStatusType0
+from .analytics_bucket_out import AnalyticsBucketOut
+from .analytics_out import AnalyticsOut
+from .analytics_out_interval import AnalyticsOutInterval
+from .analytics_out_metric import AnalyticsOutMetric
+from .analytics_out_unit import AnalyticsOutUnit
+from .analytics_point_out import AnalyticsPointOut
+from .analytics_series_out import AnalyticsSeriesOut
 from .api_key_in import ApiKeyIn
 from .api_key_in_scopes_item import ApiKeyInScopesItem
 from .api_key_out import ApiKeyOut
@@ -48,6 +60,7 @@ from .health_checks import HealthChecks
 from .image import Image
 from .image_out import ImageOut
 from .invalid_param import InvalidParam
+from .ledger_row_out import LedgerRowOut
 from .locked_choice import LockedChoice
 from .locked_choice_category import LockedChoiceCategory
 from .locked_choice_channel import LockedChoiceChannel
@@ -63,10 +76,14 @@ from .order_line_out import OrderLineOut
 from .order_money import OrderMoney
 from .order_out import OrderOut
 from .order_out_status import OrderOutStatus
+from .order_row_out import OrderRowOut
 from .page_admin_user_out import PageAdminUserOut
 from .page_api_key_out import PageApiKeyOut
 from .page_audit_entry_out import PageAuditEntryOut
+from .page_ledger_row_out import PageLedgerRowOut
 from .page_order_out import PageOrderOut
+from .page_order_row_out import PageOrderRowOut
+from .page_payout_row_out import PagePayoutRowOut
 from .page_vendor_order_out import PageVendorOrderOut
 from .page_vendor_out import PageVendorOut
 from .page_vendor_payout_out import PageVendorPayoutOut
@@ -76,6 +93,7 @@ from .payment_payment_out import PaymentPaymentOut
 from .payments_webhooks_stripe_create_response_payments_webhooks_stripe_create import (
     PaymentsWebhooksStripeCreateResponsePaymentsWebhooksStripeCreate,
 )
+from .payout_row_out import PayoutRowOut
 from .preferences_in import PreferencesIn
 from .preferences_in_preferences import PreferencesInPreferences
 from .preferences_in_preferences_additional_property import (
@@ -169,11 +187,23 @@ from .wish_page import WishPage
 
 __all__ = (
     "AddressIn",
+    "AdminAnalyticsGetInterval",
+    "AdminAnalyticsGetMetric",
+    "AdminLedgerGetFormatType0",
+    "AdminOrdersGetFormatType0",
+    "AdminPayoutsGetFormatType0",
     "AdminUserOut",
     "AdminUserPatch",
     "AdminUserPatchRolesType0Item",
     "AdminUsersListRoleType0",
     "AdminVendorsListStatusType0",
+    "AnalyticsBucketOut",
+    "AnalyticsOut",
+    "AnalyticsOutInterval",
+    "AnalyticsOutMetric",
+    "AnalyticsOutUnit",
+    "AnalyticsPointOut",
+    "AnalyticsSeriesOut",
     "ApiKeyIn",
     "ApiKeyInScopesItem",
     "ApiKeyOut",
@@ -216,6 +246,7 @@ __all__ = (
     "Image",
     "ImageOut",
     "InvalidParam",
+    "LedgerRowOut",
     "LockedChoice",
     "LockedChoiceCategory",
     "LockedChoiceChannel",
@@ -231,10 +262,14 @@ __all__ = (
     "OrderMoney",
     "OrderOut",
     "OrderOutStatus",
+    "OrderRowOut",
     "PageAdminUserOut",
     "PageApiKeyOut",
     "PageAuditEntryOut",
+    "PageLedgerRowOut",
     "PageOrderOut",
+    "PageOrderRowOut",
+    "PagePayoutRowOut",
     "PageVendorOrderOut",
     "PageVendorOut",
     "PageVendorPayoutOut",
@@ -242,6 +277,7 @@ __all__ = (
     "PaymentOut",
     "PaymentPaymentOut",
     "PaymentsWebhooksStripeCreateResponsePaymentsWebhooksStripeCreate",
+    "PayoutRowOut",
     "PreferencesIn",
     "PreferencesInPreferences",
     "PreferencesInPreferencesAdditionalProperty",

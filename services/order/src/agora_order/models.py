@@ -103,6 +103,20 @@ class CartItem(Base):
     added_at: Mapped[datetime] = _now()
 
 
+class CartStart(Base):
+    """A cart begun: the first item put into an empty cart (a new one, or the next
+    after checkout). The admin analytics' conversion is paid orders over these
+    (ADR 0101)."""
+
+    __tablename__ = "cart_starts"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    buyer_id: Mapped[uuid.UUID] = mapped_column(PGUUID(as_uuid=True), nullable=False)
+    started_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), nullable=False, server_default=func.now(), index=True
+    )
+
+
 class Order(Base):
     """A buyer's order and the checkout saga's state (``status``), persisted so the
     saga survives restarts; every move is also written to ``order_transitions``."""
@@ -111,6 +125,8 @@ class Order(Base):
     __table_args__ = (
         Index("ix_orders_buyer_id_placed_at", "buyer_id", "placed_at"),
         Index("ix_orders_status_updated_at", "status", "updated_at"),
+        # Admin analytics and the orders export read a range of placing times.
+        Index("ix_orders_placed_at_id", "placed_at", "id"),
         CheckConstraint("total_amount >= 0", name="total_non_negative"),
     )
 

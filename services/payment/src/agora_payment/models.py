@@ -91,6 +91,8 @@ class LedgerEntry(Base):
     """One leg of a double-entry movement: a signed amount on an account."""
 
     __tablename__ = "ledger_entries"
+    # The ledger export reads a range of creation times (ADR 0101).
+    __table_args__ = (Index("ix_ledger_entries_created_at_id", "created_at", "id"),)
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
     transaction_id: Mapped[uuid.UUID] = mapped_column(
@@ -140,6 +142,7 @@ class Payout(Base):
         ),
         CheckConstraint("status IN ('held', 'paid', 'cancelled', 'reversed')", name="status_known"),
         Index("ix_payouts_status_release_at", "status", "release_at"),
+        Index("ix_payouts_created_at_id", "created_at", "id"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(PGUUID(as_uuid=True), primary_key=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agora_order.models import CartItem, Sku
+from agora_order.models import CartItem, CartStart, Sku
 from agora_order.repository import cart as cart_repo
 from agora_order.repository import skus as sku_repo
 from agora_order.service import metrics, pricing
@@ -97,6 +97,7 @@ async def add(
     if existing is None:
         if not await items(session, buyer_id):
             metrics.cart_created(session)
+            session.add(CartStart(buyer_id=buyer_id))
         session.add(CartItem(buyer_id=buyer_id, sku=code, quantity=wanted))
     else:
         existing.quantity = wanted

@@ -13,6 +13,7 @@ from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_kit.errors import Forbidden, Unprocessable
+from agora_kit.export import sound_range
 from agora_order.models import Sku
 from agora_order.repository import stats as stats_repo
 from agora_order.repository import vendors as vendor_repo
@@ -93,6 +94,22 @@ def next_period(start: datetime, interval: Interval) -> datetime:
     return (start.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
+def periods_of(start: datetime, end: datetime, interval: Interval) -> list[datetime]:
+    """The first instants of the periods [start, end) touches; Unprocessable for an
+    empty range or one of more than ``MAX_BUCKETS`` periods."""
+    sound_range(start, end)
+    try:
+        periods = [period_start(start, interval)]
+        while (following := next_period(periods[-1], interval)) < end:
+            periods.append(following)
+            if len(periods) > MAX_BUCKETS:
+                raise Unprocessable(f"The range holds more than {MAX_BUCKETS} {interval}s.")
+    except OverflowError:
+        # A period of the range would begin or end after the year 9999.
+        raise Unprocessable("The range reaches past the calendar's end.") from None
+    return periods
+
+
 def _figures(row: Row[Any]) -> Figures:
     return Figures(
         currency=row.currency,
@@ -117,13 +134,7 @@ async def of_owner(
     """The figures of the stores ``user_id`` owns for paid orders placed in
     [start, end); Forbidden when the user owns no store, Unprocessable for a range
     the interval cuts into more than ``MAX_BUCKETS`` periods."""
-    if end <= start:
-        raise Unprocessable("`to` must come after `from`.")
-    periods = [period_start(start, interval)]
-    while (following := next_period(periods[-1], interval)) < end:
-        periods.append(following)
-        if len(periods) > MAX_BUCKETS:
-            raise Unprocessable(f"The range holds more than {MAX_BUCKETS} {interval}s.")
+    periods = periods_of(start, end, interval)
     mine = await vendor_repo.owned_by(session, user_id)
     if not mine:
         raise Forbidden("You have no store.")
