@@ -167,7 +167,7 @@ async def run_transport(
     consumer: Transport
     if name == "inprocess":
         # agora run: one transport shared by every service of the process.
-        producer = consumer = InProcessTransport(pg.url(databases["events"]))
+        producer = consumer = InProcessTransport(pg.url(databases["events"]), flushes=False)
         warmup = 30.0
     else:
         BenchTick.topic = f"bench.ticks.{run}"

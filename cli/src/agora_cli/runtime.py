@@ -325,7 +325,8 @@ def run_all_in_one(
             pg.ensure_database(name)
         _migrate({part: settings[part].database_url for part in SERVICES})
         _banner(settings, pg, data_dir)
-        transport = InProcessTransport.from_settings(settings["gateway"].common)
+        # One server holds the log and every outbox: its writes need not wait for the disk.
+        transport = InProcessTransport.from_settings(settings["gateway"].common, flushes=False)
         ok = asyncio.run(_serve_all(settings, transport, gateway))
     finally:
         if gateway is not None:

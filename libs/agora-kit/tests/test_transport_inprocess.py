@@ -4,7 +4,7 @@ import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
-from sqlalchemy import event, select, text
+from sqlalchemy import Connection, event, select, text
 
 from agora_kit.events.envelope import Message
 from agora_kit.events.inprocess import InProcessTransport
@@ -152,3 +152,35 @@ async def test_moving_an_offset_does_not_wait_for_the_disk_and_leaves_the_sessio
         await transport.close()
         await postgres_server.drop_database(name)
     assert (in_move, after, moved) == ("off", "on", 7)
+
+
+@pytest.mark.parametrize("flushes", [True, False])
+async def test_a_log_that_shares_the_outboxes_server_writes_without_waiting_for_the_disk(
+    postgres_server: PostgresServer, flushes: bool
+) -> None:
+    name = await postgres_server.create_database(f"events_flush_{flushes}".lower())
+    transport = InProcessTransport(postgres_server.url(name), flushes=flushes)
+    await transport.start()
+    locks: list[str] = []
+
+    def seen(_conn: Connection, _cursor: object, statement: str, *_: object) -> None:
+        if "pg_advisory_xact_lock(hashtext($1))" in statement:
+            locks.append(statement)
+
+    try:
+        async with transport.engine.connect() as conn:
+            # This session as a durable server's (the test server flushes nothing).
+            await conn.execute(text("SET synchronous_commit = on"))
+            await conn.execute(transport._lock, {"topic": "t"})
+            setting = (await conn.execute(text("SHOW synchronous_commit"))).scalar_one()
+            await conn.rollback()
+        event.listen(transport.engine.sync_engine, "after_cursor_execute", seen)
+        await transport.publish(message(new_topic(), "k", 1))
+    finally:
+        event.remove(transport.engine.sync_engine, "after_cursor_execute", seen)
+        await transport.close()
+        await postgres_server.drop_database(name)
+    # The write's transaction commits with what its lock statement set.
+    assert setting == ("on" if flushes else "off")
+    assert len(locks) == 1
+    assert ("set_config" in locks[0]) is not flushes

@@ -32,6 +32,13 @@ from agora_kit.settings import CommonSettings
 
 logger = logging.getLogger("agora.events.inprocess")
 
+# A publisher's per-topic lock, held until the write commits; and the same lock for a
+# write whose commit does not wait for the disk (synchronous_commit off for it).
+_LOCK = text("SELECT pg_advisory_xact_lock(hashtext(:topic))")
+_LOCK_NO_FLUSH = text(
+    "SELECT pg_advisory_xact_lock(hashtext(:topic)), set_config('synchronous_commit', 'off', true)"
+)
+
 
 class InProcessTransport(SubscribingTransport[InProcessSubscription]):
     name = "inprocess"
@@ -46,9 +53,16 @@ class InProcessTransport(SubscribingTransport[InProcessSubscription]):
         retention: timedelta = timedelta(days=7),
         trim_seconds: float = 3600.0,
         trims: bool = True,
+        flushes: bool = True,
     ) -> None:
         super().__init__(redelivery_seconds=redelivery_seconds, batch_size=batch_size)
         self.url = url
+        # Whether a write's commit waits for the disk. Not where the log is a database
+        # of the same server as every outbox it relays (one WAL, written in order):
+        # the relay marks a row published after its log row committed, so a crash
+        # that loses the log row loses the mark too and the row is published again;
+        # and a consumer's own commit, which waits, flushes the WAL past what it read.
+        self._lock = _LOCK if flushes else _LOCK_NO_FLUSH
         self.poll_seconds = poll_seconds
         # Without ``trims``, the log's owners trim it (a gateway only follows it).
         self.retention = LogRetention(retention, trim_seconds) if trims else None
@@ -62,13 +76,16 @@ class InProcessTransport(SubscribingTransport[InProcessSubscription]):
         self._writer: asyncio.Task[None] | None = None
 
     @classmethod
-    def from_settings(cls, common: CommonSettings, *, trims: bool = True) -> InProcessTransport:
+    def from_settings(
+        cls, common: CommonSettings, *, trims: bool = True, flushes: bool = True
+    ) -> InProcessTransport:
         days, seconds = common.event_log_retention_days, common.event_log_trim_seconds
         return cls(
             common.events_database_url,
             retention=timedelta(days=days),
             trim_seconds=seconds,
             trims=trims,
+            flushes=flushes,
         )
 
     @property
@@ -149,9 +166,7 @@ class InProcessTransport(SubscribingTransport[InProcessSubscription]):
         async with self.engine.begin() as conn:
             # Sorted, so two processes taking several topics' locks cannot deadlock.
             for topic in sorted({message.topic for message in messages}):
-                await conn.execute(
-                    text("SELECT pg_advisory_xact_lock(hashtext(:topic))"), {"topic": topic}
-                )
+                await conn.execute(self._lock, {"topic": topic})
             # Rows as parameters of one statement (executemany, in order): a
             # multi-row VALUES would be a new statement to compile for every count.
             written = await conn.execute(
