@@ -92,8 +92,9 @@ class TimedTransport:
         handler: MessageHandler,
         *,
         on_lag: LagCallback | None = None,
+        wanted: frozenset[str] | None = None,
     ) -> Subscription:
-        return await self.inner.subscribe(group, topics, handler, on_lag=on_lag)
+        return await self.inner.subscribe(group, topics, handler, on_lag=on_lag, wanted=wanted)
 
 
 class Pipeline:

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy import Connection, event, select, text
 
-from agora_kit.events.envelope import Message
+from agora_kit.events.envelope import CloudEvent, Message, to_message
 from agora_kit.events.inprocess import InProcessTransport
 from agora_kit.events.inprocess_log import MOVE, consumer_offsets
 from agora_kit.testing.fixtures import PostgresServer
@@ -184,3 +184,41 @@ async def test_a_log_that_shares_the_outboxes_server_writes_without_waiting_for_
     assert setting == ("on" if flushes else "off")
     assert len(locks) == 1
     assert ("set_config" in locks[0]) is not flushes
+
+
+def typed(topic: str, n: int, event_type: str) -> Message:
+    event = CloudEvent(source="/agora/test", type=event_type, data={"n": n})
+    return to_message(topic, "k", event)
+
+
+async def test_a_publish_of_types_a_subscription_does_not_want_waits_for_one_it_wants(
+    postgres_server: PostgresServer,
+) -> None:
+    """Messages the handler does not act on cost a round each if they wake it; they
+    wait for the next wanted one (or the poll, 60 s here) and come with it, in order."""
+    name = await postgres_server.create_database("events_wanted")
+    transport = InProcessTransport(postgres_server.url(name), poll_seconds=60)
+    await transport.start()
+    wanted, other = "agora.test.thing.wanted.v1", "agora.test.thing.other.v1"
+    try:
+        topic = new_topic()
+        collector, everything = Collector(), Collector()
+        picky = await transport.subscribe("picky", [topic], collector, wanted=frozenset({wanted}))
+        greedy = await transport.subscribe("greedy", [topic], everything)
+        await transport.publish(typed(topic, 0, wanted))
+        await asyncio.wait_for(collector.wait_for(1), timeout=10)
+        await transport.publish(typed(topic, 1, other))
+        await asyncio.wait_for(everything.wait_for(2), timeout=10)
+        await settle(0.5)
+        held_back = collector.numbers()
+        await transport.publish(typed(topic, 2, wanted))
+        await asyncio.wait_for(collector.wait_for(3), timeout=10)
+        await asyncio.wait_for(everything.wait_for(3), timeout=10)
+        await picky.close()
+        await greedy.close()
+    finally:
+        await transport.close()
+        await postgres_server.drop_database(name)
+    assert held_back == [0]
+    assert collector.numbers() == [0, 1, 2]
+    assert everything.numbers() == [0, 1, 2]

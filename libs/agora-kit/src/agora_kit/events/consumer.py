@@ -91,7 +91,11 @@ class EventConsumer:
         self._transport = transport
         if self._handlers:
             self._subscription = await transport.subscribe(
-                self.group, self.topics, self.handle, on_lag=self.metrics.set_lag
+                self.group,
+                self.topics,
+                self.handle,
+                on_lag=self.metrics.set_lag,
+                wanted=frozenset(self._handlers),
             )
 
     async def stop(self) -> None:

@@ -7,10 +7,11 @@ lock on (group, topic) is held while a batch is handled, so two processes in one
 never handle the same topic at once. Publishing takes a per-topic advisory lock so log
 ids commit in order and a consumer reading "after my offset" never skips a late commit.
 
-A publish wakes this process's consumers of its topic, and a woken consumer reads
-only when the log may hold something past what it handled; a round that finds nothing
-writes nothing, so it costs no commit to disk (ADR 0089). Other processes' publishes
-are found by the poll.
+A publish wakes this process's consumers of its topic that want its type, and a
+woken consumer reads only when the log may hold something past what it handled; a
+round that finds nothing writes nothing, so it costs no commit to disk (ADR 0089).
+Types a consumer does not act on wait for the next one it does, or the poll; other
+processes' publishes are found by the poll (ADR 0102).
 """
 
 from __future__ import annotations
@@ -38,6 +39,19 @@ _LOCK = text("SELECT pg_advisory_xact_lock(hashtext(:topic))")
 _LOCK_NO_FLUSH = text(
     "SELECT pg_advisory_xact_lock(hashtext(:topic)), set_config('synchronous_commit', 'off', true)"
 )
+
+
+class Waker(asyncio.Event):
+    """Set when a message a subscription wants is published to its topic here (any
+    message, when it did not say what it wants)."""
+
+    def __init__(self, wanted: frozenset[str] | None) -> None:
+        super().__init__()
+        self.wanted = wanted
+
+    def wake(self, types: set[str | None]) -> None:
+        if self.wanted is None or None in types or not self.wanted.isdisjoint(types):
+            self.set()
 
 
 class InProcessTransport(SubscribingTransport[InProcessSubscription]):
@@ -69,7 +83,7 @@ class InProcessTransport(SubscribingTransport[InProcessSubscription]):
         self._engine: AsyncEngine | None = None
         # The same pool, each statement on its own (no BEGIN/COMMIT round trips).
         self._autocommit: AsyncEngine | None = None
-        self._wakers: dict[str, set[asyncio.Event]] = {}
+        self._wakers: dict[str, set[Waker]] = {}
         # The newest log id this process wrote, per topic.
         self._newest: dict[str, int] = {}
         self._pending: list[tuple[Message, asyncio.Future[None]]] = []
@@ -156,9 +170,12 @@ class InProcessTransport(SubscribingTransport[InProcessSubscription]):
             for _, accepted in batch:
                 if not accepted.done():
                     accepted.set_result(None)
-            for topic in {message.topic for message, _ in batch}:
+            written: dict[str, set[str | None]] = {}
+            for message, _ in batch:
+                written.setdefault(message.topic, set()).add(message.header("ce_type"))
+            for topic, types in written.items():
                 for waker in self._wakers.get(topic, ()):
-                    waker.set()
+                    waker.wake(types)
 
     async def _write(self, messages: list[Message]) -> None:
         """Append the messages to the log in one transaction; once it committed, note
@@ -200,14 +217,19 @@ class InProcessTransport(SubscribingTransport[InProcessSubscription]):
         return self._newest.get(topic, 0) > position
 
     async def _open(
-        self, group: str, topics: list[str], handler: MessageHandler, on_lag: LagCallback | None
+        self,
+        group: str,
+        topics: list[str],
+        handler: MessageHandler,
+        on_lag: LagCallback | None,
+        wanted: frozenset[str] | None,
     ) -> InProcessSubscription:
-        return InProcessSubscription(self, group, topics, handler, on_lag)
+        return InProcessSubscription(self, group, topics, handler, on_lag, wanted=wanted)
 
-    def _waker(self, topic: str) -> asyncio.Event:
-        waker = asyncio.Event()
+    def _waker(self, topic: str, wanted: frozenset[str] | None) -> Waker:
+        waker = Waker(wanted)
         self._wakers.setdefault(topic, set()).add(waker)
         return waker
 
-    def _drop_waker(self, topic: str, waker: asyncio.Event) -> None:
+    def _drop_waker(self, topic: str, waker: Waker) -> None:
         self._wakers.get(topic, set()).discard(waker)

@@ -40,8 +40,13 @@ class InProcessSubscription:
         topics: list[str],
         handler: MessageHandler,
         on_lag: LagCallback | None,
+        *,
+        wanted: frozenset[str] | None = None,
     ) -> None:
         self.transport = transport
+        # What the handler acts on: a publish of nothing else does not wake a round;
+        # the poll reads past it, or the round a wanted message wakes.
+        self.wanted = wanted
         self.group = group
         self.topics = topics
         self.handler = handler
@@ -76,7 +81,7 @@ class InProcessSubscription:
         self.transport._forget(self)
 
     async def _consume(self, topic: str) -> None:
-        waker = self.transport._waker(topic)
+        waker = self.transport._waker(topic, self.wanted)
         try:
             async with self.transport.engine.begin() as conn:
                 await conn.execute(

@@ -164,8 +164,14 @@ class KafkaTransport(SubscribingTransport["_Subscription"]):
             raise
 
     async def _open(
-        self, group: str, topics: list[str], handler: MessageHandler, on_lag: LagCallback | None
+        self,
+        group: str,
+        topics: list[str],
+        handler: MessageHandler,
+        on_lag: LagCallback | None,
+        wanted: frozenset[str] | None,
     ) -> _Subscription:
+        # The consumer fetches whatever its partitions hold; ``wanted`` saves nothing.
         await self.ensure_topics(topics)
         consumer = AIOKafkaConsumer(
             *topics,

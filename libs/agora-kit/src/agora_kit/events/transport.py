@@ -46,7 +46,12 @@ class Transport(Protocol):
         handler: MessageHandler,
         *,
         on_lag: LagCallback | None = None,
-    ) -> Subscription: ...
+        wanted: frozenset[str] | None = None,
+    ) -> Subscription:
+        """``wanted``: the event types (``ce_type``) the handler acts on, when it acts
+        on only some; the others are still delivered, in order, but a transport may
+        hold them back until a wanted one follows or its next poll."""
+        ...
 
     async def check(self) -> None:
         """Raise if the transport cannot reach its broker (readiness)."""
@@ -79,14 +84,20 @@ class SubscribingTransport(Generic[S]):
         handler: MessageHandler,
         *,
         on_lag: LagCallback | None = None,
+        wanted: frozenset[str] | None = None,
     ) -> S:
-        subscription = await self._open(group, list(topics), handler, on_lag)
+        subscription = await self._open(group, list(topics), handler, on_lag, wanted)
         self._subscriptions.add(subscription)
         subscription.start()
         return subscription
 
     async def _open(
-        self, group: str, topics: list[str], handler: MessageHandler, on_lag: LagCallback | None
+        self,
+        group: str,
+        topics: list[str],
+        handler: MessageHandler,
+        on_lag: LagCallback | None,
+        wanted: frozenset[str] | None,
     ) -> S:
         """A new subscription of ``group`` to ``topics``, not started yet."""
         raise NotImplementedError
