@@ -28,7 +28,8 @@ _ELSEWHERE: list[Callable[[str], str]] = []
 
 
 def url(name: str) -> str:
-    """The URL of the fleet's database ``name`` (``agora_order``, ...)."""
+    """The URL of the fleet's database ``name`` (``agora_order``, ...), or within
+    ``databases_of`` of the other Agora's."""
     if _ELSEWHERE:
         return _ELSEWHERE[-1](name)
     return Postgres().url(name)
