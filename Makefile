@@ -8,7 +8,7 @@ PYTHON ?= python3
 UV := $(PYTHON) -m uv
 PYTEST_ARGS ?=
 
-.PHONY: chaos help install run test lint format format-check typecheck imports pins up down bench generate images clean audit sbom http
+.PHONY: chaos chaos-full help install run test lint format format-check typecheck imports pins up down bench generate images clean audit sbom http
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -60,6 +60,9 @@ down: ## Stop what `make up` started
 
 chaos: install ## On the fleet `make up` started: 200 checkouts while order and payment are killed at random, then an audit
 	$(UV) run agora-chaos $(ARGS)
+
+chaos-full: install ## The chaos scenarios at full length (a short version of each is in `make test`)
+	$(UV) run agora-chaos --scenario agora-run-kill --checkouts 200 --kills 5 $(ARGS)
 
 bench: install ## Benchmarks: the request ladder (floor, catalog, gateway, nginx), the event pipeline, checkout, catalog search; reports in docs/bench/
 	$(UV) run python gateway/bench/gateway_bench.py $(ARGS)

@@ -28,6 +28,12 @@ the ports), it
    captured`` (ADR 0045): the platform never pays out more than it collected.
 
 It prints the counts and exits 1 when the audit finds anything wrong.
+
+``--scenario agora-run-kill`` shops and audits the same way at an ``agora run`` that
+it starts on a new data directory, and in step 3 kills ``agora run`` itself, with its
+PostgreSQL every other time, ``--kills`` times, starting it again on the same data
+directory (``agora_tools.chaos_agora_run``); that Agora holds only the run's orders,
+so the audit takes every order in it, those no buyer heard of too.
 """
 
 from __future__ import annotations
@@ -43,14 +49,17 @@ import threading
 import time
 import warnings
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 import httpx
 
 from agora_tools import fleet, fleetdb, journeys
 from agora_tools.chaos_audit import COUPON_USES, Shop, audit, unsettled
-from agora_tools.chaos_client import API, Outcome, checkout, request, ship_and_deliver
+from agora_tools.chaos_client import API, Outcome, checkout, request, ship_and_deliver, sign_in
 from agora_tools.infra.base import HOST, say
 from agora_tools.infra.postgres import Postgres
 
@@ -59,17 +68,27 @@ VICTIMS = ("order", "payment")
 
 @dataclass
 class Chaos:
+    """What the chaos did: kills by victim, a line per kill, what went wrong with the
+    chaos itself (a part that did not come back), and figures for the report."""
+
     kills: Counter[str] = field(default_factory=Counter)
     log: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    figures: dict[str, Any] = field(default_factory=dict)
 
 
 # ---- the shop ----
 
 
-def set_up(
-    gateway: httpx.Client, users: httpx.Client, buyers: int, stock: int, coupon_percent: int
+def set_up(  # noqa: PLR0917 - the shop's knobs
+    create_admin: Callable[[], journeys.Customer],
+    gateway: httpx.Client,
+    users: httpx.Client,
+    buyers: int,
+    stock: int,
+    coupon_percent: int,
 ) -> Shop:
-    admin = fleetdb.create_admin()
+    admin = create_admin()
     journeys.log_in(users, admin)
     skus: dict[str, int] = {}
     vendors = []
@@ -125,18 +144,55 @@ def rampage(done: threading.Event, chaos: Chaos, rng: random.Random, pause: floa
 # ---- the run ----
 
 
+@dataclass
+class Target:
+    """The Agora a run shops at and breaks: where its gateway and its user service
+    listen, how an operator makes an admin there, whether it is ready, and the chaos
+    played on it while the buyers shop (given the event that ends it, the record to
+    keep, and the share of checkouts finished so far)."""
+
+    gateway_url: str
+    users_url: str
+    create_admin: Callable[[], journeys.Customer]
+    wait_ready: Callable[[], bool]
+    rampage: Callable[[threading.Event, Chaos, Callable[[], float]], None]
+    # A fresh Agora holds only the run's orders: the audit takes every one of them,
+    # those no buyer heard of too (a retried checkout that placed a second order).
+    fresh: bool = False
+
+
+def fleet_target(pause: float, seed: int) -> Target:
+    """The distributed fleet ``agora-fleet up`` started; order and payment killed."""
+    rng = random.Random(seed + 1)  # noqa: S311 - not cryptography
+    return Target(
+        gateway_url=f"http://{HOST}:{fleet.port('gateway')}",
+        users_url=f"http://{HOST}:{fleet.port('user')}",
+        create_admin=fleetdb.create_admin,
+        wait_ready=fleet.wait_ready,
+        rampage=lambda done, chaos, _progress: rampage(done, chaos, rng, pause),
+    )
+
+
+async def every_order() -> list[str]:
+    found = await fleetdb.rows(fleetdb.url("agora_order"), "SELECT id FROM orders")
+    return [str(row["id"]) for row in found]
+
+
+def settle(order_ids: list[str], seconds: float = 180) -> None:
+    deadline = time.monotonic() + seconds
+    while asyncio.run(unsettled(order_ids)) and time.monotonic() < deadline:
+        time.sleep(1)
+
+
 def run(
-    checkouts: int, buyers: int, stock: int, pause: float, seed: int, *, coupon_percent: int
-) -> int:
-    gateway_url = f"http://{HOST}:{fleet.port('gateway')}"
-    users_url = f"http://{HOST}:{fleet.port('user')}"
-    if not fleet.wait_ready():
-        return 1
+    target: Target, checkouts: int, buyers: int, stock: int, seed: int, *, coupon_percent: int
+) -> dict[str, Any]:
+    """Set up the shop, shop while ``target.rampage`` plays, audit; the report."""
     with (
-        httpx.Client(base_url=gateway_url, timeout=30) as gateway,
-        httpx.Client(base_url=users_url, timeout=30) as users,
+        httpx.Client(base_url=target.gateway_url, timeout=30) as gateway,
+        httpx.Client(base_url=target.users_url, timeout=30) as users,
     ):
-        shop = set_up(gateway, users, buyers, stock, coupon_percent)
+        shop = set_up(target.create_admin, gateway, users, buyers, stock, coupon_percent)
     say(
         f"shop ready: {len(shop.skus)} SKUs of {stock}, {buyers} buyers, "
         f"coupon {shop.coupon} ({coupon_percent}% off)"
@@ -144,12 +200,12 @@ def run(
 
     done = threading.Event()
     chaos = Chaos()
+    outcomes: list[Outcome] = []
     monkey = threading.Thread(
-        target=rampage,
-        args=(done, chaos, random.Random(seed + 1), pause),  # noqa: S311 - not cryptography
+        target=target.rampage,
+        args=(done, chaos, lambda: len(outcomes) / checkouts),
         daemon=True,
     )
-    outcomes: list[Outcome] = []
     failures: list[str] = []
     lock = threading.Lock()
     started = time.monotonic()
@@ -158,15 +214,15 @@ def run(
         mine = random.Random(seed * 1000 + index)  # noqa: S311
         turns = checkouts // buyers + (1 if index < checkouts % buyers else 0)
         with (
-            httpx.Client(base_url=gateway_url, timeout=30) as client,
-            httpx.Client(base_url=users_url, timeout=30) as users,
+            httpx.Client(base_url=target.gateway_url, timeout=30) as client,
+            httpx.Client(base_url=target.users_url, timeout=30) as users,
         ):
             for _ in range(turns):
                 outcome = Outcome()
                 try:
                     # A fresh access token, as a client refreshes it: a long run
                     # outlives the token's lifetime.
-                    journeys.log_in(users, shop.buyers[index])
+                    sign_in(users, shop.buyers[index], time.monotonic() + 600)
                     checkout(client, shop, shop.buyers[index], mine, outcome=outcome, limit=600)
                 except journeys.JourneyFailed as exc:
                     outcome.status = "failed"
@@ -181,45 +237,70 @@ def run(
     done.set()
     monkey.join()
     elapsed = time.monotonic() - started
-    fleet.wait_ready()
+    target.wait_ready()
 
     order_ids = [o.order_id for o in outcomes if o.order_id]
-    deadline = time.monotonic() + 180
-    while asyncio.run(unsettled(order_ids)) and time.monotonic() < deadline:
-        time.sleep(1)
+    unseen = sorted(set(asyncio.run(every_order())) - set(order_ids)) if target.fresh else []
+    order_ids += unseen
+    settle(order_ids)
     with (
-        httpx.Client(base_url=gateway_url, timeout=30) as gateway,
-        httpx.Client(base_url=users_url, timeout=30) as users,
+        httpx.Client(base_url=target.gateway_url, timeout=30) as gateway,
+        httpx.Client(base_url=target.users_url, timeout=30) as users,
     ):
         parcels = ship_and_deliver(gateway, users, shop, order_ids)
-    deadline = time.monotonic() + 180
-    while asyncio.run(unsettled(order_ids)) and time.monotonic() < deadline:
-        time.sleep(1)
+    settle(order_ids)
     counts, problems = asyncio.run(audit(shop, order_ids))
+    problems += chaos.problems
     problems += [f"a checkout failed: {failure}" for failure in failures]
-    report = {
+    problems += [f"order {order_id} was placed but no buyer heard of it" for order_id in unseen]
+    for line in chaos.log:
+        say(line)
+    return {
         "checkouts": checkouts,
         "seconds": round(elapsed, 1),
         "kills": dict(chaos.kills),
+        **chaos.figures,
         "outcomes": dict(Counter(o.status for o in outcomes)),
         "declined_cards_tried": sum(1 for o in outcomes if o.method == "pm_card_chargeDeclined"),
         "parcels_delivered": parcels,
         **counts,
         "problems": problems,
     }
-    print(json.dumps(report, indent=2))
-    for line in chaos.log:
-        say(line)
-    return 1 if problems else 0
+
+
+SCENARIOS = ("order-payment-kill", "agora-run-kill")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="agora-chaos", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="agora-chaos",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--scenario",
+        choices=SCENARIOS,
+        default=SCENARIOS[0],
+        help="order-payment-kill: on the fleet `agora-fleet up` started, kill order and "
+        "payment; agora-run-kill: start `agora run` on a new data directory and kill it "
+        "whole, PostgreSQL every other time (see agora_tools.chaos_agora_run)",
+    )
     parser.add_argument("--checkouts", type=int, default=200)
     parser.add_argument("--buyers", type=int, default=10, help="checking out at once")
     # About 400 units are wanted in 200 checkouts: the last buyers find them sold out.
     parser.add_argument("--stock", type=int, default=80, help="units of each of four SKUs")
-    parser.add_argument("--pause", type=float, default=3.0, help="mean seconds between kills")
+    parser.add_argument(
+        "--pause", type=float, default=3.0, help="order-payment-kill: mean seconds between kills"
+    )
+    parser.add_argument(
+        "--kills", type=int, default=5, help="agora-run-kill: how many times it is killed"
+    )
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        help="agora-run-kill: a new or empty data directory (by default a temporary one, "
+        "removed when the audit finds nothing)",
+    )
     parser.add_argument("--seed", type=int, default=int.from_bytes(os.urandom(2), "big"))
     parser.add_argument(
         "--coupon-percent", type=int, default=50, help="the run's coupon, percent off"
@@ -227,14 +308,23 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore", category=UserWarning, module="platformdirs")
     say(f"seed {args.seed}")
-    return run(
-        args.checkouts,
-        args.buyers,
-        args.stock,
-        args.pause,
-        args.seed,
-        coupon_percent=args.coupon_percent,
-    )
+    if args.scenario == "agora-run-kill":
+        from agora_tools.chaos_agora_run import play
+
+        report = play(args)
+    else:
+        if not fleet.wait_ready():
+            return 1
+        report = run(
+            fleet_target(args.pause, args.seed),
+            args.checkouts,
+            args.buyers,
+            args.stock,
+            args.seed,
+            coupon_percent=args.coupon_percent,
+        )
+    print(json.dumps(report, indent=2))
+    return 1 if report["problems"] else 0
 
 
 if __name__ == "__main__":

@@ -61,6 +61,21 @@ def request(
         time.sleep(pause)
 
 
+def sign_in(client: httpx.Client, customer: journeys.Customer, deadline: float) -> None:
+    """A fresh access token for ``customer``, as a client refreshes it, retried while
+    the user service is down (a run that kills it)."""
+    tokens = request(
+        client,
+        "POST",
+        f"{API}/auth/login",
+        ok={200},
+        step="login",
+        deadline=deadline,
+        json={"email": customer.email, "password": journeys.PASSWORD},
+    ).json()
+    customer.access_token = str(tokens["access_token"])
+
+
 # ---- one checkout, as a client with retries ----
 
 

@@ -2,15 +2,18 @@
 admin (``agora user create-admin``), read a table, find a payment's intent at the
 provider. The chaos audit, and the deploy tests playing operator or Stripe, use it.
 
-``url(name)`` is the fleet's database on the provisioned PostgreSQL; every function
-takes another URL for ``agora run``'s embedded one."""
+``url(name)`` is the fleet's database on the provisioned PostgreSQL, or, inside
+``databases_of``, another Agora's (``agora run``'s embedded one); every function also
+takes another URL."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import secrets
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +23,27 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from agora_tools import fleet, journeys
 from agora_tools.infra.postgres import Postgres
 
+# Set by ``databases_of``: where the databases are when they are not the fleet's.
+_ELSEWHERE: list[Callable[[str], str]] = []
+
 
 def url(name: str) -> str:
-    """The URL of the fleet's database ``name`` (``agora_order``, ...)."""
+    """The URL of the fleet's database ``name`` (``agora_order``, ...), or within
+    ``databases_of`` of the other Agora's."""
+    if _ELSEWHERE:
+        return _ELSEWHERE[-1](name)
     return Postgres().url(name)
+
+
+@contextlib.contextmanager
+def databases_of(locate: Callable[[str], str]) -> Iterator[None]:
+    """``url`` answers ``locate(name)`` meanwhile, in every thread: the chaos audit,
+    which reads ``url``, then audits another Agora (``agora run``)."""
+    _ELSEWHERE.append(locate)
+    try:
+        yield
+    finally:
+        _ELSEWHERE.remove(locate)
 
 
 async def rows(database_url: str, query: str, **params: Any) -> list[dict[str, Any]]:
