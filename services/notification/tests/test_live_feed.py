@@ -8,9 +8,11 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
+import asyncpg
 import pytest
 import uvicorn
 from fastapi import FastAPI
+from sqlalchemy.engine import make_url
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
@@ -19,6 +21,7 @@ from agora_kit.testing.fixtures import free_port
 from agora_kit.testing.tokens import Keys
 from agora_kit.testing.waiting import eventually
 from agora_notification.app import create_app
+from agora_notification.service.hub import asyncpg_connect_args
 from agora_notification.settings import Settings
 from agora_notification_testing import Notifications, confirmed
 
@@ -203,3 +206,24 @@ async def test_connections_in_total_are_capped_waiting_ones_included(served: Ser
             assert await closed_code(third, within=WAIT) == 1013
         await waiting.send(json.dumps({"type": "auth", "token": buyer.token}))
         await receive(waiting, "ready")
+
+
+async def test_the_hub_listens_through_a_unix_socket_as_agora_run_gives_it(
+    notification_url: str,
+) -> None:
+    """`agora run` hands its services URLs naming the server's socket in the query
+    (``?host=/dir``); the hub's own connection must reach the server through it."""
+    url = make_url(notification_url)
+    probe = await asyncpg.connect(**asyncpg_connect_args(notification_url))
+    try:
+        directory = (await probe.fetchval("SHOW unix_socket_directories")).split(",")[0].strip()
+    finally:
+        await probe.close()
+    socket_url = f"postgresql+asyncpg://{url.username}@:{url.port}/{url.database}?host={directory}"
+    conn = await asyncpg.connect(**asyncpg_connect_args(socket_url))
+    try:
+        over = await conn.fetchval("SELECT inet_server_addr() IS NULL")
+    finally:
+        await conn.close()
+    assert directory.startswith("/")
+    assert over is True  # no server address: a Unix socket, not TCP

@@ -53,8 +53,20 @@ class Connection:
             self.closed.set()
 
 
-def asyncpg_dsn(url: str) -> str:
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+def asyncpg_connect_args(url: str) -> dict[str, Any]:
+    """``asyncpg.connect``'s arguments for the service's database URL. Not as a DSN:
+    asyncpg takes a DSN's host from its network location alone, and `agora run`'s URLs
+    name the server's Unix socket in the query (``postgresql+asyncpg://u@:5439/db?host=
+    /path``), where an empty host would be looked up as a name."""
+    parsed = make_url(url)
+    socket = parsed.query.get("host")
+    return {
+        "host": socket if isinstance(socket, str) else parsed.host,
+        "port": parsed.port,
+        "user": parsed.username,
+        "password": parsed.password,
+        "database": parsed.database,
+    }
 
 
 class FeedHub:
@@ -127,7 +139,7 @@ class FeedHub:
         first = True
         while True:
             try:
-                conn = await asyncpg.connect(asyncpg_dsn(self.database.url))
+                conn = await asyncpg.connect(**asyncpg_connect_args(self.database.url))
             except (OSError, asyncpg.PostgresError) as exc:
                 logger.warning("live feed cannot listen (%r); retrying in %.1fs", exc, delay)
                 await asyncio.sleep(delay)
