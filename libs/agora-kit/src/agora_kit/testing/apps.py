@@ -24,6 +24,8 @@ S = TypeVar("S", bound=ServiceSettings)
 
 logger = logging.getLogger("agora.testing")
 
+SHUTDOWN_SECONDS = 15
+
 
 def service_settings(
     settings_class: type[S], database_url: str, events_database_url: str, **overrides: Any
@@ -48,16 +50,28 @@ async def running(app: FastAPI, keys: Keys | None = None) -> AsyncIterator[FastA
         app.state.jwks_verifier = keys.verifier()
     # Shutdown lets handlers in flight finish (an in-process subscription waits up to
     # 10 s for them), so allow it more than asgi-lifespan's default of 5 s.
-    shutting_down = False
+    report: asyncio.TimerHandle | None = None
     try:
-        async with LifespanManager(app, shutdown_timeout=15):
-            yield app
-            shutting_down = True
-    except TimeoutError:
-        if shutting_down:
-            # A shutdown that does not end waits on something: show what (ADR 0095).
-            logger.error("the app did not shut down in 15 s; its tasks:\n%s", task_stacks())
-        raise
+        async with LifespanManager(app, shutdown_timeout=SHUTDOWN_SECONDS):
+            try:
+                yield app
+            finally:
+                # A shutdown that does not end waits on something: show what, while it
+                # still waits (once it times out, its tasks are cancelled) (ADR 0095).
+                report = asyncio.get_running_loop().call_later(
+                    SHUTDOWN_SECONDS - 1, _report_slow_shutdown
+                )
+    finally:
+        if report is not None:
+            report.cancel()
+
+
+def _report_slow_shutdown() -> None:
+    logger.error(
+        "the app has been shutting down for %d s; its tasks:\n%s",
+        SHUTDOWN_SECONDS - 1,
+        task_stacks(),
+    )
 
 
 def task_stacks() -> str:
