@@ -4,9 +4,11 @@ retries and the dead letter."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, func, select, text
@@ -326,3 +328,34 @@ async def test_a_type_the_group_does_not_handle_is_counted_and_never_decoded(
         ).scalar_one()
     assert ignored._value.get() == 1
     assert letters == 0
+
+
+async def test_a_relay_stops_when_cancelled_just_as_a_commit_woke_it(
+    service: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A service's shutdown cancels its relay and waits for it. A commit's wake-up that
+    came a loop turn or two before the cancellation must not make the relay drop it and
+    poll on: the shutdown would then never end (ADR 0095)."""
+    for turns in range(4):
+        relay = OutboxRelay(service.database, service.transport, service.metrics, poll_seconds=60)
+        idle = asyncio.Event()
+        run_once = relay.run_once
+
+        async def round_then_idle(run_once: Any = run_once, idle: asyncio.Event = idle) -> int:
+            published: int = await run_once()
+            idle.set()  # the relay waits for a wake-up from here on, without a turn between
+            return published
+
+        monkeypatch.setattr(relay, "run_once", round_then_idle)
+        relay.start()
+        await asyncio.wait_for(idle.wait(), timeout=10)
+        relay.wake()
+        for _ in range(turns):
+            await asyncio.sleep(0)
+        stopping = asyncio.create_task(relay.stop())
+        done, _ = await asyncio.wait({stopping}, timeout=5)
+        if not done:
+            stopping.cancel()  # a second cancellation gets the relay out
+            with contextlib.suppress(asyncio.CancelledError):
+                await stopping
+        assert done, f"the relay dropped a cancellation {turns} loop turn(s) after a wake-up"

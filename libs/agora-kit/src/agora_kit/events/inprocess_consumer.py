@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from agora_kit.events.envelope import Message
 from agora_kit.events.inprocess_log import MOVE, NEXT, TRY_LOCK, consumer_offsets, event_log
 from agora_kit.events.transport import LagCallback, MessageHandler
+from agora_kit.waking import woken
 
 if TYPE_CHECKING:
     from agora_kit.events.inprocess import InProcessTransport
@@ -113,9 +114,7 @@ class InProcessSubscription:
                     continue
                 delay = self.transport.redelivery_seconds if failed else self.transport.poll_seconds
                 known = False
-                try:
-                    await asyncio.wait_for(waker.wait(), timeout=delay)
-                except TimeoutError:
+                if not await woken(waker, delay):
                     read = True
                 else:
                     # Woken by a publish this round may already have read.

@@ -26,6 +26,7 @@ from agora_kit.events.tables import inbox, outbox
 from agora_kit.events.transport import Transport
 from agora_kit.logging import service_var
 from agora_kit.metrics import ServiceMetrics
+from agora_kit.waking import woken
 
 logger = logging.getLogger("agora.events.relay")
 
@@ -196,8 +197,7 @@ class OutboxRelay:
             except Exception:
                 logger.exception("outbox relay round failed")
                 backoff = min(backoff * 2, 30.0)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=backoff)
+            await woken(self._wake, backoff)
 
     def start(self) -> None:
         self._task = asyncio.create_task(self.run(), name=f"outbox-relay-{self.metrics.service}")

@@ -5,6 +5,8 @@ the ``app`` and ``client`` fixtures most services' tests share."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
@@ -19,6 +21,10 @@ from agora_kit.settings import CommonSettings, ServiceSettings
 from agora_kit.testing.tokens import Keys
 
 S = TypeVar("S", bound=ServiceSettings)
+
+logger = logging.getLogger("agora.testing")
+
+SHUTDOWN_SECONDS = 15
 
 
 def service_settings(
@@ -44,8 +50,45 @@ async def running(app: FastAPI, keys: Keys | None = None) -> AsyncIterator[FastA
         app.state.jwks_verifier = keys.verifier()
     # Shutdown lets handlers in flight finish (an in-process subscription waits up to
     # 10 s for them), so allow it more than asgi-lifespan's default of 5 s.
-    async with LifespanManager(app, shutdown_timeout=15):
-        yield app
+    report: asyncio.TimerHandle | None = None
+    try:
+        async with LifespanManager(app, shutdown_timeout=SHUTDOWN_SECONDS):
+            try:
+                yield app
+            finally:
+                # A shutdown that does not end waits on something: show what, while it
+                # still waits (once it times out, its tasks are cancelled) (ADR 0095).
+                report = asyncio.get_running_loop().call_later(
+                    SHUTDOWN_SECONDS - 1, _report_slow_shutdown
+                )
+    finally:
+        if report is not None:
+            report.cancel()
+
+
+def _report_slow_shutdown() -> None:
+    logger.error(
+        "the app has been shutting down for %d s; its tasks:\n%s",
+        SHUTDOWN_SECONDS - 1,
+        task_stacks(),
+    )
+
+
+def task_stacks() -> str:
+    """Each asyncio task of the running loop (its repr names what it waits for) and
+    the chain of coroutines it is suspended in, outermost first."""
+    lines: list[str] = []
+    for task in asyncio.all_tasks():
+        lines.append(f"{task!r:.500}")
+        awaited: Any = task.get_coro()
+        while awaited is not None and len(lines) < 5000:
+            frame = getattr(awaited, "cr_frame", None) or getattr(awaited, "ag_frame", None)
+            if frame is None:
+                lines.append(f"  awaiting {awaited!r:.300}")
+                break
+            lines.append(f"  {frame.f_code.co_filename}:{frame.f_lineno} {frame.f_code.co_name}")
+            awaited = getattr(awaited, "cr_await", None) or getattr(awaited, "ag_await", None)
+    return "\n".join(lines)
 
 
 @asynccontextmanager

@@ -26,6 +26,7 @@ from prometheus_client import Counter
 
 from agora_kit.db import Database
 from agora_kit.metrics import ServiceMetrics
+from agora_kit.waking import woken
 from agora_notification.adapters.base import DeliveryFailed, Outgoing, Sender
 from agora_notification.models import Delivery, DeliveryAttempt
 from agora_notification.repository import deliveries as delivery_repo
@@ -101,8 +102,7 @@ class Dispatcher:
             if progressed:
                 continue
             self._wake.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.settings.delivery_poll_seconds)
+            await woken(self._wake, self.settings.delivery_poll_seconds)
 
     async def drain(self) -> int:
         """Send everything due now, one at a time (for tests and the CLI)."""

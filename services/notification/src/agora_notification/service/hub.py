@@ -25,6 +25,7 @@ from pydantic import TypeAdapter
 from sqlalchemy.engine import make_url
 
 from agora_kit.db import Database
+from agora_kit.waking import woken
 from agora_notification.domain import FEED_CHANNEL
 from agora_notification.repository import notifications as notification_repo
 from agora_notification.service.feed import FeedEntry, entry
@@ -172,7 +173,6 @@ class FeedHub:
             # Entries may have been written while nobody listened.
             self.broadcast({"type": "resync"})
         while not lost.is_set():
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(lost.wait(), check_seconds)
+            await woken(lost, check_seconds)
             if not lost.is_set():
                 await conn.execute("SELECT 1")

@@ -29,6 +29,7 @@ from prometheus_client import Counter
 
 from agora_kit.db import Database
 from agora_kit.metrics import ServiceMetrics
+from agora_kit.waking import woken
 from agora_notification.adapters.webhooks import Answer, WebhookClient, headers_for
 from agora_notification.models import WebhookDelivery, WebhookEndpoint
 from agora_notification.repository import webhooks as repo
@@ -127,8 +128,7 @@ class WebhookWorker:
                 progressed = False
             if progressed:
                 continue
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), poll)
+            await woken(self._wake, poll)
 
     async def send_one(self, ctx: NotificationContext, client: WebhookClient) -> bool:
         """Send the next due delivery; False when none is due."""
