@@ -55,6 +55,17 @@ def pids_of(cmdline_contains: str) -> list[int]:
     ]
 
 
+def server_pids(data_dir: str, *, besides: int) -> list[int]:
+    """A PostgreSQL's processes, by its data directory; not those of ``besides`` (an
+    ``agora run``, whose own command line names its data directory too) and its
+    children."""
+    try:
+        theirs = {besides, *(child.pid for child in psutil.Process(besides).children(True))}
+    except psutil.NoSuchProcess:
+        theirs = {besides}
+    return [pid for pid in pids_of(data_dir) if pid not in theirs]
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

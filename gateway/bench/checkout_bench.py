@@ -52,7 +52,7 @@ from pathlib import Path
 
 import httpx
 import psutil
-from benchkit import cpu_seconds, free_port, percentile, pids_of, say, wait_ready
+from benchkit import cpu_seconds, free_port, percentile, say, server_pids, wait_ready
 from checkout_report import write_report
 from checkout_shop import (
     API,
@@ -255,10 +255,7 @@ async def ladder(args: argparse.Namespace, shop: Shop, fleet: Fleet) -> list[Lev
         spy = None
         if args.py_spy and index == len(args.buyers) - 1:
             spy = start_py_spy(fleet_pid, args.seconds, args.py_spy / f"agora-run-{buyers}.raw")
-        # PostgreSQL by its data directory, which `agora run`'s own command line names
-        # too (``--data-dir``): its processes are counted on their own line, not here.
-        ours = {fleet_pid, *(child.pid for child in psutil.Process(fleet_pid).children(True))}
-        pg = [pid for pid in pids_of(str(fleet.data_dir)) if pid not in ours]
+        pg = server_pids(str(fleet.data_dir), besides=fleet_pid)
         agora_before, pg_before = cpu_seconds([fleet_pid]), cpu_seconds(pg)
         ours_before, machine_before = agora_before + pg_before + own_cpu(), machine_cpu()
         # A backend reports its counts when idle at the latest 10 s after: wait them out.
