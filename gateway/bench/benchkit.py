@@ -120,16 +120,23 @@ def _ms(value: str) -> float:
 
 
 def cpu_seconds(pids: Sequence[int]) -> float:
-    """User + system CPU of these processes and their children, so far."""
-    total = 0.0
+    """User + system CPU of these processes and their descendants so far: the live
+    ones' own, and what each was told of its children that ended (PostgreSQL's
+    backends come and go; without it their CPU would vanish with them)."""
+    processes: dict[int, psutil.Process] = {}
     for pid in pids:
         try:
             process = psutil.Process(pid)
-            for each in (process, *process.children(recursive=True)):
-                times = each.cpu_times()
-                total += times.user + times.system
+            processes.update({p.pid: p for p in (process, *process.children(recursive=True))})
         except psutil.NoSuchProcess:
             continue
+    total = 0.0
+    for process in processes.values():
+        try:
+            times = process.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system + times.children_user + times.children_system
     return total
 
 
