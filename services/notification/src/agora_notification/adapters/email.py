@@ -19,6 +19,7 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
+from typing import Any
 
 import aiosmtplib
 
@@ -83,21 +84,9 @@ class SmtpSender:
         self.settings = settings
 
     async def send(self, message: Outgoing) -> str | None:
-        s = self.settings
         mime = message.content["mime"]
         try:
-            errors, response = await aiosmtplib.send(
-                mime.encode(),
-                sender=envelope_sender(s.mail_from),
-                recipients=[message.recipient],
-                hostname=s.smtp_host,
-                port=s.smtp_port,
-                username=s.smtp_username,
-                password=s.smtp_password.get_secret_value() if s.smtp_password else None,
-                use_tls=s.smtp_security == "tls",
-                start_tls=s.smtp_security == "starttls",
-                timeout=s.smtp_timeout_seconds,
-            )
+            errors, response = await self._session(mime, message.recipient)
         except aiosmtplib.SMTPRecipientsRefused as exc:
             codes = [r.code for r in exc.recipients]
             detail = "; ".join(f"{r.code} {r.message}" for r in exc.recipients)
@@ -119,6 +108,37 @@ class SmtpSender:
             raise DeliveryFailed(f"recipient refused: {detail}", permanent=True)
         logger.info("mail %s sent to the SMTP server: %s", message.delivery_id, response)
         return response[:255] if response else None
+
+    async def _session(self, mime: str, recipient: str) -> tuple[dict[str, Any], str]:
+        """One SMTP session. Not ``aiosmtplib.send``: when it is cancelled (a shutdown)
+        in the middle of a message, its exit waits the whole timeout for an answer to
+        QUIT that the server, still reading the message, never gives. A session that
+        failed or was cancelled is closed at once; one that sent says QUIT."""
+        s = self.settings
+        client = aiosmtplib.SMTP(
+            hostname=s.smtp_host,
+            port=s.smtp_port,
+            username=s.smtp_username,
+            password=s.smtp_password.get_secret_value() if s.smtp_password else None,
+            use_tls=s.smtp_security == "tls",
+            start_tls=s.smtp_security == "starttls",
+            timeout=s.smtp_timeout_seconds,
+        )
+        try:
+            await client.connect()
+            errors, response = await client.sendmail(
+                envelope_sender(s.mail_from), [recipient], mime.encode()
+            )
+        except BaseException:
+            client.close()
+            raise
+        try:
+            await client.quit()
+        except (aiosmtplib.SMTPException, OSError, TimeoutError):
+            pass  # the server took the mail: how the session ends changes nothing
+        finally:
+            client.close()
+        return errors, response
 
 
 class FileSender:
