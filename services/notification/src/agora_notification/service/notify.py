@@ -14,10 +14,9 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import event as sa_event
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session
 
+from agora_kit.db import after_commit
 from agora_notification.adapters.email import build_message
 from agora_notification.domain import KINDS, LOCKED, SendChannel, effective
 from agora_notification.models import Contact, Delivery, Notification
@@ -74,24 +73,6 @@ def render(
         **story.context,
     }
     return ctx.renderer.render(story.kind, values, locale)
-
-
-def _wake_after_commit(ctx: NotificationContext, session: AsyncSession) -> None:
-    sync_session = session.sync_session
-    if sync_session.info.get("agora_notification_wake"):
-        return
-    sync_session.info["agora_notification_wake"] = True
-
-    def wake(_: Session) -> None:
-        sync_session.info.pop("agora_notification_wake", None)
-        for callback in ctx.on_new_deliveries:
-            callback()
-
-    def forget(_: Session) -> None:
-        sync_session.info.pop("agora_notification_wake", None)
-
-    sa_event.listen(sync_session, "after_commit", wake, once=True)
-    sa_event.listen(sync_session, "after_rollback", forget, once=True)
 
 
 async def tell(
@@ -169,7 +150,9 @@ async def tell(
     if notification.in_feed:
         await notification_repo.announce(session, notification)
     if pending:
-        _wake_after_commit(ctx, session)
+        # The dispatcher is woken once the transaction commits.
+        for callback in ctx.on_new_deliveries:
+            after_commit(session, callback)
     return notification
 
 
