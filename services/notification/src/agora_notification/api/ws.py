@@ -30,6 +30,7 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from agora_kit.auth import Principal, TokenVerifier
 from agora_kit.errors import Forbidden, ProblemError
+from agora_kit.waking import woken
 from agora_notification.api.deps import user_id_of
 from agora_notification.repository import notifications as notification_repo
 from agora_notification.service.hub import Connection, FeedHub
@@ -173,8 +174,7 @@ async def _serve(
                 raise _Closing(UNAUTHORIZED, "token expired")
             if connection.closed.is_set():
                 raise _Closing(TRY_AGAIN_LATER, "too slow to read the feed")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(connection.closed.wait(), min(left, 5.0))
+            await woken(connection.closed, min(left, 5.0))
 
     tasks = [asyncio.create_task(work()) for work in (receive, send, heartbeat, watch)]
     try:
