@@ -92,7 +92,8 @@ class InProcessSubscription:
                 )
             read = True
             # Whether the log is known to hold something past the offset (this
-            # process's own publish said so): then the round needs no peek first.
+            # process's own publish said so, or the last batch was full): then the
+            # round needs no peek first.
             known = False
             while not self._stopping.is_set():
                 waker.clear()
@@ -110,12 +111,11 @@ class InProcessSubscription:
                 # query, and each publish here sets the waker: wait for it (or the
                 # poll, for other processes' publishes) rather than read nothing.
                 if (progressed and not failed and full) or self._stopping.is_set():
-                    read, known = True, progressed and full
+                    read = known = True  # a full batch: more is likely (or the loop ends)
                     continue
                 delay = self.transport.redelivery_seconds if failed else self.transport.poll_seconds
-                known = False
                 if not await woken(waker, delay):
-                    read = True
+                    read, known = True, False
                 else:
                     # Woken by a publish this round may already have read.
                     position = self._positions.get(topic)
@@ -124,7 +124,7 @@ class InProcessSubscription:
         finally:
             self.transport._drop_waker(topic, waker)
 
-    async def _batch(self, topic: str, *, peek: bool = True) -> tuple[bool, bool, bool]:
+    async def _batch(self, topic: str, *, peek: bool) -> tuple[bool, bool, bool]:
         """Handle the next messages after this group's offset. Returns (progressed, a
         handler failed, the batch was full): on a failure the offset stays before the
         failed message. ``peek``: first ask, outside a transaction, whether anything is
