@@ -227,3 +227,17 @@ async def test_the_hub_listens_through_a_unix_socket_as_agora_run_gives_it(
         await conn.close()
     assert directory.startswith("/")
     assert over is True  # no server address: a Unix socket, not TCP
+
+
+def test_the_hubs_connection_keeps_the_urls_options() -> None:
+    """A deployment's URLs carry options in the query (the Helm chart's ``ssl=require``):
+    asyncpg must get them as arguments, not lose them or send them as server settings."""
+    url = "postgresql+asyncpg://agora:secret@pg:5432/agora_notification?ssl=require"
+    assert asyncpg_connect_args(url) == {
+        "host": "pg",
+        "port": 5432,
+        "user": "agora",
+        "password": "secret",
+        "database": "agora_notification",
+        "ssl": "require",
+    }

@@ -22,6 +22,7 @@ from typing import Any
 
 import asyncpg
 from pydantic import TypeAdapter
+from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
 from sqlalchemy.engine import make_url
 
 from agora_kit.db import Database
@@ -55,19 +56,13 @@ class Connection:
 
 
 def asyncpg_connect_args(url: str) -> dict[str, Any]:
-    """``asyncpg.connect``'s arguments for the service's database URL. Not as a DSN:
-    asyncpg takes a DSN's host from its network location alone, and `agora run`'s URLs
-    name the server's Unix socket in the query (``postgresql+asyncpg://u@:5439/db?host=
-    /path``), where an empty host would be looked up as a name."""
-    parsed = make_url(url)
-    socket = parsed.query.get("host")
-    return {
-        "host": socket if isinstance(socket, str) else parsed.host,
-        "port": parsed.port,
-        "user": parsed.username,
-        "password": parsed.password,
-        "database": parsed.database,
-    }
+    """``asyncpg.connect``'s arguments for the service's database URL, as SQLAlchemy's
+    own connections get them. Not as a DSN: asyncpg takes a DSN's host from its network
+    location alone (`agora run`'s URLs name the server's Unix socket in the query,
+    ``postgresql+asyncpg://u@:5439/db?host=/path``) and would send the query's other
+    options (a deployment's ``ssl=require``) to the server as settings."""
+    _, kwargs = PGDialect_asyncpg().create_connect_args(make_url(url))
+    return dict(kwargs)
 
 
 class FeedHub:
