@@ -118,15 +118,11 @@ class EventConsumer:
             self._count(message, event_type, "ignored")
             return
         try:
-            event = from_message(message)
+            event = from_message(message)  # its type is the header's: one handled here
         except Exception as exc:
             await self._dead_letter(message, "?", message.header("ce_id") or "?", 1, exc)
             return
-        entry = self._handlers.get(event.type)
-        if entry is None:
-            self._count(message, event.type, "ignored")
-            return
-        payload_type, handler = entry
+        payload_type, handler = self._handlers[event.type]
         parent = propagate.extract({"traceparent": event.traceparent or ""})
         token = otel_context.attach(parent)
         try:
