@@ -22,7 +22,6 @@ from typing import Any
 
 import asyncpg
 from pydantic import TypeAdapter
-from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
 from sqlalchemy.engine import make_url
 
 from agora_kit.db import Database
@@ -61,7 +60,8 @@ def asyncpg_connect_args(url: str) -> dict[str, Any]:
     location alone (`agora run`'s URLs name the server's Unix socket in the query,
     ``postgresql+asyncpg://u@:5439/db?host=/path``) and would send the query's other
     options (a deployment's ``ssl=require``) to the server as settings."""
-    _, kwargs = PGDialect_asyncpg().create_connect_args(make_url(url))
+    parsed = make_url(url)
+    _, kwargs = parsed.get_dialect()().create_connect_args(parsed)
     return dict(kwargs)
 
 
