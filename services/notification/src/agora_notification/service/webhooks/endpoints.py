@@ -27,7 +27,7 @@ from agora_notification.service.errors import (
     WebhookUrlRefused,
 )
 from agora_notification.service.webhooks import secrets
-from agora_notification.service.webhooks.fanout import message, wake_after_commit
+from agora_notification.service.webhooks.fanout import message, pending, wake_after_commit
 from agora_notification.service.webhooks.shapes import TEST_EVENT
 
 
@@ -144,18 +144,7 @@ async def send_test(
     body = message(
         TEST_EVENT, now.isoformat(), {"webhook_id": str(endpoint.id), "url": endpoint.url}
     )
-    ping = WebhookDelivery(
-        id=uuid.uuid4(),
-        endpoint_id=endpoint.id,
-        event_id=f"test:{uuid.uuid4()}",
-        event_type=TEST_EVENT,
-        body=body,
-        status="pending",
-        attempts=0,
-        next_attempt_at=now,
-        window_started_at=now,
-        created_at=now,
-    )
+    ping = WebhookDelivery(**pending(endpoint.id, f"test:{uuid.uuid4()}", TEST_EVENT, body, now))
     session.add(ping)
     await session.flush()
     wake_after_commit(ctx, session)

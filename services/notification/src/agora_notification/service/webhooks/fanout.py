@@ -11,6 +11,7 @@ stores learned from that order's ``order.placed``."""
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -34,6 +35,24 @@ def wake_after_commit(ctx: NotificationContext, session: AsyncSession) -> None:
 def message(event_type: str, timestamp: str, data: dict[str, Any]) -> dict[str, Any]:
     """A delivery's body: Standard Webhooks' ``type``, ``timestamp`` and ``data``."""
     return {"type": event_type, "timestamp": timestamp, "data": data}
+
+
+def pending(
+    endpoint_id: uuid.UUID, event_id: str, event_type: str, body: dict[str, Any], now: datetime
+) -> dict[str, Any]:
+    """A new delivery's row: due now, its retry window starting now."""
+    return {
+        "id": uuid.uuid4(),
+        "endpoint_id": endpoint_id,
+        "event_id": event_id[:255],
+        "event_type": event_type,
+        "body": body,
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": now,
+        "window_started_at": now,
+        "created_at": now,
+    }
 
 
 async def publish(
@@ -61,19 +80,7 @@ async def publish(
             continue
         if store not in bodies:
             bodies[store] = message(public.name, timestamp, public.shape(payload, store))
-        rows.append(
-            {
-                "id": uuid.uuid4(),
-                "endpoint_id": endpoint.id,
-                "event_id": event.id[:255],
-                "event_type": public.name,
-                "body": bodies[store],
-                "status": "pending",
-                "next_attempt_at": now,
-                "window_started_at": now,
-                "created_at": now,
-            }
-        )
+        rows.append(pending(endpoint.id, event.id, public.name, bodies[store], now))
     count = await repo.add_deliveries(session, rows)
     if count:
         wake_after_commit(ctx, session)
