@@ -69,7 +69,7 @@ async def carts_started(
     return (await session.execute(statement)).all()
 
 
-# The export's columns, in its header's order.
+# The export's columns, in the order of its rows' fields (`OrderRowOut`, the CSV header).
 EXPORT_COLUMNS = (
     Order.id,
     Order.number,
