@@ -16,6 +16,7 @@ from agora_kit.errors import problem_responses
 from agora_kit.export import CSV_RESPONSE, FormatQuery, From, To, range_export
 from agora_kit.pagination import Page, PageParamsDep
 from agora_order.api.deps import AdminDep
+from agora_order.api.stats import IntervalQuery
 from agora_order.repository import analytics as repo
 from agora_order.service import analytics
 from agora_order.service.analytics import Analytics, Metric, Point, Unit
@@ -91,7 +92,7 @@ async def admin_analytics(
     metric: Annotated[Metric, Query(description="What to measure")],
     start: From,
     end: To,
-    interval: Annotated[Interval, Query(description="Length of a period (UTC)")] = "day",
+    interval: IntervalQuery = "day",
     currency: Annotated[
         str | None,
         Query(pattern="^[A-Z]{3}$", description="Only this currency (money metrics)"),
