@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Row, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from agora_order.models import CartStart, Order
 
@@ -41,18 +42,27 @@ async def new_buyers(
     session: AsyncSession, start: datetime, end: datetime, interval: str
 ) -> Sequence[Row[Any]]:
     """Per period: buyers whose first paid order was placed in it."""
+    # The range's paid orders, less the buyers with one paid before it (looked up by
+    # buyer and placing time, indexed): not every paid order before ``end``.
+    earlier = aliased(Order)
+    paid_before = (
+        select(earlier.id)
+        .where(
+            earlier.buyer_id == Order.buyer_id,
+            earlier.paid.is_(True),
+            earlier.placed_at < start,
+        )
+        .exists()
+    )
     first = (
         select(Order.buyer_id, func.min(Order.placed_at).label("first_at"))
-        .where(Order.paid.is_(True), Order.placed_at < end)
+        .where(Order.paid.is_(True), Order.placed_at >= start, Order.placed_at < end)
+        .where(~paid_before)
         .group_by(Order.buyer_id)
         .subquery()
     )
     bucket = _bucket(first.c.first_at, interval)
-    statement = (
-        select(bucket, func.count().label("buyers"))
-        .where(first.c.first_at >= start)
-        .group_by(bucket)
-    )
+    statement = select(bucket, func.count().label("buyers")).group_by(bucket)
     return (await session.execute(statement)).all()
 
 
