@@ -12,10 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from agora_order.models import CartStart, Order
-
-
-def _bucket(column: Any, interval: str) -> Any:
-    return func.date_trunc(interval, func.timezone("UTC", column)).label("bucket")
+from agora_order.repository.stats import bucket_of
 
 
 async def paid_orders(
@@ -23,7 +20,7 @@ async def paid_orders(
 ) -> Sequence[Row[Any]]:
     """Per period and currency: paid orders placed in it, their totals and what was
     refunded of them."""
-    bucket = _bucket(Order.placed_at, interval)
+    bucket = bucket_of(Order.placed_at, interval)
     statement = (
         select(
             bucket,
@@ -61,7 +58,7 @@ async def new_buyers(
         .group_by(Order.buyer_id)
         .subquery()
     )
-    bucket = _bucket(first.c.first_at, interval)
+    bucket = bucket_of(first.c.first_at, interval)
     statement = select(bucket, func.count().label("buyers")).group_by(bucket)
     return (await session.execute(statement)).all()
 
@@ -70,7 +67,7 @@ async def carts_started(
     session: AsyncSession, start: datetime, end: datetime, interval: str
 ) -> Sequence[Row[Any]]:
     """Per period: carts begun in it."""
-    bucket = _bucket(CartStart.started_at, interval)
+    bucket = bucket_of(CartStart.started_at, interval)
     statement = (
         select(bucket, func.count().label("carts"))
         .where(CartStart.started_at >= start, CartStart.started_at < end)
