@@ -51,17 +51,52 @@ def ceil_share(value: int, refunded: int, total: int) -> int:
     return -(-value * refunded // total)
 
 
+def a_store_and_a_buyer(
+    client: httpx.Client, run: AllInOne, amount: int
+) -> tuple[journeys.Customer, journeys.Customer, journeys.Customer, str]:
+    """A signed-in admin, vendor and buyer, the vendor's approved store selling a SKU at
+    ``amount`` (10 in stock) the buyer's cart accepts: admin, vendor, buyer, SKU."""
+    admin = create_admin_in_run(run.data_dir, run.env)
+    journeys.log_in(client, admin)
+    vendor = journeys.register(client)
+    journeys.log_in(client, vendor)
+    journeys.open_store(client, vendor, admin)
+    sku = journeys.sell(client, vendor, admin, amount=amount, stock=10)
+    buyer = journeys.register(client)
+    journeys.log_in(client, buyer)
+    journeys.wait_until_sold(client, buyer, sku)
+    return admin, vendor, buyer, sku
+
+
+def ship_and_deliver_all(client: httpx.Client, vendor: journeys.Customer) -> list[Any]:
+    """Ship and deliver every sub-order of ``vendor``'s; those sub-orders."""
+    subs: list[Any] = ok(client.get(f"{API}/vendor/orders", headers=bearer(vendor)))["items"]
+    for sub in subs:
+        shipped = {"carrier": "UPS", "tracking_number": f"1Z{secrets.token_hex(4)}"}
+        path = f"{API}/vendor/orders/{sub['id']}"
+        ok(client.post(f"{path}/ship", json=shipped, headers=bearer(vendor)))
+        ok(client.post(f"{path}/deliver", headers=bearer(vendor)))
+    return subs
+
+
+def refund(
+    client: httpx.Client, admin: journeys.Customer, order: dict[str, Any], amount: int
+) -> None:
+    payment = order["payment"]
+    assert isinstance(payment, dict)
+    ok(
+        client.post(
+            f"{API}/admin/payments/{payment['payment_id']}/refund",
+            json={"amount": amount},
+            headers={**bearer(admin), "Idempotency-Key": secrets.token_hex(8)},
+        ),
+        202,
+    )
+
+
 def test_a_vendors_stats_add_up_to_its_orders_and_payouts(agora_run: AllInOne) -> None:
     with httpx.Client(base_url=agora_run.url("gateway"), timeout=30) as client:
-        admin = create_admin_in_run(agora_run.data_dir, agora_run.env)
-        journeys.log_in(client, admin)
-        vendor = journeys.register(client)
-        journeys.log_in(client, vendor)
-        journeys.open_store(client, vendor, admin)
-        sku = journeys.sell(client, vendor, admin, amount=1500, stock=10)
-        buyer = journeys.register(client)
-        journeys.log_in(client, buyer)
-        journeys.wait_until_sold(client, buyer, sku)
+        admin, vendor, buyer, sku = a_store_and_a_buyer(client, agora_run, 1500)
 
         code = f"DASH{secrets.token_hex(3).upper()}"
         coupon = {"code": code, "kind": "fixed", "value": 500, "currency": "USD"}
@@ -79,16 +114,7 @@ def test_a_vendors_stats_add_up_to_its_orders_and_payouts(agora_run: AllInOne) -
                 client.post(f"{API}/checkout", json=body, headers={**bearer(buyer), **key}), 202
             )["id"]
             orders.append(journeys.order_in(client, buyer, placed, "confirmed"))
-        subs = ok(client.get(f"{API}/vendor/orders", headers=bearer(vendor)))["items"]
-        assert len(subs) == 3
-        for sub in subs:
-            shipped = {"carrier": "UPS", "tracking_number": f"1Z{secrets.token_hex(4)}"}
-            ok(
-                client.post(
-                    f"{API}/vendor/orders/{sub['id']}/ship", json=shipped, headers=bearer(vendor)
-                )
-            )
-            ok(client.post(f"{API}/vendor/orders/{sub['id']}/deliver", headers=bearer(vendor)))
+        assert len(ship_and_deliver_all(client, vendor)) == 3
 
         def payouts() -> list[dict[str, Any]] | None:
             body = ok(client.get(f"{API}/vendors/me/payouts", headers=bearer(vendor)))
@@ -97,16 +123,7 @@ def test_a_vendors_stats_add_up_to_its_orders_and_payouts(agora_run: AllInOne) -
 
         journeys.eventually(payouts, 60, "three paid payouts")
         refunded = orders[1]
-        payment = refunded["payment"]
-        assert isinstance(payment, dict)
-        ok(
-            client.post(
-                f"{API}/admin/payments/{payment['payment_id']}/refund",
-                json={"amount": 1000},
-                headers={**bearer(admin), "Idempotency-Key": secrets.token_hex(8)},
-            ),
-            202,
-        )
+        refund(client, admin, refunded, 1000)
 
         def reversed_payouts() -> list[dict[str, Any]] | None:
             items = payouts() or []
@@ -189,40 +206,15 @@ def test_the_admin_exports_add_up_to_the_analytics(agora_run: AllInOne) -> None:
     orders (order service), payouts and the ledger (payment service), through the
     gateway, agree with the orders' own JSON and with `/admin/analytics` (ADR 0101)."""
     with httpx.Client(base_url=agora_run.url("gateway"), timeout=30) as client:
-        admin = create_admin_in_run(agora_run.data_dir, agora_run.env)
-        journeys.log_in(client, admin)
-        vendor = journeys.register(client)
-        journeys.log_in(client, vendor)
-        journeys.open_store(client, vendor, admin)
-        sku = journeys.sell(client, vendor, admin, amount=2200, stock=10)
-        buyer = journeys.register(client)
-        journeys.log_in(client, buyer)
-        journeys.wait_until_sold(client, buyer, sku)
+        admin, vendor, buyer, sku = a_store_and_a_buyer(client, agora_run, 2200)
         orders: list[dict[str, Any]] = []
         for quantity in (1, 2):
             journeys.add_to_cart(client, buyer, sku, quantity)
-            body = {"shipping_address": journeys.ADDRESS, "payment_method": "pm_card_visa"}
-            key = {"Idempotency-Key": secrets.token_hex(8)}
-            placed = ok(
-                client.post(f"{API}/checkout", json=body, headers={**bearer(buyer), **key}), 202
-            )["id"]
+            placed = journeys.check_out(client, buyer, payment_method="pm_card_visa")
             orders.append(journeys.order_in(client, buyer, placed, "confirmed"))
-        for sub in ok(client.get(f"{API}/vendor/orders", headers=bearer(vendor)))["items"]:
-            shipped = {"carrier": "UPS", "tracking_number": f"1Z{secrets.token_hex(4)}"}
-            path = f"{API}/vendor/orders/{sub['id']}"
-            ok(client.post(f"{path}/ship", json=shipped, headers=bearer(vendor)))
-            ok(client.post(f"{path}/deliver", headers=bearer(vendor)))
+        ship_and_deliver_all(client, vendor)
         refunded = orders[1]
-        payment = refunded["payment"]
-        assert isinstance(payment, dict)
-        ok(
-            client.post(
-                f"{API}/admin/payments/{payment['payment_id']}/refund",
-                json={"amount": 1000},
-                headers={**bearer(admin), "Idempotency-Key": secrets.token_hex(8)},
-            ),
-            202,
-        )
+        refund(client, admin, refunded, 1000)
         now = datetime.now(UTC)
         query = {
             "from": (now - timedelta(days=1)).isoformat(),

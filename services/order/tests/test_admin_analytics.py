@@ -16,10 +16,12 @@ from fastapi import FastAPI
 from sqlalchemy import update
 
 from agora_contracts.payment import PaymentRefunded
+from agora_kit.export import csv_rows
 from agora_kit.testing.events import deliver
 from agora_kit.testing.tokens import Keys
+from agora_order.api.analytics import OrderRowOut
 from agora_order.models import Order
-from agora_order.service import analytics
+from agora_order.repository import analytics as repo
 
 from .helpers import checkout, fill, paid_order, stock, usd
 
@@ -148,7 +150,7 @@ async def test_the_orders_export_is_the_json_api_as_csv(
     pattern = r'attachment; filename="orders-\d{8}T\d{6}Z-\d{8}T\d{6}Z\.csv"'
     assert re.fullmatch(pattern, disposition), disposition
     rows = list(csv.DictReader(io.StringIO(answer.text)))
-    assert list(rows[0]) == list(analytics.EXPORT_HEADER)
+    assert list(rows[0]) == list(OrderRowOut.model_fields)
     assert [r["order_id"] for r in rows] == [o["id"] for o in placed] + [unpaid["id"]]
     assert [r["paid"] for r in rows] == ["true", "true", "true", "false"]
     assert {r["currency"] for r in rows} == {"USD"}
@@ -186,7 +188,8 @@ async def test_the_export_reads_a_batch_at_a_time(
     for _ in range(3):
         await paid_order(app, client, buyer, ("EX-2", 1))
     now = datetime.now(UTC)
-    batches = analytics.export_rows(app.state.database, now - DAY, now + DAY, batch=2)
+    orders = repo.orders_placed(now - DAY, now + DAY)
+    batches = csv_rows(app.state.database, orders, key=repo.EXPORT_KEY, batch=2)
     sizes = [len(await anext(batches))]
     late = await paid_order(app, client, buyer, ("EX-2", 1))
     rest = [batch async for batch in batches]

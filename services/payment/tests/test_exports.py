@@ -13,8 +13,10 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 
+from agora_kit.export import csv_rows
 from agora_kit.testing.tokens import Keys
-from agora_payment.service import exports
+from agora_payment.api.exports import LedgerRowOut, PayoutRowOut
+from agora_payment.repository import exports as repo
 from agora_payment_testing import ledger_balances
 
 from .test_payouts import Order
@@ -64,7 +66,7 @@ async def test_payouts_and_ledger_export_as_csv_and_add_up(
     await first.refund(1000)
 
     payouts = await as_csv(client, "/api/v1/admin/payouts", admin, format="csv")
-    assert list(payouts[0]) == list(exports.PAYOUT_HEADER)
+    assert list(payouts[0]) == list(PayoutRowOut.model_fields)
     by_vendor_order = {(r["order_id"], r["vendor_id"]): r for r in payouts}
     assert len(payouts) == 3
     for order in (first, second):
@@ -82,7 +84,7 @@ async def test_payouts_and_ledger_export_as_csv_and_add_up(
     legs = await as_csv(
         client, "/api/v1/admin/ledger", {**admin, "Accept": "text/csv, application/json;q=0.5"}
     )
-    assert list(legs[0]) == list(exports.LEDGER_HEADER)
+    assert list(legs[0]) == list(LedgerRowOut.model_fields)
     transactions: dict[str, int] = defaultdict(int)
     accounts: dict[str, int] = defaultdict(int)
     for leg in legs:
@@ -104,7 +106,8 @@ async def test_the_ledger_export_reads_a_batch_at_a_time(
     range is not read whole before the first row is sent."""
     await Order(app, client, keys).pay(1000, {uuid.uuid4(): 900})
     now = datetime.now(UTC)
-    batches = exports.ledger_rows(app.state.database, now - DAY, now + DAY, batch=1)
+    legs = repo.ledger(now - DAY, now + DAY)
+    batches = csv_rows(app.state.database, legs, key=repo.LEDGER_KEY, batch=1)
     [[first_leg]] = [await anext(batches)]
     late = Order(app, client, keys)
     await late.pay(700, {uuid.uuid4(): 600})

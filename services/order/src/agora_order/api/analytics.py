@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Request
@@ -13,18 +13,10 @@ from starlette.responses import StreamingResponse
 
 from agora_kit.db import DatabaseDep, SessionDep
 from agora_kit.errors import problem_responses
-from agora_kit.export import (
-    CSV_RESPONSE,
-    FormatQuery,
-    From,
-    To,
-    csv_response,
-    filename,
-    sound_range,
-    wants_csv,
-)
-from agora_kit.pagination import Page, PageParamsDep, keyset_page
+from agora_kit.export import CSV_RESPONSE, FormatQuery, From, To, range_export
+from agora_kit.pagination import Page, PageParamsDep
 from agora_order.api.deps import AdminDep
+from agora_order.api.stats import IntervalQuery
 from agora_order.repository import analytics as repo
 from agora_order.service import analytics
 from agora_order.service.analytics import Analytics, Metric, Point, Unit
@@ -100,7 +92,7 @@ async def admin_analytics(
     metric: Annotated[Metric, Query(description="What to measure")],
     start: From,
     end: To,
-    interval: Annotated[Interval, Query(description="Length of a period (UTC)")] = "day",
+    interval: IntervalQuery = "day",
     currency: Annotated[
         str | None,
         Query(pattern="^[A-Z]{3}$", description="Only this currency (money metrics)"),
@@ -116,6 +108,8 @@ async def admin_analytics(
     )
 
 
+# An order of the export: its fields are the CSV's header, in the order of the columns
+# ``repo.orders_placed`` selects.
 class OrderRowOut(BaseModel):
     order_id: UUID
     number: str
@@ -131,11 +125,6 @@ class OrderRowOut(BaseModel):
     total_amount: int
     refunded_amount: int
     coupon_code: str | None
-
-
-def _order_row(row: Any) -> OrderRowOut:
-    values = dict(row._mapping)
-    return OrderRowOut(order_id=values.pop("id"), **values)
 
 
 @router.get(
@@ -157,17 +146,15 @@ async def admin_orders(
     """The orders placed in the range, paid or not, oldest first: a page at a time, or
     with `format=csv` (or `Accept: text/csv`) all of them as one CSV download, amounts
     in minor units beside the currency. Admins only."""
-    sound_range(start, end)
-    if wants_csv(request, format_):
-        rows = analytics.export_rows(database, start, end)
-        return csv_response(filename("orders", start, end), analytics.EXPORT_HEADER, rows)
-    async with database.read() as session:
-        return await keyset_page(
-            session,
-            repo.orders_placed(start, end),
-            key=repo.EXPORT_KEY,
-            key_of=lambda row: (row.placed_at, row.id),
-            params=params,
-            to_item=_order_row,
-            scalars=False,
-        )
+    return await range_export(
+        request,
+        database,
+        kind="orders",
+        row=OrderRowOut,
+        statement=repo.orders_placed(start, end),
+        key=repo.EXPORT_KEY,
+        start=start,
+        end=end,
+        format_=format_,
+        params=params,
+    )

@@ -5,17 +5,18 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import AwareDatetime
 
 from agora_kit.auth import ROLE_VENDOR, Principal, principal_user_id, require_roles
 from agora_kit.db import SessionDep
 from agora_kit.errors import Forbidden, problem_responses
+from agora_kit.export import From, To
 from agora_order.api.stats_schemas import VendorStatsOut, vendor_stats_out
 from agora_order.service import stats
 from agora_order.service.stats import Interval
 
 router = APIRouter(prefix="/vendors/me/stats", tags=["vendors"])
 VendorDep = Annotated[Principal, Depends(require_roles(ROLE_VENDOR))]
+IntervalQuery = Annotated[Interval, Query(description="Length of a period (UTC)")]
 
 
 @router.get(
@@ -29,14 +30,9 @@ async def vendor_stats(
     *,
     principal: VendorDep,
     session: SessionDep,
-    start: Annotated[
-        AwareDatetime, Query(alias="from", description="First instant, with a time zone")
-    ],
-    end: Annotated[
-        AwareDatetime,
-        Query(alias="to", description="End of the range (excluded), with a time zone"),
-    ],
-    interval: Annotated[Interval, Query(description="Length of a period (UTC)")] = "day",
+    start: From,
+    end: To,
+    interval: IntervalQuery = "day",
     low_stock: Annotated[
         int, Query(ge=0, le=1_000_000, description="SKUs with at most this many available")
     ] = 5,

@@ -9,12 +9,10 @@ from typing import Any
 
 from sqlalchemy import Row, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from agora_order.models import CartStart, Order
-
-
-def _bucket(column: Any, interval: str) -> Any:
-    return func.date_trunc(interval, func.timezone("UTC", column)).label("bucket")
+from agora_order.repository.stats import bucket_of
 
 
 async def paid_orders(
@@ -22,7 +20,7 @@ async def paid_orders(
 ) -> Sequence[Row[Any]]:
     """Per period and currency: paid orders placed in it, their totals and what was
     refunded of them."""
-    bucket = _bucket(Order.placed_at, interval)
+    bucket = bucket_of(Order.placed_at, interval)
     statement = (
         select(
             bucket,
@@ -41,18 +39,27 @@ async def new_buyers(
     session: AsyncSession, start: datetime, end: datetime, interval: str
 ) -> Sequence[Row[Any]]:
     """Per period: buyers whose first paid order was placed in it."""
+    # The range's paid orders, less the buyers with one paid before it (looked up by
+    # buyer and placing time, indexed): not every paid order before ``end``.
+    earlier = aliased(Order)
+    paid_before = (
+        select(earlier.id)
+        .where(
+            earlier.buyer_id == Order.buyer_id,
+            earlier.paid.is_(True),
+            earlier.placed_at < start,
+        )
+        .exists()
+    )
     first = (
         select(Order.buyer_id, func.min(Order.placed_at).label("first_at"))
-        .where(Order.paid.is_(True), Order.placed_at < end)
+        .where(Order.paid.is_(True), Order.placed_at >= start, Order.placed_at < end)
+        .where(~paid_before)
         .group_by(Order.buyer_id)
         .subquery()
     )
-    bucket = _bucket(first.c.first_at, interval)
-    statement = (
-        select(bucket, func.count().label("buyers"))
-        .where(first.c.first_at >= start)
-        .group_by(bucket)
-    )
+    bucket = bucket_of(first.c.first_at, interval)
+    statement = select(bucket, func.count().label("buyers")).group_by(bucket)
     return (await session.execute(statement)).all()
 
 
@@ -60,7 +67,7 @@ async def carts_started(
     session: AsyncSession, start: datetime, end: datetime, interval: str
 ) -> Sequence[Row[Any]]:
     """Per period: carts begun in it."""
-    bucket = _bucket(CartStart.started_at, interval)
+    bucket = bucket_of(CartStart.started_at, interval)
     statement = (
         select(bucket, func.count().label("carts"))
         .where(CartStart.started_at >= start, CartStart.started_at < end)
@@ -69,7 +76,7 @@ async def carts_started(
     return (await session.execute(statement)).all()
 
 
-# The export's columns, in its header's order.
+# The export's columns, in the order of its rows' fields (`OrderRowOut`, the CSV header).
 EXPORT_COLUMNS = (
     Order.id,
     Order.number,

@@ -15,6 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from agora_order.models import Order, OrderLine, Sku, SubOrder, VendorPayout
 
 
+def bucket_of(column: Any, interval: str) -> Any:
+    """The first instant of the UTC ``interval`` (day, week, month) ``column`` falls
+    in, labelled ``bucket`` (a time without zone, in UTC)."""
+    return func.date_trunc(interval, func.timezone("UTC", column)).label("bucket")
+
+
 async def payout_created(
     session: AsyncSession,
     payout_id: uuid.UUID,
@@ -106,7 +112,7 @@ async def buckets(
     )
     gross = SubOrder.subtotal_amount - SubOrder.discount_amount
     fee = func.coalesce(VendorPayout.fee_amount, 0)
-    bucket = func.date_trunc(interval, func.timezone("UTC", Order.placed_at)).label("bucket")
+    bucket = bucket_of(Order.placed_at, interval)
     statement = (
         select(
             bucket,

@@ -1,10 +1,9 @@
 """The admin analytics (ADR 0101): one metric of the whole platform per UTC period, from
-the order service's own orders (paid, placed, refunded) and carts begun; and the orders
-export, the whole range streamed as CSV."""
+the order service's own orders (paid, placed, refunded) and carts begun."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -12,8 +11,6 @@ from typing import Any, Literal
 from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agora_kit.db import Database
-from agora_kit.export import keyset_batches
 from agora_order.repository import analytics as repo
 from agora_order.service.stats import Interval, periods_of
 
@@ -31,23 +28,6 @@ UNITS: dict[Metric, Unit] = {
 PER_CURRENCY: frozenset[Metric] = frozenset({"gmv", "aov", "refund_rate"})
 # Ratios: numerator over denominator.
 RATIOS: frozenset[Metric] = frozenset({"aov", "conversion", "refund_rate"})
-
-EXPORT_HEADER = (
-    "order_id",
-    "number",
-    "placed_at",
-    "buyer_id",
-    "status",
-    "paid",
-    "currency",
-    "subtotal_amount",
-    "discount_amount",
-    "shipping_amount",
-    "tax_amount",
-    "total_amount",
-    "refunded_amount",
-    "coupon_code",
-)
 
 
 def _half_up(numerator: int, denominator: int) -> int:
@@ -156,26 +136,3 @@ async def measure(
         series[of].total.add(point)
     ordered = sorted(series.values(), key=lambda s: s.currency or "")
     return Analytics(metric, start, end, interval, ordered)
-
-
-def _cell(value: object) -> object:
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "" if value is None else value
-
-
-async def export_rows(
-    database: Database, start: datetime, end: datetime, *, batch: int = 1000
-) -> AsyncIterator[list[list[object]]]:
-    """The orders placed in [start, end), oldest first, as rows of ``EXPORT_HEADER``,
-    ``batch`` at a time."""
-    async for rows in keyset_batches(
-        database,
-        repo.orders_placed(start, end),
-        key=repo.EXPORT_KEY,
-        key_of=lambda row: (row.placed_at, row.id),
-        batch=batch,
-    ):
-        yield [[_cell(value) for value in row] for row in rows]

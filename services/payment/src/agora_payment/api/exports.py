@@ -4,7 +4,6 @@ page at a time, or all of it as CSV (ADR 0101)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter, Request
@@ -13,24 +12,16 @@ from starlette.responses import StreamingResponse
 
 from agora_kit.db import DatabaseDep
 from agora_kit.errors import problem_responses
-from agora_kit.export import (
-    CSV_RESPONSE,
-    FormatQuery,
-    From,
-    To,
-    csv_response,
-    filename,
-    sound_range,
-    wants_csv,
-)
-from agora_kit.pagination import Page, PageParamsDep, keyset_page
+from agora_kit.export import CSV_RESPONSE, FormatQuery, From, To, range_export
+from agora_kit.pagination import Page, PageParamsDep
 from agora_payment.api.deps import AdminDep
 from agora_payment.repository import exports as repo
-from agora_payment.service import exports
 
 router = APIRouter(prefix="/admin", tags=["admin"])
 
 
+# The rows of the exports: their fields are the CSV's header, in the order of the
+# columns ``repo.payouts`` and ``repo.ledger`` select.
 class PayoutRowOut(BaseModel):
     payout_id: UUID
     created_at: datetime
@@ -60,14 +51,6 @@ class LedgerRowOut(BaseModel):
     order_id: UUID
 
 
-def _payout_row(row: Any) -> PayoutRowOut:
-    return PayoutRowOut(**dict(zip(exports.PAYOUT_HEADER, row, strict=True)))
-
-
-def _ledger_row(row: Any) -> LedgerRowOut:
-    return LedgerRowOut(**dict(zip(exports.LEDGER_HEADER, row, strict=True)))
-
-
 @router.get(
     "/payouts",
     summary="Every payout of a range, or its CSV",
@@ -88,20 +71,18 @@ async def admin_payouts(
     now (`held`, `paid`, `cancelled`, `reversed`): a page at a time, or with
     `format=csv` (or `Accept: text/csv`) all of them as one CSV download, amounts in
     minor units beside the currency. Admins only."""
-    sound_range(start, end)
-    if wants_csv(request, format_):
-        rows = exports.payout_rows(database, start, end)
-        return csv_response(filename("payouts", start, end), exports.PAYOUT_HEADER, rows)
-    async with database.read() as session:
-        return await keyset_page(
-            session,
-            repo.payouts(start, end),
-            key=repo.PAYOUT_KEY,
-            key_of=lambda row: (row.created_at, row.id),
-            params=params,
-            to_item=_payout_row,
-            scalars=False,
-        )
+    return await range_export(
+        request,
+        database,
+        kind="payouts",
+        row=PayoutRowOut,
+        statement=repo.payouts(start, end),
+        key=repo.PAYOUT_KEY,
+        start=start,
+        end=end,
+        format_=format_,
+        params=params,
+    )
 
 
 @router.get(
@@ -124,17 +105,15 @@ async def admin_ledger(
     transaction's legs sum to zero): a page at a time, or with `format=csv` (or
     `Accept: text/csv`) all of them as one CSV download, signed amounts in minor units
     beside the currency. Admins only."""
-    sound_range(start, end)
-    if wants_csv(request, format_):
-        rows = exports.ledger_rows(database, start, end)
-        return csv_response(filename("ledger", start, end), exports.LEDGER_HEADER, rows)
-    async with database.read() as session:
-        return await keyset_page(
-            session,
-            repo.ledger(start, end),
-            key=repo.LEDGER_KEY,
-            key_of=lambda row: (row.created_at, row.id),
-            params=params,
-            to_item=_ledger_row,
-            scalars=False,
-        )
+    return await range_export(
+        request,
+        database,
+        kind="ledger",
+        row=LedgerRowOut,
+        statement=repo.ledger(start, end),
+        key=repo.LEDGER_KEY,
+        start=start,
+        end=end,
+        format_=format_,
+        params=params,
+    )

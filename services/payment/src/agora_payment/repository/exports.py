@@ -1,5 +1,6 @@
 """The payouts and the ledger of a range, for the admin's exports (ADR 0101): each
-with its payment's order, ordered and cut into batches by the caller on ``*_KEY``."""
+with its payment's order, ordered and cut into batches by the caller on ``*_KEY``; their
+columns in the order of the fields of the rows the API answers with (the CSV header)."""
 
 from __future__ import annotations
 
