@@ -18,7 +18,7 @@ from uuid import UUID
 
 from fastapi import Depends, Query
 from pydantic import BaseModel, Field
-from sqlalchemy import Select, and_, or_
+from sqlalchemy import Select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql.elements import ColumnElement
@@ -136,13 +136,13 @@ def _check_types(key: Sequence[ColumnElement[Any]], values: Sequence[Any]) -> No
 def _after(
     columns: Sequence[ColumnElement[Any]], values: Sequence[Any], direction: str
 ) -> ColumnElement[bool]:
-    """Row-value comparison ``(a, b) > (x, y)`` spelled out, so it works for any direction."""
-    clauses: list[ColumnElement[bool]] = []
-    for i, column in enumerate(columns):
-        equal_prefix = [columns[j] == values[j] for j in range(i)]
-        beyond = column > values[i] if direction == "asc" else column < values[i]
-        clauses.append(and_(*equal_prefix, beyond))
-    return or_(*clauses)
+    """Past the cursor: the row-value comparison ``(a, b) > (x, y)`` (``<`` going down;
+    every key column sorts the same way). As one comparison, not spelled out as an OR
+    of prefixes, PostgreSQL starts the index scan at the cursor instead of reading the
+    range from its start and filtering."""
+    if direction == "asc":
+        return tuple_(*columns) > tuple_(*values)
+    return tuple_(*columns) < tuple_(*values)
 
 
 async def keyset_page(
