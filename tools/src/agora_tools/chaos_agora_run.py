@@ -39,6 +39,7 @@ from typing import Any
 
 import httpx
 
+from agora_kit.embedded_pg import EmbeddedPostgres
 from agora_kit.testing.fixtures import free_port
 from agora_tools import fleetdb, journeys
 from agora_tools.chaos import Chaos, Target, run
@@ -73,12 +74,13 @@ class AgoraRun:
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = data_dir.resolve()
         self.ports = {part: free_port() for part in PARTS}
-        self.pg_port = free_port()
+        # Where `agora run` keeps its PostgreSQL (cli's runtime), on a port of its own.
+        self.postgres = EmbeddedPostgres(self.data_dir / "postgres", port=free_port())
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("AGORA_")}
         self.env.update(
             {
                 **{f"AGORA_{part.upper()}_PORT": str(port) for part, port in self.ports.items()},
-                "AGORA_POSTGRES_PORT": str(self.pg_port),
+                "AGORA_POSTGRES_PORT": str(self.postgres.port),
                 "AGORA_LOG_LEVEL": "WARNING",
             }
         )
@@ -89,7 +91,7 @@ class AgoraRun:
         return f"http://{HOST}:{self.ports[part]}"
 
     def database_url(self, name: str) -> str:
-        return f"postgresql+asyncpg://postgres@{HOST}:{self.pg_port}/{name}"
+        return self.postgres.url(name)
 
     def create_admin(self) -> journeys.Customer:
         return fleetdb.create_admin_in_run(self.data_dir, self.env)
@@ -133,9 +135,7 @@ class AgoraRun:
     def postmaster(self) -> int | None:
         """The pid of PostgreSQL's postmaster, while it runs."""
         try:
-            pid = int(
-                (self.data_dir / "postgres" / "pgdata" / "postmaster.pid").read_text().split()[0]
-            )
+            pid = int((self.postgres.pgdata / "postmaster.pid").read_text().split()[0])
         except (OSError, ValueError, IndexError):
             return None
         return pid if pid in _group(pid) else None
@@ -185,7 +185,7 @@ class AgoraRun:
 
     def postgres_log(self, phrase: str) -> int:
         """How many lines of PostgreSQL's log say ``phrase``."""
-        path = self.data_dir / "postgres" / "postgres.log"
+        path = self.postgres.log_file
         lines = path.read_text(errors="replace").splitlines() if path.exists() else []
         return sum(1 for line in lines if phrase in line)
 
