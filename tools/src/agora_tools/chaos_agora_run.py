@@ -231,6 +231,7 @@ def kill_and_restart(  # noqa: PLR0917 - a rampage's arguments
         time.sleep(rng.uniform(0, 1))
         kind = kinds[number % 2]
         at = progress()
+        clock = time.strftime("%H:%M:%S")
         killed = time.monotonic()
         try:
             agora.kill(with_postgres=kind == POWER_CUT)
@@ -245,7 +246,7 @@ def kill_and_restart(  # noqa: PLR0917 - a rampage's arguments
             return
         down.append(round(time.monotonic() - killed, 1))
         chaos.log.append(
-            f"{time.strftime('%H:%M:%S')} killed {kind} at {at:.0%} of the checkouts; "
+            f"{clock} killed {kind} at {at:.0%} of the checkouts; "
             f"ready again {down[-1]} s later"
         )
 
