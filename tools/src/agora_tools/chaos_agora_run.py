@@ -31,6 +31,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -197,17 +198,11 @@ def new_data_dir(data_dir: Path | None) -> tuple[Path, bool]:
     """The run's data directory, which must be new or empty (a run starts from
     nothing and audits every order in it), and whether it is a temporary one."""
     if data_dir is None:
-        import tempfile
-
         return Path(tempfile.mkdtemp(prefix="agora-chaos-run-")), True
     if data_dir.exists() and any(data_dir.iterdir()):
         raise SystemExit(f"agora-chaos: {data_dir} is not empty; the run needs a new one")
     data_dir.mkdir(parents=True, exist_ok=True)
     return data_dir, False
-
-
-def forget(data_dir: Path) -> None:
-    shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def kill_and_restart(  # noqa: PLR0917 - a rampage's arguments
@@ -246,8 +241,7 @@ def kill_and_restart(  # noqa: PLR0917 - a rampage's arguments
             return
         down.append(round(time.monotonic() - killed, 1))
         chaos.log.append(
-            f"{clock} killed {kind} at {at:.0%} of the checkouts; "
-            f"ready again {down[-1]} s later"
+            f"{clock} killed {kind} at {at:.0%} of the checkouts; ready again {down[-1]} s later"
         )
 
 
@@ -298,7 +292,7 @@ def play(args: argparse.Namespace) -> dict[str, Any]:
     finally:
         agora.close()
     if temporary and not report["problems"]:
-        forget(data_dir)
+        shutil.rmtree(data_dir, ignore_errors=True)
     else:
         say(f"data directory kept: {data_dir} (its log: {agora.log})")
     return report
