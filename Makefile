@@ -61,7 +61,7 @@ down: ## Stop what `make up` started
 chaos: install ## On the fleet `make up` started: 200 checkouts while order and payment are killed at random, then an audit
 	$(UV) run agora-chaos $(ARGS)
 
-chaos-full: install ## The chaos scenarios at full length (a short version of each is in `make test`)
+chaos-full: install ## `agora run` killed 5 times (with its PostgreSQL every other time) during 200 checkouts, then the audit; a short version is in `make test`
 	$(UV) run agora-chaos --scenario agora-run-kill --checkouts 200 --kills 5 $(ARGS)
 
 bench: install ## Benchmarks: the request ladder (floor, catalog, gateway, nginx), the event pipeline, checkout, catalog search; reports in docs/bench/

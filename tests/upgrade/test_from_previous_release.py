@@ -216,35 +216,25 @@ async def test_upgrade_from_previous_release_keeps_every_row(
     name = await postgres_server.create_database(f"{service}_upgrade")
     url = postgres_server.url(name)
     config = migrations.alembic_config(package, url)
+    conn = await asyncpg.connect(postgres_server.dsn(name))
     try:
         await asyncio.to_thread(migrations.upgrade, package, url, release)
-        conn = await asyncpg.connect(postgres_server.dsn(name))
-        try:
-            await conn.execute((FIXTURES / f"{service}.sql").read_text())
-            before = await snapshot(conn)
-        finally:
-            await conn.close()
+        await conn.execute((FIXTURES / f"{service}.sql").read_text())
+        before = await snapshot(conn)
         empty = sorted(table for table, rows in before.items() if not rows)
         assert not empty, f"fixtures/{service}.sql leaves tables empty: {empty}"
 
         await asyncio.to_thread(migrations.upgrade, package, url)
-        conn = await asyncpg.connect(postgres_server.dsn(name))
-        try:
-            upgraded = await snapshot(conn)
-        finally:
-            await conn.close()
+        upgraded = await snapshot(conn)
         compare_upgraded(service, before, upgraded)
         check_carried(service, before, upgraded)
         await read_through_models(service, url, upgraded)
 
         # A rollback to the release gives back its rows; upgrading again gives the same.
         await asyncio.to_thread(command.downgrade, config, release)
-        conn = await asyncpg.connect(postgres_server.dsn(name))
-        try:
-            assert await snapshot(conn) == expected_after_rollback(service, before)
-            await asyncio.to_thread(migrations.upgrade, package, url)
-            assert await snapshot(conn) == upgraded
-        finally:
-            await conn.close()
+        assert await snapshot(conn) == expected_after_rollback(service, before)
+        await asyncio.to_thread(migrations.upgrade, package, url)
+        assert await snapshot(conn) == upgraded
     finally:
+        await conn.close()
         await postgres_server.drop_database(name)

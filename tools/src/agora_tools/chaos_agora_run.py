@@ -31,6 +31,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -39,6 +40,7 @@ from typing import Any
 
 import httpx
 
+from agora_kit.embedded_pg import EmbeddedPostgres
 from agora_kit.testing.fixtures import free_port
 from agora_tools import fleetdb, journeys
 from agora_tools.chaos import Chaos, Target, run
@@ -73,12 +75,13 @@ class AgoraRun:
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = data_dir.resolve()
         self.ports = {part: free_port() for part in PARTS}
-        self.pg_port = free_port()
+        # Where `agora run` keeps its PostgreSQL (cli's runtime), on a port of its own.
+        self.postgres = EmbeddedPostgres(self.data_dir / "postgres", port=free_port())
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("AGORA_")}
         self.env.update(
             {
                 **{f"AGORA_{part.upper()}_PORT": str(port) for part, port in self.ports.items()},
-                "AGORA_POSTGRES_PORT": str(self.pg_port),
+                "AGORA_POSTGRES_PORT": str(self.postgres.port),
                 "AGORA_LOG_LEVEL": "WARNING",
             }
         )
@@ -89,7 +92,7 @@ class AgoraRun:
         return f"http://{HOST}:{self.ports[part]}"
 
     def database_url(self, name: str) -> str:
-        return f"postgresql+asyncpg://postgres@{HOST}:{self.pg_port}/{name}"
+        return self.postgres.url(name)
 
     def create_admin(self) -> journeys.Customer:
         return fleetdb.create_admin_in_run(self.data_dir, self.env)
@@ -133,9 +136,7 @@ class AgoraRun:
     def postmaster(self) -> int | None:
         """The pid of PostgreSQL's postmaster, while it runs."""
         try:
-            pid = int(
-                (self.data_dir / "postgres" / "pgdata" / "postmaster.pid").read_text().split()[0]
-            )
+            pid = int((self.postgres.pgdata / "postmaster.pid").read_text().split()[0])
         except (OSError, ValueError, IndexError):
             return None
         return pid if pid in _group(pid) else None
@@ -185,7 +186,7 @@ class AgoraRun:
 
     def postgres_log(self, phrase: str) -> int:
         """How many lines of PostgreSQL's log say ``phrase``."""
-        path = self.data_dir / "postgres" / "postgres.log"
+        path = self.postgres.log_file
         lines = path.read_text(errors="replace").splitlines() if path.exists() else []
         return sum(1 for line in lines if phrase in line)
 
@@ -197,17 +198,11 @@ def new_data_dir(data_dir: Path | None) -> tuple[Path, bool]:
     """The run's data directory, which must be new or empty (a run starts from
     nothing and audits every order in it), and whether it is a temporary one."""
     if data_dir is None:
-        import tempfile
-
         return Path(tempfile.mkdtemp(prefix="agora-chaos-run-")), True
     if data_dir.exists() and any(data_dir.iterdir()):
         raise SystemExit(f"agora-chaos: {data_dir} is not empty; the run needs a new one")
     data_dir.mkdir(parents=True, exist_ok=True)
     return data_dir, False
-
-
-def forget(data_dir: Path) -> None:
-    shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def kill_and_restart(  # noqa: PLR0917 - a rampage's arguments
@@ -231,6 +226,7 @@ def kill_and_restart(  # noqa: PLR0917 - a rampage's arguments
         time.sleep(rng.uniform(0, 1))
         kind = kinds[number % 2]
         at = progress()
+        clock = time.strftime("%H:%M:%S")
         killed = time.monotonic()
         try:
             agora.kill(with_postgres=kind == POWER_CUT)
@@ -245,8 +241,7 @@ def kill_and_restart(  # noqa: PLR0917 - a rampage's arguments
             return
         down.append(round(time.monotonic() - killed, 1))
         chaos.log.append(
-            f"{time.strftime('%H:%M:%S')} killed {kind} at {at:.0%} of the checkouts; "
-            f"ready again {down[-1]} s later"
+            f"{clock} killed {kind} at {at:.0%} of the checkouts; ready again {down[-1]} s later"
         )
 
 
@@ -297,7 +292,7 @@ def play(args: argparse.Namespace) -> dict[str, Any]:
     finally:
         agora.close()
     if temporary and not report["problems"]:
-        forget(data_dir)
+        shutil.rmtree(data_dir, ignore_errors=True)
     else:
         say(f"data directory kept: {data_dir} (its log: {agora.log})")
     return report
