@@ -29,10 +29,15 @@ K8S = REPO_ROOT / "deploy" / "k8s"
 
 
 def run(
-    args: list[str | Path], *, cwd: Path = REPO_ROOT, env: dict[str, str] | None = None
+    args: list[str | Path],
+    *,
+    cwd: Path = REPO_ROOT,
+    env: dict[str, str] | None = None,
+    inherit: bool = True,
 ) -> subprocess.CompletedProcess[str]:
-    """``args`` run to completion, with ``env`` added to this process's environment."""
-    environment = {**os.environ, **(env or {})}
+    """``args`` run to completion, with ``env`` added to this process's environment
+    (``inherit``), or as its whole environment."""
+    environment = {**os.environ, **(env or {})} if inherit else dict(env or {})
     return subprocess.run(  # noqa: S603 - our own tools
         [str(arg) for arg in args],
         cwd=cwd,
