@@ -290,6 +290,7 @@ def test_rolling_update_drill_fails_no_request(chart: Chart) -> None:
             shopper.result()
 
     report = drill.report()
+    assert hook == "done", hook  # the chart's preStop hook ran to its end in the pod
     assert drill.failures == [], (report, drill.failures)
     assert len(drill.checkouts) == CHECKOUTS, report
     # SIGTERM, not the grace period's SIGKILL: the old pod drained and exited by itself.
