@@ -5,7 +5,9 @@ server; the restore creates it, refuses a non-empty one and a file that changed.
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
+from urllib.parse import quote
 
 import asyncpg
 import pytest
@@ -90,3 +92,31 @@ def test_a_data_directory_without_agora_data_is_refused_not_made(tmp_path: Path)
     assert done.exit_code == 1
     assert "holds no `agora run` data" in done.output
     assert not (tmp_path / "none").exists()
+
+
+async def test_a_database_named_with_quotes_is_backed_up_and_restored(
+    postgres_server: PostgresServer, databases: Databases, tmp_path: Path
+) -> None:
+    """The names go into the restore's SQL quoted: a name PostgreSQL allows is restored."""
+    migrated = (await databases.migrated("agora_order")).rsplit("/", 1)[1]
+    name = f"""o'neil's "orders" {uuid.uuid4().hex[:6]}"""
+    ident = '"' + name.replace('"', '""') + '"'
+    await fetch(postgres_server, "postgres", f'CREATE DATABASE {ident} TEMPLATE "{migrated}"')
+    await fetch(
+        postgres_server,
+        name,
+        "INSERT INTO outbox (event_id, topic, key, event_type, event, published_at) "
+        "VALUES ('recent', 't', 'k', 'x', '{}', now())",
+    )
+    url = postgres_server.dsn(quote(name, safe=""))
+    backup = tmp_path / "backup"
+    try:
+        done = runner.invoke(app, ["backup", "--database-url", url, "--to", str(backup)])
+        assert done.exit_code == 0, done.output
+        await fetch(postgres_server, "postgres", f"DROP DATABASE {ident} WITH (FORCE)")
+        done = runner.invoke(app, ["restore", "--from", str(backup), "--database-url", url])
+        assert done.exit_code == 0, done.output
+        rows = await fetch(postgres_server, name, "SELECT published_at IS NULL AS w FROM outbox")
+        assert [r["w"] for r in rows] == [True]
+    finally:
+        await fetch(postgres_server, "postgres", f"DROP DATABASE IF EXISTS {ident} WITH (FORCE)")

@@ -102,16 +102,18 @@ def compose_gateway(
     file.write_text(yaml.safe_dump(derived, sort_keys=False))
     shutil.copy(REPO_ROOT / "docker-compose.yml", work / "original.yml")
     command: list[str | Path] = [compose_bin, "--no-ansi", "-f", file, "-p", project]
+    # The whole environment of compose: none of this process's AGORA_ variables reaches
+    # the file's ${AGORA_...} but the images' tag, what built_images built.
     env = {k: v for k, v in environment().items() if not k.startswith("AGORA_")}
-    env["AGORA_VERSION"] = images.TAG  # the file's image tag: what built_images built
-    up = run([*command, "up", "-d"], cwd=work, env=env)
+    env["AGORA_VERSION"] = images.TAG
+    up = run([*command, "up", "-d"], cwd=work, env=env, inherit=False)
     try:
         assert up.returncode == 0, up.stdout[-3000:] + up.stderr[-3000:]
         gateway = f"http://{HOST}:{ports['gateway']}"
         wait_for(lambda: _all_ready(ports), 180, "every part of the compose project ready")
         yield gateway
     finally:
-        down = run([*command, "down", "-t", "10"], cwd=work, env=env)
+        down = run([*command, "down", "-t", "10"], cwd=work, env=env, inherit=False)
         (work / "down.log").write_text(down.stdout + down.stderr)
 
 

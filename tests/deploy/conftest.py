@@ -63,12 +63,12 @@ def checkov() -> Path:
 
 @pytest.fixture(scope="session")
 def chart_default(helm: Path) -> Rendered:
-    return render(helm)
+    return render()
 
 
 @pytest.fixture(scope="session")
 def chart_production(helm: Path) -> Rendered:
-    return render(helm, CHART / "values-production.yaml")
+    return render(CHART / "values-production.yaml")
 
 
 @pytest.fixture(scope="session")

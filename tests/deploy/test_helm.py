@@ -121,7 +121,7 @@ def test_runbook_links_follow_the_configured_base(helm: Path, tmp_path: Path) ->
             }
         )
     )
-    [rule] = render(helm, values).of_kind("PrometheusRule")
+    [rule] = render(values).of_kind("PrometheusRule")
     for group in rule["spec"]["groups"]:
         for alert in (r for r in group["rules"] if "alert" in r):
             url = alert["annotations"]["runbook_url"]

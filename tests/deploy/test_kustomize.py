@@ -86,7 +86,7 @@ def test_the_e2e_cluster_manifests_are_valid(helm: Path) -> None:
     e2e = K8S / "e2e"
     for doc in documents((e2e / "dependencies.yaml").read_text()):
         validate(doc, KUBE_VERSION)
-    rendered = render(helm, e2e / "values.yaml")
+    rendered = render(e2e / "values.yaml")
     for doc in rendered.docs:
         validate(doc, KUBE_VERSION)
     config = {d["metadata"]["name"]: d["data"] for d in rendered.of_kind("ConfigMap")}

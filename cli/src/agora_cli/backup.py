@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
-from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 import typer
 
@@ -85,15 +85,16 @@ class Database:
             host = f"[{host}]"
         netloc = host + (f":{parts.port}" if parts.port else "")
         if parts.username:
-            netloc = f"{unquote(parts.username)}@{netloc}"
-        uri = urlunsplit(("postgresql", netloc, f"/{name}", parts.query, ""))
+            netloc = f"{parts.username}@{netloc}"  # as given: percent-encoded
+        uri = urlunsplit(("postgresql", netloc, f"/{quote(name, safe='')}", parts.query, ""))
         password = unquote(parts.password) if parts.password else None
         return cls(name=name, uri=uri, password=password)
 
     def sibling(self, name: str) -> Database:
         """The database ``name`` on the same server, as the same user."""
         parts = urlsplit(self.uri)
-        return Database(name, urlunsplit(parts._replace(path=f"/{name}")), self.password)
+        uri = urlunsplit(parts._replace(path=f"/{quote(name, safe='')}"))
+        return Database(name, uri, self.password)
 
 
 class Tools:
@@ -139,6 +140,16 @@ class Tools:
 
     def version(self, program: str) -> str:
         return self.run(program, ["--version"], Database("-", "")).strip()
+
+
+def _literal(text: str) -> str:
+    """``text`` as an SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _identifier(name: str) -> str:
+    """``name`` as a quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _sha256(path: Path) -> str:
@@ -286,23 +297,24 @@ def restore_backup(source: Path, targets: list[Database], tools: Tools) -> list[
         if target is None:
             continue
         admin = target.sibling("postgres")
-        if tools.query(admin, f"SELECT 1 FROM pg_database WHERE datname = '{name}'"):  # noqa: S608 - name from the URL
+        if tools.query(admin, f"SELECT 1 FROM pg_database WHERE datname = {_literal(name)}"):  # noqa: S608 - quoted
             tables = tools.query(
                 target, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
             )
             if tables != ["0"]:
                 raise BackupError(f"{name} is not empty: restore into an empty server")
         else:
-            tools.query(admin, f'CREATE DATABASE "{name}"')
+            tools.query(admin, f"CREATE DATABASE {_identifier(name)}")
         file = source / entries[name]["file"]
         tools.run(
             "pg_restore", ["--no-owner", "--exit-on-error", "-d", target.uri, str(file)], target
         )
         if entries[name]["rows"].get("outbox") is not None:
+            since = _literal(str(manifest["started_at"]))
             tools.query(
                 target,
-                "UPDATE outbox SET published_at = NULL WHERE published_at >= "  # noqa: S608 - constants
-                f"timestamptz '{manifest['started_at']}' - interval '{REPUBLISH_MARGIN}'",
+                "UPDATE outbox SET published_at = NULL WHERE published_at >= "  # noqa: S608 - quoted
+                f"timestamptz {since} - interval '{REPUBLISH_MARGIN}'",
             )
         restored.append(name)
     return restored

@@ -24,15 +24,20 @@ from agora_kit.testing.fixtures import free_port
 from agora_tools import fleet, ops
 from agora_tools.infra.base import REPO_ROOT
 
-CHART = REPO_ROOT / "deploy" / "helm" / "agora"
+CHART = ops.CHART
 K8S = REPO_ROOT / "deploy" / "k8s"
 
 
 def run(
-    args: list[str | Path], *, cwd: Path = REPO_ROOT, env: dict[str, str] | None = None
+    args: list[str | Path],
+    *,
+    cwd: Path = REPO_ROOT,
+    env: dict[str, str] | None = None,
+    inherit: bool = True,
 ) -> subprocess.CompletedProcess[str]:
-    """``args`` run to completion, with ``env`` added to this process's environment."""
-    environment = {**os.environ, **(env or {})}
+    """``args`` run to completion, with ``env`` added to this process's environment
+    (``inherit``), or as its whole environment."""
+    environment = {**os.environ, **(env or {})} if inherit else dict(env or {})
     return subprocess.run(  # noqa: S603 - our own tools
         [str(arg) for arg in args],
         cwd=cwd,
@@ -68,14 +73,11 @@ class Rendered:
         return [doc for doc in self.docs if doc["kind"] == kind]
 
 
-def render(helm: Path, *values: Path, extra: tuple[str, ...] = ()) -> Rendered:
-    args: list[str | Path] = [helm, "template", "agora", CHART, "--namespace", "agora"]
-    args += ["--kube-version", ops.KUBE_VERSION, *extra]
-    for path in values:
-        args += ["--values", path]
-    done = run(args)
-    assert done.returncode == 0, done.stderr
-    return Rendered("+".join(p.name for p in values) or "default", done.stdout)
+def render(*values: Path, extra: tuple[str, ...] = ()) -> Rendered:
+    """The chart rendered with ``values`` (``ops.render_chart``; the tests' ``helm``
+    fixture has built the tool, or skipped)."""
+    text = ops.render_chart(list(values), extra=extra)
+    return Rendered("+".join(p.name for p in values) or "default", text)
 
 
 @dataclass(frozen=True)
