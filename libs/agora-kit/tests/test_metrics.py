@@ -13,6 +13,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from agora_kit.app import create_base_app
 from agora_kit.errors import Conflict
 from agora_kit.metrics import UNMATCHED_ROUTE, ServiceMetrics
+from agora_kit.routes import api
 
 router = APIRouter()
 
@@ -56,11 +57,13 @@ async def get_note(ref: str) -> dict[str, str]:
     return {"note": ref}
 
 
-api = APIRouter(prefix="/api/v1")
-api.include_router(orders)
-api.include_router(carts)
-api.include_router(shared, prefix="/buyers")
-api.include_router(shared, prefix="/vendors")
+api_routes = api(
+    orders,
+    carts,
+    api(shared, prefix="/buyers"),
+    api(shared, prefix="/vendors"),
+    prefix="/api/v1",
+)
 
 
 @asynccontextmanager
@@ -78,7 +81,7 @@ def app_for(service: str) -> FastAPI:
         max_body_bytes=1024,
         readiness_checks={},
         lifespan=no_lifespan,
-        routers=[router, api],
+        routers=[router, api_routes],
     )
 
 

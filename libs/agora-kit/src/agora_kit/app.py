@@ -39,6 +39,7 @@ from agora_kit.idempotency import forget_old_keys_forever
 from agora_kit.metrics import MetricsMiddleware, ServiceMetrics, metrics_endpoint
 from agora_kit.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from agora_kit.openapi import document_problems_as_sent, operation_id
+from agora_kit.routes import add_routes
 from agora_kit.serving import GatewayForwarded
 from agora_kit.settings import CommonSettings, ServiceSettings
 from agora_kit.tracing import instrument_app, tracer_provider
@@ -345,10 +346,10 @@ def create_base_app(
     app.state.tracer_provider = provider
     install_problem_handlers(app)
     document_problems_as_sent(app)
-    app.include_router(health.router)
+    add_routes(app.router, health.router)
     app.add_route("/metrics", metrics_endpoint(metrics), include_in_schema=False)
     for router in routers:
-        app.include_router(router)
+        add_routes(app.router, router)
     instrument_app(app, provider)
     # Our own limit, not FastAPI's max_body_size: its announced-size 413 is plain text.
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=max_body_bytes)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from agora_catalog.api import (
     categories,
     inventory,
@@ -14,8 +12,10 @@ from agora_catalog.api import (
     wishlist,
 )
 from agora_kit.app import API_PREFIX
+from agora_kit.routes import api
 
-router = APIRouter(prefix=API_PREFIX)
-for module in (vendors, categories, products, inventory, reviews, search, wishlist):
-    router.include_router(module.router)
-router.include_router(vendors.admin)
+router = api(
+    *(m.router for m in (vendors, categories, products, inventory, reviews, search, wishlist)),
+    vendors.admin,
+    prefix=API_PREFIX,
+)

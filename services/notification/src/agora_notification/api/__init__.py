@@ -3,12 +3,9 @@ unsubscribe links, push devices, the live feed's WebSocket, and outbound webhook
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from agora_kit.app import API_PREFIX
+from agora_kit.routes import api
 from agora_notification.api import devices, feed, preferences, webhooks, ws
 
-router = APIRouter(prefix=API_PREFIX)
 # Fixed paths before /notifications/{id}.
-for module in (preferences, devices, ws, feed, webhooks):
-    router.include_router(module.router)
+router = api(*(m.router for m in (preferences, devices, ws, feed, webhooks)), prefix=API_PREFIX)

@@ -3,15 +3,10 @@ vendors' sub-orders and dashboard, and admin's coupons, analytics and orders exp
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from agora_kit.app import API_PREFIX
+from agora_kit.routes import api
 from agora_order.api import admin, analytics, cart, orders, stats, vendor
 
-router = APIRouter(prefix=API_PREFIX)
-router.include_router(cart.router)
-router.include_router(orders.router)
-router.include_router(vendor.router)
-router.include_router(stats.router)
-router.include_router(admin.router)
-router.include_router(analytics.router)
+router = api(
+    *(m.router for m in (cart, orders, vendor, stats, admin, analytics)), prefix=API_PREFIX
+)

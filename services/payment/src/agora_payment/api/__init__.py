@@ -5,14 +5,8 @@ Stripe's webhooks, the admin's ``/admin/payments``, ``/admin/payouts`` and
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from agora_kit.app import API_PREFIX
+from agora_kit.routes import api
 from agora_payment.api import admin, exports, payments, vendor, webhooks
 
-router = APIRouter(prefix=API_PREFIX)
-router.include_router(payments.router)
-router.include_router(webhooks.router)
-router.include_router(admin.router)
-router.include_router(exports.router)
-router.include_router(vendor.router)
+router = api(*(m.router for m in (payments, webhooks, admin, exports, vendor)), prefix=API_PREFIX)

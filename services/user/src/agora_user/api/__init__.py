@@ -3,16 +3,16 @@ gateway), the JWKS, and /internal (never routed by the gateway)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 
 from agora_kit.app import API_PREFIX
+from agora_kit.routes import api
 from agora_user.api import admin, api_keys, audit, auth, internal, jwks, mfa, users
 from agora_user.api.deps import credentials_guard
 
-public = APIRouter(prefix=API_PREFIX, dependencies=[Depends(credentials_guard)])
-for module in (auth, users, mfa, api_keys, admin, audit):
-    public.include_router(module.router)
-
-router = APIRouter()
-for part in (public, jwks.router, internal.router):
-    router.include_router(part)
+public = api(
+    *(m.router for m in (auth, users, mfa, api_keys, admin, audit)),
+    prefix=API_PREFIX,
+    dependencies=[Depends(credentials_guard)],
+)
+router = api(public, jwks.router, internal.router)
