@@ -3,7 +3,8 @@
 The rows are read in keyset batches, each its own short query, and written out as each
 batch arrives, so an export of any size holds one batch in memory and no transaction
 open for the whole download. ``csv`` quotes the fields; amounts stay minor units with
-their currency in a column of its own. ``range_export`` answers a whole export route:
+their currency in a column of its own; text that would start a spreadsheet formula is
+written behind a ``'``. ``range_export`` answers a whole export route:
 a JSON page of the range, or all of it as CSV.
 """
 
@@ -106,13 +107,22 @@ async def keyset_batches(
         after = key_of(rows[-1])
 
 
+# A spreadsheet reads a cell that begins with one of these as a formula: text a buyer
+# or vendor wrote (a name, an address, a note) could run in the admin's spreadsheet.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def csv_cell(value: object) -> object:
     """A value as the CSV writes it: times in ISO 8601 UTC (``Z``), booleans as
-    ``true``/``false``, NULL as an empty field."""
+    ``true``/``false``, NULL as an empty field, and text that a spreadsheet would take
+    for a formula behind a leading ``'``, which spreadsheets show as text (OWASP's
+    advice against CSV injection). Numbers are written as they are, negative ones too."""
     if isinstance(value, datetime):
         return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
     return "" if value is None else value
 
 
