@@ -30,6 +30,7 @@ from agora_contracts.payment import PayoutCreated, PayoutReversed
 from agora_kit.events.outbox import Outbox
 from agora_payment.adapters.provider import PaymentProvider
 from agora_payment.models import CANCELLED, HELD, PAID, REVERSED, Payment, Payout
+from agora_payment.repository import connect as connect_rows
 from agora_payment.repository import payouts as payout_rows
 from agora_payment.service import ledger
 
@@ -53,12 +54,6 @@ def net_fee(payout: Payout, payment: Payment) -> int:
     if payout.status == CANCELLED:
         return 0
     return payout.fee - refunded_share(payout.fee, payment)
-
-
-def destination(vendor_id: uuid.UUID) -> str:
-    """The vendor's connected account. Until vendors onboard with Stripe Connect
-    (a later issue), the account is named after the vendor."""
-    return f"acct_{vendor_id.hex[:16]}"
 
 
 def share_of(payment: Payment, vendor: str, fee_bps: int) -> tuple[int, int, int]:
@@ -142,13 +137,24 @@ async def release(
     due_by: datetime | None = None,
 ) -> list[Payout]:
     """Pay the held payouts of ``payment`` (locked by the caller): ``vendor_id``'s (every
-    vendor's when None), or those due by ``due_by``. Publishes ``PayoutCreated``."""
+    vendor's when None), or those due by ``due_by``. Publishes ``PayoutCreated``.
+
+    A payout whose vendor's connected account may not be paid yet (none, or charges or
+    payouts not enabled) stays held (ADR 0104); one released without ``due_by`` (the
+    parcel was delivered) is made due now, so that the account's ``account.updated``
+    or the sweep pays it once the account may be paid."""
     payouts = await payout_rows.locked_of(session, payment.id)
+    accounts = await connect_rows.payable(session, {p.vendor_id for p in payouts})
     paid: list[Payout] = []
     for payout in payouts:
         if payout.status != HELD or vendor_id not in (None, payout.vendor_id):
             continue
         if due_by is not None and (payout.release_at is None or payout.release_at > due_by):
+            continue
+        account = accounts.get(payout.vendor_id)
+        if account is None:
+            if due_by is None and (payout.release_at is None or payout.release_at > now()):
+                payout.release_at = now()
             continue
         _reduce_held(payout, payment)
         if payout.status == CANCELLED:
@@ -162,7 +168,7 @@ async def release(
         transfer_id = None
         if net > 0:
             transfer_id = await provider.transfer(
-                destination=destination(payout.vendor_id),
+                destination=account,
                 amount=net,
                 currency=payment.currency,
                 idempotency_key=f"payout-{payment.id}-{payout.vendor_id}",
