@@ -23,12 +23,16 @@ async def of_vendor(
     return account
 
 
-async def by_account_locked(session: AsyncSession, account_id: str) -> ConnectAccount | None:
-    """The row of the provider's account, locked until the transaction ends."""
-    account: ConnectAccount | None = await session.scalar(
-        select(ConnectAccount).where(ConnectAccount.account_id == account_id).with_for_update()
+async def by_account_locked(session: AsyncSession, account_id: str) -> list[ConnectAccount]:
+    """The rows of the provider's account (one, but for stripe-mock's fixture account),
+    locked until the transaction ends."""
+    rows = await session.scalars(
+        select(ConnectAccount)
+        .where(ConnectAccount.account_id == account_id)
+        .order_by(ConnectAccount.vendor_id)
+        .with_for_update()
     )
-    return account
+    return list(rows)
 
 
 async def add_first(session: AsyncSession, row: ConnectAccount) -> bool:

@@ -133,25 +133,23 @@ async def updated(
     state: ConnectedAccount,
     *,
     at: datetime,
-) -> ConnectAccount | None:
+) -> None:
     """Apply the provider's report of an account (``account.updated``, created at
     ``at``): ignored for an account that is not a store's, or older than the state
     already applied (Stripe does not promise order). Publishes the change; when the
     account may now be paid and could not before, pays the store's due held payouts."""
-    row = await connect_rows.by_account_locked(session, state.id)
-    if row is None or at < row.state_at:
-        return None
-    before, could_pay = _facts(row), row.payable
-    _set(row, state)
-    row.state_at = at
-    changed = _facts(row) != before
-    if changed:
-        row.updated_at = datetime.now(UTC)
-        await session.flush()
-        await _publish(session, outbox, row)
-    if row.payable and not could_pay:
-        await release_due(session, outbox, provider, row.vendor_id, at=payouts.now())
-    return row
+    for row in await connect_rows.by_account_locked(session, state.id):
+        if at < row.state_at:
+            continue
+        before, could_pay = _facts(row), row.payable
+        _set(row, state)
+        row.state_at = at
+        if _facts(row) != before:
+            row.updated_at = datetime.now(UTC)
+            await session.flush()
+            await _publish(session, outbox, row)
+        if row.payable and not could_pay:
+            await release_due(session, outbox, provider, row.vendor_id, at=payouts.now())
 
 
 async def release_due(

@@ -1,7 +1,7 @@
 """Helpers for the payment service's tests (and the end-to-end ones): a payment intent
-as the order service's saga asks for it, the ledger as a test reads it, and a fresh
-Idempotency-Key, a store's account that may be paid. Test support, outside the service's package: never shipped. Event
-delivery and the outbox come from
+as the order service's saga asks for it, the ledger as a test reads it, a fresh
+Idempotency-Key, and a store's connected account that may be paid. Test support,
+outside the service's package: never shipped. Event delivery and the outbox come from
 :mod:`agora_kit.testing.events`, signed tokens from :mod:`agora_kit.testing.tokens`."""
 
 from __future__ import annotations

@@ -49,9 +49,12 @@ def upgrade() -> None:
             name=op.f("ck_connect_accounts_kyc_known"),
         ),
         sa.PrimaryKeyConstraint("vendor_id", name=op.f("pk_connect_accounts")),
-        sa.UniqueConstraint("account_id", name=op.f("uq_connect_accounts_account_id")),
+    )
+    op.create_index(
+        op.f("ix_connect_accounts_account_id"), "connect_accounts", ["account_id"], unique=False
     )
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_connect_accounts_account_id"), table_name="connect_accounts")
     op.drop_table("connect_accounts")
