@@ -1,6 +1,7 @@
 """The Stripe provider: PaymentIntents (created and confirmed server-side, each call
-with an idempotency key), refunds, and Connect transfers for vendor payouts, through
-the ``stripe`` library's async client."""
+with an idempotency key), refunds, Connect Express accounts with their onboarding
+links, and Connect transfers for vendor payouts, through the ``stripe`` library's
+async client."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """Vendor payouts (ADR 0045): when a vendor ships its part of a paid order, its share
 is *held*; it is *paid* (transferred to the vendor's connected account) when the
 parcel is delivered, or when the hold period has passed (``release_due``, run by a
-background task), never before. A vendor's share is what the buyer paid for its
+background task), never before, and never while the vendor's Connect account may not
+be paid (ADR 0104). A vendor's share is what the buyer paid for its
 sub-order (``vendor_amounts``: the list-price subtotal less the sub-order's part of
 the discount), less the platform fee (basis points, rounded half up). With a
 platform-funded discount (``vendor_list_amounts``), the fee is charged on the list
