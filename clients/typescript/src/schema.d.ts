@@ -2702,6 +2702,11 @@ export interface components {
              */
             low_stock_threshold: number | null;
             /**
+             * Kyc Status
+             * @description Payouts KYC (owner and admins; ADR 0104)
+             */
+            kyc_status: string | null;
+            /**
              * Created At
              * Format: date-time
              */
