@@ -86,6 +86,11 @@ async def test_a_store_gets_one_account_and_the_sandbox_link_verifies_it(
     assert again.status_code == 200
     assert again.json()["account_id"] == made["account_id"]  # one account per store
     assert await kyc_told(app, shop) == ["pending"]
+    [audited] = await outbox_events(app, "agora.audit.entry.recorded.v1")
+    assert (audited["data"]["action"], audited["data"]["resource_id"]) == (
+        "connect_account.create",
+        str(shop),
+    )
 
     done = await client.post(f"{CONNECT}/sandbox", json={"outcome": "verified"}, headers=owner)
     assert done.status_code == 200, done.text

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_contracts.payment import ConnectAccountUpdated
+from agora_kit import audit
 from agora_kit.errors import Forbidden, NotFound
 from agora_kit.events.outbox import Outbox
 from agora_payment.adapters.provider import ConnectedAccount, OnboardingLink, PaymentProvider
@@ -81,6 +82,14 @@ async def onboard(
         assert account is not None
         if made:
             await _publish(session, outbox, account)
+            await audit.record(
+                session,
+                outbox,
+                action="connect_account.create",
+                resource_type="connect_account",
+                resource_id=vendor_id,
+                after={"account_id": account.account_id, "kyc_status": account.kyc_status},
+            )
     link = await provider.onboarding_link(
         account.account_id,
         refresh_url=settings.connect_refresh_url,
