@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_payment.models import HELD, ConnectAccount, Payout
@@ -32,16 +32,19 @@ async def locked_of(session: AsyncSession, payment_id: uuid.UUID) -> list[Payout
 
 async def due_payments(session: AsyncSession, at: datetime, *, batch: int) -> list[uuid.UUID]:
     """Payments with a held payout whose hold is over by ``at`` and whose vendor's
-    connected account may be paid (the others stay held, ADR 0104)."""
+    connected account may be paid, or that has nothing to transfer (the others stay
+    held, ADR 0104)."""
     return list(
         await session.scalars(
             select(Payout.payment_id)
-            .join(ConnectAccount, ConnectAccount.vendor_id == Payout.vendor_id)
+            .outerjoin(ConnectAccount, ConnectAccount.vendor_id == Payout.vendor_id)
             .where(
                 Payout.status == HELD,
                 Payout.release_at <= at,
-                ConnectAccount.charges_enabled,
-                ConnectAccount.payouts_enabled,
+                or_(
+                    and_(ConnectAccount.charges_enabled, ConnectAccount.payouts_enabled),
+                    Payout.amount <= Payout.reversed_amount,
+                ),
             )
             .group_by(Payout.payment_id)
             .limit(batch)

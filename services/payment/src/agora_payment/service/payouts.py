@@ -140,10 +140,10 @@ async def release(
     """Pay the held payouts of ``payment`` (locked by the caller): ``vendor_id``'s (every
     vendor's when None), or those due by ``due_by``. Publishes ``PayoutCreated``.
 
-    A payout whose vendor's connected account may not be paid yet (none, or charges or
-    payouts not enabled) stays held (ADR 0104); one released without ``due_by`` (the
-    parcel was delivered) is made due now, so that the account's ``account.updated``
-    or the sweep pays it once the account may be paid."""
+    A payout with something to transfer whose vendor's connected account may not be
+    paid yet (none, or charges or payouts not enabled) stays held (ADR 0104); one
+    released without ``due_by`` (the parcel was delivered) is made due now, so that the
+    account's ``account.updated`` or the sweep pays it once the account may be paid."""
     payouts = await payout_rows.locked_of(session, payment.id)
     accounts = await connect_rows.payable(session, {p.vendor_id for p in payouts})
     paid: list[Payout] = []
@@ -152,22 +152,22 @@ async def release(
             continue
         if due_by is not None and (payout.release_at is None or payout.release_at > due_by):
             continue
-        account = accounts.get(payout.vendor_id)
-        if account is None:
-            if due_by is None and (payout.release_at is None or payout.release_at > now()):
-                payout.release_at = now()
-            continue
         _reduce_held(payout, payment)
         if payout.status == CANCELLED:
             continue
         net = payout.amount - payout.reversed_amount
+        account = accounts.get(payout.vendor_id)
+        if account is None and net > 0:
+            if due_by is None and (payout.release_at is None or payout.release_at > now()):
+                payout.release_at = now()
+            continue
         room = room_for(payout, payment, payouts)
         if net > room:
             # Never transfer more than the order left: the shortfall stays unpaid.
             payout.amount = payout.reversed_amount + max(room, 0)
             net = payout.amount - payout.reversed_amount
         transfer_id = None
-        if net > 0:
+        if net > 0 and account is not None:
             transfer_id = await provider.transfer(
                 destination=account,
                 amount=net,
