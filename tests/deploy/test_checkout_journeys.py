@@ -174,6 +174,8 @@ def market(target: Target) -> Iterator[Market]:
             vendor = journeys.register(users)
             journeys.log_in(users, vendor)
             journeys.open_store(client, vendor, admin)
+            # Its payouts are held until its connected account may be paid (ADR 0104).
+            stripe_events.connect_payouts(client, vendor, lambda: target.webhook_secret)
             skus.append(journeys.sell(client, vendor, admin, amount=price, stock=10))
             vendors.append(vendor)
         coupon = f"JOURNEY{secrets.token_hex(3).upper()}"

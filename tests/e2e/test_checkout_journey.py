@@ -219,6 +219,17 @@ async def test_paid_with_visa_confirms_and_commits_stock(fleet: Fleet) -> None:
     await eventually(held)
     assert "vendor_payouts" not in await ledger_balances(fleet.payment)
 
+    # The store finishes Stripe Connect onboarding (the sandbox's link): it may be paid.
+    async def onboarded() -> bool:
+        made = await fleet.payments.post("/api/v1/vendors/me/connect", headers=vendor)
+        return made.status_code in (200, 201)
+
+    await eventually(onboarded)
+    done = await fleet.payments.post(
+        "/api/v1/vendors/me/connect/sandbox", json={"outcome": "verified"}, headers=vendor
+    )
+    assert done.json()["kyc_status"] == "verified", done.text
+
     # The parcel is delivered: now the vendor is paid.
     delivered = await fleet.orders.post(
         f"/api/v1/vendor/orders/{subs[0]['id']}/deliver", headers=vendor

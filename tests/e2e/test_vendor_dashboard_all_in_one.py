@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
-from agora_tools import journeys
+from agora_tools import journeys, stripe_events
 from agora_tools.deploy_testing import AllInOne
 from agora_tools.fleetdb import create_admin_in_run
 
@@ -61,6 +61,7 @@ def a_store_and_a_buyer(
     vendor = journeys.register(client)
     journeys.log_in(client, vendor)
     journeys.open_store(client, vendor, admin)
+    stripe_events.connect_payouts(client, vendor)  # else its payouts stay held (ADR 0104)
     sku = journeys.sell(client, vendor, admin, amount=amount, stock=10)
     buyer = journeys.register(client)
     journeys.log_in(client, buyer)

@@ -46,6 +46,10 @@ ADDED: dict[str, dict[str, dict[str, Callable[[Row], Any]]]] = {
         # 0003: the sign-in of a session made before is its creation.
         "sessions": {"authenticated_at": lambda row: row["created_at"]},
     },
+    "catalog": {
+        # 0006: no store had onboarded with Stripe Connect (ADR 0104).
+        "vendors": {"kyc_status": lambda row: None, "kyc_updated_at": lambda row: None},
+    },
     "order": {
         # 0003: nothing was discounted per vendor, and coupons were vendor-funded.
         "sub_orders": {"discount_amount": lambda row: 0},

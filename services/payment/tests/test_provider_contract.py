@@ -1,16 +1,22 @@
 """One suite for every payment provider: the sandbox (embedded), Stripe against
 stripe-mock (every request's shape checked against Stripe's OpenAPI document) and
-Stripe against localstripe (behaviour: declines, refunds)."""
+Stripe against localstripe (behaviour: declines, refunds); Connect accounts, their
+onboarding links and ``account.updated`` on the sandbox and stripe-mock."""
 
 from __future__ import annotations
 
+import json
+import time
 import uuid
 
 import pytest
+import stripe
 
-from agora_payment.adapters.provider import PaymentProvider
+from agora_payment.adapters.provider import ConnectedAccount, PaymentProvider
 from agora_payment.adapters.sandbox import SandboxProvider
 from agora_payment.adapters.stripe import StripeProvider
+from agora_payment.service.webhooks import verify
+from agora_tools.pytest_plugin import StripeMockServer
 
 
 def _build(request: pytest.FixtureRequest, name: str) -> PaymentProvider:
@@ -130,3 +136,71 @@ def test_settings_choose_the_provider() -> None:
         Settings(provider="stripe", stripe_api_key="sk_test_x", stripe_api_base="http://x")
     )
     assert isinstance(chosen, StripeProvider)
+
+
+@pytest.fixture(params=["sandbox", "stripe-mock"])
+def connecting(request: pytest.FixtureRequest) -> PaymentProvider:
+    """Providers that know Connect accounts (localstripe does not)."""
+    return _build(request, request.param)
+
+
+async def test_an_express_account_and_its_onboarding_link(connecting: PaymentProvider) -> None:
+    account = await connecting.create_account(
+        vendor_id=str(uuid.uuid4()), country="US", idempotency_key=key()
+    )
+    assert account.id.startswith("acct_")
+    link = await connecting.onboarding_link(
+        account.id,
+        refresh_url="https://agora.example/console/vendor/payouts?onboarding=refresh",
+        return_url="https://agora.example/console/vendor/payouts?onboarding=done",
+    )
+    assert link.url.startswith(("https://", "http://"))
+    assert link.expires_at.tzinfo is not None
+
+
+async def test_a_new_sandbox_account_is_pending() -> None:
+    account = await SandboxProvider().create_account(
+        vendor_id="v", country="US", idempotency_key="connect-account-v"
+    )
+    assert (account.charges_enabled, account.payouts_enabled, account.details_submitted) == (
+        False,
+        False,
+        False,
+    )
+    assert account.currently_due
+    again = await SandboxProvider().create_account(
+        vendor_id="v", country="US", idempotency_key="connect-account-v"
+    )
+    assert again.id == account.id
+
+
+async def test_account_updated_of_a_stripe_account_parses(
+    stripe_mock_server: StripeMockServer,
+) -> None:
+    """A signed ``account.updated`` carrying the Account stripe-mock answers (Stripe's
+    own fixture of the full object) verifies and reads as the account's state."""
+    client = stripe.StripeClient(
+        stripe_mock_server.api_key, base_addresses={"api": stripe_mock_server.url}
+    )
+    fixture = (await client.v1.accounts.retrieve_async("acct_1032D82eZvKYlo2C")).to_dict()
+    event = {
+        "id": "evt_" + key(),
+        "object": "event",
+        "type": "account.updated",
+        "created": int(time.time()),
+        "data": {"object": fixture},
+    }
+    body = json.dumps(event).encode()
+    secret = "whsec_" + key()
+    header = stripe.WebhookSignature.generate_signature_header(body.decode(), secret)
+    verified = verify(body, header, secret, tolerance=300)
+    state = ConnectedAccount.of(verified["data"]["object"])
+    requirements = fixture.get("requirements") or {}
+    assert state.id == fixture["id"]
+    assert (state.charges_enabled, state.payouts_enabled, state.details_submitted) == (
+        bool(fixture["charges_enabled"]),
+        bool(fixture["payouts_enabled"]),
+        bool(fixture["details_submitted"]),
+    )
+    assert state.disabled_reason == (requirements.get("disabled_reason") or None)
+    assert list(state.currently_due) == list(requirements.get("currently_due") or [])

@@ -57,7 +57,7 @@ from typing import Any
 
 import httpx
 
-from agora_tools import fleet, fleetdb, journeys
+from agora_tools import fleet, fleetdb, journeys, stripe_events
 from agora_tools.chaos_audit import COUPON_USES, Shop, audit, unsettled
 from agora_tools.chaos_client import API, Outcome, checkout, request, ship_and_deliver, sign_in
 from agora_tools.infra.base import HOST, say
@@ -97,6 +97,8 @@ def set_up(  # noqa: PLR0917 - the shop's knobs
         vendors.append(vendor)
         journeys.log_in(users, vendor)
         journeys.open_store(gateway, vendor, admin)
+        # Its payouts are held until its connected account may be paid (ADR 0104).
+        stripe_events.connect_payouts(gateway, vendor, fleet.webhook_secret)
         for price in (1250 + index * 500, 2990 - index * 700):
             skus[journeys.sell(gateway, vendor, admin, amount=price, stock=stock)] = stock
     coupon = f"CHAOS{secrets.token_hex(3).upper()}"

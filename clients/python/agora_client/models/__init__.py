@@ -39,6 +39,10 @@ from .category_tree import CategoryTree
 from .checkout_in import CheckoutIn
 from .code_in import CodeIn
 from .confirm_in import ConfirmIn
+from .connect_account_out import ConnectAccountOut
+from .connect_account_out_kyc_status import ConnectAccountOutKycStatus
+from .connect_onboarding_out import ConnectOnboardingOut
+from .connect_onboarding_out_kyc_status import ConnectOnboardingOutKycStatus
 from .coupon_in import CouponIn
 from .coupon_in_funded_by import CouponInFundedBy
 from .coupon_in_kind import CouponInKind
@@ -126,6 +130,8 @@ from .reset_in import ResetIn
 from .review_in import ReviewIn
 from .review_out import ReviewOut
 from .review_page import ReviewPage
+from .sandbox_onboarding_in import SandboxOnboardingIn
+from .sandbox_onboarding_in_outcome import SandboxOnboardingInOutcome
 from .search_item import SearchItem
 from .search_list_sort import SearchListSort
 from .search_response import SearchResponse
@@ -225,6 +231,10 @@ __all__ = (
     "CheckoutIn",
     "CodeIn",
     "ConfirmIn",
+    "ConnectAccountOut",
+    "ConnectAccountOutKycStatus",
+    "ConnectOnboardingOut",
+    "ConnectOnboardingOutKycStatus",
     "CouponIn",
     "CouponInFundedBy",
     "CouponInKind",
@@ -306,6 +316,8 @@ __all__ = (
     "ReviewIn",
     "ReviewOut",
     "ReviewPage",
+    "SandboxOnboardingIn",
+    "SandboxOnboardingInOutcome",
     "SearchItem",
     "SearchListSort",
     "SearchResponse",

@@ -22,6 +22,7 @@ class VendorOut:
         status (str):
         owner_id (None | UUID): Shown to the owner and admins only
         low_stock_threshold (int | None): Shown to the owner and admins only
+        kyc_status (None | str): Payouts KYC (owner and admins; ADR 0104)
         created_at (datetime.datetime):
         approved_at (datetime.datetime | None):
     """
@@ -33,6 +34,7 @@ class VendorOut:
     status: str
     owner_id: None | UUID
     low_stock_threshold: int | None
+    kyc_status: None | str
     created_at: datetime.datetime
     approved_at: datetime.datetime | None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -57,6 +59,9 @@ class VendorOut:
         low_stock_threshold: int | None
         low_stock_threshold = self.low_stock_threshold
 
+        kyc_status: None | str
+        kyc_status = self.kyc_status
+
         created_at = self.created_at.isoformat()
 
         approved_at: None | str
@@ -76,6 +81,7 @@ class VendorOut:
                 "status": status,
                 "owner_id": owner_id,
                 "low_stock_threshold": low_stock_threshold,
+                "kyc_status": kyc_status,
                 "created_at": created_at,
                 "approved_at": approved_at,
             }
@@ -118,6 +124,13 @@ class VendorOut:
 
         low_stock_threshold = _parse_low_stock_threshold(d.pop("low_stock_threshold"))
 
+        def _parse_kyc_status(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        kyc_status = _parse_kyc_status(d.pop("kyc_status"))
+
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
         def _parse_approved_at(data: object) -> datetime.datetime | None:
@@ -143,6 +156,7 @@ class VendorOut:
             status=status,
             owner_id=owner_id,
             low_stock_threshold=low_stock_threshold,
+            kyc_status=kyc_status,
             created_at=created_at,
             approved_at=approved_at,
         )

@@ -8,7 +8,7 @@ payment service adds fields (with defaults) as it needs them.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar
+from typing import ClassVar, Literal
 from uuid import UUID
 
 from pydantic import Field
@@ -125,3 +125,24 @@ class PayoutReversed(EventPayload):
     total_reversed: Money
     reversal_id: str
     reversed_at: datetime | None = None
+
+
+class ConnectAccountUpdated(EventPayload):
+    """A vendor's Stripe Connect account was created or changed (ADR 0104): what it may
+    do now and the vendor's KYC status derived from it: ``pending`` (onboarding not
+    finished, or details due), ``verified`` (charges and payouts enabled, details
+    submitted), ``rejected`` (Stripe refused the account: ``disabled_reason``
+    ``rejected.*``). The vendor's payouts are held while ``charges_enabled`` or
+    ``payouts_enabled`` is false. Keyed by vendor id; ``updated_at`` orders them."""
+
+    topic: ClassVar[str] = topic_name("payment", "connect_account")
+    event_type: ClassVar[str] = "agora.payment.connect_account.updated.v1"
+
+    vendor_id: UUID
+    account_id: str
+    kyc_status: Literal["pending", "verified", "rejected"]
+    charges_enabled: bool
+    payouts_enabled: bool
+    details_submitted: bool
+    disabled_reason: str | None = None
+    updated_at: datetime

@@ -1,7 +1,7 @@
 """What the catalog service handles: the order service's checkout steps (reserve,
 release and commit stock; verified buyers for reviews), an erased account (its
-wishlist removed), and its own events, which keep the search index in step with the
-catalog."""
+wishlist removed), a store's KYC status from the payment service (ADR 0104), and its
+own events, which keep the search index in step with the catalog."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agora_catalog.service import reservations, reviews, wishlist
+from agora_catalog.service import reservations, reviews, vendors, wishlist
 from agora_catalog.service.context import CatalogContext
 from agora_contracts.catalog import (
     CategoryUpdated,
@@ -25,6 +25,7 @@ from agora_contracts.catalog import (
 )
 from agora_contracts.events import EventPayload
 from agora_contracts.order import OrderCancelled, OrderConfirmed, OrderPlaced, OrderRefunded
+from agora_contracts.payment import ConnectAccountUpdated
 from agora_contracts.user import UserDeleted
 from agora_kit.app import EventHandler
 from agora_kit.events.envelope import CloudEvent
@@ -114,6 +115,13 @@ async def category_changed(
     await context.indexer.refresh_category(session, event.category_id)
 
 
+async def kyc_changed(
+    context: CatalogContext, session: AsyncSession, event: ConnectAccountUpdated, _: CloudEvent
+) -> None:
+    """The store's KYC status at the payment provider, shown to its owner and admins."""
+    await vendors.kyc_changed(session, event.vendor_id, event.kyc_status, event.updated_at)
+
+
 HANDLED: dict[type[EventPayload], EventHandler[CatalogContext]] = {
     OrderPlaced: reserve,
     OrderCancelled: release,
@@ -129,4 +137,5 @@ HANDLED: dict[type[EventPayload], EventHandler[CatalogContext]] = {
     VendorSuspended: vendor_changed,
     VendorUpdated: vendor_changed,
     CategoryUpdated: category_changed,
+    ConnectAccountUpdated: kyc_changed,
 }

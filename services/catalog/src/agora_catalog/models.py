@@ -77,6 +77,10 @@ class Vendor(Base):
     updated_at: Mapped[datetime] = _now()
     approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     suspended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # KYC at the payment provider (pending, verified, rejected), from the payment
+    # service's ConnectAccountUpdated (ADR 0104); None until the store onboards.
+    kyc_status: Mapped[str | None] = mapped_column(String(16))
+    kyc_updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Category(Base):

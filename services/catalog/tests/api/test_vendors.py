@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
 
 from fastapi import FastAPI
 
 from agora_catalog_testing.helpers import Shop
+from agora_contracts.payment import ConnectAccountUpdated
 from agora_kit.auth import ROLE_CUSTOMER, ROLE_VENDOR, SCOPE_CATALOG_READ
-from agora_kit.testing.events import outbox_events
+from agora_kit.testing.events import deliver, outbox_events
 
 
 async def test_a_customer_applies_and_the_store_is_pending(shop: Shop, app: FastAPI) -> None:
@@ -170,3 +173,36 @@ async def test_an_invalid_token_is_401_even_on_public_routes(shop: Shop) -> None
     )
     assert response.status_code == 401
     assert response.headers["content-type"] == "application/problem+json"
+
+
+async def test_the_kyc_status_from_payments_is_shown_to_the_owner_and_admins(
+    shop: Shop, app: FastAPI
+) -> None:
+    store = await shop.store("Onboarding Goods")
+    path = f"/api/v1/vendors/{store.id}"
+    assert (await shop.ok(shop.client.get(path, headers=store.owner.headers)))["kyc_status"] is None
+    now = datetime.now(UTC)
+
+    def told(status: Literal["pending", "verified", "rejected"], at: datetime) -> Any:
+        event = ConnectAccountUpdated(
+            vendor_id=uuid.UUID(store.id),
+            account_id="acct_1",
+            kyc_status=status,
+            charges_enabled=status == "verified",
+            payouts_enabled=status == "verified",
+            details_submitted=status != "pending",
+            updated_at=at,
+        )
+        return deliver(app, event, store.id)
+
+    await told("pending", now)
+    await told("verified", now + timedelta(seconds=5))
+    await told("pending", now + timedelta(seconds=1))  # late: changes nothing
+    own = await shop.ok(shop.client.get(path, headers=store.owner.headers))
+    admin = await shop.ok(shop.client.get(path, headers=shop.admin.headers))
+    public = await shop.ok(shop.client.get(path, headers=shop.user().headers))
+    assert (own["kyc_status"], admin["kyc_status"], public["kyc_status"]) == (
+        "verified",
+        "verified",
+        None,
+    )

@@ -2,7 +2,8 @@
 
 Publishes (payment topic, keyed by payment id): ``PaymentIntentCreated``,
 ``PaymentSucceeded``, ``PaymentFailed``, ``PaymentRefunded``; (payout topic)
-``PayoutCreated`` when a held payout is paid, ``PayoutReversed``.
+``PayoutCreated`` when a held payout is paid, ``PayoutReversed``; (connect account
+topic, keyed by store) ``ConnectAccountUpdated`` (ADR 0104).
 
 Handles the order service's saga requests: ``PaymentRequested`` (create the intent,
 and confirm it when the buyer gave a payment method at checkout),

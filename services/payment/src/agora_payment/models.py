@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     DateTime,
     ForeignKey,
@@ -172,3 +173,40 @@ class Vendor(Base):
 
     vendor_id: Mapped[uuid.UUID] = mapped_column(PGUUID(as_uuid=True), primary_key=True)
     owner_id: Mapped[uuid.UUID] = mapped_column(PGUUID(as_uuid=True), nullable=False, index=True)
+
+
+# ConnectAccount.kyc_status (``kyc_known`` below).
+KYC_PENDING = "pending"
+KYC_VERIFIED = "verified"
+KYC_REJECTED = "rejected"
+
+
+class ConnectAccount(Base):
+    """A vendor's Stripe Connect (Express) account, one per store (ADR 0104): its
+    state as the provider last reported it (``account.updated``, applied in the order
+    Stripe created the events, ``state_at``) and the KYC status derived from it. A
+    vendor's payouts are held while ``charges_enabled`` or ``payouts_enabled`` is
+    false."""
+
+    __tablename__ = "connect_accounts"
+    __table_args__ = (
+        CheckConstraint("kyc_status IN ('pending', 'verified', 'rejected')", name="kyc_known"),
+    )
+
+    vendor_id: Mapped[uuid.UUID] = mapped_column(PGUUID(as_uuid=True), primary_key=True)
+    # Not unique: Stripe never gives two accounts one id, but stripe-mock, the fleet's
+    # Stripe in tests, answers every create with its one fixture account.
+    account_id: Mapped[str] = mapped_column(String(255), nullable=False, index=True)
+    charges_enabled: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    payouts_enabled: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    details_submitted: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    disabled_reason: Mapped[str | None] = mapped_column(String(64))
+    currently_due: Mapped[list[str]] = mapped_column(JSONB, nullable=False, default=list)
+    kyc_status: Mapped[str] = mapped_column(String(16), nullable=False)
+    state_at: Mapped[datetime] = _now()
+    created_at: Mapped[datetime] = _now()
+    updated_at: Mapped[datetime] = _now()
+
+    @property
+    def payable(self) -> bool:
+        return self.charges_enabled and self.payouts_enabled

@@ -34,6 +34,15 @@ class Settings(ServiceSettings):
     payout_hold_seconds: float = Field(default=7 * 24 * 3600, ge=0)
     payout_sweep_seconds: float = Field(default=60, gt=0)
 
+    # Stripe Connect onboarding (ADR 0104): the country of the vendors' Express accounts,
+    # where Stripe sends a vendor back after onboarding (return) or when its link expired
+    # (refresh: ask for a new one), and the API's public address, where the sandbox's
+    # onboarding links point.
+    connect_country: str = Field(default="US", pattern=r"^[A-Z]{2}$")
+    connect_return_url: str = "http://127.0.0.1:8000/console/vendor/payouts?onboarding=done"
+    connect_refresh_url: str = "http://127.0.0.1:8000/console/vendor/payouts?onboarding=refresh"
+    public_api_url: str = "http://127.0.0.1:8000"
+
     # Fraud rules: a buyer with this many declined payments in the last hour is
     # refused without asking the provider; a payment above the amount is refused.
     fraud_max_declines_per_hour: int = Field(default=5, gt=0)

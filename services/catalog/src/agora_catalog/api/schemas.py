@@ -99,6 +99,7 @@ class VendorOut(BaseModel):
     status: str
     owner_id: uuid.UUID | None = Field(description="Shown to the owner and admins only")
     low_stock_threshold: int | None = Field(description="Shown to the owner and admins only")
+    kyc_status: str | None = Field(description="Payouts KYC (owner and admins; ADR 0104)")
     created_at: datetime
     approved_at: datetime | None
 
@@ -113,6 +114,7 @@ class VendorOut(BaseModel):
             status=vendor.status,
             owner_id=vendor.owner_id if private else None,
             low_stock_threshold=vendor.low_stock_threshold if private else None,
+            kyc_status=vendor.kyc_status if private else None,
             created_at=vendor.created_at,
             approved_at=vendor.approved_at,
         )

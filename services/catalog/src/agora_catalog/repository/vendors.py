@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_catalog.models import VENDOR_APPROVED, Vendor
@@ -77,3 +78,15 @@ async def vendor_names(
 ) -> dict[uuid.UUID, str]:
     rows = await session.execute(select(Vendor.id, Vendor.name).where(Vendor.id.in_(vendor_ids)))
     return dict(rows.tuples().all())
+
+
+async def set_kyc(session: AsyncSession, vendor_id: uuid.UUID, status: str, at: datetime) -> None:
+    """The store's KYC status as of ``at``; an older report changes nothing."""
+    await session.execute(
+        update(Vendor)
+        .where(
+            Vendor.id == vendor_id,
+            or_(Vendor.kyc_updated_at.is_(None), Vendor.kyc_updated_at <= at),
+        )
+        .values(kyc_status=status, kyc_updated_at=at)
+    )

@@ -225,3 +225,10 @@ async def decide(
         after={"status": status, **({"reason": reason} if reason else {})},
     )
     return vendor
+
+
+async def kyc_changed(
+    session: AsyncSession, vendor_id: uuid.UUID, status: str, at: datetime
+) -> None:
+    """The payment service's word on the store's KYC status (ADR 0104)."""
+    await repo.set_kyc(session, vendor_id, status, at)

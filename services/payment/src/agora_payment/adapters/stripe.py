@@ -1,12 +1,21 @@
 """The Stripe provider: PaymentIntents (created and confirmed server-side, each call
-with an idempotency key), refunds, and Connect transfers for vendor payouts, through
-the ``stripe`` library's async client."""
+with an idempotency key), refunds, Connect Express accounts with their onboarding
+links, and Connect transfers for vendor payouts, through the ``stripe`` library's
+async client."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import stripe
 
-from agora_payment.adapters.provider import Confirmation, Intent, ProviderRefund
+from agora_payment.adapters.provider import (
+    Confirmation,
+    ConnectedAccount,
+    Intent,
+    OnboardingLink,
+    ProviderRefund,
+)
 
 _DECLINE_MESSAGE = "Your card was declined."
 
@@ -98,3 +107,31 @@ class StripeProvider:
             options={"idempotency_key": idempotency_key},
         )
         return reversal.id
+
+    async def create_account(
+        self, *, vendor_id: str, country: str, idempotency_key: str
+    ) -> ConnectedAccount:
+        account = await self._client.v1.accounts.create_async(
+            params={
+                "type": "express",
+                "country": country,
+                # Destination transfers only: the platform charges, the vendor is paid.
+                "capabilities": {"transfers": {"requested": True}},
+                "metadata": {"vendor_id": vendor_id},
+            },
+            options={"idempotency_key": idempotency_key},
+        )
+        return ConnectedAccount.of(account.to_dict())
+
+    async def onboarding_link(
+        self, account_id: str, *, refresh_url: str, return_url: str
+    ) -> OnboardingLink:
+        link = await self._client.v1.account_links.create_async(
+            params={
+                "account": account_id,
+                "type": "account_onboarding",
+                "refresh_url": refresh_url,
+                "return_url": return_url,
+            }
+        )
+        return OnboardingLink(url=link.url, expires_at=datetime.fromtimestamp(link.expires_at, UTC))

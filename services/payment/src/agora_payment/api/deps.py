@@ -1,5 +1,5 @@
 """What the payment service's routes need beyond a session: its context, the payment
-provider, and the admin's role. (The buyer's own dependencies are in
+provider, and the admin's and vendor's roles. (The buyer's own dependencies are in
 :mod:`agora_payment.api.payments`, its only user.)"""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from agora_kit.auth import ROLE_ADMIN, Principal, require_roles
+from agora_kit.auth import ROLE_ADMIN, ROLE_VENDOR, Principal, require_roles
 from agora_payment.adapters.provider import PaymentProvider
 from agora_payment.service.context import PaymentContext
 
@@ -27,3 +27,4 @@ def get_provider(request: Request) -> PaymentProvider:
 
 ProviderDep = Annotated[PaymentProvider, Depends(get_provider)]
 AdminDep = Annotated[Principal, Depends(require_roles(ROLE_ADMIN))]
+VendorDep = Annotated[Principal, Depends(require_roles(ROLE_VENDOR))]

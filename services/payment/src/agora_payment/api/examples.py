@@ -7,3 +7,4 @@ from typing import Any
 
 CONFIRM_IN: dict[str, Any] = {"examples": [{"payment_method": "pm_card_visa"}]}
 REFUND_IN: dict[str, Any] = {"examples": [{"amount": 1200, "reason": "one mug arrived broken"}]}
+SANDBOX_ONBOARDING_IN: dict[str, Any] = {"examples": [{"outcome": "verified"}]}

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from agora_contracts.common import Money
+from agora_payment.adapters.provider import OnboardingLink
 from agora_payment.api import examples
-from agora_payment.models import Payment, Payout, Refund
+from agora_payment.models import ConnectAccount, Payment, Payout, Refund
 from agora_payment.service.payments import CONFIRMABLE
 from agora_payment.service.vendors import VENDOR_STATUS, VendorPayoutStatus
 
@@ -122,3 +123,65 @@ def vendor_payout_out(payout: Payout, order_id: UUID) -> VendorPayoutOut:
         paid_at=payout.paid_at,
         created_at=payout.created_at,
     )
+
+
+KycStatus = Literal["pending", "verified", "rejected"]
+
+
+class ConnectAccountOut(BaseModel):
+    vendor_id: UUID
+    account_id: str = Field(description="The store's Stripe Connect account")
+    kyc_status: KycStatus = Field(
+        description="`pending` until onboarding is done and Stripe enables the account, "
+        "`verified` once it may take charges and be paid, `rejected` when Stripe refused it"
+    )
+    charges_enabled: bool
+    payouts_enabled: bool
+    details_submitted: bool
+    disabled_reason: str | None = Field(description="Stripe's reason, while it is disabled")
+    requirements_due: list[str] = Field(description="What Stripe still asks of the store")
+    payouts_held: bool = Field(
+        description="True while payouts wait for charges and payouts to be enabled"
+    )
+    created_at: datetime
+    updated_at: datetime
+
+
+class ConnectOnboardingOut(ConnectAccountOut):
+    onboarding_url: str = Field(description="Where the store's owner onboards (single use)")
+    onboarding_expires_at: datetime
+
+
+class SandboxOnboardingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra=examples.SANDBOX_ONBOARDING_IN)
+
+    outcome: Literal["verified", "rejected", "pending"] = Field(
+        description="How Stripe's onboarding ends: `verified` enables charges and payouts, "
+        "`rejected` refuses the account, `pending` leaves details due"
+    )
+
+
+def connect_account_out(account: ConnectAccount) -> ConnectAccountOut:
+    return ConnectAccountOut(**_connect_fields(account))
+
+
+def connect_onboarding_out(account: ConnectAccount, link: OnboardingLink) -> ConnectOnboardingOut:
+    return ConnectOnboardingOut(
+        **_connect_fields(account), onboarding_url=link.url, onboarding_expires_at=link.expires_at
+    )
+
+
+def _connect_fields(account: ConnectAccount) -> dict[str, object]:
+    return {
+        "vendor_id": account.vendor_id,
+        "account_id": account.account_id,
+        "kyc_status": account.kyc_status,
+        "charges_enabled": account.charges_enabled,
+        "payouts_enabled": account.payouts_enabled,
+        "details_submitted": account.details_submitted,
+        "disabled_reason": account.disabled_reason,
+        "requirements_due": list(account.currently_due),
+        "payouts_held": not account.payable,
+        "created_at": account.created_at,
+        "updated_at": account.updated_at,
+    }

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from fastapi import APIRouter
 
-from fastapi import APIRouter, Depends
-
-from agora_kit.auth import ROLE_VENDOR, Principal, principal_user_id, require_roles
+from agora_kit.auth import principal_user_id
 from agora_kit.db import SessionDep
 from agora_kit.errors import Forbidden, problem_responses
 from agora_kit.pagination import Page, PageParamsDep
+from agora_payment.api.deps import VendorDep
 from agora_payment.api.schemas import VendorPayoutOut, vendor_payout_out
 from agora_payment.service import vendors
 
 router = APIRouter(prefix="/vendors/me/payouts", tags=["vendors"])
-VendorDep = Annotated[Principal, Depends(require_roles(ROLE_VENDOR))]
 
 
 @router.get(

@@ -36,5 +36,5 @@ async def stripe_webhook(
         settings.stripe_webhook_secret.get_secret_value(),
         tolerance=settings.stripe_webhook_tolerance_seconds,
     )
-    await webhooks.handle(session, outbox, event)
+    await webhooks.handle(session, outbox, context.provider, event)
     return {"received": True}

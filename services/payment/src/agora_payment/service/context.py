@@ -25,7 +25,7 @@ def build_provider(settings: Settings) -> PaymentProvider:
         return StripeProvider(
             settings.stripe_api_key.get_secret_value(), api_base=settings.stripe_api_base
         )
-    return SandboxProvider()
+    return SandboxProvider(settings.public_api_url)
 
 
 @dataclass

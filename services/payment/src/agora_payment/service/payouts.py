@@ -1,7 +1,8 @@
 """Vendor payouts (ADR 0045): when a vendor ships its part of a paid order, its share
 is *held*; it is *paid* (transferred to the vendor's connected account) when the
 parcel is delivered, or when the hold period has passed (``release_due``, run by a
-background task), never before. A vendor's share is what the buyer paid for its
+background task), never before, and never while the vendor's Connect account may not
+be paid (ADR 0104). A vendor's share is what the buyer paid for its
 sub-order (``vendor_amounts``: the list-price subtotal less the sub-order's part of
 the discount), less the platform fee (basis points, rounded half up). With a
 platform-funded discount (``vendor_list_amounts``), the fee is charged on the list
@@ -30,6 +31,7 @@ from agora_contracts.payment import PayoutCreated, PayoutReversed
 from agora_kit.events.outbox import Outbox
 from agora_payment.adapters.provider import PaymentProvider
 from agora_payment.models import CANCELLED, HELD, PAID, REVERSED, Payment, Payout
+from agora_payment.repository import connect as connect_rows
 from agora_payment.repository import payouts as payout_rows
 from agora_payment.service import ledger
 
@@ -53,12 +55,6 @@ def net_fee(payout: Payout, payment: Payment) -> int:
     if payout.status == CANCELLED:
         return 0
     return payout.fee - refunded_share(payout.fee, payment)
-
-
-def destination(vendor_id: uuid.UUID) -> str:
-    """The vendor's connected account. Until vendors onboard with Stripe Connect
-    (a later issue), the account is named after the vendor."""
-    return f"acct_{vendor_id.hex[:16]}"
 
 
 def share_of(payment: Payment, vendor: str, fee_bps: int) -> tuple[int, int, int]:
@@ -142,8 +138,14 @@ async def release(
     due_by: datetime | None = None,
 ) -> list[Payout]:
     """Pay the held payouts of ``payment`` (locked by the caller): ``vendor_id``'s (every
-    vendor's when None), or those due by ``due_by``. Publishes ``PayoutCreated``."""
+    vendor's when None), or those due by ``due_by``. Publishes ``PayoutCreated``.
+
+    A payout with something to transfer whose vendor's connected account may not be
+    paid yet (none, or charges or payouts not enabled) stays held (ADR 0104); one
+    released without ``due_by`` (the parcel was delivered) is made due now, so that the
+    account's ``account.updated`` or the sweep pays it once the account may be paid."""
     payouts = await payout_rows.locked_of(session, payment.id)
+    accounts = await connect_rows.payable(session, {p.vendor_id for p in payouts})
     paid: list[Payout] = []
     for payout in payouts:
         if payout.status != HELD or vendor_id not in (None, payout.vendor_id):
@@ -154,15 +156,20 @@ async def release(
         if payout.status == CANCELLED:
             continue
         net = payout.amount - payout.reversed_amount
+        account = accounts.get(payout.vendor_id)
+        if account is None and net > 0:
+            if due_by is None and (payout.release_at is None or payout.release_at > now()):
+                payout.release_at = now()
+            continue
         room = room_for(payout, payment, payouts)
         if net > room:
             # Never transfer more than the order left: the shortfall stays unpaid.
             payout.amount = payout.reversed_amount + max(room, 0)
             net = payout.amount - payout.reversed_amount
         transfer_id = None
-        if net > 0:
+        if net > 0 and account is not None:
             transfer_id = await provider.transfer(
-                destination=destination(payout.vendor_id),
+                destination=account,
                 amount=net,
                 currency=payment.currency,
                 idempotency_key=f"payout-{payment.id}-{payout.vendor_id}",

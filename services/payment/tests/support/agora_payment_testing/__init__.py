@@ -1,7 +1,7 @@
 """Helpers for the payment service's tests (and the end-to-end ones): a payment intent
-as the order service's saga asks for it, the ledger as a test reads it, and a fresh
-Idempotency-Key. Test support, outside the service's package: never shipped. Event
-delivery and the outbox come from
+as the order service's saga asks for it, the ledger as a test reads it, a fresh
+Idempotency-Key, and a store's connected account that may be paid. Test support,
+outside the service's package: never shipped. Event delivery and the outbox come from
 :mod:`agora_kit.testing.events`, signed tokens from :mod:`agora_kit.testing.tokens`."""
 
 from __future__ import annotations
@@ -11,11 +11,12 @@ from collections.abc import Mapping
 
 from fastapi import FastAPI
 from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from agora_contracts.common import Money
 from agora_contracts.order import PaymentRequested
 from agora_kit.testing.events import deliver, outbox_events
-from agora_payment.models import LedgerEntry, Payment, Payout
+from agora_payment.models import ConnectAccount, LedgerEntry, Payment, Payout
 
 INTENT_CREATED = "agora.payment.payment.intent_created.v1"
 
@@ -78,3 +79,23 @@ async def overpaid(app: FastAPI) -> dict[str, int]:
 def keyed(headers: Mapping[str, str]) -> dict[str, str]:
     """``headers`` with a fresh ``Idempotency-Key``: a new request, not a retry."""
     return {**headers, "Idempotency-Key": uuid.uuid4().hex}
+
+
+async def payable(app: FastAPI, *vendor_ids: uuid.UUID) -> None:
+    """Give each store a verified connected account that may be paid (as if its owner
+    had finished Stripe's onboarding), unless it has one already."""
+    async with app.state.database.transaction() as session:
+        for vendor_id in vendor_ids:
+            await session.execute(
+                pg_insert(ConnectAccount)
+                .values(
+                    vendor_id=vendor_id,
+                    account_id=f"acct_test_{vendor_id.hex[:16]}",
+                    charges_enabled=True,
+                    payouts_enabled=True,
+                    details_submitted=True,
+                    currently_due=[],
+                    kyc_status="verified",
+                )
+                .on_conflict_do_nothing()
+            )
