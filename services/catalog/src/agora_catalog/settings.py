@@ -3,14 +3,16 @@ reservations' and low-stock defaults."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from agora_kit.settings import ServiceSettings
 
 SearchBackendName = Literal["postgres", "elasticsearch"]
+MediaBackendName = Literal["local", "s3"]
 
 
 class Settings(ServiceSettings):
@@ -36,3 +38,27 @@ class Settings(ServiceSettings):
     reservation_sweep_seconds: float = Field(default=5.0, gt=0)
     # A new store's low-stock threshold; each store may change its own.
     low_stock_threshold: int = Field(default=5, ge=0)
+
+    # Product images (ADR 0103): where the files go, the local filesystem (the
+    # `agora run` default, served by the gateway at /media/) or an S3 bucket.
+    media_backend: MediaBackendName = "local"
+    media_dir: Path = Path(".agora/media")
+    # Where the files are read from by clients: the local store's URLs start with this
+    # (the gateway's /media/ path); the S3 store's with s3_public_url.
+    media_url: str = "/media"
+    s3_endpoint_url: str | None = None  # None: AWS's own endpoint for the region
+    s3_region: str = "us-east-1"
+    s3_bucket: str = "agora-media"
+    s3_access_key_id: SecretStr | None = None  # None: boto3's own credential chain
+    s3_secret_access_key: SecretStr | None = None
+    # The bucket's public address (a CDN, or the bucket's own URL); empty: the
+    # endpoint's path-style address of the bucket.
+    s3_public_url: str = ""
+    # The largest image accepted, in bytes, and in pixels (a decompression bomb is
+    # refused before it is decoded).
+    image_max_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
+    image_max_pixels: int = Field(default=50_000_000, gt=0)
+    # How often images whose thumbnails are still to be made are looked for, beside the
+    # wake-up each upload gives (this catches uploads of another replica, or of a
+    # process that died before it made them).
+    thumbnail_poll_seconds: float = Field(default=30.0, gt=0)

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from agora_catalog.api import (
     categories,
+    images,
     inventory,
     products,
     reviews,
@@ -16,6 +17,6 @@ from agora_catalog.api import (
 from agora_kit.app import API_PREFIX
 
 router = APIRouter(prefix=API_PREFIX)
-for module in (vendors, categories, products, inventory, reviews, search, wishlist):
+for module in (vendors, categories, products, images, inventory, reviews, search, wishlist):
     router.include_router(module.router)
 router.include_router(vendors.admin)
