@@ -41,7 +41,10 @@ MULTIPART_SLACK = 65_536
 
 
 def readiness(context: CatalogContext) -> dict[str, Check]:
-    checks: dict[str, Check] = {"media": context.media.check}
+    checks: dict[str, Check] = {}
+    # A local image store is a directory, made with the first upload; S3 is a server.
+    if context.media.name != "local":
+        checks["media"] = context.media.check
     # The PostgreSQL index lives in the catalog's database, already checked.
     if context.search.name != "postgres":
         checks["search"] = context.search.check

@@ -42,21 +42,27 @@ class Settings(ServiceSettings):
     # Product images (ADR 0103): where the files go, the local filesystem (the
     # `agora run` default, served by the gateway at /media/) or an S3 bucket.
     media_backend: MediaBackendName = "local"
+    # The local store's directory (`agora run` puts it in its data directory).
     media_dir: Path = Path(".agora/media")
-    # Where the files are read from by clients: the local store's URLs start with this
-    # (the gateway's /media/ path); the S3 store's with s3_public_url.
+    # Where clients read the local store's files: the gateway's /media/ path.
     media_url: str = "/media"
-    s3_endpoint_url: str | None = None  # None: AWS's own endpoint for the region
+    # The S3 store's endpoint; unset, AWS's own for the region.
+    s3_endpoint_url: str | None = None
+    # The S3 store's region.
     s3_region: str = "us-east-1"
+    # The S3 store's bucket (it must exist).
     s3_bucket: str = "agora-media"
-    s3_access_key_id: SecretStr | None = None  # None: boto3's own credential chain
+    # The S3 store's access key; unset, boto3's own credential chain (a role).
+    s3_access_key_id: SecretStr | None = None
+    # The S3 store's secret key, with s3_access_key_id.
     s3_secret_access_key: SecretStr | None = None
-    # The bucket's public address (a CDN, or the bucket's own URL); empty: the
-    # endpoint's path-style address of the bucket.
+    # Where clients read the S3 store's files (a CDN, or the bucket's own address);
+    # empty, the endpoint's path-style address of the bucket.
     s3_public_url: str = ""
-    # The largest image accepted, in bytes, and in pixels (a decompression bomb is
-    # refused before it is decoded).
+    # The largest image accepted, in bytes (413 above).
     image_max_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
+    # The most pixels an image may have (422 above): a decompression bomb is refused
+    # before it is decoded.
     image_max_pixels: int = Field(default=50_000_000, gt=0)
     # How often images whose thumbnails are still to be made are looked for, beside the
     # wake-up each upload gives (this catches uploads of another replica, or of a
