@@ -2323,7 +2323,7 @@ export interface components {
             images: components["schemas"]["ImageOut"][];
             /**
              * Uploaded Images
-             * @description Images uploaded to Agora, in upload order, with their thumbnails: the ready ones, or every one with its state for the store
+             * @description Uploaded, with thumbnails
              */
             uploaded_images: components["schemas"]["UploadedImageOut"][];
             /** Status */

@@ -31,8 +31,7 @@ class ProductOut:
         description (str):
         attributes (ProductOutAttributes):
         images (list[ImageOut]): Images hosted elsewhere, by URL
-        uploaded_images (list[UploadedImageOut]): Images uploaded to Agora, in upload order, with their thumbnails: the
-            ready ones, or every one with its state for the store
+        uploaded_images (list[UploadedImageOut]): Uploaded, with thumbnails
         status (str):
         price_from (Money | None): The lowest variant price
         rating (Rating):

@@ -102,7 +102,9 @@ async def test_an_upload_is_stored_without_metadata_and_gets_thumbnails(
     assert b"SecretCam" in original
 
     # The name and the declared type lie; the bytes decide.
-    response = await upload(shop, store, product["id"], original, name="x.png", declared="text/plain")
+    response = await upload(
+        shop, store, product["id"], original, name="x.png", declared="text/plain"
+    )
 
     assert response.status_code == 201, response.text
     made = response.json()
@@ -190,9 +192,7 @@ async def test_what_is_no_supported_image_is_refused_and_nothing_is_kept(
     assert all_files(settings) == []
 
 
-async def test_larger_than_10_mb_is_413_and_nothing_is_kept(
-    shop: Shop, settings: Settings
-) -> None:
+async def test_larger_than_10_mb_is_413_and_nothing_is_kept(shop: Shop, settings: Settings) -> None:
     store, product = await product_of(shop)
     limit = settings.image_max_bytes
     assert limit == 10 * 1024 * 1024

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 
 from agora_catalog.adapters.media.base import CACHE_CONTROL, MediaStore
 from agora_catalog.adapters.media.s3 import S3MediaStore
@@ -79,5 +80,6 @@ async def test_a_missing_bucket_is_not_ready(s3_server: S3Server) -> None:
         access_key_id=s3_server.access_key,
         secret_access_key=s3_server.secret_key,
     )
-    with pytest.raises(Exception, match="404|Not Found|NoSuchBucket"):
+    with pytest.raises(ClientError) as raised:
         await store.check()
+    assert raised.value.response["Error"]["Code"] in ("404", "NoSuchBucket", "NotFound")

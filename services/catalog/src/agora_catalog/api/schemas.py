@@ -251,10 +251,8 @@ class ProductOut(BaseModel):
     description: str
     attributes: dict[str, str]
     images: list[ImageOut] = Field(description="Images hosted elsewhere, by URL")
-    uploaded_images: list[UploadedImageOut] = Field(
-        description="Images uploaded to Agora, in upload order, with their thumbnails: "
-        "the ready ones, or every one with its state for the store"
-    )
+    # Upload order; the ready ones, or every one with its state for the store.
+    uploaded_images: list[UploadedImageOut] = Field(description="Uploaded, with thumbnails")
     status: str
     price_from: Money | None = Field(description="The lowest variant price")
     rating: Rating

@@ -53,9 +53,7 @@ class MediaStoreContract:
         with pytest.raises(MediaNotFound):
             await store.get("products/none/none/original.jpg")
 
-    async def test_delete_removes_and_a_second_delete_is_no_error(
-        self, store: MediaStore
-    ) -> None:
+    async def test_delete_removes_and_a_second_delete_is_no_error(self, store: MediaStore) -> None:
         await store.put("products/p1/i1/original.png", b"x", "image/png")
         await store.put("products/p1/i2/original.png", b"y", "image/png")
 
