@@ -52,7 +52,7 @@ def _open(data: bytes, max_pixels: int) -> Image.Image:
             image = Image.open(io.BytesIO(data), formats=list(FORMATS))
         except UnidentifiedImageError:
             raise UnsupportedImage("not a JPEG, PNG or WebP image") from None
-        except (OSError, SyntaxError, ValueError) as exc:
+        except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
             raise CorruptImage(f"the image cannot be read: {exc}") from None
         if image.width * image.height > max_pixels:
             raise CorruptImage(
