@@ -66,10 +66,13 @@ LABEL org.opencontainers.image.title="agora-${SERVICE}" \
       org.opencontainers.image.description="Agora ${SERVICE}: part of an open multi-vendor commerce backend" \
       org.opencontainers.image.vendor="Agora"
 # A fixed uid/gid above 10000, so it matches no host user and Kubernetes'
-# runAsNonRoot can check it numerically.
+# runAsNonRoot can check it numerically. /var/lib/agora/media is the catalog's local
+# image store when a volume is mounted there (docker-compose.yml): the user's own, and
+# a new named volume takes that owner from the image (ADR 0103).
 RUN groupadd --system --gid 10001 agora \
     && useradd --system --uid 10001 --gid agora --no-create-home --home-dir /nonexistent \
-       --shell /usr/sbin/nologin agora
+       --shell /usr/sbin/nologin agora \
+    && install -d -o agora -g agora -m 0755 /var/lib/agora/media
 COPY --from=build /opt/agora /opt/agora
 ENV PATH="/opt/agora/bin:${PATH}" \
     PYTHONDONTWRITEBYTECODE=1 \
