@@ -54,12 +54,13 @@ async def make_thumbnails(context: CatalogContext) -> None:
     replicas and those a dead process left ``processing`` (ADR 0103). Starts with a
     look, so a restart picks up what the last run did not finish."""
     settings = context.settings
+    limits = images.ImageLimits(
+        settings.image_max_bytes, settings.image_max_pixels, context.image_work
+    )
     while True:
         context.thumbnails_wanted.clear()
         try:
-            while await images.make_next_thumbnails(
-                context.database, context.media, settings.image_max_pixels
-            ):
+            while await images.make_next_thumbnails(context.database, context.media, limits):
                 pass
         except asyncio.CancelledError:
             raise

@@ -45,7 +45,9 @@ async def upload_image(
     settings = context.settings
     # One byte over the limit is enough to know it is too large.
     data = await file.read(settings.image_max_bytes + 1)
-    limits = images.ImageLimits(settings.image_max_bytes, settings.image_max_pixels)
+    limits = images.ImageLimits(
+        settings.image_max_bytes, settings.image_max_pixels, context.image_work
+    )
     made = await images.upload(session, context.media, actor, product_id, data, limits=limits)
     response.headers["Location"] = f"/api/v1/products/{product_id}/images/{made.id}"
     # Runs after the answer, which is sent after the commit: the worker finds the row.

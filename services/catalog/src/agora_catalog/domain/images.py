@@ -74,10 +74,12 @@ def clean(data: bytes, *, max_pixels: int) -> CleanImage:
     kind = image.format or ""
     content_type, extension = FORMATS[kind]
     icc_profile = image.info.get("icc_profile")
-    upright = ImageOps.exif_transpose(image) or image
-    pixels = upright.copy()
+    # A new image, turned as its EXIF says; the decoded one is let go at once (a 50
+    # megapixel image is 150 MB of pixels).
+    pixels = ImageOps.exif_transpose(image)
+    image.close()
     # Nothing of the original's info travels but a palette's transparent colour.
-    pixels.info = {k: v for k, v in upright.info.items() if k == "transparency"}
+    pixels.info = {k: v for k, v in pixels.info.items() if k == "transparency"}
     out = io.BytesIO()
     options: dict[str, object] = {"icc_profile": icc_profile} if icc_profile else {}
     if kind == "JPEG":

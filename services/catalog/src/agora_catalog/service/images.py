@@ -40,6 +40,8 @@ MAX_ATTEMPTS = 3
 class ImageLimits:
     max_bytes: int
     max_pixels: int
+    # Held while an image is decoded: how many are at once.
+    work: asyncio.Semaphore
 
 
 def links(image: ProductImage, media: MediaStore) -> ImageLinks:
@@ -80,7 +82,8 @@ async def upload(
     if len(data) > limits.max_bytes:
         raise ImageTooLarge(f"The image is larger than {limits.max_bytes} bytes.")
     try:
-        cleaned = await asyncio.to_thread(domain.clean, data, max_pixels=limits.max_pixels)
+        async with limits.work:
+            cleaned = await asyncio.to_thread(domain.clean, data, max_pixels=limits.max_pixels)
     except UnsupportedImage as exc:
         raise UnsupportedImageType(f"{exc}; upload a JPEG, PNG or WebP image.") from None
     except CorruptImage as exc:
@@ -153,7 +156,7 @@ async def delete_files(media: MediaStore, keys: list[str]) -> None:
             logger.exception("could not delete the image file %s", key)
 
 
-async def make_next_thumbnails(database: Database, media: MediaStore, max_pixels: int) -> bool:
+async def make_next_thumbnails(database: Database, media: MediaStore, limits: ImageLimits) -> bool:
     """Make the thumbnails of the oldest image waiting for them; False when none waits.
     The row stays locked meanwhile, so replicas never make the same ones twice."""
     async with database.transaction() as session:
@@ -162,7 +165,10 @@ async def make_next_thumbnails(database: Database, media: MediaStore, max_pixels
             return False
         try:
             original = await media.get(image.original_key)
-            made = await asyncio.to_thread(domain.thumbnails, original, max_pixels=max_pixels)
+            async with limits.work:
+                made = await asyncio.to_thread(
+                    domain.thumbnails, original, max_pixels=limits.max_pixels
+                )
             for name, data in made.items():
                 key = domain.thumbnail_key(image.product_id, image.id, name)
                 await media.put(key, data, domain.THUMBNAIL_TYPE[0])
