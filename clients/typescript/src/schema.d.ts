@@ -1172,7 +1172,7 @@ export interface paths {
          *     one that cannot be decoded 422, and nothing is kept then. The stored original is
          *     re-encoded without EXIF or other metadata. It answers in state `processing`; its
          *     thumbnails are made in the background and the image turns `ready` (or `failed`).
-         *     The owning vendor or an admin.
+         *     503 when the image store cannot be reached. The owning vendor or an admin.
          *
          *     An API key needs the scope `inventory:write`.
          */
@@ -9374,7 +9374,19 @@ export interface operations {
             };
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["HeadersTooLarge"];
-            503: components["responses"]["ServiceUnavailable"];
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             504: components["responses"]["UpstreamTimeout"];
         };
     };

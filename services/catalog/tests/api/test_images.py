@@ -14,6 +14,7 @@ import httpx
 from fastapi import FastAPI
 from PIL import Image
 
+from agora_catalog.adapters.media.base import MediaUnavailable
 from agora_catalog.adapters.media.local import LocalMediaStore
 from agora_catalog.app import create_app
 from agora_catalog.settings import Settings
@@ -272,6 +273,13 @@ class StalledStore(LocalMediaStore):
         raise AssertionError("unreachable")
 
 
+class DownStore(LocalMediaStore):
+    """A store that cannot be reached."""
+
+    async def put(self, key: str, data: bytes, content_type: str) -> None:
+        raise MediaUnavailable("connection refused")
+
+
 class GarbledStore(LocalMediaStore):
     """Reads return what no decoder takes: an original damaged in the store."""
 
@@ -325,3 +333,23 @@ async def test_an_original_that_cannot_be_made_into_thumbnails_is_failed(
         assert failed["thumbnails"] == {}
         public = await shop.ok(client.get(f"/api/v1/products/{product['id']}"))
         assert public["uploaded_images"] == []
+
+
+async def test_a_store_that_cannot_be_reached_is_503_and_no_image_is_left(
+    settings: Settings, keys: Keys, transport: InProcessTransport
+) -> None:
+    app = create_app(
+        settings, transport=transport, media=DownStore(settings.media_dir, settings.media_url)
+    )
+    async with running(app, keys), asgi_client(app, "http://catalog.test") as client:
+        shop = Shop(client, keys)
+        store, product = await product_of(shop)
+
+        response = await upload(shop, store, product["id"], picture("PNG"))
+
+        assert response.status_code == 503, response.text
+        assert response.json()["type"] == f"{PROBLEMS}/service-unavailable"
+        listed = await shop.ok(
+            client.get(f"/api/v1/products/{product['id']}/images", headers=store.owner.headers)
+        )
+        assert listed["items"] == []

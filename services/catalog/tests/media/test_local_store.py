@@ -21,6 +21,12 @@ class TestLocalStore(MediaStoreContract):
     def store(self, tmp_path: Path, base_url: str) -> MediaStore:
         return LocalMediaStore(tmp_path / "media", base_url + "/")
 
+    @pytest.fixture
+    def broken(self, tmp_path: Path) -> MediaStore:
+        # Its directory is a file: nothing can be written below it.
+        (tmp_path / "taken").write_text("a file")
+        return LocalMediaStore(tmp_path / "taken", "/media")
+
 
 async def test_files_land_under_the_root_and_nothing_escapes(tmp_path: Path) -> None:
     store = LocalMediaStore(tmp_path / "media", "/media")

@@ -54,6 +54,17 @@ class TestS3Store(MediaStoreContract):
         yield store
         await _drop(store)
 
+    @pytest.fixture
+    def broken(self, s3_server: S3Server) -> MediaStore:
+        # A bucket nobody made.
+        return S3MediaStore(
+            bucket=f"agora-absent-{uuid.uuid4().hex[:8]}",
+            endpoint_url=s3_server.url,
+            region=s3_server.region,
+            access_key_id=s3_server.access_key,
+            secret_access_key=s3_server.secret_key,
+        )
+
 
 async def test_objects_carry_their_type_and_year_long_caching(s3_server: S3Server) -> None:
     store = await _fresh_store(s3_server)

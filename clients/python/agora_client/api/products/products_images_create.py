@@ -133,7 +133,7 @@ def sync_detailed(
     one that cannot be decoded 422, and nothing is kept then. The stored original is
     re-encoded without EXIF or other metadata. It answers in state `processing`; its
     thumbnails are made in the background and the image turns `ready` (or `failed`).
-    The owning vendor or an admin.
+    503 when the image store cannot be reached. The owning vendor or an admin.
 
     An API key needs the scope `inventory:write`.
 
@@ -174,7 +174,7 @@ def sync(
     one that cannot be decoded 422, and nothing is kept then. The stored original is
     re-encoded without EXIF or other metadata. It answers in state `processing`; its
     thumbnails are made in the background and the image turns `ready` (or `failed`).
-    The owning vendor or an admin.
+    503 when the image store cannot be reached. The owning vendor or an admin.
 
     An API key needs the scope `inventory:write`.
 
@@ -210,7 +210,7 @@ async def asyncio_detailed(
     one that cannot be decoded 422, and nothing is kept then. The stored original is
     re-encoded without EXIF or other metadata. It answers in state `processing`; its
     thumbnails are made in the background and the image turns `ready` (or `failed`).
-    The owning vendor or an admin.
+    503 when the image store cannot be reached. The owning vendor or an admin.
 
     An API key needs the scope `inventory:write`.
 
@@ -249,7 +249,7 @@ async def asyncio(
     one that cannot be decoded 422, and nothing is kept then. The stored original is
     re-encoded without EXIF or other metadata. It answers in state `processing`; its
     thumbnails are made in the background and the image turns `ready` (or `failed`).
-    The owning vendor or an admin.
+    503 when the image store cannot be reached. The owning vendor or an admin.
 
     An API key needs the scope `inventory:write`.
 

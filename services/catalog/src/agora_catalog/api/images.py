@@ -24,7 +24,7 @@ UPLOAD_PATH = "/products/{product_id}/images"
     status_code=201,
     response_model=UploadedImageOut,
     summary="Upload a product image (owner or admin)",
-    responses=problem_responses(401, 403, 404, 413, 415, 422),
+    responses=problem_responses(401, 403, 404, 413, 415, 422, 503),
 )
 async def upload_image(
     product_id: uuid.UUID,
@@ -41,7 +41,7 @@ async def upload_image(
     one that cannot be decoded 422, and nothing is kept then. The stored original is
     re-encoded without EXIF or other metadata. It answers in state `processing`; its
     thumbnails are made in the background and the image turns `ready` (or `failed`).
-    The owning vendor or an admin."""
+    503 when the image store cannot be reached. The owning vendor or an admin."""
     settings = context.settings
     # One byte over the limit is enough to know it is too large.
     data = await file.read(settings.image_max_bytes + 1)

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agora_catalog.adapters.media.base import MediaNotFound, MediaStore
+from agora_catalog.adapters.media.base import MediaNotFound, MediaStore, MediaUnavailable
 from agora_catalog.domain import images as domain
 from agora_catalog.domain.images import CorruptImage, ImageLinks, UnsupportedImage
 from agora_catalog.domain.products import is_public
@@ -28,7 +28,7 @@ from agora_catalog.service.access import Actor, can_manage
 from agora_catalog.service.errors import ImageTooLarge, InvalidImage, UnsupportedImageType
 from agora_catalog.service.products import for_write
 from agora_kit.db import Database
-from agora_kit.errors import NotFound
+from agora_kit.errors import NotFound, ServiceUnavailable
 
 logger = logging.getLogger("agora.catalog.images")
 
@@ -106,7 +106,11 @@ async def upload(
     session.add(image)
     await session.flush()
     # Last: a failing store rolls the row back with the request.
-    await media.put(image.original_key, cleaned.data, cleaned.content_type)
+    try:
+        await media.put(image.original_key, cleaned.data, cleaned.content_type)
+    except MediaUnavailable:
+        logger.exception("the image store refused an upload")
+        raise ServiceUnavailable("The image store cannot be reached; try again.") from None
     return links(image, media)
 
 

@@ -1,6 +1,6 @@
 """The contract every image store passes (ADR 0103): a subclass provides the
-``store`` fixture, a fresh empty store of its kind, and ``base_url``, where its URLs
-start."""
+``store`` fixture, a fresh empty store of its kind, ``base_url``, where its URLs
+start, and ``broken``, one of its kind that cannot work (no place to write to)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,12 @@ import os
 
 import pytest
 
-from agora_catalog.adapters.media.base import BadKey, MediaNotFound, MediaStore
+from agora_catalog.adapters.media.base import (
+    BadKey,
+    MediaNotFound,
+    MediaStore,
+    MediaUnavailable,
+)
 
 BAD_KEYS = [
     "",
@@ -82,3 +87,9 @@ class MediaStoreContract:
 
     async def test_it_reports_ready(self, store: MediaStore) -> None:
         await store.check()
+
+    async def test_a_store_that_cannot_work_says_so(self, broken: MediaStore) -> None:
+        with pytest.raises(MediaUnavailable):
+            await broken.put("products/p/i/original.png", b"x", "image/png")
+        with pytest.raises((MediaUnavailable, MediaNotFound)):
+            await broken.get("products/p/i/original.png")

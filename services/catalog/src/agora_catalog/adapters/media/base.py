@@ -26,6 +26,10 @@ class MediaNotFound(LookupError):
     """No object under this key."""
 
 
+class MediaUnavailable(RuntimeError):
+    """The store could not be reached or refused the operation; worth trying again."""
+
+
 def check_key(key: str) -> str:
     if not key or len(key) > MAX_KEY_LENGTH:
         raise BadKey(f"bad media key {key!r}")
@@ -37,7 +41,8 @@ def check_key(key: str) -> str:
 
 class MediaStore(ABC):
     """Bytes under keys. ``put`` replaces what a key held; ``delete`` of a missing key
-    is no error; ``get`` of one raises :class:`MediaNotFound`."""
+    is no error; ``get`` of one raises :class:`MediaNotFound`. A store that fails
+    raises :class:`MediaUnavailable`."""
 
     name: ClassVar[str]
 

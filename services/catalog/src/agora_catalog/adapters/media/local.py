@@ -12,7 +12,12 @@ import tempfile
 from pathlib import Path
 from typing import ClassVar
 
-from agora_catalog.adapters.media.base import MediaNotFound, MediaStore, check_key
+from agora_catalog.adapters.media.base import (
+    MediaNotFound,
+    MediaStore,
+    MediaUnavailable,
+    check_key,
+)
 
 
 class LocalMediaStore(MediaStore):
@@ -26,7 +31,11 @@ class LocalMediaStore(MediaStore):
         return self.root / check_key(key)
 
     async def put(self, key: str, data: bytes, content_type: str) -> None:
-        await asyncio.to_thread(self._write, self._path(key), data)
+        path = self._path(key)
+        try:
+            await asyncio.to_thread(self._write, path, data)
+        except OSError as exc:
+            raise MediaUnavailable(f"cannot write {key}: {exc}") from exc
 
     @staticmethod
     def _write(path: Path, data: bytes) -> None:
@@ -47,10 +56,15 @@ class LocalMediaStore(MediaStore):
             return await asyncio.to_thread(path.read_bytes)
         except FileNotFoundError:
             raise MediaNotFound(key) from None
+        except OSError as exc:
+            raise MediaUnavailable(f"cannot read {key}: {exc}") from exc
 
     async def delete(self, key: str) -> None:
         path = self._path(key)
-        await asyncio.to_thread(path.unlink, missing_ok=True)
+        try:
+            await asyncio.to_thread(path.unlink, missing_ok=True)
+        except OSError as exc:
+            raise MediaUnavailable(f"cannot delete {key}: {exc}") from exc
 
     def url(self, key: str) -> str:
         return f"{self.public_url}/{check_key(key)}"

@@ -10,16 +10,18 @@ from typing import Any, ClassVar
 
 import boto3
 from botocore.config import Config
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from agora_catalog.adapters.media.base import (
     CACHE_CONTROL,
     MediaNotFound,
     MediaStore,
+    MediaUnavailable,
     check_key,
 )
 
 _MISSING = {"NoSuchKey", "404", "NotFound"}
+_FAILURES = (BotoCoreError, ClientError)
 
 
 class S3MediaStore(MediaStore):
@@ -56,14 +58,18 @@ class S3MediaStore(MediaStore):
         self.public_url = base.rstrip("/")
 
     async def put(self, key: str, data: bytes, content_type: str) -> None:
-        await asyncio.to_thread(
-            self.client.put_object,
-            Bucket=self.bucket,
-            Key=check_key(key),
-            Body=data,
-            ContentType=content_type,
-            CacheControl=CACHE_CONTROL,
-        )
+        check_key(key)
+        try:
+            await asyncio.to_thread(
+                self.client.put_object,
+                Bucket=self.bucket,
+                Key=key,
+                Body=data,
+                ContentType=content_type,
+                CacheControl=CACHE_CONTROL,
+            )
+        except _FAILURES as exc:
+            raise MediaUnavailable(f"cannot write {key}: {exc}") from exc
 
     async def get(self, key: str) -> bytes:
         check_key(key)
@@ -71,17 +77,23 @@ class S3MediaStore(MediaStore):
         def read() -> bytes:
             try:
                 answer = self.client.get_object(Bucket=self.bucket, Key=key)
+                body: bytes = answer["Body"].read()
             except ClientError as exc:
                 if exc.response.get("Error", {}).get("Code") in _MISSING:
                     raise MediaNotFound(key) from None
-                raise
-            body: bytes = answer["Body"].read()
+                raise MediaUnavailable(f"cannot read {key}: {exc}") from exc
+            except BotoCoreError as exc:
+                raise MediaUnavailable(f"cannot read {key}: {exc}") from exc
             return body
 
         return await asyncio.to_thread(read)
 
     async def delete(self, key: str) -> None:
-        await asyncio.to_thread(self.client.delete_object, Bucket=self.bucket, Key=check_key(key))
+        check_key(key)
+        try:
+            await asyncio.to_thread(self.client.delete_object, Bucket=self.bucket, Key=key)
+        except _FAILURES as exc:
+            raise MediaUnavailable(f"cannot delete {key}: {exc}") from exc
 
     def url(self, key: str) -> str:
         return f"{self.public_url}/{check_key(key)}"
