@@ -32,8 +32,9 @@ from agora_kit.errors import NotFound, ServiceUnavailable
 
 logger = logging.getLogger("agora.catalog.images")
 
-# Thumbnail runs that may fail on the store before the image is given up on.
-MAX_ATTEMPTS = 3
+# Thumbnail runs that may fail on the store before the image is given up on: about
+# five minutes of an unreachable store at the default poll of 30 s.
+MAX_ATTEMPTS = 10
 
 
 @dataclass(frozen=True)
