@@ -44,12 +44,18 @@ COPY . .
 # stripped, they load and run the same, at a fraction of the size (ADR 0099). Nor
 # does anything import the wheels' type stubs, Cython and C sources or bundled test
 # suites; the venv's activation scripts serve a shell, which the image never starts.
+# botocore (the catalog's S3 image store) ships the models of every AWS service, 29 MB;
+# only S3's and those of the credential providers (STS, SSO, sign-in) are used
+# (ADR 0103). In the other images the loop finds nothing to remove.
 RUN --mount=type=cache,target=/root/.cache/uv \
     uv sync --no-dev --no-editable --package agora-cli --package "agora-${SERVICE}" \
     && find /opt/agora -name "*.so" -type f -exec strip --strip-unneeded {} + \
     && find /opt/agora/lib -type f \( -name "*.pyi" -o -name "*.pyx" -o -name "*.pxd" \
        -o -name "*.c" -o -name "*.h" -o -name "*.cpp" \) -delete \
     && rm -rf /opt/agora/lib/python3*/site-packages/*/tests \
+    && for model in /opt/agora/lib/python3*/site-packages/botocore/data/*/; do \
+         case "$(basename "$model")" in s3|sts|sso|sso-oidc|signin) ;; *) rm -rf "$model" ;; esac; \
+       done \
     && rm -f /opt/agora/bin/activate* /opt/agora/bin/*.bat \
     && cp deploy/docker/healthcheck.py /opt/agora/healthcheck.py
 
@@ -60,10 +66,13 @@ LABEL org.opencontainers.image.title="agora-${SERVICE}" \
       org.opencontainers.image.description="Agora ${SERVICE}: part of an open multi-vendor commerce backend" \
       org.opencontainers.image.vendor="Agora"
 # A fixed uid/gid above 10000, so it matches no host user and Kubernetes'
-# runAsNonRoot can check it numerically.
+# runAsNonRoot can check it numerically. /var/lib/agora/media is the catalog's local
+# image store when a volume is mounted there (docker-compose.yml): the user's own, and
+# a new named volume takes that owner from the image (ADR 0103).
 RUN groupadd --system --gid 10001 agora \
     && useradd --system --uid 10001 --gid agora --no-create-home --home-dir /nonexistent \
-       --shell /usr/sbin/nologin agora
+       --shell /usr/sbin/nologin agora \
+    && install -d -o agora -g agora -m 0755 /var/lib/agora/media
 COPY --from=build /opt/agora /opt/agora
 ENV PATH="/opt/agora/bin:${PATH}" \
     PYTHONDONTWRITEBYTECODE=1 \

@@ -326,3 +326,33 @@ def test_the_notes_render_and_say_how_to_reach_and_watch_it(
         assert "port-forward svc/agora-gateway 8000" in text
         assert "generated agora-secrets" in text
         assert "Tracing is off" in text
+
+
+def test_an_s3_bucket_moves_the_catalogs_images_there(helm: Path, tmp_path: Path) -> None:
+    values = tmp_path / "values.yaml"
+    s3 = {
+        "bucket": "agora-images",
+        "endpointUrl": "https://s3.example.com",
+        "publicUrl": "https://cdn.example.com/agora-images",
+        "accessKeyId": "AKIDEXAMPLE",
+        "secretAccessKey": "a-secret-key-of-the-bucket",
+    }
+    values.write_text(yaml.safe_dump({"media": {"s3": s3}}))
+    rendered = render(values)
+    catalog = named(rendered, "ConfigMap")["agora-catalog"]["data"]
+    assert catalog["AGORA_CATALOG_MEDIA_BACKEND"] == "s3"
+    assert catalog["AGORA_CATALOG_S3_BUCKET"] == "agora-images"
+    assert catalog["AGORA_CATALOG_S3_ENDPOINT_URL"] == "https://s3.example.com"
+    assert catalog["AGORA_CATALOG_S3_PUBLIC_URL"] == "https://cdn.example.com/agora-images"
+    # The keys only in the Secret, read by the catalog alone.
+    assert "AGORA_CATALOG_S3_SECRET_ACCESS_KEY" not in catalog
+    [secret] = rendered.of_kind("Secret")
+    stored = base64.b64decode(secret["data"]["AGORA_CATALOG_S3_SECRET_ACCESS_KEY"]).decode()
+    assert stored == "a-secret-key-of-the-bucket"
+    readers = {
+        doc["metadata"]["name"]
+        for doc in rendered.of_kind("Deployment")
+        for container in pod_spec(doc)["containers"]
+        if any(e["name"] == "AGORA_CATALOG_S3_ACCESS_KEY_ID" for e in container.get("env", []))
+    }
+    assert readers == {"agora-catalog"}

@@ -278,6 +278,7 @@ async def test_postgres_cluster_has_a_database_per_service(
         ("smtp_server", "smtp"),
         ("localstripe_server", "localstripe"),
         ("toxiproxy_server", "toxiproxy"),
+        ("s3_server", "s3"),
         ("postgres_cluster", "postgres"),
     ],
 )

@@ -116,13 +116,18 @@ def _all_in_one_settings(pg: EmbeddedPostgres, host: str) -> dict[str, Any]:
     # All-in-one mode has no SMTP server: mail is written as .eml files in the data
     # directory, beside PostgreSQL's.
     mail_dir = pg.data_dir.parent / "mail"
+    # Product images in files beside them too, served by the gateway at /media/.
+    media_dir = Path(os.environ.get("AGORA_CATALOG_MEDIA_DIR") or pg.data_dir.parent / "media")
     extra: dict[str, dict[str, Any]] = {
         "notification": {"email_backend": "file", "mail_dir": mail_dir},
+        "catalog": {"media_dir": media_dir},
     }
+    gateway_port = _settings_class("gateway")().port
     if "AGORA_NOTIFICATION_PUBLIC_API_URL" not in os.environ:
         # Unsubscribe links go through the gateway, wherever it listens.
-        gateway_port = _settings_class("gateway")().port
         extra["notification"]["public_api_url"] = f"http://{host}:{gateway_port}"
+    if "AGORA_CATALOG_MEDIA_URL" not in os.environ:
+        extra["catalog"]["media_url"] = f"http://{host}:{gateway_port}/media"
     settings: dict[str, Any] = {}
     for part in SERVICES:
         settings[part] = _settings_class(part)(
@@ -135,6 +140,7 @@ def _all_in_one_settings(pg: EmbeddedPostgres, host: str) -> dict[str, Any]:
     settings["gateway"] = gateway_cls(
         host=host,
         common=common,
+        media_dir=str(media_dir),
         **{f"{part}_url": f"http://127.0.0.1:{settings[part].port}" for part in SERVICES},
     )
     return settings
@@ -245,6 +251,7 @@ class _GatewayProcess:
             "AGORA_JWKS_URL": s.common.jwks_url,
             "AGORA_GATEWAY_HOST": s.host,
             "AGORA_GATEWAY_PORT": str(s.port),
+            "AGORA_GATEWAY_MEDIA_DIR": s.media_dir,
             **{f"AGORA_GATEWAY_{part.upper()}_URL": getattr(s, f"{part}_url") for part in SERVICES},
         }
 

@@ -9,6 +9,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import httpx
 from fastapi import FastAPI
@@ -22,6 +23,7 @@ from agora_gateway.contract import router as contract_router
 from agora_gateway.deprecation import DeprecationMiddleware
 from agora_gateway.docs import router as docs_router
 from agora_gateway.hardening import RequestLimitsMiddleware, SecurityHeadersMiddleware
+from agora_gateway.media import media_route
 from agora_gateway.observability import GatewayMetrics
 from agora_gateway.openapi import OpenAPIAggregator
 from agora_gateway.proxy import METHODS, proxy
@@ -156,6 +158,7 @@ def create_app(settings: Settings | None = None, *, transport: Transport | None 
         version="0.1.0",
         metrics=base_metrics,
         max_body_bytes=settings.body_limit,
+        larger_bodies=settings.route_body_limits,
         readiness_checks=checks,
         lifespan=lifespan,
         routers=[docs_router, contract_router],
@@ -171,6 +174,8 @@ def create_app(settings: Settings | None = None, *, transport: Transport | None 
         ],
     )
     holder["app"] = app
+    if settings.media_dir:
+        app.router.routes.append(media_route(Path(settings.media_dir)))
     app.router.routes.append(Route("/{path:path}", proxy, methods=METHODS))
     app.router.routes.append(WebSocketRoute("/{path:path}", websocket_proxy))
     # Outside the request context: a CORS preflight is answered before anything else,

@@ -37,6 +37,11 @@ DEFAULT_ROUTE_TIMEOUTS = {
 }
 
 
+# Routes whose bodies may pass the general limit: a product image of up to 10 MiB with
+# its multipart framing (the catalog checks the file's own size, ADR 0103).
+DEFAULT_ROUTE_BODY_LIMITS = {"POST /api/v1/products/*/images": 10 * 1024 * 1024 + 65_536}
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="AGORA_GATEWAY_", extra="ignore")
 
@@ -92,6 +97,14 @@ class Settings(BaseSettings):
 
     # Hardening.
     max_body_bytes: int | None = None  # None: AGORA_MAX_BODY_BYTES
+    # Larger limits for some routes ("[METHOD ]/path/*"), such as image uploads.
+    route_body_limits: dict[str, int] = Field(
+        default_factory=lambda: dict(DEFAULT_ROUTE_BODY_LIMITS)
+    )
+    # The `agora run` image store (the catalog's local media directory), served at
+    # /media/ with year-long immutable caching; empty serves nothing (distributed mode
+    # keeps images in S3 behind its own public address).
+    media_dir: str = ""
     max_url_bytes: int = 8192
     max_header_bytes: int = 16_384  # all header names and values together
     max_headers: int = 100

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -29,8 +30,14 @@ async def catalog_url(databases: Databases) -> str:
 
 
 @pytest.fixture
-def settings(catalog_url: str, events_url: str) -> Settings:
-    return service_settings(Settings, catalog_url, events_url, reservation_sweep_seconds=0.1)
+def settings(catalog_url: str, events_url: str, tmp_path: Path) -> Settings:
+    return service_settings(
+        Settings,
+        catalog_url,
+        events_url,
+        reservation_sweep_seconds=0.1,
+        media_dir=tmp_path / "media",
+    )
 
 
 @pytest.fixture

@@ -133,6 +133,12 @@ def part_environment(part: str, postgres: Postgres) -> dict[str, str]:
             env["AGORA_PAYMENT_PROVIDER"] = "stripe"
             env["AGORA_PAYMENT_STRIPE_API_BASE"] = server("stripe-mock").endpoints()["url"]
             env["AGORA_PAYMENT_STRIPE_API_KEY"] = STRIPE_MOCK_KEY
+    # Product images in a directory of the fleet's, which the gateway serves at /media/.
+    if part == "catalog":
+        env["AGORA_CATALOG_MEDIA_DIR"] = str(fleet_dir() / "media")
+        env["AGORA_CATALOG_MEDIA_URL"] = f"http://{HOST}:{port('gateway')}/media"
+    if part == "gateway":
+        env["AGORA_GATEWAY_MEDIA_DIR"] = str(fleet_dir() / "media")
     if part == "notification":
         # Mail goes to the provisioned SMTP sink, wherever its port was moved.
         host, smtp_port = server("smtp").endpoints()["smtp"].rsplit(":", 1)

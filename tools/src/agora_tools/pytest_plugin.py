@@ -37,6 +37,10 @@ from agora_tools.infra.localstripe import LocalStripe
 from agora_tools.infra.postgres import DATABASES, Postgres
 from agora_tools.infra.prometheus import Prometheus, write_scrape_target
 from agora_tools.infra.redis import Redis
+from agora_tools.infra.s3 import ACCESS_KEY as S3_ACCESS_KEY
+from agora_tools.infra.s3 import REGION as S3_REGION
+from agora_tools.infra.s3 import S3
+from agora_tools.infra.s3 import SECRET_KEY as S3_SECRET_KEY
 from agora_tools.infra.smtp import SmtpSink
 from agora_tools.infra.stripe_mock import API_KEY as STRIPE_MOCK_KEY
 from agora_tools.infra.stripe_mock import StripeMock
@@ -207,6 +211,18 @@ class ToxiproxyServer:
 
 
 @dataclass(frozen=True)
+class S3Server:
+    """An S3-compatible server (versitygw over a directory): its endpoint and the root
+    account's keys, which may create buckets."""
+
+    url: str
+    access_key: str
+    secret_key: str
+    region: str
+    pid: int | None
+
+
+@dataclass(frozen=True)
 class PostgresCluster:
     host: str
     port: int
@@ -290,6 +306,18 @@ def toxiproxy_server() -> Iterator[ToxiproxyServer]:
 
 
 @pytest.fixture(scope="session")
+def s3_server() -> Iterator[S3Server]:
+    with _provided(S3()) as s3:
+        yield S3Server(
+            url=s3.url,
+            access_key=S3_ACCESS_KEY,
+            secret_key=S3_SECRET_KEY,
+            region=S3_REGION,
+            pid=s3.pid(),
+        )
+
+
+@pytest.fixture(scope="session")
 def postgres_cluster() -> Iterator[PostgresCluster]:
     with _provided(Postgres()) as pg:
         yield PostgresCluster(host=HOST, port=pg.port, databases=DATABASES, pid=pg.pid())
@@ -303,6 +331,7 @@ __all__ = [
     "PostgresCluster",
     "PrometheusServer",
     "RedisServer",
+    "S3Server",
     "SmtpServer",
     "StripeMockServer",
     "ToxiproxyServer",

@@ -25,6 +25,7 @@ from .audit_entry_out import AuditEntryOut
 from .audit_entry_out_after_type_0 import AuditEntryOutAfterType0
 from .audit_entry_out_before_type_0 import AuditEntryOutBeforeType0
 from .body_auth_token import BodyAuthToken
+from .body_products_images_create import BodyProductsImagesCreate
 from .bucket_out import BucketOut
 from .cart_item_in import CartItemIn
 from .cart_item_out import CartItemOut
@@ -149,6 +150,11 @@ from .unread_count import UnreadCount
 from .unsubscribed import Unsubscribed
 from .unsubscribed_category import UnsubscribedCategory
 from .unsubscribed_channel import UnsubscribedChannel
+from .uploaded_image_list import UploadedImageList
+from .uploaded_image_out import UploadedImageOut
+from .uploaded_image_out_content_type import UploadedImageOutContentType
+from .uploaded_image_out_state import UploadedImageOutState
+from .uploaded_image_out_thumbnails import UploadedImageOutThumbnails
 from .user_out import UserOut
 from .users_me_export_get_response_users_me_export_get import (
     UsersMeExportGetResponseUsersMeExportGet,
@@ -217,6 +223,7 @@ __all__ = (
     "AuditEntryOutAfterType0",
     "AuditEntryOutBeforeType0",
     "BodyAuthToken",
+    "BodyProductsImagesCreate",
     "BucketOut",
     "CartItemIn",
     "CartItemOut",
@@ -335,6 +342,11 @@ __all__ = (
     "Unsubscribed",
     "UnsubscribedCategory",
     "UnsubscribedChannel",
+    "UploadedImageList",
+    "UploadedImageOut",
+    "UploadedImageOutContentType",
+    "UploadedImageOutState",
+    "UploadedImageOutThumbnails",
     "UserOut",
     "UsersMeExportGetResponseUsersMeExportGet",
     "VariantIn",

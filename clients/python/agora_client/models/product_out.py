@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from ..models.money import Money
     from ..models.product_out_attributes import ProductOutAttributes
     from ..models.rating import Rating
+    from ..models.uploaded_image_out import UploadedImageOut
     from ..models.variant_out import VariantOut
 
 
@@ -29,7 +30,8 @@ class ProductOut:
         title (str):
         description (str):
         attributes (ProductOutAttributes):
-        images (list[ImageOut]):
+        images (list[ImageOut]): Images hosted elsewhere, by URL
+        uploaded_images (list[UploadedImageOut]): Uploaded, with thumbnails
         status (str):
         price_from (Money | None): The lowest variant price
         rating (Rating):
@@ -46,6 +48,7 @@ class ProductOut:
     description: str
     attributes: ProductOutAttributes
     images: list[ImageOut]
+    uploaded_images: list[UploadedImageOut]
     status: str
     price_from: Money | None
     rating: Rating
@@ -74,6 +77,11 @@ class ProductOut:
         for images_item_data in self.images:
             images_item = images_item_data.to_dict()
             images.append(images_item)
+
+        uploaded_images = []
+        for uploaded_images_item_data in self.uploaded_images:
+            uploaded_images_item = uploaded_images_item_data.to_dict()
+            uploaded_images.append(uploaded_images_item)
 
         status = self.status
 
@@ -111,6 +119,7 @@ class ProductOut:
                 "description": description,
                 "attributes": attributes,
                 "images": images,
+                "uploaded_images": uploaded_images,
                 "status": status,
                 "price_from": price_from,
                 "rating": rating,
@@ -129,6 +138,7 @@ class ProductOut:
         from ..models.money import Money  # noqa: PLC0415
         from ..models.product_out_attributes import ProductOutAttributes  # noqa: PLC0415
         from ..models.rating import Rating  # noqa: PLC0415
+        from ..models.uploaded_image_out import UploadedImageOut  # noqa: PLC0415
         from ..models.variant_out import VariantOut  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -150,6 +160,13 @@ class ProductOut:
             images_item = ImageOut.from_dict(images_item_data)
 
             images.append(images_item)
+
+        uploaded_images = []
+        _uploaded_images = d.pop("uploaded_images")
+        for uploaded_images_item_data in _uploaded_images:
+            uploaded_images_item = UploadedImageOut.from_dict(uploaded_images_item_data)
+
+            uploaded_images.append(uploaded_images_item)
 
         status = d.pop("status")
 
@@ -204,6 +221,7 @@ class ProductOut:
             description=description,
             attributes=attributes,
             images=images,
+            uploaded_images=uploaded_images,
             status=status,
             price_from=price_from,
             rating=rating,

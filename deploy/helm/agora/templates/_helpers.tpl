@@ -139,6 +139,18 @@ listens, and the addresses of what it uses. Secrets are not here (agora.secretEn
 {{- else }}
 {{- $_ := set $env (printf "%sSEARCH_BACKEND" $prefix) "postgres" }}
 {{- end }}
+{{- $s3 := $root.Values.media.s3 }}
+{{- if $s3.bucket }}
+{{- $_ := set $env (printf "%sMEDIA_BACKEND" $prefix) "s3" }}
+{{- $_ := set $env (printf "%sS3_BUCKET" $prefix) $s3.bucket }}
+{{- $_ := set $env (printf "%sS3_REGION" $prefix) $s3.region }}
+{{- if $s3.endpointUrl }}
+{{- $_ := set $env (printf "%sS3_ENDPOINT_URL" $prefix) $s3.endpointUrl }}
+{{- end }}
+{{- if $s3.publicUrl }}
+{{- $_ := set $env (printf "%sS3_PUBLIC_URL" $prefix) $s3.publicUrl }}
+{{- end }}
+{{- end }}
 {{- end }}
 {{- if eq $name "payment" }}
 {{- /* Production refuses the sandbox provider; the Stripe key and webhook secret are in the Secret. */}}
@@ -195,6 +207,14 @@ listens, and the addresses of what it uses. Secrets are not here (agora.secretEn
 - name: {{ $prefix }}SMTP_PASSWORD
   valueFrom:
     secretKeyRef: {name: {{ $secret }}, key: {{ $prefix }}SMTP_PASSWORD, optional: true}
+{{- end }}
+{{- if eq .name "catalog" }}
+- name: {{ $prefix }}S3_ACCESS_KEY_ID
+  valueFrom:
+    secretKeyRef: {name: {{ $secret }}, key: {{ $prefix }}S3_ACCESS_KEY_ID, optional: true}
+- name: {{ $prefix }}S3_SECRET_ACCESS_KEY
+  valueFrom:
+    secretKeyRef: {name: {{ $secret }}, key: {{ $prefix }}S3_SECRET_ACCESS_KEY, optional: true}
 {{- end }}
 {{- if eq .name "payment" }}
 {{- /* Optional here so the pod starts and the service itself names what is missing. */}}

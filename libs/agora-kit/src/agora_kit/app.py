@@ -190,6 +190,7 @@ def create_service_app(
     transport: Transport | None = None,
     version: str = "0.1.0",
     middleware: Sequence[Middleware] = (),
+    larger_bodies: Mapping[str, int] | None = None,
 ) -> FastAPI:
     """Build a service's app, in this order (ADR 0085): the chassis's runtime (database,
     metrics, outbox and relay, consumer); then the service's ``context``, built from
@@ -204,7 +205,8 @@ def create_service_app(
     ``idempotency_keys`` runs the sweep that forgets old idempotency keys (ADR 0046).
     Pass ``transport`` to share one that the caller starts and closes (all-in-one
     mode); otherwise the app builds, starts and closes its own. ``middleware`` runs
-    inside the chassis's (see ``create_base_app``)."""
+    inside the chassis's (see ``create_base_app``). ``larger_bodies`` raises the body
+    limit for some routes (an upload's: ``{"POST /api/v1/products/*/images": bytes}``)."""
     service = settings.service_name
     owns_transport = transport is None
     events = transport if transport is not None else build_transport(settings.common, service)
@@ -275,6 +277,7 @@ def create_service_app(
         version=version,
         metrics=metrics,
         max_body_bytes=settings.common.max_body_bytes,
+        larger_bodies=larger_bodies,
         readiness_checks=checks,
         lifespan=lifespan.run,
         routers=routers,
@@ -302,6 +305,7 @@ def create_base_app(
     version: str,
     metrics: ServiceMetrics,
     max_body_bytes: int,
+    larger_bodies: Mapping[str, int] | None = None,
     readiness_checks: Mapping[str, Check],
     lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]],
     routers: Sequence[APIRouter] = (),
@@ -352,7 +356,7 @@ def create_base_app(
         add_routes(app.router, router)
     instrument_app(app, provider)
     # Our own limit, not FastAPI's max_body_size: its announced-size 413 is plain text.
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=max_body_bytes)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=max_body_bytes, larger=larger_bodies)
     for extra in reversed(middleware):
         app.add_middleware(extra.cls, *extra.args, **extra.kwargs)
     app.add_middleware(MetricsMiddleware, metrics=metrics, router_app=app)

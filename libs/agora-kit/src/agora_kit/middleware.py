@@ -8,6 +8,7 @@ import logging
 import re
 import time
 import uuid
+from collections.abc import Mapping
 
 from opentelemetry import trace
 from starlette.exceptions import HTTPException
@@ -123,6 +124,14 @@ class RequestBodyTooLarge(HTTPException):
         super().__init__(413, f"The request body exceeds the limit of {max_bytes} bytes.")
 
 
+def route_pattern(spec: str) -> tuple[str, re.Pattern[str]]:
+    """``"[METHOD ]/path/*/more"`` as (method, or "" for any; the path as a pattern in
+    which ``*`` stands for one segment)."""
+    method, _, path = spec.strip().rpartition(" ")
+    parts = (re.escape(part) for part in path.split("*"))
+    return method.strip().upper(), re.compile("[^/]+".join(parts))
+
+
 def _only_too_large(exc: BaseException) -> bool:
     if isinstance(exc, BaseExceptionGroup):
         # Task groups (streaming, background reads) wrap what the body read raised.
@@ -133,22 +142,34 @@ def _only_too_large(exc: BaseException) -> bool:
 class BodySizeLimitMiddleware:
     """Answers 413 problem+json to a body over ``max_bytes``, whether announced by
     Content-Length or only found while streaming, before the route sees any of it.
+    ``larger`` raises the limit for some routes (``"POST /api/v1/products/*/images"``:
+    bytes), such as an upload's.
 
     Starlette's built-in ``max_body_size`` is not used: it replaces any answer to an
     announced oversize body with a text/plain 413 outside every handler. Install this
     inside RequestContextMiddleware so the 413 carries the request id."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, larger: Mapping[str, int] | None = None
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.larger = [(*route_pattern(spec), limit) for spec, limit in (larger or {}).items()]
+
+    def limit_of(self, method: str, path: str) -> int:
+        for rule_method, pattern, limit in self.larger:
+            if rule_method in ("", method) and pattern.fullmatch(path):
+                return limit
+        return self.max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        too_large = RequestBodyTooLarge(self.max_bytes)
+        max_bytes = self.limit_of(scope["method"], scope["path"])
+        too_large = RequestBodyTooLarge(max_bytes)
         for key, value in scope["headers"]:
-            if key == b"content-length" and value.isdigit() and int(value) > self.max_bytes:
+            if key == b"content-length" and value.isdigit() and int(value) > max_bytes:
                 await send_problem(send, 413, detail=too_large.detail, instance=scope["path"])
                 return
         received = 0
@@ -156,12 +177,12 @@ class BodySizeLimitMiddleware:
 
         async def limited_receive() -> Message:
             nonlocal received
-            if received > self.max_bytes:
+            if received > max_bytes:
                 raise too_large
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > max_bytes:
                     raise too_large
             return message
 

@@ -41,6 +41,10 @@ PRODUCT_DRAFT = "draft"
 PRODUCT_PUBLISHED = "published"
 PRODUCT_UNPUBLISHED = "unpublished"
 
+IMAGE_PROCESSING = "processing"
+IMAGE_READY = "ready"
+IMAGE_FAILED = "failed"
+
 RESERVATION_ACTIVE = "active"
 RESERVATION_FAILED = "failed"
 RESERVATION_RELEASED = "released"
@@ -127,6 +131,37 @@ class Product(Base):
     updated_at: Mapped[datetime] = _now()
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ProductImage(Base):
+    """An uploaded image of a product: the cleaned original under ``original_key`` in
+    the media store; its thumbnails, once made (``ready``), beside it (ADR 0103)."""
+
+    __tablename__ = "product_images"
+    __table_args__ = (
+        CheckConstraint("state IN ('processing', 'ready', 'failed')", name="state"),
+        # A product's images in upload order; the thumbnail worker's queue.
+        Index("ix_product_images_product", "product_id", "created_at", "id"),
+        Index(
+            "ix_product_images_processing",
+            "created_at",
+            postgresql_where=text("state = 'processing'"),
+        ),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    product_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
+    state: Mapped[str] = mapped_column(String(16), server_default=IMAGE_PROCESSING)
+    content_type: Mapped[str] = mapped_column(String(32))
+    original_key: Mapped[str] = mapped_column(String(512))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    # Thumbnail runs that failed for a reason other than the image itself (the store
+    # unreachable); the image is marked failed after a few.
+    attempts: Mapped[int] = mapped_column(SmallInteger, server_default=text("0"))
+    created_at: Mapped[datetime] = _now()
+    updated_at: Mapped[datetime] = _now()
 
 
 class Variant(Base):

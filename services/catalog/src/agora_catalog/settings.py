@@ -3,14 +3,16 @@ reservations' and low-stock defaults."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from agora_kit.settings import ServiceSettings
 
 SearchBackendName = Literal["postgres", "elasticsearch"]
+MediaBackendName = Literal["local", "s3"]
 
 
 class Settings(ServiceSettings):
@@ -36,3 +38,33 @@ class Settings(ServiceSettings):
     reservation_sweep_seconds: float = Field(default=5.0, gt=0)
     # A new store's low-stock threshold; each store may change its own.
     low_stock_threshold: int = Field(default=5, ge=0)
+
+    # Product images (ADR 0103): where the files go, the local filesystem (the
+    # `agora run` default, served by the gateway at /media/) or an S3 bucket.
+    media_backend: MediaBackendName = "local"
+    # The local store's directory (`agora run` puts it in its data directory).
+    media_dir: Path = Path(".agora/media")
+    # Where clients read the local store's files: the gateway's /media/ path.
+    media_url: str = "/media"
+    # The S3 store's endpoint; unset, AWS's own for the region.
+    s3_endpoint_url: str | None = None
+    # The S3 store's region.
+    s3_region: str = "us-east-1"
+    # The S3 store's bucket (it must exist).
+    s3_bucket: str = "agora-media"
+    # The S3 store's access key; unset, boto3's own credential chain (a role).
+    s3_access_key_id: SecretStr | None = None
+    # The S3 store's secret key, with s3_access_key_id.
+    s3_secret_access_key: SecretStr | None = None
+    # Where clients read the S3 store's files (a CDN, or the bucket's own address);
+    # empty, the endpoint's path-style address of the bucket.
+    s3_public_url: str = ""
+    # The largest image accepted, in bytes (413 above).
+    image_max_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
+    # The most pixels an image may have (422 above): a decompression bomb is refused
+    # before it is decoded.
+    image_max_pixels: int = Field(default=50_000_000, gt=0)
+    # How often images whose thumbnails are still to be made are looked for, beside the
+    # wake-up each upload gives (this catches uploads of another replica, or of a
+    # process that died before it made them).
+    thumbnail_poll_seconds: float = Field(default=30.0, gt=0)

@@ -1,12 +1,14 @@
-"""The catalog's background work, run beside the outbox relay for the app's lifetime,
-and the search backend's opening and closing with the app."""
+"""The catalog's background work, run beside the outbox relay for the app's lifetime:
+the reservation sweep, the thumbnail worker, and the search backend's (and the image
+store's) opening and closing with the app."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 
-from agora_catalog.service import reservations
+from agora_catalog.service import images, reservations
 from agora_catalog.service.context import CatalogContext
 
 logger = logging.getLogger("agora.catalog.tasks")
@@ -43,3 +45,28 @@ async def keep_search_open(context: CatalogContext) -> None:
         await asyncio.Event().wait()
     finally:
         await context.search.close()
+        await context.media.close()
+
+
+async def make_thumbnails(context: CatalogContext) -> None:
+    """Makes the thumbnails of uploaded images, one at a time, oldest first: at once
+    after an upload here, and every ``thumbnail_poll_seconds`` for the uploads of other
+    replicas and those a dead process left ``processing`` (ADR 0103). Starts with a
+    look, so a restart picks up what the last run did not finish."""
+    settings = context.settings
+    limits = images.ImageLimits(
+        settings.image_max_bytes, settings.image_max_pixels, context.image_work
+    )
+    while True:
+        context.thumbnails_wanted.clear()
+        try:
+            while await images.make_next_thumbnails(context.database, context.media, limits):
+                pass
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            logger.exception("the thumbnail worker failed; trying again later")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(
+                context.thumbnails_wanted.wait(), timeout=settings.thumbnail_poll_seconds
+            )

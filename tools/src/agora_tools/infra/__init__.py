@@ -11,6 +11,7 @@ from agora_tools.infra.localstripe import LocalStripe
 from agora_tools.infra.postgres import Postgres
 from agora_tools.infra.prometheus import Prometheus
 from agora_tools.infra.redis import Redis
+from agora_tools.infra.s3 import S3
 from agora_tools.infra.smtp import SmtpSink
 from agora_tools.infra.stripe_mock import StripeMock
 from agora_tools.infra.toxiproxy import Toxiproxy
@@ -29,6 +30,7 @@ SERVERS: dict[str, type[Server]] = {
         SmtpSink,
         LocalStripe,
         Toxiproxy,
+        S3,
     )
 }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from agora_catalog.api import (
     categories,
+    images,
     inventory,
     products,
     reviews,
@@ -15,7 +16,10 @@ from agora_kit.app import API_PREFIX
 from agora_kit.routes import api
 
 router = api(
-    *(m.router for m in (vendors, categories, products, inventory, reviews, search, wishlist)),
+    *(
+        m.router
+        for m in (vendors, categories, products, images, inventory, reviews, search, wishlist)
+    ),
     vendors.admin,
     prefix=API_PREFIX,
 )

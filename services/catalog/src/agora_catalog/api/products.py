@@ -86,7 +86,7 @@ async def create_product(
         ),
         vendor_id=body.vendor_id,
     )
-    out = ProductOut.of(await product_views.view(session, product.id, actor), actor)
+    out = ProductOut.of(await product_views.view(session, product.id, actor, context.media), actor)
     location = f"/api/v1/products/{product.id}"
     response.headers["Location"] = location
     await idempotency.store(201, out, location)
@@ -100,11 +100,11 @@ async def create_product(
     responses=problem_responses(404),
 )
 async def get_product(
-    product_id: uuid.UUID, session: ReadSessionDep, actor: ReaderDep
+    product_id: uuid.UUID, session: ReadSessionDep, actor: ReaderDep, context: ContextDep
 ) -> ProductOut:
     """A product with its variants and the stock available per SKU. Drafts and
     unpublished products are visible only to their vendor and admins (404 to others)."""
-    return ProductOut.of(await product_views.view(session, product_id, actor), actor)
+    return ProductOut.of(await product_views.view(session, product_id, actor, context.media), actor)
 
 
 @router.patch(
@@ -128,7 +128,7 @@ async def patch_product(
     if body.images is not None:
         changes["images"] = _images(body.images)
     await products.update(session, context.outbox, actor, product_id, changes)
-    return ProductOut.of(await product_views.view(session, product_id, actor), actor)
+    return ProductOut.of(await product_views.view(session, product_id, actor, context.media), actor)
 
 
 @router.delete(
@@ -157,7 +157,7 @@ async def publish(
     """Put a product on sale: it appears in listings and search. Needs at least one
     variant. The owning vendor or an admin."""
     await products.publish(session, context.outbox, actor, product_id)
-    return ProductOut.of(await product_views.view(session, product_id, actor), actor)
+    return ProductOut.of(await product_views.view(session, product_id, actor, context.media), actor)
 
 
 @router.post(
@@ -172,7 +172,7 @@ async def unpublish(
     """Take a product off sale: it leaves listings and search; orders already placed are
     unaffected. The owning vendor or an admin."""
     await products.unpublish(session, context.outbox, actor, product_id)
-    return ProductOut.of(await product_views.view(session, product_id, actor), actor)
+    return ProductOut.of(await product_views.view(session, product_id, actor, context.media), actor)
 
 
 @router.post(

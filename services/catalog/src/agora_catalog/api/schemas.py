@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, AnyHttpUrl, BaseModel, Field, StringConstraints
 
 from agora_catalog.api import examples
+from agora_catalog.api.image_schemas import UploadedImageOut
 from agora_catalog.domain.categories import Node
 from agora_catalog.domain.products import ProductFields, ProductView, VariantView, rating_average
 from agora_catalog.models import Category, Inventory, Product, Review, Vendor
@@ -251,7 +252,9 @@ class ProductOut(BaseModel):
     title: str
     description: str
     attributes: dict[str, str]
-    images: list[ImageOut]
+    images: list[ImageOut] = Field(description="Images hosted elsewhere, by URL")
+    # Upload order; the ready ones, or every one with its state for the store.
+    uploaded_images: list[UploadedImageOut] = Field(description="Uploaded, with thumbnails")
     status: str
     price_from: Money | None = Field(description="The lowest variant price")
     rating: Rating
@@ -273,6 +276,7 @@ class ProductOut(BaseModel):
             description=product.description,
             attributes=product.attributes,
             images=[ImageOut(**image) for image in product.images],
+            uploaded_images=[UploadedImageOut.of(image) for image in view.uploads],
             status=product.status,
             price_from=(
                 Money(amount=cheapest.variant.price_amount, currency=cheapest.variant.currency)

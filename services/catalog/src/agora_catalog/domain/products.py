@@ -4,10 +4,11 @@ variants, the average of its ratings, and whether it is for sale."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from agora_catalog.domain.images import ImageLinks
 from agora_catalog.models import PRODUCT_PUBLISHED, VENDOR_APPROVED
 
 # What the views read of a product, a store, a variant and its stock: the ORM rows a
@@ -139,6 +140,8 @@ class ProductView:
     product: ProductFields
     vendor: StoreFields
     variants: list[VariantView]
+    # Uploaded images in upload order: ready ones for readers, all for the store.
+    uploads: list[ImageLinks] = field(default_factory=list)
 
 
 def rating_average(rating_sum: int, rating_count: int) -> float | None:

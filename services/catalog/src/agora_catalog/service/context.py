@@ -1,11 +1,14 @@
 """What the catalog's routes, handlers and tasks share beyond a session: its settings,
 database, the chassis's outbox, its search backend and the indexer that keeps it in
+step, and its image store that keeps it in
 step (ADR 0085). Built once the chassis's runtime exists, at ``app.state.context``."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 
+from agora_catalog.adapters.media.base import MediaStore
 from agora_catalog.adapters.search.base import SearchBackend
 from agora_catalog.service.indexing import Indexer
 from agora_catalog.settings import Settings
@@ -20,15 +23,25 @@ class CatalogContext:
     database: Database
     outbox: Outbox
     search: SearchBackend
+    media: MediaStore
     indexer: Indexer = field(init=False)
+    # Set after an upload commits: the thumbnail worker looks at once.
+    thumbnails_wanted: asyncio.Event = field(init=False, default_factory=asyncio.Event)
+    # One image decoded at a time in this process (an upload's cleaning, a thumbnail
+    # run): a 50 megapixel image takes 300 MB while it is worked on (ADR 0103).
+    image_work: asyncio.Semaphore = field(init=False, default_factory=lambda: asyncio.Semaphore(1))
 
     def __post_init__(self) -> None:
         self.indexer = Indexer(self.search)
 
     @classmethod
     def of(
-        cls, runtime: ServiceRuntime, settings: Settings, search: SearchBackend
+        cls, runtime: ServiceRuntime, settings: Settings, search: SearchBackend, media: MediaStore
     ) -> CatalogContext:
         return cls(
-            settings=settings, database=runtime.database, outbox=runtime.outbox, search=search
+            settings=settings,
+            database=runtime.database,
+            outbox=runtime.outbox,
+            search=search,
+            media=media,
         )

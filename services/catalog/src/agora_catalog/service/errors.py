@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from agora_kit.errors import Conflict, Forbidden, InvalidParam, NotFound, Unprocessable
+from agora_kit.errors import (
+    Conflict,
+    Forbidden,
+    InvalidParam,
+    NotFound,
+    PayloadTooLarge,
+    ProblemError,
+    Unprocessable,
+)
 
 
 class VendorNotApproved(Forbidden):
@@ -85,3 +93,19 @@ class UnknownProduct(Unprocessable):
 class UnknownVariant(Unprocessable):
     slug = "unknown-variant"
     title = "The product has no such variant"
+
+
+class ImageTooLarge(PayloadTooLarge):
+    slug = "image-too-large"
+    title = "The image is too large"
+
+
+class UnsupportedImageType(ProblemError):
+    status = 415
+    slug = "unsupported-image-type"
+    title = "Not a JPEG, PNG or WebP image"
+
+
+class InvalidImage(Unprocessable):
+    slug = "invalid-image"
+    title = "The image cannot be decoded"

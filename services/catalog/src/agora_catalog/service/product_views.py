@@ -10,11 +10,14 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agora_catalog.adapters.media.base import MediaStore
 from agora_catalog.domain.products import ProductView, is_public
 from agora_catalog.models import Product
 from agora_catalog.repository import categories as category_repo
+from agora_catalog.repository import images as image_repo
 from agora_catalog.repository import product_views as repo
 from agora_catalog.repository import vendors as vendor_repo
+from agora_catalog.service import images
 from agora_catalog.service.access import Actor, can_manage
 from agora_kit.errors import NotFound
 from agora_kit.pagination import Page, PageParams
@@ -31,16 +34,26 @@ class Listing:
     prices: dict[uuid.UUID, tuple[int, str]]
 
 
-async def view(session: AsyncSession, product_id: uuid.UUID, actor: Actor | None) -> ProductView:
+async def view(
+    session: AsyncSession, product_id: uuid.UUID, actor: Actor | None, media: MediaStore
+) -> ProductView:
     """The product as ``actor`` may see it: for sale to everyone, otherwise only to its
-    store's owner and admins (404 to others, as if it did not exist)."""
+    store's owner and admins (404 to others, as if it did not exist). Its uploaded
+    images: the ready ones, or every one for the store."""
     found = await repo.product_with_vendor(session, product_id)
     if found is None:
         raise NotFound("No such product.")
     product, vendor = found
-    if not (is_public(product, vendor) or can_manage(actor, vendor)):
+    manager = can_manage(actor, vendor)
+    if not (manager or is_public(product, vendor)):
         raise NotFound("No such product.")
-    return ProductView(product, vendor, await repo.variants_of(session, product.id))
+    uploads = await image_repo.of_product(session, product.id, ready_only=not manager)
+    return ProductView(
+        product,
+        vendor,
+        await repo.variants_of(session, product.id),
+        [images.links(image, media) for image in uploads],
+    )
 
 
 async def _listing(session: AsyncSession, page: Page[Product]) -> Listing:

@@ -1,0 +1,47 @@
+"""The queries on product images: a product's in upload order, one for a change, and
+the thumbnail worker's next image to make thumbnails of."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from agora_catalog.models import IMAGE_PROCESSING, IMAGE_READY, ProductImage
+
+# Upload order, the id breaking ties: the order every listing shows.
+ORDER = (ProductImage.created_at, ProductImage.id)
+
+
+async def of_product(
+    session: AsyncSession, product_id: uuid.UUID, *, ready_only: bool
+) -> list[ProductImage]:
+    query = select(ProductImage).where(ProductImage.product_id == product_id)
+    if ready_only:
+        query = query.where(ProductImage.state == IMAGE_READY)
+    return list(await session.scalars(query.order_by(*ORDER)))
+
+
+async def one(
+    session: AsyncSession, product_id: uuid.UUID, image_id: uuid.UUID
+) -> ProductImage | None:
+    image: ProductImage | None = await session.scalar(
+        select(ProductImage).where(
+            ProductImage.id == image_id, ProductImage.product_id == product_id
+        )
+    )
+    return image
+
+
+async def next_to_process(session: AsyncSession) -> ProductImage | None:
+    """The oldest image still waiting for thumbnails, locked for this transaction;
+    images another worker holds are passed over."""
+    image: ProductImage | None = await session.scalar(
+        select(ProductImage)
+        .where(ProductImage.state == IMAGE_PROCESSING)
+        .order_by(*ORDER)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
+    return image
