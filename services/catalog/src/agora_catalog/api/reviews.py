@@ -7,7 +7,7 @@ import uuid
 from fastapi import APIRouter, Response
 
 from agora_catalog.api.deps import ContextDep, PersonDep, ReaderDep
-from agora_catalog.api.schemas import ReviewIn, ReviewOut, ReviewPage
+from agora_catalog.api.review_schemas import ReviewIn, ReviewOut, ReviewPage
 from agora_catalog.service import reviews
 from agora_kit.db import ReadSessionDep, SessionDep
 from agora_kit.errors import problem_responses

@@ -14,7 +14,7 @@ from agora_catalog.api import examples
 from agora_catalog.api.image_schemas import UploadedImageOut
 from agora_catalog.domain.categories import Node
 from agora_catalog.domain.products import ProductFields, ProductView, VariantView, rating_average
-from agora_catalog.models import Category, Inventory, Product, Review, Vendor
+from agora_catalog.models import Category, Inventory, Vendor
 from agora_catalog.service.access import Actor, can_manage
 from agora_catalog.service.product_views import Listing
 from agora_kit.pagination import Page
@@ -354,49 +354,4 @@ class StockOut(BaseModel):
             reserved=row.reserved,
             available=row.available,
             updated_at=row.updated_at,
-        )
-
-
-# --- Reviews
-
-
-class ReviewIn(BaseModel, json_schema_extra=examples.REVIEW_IN):
-    rating: int = Field(ge=1, le=5)
-    title: Title
-    body: Annotated[str, StringConstraints(max_length=5000)] = ""
-
-
-class ReviewOut(BaseModel):
-    id: uuid.UUID
-    product_id: uuid.UUID
-    author_id: uuid.UUID
-    rating: int
-    title: str
-    body: str
-    created_at: datetime
-
-    @classmethod
-    def of(cls, review: Review) -> ReviewOut:
-        return cls(
-            id=review.id,
-            product_id=review.product_id,
-            author_id=review.author_id,
-            rating=review.rating,
-            title=review.title,
-            body=review.body,
-            created_at=review.created_at,
-        )
-
-
-class ReviewPage(BaseModel):
-    items: list[ReviewOut]
-    next_cursor: str | None = None
-    rating: Rating
-
-    @classmethod
-    def of(cls, product: Product, page: Page[Review]) -> ReviewPage:
-        return cls(
-            items=[ReviewOut.of(r) for r in page.items],
-            next_cursor=page.next_cursor,
-            rating=Rating.of(product),
         )
