@@ -47,7 +47,7 @@ ADDED: dict[str, dict[str, dict[str, Callable[[Row], Any]]]] = {
         "sessions": {"authenticated_at": lambda row: row["created_at"]},
     },
     "catalog": {
-        # 0006: no store had onboarded with Stripe Connect (ADR 0104).
+        # 0007: no store had onboarded with Stripe Connect (ADR 0104).
         "vendors": {"kyc_status": lambda row: None, "kyc_updated_at": lambda row: None},
     },
     "order": {

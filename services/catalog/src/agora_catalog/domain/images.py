@@ -9,6 +9,7 @@ import uuid
 import warnings
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, Protocol
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -121,6 +122,59 @@ def original_key(product_id: uuid.UUID, image_id: uuid.UUID, extension: str) -> 
 
 def thumbnail_key(product_id: uuid.UUID, image_id: uuid.UUID, name: str) -> str:
     return f"products/{product_id}/{image_id}/{name}.{THUMBNAIL_TYPE[1]}"
+
+
+class ImageFields(Protocol):
+    """What an image's links are made of: the ORM row and ``ImageRecord`` both."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def product_id(self) -> uuid.UUID: ...
+    @property
+    def state(self) -> str: ...
+    @property
+    def content_type(self) -> str: ...
+    @property
+    def original_key(self) -> str: ...
+    @property
+    def width(self) -> int: ...
+    @property
+    def height(self) -> int: ...
+    @property
+    def size_bytes(self) -> int: ...
+    @property
+    def created_at(self) -> datetime: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ImageRecord:
+    """A ready image as the product read returns it, in one JSON column of the
+    product's row (``repository.product_views``): no third round trip per read."""
+
+    id: uuid.UUID
+    product_id: uuid.UUID
+    state: str
+    content_type: str
+    original_key: str
+    width: int
+    height: int
+    size_bytes: int
+    created_at: datetime
+
+    @classmethod
+    def of_json(cls, item: dict[str, Any]) -> ImageRecord:
+        return cls(
+            id=uuid.UUID(item["id"]),
+            product_id=uuid.UUID(item["product_id"]),
+            state=item["state"],
+            content_type=item["content_type"],
+            original_key=item["original_key"],
+            width=item["width"],
+            height=item["height"],
+            size_bytes=item["size_bytes"],
+            created_at=datetime.fromisoformat(item["created_at"]),
+        )
 
 
 @dataclass(frozen=True)

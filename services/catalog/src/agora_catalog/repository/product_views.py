@@ -13,9 +13,11 @@ from collections.abc import Sequence
 from dataclasses import fields
 from typing import Any
 
-from sqlalchemy import ColumnElement, FromClause, Select, bindparam, func, select
+from sqlalchemy import JSON, ColumnElement, FromClause, Select, bindparam, func, literal, select
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agora_catalog.domain.images import ImageRecord
 from agora_catalog.domain.products import (
     ProductRecord,
     StockRecord,
@@ -23,7 +25,7 @@ from agora_catalog.domain.products import (
     VariantRecord,
     VariantView,
 )
-from agora_catalog.models import Inventory, Product, Variant, Vendor
+from agora_catalog.models import IMAGE_READY, Inventory, Product, ProductImage, Variant, Vendor
 from agora_catalog.repository.public import PUBLIC
 from agora_kit.pagination import Page, PageParams, entity_page
 
@@ -35,14 +37,45 @@ def _columns(table: FromClause, record: type[Any]) -> list[ColumnElement[Any]]:
 
 _products, _vendors = Product.__table__, Vendor.__table__
 _variants, _inventory = Variant.__table__, Inventory.__table__
+_images = ProductImage.__table__
+# The product's ready images, in upload order, as one JSON array in the product's row:
+# the read stays two round trips with uploads (ADR 0103).
+_READY_IMAGES = (
+    select(
+        func.coalesce(
+            func.json_agg(
+                aggregate_order_by(
+                    func.json_build_object(
+                        *(
+                            part
+                            for f in fields(ImageRecord)
+                            for part in (literal(f.name), _images.c[f.name])
+                        )
+                    ),
+                    _images.c.created_at,
+                    _images.c.id,
+                )
+            ),
+            func.json_build_array(),
+            type_=JSON,
+        )
+    )
+    .where(_images.c.product_id == _products.c.id, _images.c.state == IMAGE_READY)
+    .scalar_subquery()
+)
 # Core statements, not ORM entities: this is the hottest read, and rows become plain
 # records without an identity map or instance state (ADR 0089).
 _PRODUCT = (
-    select(*_columns(_products, ProductRecord), *_columns(_vendors, StoreRecord))
+    select(
+        *_columns(_products, ProductRecord),
+        *_columns(_vendors, StoreRecord),
+        _READY_IMAGES.label("ready_images"),
+    )
     .join(_vendors, _vendors.c.id == _products.c.vendor_id)
     .where(_products.c.id == bindparam("product_id"), _products.c.deleted_at.is_(None))
 )
 _PRODUCT_WIDTH = len(fields(ProductRecord))
+_STORE_END = _PRODUCT_WIDTH + len(fields(StoreRecord))
 _VARIANTS = (
     select(*_columns(_variants, VariantRecord), *_columns(_inventory, StockRecord))
     .outerjoin(_inventory, _inventory.c.sku == _variants.c.sku)
@@ -66,12 +99,17 @@ async def variants_of(session: AsyncSession, product_id: uuid.UUID) -> list[Vari
 
 async def product_with_vendor(
     session: AsyncSession, product_id: uuid.UUID
-) -> tuple[ProductRecord, StoreRecord] | None:
-    """The product (not deleted) and its store, whatever their statuses."""
+) -> tuple[ProductRecord, StoreRecord, list[ImageRecord]] | None:
+    """The product (not deleted), its store, whatever their statuses, and its ready
+    uploaded images in upload order."""
     row = (await session.execute(_PRODUCT, {"product_id": product_id})).first()
     if row is None:
         return None
-    return ProductRecord(*row[:_PRODUCT_WIDTH]), StoreRecord(*row[_PRODUCT_WIDTH:])
+    return (
+        ProductRecord(*row[:_PRODUCT_WIDTH]),
+        StoreRecord(*row[_PRODUCT_WIDTH:_STORE_END]),
+        [ImageRecord.of_json(item) for item in row[_STORE_END]],
+    )
 
 
 def _published(

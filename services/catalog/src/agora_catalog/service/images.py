@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -19,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_catalog.adapters.media.base import MediaNotFound, MediaStore, MediaUnavailable
 from agora_catalog.domain import images as domain
-from agora_catalog.domain.images import CorruptImage, ImageLinks, UnsupportedImage
+from agora_catalog.domain.images import CorruptImage, ImageFields, ImageLinks, UnsupportedImage
 from agora_catalog.domain.products import is_public
 from agora_catalog.models import IMAGE_FAILED, IMAGE_PROCESSING, IMAGE_READY, ProductImage
 from agora_catalog.repository import images as repo
@@ -45,7 +46,7 @@ class ImageLimits:
     work: asyncio.Semaphore
 
 
-def links(image: ProductImage, media: MediaStore) -> ImageLinks:
+def links(image: ImageFields, media: MediaStore) -> ImageLinks:
     ready = image.state == IMAGE_READY
     return ImageLinks(
         id=image.id,
@@ -123,11 +124,13 @@ async def listing(
     found = await views_repo.product_with_vendor(session, product_id)
     if found is None:
         raise NotFound("No such product.")
-    product, vendor = found
+    product, vendor, ready = found
     manager = can_manage(actor, vendor)
     if not (manager or is_public(product, vendor)):
         raise NotFound("No such product.")
-    rows = await repo.of_product(session, product_id, ready_only=not manager)
+    rows: Sequence[ImageFields] = (
+        await repo.of_product(session, product_id, ready_only=False) if manager else ready
+    )
     return [links(image, media) for image in rows]
 
 

@@ -6,11 +6,13 @@ hottest read, are in :mod:`agora_catalog.repository.product_views`."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_catalog.adapters.media.base import MediaStore
+from agora_catalog.domain.images import ImageFields
 from agora_catalog.domain.products import ProductView, is_public
 from agora_catalog.models import Product
 from agora_catalog.repository import categories as category_repo
@@ -43,11 +45,14 @@ async def view(
     found = await repo.product_with_vendor(session, product_id)
     if found is None:
         raise NotFound("No such product.")
-    product, vendor = found
+    product, vendor, ready = found
     manager = can_manage(actor, vendor)
     if not (manager or is_public(product, vendor)):
         raise NotFound("No such product.")
-    uploads = await image_repo.of_product(session, product.id, ready_only=not manager)
+    # The store sees its images in every state: one more read, for it alone.
+    uploads: Sequence[ImageFields] = (
+        await image_repo.of_product(session, product.id, ready_only=False) if manager else ready
+    )
     return ProductView(
         product,
         vendor,
