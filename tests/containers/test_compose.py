@@ -73,6 +73,18 @@ def agora_services(compose: dict[str, Any], postgres: Postgres) -> dict[str, Any
     return services
 
 
+def named_volumes(compose: dict[str, Any], services: dict[str, Any]) -> dict[str, Any]:
+    """The file's top-level volumes that ``services`` mount by name (the catalog's and
+    the gateway's media), as the file declares them: compose refuses a name it lacks."""
+    used = {
+        str(mount).split(":", 1)[0]
+        for service in services.values()
+        for mount in service.get("volumes", [])
+    }
+    declared: dict[str, Any] = compose.get("volumes") or {}
+    return {name: declared[name] or {} for name in sorted(used) if name in declared}
+
+
 @pytest.fixture(scope="module")
 def compose_gateway(
     built_images: dict[str, float],
@@ -97,7 +109,12 @@ def compose_gateway(
         patch.setenv("AGORA_FLEET_HOME", str(work))
         patch.setenv("AGORA_FLEET_PAYMENT_PROVIDER", "sandbox")
         compose = yaml.safe_load((REPO_ROOT / "docker-compose.yml").read_text())
-        derived = {"name": project, "services": agora_services(compose, Postgres())}
+        services = agora_services(compose, Postgres())
+        derived = {
+            "name": project,
+            "services": services,
+            "volumes": named_volumes(compose, services),
+        }
     file = work / "docker-compose.yml"
     file.write_text(yaml.safe_dump(derived, sort_keys=False))
     shutil.copy(REPO_ROOT / "docker-compose.yml", work / "original.yml")
@@ -113,7 +130,8 @@ def compose_gateway(
         wait_for(lambda: _all_ready(ports), 180, "every part of the compose project ready")
         yield gateway
     finally:
-        down = run([*command, "down", "-t", "10"], cwd=work, env=env, inherit=False)
+        # -v: the project's named volumes (the catalog's media) go with it.
+        down = run([*command, "down", "-v", "-t", "10"], cwd=work, env=env, inherit=False)
         (work / "down.log").write_text(down.stdout + down.stderr)
 
 
