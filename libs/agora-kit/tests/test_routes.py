@@ -39,7 +39,7 @@ async def get_item(item_id: int) -> dict[str, object]:
     return {"id": item_id, "name": "pen", "secret": "x"}
 
 
-@items.post("", status_code=201)
+@items.post("", status_code=201, max_body_size=4096, form_limits={"max_files": 2})
 async def create_item(body: Item) -> Item:
     return body
 
@@ -111,6 +111,9 @@ async def test_copied_routes_keep_models_status_dependencies_and_openapi() -> No
         assert (await client.get("/api/v1/admin/ping")).status_code == 403
         ok = await client.get("/api/v1/admin/ping", headers={"x-key": "open"})
         assert ok.json() == {"pong": "yes"}
+    # What FastAPI keeps on the route beside the OpenAPI came along too.
+    (create,) = [r for r in app.routes if isinstance(r, APIRoute) and r.path == "/api/v1/items"]
+    assert (create.max_body_size, create.form_limits) == (4096, {"max_files": 2})
     operation = app.openapi()["paths"]["/api/v1/items/{item_id}"]["get"]
     assert operation["summary"] == "One item"
     assert operation["tags"] == ["items"]

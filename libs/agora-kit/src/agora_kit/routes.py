@@ -47,6 +47,8 @@ _ROUTE_ARGUMENTS = (
     "openapi_extra",
     "generate_unique_id_function",
     "strict_content_type",
+    "max_body_size",
+    "form_limits",
 )
 
 
