@@ -8,18 +8,16 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agora_catalog.models import IMAGE_PROCESSING, IMAGE_READY, ProductImage
+from agora_catalog.models import IMAGE_PROCESSING, ProductImage
 
 # Upload order, the id breaking ties: the order every listing shows.
 ORDER = (ProductImage.created_at, ProductImage.id)
 
 
-async def of_product(
-    session: AsyncSession, product_id: uuid.UUID, *, ready_only: bool
-) -> list[ProductImage]:
+async def of_product(session: AsyncSession, product_id: uuid.UUID) -> list[ProductImage]:
+    """Every image of the product, in every state (the store's view; readers get the
+    ready ones with the product's own row: ``product_views.product_with_vendor``)."""
     query = select(ProductImage).where(ProductImage.product_id == product_id)
-    if ready_only:
-        query = query.where(ProductImage.state == IMAGE_READY)
     return list(await session.scalars(query.order_by(*ORDER)))
 
 

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from agora_catalog.adapters.media.base import MediaNotFound, MediaStore, MediaUnavailable
 from agora_catalog.domain import images as domain
 from agora_catalog.domain.images import CorruptImage, ImageFields, ImageLinks, UnsupportedImage
-from agora_catalog.domain.products import is_public
+from agora_catalog.domain.products import ProductRecord, StoreRecord, is_public
 from agora_catalog.models import IMAGE_FAILED, IMAGE_PROCESSING, IMAGE_READY, ProductImage
 from agora_catalog.repository import images as repo
 from agora_catalog.repository import product_views as views_repo
@@ -116,21 +116,29 @@ async def upload(
     return links(image, media)
 
 
-async def listing(
-    session: AsyncSession, media: MediaStore, actor: Actor | None, product_id: uuid.UUID
-) -> list[ImageLinks]:
-    """A product's images in upload order: the ready ones for everyone who may see the
-    product, every one (with its state) for its store and admins."""
+async def visible(
+    session: AsyncSession, actor: Actor | None, product_id: uuid.UUID
+) -> tuple[ProductRecord, StoreRecord, Sequence[ImageFields]]:
+    """The product as ``actor`` may see it (for sale to everyone, otherwise only to its
+    store's owner and admins: 404 to others, as if it did not exist), its store, and
+    its images in upload order: the ready ones, which the product's own statement
+    carries, or every one with its state for the store (one more read, for it alone)."""
     found = await views_repo.product_with_vendor(session, product_id)
     if found is None:
         raise NotFound("No such product.")
     product, vendor, ready = found
-    manager = can_manage(actor, vendor)
-    if not (manager or is_public(product, vendor)):
+    if can_manage(actor, vendor):
+        return product, vendor, await repo.of_product(session, product_id)
+    if not is_public(product, vendor):
         raise NotFound("No such product.")
-    rows: Sequence[ImageFields] = (
-        await repo.of_product(session, product_id, ready_only=False) if manager else ready
-    )
+    return product, vendor, ready
+
+
+async def listing(
+    session: AsyncSession, media: MediaStore, actor: Actor | None, product_id: uuid.UUID
+) -> list[ImageLinks]:
+    """A product's images in upload order, as ``visible`` gives them."""
+    _, _, rows = await visible(session, actor, product_id)
     return [links(image, media) for image in rows]
 
 

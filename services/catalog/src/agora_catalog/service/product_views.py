@@ -6,21 +6,18 @@ hottest read, are in :mod:`agora_catalog.repository.product_views`."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_catalog.adapters.media.base import MediaStore
-from agora_catalog.domain.images import ImageFields
-from agora_catalog.domain.products import ProductView, is_public
+from agora_catalog.domain.products import ProductView
 from agora_catalog.models import Product
 from agora_catalog.repository import categories as category_repo
-from agora_catalog.repository import images as image_repo
 from agora_catalog.repository import product_views as repo
 from agora_catalog.repository import vendors as vendor_repo
 from agora_catalog.service import images
-from agora_catalog.service.access import Actor, can_manage
+from agora_catalog.service.access import Actor
 from agora_kit.errors import NotFound
 from agora_kit.pagination import Page, PageParams
 
@@ -39,20 +36,9 @@ class Listing:
 async def view(
     session: AsyncSession, product_id: uuid.UUID, actor: Actor | None, media: MediaStore
 ) -> ProductView:
-    """The product as ``actor`` may see it: for sale to everyone, otherwise only to its
-    store's owner and admins (404 to others, as if it did not exist). Its uploaded
-    images: the ready ones, or every one for the store."""
-    found = await repo.product_with_vendor(session, product_id)
-    if found is None:
-        raise NotFound("No such product.")
-    product, vendor, ready = found
-    manager = can_manage(actor, vendor)
-    if not (manager or is_public(product, vendor)):
-        raise NotFound("No such product.")
-    # The store sees its images in every state: one more read, for it alone.
-    uploads: Sequence[ImageFields] = (
-        await image_repo.of_product(session, product.id, ready_only=False) if manager else ready
-    )
+    """The product as ``actor`` may see it, with its variants and uploaded images
+    (``images.visible``: 404 to whom may not see it)."""
+    product, vendor, uploads = await images.visible(session, actor, product_id)
     return ProductView(
         product,
         vendor,
