@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from typing import ClassVar, Self
 
 from fastapi import FastAPI
-from fastapi.routing import iter_route_contexts
+from fastapi.routing import APIRoute, APIWebSocketRoute, iter_route_contexts
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.exposition import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -103,52 +103,25 @@ class ServiceMetrics:
         self.consumer_lag.labels(self.service, topic).set(lag)
 
 
-def _route_template(app: FastAPI, scope: Scope) -> str:
-    """The path template of the route that serves ``scope`` (``/api/v1/items/{id}``),
+def _route_template(app: FastAPI, served: Scope, before_routing: Scope) -> str:
+    """The path template of the route that serves the request (``/api/v1/items/{id}``),
     never the raw path, so label cardinality stays bounded.
 
-    Not ``scope["route"]``'s own path: FastAPI sets it to the route as declared,
-    without the prefixes of the routers that include it, so ``/orders/{id}`` and
-    ``/carts/{id}`` would both count as ``/{id}``. A method mismatch (405) still names
-    its route."""
+    The app's routes are one flat list (ADR 0105), so the route routing chose
+    (``scope["route"]``) holds the whole template. A request no API route took (404,
+    405, a mount) is matched the long way against the scope as sent; a method mismatch
+    still names its route."""
+    route = served.get("route")
+    if isinstance(route, APIRoute | APIWebSocketRoute):
+        return route.path
     partial: str | None = None
-    for route in iter_route_contexts(app.routes):
-        match, _ = route.matches(scope)
+    for candidate in iter_route_contexts(app.routes):
+        match, _ = candidate.matches(before_routing)
         if match == Match.FULL:
-            return route.path or UNMATCHED_ROUTE
+            return candidate.path or UNMATCHED_ROUTE
         if match == Match.PARTIAL and partial is None:
-            partial = route.path
+            partial = candidate.path
     return partial or UNMATCHED_ROUTE
-
-
-class _RouteTemplates:
-    """The full path template of each route the app serves, by route object, learned
-    once: a request's route (``scope["route"]``, set by routing) names its template in
-    one lookup instead of a match against every route. A route included under two
-    prefixes, and a request no route took (404, 405), are matched the long way."""
-
-    def __init__(self, app: FastAPI) -> None:
-        self.app = app
-        self._known: dict[int, str | None] = {}
-
-    def _learn(self) -> None:
-        known: dict[int, str | None] = {}
-        for context in iter_route_contexts(self.app.routes):
-            key = id(context.original_route)
-            known[key] = None if key in known else context.path
-        self._known.update(known)
-
-    def of(self, served: Scope, before_routing: Scope) -> str:
-        route = served.get("route")
-        if route is not None:
-            if id(route) not in self._known:
-                self._learn()  # routes added since
-                # Still unknown (a mounted app's own route): the long way, learnt once.
-                self._known.setdefault(id(route), None)
-            template = self._known[id(route)]
-            if template:
-                return template
-        return _route_template(self.app, before_routing)
 
 
 # A handler that serves many paths itself (the gateway's proxy) names the template of
@@ -163,7 +136,6 @@ class MetricsMiddleware:
         self.app = app
         self.metrics = metrics
         self.router_app = router_app
-        self.templates = _RouteTemplates(router_app)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -186,8 +158,8 @@ class MetricsMiddleware:
             await self.app(scope, receive, send_wrapper)
         finally:
             m.http_in_flight.labels(m.service).dec()
-            route = scope.get("state", {}).get(ROUTE_OVERRIDE) or self.templates.of(
-                scope, before_routing
+            route = scope.get("state", {}).get(ROUTE_OVERRIDE) or _route_template(
+                self.router_app, scope, before_routing
             )
             method = scope["method"]
             m.http_requests.labels(m.service, method, route, str(status)).inc()
