@@ -217,3 +217,29 @@ def test_seed_without_the_catalog_says_so() -> None:
     assert done.returncode == 2, done.stderr
     assert "the catalog service is not installed here" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+async def test_servers_settle_the_heap_once_all_have_started(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from fastapi import FastAPI
+
+    from agora_cli import runtime
+    from agora_kit import heap
+
+    servers = [runtime._server(FastAPI(), "127.0.0.1", free_port(), "") for _ in range(2)]
+    # Each call notes whether every server had started by then.
+    settled: list[bool] = []
+    called = asyncio.Event()
+
+    def settle() -> None:
+        settled.append(all(server.started for server in servers))
+        called.set()
+
+    monkeypatch.setattr(heap, "settle", settle)
+    serving = asyncio.create_task(runtime._run_servers(servers))
+    await asyncio.wait_for(called.wait(), timeout=30)
+    for server in servers:
+        server.should_exit = True
+    assert await serving is True
+    assert settled == [True]

@@ -25,7 +25,7 @@ from fastapi import FastAPI
 from rich.console import Console
 
 from agora_cli.main import PARTS, SERVICES
-from agora_kit import migrations
+from agora_kit import heap, migrations
 from agora_kit.events.inprocess import InProcessTransport
 from agora_kit.logging import configure_logging, log_format
 from agora_kit.serving import server_config
@@ -185,6 +185,9 @@ async def _run_servers(servers: list[_Server]) -> bool:
             stop()
             break
         await asyncio.sleep(0.05)
+    else:
+        # Everything start-up built lives as long as the process (ADR 0108).
+        heap.settle()
     await asyncio.gather(*tasks, return_exceptions=True)
     return all(server.started for server in servers)
 
