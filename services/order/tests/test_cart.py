@@ -173,3 +173,32 @@ async def test_stale_and_withdrawn_products(
         await client.post(f"{CART}/items", json={"sku": "LAMP-1", "quantity": 1}, headers=buyer)
     ).status_code == 404
     _ = uuid
+
+
+async def test_the_cart_an_add_or_a_patch_answers_is_the_cart_a_read_gives(
+    app: FastAPI, client: httpx.AsyncClient, buyer: dict[str, str]
+) -> None:
+    # Adding and patching answer with the cart built from what they read to check the
+    # line, not read again: it must be the cart as stored.
+    event = product([("BAG-1", 2000, 10), ("BAG-2", 1500, 10), ("BAG-3", 990, 10)], title="Bag")
+    await deliver(app, event, str(event.product_id))
+
+    answers = []
+    for sku, quantity in [("BAG-2", 1), ("BAG-1", 2), ("BAG-3", 1), ("BAG-2", 2)]:
+        added = await client.post(
+            f"{CART}/items", json={"sku": sku, "quantity": quantity}, headers=buyer
+        )
+        assert added.status_code == 200, added.text
+        answers.append(added.json())
+        assert answers[-1] == (await client.get(CART, headers=buyer)).json()
+    assert [(i["sku"], i["quantity"]) for i in answers[-1]["items"]] == [
+        ("BAG-2", 3),
+        ("BAG-1", 2),
+        ("BAG-3", 1),
+    ]
+    assert answers[-1]["subtotal"]["amount"] == 3 * 1500 + 2 * 2000 + 990
+
+    patched = await client.patch(f"{CART}/items/BAG-1", json={"quantity": 5}, headers=buyer)
+    assert patched.status_code == 200, patched.text
+    assert patched.json() == (await client.get(CART, headers=buyer)).json()
+    assert patched.json()["subtotal"]["amount"] == 3 * 1500 + 5 * 2000 + 990

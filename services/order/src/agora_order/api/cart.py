@@ -34,8 +34,7 @@ async def add_item(
 ) -> CartOut:
     """Add a quantity of a SKU to the caller's cart. Unknown SKUs are 404; more than the
     stock available is 409."""
-    await cart.add(session, settings, buyer, body.sku, body.quantity)
-    return cart_out(await cart.view(session, settings, buyer))
+    return cart_out(await cart.add(session, settings, buyer, body.sku, body.quantity))
 
 
 @router.patch(
@@ -48,8 +47,7 @@ async def set_item(
     sku: SkuPath, body: QuantityIn, buyer: WriterDep, session: SessionDep, settings: SettingsDep
 ) -> CartOut:
     """Set the quantity of a SKU in the caller's cart."""
-    await cart.set_quantity(session, settings, buyer, sku, body.quantity)
-    return cart_out(await cart.view(session, settings, buyer))
+    return cart_out(await cart.set_quantity(session, settings, buyer, sku, body.quantity))
 
 
 @router.delete(

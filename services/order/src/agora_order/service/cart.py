@@ -45,6 +45,10 @@ async def items(session: AsyncSession, buyer_id: uuid.UUID) -> list[CartItem]:
 async def view(session: AsyncSession, settings: Settings, buyer_id: uuid.UUID) -> Cart:
     lines = await items(session, buyer_id)
     skus = await sku_repo.by_code(session, [line.sku for line in lines])
+    return _priced(lines, skus, settings)
+
+
+def _priced(lines: list[CartItem], skus: dict[str, Sku], settings: Settings) -> Cart:
     priced = [CartLine(item=line, sku=skus.get(line.sku)) for line in lines]
     subtotal = 0
     currency: str | None = None
@@ -63,9 +67,24 @@ async def view(session: AsyncSession, settings: Settings, buyer_id: uuid.UUID) -
     return Cart(lines=priced, currency=currency, totals=sums)
 
 
+@dataclass(frozen=True)
+class _Checked:
+    """What checking a line read: its SKU, the cart's lines (the buyer's, as the
+    session holds them) and the SKUs of the other lines."""
+
+    sku: Sku
+    lines: list[CartItem]
+    others: dict[str, Sku]
+
+    def cart(self, settings: Settings) -> Cart:
+        """The cart once the checked line is written (flushed): nothing read again."""
+        ordered = sorted(self.lines, key=lambda line: (line.added_at, line.sku))
+        return _priced(ordered, {**self.others, self.sku.sku: self.sku}, settings)
+
+
 async def _sellable(
     session: AsyncSession, buyer_id: uuid.UUID, code: str, quantity: int, settings: Settings
-) -> Sku:
+) -> _Checked:
     sku = await sku_repo.get(session, code)
     if sku is None or not sku.for_sale:
         raise UnknownSku(f"SKU {code} is not for sale.")
@@ -75,44 +94,49 @@ async def _sellable(
         raise TooManyUnits(f"At most {settings.max_units_per_sku} units of {code} in one order.")
     if quantity > sku.available:
         raise NotEnoughStock(f"Only {max(sku.available, 0)} of {code} left; asked for {quantity}.")
-    others = await sku_repo.by_code(
-        session, [line.sku for line in await items(session, buyer_id) if line.sku != code]
-    )
+    lines = await items(session, buyer_id)
+    others = await sku_repo.by_code(session, [line.sku for line in lines if line.sku != code])
     currencies = {other.currency for other in others.values() if other.for_sale}
     if currencies and sku.currency not in currencies:
         raise CurrencyMismatch(
             f"The cart is in {', '.join(sorted(currencies))}; {code} is sold in {sku.currency}."
         )
-    return sku
+    return _Checked(sku=sku, lines=lines, others=others)
 
 
 async def add(
     session: AsyncSession, settings: Settings, buyer_id: uuid.UUID, code: str, quantity: int
-) -> None:
-    """Add ``quantity`` units (to what the cart already holds of the SKU). The first
-    item of an empty cart (a new one, or the next after checkout) counts a cart."""
+) -> Cart:
+    """Add ``quantity`` units (to what the cart already holds of the SKU); the cart
+    after. The first item of an empty cart (a new one, or the next after checkout)
+    counts a cart."""
     existing = await cart_repo.locked_item(session, buyer_id, code)
     wanted = quantity + (existing.quantity if existing else 0)
-    await _sellable(session, buyer_id, code, wanted, settings)
+    checked = await _sellable(session, buyer_id, code, wanted, settings)
     if existing is None:
-        if not await items(session, buyer_id):
+        if not checked.lines:
             metrics.cart_created(session)
             session.add(CartStart(buyer_id=buyer_id))
-        session.add(CartItem(buyer_id=buyer_id, sku=code, quantity=wanted))
+        added = CartItem(buyer_id=buyer_id, sku=code, quantity=wanted)
+        session.add(added)
+        checked.lines.append(added)
     else:
         existing.quantity = wanted
     await session.flush()
+    return checked.cart(settings)
 
 
 async def set_quantity(
     session: AsyncSession, settings: Settings, buyer_id: uuid.UUID, code: str, quantity: int
-) -> None:
+) -> Cart:
+    """Set the line's quantity; the cart after."""
     existing = await cart_repo.locked_item(session, buyer_id, code)
     if existing is None:
         raise UnknownSku(f"SKU {code} is not in the cart.")
-    await _sellable(session, buyer_id, code, quantity, settings)
+    checked = await _sellable(session, buyer_id, code, quantity, settings)
     existing.quantity = quantity
     await session.flush()
+    return checked.cart(settings)
 
 
 async def remove(session: AsyncSession, buyer_id: uuid.UUID, code: str) -> None:
