@@ -65,3 +65,8 @@ def test_killing_agora_run_twice_during_30_checkouts_loses_nothing(tmp_path: Pat
     assert report["payout_invariant_violations"] == 0
     assert report["payouts"].get("paid", 0) >= outcomes["confirmed"]
     assert report["payouts"].get("held", 0) == 0
+    # Every confirmed order's buyer was told once, by a mail that arrived (its .eml file).
+    told = report["notifications"]
+    assert told["orders_confirmed"] == told["buyers_told"] == told["mails_sent"]
+    assert told["orders_confirmed"] == outcomes["confirmed"]
+    assert told["mail_copies_same_message_id"] is not None

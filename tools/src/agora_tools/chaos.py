@@ -16,8 +16,9 @@ the ports), it
    fails (the process is dead, the gateway answers 502/503) is retried as a client
    would. When the provider leaves a payment ``processing`` (Stripe on stripe-mock),
    it plays Stripe and delivers the signed webhook, retrying until it is taken;
-3. meanwhile kills the order or the payment process at random intervals and restarts
-   it after a random pause;
+3. meanwhile kills the order or the payment process (``--scenario every-part-kill``:
+   the gateway and every service, in turn) at random intervals and restarts it after a
+   random pause;
 4. when every checkout is over, has each vendor ship and deliver its part of every
    confirmed order, so that vendors get paid (payouts are held until delivery);
 5. waits for the fleet to settle and audits the databases: every order final and
@@ -25,7 +26,9 @@ the ports), it
    ledger balanced, each of the saga's events published once, the coupon within its
    limit, every unit of stock either sold to a paid order or back on hand, every
    delivered vendor paid, and for every order ``net payouts + net fees + refunds <=
-   captured`` (ADR 0045): the platform never pays out more than it collected.
+   captured`` (ADR 0045): the platform never pays out more than it collected; and
+   every confirmed order's buyer told once, by one mail that arrived
+   (``agora_tools.chaos_mail``).
 
 It prints the counts and exits 1 when the audit finds anything wrong.
 
@@ -60,10 +63,16 @@ import httpx
 from agora_tools import fleet, fleetdb, journeys, stripe_events
 from agora_tools.chaos_audit import COUPON_USES, Shop, audit, unsettled
 from agora_tools.chaos_client import API, Outcome, checkout, request, ship_and_deliver, sign_in
+from agora_tools.chaos_mail import audit_notifications
+from agora_tools.infra import server
 from agora_tools.infra.base import HOST, say
 from agora_tools.infra.postgres import Postgres
 
-VICTIMS = ("order", "payment")
+# The parts each fleet scenario kills.
+VICTIMS = {
+    "order-payment-kill": ("order", "payment"),
+    "every-part-kill": ("gateway", "user", "catalog", "order", "payment", "notification"),
+}
 
 
 @dataclass
@@ -124,14 +133,20 @@ def set_up(  # noqa: PLR0917 - the shop's knobs
 # ---- the chaos ----
 
 
-def rampage(done: threading.Event, chaos: Chaos, rng: random.Random, pause: float) -> None:
-    """Kill the order or the payment process (each in turn, in a random order each round)
-    at random moments, and start it again after a random pause."""
+def rampage(
+    done: threading.Event,
+    chaos: Chaos,
+    rng: random.Random,
+    pause: float,
+    parts: tuple[str, ...] = VICTIMS["order-payment-kill"],
+) -> None:
+    """Kill one of ``parts`` (each in turn, in a random order each round) at random
+    moments, and start it again after a random pause."""
     postgres = Postgres()
     victims: list[str] = []
     while not done.wait(rng.uniform(pause / 2, pause * 1.5)):
         if not victims:
-            victims = rng.sample(VICTIMS, len(VICTIMS))
+            victims = rng.sample(parts, len(parts))
         victim = victims.pop()
         pid = fleet.kill_part(victim)
         if pid is None:
@@ -161,17 +176,21 @@ class Target:
     # A fresh Agora holds only the run's orders: the audit takes every one of them,
     # those no buyer heard of too (a retried checkout that placed a second order).
     fresh: bool = False
+    # Where its mail arrives (a maildir, or ``agora run``'s .eml files); None: the mails
+    # are not audited, only the notifications.
+    mail_dir: Path | None = None
 
 
-def fleet_target(pause: float, seed: int) -> Target:
-    """The distributed fleet ``agora-fleet up`` started; order and payment killed."""
+def fleet_target(pause: float, seed: int, parts: tuple[str, ...]) -> Target:
+    """The distributed fleet ``agora-fleet up`` started; ``parts`` killed."""
     rng = random.Random(seed + 1)  # noqa: S311 - not cryptography
     return Target(
         gateway_url=f"http://{HOST}:{fleet.port('gateway')}",
         users_url=f"http://{HOST}:{fleet.port('user')}",
         create_admin=fleetdb.create_admin,
         wait_ready=fleet.wait_ready,
-        rampage=lambda done, chaos, _progress: rampage(done, chaos, rng, pause),
+        rampage=lambda done, chaos, _progress: rampage(done, chaos, rng, pause, parts),
+        mail_dir=Path(server("smtp").endpoints()["maildir"]),
     )
 
 
@@ -252,6 +271,8 @@ def run(
         parcels = ship_and_deliver(gateway, users, shop, order_ids)
     settle(order_ids)
     counts, problems = asyncio.run(audit(shop, order_ids))
+    counts["notifications"], told = asyncio.run(audit_notifications(order_ids, target.mail_dir))
+    problems += told
     problems += chaos.problems
     problems += [f"a checkout failed: {failure}" for failure in failures]
     problems += [f"order {order_id} was placed but no buyer heard of it" for order_id in unseen]
@@ -270,7 +291,7 @@ def run(
     }
 
 
-SCENARIOS = ("order-payment-kill", "agora-run-kill")
+SCENARIOS = ("order-payment-kill", "every-part-kill", "agora-run-kill")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -284,7 +305,8 @@ def main(argv: list[str] | None = None) -> int:
         choices=SCENARIOS,
         default=SCENARIOS[0],
         help="order-payment-kill: on the fleet `agora-fleet up` started, kill order and "
-        "payment; agora-run-kill: start `agora run` on a new data directory and kill it "
+        "payment; every-part-kill: the same, killing every part (the gateway and the five "
+        "services) in turn; agora-run-kill: start `agora run` on a new data directory and kill it "
         "whole, PostgreSQL every other time (see agora_tools.chaos_agora_run)",
     )
     parser.add_argument("--checkouts", type=int, default=200)
@@ -292,7 +314,7 @@ def main(argv: list[str] | None = None) -> int:
     # About 400 units are wanted in 200 checkouts: the last buyers find them sold out.
     parser.add_argument("--stock", type=int, default=80, help="units of each of four SKUs")
     parser.add_argument(
-        "--pause", type=float, default=3.0, help="order-payment-kill: mean seconds between kills"
+        "--pause", type=float, default=3.0, help="on the fleet: mean seconds between kills"
     )
     parser.add_argument(
         "--kills", type=int, default=5, help="agora-run-kill: how many times it is killed"
@@ -318,7 +340,7 @@ def main(argv: list[str] | None = None) -> int:
         if not fleet.wait_ready():
             return 1
         report = run(
-            fleet_target(args.pause, args.seed),
+            fleet_target(args.pause, args.seed, VICTIMS[args.scenario]),
             args.checkouts,
             args.buyers,
             args.stock,

@@ -272,6 +272,8 @@ def play(args: argparse.Namespace) -> dict[str, Any]:
                 agora, args.kills, rng, done, chaos, progress
             ),
             fresh=True,
+            # Its mail: .eml files beside PostgreSQL's data (the file backend).
+            mail_dir=data_dir / "mail",
         )
         with fleetdb.databases_of(agora.database_url):
             report = run(
