@@ -129,8 +129,8 @@ def write_report(
         + ", ".join(f"{name} {mib:,.0f} MiB" for name, mib in memory.items())
         + ".",
         "",
-        "Where the time goes and what was done about it: ADRs 0083, 0084 and 0089",
-        "(`docs/adr/`); the gateway's own share: ADR 0052.",
+        "Where the time goes and what was done about it: ADRs 0083, 0084, 0089, 0105",
+        "and 0108 (`docs/adr/`); the gateway's own share: ADR 0052.",
         "",
         "Reproduce: `make bench` (or `uv run python gateway/bench/gateway_bench.py`).",
         "",
