@@ -58,8 +58,8 @@ up: install ## Start the distributed fleet natively: each part its own process, 
 down: ## Stop what `make up` started
 	$(UV) run agora-fleet down
 
-chaos: install ## On the fleet `make up` started: 500 checkouts while every part (gateway and services) is killed in turn at random, then an audit; 200 in `make test`
-	$(UV) run agora-chaos --scenario every-part-kill --checkouts 500 $(ARGS)
+chaos: install ## On the fleet `make up` started: 500 checkouts while every part (gateway, services) is killed in turn at random and the Kafka broker twice for 30 s, then an audit; 200 and one outage in `make test`
+	$(UV) run agora-chaos --scenario every-part-kill --checkouts 500 --stock 200 --broker-outages 2 $(ARGS)
 
 chaos-full: install ## `agora run` killed 5 times (with its PostgreSQL every other time) during 200 checkouts, then the audit; a short version is in `make test`
 	$(UV) run agora-chaos --scenario agora-run-kill --checkouts 200 --kills 5 $(ARGS)

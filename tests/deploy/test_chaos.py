@@ -1,6 +1,7 @@
 """200 checkouts on the distributed fleet while every part of it, the gateway and the
-five services, is killed with SIGKILL in turn at random moments and started again
-(``agora-chaos --scenario every-part-kill``, the script an operator runs too), with a
+five services, is killed with SIGKILL in turn at random moments and started again, and
+the Kafka broker is killed once for 30 s (``agora-chaos --scenario every-part-kill
+--broker-outages 1``, the script an operator runs too), with a
 50 % coupon: every order ends final and consistent with its payment, nothing is charged
 twice, no unit of stock is lost or sold twice, once the vendors ship and deliver each
 is paid, never more than the order collected, and every confirmed order's buyer is told
@@ -26,6 +27,8 @@ def test_killing_every_part_during_200_checkouts_loses_nothing(fleet: Fleet) -> 
             str(Path(sys.executable).parent / "agora-chaos"),
             "--scenario",
             "every-part-kill",
+            "--broker-outages",
+            "1",
             "--checkouts",
             "200",
             "--seed",
@@ -47,6 +50,7 @@ def test_killing_every_part_during_200_checkouts_loses_nothing(fleet: Fleet) -> 
     # The run really was violent, and really bought and declined things.
     parts = ("gateway", "user", "catalog", "order", "payment", "notification")
     assert all(report["kills"].get(part, 0) >= 1 for part in parts), report["kills"]
+    assert report["kills"].get("kafka") == 1, report["kills"]
     outcomes = report["outcomes"]
     assert sum(outcomes.values()) == 200
     assert outcomes.get("failed", 0) == 0

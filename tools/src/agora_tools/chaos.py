@@ -18,7 +18,8 @@ the ports), it
    it plays Stripe and delivers the signed webhook, retrying until it is taken;
 3. meanwhile kills the order or the payment process (``--scenario every-part-kill``:
    the gateway and every service, in turn) at random intervals and restarts it after a
-   random pause;
+   random pause; with ``--broker-outages N``, also kills the Kafka broker N times
+   during the run, for ``--broker-down`` seconds (30) each, and starts it again;
 4. when every checkout is over, has each vendor ship and deliver its part of every
    confirmed order, so that vendors get paid (payouts are held until delivery);
 5. waits for the fleet to settle and audits the databases: every order final and
@@ -54,7 +55,7 @@ import warnings
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -63,28 +64,10 @@ import httpx
 from agora_tools import fleet, fleetdb, journeys, stripe_events
 from agora_tools.chaos_audit import COUPON_USES, Shop, audit, unsettled
 from agora_tools.chaos_client import API, Outcome, checkout, request, ship_and_deliver, sign_in
+from agora_tools.chaos_faults import VICTIMS, Chaos, broker_outages, rampage
 from agora_tools.chaos_mail import audit_notifications
 from agora_tools.infra import server
 from agora_tools.infra.base import HOST, say
-from agora_tools.infra.postgres import Postgres
-
-# The parts each fleet scenario kills.
-VICTIMS = {
-    "order-payment-kill": ("order", "payment"),
-    "every-part-kill": ("gateway", "user", "catalog", "order", "payment", "notification"),
-}
-
-
-@dataclass
-class Chaos:
-    """What the chaos did: kills by victim, a line per kill, what went wrong with the
-    chaos itself (a part that did not come back), and figures for the report."""
-
-    kills: Counter[str] = field(default_factory=Counter)
-    log: list[str] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-    figures: dict[str, Any] = field(default_factory=dict)
-
 
 # ---- the shop ----
 
@@ -130,34 +113,6 @@ def set_up(  # noqa: PLR0917 - the shop's knobs
     return Shop(admin=admin, skus=skus, coupon=coupon, buyers=customers, vendors=vendors)
 
 
-# ---- the chaos ----
-
-
-def rampage(
-    done: threading.Event,
-    chaos: Chaos,
-    rng: random.Random,
-    pause: float,
-    parts: tuple[str, ...] = VICTIMS["order-payment-kill"],
-) -> None:
-    """Kill one of ``parts`` (each in turn, in a random order each round) at random
-    moments, and start it again after a random pause."""
-    postgres = Postgres()
-    victims: list[str] = []
-    while not done.wait(rng.uniform(pause / 2, pause * 1.5)):
-        if not victims:
-            victims = rng.sample(parts, len(parts))
-        victim = victims.pop()
-        pid = fleet.kill_part(victim)
-        if pid is None:
-            continue
-        chaos.kills[victim] += 1
-        chaos.log.append(f"{time.strftime('%H:%M:%S')} killed {victim} (pid {pid})")
-        time.sleep(rng.uniform(0, 2))
-        fleet.start_part(victim, postgres, migrate=False)
-        fleet.wait_ready((victim,))
-
-
 # ---- the run ----
 
 
@@ -181,15 +136,31 @@ class Target:
     mail_dir: Path | None = None
 
 
-def fleet_target(pause: float, seed: int, parts: tuple[str, ...]) -> Target:
-    """The distributed fleet ``agora-fleet up`` started; ``parts`` killed."""
+def fleet_target(
+    pause: float, seed: int, parts: tuple[str, ...], outages: int = 0, outage_seconds: float = 30
+) -> Target:
+    """The distributed fleet ``agora-fleet up`` started; ``parts`` killed, and the Kafka
+    broker ``outages`` times for ``outage_seconds`` meanwhile."""
     rng = random.Random(seed + 1)  # noqa: S311 - not cryptography
+
+    def chaos_on_the_fleet(
+        done: threading.Event, chaos: Chaos, progress: Callable[[], float]
+    ) -> None:
+        broker = threading.Thread(
+            target=broker_outages,
+            args=(done, chaos, progress, outages, outage_seconds),
+            daemon=True,
+        )
+        broker.start()
+        rampage(done, chaos, rng, pause, parts)
+        broker.join()
+
     return Target(
         gateway_url=f"http://{HOST}:{fleet.port('gateway')}",
         users_url=f"http://{HOST}:{fleet.port('user')}",
         create_admin=fleetdb.create_admin,
         wait_ready=fleet.wait_ready,
-        rampage=lambda done, chaos, _progress: rampage(done, chaos, rng, pause, parts),
+        rampage=chaos_on_the_fleet,
         mail_dir=Path(server("smtp").endpoints()["maildir"]),
     )
 
@@ -320,6 +291,15 @@ def main(argv: list[str] | None = None) -> int:
         "--kills", type=int, default=5, help="agora-run-kill: how many times it is killed"
     )
     parser.add_argument(
+        "--broker-outages",
+        type=int,
+        default=0,
+        help="on the fleet: how many times the Kafka broker is killed meanwhile",
+    )
+    parser.add_argument(
+        "--broker-down", type=float, default=30.0, help="on the fleet: seconds each outage lasts"
+    )
+    parser.add_argument(
         "--data-dir",
         type=Path,
         help="agora-run-kill: a new or empty data directory (by default a temporary one, "
@@ -340,7 +320,13 @@ def main(argv: list[str] | None = None) -> int:
         if not fleet.wait_ready():
             return 1
         report = run(
-            fleet_target(args.pause, args.seed, VICTIMS[args.scenario]),
+            fleet_target(
+                args.pause,
+                args.seed,
+                VICTIMS[args.scenario],
+                args.broker_outages,
+                args.broker_down,
+            ),
             args.checkouts,
             args.buyers,
             args.stock,

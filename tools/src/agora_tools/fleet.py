@@ -194,6 +194,20 @@ def start_part(part: str, postgres: Postgres, *, migrate: bool = True) -> int:
     return process.pid
 
 
+def running(part: str) -> bool:
+    """Whether the process last started for ``part`` still runs."""
+    pid = _load_state().pids.get(part)
+    return pid is not None and _alive(pid)
+
+
+def ready(part: str) -> bool:
+    """Whether ``part`` answers ``/readyz`` with 200 now."""
+    try:
+        return httpx.get(f"http://{HOST}:{port(part)}/readyz", timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
 def kill_part(part: str) -> int | None:
     """SIGKILL ``part``, as a crash or the OOM killer would; the pid it had."""
     pid = _load_state().pids.get(part)
