@@ -115,3 +115,9 @@ def maven_fetch(args: list[str], workdir: Path) -> None:
     """Run a Maven goal in ``workdir`` (a generated pom's folder), batch mode, quiet."""
     workdir.mkdir(parents=True, exist_ok=True)
     run([mvn(), "-B", "-q", *args], cwd=workdir, timeout=1200)
+
+
+def chromium() -> str:
+    """Debian's Chromium, which the console's browser tests drive through Playwright
+    (``executable_path``); Playwright's own browser downloads are not used."""
+    return ensure_apt_binary("chromium", "chromium")
