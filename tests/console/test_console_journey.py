@@ -270,6 +270,28 @@ def test_a_vendor_is_approved_sells_ships_and_sees_its_payout_held(
         )
         browser.shot(seller, "05-vendor-products")
 
+        # A second variant with its options, and the first one's stock set anew.
+        seller.get_by_text("Variants and stock of Stoneware Mug").click()
+        added = seller.get_by_role("form", name="New variant of Stoneware Mug")
+        added.get_by_label("New SKU").fill(f"{sku}-L")
+        added.get_by_label("Options").fill("size=L")
+        added.get_by_label("Price (USD)").fill("26")
+        added.get_by_label("Stock").fill("3")
+        added.get_by_role("button", name="Add variant").click()
+        seller.get_by_role("row", name=re.compile(f"{sku}-L size: L")).wait_for()
+        stock = seller.get_by_role("form", name=f"Stock of {sku}", exact=True)
+        stock.get_by_label(f"On hand ({sku})").fill("12")
+        stock.get_by_role("button", name="Save stock").click()
+        stock.get_by_text("Saved").wait_for()
+        browser.shot(seller, "05b-vendor-variants")
+        product_view = client.get(f"{API}/products/{product['id']}").json()
+        assert {
+            (v["sku"], v["available"], v["price"]["amount"]) for v in product_view["variants"]
+        } == {
+            (sku, 12, 2450),
+            (f"{sku}-L", 3, 2600),
+        }
+
         # A buyer orders it through the API.
         buyer = journeys.register(client)
         journeys.log_in(client, buyer)
@@ -308,8 +330,16 @@ def test_a_vendor_is_approved_sells_ships_and_sees_its_payout_held(
             lambda: orders_kpi.count() == 1 and orders_kpi.inner_text() == "1",
             "one order on the dashboard",
         )
+        gross = seller.locator(".kpis div", has_text="Gross sales").locator("dd")
+        assert gross.inner_text() == "$49.00"  # the order's 2 x 24.50
         assert seller.locator("canvas[role=img]").is_visible()
         browser.shot(seller, "09-vendor-dashboard")
+        # The same page on a phone's width: one column, nothing cut off sideways.
+        seller.set_viewport_size({"width": 390, "height": 844})
+        seller.wait_for_function(  # once the chart has followed the resize
+            "() => document.documentElement.scrollWidth <= 390", timeout=5_000
+        )
+        browser.shot(seller, "09b-vendor-dashboard-narrow")
 
         open_page(desk, "Analytics", "Analytics")
         desk.locator("canvas[role=img]").first.wait_for()
@@ -341,7 +371,7 @@ def test_an_account_with_totp_signs_in_with_its_second_factor(
     page.goto("/console/")
     page.get_by_label("E-mail").fill(admin.email)
     page.get_by_label("Password").fill(journeys.PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("Password").press("Enter")  # from the keyboard
     page.get_by_role("heading", name="Two-factor code", level=1).wait_for()
     browser.shot(page, "11-sign-in-second-factor")
     field = page.get_by_label("Code from your authenticator app, or a recovery code")

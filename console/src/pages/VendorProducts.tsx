@@ -2,10 +2,11 @@
 // (SKU, price, stock) and image, published at once or kept as a draft; more images
 // and publishing from the list.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useId, useState, type FormEvent } from "react";
+import { useId, useRef, useState, type FormEvent } from "react";
 
 import { api, authorizedFetch, money, newKey, problemMessage, unwrap, type Schemas } from "../api";
 import { Badge, ErrorMessage, Field, Loading, Page, Select } from "../ui";
+import { ProductVariants, parseOptions } from "./ProductVariants";
 
 type CategoryNode = Schemas["CategoryNode"];
 
@@ -85,7 +86,9 @@ function ProductRow({ product }: { product: Schemas["ProductSummary"] }) {
       ),
     onSuccess: refresh,
   });
+  const [open, setOpen] = useState(false);
   return (
+    <>
     <tr>
       <td>
         <ProductImage product={product} />
@@ -119,6 +122,15 @@ function ProductRow({ product }: { product: Schemas["ProductSummary"] }) {
         </div>
       </td>
     </tr>
+    <tr className="detail-row">
+      <td colSpan={5}>
+        <details onToggle={(e) => setOpen(e.currentTarget.open)}>
+          <summary>Variants and stock of {product.title}</summary>
+          {open ? <ProductVariants productId={product.id} title={product.title} /> : null}
+        </details>
+      </td>
+    </tr>
+    </>
   );
 }
 
@@ -155,12 +167,14 @@ function NewProduct() {
   const [description, setDescription] = useState("");
   const [category, setCategory] = useState("");
   const [sku, setSku] = useState("");
+  const [variantOptions, setVariantOptions] = useState("");
   const [price, setPrice] = useState("");
   const [currency, setCurrency] = useState("USD");
   const [stock, setStock] = useState("10");
   const [file, setFile] = useState<File | null>(null);
   const [publish, setPublish] = useState(true);
   const fileId = useId();
+  const fileInput = useRef<HTMLInputElement>(null);
 
   const create = useMutation({
     mutationFn: async () => {
@@ -183,7 +197,7 @@ function NewProduct() {
           body: {
             sku,
             price: { amount: Math.round(Number(price) * 100), currency },
-            attributes: {},
+            attributes: parseOptions(variantOptions),
             stock: Number(stock),
           },
         }),
@@ -196,8 +210,10 @@ function NewProduct() {
       setTitle("");
       setDescription("");
       setSku("");
+      setVariantOptions("");
       setPrice("");
       setFile(null);
+      if (fileInput.current) fileInput.current.value = "";
       void queries.invalidateQueries({ queryKey: ["vendors", "me", "products"] });
       void queries.invalidateQueries({ queryKey: ["images"] });
     },
@@ -223,6 +239,13 @@ function NewProduct() {
         required
       />
       <Field label="SKU" required value={sku} onChange={(e) => setSku(e.target.value)} />
+      <Field
+        label="Options"
+        placeholder="size=M, colour=red"
+        hint="Optional: name=value pairs, comma-separated"
+        value={variantOptions}
+        onChange={(e) => setVariantOptions(e.target.value)}
+      />
       <Field
         label="Price"
         type="number"
@@ -251,6 +274,7 @@ function NewProduct() {
         <label htmlFor={fileId}>Image (JPEG, PNG or WebP, up to 10 MB)</label>
         <input
           id={fileId}
+          ref={fileInput}
           type="file"
           accept="image/jpeg,image/png,image/webp"
           onChange={(e) => setFile(e.target.files?.[0] ?? null)}
