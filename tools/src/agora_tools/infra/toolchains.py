@@ -117,7 +117,17 @@ def maven_fetch(args: list[str], workdir: Path) -> None:
     run([mvn(), "-B", "-q", *args], cwd=workdir, timeout=1200)
 
 
+# Chromium's names on other systems: a CI runner (Ubuntu) has Google Chrome already.
+_OTHER_CHROMIUMS = ("chromium-browser", "google-chrome", "google-chrome-stable")
+
+
 def chromium() -> str:
-    """Debian's Chromium, which the console's browser tests drive through Playwright
-    (``executable_path``); Playwright's own browser downloads are not used."""
+    """The Chromium the console's browser tests drive through Playwright
+    (``executable_path``): Debian's ``chromium``, installed when missing and no other
+    Chromium is on the machine. Playwright's own browser downloads are not used."""
+    if not (shutil.which("chromium") or shutil.which("chromium", path=_SYSTEM_PATH)):
+        for name in _OTHER_CHROMIUMS:
+            found = shutil.which(name)
+            if found:
+                return found
     return ensure_apt_binary("chromium", "chromium")
