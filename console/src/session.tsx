@@ -1,6 +1,6 @@
 // Who is signed in: the tokens (api.ts) and the account they belong to.
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { createContext, useContext, useEffect, useState, type ReactNode } from "react";
+import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from "react";
 
 import { api, currentTokens, onTokens, setTokens, unwrap, type Schemas } from "./api";
 
@@ -19,11 +19,16 @@ const SessionContext = createContext<Session>({
 export function SessionProvider({ children }: { children: ReactNode }) {
   const queries = useQueryClient();
   const [signedIn, setSignedIn] = useState(currentTokens() !== null);
+  const wasSignedIn = useRef(signedIn);
   useEffect(
     () =>
       onTokens(() => {
-        setSignedIn(currentTokens() !== null);
+        const now = currentTokens() !== null;
+        if (now === wasSignedIn.current) return; // the tokens refreshed: answers stay
+        // Another person's data must not show: every answer is forgotten.
+        wasSignedIn.current = now;
         queries.clear();
+        setSignedIn(now);
       }),
     [queries],
   );
@@ -34,11 +39,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   });
   const signOut = async () => {
     const held = currentTokens();
-    if (held !== null) {
-      // The refresh token is revoked at the server; the tab forgets both.
-      await api.POST("/api/v1/auth/logout", { body: { refresh_token: held.refresh_token } });
+    try {
+      if (held !== null) {
+        // The refresh token is revoked at the server; the tab forgets both anyway.
+        await api.POST("/api/v1/auth/logout", { body: { refresh_token: held.refresh_token } });
+      }
+    } finally {
+      setTokens(null);
     }
-    setTokens(null);
   };
   const value: Session = {
     user: signedIn ? (me.data ?? null) : null,

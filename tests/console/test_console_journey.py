@@ -231,6 +231,14 @@ def test_a_vendor_is_approved_sells_ships_and_sees_its_payout_held(
         open_page(seller, "Store", "Store")
         seller.get_by_text("approved", exact=True).wait_for()
         seller.get_by_role("heading", name="Payouts: Stripe Connect").wait_for()
+        seller.get_by_text("No payout account yet").wait_for()
+        # Onboarding starts: an account, a link to finish it, KYC pending.
+        seller.get_by_role("button", name="Start onboarding").click()
+        link = seller.get_by_role("link", name="Continue onboarding with Stripe")
+        link.wait_for()
+        assert (link.get_attribute("href") or "").startswith("http")
+        seller.get_by_text("pending", exact=True).wait_for()
+        seller.get_by_text("held until onboarding is complete").wait_for()
         browser.shot(seller, "04-vendor-store")
 
         open_page(seller, "Products", "Products")
