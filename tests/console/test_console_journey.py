@@ -17,13 +17,13 @@ import secrets
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 import pyotp
 import pytest
 from PIL import Image
+from playwright.sync_api import ConsoleMessage, Page, sync_playwright
 
 from agora_kit.testing import skip_or_fail
 from agora_tools import console, journeys
@@ -33,8 +33,6 @@ from agora_tools.infra.base import ProvisionError
 from agora_tools.infra.toolchains import chromium
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
-
-playwright_api = pytest.importorskip("playwright.sync_api")
 
 API = journeys.API
 # Answers the console asks for knowing they may be 404 (no store yet, no payout
@@ -93,7 +91,7 @@ class Browser:
     """A headless Chromium whose pages record every console error and page error."""
 
     def __init__(self, executable: str, base_url: str, shots: Path) -> None:
-        self.manager = playwright_api.sync_playwright().start()
+        self.manager = sync_playwright().start()
         self.browser = self.manager.chromium.launch(
             executable_path=executable, headless=True, args=["--no-sandbox"]
         )
@@ -101,7 +99,7 @@ class Browser:
         self.shots = shots
         self.errors: list[str] = []
 
-    def page(self, who: str, *, bypass_csp: bool = False) -> Any:
+    def page(self, who: str, *, bypass_csp: bool = False) -> Page:
         context = self.browser.new_context(
             base_url=self.base_url,
             viewport={"width": 1280, "height": 900},
@@ -113,7 +111,7 @@ class Browser:
         page.on("pageerror", lambda error: self.errors.append(f"{who}: {error}"))
         return page
 
-    def _console(self, who: str, message: Any) -> None:
+    def _console(self, who: str, message: ConsoleMessage) -> None:
         if message.type != "error":
             return
         url = str(message.location.get("url", ""))
@@ -121,7 +119,7 @@ class Browser:
         if not expected:
             self.errors.append(f"{who}: {message.text} ({url})")
 
-    def shot(self, page: Any, name: str) -> None:
+    def shot(self, page: Page, name: str) -> None:
         page.screenshot(path=str(self.shots / f"{name}.png"), full_page=True)
 
     def close(self) -> None:
@@ -140,7 +138,7 @@ def browser(
         opened.close()
 
 
-def sign_in(page: Any, person: journeys.Customer) -> None:
+def sign_in(page: Page, person: journeys.Customer) -> None:
     page.goto("/console/")
     page.get_by_label("E-mail").fill(person.email)
     page.get_by_label("Password").fill(journeys.PASSWORD)
@@ -148,17 +146,17 @@ def sign_in(page: Any, person: journeys.Customer) -> None:
     page.get_by_role("button", name="Sign out").wait_for()
 
 
-def sign_out(page: Any) -> None:
+def sign_out(page: Page) -> None:
     page.get_by_role("button", name="Sign out").click()
     page.get_by_role("heading", name="Sign in").wait_for()
 
 
-def open_page(page: Any, link: str, heading: str) -> None:
+def open_page(page: Page, link: str, heading: str) -> None:
     page.get_by_role("navigation", name="Console").get_by_role("link", name=link).click()
     page.get_by_role("heading", name=heading, level=1).wait_for()
 
 
-def until(page: Any, check: Callable[[], bool], what: str, timeout: float = 45) -> None:
+def until(page: Page, check: Callable[[], bool], what: str, timeout: float = 45) -> None:
     """Reload ``page`` until ``check`` holds (the figures come from read models fed by
     events, so they may trail the action a moment)."""
     deadline = time.monotonic() + timeout
@@ -420,7 +418,7 @@ AXE_PAGES = {
 }
 
 
-def axe_violations(page: Any) -> list[str]:
+def axe_violations(page: Page) -> list[str]:
     """axe-core's WCAG 2 A and AA rules on the page as it is (labels, names, contrast,
     landmarks...): one line per violation."""
     page.add_script_tag(path=str(AXE))
