@@ -412,6 +412,7 @@ AXE_PAGES = {
     ],
     "admin": [
         ("Vendor approvals", "Vendor approvals"),
+        ("Users", "Users and roles"),
         ("Audit log", "Audit log"),
         ("Analytics", "Analytics"),
     ],
@@ -448,9 +449,18 @@ def test_every_page_passes_the_accessibility_rules(agora_run: AllInOne, browser:
         for link, heading in AXE_PAGES[who]:
             open_page(page, link, heading)
             page.wait_for_load_state("networkidle")
+            if link == "Users":  # the vendor found by e-mail, with its roles
+                page.get_by_label("E-mail starts with").fill(vendor.email)
+                page.get_by_role("button", name="Find").click()
+                roles = page.get_by_role("form", name=f"Roles of {vendor.email}")
+                roles.get_by_label("vendor").wait_for()
+                assert roles.get_by_label("vendor").is_checked()
+                assert not roles.get_by_label("admin").is_checked()
+                assert page.get_by_role("row").count() == 2
             if link == "Products":
                 page.get_by_text("Variants and stock of").first.click()
                 page.get_by_role("button", name="Add variant").wait_for()
+            browser.shot(page, f"12-{who}-{link.lower().replace(' ', '-')}")
             violations = axe_violations(page)
             if violations:
                 found[f"{who} {link}"] = violations
