@@ -3,6 +3,7 @@ import { NavLink, Navigate, Route, Routes } from "react-router-dom";
 
 import { AdminAnalytics } from "./pages/AdminAnalytics";
 import { AdminAudit } from "./pages/AdminAudit";
+import { AdminCoupons } from "./pages/AdminCoupons";
 import { AdminUsers } from "./pages/AdminUsers";
 import { AdminVendors } from "./pages/AdminVendors";
 import { SignIn } from "./pages/SignIn";
@@ -24,6 +25,7 @@ const VENDOR_LINKS = [
 const ADMIN_LINKS = [
   ["/admin/vendors", "Vendor approvals"],
   ["/admin/users", "Users"],
+  ["/admin/coupons", "Coupons"],
   ["/admin/audit", "Audit log"],
   ["/admin/analytics", "Analytics"],
 ] as const;
@@ -83,6 +85,7 @@ export function App() {
           <Route path="/vendor/payouts" element={<Only when={vendor}><VendorPayouts /></Only>} />
           <Route path="/admin/vendors" element={<Only when={admin}><AdminVendors /></Only>} />
           <Route path="/admin/users" element={<Only when={admin}><AdminUsers /></Only>} />
+          <Route path="/admin/coupons" element={<Only when={admin}><AdminCoupons /></Only>} />
           <Route path="/admin/audit" element={<Only when={admin}><AdminAudit /></Only>} />
           <Route path="/admin/analytics" element={<Only when={admin}><AdminAnalytics /></Only>} />
           <Route path="*" element={<Navigate to={home} replace />} />

@@ -413,6 +413,7 @@ AXE_PAGES = {
     "admin": [
         ("Vendor approvals", "Vendor approvals"),
         ("Users", "Users and roles"),
+        ("Coupons", "Coupons"),
         ("Audit log", "Audit log"),
         ("Analytics", "Analytics"),
     ],
@@ -442,6 +443,7 @@ def test_every_page_passes_the_accessibility_rules(agora_run: AllInOne, browser:
         journeys.log_in(client, vendor)
         journeys.open_store(client, vendor, admin)
         journeys.sell(client, vendor, admin)
+    coupon = f"AXE{secrets.token_hex(3).upper()}"
     found: dict[str, list[str]] = {}
     for who, person in (("vendor", vendor), ("admin", admin)):
         page = browser.page(f"{who} (axe)", bypass_csp=True)
@@ -457,6 +459,12 @@ def test_every_page_passes_the_accessibility_rules(agora_run: AllInOne, browser:
                 assert roles.get_by_label("vendor").is_checked()
                 assert not roles.get_by_label("admin").is_checked()
                 assert page.get_by_role("row").count() == 2
+            if link == "Coupons":  # a coupon made in the console
+                page.get_by_label("Code").fill(coupon)
+                page.get_by_label("Kind").select_option("fixed")
+                page.get_by_label("Amount").fill("5")
+                page.get_by_role("button", name="Create coupon").click()
+                page.get_by_role("heading", name="Made now").wait_for()
             if link == "Products":
                 page.get_by_text("Variants and stock of").first.click()
                 page.get_by_role("button", name="Add variant").wait_for()
@@ -466,3 +474,11 @@ def test_every_page_passes_the_accessibility_rules(agora_run: AllInOne, browser:
                 found[f"{who} {link}"] = violations
     assert found == {}, found
     assert browser.errors == [], browser.errors
+    with httpx.Client(base_url=agora_run.url("gateway"), timeout=30) as client:
+        again = {"code": coupon, "kind": "fixed", "value": 500, "currency": "USD"}
+        taken = client.post(
+            f"{API}/admin/coupons",
+            json=again,
+            headers={"Authorization": f"Bearer {admin.access_token}"},
+        )
+        assert taken.status_code == 409, taken.text  # the console's coupon exists

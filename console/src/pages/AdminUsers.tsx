@@ -131,7 +131,8 @@ function UserRow({ user }: { user: Schemas["AdminUserOut"] }) {
             disabled={update.isPending}
             onClick={() => update.mutate({ is_active: !user.is_active })}
           >
-            {user.is_active ? `Deactivate ${user.email}` : `Reactivate ${user.email}`}
+            {user.is_active ? "Deactivate" : "Reactivate"}
+            <span className="visually-hidden"> {user.email}</span>
           </button>
         </div>
       </td>
