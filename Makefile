@@ -8,7 +8,7 @@ PYTHON ?= python3
 UV := $(PYTHON) -m uv
 PYTEST_ARGS ?=
 
-.PHONY: chaos chaos-full help install run test lint format format-check typecheck imports pins up down bench generate images clean audit sbom http
+.PHONY: chaos chaos-full console help install run test lint format format-check typecheck imports pins up down bench generate images clean audit sbom http
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -18,10 +18,13 @@ install: ## Install uv and every package of the workspace into .venv
 		$(PYTHON) -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 	@$(UV) sync --all-packages --quiet
 
-run: install ## Start the gateway and the five services, all-in-one, on embedded PostgreSQL
+console: install ## Build the web console (console/dist, served by the gateway at /console/) when its sources changed
+	$(UV) run python -m agora_tools.console
+
+run: install console ## Start the gateway and the five services, all-in-one, on embedded PostgreSQL
 	$(UV) run agora run $(ARGS)
 
-test: install lint ## Lint, then run the whole test suite
+test: install lint console ## Lint, build the console, then run the whole test suite
 	$(UV) run pytest $(PYTEST_ARGS)
 
 lint: install format-check typecheck imports ## ruff, mypy, the import contracts and module sizes

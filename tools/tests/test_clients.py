@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from agora_tools import clients
+from agora_tools import clients, console
 from agora_tools.infra.base import REPO_ROOT
 
 
@@ -33,12 +33,15 @@ def test_npm_packages_are_pinned_exactly_and_no_lockfile_is_committed() -> None:
     versions = clients.npm_versions(clients.TYPESCRIPT)
     assert {"openapi-fetch", "openapi-typescript", "typescript"} <= set(versions)
     assert "httpyac" in clients.npm_versions(clients.HTTP_TOOL)
-    for project in (clients.TYPESCRIPT, clients.HTTP_TOOL):
+    assert {"react", "vite", "@tanstack/react-query", "chart.js"} <= set(
+        clients.npm_versions(console.CONSOLE)
+    )
+    for project in (clients.TYPESCRIPT, clients.HTTP_TOOL, console.CONSOLE):
         pinned = clients.npm_versions(project)
         assert [n for n, v in pinned.items() if not re.fullmatch(r"\d+\.\d+\.\d+", v)] == []
         assert "package-lock=false" in (project / ".npmrc").read_text()
     tracked = subprocess.run(
-        ["git", "ls-files", "clients", "tools/http"],  # noqa: S607
+        ["git", "ls-files", "clients", "tools/http", "console"],  # noqa: S607
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,

@@ -106,6 +106,19 @@ def serve_part(service: str, host: str | None, port: int | None) -> None:
         raise typer.Exit(1)
 
 
+# The web console's build in a checkout (`make console`, ADR 0106); an installed
+# package has none, and AGORA_GATEWAY_CONSOLE_DIR names another.
+CHECKOUT_CONSOLE = Path(__file__).resolve().parents[3] / "console" / "dist"
+
+
+def console_dir() -> str:
+    """The console build the gateway of `agora run` serves at /console/, if there is one."""
+    configured = os.environ.get("AGORA_GATEWAY_CONSOLE_DIR")
+    if configured is not None:
+        return configured
+    return str(CHECKOUT_CONSOLE) if (CHECKOUT_CONSOLE / "index.html").is_file() else ""
+
+
 def _all_in_one_settings(pg: EmbeddedPostgres, host: str) -> dict[str, Any]:
     overrides: dict[str, Any] = {"events_database_url": pg.local_url(EVENTS_DATABASE)}
     if "AGORA_JWKS_URL" not in os.environ:
@@ -141,6 +154,7 @@ def _all_in_one_settings(pg: EmbeddedPostgres, host: str) -> dict[str, Any]:
         host=host,
         common=common,
         media_dir=str(media_dir),
+        console_dir=console_dir(),
         **{f"{part}_url": f"http://127.0.0.1:{settings[part].port}" for part in SERVICES},
     )
     return settings
@@ -153,6 +167,11 @@ def _banner(settings: dict[str, Any], pg: EmbeddedPostgres, data_dir: Path) -> N
         url = f"http://{s.host}:{s.port}"
         console.print(f"  {part:<13} {url:<24} docs {url}/docs")
     console.print(f"  {'postgresql':<13} postgresql://postgres@{pg.host}:{pg.port}")
+    gateway = settings["gateway"]
+    if gateway.console_dir:
+        console.print(f"  {'console':<13} http://{gateway.host}:{gateway.port}/console/")
+    else:
+        console.print(f"  {'console':<13} not built (make console)")
     console.print("Press Ctrl-C to stop.\n")
 
 
@@ -255,6 +274,7 @@ class _GatewayProcess:
             "AGORA_GATEWAY_HOST": s.host,
             "AGORA_GATEWAY_PORT": str(s.port),
             "AGORA_GATEWAY_MEDIA_DIR": s.media_dir,
+            "AGORA_GATEWAY_CONSOLE_DIR": s.console_dir,
             **{f"AGORA_GATEWAY_{part.upper()}_URL": getattr(s, f"{part}_url") for part in SERVICES},
         }
 

@@ -19,6 +19,7 @@ from starlette.routing import Route, WebSocketRoute
 
 from agora_gateway import __doc__ as description
 from agora_gateway.auth import EdgeAuthenticator
+from agora_gateway.console import console_routes
 from agora_gateway.contract import router as contract_router
 from agora_gateway.deprecation import DeprecationMiddleware
 from agora_gateway.docs import router as docs_router
@@ -176,6 +177,8 @@ def create_app(settings: Settings | None = None, *, transport: Transport | None 
     holder["app"] = app
     if settings.media_dir:
         app.router.routes.append(media_route(Path(settings.media_dir)))
+    if settings.console_dir:
+        app.router.routes.extend(console_routes(Path(settings.console_dir)))
     app.router.routes.append(Route("/{path:path}", proxy, methods=METHODS))
     app.router.routes.append(WebSocketRoute("/{path:path}", websocket_proxy))
     # Outside the request context: a CORS preflight is answered before anything else,

@@ -18,6 +18,14 @@ DOCS_CSP = (
     "worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 )
 DOCS_PATHS = ("/docs", "/redoc")
+# The web console (ADR 0106): its own scripts and styles only, none inline; API calls
+# to this origin; images also from elsewhere over HTTPS (a product's image URLs).
+CONSOLE_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; "
+    "img-src 'self' data: blob: https:; font-src 'self'; connect-src 'self'; "
+    "manifest-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
+CONSOLE_PATH = "/console"
 
 
 class SecurityHeadersMiddleware:
@@ -43,6 +51,7 @@ class SecurityHeadersMiddleware:
             )
         self.api_headers = [*common, (b"content-security-policy", API_CSP.encode())]
         self.docs_headers = [*common, (b"content-security-policy", DOCS_CSP.encode())]
+        self.console_headers = [*common, (b"content-security-policy", CONSOLE_CSP.encode())]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -50,7 +59,8 @@ class SecurityHeadersMiddleware:
             return
         path: str = scope["path"]
         docs = any(path == p or path.startswith(p + "/") for p in DOCS_PATHS)
-        extra = self.docs_headers if docs else self.api_headers
+        console = path == CONSOLE_PATH or path.startswith(CONSOLE_PATH + "/")
+        extra = self.docs_headers if docs else self.console_headers if console else self.api_headers
         names = {name for name, _ in extra}
 
         async def send_with_headers(message: Message) -> None:

@@ -105,6 +105,9 @@ class Settings(BaseSettings):
     # /media/ with year-long immutable caching; empty serves nothing (distributed mode
     # keeps images in S3 behind its own public address).
     media_dir: str = ""
+    # The web console's build (console/dist, ADR 0106), served at /console/; empty
+    # serves nothing.
+    console_dir: str = ""
     max_url_bytes: int = 8192
     max_header_bytes: int = 16_384  # all header names and values together
     max_headers: int = 100

@@ -115,3 +115,19 @@ def maven_fetch(args: list[str], workdir: Path) -> None:
     """Run a Maven goal in ``workdir`` (a generated pom's folder), batch mode, quiet."""
     workdir.mkdir(parents=True, exist_ok=True)
     run([mvn(), "-B", "-q", *args], cwd=workdir, timeout=1200)
+
+
+# Chromium's names on other systems: a CI runner (Ubuntu) has Google Chrome already.
+_OTHER_CHROMIUMS = ("chromium-browser", "google-chrome", "google-chrome-stable")
+
+
+def chromium() -> str:
+    """The Chromium the console's browser tests drive through Playwright
+    (``executable_path``): Debian's ``chromium``, installed when missing and no other
+    Chromium is on the machine. Playwright's own browser downloads are not used."""
+    if not (shutil.which("chromium") or shutil.which("chromium", path=_SYSTEM_PATH)):
+        for name in _OTHER_CHROMIUMS:
+            found = shutil.which(name)
+            if found:
+                return found
+    return ensure_apt_binary("chromium", "chromium")

@@ -1,0 +1,177 @@
+// A product's variants: SKU, options, price and stock; the stock on hand set per SKU
+// (PUT /inventory/{sku}), a new variant added (POST /products/{id}/variants).
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
+
+import { api, money, newKey, unwrap, type Schemas } from "../api";
+import { ErrorMessage, Field, Loading } from "../ui";
+
+/** "size=M, colour=red" as the API's attributes. */
+export function parseOptions(text: string): Record<string, string> {
+  return Object.fromEntries(
+    text
+      .split(",")
+      .map((pair) => pair.split("=").map((part) => part.trim()))
+      .filter((pair): pair is [string, string] => pair.length === 2 && pair[0] !== "" && pair[1] !== ""),
+  );
+}
+
+export function ProductVariants({ productId, title }: { productId: string; title: string }) {
+  const product = useQuery({
+    queryKey: ["product", productId],
+    queryFn: async () =>
+      unwrap(
+        await api.GET("/api/v1/products/{product_id}", {
+          params: { path: { product_id: productId } },
+        }),
+      ),
+  });
+  return (
+    <div className="variants">
+      {product.isPending ? <Loading what="variants" /> : null}
+      <ErrorMessage error={product.error} />
+      {product.data ? (
+        <table>
+          <caption>Variants of {title}</caption>
+          <thead>
+            <tr>
+              <th scope="col">SKU</th>
+              <th scope="col">Options</th>
+              <th scope="col">Price</th>
+              <th scope="col">Available</th>
+              <th scope="col">On hand</th>
+            </tr>
+          </thead>
+          <tbody>
+            {product.data.variants.map((variant) => (
+              <VariantRow key={variant.sku} productId={productId} variant={variant} />
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      <NewVariant productId={productId} title={title} currency={product.data?.variants[0]?.price.currency} />
+    </div>
+  );
+}
+
+function VariantRow({ productId, variant }: { productId: string; variant: Schemas["VariantOut"] }) {
+  const queries = useQueryClient();
+  const [onHand, setOnHand] = useState(String(variant.on_hand ?? variant.available));
+  const save = useMutation({
+    mutationFn: async () =>
+      unwrap(
+        await api.PUT("/api/v1/inventory/{sku}", {
+          params: { path: { sku: variant.sku } },
+          body: { on_hand: Number(onHand) },
+        }),
+      ),
+    onSuccess: () => queries.invalidateQueries({ queryKey: ["product", productId] }),
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    save.mutate();
+  };
+  const options = Object.entries(variant.attributes)
+    .map(([name, value]) => `${name}: ${value}`)
+    .join(", ");
+  return (
+    <tr>
+      <th scope="row">{variant.sku}</th>
+      <td>{options || "—"}</td>
+      <td>{money(variant.price)}</td>
+      <td>{variant.available}</td>
+      <td>
+        <form className="inline-form" onSubmit={submit} aria-label={`Stock of ${variant.sku}`}>
+          <Field
+            label={`On hand (${variant.sku})`}
+            type="number"
+            min="0"
+            step="1"
+            required
+            value={onHand}
+            onChange={(e) => setOnHand(e.target.value)}
+          />
+          <button type="submit" disabled={save.isPending}>
+            Save stock
+          </button>
+          {save.isSuccess ? <span role="status">Saved</span> : null}
+          <ErrorMessage error={save.error} />
+        </form>
+      </td>
+    </tr>
+  );
+}
+
+function NewVariant({
+  productId,
+  title,
+  currency,
+}: {
+  productId: string;
+  title: string;
+  currency: string | undefined;
+}) {
+  const queries = useQueryClient();
+  const [sku, setSku] = useState("");
+  const [options, setOptions] = useState("");
+  const [price, setPrice] = useState("");
+  const [stock, setStock] = useState("0");
+  const add = useMutation({
+    mutationFn: async () =>
+      unwrap(
+        await api.POST("/api/v1/products/{product_id}/variants", {
+          params: { path: { product_id: productId }, header: { "Idempotency-Key": newKey() } },
+          body: {
+            sku,
+            attributes: parseOptions(options),
+            price: { amount: Math.round(Number(price) * 100), currency: currency ?? "USD" },
+            stock: Number(stock),
+          },
+        }),
+      ),
+    onSuccess: () => {
+      setSku("");
+      setOptions("");
+      setPrice("");
+      void queries.invalidateQueries({ queryKey: ["product", productId] });
+      void queries.invalidateQueries({ queryKey: ["vendors", "me", "products"] });
+    },
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    add.mutate();
+  };
+  return (
+    <form className="inline-form" onSubmit={submit} aria-label={`New variant of ${title}`}>
+      <Field label="New SKU" required value={sku} onChange={(e) => setSku(e.target.value)} />
+      <Field
+        label="Options"
+        placeholder="size=M, colour=red"
+        value={options}
+        onChange={(e) => setOptions(e.target.value)}
+      />
+      <Field
+        label={`Price (${currency ?? "USD"})`}
+        type="number"
+        min="0.01"
+        step="0.01"
+        required
+        value={price}
+        onChange={(e) => setPrice(e.target.value)}
+      />
+      <Field
+        label="Stock"
+        type="number"
+        min="0"
+        step="1"
+        required
+        value={stock}
+        onChange={(e) => setStock(e.target.value)}
+      />
+      <button type="submit" disabled={add.isPending}>
+        Add variant
+      </button>
+      <ErrorMessage error={add.error} />
+    </form>
+  );
+}
