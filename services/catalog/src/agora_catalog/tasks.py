@@ -60,7 +60,9 @@ async def make_thumbnails(context: CatalogContext) -> None:
     while True:
         context.thumbnails_wanted.clear()
         try:
-            while await images.make_next_thumbnails(context.database, context.media, limits):
+            while await images.make_next_thumbnails(
+                context.database, context.outbox, context.media, limits
+            ):
                 pass
         except asyncio.CancelledError:
             raise

@@ -87,6 +87,8 @@ async def delete_image(
     background: BackgroundTasks,
 ) -> None:
     """Delete an image and its thumbnails. The owning vendor or an admin."""
-    keys = await images.delete(session, actor, product_id, image_id)
+    keys = await images.delete(
+        session, context.outbox, context.media, actor, product_id, image_id=image_id
+    )
     # After the commit: a failed commit keeps the row, and so must keep its files.
     background.add_task(images.delete_files, context.media, keys)

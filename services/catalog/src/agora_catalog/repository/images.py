@@ -8,7 +8,7 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agora_catalog.models import IMAGE_PROCESSING, ProductImage
+from agora_catalog.models import IMAGE_PROCESSING, IMAGE_READY, ProductImage
 
 # Upload order, the id breaking ties: the order every listing shows.
 ORDER = (ProductImage.created_at, ProductImage.id)
@@ -28,6 +28,17 @@ async def one(
         select(ProductImage).where(
             ProductImage.id == image_id, ProductImage.product_id == product_id
         )
+    )
+    return image
+
+
+async def first_ready(session: AsyncSession, product_id: uuid.UUID) -> ProductImage | None:
+    """The product's first ready image in upload order: its cover (ADR 0109)."""
+    image: ProductImage | None = await session.scalar(
+        select(ProductImage)
+        .where(ProductImage.product_id == product_id, ProductImage.state == IMAGE_READY)
+        .order_by(*ORDER)
+        .limit(1)
     )
     return image
 
