@@ -1,14 +1,15 @@
 """The catalog's background work, run beside the outbox relay for the app's lifetime:
-the reservation sweep, the thumbnail worker, and the search backend's (and the image
-store's) opening and closing with the app."""
+the reservation sweep, the thumbnail worker, the media sweep, and the search
+backend's (and the image store's) opening and closing with the app."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+from datetime import timedelta
 
-from agora_catalog.service import images, reservations
+from agora_catalog.service import images, media_sweep, reservations
 from agora_catalog.service.context import CatalogContext
 
 logger = logging.getLogger("agora.catalog.tasks")
@@ -72,3 +73,23 @@ async def make_thumbnails(context: CatalogContext) -> None:
             await asyncio.wait_for(
                 context.thumbnails_wanted.wait(), timeout=settings.thumbnail_poll_seconds
             )
+
+
+async def sweep_media(context: CatalogContext) -> None:
+    """Deletes media files no image row names and the images of products deleted longer
+    ago than ``deleted_product_images_days``, every ``media_sweep_seconds``, the first
+    time one period after the start (ADR 0109)."""
+    settings = context.settings
+    while True:
+        await asyncio.sleep(settings.media_sweep_seconds)
+        try:
+            await media_sweep.sweep(
+                context.database,
+                context.media,
+                orphan_grace=timedelta(seconds=settings.media_orphan_grace_seconds),
+                deleted_grace=timedelta(days=settings.deleted_product_images_days),
+            )
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            logger.exception("the media sweep failed; trying again later")
