@@ -53,11 +53,16 @@ async def make_thumbnails(context: CatalogContext) -> None:
     """Makes the thumbnails of uploaded images, one at a time, oldest first: at once
     after an upload here, and every ``thumbnail_poll_seconds`` for the uploads of other
     replicas and those a dead process left ``processing`` (ADR 0103). Starts with a
-    look, so a restart picks up what the last run did not finish."""
+    look, so a restart picks up what the last run did not finish; and first gives a
+    cover to the products whose images were ready before covers were kept (ADR 0109)."""
     settings = context.settings
     limits = images.ImageLimits(
         settings.image_max_bytes, settings.image_max_pixels, context.image_work
     )
+    try:
+        await images.fill_missing_covers(context.database, context.outbox, context.media)
+    except Exception:
+        logger.exception("products without their cover stay so until their next image change")
     while True:
         context.thumbnails_wanted.clear()
         try:

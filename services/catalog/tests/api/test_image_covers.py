@@ -9,7 +9,10 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import update
 
+from agora_catalog.models import Product
+from agora_catalog.service import images
 from agora_catalog_testing.helpers import Shop, Store
 from agora_catalog_testing.images import picture, upload, wait_for_state
 from agora_kit.testing.events import outbox_events
@@ -108,3 +111,23 @@ async def test_a_drafts_cover_is_kept_quietly_and_published_with_it(
     [published] = await outbox_events(app, "agora.catalog.product.published.v1")
     assert published["data"]["image_url"] == ready["thumbnails"]["medium"]
     await searched_cover_becomes(shop.client, ready["thumbnails"]["medium"])
+
+
+async def test_products_whose_images_were_ready_before_covers_get_one(
+    shop: Shop, app: FastAPI
+) -> None:
+    store = await shop.store()
+    product = await shop.product(store, await shop.category("Optics"), "Telescope")
+    ready = await ready_upload(shop, store, product["id"])
+    database = app.state.database
+    # As a product whose image was ready before this revision kept covers.
+    async with database.transaction() as session:
+        await session.execute(update(Product).values(cover_image_url=None))
+    assert await listed_cover(shop.client, product["id"]) is None
+
+    context = app.state.context
+    filled = await images.fill_missing_covers(database, context.outbox, context.media)
+
+    assert filled == 1
+    assert await listed_cover(shop.client, product["id"]) == ready["thumbnails"]["medium"]
+    assert await images.fill_missing_covers(database, context.outbox, context.media) == 0

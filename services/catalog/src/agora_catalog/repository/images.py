@@ -70,6 +70,24 @@ async def existing_ids(session: AsyncSession, ids: Collection[uuid.UUID]) -> set
     return set(await session.scalars(select(ProductImage.id).where(ProductImage.id.in_(list(ids)))))
 
 
+async def without_cover(session: AsyncSession, limit: int) -> list[uuid.UUID]:
+    """Up to ``limit`` live products with a ready image but no cover: those whose images
+    were ready before covers were kept (ADR 0109)."""
+    return list(
+        await session.scalars(
+            select(Product.id)
+            .where(
+                Product.cover_image_url.is_(None),
+                Product.deleted_at.is_(None),
+                Product.id.in_(
+                    select(ProductImage.product_id).where(ProductImage.state == IMAGE_READY)
+                ),
+            )
+            .limit(limit)
+        )
+    )
+
+
 async def next_to_process(session: AsyncSession) -> ProductImage | None:
     """The oldest image still waiting for thumbnails, locked for this transaction;
     images another worker holds are passed over."""

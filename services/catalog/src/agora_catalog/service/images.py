@@ -50,6 +50,7 @@ LOCK_NOT_AVAILABLE = "55P03"
 BUSY_RETRY_SECONDS = 0.5
 # The thumbnail a product's cover shows in listings, search and events (ADR 0109).
 COVER_SIZE = "medium"
+COVER_BATCH = 100
 
 
 @dataclass(frozen=True)
@@ -278,3 +279,18 @@ async def _make_next_thumbnails(
             if product is not None:
                 await refresh_cover(session, outbox, media, product)
         return True
+
+
+async def fill_missing_covers(database: Database, outbox: Outbox, media: MediaStore) -> int:
+    """Give a cover to every product that has a ready image but none (images ready
+    before covers were kept, ADR 0109); how many. The thumbnail worker runs it at start."""
+    filled = 0
+    while True:
+        async with database.transaction() as session:
+            ids = await repo.without_cover(session, COVER_BATCH)
+            for product_id in ids:
+                product = await product_for_update(session, product_id)
+                if product is not None and await refresh_cover(session, outbox, media, product):
+                    filled += 1
+        if len(ids) < COVER_BATCH:
+            return filled

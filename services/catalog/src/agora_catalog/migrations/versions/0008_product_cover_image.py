@@ -1,9 +1,9 @@
 """A product's cover image: its first ready upload's medium thumbnail URL, kept by the
 image transitions so that listings, search and events read it with the row (ADR 0109).
 
-Products whose uploads were ready before this revision get their cover at their next
-image transition or from ``agora-catalog media refresh-covers`` (the URL depends on the
-store's settings, which a migration does not have).
+Products whose uploads were ready before this revision get their cover when the
+thumbnail worker starts (the URL depends on the image store's settings, which a
+migration does not have).
 
 Revision ID: 0008
 Revises: 0007
