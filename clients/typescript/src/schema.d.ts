@@ -1194,7 +1194,9 @@ export interface paths {
          *     one that cannot be decoded 422, and nothing is kept then. The stored original is
          *     re-encoded without EXIF or other metadata. It answers in state `processing`; its
          *     thumbnails are made in the background and the image turns `ready` (or `failed`).
-         *     503 when the image store cannot be reached. The owning vendor or an admin.
+         *     503 when the image store cannot be reached. The owning vendor or an admin. A retry
+         *     with the same `Idempotency-Key` and the same file gets the first answer again and
+         *     makes no second image; the same key with another file is 422.
          *
          *     An API key needs the scope `inventory:write`.
          */
@@ -9561,7 +9563,10 @@ export interface operations {
     products_images_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique string (printable ASCII, up to 255); a retry with the same key and body gets the first answer again */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 product_id: string;
             };

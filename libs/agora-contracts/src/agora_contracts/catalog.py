@@ -83,7 +83,11 @@ class _ProductSnapshot(EventPayload):
     vendor_id: UUID
     category_id: UUID
     title: str
-    image_url: str | None = None
+    image_url: str | None = Field(
+        default=None,
+        description="The product's cover: its first ready uploaded image's medium thumbnail,"
+        " else its first external image URL",
+    )
     variants: list[VariantSnapshot]
     published_at: datetime | None = None
 
@@ -96,7 +100,7 @@ class ProductPublished(_ProductSnapshot):
 
 class ProductUpdated(_ProductSnapshot):
     """A product for sale changed (title, category, a variant's price or attributes,
-    a new variant). Only published products announce their changes."""
+    a new variant, its cover image). Only published products announce their changes."""
 
     event_type: ClassVar[str] = "agora.catalog.product.updated.v1"
 

@@ -211,7 +211,20 @@ def _key_header(description: str) -> Any:
 
 
 async def _claimed(request: Request, session: AsyncSession, owner: str, key: str) -> Idempotency:
-    request_print = fingerprint(request.method, request.url.path, await request.body())
+    return await claim(
+        session, owner, key, fingerprint(request.method, request.url.path, await request.body())
+    )
+
+
+async def claim(
+    session: AsyncSession, owner: str, key: str | None, request_print: str
+) -> Idempotency:
+    """Claim ``key`` for a request whose fingerprint the route makes itself: a multipart
+    upload, whose raw body the form parser has consumed, fingerprints the file's content
+    hash and its form fields (:func:`fingerprint` of a JSON body of them). Without a key,
+    an inactive claim (``store`` does nothing)."""
+    if key is None:
+        return Idempotency()
     call = Idempotency(session, owner, key, request_print)
     await call.claim()
     return call
@@ -245,6 +258,8 @@ async def required_idempotency(
     return await _claimed(request, session, principal.user_id, key)
 
 
+# The header for a route that claims its key itself (:func:`claim`).
+OptionalKey = Annotated[str | None, _key_header(_ABOUT)]
 # Creating POSTs that accept a key; and unsafe POSTs that must not run twice.
 IdempotencyDep = Annotated[Idempotency, Depends(optional_idempotency)]
 RequiredIdempotencyDep = Annotated[Idempotency, Depends(required_idempotency)]

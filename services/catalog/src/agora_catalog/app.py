@@ -20,6 +20,7 @@ from agora_catalog.tasks import (
     keep_search_open,
     make_thumbnails,
     sweep_expired_reservations,
+    sweep_media,
 )
 from agora_kit.app import API_PREFIX, create_service_app
 from agora_kit.caching import ConditionalGet
@@ -70,7 +71,12 @@ def create_app(
         context=lambda runtime: CatalogContext.of(runtime, settings, backend, store),
         routers=[router],
         handlers=HANDLED,
-        background_tasks=[keep_search_open, sweep_expired_reservations, make_thumbnails],
+        background_tasks=[
+            keep_search_open,
+            sweep_expired_reservations,
+            make_thumbnails,
+            sweep_media,
+        ],
         readiness_checks=readiness,
         idempotency_keys=True,
         transport=transport,

@@ -124,6 +124,10 @@ class Product(Base):
     description: Mapped[str] = mapped_column(Text, server_default="")
     attributes: Mapped[dict[str, str]] = mapped_column(JSONB, server_default=text("'{}'::jsonb"))
     images: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, server_default=text("'[]'::jsonb"))
+    # The first ready uploaded image's `medium` thumbnail URL, kept in step by the image
+    # transitions (ready, deleted): listings, search and events read it with the row
+    # (ADR 0109). None without a ready upload.
+    cover_image_url: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), server_default=PRODUCT_DRAFT)
     rating_count: Mapped[int] = mapped_column(Integer, server_default=text("0"))
     rating_sum: Mapped[int] = mapped_column(Integer, server_default=text("0"))

@@ -68,3 +68,12 @@ class Settings(ServiceSettings):
     # wake-up each upload gives (this catches uploads of another replica, or of a
     # process that died before it made them).
     thumbnail_poll_seconds: float = Field(default=30.0, gt=0)
+    # How often the media sweep deletes files no image row names, and the images of
+    # products deleted long enough ago (ADR 0109).
+    media_sweep_seconds: float = Field(default=3600.0, gt=0)
+    # How old a file without a row must be before the sweep deletes it: an upload in
+    # progress stores its original before its row commits.
+    media_orphan_grace_seconds: float = Field(default=3600.0, gt=0)
+    # How long a deleted product keeps its images (rows and files) before the sweep
+    # deletes them.
+    deleted_product_images_days: float = Field(default=30.0, ge=0)

@@ -1,14 +1,15 @@
 """The catalog's background work, run beside the outbox relay for the app's lifetime:
-the reservation sweep, the thumbnail worker, and the search backend's (and the image
-store's) opening and closing with the app."""
+the reservation sweep, the thumbnail worker, the media sweep, and the search
+backend's (and the image store's) opening and closing with the app."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+from datetime import timedelta
 
-from agora_catalog.service import images, reservations
+from agora_catalog.service import images, media_sweep, reservations
 from agora_catalog.service.context import CatalogContext
 
 logger = logging.getLogger("agora.catalog.tasks")
@@ -52,15 +53,22 @@ async def make_thumbnails(context: CatalogContext) -> None:
     """Makes the thumbnails of uploaded images, one at a time, oldest first: at once
     after an upload here, and every ``thumbnail_poll_seconds`` for the uploads of other
     replicas and those a dead process left ``processing`` (ADR 0103). Starts with a
-    look, so a restart picks up what the last run did not finish."""
+    look, so a restart picks up what the last run did not finish; and first gives a
+    cover to the products whose images were ready before covers were kept (ADR 0109)."""
     settings = context.settings
     limits = images.ImageLimits(
         settings.image_max_bytes, settings.image_max_pixels, context.image_work
     )
+    try:
+        await images.fill_missing_covers(context.database, context.outbox, context.media)
+    except Exception:
+        logger.exception("products without their cover stay so until their next image change")
     while True:
         context.thumbnails_wanted.clear()
         try:
-            while await images.make_next_thumbnails(context.database, context.media, limits):
+            while await images.make_next_thumbnails(
+                context.database, context.outbox, context.media, limits
+            ):
                 pass
         except asyncio.CancelledError:
             raise
@@ -70,3 +78,23 @@ async def make_thumbnails(context: CatalogContext) -> None:
             await asyncio.wait_for(
                 context.thumbnails_wanted.wait(), timeout=settings.thumbnail_poll_seconds
             )
+
+
+async def sweep_media(context: CatalogContext) -> None:
+    """Deletes media files no image row names and the images of products deleted longer
+    ago than ``deleted_product_images_days``, every ``media_sweep_seconds``, the first
+    time one period after the start (ADR 0109)."""
+    settings = context.settings
+    while True:
+        await asyncio.sleep(settings.media_sweep_seconds)
+        try:
+            await media_sweep.sweep(
+                context.database,
+                context.media,
+                orphan_grace=timedelta(seconds=settings.media_orphan_grace_seconds),
+                deleted_grace=timedelta(days=settings.deleted_product_images_days),
+            )
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            logger.exception("the media sweep failed; trying again later")

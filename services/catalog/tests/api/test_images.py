@@ -10,7 +10,6 @@ import os
 from pathlib import Path
 from typing import Any
 
-import httpx
 from fastapi import FastAPI
 from PIL import Image
 
@@ -19,31 +18,12 @@ from agora_catalog.adapters.media.local import LocalMediaStore
 from agora_catalog.app import create_app
 from agora_catalog.settings import Settings
 from agora_catalog_testing.helpers import Shop, Store
+from agora_catalog_testing.images import picture, upload, wait_for_state
 from agora_kit.events.inprocess import InProcessTransport
 from agora_kit.testing.apps import asgi_client, running
 from agora_kit.testing.tokens import Keys
 
 PROBLEMS = "https://agora.dev/problems"
-GPS_IFD = 0x8825
-MAKE = 0x010F
-ORIENTATION = 0x0112
-
-
-def picture(kind: str = "JPEG", size: tuple[int, int] = (640, 480), *, exif: bool = True) -> bytes:
-    """An image with EXIF that says where it was taken and with what, turned on its side
-    (orientation 6) where the format allows."""
-    image = Image.new("RGB", size, (200, 40, 40))
-    image.paste((20, 20, 220), (0, 0, size[0] // 2, size[1] // 2))
-    out = io.BytesIO()
-    options: dict[str, Any] = {}
-    if exif:
-        tags = Image.Exif()
-        tags[MAKE] = "SecretCam"
-        tags[ORIENTATION] = 6
-        tags[GPS_IFD] = {1: "N", 2: (48.0, 51.0, 29.0), 3: "E", 4: (2.0, 17.0, 40.0)}
-        options["exif"] = tags.tobytes()
-    image.save(out, kind, **options)
-    return out.getvalue()
 
 
 def stored_path(settings: Settings, url: str) -> Path:
@@ -62,37 +42,6 @@ async def product_of(shop: Shop, *, publish: bool = True) -> tuple[Store, dict[s
     return store, await shop.product(
         store, category, "Camera", publish=publish, images=["https://cdn.example.com/a.jpg"]
     )
-
-
-async def upload(
-    shop: Shop,
-    store: Store,
-    product_id: str,
-    data: bytes,
-    *,
-    name: str = "photo.jpg",
-    declared: str = "image/jpeg",
-) -> httpx.Response:
-    return await shop.client.post(
-        f"/api/v1/products/{product_id}/images",
-        files={"file": (name, data, declared)},
-        headers=store.owner.headers,
-    )
-
-
-async def wait_for_state(
-    shop: Shop, store: Store, product_id: str, image_id: str, state: str
-) -> dict[str, Any]:
-    for _ in range(200):
-        listed = await shop.ok(
-            shop.client.get(f"/api/v1/products/{product_id}/images", headers=store.owner.headers)
-        )
-        found = next(item for item in listed["items"] if item["id"] == image_id)
-        if found["state"] == state:
-            result: dict[str, Any] = found
-            return result
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"image {image_id} never became {state}: {found}")
 
 
 async def test_an_upload_is_stored_without_metadata_and_gets_thumbnails(

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
-from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
@@ -14,33 +13,10 @@ from botocore.exceptions import ClientError
 from agora_catalog.adapters.media.base import CACHE_CONTROL, MediaStore
 from agora_catalog.adapters.media.s3 import S3MediaStore
 from agora_catalog_testing.media_contract import MediaStoreContract
+from agora_catalog_testing.s3 import drop, fresh_store
 from agora_tools.pytest_plugin import S3Server
 
 pytestmark = pytest.mark.integration
-
-
-async def _fresh_store(server: S3Server, **options: Any) -> S3MediaStore:
-    store = S3MediaStore(
-        bucket=f"agora-test-{uuid.uuid4().hex[:12]}",
-        endpoint_url=server.url,
-        region=server.region,
-        access_key_id=server.access_key,
-        secret_access_key=server.secret_key,
-        **options,
-    )
-    await asyncio.to_thread(store.client.create_bucket, Bucket=store.bucket)
-    return store
-
-
-async def _drop(store: S3MediaStore) -> None:
-    def drop() -> None:
-        listed = store.client.list_objects_v2(Bucket=store.bucket).get("Contents", [])
-        for item in listed:
-            store.client.delete_object(Bucket=store.bucket, Key=item["Key"])
-        store.client.delete_bucket(Bucket=store.bucket)
-
-    await asyncio.to_thread(drop)
-    await store.close()
 
 
 class TestS3Store(MediaStoreContract):
@@ -50,9 +26,9 @@ class TestS3Store(MediaStoreContract):
 
     @pytest.fixture
     async def store(self, s3_server: S3Server, base_url: str) -> AsyncIterator[MediaStore]:
-        store = await _fresh_store(s3_server, public_url=base_url)
+        store = await fresh_store(s3_server, public_url=base_url)
         yield store
-        await _drop(store)
+        await drop(store)
 
     @pytest.fixture
     def broken(self, s3_server: S3Server) -> MediaStore:
@@ -67,7 +43,7 @@ class TestS3Store(MediaStoreContract):
 
 
 async def test_objects_carry_their_type_and_year_long_caching(s3_server: S3Server) -> None:
-    store = await _fresh_store(s3_server)
+    store = await fresh_store(s3_server)
     try:
         await store.put("products/p/i/small.webp", b"RIFF....WEBP", "image/webp")
         head = await asyncio.to_thread(
@@ -80,7 +56,7 @@ async def test_objects_carry_their_type_and_year_long_caching(s3_server: S3Serve
             f"{s3_server.url}/{store.bucket}/products/p/i/small.webp"
         )
     finally:
-        await _drop(store)
+        await drop(store)
 
 
 async def test_a_missing_bucket_is_not_ready(s3_server: S3Server) -> None:

@@ -10,15 +10,18 @@ from ...client import AuthenticatedClient, Client
 from ...models.body_products_images_create import BodyProductsImagesCreate
 from ...models.problem import Problem
 from ...models.uploaded_image_out import UploadedImageOut
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     product_id: UUID,
     *,
     body: BodyProductsImagesCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -125,6 +128,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: BodyProductsImagesCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[Problem | UploadedImageOut]:
     """Upload a product image (owner or admin)
 
@@ -133,12 +137,16 @@ def sync_detailed(
     one that cannot be decoded 422, and nothing is kept then. The stored original is
     re-encoded without EXIF or other metadata. It answers in state `processing`; its
     thumbnails are made in the background and the image turns `ready` (or `failed`).
-    503 when the image store cannot be reached. The owning vendor or an admin.
+    503 when the image store cannot be reached. The owning vendor or an admin. A retry
+    with the same `Idempotency-Key` and the same file gets the first answer again and
+    makes no second image; the same key with another file is 422.
 
     An API key needs the scope `inventory:write`.
 
     Args:
         product_id (UUID):
+        idempotency_key (None | str | Unset): Any unique string (printable ASCII, up to 255); a
+            retry with the same key and body gets the first answer again
         body (BodyProductsImagesCreate):
 
     Raises:
@@ -152,6 +160,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         product_id=product_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -166,6 +175,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: BodyProductsImagesCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Problem | UploadedImageOut | None:
     """Upload a product image (owner or admin)
 
@@ -174,12 +184,16 @@ def sync(
     one that cannot be decoded 422, and nothing is kept then. The stored original is
     re-encoded without EXIF or other metadata. It answers in state `processing`; its
     thumbnails are made in the background and the image turns `ready` (or `failed`).
-    503 when the image store cannot be reached. The owning vendor or an admin.
+    503 when the image store cannot be reached. The owning vendor or an admin. A retry
+    with the same `Idempotency-Key` and the same file gets the first answer again and
+    makes no second image; the same key with another file is 422.
 
     An API key needs the scope `inventory:write`.
 
     Args:
         product_id (UUID):
+        idempotency_key (None | str | Unset): Any unique string (printable ASCII, up to 255); a
+            retry with the same key and body gets the first answer again
         body (BodyProductsImagesCreate):
 
     Raises:
@@ -194,6 +208,7 @@ def sync(
         product_id=product_id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -202,6 +217,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: BodyProductsImagesCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[Problem | UploadedImageOut]:
     """Upload a product image (owner or admin)
 
@@ -210,12 +226,16 @@ async def asyncio_detailed(
     one that cannot be decoded 422, and nothing is kept then. The stored original is
     re-encoded without EXIF or other metadata. It answers in state `processing`; its
     thumbnails are made in the background and the image turns `ready` (or `failed`).
-    503 when the image store cannot be reached. The owning vendor or an admin.
+    503 when the image store cannot be reached. The owning vendor or an admin. A retry
+    with the same `Idempotency-Key` and the same file gets the first answer again and
+    makes no second image; the same key with another file is 422.
 
     An API key needs the scope `inventory:write`.
 
     Args:
         product_id (UUID):
+        idempotency_key (None | str | Unset): Any unique string (printable ASCII, up to 255); a
+            retry with the same key and body gets the first answer again
         body (BodyProductsImagesCreate):
 
     Raises:
@@ -229,6 +249,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         product_id=product_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -241,6 +262,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: BodyProductsImagesCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Problem | UploadedImageOut | None:
     """Upload a product image (owner or admin)
 
@@ -249,12 +271,16 @@ async def asyncio(
     one that cannot be decoded 422, and nothing is kept then. The stored original is
     re-encoded without EXIF or other metadata. It answers in state `processing`; its
     thumbnails are made in the background and the image turns `ready` (or `failed`).
-    503 when the image store cannot be reached. The owning vendor or an admin.
+    503 when the image store cannot be reached. The owning vendor or an admin. A retry
+    with the same `Idempotency-Key` and the same file gets the first answer again and
+    makes no second image; the same key with another file is 422.
 
     An API key needs the scope `inventory:write`.
 
     Args:
         product_id (UUID):
+        idempotency_key (None | str | Unset): Any unique string (printable ASCII, up to 255); a
+            retry with the same key and body gets the first answer again
         body (BodyProductsImagesCreate):
 
     Raises:
@@ -270,5 +296,6 @@ async def asyncio(
             product_id=product_id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

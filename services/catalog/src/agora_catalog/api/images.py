@@ -3,6 +3,8 @@ delete (owner or admin). Thumbnails are made after the upload answers (ADR 0103)
 
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
 from typing import Annotated
 
@@ -11,6 +13,7 @@ from fastapi import APIRouter, BackgroundTasks, File, Response, UploadFile
 from agora_catalog.api.deps import ContextDep, ReaderDep, StoreWriterDep
 from agora_catalog.api.image_schemas import UploadedImageList, UploadedImageOut
 from agora_catalog.service import images
+from agora_kit import idempotency
 from agora_kit.db import ReadSessionDep, SessionDep
 from agora_kit.errors import problem_responses
 
@@ -35,24 +38,41 @@ async def upload_image(
     context: ContextDep,
     actor: StoreWriterDep,
     background: BackgroundTasks,
-) -> UploadedImageOut:
+    key: idempotency.OptionalKey = None,
+) -> UploadedImageOut | Response:
     """Add an image to a product. Its type is judged by its content alone (JPEG, PNG or
     WebP; 415 otherwise), never by its name or declared type; larger than 10 MB is 413,
     one that cannot be decoded 422, and nothing is kept then. The stored original is
     re-encoded without EXIF or other metadata. It answers in state `processing`; its
     thumbnails are made in the background and the image turns `ready` (or `failed`).
-    503 when the image store cannot be reached. The owning vendor or an admin."""
+    503 when the image store cannot be reached. The owning vendor or an admin. A retry
+    with the same `Idempotency-Key` and the same file gets the first answer again and
+    makes no second image; the same key with another file is 422."""
     settings = context.settings
     # One byte over the limit is enough to know it is too large.
     data = await file.read(settings.image_max_bytes + 1)
+    # The multipart parser consumed the raw body: the file's content hash stands for it.
+    form = json.dumps({"file": hashlib.sha256(data).hexdigest()})
+    path = f"/api/v1/products/{product_id}/images"
+    keyed = await idempotency.claim(
+        session,
+        actor.principal.user_id,
+        key,
+        idempotency.fingerprint("POST", path, form.encode()),
+    )
+    if keyed.replay is not None:
+        return keyed.replay
     limits = images.ImageLimits(
         settings.image_max_bytes, settings.image_max_pixels, context.image_work
     )
     made = await images.upload(session, context.media, actor, product_id, data, limits=limits)
-    response.headers["Location"] = f"/api/v1/products/{product_id}/images/{made.id}"
+    location = f"{path}/{made.id}"
+    response.headers["Location"] = location
+    out = UploadedImageOut.of(made)
+    await keyed.store(201, out, location)
     # Runs after the answer, which is sent after the commit: the worker finds the row.
     background.add_task(context.thumbnails_wanted.set)
-    return UploadedImageOut.of(made)
+    return out
 
 
 @router.get(
@@ -87,6 +107,8 @@ async def delete_image(
     background: BackgroundTasks,
 ) -> None:
     """Delete an image and its thumbnails. The owning vendor or an admin."""
-    keys = await images.delete(session, actor, product_id, image_id)
+    keys = await images.delete(
+        session, context.outbox, context.media, actor, product_id, image_id=image_id
+    )
     # After the commit: a failed commit keeps the row, and so must keep its files.
     background.add_task(images.delete_files, context.media, keys)

@@ -13,7 +13,13 @@ from pydantic import AfterValidator, AnyHttpUrl, BaseModel, Field, StringConstra
 from agora_catalog.api import examples
 from agora_catalog.api.image_schemas import UploadedImageOut
 from agora_catalog.domain.categories import Node
-from agora_catalog.domain.products import ProductFields, ProductView, VariantView, rating_average
+from agora_catalog.domain.products import (
+    ProductFields,
+    ProductView,
+    VariantView,
+    cover_url,
+    rating_average,
+)
 from agora_catalog.models import Category, Inventory, Vendor
 from agora_catalog.service.access import Actor, can_manage
 from agora_catalog.service.product_views import Listing
@@ -321,7 +327,7 @@ class ProductPage(BaseModel):
                     title=product.title,
                     status=product.status,
                     price_from=Money(amount=price[0], currency=price[1]) if price else None,
-                    image_url=product.images[0]["url"] if product.images else None,
+                    image_url=cover_url(product.cover_image_url, product.images),
                     rating=Rating.of(product),
                     created_at=product.created_at,
                     published_at=product.published_at,

@@ -155,3 +155,11 @@ def is_public(product: ProductFields, vendor: StoreFields) -> bool:
         and product.deleted_at is None
         and vendor.status == VENDOR_APPROVED
     )
+
+
+def cover_url(uploaded: str | None, images: list[dict[str, Any]]) -> str | None:
+    """The one picture a listing, a search document or an event shows of a product: its
+    first ready upload's medium thumbnail, else its first external URL (ADR 0109)."""
+    if uploaded is not None:
+        return uploaded
+    return images[0]["url"] if images else None

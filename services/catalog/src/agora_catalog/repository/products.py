@@ -10,13 +10,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from agora_catalog.models import Product, Variant
 
 
-async def product_for_update(session: AsyncSession, product_id: uuid.UUID) -> Product | None:
+async def product_for_update(
+    session: AsyncSession, product_id: uuid.UUID, *, nowait: bool = False
+) -> Product | None:
     """The product (not deleted), locked for this transaction: its events keep their
-    order."""
+    order. With ``nowait``, a product another transaction holds raises at once."""
     product: Product | None = await session.scalar(
         select(Product)
         .where(Product.id == product_id, Product.deleted_at.is_(None))
-        .with_for_update()
+        .with_for_update(nowait=nowait)
     )
     return product
 

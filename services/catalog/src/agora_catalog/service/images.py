@@ -16,26 +16,41 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_catalog.adapters.media.base import MediaNotFound, MediaStore, MediaUnavailable
 from agora_catalog.domain import images as domain
 from agora_catalog.domain.images import CorruptImage, ImageFields, ImageLinks, UnsupportedImage
 from agora_catalog.domain.products import ProductRecord, StoreRecord, is_public
-from agora_catalog.models import IMAGE_FAILED, IMAGE_PROCESSING, IMAGE_READY, ProductImage
+from agora_catalog.models import (
+    IMAGE_FAILED,
+    IMAGE_PROCESSING,
+    IMAGE_READY,
+    Product,
+    ProductImage,
+)
 from agora_catalog.repository import images as repo
 from agora_catalog.repository import product_views as views_repo
+from agora_catalog.repository.products import product_for_update
 from agora_catalog.service.access import Actor, can_manage
 from agora_catalog.service.errors import ImageTooLarge, InvalidImage, UnsupportedImageType
-from agora_catalog.service.products import for_write
+from agora_catalog.service.products import announce_change, for_write
 from agora_kit.db import Database
 from agora_kit.errors import NotFound, ServiceUnavailable
+from agora_kit.events.outbox import Outbox
 
 logger = logging.getLogger("agora.catalog.images")
 
 # Thumbnail runs that may fail on the store before the image is given up on: about
 # five minutes of an unreachable store at the default poll of 30 s.
 MAX_ATTEMPTS = 10
+# Postgres' lock_not_available, and how long the worker waits before trying again.
+LOCK_NOT_AVAILABLE = "55P03"
+BUSY_RETRY_SECONDS = 0.5
+# The thumbnail a product's cover shows in listings, search and events (ADR 0109).
+COVER_SIZE = "medium"
+COVER_BATCH = 100
 
 
 @dataclass(frozen=True)
@@ -142,17 +157,49 @@ async def listing(
     return [links(image, media) for image in rows]
 
 
+async def refresh_cover(
+    session: AsyncSession, outbox: Outbox, media: MediaStore, product: Product
+) -> bool:
+    """Set the product's cover to its first ready image's medium thumbnail (None
+    without one), and when that changed, announce the product as any change to it is
+    (``ProductUpdated`` through the outbox, in this transaction, when it is for sale;
+    the search index follows that event). Whether the cover changed. ``product`` is
+    locked by the caller."""
+    first = await repo.first_ready(session, product.id)
+    url = (
+        media.url(domain.thumbnail_key(product.id, first.id, COVER_SIZE))
+        if first is not None
+        else None
+    )
+    if url == product.cover_image_url:
+        return False
+    product.cover_image_url = url
+    product.updated_at = datetime.now(UTC)
+    await session.flush()
+    await announce_change(session, outbox, product)
+    return True
+
+
 async def delete(
-    session: AsyncSession, actor: Actor, product_id: uuid.UUID, image_id: uuid.UUID
+    session: AsyncSession,
+    outbox: Outbox,
+    media: MediaStore,
+    actor: Actor,
+    product_id: uuid.UUID,
+    *,
+    image_id: uuid.UUID,
 ) -> list[str]:
-    """Forget an image; the keys of its files, for the caller to delete once this
-    transaction has committed (a failed commit must not lose the files)."""
-    await for_write(session, actor, product_id)
+    """Forget an image (a new cover if it was the cover); the keys of its files, for the
+    caller to delete once this transaction has committed (a failed commit must not lose
+    the files)."""
+    product, _ = await for_write(session, actor, product_id)
     image = await repo.one(session, product_id, image_id)
     if image is None:
         raise NotFound("No such image.")
     await session.delete(image)
     await session.flush()
+    if image.state == IMAGE_READY:
+        await refresh_cover(session, outbox, media, product)
     return files_of(image)
 
 
@@ -172,9 +219,28 @@ async def delete_files(media: MediaStore, keys: list[str]) -> None:
             logger.exception("could not delete the image file %s", key)
 
 
-async def make_next_thumbnails(database: Database, media: MediaStore, limits: ImageLimits) -> bool:
+async def make_next_thumbnails(
+    database: Database, outbox: Outbox, media: MediaStore, limits: ImageLimits
+) -> bool:
     """Make the thumbnails of the oldest image waiting for them; False when none waits.
-    The row stays locked meanwhile, so replicas never make the same ones twice."""
+    The row stays locked meanwhile, so replicas never make the same ones twice. An
+    image that turns ready may be its product's new cover (:func:`refresh_cover`, in
+    the same transaction)."""
+    try:
+        return await _make_next_thumbnails(database, outbox, media, limits)
+    except DBAPIError as exc:
+        if getattr(exc.orig, "sqlstate", None) != LOCK_NOT_AVAILABLE:
+            raise
+        # The product is being changed (its image deleted, perhaps): nothing was kept;
+        # the image is still processing, and its thumbnails are made again shortly.
+        logger.info("the product of the next image is busy; trying again")
+        await asyncio.sleep(BUSY_RETRY_SECONDS)
+        return True
+
+
+async def _make_next_thumbnails(
+    database: Database, outbox: Outbox, media: MediaStore, limits: ImageLimits
+) -> bool:
     async with database.transaction() as session:
         image = await repo.next_to_process(session)
         if image is None:
@@ -206,4 +272,25 @@ async def make_next_thumbnails(database: Database, media: MediaStore, limits: Im
             # The store is failing: leave the rest for the next round.
             return image.state == IMAGE_FAILED
         image.updated_at = datetime.now(UTC)
+        if image.state == IMAGE_READY:
+            # NOWAIT: a deletion holds the product and waits for this image's row; waiting
+            # for the product here would be a deadlock.
+            product = await product_for_update(session, image.product_id, nowait=True)
+            if product is not None:
+                await refresh_cover(session, outbox, media, product)
         return True
+
+
+async def fill_missing_covers(database: Database, outbox: Outbox, media: MediaStore) -> int:
+    """Give a cover to every product that has a ready image but none (images ready
+    before covers were kept, ADR 0109); how many. The thumbnail worker runs it at start."""
+    filled = 0
+    while True:
+        async with database.transaction() as session:
+            ids = await repo.without_cover(session, COVER_BATCH)
+            for product_id in ids:
+                product = await product_for_update(session, product_id)
+                if product is not None and await refresh_cover(session, outbox, media, product):
+                    filled += 1
+        if len(ids) < COVER_BATCH:
+            return filled

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agora_catalog.domain.products import cover_url
 from agora_catalog.models import (
     PRODUCT_DRAFT,
     PRODUCT_PUBLISHED,
@@ -93,7 +94,7 @@ async def _announce(
             vendor_id=product.vendor_id,
             category_id=product.category_id,
             title=product.title,
-            image_url=product.images[0]["url"] if product.images else None,
+            image_url=cover_url(product.cover_image_url, product.images),
             variants=await snapshot(session, product),
             published_at=product.published_at,
         ),

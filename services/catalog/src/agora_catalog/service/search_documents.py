@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_catalog.adapters.search.base import SearchDocument
 from agora_catalog.domain.categories import Tree
-from agora_catalog.domain.products import rating_average
+from agora_catalog.domain.products import cover_url, rating_average
 from agora_catalog.models import Product, Variant
 from agora_catalog.repository import search_documents as queries
 from agora_catalog.repository.categories import load_tree
@@ -46,7 +46,7 @@ def _document(
         price_min=min(v.price_amount for v in offered),
         price_max=max(v.price_amount for v in offered),
         currency=offered[0].currency,
-        image_url=product.images[0]["url"] if product.images else None,
+        image_url=cover_url(product.cover_image_url, product.images),
         rating_average=rating_average(product.rating_sum, product.rating_count),
         rating_count=product.rating_count,
         published_at=product.published_at,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -68,6 +69,20 @@ class MediaStoreContract:
         with pytest.raises(MediaNotFound):
             await store.get("products/p1/i1/original.png")
         assert await store.get("products/p1/i2/original.png") == b"y"
+
+    async def test_listing_gives_the_keys_under_a_prefix_with_their_time(
+        self, store: MediaStore
+    ) -> None:
+        before = datetime.now(UTC) - timedelta(minutes=5)
+        keys = {f"products/p1/i{n}/original.jpg" for n in range(3)}
+        for key in [*keys, "products/p2/i/original.jpg"]:
+            await store.put(key, b"x", "image/jpeg")
+
+        listed = [item async for page in store.listing("products/p1/") for item in page]
+
+        assert {item.key for item in listed} == keys
+        assert all(before < item.modified <= datetime.now(UTC) for item in listed)
+        assert [page async for page in store.listing("products/none/")] in ([], [[]])
 
     async def test_url_is_the_base_and_the_key(self, store: MediaStore, base_url: str) -> None:
         assert store.url("products/p1/i1/large.webp") == f"{base_url}/products/p1/i1/large.webp"

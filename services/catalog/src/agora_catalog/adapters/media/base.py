@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import datetime
 from typing import ClassVar
 
 # Letters, digits, dot, dash and underscore in each segment; no segment only of dots.
@@ -39,6 +42,17 @@ def check_key(key: str) -> str:
     return key
 
 
+@dataclass(frozen=True)
+class StoredObject:
+    key: str
+    # When it was last written (UTC).
+    modified: datetime
+
+
+# Objects a listing gives at a time.
+LISTING_PAGE = 1000
+
+
 class MediaStore(ABC):
     """Bytes under keys. ``put`` replaces what a key held; ``delete`` of a missing key
     is no error; ``get`` of one raises :class:`MediaNotFound`. A store that fails
@@ -54,6 +68,11 @@ class MediaStore(ABC):
 
     @abstractmethod
     async def delete(self, key: str) -> None: ...
+
+    @abstractmethod
+    def listing(self, prefix: str) -> AsyncIterator[list[StoredObject]]:
+        """The objects whose keys start with ``prefix``, in pages of at most
+        :data:`LISTING_PAGE`, in no particular order (for the orphan sweep, ADR 0109)."""
 
     @abstractmethod
     def url(self, key: str) -> str:

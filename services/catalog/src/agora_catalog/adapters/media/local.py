@@ -7,15 +7,20 @@ key's extension, which the catalog picks from the sniffed type."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import tempfile
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import ClassVar
 
 from agora_catalog.adapters.media.base import (
+    LISTING_PAGE,
     MediaNotFound,
     MediaStore,
     MediaUnavailable,
+    StoredObject,
     check_key,
 )
 
@@ -65,6 +70,28 @@ class LocalMediaStore(MediaStore):
             await asyncio.to_thread(path.unlink, missing_ok=True)
         except OSError as exc:
             raise MediaUnavailable(f"cannot delete {key}: {exc}") from exc
+
+    async def listing(self, prefix: str) -> AsyncIterator[list[StoredObject]]:
+        try:
+            found = await asyncio.to_thread(self._walk, prefix)
+        except OSError as exc:
+            raise MediaUnavailable(f"cannot list {prefix}: {exc}") from exc
+        for start in range(0, len(found), LISTING_PAGE):
+            yield found[start : start + LISTING_PAGE]
+
+    def _walk(self, prefix: str) -> list[StoredObject]:
+        found = []
+        for directory, _, names in os.walk(self.root):
+            for name in names:
+                path = Path(directory, name)
+                key = path.relative_to(self.root).as_posix()
+                # A write in progress (".tmp-...") is no object.
+                if not key.startswith(prefix) or name.startswith("."):
+                    continue
+                with contextlib.suppress(FileNotFoundError):
+                    modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+                    found.append(StoredObject(key, modified))
+        return found
 
     def url(self, key: str) -> str:
         return f"{self.public_url}/{check_key(key)}"

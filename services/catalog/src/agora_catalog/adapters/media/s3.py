@@ -6,6 +6,8 @@ serves ``public_url``."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC
 from typing import Any, ClassVar
 
 import boto3
@@ -14,9 +16,11 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from agora_catalog.adapters.media.base import (
     CACHE_CONTROL,
+    LISTING_PAGE,
     MediaNotFound,
     MediaStore,
     MediaUnavailable,
+    StoredObject,
     check_key,
 )
 
@@ -94,6 +98,21 @@ class S3MediaStore(MediaStore):
             await asyncio.to_thread(self.client.delete_object, Bucket=self.bucket, Key=key)
         except _FAILURES as exc:
             raise MediaUnavailable(f"cannot delete {key}: {exc}") from exc
+
+    async def listing(self, prefix: str) -> AsyncIterator[list[StoredObject]]:
+        options: dict[str, Any] = {"Bucket": self.bucket, "Prefix": prefix, "MaxKeys": LISTING_PAGE}
+        while True:
+            try:
+                page = await asyncio.to_thread(self.client.list_objects_v2, **options)
+            except _FAILURES as exc:
+                raise MediaUnavailable(f"cannot list {prefix}: {exc}") from exc
+            yield [
+                StoredObject(item["Key"], item["LastModified"].astimezone(UTC))
+                for item in page.get("Contents", [])
+            ]
+            if not page.get("IsTruncated"):
+                return
+            options["ContinuationToken"] = page["NextContinuationToken"]
 
     def url(self, key: str) -> str:
         return f"{self.public_url}/{check_key(key)}"
