@@ -24,6 +24,7 @@ _TOKENS: list[str] = list(_SHOP["tokens"])
 _SKUS: list[str] = list(_SHOP["skus"])
 _ADDRESS = _SHOP["address"]
 _PAYMENT_METHOD = _SHOP["payment_method"]
+FINAL = ("confirmed", "cancelled", "refunded", "shipped", "delivered")
 _NEXT = itertools.count()  # each user the next buyer
 
 
@@ -34,6 +35,7 @@ class Shopper(HttpUser):
         token = _TOKENS[next(_NEXT) % len(_TOKENS)]
         self.auth = {"Authorization": f"Bearer {token}"}
         self.orders: list[str] = []
+        self.open_order: str | None = None
         self.rng = random.Random()  # noqa: S311 - not cryptography
 
     def _expect(  # noqa: PLR0917 - a request's parts
@@ -61,6 +63,7 @@ class Shopper(HttpUser):
             answer.success()
             if name == "POST /checkout":
                 self.orders.append(str(answer.json()["id"]))
+                self.open_order = self.orders[-1]
 
     @task(3)
     def browse(self) -> None:
@@ -81,6 +84,22 @@ class Shopper(HttpUser):
 
     @task(1)
     def checkout(self) -> None:
+        """As a shopper does: no new order while the last one is still open (the
+        order service refuses a 4th unpaid order of one buyer, 409)."""
+        if self.open_order is not None:
+            with self.client.get(
+                f"{API}/orders/{self.open_order}",
+                name="GET /orders/{order_id}",
+                headers=self.auth,
+                catch_response=True,
+            ) as answer:
+                if answer.status_code != 200:
+                    answer.failure(f"{answer.status_code}: {answer.text[:200]}")
+                    return
+                answer.success()
+                if answer.json().get("status") not in FINAL:
+                    return
+            self.open_order = None
         sku = self.rng.choice(_SKUS)
         self._expect(
             "POST", "/cart/items", 200, "POST /cart/items", json={"sku": sku, "quantity": 1}
