@@ -8,7 +8,7 @@ PYTHON ?= python3
 UV := $(PYTHON) -m uv
 PYTEST_ARGS ?=
 
-.PHONY: chaos chaos-full console help install run test lint format format-check typecheck imports pins up down bench generate images clean audit sbom http
+.PHONY: soak chaos chaos-full console help install run test lint format format-check typecheck imports pins up down bench generate images clean audit sbom http
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -66,6 +66,9 @@ chaos: install ## On the fleet `make up` started: 500 checkouts while every part
 
 chaos-full: install ## `agora run` killed 5 times (with its PostgreSQL every other time) during 200 checkouts, then the audit; a short version is in `make test`
 	$(UV) run agora-chaos --scenario agora-run-kill --checkouts 200 --kills 5 $(ARGS)
+
+soak: install ## 10 minutes of the journeys' mix through the gateway of `agora run` (Locust): errors, p50/p99, memory growth; report in docs/bench/soak.md
+	$(UV) run agora-soak --seconds 600 --report docs/bench/soak.md $(ARGS)
 
 bench: install ## Benchmarks: the request ladder (floor, catalog, gateway, nginx), the event pipeline, checkout, catalog search; reports in docs/bench/
 	$(UV) run python gateway/bench/gateway_bench.py $(ARGS)

@@ -95,6 +95,7 @@ def create_app(settings: Settings | None = None, *, transport: Transport | None 
             jwks_url=settings.common.jwks_url,
             issuer=settings.common.jwt_issuer,
             audience=settings.common.jwt_audience,
+            clock_skew_seconds=settings.common.jwt_clock_skew_seconds,
         ),
         get_client=current_client,
         user_url=upstreams.base_urls["user"],

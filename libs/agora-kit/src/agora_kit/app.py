@@ -247,6 +247,7 @@ def create_service_app(
                 jwks_url=settings.common.jwks_url,
                 issuer=settings.common.jwt_issuer,
                 audience=settings.common.jwt_audience,
+                clock_skew_seconds=settings.common.jwt_clock_skew_seconds,
             )
         )
     )

@@ -66,6 +66,10 @@ _KTY_FOR_ALG = {
     "ES512": "EC",
 }
 _REQUIRED_CLAIMS = ["exp", "iss", "aud", "sub"]
+# ADR 0107. The skew is a setting (``AGORA_JWT_CLOCK_SKEW_SECONDS``); the leeway after
+# ``exp`` is fixed, and the user service keeps a retired key that much longer too.
+DEFAULT_CLOCK_SKEW_SECONDS = 180
+EXP_LEEWAY_SECONDS = 30
 _INVALID_TOKEN_HEADERS = {"WWW-Authenticate": 'Bearer error="invalid_token"'}
 
 
@@ -75,7 +79,11 @@ class JWTConfig:
     issuer: str
     audience: str
     algorithms: tuple[str, ...] = ("EdDSA", "RS256")
-    leeway_seconds: int = 30
+    # Clocks disagree (ADR 0107): a token is taken up to ``clock_skew_seconds`` before
+    # its ``iat``/``nbf`` on this clock (the issuer may be ahead), and until
+    # ``leeway_seconds`` after its ``exp`` (nearly strict: a stolen token lives no longer).
+    clock_skew_seconds: int = DEFAULT_CLOCK_SKEW_SECONDS
+    leeway_seconds: int = EXP_LEEWAY_SECONDS
     cache_seconds: int = 300
     # An unknown kid triggers a refetch, at most this often, so a flood of tokens
     # with made-up kids cannot hammer the user service.
@@ -181,9 +189,14 @@ class JWKSVerifier:
                 algorithms=[alg],
                 audience=self._config.audience,
                 issuer=self._config.issuer,
-                leeway=self._config.leeway_seconds,
-                options={"require": _REQUIRED_CLAIMS},
+                leeway=self._config.clock_skew_seconds,
+                options={"require": _REQUIRED_CLAIMS, "verify_exp": False},
             )
+            expires = claims["exp"]
+            if not isinstance(expires, int | float) or isinstance(expires, bool):
+                raise _invalid()
+            if expires <= time.time() - self._config.leeway_seconds:
+                raise jwt.ExpiredSignatureError
             return Principal.from_claims(claims)
         except jwt.ExpiredSignatureError:
             raise _invalid("token expired") from None

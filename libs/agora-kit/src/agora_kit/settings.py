@@ -42,6 +42,9 @@ class CommonSettings(BaseSettings):
     jwks_url: str = "http://127.0.0.1:8001/.well-known/jwks.json"
     jwt_issuer: str = "agora"
     jwt_audience: str = "agora"
+    # How far apart the clocks of Agora's parts may be (ADR 0107): a token is taken up
+    # to this long before its iat/nbf; exp stays nearly strict (30 s).
+    jwt_clock_skew_seconds: int = Field(default=180, ge=0, le=600)
 
     # Seals reset and verification tokens in events, from the user service to the
     # notification service (agora_kit.sealing); both refuse the default in production.

@@ -48,6 +48,7 @@ class UserContext:
                 clock,
                 token_lifetime=timedelta(seconds=lifetime),
                 publish_lead=timedelta(seconds=settings.signing_key_publish_lead_seconds),
+                clock_skew=timedelta(seconds=settings.common.jwt_clock_skew_seconds),
             ),
             totp_box=SecretBox(secret, "totp"),
             sealer=Sealer(settings.common.mail_token_key.get_secret_value()),

@@ -25,6 +25,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from jwt.algorithms import OKPAlgorithm
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agora_kit.auth import EXP_LEEWAY_SECONDS
 from agora_kit.db import Database
 from agora_user.models import SigningKey
 from agora_user.repository import signing_keys as key_repo
@@ -35,8 +36,8 @@ from agora_user.service.secrets import InvalidToken, SecretBox
 logger = logging.getLogger("agora.user.signing")
 
 ALGORITHM = "EdDSA"
-# Tokens may be verified this long after their exp (agora_kit's leeway is 30 s).
-_LEEWAY = timedelta(seconds=60)
+# Tokens are verified up to this long after their exp (ADR 0107).
+_EXP_LEEWAY = timedelta(seconds=EXP_LEEWAY_SECONDS)
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,7 @@ class SigningKeys:
         *,
         token_lifetime: timedelta,
         publish_lead: timedelta,
+        clock_skew: timedelta,
         cache_seconds: float = 30.0,
         reload_interval_seconds: float = 1.0,
     ) -> None:
@@ -101,8 +103,12 @@ class SigningKeys:
         self._box = box
         self._clock = clock
         self.publish_lead = publish_lead
-        # How long after being superseded a key must still verify what it signed.
-        self.retention = token_lifetime + _LEEWAY
+        self.token_lifetime = token_lifetime
+        self.clock_skew = clock_skew
+        # How long after being superseded a key must still verify what it signed: a
+        # verifier whose clock is ``clock_skew`` behind ours takes a token until
+        # its exp + the leeway on its own clock (ADR 0107).
+        self.retention = token_lifetime + _EXP_LEEWAY + clock_skew
         self._cache_seconds = cache_seconds
         self._reload_interval = reload_interval_seconds
         self._keys: list[KeyInfo] | None = None

@@ -30,7 +30,10 @@ class DatabaseKeysVerifier(JWKSVerifier):
         self._unused_client = httpx.AsyncClient()
         super().__init__(
             JWTConfig(
-                jwks_url=common.jwks_url, issuer=common.jwt_issuer, audience=common.jwt_audience
+                jwks_url=common.jwks_url,
+                issuer=common.jwt_issuer,
+                audience=common.jwt_audience,
+                clock_skew_seconds=common.jwt_clock_skew_seconds,
             ),
             http_client=self._unused_client,
         )
