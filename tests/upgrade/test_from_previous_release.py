@@ -49,6 +49,9 @@ ADDED: dict[str, dict[str, dict[str, Callable[[Row], Any]]]] = {
     "catalog": {
         # 0007: no store had onboarded with Stripe Connect (ADR 0104).
         "vendors": {"kyc_status": lambda row: None, "kyc_updated_at": lambda row: None},
+        # 0008: no cover yet; the thumbnail worker gives one at start to products with
+        # ready uploads (the URL needs the image store's settings) (ADR 0109).
+        "products": {"cover_image_url": lambda row: None},
     },
     "order": {
         # 0003: nothing was discounted per vendor, and coupons were vendor-funded.
