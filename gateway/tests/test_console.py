@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from agora_gateway.console import IMMUTABLE, REVALIDATE
+from agora_gateway.console import REVALIDATE
 from agora_gateway.hardening import CONSOLE_CSP
 from agora_gateway_testing import GatewayFactory
 
 INDEX = '<!doctype html><script type="module" src="/console/assets/index-abc123.js"></script>'
+
+
+IMMUTABLE = "public, max-age=31536000, immutable"
 
 
 def _build(tmp_path: Path) -> Path:

@@ -17,9 +17,10 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
+from agora_gateway.media import CACHE_CONTROL as IMMUTABLE_FILE
+
 CONSOLE_PREFIX = "/console"
 ASSETS = "assets/"
-IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
 
 
@@ -35,7 +36,7 @@ class ConsoleFiles(StaticFiles):
             return response
         if response.status_code in (200, 304):
             immutable = path.startswith(ASSETS)
-            response.headers["Cache-Control"] = IMMUTABLE if immutable else REVALIDATE
+            response.headers["Cache-Control"] = IMMUTABLE_FILE if immutable else REVALIDATE
         return response
 
 

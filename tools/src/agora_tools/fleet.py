@@ -259,11 +259,7 @@ def wait_ready(parts: tuple[str, ...] = PARTS) -> bool:
     pending = set(parts)
     while pending and time.monotonic() < deadline:
         for part in sorted(pending):
-            try:
-                response = httpx.get(f"http://{HOST}:{port(part)}/readyz", timeout=2)
-            except httpx.HTTPError:
-                continue
-            if response.status_code == 200:
+            if ready(part):
                 pending.discard(part)
                 say(f"{part} ready")
         time.sleep(0.5)
