@@ -3,6 +3,7 @@ read session of public reads, which sends no BEGIN or COMMIT."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
@@ -48,3 +49,60 @@ async def test_a_read_session_leaves_the_transaction_pool_as_it_was(database: Da
         first = await session.scalar(XACT)
         assert await session.scalar(text("SELECT count(*) FROM t")) == 1
         assert await session.scalar(XACT) == first
+
+
+PID = text("SELECT pg_backend_pid()")
+
+
+async def _backends(database: Database, name: str) -> int:
+    async with database.read() as session:
+        found = await session.scalar(
+            text("SELECT count(*) FROM pg_stat_activity WHERE application_name = :name"),
+            {"name": name},
+        )
+    return int(found or 0)
+
+
+async def _busy(database: Database, seconds: float = 0.05) -> int:
+    async with database.transaction() as session:
+        await session.execute(text("SELECT pg_sleep(:s)"), {"s": seconds})
+        return int(await session.scalar(PID) or 0)
+
+
+async def test_requests_beyond_the_pool_wait_for_a_connection_rather_than_open_one(
+    database_url: str,
+) -> None:
+    """More sessions at once than the pool holds: all are served, on no more
+    connections than the pool's size, and none is opened only to be closed again."""
+    database = Database(database_url, pool_size=3, application_name="agora-pool-wait")
+    try:
+        pids = await asyncio.gather(*(_busy(database) for _ in range(9)))
+        pids += await asyncio.gather(*(_busy(database) for _ in range(9)))
+    finally:
+        await database.dispose()
+    assert len(pids) == 18
+    assert len(set(pids)) == 3
+
+
+async def test_connections_unused_for_the_idle_time_are_closed_and_reopen_when_needed(
+    database_url: str,
+) -> None:
+    name = "agora-pool-idle"
+    database = Database(database_url, pool_size=4, application_name=name, idle_seconds=0.3)
+    observer = Database(database_url, pool_size=1)
+    try:
+        await asyncio.gather(*(_busy(database) for _ in range(4)))
+        assert await _backends(observer, name) == 4
+        assert await database.close_idle() == 0  # none has rested long enough
+        await asyncio.sleep(0.4)
+        hot = await _busy(database, 0)  # the most recently used, handed out again
+        assert await database.close_idle() == 3
+        assert await _backends(observer, name) == 1
+        assert await _busy(database, 0) == hot  # the open one comes first
+        # The closed ones connect again when a burst needs them.
+        pids = await asyncio.gather(*(_busy(database) for _ in range(4)))
+        assert len(set(pids)) == 4
+        assert await _backends(observer, name) == 4
+    finally:
+        await database.dispose()
+        await observer.dispose()

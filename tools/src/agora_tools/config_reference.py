@@ -65,7 +65,8 @@ CHASSIS_DOCS = {
     "port": "port to listen on",
     "database_url": "the part's own PostgreSQL database,"
     " `postgresql+asyncpg://user:password@host:port/db`",
-    "database_pool_size": "connections kept open per replica",
+    "database_pool_size": "most connections open per replica; more requests wait for one",
+    "database_pool_idle_seconds": "a pooled connection unused this long is closed",
     "event_retry_base_seconds": "first retry delay of a failing event handler;"
     " doubles per attempt, at most 10 s",
     "secret_key": "derives the keys that encrypt the part's secrets at rest and sign its tokens",

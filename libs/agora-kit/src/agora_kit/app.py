@@ -215,6 +215,7 @@ def create_service_app(
         pool_size=settings.database_pool_size,
         application_name=service,
         pre_ping=settings.database_pre_ping,
+        idle_seconds=settings.database_pool_idle_seconds,
     )
     metrics = ServiceMetrics(service)
     outbox = Outbox(source=f"/agora/{service}")
@@ -251,7 +252,11 @@ def create_service_app(
             )
         )
     )
-    tasks_of_service: list[Hook[C]] = list(background_tasks)
+
+    async def close_idle_connections(_: C) -> None:
+        await database.close_idle_forever()
+
+    tasks_of_service: list[Hook[C]] = [*background_tasks, close_idle_connections]
     if idempotency_keys:
 
         async def forget_idempotency_keys(_: C) -> None:

@@ -7,9 +7,11 @@ the several steps of a use case, with their outbox rows, are one transaction.
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy import MetaData, text
@@ -22,6 +24,9 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import ConnectionPoolEntry, QueuePool
+from sqlalchemy.util import greenlet_spawn
+from sqlalchemy.util.queue import Empty
 
 # Stable constraint names, so Alembic migrations name what they create the same way
 # on every database and a later migration can drop a constraint by name.
@@ -38,27 +43,44 @@ def new_metadata() -> MetaData:
     return MetaData(naming_convention=NAMING_CONVENTION)
 
 
+_IDLE_SINCE = "agora_idle_since"
+
+
+def _stamp_idle(_: Any, record: ConnectionPoolEntry) -> None:
+    record.info[_IDLE_SINCE] = time.monotonic()
+
+
 class Database:
     def __init__(
         self,
         url: str,
         *,
-        pool_size: int = 10,
+        pool_size: int = 20,
         application_name: str = "agora",
         pre_ping: bool = False,
+        idle_seconds: float = 60.0,
     ) -> None:
-        """``pre_ping`` tests every connection as it leaves the pool (a round trip per
+        """``pool_size`` is the most connections open at once; a request finding them
+        all busy waits for one rather than opening a connection it would close again
+        (ADR 0114). Connections unused for ``idle_seconds`` are closed by
+        ``close_idle_forever``; the pool hands out the most recently used one first,
+        so after a burst the surplus goes idle and closes.
+
+        ``pre_ping`` tests every connection as it leaves the pool (a round trip per
         request). Off by default: a connection found dead invalidates the pool, whose
         later checkouts reconnect, and the one request that met it gets a 503 to retry
         (agora_kit.errors) (ADR 0083)."""
         self.url = url
+        self.idle_seconds = idle_seconds
         self.engine: AsyncEngine = create_async_engine(
             url,
             pool_size=pool_size,
-            max_overflow=pool_size,
+            max_overflow=0,
+            pool_use_lifo=True,
             pool_pre_ping=pre_ping,
             connect_args={"server_settings": {"application_name": application_name}},
         )
+        sa_event.listen(self.engine.sync_engine, "checkin", _stamp_idle)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
         # The same pool, without BEGIN and COMMIT: each statement stands alone.
         self.read_sessionmaker = async_sessionmaker(
@@ -91,6 +113,54 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+    async def close_idle(self) -> int:
+        """Close the pooled connections unused for ``idle_seconds``; their slots stay
+        in the pool and connect again when next needed. Returns how many it closed.
+
+        SQLAlchemy's pool has no idle timeout (asyncpg's and psycopg's pools do), so
+        this reaches into its queue: every step before the closing is synchronous, so
+        no checkout runs between them, and the records being closed are out of the
+        queue until they are put back, at the bottom, without a connection."""
+        pool = self.engine.sync_engine.pool
+        if not isinstance(pool, QueuePool):
+            return 0
+        queue = pool._pool
+        now = time.monotonic()
+        resting: list[ConnectionPoolEntry] = []  # most recently used first
+        while True:
+            try:
+                resting.append(queue.get_nowait())
+            except Empty:
+                break
+        stale = [
+            record
+            for record in resting
+            if record.dbapi_connection is not None
+            and now - record.info.get(_IDLE_SINCE, now) >= self.idle_seconds
+        ]
+        for record in reversed(resting):
+            if record not in stale:
+                queue.put_nowait(record)
+        try:
+            for record in stale:
+                await greenlet_spawn(record.close)
+        finally:
+            # Back under the connections in use: the last to be handed out again.
+            above: list[ConnectionPoolEntry] = []
+            while True:
+                try:
+                    above.append(queue.get_nowait())
+                except Empty:
+                    break
+            for record in [*stale, *reversed(above)]:
+                queue.put_nowait(record)
+        return len(stale)
+
+    async def close_idle_forever(self) -> None:
+        while True:
+            await asyncio.sleep(self.idle_seconds / 2)
+            await self.close_idle()
 
 
 _AFTER_COMMIT = "agora_after_commit"

@@ -85,7 +85,10 @@ class ServiceSettings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5439/agora"
-    database_pool_size: int = 10
+    # The most connections a replica opens to its database; a request finding them all
+    # busy waits for one. Those unused for database_pool_idle_seconds close (ADR 0114).
+    database_pool_size: int = 20
+    database_pool_idle_seconds: float = 60.0
     # Test each pooled connection with a round trip before use; off, a dead connection
     # costs the one request that meets it a 503 to retry (ADR 0083).
     database_pre_ping: bool = False

@@ -102,7 +102,7 @@ async def _reindex(url: str) -> int:
     from agora_kit.db import Database
 
     settings = Settings(database_url=url)
-    database = Database(url, pool_size=2, application_name="agora-catalog-reindex")
+    database = Database(url, pool_size=4, application_name="agora-catalog-reindex")
     backend = build_search_backend(settings)
     try:
         await backend.start()
@@ -134,8 +134,8 @@ async def _seed(url: str, products: int, seed_value: int, append: bool) -> None:
     from agora_kit.db import Database
     from agora_kit.events.outbox import Outbox
 
-    database = Database(url, pool_size=2, application_name="agora-seed")
-    search = PostgresSearch(url, pool_size=2)
+    database = Database(url, pool_size=4, application_name="agora-seed")
+    search = PostgresSearch(url, pool_size=4)
     try:
         existing = await catalog_size(database)
         if existing and not append:

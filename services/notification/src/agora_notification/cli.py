@@ -95,7 +95,7 @@ async def _requeue(url: str) -> int:
     from agora_kit.db import Database
     from agora_notification.repository import deliveries as delivery_repo
 
-    database = Database(url, pool_size=1, application_name="agora-notification-cli")
+    database = Database(url, pool_size=2, application_name="agora-notification-cli")
     try:
         async with database.transaction() as session:
             return await delivery_repo.requeue_dead(session, datetime.now(UTC))

@@ -72,7 +72,7 @@ async def _in_transaction(url: str, work: Callable[[UserContext, AsyncSession], 
     from agora_user.service.context import UserContext
     from agora_user.settings import Settings
 
-    database = Database(url, pool_size=1, application_name="agora-user-cli")
+    database = Database(url, pool_size=2, application_name="agora-user-cli")
     try:
         context = UserContext.build(
             Settings(database_url=url), database, Outbox(source="/agora/user")

@@ -22,8 +22,9 @@ import logging
 from datetime import timedelta
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from agora_kit.db import Database
 from agora_kit.events.envelope import Message
 from agora_kit.events.inprocess_consumer import InProcessSubscription
 from agora_kit.events.inprocess_log import ANY_PAST, event_log, log_metadata
@@ -81,6 +82,7 @@ class InProcessTransport(SubscribingTransport[InProcessSubscription]):
         # Without ``trims``, the log's owners trim it (a gateway only follows it).
         self.retention = LogRetention(retention, trim_seconds) if trims else None
         self._engine: AsyncEngine | None = None
+        self._closing_idle: asyncio.Task[None] | None = None
         # The same pool, each statement on its own (no BEGIN/COMMIT round trips).
         self._autocommit: AsyncEngine | None = None
         self._wakers: dict[str, set[Waker]] = {}
@@ -117,7 +119,12 @@ class InProcessTransport(SubscribingTransport[InProcessSubscription]):
     async def start(self) -> None:
         if self._engine is not None:
             return
-        self._engine = create_async_engine(self.url, pool_size=5, max_overflow=20)
+        # Every consumer group's rounds and every outbox's writes share this pool.
+        log = Database(self.url, pool_size=25, application_name="agora-events")
+        self._engine = log.engine
+        self._closing_idle = asyncio.create_task(
+            log.close_idle_forever(), name="event-log-idle-connections"
+        )
         self._autocommit = self._engine.execution_options(isolation_level="AUTOCOMMIT")
         async with self._engine.begin() as conn:
             # Two processes starting at once must not race creating the tables.
@@ -134,6 +141,11 @@ class InProcessTransport(SubscribingTransport[InProcessSubscription]):
             with contextlib.suppress(Exception):
                 await self._writer
             self._writer = None
+        if self._closing_idle is not None:
+            self._closing_idle.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._closing_idle
+            self._closing_idle = None
         if self._engine is not None:
             await self._engine.dispose()
             self._engine = self._autocommit = None

@@ -48,7 +48,7 @@ WRITE_BATCH = 500
 class PostgresSearch:
     name = "postgres"
 
-    def __init__(self, url: str, *, pool_size: int = 5) -> None:
+    def __init__(self, url: str, *, pool_size: int = 10) -> None:
         self.url = url
         self._pool_size = pool_size
         self._database: Database | None = None
