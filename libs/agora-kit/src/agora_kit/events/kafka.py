@@ -96,7 +96,10 @@ class KafkaTransport(SubscribingTransport[KafkaSubscription]):
         self._started = True
         tried = asyncio.Event()
         self._connect_in_background(tried)
-        await tried.wait()
+        # An address that drops packets holds an attempt for aiokafka's request timeout
+        # (40 s): the service starts meanwhile, well within its startup probe's minute.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(tried.wait(), timeout=10.0)
 
     def _connect_in_background(self, tried: asyncio.Event | None = None) -> None:
         if self._connecting is not None and not self._connecting.done():
