@@ -33,6 +33,7 @@ from agora_kit.testing import skip_or_fail
 from agora_kit.testing.fixtures import PostgresServer
 from agora_tools.infra import ProvisionError
 from agora_tools.infra.kafka import Kafka
+from agora_tools.pytest_plugin import _timeout_paused
 
 
 class Base(DeclarativeBase):
@@ -83,7 +84,8 @@ def late_broker(tmp_path: Path) -> Iterator[Kafka]:
     """A broker of the test's own, installed (from the shared cache) but not started."""
     broker = Kafka(port=free_port(), controller_port=free_port(), home=tmp_path / "kafka")
     try:
-        broker.install()
+        with _timeout_paused():  # a first download is not the test's time
+            broker.install()
     except (ProvisionError, OSError) as exc:
         skip_or_fail(f"kafka could not be installed: {exc}")
     yield broker
