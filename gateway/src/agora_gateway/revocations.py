@@ -101,6 +101,15 @@ class RevocationFollower:
                     exc,
                 )
                 await asyncio.sleep(self.retry_seconds)
+        # A Kafka transport takes subscriptions before it reaches its broker (ADR 0110):
+        # the follower is up once the transport says it is connected.
+        while True:
+            try:
+                await self.transport.check()
+            except Exception:
+                await asyncio.sleep(self.retry_seconds)
+            else:
+                break
         self._up.set(1)
 
     async def close(self) -> None:

@@ -233,3 +233,29 @@ async def test_at_a_terminal_a_request_is_one_line_a_person_reads(
     assert re.match(r"^\d\d:\d\d:\d\d\s+INFO\s+logsvc\s+saying hello", route_line)
     assert re.match(r"^\d\d:\d\d:\d\d\s+INFO\s+logsvc\s+GET /hello 200 \d+\.\d ms$", access)
     assert "{" not in text
+
+
+def test_a_librarys_repeated_line_is_written_once_a_minute_and_ours_always() -> None:
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    stream = io.StringIO()
+    configure_logging("INFO", style="json", stream=stream)
+    try:
+        for port in range(5):
+            # The same place in aiokafka, as each failed reconnect logs it.
+            logging.getLogger("aiokafka").error("Unable connect to node %s", port)
+            logging.getLogger("agora.events.kafka").warning("ours %s", port)
+        logging.getLogger("aiokafka.consumer.fetcher").error("another place")
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+    messages = [line["message"] for line in JsonLines(stream).all()]
+    assert messages == [
+        "Unable connect to node 0",
+        "ours 0",
+        "ours 1",
+        "ours 2",
+        "ours 3",
+        "ours 4",
+        "another place",
+    ]

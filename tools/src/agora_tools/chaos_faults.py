@@ -61,10 +61,11 @@ def rampage(
 
 
 def bring_back(part: str, postgres: Postgres, chaos: Chaos, seconds: float = 300) -> None:
-    """Start ``part`` again, and again each time it exits before it is ready (a service
-    cannot start while the Kafka broker is down), as its platform's restart policy
-    would (compose's ``unless-stopped``, a Kubernetes Deployment's ``Always``), until it
-    is ready or ``seconds`` have passed."""
+    """Start ``part`` again, and again each time it exits before it is ready, as its
+    platform's restart policy would (compose's ``unless-stopped``, a Kubernetes
+    Deployment's ``Always``), until it is ready or ``seconds`` have passed. A service no
+    longer exits when the Kafka broker is down (ADR 0110): it waits, not ready, for the
+    broker; the loop is for any other exit at start."""
     deadline = time.monotonic() + seconds
     fleet.start_part(part, postgres, migrate=False)
     while not fleet.ready(part):

@@ -89,6 +89,29 @@ def log_format(chosen: str, json_lines: bool, stream: TextIO | None = None) -> L
     return "json" if json_lines else "plain"
 
 
+class OncePerPlace(logging.Filter):
+    """Lets a line of a library's through once per ``seconds`` per place it is logged
+    from. aiokafka logs every failed reconnect of every client, several a second while
+    a broker is away (ADR 0110): the first says it, the next thousand say nothing new.
+    Agora's own lines are never held back."""
+
+    def __init__(self, prefixes: tuple[str, ...] = ("aiokafka",), seconds: float = 60.0) -> None:
+        super().__init__()
+        self.prefixes = prefixes
+        self.seconds = seconds
+        self._last: dict[tuple[str, int], float] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not record.name.startswith(self.prefixes):
+            return True
+        place = (record.name, record.lineno)
+        last = self._last.get(place)
+        if last is not None and record.created - last < self.seconds:
+            return False
+        self._last[place] = record.created
+        return True
+
+
 def configure_logging(
     level: str = "INFO",
     *,
@@ -117,6 +140,7 @@ def configure_logging(
     else:
         handler = logging.StreamHandler(out)
         handler.setFormatter(JsonFormatter() if style == "json" else PlainFormatter())
+    handler.addFilter(OncePerPlace())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())

@@ -65,10 +65,23 @@ class Kafka(Server):
     version = VERSION
     start_timeout = 120.0
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        *,
+        port: int | None = None,
+        controller_port: int | None = None,
+        home: Path | None = None,
+    ) -> None:
+        """The broker of this checkout; or, given ``port``, ``controller_port`` and
+        ``home``, another one beside it (a test's own, which it may stop and start
+        without disturbing the tests that share the first)."""
         super().__init__()
-        self.port = env_port("KAFKA", 9092)
-        self.controller_port = env_port("KAFKA_CONTROLLER", 9093)
+        self.port = port or env_port("KAFKA", 9092)
+        self.controller_port = controller_port or env_port("KAFKA_CONTROLLER", 9093)
+        if home is not None:
+            self.home = home
+            self.log_file = home / "kafka.log"
+            self.pid_file = home / "pid"
         self.dist = self.cache / VERSION
         self.jars_dir = self.dist / "libs"
         self.data_dir = self.home / "data"

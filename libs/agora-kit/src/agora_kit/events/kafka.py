@@ -14,6 +14,12 @@
 - A failing handler stops its partition: the transport seeks back to the record and
   delivers it again after a pause, so per-key order holds (the consumer above decides
   when to give up and dead-letter).
+- A broker that cannot be reached at start does not stop the service (ADR 0110):
+  ``start`` returns after one attempt and goes on trying in the background with bounded
+  backoff; until it connects, publishes raise ``BrokerNotConnected`` (the outbox keeps
+  the rows), subscriptions wait to start their consumers, and ``check`` fails, so
+  ``/readyz`` says 503 and turns 200 by itself once the producer and every consumer are
+  connected.
 """
 
 from __future__ import annotations
@@ -23,19 +29,19 @@ import contextlib
 import logging
 from collections.abc import Iterable
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import (
-    CommitFailedError,
     KafkaError,
     OutOfOrderSequenceNumber,
     ProducerFenced,
     TopicAlreadyExistsError,
     UnknownProducerId,
 )
-from aiokafka.structs import OffsetAndMetadata
 
 from agora_kit.events.envelope import Message
+from agora_kit.events.kafka_consumer import KafkaSubscription
+from agora_kit.events.reconnect import BrokerNotConnected, until_connected
 from agora_kit.events.transport import LagCallback, MessageHandler, SubscribingTransport
 
 logger = logging.getLogger("agora.events.kafka")
@@ -44,7 +50,7 @@ logger = logging.getLogger("agora.events.kafka")
 PRODUCER_FATAL = (OutOfOrderSequenceNumber, ProducerFenced, UnknownProducerId)
 
 
-class KafkaTransport(SubscribingTransport["_Subscription"]):
+class KafkaTransport(SubscribingTransport[KafkaSubscription]):
     name = "kafka"
 
     def __init__(
@@ -56,26 +62,75 @@ class KafkaTransport(SubscribingTransport["_Subscription"]):
         replication_factor: int = 1,
         redelivery_seconds: float = 1.0,
         batch_size: int = 100,
+        reconnect_max_seconds: float = 5.0,
     ) -> None:
         super().__init__(redelivery_seconds=redelivery_seconds, batch_size=batch_size)
         self.bootstrap_servers = bootstrap_servers
         self.client_id = client_id
         self.partitions = partitions
         self.replication_factor = replication_factor
+        # The longest pause between two attempts to reach a broker that is away.
+        self.reconnect_max_seconds = reconnect_max_seconds
         self._producer: AIOKafkaProducer | None = None
         self._producer_lock = asyncio.Lock()
         self._admin: AIOKafkaAdminClient | None = None
         self._known_topics: set[str] = set()
         self._topics_lock = asyncio.Lock()
+        self._started = False
+        # Set once the admin client and the producer are up; subscriptions wait for it.
+        self._connected = asyncio.Event()
+        self._connecting: asyncio.Task[None] | None = None
+
+    @property
+    def connected(self) -> bool:
+        return self._connected.is_set()
+
+    async def wait_connected(self) -> None:
+        await self._connected.wait()
 
     async def start(self) -> None:
-        if self._producer is not None:
+        """Connect, or, when the broker cannot be reached, return after that first
+        attempt and go on trying in the background."""
+        if self._started:
             return
-        self._admin = AIOKafkaAdminClient(
-            bootstrap_servers=self.bootstrap_servers, client_id=f"{self.client_id}-admin"
+        self._started = True
+        tried = asyncio.Event()
+        self._connect_in_background(tried)
+        # An address that drops packets holds an attempt for aiokafka's request timeout
+        # (40 s): the service starts meanwhile, well within its startup probe's minute.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(tried.wait(), timeout=10.0)
+
+    def _connect_in_background(self, tried: asyncio.Event | None = None) -> None:
+        if self._connecting is not None and not self._connecting.done():
+            return
+        self._connecting = asyncio.create_task(
+            until_connected(
+                self._connect,
+                what=f"connecting to Kafka at {self.bootstrap_servers}",
+                logger=logger,
+                max_seconds=self.reconnect_max_seconds,
+                tried=tried,
+            ),
+            name=f"kafka-connect-{self.client_id}",
         )
-        await self._admin.start()
-        self._producer = await self._new_producer()
+
+    async def _connect(self) -> None:
+        """Start what is not running yet: the admin client, then the producer."""
+        if self._admin is None:
+            admin = AIOKafkaAdminClient(
+                bootstrap_servers=self.bootstrap_servers, client_id=f"{self.client_id}-admin"
+            )
+            try:
+                await admin.start()
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    await admin.close()
+                raise
+            self._admin = admin
+        if self._producer is None:
+            self._producer = await self._new_producer()
+        self._connected.set()
 
     async def _new_producer(self) -> AIOKafkaProducer:
         producer = AIOKafkaProducer(
@@ -88,7 +143,13 @@ class KafkaTransport(SubscribingTransport["_Subscription"]):
             # row waits for the relay's next round, instead of holding the round.
             request_timeout_ms=10_000,
         )
-        await producer.start()
+        try:
+            await producer.start()
+        except BaseException:
+            # A producer that did not start still holds a client and its tasks.
+            with contextlib.suppress(Exception):
+                await producer.stop()
+            raise
         return producer
 
     async def _replace_producer(self, broken: AIOKafkaProducer) -> None:
@@ -101,9 +162,21 @@ class KafkaTransport(SubscribingTransport["_Subscription"]):
             self._producer = None
             with contextlib.suppress(Exception):
                 await current.stop()
-            self._producer = await self._new_producer()
+            try:
+                self._producer = await self._new_producer()
+            except KafkaError:
+                # The broker is away as well: not connected until a producer starts.
+                self._connected.clear()
+                self._connect_in_background()
 
     async def close(self) -> None:
+        if self._connecting is not None:
+            self._connecting.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._connecting
+            self._connecting = None
+        self._connected.clear()
+        self._started = False
         await self._close_subscriptions()
         if self._producer is not None:
             await self._producer.stop()
@@ -118,13 +191,27 @@ class KafkaTransport(SubscribingTransport["_Subscription"]):
             raise RuntimeError("the Kafka transport is not started")
         return self._producer
 
+    def _not_connected(self) -> BrokerNotConnected:
+        return BrokerNotConnected(f"not connected to Kafka at {self.bootstrap_servers} yet")
+
     async def check(self) -> None:
-        if self._admin is None:
+        if not self._started:
             raise RuntimeError("the Kafka transport is not started")
-        await asyncio.wait_for(self._admin.describe_cluster(), timeout=2.0)
+        if not self.connected or self._admin is None:
+            raise self._not_connected()
+        try:
+            # Within the readiness probe's own 2 s, so the answer names the broker.
+            await asyncio.wait_for(self._admin.describe_cluster(), timeout=1.5)
+        except (KafkaError, TimeoutError) as exc:
+            raise BrokerNotConnected(
+                f"Kafka at {self.bootstrap_servers} does not answer: {exc!r}"
+            ) from exc
         stopped = sorted(s.group for s in self._subscriptions if not s.alive)
         if stopped:
             raise RuntimeError(f"the consumer of {', '.join(stopped)} has stopped")
+        waiting = sorted(s.group for s in self._subscriptions if not s.connected)
+        if waiting:
+            raise BrokerNotConnected(f"the consumer of {', '.join(waiting)} is not connected yet")
 
     async def ensure_topics(self, topics: Iterable[str]) -> None:
         missing = [t for t in topics if t not in self._known_topics]
@@ -149,6 +236,9 @@ class KafkaTransport(SubscribingTransport["_Subscription"]):
             self._known_topics.update(missing)
 
     async def publish(self, message: Message) -> None:
+        if not self.connected:
+            # At once, rather than after a timeout: the outbox keeps the row meanwhile.
+            raise self._not_connected()
         await self.ensure_topics([message.topic])
         producer = self.producer
         try:
@@ -170,10 +260,20 @@ class KafkaTransport(SubscribingTransport["_Subscription"]):
         handler: MessageHandler,
         on_lag: LagCallback | None,
         wanted: frozenset[str] | None,
-    ) -> _Subscription:
+    ) -> KafkaSubscription:
         # The consumer fetches whatever its partitions hold; ``wanted`` saves nothing.
-        await self.ensure_topics(topics)
-        consumer = AIOKafkaConsumer(
+        subscription = KafkaSubscription(self, topics, group, handler, on_lag)
+        if self.connected:
+            # As before: a subscription to a broker that is there has joined its group
+            # when ``subscribe`` returns.
+            try:
+                await subscription.connect()
+            except KafkaError as exc:
+                logger.info("the consumer of %s starts in the background: %r", group, exc)
+        return subscription
+
+    def new_consumer(self, group: str, topics: list[str]) -> AIOKafkaConsumer:
+        return AIOKafkaConsumer(
             *topics,
             bootstrap_servers=self.bootstrap_servers,
             client_id=f"{self.client_id}-{group}",
@@ -182,146 +282,3 @@ class KafkaTransport(SubscribingTransport["_Subscription"]):
             auto_offset_reset="earliest",
             isolation_level="read_committed",
         )
-        await consumer.start()
-        return _Subscription(self, consumer, group, handler, on_lag)
-
-
-def _to_message(record: ConsumerRecord[bytes, bytes]) -> Message:
-    return Message(
-        topic=record.topic,
-        key=(record.key or b"").decode(),
-        headers=tuple((k, bytes(v)) for k, v in record.headers),
-        value=record.value or b"",
-        position=f"{record.partition}:{record.offset}",
-    )
-
-
-class _Subscription:
-    def __init__(
-        self,
-        transport: KafkaTransport,
-        consumer: AIOKafkaConsumer,
-        group: str,
-        handler: MessageHandler,
-        on_lag: LagCallback | None,
-    ) -> None:
-        self.transport = transport
-        self.consumer = consumer
-        self.group = group
-        self.handler = handler
-        self.on_lag = on_lag
-        self._stopping = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
-        self._next_offsets: dict[TopicPartition, int] = {}
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name=f"kafka-consume-{self.group}")
-
-    async def close(self) -> None:
-        self._stopping.set()
-        if self._task is not None:
-            _, pending = await asyncio.wait([self._task], timeout=10)
-            for task in pending:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
-            self._task = None
-        await self.consumer.stop()
-        self.transport._forget(self)
-
-    @property
-    def alive(self) -> bool:
-        """Whether the consuming task runs (it ends only when the subscription closes)."""
-        return self._task is not None and not self._task.done()
-
-    async def _run(self) -> None:
-        while not self._stopping.is_set():
-            try:
-                await self._consume_once()
-            except Exception:
-                # Whatever went wrong with one batch must not silence the consumer for
-                # good: the partitions would stay assigned to a replica that reads
-                # nothing. The records not committed are delivered again.
-                logger.exception("consuming for %s failed; going on", self.group)
-                await asyncio.sleep(self.transport.redelivery_seconds)
-
-    async def _consume_once(self) -> None:
-        try:
-            batch = await self.consumer.getmany(
-                timeout_ms=500, max_records=self.transport.batch_size
-            )
-        except KafkaError:
-            logger.exception("fetching from Kafka failed for %s", self.group)
-            await asyncio.sleep(self.transport.redelivery_seconds)
-            return
-        # Partitions are independent (a key lives on one): their records are handled
-        # side by side, each partition's in order, as replicas would handle them.
-        outcomes = await asyncio.gather(
-            *(self._handle_partition(partition, records) for partition, records in batch.items())
-        )
-        failed = False
-        handled: dict[TopicPartition, OffsetAndMetadata] = {}
-        for partition, (done, partition_failed) in zip(batch, outcomes, strict=True):
-            failed = failed or partition_failed
-            if done is not None:
-                self._next_offsets[partition] = done + 1
-                handled[partition] = OffsetAndMetadata(done + 1, "")
-        # Partitions a rebalance took away meanwhile are their new owner's to commit.
-        assigned = self.consumer.assignment()
-        handled = {p: offset for p, offset in handled.items() if p in assigned}
-        if handled:
-            # One commit for the batch's partitions, after all their handlers returned
-            # (a round trip per partition would hold the next batch back).
-            try:
-                await self.consumer.commit(handled)
-            except CommitFailedError:
-                # A partition moved to another replica in a rebalance; it will deliver
-                # from the last commit and the inbox drops what was handled here.
-                logger.warning("offset commit for %s lost in a rebalance", sorted(handled))
-        self._report_lag()
-        if failed:
-            await asyncio.sleep(self.transport.redelivery_seconds)
-
-    async def _handle_partition(
-        self, partition: TopicPartition, records: list[ConsumerRecord[bytes, bytes]]
-    ) -> tuple[int | None, bool]:
-        """Handle a partition's records in order; the offset of the last one handled,
-        and True when one failed (the partition is rewound to it, so it is delivered
-        again)."""
-        done: int | None = None
-        for record in records:
-            if self._stopping.is_set():
-                break
-            try:
-                await self.handler(_to_message(record))
-            except Exception:
-                logger.exception(
-                    "handler of %s failed on %s@%s:%s; will redeliver",
-                    self.group,
-                    record.topic,
-                    record.partition,
-                    record.offset,
-                )
-                if partition in self.consumer.assignment():
-                    # Otherwise a rebalance took the partition away meanwhile: its new
-                    # owner reads on from the last commit.
-                    self.consumer.seek(partition, record.offset)
-                return done, True
-            done = record.offset
-        return done, False
-
-    def _report_lag(self) -> None:
-        """Lag per topic: the partitions' high watermarks less the next offset to
-        handle, from what this replica last fetched (no extra broker round trip)."""
-        if self.on_lag is None:
-            return
-        # Partitions a rebalance moved to another replica are that replica's to report.
-        assigned = self.consumer.assignment()
-        self._next_offsets = {p: o for p, o in self._next_offsets.items() if p in assigned}
-        lag: dict[str, int] = {}
-        for partition, next_offset in self._next_offsets.items():
-            highwater = self.consumer.highwater(partition)
-            if highwater is not None:
-                lag[partition.topic] = lag.get(partition.topic, 0) + max(highwater - next_offset, 0)
-        for topic, value in lag.items():
-            self.on_lag(topic, value)

@@ -7,6 +7,11 @@ event while the first still holds the earlier one. A row is marked published in 
 same transaction that locked it, after the transport accepted it; a crash in between
 (or before that commit, which does not wait for the disk, reached it) publishes it
 again, and the consumers' inboxes drop the duplicate.
+
+When a whole round fails (the broker is away, or not reached yet since start-up), the
+rows stay in the outbox and the relay tries again with a backoff that doubles up to
+``MAX_BACKOFF_SECONDS``; it logs one warning when such a series begins and one line
+when publishing works again, not a warning per row per round (ADR 0110).
 """
 
 from __future__ import annotations
@@ -15,7 +20,9 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Row, Update, and_, delete, exists, func, select, update
 from sqlalchemy.orm import aliased
@@ -29,6 +36,10 @@ from agora_kit.metrics import ServiceMetrics
 from agora_kit.waking import woken
 
 logger = logging.getLogger("agora.events.relay")
+
+# The longest wait between two rounds that could publish nothing (a commit wakes the
+# relay earlier): short enough that a broker back is used within seconds.
+MAX_BACKOFF_SECONDS = 5.0
 
 # A condition of the update that marks rows published (evaluated once, and true), so
 # the round's commit does not wait for the disk (synchronous_commit off for that
@@ -110,21 +121,59 @@ class OutboxRelay:
         # Whether the last round left rows it could have taken (a full batch, or keys
         # with rows behind the ones it published): then the next round starts at once.
         self._more = False
+        # When the rounds began to fail as a whole (None while publishing works).
+        self._failing_since: float | None = None
         self._task: asyncio.Task[None] | None = None
 
     def wake(self) -> None:
         self._wake.set()
 
-    async def _publish(self, row: Row[tuple[int, str, str, dict[str, object], bool]]) -> bool:
+    @property
+    def failing(self) -> bool:
+        """Whether the last round that had rows published none of them."""
+        return self._failing_since is not None
+
+    async def _publish(
+        self, row: Row[tuple[int, str, str, dict[str, object], bool]]
+    ) -> Exception | None:
         message = to_message(row.topic, row.key, CloudEvent.model_validate(row.event))
         try:
             await self.transport.publish(message)
         except Exception as exc:
             self.metrics.publish_failures.labels(self.metrics.service, row.topic).inc()
-            logger.warning("publishing outbox row %s failed: %s", row.id, exc)
-            return False
+            return exc
         self.metrics.events_published.labels(self.metrics.service, row.topic).inc()
-        return True
+        return None
+
+    def _log_round(
+        self,
+        rows: Sequence[Row[Any]],
+        errors: Sequence[Exception | None],
+    ) -> None:
+        """One warning when rounds begin to fail as a whole, one line when one publishes
+        again; a row that fails while others go out is the row's own story."""
+        failures = [(row.id, e) for row, e in zip(rows, errors, strict=True) if e is not None]
+        if not rows:
+            return
+        if len(failures) < len(rows):
+            if self._failing_since is not None:
+                logger.info(
+                    "publishing events works again after %.0f s",
+                    time.monotonic() - self._failing_since,
+                )
+                self._failing_since = None
+            for row_id, error in failures:
+                logger.warning("publishing outbox row %s failed: %s", row_id, error)
+            return
+        if self._failing_since is None:
+            self._failing_since = time.monotonic()
+            logger.warning(
+                "publishing events fails (%d outbox rows in this round, first: %r); they "
+                "stay in the outbox and the relay tries again, every %.0f s at most",
+                len(rows),
+                failures[0][1],
+                MAX_BACKOFF_SECONDS,
+            )
 
     async def run_once(self) -> int:
         """Publish one round of rows; return how many were published."""
@@ -137,9 +186,10 @@ class OutboxRelay:
             # rows may be handed over all at once: the transport batches them (one
             # Kafka request per partition, one log transaction) instead of a round
             # trip each, and a broker that is away costs the round one timeout.
-            outcomes = await asyncio.gather(*(self._publish(row) for row in rows))
-            published = [row.id for row, ok in zip(rows, outcomes, strict=True) if ok]
-            failed = [row.id for row, ok in zip(rows, outcomes, strict=True) if not ok]
+            errors = await asyncio.gather(*(self._publish(row) for row in rows))
+            self._log_round(rows, errors)
+            published = [row.id for row, e in zip(rows, errors, strict=True) if e is None]
+            failed = [row.id for row, e in zip(rows, errors, strict=True) if e is not None]
             if published:
                 await conn.execute(mark_published(published))
             if failed:
@@ -192,6 +242,8 @@ class OutboxRelay:
                     # Otherwise nothing is left but what commits after the round's
                     # query, and each of those commits wakes the relay: wait for it
                     # rather than run an empty round.
+                elif self.failing:
+                    backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
             except asyncio.CancelledError:
                 raise
             except Exception:
