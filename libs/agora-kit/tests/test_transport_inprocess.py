@@ -222,3 +222,33 @@ async def test_a_publish_of_types_a_subscription_does_not_want_waits_for_one_it_
     assert held_back == [0]
     assert collector.numbers() == [0, 1, 2]
     assert everything.numbers() == [0, 1, 2]
+
+
+async def test_a_lone_message_is_written_in_one_statement_and_arrives_whole(
+    transport: InProcessTransport,
+) -> None:
+    """Not BEGIN, the lock, the insert and COMMIT: one statement, its own transaction;
+    the message, headers included, is what a subscriber reads."""
+    statements: list[str] = []
+
+    def seen(_conn: Connection, _cursor: object, statement: str, *_: object) -> None:
+        statements.append(statement)
+
+    topic = new_topic()
+    sent = message(topic, "k", 7)
+    collector = Collector()
+    subscription = await transport.subscribe("lone", [topic], collector)
+    try:
+        event.listen(transport.engine.sync_engine, "after_cursor_execute", seen)
+        await transport.publish(sent)
+        event.remove(transport.engine.sync_engine, "after_cursor_execute", seen)
+        await collector.wait_for(1)
+    finally:
+        await subscription.close()
+    writes = [s for s in statements if "event_log" in s and "INSERT" in s]
+    assert len(writes) == 1
+    assert "pg_advisory_xact_lock" in writes[0]
+    # No lock statement of its own (the transaction of several messages has one).
+    assert not any(s.startswith("SELECT pg_advisory_xact_lock") for s in statements)
+    (received,) = collector.received
+    assert (received.key, received.value, received.headers) == (sent.key, sent.value, sent.headers)
