@@ -5,8 +5,9 @@ other buyers read stay true) but no longer ties it to the person: its author bec
 a random id that no account has. The store of a vendor is closed (suspended, so its
 products leave the shop and search, and ``VendorSuspended`` tells the other services);
 its name and products stay, as the business records other parties' orders name. The
-wishlist, the verified purchases and the published events in its outbox that name
-the person go. Running it again changes nothing more."""
+wishlist, the verified purchases, the stored answers of the person's Idempotency-Keys
+and the published events in its outbox that name the person go. Running it again
+changes nothing more."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from agora_catalog.models import VENDOR_SUSPENDED
 from agora_catalog.repository import personal as repo
 from agora_catalog.service import vendors, wishlist
+from agora_kit import idempotency
 from agora_kit.events.outbox import Outbox, forget_published_naming
 
 CLOSED_REASON = "The owner's account was erased."
@@ -66,5 +68,6 @@ async def erase(session: AsyncSession, outbox: Outbox, user_id: uuid.UUID) -> No
     store = await repo.store_of(session, user_id)
     if store is not None and store.status != VENDOR_SUSPENDED:
         await vendors.decide(session, outbox, store.id, VENDOR_SUSPENDED, reason=CLOSED_REASON)
+    await idempotency.forget_owner(session, str(user_id))
     await forget_published_naming(session, user_id)
     await session.flush()
