@@ -1,0 +1,65 @@
+"""An erased buyer in the order service (ADR 0112): the orders stay with their amounts,
+without the address, payment method, client secret or tracking number; buyer and vendor
+still read them; the cart goes; a redelivery changes nothing; the internal export gives
+what was held, to Agora's own parts only."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+import httpx
+from fastapi import FastAPI
+
+from agora_contracts.user import UserDeleted
+from agora_kit.serving import SERVICE_TOKEN_HEADER
+from agora_kit.testing.events import deliver
+from agora_kit.testing.tokens import Keys
+from agora_order_testing import ADDRESS
+
+from .helpers import fill, order, paid_order, stock
+from .test_vendor import store
+
+
+async def test_an_erased_buyers_orders_stay_without_what_names_them(
+    app: FastAPI, client: httpx.AsyncClient, keys: Keys
+) -> None:
+    buyer_id = uuid.uuid4()
+    buyer = keys.headers(buyer_id)
+    shop, owner = await store(app, keys)
+    await stock(app, [("ER-1", 1500, 5)], vendor_id=shop)
+    placed = await paid_order(app, client, buyer, ("ER-1", 2))
+    [sub] = (await client.get("/api/v1/vendor/orders", headers=owner)).json()["items"]
+    shipped = await client.post(
+        f"/api/v1/vendor/orders/{sub['id']}/ship",
+        json={"carrier": "DHL", "tracking_number": "JD014600"},
+        headers=owner,
+    )
+    assert shipped.status_code == 200, shipped.text
+    await fill(client, buyer, ("ER-1", 1))
+
+    service = {SERVICE_TOKEN_HEADER: app.state.service_token.decode()}
+    path = f"/internal/users/{buyer_id}/export"
+    assert (await client.get(path, headers=buyer)).status_code == 403
+    exported = (await client.get(path, headers=service)).json()
+    [held] = exported["orders"]
+    assert held["shipping_address"].items() >= ADDRESS.items()
+    assert held["sub_orders"][0]["tracking_number"] == "JD014600"
+    assert [(i["sku"], i["quantity"]) for i in exported["cart"]] == [("ER-1", 1)]
+
+    for _ in range(2):  # delivered twice: the second changes nothing
+        await deliver(
+            app, UserDeleted(user_id=buyer_id, deleted_at=datetime.now(UTC)), str(buyer_id)
+        )
+
+    kept = await order(client, buyer, placed["id"])
+    assert kept["shipping_address"] is None
+    assert (kept["status"], kept["total"]) == ("shipped", placed["total"])
+    assert kept["sub_orders"][0]["tracking_number"] is None
+    [seen] = (await client.get("/api/v1/vendor/orders", headers=owner)).json()["items"]
+    assert (seen["shipping_address"], seen["order_id"]) == (None, placed["id"])
+    after = (await client.get(path, headers=service)).json()
+    assert after["cart"] == []
+    assert after["orders"][0]["shipping_address"] is None
+    assert after["orders"][0]["payment_method"] is None
+    assert [line["sku"] for line in after["orders"][0]["lines"]] == ["ER-1"]
