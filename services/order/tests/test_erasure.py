@@ -1,7 +1,8 @@
-"""An erased buyer in the order service (ADR 0112): the orders stay with their amounts,
-without the address, payment method, client secret or tracking number; buyer and vendor
-still read them; the cart goes; a redelivery changes nothing; the internal export gives
-what was held, to Agora's own parts only."""
+"""An erased buyer in the order service (ADR 0112): what no vendor shipped yet is
+cancelled (and refunded when paid); the orders stay with their amounts, without the
+address, payment method, client secret or tracking number; buyer and vendor still read
+them; the cart goes; a redelivery changes nothing; the internal export gives what was
+held, to Agora's own parts only."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from fastapi import FastAPI
 
 from agora_contracts.user import UserDeleted
 from agora_kit.serving import SERVICE_TOKEN_HEADER
-from agora_kit.testing.events import deliver
+from agora_kit.testing.events import deliver, outbox_events
 from agora_kit.testing.tokens import Keys
 from agora_order_testing import ADDRESS
 
@@ -36,13 +37,14 @@ async def test_an_erased_buyers_orders_stay_without_what_names_them(
         headers=owner,
     )
     assert shipped.status_code == 200, shipped.text
+    unshipped = await paid_order(app, client, buyer, ("ER-1", 1))
     await fill(client, buyer, ("ER-1", 1))
 
     service = {SERVICE_TOKEN_HEADER: app.state.service_token.decode()}
     path = f"/internal/users/{buyer_id}/export"
     assert (await client.get(path, headers=buyer)).status_code == 403
     exported = (await client.get(path, headers=service)).json()
-    [held] = exported["orders"]
+    held, _ = exported["orders"]
     assert held["shipping_address"].items() >= ADDRESS.items()
     assert held["sub_orders"][0]["tracking_number"] == "JD014600"
     assert [(i["sku"], i["quantity"]) for i in exported["cart"]] == [("ER-1", 1)]
@@ -56,10 +58,23 @@ async def test_an_erased_buyers_orders_stay_without_what_names_them(
     assert kept["shipping_address"] is None
     assert (kept["status"], kept["total"]) == ("shipped", placed["total"])
     assert kept["sub_orders"][0]["tracking_number"] is None
-    [seen] = (await client.get("/api/v1/vendor/orders", headers=owner)).json()["items"]
-    assert (seen["shipping_address"], seen["order_id"]) == (None, placed["id"])
+    cancelled = await order(client, buyer, unshipped["id"])
+    assert (cancelled["status"], cancelled["cancel_reason"]) == (
+        "cancelled",
+        "The buyer's account was erased.",
+    )
+    [refund] = await outbox_events(app, "agora.order.order.refund_requested.v1")
+    assert (refund["data"]["order_id"], refund["data"]["amount"]) == (
+        unshipped["id"],
+        unshipped["total"],
+    )
+    seen = (await client.get("/api/v1/vendor/orders", headers=owner)).json()["items"]
+    assert {(s["order_id"], s["shipping_address"]) for s in seen} == {
+        (placed["id"], None),
+        (unshipped["id"], None),
+    }
     after = (await client.get(path, headers=service)).json()
     assert after["cart"] == []
-    assert after["orders"][0]["shipping_address"] is None
-    assert after["orders"][0]["payment_method"] is None
+    assert [o["shipping_address"] for o in after["orders"]] == [None, None]
+    assert [o["payment_method"] for o in after["orders"]] == [None, None]
     assert [line["sku"] for line in after["orders"][0]["lines"]] == ["ER-1"]

@@ -194,9 +194,9 @@ async def payout_reversed(
 
 
 async def user_deleted(
-    _: OrderContext, session: AsyncSession, event: UserDeleted, __: CloudEvent
+    context: OrderContext, session: AsyncSession, event: UserDeleted, _: CloudEvent
 ) -> None:
-    await personal.erase(session, event.user_id)
+    await personal.erase(session, context.outbox, event.user_id)
 
 
 HANDLED: dict[type[EventPayload], EventHandler[OrderContext]] = {

@@ -8,7 +8,16 @@ import uuid
 from sqlalchemy import delete, null, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agora_order.models import CartItem, CouponRedemption, Order, OrderLine, SubOrder
+from agora_order.models import (
+    AWAITING_PAYMENT,
+    CONFIRMED,
+    PENDING,
+    CartItem,
+    CouponRedemption,
+    Order,
+    OrderLine,
+    SubOrder,
+)
 
 
 async def orders_of(session: AsyncSession, buyer_id: uuid.UUID) -> list[Order]:
@@ -16,6 +25,21 @@ async def orders_of(session: AsyncSession, buyer_id: uuid.UUID) -> list[Order]:
         select(Order).where(Order.buyer_id == buyer_id).order_by(Order.placed_at, Order.id)
     )
     return list(rows)
+
+
+async def open_order_ids(session: AsyncSession, buyer_id: uuid.UUID) -> list[uuid.UUID]:
+    """The buyer's orders placed, awaiting payment or paid and not yet shipped."""
+    rows = await session.scalars(
+        select(Order.id).where(
+            Order.buyer_id == buyer_id, Order.status.in_((PENDING, AWAITING_PAYMENT, CONFIRMED))
+        )
+    )
+    return list(rows)
+
+
+async def locked_fresh(session: AsyncSession, order_id: uuid.UUID) -> Order | None:
+    """The order as committed now, its row locked until the transaction ends."""
+    return await session.get(Order, order_id, with_for_update=True, populate_existing=True)
 
 
 async def sub_orders_of(session: AsyncSession, buyer_id: uuid.UUID) -> list[SubOrder]:

@@ -1,6 +1,8 @@
 """The GDPR export and erasure of one person's data in the order service (ADR 0112).
 
-Erasure keeps the orders, their lines, amounts and states (bookkeeping law keeps
+Erasure first cancels the buyer's orders that no vendor has shipped yet (a paid one is
+refunded, as a buyer's cancel would be): without an address they cannot be delivered.
+Then it keeps the orders, their lines, amounts and states (bookkeeping law keeps
 sales records for years) and the buyer's id (an anonymous account id once the user
 service erased its fields); it removes the shipping addresses, payment method
 references, payment client secrets, tracking numbers, the cart and the stored answers
@@ -16,8 +18,14 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_kit import idempotency
-from agora_kit.events.outbox import forget_published_naming
+from agora_kit.events.outbox import Outbox, forget_published_naming
+from agora_order.models import AWAITING_PAYMENT, CONFIRMED, PENDING
+from agora_order.repository import orders as order_repo
 from agora_order.repository import personal as repo
+from agora_order.service import saga
+
+ERASED = "The buyer's account was erased."
+OPEN = (PENDING, AWAITING_PAYMENT, CONFIRMED)
 
 
 async def export(session: AsyncSession, user_id: uuid.UUID) -> dict[str, Any]:
@@ -81,8 +89,18 @@ async def export(session: AsyncSession, user_id: uuid.UUID) -> dict[str, Any]:
     }
 
 
-async def erase(session: AsyncSession, user_id: uuid.UUID) -> int:
-    """Anonymise the buyer's orders and drop their cart; how many orders changed."""
+async def erase(session: AsyncSession, outbox: Outbox, user_id: uuid.UUID) -> int:
+    """Cancel what cannot ship any more, anonymise the buyer's orders and drop their
+    cart; how many orders still named the person."""
+    for order_id in await repo.open_order_ids(session, user_id):
+        # Read again under the lock: a payment may have landed since.
+        order = await repo.locked_fresh(session, order_id)
+        if (
+            order is not None
+            and order.status in OPEN
+            and not await order_repo.any_sub_order_shipped(session, order.id)
+        ):
+            await saga.cancel(session, outbox, order, reason=ERASED, cause="user.deleted")
     changed = await repo.anonymise_orders(session, user_id)
     await repo.clear_cart(session, user_id)
     await idempotency.forget_owner(session, str(user_id))
