@@ -7,9 +7,10 @@ exports their data: the one document holds each service's part. They erase their
 account; the order, not shipped yet, is cancelled and the rest refunded; then no table
 of any service's database holds their e-mail, name or address (every row of every
 table, read as text), while their order, payment, refunds and the ledger stay for the
-accounts, and the review stays without its author. The event
-tables' unpublished rows would stay (they must still be delivered); this journey
-leaves none."""
+accounts, and the review stays without its author. The outboxes are scanned too (their
+published rows naming the person are deleted; unpublished ones would stay until
+delivered); the transport's own log is trimmed by its retention (ADR 0094) and is not
+scanned here."""
 
 from __future__ import annotations
 
@@ -57,9 +58,9 @@ ADDRESS = {
     "postal_code": "TX9 4QZ",
     "country": "GB",
 }
-# Where the chassis keeps events; unpublished rows must stay until delivered, and
-# published ones naming the person are deleted by every service's erasure (checked).
-EVENT_TABLES = ("inbox", "dead_letter", "alembic_version")
+# Not scanned: the inbox holds event ids only, dead letters wait for an operator (ADR
+# 0112), and the migration version names no one. The outbox is scanned.
+SKIPPED = ("inbox", "dead_letter", "alembic_version")
 
 
 @dataclass
@@ -232,7 +233,7 @@ async def _personal_rows(edge: Edge, needles: list[str]) -> list[tuple[str, str]
                     )
                 )
                 for table in tables.all():
-                    if table in EVENT_TABLES:
+                    if table in SKIPPED:
                         continue
                     query = f'SELECT EXISTS (SELECT 1 FROM "{table}" t WHERE {where})'
                     if await connection.scalar(text(query), params):
