@@ -7,7 +7,8 @@ exports their data: the one document holds each service's part. They erase their
 account; the order, not shipped yet, is cancelled and the rest refunded; then no table
 of any service's database holds their e-mail, name or address (every row of every
 table, read as text), while their order, payment, refunds and the ledger stay for the
-accounts, and the review stays without its author. The outboxes are scanned too (their
+accounts, and the review stays without its author. The store's owner erases too: the
+store is closed and nothing names the owner. The outboxes are scanned too (their
 published rows naming the person are deleted; unpublished ones would stay until
 delivered); the transport's own log is trimmed by its retention (ADR 0094) and is not
 scanned here."""
@@ -51,6 +52,8 @@ from agora_user_testing import Account, UserApi, fast_settings
 API = "/api/v1"
 SERVICES = ("user", "catalog", "order", "payment", "notification")
 FULL_NAME = "Philippa Quaritch-Oyelaran"
+OWNER_NAME = "Theodora Vance-Okonkwo"
+OWNER_EMAIL = f"tvance-{uuid.uuid4().hex[:8]}@example.com"
 ADDRESS = {
     "name": "Philippa Quaritch-Oyelaran",
     "line1": "77 Wrenfield Mews",
@@ -129,10 +132,11 @@ async def edge(databases: Databases, events_url: str, tmp_path: Path) -> AsyncIt
     await transport.close()
 
 
-async def _shop(edge: Edge, api: UserApi) -> tuple[Account, str, dict[str, Any]]:
-    """An approved store with one product of one SKU in stock: (owner, sku, product)."""
+async def _shop(edge: Edge, api: UserApi) -> tuple[Account, Account, str, dict[str, Any]]:
+    """An approved store with one product of one SKU in stock: (admin, owner, sku,
+    product)."""
     admin = await api.make_admin(await api.signed_in())
-    owner = await api.signed_in()
+    owner = await api.signed_in(OWNER_EMAIL, full_name=OWNER_NAME)
     store = await edge.ok(
         await edge.client.post(
             f"{API}/vendors",
@@ -186,7 +190,7 @@ async def _shop(edge: Edge, api: UserApi) -> tuple[Account, str, dict[str, Any]]
     await edge.ok(
         await edge.client.post(f"{API}/products/{product['id']}/publish", headers=owner.headers)
     )
-    return admin, sku, product
+    return admin, owner, sku, product
 
 
 async def _buy(edge: Edge, buyer: Account, sku: str) -> dict[str, Any]:
@@ -251,7 +255,7 @@ async def test_export_covers_every_service_and_erasure_leaves_no_personal_field(
     edge: Edge,
 ) -> None:
     api = UserApi(edge.client, edge.user)
-    admin, sku, product = await _shop(edge, api)
+    admin, owner, sku, product = await _shop(edge, api)
     email = f"pquaritch-{uuid.uuid4().hex[:8]}@example.com"
     buyer = await api.signed_in(email, full_name=FULL_NAME)
     await edge.ok(
@@ -397,3 +401,24 @@ async def test_export_covers_every_service_and_erasure_leaves_no_personal_field(
             assert await payment_personal.erase(session, uuid.UUID(buyer.id)) == 0
     finally:
         await database.dispose()
+
+    # The store's owner erases their account too: the store is closed, its product
+    # leaves the shop, and nothing names the owner any more.
+    assert await _personal_rows(edge, [OWNER_EMAIL, OWNER_NAME])
+    gone = await edge.client.delete(f"{API}/users/me", headers=owner.headers)
+    assert gone.status_code == 204, gone.text
+
+    async def closed() -> bool:
+        shown = await edge.client.get(f"{API}/products/{product['id']}")
+        return shown.status_code == 404
+
+    await eventually(closed)
+    [store] = await rows(
+        urls["catalog"], "SELECT status FROM vendors WHERE owner_id = :o", o=owner.id
+    )
+    assert store == {"status": "suspended"}
+
+    async def owner_forgotten() -> bool:
+        return await _personal_rows(edge, [OWNER_EMAIL, OWNER_NAME]) == []
+
+    await eventually(owner_forgotten)
