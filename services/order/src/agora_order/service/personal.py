@@ -6,9 +6,8 @@ Then it keeps the orders, their lines, amounts and states (bookkeeping law keeps
 sales records for years) and the buyer's id (an anonymous account id once the user
 service erased its fields); it removes the shipping addresses, payment method
 references, payment client secrets, tracking numbers, the cart and the stored answers
-of the buyer's Idempotency-Keys,
-and the published events in its outbox that name them. Running it again changes
-nothing more."""
+of the buyer's Idempotency-Keys, and the published events in its outbox that name them. Running it
+again changes nothing more."""
 
 from __future__ import annotations
 

@@ -4,9 +4,8 @@ Payments, refunds, payouts and the ledger are records the law makes the platform
 (bookkeeping, anti-money-laundering); they hold the buyer's id, amounts and states, no
 name or address. Erasure removes what still leads to the person's card at the provider
 (the payment method reference and the intent's client secret) and the stored answers
-of their Idempotency-Keys,
-and the published events in its outbox that name them. Running it again changes
-nothing more."""
+of their Idempotency-Keys, and the published events in its outbox that name them. Running it
+again changes nothing more."""
 
 from __future__ import annotations
 
