@@ -21,6 +21,8 @@ from agora_order_testing import ADDRESS
 from .helpers import fill, order, paid_order, stock
 from .test_vendor import store
 
+REFUND_REQUESTED = "agora.order.order.refund_requested.v1"
+
 
 async def test_an_erased_buyers_orders_stay_without_what_names_them(
     app: FastAPI, client: httpx.AsyncClient, keys: Keys
@@ -49,10 +51,17 @@ async def test_an_erased_buyers_orders_stay_without_what_names_them(
     assert held["sub_orders"][0]["tracking_number"] == "JD014600"
     assert [(i["sku"], i["quantity"]) for i in exported["cart"]] == [("ER-1", 1)]
 
-    for _ in range(2):  # delivered twice: the second changes nothing
-        await deliver(
-            app, UserDeleted(user_id=buyer_id, deleted_at=datetime.now(UTC)), str(buyer_id)
-        )
+    erased = UserDeleted(user_id=buyer_id, deleted_at=datetime.now(UTC))
+    await deliver(app, erased, str(buyer_id))
+    [refund] = await outbox_events(app, REFUND_REQUESTED)
+    assert (refund["data"]["order_id"], refund["data"]["amount"]) == (
+        unshipped["id"],
+        unshipped["total"],
+    )
+    # Delivered again, it cancels and refunds nothing more. (Once published, the
+    # refund request names the buyer, so the second erasure may delete it.)
+    await deliver(app, erased, str(buyer_id))
+    assert [e for e in await outbox_events(app, REFUND_REQUESTED) if e["id"] != refund["id"]] == []
 
     kept = await order(client, buyer, placed["id"])
     assert kept["shipping_address"] is None
@@ -62,11 +71,6 @@ async def test_an_erased_buyers_orders_stay_without_what_names_them(
     assert (cancelled["status"], cancelled["cancel_reason"]) == (
         "cancelled",
         "The buyer's account was erased.",
-    )
-    [refund] = await outbox_events(app, "agora.order.order.refund_requested.v1")
-    assert (refund["data"]["order_id"], refund["data"]["amount"]) == (
-        unshipped["id"],
-        unshipped["total"],
     )
     seen = (await client.get("/api/v1/vendor/orders", headers=owner)).json()["items"]
     assert {(s["order_id"], s["shipping_address"]) for s in seen} == {

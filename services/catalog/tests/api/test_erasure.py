@@ -60,10 +60,18 @@ async def test_erasure_anonymises_reviews_closes_the_store_and_runs_once(
     )
     assert owned["store"]["id"] == store.id
 
-    for person in (alice, store.owner, store.owner):  # the owner's event comes twice
+    for person in (alice, store.owner):
         await deliver(
             app, UserDeleted(user_id=person.id, deleted_at=datetime.now(UTC)), str(person.id)
         )
+    [closed] = await outbox_events(app, SUSPENDED)
+    assert closed["data"]["vendor_id"] == store.id
+    assert closed["data"]["reason"] == "The owner's account was erased."
+    # Delivered again, it closes nothing more. (Once published, the first event names
+    # the owner, so the second erasure may delete it from the outbox.)
+    owner = store.owner
+    await deliver(app, UserDeleted(user_id=owner.id, deleted_at=datetime.now(UTC)), str(owner.id))
+    assert [e for e in await outbox_events(app, SUSPENDED) if e["id"] != closed["id"]] == []
 
     async with app.state.database.read() as session:
         authors = dict((await session.execute(select(Review.rating, Review.author_id))).all())
@@ -76,8 +84,5 @@ async def test_erasure_anonymises_reviews_closes_the_store_and_runs_once(
     assert purchases == 0
     detail = await shop.client.get(f"/api/v1/products/{kettle['id']}")
     assert detail.status_code == 404, "a closed store's products leave the shop"
-    [closed] = await outbox_events(app, SUSPENDED)
-    assert closed["data"]["vendor_id"] == store.id
-    assert closed["data"]["reason"] == "The owner's account was erased."
     after = await shop.ok(shop.client.get(path, headers=service))
     assert (after["reviews"], after["purchases"], after["wishlist"]) == ([], [], [])
