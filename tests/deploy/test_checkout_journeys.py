@@ -379,11 +379,13 @@ def test_a_payment_method_given_at_checkout_needs_no_other_call(market: Market) 
     check_out_paying_with(market, "pm_card_chargeDeclined", "cancelled")
 
 
-def check_out_paying_with(market: Market, method: str, ending: str) -> None:
+def check_out_paying_with(
+    market: Market, method: str, ending: str, buyer: journeys.Customer | None = None
+) -> str:
     """Check out with ``method`` and make no other call: the order ends ``ending``,
-    the stock sold or released."""
+    the stock sold or released. The order's id."""
     client = market.client
-    buyer = market.buyer()
+    buyer = buyer or market.buyer()
     on_hand, reserved = market.stock(1)
     journeys.add_to_cart(client, buyer, market.skus[1], 1)
     order_id = journeys.check_out(client, buyer, payment_method=method)
@@ -404,6 +406,7 @@ def check_out_paying_with(market: Market, method: str, ending: str) -> None:
     journeys.order_in(client, buyer, order_id, ending)
     sold = (on_hand - 1, reserved) if ending == "confirmed" else (on_hand, reserved)
     wait_for(lambda: market.stock(1) == sold, 60, f"the stock after {method}")
+    return order_id
 
 
 def test_100_concurrent_checkouts_for_10_in_stock_confirm_exactly_10(market: Market) -> None:
@@ -476,3 +479,66 @@ def test_100_concurrent_checkouts_for_10_in_stock_confirm_exactly_10(market: Mar
         return (level["on_hand"], level["reserved"]) == (0, 0)
 
     wait_for(sold_out, 60, "all 10 units committed")
+
+
+SERVICES = ("user", "catalog", "order", "payment", "notification")
+
+
+def test_an_erased_buyer_is_exported_then_forgotten_by_every_service(market: Market) -> None:
+    """GDPR export and erasure (ADR 0112) on both ways Agora runs: on the fleet the
+    internal exports are separate processes and ``user.deleted`` travels on Kafka."""
+    client = market.client
+    buyer = market.buyer()
+    order_id = check_out_paying_with(market, "pm_card_visa", "confirmed", buyer)
+    export = client.get(f"{API}/users/me/export", headers=bearer(buyer))
+    assert export.status_code == 200, export.text
+    document = export.json()
+    assert document["profile"]["email"] == buyer.email
+    [held] = document["order"]["orders"]
+    assert (held["id"], held["shipping_address"]["name"]) == (order_id, journeys.ADDRESS["name"])
+    assert [p["order_id"] for p in document["payment"]["payments"]] == [order_id]
+    assert document["notification"]["contact"]["email"] == buyer.email
+    assert document["catalog"]["purchases"], "the confirmed order made a verified buyer"
+
+    erased = client.delete(f"{API}/users/me", headers=bearer(buyer))
+    assert erased.status_code == 204, erased.text
+
+    def order_forgotten() -> bool:
+        [order] = market.query(
+            "agora_order",
+            "SELECT shipping_address IS NULL AS gone, status FROM orders"
+            " WHERE id = CAST(:id AS uuid)",
+            id=order_id,
+        )
+        return bool(order["gone"]) and order["status"] in ("cancelled", "refunded")
+
+    wait_for(order_forgotten, 60, "the order anonymised and cancelled")
+
+    def naming() -> list[str]:
+        found = []
+        for service in SERVICES:
+            tables = market.query(
+                f"agora_{service}",
+                "SELECT table_name AS t FROM information_schema.tables"
+                " WHERE table_schema = 'public' AND table_type = 'BASE TABLE'"
+                " AND table_name NOT IN ('inbox', 'dead_letter', 'alembic_version')",
+            )
+            for table in (row["t"] for row in tables):
+                hits = market.query(
+                    f"agora_{service}",
+                    f'SELECT count(*) AS n FROM "{table}" t WHERE t::text ILIKE :needle',
+                    needle=f"%{buyer.email}%",
+                )
+                if hits[0]["n"]:
+                    found.append(f"{service}.{table}")
+        return found
+
+    wait_for(lambda: not naming(), 60, "no table naming the buyer's e-mail")
+    [payment] = market.query(
+        "agora_payment",
+        "SELECT amount, client_secret, payment_method FROM payments"
+        " WHERE order_id = CAST(:id AS uuid)",
+        id=order_id,
+    )
+    assert (payment["client_secret"], payment["payment_method"]) == (None, None)
+    assert payment["amount"] == held["total_amount"]

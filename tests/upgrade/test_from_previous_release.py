@@ -71,6 +71,10 @@ ADDED: dict[str, dict[str, dict[str, Callable[[Row], Any]]]] = {
     },
 }
 
+# Order 0007 and payment 0011 add no column: they let ``orders.shipping_address`` and
+# ``payments.client_secret`` be NULL (an erased buyer's, ADR 0112), so every row keeps
+# its values and nothing is back-filled.
+
 # Tables a later migration dropped, and where their rows went (checked separately).
 DROPPED = {"order": {"checkout_keys"}}
 

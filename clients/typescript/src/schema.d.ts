@@ -1525,7 +1525,13 @@ export interface paths {
         };
         /**
          * Every piece of personal data held about the user (GDPR)
-         * @description Every piece of personal data held about the caller, as one JSON document (GDPR).
+         * @description Every piece of personal data held about the caller, as one JSON document (GDPR):
+         *     the account (`profile`, `sessions`, `api_keys`, `account_emails`), and, added by the
+         *     gateway from each service, `catalog` (store, reviews, wishlist, verified purchases),
+         *     `order` (orders with addresses and lines, cart, coupon redemptions), `payment`
+         *     (payments, refunds) and `notification` (contact, preferences, feed, deliveries,
+         *     push devices, webhooks). 503 when a service cannot give its part: the export is
+         *     never given incomplete.
          *
          *     API keys cannot call this endpoint: sign in as the user.
          */
@@ -3717,7 +3723,8 @@ export interface components {
              * @description Who gives the discount up: vendor or platform
              */
             discount_funded_by: string;
-            shipping_address: components["schemas"]["AddressIn"];
+            /** @description Null once the buyer's account was erased (GDPR, ADR 0112) */
+            shipping_address: components["schemas"]["AddressIn"] | null;
             /** @description Set once the order awaits payment */
             payment: components["schemas"]["PaymentOut"] | null;
             /** Sub Orders */
@@ -3897,7 +3904,8 @@ export interface components {
             /** Status */
             status: string;
             subtotal: components["schemas"]["OrderMoney"];
-            shipping_address: components["schemas"]["AddressIn"];
+            /** @description Null once the buyer's account was erased (GDPR, ADR 0112) */
+            shipping_address: components["schemas"]["AddressIn"] | null;
             /** Carrier */
             carrier: string | null;
             /** Tracking Number */
@@ -11094,7 +11102,19 @@ export interface operations {
             414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["HeadersTooLarge"];
-            503: components["responses"]["ServiceUnavailable"];
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             504: components["responses"]["UpstreamTimeout"];
         };
     };

@@ -8,7 +8,8 @@ exchanged token in ``Authorization``). ``X-Request-ID`` and the W3C trace contex
 set. Response headers: hop-by-hop ones, ``Server`` and ``X-Powered-By`` are dropped;
 a ``Location`` naming the upstream (a trailing-slash redirect) becomes relative.
 An upstream's 5xx body is never passed on: the client gets a problem of the gateway's
-own with the same status and the request id to quote.
+own with the same status and the request id to quote. The GDPR export is the one
+answer the gateway composes (``agora_gateway.export``, ADR 0112).
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ from opentelemetry import propagate, trace
 from opentelemetry.trace import SpanKind, Status, StatusCode
 from starlette.background import BackgroundTask
 from starlette.requests import Request
-from starlette.responses import Response, StreamingResponse
+from starlette.responses import JSONResponse, Response, StreamingResponse
 
+from agora_gateway import export
 from agora_gateway.auth import Identity
 from agora_gateway.ratelimit import LimitDecision
 from agora_gateway.routes import upstream_for
@@ -298,6 +300,9 @@ async def proxy(request: Request) -> Response:
         answer.headers.update(limit_headers)
         return answer
 
+    if export.composes(method, path, upstream.status_code) and identity.principal is not None:
+        return await _composed_export(request, upstream, identity.principal.user_id, decision)
+
     out_headers = response_headers(upstream, gateway.upstreams.base_urls[service])
     out_headers.extend(limit_headers.items())
     response = StreamingResponse(
@@ -310,6 +315,24 @@ async def proxy(request: Request) -> Response:
         (k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in out_headers
     ]
     return response
+
+
+async def _composed_export(
+    request: Request, upstream: httpx.Response, user_id: str, decision: LimitDecision | None
+) -> Response:
+    try:
+        document = await export.compose(
+            Gateway.of(request.app),
+            Gateway.client(request.app),
+            upstream,
+            user_id=user_id,
+            request_id=request.state.request_id,
+        )
+    except UpstreamError as exc:
+        raise _with_limit_headers(_upstream_problem(exc), decision) from None
+    except ProblemError as exc:
+        raise _with_limit_headers(exc, decision) from None
+    return JSONResponse(document, headers=decision.headers() if decision is not None else {})
 
 
 async def _sanitized_error(

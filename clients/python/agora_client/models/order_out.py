@@ -37,7 +37,7 @@ class OrderOut:
         refunded (OrderMoney): An amount in minor units (cents) of an ISO 4217 currency.
         coupon_code (None | str):
         discount_funded_by (str): Who gives the discount up: vendor or platform
-        shipping_address (AddressIn):
+        shipping_address (AddressIn | None): Null once the buyer's account was erased (GDPR, ADR 0112)
         payment (None | PaymentOut): Set once the order awaits payment
         sub_orders (list[SubOrderOut]):
         placed_at (datetime.datetime):
@@ -57,7 +57,7 @@ class OrderOut:
     refunded: OrderMoney
     coupon_code: None | str
     discount_funded_by: str
-    shipping_address: AddressIn
+    shipping_address: AddressIn | None
     payment: None | PaymentOut
     sub_orders: list[SubOrderOut]
     placed_at: datetime.datetime
@@ -65,6 +65,7 @@ class OrderOut:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.address_in import AddressIn  # noqa: PLC0415
         from ..models.payment_out import PaymentOut  # noqa: PLC0415
 
         id = str(self.id)
@@ -95,7 +96,11 @@ class OrderOut:
 
         discount_funded_by = self.discount_funded_by
 
-        shipping_address = self.shipping_address.to_dict()
+        shipping_address: dict[str, Any] | None
+        if isinstance(self.shipping_address, AddressIn):
+            shipping_address = self.shipping_address.to_dict()
+        else:
+            shipping_address = self.shipping_address
 
         payment: dict[str, Any] | None
         if isinstance(self.payment, PaymentOut):
@@ -183,7 +188,20 @@ class OrderOut:
 
         discount_funded_by = d.pop("discount_funded_by")
 
-        shipping_address = AddressIn.from_dict(d.pop("shipping_address"))
+        def _parse_shipping_address(data: object) -> AddressIn | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                shipping_address_type_0 = AddressIn.from_dict(data)
+
+                return shipping_address_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(AddressIn | None, data)
+
+        shipping_address = _parse_shipping_address(d.pop("shipping_address"))
 
         def _parse_payment(data: object) -> None | PaymentOut:
             if data is None:

@@ -28,7 +28,7 @@ class VendorOrderOut:
         order_status (VendorOrderOutOrderStatus):
         status (str):
         subtotal (OrderMoney): An amount in minor units (cents) of an ISO 4217 currency.
-        shipping_address (AddressIn):
+        shipping_address (AddressIn | None): Null once the buyer's account was erased (GDPR, ADR 0112)
         carrier (None | str):
         tracking_number (None | str):
         lines (list[OrderLineOut]):
@@ -40,13 +40,15 @@ class VendorOrderOut:
     order_status: VendorOrderOutOrderStatus
     status: str
     subtotal: OrderMoney
-    shipping_address: AddressIn
+    shipping_address: AddressIn | None
     carrier: None | str
     tracking_number: None | str
     lines: list[OrderLineOut]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.address_in import AddressIn  # noqa: PLC0415
+
         id = str(self.id)
 
         order_id = str(self.order_id)
@@ -59,7 +61,11 @@ class VendorOrderOut:
 
         subtotal = self.subtotal.to_dict()
 
-        shipping_address = self.shipping_address.to_dict()
+        shipping_address: dict[str, Any] | None
+        if isinstance(self.shipping_address, AddressIn):
+            shipping_address = self.shipping_address.to_dict()
+        else:
+            shipping_address = self.shipping_address
 
         carrier: None | str
         carrier = self.carrier
@@ -110,7 +116,20 @@ class VendorOrderOut:
 
         subtotal = OrderMoney.from_dict(d.pop("subtotal"))
 
-        shipping_address = AddressIn.from_dict(d.pop("shipping_address"))
+        def _parse_shipping_address(data: object) -> AddressIn | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                shipping_address_type_0 = AddressIn.from_dict(data)
+
+                return shipping_address_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(AddressIn | None, data)
+
+        shipping_address = _parse_shipping_address(d.pop("shipping_address"))
 
         def _parse_carrier(data: object) -> None | str:
             if data is None:

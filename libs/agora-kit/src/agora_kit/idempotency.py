@@ -274,6 +274,15 @@ async def forget_old_keys(session: AsyncSession, now: datetime | None = None) ->
     return int(result.rowcount or 0)
 
 
+async def forget_owner(session: AsyncSession, owner: str) -> int:
+    """Forget every key of ``owner`` (an erased account, ADR 0112): the answers kept
+    may name the person. How many."""
+    result: Any = await session.execute(
+        delete(idempotency_keys).where(idempotency_keys.c.owner == owner)
+    )
+    return int(result.rowcount or 0)
+
+
 async def forget_old_keys_forever(database: Database) -> None:
     """A background task: forget old keys, hourly (the chassis runs it for a service
     created with ``idempotency_keys=True``)."""

@@ -1,7 +1,8 @@
 """What the catalog service handles: the order service's checkout steps (reserve,
-release and commit stock; verified buyers for reviews), an erased account (its
-wishlist removed), a store's KYC status from the payment service (ADR 0104), and its
-own events, which keep the search index in step with the catalog."""
+release and commit stock; verified buyers for reviews), an erased account (reviews
+anonymised, store closed, wishlist and purchases removed, ADR 0112), a store's KYC
+status from the payment service (ADR 0104), and its own events, which keep the search
+index in step with the catalog."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agora_catalog.service import reservations, reviews, vendors, wishlist
+from agora_catalog.service import personal, reservations, reviews, vendors
 from agora_catalog.service.context import CatalogContext
 from agora_contracts.catalog import (
     CategoryUpdated,
@@ -90,7 +91,7 @@ async def commit(
 async def user_deleted(
     context: CatalogContext, session: AsyncSession, event: UserDeleted, _: CloudEvent
 ) -> None:
-    await wishlist.forget_user(session, event.user_id)
+    await personal.erase(session, context.outbox, event.user_id)
 
 
 # The catalog's own events, which keep the search index in step.

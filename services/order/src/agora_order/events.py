@@ -6,7 +6,8 @@ service ``PaymentRequested`` and ``RefundRequested``.
 
 Handles: the catalog's product snapshots and stock levels (the SKU read model), its
 reservation outcomes, the payment service's payment events (the saga) and its payout
-events (the vendor's dashboard, ADR 0098).
+events (the vendor's dashboard, ADR 0098), and the user service's ``UserDeleted`` (the
+buyer's orders anonymised, ADR 0112).
 """
 
 from __future__ import annotations
@@ -37,9 +38,10 @@ from agora_contracts.payment import (
     PayoutCreated,
     PayoutReversed,
 )
+from agora_contracts.user import UserDeleted
 from agora_kit.app import EventHandler
 from agora_kit.events.envelope import CloudEvent
-from agora_order.service import readmodel, saga_payment, saga_stock, stats, vendors
+from agora_order.service import personal, readmodel, saga_payment, saga_stock, stats, vendors
 from agora_order.service.context import OrderContext
 
 
@@ -191,6 +193,12 @@ async def payout_reversed(
     )
 
 
+async def user_deleted(
+    context: OrderContext, session: AsyncSession, event: UserDeleted, _: CloudEvent
+) -> None:
+    await personal.erase(session, context.outbox, event.user_id)
+
+
 HANDLED: dict[type[EventPayload], EventHandler[OrderContext]] = {
     ProductPublished: snapshot,
     ProductUpdated: snapshot,
@@ -211,4 +219,5 @@ HANDLED: dict[type[EventPayload], EventHandler[OrderContext]] = {
     PaymentRefunded: refunded,
     PayoutCreated: payout,
     PayoutReversed: payout_reversed,
+    UserDeleted: user_deleted,
 }

@@ -149,7 +149,8 @@ class Order(Base):
     discount_funded_by: Mapped[str] = mapped_column(
         String(16), nullable=False, default="vendor", server_default="vendor"
     )
-    shipping_address: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False)
+    # NULL once the buyer is erased (ADR 0112).
+    shipping_address: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     payment_method: Mapped[str | None] = mapped_column(String(255))
     payment_id: Mapped[uuid.UUID | None] = mapped_column(PGUUID(as_uuid=True))
     client_secret: Mapped[str | None] = mapped_column(Text)

@@ -10,7 +10,8 @@ and confirm it when the buyer gave a payment method at checkout),
 ``RefundRequested`` (give money back), ``OrderCancelled`` (an unpaid payment can
 no longer be confirmed), ``OrderShipped`` (hold the shipping vendor's share less the
 platform fee) and ``OrderDelivered`` (pay it); and the catalog's vendor events,
-to know which user owns which store (a vendor's own payouts, ADR 0098).
+to know which user owns which store (a vendor's own payouts, ADR 0098); and the user
+service's ``UserDeleted`` (the buyer's payments anonymised, ADR 0112).
 """
 
 from __future__ import annotations
@@ -26,9 +27,10 @@ from agora_contracts.order import (
     PaymentRequested,
     RefundRequested,
 )
+from agora_contracts.user import UserDeleted
 from agora_kit.app import EventHandler
 from agora_kit.events.envelope import CloudEvent
-from agora_payment.service import payments, payouts, vendors
+from agora_payment.service import payments, payouts, personal, vendors
 from agora_payment.service.context import PaymentContext
 
 
@@ -105,6 +107,12 @@ async def vendor(
     await vendors.remember(session, event.vendor_id, event.owner_id)
 
 
+async def user_deleted(
+    _: PaymentContext, session: AsyncSession, event: UserDeleted, __: CloudEvent
+) -> None:
+    await personal.erase(session, event.user_id)
+
+
 HANDLED: dict[type[EventPayload], EventHandler[PaymentContext]] = {
     PaymentRequested: requested,
     RefundRequested: refund,
@@ -115,4 +123,5 @@ HANDLED: dict[type[EventPayload], EventHandler[PaymentContext]] = {
     VendorApproved: vendor,
     VendorSuspended: vendor,
     VendorUpdated: vendor,
+    UserDeleted: user_deleted,
 }

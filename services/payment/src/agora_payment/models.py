@@ -56,7 +56,8 @@ class Payment(Base):
     status: Mapped[str] = mapped_column(String(32), nullable=False)
     provider: Mapped[str] = mapped_column(String(32), nullable=False)
     provider_intent_id: Mapped[str] = mapped_column(String(255), nullable=False, unique=True)
-    client_secret: Mapped[str] = mapped_column(Text, nullable=False)
+    # NULL once the buyer is erased (ADR 0112).
+    client_secret: Mapped[str | None] = mapped_column(Text)
     payment_method: Mapped[str | None] = mapped_column(String(255))
     failure_code: Mapped[str | None] = mapped_column(String(64))
     refunded_amount: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)

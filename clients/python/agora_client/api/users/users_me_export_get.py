@@ -100,7 +100,13 @@ def sync_detailed(
 ) -> Response[Problem | UsersMeExportGetResponseUsersMeExportGet]:
     """Every piece of personal data held about the user (GDPR)
 
-     Every piece of personal data held about the caller, as one JSON document (GDPR).
+     Every piece of personal data held about the caller, as one JSON document (GDPR):
+    the account (`profile`, `sessions`, `api_keys`, `account_emails`), and, added by the
+    gateway from each service, `catalog` (store, reviews, wishlist, verified purchases),
+    `order` (orders with addresses and lines, cart, coupon redemptions), `payment`
+    (payments, refunds) and `notification` (contact, preferences, feed, deliveries,
+    push devices, webhooks). 503 when a service cannot give its part: the export is
+    never given incomplete.
 
     API keys cannot call this endpoint: sign in as the user.
 
@@ -127,7 +133,13 @@ def sync(
 ) -> Problem | UsersMeExportGetResponseUsersMeExportGet | None:
     """Every piece of personal data held about the user (GDPR)
 
-     Every piece of personal data held about the caller, as one JSON document (GDPR).
+     Every piece of personal data held about the caller, as one JSON document (GDPR):
+    the account (`profile`, `sessions`, `api_keys`, `account_emails`), and, added by the
+    gateway from each service, `catalog` (store, reviews, wishlist, verified purchases),
+    `order` (orders with addresses and lines, cart, coupon redemptions), `payment`
+    (payments, refunds) and `notification` (contact, preferences, feed, deliveries,
+    push devices, webhooks). 503 when a service cannot give its part: the export is
+    never given incomplete.
 
     API keys cannot call this endpoint: sign in as the user.
 
@@ -150,7 +162,13 @@ async def asyncio_detailed(
 ) -> Response[Problem | UsersMeExportGetResponseUsersMeExportGet]:
     """Every piece of personal data held about the user (GDPR)
 
-     Every piece of personal data held about the caller, as one JSON document (GDPR).
+     Every piece of personal data held about the caller, as one JSON document (GDPR):
+    the account (`profile`, `sessions`, `api_keys`, `account_emails`), and, added by the
+    gateway from each service, `catalog` (store, reviews, wishlist, verified purchases),
+    `order` (orders with addresses and lines, cart, coupon redemptions), `payment`
+    (payments, refunds) and `notification` (contact, preferences, feed, deliveries,
+    push devices, webhooks). 503 when a service cannot give its part: the export is
+    never given incomplete.
 
     API keys cannot call this endpoint: sign in as the user.
 
@@ -175,7 +193,13 @@ async def asyncio(
 ) -> Problem | UsersMeExportGetResponseUsersMeExportGet | None:
     """Every piece of personal data held about the user (GDPR)
 
-     Every piece of personal data held about the caller, as one JSON document (GDPR).
+     Every piece of personal data held about the caller, as one JSON document (GDPR):
+    the account (`profile`, `sessions`, `api_keys`, `account_emails`), and, added by the
+    gateway from each service, `catalog` (store, reviews, wishlist, verified purchases),
+    `order` (orders with addresses and lines, cart, coupon redemptions), `payment`
+    (payments, refunds) and `notification` (contact, preferences, feed, deliveries,
+    push devices, webhooks). 503 when a service cannot give its part: the export is
+    never given incomplete.
 
     API keys cannot call this endpoint: sign in as the user.
 

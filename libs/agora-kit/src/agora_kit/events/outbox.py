@@ -3,11 +3,13 @@ an event exists if and only if the change it announces was committed."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
+from typing import Any
 
 from opentelemetry import propagate
+from sqlalchemy import String, cast, delete, insert, or_
 from sqlalchemy import event as sa_event
-from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
@@ -60,6 +62,21 @@ class Outbox:
             if not sa_event.contains(sync_session, "after_commit", _Waker(callback)):
                 sa_event.listen(sync_session, "after_commit", _Waker(callback), once=True)
         return event
+
+
+async def forget_published_naming(session: AsyncSession, user_id: uuid.UUID) -> int:
+    """Erasure (ADR 0112): delete the published events kept in the outbox (for the
+    relay's purge after 7 days, and a restore's replay) that name ``user_id``, by key or
+    anywhere in the event, since they may carry the person's address, name or e-mail.
+    Unpublished ones stay: they must still reach their consumers. How many went."""
+    named = str(user_id)
+    result: Any = await session.execute(
+        delete(outbox).where(
+            outbox.c.published_at.is_not(None),
+            or_(outbox.c.key == named, cast(outbox.c.event, String).contains(named)),
+        )
+    )
+    return int(result.rowcount or 0)
 
 
 class _Waker:

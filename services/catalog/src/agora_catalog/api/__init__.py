@@ -1,4 +1,5 @@
-"""The catalog's HTTP API, under /api/v1."""
+"""The catalog's HTTP API, under /api/v1, and the internal GDPR export of one person's
+data (ADR 0112)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,12 @@ from agora_catalog.api import (
     vendors,
     wishlist,
 )
+from agora_catalog.service import personal
 from agora_kit.app import API_PREFIX
+from agora_kit.personal import export_router
 from agora_kit.routes import api
 
-router = api(
+public = api(
     *(
         m.router
         for m in (vendors, categories, products, images, inventory, reviews, search, wishlist)
@@ -23,3 +26,4 @@ router = api(
     vendors.admin,
     prefix=API_PREFIX,
 )
+router = api(public, export_router(personal.export, service="catalog"))

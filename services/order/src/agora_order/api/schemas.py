@@ -4,7 +4,7 @@ and the service's domain objects."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import (
@@ -153,7 +153,9 @@ class OrderOut(BaseModel):
     refunded: Money
     coupon_code: str | None
     discount_funded_by: str = Field(description="Who gives the discount up: vendor or platform")
-    shipping_address: AddressIn
+    shipping_address: AddressIn | None = Field(
+        description="Null once the buyer's account was erased (GDPR, ADR 0112)"
+    )
     payment: PaymentOut | None = Field(description="Set once the order awaits payment")
     sub_orders: list[SubOrderOut]
     placed_at: datetime
@@ -224,7 +226,9 @@ class VendorOrderOut(BaseModel):
     order_status: OrderStatus
     status: str
     subtotal: Money
-    shipping_address: AddressIn
+    shipping_address: AddressIn | None = Field(
+        description="Null once the buyer's account was erased (GDPR, ADR 0112)"
+    )
     carrier: str | None
     tracking_number: str | None
     lines: list[OrderLineOut]
@@ -298,6 +302,10 @@ def cart_out(cart: Cart) -> CartOut:
     )
 
 
+def _address(stored: dict[str, Any] | None) -> AddressIn | None:
+    return None if stored is None else AddressIn.model_validate(stored)
+
+
 def _line_out(line: OrderLine, currency: str) -> OrderLineOut:
     return OrderLineOut(
         sku=line.sku,
@@ -335,7 +343,7 @@ def order_out(detail: OrderDetail) -> OrderOut:
         refunded=money(order.refunded_amount),
         coupon_code=order.coupon_code,
         discount_funded_by=order.discount_funded_by,
-        shipping_address=AddressIn.model_validate(order.shipping_address),
+        shipping_address=_address(order.shipping_address),
         payment=payment,
         sub_orders=[
             SubOrderOut(
@@ -365,7 +373,7 @@ def vendor_order_out(one: VendorSubOrder) -> VendorOrderOut:
         order_status=order.status,
         status=sub.status,
         subtotal=Money(amount=sub.subtotal_amount, currency=order.currency),
-        shipping_address=AddressIn.model_validate(order.shipping_address),
+        shipping_address=_address(order.shipping_address),
         carrier=sub.carrier,
         tracking_number=sub.tracking_number,
         lines=[_line_out(line, order.currency) for line in one.lines],

@@ -152,7 +152,10 @@ def contract_line(line: OrderLine, currency: str) -> contracts.OrderLine:
     )
 
 
-def address(order: Order) -> contracts.ShippingAddress:
+def address(order: Order) -> contracts.ShippingAddress | None:
+    """Where the order goes; None once its buyer was erased (ADR 0112)."""
+    if order.shipping_address is None:
+        return None
     return contracts.ShippingAddress.model_validate(order.shipping_address)
 
 

@@ -120,7 +120,7 @@ async def create_for_order(
             order_id=payment.order_id,
             buyer_id=payment.buyer_id,
             amount=money(payment, payment.amount),
-            client_secret=payment.client_secret,
+            client_secret=intent.client_secret,
             provider=provider.name,
             created_at=now(),
         ),

@@ -61,10 +61,16 @@ async def erase_me(user: RecentUser, context: ContextDep, session: SessionDep) -
 @router.get(
     "/export",
     summary="Every piece of personal data held about the user (GDPR)",
-    responses=problem_responses(*_AUTH_PROBLEMS),
+    responses=problem_responses(*_AUTH_PROBLEMS, 503),
 )
 async def export_me(user: CurrentUser, context: ContextDep, session: SessionDep) -> dict[str, Any]:
-    """Every piece of personal data held about the caller, as one JSON document (GDPR)."""
+    """Every piece of personal data held about the caller, as one JSON document (GDPR):
+    the account (`profile`, `sessions`, `api_keys`, `account_emails`), and, added by the
+    gateway from each service, `catalog` (store, reviews, wishlist, verified purchases),
+    `order` (orders with addresses and lines, cart, coupon redemptions), `payment`
+    (payments, refunds) and `notification` (contact, preferences, feed, deliveries,
+    push devices, webhooks). 503 when a service cannot give its part: the export is
+    never given incomplete."""
     return await accounts.export(context, session, user)
 
 

@@ -19,6 +19,7 @@ from agora_contracts.user import (
     UserRegistered,
 )
 from agora_kit.auth import ROLE_CUSTOMER
+from agora_kit.events.outbox import forget_published_naming
 from agora_user.models import OneTimeToken, User
 from agora_user.repository import api_keys as api_key_repo
 from agora_user.repository import sessions as session_repo
@@ -335,4 +336,6 @@ async def erase(ctx: UserContext, session: AsyncSession, user: User) -> None:
     user.deleted_at = now
     user.updated_at = now
     await session.flush()
+    # Its published events (a registration names the address) go too, ADR 0112.
+    await forget_published_naming(session, user.id)
     await ctx.outbox.add(session, UserDeleted(user_id=user.id, deleted_at=now), key=str(user.id))

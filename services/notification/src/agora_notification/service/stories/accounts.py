@@ -18,6 +18,7 @@ from agora_contracts.user import (
     UserRegistered,
 )
 from agora_kit.events.envelope import CloudEvent
+from agora_kit.events.outbox import forget_published_naming
 from agora_notification.domain import SendChannel
 from agora_notification.repository import contacts as contact_repo
 from agora_notification.service.context import NotificationContext
@@ -189,3 +190,4 @@ async def user_deleted(
     ctx: NotificationContext, session: AsyncSession, p: UserDeleted, event: CloudEvent
 ) -> None:
     await contact_repo.erase(session, p.user_id, ctx.now())
+    await forget_published_naming(session, p.user_id)

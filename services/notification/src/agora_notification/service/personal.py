@@ -1,0 +1,70 @@
+"""The GDPR export of one person's data in the notification service (ADR 0112); the
+erasure is the ``user.deleted`` story (ADR 0064). Secrets stay out: push tokens and
+webhook signing secrets are credentials, not data about the person."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from agora_notification.repository import personal as repo
+
+
+async def export(session: AsyncSession, user_id: uuid.UUID) -> dict[str, Any]:
+    contact = await repo.contact_of(session, user_id)
+    return {
+        "contact": None
+        if contact is None
+        else {
+            "email": contact.email,
+            "full_name": contact.full_name,
+            "locale": contact.locale,
+            "phone": contact.phone,
+            "email_verified": contact.email_verified,
+            "deleted_at": contact.deleted_at,
+        },
+        "preferences": [
+            {"category": p.category, "channel": p.channel, "enabled": p.enabled}
+            for p in await repo.preferences_of(session, user_id)
+        ],
+        "notifications": [
+            {
+                "id": n.id,
+                "kind": n.kind,
+                "title": n.title,
+                "body": n.body,
+                "link": n.link,
+                "created_at": n.created_at,
+                "read_at": n.read_at,
+            }
+            for n in await repo.notifications_of(session, user_id)
+        ],
+        "deliveries": [
+            {
+                "notification_id": d.notification_id,
+                "channel": d.channel,
+                "recipient": d.recipient,
+                "subject": d.subject,
+                "status": d.status,
+                "sent_at": d.sent_at,
+            }
+            for d in await repo.deliveries_of(session, user_id)
+        ],
+        "push_devices": [
+            {"id": d.id, "platform": d.platform, "created_at": d.created_at}
+            for d in await repo.devices_of(session, user_id)
+        ],
+        "webhooks": [
+            {
+                "id": w.id,
+                "url": w.url,
+                "events": w.events,
+                "description": w.description,
+                "active": w.active,
+                "created_at": w.created_at,
+            }
+            for w in await repo.webhooks_of(session, user_id)
+        ],
+    }
