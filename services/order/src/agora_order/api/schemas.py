@@ -204,6 +204,7 @@ class CouponOut(BaseModel):
     max_uses_per_user: int | None
     used: int
     funded_by: str
+    created_at: datetime
 
 
 class ShipIn(BaseModel):
@@ -384,4 +385,5 @@ def coupon_out(coupon: Coupon) -> CouponOut:
         max_uses_per_user=coupon.max_uses_per_user,
         used=coupon.used,
         funded_by=coupon.funded_by,
+        created_at=coupon.created_at,
     )
