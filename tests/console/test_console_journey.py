@@ -374,23 +374,24 @@ def test_a_vendor_is_approved_sells_ships_and_sees_its_payout_held(
 
         # The admin finds the order's payment by its number and refunds $5.00 of it,
         # asked first to confirm.
+        number, order_id = str(order["number"]), str(order["id"])
         open_page(desk, "Payments", "Payments and refunds")
-        desk.get_by_label("Order number or id").fill(order["number"])
+        desk.get_by_label("Order number or id").fill(number)
         desk.get_by_role("button", name="Find").click()
-        refund = desk.get_by_role("form", name=f"Refund order {order['number']}")
+        refund = desk.get_by_role("form", name=f"Refund order {number}")
         refund.get_by_label("Amount (USD)").fill("5.00")
         refund.get_by_role("button", name="Refund").click()
         question = refund.get_by_role("alertdialog")
-        question.get_by_text(f"Refund $5.00 of order {order['number']}?").wait_for()
+        question.get_by_text(f"Refund $5.00 of order {number}?").wait_for()
         browser.shot(desk, "10b-admin-refund-confirm")
         question.get_by_role("button", name="Confirm refund").click()
         refund.get_by_text("Refunded $5.00").wait_for()
-        row = desk.get_by_role("row", name=re.compile(order["number"]))
+        row = desk.get_by_role("row", name=re.compile(number))
         row.get_by_role("cell", name="$5.00", exact=True).wait_for()
         browser.shot(desk, "10c-admin-refunded")
         paid = client.get(
             f"{API}/admin/payments",
-            params={"order_id": order["id"]},
+            params={"order_id": order_id},
             headers={"Authorization": f"Bearer {admin.access_token}"},
         )
         [payment] = paid.json()["items"]
