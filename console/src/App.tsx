@@ -4,6 +4,7 @@ import { NavLink, Navigate, Route, Routes } from "react-router-dom";
 import { AdminAnalytics } from "./pages/AdminAnalytics";
 import { AdminAudit } from "./pages/AdminAudit";
 import { AdminCoupons } from "./pages/AdminCoupons";
+import { AdminPayments } from "./pages/AdminPayments";
 import { AdminUsers } from "./pages/AdminUsers";
 import { AdminVendors } from "./pages/AdminVendors";
 import { SignIn } from "./pages/SignIn";
@@ -12,6 +13,7 @@ import { VendorOrders } from "./pages/VendorOrders";
 import { VendorPayouts } from "./pages/VendorPayouts";
 import { VendorProducts } from "./pages/VendorProducts";
 import { VendorStore } from "./pages/VendorStore";
+import { Webhooks } from "./pages/Webhooks";
 import { useSession } from "./session";
 import { Loading } from "./ui";
 
@@ -21,14 +23,19 @@ const VENDOR_LINKS = [
   ["/vendor/products", "Products"],
   ["/vendor/orders", "Orders"],
   ["/vendor/payouts", "Payouts"],
+  ["/webhooks", "Webhooks"],
 ] as const;
 const ADMIN_LINKS = [
   ["/admin/vendors", "Vendor approvals"],
   ["/admin/users", "Users"],
+  ["/admin/payments", "Payments"],
   ["/admin/coupons", "Coupons"],
   ["/admin/audit", "Audit log"],
   ["/admin/analytics", "Analytics"],
 ] as const;
+
+// Vendors see them in their links; an admin who is no vendor, with the admin links.
+const WEBHOOKS = VENDOR_LINKS.slice(-1);
 
 export function App() {
   const { user, loading, signOut } = useSession();
@@ -60,7 +67,7 @@ export function App() {
               </li>
             ))}
             {admin
-              ? ADMIN_LINKS.map(([to, label]) => (
+              ? [...ADMIN_LINKS, ...(vendor ? [] : WEBHOOKS)].map(([to, label]) => (
                   <li key={to}>
                     <NavLink to={to}>{label}</NavLink>
                   </li>
@@ -85,6 +92,8 @@ export function App() {
           <Route path="/vendor/payouts" element={<Only when={vendor}><VendorPayouts /></Only>} />
           <Route path="/admin/vendors" element={<Only when={admin}><AdminVendors /></Only>} />
           <Route path="/admin/users" element={<Only when={admin}><AdminUsers /></Only>} />
+          <Route path="/webhooks" element={<Only when={vendor || admin}><Webhooks /></Only>} />
+          <Route path="/admin/payments" element={<Only when={admin}><AdminPayments /></Only>} />
           <Route path="/admin/coupons" element={<Only when={admin}><AdminCoupons /></Only>} />
           <Route path="/admin/audit" element={<Only when={admin}><AdminAudit /></Only>} />
           <Route path="/admin/analytics" element={<Only when={admin}><AdminAnalytics /></Only>} />

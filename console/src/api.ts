@@ -128,6 +128,11 @@ export function money(value: { amount: number; currency: string } | null | undef
   );
 }
 
+/** "24.50" as minor units (2450). */
+export function minor(text: string): number {
+  return Math.round(Number(text) * 100);
+}
+
 export function when(value: string | null | undefined): string {
   if (!value) return "—";
   return new Date(value).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });

@@ -2,7 +2,8 @@
 against ``agora run``: a vendor signs up and applies to sell in the console, an admin
 approves the store in the admin view, the vendor creates a product with an image,
 sees an order a buyer placed through the API, ships it, and sees its payout held (the
-store has not finished Stripe Connect onboarding, ADR 0104). Any error in the
+store has not finished Stripe Connect onboarding, ADR 0104); the admin finds the order's
+payment and refunds part of it after a confirmation. Any error in the
 browser's console (a Content-Security-Policy violation among them) fails the test.
 A screenshot of each page is saved under the test's temporary directory, or under
 ``$AGORA_CONSOLE_SCREENSHOTS`` when set."""
@@ -14,8 +15,10 @@ import json
 import os
 import re
 import secrets
+import threading
 import time
 from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -77,6 +80,8 @@ def agora_run(tmp_path_factory: pytest.TempPathFactory, built_console: Path) -> 
         env={
             "AGORA_GATEWAY_RATE_LIMIT_ROUTES": json.dumps(limits),
             "AGORA_GATEWAY_CONSOLE_DIR": str(built_console),
+            # The webhook endpoint the console makes is this test's, on loopback.
+            "AGORA_NOTIFICATION_WEBHOOK_ALLOW_PRIVATE_ADDRESSES": "true",
         },
     )
     try:
@@ -278,8 +283,13 @@ def test_a_vendor_is_approved_sells_ships_and_sees_its_payout_held(
         )
         browser.shot(seller, "05-vendor-products")
 
-        # A second variant with its options, and the first one's stock set anew.
-        seller.get_by_text("Variants and stock of Stoneware Mug").click()
+        # The text changed, a second variant with its options, its price changed, and the
+        # first one's stock set anew.
+        seller.get_by_text("Edit Stoneware Mug: text, prices, variants and stock").click()
+        text = seller.get_by_role("form", name="Text of Stoneware Mug")
+        text.get_by_label("Description").fill("Glazed by hand, dishwasher safe")
+        text.get_by_role("button", name="Save text").click()
+        text.get_by_text("Saved").wait_for()
         added = seller.get_by_role("form", name="New variant of Stoneware Mug")
         added.get_by_label("New SKU").fill(f"{sku}-L")
         added.get_by_label("Options").fill("size=L")
@@ -287,17 +297,22 @@ def test_a_vendor_is_approved_sells_ships_and_sees_its_payout_held(
         added.get_by_label("Stock").fill("3")
         added.get_by_role("button", name="Add variant").click()
         seller.get_by_role("row", name=re.compile(f"{sku}-L size: L")).wait_for()
-        stock = seller.get_by_role("form", name=f"Stock of {sku}", exact=True)
+        large = seller.get_by_role("form", name=f"Price and stock of {sku}-L", exact=True)
+        large.get_by_label(f"Price in USD ({sku}-L)").fill("27.00")
+        large.get_by_role("button", name=f"Save {sku}-L").click()
+        large.get_by_text("Saved").wait_for()
+        stock = seller.get_by_role("form", name=f"Price and stock of {sku}", exact=True)
         stock.get_by_label(f"On hand ({sku})").fill("12")
-        stock.get_by_role("button", name="Save stock").click()
+        stock.get_by_role("button", name=f"Save {sku}", exact=True).click()
         stock.get_by_text("Saved").wait_for()
         browser.shot(seller, "05b-vendor-variants")
         product_view = client.get(f"{API}/products/{product['id']}").json()
+        assert product_view["description"] == "Glazed by hand, dishwasher safe"
         assert {
             (v["sku"], v["available"], v["price"]["amount"]) for v in product_view["variants"]
         } == {
             (sku, 12, 2450),
-            (f"{sku}-L", 3, 2600),
+            (f"{sku}-L", 3, 2700),
         }
 
         # A buyer orders it through the API.
@@ -357,6 +372,31 @@ def test_a_vendor_is_approved_sells_ships_and_sees_its_payout_held(
         assert str(order["id"]) in exported
         browser.shot(desk, "10-admin-analytics")
 
+        # The admin finds the order's payment by its number and refunds $5.00 of it,
+        # asked first to confirm.
+        number, order_id = str(order["number"]), str(order["id"])
+        open_page(desk, "Payments", "Payments and refunds")
+        desk.get_by_label("Order number or id").fill(number)
+        desk.get_by_role("button", name="Find").click()
+        refund = desk.get_by_role("form", name=f"Refund order {number}")
+        refund.get_by_label("Amount (USD)").fill("5.00")
+        refund.get_by_role("button", name="Refund").click()
+        question = refund.get_by_role("alertdialog")
+        question.get_by_text(f"Refund $5.00 of order {number}?").wait_for()
+        browser.shot(desk, "10b-admin-refund-confirm")
+        question.get_by_role("button", name="Confirm refund").click()
+        refund.get_by_text("Refunded $5.00").wait_for()
+        row = desk.get_by_role("row", name=re.compile(number))
+        row.get_by_role("cell", name="$5.00", exact=True).wait_for()
+        browser.shot(desk, "10c-admin-refunded")
+        paid = client.get(
+            f"{API}/admin/payments",
+            params={"order_id": order_id},
+            headers={"Authorization": f"Bearer {admin.access_token}"},
+        )
+        [payment] = paid.json()["items"]
+        assert payment["refunded"] == {"amount": 500, "currency": "USD"}
+
     assert browser.errors == [], browser.errors
 
 
@@ -409,10 +449,12 @@ AXE_PAGES = {
         ("Products", "Products"),
         ("Orders", "Orders"),
         ("Payouts", "Payouts"),
+        ("Webhooks", "Webhooks"),
     ],
     "admin": [
         ("Vendor approvals", "Vendor approvals"),
         ("Users", "Users and roles"),
+        ("Payments", "Payments and refunds"),
         ("Coupons", "Coupons"),
         ("Audit log", "Audit log"),
         ("Analytics", "Analytics"),
@@ -432,10 +474,48 @@ def axe_violations(page: Page) -> list[str]:
     return [str(line) for line in found]
 
 
-def test_every_page_passes_the_accessibility_rules(agora_run: AllInOne, browser: Browser) -> None:
+class Receiver:
+    """A webhook receiver on loopback: answers every POST with 204 and keeps its body."""
+
+    def __init__(self) -> None:
+        received: list[bytes] = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                received.append(self.rfile.read(int(self.headers.get("Content-Length", 0))))
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.received = received
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hooks"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    running = Receiver()
+    try:
+        yield running
+    finally:
+        running.close()
+
+
+def test_every_page_passes_the_accessibility_rules(
+    agora_run: AllInOne, browser: Browser, receiver: Receiver
+) -> None:
     """axe-core (npm, pinned with the console's packages) on every page, signed in as a
-    vendor with a product and as an admin. Its script is injected, which the console's
-    CSP forbids, so these pages are opened with CSP bypassed; the other tests keep it."""
+    vendor with a product and as an admin; on the way, a coupon made and listed, and a
+    webhook endpoint made, pinged (the delivery seen) and deleted. Its script is
+    injected, which the console's CSP forbids, so these pages are opened with CSP
+    bypassed; the other tests keep it."""
     with httpx.Client(base_url=agora_run.url("gateway"), timeout=30) as client:
         admin = create_admin_in_run(agora_run.data_dir, agora_run.env)
         journeys.log_in(client, admin)
@@ -443,6 +523,18 @@ def test_every_page_passes_the_accessibility_rules(agora_run: AllInOne, browser:
         journeys.log_in(client, vendor)
         journeys.open_store(client, vendor, admin)
         journeys.sell(client, vendor, admin)
+        # The notification service learns the store from the catalog's events; until
+        # then the webhooks page would be refused (a 4xx in the browser's console).
+        journeys.eventually(
+            lambda: (
+                client.get(
+                    f"{API}/webhooks", headers={"Authorization": f"Bearer {vendor.access_token}"}
+                ).status_code
+                == 200
+            ),
+            60,
+            "the store known to the webhooks",
+        )
     coupon = f"AXE{secrets.token_hex(3).upper()}"
     found: dict[str, list[str]] = {}
     for who, person in (("vendor", vendor), ("admin", admin)):
@@ -459,19 +551,36 @@ def test_every_page_passes_the_accessibility_rules(agora_run: AllInOne, browser:
                 assert roles.get_by_label("vendor").is_checked()
                 assert not roles.get_by_label("admin").is_checked()
                 assert page.get_by_role("row").count() == 2
-            if link == "Coupons":  # a coupon made in the console
+            if link == "Coupons":  # a coupon made in the console, then in the list
                 page.get_by_label("Code").fill(coupon)
                 page.get_by_label("Kind").select_option("fixed")
                 page.get_by_label("Amount").fill("5")
                 page.get_by_role("button", name="Create coupon").click()
-                page.get_by_role("heading", name="Made now").wait_for()
+                made = page.get_by_role("row", name=re.compile(coupon))
+                made.get_by_role("cell", name="$5.00", exact=True).wait_for()
             if link == "Products":
-                page.get_by_text("Variants and stock of").first.click()
+                page.get_by_text(re.compile(r"^Edit .*: text, prices")).first.click()
                 page.get_by_role("button", name="Add variant").wait_for()
+            if link == "Webhooks":  # an endpoint made in the console and pinged
+                page.get_by_label("URL").fill(receiver.url)
+                page.get_by_label("payment.refunded").check()
+                page.get_by_role("button", name="Create endpoint").click()
+                page.get_by_text("Its signing secret, shown only now").wait_for()
+                page.get_by_role("button", name=f"Send a test ping to {receiver.url}").click()
+                page.get_by_text(f"Recent deliveries to {receiver.url}").click()
+                ping = page.get_by_role("row", name=re.compile("webhook.test succeeded"))
+                ping.wait_for(timeout=30_000)
+                assert receiver.received, "the test ping never arrived"
             browser.shot(page, f"12-{who}-{link.lower().replace(' ', '-')}")
             violations = axe_violations(page)
             if violations:
                 found[f"{who} {link}"] = violations
+            if link == "Webhooks":  # deleted, once confirmed
+                page.get_by_role("button", name=f"Delete {receiver.url}").click()
+                page.get_by_role("alertdialog").get_by_role(
+                    "button", name="Delete endpoint"
+                ).click()
+                page.get_by_text("No endpoints yet.").wait_for()
     assert found == {}, found
     assert browser.errors == [], browser.errors
     with httpx.Client(base_url=agora_run.url("gateway"), timeout=30) as client:

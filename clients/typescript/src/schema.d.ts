@@ -106,7 +106,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List coupons
+         * @description Every coupon, newest first, with how often it was used; cursor-paginated.
+         *     Admins only.
+         *
+         *     API keys cannot call this endpoint: sign in as the user.
+         */
+        get: operations["admin_coupons_list"];
         put?: never;
         /**
          * Create a coupon
@@ -164,6 +171,30 @@ export interface paths {
          *     API keys cannot call this endpoint: sign in as the user.
          */
         get: operations["admin_orders_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Find payments
+         * @description Every buyer's payments, newest first, cursor-paginated: the one of an order
+         *     (by id or number), or those in a state. The id to refund is the payment's ``id``;
+         *     what is left to refund is ``amount`` less ``refunded``. Admins only.
+         *
+         *     API keys cannot call this endpoint: sign in as the user.
+         */
+        get: operations["admin_payments_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3615,6 +3646,11 @@ export interface components {
             used: number;
             /** Funded By */
             funded_by: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
         };
         /** FiguresOut */
         FiguresOut: {
@@ -3779,6 +3815,16 @@ export interface components {
             refunded_amount: number;
             /** Coupon Code */
             coupon_code: string | null;
+        };
+        /** Page[CouponOut] */
+        Page_CouponOut_: {
+            /** Items */
+            items: components["schemas"]["CouponOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null on the last page
+             */
+            next_cursor?: string | null;
         };
         /** Page[OrderOut] */
         Page_OrderOut_: {
@@ -3947,6 +3993,48 @@ export interface components {
              * @description SKUs for sale low on stock now
              */
             low_stock: components["schemas"]["LowStockOut"][];
+        };
+        /**
+         * AdminPaymentOut
+         * @description A payment as an admin sees it: whose and of which order, never its client
+         *     secret; what is left to refund is ``amount`` less ``refunded``.
+         */
+        AdminPaymentOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Order Id
+             * Format: uuid
+             */
+            order_id: string;
+            /** Order Number */
+            order_number: string | null;
+            /**
+             * Buyer Id
+             * Format: uuid
+             */
+            buyer_id: string;
+            /** Status */
+            status: string;
+            amount: components["schemas"]["PaymentMoney"];
+            refunded: components["schemas"]["PaymentMoney"];
+            /** Provider */
+            provider: string;
+            /** Failure Code */
+            failure_code: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
         };
         /**
          * ConfirmIn
@@ -4119,6 +4207,16 @@ export interface components {
              * @description ISO 4217, upper case
              */
             currency: string;
+        };
+        /** Page[AdminPaymentOut] */
+        Page_AdminPaymentOut_: {
+            /** Items */
+            items: components["schemas"]["AdminPaymentOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null on the last page
+             */
+            next_cursor?: string | null;
         };
         /** Page[LedgerRowOut] */
         Page_LedgerRowOut_: {
@@ -5220,6 +5318,81 @@ export interface operations {
             504: components["responses"]["UpstreamTimeout"];
         };
     };
+    admin_coupons_list: {
+        parameters: {
+            query?: {
+                /** @description Items per page */
+                limit?: number;
+                /** @description `next_cursor` of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_CouponOut_"];
+                };
+            };
+            400: components["responses"]["GatewayBadRequest"];
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            /** @description Request validation failed */
+            422: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["UpstreamTimeout"];
+        };
+    };
     admin_coupons_create: {
         parameters: {
             query?: never;
@@ -5421,6 +5594,87 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Page_OrderRowOut_"];
                     "text/csv": string;
+                };
+            };
+            400: components["responses"]["GatewayBadRequest"];
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            /** @description Request validation failed */
+            422: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["UpstreamTimeout"];
+        };
+    };
+    admin_payments_list: {
+        parameters: {
+            query?: {
+                /** @description The order's id */
+                order_id?: string | null;
+                /** @description The order's number, as its buyer and vendors see it */
+                order_number?: string | null;
+                /** @description Only payments in this state */
+                status?: ("requires_payment_method" | "requires_action" | "processing" | "succeeded" | "failed" | "canceled") | null;
+                /** @description Items per page */
+                limit?: number;
+                /** @description `next_cursor` of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_AdminPaymentOut_"];
                 };
             };
             400: components["responses"]["GatewayBadRequest"];

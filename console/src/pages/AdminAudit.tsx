@@ -1,10 +1,9 @@
 // The audit log (GET /admin/audit): who did what to which resource, when, with the
 // change, newest first, filtered and paged by cursor.
-import { useInfiniteQuery } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 
 import { api, unwrap, when } from "../api";
-import { ErrorMessage, Field, Loading, Page } from "../ui";
+import { Field, Page, PagedTable, usePaged } from "../ui";
 
 interface Filters {
   action: string;
@@ -15,24 +14,18 @@ interface Filters {
 export function AdminAudit() {
   const [draft, setDraft] = useState<Filters>({ action: "", actor: "", resource_type: "" });
   const [filters, setFilters] = useState<Filters>(draft);
-  const entries = useInfiniteQuery({
-    queryKey: ["admin", "audit", filters],
-    initialPageParam: null as string | null,
-    queryFn: async ({ pageParam }) => {
-      const query = Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== ""));
-      return unwrap(
-        await api.GET("/api/v1/admin/audit", {
-          params: { query: { ...query, limit: 50, ...(pageParam ? { cursor: pageParam } : {}) } },
-        }),
-      );
-    },
-    getNextPageParam: (page) => page.next_cursor ?? null,
+  const entries = usePaged(["admin", "audit", filters], async (cursor) => {
+    const query = Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== ""));
+    return unwrap(
+      await api.GET("/api/v1/admin/audit", {
+        params: { query: { ...query, limit: 50, ...(cursor ? { cursor } : {}) } },
+      }),
+    );
   });
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setFilters(draft);
   };
-  const rows = entries.data?.pages.flatMap((page) => page.items) ?? [];
   return (
     <Page title="Audit log">
       <form className="inline-form" onSubmit={submit} aria-label="Filter the audit log">
@@ -55,60 +48,37 @@ export function AdminAudit() {
         />
         <button type="submit">Filter</button>
       </form>
-      {entries.isPending ? <Loading what="the audit log" /> : null}
-      <ErrorMessage error={entries.error} />
-      {entries.data && rows.length === 0 ? <p>No entries.</p> : null}
-      {rows.length > 0 ? (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Who</th>
-                <th scope="col">Action</th>
-                <th scope="col">Resource</th>
-                <th scope="col">Change</th>
-                <th scope="col">Request</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((entry) => (
-                <tr key={entry.id}>
-                  <td>{when(entry.occurred_at)}</td>
-                  <td>
-                    {entry.actor_role ?? "system"}{" "}
-                    <code>{entry.actor_id ? entry.actor_id.slice(0, 8) : ""}</code>
-                  </td>
-                  <td>
-                    <code>{entry.action}</code>
-                  </td>
-                  <td>
-                    {entry.resource_type} <code>{entry.resource_id.slice(0, 8)}</code>
-                  </td>
-                  <td>
-                    <details>
-                      <summary>before / after</summary>
-                      <pre>{JSON.stringify({ before: entry.before, after: entry.after }, null, 2)}</pre>
-                    </details>
-                  </td>
-                  <td>
-                    <code>{entry.request_id ?? "—"}</code>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
-      {entries.hasNextPage ? (
-        <button
-          type="button"
-          onClick={() => void entries.fetchNextPage()}
-          disabled={entries.isFetchingNextPage}
-        >
-          Older entries
-        </button>
-      ) : null}
+      <PagedTable
+        paged={entries}
+        what="the audit log"
+        empty="No entries."
+        more="Older entries"
+        columns={["When", "Who", "Action", "Resource", "Change", "Request"]}
+        row={(entry) => (
+          <tr key={entry.id}>
+            <td>{when(entry.occurred_at)}</td>
+            <td>
+              {entry.actor_role ?? "system"}{" "}
+              <code>{entry.actor_id ? entry.actor_id.slice(0, 8) : ""}</code>
+            </td>
+            <td>
+              <code>{entry.action}</code>
+            </td>
+            <td>
+              {entry.resource_type} <code>{entry.resource_id.slice(0, 8)}</code>
+            </td>
+            <td>
+              <details>
+                <summary>before / after</summary>
+                <pre>{JSON.stringify({ before: entry.before, after: entry.after }, null, 2)}</pre>
+              </details>
+            </td>
+            <td>
+              <code>{entry.request_id ?? "—"}</code>
+            </td>
+          </tr>
+        )}
+      />
     </Page>
   );
 }

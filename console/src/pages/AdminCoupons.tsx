@@ -1,11 +1,16 @@
-// A new coupon (POST /admin/coupons): percent or a fixed amount in one currency, a
-// minimum subtotal, an expiry, limits, and who funds the discount. The API lists no
-// coupons yet, so the page shows those made here in this visit.
-import { useMutation } from "@tanstack/react-query";
+// Coupons (GET and POST /admin/coupons): every coupon, newest first, with its uses; a
+// new one, percent or a fixed amount in one currency, with a minimum subtotal, an
+// expiry, limits, and who funds the discount.
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 
-import { api, unwrap, when, type Schemas } from "../api";
-import { ErrorMessage, Field, Page, Select } from "../ui";
+import { api, minor, money, unwrap, when, type Schemas } from "../api";
+import { ErrorMessage, Field, Page, PagedTable, Select, usePaged } from "../ui";
+
+/** Minor units in the coupon's currency; a percent coupon has none (the cart's). */
+function amount(coupon: Schemas["CouponOut"], value: number): string {
+  return coupon.currency ? money({ amount: value, currency: coupon.currency }) : (value / 100).toFixed(2);
+}
 
 export function AdminCoupons() {
   const [code, setCode] = useState("");
@@ -16,7 +21,14 @@ export function AdminCoupons() {
   const [expires, setExpires] = useState("");
   const [maxUses, setMaxUses] = useState("");
   const [fundedBy, setFundedBy] = useState<"vendor" | "platform">("vendor");
-  const [made, setMade] = useState<Schemas["CouponOut"][]>([]);
+  const queries = useQueryClient();
+  const coupons = usePaged(["admin", "coupons"], async (cursor) =>
+    unwrap(
+      await api.GET("/api/v1/admin/coupons", {
+        params: { query: { limit: 50, ...(cursor ? { cursor } : {}) } },
+      }),
+    ),
+  );
   const create = useMutation({
     mutationFn: async () =>
       unwrap(
@@ -24,17 +36,17 @@ export function AdminCoupons() {
           body: {
             code,
             kind,
-            value: kind === "percent" ? Number(value) : Math.round(Number(value) * 100),
+            value: kind === "percent" ? Number(value) : minor(value),
             currency: kind === "fixed" ? currency : null,
-            min_subtotal: Math.round(Number(minimum) * 100),
+            min_subtotal: minor(minimum),
             expires_at: expires ? new Date(`${expires}T23:59:59Z`).toISOString() : null,
             max_uses: maxUses ? Number(maxUses) : null,
             funded_by: fundedBy,
           },
         }),
       ),
-    onSuccess: (coupon) => {
-      setMade([coupon, ...made]);
+    onSuccess: () => {
+      void queries.invalidateQueries({ queryKey: ["admin", "coupons"] });
       setCode("");
       setValue("");
     },
@@ -114,19 +126,30 @@ export function AdminCoupons() {
           Create coupon
         </button>
       </form>
-      {made.length > 0 ? (
-        <section aria-labelledby="made-title">
-          <h2 id="made-title">Made now</h2>
-          <ul>
-            {made.map((coupon) => (
-              <li key={coupon.code}>
-                <code>{coupon.code}</code>: {coupon.kind} {coupon.value}
-                {coupon.currency ? ` ${coupon.currency}` : ""}, expires {when(coupon.expires_at)}
-              </li>
-            ))}
-          </ul>
-        </section>
-      ) : null}
+      <h2>All coupons</h2>
+      <PagedTable
+        paged={coupons}
+        what="coupons"
+        empty="No coupons yet."
+        more="Older coupons"
+        columns={["Code", "Discount", "Minimum subtotal", "Expires", "Used", "Funded by", "Created"]}
+        row={(coupon) => (
+          <tr key={coupon.code}>
+            <th scope="row">
+              <code>{coupon.code}</code>
+            </th>
+            <td>{coupon.kind === "percent" ? `${coupon.value}%` : amount(coupon, coupon.value)}</td>
+            <td>{coupon.min_subtotal > 0 ? amount(coupon, coupon.min_subtotal) : "—"}</td>
+            <td>{when(coupon.expires_at)}</td>
+            <td>
+              {coupon.used}
+              {coupon.max_uses === null || coupon.max_uses === undefined ? "" : ` of ${coupon.max_uses}`}
+            </td>
+            <td>{coupon.funded_by}</td>
+            <td>{when(coupon.created_at)}</td>
+          </tr>
+        )}
+      />
     </Page>
   );
 }

@@ -1,9 +1,11 @@
-// A product's variants: SKU, options, price and stock; the stock on hand set per SKU
-// (PUT /inventory/{sku}), a new variant added (POST /products/{id}/variants).
+// A product after its creation: its title and description changed (PATCH
+// /products/{id}); its variants with SKU, options, price and stock, each one's price
+// (PATCH /products/{id}/variants/{sku}) and stock on hand (PUT /inventory/{sku})
+// changed; a new variant added (POST /products/{id}/variants).
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 
-import { api, money, newKey, unwrap, type Schemas } from "../api";
+import { api, minor, newKey, unwrap, type Schemas } from "../api";
 import { ErrorMessage, Field, Loading } from "../ui";
 
 /** "size=M, colour=red" as the API's attributes. */
@@ -30,6 +32,7 @@ export function ProductVariants({ productId, title }: { productId: string; title
     <div className="variants">
       {product.isPending ? <Loading what="variants" /> : null}
       <ErrorMessage error={product.error} />
+      {product.data ? <ProductText product={product.data} /> : null}
       {product.data ? (
         <table>
           <caption>Variants of {title}</caption>
@@ -37,9 +40,8 @@ export function ProductVariants({ productId, title }: { productId: string; title
             <tr>
               <th scope="col">SKU</th>
               <th scope="col">Options</th>
-              <th scope="col">Price</th>
               <th scope="col">Available</th>
-              <th scope="col">On hand</th>
+              <th scope="col">Price and stock on hand</th>
             </tr>
           </thead>
           <tbody>
@@ -54,18 +56,70 @@ export function ProductVariants({ productId, title }: { productId: string; title
   );
 }
 
-function VariantRow({ productId, variant }: { productId: string; variant: Schemas["VariantOut"] }) {
+function ProductText({ product }: { product: Schemas["ProductOut"] }) {
   const queries = useQueryClient();
-  const [onHand, setOnHand] = useState(String(variant.on_hand ?? variant.available));
+  const [title, setTitle] = useState(product.title);
+  const [description, setDescription] = useState(product.description);
   const save = useMutation({
     mutationFn: async () =>
       unwrap(
-        await api.PUT("/api/v1/inventory/{sku}", {
-          params: { path: { sku: variant.sku } },
-          body: { on_hand: Number(onHand) },
+        await api.PATCH("/api/v1/products/{product_id}", {
+          params: { path: { product_id: product.id } },
+          body: { title, description },
         }),
       ),
-    onSuccess: () => queries.invalidateQueries({ queryKey: ["product", productId] }),
+    onSuccess: () => {
+      void queries.invalidateQueries({ queryKey: ["product", product.id] });
+      void queries.invalidateQueries({ queryKey: ["vendors", "me", "products"] });
+    },
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    save.mutate();
+  };
+  return (
+    <form className="inline-form" onSubmit={submit} aria-label={`Text of ${product.title}`}>
+      <Field label="Title" required maxLength={200} value={title} onChange={(e) => setTitle(e.target.value)} />
+      <Field label="Description" value={description} onChange={(e) => setDescription(e.target.value)} />
+      <button type="submit" disabled={save.isPending}>
+        Save text
+      </button>
+      {save.isSuccess ? <span role="status">Saved</span> : null}
+      <ErrorMessage error={save.error} />
+    </form>
+  );
+}
+
+/** One variant's price and stock on hand, in one form: each is sent only when changed. */
+function VariantRow({ productId, variant }: { productId: string; variant: Schemas["VariantOut"] }) {
+  const queries = useQueryClient();
+  const shownPrice = (variant.price.amount / 100).toFixed(2);
+  const shownOnHand = String(variant.on_hand ?? variant.available);
+  const [price, setPrice] = useState(shownPrice);
+  const [onHand, setOnHand] = useState(shownOnHand);
+  const save = useMutation({
+    mutationFn: async () => {
+      if (price !== shownPrice) {
+        unwrap(
+          await api.PATCH("/api/v1/products/{product_id}/variants/{sku}", {
+            params: { path: { product_id: productId, sku: variant.sku } },
+            body: { price: { amount: minor(price), currency: variant.price.currency } },
+          }),
+        );
+      }
+      if (onHand !== shownOnHand) {
+        unwrap(
+          await api.PUT("/api/v1/inventory/{sku}", {
+            params: { path: { sku: variant.sku } },
+            body: { on_hand: Number(onHand) },
+          }),
+        );
+      }
+    },
+    onSuccess: () => {
+      void queries.invalidateQueries({ queryKey: ["product", productId] });
+      void queries.invalidateQueries({ queryKey: ["vendors", "me", "products"] });
+    },
   });
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -78,10 +132,18 @@ function VariantRow({ productId, variant }: { productId: string; variant: Schema
     <tr>
       <th scope="row">{variant.sku}</th>
       <td>{options || "—"}</td>
-      <td>{money(variant.price)}</td>
       <td>{variant.available}</td>
       <td>
-        <form className="inline-form" onSubmit={submit} aria-label={`Stock of ${variant.sku}`}>
+        <form className="inline-form" onSubmit={submit} aria-label={`Price and stock of ${variant.sku}`}>
+          <Field
+            label={`Price in ${variant.price.currency} (${variant.sku})`}
+            type="number"
+            min="0.01"
+            step="0.01"
+            required
+            value={price}
+            onChange={(e) => setPrice(e.target.value)}
+          />
           <Field
             label={`On hand (${variant.sku})`}
             type="number"
@@ -92,7 +154,7 @@ function VariantRow({ productId, variant }: { productId: string; variant: Schema
             onChange={(e) => setOnHand(e.target.value)}
           />
           <button type="submit" disabled={save.isPending}>
-            Save stock
+            Save {variant.sku}
           </button>
           {save.isSuccess ? <span role="status">Saved</span> : null}
           <ErrorMessage error={save.error} />
@@ -124,7 +186,7 @@ function NewVariant({
           body: {
             sku,
             attributes: parseOptions(options),
-            price: { amount: Math.round(Number(price) * 100), currency: currency ?? "USD" },
+            price: { amount: minor(price), currency: currency ?? "USD" },
             stock: Number(stock),
           },
         }),

@@ -1,6 +1,7 @@
 // The store's products: the list (any status), a new product with its first variant
-// (SKU, price, stock) and image, published at once or kept as a draft; more images
-// and publishing from the list.
+// (SKU, price, stock) and image, published at once or kept as a draft; more images,
+// publishing, and changing a product's text and its variants' prices and stock from
+// the list.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useRef, useState, type FormEvent } from "react";
 
@@ -125,7 +126,7 @@ function ProductRow({ product }: { product: Schemas["ProductSummary"] }) {
     <tr className="detail-row">
       <td colSpan={5}>
         <details onToggle={(e) => setOpen(e.currentTarget.open)}>
-          <summary>Variants and stock of {product.title}</summary>
+          <summary>Edit {product.title}: text, prices, variants and stock</summary>
           {open ? <ProductVariants productId={product.id} title={product.title} /> : null}
         </details>
       </td>

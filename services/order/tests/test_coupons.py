@@ -34,6 +34,32 @@ async def test_only_admins_create_coupons_and_codes_are_unique(
     assert (await client.post(COUPONS, json=too_much, headers=admin)).status_code == 422
 
 
+async def test_admins_list_coupons_newest_first_a_page_at_a_time(
+    client: httpx.AsyncClient, buyer: dict[str, str], admin: dict[str, str]
+) -> None:
+    for code in ("FIRST", "SECOND", "THIRD"):
+        made = await client.post(
+            COUPONS, json={"code": code, "kind": "percent", "value": 5}, headers=admin
+        )
+        assert made.status_code == 201
+    assert (await client.get(COUPONS, headers=buyer)).status_code == 403
+    first = await client.get(COUPONS, params={"limit": 2}, headers=admin)
+    assert first.status_code == 200, first.text
+    body = first.json()
+    assert [c["code"] for c in body["items"]] == ["THIRD", "SECOND"]
+    assert body["items"][0]["used"] == 0
+    assert body["items"][0]["created_at"]
+    rest = await client.get(
+        COUPONS, params={"limit": 2, "cursor": body["next_cursor"]}, headers=admin
+    )
+    assert [c["code"] for c in rest.json()["items"]] == ["FIRST"]
+    assert rest.json()["next_cursor"] is None
+    bad = await client.get(COUPONS, params={"cursor": "not-ours"}, headers=admin)
+    assert bad.status_code == 422
+    assert bad.headers["content-type"].startswith("application/problem+json")
+    assert bad.json()["errors"][0]["name"] == "query.cursor"
+
+
 async def test_percent_and_fixed_discounts(
     app: FastAPI, client: httpx.AsyncClient, buyer: dict[str, str], admin: dict[str, str]
 ) -> None:

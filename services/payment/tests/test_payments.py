@@ -156,6 +156,63 @@ async def test_refunds_partial_full_and_over(
     assert await ledger_balances(app) == {"provider_balance": 0, "buyer_payments": 0}
 
 
+async def test_admins_find_the_payment_of_an_order_then_refund_it(
+    app: FastAPI, client: httpx.AsyncClient, keys: Keys, admin: dict[str, str]
+) -> None:
+    buyer_id = uuid.uuid4()
+    older = await requested(app, buyer_id, amount=1000)
+    order_id = uuid.uuid4()
+    await deliver(
+        app,
+        PaymentRequested(
+            order_id=order_id,
+            buyer_id=buyer_id,
+            order_number="AG-00C0FFEE00",
+            amount=Money(amount=4200, currency="USD"),
+        ),
+        str(order_id),
+    )
+    search = "/api/v1/admin/payments"
+    assert (await client.get(search, headers=keys.headers(buyer_id))).status_code == 403
+    newest = await client.get(search, params={"limit": 1}, headers=admin)
+    assert newest.status_code == 200, newest.text
+    [found] = newest.json()["items"]
+    assert found["order_id"] == str(order_id)
+    assert found["order_number"] == "AG-00C0FFEE00"
+    assert found["buyer_id"] == str(buyer_id)
+    assert "client_secret" not in found
+    following = await client.get(
+        search, params={"limit": 1, "cursor": newest.json()["next_cursor"]}, headers=admin
+    )
+    assert [p["id"] for p in following.json()["items"]] == [older["payment_id"]]
+    by_number = await client.get(search, params={"order_number": "AG-00C0FFEE00"}, headers=admin)
+    assert [p["id"] for p in by_number.json()["items"]] == [found["id"]]
+    by_id = await client.get(search, params={"order_id": older["order_id"]}, headers=admin)
+    assert [p["id"] for p in by_id.json()["items"]] == [older["payment_id"]]
+
+    await client.post(
+        f"/api/v1/payments/{found['id']}/confirm",
+        json={"payment_method": "pm_card_visa"},
+        headers=keyed(keys.headers(buyer_id)),
+    )
+    refunded = await client.post(
+        f"/api/v1/admin/payments/{found['id']}/refund", json={"amount": 200}, headers=keyed(admin)
+    )
+    assert refunded.status_code == 202, refunded.text
+    paid = await client.get(search, params={"status": "succeeded"}, headers=admin)
+    [after] = paid.json()["items"]
+    assert after["id"] == found["id"]
+    assert after["amount"] == {"amount": 4200, "currency": "USD"}
+    assert after["refunded"] == {"amount": 200, "currency": "USD"}
+
+    for bad in ({"order_id": "nope"}, {"status": "lost"}, {"order_number": "AG 1; --"}):
+        refused = await client.get(search, params=bad, headers=admin)
+        assert refused.status_code == 422, bad
+        assert refused.headers["content-type"].startswith("application/problem+json")
+        [error] = refused.json()["errors"]
+        assert error["name"] == f"query.{next(iter(bad))}"
+
+
 async def test_refund_requested_by_the_saga_happens_once(
     app: FastAPI, client: httpx.AsyncClient, keys: Keys
 ) -> None:

@@ -5,6 +5,8 @@ from .admin_analytics_get_interval import AdminAnalyticsGetInterval
 from .admin_analytics_get_metric import AdminAnalyticsGetMetric
 from .admin_ledger_get_format_type_0 import AdminLedgerGetFormatType0
 from .admin_orders_get_format_type_0 import AdminOrdersGetFormatType0
+from .admin_payment_out import AdminPaymentOut
+from .admin_payments_list_status_type_0 import AdminPaymentsListStatusType0
 from .admin_payouts_get_format_type_0 import AdminPayoutsGetFormatType0
 from .admin_user_out import AdminUserOut
 from .admin_user_patch import AdminUserPatch
@@ -82,9 +84,11 @@ from .order_money import OrderMoney
 from .order_out import OrderOut
 from .order_out_status import OrderOutStatus
 from .order_row_out import OrderRowOut
+from .page_admin_payment_out import PageAdminPaymentOut
 from .page_admin_user_out import PageAdminUserOut
 from .page_api_key_out import PageApiKeyOut
 from .page_audit_entry_out import PageAuditEntryOut
+from .page_coupon_out import PageCouponOut
 from .page_ledger_row_out import PageLedgerRowOut
 from .page_order_out import PageOrderOut
 from .page_order_row_out import PageOrderRowOut
@@ -203,6 +207,8 @@ __all__ = (
     "AdminAnalyticsGetMetric",
     "AdminLedgerGetFormatType0",
     "AdminOrdersGetFormatType0",
+    "AdminPaymentOut",
+    "AdminPaymentsListStatusType0",
     "AdminPayoutsGetFormatType0",
     "AdminUserOut",
     "AdminUserPatch",
@@ -280,9 +286,11 @@ __all__ = (
     "OrderOut",
     "OrderOutStatus",
     "OrderRowOut",
+    "PageAdminPaymentOut",
     "PageAdminUserOut",
     "PageApiKeyOut",
     "PageAuditEntryOut",
+    "PageCouponOut",
     "PageLedgerRowOut",
     "PageOrderOut",
     "PageOrderRowOut",

@@ -24,6 +24,7 @@ class CouponOut:
         max_uses_per_user (int | None):
         used (int):
         funded_by (str):
+        created_at (datetime.datetime):
     """
 
     code: str
@@ -36,6 +37,7 @@ class CouponOut:
     max_uses_per_user: int | None
     used: int
     funded_by: str
+    created_at: datetime.datetime
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -66,6 +68,8 @@ class CouponOut:
 
         funded_by = self.funded_by
 
+        created_at = self.created_at.isoformat()
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -80,6 +84,7 @@ class CouponOut:
                 "max_uses_per_user": max_uses_per_user,
                 "used": used,
                 "funded_by": funded_by,
+                "created_at": created_at,
             }
         )
 
@@ -136,6 +141,8 @@ class CouponOut:
 
         funded_by = d.pop("funded_by")
 
+        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+
         coupon_out = cls(
             code=code,
             kind=kind,
@@ -147,6 +154,7 @@ class CouponOut:
             max_uses_per_user=max_uses_per_user,
             used=used,
             funded_by=funded_by,
+            created_at=created_at,
         )
 
         coupon_out.additional_properties = d

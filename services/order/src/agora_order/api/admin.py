@@ -1,4 +1,4 @@
-"""Admin: ``/admin/coupons``."""
+"""Admin: ``/admin/coupons``, to create and list."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from fastapi import APIRouter, Response
 from agora_kit.app import API_PREFIX, OutboxDep
 from agora_kit.db import SessionDep
 from agora_kit.errors import problem_responses
+from agora_kit.pagination import Page, PageParamsDep
 from agora_order.api.deps import AdminDep
 from agora_order.api.schemas import CouponIn, CouponOut, coupon_out, new_coupon
 from agora_order.service import coupons
@@ -30,3 +31,18 @@ async def create_coupon(
     coupon = await coupons.create(session, outbox, new_coupon(body))
     response.headers["Location"] = f"{API_PREFIX}/admin/coupons/{coupon.code}"
     return coupon_out(coupon)
+
+
+@router.get(
+    "/coupons",
+    summary="List coupons",
+    response_model=Page[CouponOut],
+    responses=problem_responses(401, 403, 422),
+)
+async def list_coupons(_: AdminDep, session: SessionDep, params: PageParamsDep) -> Page[CouponOut]:
+    """Every coupon, newest first, with how often it was used; cursor-paginated.
+    Admins only."""
+    found = await coupons.page(session, params)
+    return Page[CouponOut](
+        items=[coupon_out(c) for c in found.items], next_cursor=found.next_cursor
+    )

@@ -206,6 +206,7 @@ class CouponOut(BaseModel):
     max_uses_per_user: int | None
     used: int
     funded_by: str
+    created_at: datetime
 
 
 class ShipIn(BaseModel):
@@ -392,4 +393,5 @@ def coupon_out(coupon: Coupon) -> CouponOut:
         max_uses_per_user=coupon.max_uses_per_user,
         used=coupon.used,
         funded_by=coupon.funded_by,
+        created_at=coupon.created_at,
     )

@@ -9,6 +9,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agora_kit.pagination import Page, PageParams, entity_page
 from agora_order.models import Coupon, CouponRedemption
 
 
@@ -47,3 +48,14 @@ async def count_redemptions(session: AsyncSession, code: str, buyer_id: uuid.UUI
         .where(CouponRedemption.code == code, CouponRedemption.buyer_id == buyer_id)
     )
     return int(mine or 0)
+
+
+async def page(session: AsyncSession, params: PageParams) -> Page[Coupon]:
+    """Coupons newest first."""
+    return await entity_page(
+        session,
+        select(Coupon),
+        key=[Coupon.created_at, Coupon.code],
+        params=params,
+        direction="desc",
+    )

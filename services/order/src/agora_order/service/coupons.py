@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_kit import audit
 from agora_kit.events.outbox import Outbox
+from agora_kit.pagination import Page, PageParams
 from agora_order.models import Coupon, CouponRedemption
 from agora_order.repository import coupons as coupon_repo
 from agora_order.service import pricing
@@ -48,6 +49,11 @@ class NewCoupon:
     max_uses: int | None
     max_uses_per_user: int | None
     funded_by: str
+
+
+async def page(session: AsyncSession, params: PageParams) -> Page[Coupon]:
+    """Every coupon, newest first."""
+    return await coupon_repo.page(session, params)
 
 
 async def create(session: AsyncSession, outbox: Outbox, data: NewCoupon) -> Coupon:

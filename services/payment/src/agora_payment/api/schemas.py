@@ -43,6 +43,23 @@ class PaymentOut(BaseModel):
     updated_at: datetime
 
 
+class AdminPaymentOut(BaseModel):
+    """A payment as an admin sees it: whose and of which order, never its client
+    secret; what is left to refund is ``amount`` less ``refunded``."""
+
+    id: UUID
+    order_id: UUID
+    order_number: str | None
+    buyer_id: UUID
+    status: str
+    amount: Money
+    refunded: Money
+    provider: str
+    failure_code: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
 class RefundIn(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra=examples.REFUND_IN)
 
@@ -71,6 +88,22 @@ def payment_out(payment: Payment) -> PaymentOut:
         amount=Money(amount=payment.amount, currency=payment.currency),
         refunded=Money(amount=payment.refunded_amount, currency=payment.currency),
         client_secret=secret,
+        failure_code=payment.failure_code,
+        created_at=payment.created_at,
+        updated_at=payment.updated_at,
+    )
+
+
+def admin_payment_out(payment: Payment) -> AdminPaymentOut:
+    return AdminPaymentOut(
+        id=payment.id,
+        order_id=payment.order_id,
+        order_number=payment.order_number,
+        buyer_id=payment.buyer_id,
+        status=payment.status,
+        amount=Money(amount=payment.amount, currency=payment.currency),
+        refunded=Money(amount=payment.refunded_amount, currency=payment.currency),
+        provider=payment.provider,
         failure_code=payment.failure_code,
         created_at=payment.created_at,
         updated_at=payment.updated_at,

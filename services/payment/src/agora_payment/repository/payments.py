@@ -9,6 +9,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agora_kit.pagination import Page, PageParams, entity_page
 from agora_payment.models import Payment
 
 
@@ -44,6 +45,27 @@ async def of_buyer(
     if order_id is not None:
         stmt = stmt.where(Payment.order_id == order_id)
     return (await session.scalars(stmt.order_by(Payment.created_at.desc()).limit(limit))).all()
+
+
+async def page(
+    session: AsyncSession,
+    params: PageParams,
+    *,
+    order_id: uuid.UUID | None,
+    order_number: str | None,
+    status: str | None,
+) -> Page[Payment]:
+    """Every buyer's payments, newest first, narrowed by whichever filter is given."""
+    stmt = select(Payment)
+    if order_id is not None:
+        stmt = stmt.where(Payment.order_id == order_id)
+    if order_number is not None:
+        stmt = stmt.where(Payment.order_number == order_number)
+    if status is not None:
+        stmt = stmt.where(Payment.status == status)
+    return await entity_page(
+        session, stmt, key=[Payment.created_at, Payment.id], params=params, direction="desc"
+    )
 
 
 async def count_of_buyer(

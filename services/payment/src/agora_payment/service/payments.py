@@ -31,6 +31,7 @@ from agora_contracts.payment import (
 from agora_kit import audit
 from agora_kit.errors import NotFound
 from agora_kit.events.outbox import Outbox
+from agora_kit.pagination import Page, PageParams
 from agora_payment.adapters.provider import Confirmation, PaymentProvider
 from agora_payment.models import Payment, Refund
 from agora_payment.repository import payments as payment_rows
@@ -73,6 +74,20 @@ async def of_buyer(
     """The buyer's own payments, newest first, at most 100 (of one order with
     ``order_id``)."""
     return await payment_rows.of_buyer(session, buyer_id, order_id=order_id, limit=100)
+
+
+async def every_page(
+    session: AsyncSession,
+    params: PageParams,
+    *,
+    order_id: uuid.UUID | None = None,
+    order_number: str | None = None,
+    status: str | None = None,
+) -> Page[Payment]:
+    """Any buyer's payments for an admin, newest first, by order or status."""
+    return await payment_rows.page(
+        session, params, order_id=order_id, order_number=order_number, status=status
+    )
 
 
 async def create_for_order(
