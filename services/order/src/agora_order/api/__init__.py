@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from agora_kit.app import API_PREFIX
 from agora_kit.routes import api
-from agora_order.api import admin, analytics, cart, orders, stats, vendor
+from agora_order.api import admin, analytics, cart, orders, shipping, stats, vendor
 
 router = api(
-    *(m.router for m in (cart, orders, vendor, stats, admin, analytics)), prefix=API_PREFIX
+    *(m.router for m in (cart, orders, vendor, shipping, stats, admin, analytics)),
+    prefix=API_PREFIX,
 )

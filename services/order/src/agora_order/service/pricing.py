@@ -1,7 +1,8 @@
-"""Totals in integer minor units: subtotal, discount, flat shipping and tax.
+"""Totals in integer minor units: subtotal, discount, shipping and tax.
 
 Rounding is half up on whole minor units and happens once per amount, so the parts
-always add up: ``total = subtotal - discount + shipping + tax``.
+always add up: ``total = subtotal - discount + shipping + tax``, where an inclusive
+(VAT-style) tax is already inside the prices and so not added again.
 """
 
 from __future__ import annotations
@@ -18,10 +19,12 @@ class Totals:
     discount: int
     shipping: int
     tax: int
+    tax_included: bool = False
 
     @property
     def total(self) -> int:
-        return self.subtotal - self.discount + self.shipping + self.tax
+        added = 0 if self.tax_included else self.tax
+        return self.subtotal - self.discount + self.shipping + added
 
 
 def rounded_share(amount: int, numerator: int, denominator: int) -> int:

@@ -1,0 +1,34 @@
+"""ISO 3166 codes: countries (3166-1 alpha-2) and their subdivisions (3166-2), from
+``pycountry``'s copy of the standard."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pycountry
+
+
+@cache
+def _countries() -> frozenset[str]:
+    return frozenset(country.alpha_2 for country in pycountry.countries)
+
+
+@cache
+def _subdivisions() -> frozenset[str]:
+    return frozenset(subdivision.code for subdivision in pycountry.subdivisions)
+
+
+def is_country(code: str) -> bool:
+    return code in _countries()
+
+
+def is_subdivision(code: str) -> bool:
+    """``code`` is an ISO 3166-2 subdivision, such as ``US-CA``."""
+    return code in _subdivisions()
+
+
+def tax_key_problem(key: str) -> str | None:
+    """Why ``key`` cannot name a tax rate (a country or a subdivision), or None."""
+    if is_country(key) or is_subdivision(key):
+        return None
+    return f"{key!r} is neither an ISO 3166-1 alpha-2 country nor an ISO 3166-2 subdivision"
