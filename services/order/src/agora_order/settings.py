@@ -28,11 +28,12 @@ class Settings(ServiceSettings):
     port: int = 8003
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5439/agora_order"
 
-    # The default shipping rule, for the stores that set no shipping zones of their own
-    # (ADR 0113): flat per order, in the order's minor units, for those stores' part of
-    # it; free from the threshold up (their subtotal after discounts). 0 turns the free
-    # threshold off.
+    # The default shipping rule, for the stores with no shipping zones of their own
+    # (ADR 0113): one flat charge per order for those stores' part of it, in the
+    # order's minor units.
     shipping_flat_amount: int = Field(default=499, ge=0)
+    # Free default shipping from this subtotal (of those stores, after discounts); 0:
+    # never free.
     free_shipping_over_amount: int = Field(default=5000, ge=0)
     # Tax in basis points (825 is 8.25%) on the discounted subtotal plus shipping, added
     # on top, where no rate below applies (and in a cart shown with no country).

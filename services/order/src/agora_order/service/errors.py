@@ -58,3 +58,8 @@ class CouponExists(Conflict):
 class NotShippable(Unprocessable):
     slug = "not-shippable"
     title = "A store does not ship the cart to this address"
+
+
+class CountryTaken(Conflict):
+    slug = "shipping-country-taken"
+    title = "Another shipping zone of the store covers the country"

@@ -10,17 +10,13 @@ from typing import cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agora_kit.errors import Conflict, Forbidden, NotFound, Unprocessable
+from agora_kit.errors import Forbidden, NotFound, Unprocessable
 from agora_order.models import ShippingZone
 from agora_order.repository import vendors as vendor_repo
 from agora_order.repository import zones as zone_repo
 from agora_order.service import saga
+from agora_order.service.errors import CountryTaken
 from agora_order.service.shipping import Band, RateKind, Zone
-
-
-class CountryTaken(Conflict):
-    slug = "shipping-country-taken"
-    title = "Another shipping zone of the store covers the country"
 
 
 @dataclass(frozen=True)
