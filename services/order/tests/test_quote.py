@@ -117,6 +117,7 @@ def test_exclusive_tax_is_added_and_inclusive_tax_is_the_part_of_the_price() -> 
 
 def test_tax_rule_for_a_destination() -> None:
     config = Settings(
+        eu_vat=True,
         tax_rate_bps=300,
         tax_rates={
             "US-CA": TaxRate(rate_bps=725),

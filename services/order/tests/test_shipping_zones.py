@@ -40,7 +40,12 @@ CART = "/api/v1/cart"
 async def settings(databases: Databases, events_url: str) -> Settings:
     url = await databases.migrated("agora_order")
     return service_settings(
-        Settings, url, events_url, tax_rate_bps=0, tax_rates={"US-CA": TaxRate(rate_bps=725)}
+        Settings,
+        url,
+        events_url,
+        tax_rate_bps=0,
+        tax_rates={"US-CA": TaxRate(rate_bps=725)},
+        eu_vat=True,
     )
 
 

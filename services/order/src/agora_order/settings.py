@@ -42,8 +42,9 @@ class Settings(ServiceSettings):
     # (``US-CA``, more specific, wins), as JSON: {"US-CA": {"rate_bps": 725}}.
     tax_rates: dict[str, TaxRate] = Field(default_factory=dict)
     # Charge the EU's standard VAT rates shipped in agora_order/data/eu_vat.toml,
-    # included in prices, to EU destinations with no configured rate.
-    eu_vat: bool = True
+    # included in prices, to EU destinations with no configured rate: on for a
+    # marketplace registered to collect EU VAT (off, the fallback rate applies).
+    eu_vat: bool = False
     # The most units of one SKU a cart may hold.
     max_quantity_per_line: int = Field(default=99, gt=0)
     # Orders placed and not yet paid (pending or awaiting payment) one buyer may have
