@@ -129,11 +129,12 @@ def test_a_store_ships_to_its_zone_and_checkout_charges_what_the_cart_showed(
 
         # Shipped, the store's payout is recorded (held until delivery, ADR 0045).
         shipped = {"carrier": "DHL", "tracking_number": "JJD000390007"}
-        ok(
+        parcel = ok(
             client.post(
                 f"{API}/vendor/orders/{sub['id']}/ship", json=shipped, headers=bearer(vendor)
             )
         )
+        assert (parcel["shipping"]["amount"], parcel["shipping_zone"]) == (400, ZONE["name"])
 
         def recorded() -> list[Any] | None:
             items = ok(client.get(f"{API}/vendors/me/payouts", headers=bearer(vendor)))["items"]

@@ -4160,6 +4160,15 @@ export interface components {
             /** Status */
             status: string;
             subtotal: components["schemas"]["OrderMoney"];
+            /** @description The shipping the buyer paid for this parcel */
+            shipping: components["schemas"]["OrderMoney"];
+            /**
+             * Shipping Zone
+             * @description Your zone charged; null: the default rule
+             */
+            shipping_zone: string | null;
+            /** @description This part's share of the order's tax */
+            tax: components["schemas"]["OrderMoney"];
             shipping_address: components["schemas"]["AddressIn"];
             /** Carrier */
             carrier: string | null;

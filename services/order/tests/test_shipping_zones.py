@@ -154,6 +154,20 @@ async def test_a_store_owner_manages_its_zones(
     assert (await client.get(one, headers=owner)).status_code == 404
     assert await zone_count(app) == 1
 
+    # Every change is in the audit log, refusals are not (ADR 0097).
+    entries = await outbox_events(app, "agora.audit.entry.recorded.v1")
+    audited = [e["data"] for e in entries if e["data"]["resource_type"] == "shipping_zone"]
+    assert [(e["action"], e["resource_id"]) for e in audited] == [
+        ("shipping_zone.create", zone["id"]),
+        ("shipping_zone.replace", zone["id"]),
+        ("shipping_zone.create", france.json()["id"]),
+        ("shipping_zone.delete", zone["id"]),
+    ]
+    assert (audited[1]["before"], audited[1]["after"]) == (
+        {"countries": ["DE", "FR"]},
+        {"countries": ["AT", "DE"]},
+    )
+
 
 async def test_the_cart_shows_each_stores_shipping_and_tax_and_checkout_charges_it(
     app: FastAPI, client: httpx.AsyncClient, keys: Keys, buyer: dict[str, str]
@@ -198,6 +212,7 @@ async def test_the_cart_shows_each_stores_shipping_and_tax_and_checkout_charges_
         assert subs[vendor]["shipping"] == shown["shipping"]
         assert subs[vendor]["tax"] == shown["tax"]
     assert subs[str(shop_a)]["shipping_zone"] == "Europe"
+    assert order["discount"]["amount"] == 0
 
     order_id = uuid.UUID(order["id"])
     lines = [ReservedLine(sku="BOOT-1", quantity=2), ReservedLine(sku="SOCK-1", quantity=1)]

@@ -206,6 +206,9 @@ class VendorOrderOut(BaseModel):
     order_status: OrderStatus
     status: str
     subtotal: Money
+    shipping: Money = Field(description="The shipping the buyer paid for this parcel")
+    shipping_zone: str | None = Field(description="Your zone charged; null: the default rule")
+    tax: Money = Field(description="This part's share of the order's tax")
     shipping_address: AddressIn
     carrier: str | None
     tracking_number: str | None
@@ -303,6 +306,9 @@ def vendor_order_out(one: VendorSubOrder) -> VendorOrderOut:
         order_status=order.status,
         status=sub.status,
         subtotal=Money(amount=sub.subtotal_amount, currency=order.currency),
+        shipping=Money(amount=sub.shipping_amount, currency=order.currency),
+        shipping_zone=sub.shipping_zone_name,
+        tax=Money(amount=sub.tax_amount, currency=order.currency),
         shipping_address=AddressIn.model_validate(order.shipping_address),
         carrier=sub.carrier,
         tracking_number=sub.tracking_number,

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response, status
 
+from agora_kit.app import OutboxDep
 from agora_kit.auth import ROLE_VENDOR, Principal, principal_user_id, require_roles
 from agora_kit.db import SessionDep
 from agora_kit.errors import Forbidden, problem_responses
@@ -45,13 +46,17 @@ async def list_zones(principal: OwnerDep, session: SessionDep) -> Page[ShippingZ
     responses=problem_responses(401, 403, 409, 422),
 )
 async def create_zone(
-    body: ShippingZoneIn, principal: OwnerDep, session: SessionDep, response: Response
+    body: ShippingZoneIn,
+    principal: OwnerDep,
+    session: SessionDep,
+    outbox: OutboxDep,
+    response: Response,
 ) -> ShippingZoneOut:
     """A zone of the caller's store: the countries it covers (each in at most one zone
     of the store: 409 otherwise) and its rate, `flat` or in `weight` bands (grams, from
     each SKU's `weight_g` attribute) or `subtotal` bands, free from `free_over`. Once a
     store has zones, it ships only to their countries."""
-    zone = await zones.create(session, _user(principal), body.spec())
+    zone = await zones.create(session, outbox, _user(principal), body.spec())
     response.headers["Location"] = f"{router.prefix}/{zone.id}"
     return zone_out(zone)
 
@@ -74,11 +79,16 @@ async def get_zone(zone_id: uuid.UUID, principal: OwnerDep, session: SessionDep)
     responses=problem_responses(401, 403, 404, 409, 422),
 )
 async def replace_zone(
-    zone_id: uuid.UUID, body: ShippingZoneIn, principal: OwnerDep, session: SessionDep
+    zone_id: uuid.UUID,
+    body: ShippingZoneIn,
+    principal: OwnerDep,
+    session: SessionDep,
+    outbox: OutboxDep,
 ) -> ShippingZoneOut:
     """Replace the zone's countries and rate; orders already placed keep what they were
     charged."""
-    return zone_out(await zones.replace(session, _user(principal), zone_id, body.spec()))
+    user = _user(principal)
+    return zone_out(await zones.replace(session, outbox, user, zone_id, body.spec()))
 
 
 @router.delete(
@@ -87,8 +97,10 @@ async def replace_zone(
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problem_responses(401, 403, 404),
 )
-async def delete_zone(zone_id: uuid.UUID, principal: OwnerDep, session: SessionDep) -> Response:
+async def delete_zone(
+    zone_id: uuid.UUID, principal: OwnerDep, session: SessionDep, outbox: OutboxDep
+) -> Response:
     """Delete the zone: the store no longer ships to its countries (or, its last zone
     gone, ships everywhere by the default rule again)."""
-    await zones.delete(session, _user(principal), zone_id)
+    await zones.delete(session, outbox, _user(principal), zone_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

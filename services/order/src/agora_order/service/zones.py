@@ -10,13 +10,27 @@ from typing import cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agora_kit import audit
 from agora_kit.errors import Forbidden, NotFound, Unprocessable
+from agora_kit.events.outbox import Outbox
 from agora_order.models import ShippingZone
 from agora_order.repository import vendors as vendor_repo
 from agora_order.repository import zones as zone_repo
 from agora_order.service import saga
 from agora_order.service.errors import CountryTaken
 from agora_order.service.shipping import Band, RateKind, Zone
+
+# The fields of a zone the audit log keeps (ADR 0097): what a buyer is charged.
+AUDITED = (
+    "vendor_id",
+    "name",
+    "currency",
+    "countries",
+    "rate_kind",
+    "flat_amount",
+    "bands",
+    "free_over_amount",
+)
 
 
 @dataclass(frozen=True)
@@ -107,7 +121,29 @@ def _fill(zone: ShippingZone, spec: ZoneSpec) -> None:
     zone.free_over_amount = spec.free_over
 
 
-async def create(session: AsyncSession, user_id: uuid.UUID, spec: ZoneSpec) -> ShippingZone:
+async def _audit(
+    session: AsyncSession,
+    outbox: Outbox,
+    action: str,
+    zone: ShippingZone,
+    *,
+    before: dict[str, object] | None = None,
+    after: dict[str, object] | None = None,
+) -> None:
+    await audit.record(
+        session,
+        outbox,
+        action=f"shipping_zone.{action}",
+        resource_type="shipping_zone",
+        resource_id=zone.id,
+        before=before,
+        after=after,
+    )
+
+
+async def create(
+    session: AsyncSession, outbox: Outbox, user_id: uuid.UUID, spec: ZoneSpec
+) -> ShippingZone:
     vendor_id = await _store_of(session, user_id, spec.vendor_id)
     await _check_free(session, vendor_id, spec.countries, None)
     at = saga.now()
@@ -116,24 +152,32 @@ async def create(session: AsyncSession, user_id: uuid.UUID, spec: ZoneSpec) -> S
     session.add(zone)
     await session.flush()
     await zone_repo.set_countries(session, zone)
+    await _audit(session, outbox, "create", zone, after=audit.snapshot(zone, AUDITED))
     return zone
 
 
 async def replace(
-    session: AsyncSession, user_id: uuid.UUID, zone_id: uuid.UUID, spec: ZoneSpec
+    session: AsyncSession, outbox: Outbox, user_id: uuid.UUID, zone_id: uuid.UUID, spec: ZoneSpec
 ) -> ShippingZone:
     zone = await own(session, user_id, zone_id)
     if spec.vendor_id is not None and spec.vendor_id != zone.vendor_id:
         raise Unprocessable("A zone stays with its store: vendor_id cannot change.")
     await _check_free(session, zone.vendor_id, spec.countries, zone.id)
+    before = audit.snapshot(zone, AUDITED)
     _fill(zone, spec)
     zone.updated_at = saga.now()
     await session.flush()
     await zone_repo.set_countries(session, zone)
+    after = audit.snapshot(zone, AUDITED)
+    await _audit(session, outbox, "replace", zone, before=before, after=after)
     return zone
 
 
-async def delete(session: AsyncSession, user_id: uuid.UUID, zone_id: uuid.UUID) -> None:
+async def delete(
+    session: AsyncSession, outbox: Outbox, user_id: uuid.UUID, zone_id: uuid.UUID
+) -> None:
     zone = await own(session, user_id, zone_id)
     await zone_repo.lock_vendor(session, zone.vendor_id)
+    before = audit.snapshot(zone, AUDITED)
     await zone_repo.remove(session, zone)
+    await _audit(session, outbox, "delete", zone, before=before)
