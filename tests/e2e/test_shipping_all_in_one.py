@@ -119,7 +119,7 @@ def test_a_store_ships_to_its_zone_and_checkout_charges_what_the_cart_showed(
         placed = ok(checkout(client, buyer, "DE"), 202)
         for field in ("subtotal", "shipping", "tax", "total"):
             assert placed[field] == cart[field], field
-        order = journeys.order_in(client, buyer, placed["id"], "confirmed")
+        order: dict[str, Any] = journeys.order_in(client, buyer, placed["id"], "confirmed")
         [sub] = order["sub_orders"]
         assert (sub["shipping"]["amount"], sub["tax"]["amount"]) == (400, 703)
         payments = ok(
@@ -140,7 +140,9 @@ def test_a_store_ships_to_its_zone_and_checkout_charges_what_the_cart_showed(
             items = ok(client.get(f"{API}/vendors/me/payouts", headers=bearer(vendor)))["items"]
             return items or None
 
-        [payout] = journeys.eventually(recorded, 60, "the store's payout")  # type: ignore[misc]
+        found = journeys.eventually(recorded, 60, "the store's payout")
+        assert isinstance(found, list)
+        [payout] = found
         # The store is owed its goods and its own shipping, less the VAT in them.
         assert payout["gross"]["amount"] == 4400 - 703
         assert payout["gross"]["amount"] <= order["total"]["amount"]
