@@ -557,9 +557,10 @@ export interface paths {
          * Your cart
          * @description The caller's cart with live prices and totals: each line's current unit price and
          *     stock, the subtotal and the currency, and, for the `country` given (with its
-         *     `region`), each store's shipping and tax: checkout to an address there charges
-         *     exactly these amounts (a coupon aside). Without a country, shipping follows the
-         *     default rule and the stores with their own shipping zones show `ships: null`.
+         *     `region`), each store's shipping and tax: checkout to an address there (with the
+         *     same `coupon_code`) charges exactly these amounts. A coupon that checkout would
+         *     refuse is 422 `bad-coupon`. Without a country, shipping follows the default rule
+         *     and the stores with their own shipping zones show `ships: null`.
          *
          *     An API key needs the scope `orders:write`.
          */
@@ -7032,6 +7033,8 @@ export interface operations {
                 country?: string | null;
                 /** @description The region's ISO 3166-2 code without the country (CA for US-CA), where its tax differs */
                 region?: string | null;
+                /** @description Show the discount this coupon would give at checkout */
+                coupon_code?: string | null;
             };
             header?: never;
             path?: never;

@@ -258,3 +258,41 @@ async def test_the_cart_refuses_an_unknown_country(
     refused = await client.get(CART, params={"country": country}, headers=buyer)
     assert refused.status_code == 422
     assert refused.json()["errors"][0]["name"].endswith("country")
+
+
+async def test_with_a_coupon_the_cart_shows_what_checkout_charges(
+    app: FastAPI,
+    client: httpx.AsyncClient,
+    keys: Keys,
+    buyer: dict[str, str],
+    admin: dict[str, str],
+) -> None:
+    coupon = {"code": "TENOFF", "kind": "percent", "value": 10, "max_uses": 1}
+    assert (
+        await client.post("/api/v1/admin/coupons", json=coupon, headers=admin)
+    ).status_code == 201
+    shop, owner = await store(app, keys)
+    assert (await client.post(ZONES, json=EUROPE, headers=owner)).status_code == 201
+    await stock(app, shop, "COAT-1", 20000, 1500)
+    await fill(client, buyer, ("COAT-1", 1))
+    query = {"country": "FR", "coupon_code": "tenoff"}
+    shown = (await client.get(CART, params=query, headers=buyer)).json()
+    # 10% off 200.00 leaves 180.00, under the zone's free-over 200.00: 12.00 shipping.
+    assert (shown["discount"]["amount"], shown["shipping"]["amount"]) == (2000, 1200)
+    assert shown["tax_rate_bps"] == 2000  # French VAT, included
+    unknown = await client.get(CART, params={**query, "coupon_code": "NOPE"}, headers=buyer)
+    assert unknown.status_code == 422
+    assert unknown.json()["type"].endswith("/bad-coupon")
+    placed = await client.post(
+        "/api/v1/checkout",
+        json={"shipping_address": {**ADDRESS, "country": "FR"}, "coupon_code": "TENOFF"},
+        headers={**buyer, "Idempotency-Key": uuid.uuid4().hex},
+    )
+    assert placed.status_code == 202, placed.text
+    for field in ("subtotal", "discount", "shipping", "tax", "total"):
+        assert placed.json()[field] == shown[field], field
+    # Its one use taken, the cart no longer offers it.
+    await fill(client, buyer, ("COAT-1", 1))
+    used_up = await client.get(CART, params=query, headers=buyer)
+    assert used_up.status_code == 422
+    assert "used up" in used_up.json()["detail"]

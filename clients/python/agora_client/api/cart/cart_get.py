@@ -14,6 +14,7 @@ def _get_kwargs(
     *,
     country: None | str | Unset = UNSET,
     region: None | str | Unset = UNSET,
+    coupon_code: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -31,6 +32,13 @@ def _get_kwargs(
     else:
         json_region = region
     params["region"] = json_region
+
+    json_coupon_code: None | str | Unset
+    if isinstance(coupon_code, Unset):
+        json_coupon_code = UNSET
+    else:
+        json_coupon_code = coupon_code
+    params["coupon_code"] = json_coupon_code
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -123,14 +131,16 @@ def sync_detailed(
     client: AuthenticatedClient,
     country: None | str | Unset = UNSET,
     region: None | str | Unset = UNSET,
+    coupon_code: None | str | Unset = UNSET,
 ) -> Response[CartOut | Problem]:
     """Your cart
 
      The caller's cart with live prices and totals: each line's current unit price and
     stock, the subtotal and the currency, and, for the `country` given (with its
-    `region`), each store's shipping and tax: checkout to an address there charges
-    exactly these amounts (a coupon aside). Without a country, shipping follows the
-    default rule and the stores with their own shipping zones show `ships: null`.
+    `region`), each store's shipping and tax: checkout to an address there (with the
+    same `coupon_code`) charges exactly these amounts. A coupon that checkout would
+    refuse is 422 `bad-coupon`. Without a country, shipping follows the default rule
+    and the stores with their own shipping zones show `ships: null`.
 
     An API key needs the scope `orders:write`.
 
@@ -138,6 +148,7 @@ def sync_detailed(
         country (None | str | Unset): Price shipping and tax to this country (ISO 3166-1 alpha-2)
         region (None | str | Unset): The region's ISO 3166-2 code without the country (CA for US-
             CA), where its tax differs
+        coupon_code (None | str | Unset): Show the discount this coupon would give at checkout
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -150,6 +161,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         country=country,
         region=region,
+        coupon_code=coupon_code,
     )
 
     response = client.get_httpx_client().request(
@@ -164,14 +176,16 @@ def sync(
     client: AuthenticatedClient,
     country: None | str | Unset = UNSET,
     region: None | str | Unset = UNSET,
+    coupon_code: None | str | Unset = UNSET,
 ) -> CartOut | Problem | None:
     """Your cart
 
      The caller's cart with live prices and totals: each line's current unit price and
     stock, the subtotal and the currency, and, for the `country` given (with its
-    `region`), each store's shipping and tax: checkout to an address there charges
-    exactly these amounts (a coupon aside). Without a country, shipping follows the
-    default rule and the stores with their own shipping zones show `ships: null`.
+    `region`), each store's shipping and tax: checkout to an address there (with the
+    same `coupon_code`) charges exactly these amounts. A coupon that checkout would
+    refuse is 422 `bad-coupon`. Without a country, shipping follows the default rule
+    and the stores with their own shipping zones show `ships: null`.
 
     An API key needs the scope `orders:write`.
 
@@ -179,6 +193,7 @@ def sync(
         country (None | str | Unset): Price shipping and tax to this country (ISO 3166-1 alpha-2)
         region (None | str | Unset): The region's ISO 3166-2 code without the country (CA for US-
             CA), where its tax differs
+        coupon_code (None | str | Unset): Show the discount this coupon would give at checkout
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -192,6 +207,7 @@ def sync(
         client=client,
         country=country,
         region=region,
+        coupon_code=coupon_code,
     ).parsed
 
 
@@ -200,14 +216,16 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     country: None | str | Unset = UNSET,
     region: None | str | Unset = UNSET,
+    coupon_code: None | str | Unset = UNSET,
 ) -> Response[CartOut | Problem]:
     """Your cart
 
      The caller's cart with live prices and totals: each line's current unit price and
     stock, the subtotal and the currency, and, for the `country` given (with its
-    `region`), each store's shipping and tax: checkout to an address there charges
-    exactly these amounts (a coupon aside). Without a country, shipping follows the
-    default rule and the stores with their own shipping zones show `ships: null`.
+    `region`), each store's shipping and tax: checkout to an address there (with the
+    same `coupon_code`) charges exactly these amounts. A coupon that checkout would
+    refuse is 422 `bad-coupon`. Without a country, shipping follows the default rule
+    and the stores with their own shipping zones show `ships: null`.
 
     An API key needs the scope `orders:write`.
 
@@ -215,6 +233,7 @@ async def asyncio_detailed(
         country (None | str | Unset): Price shipping and tax to this country (ISO 3166-1 alpha-2)
         region (None | str | Unset): The region's ISO 3166-2 code without the country (CA for US-
             CA), where its tax differs
+        coupon_code (None | str | Unset): Show the discount this coupon would give at checkout
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -227,6 +246,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         country=country,
         region=region,
+        coupon_code=coupon_code,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -239,14 +259,16 @@ async def asyncio(
     client: AuthenticatedClient,
     country: None | str | Unset = UNSET,
     region: None | str | Unset = UNSET,
+    coupon_code: None | str | Unset = UNSET,
 ) -> CartOut | Problem | None:
     """Your cart
 
      The caller's cart with live prices and totals: each line's current unit price and
     stock, the subtotal and the currency, and, for the `country` given (with its
-    `region`), each store's shipping and tax: checkout to an address there charges
-    exactly these amounts (a coupon aside). Without a country, shipping follows the
-    default rule and the stores with their own shipping zones show `ships: null`.
+    `region`), each store's shipping and tax: checkout to an address there (with the
+    same `coupon_code`) charges exactly these amounts. A coupon that checkout would
+    refuse is 422 `bad-coupon`. Without a country, shipping follows the default rule
+    and the stores with their own shipping zones show `ships: null`.
 
     An API key needs the scope `orders:write`.
 
@@ -254,6 +276,7 @@ async def asyncio(
         country (None | str | Unset): Price shipping and tax to this country (ISO 3166-1 alpha-2)
         region (None | str | Unset): The region's ISO 3166-2 code without the country (CA for US-
             CA), where its tax differs
+        coupon_code (None | str | Unset): Show the discount this coupon would give at checkout
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -268,5 +291,6 @@ async def asyncio(
             client=client,
             country=country,
             region=region,
+            coupon_code=coupon_code,
         )
     ).parsed

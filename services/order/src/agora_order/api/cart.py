@@ -25,6 +25,7 @@ async def get_cart(
     buyer: ReaderDep,
     session: SessionDep,
     settings: SettingsDep,
+    *,
     country: Annotated[
         Country | None,
         Query(description="Price shipping and tax to this country (ISO 3166-1 alpha-2)"),
@@ -39,14 +40,24 @@ async def get_cart(
             " where its tax differs",
         ),
     ] = None,
+    coupon_code: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=64,
+            pattern=r"^[A-Za-z0-9_-]+$",
+            description="Show the discount this coupon would give at checkout",
+        ),
+    ] = None,
 ) -> CartOut:
     """The caller's cart with live prices and totals: each line's current unit price and
     stock, the subtotal and the currency, and, for the `country` given (with its
-    `region`), each store's shipping and tax: checkout to an address there charges
-    exactly these amounts (a coupon aside). Without a country, shipping follows the
-    default rule and the stores with their own shipping zones show `ships: null`."""
+    `region`), each store's shipping and tax: checkout to an address there (with the
+    same `coupon_code`) charges exactly these amounts. A coupon that checkout would
+    refuse is 422 `bad-coupon`. Without a country, shipping follows the default rule
+    and the stores with their own shipping zones show `ships: null`."""
     destination = cart.Destination(country, region.upper() if region and country else None)
-    return cart_out(await cart.view(session, settings, buyer, destination))
+    return cart_out(await cart.view(session, settings, buyer, destination, coupon_code=coupon_code))
 
 
 @router.post(

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from agora_order.models import CartItem, CartStart, Sku
 from agora_order.repository import cart as cart_repo
 from agora_order.repository import skus as sku_repo
-from agora_order.service import metrics, pricing, quote, shipping, tax, zones
+from agora_order.service import coupons, metrics, pricing, quote, saga, shipping, tax, zones
 from agora_order.service.errors import CurrencyMismatch, NotEnoughStock, TooManyUnits, UnknownSku
 from agora_order.settings import Settings
 
@@ -101,10 +101,21 @@ async def view(
     settings: Settings,
     buyer_id: uuid.UUID,
     destination: Destination | None = None,
+    *,
+    coupon_code: str | None = None,
 ) -> Cart:
+    """The cart priced for ``destination``; with ``coupon_code``, less the discount
+    the coupon would give at checkout now (422 ``bad-coupon`` when it would not)."""
     lines = await items(session, buyer_id)
     skus = await sku_repo.by_code(session, [line.sku for line in lines])
-    return await _priced(session, lines, skus, settings, destination or Destination())
+    return await _priced(
+        session,
+        lines,
+        skus,
+        settings,
+        destination or Destination(),
+        coupon=(buyer_id, coupon_code) if coupon_code else None,
+    )
 
 
 async def _priced(
@@ -113,15 +124,26 @@ async def _priced(
     skus: dict[str, Sku],
     settings: Settings,
     destination: Destination,
+    *,
+    coupon: tuple[uuid.UUID, str] | None = None,
 ) -> Cart:
     shown = [CartLine(item=line, sku=skus.get(line.sku)) for line in lines]
     currency = next((line.sku.currency for line in shown if line.sku and line.for_sale), None)
+    goods = parts(lines, skus)
+    discount = 0
+    if coupon is not None and currency is not None:
+        buyer_id, code = coupon
+        subtotal = sum(part.subtotal for part in goods)
+        discount = await coupons.preview(
+            session, code, buyer_id=buyer_id, subtotal=subtotal, currency=currency, at=saga.now()
+        )
     cost = await priced(
         session,
         settings,
-        parts(lines, skus),
+        goods,
         currency=currency or "USD",
         destination=destination,
+        discount=discount,
     )
     return Cart(lines=shown, currency=currency, destination=destination, quote=cost)
 
