@@ -3526,9 +3526,9 @@ export interface components {
         BandIn: {
             /**
              * Up To
-             * @description Upper limit, inclusive: grams (weight) or minor units (subtotal); null on the last band for no limit
+             * @description Upper limit, inclusive: grams (weight) or minor units (subtotal); none (null) on the last band for no limit
              */
-            up_to: number | null;
+            up_to?: number | null;
             /** Amount */
             amount: number;
         };

@@ -5,6 +5,8 @@ from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from ..types import UNSET, Unset
+
 T = TypeVar("T", bound="BandIn")
 
 
@@ -12,47 +14,52 @@ T = TypeVar("T", bound="BandIn")
 class BandIn:
     """
     Attributes:
-        up_to (int | None): Upper limit, inclusive: grams (weight) or minor units (subtotal); null on the last band for
-            no limit
         amount (int):
+        up_to (int | None | Unset): Upper limit, inclusive: grams (weight) or minor units (subtotal); none (null) on the
+            last band for no limit
     """
 
-    up_to: int | None
     amount: int
+    up_to: int | None | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        up_to: int | None
-        up_to = self.up_to
-
         amount = self.amount
+
+        up_to: int | None | Unset
+        if isinstance(self.up_to, Unset):
+            up_to = UNSET
+        else:
+            up_to = self.up_to
 
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
             {
-                "up_to": up_to,
                 "amount": amount,
             }
         )
+        if up_to is not UNSET:
+            field_dict["up_to"] = up_to
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-
-        def _parse_up_to(data: object) -> int | None:
-            if data is None:
-                return data
-            return cast(int | None, data)
-
-        up_to = _parse_up_to(d.pop("up_to"))
-
         amount = d.pop("amount")
 
+        def _parse_up_to(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        up_to = _parse_up_to(d.pop("up_to", UNSET))
+
         band_in = cls(
-            up_to=up_to,
             amount=amount,
+            up_to=up_to,
         )
 
         return band_in

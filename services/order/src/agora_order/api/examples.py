@@ -44,7 +44,7 @@ SHIPPING_ZONE_IN: dict[str, Any] = {
             "countries": ["DE", "AT"],
             "rate": {
                 "kind": "weight",
-                "bands": [{"up_to": 2000, "amount": 490}, {"up_to": None, "amount": 990}],
+                "bands": [{"up_to": 2000, "amount": 490}, {"amount": 990}],
             },
             "free_over": 6000,
         }

@@ -9,6 +9,7 @@ from uuid import UUID
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from agora_order.api import examples
+from agora_order.api.schemas import Short
 from agora_order.models import ShippingZone
 from agora_order.service.regions import is_country
 from agora_order.service.shipping import Band, bands_problem
@@ -32,10 +33,11 @@ class BandIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     up_to: int | None = Field(
+        default=None,
         ge=0,
         le=10**12,
         description="Upper limit, inclusive: grams (weight) or minor units (subtotal);"
-        " null on the last band for no limit",
+        " none (null) on the last band for no limit",
     )
     amount: MinorUnits
 
@@ -63,7 +65,7 @@ class ShippingZoneIn(BaseModel):
     vendor_id: UUID | None = Field(
         default=None, description="The store, when the caller owns more than one"
     )
-    name: str = Field(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f]+$")
+    name: Short
     currency: str = Field(
         pattern=r"^[A-Z]{3}$", description="ISO 4217; the zone prices carts in it"
     )
