@@ -126,6 +126,8 @@ def test_tax_rule_for_a_destination() -> None:
         },
     )
     assert tax.rule_for(config, "US", "ca") == tax.TaxRule(725, False, "US-CA")
+    assert tax.rule_for(config, "US", "California") == tax.TaxRule(725, False, "US-CA")
+    assert tax.rule_for(config, "US", "US-CA") == tax.TaxRule(725, False, "US-CA")
     assert tax.rule_for(config, "US", "NY") == tax.TaxRule(0, False, "US")
     assert tax.rule_for(config, "FR") == tax.TaxRule(550, True, "FR")  # configured wins
     assert tax.rule_for(config, "DE") == tax.TaxRule(1900, True, "DE")  # shipped EU table

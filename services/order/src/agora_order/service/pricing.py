@@ -40,24 +40,6 @@ def discount_for(subtotal: int, kind: str, value: int) -> int:
     return min(subtotal, value)
 
 
-def totals(
-    subtotal: int,
-    *,
-    discount: int = 0,
-    shipping_flat: int,
-    free_shipping_over: int,
-    tax_rate_bps: int,
-    empty: bool = False,
-) -> Totals:
-    discounted = subtotal - discount
-    if empty or (free_shipping_over and discounted >= free_shipping_over):
-        shipping = 0
-    else:
-        shipping = shipping_flat
-    tax = rounded_share(discounted + shipping, tax_rate_bps, 10000)
-    return Totals(subtotal=subtotal, discount=discount, shipping=shipping, tax=tax)
-
-
 def allocate(amount: int, weights: list[int]) -> list[int]:
     """Split ``amount`` pro rata to ``weights`` in whole minor units: each share
     rounded down, what rounding left over to the largest weight (the first of equals),

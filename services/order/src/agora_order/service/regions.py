@@ -18,6 +18,26 @@ def _subdivisions() -> frozenset[str]:
     return frozenset(subdivision.code for subdivision in pycountry.subdivisions)
 
 
+@cache
+def _regions_by_name() -> dict[str, str]:
+    """``COUNTRY:key`` to the ISO 3166-2 code, where key is the code's part after the
+    country (``CA``) or the region's name (``CALIFORNIA``), upper case."""
+    found: dict[str, str] = {}
+    for subdivision in pycountry.subdivisions:
+        country, _, local = subdivision.code.partition("-")
+        found[f"{country}:{local}"] = subdivision.code
+        found.setdefault(f"{country}:{subdivision.name.upper()}", subdivision.code)
+    return found
+
+
+def region_code(country: str, region: str) -> str | None:
+    """The ISO 3166-2 code of an address's region, given as its code (``CA``,
+    ``US-CA``) or its name (``California``); None when it names none of the country's."""
+    key = region.strip().upper()
+    key = key.removeprefix(f"{country}-")
+    return _regions_by_name().get(f"{country}:{key}")
+
+
 def is_country(code: str) -> bool:
     return code in _countries()
 

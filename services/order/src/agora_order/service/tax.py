@@ -16,6 +16,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from agora_order.service.pricing import rounded_share
+from agora_order.service.regions import region_code
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -46,10 +47,12 @@ def eu_standard_rates() -> Mapping[str, int]:
 
 
 def rule_for(settings: Settings, country: str | None, region: str | None = None) -> TaxRule:
-    """The rule for a destination: a configured region (``US-CA``), a configured
-    country, the shipped EU rate (inclusive) when on, else the fallback (exclusive)."""
+    """The rule for a destination: a configured region (``US-CA``; the address may
+    name it by code or by name, ``California``), a configured country, the shipped EU
+    rate (inclusive) when on, else the fallback (exclusive)."""
     if country:
-        keys = [f"{country}-{region.strip().upper()}"] if region else []
+        code = region_code(country, region) if region else None
+        keys = [code] if code else []
         for key in [*keys, country]:
             configured = settings.tax_rates.get(key)
             if configured is not None:
