@@ -55,9 +55,23 @@ ADDED: dict[str, dict[str, dict[str, Callable[[Row], Any]]]] = {
     },
     "order": {
         # 0003: nothing was discounted per vendor, and coupons were vendor-funded.
-        "sub_orders": {"discount_amount": lambda row: 0},
+        # 0008: the order held shipping and tax, no store had zones, and a store was
+        # owed its subtotal less its discount (ADR 0113).
+        "sub_orders": {
+            "discount_amount": lambda row: 0,
+            "shipping_amount": lambda row: 0,
+            "tax_amount": lambda row: 0,
+            "shipping_zone_id": lambda row: None,
+            "shipping_zone_name": lambda row: None,
+            "payable_amount": lambda row: row["subtotal_amount"] - row.get("discount_amount", 0),
+        },
         "coupons": {"funded_by": lambda row: "vendor"},
-        "orders": {"discount_funded_by": lambda row: "vendor"},
+        "orders": {
+            "discount_funded_by": lambda row: "vendor",
+            "tax_rate_bps": lambda row: None,
+            "tax_included": lambda row: False,
+            "tax_source": lambda row: None,
+        },
     },
     "payment": {
         # 0004: no platform-funded discount before; payouts were transferred at once.

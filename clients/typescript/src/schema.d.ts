@@ -587,7 +587,11 @@ export interface paths {
         /**
          * Your cart
          * @description The caller's cart with live prices and totals: each line's current unit price and
-         *     stock, the subtotal and the currency.
+         *     stock, the subtotal and the currency, and, for the `country` given (with its
+         *     `region`), each store's shipping and tax: checkout to an address there (with the
+         *     same `coupon_code`) charges exactly these amounts. A coupon that checkout would
+         *     refuse is 422 `bad-coupon`. Without a country, shipping follows the default rule
+         *     and the stores with their own shipping zones show `ships: null`.
          *
          *     An API key needs the scope `orders:write`.
          */
@@ -1715,6 +1719,75 @@ export interface paths {
          */
         post: operations["vendor_orders_ship"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/vendor/shipping-zones": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your stores' shipping zones
+         * @description Every shipping zone of the caller's stores, oldest first, on one page (a store has
+         *     at most one zone per country, so the list is short). A store with no zones ships
+         *     everywhere by the platform's default rule.
+         *
+         *     API keys cannot call this endpoint: sign in as the user.
+         */
+        get: operations["vendor_shipping_zones_list"];
+        put?: never;
+        /**
+         * Add a shipping zone
+         * @description A zone of the caller's store: the countries it covers (each in at most one zone
+         *     of the store: 409 otherwise) and its rate, `flat` or in `weight` bands (grams, from
+         *     each SKU's `weight_g` attribute) or `subtotal` bands, free from `free_over`. Once a
+         *     store has zones, it ships only to their countries.
+         *
+         *     API keys cannot call this endpoint: sign in as the user.
+         */
+        post: operations["vendor_shipping_zones_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/vendor/shipping-zones/{zone_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One shipping zone
+         * @description One zone of the caller's stores (403 for another store's).
+         *
+         *     API keys cannot call this endpoint: sign in as the user.
+         */
+        get: operations["vendor_shipping_zones_get"];
+        /**
+         * Replace a shipping zone
+         * @description Replace the zone's countries and rate; orders already placed keep what they were
+         *     charged.
+         *
+         *     API keys cannot call this endpoint: sign in as the user.
+         */
+        put: operations["vendor_shipping_zones_replace"];
+        post?: never;
+        /**
+         * Delete a shipping zone
+         * @description Delete the zone: the store no longer ships to its countries (or, its last zone
+         *     gone, ships everywhere by the default rule again).
+         *
+         *     API keys cannot call this endpoint: sign in as the user.
+         */
+        delete: operations["vendor_shipping_zones_delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -3486,6 +3559,23 @@ export interface components {
             /** @description The whole range */
             total: components["schemas"]["AnalyticsPointOut"];
         };
+        /** BandIn */
+        BandIn: {
+            /**
+             * Up To
+             * @description Upper limit, inclusive: grams (weight) or minor units (subtotal); none (null) on the last band for no limit
+             */
+            up_to?: number | null;
+            /** Amount */
+            amount: number;
+        };
+        /** BandOut */
+        BandOut: {
+            /** Up To */
+            up_to: number | null;
+            /** Amount */
+            amount: number;
+        };
         /** BucketOut */
         BucketOut: {
             /**
@@ -3549,8 +3639,53 @@ export interface components {
             subtotal: components["schemas"]["OrderMoney"];
             discount: components["schemas"]["OrderMoney"];
             shipping: components["schemas"]["OrderMoney"];
+            /** @description Included in the prices when tax_included, else added */
             tax: components["schemas"]["OrderMoney"];
             total: components["schemas"]["OrderMoney"];
+            /**
+             * Country
+             * @description The destination priced; null: none given
+             */
+            country: string | null;
+            /** Region */
+            region: string | null;
+            /**
+             * Tax Included
+             * @description VAT-style: prices include the tax shown
+             */
+            tax_included: boolean;
+            /**
+             * Tax Rate Bps
+             * @description The destination's tax rate, basis points
+             */
+            tax_rate_bps: number;
+            /**
+             * Vendors
+             * @description Each store's part: subtotal, shipping and tax, and whether it ships here
+             */
+            vendors: components["schemas"]["CartVendorOut"][];
+        };
+        /** CartVendorOut */
+        CartVendorOut: {
+            /**
+             * Vendor Id
+             * Format: uuid
+             */
+            vendor_id: string;
+            subtotal: components["schemas"]["OrderMoney"];
+            shipping: components["schemas"]["OrderMoney"];
+            /** @description This store's part of the tax (included or added) */
+            tax: components["schemas"]["OrderMoney"];
+            /**
+             * Ships
+             * @description Whether the store ships here; null when no country was given and the store's own shipping zones decide
+             */
+            ships: boolean | null;
+            /**
+             * Shipping Zone
+             * @description The store's zone charged; null: the default
+             */
+            shipping_zone: string | null;
         };
         /**
          * CheckoutIn
@@ -3749,8 +3884,16 @@ export interface components {
             subtotal: components["schemas"]["OrderMoney"];
             discount: components["schemas"]["OrderMoney"];
             shipping: components["schemas"]["OrderMoney"];
+            /** @description Included in the prices when tax_included, else added */
             tax: components["schemas"]["OrderMoney"];
             total: components["schemas"]["OrderMoney"];
+            /** Tax Included */
+            tax_included: boolean;
+            /**
+             * Tax Rate Bps
+             * @description The rate charged; null on older orders
+             */
+            tax_rate_bps: number | null;
             refunded: components["schemas"]["OrderMoney"];
             /** Coupon Code */
             coupon_code: string | null;
@@ -3846,6 +3989,16 @@ export interface components {
              */
             next_cursor?: string | null;
         };
+        /** Page[ShippingZoneOut] */
+        Page_ShippingZoneOut_: {
+            /** Items */
+            items: components["schemas"]["ShippingZoneOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null on the last page
+             */
+            next_cursor?: string | null;
+        };
         /** Page[VendorOrderOut] */
         Page_VendorOrderOut_: {
             /** Items */
@@ -3875,6 +4028,30 @@ export interface components {
             /** Quantity */
             quantity: number;
         };
+        /** RateIn */
+        RateIn: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "flat" | "weight" | "subtotal";
+            /**
+             * Amount
+             * @description The flat rate's amount
+             */
+            amount?: number | null;
+            /** Bands */
+            bands?: components["schemas"]["BandIn"][];
+        };
+        /** RateOut */
+        RateOut: {
+            /** Kind */
+            kind: string;
+            /** Amount */
+            amount: number | null;
+            /** Bands */
+            bands: components["schemas"]["BandOut"][];
+        };
         /**
          * ShipIn
          * @example {
@@ -3887,6 +4064,84 @@ export interface components {
             carrier: string;
             /** Tracking Number */
             tracking_number: string;
+        };
+        /**
+         * ShippingZoneIn
+         * @example {
+         *       "countries": [
+         *         "DE",
+         *         "AT"
+         *       ],
+         *       "currency": "EUR",
+         *       "free_over": 6000,
+         *       "name": "Germany and Austria",
+         *       "rate": {
+         *         "bands": [
+         *           {
+         *             "amount": 490,
+         *             "up_to": 2000
+         *           },
+         *           {
+         *             "amount": 990
+         *           }
+         *         ],
+         *         "kind": "weight"
+         *       }
+         *     }
+         */
+        ShippingZoneIn: {
+            /**
+             * Vendor Id
+             * @description The store, when the caller owns more than one
+             */
+            vendor_id?: string | null;
+            /** Name */
+            name: string;
+            /**
+             * Currency
+             * @description ISO 4217; the zone prices carts in it
+             */
+            currency: string;
+            /** Countries */
+            countries: string[];
+            rate: components["schemas"]["RateIn"];
+            /**
+             * Free Over
+             * @description Free shipping from this subtotal after discounts
+             */
+            free_over?: number | null;
+        };
+        /** ShippingZoneOut */
+        ShippingZoneOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Vendor Id
+             * Format: uuid
+             */
+            vendor_id: string;
+            /** Name */
+            name: string;
+            /** Currency */
+            currency: string;
+            /** Countries */
+            countries: string[];
+            rate: components["schemas"]["RateOut"];
+            /** Free Over */
+            free_over: number | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
         };
         /** SubOrderOut */
         SubOrderOut: {
@@ -3903,6 +4158,15 @@ export interface components {
             /** Status */
             status: string;
             subtotal: components["schemas"]["OrderMoney"];
+            discount: components["schemas"]["OrderMoney"];
+            shipping: components["schemas"]["OrderMoney"];
+            /** @description Its part of the order's tax */
+            tax: components["schemas"]["OrderMoney"];
+            /**
+             * Shipping Zone
+             * @description The store's zone charged; null: the default
+             */
+            shipping_zone: string | null;
             /** Carrier */
             carrier: string | null;
             /** Tracking Number */
@@ -3950,6 +4214,15 @@ export interface components {
             /** Status */
             status: string;
             subtotal: components["schemas"]["OrderMoney"];
+            /** @description The shipping the buyer paid for this parcel */
+            shipping: components["schemas"]["OrderMoney"];
+            /**
+             * Shipping Zone
+             * @description Your zone charged; null: the default rule
+             */
+            shipping_zone: string | null;
+            /** @description This part's share of the order's tax */
+            tax: components["schemas"]["OrderMoney"];
             /** @description Null once the buyer's account was erased (GDPR, ADR 0112) */
             shipping_address: components["schemas"]["AddressIn"] | null;
             /** Carrier */
@@ -7017,7 +7290,14 @@ export interface operations {
     };
     cart_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Price shipping and tax to this country (ISO 3166-1 alpha-2) */
+                country?: string | null;
+                /** @description The region's ISO 3166-2 code without the country (CA for US-CA), where its tax differs */
+                region?: string | null;
+                /** @description Show the discount this coupon would give at checkout */
+                coupon_code?: string | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -7066,6 +7346,19 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             414: components["responses"]["UriTooLong"];
+            /** @description Request validation failed */
+            422: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["HeadersTooLarge"];
             503: components["responses"]["ServiceUnavailable"];
@@ -11994,6 +12287,420 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             414: components["responses"]["UriTooLong"];
             /** @description Request validation failed */
+            422: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["UpstreamTimeout"];
+        };
+    };
+    vendor_shipping_zones_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ShippingZoneOut_"];
+                };
+            };
+            400: components["responses"]["GatewayBadRequest"];
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["UpstreamTimeout"];
+        };
+    };
+    vendor_shipping_zones_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShippingZoneIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShippingZoneOut"];
+                };
+            };
+            400: components["responses"]["GatewayBadRequest"];
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            /** @description Request validation failed */
+            422: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["UpstreamTimeout"];
+        };
+    };
+    vendor_shipping_zones_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                zone_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShippingZoneOut"];
+                };
+            };
+            400: components["responses"]["GatewayBadRequest"];
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["UpstreamTimeout"];
+        };
+    };
+    vendor_shipping_zones_replace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                zone_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShippingZoneIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShippingZoneOut"];
+                };
+            };
+            400: components["responses"]["GatewayBadRequest"];
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            /** @description Request validation failed */
+            422: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["UpstreamTimeout"];
+        };
+    };
+    vendor_shipping_zones_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                zone_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["GatewayBadRequest"];
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            /** @description Validation Error */
             422: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];

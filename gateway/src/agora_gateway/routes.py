@@ -46,6 +46,7 @@ ROUTES: tuple[tuple[str, str], ...] = tuple(
             (f"{API}/checkout", "order"),
             (f"{API}/orders", "order"),
             (f"{API}/vendor/orders", "order"),
+            (f"{API}/vendor/shipping-zones", "order"),
             (f"{API}/admin/coupons", "order"),
             (f"{API}/admin/analytics", "order"),
             (f"{API}/admin/orders", "order"),

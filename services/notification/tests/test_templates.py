@@ -75,6 +75,16 @@ def test_money_and_dates_in_the_recipients_locale() -> None:
     assert "¥3,594" in Renderer().render("order_refunded", yen, "en").text
 
 
+def test_a_receipt_says_when_the_tax_was_included_in_the_prices() -> None:
+    values = {**COMMON, "name": None, **SAMPLES["order_confirmed"]}
+    values["tax"] = {"amount": 574, "currency": "EUR"}
+    added = Renderer().render("order_confirmed", values, "en")
+    assert "Tax:       €5.74" in added.text
+    included = Renderer().render("order_confirmed", {**values, "tax_included": True}, "en")
+    assert "Incl. tax: €5.74" in included.text
+    assert "Tax included</td>" in included.html
+
+
 def test_preview_writes_the_rendered_mail_to_a_file(tmp_path: Path) -> None:
     target = tmp_path / "receipt.eml"
     result = CliRunner().invoke(

@@ -26,6 +26,8 @@ from .api_key_out import ApiKeyOut
 from .audit_entry_out import AuditEntryOut
 from .audit_entry_out_after_type_0 import AuditEntryOutAfterType0
 from .audit_entry_out_before_type_0 import AuditEntryOutBeforeType0
+from .band_in import BandIn
+from .band_out import BandOut
 from .body_auth_token import BodyAuthToken
 from .body_products_images_create import BodyProductsImagesCreate
 from .bucket_out import BucketOut
@@ -33,6 +35,7 @@ from .cart_item_in import CartItemIn
 from .cart_item_out import CartItemOut
 from .cart_item_out_attributes import CartItemOutAttributes
 from .cart_out import CartOut
+from .cart_vendor_out import CartVendorOut
 from .category_detail import CategoryDetail
 from .category_in import CategoryIn
 from .category_node import CategoryNode
@@ -93,6 +96,7 @@ from .page_ledger_row_out import PageLedgerRowOut
 from .page_order_out import PageOrderOut
 from .page_order_row_out import PageOrderRowOut
 from .page_payout_row_out import PagePayoutRowOut
+from .page_shipping_zone_out import PageShippingZoneOut
 from .page_vendor_order_out import PageVendorOrderOut
 from .page_vendor_out import PageVendorOut
 from .page_vendor_payout_out import PageVendorPayoutOut
@@ -124,6 +128,9 @@ from .product_patch_attributes_type_0 import ProductPatchAttributesType0
 from .product_summary import ProductSummary
 from .profile_patch import ProfilePatch
 from .quantity_in import QuantityIn
+from .rate_in import RateIn
+from .rate_in_kind import RateInKind
+from .rate_out import RateOut
 from .rating import Rating
 from .reauthenticate_in import ReauthenticateIn
 from .recovery_codes_out import RecoveryCodesOut
@@ -142,6 +149,8 @@ from .search_list_sort import SearchListSort
 from .search_response import SearchResponse
 from .search_response_sort import SearchResponseSort
 from .ship_in import ShipIn
+from .shipping_zone_in import ShippingZoneIn
+from .shipping_zone_out import ShippingZoneOut
 from .stock_in import StockIn
 from .stock_out import StockOut
 from .sub_order_out import SubOrderOut
@@ -228,6 +237,8 @@ __all__ = (
     "AuditEntryOut",
     "AuditEntryOutAfterType0",
     "AuditEntryOutBeforeType0",
+    "BandIn",
+    "BandOut",
     "BodyAuthToken",
     "BodyProductsImagesCreate",
     "BucketOut",
@@ -235,6 +246,7 @@ __all__ = (
     "CartItemOut",
     "CartItemOutAttributes",
     "CartOut",
+    "CartVendorOut",
     "CategoryDetail",
     "CategoryIn",
     "CategoryNode",
@@ -295,6 +307,7 @@ __all__ = (
     "PageOrderOut",
     "PageOrderRowOut",
     "PagePayoutRowOut",
+    "PageShippingZoneOut",
     "PageVendorOrderOut",
     "PageVendorOut",
     "PageVendorPayoutOut",
@@ -320,6 +333,9 @@ __all__ = (
     "ProductSummary",
     "ProfilePatch",
     "QuantityIn",
+    "RateIn",
+    "RateInKind",
+    "RateOut",
     "Rating",
     "ReauthenticateIn",
     "RecoveryCodesOut",
@@ -338,6 +354,8 @@ __all__ = (
     "SearchResponse",
     "SearchResponseSort",
     "ShipIn",
+    "ShippingZoneIn",
+    "ShippingZoneOut",
     "StockIn",
     "StockOut",
     "SubOrderOut",

@@ -8,6 +8,7 @@ from attrs import field as _attrs_field
 
 if TYPE_CHECKING:
     from ..models.cart_item_out import CartItemOut
+    from ..models.cart_vendor_out import CartVendorOut
     from ..models.order_money import OrderMoney
 
 
@@ -25,6 +26,11 @@ class CartOut:
         shipping (OrderMoney): An amount in minor units (cents) of an ISO 4217 currency.
         tax (OrderMoney): An amount in minor units (cents) of an ISO 4217 currency.
         total (OrderMoney): An amount in minor units (cents) of an ISO 4217 currency.
+        country (None | str): The destination priced; null: none given
+        region (None | str):
+        tax_included (bool): VAT-style: prices include the tax shown
+        tax_rate_bps (int): The destination's tax rate, basis points
+        vendors (list[CartVendorOut]): Each store's part: subtotal, shipping and tax, and whether it ships here
     """
 
     items: list[CartItemOut]
@@ -34,6 +40,11 @@ class CartOut:
     shipping: OrderMoney
     tax: OrderMoney
     total: OrderMoney
+    country: None | str
+    region: None | str
+    tax_included: bool
+    tax_rate_bps: int
+    vendors: list[CartVendorOut]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -55,6 +66,21 @@ class CartOut:
 
         total = self.total.to_dict()
 
+        country: None | str
+        country = self.country
+
+        region: None | str
+        region = self.region
+
+        tax_included = self.tax_included
+
+        tax_rate_bps = self.tax_rate_bps
+
+        vendors = []
+        for vendors_item_data in self.vendors:
+            vendors_item = vendors_item_data.to_dict()
+            vendors.append(vendors_item)
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -66,6 +92,11 @@ class CartOut:
                 "shipping": shipping,
                 "tax": tax,
                 "total": total,
+                "country": country,
+                "region": region,
+                "tax_included": tax_included,
+                "tax_rate_bps": tax_rate_bps,
+                "vendors": vendors,
             }
         )
 
@@ -74,6 +105,7 @@ class CartOut:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.cart_item_out import CartItemOut  # noqa: PLC0415
+        from ..models.cart_vendor_out import CartVendorOut  # noqa: PLC0415
         from ..models.order_money import OrderMoney  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -101,6 +133,31 @@ class CartOut:
 
         total = OrderMoney.from_dict(d.pop("total"))
 
+        def _parse_country(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        country = _parse_country(d.pop("country"))
+
+        def _parse_region(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        region = _parse_region(d.pop("region"))
+
+        tax_included = d.pop("tax_included")
+
+        tax_rate_bps = d.pop("tax_rate_bps")
+
+        vendors = []
+        _vendors = d.pop("vendors")
+        for vendors_item_data in _vendors:
+            vendors_item = CartVendorOut.from_dict(vendors_item_data)
+
+            vendors.append(vendors_item)
+
         cart_out = cls(
             items=items,
             currency=currency,
@@ -109,6 +166,11 @@ class CartOut:
             shipping=shipping,
             tax=tax,
             total=total,
+            country=country,
+            region=region,
+            tax_included=tax_included,
+            tax_rate_bps=tax_rate_bps,
+            vendors=vendors,
         )
 
         cart_out.additional_properties = d

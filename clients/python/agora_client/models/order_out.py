@@ -34,6 +34,8 @@ class OrderOut:
         shipping (OrderMoney): An amount in minor units (cents) of an ISO 4217 currency.
         tax (OrderMoney): An amount in minor units (cents) of an ISO 4217 currency.
         total (OrderMoney): An amount in minor units (cents) of an ISO 4217 currency.
+        tax_included (bool):
+        tax_rate_bps (int | None): The rate charged; null on older orders
         refunded (OrderMoney): An amount in minor units (cents) of an ISO 4217 currency.
         coupon_code (None | str):
         discount_funded_by (str): Who gives the discount up: vendor or platform
@@ -54,6 +56,8 @@ class OrderOut:
     shipping: OrderMoney
     tax: OrderMoney
     total: OrderMoney
+    tax_included: bool
+    tax_rate_bps: int | None
     refunded: OrderMoney
     coupon_code: None | str
     discount_funded_by: str
@@ -88,6 +92,11 @@ class OrderOut:
         tax = self.tax.to_dict()
 
         total = self.total.to_dict()
+
+        tax_included = self.tax_included
+
+        tax_rate_bps: int | None
+        tax_rate_bps = self.tax_rate_bps
 
         refunded = self.refunded.to_dict()
 
@@ -131,6 +140,8 @@ class OrderOut:
                 "shipping": shipping,
                 "tax": tax,
                 "total": total,
+                "tax_included": tax_included,
+                "tax_rate_bps": tax_rate_bps,
                 "refunded": refunded,
                 "coupon_code": coupon_code,
                 "discount_funded_by": discount_funded_by,
@@ -176,6 +187,15 @@ class OrderOut:
         tax = OrderMoney.from_dict(d.pop("tax"))
 
         total = OrderMoney.from_dict(d.pop("total"))
+
+        tax_included = d.pop("tax_included")
+
+        def _parse_tax_rate_bps(data: object) -> int | None:
+            if data is None:
+                return data
+            return cast(int | None, data)
+
+        tax_rate_bps = _parse_tax_rate_bps(d.pop("tax_rate_bps"))
 
         refunded = OrderMoney.from_dict(d.pop("refunded"))
 
@@ -240,6 +260,8 @@ class OrderOut:
             shipping=shipping,
             tax=tax,
             total=total,
+            tax_included=tax_included,
+            tax_rate_bps=tax_rate_bps,
             refunded=refunded,
             coupon_code=coupon_code,
             discount_funded_by=discount_funded_by,

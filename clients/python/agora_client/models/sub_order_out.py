@@ -24,6 +24,10 @@ class SubOrderOut:
         vendor_id (UUID):
         status (str):
         subtotal (OrderMoney): An amount in minor units (cents) of an ISO 4217 currency.
+        discount (OrderMoney): An amount in minor units (cents) of an ISO 4217 currency.
+        shipping (OrderMoney): An amount in minor units (cents) of an ISO 4217 currency.
+        tax (OrderMoney): An amount in minor units (cents) of an ISO 4217 currency.
+        shipping_zone (None | str): The store's zone charged; null: the default
         carrier (None | str):
         tracking_number (None | str):
         shipped_at (datetime.datetime | None):
@@ -35,6 +39,10 @@ class SubOrderOut:
     vendor_id: UUID
     status: str
     subtotal: OrderMoney
+    discount: OrderMoney
+    shipping: OrderMoney
+    tax: OrderMoney
+    shipping_zone: None | str
     carrier: None | str
     tracking_number: None | str
     shipped_at: datetime.datetime | None
@@ -50,6 +58,15 @@ class SubOrderOut:
         status = self.status
 
         subtotal = self.subtotal.to_dict()
+
+        discount = self.discount.to_dict()
+
+        shipping = self.shipping.to_dict()
+
+        tax = self.tax.to_dict()
+
+        shipping_zone: None | str
+        shipping_zone = self.shipping_zone
 
         carrier: None | str
         carrier = self.carrier
@@ -82,6 +99,10 @@ class SubOrderOut:
                 "vendor_id": vendor_id,
                 "status": status,
                 "subtotal": subtotal,
+                "discount": discount,
+                "shipping": shipping,
+                "tax": tax,
+                "shipping_zone": shipping_zone,
                 "carrier": carrier,
                 "tracking_number": tracking_number,
                 "shipped_at": shipped_at,
@@ -105,6 +126,19 @@ class SubOrderOut:
         status = d.pop("status")
 
         subtotal = OrderMoney.from_dict(d.pop("subtotal"))
+
+        discount = OrderMoney.from_dict(d.pop("discount"))
+
+        shipping = OrderMoney.from_dict(d.pop("shipping"))
+
+        tax = OrderMoney.from_dict(d.pop("tax"))
+
+        def _parse_shipping_zone(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        shipping_zone = _parse_shipping_zone(d.pop("shipping_zone"))
 
         def _parse_carrier(data: object) -> None | str:
             if data is None:
@@ -162,6 +196,10 @@ class SubOrderOut:
             vendor_id=vendor_id,
             status=status,
             subtotal=subtotal,
+            discount=discount,
+            shipping=shipping,
+            tax=tax,
+            shipping_zone=shipping_zone,
             carrier=carrier,
             tracking_number=tracking_number,
             shipped_at=shipped_at,

@@ -28,6 +28,9 @@ class VendorOrderOut:
         order_status (VendorOrderOutOrderStatus):
         status (str):
         subtotal (OrderMoney): An amount in minor units (cents) of an ISO 4217 currency.
+        shipping (OrderMoney): An amount in minor units (cents) of an ISO 4217 currency.
+        shipping_zone (None | str): Your zone charged; null: the default rule
+        tax (OrderMoney): An amount in minor units (cents) of an ISO 4217 currency.
         shipping_address (AddressIn | None): Null once the buyer's account was erased (GDPR, ADR 0112)
         carrier (None | str):
         tracking_number (None | str):
@@ -40,6 +43,9 @@ class VendorOrderOut:
     order_status: VendorOrderOutOrderStatus
     status: str
     subtotal: OrderMoney
+    shipping: OrderMoney
+    shipping_zone: None | str
+    tax: OrderMoney
     shipping_address: AddressIn | None
     carrier: None | str
     tracking_number: None | str
@@ -60,6 +66,13 @@ class VendorOrderOut:
         status = self.status
 
         subtotal = self.subtotal.to_dict()
+
+        shipping = self.shipping.to_dict()
+
+        shipping_zone: None | str
+        shipping_zone = self.shipping_zone
+
+        tax = self.tax.to_dict()
 
         shipping_address: dict[str, Any] | None
         if isinstance(self.shipping_address, AddressIn):
@@ -88,6 +101,9 @@ class VendorOrderOut:
                 "order_status": order_status,
                 "status": status,
                 "subtotal": subtotal,
+                "shipping": shipping,
+                "shipping_zone": shipping_zone,
+                "tax": tax,
                 "shipping_address": shipping_address,
                 "carrier": carrier,
                 "tracking_number": tracking_number,
@@ -115,6 +131,17 @@ class VendorOrderOut:
         status = d.pop("status")
 
         subtotal = OrderMoney.from_dict(d.pop("subtotal"))
+
+        shipping = OrderMoney.from_dict(d.pop("shipping"))
+
+        def _parse_shipping_zone(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        shipping_zone = _parse_shipping_zone(d.pop("shipping_zone"))
+
+        tax = OrderMoney.from_dict(d.pop("tax"))
 
         def _parse_shipping_address(data: object) -> AddressIn | None:
             if data is None:
@@ -159,6 +186,9 @@ class VendorOrderOut:
             order_status=order_status,
             status=status,
             subtotal=subtotal,
+            shipping=shipping,
+            shipping_zone=shipping_zone,
+            tax=tax,
             shipping_address=shipping_address,
             carrier=carrier,
             tracking_number=tracking_number,

@@ -123,6 +123,10 @@ class OrderConfirmed(_OrderEvent):
     payment_method: str | None = Field(
         default=None, description="What the buyer paid with, for the receipt (e.g. 'Visa 4242')"
     )
+    tax_included: bool = Field(
+        default=False,
+        description="The tax is VAT-style, inside the prices (total does not add it again)",
+    )
 
 
 class OrderShipped(_OrderEvent):

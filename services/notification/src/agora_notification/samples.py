@@ -72,6 +72,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "shipping": _money(495),
         "discount": _money(300),
         "tax": _money(0),
+        "tax_included": False,
         "total": _money(3594),
         "confirmed_at": "2026-11-21T10:00:00+00:00",
         "payment_method": "Visa ending 4242",

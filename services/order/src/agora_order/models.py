@@ -149,6 +149,14 @@ class Order(Base):
     discount_funded_by: Mapped[str] = mapped_column(
         String(16), nullable=False, default="vendor", server_default="vendor"
     )
+    # The tax rule applied (ADR 0113): its rate, and whether prices included it
+    # (VAT-style) or it was added on top; ``tax_source`` is the table key (``DE``,
+    # ``US-CA``), None for the fallback rate.
+    tax_rate_bps: Mapped[int | None] = mapped_column(Integer)
+    tax_included: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default="false"
+    )
+    tax_source: Mapped[str | None] = mapped_column(String(16))
     # NULL once the buyer is erased (ADR 0112).
     shipping_address: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     payment_method: Mapped[str | None] = mapped_column(String(255))
@@ -174,10 +182,60 @@ class SubOrder(Base):
     discount_amount: Mapped[int] = mapped_column(
         BigInteger, nullable=False, default=0, server_default="0"
     )
+    # Its shipping and its part of the order's tax, as charged at checkout (ADR 0113).
+    shipping_amount: Mapped[int] = mapped_column(
+        BigInteger, nullable=False, default=0, server_default="0"
+    )
+    tax_amount: Mapped[int] = mapped_column(
+        BigInteger, nullable=False, default=0, server_default="0"
+    )
+    # The store's own shipping zone charged (None: the default rule), as it was then.
+    shipping_zone_id: Mapped[uuid.UUID | None] = mapped_column(PGUUID(as_uuid=True))
+    shipping_zone_name: Mapped[str | None] = mapped_column(Text)
+    # What the store is owed of what the buyer paid (its collected share, ADR 0045 and
+    # 0113): discounted goods, its own zone's shipping, less tax included in them.
+    payable_amount: Mapped[int] = mapped_column(BigInteger, nullable=False)
     carrier: Mapped[str | None] = mapped_column(String(64))
     tracking_number: Mapped[str | None] = mapped_column(String(128))
     shipped_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ShippingZone(Base):
+    """A store's shipping zone (ADR 0113): the countries it covers (one zone per
+    country and store, kept by ``shipping_zone_countries``) and its rate, in minor
+    units of ``currency``: ``flat`` (``flat_amount``) or by ``weight``/``subtotal``
+    ``bands`` (``[{"up_to": int | null, "amount": int}]``), free from
+    ``free_over_amount``."""
+
+    __tablename__ = "shipping_zones"
+    __table_args__ = (
+        CheckConstraint("rate_kind IN ('flat', 'weight', 'subtotal')", name="rate_kind_known"),
+        CheckConstraint("flat_amount IS NULL OR flat_amount >= 0", name="flat_non_negative"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(PGUUID(as_uuid=True), primary_key=True)
+    vendor_id: Mapped[uuid.UUID] = mapped_column(PGUUID(as_uuid=True), nullable=False, index=True)
+    name: Mapped[str] = mapped_column(Text, nullable=False)
+    currency: Mapped[str] = mapped_column(String(3), nullable=False)
+    countries: Mapped[list[str]] = mapped_column(JSONB, nullable=False)
+    rate_kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    flat_amount: Mapped[int | None] = mapped_column(BigInteger)
+    bands: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, nullable=False, default=list)
+    free_over_amount: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = _now()
+    updated_at: Mapped[datetime] = _now()
+
+
+class ShippingZoneCountry(Base):
+    """A country a store's zone covers: at most one zone per store and country."""
+
+    __tablename__ = "shipping_zone_countries"
+    __table_args__ = (PrimaryKeyConstraint("vendor_id", "country"),)
+
+    vendor_id: Mapped[uuid.UUID] = mapped_column(PGUUID(as_uuid=True), nullable=False)
+    country: Mapped[str] = mapped_column(String(2), nullable=False)
+    zone_id: Mapped[uuid.UUID] = _part_of("shipping_zones.id")
 
 
 class OrderLine(Base):

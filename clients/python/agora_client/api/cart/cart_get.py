@@ -7,14 +7,45 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.cart_out import CartOut
 from ...models.problem import Problem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
-def _get_kwargs() -> dict[str, Any]:
+def _get_kwargs(
+    *,
+    country: None | str | Unset = UNSET,
+    region: None | str | Unset = UNSET,
+    coupon_code: None | str | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    json_country: None | str | Unset
+    if isinstance(country, Unset):
+        json_country = UNSET
+    else:
+        json_country = country
+    params["country"] = json_country
+
+    json_region: None | str | Unset
+    if isinstance(region, Unset):
+        json_region = UNSET
+    else:
+        json_region = region
+    params["region"] = json_region
+
+    json_coupon_code: None | str | Unset
+    if isinstance(coupon_code, Unset):
+        json_coupon_code = UNSET
+    else:
+        json_coupon_code = coupon_code
+    params["coupon_code"] = json_coupon_code
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/api/v1/cart",
+        "params": params,
     }
 
     return _kwargs
@@ -52,6 +83,11 @@ def _parse_response(
         response_414 = Problem.from_dict(response.json())
 
         return response_414
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
 
     if response.status_code == 429:
         response_429 = Problem.from_dict(response.json())
@@ -93,13 +129,26 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
+    country: None | str | Unset = UNSET,
+    region: None | str | Unset = UNSET,
+    coupon_code: None | str | Unset = UNSET,
 ) -> Response[CartOut | Problem]:
     """Your cart
 
      The caller's cart with live prices and totals: each line's current unit price and
-    stock, the subtotal and the currency.
+    stock, the subtotal and the currency, and, for the `country` given (with its
+    `region`), each store's shipping and tax: checkout to an address there (with the
+    same `coupon_code`) charges exactly these amounts. A coupon that checkout would
+    refuse is 422 `bad-coupon`. Without a country, shipping follows the default rule
+    and the stores with their own shipping zones show `ships: null`.
 
     An API key needs the scope `orders:write`.
+
+    Args:
+        country (None | str | Unset): Price shipping and tax to this country (ISO 3166-1 alpha-2)
+        region (None | str | Unset): The region's ISO 3166-2 code without the country (CA for US-
+            CA), where its tax differs
+        coupon_code (None | str | Unset): Show the discount this coupon would give at checkout
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -109,7 +158,11 @@ def sync_detailed(
         Response[CartOut | Problem]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = _get_kwargs(
+        country=country,
+        region=region,
+        coupon_code=coupon_code,
+    )
 
     response = client.get_httpx_client().request(
         **kwargs,
@@ -121,13 +174,26 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
+    country: None | str | Unset = UNSET,
+    region: None | str | Unset = UNSET,
+    coupon_code: None | str | Unset = UNSET,
 ) -> CartOut | Problem | None:
     """Your cart
 
      The caller's cart with live prices and totals: each line's current unit price and
-    stock, the subtotal and the currency.
+    stock, the subtotal and the currency, and, for the `country` given (with its
+    `region`), each store's shipping and tax: checkout to an address there (with the
+    same `coupon_code`) charges exactly these amounts. A coupon that checkout would
+    refuse is 422 `bad-coupon`. Without a country, shipping follows the default rule
+    and the stores with their own shipping zones show `ships: null`.
 
     An API key needs the scope `orders:write`.
+
+    Args:
+        country (None | str | Unset): Price shipping and tax to this country (ISO 3166-1 alpha-2)
+        region (None | str | Unset): The region's ISO 3166-2 code without the country (CA for US-
+            CA), where its tax differs
+        coupon_code (None | str | Unset): Show the discount this coupon would give at checkout
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -139,19 +205,35 @@ def sync(
 
     return sync_detailed(
         client=client,
+        country=country,
+        region=region,
+        coupon_code=coupon_code,
     ).parsed
 
 
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
+    country: None | str | Unset = UNSET,
+    region: None | str | Unset = UNSET,
+    coupon_code: None | str | Unset = UNSET,
 ) -> Response[CartOut | Problem]:
     """Your cart
 
      The caller's cart with live prices and totals: each line's current unit price and
-    stock, the subtotal and the currency.
+    stock, the subtotal and the currency, and, for the `country` given (with its
+    `region`), each store's shipping and tax: checkout to an address there (with the
+    same `coupon_code`) charges exactly these amounts. A coupon that checkout would
+    refuse is 422 `bad-coupon`. Without a country, shipping follows the default rule
+    and the stores with their own shipping zones show `ships: null`.
 
     An API key needs the scope `orders:write`.
+
+    Args:
+        country (None | str | Unset): Price shipping and tax to this country (ISO 3166-1 alpha-2)
+        region (None | str | Unset): The region's ISO 3166-2 code without the country (CA for US-
+            CA), where its tax differs
+        coupon_code (None | str | Unset): Show the discount this coupon would give at checkout
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -161,7 +243,11 @@ async def asyncio_detailed(
         Response[CartOut | Problem]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = _get_kwargs(
+        country=country,
+        region=region,
+        coupon_code=coupon_code,
+    )
 
     response = await client.get_async_httpx_client().request(**kwargs)
 
@@ -171,13 +257,26 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
+    country: None | str | Unset = UNSET,
+    region: None | str | Unset = UNSET,
+    coupon_code: None | str | Unset = UNSET,
 ) -> CartOut | Problem | None:
     """Your cart
 
      The caller's cart with live prices and totals: each line's current unit price and
-    stock, the subtotal and the currency.
+    stock, the subtotal and the currency, and, for the `country` given (with its
+    `region`), each store's shipping and tax: checkout to an address there (with the
+    same `coupon_code`) charges exactly these amounts. A coupon that checkout would
+    refuse is 422 `bad-coupon`. Without a country, shipping follows the default rule
+    and the stores with their own shipping zones show `ships: null`.
 
     An API key needs the scope `orders:write`.
+
+    Args:
+        country (None | str | Unset): Price shipping and tax to this country (ISO 3166-1 alpha-2)
+        region (None | str | Unset): The region's ISO 3166-2 code without the country (CA for US-
+            CA), where its tax differs
+        coupon_code (None | str | Unset): Show the discount this coupon would give at checkout
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -190,5 +289,8 @@ async def asyncio(
     return (
         await asyncio_detailed(
             client=client,
+            country=country,
+            region=region,
+            coupon_code=coupon_code,
         )
     ).parsed

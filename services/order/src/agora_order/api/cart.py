@@ -4,23 +4,60 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Query
 
 from agora_kit.db import SessionDep
 from agora_kit.errors import problem_responses
+from agora_order.api.cart_schemas import CartOut, cart_out
 from agora_order.api.deps import ReaderDep, SettingsDep, WriterDep
-from agora_order.api.schemas import CartItemIn, CartOut, QuantityIn, cart_out
+from agora_order.api.schemas import CartItemIn, QuantityIn
+from agora_order.api.shipping_schemas import Country
 from agora_order.service import cart
 
 router = APIRouter(prefix="/cart", tags=["cart"])
 SkuPath = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
 
 
-@router.get("", summary="Your cart", response_model=CartOut, responses=problem_responses(401, 403))
-async def get_cart(buyer: ReaderDep, session: SessionDep, settings: SettingsDep) -> CartOut:
+@router.get(
+    "", summary="Your cart", response_model=CartOut, responses=problem_responses(401, 403, 422)
+)
+async def get_cart(
+    buyer: ReaderDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    *,
+    country: Annotated[
+        Country | None,
+        Query(description="Price shipping and tax to this country (ISO 3166-1 alpha-2)"),
+    ] = None,
+    region: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=3,
+            pattern=r"^[A-Za-z0-9]+$",
+            description="The region's ISO 3166-2 code without the country (CA for US-CA),"
+            " where its tax differs",
+        ),
+    ] = None,
+    coupon_code: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=64,
+            pattern=r"^[A-Za-z0-9_-]+$",
+            description="Show the discount this coupon would give at checkout",
+        ),
+    ] = None,
+) -> CartOut:
     """The caller's cart with live prices and totals: each line's current unit price and
-    stock, the subtotal and the currency."""
-    return cart_out(await cart.view(session, settings, buyer))
+    stock, the subtotal and the currency, and, for the `country` given (with its
+    `region`), each store's shipping and tax: checkout to an address there (with the
+    same `coupon_code`) charges exactly these amounts. A coupon that checkout would
+    refuse is 422 `bad-coupon`. Without a country, shipping follows the default rule
+    and the stores with their own shipping zones show `ships: null`."""
+    destination = cart.Destination(country, region.upper() if region and country else None)
+    return cart_out(await cart.view(session, settings, buyer, destination, coupon_code=coupon_code))
 
 
 @router.post(

@@ -36,3 +36,17 @@ COUPON_IN: dict[str, Any] = {
         }
     ]
 }
+SHIPPING_ZONE_IN: dict[str, Any] = {
+    "examples": [
+        {
+            "name": "Germany and Austria",
+            "currency": "EUR",
+            "countries": ["DE", "AT"],
+            "rate": {
+                "kind": "weight",
+                "bands": [{"up_to": 2000, "amount": 490}, {"amount": 990}],
+            },
+            "free_over": 6000,
+        }
+    ]
+}

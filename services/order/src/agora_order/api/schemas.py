@@ -21,7 +21,6 @@ from pydantic import (
 from agora_contracts.common import Money
 from agora_order.api import examples
 from agora_order.models import AWAITING_PAYMENT, Coupon, OrderLine
-from agora_order.service.cart import Cart
 from agora_order.service.checkout import CheckoutRequest
 from agora_order.service.coupons import NewCoupon
 from agora_order.service.orders import OrderDetail, VendorSubOrder
@@ -55,29 +54,6 @@ class QuantityIn(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra=examples.QUANTITY_IN)
 
     quantity: Quantity
-
-
-class CartItemOut(BaseModel):
-    sku: str
-    product_id: UUID | None
-    vendor_id: UUID | None
-    title: str | None
-    attributes: dict[str, str] = {}
-    quantity: int
-    unit_price: Money | None = Field(description="Live price; null when no longer for sale")
-    line_total: Money | None
-    available: int
-    for_sale: bool
-
-
-class CartOut(BaseModel):
-    items: list[CartItemOut]
-    currency: str | None
-    subtotal: Money
-    discount: Money
-    shipping: Money
-    tax: Money
-    total: Money
 
 
 class AddressIn(BaseModel):
@@ -126,6 +102,10 @@ class SubOrderOut(BaseModel):
     vendor_id: UUID
     status: str
     subtotal: Money
+    discount: Money
+    shipping: Money
+    tax: Money = Field(description="Its part of the order's tax")
+    shipping_zone: str | None = Field(description="The store's zone charged; null: the default")
     carrier: str | None
     tracking_number: str | None
     shipped_at: datetime | None
@@ -148,8 +128,10 @@ class OrderOut(BaseModel):
     subtotal: Money
     discount: Money
     shipping: Money
-    tax: Money
+    tax: Money = Field(description="Included in the prices when tax_included, else added")
     total: Money
+    tax_included: bool
+    tax_rate_bps: int | None = Field(description="The rate charged; null on older orders")
     refunded: Money
     coupon_code: str | None
     discount_funded_by: str = Field(description="Who gives the discount up: vendor or platform")
@@ -227,6 +209,9 @@ class VendorOrderOut(BaseModel):
     order_status: OrderStatus
     status: str
     subtotal: Money
+    shipping: Money = Field(description="The shipping the buyer paid for this parcel")
+    shipping_zone: str | None = Field(description="Your zone charged; null: the default rule")
+    tax: Money = Field(description="This part's share of the order's tax")
     shipping_address: AddressIn | None = Field(
         description="Null once the buyer's account was erased (GDPR, ADR 0112)"
     )
@@ -251,56 +236,6 @@ def new_coupon(body: CouponIn) -> NewCoupon:
 
 
 # --- From the service's domain objects to the responses.
-
-
-def cart_out(cart: Cart) -> CartOut:
-    items: list[CartItemOut] = []
-    for line in cart.lines:
-        sku, quantity = line.sku, line.item.quantity
-        if sku is None or not line.for_sale:
-            items.append(
-                CartItemOut(
-                    sku=line.item.sku,
-                    product_id=sku.product_id if sku else None,
-                    vendor_id=sku.vendor_id if sku else None,
-                    title=sku.title if sku else None,
-                    quantity=quantity,
-                    unit_price=None,
-                    line_total=None,
-                    available=0,
-                    for_sale=False,
-                )
-            )
-            continue
-        items.append(
-            CartItemOut(
-                sku=line.item.sku,
-                product_id=sku.product_id,
-                vendor_id=sku.vendor_id,
-                title=sku.title,
-                attributes={str(k): str(v) for k, v in sku.attributes.items()},
-                quantity=quantity,
-                unit_price=Money(amount=sku.price_amount, currency=sku.currency),
-                line_total=Money(amount=sku.price_amount * quantity, currency=sku.currency),
-                available=max(sku.available, 0),
-                for_sale=True,
-            )
-        )
-    shown = cart.currency or "USD"
-
-    def money(amount: int) -> Money:
-        return Money(amount=amount, currency=shown)
-
-    sums = cart.totals
-    return CartOut(
-        items=items,
-        currency=cart.currency,
-        subtotal=money(sums.subtotal),
-        discount=money(sums.discount),
-        shipping=money(sums.shipping),
-        tax=money(sums.tax),
-        total=money(sums.total),
-    )
 
 
 def _address(stored: dict[str, Any] | None) -> AddressIn | None:
@@ -341,6 +276,8 @@ def order_out(detail: OrderDetail) -> OrderOut:
         shipping=money(order.shipping_amount),
         tax=money(order.tax_amount),
         total=money(order.total_amount),
+        tax_included=order.tax_included,
+        tax_rate_bps=order.tax_rate_bps,
         refunded=money(order.refunded_amount),
         coupon_code=order.coupon_code,
         discount_funded_by=order.discount_funded_by,
@@ -352,6 +289,10 @@ def order_out(detail: OrderDetail) -> OrderOut:
                 vendor_id=part.sub.vendor_id,
                 status=part.sub.status,
                 subtotal=money(part.sub.subtotal_amount),
+                discount=money(part.sub.discount_amount),
+                shipping=money(part.sub.shipping_amount),
+                tax=money(part.sub.tax_amount),
+                shipping_zone=part.sub.shipping_zone_name,
                 carrier=part.sub.carrier,
                 tracking_number=part.sub.tracking_number,
                 shipped_at=part.sub.shipped_at,
@@ -374,6 +315,9 @@ def vendor_order_out(one: VendorSubOrder) -> VendorOrderOut:
         order_status=order.status,
         status=sub.status,
         subtotal=Money(amount=sub.subtotal_amount, currency=order.currency),
+        shipping=Money(amount=sub.shipping_amount, currency=order.currency),
+        shipping_zone=sub.shipping_zone_name,
+        tax=Money(amount=sub.tax_amount, currency=order.currency),
         shipping_address=_address(order.shipping_address),
         carrier=sub.carrier,
         tracking_number=sub.tracking_number,

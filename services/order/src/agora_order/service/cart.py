@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from agora_order.models import CartItem, CartStart, Sku
 from agora_order.repository import cart as cart_repo
 from agora_order.repository import skus as sku_repo
-from agora_order.service import metrics, pricing
+from agora_order.service import coupons, metrics, pricing, quote, saga, shipping, tax, zones
 from agora_order.service.errors import CurrencyMismatch, NotEnoughStock, TooManyUnits, UnknownSku
 from agora_order.settings import Settings
 
@@ -29,42 +29,123 @@ class CartLine:
 
 
 @dataclass(frozen=True)
+class Destination:
+    """Where the cart would ship: an ISO 3166-1 country (None: not said yet, so the
+    stores with shipping zones cannot be priced) and an optional region."""
+
+    country: str | None = None
+    region: str | None = None
+
+
+@dataclass(frozen=True)
 class Cart:
     """The cart priced live: ``currency`` is that of the lines for sale (None when
-    there are none), ``totals`` what checking out would cost now."""
+    there are none), ``quote`` what checking out to ``destination`` would cost now,
+    store by store."""
 
     lines: list[CartLine]
     currency: str | None
-    totals: pricing.Totals
+    destination: Destination
+    quote: quote.Quote
+
+    @property
+    def totals(self) -> pricing.Totals:
+        return self.quote.totals
 
 
 async def items(session: AsyncSession, buyer_id: uuid.UUID) -> list[CartItem]:
     return await cart_repo.items(session, buyer_id)
 
 
-async def view(session: AsyncSession, settings: Settings, buyer_id: uuid.UUID) -> Cart:
+def parts(lines: list[CartItem], skus: dict[str, Sku]) -> list[quote.Part]:
+    """Each store's part of the lines whose SKUs are for sale, in the lines' order
+    (a store's first line places it)."""
+    subtotal: dict[uuid.UUID, int] = {}
+    weight: dict[uuid.UUID, int] = {}
+    for line in lines:
+        sku = skus.get(line.sku)
+        if sku is None or not sku.for_sale:
+            continue
+        subtotal[sku.vendor_id] = subtotal.get(sku.vendor_id, 0) + sku.price_amount * line.quantity
+        grams = shipping.weight_of(sku.attributes) * line.quantity
+        weight[sku.vendor_id] = weight.get(sku.vendor_id, 0) + grams
+    return [quote.Part(vendor, amount, weight[vendor]) for vendor, amount in subtotal.items()]
+
+
+async def priced(
+    session: AsyncSession,
+    settings: Settings,
+    parts_: list[quote.Part],
+    *,
+    currency: str,
+    destination: Destination,
+    discount: int = 0,
+) -> quote.Quote:
+    """What ``parts_`` cost shipped to ``destination``: the cart and checkout both
+    price here, so checkout charges what the cart showed."""
+    return quote.quote(
+        parts_,
+        discount=discount,
+        zones=await zones.zones_for(session, [part.vendor_id for part in parts_]),
+        country=destination.country,
+        currency=currency,
+        default=quote.DefaultRule(
+            flat=settings.shipping_flat_amount, free_over=settings.free_shipping_over_amount
+        ),
+        tax=tax.rule_for(settings, destination.country, destination.region),
+    )
+
+
+async def view(
+    session: AsyncSession,
+    settings: Settings,
+    buyer_id: uuid.UUID,
+    destination: Destination | None = None,
+    *,
+    coupon_code: str | None = None,
+) -> Cart:
+    """The cart priced for ``destination``; with ``coupon_code``, less the discount
+    the coupon would give at checkout now (422 ``bad-coupon`` when it would not)."""
     lines = await items(session, buyer_id)
     skus = await sku_repo.by_code(session, [line.sku for line in lines])
-    return _priced(lines, skus, settings)
-
-
-def _priced(lines: list[CartItem], skus: dict[str, Sku], settings: Settings) -> Cart:
-    priced = [CartLine(item=line, sku=skus.get(line.sku)) for line in lines]
-    subtotal = 0
-    currency: str | None = None
-    for line in priced:
-        if line.sku is None or not line.for_sale:
-            continue
-        currency = currency or line.sku.currency
-        subtotal += line.sku.price_amount * line.item.quantity
-    sums = pricing.totals(
-        subtotal,
-        shipping_flat=settings.shipping_flat_amount,
-        free_shipping_over=settings.free_shipping_over_amount,
-        tax_rate_bps=settings.tax_rate_bps,
-        empty=subtotal == 0,
+    return await _priced(
+        session,
+        lines,
+        skus,
+        settings,
+        destination or Destination(),
+        coupon=(buyer_id, coupon_code) if coupon_code else None,
     )
-    return Cart(lines=priced, currency=currency, totals=sums)
+
+
+async def _priced(
+    session: AsyncSession,
+    lines: list[CartItem],
+    skus: dict[str, Sku],
+    settings: Settings,
+    destination: Destination,
+    *,
+    coupon: tuple[uuid.UUID, str] | None = None,
+) -> Cart:
+    shown = [CartLine(item=line, sku=skus.get(line.sku)) for line in lines]
+    currency = next((line.sku.currency for line in shown if line.sku and line.for_sale), None)
+    goods = parts(lines, skus)
+    discount = 0
+    if coupon is not None and currency is not None:
+        buyer_id, code = coupon
+        subtotal = sum(part.subtotal for part in goods)
+        discount = await coupons.preview(
+            session, code, buyer_id=buyer_id, subtotal=subtotal, currency=currency, at=saga.now()
+        )
+    cost = await priced(
+        session,
+        settings,
+        goods,
+        currency=currency or "USD",
+        destination=destination,
+        discount=discount,
+    )
+    return Cart(lines=shown, currency=currency, destination=destination, quote=cost)
 
 
 @dataclass(frozen=True)
@@ -76,10 +157,11 @@ class _Checked:
     lines: list[CartItem]
     others: dict[str, Sku]
 
-    def cart(self, settings: Settings) -> Cart:
-        """The cart once the checked line is written (flushed): nothing read again."""
+    async def cart(self, session: AsyncSession, settings: Settings) -> Cart:
+        """The cart once the checked line is written (flushed): no line read again."""
         ordered = sorted(self.lines, key=lambda line: (line.added_at, line.sku))
-        return _priced(ordered, {**self.others, self.sku.sku: self.sku}, settings)
+        skus = {**self.others, self.sku.sku: self.sku}
+        return await _priced(session, ordered, skus, settings, Destination())
 
 
 async def _sellable(
@@ -123,7 +205,7 @@ async def add(
     else:
         existing.quantity = wanted
     await session.flush()
-    return checked.cart(settings)
+    return await checked.cart(session, settings)
 
 
 async def set_quantity(
@@ -136,7 +218,7 @@ async def set_quantity(
     checked = await _sellable(session, buyer_id, code, quantity, settings)
     existing.quantity = quantity
     await session.flush()
-    return checked.cart(settings)
+    return await checked.cart(session, settings)
 
 
 async def remove(session: AsyncSession, buyer_id: uuid.UUID, code: str) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -20,11 +19,12 @@ from agora_kit.events.outbox import Outbox
 from agora_order.models import CartItem, Order, OrderLine, Sku, SubOrder
 from agora_order.repository import orders as order_repo
 from agora_order.repository import skus as sku_repo
-from agora_order.service import cart, coupons, pricing, saga
+from agora_order.service import cart, coupons, quote, saga
 from agora_order.service.errors import (
     CurrencyMismatch,
     EmptyCart,
     NotEnoughStock,
+    NotShippable,
     TooManyOpenOrders,
     TooManyUnits,
     UnknownSku,
@@ -67,19 +67,27 @@ async def place(
         currency=currency,
         at=placed_at,
     )
-    sums = pricing.totals(
-        subtotal,
+    address = request.shipping_address
+    cost = await cart.priced(
+        session,
+        settings,
+        cart.parts(items, skus),
+        currency=currency,
+        destination=cart.Destination(address["country"], address.get("region")),
         discount=redemption.discount,
-        shipping_flat=settings.shipping_flat_amount,
-        free_shipping_over=settings.free_shipping_over_amount,
-        tax_rate_bps=settings.tax_rate_bps,
     )
+    if cost.unshipped:
+        raise NotShippable(
+            f"Not every store ships to {address['country']}: stores "
+            + ", ".join(str(vendor) for vendor in cost.unshipped)
+            + " have no shipping zone for it (or none for this parcel); remove their items."
+        )
     order = _new_order(
         order_id=order_id,
         buyer_id=buyer_id,
         request=request,
         currency=currency,
-        sums=sums,
+        cost=cost,
         funded_by=redemption.funded_by,
         placed_at=placed_at,
     )
@@ -87,7 +95,7 @@ async def place(
         session,
         outbox,
         order,
-        _split_by_vendor(order, items, skus),
+        _split_by_vendor(order, items, skus, cost),
         reservation_ttl_seconds=settings.reservation_ttl_seconds,
     )
     await cart.clear(session, buyer_id)
@@ -172,11 +180,12 @@ def _new_order(
     buyer_id: uuid.UUID,
     request: CheckoutRequest,
     currency: str,
-    sums: pricing.Totals,
+    cost: quote.Quote,
     funded_by: str,
     placed_at: datetime,
 ) -> Order:
     """The order's row, priced; its first state is the saga's to give (``saga.start``)."""
+    sums = cost.totals
     return Order(
         id=order_id,
         number=_number(),
@@ -188,6 +197,9 @@ def _new_order(
         shipping_amount=sums.shipping,
         tax_amount=sums.tax,
         total_amount=sums.total,
+        tax_rate_bps=cost.tax.rate_bps,
+        tax_included=cost.tax.inclusive,
+        tax_source=cost.tax.source,
         refunded_amount=0,
         coupon_code=request.coupon_code.upper() if request.coupon_code else None,
         discount_funded_by=funded_by,
@@ -200,32 +212,30 @@ def _new_order(
 
 
 def _split_by_vendor(
-    order: Order, items: list[CartItem], skus: dict[str, Sku]
+    order: Order, items: list[CartItem], skus: dict[str, Sku], cost: quote.Quote
 ) -> list[tuple[SubOrder, list[OrderLine]]]:
-    """One sub-order per vendor with its lines, each with its part of the order's
-    discount (pro rata to the subtotals)."""
-    by_vendor: dict[uuid.UUID, list[int]] = defaultdict(list)
-    for index, item in enumerate(items):
-        by_vendor[skus[item.sku].vendor_id].append(index)
-    sub_totals = [
-        sum(skus[items[i].sku].price_amount * items[i].quantity for i in indexes)
-        for indexes in by_vendor.values()
-    ]
+    """One sub-order per vendor with its lines and what the quote gave it: its part of
+    the order's discount (pro rata to the subtotals), its shipping and tax, and what it
+    is owed of the payment."""
     parts: list[tuple[SubOrder, list[OrderLine]]] = []
-    for (vendor_id, indexes), sub_total, share in zip(
-        by_vendor.items(),
-        sub_totals,
-        pricing.allocate(order.discount_amount, sub_totals),
-        strict=True,
-    ):
+    for part in cost.vendors:
         sub = SubOrder(
             id=uuid.uuid4(),
             order_id=order.id,
-            vendor_id=vendor_id,
-            subtotal_amount=sub_total,
-            discount_amount=share,
+            vendor_id=part.vendor_id,
+            subtotal_amount=part.subtotal,
+            discount_amount=part.discount,
+            shipping_amount=part.shipping,
+            tax_amount=part.tax,
+            shipping_zone_id=part.zone.id if part.zone else None,
+            shipping_zone_name=part.zone.name if part.zone else None,
+            payable_amount=part.payable,
         )
-        lines = [_line(sub, i, items[i], skus[items[i].sku]) for i in indexes]
+        lines = [
+            _line(sub, i, item, skus[item.sku])
+            for i, item in enumerate(items)
+            if skus[item.sku].vendor_id == part.vendor_id
+        ]
         parts.append((sub, lines))
     return parts
 

@@ -97,19 +97,11 @@ class Redemption:
     funded_by: str
 
 
-async def redeem(
-    session: AsyncSession,
-    code: str,
-    *,
-    buyer_id: uuid.UUID,
-    order_id: uuid.UUID,
-    subtotal: int,
-    currency: str,
-    at: datetime,
-) -> Redemption:
-    """Use the coupon once for this order: the discount in minor units and who funds it,
-    from the one read of the coupon."""
-    code = code.upper()
+async def _usable(
+    session: AsyncSession, code: str, *, subtotal: int, currency: str, at: datetime
+) -> Coupon:
+    """The coupon, if it applies to an order of ``subtotal`` in ``currency`` at ``at``
+    (its uses aside); BadCoupon why not otherwise."""
     coupon = await coupon_repo.get(session, code)
     if coupon is None:
         raise BadCoupon(f"There is no coupon {code}.")
@@ -124,6 +116,45 @@ async def redeem(
         raise BadCoupon(
             f"The coupon {code} needs a subtotal of at least {coupon.min_subtotal_amount}."
         )
+    return coupon
+
+
+async def preview(
+    session: AsyncSession,
+    code: str,
+    *,
+    buyer_id: uuid.UUID,
+    subtotal: int,
+    currency: str,
+    at: datetime,
+) -> int:
+    """The discount the coupon would take off a checkout now, for the cart to show
+    (ADR 0113): the checks of ``redeem``, uses included, but nothing claimed. A
+    checkout racing others for a coupon's last use may still find it used up."""
+    code = code.upper()
+    coupon = await _usable(session, code, subtotal=subtotal, currency=currency, at=at)
+    if coupon.max_uses is not None and coupon.used >= coupon.max_uses:
+        raise BadCoupon(f"The coupon {code} has been used up.")
+    limit = coupon.max_uses_per_user
+    if limit is not None and await coupon_repo.count_redemptions(session, code, buyer_id) >= limit:
+        raise BadCoupon(f"You have already used the coupon {code}.")
+    return pricing.discount_for(subtotal, coupon.kind, coupon.value)
+
+
+async def redeem(
+    session: AsyncSession,
+    code: str,
+    *,
+    buyer_id: uuid.UUID,
+    order_id: uuid.UUID,
+    subtotal: int,
+    currency: str,
+    at: datetime,
+) -> Redemption:
+    """Use the coupon once for this order: the discount in minor units and who funds it,
+    from the one read of the coupon."""
+    code = code.upper()
+    coupon = await _usable(session, code, subtotal=subtotal, currency=currency, at=at)
     if not await coupon_repo.claim_use(session, code):
         raise BadCoupon(f"The coupon {code} has been used up.")
     # The row lock taken by the claim serialises this buyer's count too.

@@ -53,3 +53,13 @@ class BadCoupon(Unprocessable):
 class CouponExists(Conflict):
     slug = "coupon-exists"
     title = "A coupon with this code exists"
+
+
+class NotShippable(Unprocessable):
+    slug = "not-shippable"
+    title = "A store does not ship the cart to this address"
+
+
+class CountryTaken(Conflict):
+    slug = "shipping-country-taken"
+    title = "Another shipping zone of the store covers the country"

@@ -1,7 +1,8 @@
-"""Totals in integer minor units: subtotal, discount, flat shipping and tax.
+"""Totals in integer minor units: subtotal, discount, shipping and tax.
 
 Rounding is half up on whole minor units and happens once per amount, so the parts
-always add up: ``total = subtotal - discount + shipping + tax``.
+always add up: ``total = subtotal - discount + shipping + tax``, where an inclusive
+(VAT-style) tax is already inside the prices and so not added again.
 """
 
 from __future__ import annotations
@@ -18,10 +19,12 @@ class Totals:
     discount: int
     shipping: int
     tax: int
+    tax_included: bool = False
 
     @property
     def total(self) -> int:
-        return self.subtotal - self.discount + self.shipping + self.tax
+        added = 0 if self.tax_included else self.tax
+        return self.subtotal - self.discount + self.shipping + added
 
 
 def rounded_share(amount: int, numerator: int, denominator: int) -> int:
@@ -35,24 +38,6 @@ def discount_for(subtotal: int, kind: str, value: int) -> int:
     if kind == PERCENT:
         return min(subtotal, rounded_share(subtotal, min(value, 100), 100))
     return min(subtotal, value)
-
-
-def totals(
-    subtotal: int,
-    *,
-    discount: int = 0,
-    shipping_flat: int,
-    free_shipping_over: int,
-    tax_rate_bps: int,
-    empty: bool = False,
-) -> Totals:
-    discounted = subtotal - discount
-    if empty or (free_shipping_over and discounted >= free_shipping_over):
-        shipping = 0
-    else:
-        shipping = shipping_flat
-    tax = rounded_share(discounted + shipping, tax_rate_bps, 10000)
-    return Totals(subtotal=subtotal, discount=discount, shipping=shipping, tax=tax)
 
 
 def allocate(amount: int, weights: list[int]) -> list[int]:

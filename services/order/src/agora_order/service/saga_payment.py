@@ -70,6 +70,7 @@ async def payment_succeeded(
             total=saga.money(order, order.total_amount),
             shipping_address=saga.address(order),
             payment_method=payment_method or order.payment_method,
+            tax_included=order.tax_included,
         ),
         key=str(order.id),
     )

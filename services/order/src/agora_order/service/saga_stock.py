@@ -26,7 +26,8 @@ async def stock_reserved(
     order.reserved_until = expires_at
     await saga.move(session, order, AWAITING_PAYMENT, cause="inventory.reserved")
     subs = await order_repo.sub_orders_of(session, [order.id])
-    # Each vendor is owed what the buyer paid for its part (ADR 0045); with a
+    # Each vendor is owed what the buyer paid for its part (ADR 0045): its discounted
+    # goods and its own zone's shipping, less tax included in them (ADR 0113); with a
     # platform-funded discount, payment also learns the list prices.
     platform_funded = order.discount_funded_by == "platform" and order.discount_amount > 0
     await outbox.add(
@@ -36,11 +37,12 @@ async def stock_reserved(
             buyer_id=order.buyer_id,
             amount=saga.money(order, order.total_amount),
             payment_method=order.payment_method,
-            vendor_amounts={
-                str(sub.vendor_id): sub.subtotal_amount - sub.discount_amount for sub in subs
-            },
+            vendor_amounts={str(sub.vendor_id): sub.payable_amount for sub in subs},
             vendor_list_amounts=(
-                {str(sub.vendor_id): sub.subtotal_amount for sub in subs} if platform_funded else {}
+                # What it would be owed undiscounted (list prices and own shipping).
+                {str(sub.vendor_id): sub.payable_amount + sub.discount_amount for sub in subs}
+                if platform_funded
+                else {}
             ),
             order_number=order.number,
         ),

@@ -130,6 +130,7 @@ async def order_confirmed(
     context = {
         "lines": [_line(line) for line in p.lines],
         **money,
+        "tax_included": p.tax_included,
         "confirmed_at": _iso(p.confirmed_at),
         "payment_method": p.payment_method,
         "shipping_address": address.model_dump() if address else None,

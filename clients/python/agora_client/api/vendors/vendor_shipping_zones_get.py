@@ -1,0 +1,228 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.shipping_zone_out import ShippingZoneOut
+from ...types import Response
+
+
+def _get_kwargs(
+    zone_id: UUID,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/v1/vendor/shipping-zones/{zone_id}".format(
+            zone_id=quote(str(zone_id), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Problem | ShippingZoneOut | None:
+    if response.status_code == 200:
+        response_200 = ShippingZoneOut.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 414:
+        response_414 = Problem.from_dict(response.json())
+
+        return response_414
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 431:
+        response_431 = Problem.from_dict(response.json())
+
+        return response_431
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if response.status_code == 504:
+        response_504 = Problem.from_dict(response.json())
+
+        return response_504
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | ShippingZoneOut]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    zone_id: UUID,
+    *,
+    client: AuthenticatedClient,
+) -> Response[Problem | ShippingZoneOut]:
+    """One shipping zone
+
+     One zone of the caller's stores (403 for another store's).
+
+    API keys cannot call this endpoint: sign in as the user.
+
+    Args:
+        zone_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | ShippingZoneOut]
+    """
+
+    kwargs = _get_kwargs(
+        zone_id=zone_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    zone_id: UUID,
+    *,
+    client: AuthenticatedClient,
+) -> Problem | ShippingZoneOut | None:
+    """One shipping zone
+
+     One zone of the caller's stores (403 for another store's).
+
+    API keys cannot call this endpoint: sign in as the user.
+
+    Args:
+        zone_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | ShippingZoneOut
+    """
+
+    return sync_detailed(
+        zone_id=zone_id,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    zone_id: UUID,
+    *,
+    client: AuthenticatedClient,
+) -> Response[Problem | ShippingZoneOut]:
+    """One shipping zone
+
+     One zone of the caller's stores (403 for another store's).
+
+    API keys cannot call this endpoint: sign in as the user.
+
+    Args:
+        zone_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | ShippingZoneOut]
+    """
+
+    kwargs = _get_kwargs(
+        zone_id=zone_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    zone_id: UUID,
+    *,
+    client: AuthenticatedClient,
+) -> Problem | ShippingZoneOut | None:
+    """One shipping zone
+
+     One zone of the caller's stores (403 for another store's).
+
+    API keys cannot call this endpoint: sign in as the user.
+
+    Args:
+        zone_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | ShippingZoneOut
+    """
+
+    return (
+        await asyncio_detailed(
+            zone_id=zone_id,
+            client=client,
+        )
+    ).parsed

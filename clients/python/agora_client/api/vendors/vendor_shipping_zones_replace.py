@@ -1,0 +1,258 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.shipping_zone_in import ShippingZoneIn
+from ...models.shipping_zone_out import ShippingZoneOut
+from ...types import Response
+
+
+def _get_kwargs(
+    zone_id: UUID,
+    *,
+    body: ShippingZoneIn,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "put",
+        "url": "/api/v1/vendor/shipping-zones/{zone_id}".format(
+            zone_id=quote(str(zone_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Problem | ShippingZoneOut | None:
+    if response.status_code == 200:
+        response_200 = ShippingZoneOut.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 414:
+        response_414 = Problem.from_dict(response.json())
+
+        return response_414
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 431:
+        response_431 = Problem.from_dict(response.json())
+
+        return response_431
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if response.status_code == 504:
+        response_504 = Problem.from_dict(response.json())
+
+        return response_504
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | ShippingZoneOut]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    zone_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: ShippingZoneIn,
+) -> Response[Problem | ShippingZoneOut]:
+    """Replace a shipping zone
+
+     Replace the zone's countries and rate; orders already placed keep what they were
+    charged.
+
+    API keys cannot call this endpoint: sign in as the user.
+
+    Args:
+        zone_id (UUID):
+        body (ShippingZoneIn):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | ShippingZoneOut]
+    """
+
+    kwargs = _get_kwargs(
+        zone_id=zone_id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    zone_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: ShippingZoneIn,
+) -> Problem | ShippingZoneOut | None:
+    """Replace a shipping zone
+
+     Replace the zone's countries and rate; orders already placed keep what they were
+    charged.
+
+    API keys cannot call this endpoint: sign in as the user.
+
+    Args:
+        zone_id (UUID):
+        body (ShippingZoneIn):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | ShippingZoneOut
+    """
+
+    return sync_detailed(
+        zone_id=zone_id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    zone_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: ShippingZoneIn,
+) -> Response[Problem | ShippingZoneOut]:
+    """Replace a shipping zone
+
+     Replace the zone's countries and rate; orders already placed keep what they were
+    charged.
+
+    API keys cannot call this endpoint: sign in as the user.
+
+    Args:
+        zone_id (UUID):
+        body (ShippingZoneIn):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | ShippingZoneOut]
+    """
+
+    kwargs = _get_kwargs(
+        zone_id=zone_id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    zone_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: ShippingZoneIn,
+) -> Problem | ShippingZoneOut | None:
+    """Replace a shipping zone
+
+     Replace the zone's countries and rate; orders already placed keep what they were
+    charged.
+
+    API keys cannot call this endpoint: sign in as the user.
+
+    Args:
+        zone_id (UUID):
+        body (ShippingZoneIn):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | ShippingZoneOut
+    """
+
+    return (
+        await asyncio_detailed(
+            zone_id=zone_id,
+            client=client,
+            body=body,
+        )
+    ).parsed
