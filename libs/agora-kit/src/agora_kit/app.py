@@ -27,7 +27,7 @@ from starlette.middleware import Middleware
 from agora_contracts.events import EventPayload
 from agora_kit import health
 from agora_kit.auth import JWKSVerifier, JWTConfig
-from agora_kit.db import Database
+from agora_kit.db import Database, DatabaseTimeouts
 from agora_kit.errors import install_problem_handlers
 from agora_kit.events.consumer import EventConsumer
 from agora_kit.events.envelope import CloudEvent
@@ -215,6 +215,11 @@ def create_service_app(
         pool_size=settings.database_pool_size,
         application_name=service,
         pre_ping=settings.database_pre_ping,
+        timeouts=DatabaseTimeouts(
+            connect=settings.database_connect_timeout_seconds,
+            command=settings.database_command_timeout_seconds,
+            pool=settings.database_pool_timeout_seconds,
+        ),
     )
     metrics = ServiceMetrics(service)
     outbox = Outbox(source=f"/agora/{service}")

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Annotated
+from dataclasses import dataclass
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy import MetaData, text
@@ -38,6 +39,18 @@ def new_metadata() -> MetaData:
     return MetaData(naming_convention=NAMING_CONVENTION)
 
 
+@dataclass(frozen=True)
+class DatabaseTimeouts:
+    """Seconds a service waits on its database (ADR 0111): to open a connection, for
+    one statement's answer (asyncpg's ``command_timeout``, on the client, so a slow
+    network is bounded too), and for a free connection of the pool. None: no bound
+    (SQLAlchemy's 30 s for the pool), for tools whose statements may take long."""
+
+    connect: float | None = None
+    command: float | None = None
+    pool: float | None = None
+
+
 class Database:
     def __init__(
         self,
@@ -46,18 +59,26 @@ class Database:
         pool_size: int = 10,
         application_name: str = "agora",
         pre_ping: bool = False,
+        timeouts: DatabaseTimeouts = DatabaseTimeouts(),
     ) -> None:
         """``pre_ping`` tests every connection as it leaves the pool (a round trip per
         request). Off by default: a connection found dead invalidates the pool, whose
         later checkouts reconnect, and the one request that met it gets a 503 to retry
-        (agora_kit.errors) (ADR 0083)."""
+        (agora_kit.errors) (ADR 0083). A timeout of ``timeouts`` that expires is a 503
+        too."""
         self.url = url
+        connect_args: dict[str, Any] = {"server_settings": {"application_name": application_name}}
+        if timeouts.connect is not None:
+            connect_args["timeout"] = timeouts.connect
+        if timeouts.command is not None:
+            connect_args["command_timeout"] = timeouts.command
         self.engine: AsyncEngine = create_async_engine(
             url,
             pool_size=pool_size,
             max_overflow=pool_size,
             pool_pre_ping=pre_ping,
-            connect_args={"server_settings": {"application_name": application_name}},
+            pool_timeout=timeouts.pool if timeouts.pool is not None else 30.0,
+            connect_args=connect_args,
         )
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
         # The same pool, without BEGIN and COMMIT: each statement stands alone.
