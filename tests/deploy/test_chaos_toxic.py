@@ -78,6 +78,7 @@ def check(report: dict[str, Any]) -> None:
     assert report["payout_invariant_violations"] == 0
     told = report["notifications"]
     assert told["orders_confirmed"] == told["buyers_told"] == told["mails_sent"]
+    assert report["dead_letters"] == 0
 
 
 def test_the_order_database_slow_then_cut_off_loses_nothing(

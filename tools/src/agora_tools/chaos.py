@@ -56,13 +56,14 @@ from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 
 from agora_tools import fleet, fleetdb, journeys, stripe_events
-from agora_tools.chaos_audit import COUPON_USES, Shop, audit, unsettled
+from agora_tools.chaos_audit import COUPON_USES, Shop, audit, audit_dead_letters, unsettled
 from agora_tools.chaos_client import API, Outcome, checkout, request, ship_and_deliver, sign_in
 from agora_tools.chaos_faults import VICTIMS, Chaos, broker_outages, rampage
 from agora_tools.chaos_mail import audit_notifications
@@ -183,6 +184,7 @@ def run(
     target: Target, checkouts: int, buyers: int, stock: int, seed: int, *, coupon_percent: int
 ) -> dict[str, Any]:
     """Set up the shop, shop while ``target.rampage`` plays, audit; the report."""
+    since = datetime.now(UTC)
     with (
         httpx.Client(base_url=target.gateway_url, timeout=30) as gateway,
         httpx.Client(base_url=target.users_url, timeout=30) as users,
@@ -248,7 +250,8 @@ def run(
     settle(order_ids)
     counts, problems = asyncio.run(audit(shop, order_ids))
     counts["notifications"], told = asyncio.run(audit_notifications(order_ids, target.mail_dir))
-    problems += told
+    counts["dead_letters"], lost = asyncio.run(audit_dead_letters(since))
+    problems += told + lost
     problems += chaos.problems
     problems += [f"a checkout failed: {failure}" for failure in failures]
     problems += [f"order {order_id} was placed but no buyer heard of it" for order_id in unseen]
