@@ -17,7 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_contracts.events import EventPayload
 from agora_kit.db import Database
-from agora_kit.events.consumer import EventConsumer
+from agora_kit.errors import ServiceUnavailable
+from agora_kit.events.consumer import EventConsumer, unavailable
 from agora_kit.events.envelope import CloudEvent, Message, from_message
 from agora_kit.events.inprocess import InProcessTransport
 from agora_kit.events.inprocess_log import event_log
@@ -291,6 +292,50 @@ async def test_an_event_whose_handler_always_fails_is_dead_lettered_without_bloc
     assert [row.key for row in on_dlq] == ["w"]
     assert ["agora_dead_letter_attempts", "3"] in on_dlq[0].headers
     assert outcomes == ["dead_letter", "handled"]
+
+
+async def test_an_event_whose_dependency_is_unavailable_waits_for_it_instead_of_a_dead_letter(
+    service: Service,
+) -> None:
+    """ADR 0111: a handler that fails on an unavailable dependency (the payment
+    provider down, the database timing out) on every attempt leaves the event to be
+    delivered again, not dead-lettered; once the dependency is back it is handled."""
+    attempts: list[int] = []
+
+    async def needs_the_provider(
+        session: AsyncSession, payload: WidgetMade, event: CloudEvent
+    ) -> None:
+        attempts.append(payload.n)
+        if len(attempts) <= 4:  # more than the 3 attempts of a delivery
+            raise ServiceUnavailable("the provider did not answer")
+        await count_effect(session, payload, event)
+
+    await service.emit("w", 1)
+    await service.drain()
+    consumer = EventConsumer(
+        service.database, service.metrics, group="patient", max_attempts=3, retry_base_seconds=0.01
+    )
+    consumer.on(WidgetMade)(needs_the_provider)
+    await consumer.start(service.transport)
+    try:
+        for _ in range(200):
+            async with service.database.transaction() as session:
+                done = (await session.execute(select(effects.c.times))).scalars().all()
+            if done:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        await consumer.stop()
+    async with service.database.transaction() as session:
+        letters = (await session.execute(select(func.count()).select_from(dead_letter))).scalar()
+        outcomes = (await session.scalars(select(inbox.c.outcome))).all()
+    assert done == [1]
+    assert attempts == [1] * 5
+    assert letters == 0
+    assert outcomes == ["handled"]
+    assert unavailable(TimeoutError())
+    assert unavailable(ConnectionResetError())
+    assert not unavailable(ValueError("cannot handle it"))
 
 
 async def test_the_relays_mark_does_not_wait_for_the_disk_and_leaves_the_session_as_it_was(

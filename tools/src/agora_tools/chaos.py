@@ -56,16 +56,18 @@ from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 
 from agora_tools import fleet, fleetdb, journeys, stripe_events
-from agora_tools.chaos_audit import COUPON_USES, Shop, audit, unsettled
+from agora_tools.chaos_audit import COUPON_USES, Shop, audit, audit_dead_letters, unsettled
 from agora_tools.chaos_client import API, Outcome, checkout, request, ship_and_deliver, sign_in
 from agora_tools.chaos_faults import VICTIMS, Chaos, broker_outages, rampage
 from agora_tools.chaos_mail import audit_notifications
+from agora_tools.chaos_toxic import FAULTS, VICTIM_READS
 from agora_tools.infra import server
 from agora_tools.infra.base import HOST, say
 
@@ -134,6 +136,8 @@ class Target:
     # Where its mail arrives (a maildir, or ``agora run``'s .eml files); None: the mails
     # are not audited, only the notifications.
     mail_dir: Path | None = None
+    # Told the shop once it is set up (a prober that signs in as its admin or vendors).
+    on_shop: Callable[[Shop], None] | None = None
 
 
 def fleet_target(
@@ -180,11 +184,14 @@ def run(
     target: Target, checkouts: int, buyers: int, stock: int, seed: int, *, coupon_percent: int
 ) -> dict[str, Any]:
     """Set up the shop, shop while ``target.rampage`` plays, audit; the report."""
+    since = datetime.now(UTC)
     with (
         httpx.Client(base_url=target.gateway_url, timeout=30) as gateway,
         httpx.Client(base_url=target.users_url, timeout=30) as users,
     ):
         shop = set_up(target.create_admin, gateway, users, buyers, stock, coupon_percent)
+    if target.on_shop is not None:
+        target.on_shop(shop)
     say(
         f"shop ready: {len(shop.skus)} SKUs of {stock}, {buyers} buyers, "
         f"coupon {shop.coupon} ({coupon_percent}% off)"
@@ -243,7 +250,8 @@ def run(
     settle(order_ids)
     counts, problems = asyncio.run(audit(shop, order_ids))
     counts["notifications"], told = asyncio.run(audit_notifications(order_ids, target.mail_dir))
-    problems += told
+    counts["dead_letters"], lost = asyncio.run(audit_dead_letters(since))
+    problems += told + lost
     problems += chaos.problems
     problems += [f"a checkout failed: {failure}" for failure in failures]
     problems += [f"order {order_id} was placed but no buyer heard of it" for order_id in unseen]
@@ -262,7 +270,7 @@ def run(
     }
 
 
-SCENARIOS = ("order-payment-kill", "every-part-kill", "agora-run-kill")
+SCENARIOS = ("order-payment-kill", "every-part-kill", "agora-run-kill", *FAULTS)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -278,7 +286,30 @@ def main(argv: list[str] | None = None) -> int:
         help="order-payment-kill: on the fleet `agora-fleet up` started, kill order and "
         "payment; every-part-kill: the same, killing every part (the gateway and the five "
         "services) in turn; agora-run-kill: start `agora run` on a new data directory and kill it "
-        "whole, PostgreSQL every other time (see agora_tools.chaos_agora_run)",
+        "whole, PostgreSQL every other time (see agora_tools.chaos_agora_run); slow-db: one "
+        "service's PostgreSQL (--victim) made slow, then cut off, through toxiproxy; "
+        "slow-stripe: the same for the payment service's Stripe (see agora_tools.chaos_toxic)",
+    )
+    parser.add_argument(
+        "--victim",
+        choices=sorted(VICTIM_READS),
+        default="order",
+        help="slow-db: the service whose database is made slow and cut off",
+    )
+    parser.add_argument(
+        "--latency", type=int, default=5000, help="slow-db, slow-stripe: ms added to each answer"
+    )
+    parser.add_argument(
+        "--fault-seconds",
+        type=float,
+        default=30.0,
+        help="slow-db, slow-stripe: seconds slow, and then as long cut off",
+    )
+    parser.add_argument(
+        "--p99-bound",
+        type=float,
+        default=2.0,
+        help="slow-db, slow-stripe: seconds the unaffected route's p99 may reach meanwhile",
     )
     parser.add_argument("--checkouts", type=int, default=200)
     parser.add_argument("--buyers", type=int, default=10, help="checking out at once")
@@ -316,6 +347,12 @@ def main(argv: list[str] | None = None) -> int:
         from agora_tools.chaos_agora_run import play
 
         report = play(args)
+    elif args.scenario in FAULTS:
+        from agora_tools.chaos_toxic import play as play_fault
+
+        if not fleet.wait_ready():
+            return 1
+        report = play_fault(args, run)
     else:
         if not fleet.wait_ready():
             return 1

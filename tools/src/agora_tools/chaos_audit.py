@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from agora_tools import fleetdb, journeys
@@ -99,6 +100,25 @@ async def audit_events(order_ids: list[str]) -> list[str]:
         )
         problems += [f"{event_type} published {row['n']} times for {row['id']}" for row in twice]
     return problems
+
+
+async def audit_dead_letters(since: datetime) -> tuple[int, list[str]]:
+    """No event dead-lettered by any service since ``since`` (the run's start): a dead
+    letter is an event that no consumer handled, lost until an operator replays it."""
+    problems = []
+    found = 0
+    for service in ("user", "catalog", "order", "payment", "notification"):
+        for row in await fleetdb.rows(
+            fleetdb.url(f"agora_{service}"),
+            "SELECT consumer, event_type, error FROM dead_letter WHERE created_at >= :since",
+            since=since,
+        ):
+            found += 1
+            problems.append(
+                f"{service} dead-lettered {row['event_type']} ({row['consumer']}): "
+                f"{str(row['error'])[:200]}"
+            )
+    return found, problems
 
 
 async def audit_stock(

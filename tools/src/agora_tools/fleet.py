@@ -107,6 +107,29 @@ def webhook_secret() -> str:
     return path.read_text().strip()
 
 
+ROUTES_FILE = "routes.json"
+
+
+def routes() -> dict[str, dict[str, str]]:
+    """Variables that replace a part's own at its next start, by part: its database or
+    Stripe reached through a fault-injecting proxy (``agora_tools.chaos_toxic``)."""
+    try:
+        found = json.loads((fleet_dir() / ROUTES_FILE).read_text())
+    except (OSError, ValueError):
+        return {}
+    return {str(part): {str(k): str(v) for k, v in env.items()} for part, env in found.items()}
+
+
+def reroute(part: str, variables: dict[str, str] | None) -> None:
+    """From ``part``'s next start on, ``variables`` replace its own (None: its own again)."""
+    chosen = routes()
+    chosen.pop(part, None)
+    if variables:
+        chosen[part] = variables
+    fleet_dir().mkdir(parents=True, exist_ok=True)
+    (fleet_dir() / ROUTES_FILE).write_text(json.dumps(chosen, indent=2))
+
+
 def port(part: str) -> int:
     return int(os.environ.get(f"AGORA_{part.upper()}_PORT", DEFAULT_PORTS[part]))
 
@@ -149,6 +172,7 @@ def part_environment(part: str, postgres: Postgres) -> dict[str, str]:
             env[f"AGORA_GATEWAY_{service.upper()}_URL"] = f"http://{HOST}:{port(service)}"
         # Rate-limit counters shared by every gateway replica.
         env["AGORA_GATEWAY_RATE_LIMIT_STORAGE_URL"] = server("redis").endpoints()["url"]
+    env.update(routes().get(part, {}))
     return env
 
 
@@ -289,6 +313,7 @@ def down() -> int:
         server(name).down()
         say(f"{name} stopped")
     _save_state(FleetState())
+    (fleet_dir() / ROUTES_FILE).unlink(missing_ok=True)
     return 0
 
 

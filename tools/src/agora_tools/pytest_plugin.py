@@ -44,7 +44,7 @@ from agora_tools.infra.s3 import SECRET_KEY as S3_SECRET_KEY
 from agora_tools.infra.smtp import SmtpSink
 from agora_tools.infra.stripe_mock import API_KEY as STRIPE_MOCK_KEY
 from agora_tools.infra.stripe_mock import StripeMock
-from agora_tools.infra.toxiproxy import Toxiproxy
+from agora_tools.infra.toxiproxy import Proxy, Toxiproxy
 
 S = TypeVar("S", bound=Server)
 
@@ -208,6 +208,10 @@ class ToxiproxyServer:
 
     def delete_proxy(self, name: str) -> None:
         httpx.delete(f"{self.api_url}/proxies/{name}", timeout=10)
+
+    def proxy(self, name: str, upstream: str) -> Proxy:
+        """A proxy to ``upstream`` (host:port) whose toxics the test adds and removes."""
+        return Proxy(self.api_url, name, upstream)
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from starlette.middleware import Middleware
 from agora_contracts.events import EventPayload
 from agora_kit import health
 from agora_kit.auth import JWKSVerifier, JWTConfig
-from agora_kit.db import Database
+from agora_kit.db import Database, DatabaseTimeouts
 from agora_kit.errors import install_problem_handlers
 from agora_kit.events.consumer import EventConsumer
 from agora_kit.events.envelope import CloudEvent
@@ -216,6 +216,11 @@ def create_service_app(
         application_name=service,
         pre_ping=settings.database_pre_ping,
         idle_seconds=settings.database_pool_idle_seconds,
+        timeouts=DatabaseTimeouts(
+            connect=settings.database_connect_timeout_seconds,
+            command=settings.database_command_timeout_seconds,
+            pool=settings.database_pool_timeout_seconds,
+        ),
     )
     metrics = ServiceMetrics(service)
     outbox = Outbox(source=f"/agora/{service}")

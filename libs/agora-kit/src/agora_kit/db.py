@@ -11,6 +11,7 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -50,6 +51,18 @@ def _stamp_idle(_: Any, record: ConnectionPoolEntry) -> None:
     record.info[_IDLE_SINCE] = time.monotonic()
 
 
+@dataclass(frozen=True)
+class DatabaseTimeouts:
+    """Seconds a service waits on its database (ADR 0111): to open a connection, for
+    one statement's answer (asyncpg's ``command_timeout``, on the client, so a slow
+    network is bounded too), and for a free connection of the pool. None: no bound
+    (SQLAlchemy's 30 s for the pool), for tools whose statements may take long."""
+
+    connect: float | None = None
+    command: float | None = None
+    pool: float | None = None
+
+
 class Database:
     def __init__(
         self,
@@ -59,6 +72,7 @@ class Database:
         application_name: str = "agora",
         pre_ping: bool = False,
         idle_seconds: float = 60.0,
+        timeouts: DatabaseTimeouts = DatabaseTimeouts(),
     ) -> None:
         """``pool_size`` is the most connections open at once; a request finding them
         all busy waits for one rather than opening a connection it would close again
@@ -69,16 +83,23 @@ class Database:
         ``pre_ping`` tests every connection as it leaves the pool (a round trip per
         request). Off by default: a connection found dead invalidates the pool, whose
         later checkouts reconnect, and the one request that met it gets a 503 to retry
-        (agora_kit.errors) (ADR 0083)."""
+        (agora_kit.errors) (ADR 0083). A timeout of ``timeouts`` that expires is a 503
+        too."""
         self.url = url
         self.idle_seconds = idle_seconds
+        connect_args: dict[str, Any] = {"server_settings": {"application_name": application_name}}
+        if timeouts.connect is not None:
+            connect_args["timeout"] = timeouts.connect
+        if timeouts.command is not None:
+            connect_args["command_timeout"] = timeouts.command
         self.engine: AsyncEngine = create_async_engine(
             url,
             pool_size=pool_size,
             max_overflow=0,
             pool_use_lifo=True,
             pool_pre_ping=pre_ping,
-            connect_args={"server_settings": {"application_name": application_name}},
+            pool_timeout=timeouts.pool if timeouts.pool is not None else 30.0,
+            connect_args=connect_args,
         )
         sa_event.listen(self.engine.sync_engine, "checkin", _stamp_idle)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)

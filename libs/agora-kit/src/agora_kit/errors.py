@@ -18,6 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
@@ -283,9 +284,32 @@ async def _on_database_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _on_unreachable(request: Request, exc: Exception) -> JSONResponse:
+    """A backing service, mostly the database, slow or cut off (ADR 0111): a bound
+    expired (a statement's answer or a new connection: asyncpg raises TimeoutError; a
+    free connection of the pool: SQLAlchemy's TimeoutError), or a new connection was
+    refused or reset (ConnectionError, which asyncpg does not wrap). The request's
+    transaction was not committed, and a retry after a while may pass: 503 with
+    ``Retry-After`` rather than a 500."""
+    logger.warning(
+        "a backing service failed during %s %s: %s",
+        request.method,
+        request.url.path,
+        type(exc).__name__,
+    )
+    return problem_response(
+        request,
+        503,
+        detail="A backing service did not answer in time; retry the request.",
+        headers={"Retry-After": "2"},
+    )
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ProblemError, _on_problem)
     app.add_exception_handler(DBAPIError, _on_database_error)
+    for unreachable in (TimeoutError, PoolTimeout, ConnectionError):
+        app.add_exception_handler(unreachable, _on_unreachable)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http)
     app.add_exception_handler(Exception, _on_unhandled)

@@ -75,7 +75,7 @@ class ServiceMetrics:
         self.events_consumed = Counter(
             "agora_events_consumed_total",
             "Events delivered to this service, by outcome "
-            "(handled, duplicate, ignored, retried, dead_lettered)",
+            "(handled, duplicate, ignored, retried, redelivered, dead_lettered)",
             ["service", "topic", "event_type", "outcome"],
             registry=r,
         )

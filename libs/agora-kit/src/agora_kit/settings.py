@@ -92,6 +92,13 @@ class ServiceSettings(BaseSettings):
     # Test each pooled connection with a round trip before use; off, a dead connection
     # costs the one request that meets it a 503 to retry (ADR 0083).
     database_pre_ping: bool = False
+    # Seconds to open a connection to the database before answering 503 (ADR 0111).
+    database_connect_timeout_seconds: float = Field(default=5.0, gt=0)
+    # Seconds for one statement's answer before answering 503 (ADR 0111): asyncpg's
+    # command timeout, on the client, so a slow network is bounded too.
+    database_command_timeout_seconds: float = Field(default=10.0, gt=0)
+    # Seconds to wait for a free pooled connection when every one is busy (ADR 0111).
+    database_pool_timeout_seconds: float = Field(default=5.0, gt=0)
     # Proxies whose X-Forwarded-For is believed (comma-separated): the gateway. Only
     # with the service credential too (AGORA_SERVICE_TOKEN), never on the address alone.
     trusted_proxies: str = "127.0.0.1"

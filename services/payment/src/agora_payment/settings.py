@@ -25,6 +25,11 @@ class Settings(ServiceSettings):
     provider: Literal["sandbox", "stripe"] = "sandbox"
     stripe_api_key: SecretStr = SecretStr("")
     stripe_api_base: str | None = None
+    # Seconds to wait for each answer of Stripe (the library's default is 80); a call
+    # that still fails after its retries answers 503 (ADR 0111).
+    stripe_timeout_seconds: float = Field(default=10.0, gt=0)
+    # Retries of a Stripe call that failed on the network, with its idempotency key.
+    stripe_max_network_retries: int = Field(default=1, ge=0, le=5)
 
     # The platform's fee on each vendor's share, in basis points (1000 is 10%).
     platform_fee_bps: int = Field(default=1000, ge=0, le=10000)

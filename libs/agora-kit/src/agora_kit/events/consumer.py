@@ -5,6 +5,10 @@ first records the event id in the inbox, so a redelivered event is dropped and t
 effect happens once. A handler that keeps failing is retried with exponential backoff;
 after the last attempt the event is written to the ``dead_letter`` table (and the
 inbox), so the events behind it move on and an operator can inspect and replay it.
+A handler that failed because a dependency is unavailable (its database or the
+payment provider slow or cut off: ``unavailable``) is not dead-lettered: the delivery
+fails and the transport delivers it again later, until the dependency is back (ADR
+0111); the events behind it wait, as they would fail the same way.
 """
 
 from __future__ import annotations
@@ -19,10 +23,13 @@ from opentelemetry import context as otel_context
 from opentelemetry import propagate, trace
 from sqlalchemy import insert, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_contracts.events import EventPayload
 from agora_kit.db import Database
+from agora_kit.errors import ServiceUnavailable
 from agora_kit.events.envelope import CloudEvent, Message, from_message
 from agora_kit.events.tables import dead_letter, inbox
 from agora_kit.events.transport import Subscription, Transport
@@ -41,6 +48,17 @@ _FIRST_DELIVERY = text(
 )
 
 P = TypeVar("P", bound=EventPayload)
+
+
+def unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` says a dependency is unavailable for now rather than the event
+    cannot be handled: a bound of ADR 0111 expired, a connection was refused, reset or
+    found dead, or something answered 503 (the payment provider's ProviderUnavailable)."""
+    if isinstance(exc, DBAPIError):
+        return bool(exc.connection_invalidated)
+    return isinstance(exc, (TimeoutError, ConnectionError, PoolTimeout, ServiceUnavailable))
+
+
 Handler = Callable[[AsyncSession, Any, CloudEvent], Awaitable[None]]
 
 
@@ -109,8 +127,9 @@ class EventConsumer:
         ).inc()
 
     async def handle(self, message: Message) -> None:
-        """Handle one delivery. Raises only when even the dead letter cannot be
-        written (the database is down): the transport then delivers it again."""
+        """Handle one delivery. Raises only when a dependency is unavailable (see
+        ``unavailable``) or even the dead letter cannot be written (the database is
+        down): the transport then delivers it again."""
         service_var.set(self.metrics.service)
         # A type this group does not handle is known from its header: not decoded.
         event_type = message.header("ce_type")
@@ -161,6 +180,17 @@ class EventConsumer:
                     payload = payload_type.model_validate(event.data)
                     await handler(session, payload, event)
             except Exception as exc:
+                if attempt == self.max_attempts and unavailable(exc):
+                    logger.warning(
+                        "handling %s %s failed %d times on an unavailable dependency; "
+                        "it will be delivered again: %r",
+                        event.type,
+                        event.id,
+                        attempt,
+                        exc,
+                    )
+                    self._count(message, event.type, "redelivered")
+                    raise
                 if attempt == self.max_attempts:
                     await self._dead_letter(message, event.type, event.id, attempt, exc)
                     return

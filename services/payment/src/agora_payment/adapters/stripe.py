@@ -1,14 +1,22 @@
 """The Stripe provider: PaymentIntents (created and confirmed server-side, each call
 with an idempotency key), refunds, Connect Express accounts with their onboarding
 links, and Connect transfers for vendor payouts, through the ``stripe`` library's
-async client."""
+async client.
+
+Each call is bounded (ADR 0111): ``timeout`` seconds for an answer, retried
+``max_network_retries`` times with its idempotency key; a call Stripe could not answer
+(the network, a timeout, its 5xx or 429) raises ``ProviderUnavailable``, a 503."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
+from typing import Any, ParamSpec, TypeVar
 
 import stripe
 
+from agora_kit.errors import ServiceUnavailable
 from agora_payment.adapters.provider import (
     Confirmation,
     ConnectedAccount,
@@ -18,19 +26,49 @@ from agora_payment.adapters.provider import (
 )
 
 _DECLINE_MESSAGE = "Your card was declined."
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+class ProviderUnavailable(ServiceUnavailable):
+    """Stripe did not answer (the network, a timeout) or answered that it cannot now."""
+
+
+def _unavailable_on_failure(
+    call: Callable[_P, Coroutine[Any, Any, _R]],
+) -> Callable[_P, Coroutine[Any, Any, _R]]:
+    @functools.wraps(call)
+    async def bounded(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return await call(*args, **kwargs)
+        except (stripe.APIConnectionError, stripe.APIError, stripe.RateLimitError) as error:
+            raise ProviderUnavailable(
+                "The payment provider did not answer; retry the request.",
+                headers={"Retry-After": "2"},
+            ) from error
+
+    return bounded
 
 
 class StripeProvider:
     name = "stripe"
 
-    def __init__(self, api_key: str, *, api_base: str | None = None) -> None:
+    def __init__(
+        self,
+        api_key: str,
+        *,
+        api_base: str | None = None,
+        timeout: float = 10.0,
+        max_network_retries: int = 1,
+    ) -> None:
         self._client = stripe.StripeClient(
             api_key,
             base_addresses={"api": api_base} if api_base else None,
-            http_client=stripe.HTTPXClient(),
-            max_network_retries=2,
+            http_client=stripe.HTTPXClient(timeout=timeout),
+            max_network_retries=max_network_retries,
         )
 
+    @_unavailable_on_failure
     async def create_intent(
         self, *, amount: int, currency: str, idempotency_key: str, metadata: dict[str, str]
     ) -> Intent:
@@ -48,6 +86,7 @@ class StripeProvider:
             status="requires_payment_method",
         )
 
+    @_unavailable_on_failure
     async def confirm(
         self, intent_id: str, *, payment_method: str, idempotency_key: str
     ) -> Confirmation:
@@ -84,6 +123,7 @@ class StripeProvider:
         # fixture): Stripe's payment_intent.succeeded or .payment_failed webhook decides.
         return Confirmation(status="processing")
 
+    @_unavailable_on_failure
     async def refund(self, intent_id: str, *, amount: int, idempotency_key: str) -> ProviderRefund:
         refund = await self._client.v1.refunds.create_async(
             params={"payment_intent": intent_id, "amount": amount},
@@ -91,6 +131,7 @@ class StripeProvider:
         )
         return ProviderRefund(id=refund.id)
 
+    @_unavailable_on_failure
     async def transfer(
         self, *, destination: str, amount: int, currency: str, idempotency_key: str
     ) -> str:
@@ -100,6 +141,7 @@ class StripeProvider:
         )
         return transfer.id
 
+    @_unavailable_on_failure
     async def reverse_transfer(self, transfer_id: str, *, amount: int, idempotency_key: str) -> str:
         reversal = await self._client.v1.transfers.reversals.create_async(
             transfer_id,
@@ -108,6 +150,7 @@ class StripeProvider:
         )
         return reversal.id
 
+    @_unavailable_on_failure
     async def create_account(
         self, *, vendor_id: str, country: str, idempotency_key: str
     ) -> ConnectedAccount:
@@ -123,6 +166,7 @@ class StripeProvider:
         )
         return ConnectedAccount.of(account.to_dict())
 
+    @_unavailable_on_failure
     async def onboarding_link(
         self, account_id: str, *, refresh_url: str, return_url: str
     ) -> OnboardingLink:

@@ -23,7 +23,10 @@ def build_provider(settings: Settings) -> PaymentProvider:
         from agora_payment.adapters.stripe import StripeProvider
 
         return StripeProvider(
-            settings.stripe_api_key.get_secret_value(), api_base=settings.stripe_api_base
+            settings.stripe_api_key.get_secret_value(),
+            api_base=settings.stripe_api_base,
+            timeout=settings.stripe_timeout_seconds,
+            max_network_retries=settings.stripe_max_network_retries,
         )
     return SandboxProvider(settings.public_api_url)
 
