@@ -121,9 +121,8 @@ async def delivered(fleet: Fleet, *, onboarded: bool) -> Delivered:
         store.owner.headers["Authorization"].removeprefix("Bearer "),
         options={"verify_signature": False},
     )
-    vendor = {
-        "Authorization": f"Bearer {fleet.shop.keys.token(claims['sub'], (ROLE_CUSTOMER, ROLE_VENDOR))}"
-    }
+    signed = fleet.shop.keys.token(claims["sub"], (ROLE_CUSTOMER, ROLE_VENDOR))
+    vendor = {"Authorization": f"Bearer {signed}"}
 
     async def paid() -> Any:
         items = (await fleet.orders.get("/api/v1/vendor/orders", headers=vendor)).json()["items"]

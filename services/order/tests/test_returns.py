@@ -17,7 +17,8 @@ from agora_contracts.catalog import InventoryReserved, ReservedLine
 from agora_contracts.payment import PaymentRefunded, PaymentSucceeded
 from agora_kit.testing.events import deliver, outbox_events
 from agora_kit.testing.tokens import Keys
-from agora_order.models import ReturnTransition, SubOrder
+from agora_order.models import OrderLine, ReturnTransition, SubOrder
+from agora_order.service.return_refunds import refund_of
 
 from .helpers import checkout, fill, paid_order, stock, usd
 from .test_vendor import store
@@ -218,3 +219,19 @@ async def test_bad_returns_change_nothing(
     # A rejected return gives its units back to ask again.
     assert (await ask(client, buyer, order_id, ("B-1", 2))).status_code == 201
     assert other_shop != shop
+
+
+def test_a_line_returned_in_parts_refunds_what_returning_it_whole_would() -> None:
+    sub = SubOrder(subtotal_amount=9999, discount_amount=1234, shipping_amount=499, tax_amount=877)
+    line = OrderLine(id=uuid.uuid4(), quantity=7, line_amount=7 * 1111)
+    for tax_included in (False, True):
+        whole = refund_of([(line, 7)], sub, tax_included=tax_included, before={})
+        parts, done = 0, 0
+        for units in (1, 2, 3, 1):
+            parts += refund_of(
+                [(line, units)], sub, tax_included=tax_included, before={line.id: done}
+            )
+            done += units
+        assert parts == whole
+        # Never more than the line's goods after its discount share, with its tax.
+        assert whole <= 7 * 1111 - 7 * 1111 * 1234 // 9999 + (0 if tax_included else 877)

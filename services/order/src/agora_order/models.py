@@ -349,9 +349,8 @@ class VendorPayout(Base):
 
 
 class Return(Base):
-    """A buyer's request to send delivered lines of one sub-order back, and the
-    store's answer (ADR 0116); every move is also written to ``return_transitions``.
-    ``refund_amount`` is fixed when the parcel is received."""
+    """A buyer's return of delivered lines of one sub-order and the store's answer (ADR
+    0116); moves in ``return_transitions``; ``refund_amount`` fixed on receipt."""
 
     __tablename__ = "returns"
     __table_args__ = (Index("ix_returns_vendor_id_requested_at", "vendor_id", "requested_at"),)
