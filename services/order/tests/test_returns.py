@@ -5,6 +5,7 @@ its ``PaymentRefunded`` closes the return; bad requests change nothing."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -235,3 +236,20 @@ def test_a_line_returned_in_parts_refunds_what_returning_it_whole_would() -> Non
         assert parts == whole
         # Never more than the line's goods after its discount share, with its tax.
         assert whole <= 7 * 1111 - 7 * 1111 * 1234 // 9999 + (0 if tax_included else 877)
+
+
+async def test_two_receipts_at_once_refund_once(
+    app: FastAPI, client: httpx.AsyncClient, buyer: dict[str, str], keys: Keys
+) -> None:
+    shop, owner = await store(app, keys)
+    await stock(app, [("D-1", 1000, 10)], vendor_id=shop)
+    placed, _ = await delivered_order(app, client, buyer, owner, ("D-1", 1))
+    asked = (await ask(client, buyer, placed["id"], ("D-1", 1))).json()
+    ret = f"/api/v1/vendor/returns/{asked['id']}"
+    await client.post(f"{ret}/approve", json={"restock": False}, headers=owner)
+    answers = await asyncio.gather(
+        *(client.post(f"{ret}/receive", headers=owner) for _ in range(4))
+    )
+    assert sorted(a.status_code for a in answers) == [200, 409, 409, 409]
+    assert len(await outbox_events(app, REFUND_REQUESTED)) == 1
+    assert len(await outbox_events(app, RECEIVED)) == 1

@@ -15,7 +15,8 @@ from agora_order.models import RETURN_REJECTED, Return, ReturnLine
 async def get(session: AsyncSession, return_id: uuid.UUID, *, lock: bool = False) -> Return | None:
     stmt = select(Return).where(Return.id == return_id)
     if lock:
-        stmt = stmt.with_for_update()
+        # Values read under the lock, never the session's copy read before it.
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
     found: Return | None = await session.scalar(stmt)
     return found
 
