@@ -243,7 +243,7 @@ async def test_two_receipts_at_once_refund_once(
 ) -> None:
     shop, owner = await store(app, keys)
     await stock(app, [("D-1", 1000, 10)], vendor_id=shop)
-    placed, _ = await delivered_order(app, client, buyer, owner, ("D-1", 1))
+    placed, _ = await delivered_order(app, client, buyer, owner, ("D-1", 2))
     asked = (await ask(client, buyer, placed["id"], ("D-1", 1))).json()
     ret = f"/api/v1/vendor/returns/{asked['id']}"
     await client.post(f"{ret}/approve", json={"restock": False}, headers=owner)
@@ -253,3 +253,15 @@ async def test_two_receipts_at_once_refund_once(
     assert sorted(a.status_code for a in answers) == [200, 409, 409, 409]
     assert len(await outbox_events(app, REFUND_REQUESTED)) == 1
     assert len(await outbox_events(app, RECEIVED)) == 1
+    # Refunded in full by an admin (no return's request): nothing is left to return.
+    refund = PaymentRefunded(
+        payment_id=uuid.uuid4(),
+        order_id=uuid.UUID(placed["id"]),
+        buyer_id=uuid.uuid4(),
+        amount=usd(placed["total"]["amount"]),
+        total_refunded=usd(placed["total"]["amount"]),
+    )
+    await deliver(app, refund, placed["id"])
+    late = await ask(client, buyer, placed["id"], ("D-1", 1))
+    assert late.status_code == 409, late.text
+    assert "refunded in full" in late.json()["detail"]

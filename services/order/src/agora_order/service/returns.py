@@ -28,6 +28,7 @@ from agora_kit.errors import Forbidden
 from agora_kit.events.outbox import Outbox
 from agora_kit.pagination import Page, PageParams
 from agora_order.models import (
+    REFUNDED,
     RETURN_APPROVED,
     RETURN_RECEIVED,
     RETURN_REFUNDED,
@@ -108,6 +109,8 @@ async def request(
     await own(session, buyer_id, order_id)
     order = await order_repo.locked(session, order_id)  # one return at a time per order
     assert order is not None
+    if order.status == REFUNDED:
+        raise NotReturnable("This order was refunded in full: nothing is left to return.")
     skus = [sku for sku, _ in wanted]
     if len(set(skus)) != len(skus):
         raise BadReturn("Each SKU may appear once in a return.")
