@@ -23,6 +23,7 @@ from .analytics_series_out import AnalyticsSeriesOut
 from .api_key_in import ApiKeyIn
 from .api_key_in_scopes_item import ApiKeyInScopesItem
 from .api_key_out import ApiKeyOut
+from .approve_in import ApproveIn
 from .audit_entry_out import AuditEntryOut
 from .audit_entry_out_after_type_0 import AuditEntryOutAfterType0
 from .audit_entry_out_before_type_0 import AuditEntryOutBeforeType0
@@ -96,6 +97,7 @@ from .page_ledger_row_out import PageLedgerRowOut
 from .page_order_out import PageOrderOut
 from .page_order_row_out import PageOrderRowOut
 from .page_payout_row_out import PagePayoutRowOut
+from .page_return_out import PageReturnOut
 from .page_shipping_zone_out import PageShippingZoneOut
 from .page_vendor_order_out import PageVendorOrderOut
 from .page_vendor_out import PageVendorOut
@@ -138,7 +140,13 @@ from .refresh_in import RefreshIn
 from .refund_in import RefundIn
 from .refund_out import RefundOut
 from .register_in import RegisterIn
+from .reject_in import RejectIn
 from .reset_in import ResetIn
+from .return_in import ReturnIn
+from .return_line_in import ReturnLineIn
+from .return_line_out import ReturnLineOut
+from .return_out import ReturnOut
+from .return_out_status import ReturnOutStatus
 from .review_in import ReviewIn
 from .review_out import ReviewOut
 from .review_page import ReviewPage
@@ -189,6 +197,7 @@ from .vendor_patch import VendorPatch
 from .vendor_payout_out import VendorPayoutOut
 from .vendor_payout_out_status import VendorPayoutOutStatus
 from .vendor_ref import VendorRef
+from .vendor_returns_list_status_type_0 import VendorReturnsListStatusType0
 from .vendor_stats_out import VendorStatsOut
 from .vendor_stats_out_interval import VendorStatsOutInterval
 from .vendors_me_products_list_status_type_0 import VendorsMeProductsListStatusType0
@@ -234,6 +243,7 @@ __all__ = (
     "ApiKeyIn",
     "ApiKeyInScopesItem",
     "ApiKeyOut",
+    "ApproveIn",
     "AuditEntryOut",
     "AuditEntryOutAfterType0",
     "AuditEntryOutBeforeType0",
@@ -307,6 +317,7 @@ __all__ = (
     "PageOrderOut",
     "PageOrderRowOut",
     "PagePayoutRowOut",
+    "PageReturnOut",
     "PageShippingZoneOut",
     "PageVendorOrderOut",
     "PageVendorOut",
@@ -343,7 +354,13 @@ __all__ = (
     "RefundIn",
     "RefundOut",
     "RegisterIn",
+    "RejectIn",
     "ResetIn",
+    "ReturnIn",
+    "ReturnLineIn",
+    "ReturnLineOut",
+    "ReturnOut",
+    "ReturnOutStatus",
     "ReviewIn",
     "ReviewOut",
     "ReviewPage",
@@ -392,6 +409,7 @@ __all__ = (
     "VendorPayoutOut",
     "VendorPayoutOutStatus",
     "VendorRef",
+    "VendorReturnsListStatusType0",
     "VendorsMeProductsListStatusType0",
     "VendorsMeStatsGetInterval",
     "VendorStatsOut",

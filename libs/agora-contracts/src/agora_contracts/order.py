@@ -230,3 +230,74 @@ class RefundRequested(EventPayload):
     amount: Money
     request_id: UUID
     reason: str | None = None
+
+
+# --- Returns (ADR 0116): a buyer sends delivered lines back. Published on the order
+# topic, keyed by order id, so they stay in order with the order's own events.
+
+
+class ReturnLine(BaseModel):
+    """``quantity`` units of the order line ``order_line_id`` (``sku``) sent back."""
+
+    model_config = ConfigDict(frozen=True)
+
+    order_line_id: UUID
+    sku: str = Field(min_length=1)
+    quantity: int = Field(gt=0)
+
+
+class _ReturnEvent(_OrderEvent):
+    return_id: UUID
+    buyer_id: UUID
+    vendor_id: UUID
+    lines: list[ReturnLine] = Field(min_length=1)
+
+
+class ReturnRequested(_ReturnEvent):
+    """The buyer asked to send these delivered lines back; the store decides."""
+
+    event_type: ClassVar[str] = "agora.order.order.return_requested.v1"
+
+    reason: str
+    requested_at: datetime
+
+
+class ReturnApproved(_ReturnEvent):
+    """The store accepts the return; ``restock``: the units go back on sale once
+    received."""
+
+    event_type: ClassVar[str] = "agora.order.order.return_approved.v1"
+
+    restock: bool
+    approved_at: datetime
+
+
+class ReturnRejected(_ReturnEvent):
+    """The store refused the return, for ``reason`` (shown to the buyer)."""
+
+    event_type: ClassVar[str] = "agora.order.order.return_rejected.v1"
+
+    reason: str
+    rejected_at: datetime
+
+
+class ReturnReceived(_ReturnEvent):
+    """The store has the parcel back: ``refund`` is asked of the payment service (a
+    ``RefundRequested`` whose ``request_id`` is the return's id), and with ``restock``
+    the catalog puts the units back on hand."""
+
+    event_type: ClassVar[str] = "agora.order.order.return_received.v1"
+
+    restock: bool
+    refund: Money
+    received_at: datetime
+
+
+class ReturnRefunded(_ReturnEvent):
+    """The payment service gave the return's ``refund`` back to the buyer."""
+
+    event_type: ClassVar[str] = "agora.order.order.return_refunded.v1"
+
+    refund: Money
+    refund_id: UUID | None = None
+    refunded_at: datetime

@@ -60,6 +60,13 @@ class PaymentRefunded(_PaymentEvent):
     total_refunded: Money | None = Field(
         default=None, description="Refunded so far, this one included"
     )
+    request_id: UUID | None = Field(
+        default=None,
+        description=(
+            "The ``RefundRequested.request_id`` this refund answers (for an admin's"
+            " refund, its own id): how the order service knows which return was refunded"
+        ),
+    )
 
 
 class PaymentIntentCreated(_PaymentEvent):

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agora_catalog.service import personal, reservations, reviews, vendors
+from agora_catalog.service import personal, reservations, reviews, stock, vendors
 from agora_catalog.service.context import CatalogContext
 from agora_contracts.catalog import (
     CategoryUpdated,
@@ -25,7 +25,13 @@ from agora_contracts.catalog import (
     VendorUpdated,
 )
 from agora_contracts.events import EventPayload
-from agora_contracts.order import OrderCancelled, OrderConfirmed, OrderPlaced, OrderRefunded
+from agora_contracts.order import (
+    OrderCancelled,
+    OrderConfirmed,
+    OrderPlaced,
+    OrderRefunded,
+    ReturnReceived,
+)
 from agora_contracts.payment import ConnectAccountUpdated
 from agora_contracts.user import UserDeleted
 from agora_kit.app import EventHandler
@@ -88,6 +94,16 @@ async def commit(
     )
 
 
+async def returned(
+    context: CatalogContext, session: AsyncSession, event: ReturnReceived, _: CloudEvent
+) -> None:
+    """The store has a return back; its units go on sale again when it said so."""
+    if event.restock:
+        await stock.restock(
+            session, context.outbox, [(line.sku, line.quantity) for line in event.lines]
+        )
+
+
 async def user_deleted(
     context: CatalogContext, session: AsyncSession, event: UserDeleted, _: CloudEvent
 ) -> None:
@@ -128,6 +144,7 @@ HANDLED: dict[type[EventPayload], EventHandler[CatalogContext]] = {
     OrderCancelled: release,
     OrderRefunded: refunded,
     OrderConfirmed: commit,
+    ReturnReceived: returned,
     UserDeleted: user_deleted,
     ProductPublished: product_changed,
     ProductUpdated: product_changed,

@@ -41,7 +41,15 @@ from agora_contracts.payment import (
 from agora_contracts.user import UserDeleted
 from agora_kit.app import EventHandler
 from agora_kit.events.envelope import CloudEvent
-from agora_order.service import personal, readmodel, saga_payment, saga_stock, stats, vendors
+from agora_order.service import (
+    personal,
+    readmodel,
+    returns,
+    saga_payment,
+    saga_stock,
+    stats,
+    vendors,
+)
 from agora_order.service.context import OrderContext
 
 
@@ -164,6 +172,8 @@ async def refunded(
         refund_id=event.refund_id,
         reason=event.reason,
     )
+    if event.request_id is not None:
+        await returns.refunded(session, context.outbox, event.request_id, event.refund_id)
 
 
 async def payout(

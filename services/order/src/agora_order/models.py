@@ -47,6 +47,13 @@ SUB_SHIPPED = "shipped"
 SUB_DELIVERED = "delivered"
 SUB_CANCELLED = "cancelled"
 
+# The states of a return (``service/returns.py``, ADR 0116).
+RETURN_REQUESTED = "requested"
+RETURN_APPROVED = "approved"
+RETURN_REJECTED = "rejected"
+RETURN_RECEIVED = "received"
+RETURN_REFUNDED = "refunded"
+
 
 class Base(DeclarativeBase):
     metadata = new_metadata()
@@ -339,3 +346,55 @@ class VendorPayout(Base):
     amount: Mapped[int] = mapped_column(BigInteger, nullable=False)
     reversed_amount: Mapped[int] = mapped_column(BigInteger, nullable=False)
     currency: Mapped[str] = mapped_column(String(3), nullable=False)
+
+
+class Return(Base):
+    """A buyer's return of delivered lines of one sub-order and the store's answer (ADR
+    0116); moves in ``return_transitions``; ``refund_amount`` fixed on receipt."""
+
+    __tablename__ = "returns"
+    __table_args__ = (Index("ix_returns_vendor_id_requested_at", "vendor_id", "requested_at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(PGUUID(as_uuid=True), primary_key=True)
+    order_id: Mapped[uuid.UUID] = _part_of("orders.id")
+    sub_order_id: Mapped[uuid.UUID] = _part_of("sub_orders.id")
+    vendor_id: Mapped[uuid.UUID] = mapped_column(PGUUID(as_uuid=True), nullable=False)
+    buyer_id: Mapped[uuid.UUID] = mapped_column(PGUUID(as_uuid=True), nullable=False)
+    status: Mapped[str] = mapped_column(String(32), nullable=False)
+    reason: Mapped[str] = mapped_column(Text, nullable=False)
+    restock: Mapped[bool | None] = mapped_column(Boolean)
+    reject_reason: Mapped[str | None] = mapped_column(Text)
+    currency: Mapped[str] = mapped_column(String(3), nullable=False)
+    refund_amount: Mapped[int | None] = mapped_column(BigInteger)
+    refund_id: Mapped[uuid.UUID | None] = mapped_column(PGUUID(as_uuid=True))
+    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class ReturnLine(Base):
+    """``quantity`` units of one order line sent back in a return."""
+
+    __tablename__ = "return_lines"
+    __table_args__ = (
+        PrimaryKeyConstraint("return_id", "order_line_id"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+    )
+
+    return_id: Mapped[uuid.UUID] = _part_of("returns.id")
+    order_line_id: Mapped[uuid.UUID] = _part_of("order_lines.id")
+    sku: Mapped[str] = mapped_column(String(64), nullable=False)
+    quantity: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+class ReturnTransition(Base):
+    """Each state a return entered, why, and on which cause."""
+
+    __tablename__ = "return_transitions"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    return_id: Mapped[uuid.UUID] = _part_of("returns.id")
+    from_status: Mapped[str | None] = mapped_column(String(32))
+    to_status: Mapped[str] = mapped_column(String(32), nullable=False)
+    reason: Mapped[str | None] = mapped_column(Text)
+    cause: Mapped[str] = mapped_column(String(128), nullable=False)
+    at: Mapped[datetime] = _now()

@@ -56,6 +56,9 @@ class Settings(ServiceSettings):
     reservation_ttl_seconds: int = Field(default=900, gt=0)
     # An order still unpaid this long after placing is cancelled and its stock released.
     payment_timeout_seconds: int = Field(default=900, gt=0)
+    # How long after its parcel was delivered a buyer may ask to return lines of it,
+    # in days, for every store alike (ADR 0116); 0: no returns.
+    return_window_days: int = Field(default=30, ge=0)
     # How often unpaid orders past their timeout are looked for.
     payment_sweep_seconds: float = Field(default=5.0, gt=0)
 

@@ -112,3 +112,23 @@ async def set_on_hand(
         after={"on_hand": on_hand},
     )
     return inventory
+
+
+async def restock(session: AsyncSession, outbox: Outbox, lines: Sequence[tuple[str, int]]) -> None:
+    """Returned units (SKU, units) the store took back for sale go back on hand
+    (ADR 0116). A SKU deleted since is skipped: there is nothing to sell it as."""
+    wanted: dict[str, int] = {}
+    for sku, units in lines:
+        wanted[sku] = wanted.get(sku, 0) + units
+    rows = await repo.lock_inventory(session, wanted)
+    changes = []
+    now = datetime.now(UTC)
+    for sku, units in sorted(wanted.items()):
+        row = rows.get(sku)
+        if row is None:
+            continue
+        changes.append((row, row.available))
+        row.on_hand += units
+        row.updated_at = now
+    await session.flush()
+    await announce_stock(session, outbox, changes)

@@ -7,11 +7,11 @@ from __future__ import annotations
 from agora_kit.app import API_PREFIX
 from agora_kit.personal import export_router
 from agora_kit.routes import api
-from agora_order.api import admin, analytics, cart, orders, shipping, stats, vendor
+from agora_order.api import admin, analytics, cart, orders, returns, shipping, stats, vendor
 from agora_order.service import personal
 
 public = api(
-    *(m.router for m in (cart, orders, vendor, shipping, stats, admin, analytics)),
+    *(m.router for m in (cart, orders, returns, vendor, shipping, stats, admin, analytics)),
     prefix=API_PREFIX,
 )
 router = api(public, export_router(personal.export, service="order"))

@@ -63,3 +63,23 @@ class NotShippable(Unprocessable):
 class CountryTaken(Conflict):
     slug = "shipping-country-taken"
     title = "Another shipping zone of the store covers the country"
+
+
+class BadReturn(Unprocessable):
+    slug = "bad-return"
+    title = "The return names lines it cannot"
+
+
+class NotReturnable(Conflict):
+    slug = "not-returnable"
+    title = "These lines cannot be returned now"
+
+
+class ReturnNotFound(NotFound):
+    slug = "return-not-found"
+    title = "No such return"
+
+
+class ReturnStateConflict(Conflict):
+    slug = "return-state"
+    title = "The return is not in a state that allows this"

@@ -328,6 +328,7 @@ async def refund(
             reason=reason,
             refunded_at=payment.updated_at,
             total_refunded=money(payment, payment.refunded_amount),
+            request_id=request_id,
         ),
         key=str(payment.id),
     )
