@@ -16,7 +16,7 @@ down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-_CHECK = op.f("ck_one_time_tokens_purpose")
+_CHECK = "ck_one_time_tokens_purpose"
 
 
 def upgrade() -> None:
@@ -25,9 +25,9 @@ def upgrade() -> None:
         "users", sa.Column("phone_verified_at", sa.DateTime(timezone=True), nullable=True)
     )
     op.add_column("one_time_tokens", sa.Column("phone", sa.String(length=16), nullable=True))
-    op.drop_constraint(_CHECK, "one_time_tokens", type_="check")
+    op.drop_constraint(op.f(_CHECK), "one_time_tokens", type_="check")
     op.create_check_constraint(
-        _CHECK,
+        op.f(_CHECK),
         "one_time_tokens",
         "purpose IN ('verify_email', 'verify_phone', 'reset_password', 'mfa_login')",
     )
@@ -35,9 +35,11 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.execute("DELETE FROM one_time_tokens WHERE purpose = 'verify_phone'")
-    op.drop_constraint(_CHECK, "one_time_tokens", type_="check")
+    op.drop_constraint(op.f(_CHECK), "one_time_tokens", type_="check")
     op.create_check_constraint(
-        _CHECK, "one_time_tokens", "purpose IN ('verify_email', 'reset_password', 'mfa_login')"
+        op.f(_CHECK),
+        "one_time_tokens",
+        "purpose IN ('verify_email', 'reset_password', 'mfa_login')",
     )
     op.drop_column("one_time_tokens", "phone")
     op.drop_column("users", "phone_verified_at")
