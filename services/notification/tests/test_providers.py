@@ -168,6 +168,7 @@ async def test_fcm_gets_an_oauth_token_then_sends_the_v1_message(tmp_path: Path)
 
     assert sent == "projects/agora-test/messages/0:1500415314455276"
     assert gone.value.permanent
+    assert gone.value.recipient_gone
     # One token for every send while it is valid: RFC 7523's JWT bearer grant.
     (token_request,) = server.to("/token")
     form = parse_qs(token_request.body.decode())
@@ -224,7 +225,7 @@ async def test_apns_posts_over_http2_with_a_provider_token(tmp_path: Path) -> No
         server.close()
 
     assert sent == message.delivery_id
-    assert gone.value.permanent
+    assert gone.value.recipient_gone
     assert "Unregistered" in gone.value.reason
     request = server.requests[0]
     assert (request.method, request.path) == ("POST", "/3/device/a1b2c3")

@@ -14,9 +14,10 @@ for no more than one new token every 20 minutes), ``apns-topic`` the app's bundl
 ``apns-push-type: alert``; the body ``{"aps": {"alert": {"title", "body"}}}`` and the
 data beside ``aps``.
 
-A token the provider no longer knows (FCM 404 ``UNREGISTERED``, 400 invalid
-argument; APNs 400 ``BadDeviceToken``, 410 ``Unregistered``) fails for good; a 401,
-403, 429, 5xx or no answer may pass later and is retried.
+A token the provider no longer knows (FCM 404 ``UNREGISTERED``; APNs 400
+``BadDeviceToken``, 410 ``Unregistered``) fails for good and the device is forgotten;
+another 400 (a message the provider refuses) fails for good; a 401, 403, 429, 5xx or
+no answer may pass later and is retried.
 """
 
 from __future__ import annotations
@@ -112,7 +113,9 @@ class FcmPushSender:
             reason = _reason(response)
             raise DeliveryFailed(
                 f"FCM answered {response.status_code}: {reason}",
-                permanent=response.status_code in (400, 404),
+                permanent=response.status_code == 400,
+                # NOT_FOUND (errorCode UNREGISTERED): the app left the device.
+                recipient_gone=response.status_code == 404,
             )
         name = str(response.json().get("name", ""))
         logger.info("push %s accepted by FCM as %s", message.delivery_id, name)
@@ -184,9 +187,11 @@ class ApnsPushSender:
         if response.status_code == 403:
             self._token = None  # an expired or refused provider token: a new one next time
         if response.status_code != 200:
+            reason = _reason(response)
             raise DeliveryFailed(
-                f"APNs answered {response.status_code}: {_reason(response)}",
-                permanent=response.status_code in (400, 410),
+                f"APNs answered {response.status_code}: {reason}",
+                permanent=response.status_code == 400,
+                recipient_gone=response.status_code == 410 or reason == "BadDeviceToken",
             )
         apns_id = response.headers.get("apns-id", message.delivery_id)
         logger.info("push %s accepted by APNs as %s", message.delivery_id, apns_id)
