@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 import uuid
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -105,6 +106,29 @@ async def test_twilio_unreachable_is_retried() -> None:
     with pytest.raises(DeliveryFailed) as failed:
         await _twilio_sender(url).send(_outgoing("sms", "+447700900123", {"text": "x"}))
     assert not failed.value.permanent
+
+
+async def test_twilio_that_does_not_answer_in_time_is_retried() -> None:
+    def slow(_: Request) -> Reply:
+        time.sleep(1.5)
+        return Reply(201, {"sid": "SM1"})
+
+    server = Http1Provider(slow)
+    sender = TwilioSmsSender(
+        account_sid=SID,
+        auth_token=AUTH_TOKEN,
+        sender="+15005550006",
+        base_url=server.url,
+        timeout_seconds=0.3,
+    )
+    started = time.monotonic()
+    try:
+        with pytest.raises(DeliveryFailed) as late:
+            await sender.send(_outgoing("sms", "+447700900123", {"text": "x"}))
+    finally:
+        server.close()
+    assert not late.value.permanent
+    assert time.monotonic() - started < 1.4
 
 
 def _rsa_pem() -> tuple[str, rsa.RSAPublicKey]:

@@ -11,6 +11,7 @@ configuration, 429, 5xx, no answer) may pass later and is retried.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import aiohttp
@@ -57,7 +58,10 @@ class TwilioSmsSender:
         client = Client(self.account_sid, self.auth_token, http_client=http)
         client.api.base_url = self.base_url
         try:
-            sent = await client.messages.create_async(to=message.recipient, body=text, **origin)
+            # The library's own client timeout is not applied to its requests: bound
+            # the whole exchange here.
+            async with asyncio.timeout(self.timeout_seconds):
+                sent = await client.messages.create_async(to=message.recipient, body=text, **origin)
         except TwilioRestException as exc:
             raise DeliveryFailed(
                 f"Twilio answered {exc.status} (error {exc.code}): {exc.msg}",
