@@ -2,16 +2,16 @@
 user, catalog, order, payment and notification services on one in-process transport
 and real PostgreSQL, behind the real gateway app.
 
-A buyer with a paid and partly refunded order, a review, a wishlist item and a cart
-exports their data: the one document holds each service's part. They erase their
-account; the order, not shipped yet, is cancelled and the rest refunded; then no table
-of any service's database holds their e-mail, name or address (every row of every
-table, read as text), while their order, payment, refunds and the ledger stay for the
-accounts, and the review stays without its author. The store's owner erases too: the
-store is closed and nothing names the owner. The outboxes are scanned too (their
-published rows naming the person are deleted; unpublished ones would stay until
-delivered); the transport's own log is trimmed by its retention (ADR 0094) and is not
-scanned here."""
+A buyer with a verified phone number, a paid and partly refunded order, a review, a
+wishlist item and a cart exports their data: the one document holds each service's
+part. They erase their account; the order, not shipped yet, is cancelled and the rest
+refunded; then no table of any service's database holds their e-mail, name, phone or
+address (every row of every table, read as text), while their order, payment, refunds
+and the ledger stay for the accounts, and the review stays without its author. The
+store's owner erases too: the store is closed and nothing names the owner. The
+outboxes are scanned too (their published rows naming the person are deleted;
+unpublished ones would stay until delivered); the transport's own log is trimmed by
+its retention (ADR 0094) and is not scanned here."""
 
 from __future__ import annotations
 
@@ -53,6 +53,7 @@ API = "/api/v1"
 SERVICES = ("user", "catalog", "order", "payment", "notification")
 FULL_NAME = "Philippa Quaritch-Oyelaran"
 OWNER_NAME = "Theodora Vance-Okonkwo"
+PHONE = "+447912345678"
 OWNER_EMAIL = f"tvance-{uuid.uuid4().hex[:8]}@example.com"
 ADDRESS = {
     "name": "Philippa Quaritch-Oyelaran",
@@ -251,6 +252,32 @@ async def _count(url: str, query: str, **params: Any) -> int:
     return int((await rows(url, query, **params))[0]["n"])
 
 
+async def _verify_phone(edge: Edge, api: UserApi, buyer: Account) -> None:
+    """The buyer's phone number, verified through the gateway with the code the user
+    service sealed into its event for the notification service's SMS (ADR 0117); then
+    the notification service knows the number."""
+    await edge.ok(
+        await edge.client.put(
+            f"{API}/users/me/phone", json={"phone": PHONE}, headers=buyer.headers
+        ),
+        202,
+    )
+    [requested] = await api.events("phone_verification_requested.v1")
+    code = api.context.sealer.open(requested["data"]["sealed_code"])
+    me = await edge.ok(
+        await edge.client.post(
+            f"{API}/users/me/phone/verify", json={"code": code}, headers=buyer.headers
+        )
+    )
+    assert (me["phone"], me["phone_verified"]) == (PHONE, True)
+
+    async def known() -> bool:
+        query = "SELECT count(*) AS n FROM contacts WHERE user_id = :u AND phone = :p"
+        return await _count(edge.urls["notification"], query, u=buyer.id, p=PHONE) == 1
+
+    await eventually(known)
+
+
 async def test_export_covers_every_service_and_erasure_leaves_no_personal_field(
     edge: Edge,
 ) -> None:
@@ -258,6 +285,7 @@ async def test_export_covers_every_service_and_erasure_leaves_no_personal_field(
     admin, owner, sku, product = await _shop(edge, api)
     email = f"pquaritch-{uuid.uuid4().hex[:8]}@example.com"
     buyer = await api.signed_in(email, full_name=FULL_NAME)
+    await _verify_phone(edge, api, buyer)
     await edge.ok(
         await edge.client.post(
             f"{API}/wishlist", json={"product_id": product["id"]}, headers=buyer.headers
@@ -312,12 +340,14 @@ async def test_export_covers_every_service_and_erasure_leaves_no_personal_field(
     assert (exported_payment["id"], exported_payment["refunded_amount"]) == (payment_id, 500)
     assert export["payment"]["refunds"][0]["amount"] == 500
     assert export["notification"]["contact"]["email"] == email
+    assert export["profile"]["phone"] == PHONE
+    assert export["notification"]["contact"]["phone"] == PHONE
 
     # The internal route the gateway composes from is not reachable from the outside.
     outside = await edge.client.get(f"/internal/users/{buyer.id}/export", headers=buyer.headers)
     assert outside.status_code == 404
 
-    needles = [email, FULL_NAME, ADDRESS["line1"], ADDRESS["postal_code"], ADDRESS["city"]]
+    needles = [email, FULL_NAME, PHONE, ADDRESS["line1"], ADDRESS["postal_code"], ADDRESS["city"]]
     assert await _personal_rows(edge, needles), "the scan must find the person before erasure"
 
     erased = await edge.client.delete(f"{API}/users/me", headers=buyer.headers)

@@ -45,6 +45,9 @@ ADDED: dict[str, dict[str, dict[str, Callable[[Row], Any]]]] = {
     "user": {
         # 0003: the sign-in of a session made before is its creation.
         "sessions": {"authenticated_at": lambda row: row["created_at"]},
+        # 0005: no account had a phone number, no code was texted (ADR 0117).
+        "users": {"phone": lambda row: None, "phone_verified_at": lambda row: None},
+        "one_time_tokens": {"phone": lambda row: None},
     },
     "catalog": {
         # 0007: no store had onboarded with Stripe Connect (ADR 0104).

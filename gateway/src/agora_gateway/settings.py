@@ -22,6 +22,9 @@ DEFAULT_ROUTE_LIMITS = {
     "POST /api/v1/auth/register": "10/minute",
     "POST /api/v1/auth/password/**": "5/minute",
     "POST /api/v1/auth/verify-email": "10/minute",
+    # Texts cost money; a code has six digits (ADR 0117).
+    "PUT /api/v1/users/me/phone": "5/minute",
+    "POST /api/v1/users/me/phone/verify": "10/minute",
 }
 
 # A browser page served by this machine, on any port (a frontend's dev server).

@@ -109,6 +109,7 @@ from .payments_webhooks_stripe_create_response_payments_webhooks_stripe_create i
     PaymentsWebhooksStripeCreateResponsePaymentsWebhooksStripeCreate,
 )
 from .payout_row_out import PayoutRowOut
+from .phone_in import PhoneIn
 from .preferences_in import PreferencesIn
 from .preferences_in_preferences import PreferencesInPreferences
 from .preferences_in_preferences_additional_property import (
@@ -327,6 +328,7 @@ __all__ = (
     "PaymentPaymentOut",
     "PaymentsWebhooksStripeCreateResponsePaymentsWebhooksStripeCreate",
     "PayoutRowOut",
+    "PhoneIn",
     "PreferencesIn",
     "PreferencesInPreferences",
     "PreferencesInPreferencesAdditionalProperty",

@@ -25,6 +25,8 @@ class UserOut:
         created_at (datetime.datetime):
         locale (None | str | Unset):
         mfa_enabled (bool | Unset):  Default: False.
+        phone (None | str | Unset): E.164; SMS go to it once verified
+        phone_verified (bool | Unset):  Default: False.
     """
 
     id: UUID
@@ -35,6 +37,8 @@ class UserOut:
     created_at: datetime.datetime
     locale: None | str | Unset = UNSET
     mfa_enabled: bool | Unset = False
+    phone: None | str | Unset = UNSET
+    phone_verified: bool | Unset = False
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -58,6 +62,14 @@ class UserOut:
 
         mfa_enabled = self.mfa_enabled
 
+        phone: None | str | Unset
+        if isinstance(self.phone, Unset):
+            phone = UNSET
+        else:
+            phone = self.phone
+
+        phone_verified = self.phone_verified
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -74,6 +86,10 @@ class UserOut:
             field_dict["locale"] = locale
         if mfa_enabled is not UNSET:
             field_dict["mfa_enabled"] = mfa_enabled
+        if phone is not UNSET:
+            field_dict["phone"] = phone
+        if phone_verified is not UNSET:
+            field_dict["phone_verified"] = phone_verified
 
         return field_dict
 
@@ -103,6 +119,17 @@ class UserOut:
 
         mfa_enabled = d.pop("mfa_enabled", UNSET)
 
+        def _parse_phone(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        phone = _parse_phone(d.pop("phone", UNSET))
+
+        phone_verified = d.pop("phone_verified", UNSET)
+
         user_out = cls(
             id=id,
             email=email,
@@ -112,6 +139,8 @@ class UserOut:
             created_at=created_at,
             locale=locale,
             mfa_enabled=mfa_enabled,
+            phone=phone,
+            phone_verified=phone_verified,
         )
 
         user_out.additional_properties = d

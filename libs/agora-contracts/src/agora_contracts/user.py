@@ -61,6 +61,32 @@ class EmailVerified(_UserEvent):
     verified_at: datetime
 
 
+class PhoneVerificationRequested(_UserEvent):
+    """Text the user a code that proves they own ``phone`` (E.164). Until it is
+    verified the account has no usable phone number: SMS stop going to an earlier
+    one."""
+
+    event_type: ClassVar[str] = "agora.user.user.phone_verification_requested.v1"
+
+    phone: str = Field(description="E.164, e.g. +447911123456")
+    full_name: str
+    locale: str | None = None
+    sealed_code: str = Field(
+        description="Sealed (agora_kit.sealing); opened, the 6-digit code the SMS "
+        "carries, which POST /users/me/phone/verify takes back"
+    )
+    expires_at: datetime
+
+
+class PhoneVerified(_UserEvent):
+    """``phone`` (E.164) is the account's verified number: SMS may go to it."""
+
+    event_type: ClassVar[str] = "agora.user.user.phone_verified.v1"
+
+    phone: str
+    verified_at: datetime
+
+
 class PasswordResetRequested(_UserEvent):
     """Send the user a password-reset link; the token is single-use."""
 

@@ -51,6 +51,9 @@ class Kind:
     name: str
     category: Category
     channels: tuple[SendChannel, ...] = ("email", "push")
+    # Sent because the user just asked for it (a verification code): preferences do
+    # not apply, and it stays out of the feed.
+    asked: bool = False
 
 
 KINDS: dict[str, Kind] = {
@@ -58,6 +61,7 @@ KINDS: dict[str, Kind] = {
     for kind in (
         Kind("welcome", "account"),
         Kind("verify_email", "account", ("email",)),
+        Kind("verify_phone", "account", ("sms",), asked=True),
         Kind("password_reset", "account", ("email",)),
         Kind("password_changed", "account", ("email", "sms", "push")),
         Kind("second_factor_locked", "account", ("email", "sms", "push")),

@@ -21,6 +21,8 @@ STORIES: dict[type[EventPayload], EventHandler[NotificationContext]] = {
     user_events.UserRegistered: accounts.user_registered,
     user_events.EmailVerificationRequested: accounts.email_verification_requested,
     user_events.EmailVerified: accounts.email_verified,
+    user_events.PhoneVerificationRequested: accounts.phone_verification_requested,
+    user_events.PhoneVerified: accounts.phone_verified,
     user_events.PasswordResetRequested: accounts.password_reset_requested,
     user_events.PasswordChanged: accounts.password_changed,
     user_events.SecondFactorLocked: accounts.second_factor_locked,

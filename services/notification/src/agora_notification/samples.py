@@ -37,6 +37,11 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "verify_url": f"{_URL}/verify-email?token=sample-token",
         "expires_at": "2026-11-23T10:00:00+00:00",
     },
+    "verify_phone": {
+        "code": "480151",
+        "phone": "+447700900123",
+        "expires_at": "2026-11-21T10:10:00+00:00",
+    },
     "password_reset": {
         "reset_url": f"{_URL}/reset-password?token=sample-token",
         "expires_at": "2026-11-21T11:00:00+00:00",

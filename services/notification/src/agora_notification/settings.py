@@ -42,9 +42,29 @@ class Settings(ServiceSettings):
     smtp_security: SmtpSecurity = "none"
     smtp_timeout_seconds: float = Field(default=15.0, gt=0)
 
-    # SMS and push go through provider adapters; "logging" writes them to the log.
-    sms_provider: Literal["logging"] = "logging"
-    push_provider: Literal["logging"] = "logging"
+    # SMS and push go through provider adapters; "logging" (the default) writes them
+    # to the log (ADR 0117).
+    sms_provider: Literal["logging", "twilio"] = "logging"
+    push_provider: Literal["logging", "fcm", "apns"] = "logging"
+    # A provider's request, connection to last byte read.
+    provider_timeout_seconds: float = Field(default=10.0, gt=0)
+    # Twilio: the account, its auth token, and the sender (an E.164 number or a
+    # Messaging Service SID, MG...); the API's base URL only changes for tests.
+    twilio_account_sid: str | None = None
+    twilio_auth_token: SecretStr | None = None
+    twilio_from: str | None = None
+    twilio_base_url: str = "https://api.twilio.com"
+    # FCM HTTP v1: a service account's JSON key (its project unless fcm_project_id).
+    fcm_service_account_file: Path | None = None
+    fcm_project_id: str | None = None
+    fcm_base_url: str = "https://fcm.googleapis.com"
+    # APNs with token-based authentication: the .p8 key, its id, the team id and the
+    # app's bundle id; api.sandbox.push.apple.com for development builds.
+    apns_key_file: Path | None = None
+    apns_key_id: str | None = None
+    apns_team_id: str | None = None
+    apns_topic: str | None = None
+    apns_base_url: str = "https://api.push.apple.com"
 
     # Delivery: attempts per message before it is dead-lettered, exponential backoff
     # from the base (with jitter) up to the cap, and how many sends run at once.
@@ -95,8 +115,22 @@ class Settings(ServiceSettings):
     def _refuse_placeholder_mail_token_key(self) -> Settings:
         # It seals (user) or opens (notification) the tokens in mail events.
         self.check_mail_token_key()
+        self._check_providers()
         if self.webhook_allow_private_addresses and self.common.environment == "production":
             raise ValueError(
                 "AGORA_NOTIFICATION_WEBHOOK_ALLOW_PRIVATE_ADDRESSES must be off in production"
             )
         return self
+
+    def _check_providers(self) -> None:
+        """A chosen provider must have its credentials: refuse to start without."""
+        needed = {
+            "twilio": ("twilio_account_sid", "twilio_auth_token", "twilio_from"),
+            "fcm": ("fcm_service_account_file",),
+            "apns": ("apns_key_file", "apns_key_id", "apns_team_id", "apns_topic"),
+        }
+        for channel, provider in (("sms", self.sms_provider), ("push", self.push_provider)):
+            missing = [f for f in needed.get(provider, ()) if getattr(self, f) is None]
+            if missing:
+                names = ", ".join(f"AGORA_NOTIFICATION_{f.upper()}" for f in missing)
+                raise ValueError(f"the {channel} provider {provider} needs {names}")

@@ -60,6 +60,9 @@ class User(Base):
     )
     is_active: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("true"))
     email_verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # E.164; the number last given, verified once phone_verified_at is set (ADR 0117).
+    phone: Mapped[str | None] = mapped_column(String(16))
+    phone_verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     password_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # TOTP: the secret (encrypted) is pending until confirmed with a first code.
     totp_secret: Mapped[bytes | None] = mapped_column(LargeBinary)
@@ -122,7 +125,7 @@ class RefreshToken(Base):
 
 
 class OneTimeToken(Base):
-    """E-mail verification, password reset and the MFA step of a login."""
+    """E-mail and phone verification, password reset and the MFA step of a login."""
 
     __tablename__ = "one_time_tokens"
 
@@ -134,6 +137,8 @@ class OneTimeToken(Base):
     token_hash: Mapped[str] = mapped_column(String(DIGEST_LENGTH), nullable=False, unique=True)
     # The address a verification token was sent to: it verifies that one only.
     email: Mapped[str | None] = mapped_column(String(320))
+    # The number a phone verification code was texted to: it verifies that one only.
+    phone: Mapped[str | None] = mapped_column(String(16))
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))
     created_at: Mapped[datetime] = _created_at()
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
@@ -141,7 +146,8 @@ class OneTimeToken(Base):
 
     __table_args__ = (
         CheckConstraint(
-            "purpose IN ('verify_email', 'reset_password', 'mfa_login')", name="purpose"
+            "purpose IN ('verify_email', 'verify_phone', 'reset_password', 'mfa_login')",
+            name="purpose",
         ),
     )
 

@@ -22,10 +22,16 @@ class Outgoing:
 
 
 class DeliveryFailed(Exception):
-    def __init__(self, reason: str, *, permanent: bool = False) -> None:
+    """``recipient_gone``: the provider says the address no longer exists (a push
+    token of an app that was uninstalled): the dispatcher forgets it."""
+
+    def __init__(
+        self, reason: str, *, permanent: bool = False, recipient_gone: bool = False
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
-        self.permanent = permanent
+        self.permanent = permanent or recipient_gone
+        self.recipient_gone = recipient_gone
 
 
 class Sender(Protocol):

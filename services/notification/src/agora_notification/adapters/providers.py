@@ -1,8 +1,8 @@
 """SMS and push through provider adapters. A provider is a small class with ``send``;
 the logging providers (the default) write what would be sent to the log, which is what
-development and all-in-one mode want. A real provider (an SMS gateway, FCM, APNs) is
-one more class here and one more value of ``AGORA_NOTIFICATION_SMS_PROVIDER`` /
-``PUSH_PROVIDER``."""
+development and all-in-one mode want. The real providers are Twilio
+(:mod:`.twilio_sms`), FCM and APNs (:mod:`.push`), chosen by
+``AGORA_NOTIFICATION_SMS_PROVIDER`` / ``PUSH_PROVIDER`` (ADR 0117)."""
 
 from __future__ import annotations
 

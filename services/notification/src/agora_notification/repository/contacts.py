@@ -34,6 +34,22 @@ async def learn(session: AsyncSession, user_id: uuid.UUID, now: datetime, **fiel
     await session.execute(statement)
 
 
+async def set_phone(
+    session: AsyncSession, user_id: uuid.UUID, phone: str | None, now: datetime
+) -> None:
+    """The number SMS go to: the account's verified one, or None while the account's
+    number is not verified; an erased user stays erased."""
+    await session.execute(
+        pg_insert(Contact)
+        .values(user_id=user_id, phone=phone, created_at=now, updated_at=now)
+        .on_conflict_do_update(
+            index_elements=[Contact.user_id],
+            set_={"phone": phone, "updated_at": now},
+            where=Contact.deleted_at.is_(None),
+        )
+    )
+
+
 async def erase(session: AsyncSession, user_id: uuid.UUID, now: datetime) -> None:
     """GDPR erasure: the contact keeps only its id and when it was erased; the feed,
     the delivery log (cascading from it), preferences and push devices go."""

@@ -53,3 +53,8 @@ async def remove(session: AsyncSession, user_id: uuid.UUID, device_id: uuid.UUID
         .returning(PushDevice.id)
     )
     return result.first() is not None
+
+
+async def forget_token(session: AsyncSession, token: str) -> None:
+    """Forget the device of ``token``, whoever's it is (its provider no longer knows it)."""
+    await session.execute(delete(PushDevice).where(PushDevice.token == token))

@@ -18,6 +18,8 @@ from agora_kit.sealing import Sealer
 from agora_notification.adapters.base import Sender
 from agora_notification.adapters.email import FileSender, SmtpSender
 from agora_notification.adapters.providers import LoggingPushSender, LoggingSmsSender
+from agora_notification.adapters.push import ApnsPushSender, FcmPushSender
+from agora_notification.adapters.twilio_sms import TwilioSmsSender
 from agora_notification.domain import Category, Channel
 from agora_notification.rendering import Renderer
 from agora_notification.service.dispatcher import Dispatcher
@@ -31,11 +33,54 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def _sms_sender(settings: Settings) -> Sender:
+    s = settings
+    if s.sms_provider == "twilio":
+        assert s.twilio_account_sid
+        assert s.twilio_auth_token
+        assert s.twilio_from
+        return TwilioSmsSender(
+            account_sid=s.twilio_account_sid,
+            auth_token=s.twilio_auth_token.get_secret_value(),
+            sender=s.twilio_from,
+            base_url=s.twilio_base_url,
+            timeout_seconds=s.provider_timeout_seconds,
+        )
+    return LoggingSmsSender()
+
+
+def _push_sender(settings: Settings) -> Sender:
+    s = settings
+    if s.push_provider == "fcm":
+        assert s.fcm_service_account_file  # settings check
+        return FcmPushSender(
+            service_account_file=s.fcm_service_account_file,
+            project_id=s.fcm_project_id,
+            base_url=s.fcm_base_url,
+            timeout=s.provider_timeout_seconds,
+        )
+    if s.push_provider == "apns":
+        assert s.apns_key_file
+        assert s.apns_key_id
+        assert s.apns_team_id
+        assert s.apns_topic
+        return ApnsPushSender(
+            key_file=s.apns_key_file,
+            key_id=s.apns_key_id,
+            team_id=s.apns_team_id,
+            topic=s.apns_topic,
+            base_url=s.apns_base_url,
+            timeout=s.provider_timeout_seconds,
+        )
+    return LoggingPushSender()
+
+
 def build_senders(settings: Settings) -> dict[str, Sender]:
+    """The sender of each channel, as the settings choose (ADR 0117)."""
     email: Sender = (
         FileSender(settings.mail_dir) if settings.email_backend == "file" else SmtpSender(settings)
     )
-    return {"email": email, "sms": LoggingSmsSender(), "push": LoggingPushSender()}
+    return {"email": email, "sms": _sms_sender(settings), "push": _push_sender(settings)}
 
 
 @dataclass

@@ -30,6 +30,7 @@ from agora_kit.waking import woken
 from agora_notification.adapters.base import DeliveryFailed, Outgoing, Sender
 from agora_notification.models import Delivery, DeliveryAttempt
 from agora_notification.repository import deliveries as delivery_repo
+from agora_notification.repository import devices as device_repo
 from agora_notification.settings import Settings
 
 logger = logging.getLogger("agora.notification.dispatcher")
@@ -119,7 +120,7 @@ class Dispatcher:
                 return False
             attempt = delivery.attempts + 1
             started = self.clock()
-            outcome, error, provider_id = await self._attempt(delivery)
+            outcome, error, provider_id, gone = await self._attempt(delivery)
             finished = self.clock()
             session.add(
                 DeliveryAttempt(
@@ -144,6 +145,9 @@ class Dispatcher:
                 # The content stays, so an operator can send it again.
                 delivery.status = "dead"
                 delivery.next_attempt_at = None
+                if gone and delivery.channel == "push" and delivery.recipient:
+                    # The provider no longer knows the device: stop pushing to it.
+                    await device_repo.forget_token(session, delivery.recipient)
                 self.dead.labels(self.service, delivery.channel).inc()
                 logger.error(
                     "%s delivery %s is dead after %d attempt(s): %s",
@@ -167,10 +171,11 @@ class Dispatcher:
             self.sent.labels(self.service, delivery.channel, outcome).inc()
         return True
 
-    async def _attempt(self, delivery: Delivery) -> tuple[str, str | None, str | None]:
+    async def _attempt(self, delivery: Delivery) -> tuple[str, str | None, str | None, bool]:
+        """The outcome, the error, the provider's id, and whether the recipient is gone."""
         sender = self.senders.get(delivery.channel)
         if sender is None or delivery.recipient is None or delivery.content is None:
-            return "rejected", f"nothing can send this {delivery.channel} delivery", None
+            return "rejected", f"nothing can send this {delivery.channel} delivery", None, False
         message = Outgoing(
             delivery_id=str(delivery.id),
             channel=delivery.channel,
@@ -181,9 +186,10 @@ class Dispatcher:
         try:
             provider_id = await sender.send(message)
         except DeliveryFailed as exc:
-            return ("rejected" if exc.permanent else "failed"), exc.reason[:_ERROR_MAX], None
+            outcome = "rejected" if exc.permanent else "failed"
+            return outcome, exc.reason[:_ERROR_MAX], None, exc.recipient_gone
         except Exception as exc:
             # A bug in an adapter must not stop the queue: log it, retry like a failure.
             logger.exception("sender for %s raised", delivery.channel)
-            return "failed", repr(exc)[:_ERROR_MAX], None
-        return "sent", None, provider_id
+            return "failed", repr(exc)[:_ERROR_MAX], None, False
+        return "sent", None, provider_id, False

@@ -34,8 +34,9 @@ logger = logging.getLogger("agora.notification.notify")
 class Story:
     """What to tell whom. ``context`` fills the kind's templates (with the common
     values: shop name, recipient's name, links); ``link`` and ``data`` go to the feed
-    entry and must hold no secret. ``email``, ``name`` and ``locale`` override the
-    contact's (an account mail goes to the address its event names)."""
+    entry and must hold no secret. ``email``, ``phone``, ``name`` and ``locale``
+    override the contact's (an account mail goes to the address its event names, a
+    verification code to the number it names)."""
 
     user_id: uuid.UUID
     kind: str
@@ -44,6 +45,7 @@ class Story:
     link: str | None = None
     data: dict[str, Any] = field(default_factory=dict)
     email: str | None = None
+    phone: str | None = None
     name: str | None = None
     locale: str | None = None
     channels: tuple[SendChannel, ...] | None = None
@@ -108,7 +110,7 @@ async def tell(
             "body": rendered.short,
             "link": story.link,
             "data": story.data,
-            "in_feed": preferences["in_app"],
+            "in_feed": preferences["in_app"] and not kind.asked,
             "created_at": now,
         },
     )
@@ -118,7 +120,7 @@ async def tell(
 
     pending = 0
     for channel in story.channels or kind.channels:
-        if not preferences[channel]:
+        if not preferences[channel] and not kind.asked:
             continue
         for recipient, content in await _messages(
             ctx,
@@ -127,6 +129,7 @@ async def tell(
             notification=notification,
             rendered=rendered,
             email=email,
+            phone=story.phone,
             name=name,
             unsubscribe_url=unsubscribe_url,
         ):
@@ -164,6 +167,7 @@ async def _messages(
     notification: Notification,
     rendered: Rendered,
     email: str | None,
+    phone: str | None,
     name: str | None,
     unsubscribe_url: str | None,
 ) -> list[tuple[str | None, dict[str, Any]]]:
@@ -183,8 +187,9 @@ async def _messages(
         )
         return [(email, {"mime": mime})]
     if channel == "sms":
-        contact = await contact_repo.get(session, notification.user_id)
-        phone = contact.phone if contact else None
+        if phone is None:
+            contact = await contact_repo.get(session, notification.user_id)
+            phone = contact.phone if contact else None
         return [(phone, {"text": f"{ctx.settings.shop_name}: {rendered.short}"[:480]})]
     devices = await device_repo.tokens_of(session, notification.user_id)
     # No device registered is the usual case for web-only users: not worth a row.

@@ -23,7 +23,7 @@ from sqlalchemy.engine import CursorResult
 from agora_contracts.common import Money
 from agora_contracts.events import EventPayload
 from agora_contracts.order import OrderConfirmed, OrderLine, ShippingAddress
-from agora_contracts.user import UserRegistered
+from agora_contracts.user import PhoneVerified, UserRegistered
 from agora_kit.db import Database
 from agora_kit.testing.apps import service_settings
 from agora_kit.testing.events import deliver
@@ -128,7 +128,8 @@ class Notifications:
         full_name: str = "Ada Lovelace",
         phone: str | None = None,
     ) -> Person:
-        """A registered user the service has heard of (no mail is sent for it)."""
+        """A registered user the service has heard of (no mail is sent for it), with
+        ``phone`` as their verified number when given."""
         user_id = uuid.uuid4()
         address = f"ada-{user_id.hex[:12]}@example.com"
         await self.deliver(
@@ -142,8 +143,12 @@ class Notifications:
                 registered_at=datetime.now(UTC),
             ),
             key=str(user_id),
-            extra={"phone": phone} if phone else None,
         )
+        if phone:
+            await self.deliver(
+                PhoneVerified(user_id=user_id, phone=phone, verified_at=datetime.now(UTC)),
+                key=str(user_id),
+            )
         return Person(user_id, address, self.keys.token(user_id))
 
     async def query(self, sql: str, **params: Any) -> list[dict[str, Any]]:

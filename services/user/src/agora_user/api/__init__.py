@@ -7,11 +7,11 @@ from fastapi import Depends
 
 from agora_kit.app import API_PREFIX
 from agora_kit.routes import api
-from agora_user.api import admin, api_keys, audit, auth, internal, jwks, mfa, users
+from agora_user.api import admin, api_keys, audit, auth, internal, jwks, mfa, phone, users
 from agora_user.api.deps import credentials_guard
 
 public = api(
-    *(m.router for m in (auth, users, mfa, api_keys, admin, audit)),
+    *(m.router for m in (auth, users, phone, mfa, api_keys, admin, audit)),
     prefix=API_PREFIX,
     dependencies=[Depends(credentials_guard)],
 )

@@ -8,6 +8,7 @@ import re
 import unicodedata
 from typing import Annotated, Literal, get_args
 
+import phonenumbers
 from pydantic import AfterValidator, Field, StringConstraints
 
 from agora_kit.auth import ALL_ROLES, ALL_SCOPES
@@ -47,6 +48,18 @@ def _email(value: str) -> str:
     return normalise_email(_encodable(value))
 
 
+def _phone(value: str) -> str:
+    """E.164 (``+`` and the country code), checked against the numbering plans of
+    ``phonenumbers``; spaces, dashes and brackets in the input are dropped."""
+    try:
+        number = phonenumbers.parse(_encodable(value), None)
+    except phonenumbers.NumberParseException:
+        raise ValueError("must be a phone number in E.164 form, e.g. +447911123456") from None
+    if not phonenumbers.is_valid_number(number):
+        raise ValueError("is not a valid phone number")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
 def _locale(value: str) -> str:
     if not _LOCALE.fullmatch(value):
         raise ValueError("must be a language tag such as en or pt-BR")
@@ -74,6 +87,9 @@ Locale = Annotated[str, Field(max_length=35, examples=["en", "pt-BR"]), AfterVal
 # Free text a query searches for.
 SearchText = Annotated[str, StringConstraints(max_length=320), AfterValidator(_encodable)]
 Token = Annotated[str, StringConstraints(min_length=1, max_length=512)]
+Phone = Annotated[
+    str, Field(min_length=2, max_length=32, examples=["+447911123456"]), AfterValidator(_phone)
+]
 Code = Annotated[str, StringConstraints(min_length=1, max_length=64), AfterValidator(_encodable)]
 ShortText = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_display_name)]
 

@@ -17,6 +17,7 @@ from agora_user.api.fields import (
     Locale,
     LoginEmail,
     Password,
+    Phone,
     Role,
     Scope,
     ShortText,
@@ -97,6 +98,8 @@ class UserOut(BaseModel):
     email_verified: bool
     locale: str | None = None
     mfa_enabled: bool = False
+    phone: str | None = Field(default=None, description="E.164; SMS go to it once verified")
+    phone_verified: bool = False
     created_at: datetime
 
     @classmethod
@@ -109,6 +112,8 @@ class UserOut(BaseModel):
             email_verified=user.email_verified_at is not None,
             locale=user.locale,
             mfa_enabled=user.mfa_enabled,
+            phone=user.phone,
+            phone_verified=user.phone_verified_at is not None,
             created_at=user.created_at,
         )
 
@@ -125,6 +130,10 @@ class EnrollmentOut(BaseModel):
         description="Single-use codes for when the phone is lost; shown only now, "
         "valid once the enrolment is confirmed"
     )
+
+
+class PhoneIn(BaseModel, json_schema_extra={"examples": [{"phone": "+447911123456"}]}):
+    phone: Phone
 
 
 class CodeIn(BaseModel, json_schema_extra=examples.CODE_IN):

@@ -1,4 +1,4 @@
-"""Single-use tokens (e-mail verification, password reset, the MFA step of a login)
+"""Single-use tokens (e-mail and phone verification, password reset, the MFA step of a login)
 and TOTP recovery codes."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from agora_user.models import OneTimeToken, RecoveryCode
 
 VERIFY_EMAIL = "verify_email"
+VERIFY_PHONE = "verify_phone"
 RESET_PASSWORD = "reset_password"  # noqa: S105 - a purpose, not a password
 MFA_LOGIN = "mfa_login"
 
@@ -79,6 +80,40 @@ async def latest_created(
         )
     )
     return latest
+
+
+async def latest_valid(
+    session: AsyncSession, user_id: uuid.UUID, purpose: str, now: datetime
+) -> OneTimeToken | None:
+    """The user's newest unused, unexpired token of ``purpose`` (a code is found by
+    its owner, not by its digest: six digits name no row)."""
+    stmt = (
+        select(OneTimeToken)
+        .where(
+            OneTimeToken.user_id == user_id,
+            OneTimeToken.purpose == purpose,
+            OneTimeToken.used_at.is_(None),
+            OneTimeToken.expires_at > now,
+        )
+        .order_by(OneTimeToken.created_at.desc())
+        .limit(1)
+    )
+    return (await session.scalars(stmt)).one_or_none()
+
+
+async def count_since(
+    session: AsyncSession, user_id: uuid.UUID, purpose: str, since: datetime
+) -> int:
+    count = await session.scalar(
+        select(func.count())
+        .select_from(OneTimeToken)
+        .where(
+            OneTimeToken.user_id == user_id,
+            OneTimeToken.purpose == purpose,
+            OneTimeToken.created_at >= since,
+        )
+    )
+    return int(count or 0)
 
 
 async def of_user(session: AsyncSession, user_id: uuid.UUID) -> list[OneTimeToken]:

@@ -267,6 +267,8 @@ async def export(ctx: UserContext, session: AsyncSession, user: User) -> dict[st
             "roles": user.roles,
             "is_active": user.is_active,
             "email_verified_at": user.email_verified_at,
+            "phone": user.phone,
+            "phone_verified_at": user.phone_verified_at,
             "password_changed_at": user.password_changed_at,
             "mfa_enabled": user.mfa_enabled,
             "mfa_enabled_at": user.totp_enabled_at,
@@ -301,6 +303,7 @@ async def export(ctx: UserContext, session: AsyncSession, user: User) -> dict[st
             {
                 "purpose": t.purpose,
                 "email": t.email,
+                "phone": t.phone,
                 "created_at": t.created_at,
                 "expires_at": t.expires_at,
                 "used_at": t.used_at,
@@ -327,6 +330,8 @@ async def erase(ctx: UserContext, session: AsyncSession, user: User) -> None:
     user.email = None
     user.full_name = None
     user.locale = None
+    user.phone = None
+    user.phone_verified_at = None
     user.password_hash = None
     user.totp_secret = None
     user.totp_enabled_at = None

@@ -73,6 +73,29 @@ class MfaLocked(TooManyRequests):
         )
 
 
+class InvalidPhoneCode(BadRequest):
+    """A phone verification code that is wrong, used, expired or for another number."""
+
+    slug = "invalid-phone-code"
+    title = "Wrong or expired phone code"
+
+
+class PhoneCodeThrottled(TooManyRequests):
+    slug = "phone-code-throttled"
+    title = "Too many phone codes asked for"
+
+    def __init__(self, retry_after: int, limit: int) -> None:
+        super().__init__(
+            f"A code was texted recently; ask again in {retry_after} seconds.",
+            headers={
+                "Retry-After": str(retry_after),
+                "RateLimit-Limit": str(limit),
+                "RateLimit-Remaining": "0",
+                "RateLimit-Reset": str(retry_after),
+            },
+        )
+
+
 class ReauthenticationRequired(Unauthorized):
     """A valid session whose sign-in is too old for a sensitive change (RFC 9470)."""
 

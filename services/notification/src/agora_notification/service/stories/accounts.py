@@ -1,6 +1,7 @@
 """The user service's events: the owner's contact data learned (or erased), and the
-mails about their account told: welcome, verification and reset links, warnings that
-their password changed or their second factor locked."""
+mails about their account told: welcome, verification and reset links, the code that
+verifies their phone number (by SMS), warnings that their password changed or their
+second factor locked."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from agora_contracts.user import (
     EmailVerified,
     PasswordChanged,
     PasswordResetRequested,
+    PhoneVerificationRequested,
+    PhoneVerified,
     SecondFactorLocked,
     UserDeleted,
     UserRegistered,
@@ -34,13 +37,6 @@ AccountEvent = (
 )
 
 
-def _phone(event: CloudEvent) -> str | None:
-    # The user service's contracts carry no phone number yet; when its events add
-    # one (E.164), it is learned without a new contract version here.
-    phone = event.data.get("phone")
-    return phone[:32] if isinstance(phone, str) and phone else None
-
-
 async def _tell_owner(
     ctx: NotificationContext,
     session: AsyncSession,
@@ -53,12 +49,11 @@ async def _tell_owner(
     link: str | None = None,
     data: dict[str, Any] | None = None,
     channels: tuple[SendChannel, ...] | None = None,
-    phone: str | None = None,
     email_verified: bool | None = None,
 ) -> None:
-    """Learn the owner's contact from the event (and ``phone``, ``email_verified`` when
-    given), then tell them ``kind`` at the address, name and locale the event names.
-    Each event is a story of its own (its id is in the ``dedupe_key``) unless
+    """Learn the owner's contact from the event (and ``email_verified`` when given),
+    then tell them ``kind`` at the address, name and locale the event names. Each
+    event is a story of its own (its id is in the ``dedupe_key``) unless
     ``dedupe_key`` says otherwise."""
     await contact_repo.learn(
         session,
@@ -67,7 +62,6 @@ async def _tell_owner(
         email=p.email,
         full_name=p.full_name,
         locale=p.locale,
-        phone=phone,
         email_verified=email_verified,
     )
     story = Story(
@@ -126,7 +120,6 @@ async def user_registered(
         dedupe_key="welcome",
         link=ctx.frontend("/"),
         channels=None if p.email_verified else ("push",),
-        phone=_phone(event),
         email_verified=p.email_verified,
     )
 
@@ -157,6 +150,39 @@ async def email_verified(
     ctx: NotificationContext, session: AsyncSession, p: EmailVerified, event: CloudEvent
 ) -> None:
     await contact_repo.mark_verified(session, p.user_id, p.email)
+
+
+async def phone_verification_requested(
+    ctx: NotificationContext,
+    session: AsyncSession,
+    p: PhoneVerificationRequested,
+    event: CloudEvent,
+) -> None:
+    """The account's number is now this one, unverified: no SMS go to the earlier one;
+    the code is texted to this one, whatever the SMS preferences (it was asked for)."""
+    now = ctx.now()
+    await contact_repo.learn(session, p.user_id, now, full_name=p.full_name, locale=p.locale)
+    await contact_repo.set_phone(session, p.user_id, None, now)
+    story = Story(
+        user_id=p.user_id,
+        kind="verify_phone",
+        dedupe_key=f"verify_phone:{event.id}",
+        context={
+            "code": ctx.sealer.open(p.sealed_code),
+            "phone": p.phone,
+            "expires_at": p.expires_at.isoformat(),
+        },
+        phone=p.phone,
+        name=p.full_name,
+        locale=p.locale,
+    )
+    await tell(ctx, session, story, event_id=event.id)
+
+
+async def phone_verified(
+    ctx: NotificationContext, session: AsyncSession, p: PhoneVerified, event: CloudEvent
+) -> None:
+    await contact_repo.set_phone(session, p.user_id, p.phone, ctx.now())
 
 
 async def password_reset_requested(
