@@ -82,8 +82,10 @@ function OrderCard({ order }: { order: Schemas["VendorOrderOut"] }) {
         ))}
       </ul>
       <p>
-        Subtotal {money(order.subtotal)} · to {address.name}, {address.line1}, {address.postal_code}{" "}
-        {address.city}, {address.country}
+        Subtotal {money(order.subtotal)} ·{" "}
+        {address
+          ? `to ${address.name}, ${address.line1}, ${address.postal_code} ${address.city}, ${address.country}`
+          : "no address: the buyer's account was erased"}
       </p>
       {order.tracking_number ? (
         <p>
