@@ -37,6 +37,8 @@ TAGS: dict[str, str] = {
     "wishlist": "The signed-in buyer's wishlist, told when an item is back in stock or cheaper.",
     "cart": "The signed-in buyer's cart, with live prices.",
     "orders": "Checkout and the buyer's orders.",
+    "returns": "Returns of delivered lines: the buyer's requests, the store's decisions, "
+    "receipt and refund.",
     "payments": "Confirming payments, the buyer's payments, the payment provider's webhooks.",
     "notifications": "The in-app feed, preferences, unsubscribe, push devices.",
     "webhooks": "Outbound webhooks for developers: endpoints subscribed to events, signed "

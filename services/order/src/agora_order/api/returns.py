@@ -76,7 +76,6 @@ async def list_order_returns(
 @router.get(
     "/vendor/returns",
     summary="Your store's returns",
-    tags=["vendors"],
     response_model=Page[ReturnOut],
     responses=problem_responses(401, 403, 422),
 )
@@ -94,7 +93,6 @@ async def list_vendor_returns(
 @router.post(
     "/vendor/returns/{return_id}/approve",
     summary="Accept a return",
-    tags=["vendors"],
     response_model=ReturnOut,
     responses=problem_responses(401, 403, 404, 409, 422),
 )
@@ -113,7 +111,6 @@ async def approve_return(
 @router.post(
     "/vendor/returns/{return_id}/reject",
     summary="Refuse a return",
-    tags=["vendors"],
     response_model=ReturnOut,
     responses=problem_responses(401, 403, 404, 409, 422),
 )
@@ -132,7 +129,6 @@ async def reject_return(
 @router.post(
     "/vendor/returns/{return_id}/receive",
     summary="Record a return's parcel received",
-    tags=["vendors"],
     response_model=ReturnOut,
     responses=problem_responses(401, 403, 404, 409),
 )
