@@ -16,6 +16,8 @@ from sqlalchemy import select, update
 
 from agora_contracts.catalog import InventoryReserved, ReservedLine
 from agora_contracts.payment import PaymentRefunded, PaymentSucceeded
+from agora_contracts.user import UserDeleted
+from agora_kit.serving import SERVICE_TOKEN_HEADER
 from agora_kit.testing.events import deliver, outbox_events
 from agora_kit.testing.tokens import Keys
 from agora_order.models import OrderLine, ReturnTransition, SubOrder
@@ -58,7 +60,10 @@ async def ask(
     )
 
 
-async def refund_paid(app: FastAPI, order_id: str, return_id: str, amount: int) -> None:
+async def refund_paid(
+    app: FastAPI, order_id: str, return_id: str, amount: int, *, total_refunded: int
+) -> None:
+    """The payment service's answer, as it sends it: with the payment's total refunded."""
     event = PaymentRefunded(
         payment_id=uuid.uuid4(),
         order_id=uuid.UUID(order_id),
@@ -66,6 +71,7 @@ async def refund_paid(app: FastAPI, order_id: str, return_id: str, amount: int) 
         amount=usd(amount),
         refund_id=uuid.uuid4(),
         request_id=uuid.UUID(return_id),
+        total_refunded=usd(total_refunded),
     )
     await deliver(app, event, order_id)
     await deliver(app, event, order_id)  # a redelivery changes nothing
@@ -122,7 +128,7 @@ async def test_a_return_with_a_coupon_is_refunded_what_was_paid(
     [got] = [e["data"] for e in await outbox_events(app, RECEIVED)]
     assert (got["restock"], got["lines"][0]["sku"], got["lines"][0]["quantity"]) == (True, "R-1", 1)
 
-    await refund_paid(app, order_id, one.json()["id"], 1980)
+    await refund_paid(app, order_id, one.json()["id"], 1980, total_refunded=1980)
     [listed] = (await client.get(f"/api/v1/orders/{order_id}/returns", headers=buyer)).json()
     assert listed["status"] == "refunded"
     assert len(await outbox_events(app, "agora.order.order.return_refunded.v1")) == 1
@@ -164,7 +170,7 @@ async def test_bad_returns_change_nothing(
     app: FastAPI, client: httpx.AsyncClient, buyer: dict[str, str], keys: Keys
 ) -> None:
     shop, owner = await store(app, keys)
-    other_shop, other_owner = await store(app, keys)
+    _, other_owner = await store(app, keys)
     await stock(app, [("B-1", 1000, 10)], vendor_id=shop)
     placed, _ = await delivered_order(app, client, buyer, owner, ("B-1", 2))
     order_id = placed["id"]
@@ -219,7 +225,6 @@ async def test_bad_returns_change_nothing(
     assert await outbox_events(app, REFUND_REQUESTED) == []
     # A rejected return gives its units back to ask again.
     assert (await ask(client, buyer, order_id, ("B-1", 2))).status_code == 201
-    assert other_shop != shop
 
 
 def test_a_line_returned_in_parts_refunds_what_returning_it_whole_would() -> None:
@@ -265,3 +270,86 @@ async def test_two_receipts_at_once_refund_once(
     late = await ask(client, buyer, placed["id"], ("D-1", 1))
     assert late.status_code == 409, late.text
     assert "refunded in full" in late.json()["detail"]
+
+
+async def test_a_return_received_after_an_admin_refund_refunds_only_what_is_left(
+    app: FastAPI, client: httpx.AsyncClient, buyer: dict[str, str], keys: Keys
+) -> None:
+    """Approved, then the order refunded by an admin all but 300: the store's receipt
+    asks for 300, not the units' price, and the return records what was given back."""
+    shop, owner = await store(app, keys)
+    await stock(app, [("C-1", 1000, 10)], vendor_id=shop)
+    placed, _ = await delivered_order(app, client, buyer, owner, ("C-1", 2))
+    total = placed["total"]["amount"]
+    asked = (await ask(client, buyer, placed["id"], ("C-1", 1))).json()
+    ret = f"/api/v1/vendor/returns/{asked['id']}"
+    await client.post(f"{ret}/approve", json={"restock": False}, headers=owner)
+    by_admin = PaymentRefunded(
+        payment_id=uuid.uuid4(),
+        order_id=uuid.UUID(placed["id"]),
+        buyer_id=uuid.uuid4(),
+        amount=usd(total - 300),
+        total_refunded=usd(total - 300),
+    )
+    await deliver(app, by_admin, placed["id"])
+    received = await client.post(f"{ret}/receive", headers=owner)
+    assert received.status_code == 200, received.text
+    assert received.json()["refund"]["amount"] == 300
+    [request] = [
+        e["data"]
+        for e in await outbox_events(app, REFUND_REQUESTED)
+        if e["data"]["request_id"] == asked["id"]
+    ]
+    assert request["amount"]["amount"] == 300
+    # Capped again by the payment service, at what was left on the payment.
+    await refund_paid(app, placed["id"], asked["id"], 250, total_refunded=total - 50)
+    [mine] = (await client.get(f"/api/v1/orders/{placed['id']}/returns", headers=buyer)).json()
+    assert (mine["status"], mine["refund"]["amount"]) == ("refunded", 250)
+
+
+async def test_a_return_received_after_a_full_refund_closes_without_a_refund(
+    app: FastAPI, client: httpx.AsyncClient, buyer: dict[str, str], keys: Keys
+) -> None:
+    shop, owner = await store(app, keys)
+    await stock(app, [("Z-1", 1000, 10)], vendor_id=shop)
+    placed, _ = await delivered_order(app, client, buyer, owner, ("Z-1", 1))
+    total = usd(placed["total"]["amount"])
+    asked = (await ask(client, buyer, placed["id"], ("Z-1", 1))).json()
+    ret = f"/api/v1/vendor/returns/{asked['id']}"
+    await client.post(f"{ret}/approve", json={"restock": True}, headers=owner)
+    full = PaymentRefunded(
+        payment_id=uuid.uuid4(),
+        order_id=uuid.UUID(placed["id"]),
+        buyer_id=uuid.uuid4(),
+        amount=total,
+        total_refunded=total,
+    )
+    await deliver(app, full, placed["id"])
+    received = await client.post(f"{ret}/receive", headers=owner)
+    assert received.status_code == 200, received.text
+    asked_refunds = [
+        e for e in await outbox_events(app, REFUND_REQUESTED) if e["data"].get("request_id")
+    ]
+    assert [e["data"]["request_id"] for e in asked_refunds].count(asked["id"]) == 0
+    [mine] = (await client.get(f"/api/v1/orders/{placed['id']}/returns", headers=buyer)).json()
+    assert (mine["status"], mine["refund"]["amount"]) == ("refunded", 0)
+
+
+async def test_a_buyers_returns_are_exported_and_their_reasons_erased(
+    app: FastAPI, client: httpx.AsyncClient, keys: Keys
+) -> None:
+    buyer_id = uuid.uuid4()
+    buyer = keys.headers(buyer_id)
+    shop, owner = await store(app, keys)
+    await stock(app, [("X-1", 1000, 10)], vendor_id=shop)
+    placed, _ = await delivered_order(app, client, buyer, owner, ("X-1", 1))
+    asked = (await ask(client, buyer, placed["id"], ("X-1", 1))).json()
+    service = {SERVICE_TOKEN_HEADER: app.state.service_token.decode()}
+    path = f"/internal/users/{buyer_id}/export"
+    [held] = (await client.get(path, headers=service)).json()["returns"]
+    assert (held["id"], held["reason"]) == (asked["id"], "Too small")
+
+    await deliver(app, UserDeleted(user_id=buyer_id, deleted_at=datetime.now(UTC)), str(buyer_id))
+    [after] = (await client.get(path, headers=service)).json()["returns"]
+    assert (after["id"], after["status"]) == (asked["id"], "requested")
+    assert after["reason"] != "Too small"

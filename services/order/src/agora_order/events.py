@@ -173,7 +173,9 @@ async def refunded(
         reason=event.reason,
     )
     if event.request_id is not None:
-        await returns.refunded(session, context.outbox, event.request_id, event.refund_id)
+        await returns.refunded(
+            session, context.outbox, event.request_id, event.refund_id, event.amount.amount
+        )
 
 
 async def payout(

@@ -306,12 +306,16 @@ async def receive(
     sub = await order_repo.get_sub_order(session, ret.sub_order_id)
     assert sub is not None
     by_id = {line.id: line for line in await order_repo.lines_of(session, [order.id])}
-    ret.refund_amount = refund_of(
+    paid_for = refund_of(
         [(by_id[line.order_line_id], line.quantity) for line in view.lines],
         sub,
         tax_included=order.tax_included,
         before=await repo.units_refunded_before(session, order.id, ret.id),
     )
+    # Never more than is left on the order: an admin may have refunded it meanwhile
+    # (the payment service would cap the refund, or make none, and the return would
+    # wait for a refund that never comes).
+    ret.refund_amount = max(min(paid_for, order.total_amount - order.refunded_amount), 0)
     await session.flush()
     await outbox.add(
         session,
@@ -348,14 +352,22 @@ async def receive(
 
 
 async def refunded(
-    session: AsyncSession, outbox: Outbox, request_id: uuid.UUID, refund_id: uuid.UUID | None
+    session: AsyncSession,
+    outbox: Outbox,
+    request_id: uuid.UUID,
+    refund_id: uuid.UUID | None,
+    amount: int | None = None,
 ) -> None:
     """The payment service refunded ``request_id``: when that is a received return, it
-    is refunded (a redelivery, or any other refund, changes nothing)."""
+    is refunded, by ``amount`` when the payment service says how much it gave back (it
+    caps a refund at what is left on the payment); a redelivery, or any other refund,
+    changes nothing."""
     ret = await repo.get(session, request_id, lock=True)
     if ret is None or not _move(session, ret, RETURN_REFUNDED, cause="payment.refunded"):
         return
     ret.refund_id = refund_id
+    if amount is not None:
+        ret.refund_amount = amount
     await session.flush()
     [view] = await views(session, [ret])
     await outbox.add(
