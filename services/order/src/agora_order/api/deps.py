@@ -15,9 +15,11 @@ from agora_kit.auth import (
     SCOPE_ORDERS_READ,
     SCOPE_ORDERS_WRITE,
     Principal,
+    principal_user_id,
     require_roles,
     user_id_for,
 )
+from agora_kit.errors import Forbidden
 from agora_order.settings import Settings
 
 
@@ -35,3 +37,8 @@ writer = user_id_for(SCOPE_ORDERS_WRITE)
 ReaderDep = Annotated[uuid.UUID, Depends(reader)]
 WriterDep = Annotated[uuid.UUID, Depends(writer)]
 AdminDep = Annotated[Principal, Depends(require_roles(ROLE_ADMIN))]
+
+
+def user_of(principal: Principal) -> uuid.UUID:
+    """The user a vendor's principal acts for (an API key's owner); 403 otherwise."""
+    return principal_user_id(principal, Forbidden("not a user"))

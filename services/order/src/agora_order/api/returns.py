@@ -13,7 +13,7 @@ from agora_kit.app import OutboxDep
 from agora_kit.db import SessionDep
 from agora_kit.errors import problem_responses
 from agora_kit.pagination import Page, PageParamsDep
-from agora_order.api.deps import ReaderDep, SettingsDep, WriterDep
+from agora_order.api.deps import ReaderDep, SettingsDep, WriterDep, user_of
 from agora_order.api.return_schemas import (
     ApproveIn,
     RejectIn,
@@ -22,7 +22,7 @@ from agora_order.api.return_schemas import (
     ReturnStatus,
     return_out,
 )
-from agora_order.api.vendor import VendorReaderDep, VendorWriterDep, _user
+from agora_order.api.vendor import VendorReaderDep, VendorWriterDep
 from agora_order.service import returns
 
 router = APIRouter(tags=["returns"])
@@ -86,7 +86,7 @@ async def list_vendor_returns(
     status: Annotated[ReturnStatus | None, Query(description="Only returns in this state")] = None,
 ) -> Page[ReturnOut]:
     """Returns asked of the caller's stores, newest first, a page at a time."""
-    page = await returns.vendor_page(session, _user(principal), params, status)
+    page = await returns.vendor_page(session, user_of(principal), params, status)
     return Page[ReturnOut](items=[return_out(v) for v in page.items], next_cursor=page.next_cursor)
 
 
@@ -104,7 +104,9 @@ async def approve_return(
     outbox: OutboxDep,
 ) -> ReturnOut:
     """Accept a requested return; `restock`: put the units back on sale on receipt."""
-    view = await returns.approve(session, outbox, _user(principal), return_id, restock=body.restock)
+    view = await returns.approve(
+        session, outbox, user_of(principal), return_id, restock=body.restock
+    )
     return return_out(view)
 
 
@@ -122,7 +124,7 @@ async def reject_return(
     outbox: OutboxDep,
 ) -> ReturnOut:
     """Refuse a requested return, with the reason the buyer is shown."""
-    view = await returns.reject(session, outbox, _user(principal), return_id, reason=body.reason)
+    view = await returns.reject(session, outbox, user_of(principal), return_id, reason=body.reason)
     return return_out(view)
 
 
@@ -138,5 +140,5 @@ async def receive_return(
     """The store has the approved return back: the buyer is refunded what they paid
     for those units (after discounts; shipping stays), and the stock restocked when
     the store said so on approval. A second receipt is 409."""
-    view = await returns.receive(session, outbox, _user(principal), return_id)
+    view = await returns.receive(session, outbox, user_of(principal), return_id)
     return return_out(view)

@@ -6,10 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from agora_kit.auth import ROLE_VENDOR, Principal, principal_user_id, require_roles
+from agora_kit.auth import ROLE_VENDOR, Principal, require_roles
 from agora_kit.db import SessionDep
-from agora_kit.errors import Forbidden, problem_responses
+from agora_kit.errors import problem_responses
 from agora_kit.export import From, To
+from agora_order.api.deps import user_of
 from agora_order.api.stats_schemas import VendorStatsOut, vendor_stats_out
 from agora_order.service import stats
 from agora_order.service.stats import Interval
@@ -40,7 +41,7 @@ async def vendor_stats(
     """The caller's store in periods of the range and in total: paid orders placed in
     it, units, gross sales, refunds, platform fees, net payouts and average order
     value; its products by units sold in the range; and its SKUs low on stock now."""
-    user = principal_user_id(principal, Forbidden("not a user"))
+    user = user_of(principal)
     figures = await stats.of_owner(
         session,
         user,

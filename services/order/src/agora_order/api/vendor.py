@@ -14,12 +14,12 @@ from agora_kit.auth import (
     SCOPE_ORDERS_READ,
     SCOPE_ORDERS_WRITE,
     Principal,
-    principal_user_id,
     require_roles,
 )
 from agora_kit.db import SessionDep
-from agora_kit.errors import Forbidden, problem_responses
+from agora_kit.errors import problem_responses
 from agora_kit.pagination import Page, PageParamsDep
+from agora_order.api.deps import user_of
 from agora_order.api.schemas import ShipIn, VendorOrderOut, vendor_order_out
 from agora_order.service import orders, vendors
 
@@ -32,10 +32,6 @@ VendorReaderDep = Annotated[
 VendorWriterDep = Annotated[
     Principal, Depends(require_roles(ROLE_VENDOR, ROLE_ADMIN, scope=SCOPE_ORDERS_WRITE))
 ]
-
-
-def _user(principal: Principal) -> uuid.UUID:
-    return principal_user_id(principal, Forbidden("not a user"))
 
 
 async def _one(session: SessionDep, user: uuid.UUID, sub_order_id: uuid.UUID) -> VendorOrderOut:
@@ -65,7 +61,7 @@ async def list_sub_orders(
 ) -> Page[VendorOrderOut]:
     """The paid sub-orders of the caller's stores, newest order first, a page at a time
     (follow `next_cursor` to the end)."""
-    mine = await vendors.owned_by(session, _user(principal))
+    mine = await vendors.owned_by(session, user_of(principal))
     page = await orders.vendor_sub_orders_page(session, mine, params, status=status)
     return Page[VendorOrderOut](
         items=[vendor_order_out(one) for one in page.items], next_cursor=page.next_cursor
@@ -87,7 +83,7 @@ async def ship(
 ) -> VendorOrderOut:
     """Mark one of the caller's store's sub-orders shipped, with the carrier and
     tracking number. Only the store's own sub-orders (403 otherwise)."""
-    user = _user(principal)
+    user = user_of(principal)
     await vendors.ship(
         session,
         outbox,
@@ -109,6 +105,6 @@ async def deliver(
     sub_order_id: uuid.UUID, principal: VendorWriterDep, session: SessionDep, outbox: OutboxDep
 ) -> VendorOrderOut:
     """The carrier delivered the parcel (the order is delivered when all parcels are)."""
-    user = _user(principal)
+    user = user_of(principal)
     await vendors.deliver(session, outbox, user, sub_order_id)
     return await _one(session, user, sub_order_id)

@@ -34,9 +34,13 @@ async def get(session: AsyncSession, order_id: uuid.UUID) -> Order | None:
 
 
 async def locked(session: AsyncSession, order_id: uuid.UUID) -> Order | None:
-    """The order, its row locked until the transaction ends."""
+    """The order as committed now, its row locked until the transaction ends (the
+    values read under the lock, never the session's copy read before it)."""
     order: Order | None = await session.scalar(
-        select(Order).where(Order.id == order_id).with_for_update()
+        select(Order)
+        .where(Order.id == order_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     )
     return order
 

@@ -15,9 +15,11 @@ from agora_order.models import (
     CartItem,
     CouponRedemption,
     Order,
-    OrderLine,
+    Return,
     SubOrder,
 )
+
+ERASED_REASON = "(erased)"
 
 
 async def orders_of(session: AsyncSession, buyer_id: uuid.UUID) -> list[Order]:
@@ -37,34 +39,9 @@ async def open_order_ids(session: AsyncSession, buyer_id: uuid.UUID) -> list[uui
     return list(rows)
 
 
-async def locked_fresh(session: AsyncSession, order_id: uuid.UUID) -> Order | None:
-    """The order as committed now, its row locked until the transaction ends."""
-    return await session.get(Order, order_id, with_for_update=True, populate_existing=True)
-
-
-async def sub_orders_of(session: AsyncSession, buyer_id: uuid.UUID) -> list[SubOrder]:
+async def returns_of(session: AsyncSession, buyer_id: uuid.UUID) -> list[Return]:
     rows = await session.scalars(
-        select(SubOrder)
-        .join(Order, Order.id == SubOrder.order_id)
-        .where(Order.buyer_id == buyer_id)
-        .order_by(SubOrder.order_id, SubOrder.id)
-    )
-    return list(rows)
-
-
-async def lines_of(session: AsyncSession, buyer_id: uuid.UUID) -> list[OrderLine]:
-    rows = await session.scalars(
-        select(OrderLine)
-        .join(Order, Order.id == OrderLine.order_id)
-        .where(Order.buyer_id == buyer_id)
-        .order_by(OrderLine.order_id, OrderLine.position)
-    )
-    return list(rows)
-
-
-async def cart_of(session: AsyncSession, buyer_id: uuid.UUID) -> list[CartItem]:
-    rows = await session.scalars(
-        select(CartItem).where(CartItem.buyer_id == buyer_id).order_by(CartItem.added_at)
+        select(Return).where(Return.buyer_id == buyer_id).order_by(Return.requested_at)
     )
     return list(rows)
 
@@ -90,6 +67,13 @@ async def anonymise_orders(session: AsyncSession, buyer_id: uuid.UUID) -> int:
             | Order.client_secret.is_not(None),
         )
         .values(shipping_address=null(), payment_method=None, client_secret=None)
+        .execution_options(synchronize_session=False)
+    )
+    # A return's reason is the buyer's own words.
+    await session.execute(
+        update(Return)
+        .where(Return.buyer_id == buyer_id, Return.reason != ERASED_REASON)
+        .values(reason=ERASED_REASON)
         .execution_options(synchronize_session=False)
     )
     # A parcel's tracking number finds its recipient at the carrier.

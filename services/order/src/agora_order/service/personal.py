@@ -5,20 +5,22 @@ refunded, as a buyer's cancel would be): without an address they cannot be deliv
 Then it keeps the orders, their lines, amounts and states (bookkeeping law keeps
 sales records for years) and the buyer's id (an anonymous account id once the user
 service erased its fields); it removes the shipping addresses, payment method
-references, payment client secrets, tracking numbers, the cart and the stored answers
-of the buyer's Idempotency-Keys, and the published events in its outbox that name them. Running it
-again changes nothing more."""
+references, payment client secrets, tracking numbers, the reasons given for returns,
+the cart and the stored answers of the buyer's Idempotency-Keys, and the published
+events in its outbox that name them. Running it again changes nothing more."""
 
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_kit import idempotency
 from agora_kit.events.outbox import Outbox, forget_published_naming
-from agora_order.models import AWAITING_PAYMENT, CONFIRMED, PENDING
+from agora_order.models import AWAITING_PAYMENT, CONFIRMED, PENDING, OrderLine, SubOrder
+from agora_order.repository import cart as cart_repo
 from agora_order.repository import orders as order_repo
 from agora_order.repository import personal as repo
 from agora_order.service import saga
@@ -29,8 +31,13 @@ OPEN = (PENDING, AWAITING_PAYMENT, CONFIRMED)
 
 async def export(session: AsyncSession, user_id: uuid.UUID) -> dict[str, Any]:
     orders = await repo.orders_of(session, user_id)
-    subs = await repo.sub_orders_of(session, user_id)
-    lines = await repo.lines_of(session, user_id)
+    order_ids = [o.id for o in orders]
+    subs: dict[uuid.UUID, list[SubOrder]] = defaultdict(list)
+    for sub in await order_repo.sub_orders_of(session, order_ids):
+        subs[sub.order_id].append(sub)
+    lines: dict[uuid.UUID, list[OrderLine]] = defaultdict(list)
+    for line in await order_repo.lines_of(session, order_ids):
+        lines[line.order_id].append(line)
     return {
         "orders": [
             {
@@ -59,8 +66,7 @@ async def export(session: AsyncSession, user_id: uuid.UUID) -> dict[str, Any]:
                         "shipped_at": s.shipped_at,
                         "delivered_at": s.delivered_at,
                     }
-                    for s in subs
-                    if s.order_id == o.id
+                    for s in subs[o.id]
                 ],
                 "lines": [
                     {
@@ -71,15 +77,25 @@ async def export(session: AsyncSession, user_id: uuid.UUID) -> dict[str, Any]:
                         "unit_amount": line.unit_amount,
                         "line_amount": line.line_amount,
                     }
-                    for line in lines
-                    if line.order_id == o.id
+                    for line in lines[o.id]
                 ],
             }
             for o in orders
         ],
         "cart": [
             {"sku": item.sku, "quantity": item.quantity, "added_at": item.added_at}
-            for item in await repo.cart_of(session, user_id)
+            for item in await cart_repo.items(session, user_id)
+        ],
+        "returns": [
+            {
+                "id": r.id,
+                "order_id": r.order_id,
+                "status": r.status,
+                "reason": r.reason,
+                "refund_amount": r.refund_amount,
+                "requested_at": r.requested_at,
+            }
+            for r in await repo.returns_of(session, user_id)
         ],
         "coupon_redemptions": [
             {"code": r.code, "order_id": r.order_id, "redeemed_at": r.created_at}
@@ -93,7 +109,7 @@ async def erase(session: AsyncSession, outbox: Outbox, user_id: uuid.UUID) -> in
     cart; how many orders still named the person."""
     for order_id in await repo.open_order_ids(session, user_id):
         # Read again under the lock: a payment may have landed since.
-        order = await repo.locked_fresh(session, order_id)
+        order = await order_repo.locked(session, order_id)
         if (
             order is not None
             and order.status in OPEN

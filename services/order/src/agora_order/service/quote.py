@@ -72,13 +72,6 @@ class Quote:
         return [one.vendor_id for one in self.vendors if one.ships is False]
 
 
-def _spread(amount: int, weights: list[int]) -> list[int]:
-    """``allocate``, but never losing ``amount`` when every weight is 0."""
-    if weights and sum(weights) <= 0:
-        return [amount] + [0] * (len(weights) - 1)
-    return allocate(amount, weights)
-
-
 def _own_shipping(
     zones: Sequence[Zone], goods: int, weight: int, country: str | None, currency: str
 ) -> tuple[int, Zone | None, bool | None]:
@@ -122,7 +115,7 @@ def quote(
         default.free_over and default_goods >= default.free_over
     ):
         fee = 0
-    for i, share in zip(by_default, _spread(fee, [subtotals[i] for i in by_default]), strict=True):
+    for i, share in zip(by_default, allocate(fee, [subtotals[i] for i in by_default]), strict=True):
         shipping[i] = share
     tax_total = tax.tax_on(sum(goods) + sum(shipping))
     split = allocate(tax_total, [x for pair in zip(goods, shipping, strict=True) for x in pair])
