@@ -46,6 +46,7 @@ from benchkit import (
     wait_ready,
 )
 
+from agora_kit.settings import ServiceSettings
 from agora_tools.processes import stop
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -218,7 +219,8 @@ def start_floor(
 FLOOR = "floor: FastAPI + asyncpg"
 DIRECT = "catalog, direct"
 GATEWAY_IN_RUN = "gateway of agora run"
-SETTLE_SECONDS = 95.0
+# The pools close a connection idle this long, looking every half of it (ADR 0114).
+SETTLE_SECONDS = ServiceSettings().database_pool_idle_seconds * 1.5 + 5
 GATEWAY_OWN = "gateway, own process"
 NGINX = "nginx in front of the catalog"
 
@@ -313,8 +315,7 @@ def main() -> int:
             "agora serve gateway": memory_mb([gateway.pid]),
             "the floor": memory_mb([floor.pid]),
         }
-        # Once the pools closed what the load opened (idle for 60 s, looked for every
-        # 30 s: ADR 0114).
+        # Once the pools closed what the load opened.
         say(f"waiting {SETTLE_SECONDS:.0f} s for memory at rest after the load")
         time.sleep(SETTLE_SECONDS)
         start["settled_run_mib"] = memory_mb([fleet.pid])

@@ -8,8 +8,10 @@ from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_kit.db import Database
+from agora_kit.errors import CommitOutcomeUnknown
 
 XACT = text("SELECT pg_current_xact_id()::text")
 
@@ -88,7 +90,9 @@ async def test_connections_unused_for_the_idle_time_are_closed_and_reopen_when_n
     database_url: str,
 ) -> None:
     name = "agora-pool-idle"
-    database = Database(database_url, pool_size=4, application_name=name, idle_seconds=0.3)
+    database = Database(
+        database_url, pool_size=4, application_name=name, idle_seconds=0.3, closes_idle=False
+    )
     observer = Database(database_url, pool_size=1)
     try:
         await asyncio.gather(*(_busy(database) for _ in range(4)))
@@ -106,3 +110,50 @@ async def test_connections_unused_for_the_idle_time_are_closed_and_reopen_when_n
     finally:
         await database.dispose()
         await observer.dispose()
+
+
+async def test_a_database_closes_its_idle_connections_by_itself_until_disposed(
+    database_url: str,
+) -> None:
+    name = "agora-pool-idle-task"
+    database = Database(database_url, pool_size=3, application_name=name, idle_seconds=0.2)
+    observer = Database(database_url, pool_size=1, closes_idle=False)
+    try:
+        await asyncio.gather(*(_busy(database) for _ in range(3)))
+        assert await _backends(observer, name) == 3
+        for _ in range(50):
+            await asyncio.sleep(0.1)
+            if await _backends(observer, name) == 0:
+                break
+        assert await _backends(observer, name) == 0
+        task = database._closing_idle
+        assert task is not None
+        assert not task.done()
+        await database.dispose()
+        assert task.done()
+        assert database._closing_idle is None
+    finally:
+        await database.dispose()
+        await observer.dispose()
+
+
+async def test_a_commit_that_times_out_is_an_unknown_outcome_not_a_retry(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A statement that times out was not done (503, retry); a COMMIT that times out
+    may have been (ADR 0111)."""
+
+    async def slow_commit(_: AsyncSession) -> None:
+        raise TimeoutError
+
+    async def statement_timed_out() -> None:
+        async with database.transaction() as session:
+            await session.execute(text("SELECT 1"))
+            raise TimeoutError
+
+    with pytest.raises(TimeoutError):
+        await statement_timed_out()
+    monkeypatch.setattr(AsyncSession, "commit", slow_commit)
+    with pytest.raises(CommitOutcomeUnknown):
+        async with database.transaction() as session:
+            await session.execute(text("SELECT 1"))

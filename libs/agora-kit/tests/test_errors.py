@@ -14,10 +14,19 @@ import pytest
 from fastapi import APIRouter, FastAPI, HTTPException, Request
 from pydantic import BaseModel
 from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from agora_kit.app import create_base_app
 from agora_kit.db import Database
-from agora_kit.errors import PROBLEM_BASE, PROBLEM_JSON, Conflict, install_problem_handlers
+from agora_kit.errors import (
+    PROBLEM_BASE,
+    PROBLEM_JSON,
+    Conflict,
+    ServiceUnavailable,
+    install_problem_handlers,
+    unavailable,
+)
 from agora_kit.metrics import ServiceMetrics
 from agora_kit.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 
@@ -287,3 +296,15 @@ async def test_an_unsafe_caller_request_id_is_replaced(
     assert replaced.isalnum()
     assert 16 <= len(replaced) <= 128
     assert response.json()["request_id"] == replaced
+
+
+def test_what_says_a_dependency_is_unavailable_for_now() -> None:
+    """The one list the 503 answers and the consumers' redeliveries share (ADR 0111)."""
+    assert unavailable(TimeoutError())
+    assert unavailable(ConnectionResetError())
+    assert unavailable(PoolTimeout())
+    assert unavailable(ServiceUnavailable("later"))
+    lost = DBAPIError("SELECT 1", None, Exception("gone"), connection_invalidated=True)
+    assert unavailable(lost)
+    assert not unavailable(DBAPIError("SELECT 1", None, Exception("syntax")))
+    assert not unavailable(ValueError("cannot handle it"))

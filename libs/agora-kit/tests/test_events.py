@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from agora_contracts.events import EventPayload
 from agora_kit.db import Database
 from agora_kit.errors import ServiceUnavailable
-from agora_kit.events.consumer import EventConsumer, unavailable
+from agora_kit.events.consumer import EventConsumer
 from agora_kit.events.envelope import CloudEvent, Message, from_message
 from agora_kit.events.inprocess import InProcessTransport
 from agora_kit.events.inprocess_log import event_log
@@ -333,9 +333,6 @@ async def test_an_event_whose_dependency_is_unavailable_waits_for_it_instead_of_
     assert attempts == [1] * 5
     assert letters == 0
     assert outcomes == ["handled"]
-    assert unavailable(TimeoutError())
-    assert unavailable(ConnectionResetError())
-    assert not unavailable(ValueError("cannot handle it"))
 
 
 async def test_the_relays_mark_does_not_wait_for_the_disk_and_leaves_the_session_as_it_was(

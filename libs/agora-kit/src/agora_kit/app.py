@@ -216,11 +216,7 @@ def create_service_app(
         application_name=service,
         pre_ping=settings.database_pre_ping,
         idle_seconds=settings.database_pool_idle_seconds,
-        timeouts=DatabaseTimeouts(
-            connect=settings.database_connect_timeout_seconds,
-            command=settings.database_command_timeout_seconds,
-            pool=settings.database_pool_timeout_seconds,
-        ),
+        timeouts=DatabaseTimeouts.of(settings),
     )
     metrics = ServiceMetrics(service)
     outbox = Outbox(source=f"/agora/{service}")
@@ -258,10 +254,7 @@ def create_service_app(
         )
     )
 
-    async def close_idle_connections(_: C) -> None:
-        await database.close_idle_forever()
-
-    tasks_of_service: list[Hook[C]] = [*background_tasks, close_idle_connections]
+    tasks_of_service: list[Hook[C]] = list(background_tasks)
     if idempotency_keys:
 
         async def forget_idempotency_keys(_: C) -> None:

@@ -8,11 +8,13 @@ the several steps of a use case, with their outbox rows, are one transaction.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy import MetaData, text
@@ -28,6 +30,13 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import ConnectionPoolEntry, QueuePool
 from sqlalchemy.util import greenlet_spawn
 from sqlalchemy.util.queue import Empty
+
+from agora_kit.errors import UNREACHABLE, CommitOutcomeUnknown
+
+if TYPE_CHECKING:
+    from agora_kit.settings import ServiceSettings
+
+logger = logging.getLogger("agora.db")
 
 # Stable constraint names, so Alembic migrations name what they create the same way
 # on every database and a later migration can drop a constraint by name.
@@ -62,6 +71,15 @@ class DatabaseTimeouts:
     command: float | None = None
     pool: float | None = None
 
+    @classmethod
+    def of(cls, settings: ServiceSettings) -> DatabaseTimeouts:
+        """A service's, from its settings."""
+        return cls(
+            connect=settings.database_connect_timeout_seconds,
+            command=settings.database_command_timeout_seconds,
+            pool=settings.database_pool_timeout_seconds,
+        )
+
 
 class Database:
     def __init__(
@@ -72,13 +90,15 @@ class Database:
         application_name: str = "agora",
         pre_ping: bool = False,
         idle_seconds: float = 60.0,
+        closes_idle: bool = True,
         timeouts: DatabaseTimeouts = DatabaseTimeouts(),
     ) -> None:
         """``pool_size`` is the most connections open at once; a request finding them
         all busy waits for one rather than opening a connection it would close again
-        (ADR 0114). Connections unused for ``idle_seconds`` are closed by
-        ``close_idle_forever``; the pool hands out the most recently used one first,
-        so after a burst the surplus goes idle and closes.
+        (ADR 0114). Connections unused for ``idle_seconds`` are closed (``close_idle``)
+        by a task of the database's own, started with its first connection and
+        stopped by ``dispose`` (unless ``closes_idle`` is off); the pool hands out the
+        most recently used one first, so after a burst the surplus goes idle and closes.
 
         ``pre_ping`` tests every connection as it leaves the pool (a round trip per
         request). Off by default: a connection found dead invalidates the pool, whose
@@ -102,6 +122,9 @@ class Database:
             connect_args=connect_args,
         )
         sa_event.listen(self.engine.sync_engine, "checkin", _stamp_idle)
+        self._closing_idle: asyncio.Task[None] | None = None
+        if closes_idle:
+            sa_event.listen(self.engine.sync_engine, "connect", self._watch_idle)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
         # The same pool, without BEGIN and COMMIT: each statement stands alone.
         self.read_sessionmaker = async_sessionmaker(
@@ -116,9 +139,22 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
-        """A session in a transaction that commits on success and rolls back on error."""
-        async with self.sessionmaker() as session, session.begin():
-            yield session
+        """A session in a transaction that commits on success and rolls back on error.
+        A COMMIT that timed out or lost its connection may have committed: that is
+        ``CommitOutcomeUnknown``, never the 503 "not done, retry" of other statements."""
+        async with self.sessionmaker() as session:
+            try:
+                yield session
+            except BaseException:
+                await session.rollback()
+                raise
+            try:
+                await session.commit()
+            except UNREACHABLE as exc:
+                raise CommitOutcomeUnknown(
+                    "The database did not confirm the commit in time; the change may"
+                    " have been made."
+                ) from exc
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
@@ -133,7 +169,19 @@ class Database:
             await conn.execute(text("SELECT 1"))
 
     async def dispose(self) -> None:
+        if self._closing_idle is not None:
+            self._closing_idle.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._closing_idle
+            self._closing_idle = None
         await self.engine.dispose()
+
+    def _watch_idle(self, *_: object) -> None:
+        """On each new connection: the task that closes idle ones runs (once)."""
+        if self._closing_idle is None or self._closing_idle.done():
+            self._closing_idle = asyncio.get_running_loop().create_task(
+                self._close_idle_forever(), name=f"idle-connections-{self.name}"
+            )
 
     async def close_idle(self) -> int:
         """Close the pooled connections unused for ``idle_seconds``; their slots stay
@@ -178,10 +226,13 @@ class Database:
                 queue.put_nowait(record)
         return len(stale)
 
-    async def close_idle_forever(self) -> None:
+    async def _close_idle_forever(self) -> None:
         while True:
             await asyncio.sleep(self.idle_seconds / 2)
-            await self.close_idle()
+            try:
+                await self.close_idle()
+            except Exception:
+                logger.exception("closing idle connections of %s failed", self.name)
 
 
 _AFTER_COMMIT = "agora_after_commit"

@@ -305,10 +305,36 @@ async def _on_unreachable(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+class CommitOutcomeUnknown(ProblemError):
+    """The COMMIT itself timed out or lost its connection: the transaction may have
+    committed. Not a 503 to retry blindly: a request with an ``Idempotency-Key`` may be
+    sent again (its stored answer is found if it did commit); others should look first."""
+
+    status = 500
+    slug = "commit-outcome-unknown"
+    title = "Outcome unknown"
+
+
+# A bound of ADR 0111 expired (a statement's answer or a new connection: asyncpg's
+# TimeoutError; a free connection of the pool: SQLAlchemy's), or a connection was
+# refused or reset (ConnectionError, which asyncpg does not wrap).
+UNREACHABLE: tuple[type[Exception], ...] = (TimeoutError, PoolTimeout, ConnectionError)
+
+
+def unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` says a dependency is unavailable for now rather than that the
+    work cannot be done: one of ``UNREACHABLE``, a database connection found dead, or
+    something that answered 503 (``ServiceUnavailable``). Requests answer these 503;
+    event consumers deliver the event again later instead of dead-lettering it."""
+    if isinstance(exc, DBAPIError):
+        return bool(exc.connection_invalidated)
+    return isinstance(exc, (*UNREACHABLE, ServiceUnavailable, CommitOutcomeUnknown))
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ProblemError, _on_problem)
     app.add_exception_handler(DBAPIError, _on_database_error)
-    for unreachable in (TimeoutError, PoolTimeout, ConnectionError):
+    for unreachable in UNREACHABLE:
         app.add_exception_handler(unreachable, _on_unreachable)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http)

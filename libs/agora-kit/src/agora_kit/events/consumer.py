@@ -23,13 +23,11 @@ from opentelemetry import context as otel_context
 from opentelemetry import propagate, trace
 from sqlalchemy import insert, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_contracts.events import EventPayload
 from agora_kit.db import Database
-from agora_kit.errors import ServiceUnavailable
+from agora_kit.errors import unavailable
 from agora_kit.events.envelope import CloudEvent, Message, from_message
 from agora_kit.events.tables import dead_letter, inbox
 from agora_kit.events.transport import Subscription, Transport
@@ -48,15 +46,6 @@ _FIRST_DELIVERY = text(
 )
 
 P = TypeVar("P", bound=EventPayload)
-
-
-def unavailable(exc: BaseException) -> bool:
-    """Whether ``exc`` says a dependency is unavailable for now rather than the event
-    cannot be handled: a bound of ADR 0111 expired, a connection was refused, reset or
-    found dead, or something answered 503 (the payment provider's ProviderUnavailable)."""
-    if isinstance(exc, DBAPIError):
-        return bool(exc.connection_invalidated)
-    return isinstance(exc, (TimeoutError, ConnectionError, PoolTimeout, ServiceUnavailable))
 
 
 Handler = Callable[[AsyncSession, Any, CloudEvent], Awaitable[None]]

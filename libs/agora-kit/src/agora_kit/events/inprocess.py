@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 from datetime import timedelta
 
-from sqlalchemy import BigInteger, text
+from sqlalchemy import BigInteger, bindparam, text
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.sql.selectable import TextualSelect
 
 from agora_kit.db import Database
 from agora_kit.events.envelope import Message
@@ -37,29 +37,40 @@ logger = logging.getLogger("agora.events.inprocess")
 
 # A publisher's per-topic lock, held until the write commits; and the same lock for a
 # write whose commit does not wait for the disk (synchronous_commit off for it).
-_LOCK = text("SELECT pg_advisory_xact_lock(hashtext(:topic))")
-_LOCK_NO_FLUSH = text(
-    "SELECT pg_advisory_xact_lock(hashtext(:topic)), set_config('synchronous_commit', 'off', true)"
-)
+_LOCK_SQL = "SELECT pg_advisory_xact_lock(hashtext(:topic))"
+_NO_FLUSH_SQL = ", set_config('synchronous_commit', 'off', true)"
+_LOCK = text(_LOCK_SQL)
+_LOCK_NO_FLUSH = text(_LOCK_SQL + _NO_FLUSH_SQL)
 
 
-# One message in one statement, run outside a transaction (ADR 0114): the lock, then
-# the row, then the statement's own commit, which releases the lock. The row's id is
-# drawn once the lock is held, as in the transaction of ``_write``: one round trip
-# instead of four (BEGIN, the lock, the insert, COMMIT).
-_WRITE_ONE = text(
-    "WITH locked AS MATERIALIZED (SELECT pg_advisory_xact_lock(hashtext(:topic))) "
-    "INSERT INTO event_log (topic, key, headers, value) "
-    "SELECT CAST(:topic AS varchar), CAST(:key AS varchar), CAST(:headers AS jsonb),"
-    " CAST(:value AS bytea) FROM locked RETURNING id"
-).columns(id=BigInteger)
-_WRITE_ONE_NO_FLUSH = text(
-    "WITH locked AS MATERIALIZED (SELECT pg_advisory_xact_lock(hashtext(:topic)),"
-    " set_config('synchronous_commit', 'off', true)) "
-    "INSERT INTO event_log (topic, key, headers, value) "
-    "SELECT CAST(:topic AS varchar), CAST(:key AS varchar), CAST(:headers AS jsonb),"
-    " CAST(:value AS bytea) FROM locked RETURNING id"
-).columns(id=BigInteger)
+def _write_one(lock: str) -> TextualSelect:
+    """One message in one statement, run outside a transaction (ADR 0114): the lock,
+    then the row, then the statement's own commit, which releases the lock. The row's
+    id is drawn once the lock is held, as in the transaction of ``_write``: one round
+    trip instead of four (BEGIN, the lock, the insert, COMMIT)."""
+    return (
+        text(
+            "WITH locked AS MATERIALIZED (" + lock + ") "  # noqa: S608 - constants only
+            "INSERT INTO event_log (topic, key, headers, value) "
+            "SELECT CAST(:topic AS varchar), CAST(:key AS varchar), CAST(:headers AS jsonb),"
+            " CAST(:value AS bytea) FROM locked RETURNING id"
+        )
+        .bindparams(bindparam("headers", type_=event_log.c.headers.type))
+        .columns(id=BigInteger)
+    )
+
+
+_WRITE_ONE = _write_one(_LOCK_SQL)
+_WRITE_ONE_NO_FLUSH = _write_one(_LOCK_SQL + _NO_FLUSH_SQL)
+
+
+def _row(message: Message) -> dict[str, object]:
+    return {
+        "topic": message.topic,
+        "key": message.key,
+        "headers": [[k, v.decode()] for k, v in message.headers],
+        "value": message.value,
+    }
 
 
 class Waker(asyncio.Event):
@@ -103,7 +114,7 @@ class InProcessTransport(SubscribingTransport[InProcessSubscription]):
         # Without ``trims``, the log's owners trim it (a gateway only follows it).
         self.retention = LogRetention(retention, trim_seconds) if trims else None
         self._engine: AsyncEngine | None = None
-        self._closing_idle: asyncio.Task[None] | None = None
+        self._log: Database | None = None
         # The same pool, each statement on its own (no BEGIN/COMMIT round trips).
         self._autocommit: AsyncEngine | None = None
         self._wakers: dict[str, set[Waker]] = {}
@@ -141,11 +152,8 @@ class InProcessTransport(SubscribingTransport[InProcessSubscription]):
         if self._engine is not None:
             return
         # Every consumer group's rounds and every outbox's writes share this pool.
-        log = Database(self.url, pool_size=25, application_name="agora-events")
-        self._engine = log.engine
-        self._closing_idle = asyncio.create_task(
-            log.close_idle_forever(), name="event-log-idle-connections"
-        )
+        self._log = Database(self.url, pool_size=25, application_name="agora-events")
+        self._engine = self._log.engine
         self._autocommit = self._engine.execution_options(isolation_level="AUTOCOMMIT")
         async with self._engine.begin() as conn:
             # Two processes starting at once must not race creating the tables.
@@ -162,13 +170,9 @@ class InProcessTransport(SubscribingTransport[InProcessSubscription]):
             with contextlib.suppress(Exception):
                 await self._writer
             self._writer = None
-        if self._closing_idle is not None:
-            self._closing_idle.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._closing_idle
-            self._closing_idle = None
-        if self._engine is not None:
-            await self._engine.dispose()
+        if self._log is not None:
+            await self._log.dispose()
+            self._log = None
             self._engine = self._autocommit = None
 
     async def check(self) -> None:
@@ -214,20 +218,9 @@ class InProcessTransport(SubscribingTransport[InProcessSubscription]):
         """Append the messages to the log in one transaction; once it committed, note
         the newest id written per topic."""
         if len(messages) == 1:
-            (message,) = messages
             async with self.autocommit.connect() as conn:
-                row_id = (
-                    await conn.execute(
-                        self._write_one,
-                        {
-                            "topic": message.topic,
-                            "key": message.key,
-                            "headers": json.dumps([[k, v.decode()] for k, v in message.headers]),
-                            "value": message.value,
-                        },
-                    )
-                ).scalar_one()
-            self._newest[message.topic] = max(row_id, self._newest.get(message.topic, 0))
+                row_id = (await conn.execute(self._write_one, _row(messages[0]))).scalar_one()
+            self._note_written([(messages[0].topic, row_id)])
             return
         async with self.engine.begin() as conn:
             # Sorted, so two processes taking several topics' locks cannot deadlock.
@@ -237,20 +230,14 @@ class InProcessTransport(SubscribingTransport[InProcessSubscription]):
             # multi-row VALUES would be a new statement to compile for every count.
             written = await conn.execute(
                 event_log.insert().returning(event_log.c.topic, event_log.c.id),
-                [
-                    {
-                        "topic": message.topic,
-                        "key": message.key,
-                        "headers": [[k, v.decode()] for k, v in message.headers],
-                        "value": message.value,
-                    }
-                    for message in messages
-                ],
+                [_row(message) for message in messages],
             )
-            newest: dict[str, int] = {}
-            for topic, row_id in written:
-                newest[topic] = max(row_id, newest.get(topic, 0))
-        for topic, row_id in newest.items():
+            rows = [(topic, row_id) for topic, row_id in written]
+        self._note_written(rows)
+
+    def _note_written(self, rows: list[tuple[str, int]]) -> None:
+        """Once the write committed: the newest id this process wrote, per topic."""
+        for topic, row_id in rows:
             self._newest[topic] = max(row_id, self._newest.get(topic, 0))
 
     async def holds_past(self, topic: str, position: int) -> bool:

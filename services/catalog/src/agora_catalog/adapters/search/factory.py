@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from agora_catalog.adapters.search.base import SearchBackend
 from agora_catalog.settings import Settings
+from agora_kit.db import DatabaseTimeouts
 
 
 def build_search_backend(settings: Settings) -> SearchBackend:
@@ -13,4 +14,4 @@ def build_search_backend(settings: Settings) -> SearchBackend:
         return ElasticsearchSearch(settings.elasticsearch_url, index=settings.elasticsearch_index)
     from agora_catalog.adapters.search.postgres import PostgresSearch
 
-    return PostgresSearch(settings.database_url)
+    return PostgresSearch(settings.database_url, timeouts=DatabaseTimeouts.of(settings))

@@ -37,7 +37,7 @@ from agora_catalog.adapters.search.base import (
 from agora_catalog.domain.text import is_typo_of, max_typos, typo_distance, words
 from agora_catalog.models import SearchDocument as IndexRow
 from agora_catalog.models import SearchTerm
-from agora_kit.db import Database
+from agora_kit.db import Database, DatabaseTimeouts
 
 MAX_QUERY_WORDS = 10
 CORRECTIONS_PER_WORD = 3
@@ -48,16 +48,22 @@ WRITE_BATCH = 500
 class PostgresSearch:
     name = "postgres"
 
-    def __init__(self, url: str, *, pool_size: int = 10) -> None:
+    def __init__(
+        self, url: str, *, pool_size: int = 10, timeouts: DatabaseTimeouts | None = None
+    ) -> None:
         self.url = url
         self._pool_size = pool_size
+        self._timeouts = timeouts or DatabaseTimeouts()
         self._database: Database | None = None
 
     @property
     def database(self) -> Database:
         if self._database is None:
             self._database = Database(
-                self.url, pool_size=self._pool_size, application_name="catalog-search"
+                self.url,
+                pool_size=self._pool_size,
+                application_name="catalog-search",
+                timeouts=self._timeouts,
             )
         return self._database
 
