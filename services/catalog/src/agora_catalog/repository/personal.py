@@ -1,5 +1,6 @@
 """What the catalog holds about one person, for the GDPR export and erasure (ADR
-0112): the store they own, their reviews, wishlist and verified purchases."""
+0112): their reviews, wishlist and verified purchases (the store they own is
+``vendors.vendor_of_owner``)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,7 @@ import uuid
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agora_catalog.models import Purchase, Review, Vendor, Wish
-
-
-async def store_of(session: AsyncSession, owner_id: uuid.UUID) -> Vendor | None:
-    vendor: Vendor | None = await session.scalar(select(Vendor).where(Vendor.owner_id == owner_id))
-    return vendor
+from agora_catalog.models import Purchase, Review, Wish
 
 
 async def reviews_of(session: AsyncSession, author_id: uuid.UUID) -> list[Review]:

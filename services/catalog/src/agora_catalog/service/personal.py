@@ -26,7 +26,7 @@ CLOSED_REASON = "The owner's account was erased."
 
 
 async def export(session: AsyncSession, user_id: uuid.UUID) -> dict[str, Any]:
-    store = await repo.store_of(session, user_id)
+    store = await vendors.vendor_of_owner(session, user_id)
     return {
         "store": None
         if store is None
@@ -65,7 +65,7 @@ async def erase(session: AsyncSession, outbox: Outbox, user_id: uuid.UUID) -> No
         review.author_id = uuid.uuid4()
     await repo.forget_purchases(session, user_id)
     await wishlist.forget_user(session, user_id)
-    store = await repo.store_of(session, user_id)
+    store = await vendors.vendor_of_owner(session, user_id)
     if store is not None and store.status != VENDOR_SUSPENDED:
         await vendors.decide(session, outbox, store.id, VENDOR_SUSPENDED, reason=CLOSED_REASON)
     await idempotency.forget_owner(session, str(user_id))
