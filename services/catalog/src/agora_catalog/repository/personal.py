@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_catalog.models import Purchase, Review, Wish
@@ -35,3 +35,11 @@ async def purchases_of(session: AsyncSession, buyer_id: uuid.UUID) -> list[Purch
 
 async def forget_purchases(session: AsyncSession, buyer_id: uuid.UUID) -> None:
     await session.execute(delete(Purchase).where(Purchase.buyer_id == buyer_id))
+
+
+async def anonymise_reviews(session: AsyncSession, author_id: uuid.UUID) -> None:
+    """Each of the author's reviews gets a random author id of its own, which no
+    account has."""
+    await session.execute(
+        update(Review).where(Review.author_id == author_id).values(author_id=func.gen_random_uuid())
+    )
