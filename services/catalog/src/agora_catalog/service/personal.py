@@ -19,8 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from agora_catalog.models import VENDOR_SUSPENDED
 from agora_catalog.repository import personal as repo
 from agora_catalog.service import vendors, wishlist
-from agora_kit import idempotency
-from agora_kit.events.outbox import Outbox, forget_published_naming
+from agora_kit.events.outbox import Outbox
+from agora_kit.personal import forget_person
 
 CLOSED_REASON = "The owner's account was erased."
 
@@ -67,6 +67,5 @@ async def erase(session: AsyncSession, outbox: Outbox, user_id: uuid.UUID) -> No
     store = await vendors.vendor_of_owner(session, user_id)
     if store is not None:  # closing a closed store changes nothing
         await vendors.decide(session, outbox, store.id, VENDOR_SUSPENDED, reason=CLOSED_REASON)
-    await idempotency.forget_owner(session, str(user_id))
-    await forget_published_naming(session, user_id)
+    await forget_person(session, user_id)
     await session.flush()
