@@ -174,7 +174,9 @@ async def test_a_received_return_goes_back_on_hand_only_when_restocked(
     back = received(store.id, ("BOOT-1", 2), ("BOOT-2", 1), ("BOOT-1", 3), restock=True)
     event = await deliver(app, back, str(back.order_id))
     assert await on_hand() == {"BOOT-1": 15, "BOOT-2": 5}
-    told = [(e["data"]["sku"], e["data"]["available"]) for e in await outbox_events(app, STOCK_CHANGED)]
+    told = [
+        (e["data"]["sku"], e["data"]["available"]) for e in await outbox_events(app, STOCK_CHANGED)
+    ]
     assert told == [("BOOT-1", 15), ("BOOT-2", 5)]
 
     await redeliver(app, back, str(back.order_id), event)  # the inbox drops it
