@@ -133,6 +133,11 @@ export function minor(text: string): number {
   return Math.round(Number(text) * 100);
 }
 
+/** Minor units (2450) as "24.50": a form field's value, or an amount without its currency. */
+export function major(minorUnits: number): string {
+  return (minorUnits / 100).toFixed(2);
+}
+
 export function when(value: string | null | undefined): string {
   if (!value) return "—";
   return new Date(value).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });

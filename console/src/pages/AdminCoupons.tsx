@@ -4,12 +4,12 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 
-import { api, minor, money, unwrap, when, type Schemas } from "../api";
+import { api, major, minor, money, unwrap, when, type Schemas } from "../api";
 import { ErrorMessage, Field, Page, PagedTable, Select, usePaged } from "../ui";
 
 /** Minor units in the coupon's currency; a percent coupon has none (the cart's). */
 function amount(coupon: Schemas["CouponOut"], value: number): string {
-  return coupon.currency ? money({ amount: value, currency: coupon.currency }) : (value / 100).toFixed(2);
+  return coupon.currency ? money({ amount: value, currency: coupon.currency }) : major(value);
 }
 
 export function AdminCoupons() {

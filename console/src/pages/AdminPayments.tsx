@@ -4,7 +4,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 
-import { api, minor, money, newKey, unwrap, when, type Schemas } from "../api";
+import { api, major, minor, money, newKey, unwrap, when, type Schemas } from "../api";
 import { Badge, Confirm, ErrorMessage, Field, Page, PagedTable, Select, usePaged } from "../ui";
 
 type Payment = Schemas["AdminPaymentOut"];
@@ -99,7 +99,7 @@ function PaymentRow({ payment }: { payment: Payment }) {
 
 function RefundForm({ payment, order, left }: { payment: Payment; order: string; left: number }) {
   const queries = useQueryClient();
-  const [amount, setAmount] = useState((left / 100).toFixed(2));
+  const [amount, setAmount] = useState(major(left));
   const [reason, setReason] = useState("");
   const [asking, setAsking] = useState(false);
   const refund = useMutation({
@@ -112,7 +112,7 @@ function RefundForm({ payment, order, left }: { payment: Payment; order: string;
         }),
       ),
     onSuccess: (made) => {
-      setAmount(((payment.amount.amount - made.total_refunded.amount) / 100).toFixed(2));
+      setAmount(major(payment.amount.amount - made.total_refunded.amount));
       setReason("");
       void queries.invalidateQueries({ queryKey: ["admin", "payments"] });
     },
@@ -128,7 +128,7 @@ function RefundForm({ payment, order, left }: { payment: Payment; order: string;
         label={`Amount (${payment.amount.currency})`}
         type="number"
         min="0.01"
-        max={(left / 100).toFixed(2)}
+        max={major(left)}
         step="0.01"
         required
         value={amount}

@@ -5,8 +5,8 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 
-import { api, minor, newKey, unwrap, type Schemas } from "../api";
-import { ErrorMessage, Field, Loading } from "../ui";
+import { api, major, minor, newKey, unwrap, type Schemas } from "../api";
+import { ErrorMessage, Field, Loading, Table } from "../ui";
 
 /** "size=M, colour=red" as the API's attributes. */
 export function parseOptions(text: string): Record<string, string> {
@@ -34,22 +34,14 @@ export function ProductVariants({ productId, title }: { productId: string; title
       <ErrorMessage error={product.error} />
       {product.data ? <ProductText product={product.data} /> : null}
       {product.data ? (
-        <table>
-          <caption>Variants of {title}</caption>
-          <thead>
-            <tr>
-              <th scope="col">SKU</th>
-              <th scope="col">Options</th>
-              <th scope="col">Available</th>
-              <th scope="col">Price and stock on hand</th>
-            </tr>
-          </thead>
-          <tbody>
-            {product.data.variants.map((variant) => (
-              <VariantRow key={variant.sku} productId={productId} variant={variant} />
-            ))}
-          </tbody>
-        </table>
+        <Table
+          caption={`Variants of ${title}`}
+          columns={["SKU", "Options", "Available", "Price and stock on hand"]}
+        >
+          {product.data.variants.map((variant) => (
+            <VariantRow key={variant.sku} productId={productId} variant={variant} />
+          ))}
+        </Table>
       ) : null}
       <NewVariant productId={productId} title={title} currency={product.data?.variants[0]?.price.currency} />
     </div>
@@ -93,7 +85,7 @@ function ProductText({ product }: { product: Schemas["ProductOut"] }) {
 /** One variant's price and stock on hand, in one form: each is sent only when changed. */
 function VariantRow({ productId, variant }: { productId: string; variant: Schemas["VariantOut"] }) {
   const queries = useQueryClient();
-  const shownPrice = (variant.price.amount / 100).toFixed(2);
+  const shownPrice = major(variant.price.amount);
   const shownOnHand = String(variant.on_hand ?? variant.available);
   const [price, setPrice] = useState(shownPrice);
   const [onHand, setOnHand] = useState(shownOnHand);

@@ -5,7 +5,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useRef, useState, type FormEvent } from "react";
 
-import { api, authorizedFetch, money, newKey, problemMessage, unwrap, type Schemas } from "../api";
+import { api, authorizedFetch, minor, money, newKey, problemMessage, unwrap, type Schemas } from "../api";
 import { Badge, ErrorMessage, Field, Loading, Page, Select } from "../ui";
 import { ProductVariants, parseOptions } from "./ProductVariants";
 
@@ -197,7 +197,7 @@ function NewProduct() {
           params: { path, header: { "Idempotency-Key": newKey() } },
           body: {
             sku,
-            price: { amount: Math.round(Number(price) * 100), currency },
+            price: { amount: minor(price), currency },
             attributes: parseOptions(variantOptions),
             stock: Number(stock),
           },

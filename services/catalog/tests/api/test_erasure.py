@@ -43,18 +43,21 @@ async def test_erasure_anonymises_reviews_closes_the_store_and_runs_once(
     store = await shop.store()
     kitchen = await shop.category("Kitchen")
     kettle = await shop.product(store, kitchen, "Kettle", variants=[{"sku": "KETTLE-1"}])
+    teapot = await shop.product(store, kitchen, "Teapot", variants=[{"sku": "TEAPOT-1"}])
     alice, bob = shop.user(), shop.user()
     await bought(app, alice, "KETTLE-1")
+    await bought(app, alice, "TEAPOT-1")
     await bought(app, bob, "KETTLE-1")
     mine = (await review(shop, kettle, alice, 5)).json()
+    also_mine = (await review(shop, teapot, alice, 4)).json()
     assert (await review(shop, kettle, bob, 3)).status_code == 201
 
     service = {SERVICE_TOKEN_HEADER: app.state.service_token.decode()}
     path = f"/internal/users/{alice.id}/export"
     assert (await shop.client.get(path, headers=alice.headers)).status_code == 403
     exported = await shop.ok(shop.client.get(path, headers=service))
-    assert [r["id"] for r in exported["reviews"]] == [mine["id"]]
-    assert [p["product_id"] for p in exported["purchases"]] == [kettle["id"]]
+    assert [r["id"] for r in exported["reviews"]] == [mine["id"], also_mine["id"]]
+    assert [p["product_id"] for p in exported["purchases"]] == [kettle["id"], teapot["id"]]
     owned = await shop.ok(
         shop.client.get(f"/internal/users/{store.owner.id}/export", headers=service)
     )
@@ -78,8 +81,9 @@ async def test_erasure_anonymises_reviews_closes_the_store_and_runs_once(
         purchases = await session.scalar(
             select(func.count()).select_from(Purchase).where(Purchase.buyer_id == alice.id)
         )
-    assert set(authors) == {5, 3}
+    assert set(authors) == {5, 4, 3}
     assert authors[5] not in (alice.id, bob.id), "the review stays, without its author"
+    assert authors[4] not in (alice.id, bob.id, authors[5]), "nothing ties her reviews together"
     assert authors[3] == bob.id
     assert purchases == 0
     detail = await shop.client.get(f"/api/v1/products/{kettle['id']}")

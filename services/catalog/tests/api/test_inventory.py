@@ -1,4 +1,5 @@
-"""Stock levels set by the store, and the low-stock alert."""
+"""Stock levels set by the store, the low-stock alert, and returned units put back on
+hand."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ from datetime import UTC, datetime
 from fastapi import FastAPI
 
 from agora_catalog_testing.helpers import Shop
-from agora_contracts.order import OrderLine, OrderPlaced
+from agora_contracts.common import Money
+from agora_contracts.order import OrderLine, OrderPlaced, ReturnLine, ReturnReceived
 from agora_kit.auth import SCOPE_CATALOG_READ, SCOPE_INVENTORY_WRITE
-from agora_kit.testing.events import deliver, outbox_events
+from agora_kit.testing.events import deliver, outbox_events, redeliver
 
 LOW_STOCK = "agora.catalog.inventory.low_stock.v1"
+STOCK_CHANGED = "agora.catalog.inventory.stock_changed.v1"
 
 
 async def placed(app: FastAPI, sku: str, quantity: int) -> None:
@@ -125,3 +128,57 @@ async def test_low_stock_is_announced_once_per_crossing_of_the_threshold(
     # A reservation that takes availability under the threshold alerts too.
     await placed(app, "BOOT-1", 17)
     assert [a["data"]["available"] for a in await outbox_events(app, LOW_STOCK)] == [4, 3]
+
+
+def received(vendor_id: str, *lines: tuple[str, int], restock: bool) -> ReturnReceived:
+    """The order service's word that the store has a return of ``lines`` back."""
+    return ReturnReceived(
+        order_id=uuid.uuid4(),
+        return_id=uuid.uuid4(),
+        buyer_id=uuid.uuid4(),
+        vendor_id=uuid.UUID(vendor_id),
+        lines=[ReturnLine(order_line_id=uuid.uuid4(), sku=sku, quantity=q) for sku, q in lines],
+        restock=restock,
+        refund=Money(amount=1000, currency="USD"),
+        received_at=datetime.now(UTC),
+    )
+
+
+async def test_a_received_return_goes_back_on_hand_only_when_restocked(
+    shop: Shop, app: FastAPI
+) -> None:
+    store = await shop.store()
+    shoes = await shop.category("Shoes")
+    await shop.product(
+        store,
+        shoes,
+        "Boot",
+        variants=[{"sku": "BOOT-1", "stock": 10}, {"sku": "BOOT-2", "stock": 4}],
+    )
+
+    async def on_hand() -> dict[str, int]:
+        levels = {}
+        for sku in ("BOOT-1", "BOOT-2"):
+            body = await shop.ok(
+                shop.client.get(f"/api/v1/inventory/{sku}", headers=store.owner.headers)
+            )
+            levels[sku] = body["on_hand"]
+        return levels
+
+    kept = received(store.id, ("BOOT-1", 2), restock=False)
+    await deliver(app, kept, str(kept.order_id))
+    assert await on_hand() == {"BOOT-1": 10, "BOOT-2": 4}
+    assert await outbox_events(app, STOCK_CHANGED) == []
+
+    # BOOT-1 on two lines of the return: both go back.
+    back = received(store.id, ("BOOT-1", 2), ("BOOT-2", 1), ("BOOT-1", 3), restock=True)
+    event = await deliver(app, back, str(back.order_id))
+    assert await on_hand() == {"BOOT-1": 15, "BOOT-2": 5}
+    told = [
+        (e["data"]["sku"], e["data"]["available"]) for e in await outbox_events(app, STOCK_CHANGED)
+    ]
+    assert told == [("BOOT-1", 15), ("BOOT-2", 5)]
+
+    await redeliver(app, back, str(back.order_id), event)  # the inbox drops it
+    assert await on_hand() == {"BOOT-1": 15, "BOOT-2": 5}
+    assert len(await outbox_events(app, STOCK_CHANGED)) == 2

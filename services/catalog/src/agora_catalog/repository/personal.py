@@ -1,19 +1,15 @@
 """What the catalog holds about one person, for the GDPR export and erasure (ADR
-0112): the store they own, their reviews, wishlist and verified purchases."""
+0112): their reviews, wishlist and verified purchases (the store they own is
+``vendors.vendor_of_owner``)."""
 
 from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agora_catalog.models import Purchase, Review, Vendor, Wish
-
-
-async def store_of(session: AsyncSession, owner_id: uuid.UUID) -> Vendor | None:
-    vendor: Vendor | None = await session.scalar(select(Vendor).where(Vendor.owner_id == owner_id))
-    return vendor
+from agora_catalog.models import Purchase, Review, Wish
 
 
 async def reviews_of(session: AsyncSession, author_id: uuid.UUID) -> list[Review]:
@@ -39,3 +35,11 @@ async def purchases_of(session: AsyncSession, buyer_id: uuid.UUID) -> list[Purch
 
 async def forget_purchases(session: AsyncSession, buyer_id: uuid.UUID) -> None:
     await session.execute(delete(Purchase).where(Purchase.buyer_id == buyer_id))
+
+
+async def anonymise_reviews(session: AsyncSession, author_id: uuid.UUID) -> None:
+    """Each of the author's reviews gets a random author id of its own, which no
+    account has."""
+    await session.execute(
+        update(Review).where(Review.author_id == author_id).values(author_id=func.gen_random_uuid())
+    )

@@ -1,8 +1,9 @@
 """The queries on stock per SKU (the inventory table): read one row, lock rows in one
-order, and which SKUs are for sale."""
+order (with the units per SKU that go with them), and which SKUs are for sale."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 
 from sqlalchemy import select
@@ -26,6 +27,15 @@ async def find_inventory(
 async def get_inventory(session: AsyncSession, sku: str) -> Inventory | None:
     """The SKU's stock row, from the session's identity map when it holds it."""
     return await session.get(Inventory, sku)
+
+
+def units_per_sku(lines: Iterable[tuple[str, int]]) -> dict[str, int]:
+    """The units of (SKU, units) lines per SKU, in lock order; an order or a return may
+    name a SKU on two lines."""
+    units: dict[str, int] = defaultdict(int)
+    for sku, count in lines:
+        units[sku] += count
+    return dict(sorted(units.items()))
 
 
 async def lock_inventory(session: AsyncSession, skus: Iterable[str]) -> dict[str, Inventory]:

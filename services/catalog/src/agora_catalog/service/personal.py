@@ -19,14 +19,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from agora_catalog.models import VENDOR_SUSPENDED
 from agora_catalog.repository import personal as repo
 from agora_catalog.service import vendors, wishlist
-from agora_kit import idempotency
-from agora_kit.events.outbox import Outbox, forget_published_naming
+from agora_kit.events.outbox import Outbox
+from agora_kit.personal import forget_person
 
 CLOSED_REASON = "The owner's account was erased."
 
 
 async def export(session: AsyncSession, user_id: uuid.UUID) -> dict[str, Any]:
-    store = await repo.store_of(session, user_id)
+    store = await vendors.vendor_of_owner(session, user_id)
     return {
         "store": None
         if store is None
@@ -61,13 +61,11 @@ async def export(session: AsyncSession, user_id: uuid.UUID) -> dict[str, Any]:
 
 
 async def erase(session: AsyncSession, outbox: Outbox, user_id: uuid.UUID) -> None:
-    for review in await repo.reviews_of(session, user_id):
-        review.author_id = uuid.uuid4()
+    await repo.anonymise_reviews(session, user_id)
     await repo.forget_purchases(session, user_id)
     await wishlist.forget_user(session, user_id)
-    store = await repo.store_of(session, user_id)
-    if store is not None and store.status != VENDOR_SUSPENDED:
+    store = await vendors.vendor_of_owner(session, user_id)
+    if store is not None:  # closing a closed store changes nothing
         await vendors.decide(session, outbox, store.id, VENDOR_SUSPENDED, reason=CLOSED_REASON)
-    await idempotency.forget_owner(session, str(user_id))
-    await forget_published_naming(session, user_id)
+    await forget_person(session, user_id)
     await session.flush()

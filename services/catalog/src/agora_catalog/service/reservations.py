@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -31,8 +31,8 @@ from agora_catalog.models import (
     ReservationLine,
 )
 from agora_catalog.repository import reservations as repo
-from agora_catalog.repository.stock import lock_inventory, sellable_skus
-from agora_catalog.service.stock import announce_stock
+from agora_catalog.repository.stock import lock_inventory, sellable_skus, units_per_sku
+from agora_catalog.service.stock import announce_stock, put_back
 from agora_contracts.catalog import (
     InventoryCommitFailed,
     InventoryCommitted,
@@ -61,14 +61,6 @@ class ReserveOutcome:
     reserved: bool
     lines_short: list[ShortLine]
     duplicate: bool = False
-
-
-def _wanted(lines: Iterable[Line]) -> dict[str, int]:
-    """Quantities per SKU, in lock order; an order may name a SKU on two lines."""
-    wanted: dict[str, int] = defaultdict(int)
-    for line in lines:
-        wanted[line.sku] += line.quantity
-    return dict(sorted(wanted.items()))
 
 
 def _reserved_lines(wanted: dict[str, int], stock_rows: dict[str, Inventory]) -> list[ReservedLine]:
@@ -122,7 +114,7 @@ async def reserve(
     if reservation is None:
         return ReserveOutcome(reserved=False, lines_short=[], duplicate=True)
 
-    wanted = _wanted(lines)
+    wanted = units_per_sku((line.sku, line.quantity) for line in lines)
     stock_rows = await lock_inventory(session, wanted)
     sellable = await sellable_skus(session, wanted)
     short = []
@@ -174,17 +166,8 @@ async def release(session: AsyncSession, outbox: Outbox, order_id: uuid.UUID) ->
     lines = await repo.lines_of(session, [order_id])
     stock_rows = await lock_inventory(session, (line.sku for line in lines))
     now = datetime.now(UTC)
-    changes = []
-    for line in lines:
-        row = stock_rows.get(line.sku)
-        if row is None:  # pragma: no cover - inventory rows are never deleted
-            continue
-        changes.append((row, row.available))
-        if was_sold:
-            row.on_hand += line.quantity
-        else:
-            row.reserved -= line.quantity
-        row.updated_at = now
+    units = {line.sku: line.quantity for line in lines}
+    changes = put_back(stock_rows, units, now, sold=was_sold)
     reservation.status = RESERVATION_RELEASED
     reservation.updated_at = now
     released = InventoryReleased(
@@ -251,7 +234,7 @@ async def _late_commit(
 ) -> bool:
     """A confirmation with no live reservation (it expired, or was never seen): sell
     what is still available, all lines or none."""
-    wanted = _wanted(lines)
+    wanted = units_per_sku((line.sku, line.quantity) for line in lines)
     stock_rows = await lock_inventory(session, wanted)
     short = [
         ShortLine(

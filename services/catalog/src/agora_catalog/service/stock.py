@@ -6,7 +6,7 @@ buyers who wished a SKU that is back in stock are told (``wishlist``)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -114,21 +114,33 @@ async def set_on_hand(
     return inventory
 
 
-async def restock(session: AsyncSession, outbox: Outbox, lines: Sequence[tuple[str, int]]) -> None:
-    """Returned units (SKU, units) the store took back for sale go back on hand
-    (ADR 0116). A SKU deleted since is skipped: there is nothing to sell it as."""
-    wanted: dict[str, int] = {}
-    for sku, units in lines:
-        wanted[sku] = wanted.get(sku, 0) + units
-    rows = await repo.lock_inventory(session, wanted)
+def put_back(
+    rows: Mapping[str, Inventory], units: Mapping[str, int], now: datetime, *, sold: bool
+) -> list[tuple[Inventory, int]]:
+    """Units per SKU back on sale: back on hand when they were ``sold``, else no
+    longer reserved. Each row changed, with what it had available before (for
+    ``announce_stock``)."""
     changes = []
-    now = datetime.now(UTC)
-    for sku, units in sorted(wanted.items()):
+    for sku, count in units.items():
         row = rows.get(sku)
-        if row is None:
+        if row is None:  # pragma: no cover - every SKU named has a row, never deleted
             continue
         changes.append((row, row.available))
-        row.on_hand += units
+        if sold:
+            row.on_hand += count
+        else:
+            row.reserved -= count
         row.updated_at = now
+    return changes
+
+
+async def restock(session: AsyncSession, outbox: Outbox, lines: Iterable[tuple[str, int]]) -> None:
+    """Returned units (SKU, units) the store took back for sale go back on hand
+    (ADR 0116), those of a SKU on two lines added up. A SKU whose variant was deleted
+    since gets them too (its stock row stays, as every stock row does), though it is
+    not for sale."""
+    units = repo.units_per_sku(lines)
+    rows = await repo.lock_inventory(session, units)
+    changes = put_back(rows, units, datetime.now(UTC), sold=True)
     await session.flush()
     await announce_stock(session, outbox, changes)

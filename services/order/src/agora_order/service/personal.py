@@ -17,8 +17,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agora_kit import idempotency
-from agora_kit.events.outbox import Outbox, forget_published_naming
+from agora_kit.events.outbox import Outbox
+from agora_kit.personal import forget_person
 from agora_order.models import AWAITING_PAYMENT, CONFIRMED, PENDING, OrderLine, SubOrder
 from agora_order.repository import cart as cart_repo
 from agora_order.repository import orders as order_repo
@@ -118,6 +118,5 @@ async def erase(session: AsyncSession, outbox: Outbox, user_id: uuid.UUID) -> in
             await saga.cancel(session, outbox, order, reason=ERASED, cause="user.deleted")
     changed = await repo.anonymise_orders(session, user_id)
     await repo.clear_cart(session, user_id)
-    await idempotency.forget_owner(session, str(user_id))
-    await forget_published_naming(session, user_id)
+    await forget_person(session, user_id)
     return changed

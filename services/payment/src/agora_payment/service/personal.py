@@ -14,8 +14,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agora_kit import idempotency
-from agora_kit.events.outbox import forget_published_naming
+from agora_kit.personal import forget_person
 from agora_payment.repository import personal as repo
 
 
@@ -54,6 +53,5 @@ async def export(session: AsyncSession, user_id: uuid.UUID) -> dict[str, Any]:
 async def erase(session: AsyncSession, user_id: uuid.UUID) -> int:
     """Anonymise the buyer's payments; how many changed."""
     changed = await repo.anonymise_payments(session, user_id)
-    await idempotency.forget_owner(session, str(user_id))
-    await forget_published_naming(session, user_id)
+    await forget_person(session, user_id)
     return changed
