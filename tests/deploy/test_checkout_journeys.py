@@ -29,6 +29,7 @@ import pytest
 
 from agora_tools import journeys, stripe_events
 from agora_tools.deploy_testing import AllInOne, Fleet, wait_for
+from agora_tools.fleet import SERVICES
 from agora_tools.fleetdb import create_admin, intent_id, rows, tables_naming, url
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
@@ -479,9 +480,6 @@ def test_100_concurrent_checkouts_for_10_in_stock_confirm_exactly_10(market: Mar
         return (level["on_hand"], level["reserved"]) == (0, 0)
 
     wait_for(sold_out, 60, "all 10 units committed")
-
-
-SERVICES = ("user", "catalog", "order", "payment", "notification")
 
 
 def test_an_erased_buyer_is_exported_then_forgotten_by_every_service(market: Market) -> None:

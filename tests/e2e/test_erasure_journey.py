@@ -43,12 +43,12 @@ from agora_order.settings import Settings as OrderSettings
 from agora_payment.app import create_app as create_payment
 from agora_payment.service import personal as payment_personal
 from agora_payment.settings import Settings as PaymentSettings
+from agora_tools.fleet import SERVICES
 from agora_tools.fleetdb import rows, tables_naming
 from agora_user.app import create_app as create_user
 from agora_user_testing import Account, UserApi, fast_settings
 
 API = "/api/v1"
-SERVICES = ("user", "catalog", "order", "payment", "notification")
 FULL_NAME = "Philippa Quaritch-Oyelaran"
 OWNER_NAME = "Theodora Vance-Okonkwo"
 PHONE = "+447912345678"
