@@ -15,10 +15,8 @@ import json
 import os
 import re
 import secrets
-import threading
 import time
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -29,6 +27,7 @@ from PIL import Image
 from playwright.sync_api import ConsoleMessage, Page, sync_playwright
 
 from agora_kit.testing import skip_or_fail
+from agora_notification_testing import webhooks
 from agora_tools import console, journeys
 from agora_tools.deploy_testing import AllInOne
 from agora_tools.fleetdb import create_admin_in_run
@@ -474,42 +473,14 @@ def axe_violations(page: Page) -> list[str]:
     return [str(line) for line in found]
 
 
-class Receiver:
-    """A webhook receiver on loopback: answers every POST with 204 and keeps its body."""
-
-    def __init__(self) -> None:
-        received: list[bytes] = []
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                received.append(self.rfile.read(int(self.headers.get("Content-Length", 0))))
-                self.send_response(204)
-                self.end_headers()
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.received = received
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_port}/hooks"
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
 @pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    running = Receiver()
-    try:
+def receiver() -> Iterator[webhooks.Receiver]:
+    with webhooks.receiver() as running:
         yield running
-    finally:
-        running.close()
 
 
 def test_every_page_passes_the_accessibility_rules(
-    agora_run: AllInOne, browser: Browser, receiver: Receiver
+    agora_run: AllInOne, browser: Browser, receiver: webhooks.Receiver
 ) -> None:
     """axe-core (npm, pinned with the console's packages) on every page, signed in as a
     vendor with a product and as an admin; on the way, a coupon made and listed, and a
@@ -570,7 +541,7 @@ def test_every_page_passes_the_accessibility_rules(
                 page.get_by_text(f"Recent deliveries to {receiver.url}").click()
                 ping = page.get_by_role("row", name=re.compile("webhook.test succeeded"))
                 ping.wait_for(timeout=30_000)
-                assert receiver.received, "the test ping never arrived"
+                assert receiver.of_type("webhook.test"), "the test ping never arrived"
             browser.shot(page, f"12-{who}-{link.lower().replace(' ', '-')}")
             violations = axe_violations(page)
             if violations:

@@ -29,7 +29,8 @@ import pytest
 
 from agora_tools import journeys, stripe_events
 from agora_tools.deploy_testing import AllInOne, Fleet, wait_for
-from agora_tools.fleetdb import create_admin, intent_id, rows, url
+from agora_tools.fleet import SERVICES
+from agora_tools.fleetdb import create_admin, intent_id, rows, tables_naming, url
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
 
@@ -481,9 +482,6 @@ def test_100_concurrent_checkouts_for_10_in_stock_confirm_exactly_10(market: Mar
     wait_for(sold_out, 60, "all 10 units committed")
 
 
-SERVICES = ("user", "catalog", "order", "payment", "notification")
-
-
 def test_an_erased_buyer_is_exported_then_forgotten_by_every_service(market: Market) -> None:
     """GDPR export and erasure (ADR 0112) on both ways Agora runs: on the fleet the
     internal exports are separate processes and ``user.deleted`` travels on Kafka."""
@@ -500,6 +498,16 @@ def test_an_erased_buyer_is_exported_then_forgotten_by_every_service(market: Mar
     assert document["notification"]["contact"]["email"] == buyer.email
     assert document["catalog"]["purchases"], "the confirmed order made a verified buyer"
 
+    def naming() -> list[str]:
+        return [
+            f"{service}.{table}"
+            for service in SERVICES
+            for table in asyncio.run(
+                tables_naming(market.target.database(f"agora_{service}"), [buyer.email])
+            )
+        ]
+
+    assert naming(), "the scan must find the buyer before the erasure"
     erased = client.delete(f"{API}/users/me", headers=bearer(buyer))
     assert erased.status_code == 204, erased.text
 
@@ -513,26 +521,6 @@ def test_an_erased_buyer_is_exported_then_forgotten_by_every_service(market: Mar
         return bool(order["gone"]) and order["status"] in ("cancelled", "refunded")
 
     wait_for(order_forgotten, 60, "the order anonymised and cancelled")
-
-    def naming() -> list[str]:
-        found = []
-        for service in SERVICES:
-            tables = market.query(
-                f"agora_{service}",
-                "SELECT table_name AS t FROM information_schema.tables"
-                " WHERE table_schema = 'public' AND table_type = 'BASE TABLE'"
-                " AND table_name NOT IN ('inbox', 'dead_letter', 'alembic_version')",
-            )
-            for table in (row["t"] for row in tables):
-                hits = market.query(
-                    f"agora_{service}",
-                    f'SELECT count(*) AS n FROM "{table}" t WHERE t::text ILIKE :needle',
-                    needle=f"%{buyer.email}%",
-                )
-                if hits[0]["n"]:
-                    found.append(f"{service}.{table}")
-        return found
-
     wait_for(lambda: not naming(), 60, "no table naming the buyer's e-mail")
     [payment] = market.query(
         "agora_payment",

@@ -24,8 +24,6 @@ from typing import Any
 import httpx
 import jwt
 import pytest
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from agora_catalog.app import create_app as create_catalog
 from agora_catalog.settings import Settings as CatalogSettings
@@ -45,12 +43,12 @@ from agora_order.settings import Settings as OrderSettings
 from agora_payment.app import create_app as create_payment
 from agora_payment.service import personal as payment_personal
 from agora_payment.settings import Settings as PaymentSettings
-from agora_tools.fleetdb import rows
+from agora_tools.fleet import SERVICES
+from agora_tools.fleetdb import rows, tables_naming
 from agora_user.app import create_app as create_user
 from agora_user_testing import Account, UserApi, fast_settings
 
 API = "/api/v1"
-SERVICES = ("user", "catalog", "order", "payment", "notification")
 FULL_NAME = "Philippa Quaritch-Oyelaran"
 OWNER_NAME = "Theodora Vance-Okonkwo"
 PHONE = "+447912345678"
@@ -62,9 +60,6 @@ ADDRESS = {
     "postal_code": "TX9 4QZ",
     "country": "GB",
 }
-# Not scanned: the inbox holds event ids only, dead letters wait for an operator (ADR
-# 0112), and the migration version names no one. The outbox is scanned.
-SKIPPED = ("inbox", "dead_letter", "alembic_version")
 
 
 @dataclass
@@ -223,29 +218,12 @@ async def _buy(edge: Edge, buyer: Account, sku: str) -> dict[str, Any]:
 
 async def _personal_rows(edge: Edge, needles: list[str]) -> list[tuple[str, str]]:
     """(service, table) of every table in any service's database with a row holding
-    a needle, the row read whole as text (every column, JSON included)."""
-    where = " OR ".join(f"t::text ILIKE :n{i}" for i in range(len(needles)))
-    params = {f"n{i}": f"%{needle}%" for i, needle in enumerate(needles)}
-    found: list[tuple[str, str]] = []
-    for service, url in edge.urls.items():
-        engine = create_async_engine(url)
-        try:
-            async with engine.connect() as connection:
-                tables = await connection.scalars(
-                    text(
-                        "SELECT table_name FROM information_schema.tables"
-                        " WHERE table_schema = 'public' AND table_type = 'BASE TABLE'"
-                    )
-                )
-                for table in tables.all():
-                    if table in SKIPPED:
-                        continue
-                    query = f'SELECT EXISTS (SELECT 1 FROM "{table}" t WHERE {where})'
-                    if await connection.scalar(text(query), params):
-                        found.append((service, table))
-        finally:
-            await engine.dispose()
-    return found
+    a needle (``agora_tools.fleetdb.tables_naming``)."""
+    return [
+        (service, table)
+        for service, url in edge.urls.items()
+        for table in await tables_naming(url, needles)
+    ]
 
 
 async def _count(url: str, query: str, **params: Any) -> int:

@@ -13,8 +13,9 @@ import httpx
 import pytest
 
 from agora_tools import journeys
-from agora_tools.deploy_testing import AllInOne
+from agora_tools.deploy_testing import AllInOne, ok
 from agora_tools.fleetdb import create_admin_in_run
+from agora_tools.journeys import bearer
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
 
@@ -23,22 +24,8 @@ API = journeys.API
 
 @pytest.fixture
 def agora_run(tmp_path: Path) -> Iterator[AllInOne]:
-    run = AllInOne(tmp_path / "data")
-    try:
-        run.start("--fresh", timeout=180)
+    with AllInOne(tmp_path / "data").running("--fresh") as run:
         yield run
-        assert run.stop() == 0, run.tail()
-    finally:
-        run.kill()
-
-
-def bearer(person: journeys.Customer) -> dict[str, str]:
-    return {"Authorization": f"Bearer {person.access_token}"}
-
-
-def ok(response: httpx.Response, status: int = 200) -> Any:
-    assert response.status_code == status, f"{response.status_code}: {response.text}"
-    return response.json()
 
 
 def test_a_returned_unit_is_refunded_and_back_on_sale(agora_run: AllInOne) -> None:

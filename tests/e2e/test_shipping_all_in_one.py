@@ -16,8 +16,9 @@ import httpx
 import pytest
 
 from agora_tools import journeys
-from agora_tools.deploy_testing import AllInOne
+from agora_tools.deploy_testing import AllInOne, ok
 from agora_tools.fleetdb import create_admin_in_run
+from agora_tools.journeys import bearer
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
 
@@ -36,22 +37,8 @@ ZONE = {
 @pytest.fixture
 def agora_run(tmp_path: Path) -> Iterator[AllInOne]:
     env = {"AGORA_ORDER_EU_VAT": "true", "AGORA_ORDER_TAX_RATES": '{"US-CA": {"rate_bps": 725}}'}
-    run = AllInOne(tmp_path / "data", env=env)
-    try:
-        run.start("--fresh", timeout=180)
+    with AllInOne(tmp_path / "data", env=env).running("--fresh") as run:
         yield run
-        assert run.stop() == 0, run.tail()
-    finally:
-        run.kill()
-
-
-def bearer(person: journeys.Customer, **extra: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {person.access_token}", **extra}
-
-
-def ok(response: httpx.Response, status: int = 200) -> Any:
-    assert response.status_code == status, f"{response.status_code}: {response.text}"
-    return response.json()
 
 
 def checkout(client: httpx.Client, buyer: journeys.Customer, country: str) -> httpx.Response:
@@ -62,7 +49,7 @@ def checkout(client: httpx.Client, buyer: journeys.Customer, country: str) -> ht
     return client.post(
         f"{API}/checkout",
         json=body,
-        headers=bearer(buyer, **{"Idempotency-Key": secrets.token_hex(8)}),
+        headers=bearer(buyer, {"Idempotency-Key": secrets.token_hex(8)}),
     )
 
 

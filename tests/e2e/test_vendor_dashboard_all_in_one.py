@@ -19,8 +19,9 @@ import httpx
 import pytest
 
 from agora_tools import journeys, stripe_events
-from agora_tools.deploy_testing import AllInOne
+from agora_tools.deploy_testing import AllInOne, ok
 from agora_tools.fleetdb import create_admin_in_run
+from agora_tools.journeys import bearer
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
 
@@ -30,21 +31,8 @@ API = journeys.API
 @pytest.fixture(scope="module")
 def agora_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AllInOne]:
     run = AllInOne(tmp_path_factory.mktemp("agora-run-dashboard") / "data")
-    try:
-        run.start("--fresh", timeout=180)
+    with run.running("--fresh"):
         yield run
-        assert run.stop() == 0, run.tail()
-    finally:
-        run.kill()
-
-
-def bearer(person: journeys.Customer) -> dict[str, str]:
-    return {"Authorization": f"Bearer {person.access_token}"}
-
-
-def ok(response: httpx.Response, status: int = 200) -> Any:
-    assert response.status_code == status, f"{response.status_code}: {response.text}"
-    return response.json()
 
 
 def ceil_share(value: int, refunded: int, total: int) -> int:

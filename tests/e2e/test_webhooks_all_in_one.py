@@ -30,12 +30,8 @@ def agora_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AllInOne]:
         # The test's receiver listens on loopback, as in development.
         env={"AGORA_NOTIFICATION_WEBHOOK_ALLOW_PRIVATE_ADDRESSES": "true"},
     )
-    try:
-        run.start("--fresh", timeout=180)
+    with run.running("--fresh"):
         yield run
-        assert run.stop() == 0, run.tail()
-    finally:
-        run.kill()
 
 
 def test_a_subscriber_receives_order_confirmed_for_a_checkout(agora_run: AllInOne) -> None:

@@ -227,27 +227,24 @@ def test_localstripe_creates_and_keeps_a_payment_intent(
 def test_toxiproxy_adds_latency_and_cuts_a_connection(
     toxiproxy_server: ToxiproxyServer, redis_server: RedisServer
 ) -> None:
-    name = f"redis-{uuid.uuid4().hex[:8]}"
-    listen = toxiproxy_server.create_proxy(name, f"{redis_server.host}:{redis_server.port}")
-    proxy_url = f"{toxiproxy_server.api_url}/proxies/{name}"
-    host, port = listen.rsplit(":", 1)
-    client = redis.Redis(host=host, port=int(port), socket_timeout=5)
+    proxy = toxiproxy_server.proxy(
+        f"redis-{uuid.uuid4().hex[:8]}", f"{redis_server.host}:{redis_server.port}"
+    )
+    client = redis.Redis(host=proxy.host, port=proxy.port, socket_timeout=5)
     try:
-        httpx.post(
-            f"{proxy_url}/toxics",
-            json={"name": "slow", "type": "latency", "attributes": {"latency": 200}},
-            timeout=5,
-        ).raise_for_status()
-        toxics = httpx.get(f"{proxy_url}/toxics", timeout=5).json()
+        proxy.add("slow", "latency", latency=200)
+        toxics = httpx.get(
+            f"{toxiproxy_server.api_url}/proxies/{proxy.name}/toxics", timeout=5
+        ).json()
         assert [(t["name"], t["attributes"]["latency"]) for t in toxics] == [("slow", 200)]
         assert client.ping() is True  # slowed, still answered
 
-        httpx.post(proxy_url, json={"enabled": False}, timeout=5).raise_for_status()
+        proxy.set_enabled(False)
         with pytest.raises(redis.ConnectionError):
             client.ping()
     finally:
         client.close()
-        toxiproxy_server.delete_proxy(name)
+        proxy.close()
 
 
 async def test_postgres_cluster_has_a_database_per_service(

@@ -163,35 +163,30 @@ async def test_mail_waits_out_an_smtp_outage(
     toxiproxy_server: ToxiproxyServer,
     mailbox: Mailbox,
 ) -> None:
-    name = f"smtp-{free_port()}"
-    listen = toxiproxy_server.create_proxy(name, f"{smtp_server.host}:{smtp_server.port}")
-    host, port = listen.rsplit(":", 1)
-
-    def enabled(on: bool) -> None:
-        answer = httpx.post(
-            f"{toxiproxy_server.api_url}/proxies/{name}", json={"enabled": on}, timeout=10
-        )
-        answer.raise_for_status()
-
-    enabled(False)  # the SMTP server is unreachable: connections are refused
+    proxy = toxiproxy_server.proxy(
+        f"smtp-{free_port()}", f"{smtp_server.host}:{smtp_server.port}"
+    )
+    proxy.set_enabled(False)  # the SMTP server is unreachable: connections are refused
     try:
         # An attempt that meets the proxy as it comes back may hang until the SMTP
         # timeout: a short one, so the retry after it lands within the wait below.
-        async with start(smtp_host=host, smtp_port=int(port), smtp_timeout_seconds=3.0) as service:
+        async with start(
+            smtp_host=proxy.host, smtp_port=proxy.port, smtp_timeout_seconds=3.0
+        ) as service:
             buyer = await service.person()
             await service.deliver(confirmed(buyer))
             failing = await eventually(
                 lambda: email_delivery(service, buyer.id), lambda r: r["attempts"] >= 2
             )
             assert failing["status"] == "pending"
-            enabled(True)
+            proxy.set_enabled(True)
             [mail] = await mailbox.wait(buyer.email, within=30.0)
             row = await eventually(
                 lambda: email_delivery(service, buyer.id), lambda r: r["status"] == "sent"
             )
             log = await attempts_of(service, row["id"])
     finally:
-        toxiproxy_server.delete_proxy(name)
+        proxy.close()
     assert mail["Subject"] == "Your Agora order AG-1042 is confirmed"
     assert row["status"] == "sent"
     assert [a["outcome"] for a in log] == ["failed"] * (len(log) - 1) + ["sent"]

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from agora_tools import fleetdb, journeys
+from agora_tools import fleet, fleetdb, journeys
 
 FINAL = ("confirmed", "cancelled", "refunded")
 # Paid orders, before or after the vendors shipped and delivered them.
@@ -102,23 +102,22 @@ async def audit_events(order_ids: list[str]) -> list[str]:
     return problems
 
 
-async def audit_dead_letters(since: datetime) -> tuple[int, list[str]]:
+async def audit_dead_letters(since: datetime) -> list[str]:
     """No event dead-lettered by any service since ``since`` (the run's start): a dead
-    letter is an event that no consumer handled, lost until an operator replays it."""
-    problems = []
-    found = 0
-    for service in ("user", "catalog", "order", "payment", "notification"):
+    letter is an event that no consumer handled, lost until an operator replays it.
+    One line per dead letter."""
+    found = []
+    for service in fleet.SERVICES:
         for row in await fleetdb.rows(
             fleetdb.url(f"agora_{service}"),
             "SELECT consumer, event_type, error FROM dead_letter WHERE created_at >= :since",
             since=since,
         ):
-            found += 1
-            problems.append(
+            found.append(
                 f"{service} dead-lettered {row['event_type']} ({row['consumer']}): "
                 f"{str(row['error'])[:200]}"
             )
-    return found, problems
+    return found
 
 
 async def audit_stock(

@@ -1,16 +1,18 @@
 """Helpers the deploy tests share (tests/deploy): running the operations tools and
 ``agora-fleet`` (which tools/tests uses as well), rendering the chart, reading
-manifests, waiting. In the package, because pytest's importlib mode does not let test
+manifests, waiting; and ``agora run`` with the checks of its answers that the
+end-to-end tests share. In the package, because pytest's importlib mode does not let test
 modules import each other."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -124,6 +126,12 @@ def wait_for(check: Callable[[], Any], timeout: float, what: str) -> Any:
     pytest.fail(f"{what}: not within {timeout:.0f}s (last: {last!r})")
 
 
+def ok(response: httpx.Response, status: int = 200) -> Any:
+    """The body of a response that has ``status``."""
+    assert response.status_code == status, f"{response.status_code}: {response.text}"
+    return response.json()
+
+
 def get(url: str, **params: str) -> httpx.Response:
     return httpx.get(url, params=params, timeout=10)
 
@@ -170,6 +178,17 @@ class AllInOne:
     def start(self, *extra: str, timeout: float = 120) -> None:
         self.launch(*extra)
         wait_for(self.ready, timeout, f"agora run ready\n{self.tail()}")
+
+    @contextlib.contextmanager
+    def running(self, *extra: str, timeout: float = 180) -> Iterator[AllInOne]:
+        """Started (``extra``: ``agora run``'s options); on leaving, stopped as Ctrl-C
+        would, which must end it cleanly, or killed when the body failed."""
+        try:
+            self.start(*extra, timeout=timeout)
+            yield self
+            assert self.stop() == 0, self.tail()
+        finally:
+            self.kill()
 
     def ready(self) -> bool:
         """Every part answers ``/readyz`` with 200 (fails if ``agora run`` exited)."""

@@ -1,6 +1,7 @@
 """What an operator does to a running Agora's databases directly: make the first
 admin (``agora user create-admin``), read a table, find a payment's intent at the
-provider. The chaos audit, and the deploy tests playing operator or Stripe, use it.
+provider, find the tables still naming a person. The chaos audit, and the deploy and
+end-to-end tests playing operator or Stripe, use it.
 
 ``url(name)`` is the fleet's database on the provisioned PostgreSQL, or, inside
 ``databases_of``, another Agora's (``agora run``'s embedded one); every function also
@@ -13,7 +14,7 @@ import contextlib
 import secrets
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,10 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from agora_tools import fleet, journeys
 from agora_tools.infra.postgres import Postgres
+
+# Not scanned for a person (ADR 0112): the inbox holds event ids only, dead letters wait
+# for an operator, and the migration version names no one. The outbox is scanned.
+NOT_PERSONAL = ("inbox", "dead_letter", "alembic_version")
 
 # Set by ``databases_of``: where the databases are when they are not the fleet's.
 _ELSEWHERE: list[Callable[[str], str]] = []
@@ -52,6 +57,37 @@ async def rows(database_url: str, query: str, **params: Any) -> list[dict[str, A
         async with engine.connect() as connection:
             result = await connection.execute(text(query), params)
             return [dict(row._mapping) for row in result]
+    finally:
+        await engine.dispose()
+
+
+async def tables_naming(database_url: str, needles: Sequence[str]) -> list[str]:
+    """Every table of the database (but ``NOT_PERSONAL``) with a row holding one of
+    ``needles``, the row read whole as text (every column, JSON included): one
+    connection, one ``EXISTS`` per table."""
+    if not needles:
+        raise ValueError("no needle to look for")
+    where = " OR ".join(f"t::text ILIKE :n{i}" for i in range(len(needles)))
+    params = {f"n{i}": f"%{needle}%" for i, needle in enumerate(needles)}
+    engine = create_async_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            tables = await connection.scalars(
+                text(
+                    "SELECT table_name FROM information_schema.tables"
+                    " WHERE table_schema = 'public' AND table_type = 'BASE TABLE'"
+                    " ORDER BY table_name"
+                )
+            )
+            found: list[str] = []
+            for table in tables.all():
+                if table in NOT_PERSONAL:
+                    continue
+                # The table's name is the catalogue's own; the needles are bound.
+                query = f'SELECT EXISTS (SELECT 1 FROM "{table}" t WHERE {where})'  # noqa: S608
+                if await connection.scalar(text(query), params):
+                    found.append(str(table))
+            return found
     finally:
         await engine.dispose()
 

@@ -149,7 +149,8 @@ ADDRESS = {
 }
 
 
-def _bearer(customer: Customer, headers: Mapping[str, str] | None = None) -> dict[str, str]:
+def bearer(customer: Customer, headers: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The customer's ``Authorization`` header, with ``headers`` besides."""
     return {"Authorization": f"Bearer {customer.access_token}", **(headers or {})}
 
 
@@ -173,7 +174,7 @@ def open_store(client: httpx.Client, owner: Customer, admin: Customer) -> str:
         client.post(
             f"{API}/vendors",
             json={"name": f"Store {secrets.token_hex(4)}", "description": "A journey's shop"},
-            headers=_bearer(owner),
+            headers=bearer(owner),
         ),
         201,
         "apply to sell",
@@ -182,14 +183,14 @@ def open_store(client: httpx.Client, owner: Customer, admin: Customer) -> str:
         client.patch(
             f"{API}/admin/vendors/{vendor['id']}",
             json={"status": "approved"},
-            headers=_bearer(admin),
+            headers=bearer(admin),
         ),
         200,
         "approve the vendor",
     )
 
     def is_vendor() -> bool:
-        me = client.get(f"{API}/users/me", headers=_bearer(owner)).json()
+        me = client.get(f"{API}/users/me", headers=bearer(owner)).json()
         return "vendor" in (me.get("roles") or [])
 
     eventually(is_vendor, 60, "the vendor role")
@@ -206,7 +207,7 @@ def sell(
         client.post(
             f"{API}/categories",
             json={"name": f"Journey {secrets.token_hex(4)}"},
-            headers=_bearer(admin),
+            headers=bearer(admin),
         ),
         201,
         "create a category",
@@ -220,7 +221,7 @@ def sell(
                 "category_id": category["id"],
                 "attributes": {},
             },
-            headers=_bearer(vendor),
+            headers=bearer(vendor),
         ),
         201,
         "create a product",
@@ -235,13 +236,13 @@ def sell(
                 "attributes": {},
                 "stock": stock,
             },
-            headers=_bearer(vendor),
+            headers=bearer(vendor),
         ),
         201,
         "add a variant",
     )
     _expect(
-        client.post(f"{API}/products/{product['id']}/publish", headers=_bearer(vendor)),
+        client.post(f"{API}/products/{product['id']}/publish", headers=bearer(vendor)),
         200,
         "publish",
     )
@@ -259,7 +260,7 @@ def add_to_cart(
         client.post(
             f"{API}/cart/items",
             json={"sku": sku, "quantity": quantity},
-            headers=_bearer(buyer, headers),
+            headers=bearer(buyer, headers),
         ),
         200,
         "add to cart",
@@ -272,12 +273,12 @@ def wait_until_sold(client: httpx.Client, buyer: Customer, sku: str, timeout: fl
 
     def accepted() -> bool:
         added = client.post(
-            f"{API}/cart/items", json={"sku": sku, "quantity": 1}, headers=_bearer(buyer)
+            f"{API}/cart/items", json={"sku": sku, "quantity": 1}, headers=bearer(buyer)
         )
         return added.status_code == 200
 
     eventually(accepted, timeout, f"the order service selling {sku}")
-    _expect(client.delete(f"{API}/cart/items/{sku}", headers=_bearer(buyer)), 200, "empty cart")
+    _expect(client.delete(f"{API}/cart/items/{sku}", headers=bearer(buyer)), 200, "empty cart")
 
 
 def shop_with_a_product(client: httpx.Client, admin: Customer) -> tuple[Customer, str]:
@@ -323,7 +324,7 @@ def check_out(
         client.post(
             f"{API}/checkout",
             json=body,
-            headers=_bearer(buyer, {"Idempotency-Key": secrets.token_hex(8), **(headers or {})}),
+            headers=bearer(buyer, {"Idempotency-Key": secrets.token_hex(8), **(headers or {})}),
         ),
         202,
         "checkout",
@@ -346,7 +347,7 @@ def order_in(
 
     def reached() -> dict[str, object] | None:
         body: dict[str, object] = _expect(
-            client.get(f"{API}/orders/{order_id}", headers=_bearer(buyer, headers)),
+            client.get(f"{API}/orders/{order_id}", headers=bearer(buyer, headers)),
             200,
             "order",
         ).json()
@@ -377,7 +378,7 @@ def pay(
         client.post(
             f"{API}/payments/{payment_id}/confirm",
             json={"payment_method": method},
-            headers={**_bearer(buyer, headers), "Idempotency-Key": secrets.token_hex(12)},
+            headers={**bearer(buyer, headers), "Idempotency-Key": secrets.token_hex(12)},
         ),
         200,
         "confirm the payment",

@@ -195,20 +195,6 @@ class ToxiproxyServer:
     api_url: str
     pid: int | None
 
-    def create_proxy(self, name: str, upstream: str) -> str:
-        """A proxy to ``upstream`` (host:port) on a free loopback port; its address."""
-        answer = httpx.post(
-            f"{self.api_url}/proxies",
-            json={"name": name, "listen": f"{HOST}:0", "upstream": upstream, "enabled": True},
-            timeout=10,
-        )
-        answer.raise_for_status()
-        listen: str = answer.json()["listen"]
-        return listen
-
-    def delete_proxy(self, name: str) -> None:
-        httpx.delete(f"{self.api_url}/proxies/{name}", timeout=10)
-
     def proxy(self, name: str, upstream: str) -> Proxy:
         """A proxy to ``upstream`` (host:port) whose toxics the test adds and removes."""
         return Proxy(self.api_url, name, upstream)

@@ -57,6 +57,10 @@ class Proxy:
         self.listen: str = answer.json()["listen"]
 
     @property
+    def host(self) -> str:
+        return self.listen.rsplit(":", 1)[0]
+
+    @property
     def port(self) -> int:
         return int(self.listen.rsplit(":", 1)[1])
 
@@ -72,6 +76,14 @@ class Proxy:
 
     def remove(self, toxic: str) -> None:
         httpx.delete(f"{self.api_url}/proxies/{self.name}/toxics/{toxic}", timeout=10)
+
+    def set_enabled(self, on: bool) -> None:
+        """Disabled, the proxy drops its connections and refuses new ones, as a server
+        that is down; enabled, it forwards again."""
+        answer = httpx.post(
+            f"{self.api_url}/proxies/{self.name}", json={"enabled": on}, timeout=10
+        )
+        answer.raise_for_status()
 
     def close(self) -> None:
         httpx.delete(f"{self.api_url}/proxies/{self.name}", timeout=10)
