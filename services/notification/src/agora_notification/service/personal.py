@@ -1,6 +1,7 @@
 """The GDPR export of one person's data in the notification service (ADR 0112); the
 erasure is the ``user.deleted`` story (ADR 0064). Secrets stay out: push tokens and
-webhook signing secrets are credentials, not data about the person."""
+webhook signing secrets are credentials, not data about the person (a push delivery's
+recipient is its device's token, so it is left out)."""
 
 from __future__ import annotations
 
@@ -45,7 +46,7 @@ async def export(session: AsyncSession, user_id: uuid.UUID) -> dict[str, Any]:
             {
                 "notification_id": d.notification_id,
                 "channel": d.channel,
-                "recipient": d.recipient,
+                "recipient": None if d.channel == "push" else d.recipient,
                 "subject": d.subject,
                 "status": d.status,
                 "sent_at": d.sent_at,
