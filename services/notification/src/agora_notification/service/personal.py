@@ -10,11 +10,13 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agora_notification.repository import contacts as contact_repo
+from agora_notification.repository import devices as device_repo
 from agora_notification.repository import personal as repo
 
 
 async def export(session: AsyncSession, user_id: uuid.UUID) -> dict[str, Any]:
-    contact = await repo.contact_of(session, user_id)
+    contact = await contact_repo.get(session, user_id)
     return {
         "contact": None
         if contact is None
@@ -55,7 +57,7 @@ async def export(session: AsyncSession, user_id: uuid.UUID) -> dict[str, Any]:
         ],
         "push_devices": [
             {"id": d.id, "platform": d.platform, "created_at": d.created_at}
-            for d in await repo.devices_of(session, user_id)
+            for d in await device_repo.of_user(session, user_id)
         ],
         "webhooks": [
             {
