@@ -215,6 +215,48 @@ async def test_fcm_gets_an_oauth_token_then_sends_the_v1_message(tmp_path: Path)
     }
 
 
+def _service_account(path: Path, token_uri: str) -> Path:
+    pem, _ = _rsa_pem()
+    path.write_text(
+        json.dumps(
+            {
+                "type": "service_account",
+                "project_id": "agora-test",
+                "private_key": pem,
+                "client_email": "push@agora-test.iam.gserviceaccount.com",
+                "token_uri": token_uri,
+            }
+        )
+    )
+    return path
+
+
+async def test_fcm_token_endpoint_that_does_not_answer_in_time_is_retried(
+    tmp_path: Path,
+) -> None:
+    def slow(_: Request) -> Reply:
+        time.sleep(1.5)
+        return Reply(200, {"access_token": "late", "expires_in": 3600, "token_type": "Bearer"})
+
+    server = Http1Provider(slow)
+    sender = FcmPushSender(
+        service_account_file=_service_account(tmp_path / "sa.json", f"{server.url}/token"),
+        project_id=None,
+        base_url=server.url,
+        timeout=0.3,
+    )
+    started = time.monotonic()
+    try:
+        with pytest.raises(DeliveryFailed) as late:
+            await sender.send(_outgoing("push", "device-token-1", PUSH))
+    finally:
+        server.close()
+    assert not late.value.permanent
+    assert "no FCM access token" in late.value.reason
+    assert time.monotonic() - started < 1.4
+    assert server.to("/v1/") == []
+
+
 async def test_apns_posts_over_http2_with_a_provider_token(tmp_path: Path) -> None:
     key = ec.generate_private_key(ec.SECP256R1())
     key_file = tmp_path / "AuthKey_ABC123DEFG.p8"

@@ -23,6 +23,7 @@ no answer may pass later and is retried.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import time
@@ -80,8 +81,16 @@ class FcmPushSender:
     async def _access_token(self) -> str:
         async with self._lock:
             if not self.credentials.valid:
-                # google-auth's refresh is synchronous (requests): off the event loop.
-                await asyncio.to_thread(self.credentials.refresh, Request())
+                # google-auth's refresh is synchronous (requests): off the event loop, and
+                # bounded by the provider timeout, each request (google-auth's own is
+                # 120 s) and the whole with its retries, so that a slow token endpoint
+                # holds the dispatcher's workers, waiting on this lock, no longer.
+                request = functools.partial(Request(), timeout=self.timeout)
+                refresh = asyncio.to_thread(self.credentials.refresh, request)
+                try:
+                    await asyncio.wait_for(refresh, self.timeout)
+                except TimeoutError:
+                    raise TimeoutError(f"no answer within {self.timeout}s") from None
             return str(self.credentials.token)
 
     async def send(self, message: Outgoing) -> str | None:
