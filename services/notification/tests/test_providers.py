@@ -188,9 +188,12 @@ async def test_fcm_gets_an_oauth_token_then_sends_the_v1_message(tmp_path: Path)
         with pytest.raises(DeliveryFailed) as gone:
             await sender.send(_outgoing("push", "gone-device", PUSH))
     finally:
+        await sender.aclose()
         server.close()
 
     assert sent == "projects/agora-test/messages/0:1500415314455276"
+    # One connection for the token, one kept for the three messages.
+    assert server.connections == 2
     assert gone.value.permanent
     assert gone.value.recipient_gone
     # One token for every send while it is valid: RFC 7523's JWT bearer grant.
@@ -288,9 +291,12 @@ async def test_apns_posts_over_http2_with_a_provider_token(tmp_path: Path) -> No
         with pytest.raises(DeliveryFailed) as gone:
             await sender.send(_outgoing("push", "gone", PUSH))
     finally:
+        await sender.aclose()
         server.close()
 
     assert sent == message.delivery_id
+    # One HTTP/2 connection kept for both pushes, as Apple asks of providers.
+    assert server.connections == 1
     assert gone.value.recipient_gone
     assert "Unregistered" in gone.value.reason
     request = server.requests[0]
