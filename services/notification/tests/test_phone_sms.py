@@ -6,6 +6,7 @@ number."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -102,8 +103,17 @@ async def test_the_code_is_texted_then_sms_go_to_the_verified_number(
         lambda rows: bool(rows) and rows[0]["status"] == "sent",
     )
     assert delivery["provider_message_id"].startswith("SM")
+    # Once texted, the code is nowhere in the service: not in the delivery, the
+    # stored notification or the person's export.
+    assert delivery["content"] is None
+    [stored] = await service.query(
+        "SELECT title, body FROM notifications WHERE user_id = :id AND kind = 'verify_phone'",
+        id=person.id,
+    )
+    assert stored["body"] == stored["title"] == "Your Agora phone verification code"
+    assert "480151" not in json.dumps(await service.export(person), default=str)
     # The code is not a feed entry, and the unverified number gets no other SMS.
-    assert (await service.feed(person))["items"][-1]["kind"] == "welcome"
+    assert [i["kind"] for i in (await service.feed(person))["items"]] == ["welcome"]
     [contact] = await service.query("SELECT phone FROM contacts WHERE user_id = :id", id=person.id)
     assert contact["phone"] is None
 

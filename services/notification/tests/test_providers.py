@@ -188,9 +188,12 @@ async def test_fcm_gets_an_oauth_token_then_sends_the_v1_message(tmp_path: Path)
         with pytest.raises(DeliveryFailed) as gone:
             await sender.send(_outgoing("push", "gone-device", PUSH))
     finally:
+        await sender.aclose()
         server.close()
 
     assert sent == "projects/agora-test/messages/0:1500415314455276"
+    # One connection for the token, one kept for the three messages.
+    assert server.connections == 2
     assert gone.value.permanent
     assert gone.value.recipient_gone
     # One token for every send while it is valid: RFC 7523's JWT bearer grant.
@@ -213,6 +216,48 @@ async def test_fcm_gets_an_oauth_token_then_sends_the_v1_message(tmp_path: Path)
             "data": {"kind": "x", "n": "2"},
         }
     }
+
+
+def _service_account(path: Path, token_uri: str) -> Path:
+    pem, _ = _rsa_pem()
+    path.write_text(
+        json.dumps(
+            {
+                "type": "service_account",
+                "project_id": "agora-test",
+                "private_key": pem,
+                "client_email": "push@agora-test.iam.gserviceaccount.com",
+                "token_uri": token_uri,
+            }
+        )
+    )
+    return path
+
+
+async def test_fcm_token_endpoint_that_does_not_answer_in_time_is_retried(
+    tmp_path: Path,
+) -> None:
+    def slow(_: Request) -> Reply:
+        time.sleep(1.5)
+        return Reply(200, {"access_token": "late", "expires_in": 3600, "token_type": "Bearer"})
+
+    server = Http1Provider(slow)
+    sender = FcmPushSender(
+        service_account_file=_service_account(tmp_path / "sa.json", f"{server.url}/token"),
+        project_id=None,
+        base_url=server.url,
+        timeout=0.3,
+    )
+    started = time.monotonic()
+    try:
+        with pytest.raises(DeliveryFailed) as late:
+            await sender.send(_outgoing("push", "device-token-1", PUSH))
+    finally:
+        server.close()
+    assert not late.value.permanent
+    assert "no FCM access token" in late.value.reason
+    assert time.monotonic() - started < 1.4
+    assert server.to("/v1/") == []
 
 
 async def test_apns_posts_over_http2_with_a_provider_token(tmp_path: Path) -> None:
@@ -246,9 +291,12 @@ async def test_apns_posts_over_http2_with_a_provider_token(tmp_path: Path) -> No
         with pytest.raises(DeliveryFailed) as gone:
             await sender.send(_outgoing("push", "gone", PUSH))
     finally:
+        await sender.aclose()
         server.close()
 
     assert sent == message.delivery_id
+    # One HTTP/2 connection kept for both pushes, as Apple asks of providers.
+    assert server.connections == 1
     assert gone.value.recipient_gone
     assert "Unregistered" in gone.value.reason
     request = server.requests[0]

@@ -1,9 +1,11 @@
 """Push through the APNs adapter and a local HTTP/2 server standing in for APNs
 (ADR 0117): every registered device of the user gets the notification, and a device
-APNs reports gone (410 Unregistered) is a dead delivery and is forgotten."""
+APNs reports gone (410 Unregistered) is a dead delivery and is forgotten. A device's
+token is a credential: the GDPR export (ADR 0112) never holds one."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -99,3 +101,13 @@ async def test_pushes_reach_devices_and_a_gone_device_is_forgotten(
 
     left = await service.query("SELECT token FROM push_devices WHERE user_id = :id", id=buyer.id)
     assert left == [{"token": LIVE}]
+
+    exported = await service.export(buyer)
+    pushed = [d for d in exported["deliveries"] if d["channel"] == "push"]
+    assert sorted((d["status"], d["recipient"]) for d in pushed) == [
+        ("dead", None),
+        ("sent", None),
+    ]
+    assert [d["platform"] for d in exported["push_devices"]] == ["ios"]
+    assert LIVE not in json.dumps(exported)
+    assert GONE not in json.dumps(exported)

@@ -52,7 +52,8 @@ class Kind:
     category: Category
     channels: tuple[SendChannel, ...] = ("email", "push")
     # Sent because the user just asked for it (a verification code): preferences do
-    # not apply, and it stays out of the feed.
+    # not apply, it stays out of the feed, and its stored notification keeps the
+    # subject, not the short text that carries the code.
     asked: bool = False
 
 

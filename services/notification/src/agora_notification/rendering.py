@@ -1,7 +1,8 @@
 """Templates: Jinja2, one folder per kind of notification under ``templates/``, each with
 four parts: ``subject.txt``, ``body.txt`` (the mail's plain-text part), ``body.html``
 (its HTML part, autoescaped) and ``short.txt`` (the feed entry, SMS and push text,
-which never holds a secret such as a verification link).
+which never holds a secret such as a verification link; an asked kind's code, which
+its SMS must carry, is the one exception, and its stored notification leaves it out).
 
 Dates and money are formatted for the recipient's locale with Babel. A translation of a
 part sits beside it with the locale in its name (``body.de.html``, ``body.pt_BR.txt``)

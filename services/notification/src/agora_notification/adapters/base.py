@@ -9,7 +9,7 @@ trying again may help (``permanent=False``: a server down, a 4xx answer) or not 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 
 @dataclass(frozen=True)
@@ -40,3 +40,10 @@ class Sender(Protocol):
     channel: str
 
     async def send(self, message: Outgoing) -> str | None: ...
+
+
+@runtime_checkable
+class Closing(Protocol):
+    """A sender that keeps a connection between sends, closed when the dispatcher stops."""
+
+    async def aclose(self) -> None: ...

@@ -14,6 +14,10 @@ for no more than one new token every 20 minutes), ``apns-topic`` the app's bundl
 ``apns-push-type: alert``; the body ``{"aps": {"alert": {"title", "body"}}}`` and the
 data beside ``aps``.
 
+Each sender keeps one ``httpx`` client, made at its first send, so that its
+connection (for APNs, one HTTP/2 connection for many pushes, as Apple asks) serves
+the next sends; ``aclose`` closes it when the dispatcher stops.
+
 A token the provider no longer knows (FCM 404 ``UNREGISTERED``; APNs 400
 ``BadDeviceToken``, 410 ``Unregistered``) fails for good and the device is forgotten;
 another 400 (a message the provider refuses) fails for good; a 401, 403, 429, 5xx or
@@ -23,6 +27,7 @@ no answer may pass later and is retried.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import time
@@ -76,12 +81,31 @@ class FcmPushSender:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self._lock = asyncio.Lock()
+        self._http: httpx.AsyncClient | None = None
+
+    def _client(self) -> httpx.AsyncClient:
+        if self._http is None:
+            self._http = httpx.AsyncClient(timeout=self.timeout, trust_env=False)
+        return self._http
+
+    async def aclose(self) -> None:
+        http, self._http = self._http, None
+        if http is not None:
+            await http.aclose()
 
     async def _access_token(self) -> str:
         async with self._lock:
             if not self.credentials.valid:
-                # google-auth's refresh is synchronous (requests): off the event loop.
-                await asyncio.to_thread(self.credentials.refresh, Request())
+                # google-auth's refresh is synchronous (requests): off the event loop, and
+                # bounded by the provider timeout, each request (google-auth's own is
+                # 120 s) and the whole with its retries, so that a slow token endpoint
+                # holds the dispatcher's workers, waiting on this lock, no longer.
+                request = functools.partial(Request(), timeout=self.timeout)
+                refresh = asyncio.to_thread(self.credentials.refresh, request)
+                try:
+                    await asyncio.wait_for(refresh, self.timeout)
+                except TimeoutError:
+                    raise TimeoutError(f"no answer within {self.timeout}s") from None
             return str(self.credentials.token)
 
     async def send(self, message: Outgoing) -> str | None:
@@ -101,10 +125,9 @@ class FcmPushSender:
         }
         url = f"{self.base_url}/v1/projects/{self.project_id}/messages:send"
         try:
-            async with httpx.AsyncClient(timeout=self.timeout, trust_env=False) as http:
-                response = await http.post(
-                    url, json=body, headers={"Authorization": f"Bearer {token}"}
-                )
+            response = await self._client().post(
+                url, json=body, headers={"Authorization": f"Bearer {token}"}
+            )
         except httpx.HTTPError as exc:
             raise DeliveryFailed(f"{type(exc).__name__}: {exc}") from exc
         if response.status_code == 401:
@@ -142,6 +165,22 @@ class ApnsPushSender:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self._token: tuple[str, float] | None = None
+        self._http: httpx.AsyncClient | None = None
+
+    def _client(self) -> httpx.AsyncClient:
+        if self._http is None:
+            # APNs speaks HTTP/2 only: negotiated by TLS, or by prior knowledge over a
+            # cleartext (local) endpoint.
+            cleartext = self.base_url.startswith("http://")
+            self._http = httpx.AsyncClient(
+                http1=not cleartext, http2=True, timeout=self.timeout, trust_env=False
+            )
+        return self._http
+
+    async def aclose(self) -> None:
+        http, self._http = self._http, None
+        if http is not None:
+            await http.aclose()
 
     def _provider_token(self) -> str:
         now = time.time()
@@ -172,16 +211,10 @@ class ApnsPushSender:
             "apns-priority": "10",
             "apns-id": message.delivery_id,
         }
-        # APNs speaks HTTP/2 only: negotiated by TLS, or by prior knowledge over a
-        # cleartext (local) endpoint.
-        cleartext = self.base_url.startswith("http://")
         try:
-            async with httpx.AsyncClient(
-                http1=not cleartext, http2=True, timeout=self.timeout, trust_env=False
-            ) as http:
-                response = await http.post(
-                    f"{self.base_url}/3/device/{message.recipient}", json=body, headers=headers
-                )
+            response = await self._client().post(
+                f"{self.base_url}/3/device/{message.recipient}", json=body, headers=headers
+            )
         except httpx.HTTPError as exc:
             raise DeliveryFailed(f"{type(exc).__name__}: {exc}") from exc
         if response.status_code == 403:

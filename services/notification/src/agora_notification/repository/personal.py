@@ -1,5 +1,6 @@
 """What the notification service holds about one person, for the GDPR export (ADR
-0112): their contact, preferences, feed, deliveries, push devices and webhooks."""
+0112): their preferences, feed, deliveries and webhooks (the contact and the push
+devices come from :mod:`.contacts` and :mod:`.devices`)."""
 
 from __future__ import annotations
 
@@ -9,18 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agora_notification.models import (
-    Contact,
-    Delivery,
-    Notification,
-    Preference,
-    PushDevice,
-    WebhookEndpoint,
-)
-
-
-async def contact_of(session: AsyncSession, user_id: uuid.UUID) -> Contact | None:
-    return await session.get(Contact, user_id)
+from agora_notification.models import Delivery, Notification, Preference, WebhookEndpoint
 
 
 async def _all(session: AsyncSession, model: Any, owner: Any, order: Any) -> list[Any]:
@@ -40,10 +30,6 @@ async def notifications_of(session: AsyncSession, user_id: uuid.UUID) -> list[No
 
 async def deliveries_of(session: AsyncSession, user_id: uuid.UUID) -> list[Delivery]:
     return await _all(session, Delivery, Delivery.user_id == user_id, Delivery.created_at)
-
-
-async def devices_of(session: AsyncSession, user_id: uuid.UUID) -> list[PushDevice]:
-    return await _all(session, PushDevice, PushDevice.user_id == user_id, PushDevice.created_at)
 
 
 async def webhooks_of(session: AsyncSession, user_id: uuid.UUID) -> list[WebhookEndpoint]:

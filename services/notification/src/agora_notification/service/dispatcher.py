@@ -27,7 +27,7 @@ from prometheus_client import Counter
 from agora_kit.db import Database
 from agora_kit.metrics import ServiceMetrics
 from agora_kit.waking import woken
-from agora_notification.adapters.base import DeliveryFailed, Outgoing, Sender
+from agora_notification.adapters.base import Closing, DeliveryFailed, Outgoing, Sender
 from agora_notification.models import Delivery, DeliveryAttempt
 from agora_notification.repository import deliveries as delivery_repo
 from agora_notification.repository import devices as device_repo
@@ -89,6 +89,9 @@ class Dispatcher:
             for worker in workers:
                 with contextlib.suppress(asyncio.CancelledError):
                     await worker
+            for sender in self.senders.values():
+                if isinstance(sender, Closing):
+                    await sender.aclose()
 
     async def _worker(self) -> None:
         while True:

@@ -107,7 +107,9 @@ async def tell(
             "dedupe_key": story.dedupe_key[:255],
             "event_id": event_id,
             "title": rendered.subject[:300],
-            "body": rendered.short,
+            # An asked kind's short text carries what was asked for (a phone code, for
+            # the SMS alone): the row, which outlives the send, keeps the subject.
+            "body": rendered.subject if kind.asked else rendered.short,
             "link": story.link,
             "data": story.data,
             "in_feed": preferences["in_app"] and not kind.asked,

@@ -1,6 +1,7 @@
 """The GDPR export of one person's data in the notification service (ADR 0112); the
 erasure is the ``user.deleted`` story (ADR 0064). Secrets stay out: push tokens and
-webhook signing secrets are credentials, not data about the person."""
+webhook signing secrets are credentials, not data about the person (a push delivery's
+recipient is its device's token, so it is left out)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agora_notification.repository import contacts as contact_repo
+from agora_notification.repository import devices as device_repo
 from agora_notification.repository import personal as repo
 
 
 async def export(session: AsyncSession, user_id: uuid.UUID) -> dict[str, Any]:
-    contact = await repo.contact_of(session, user_id)
+    contact = await contact_repo.get(session, user_id)
     return {
         "contact": None
         if contact is None
@@ -45,7 +48,7 @@ async def export(session: AsyncSession, user_id: uuid.UUID) -> dict[str, Any]:
             {
                 "notification_id": d.notification_id,
                 "channel": d.channel,
-                "recipient": d.recipient,
+                "recipient": None if d.channel == "push" else d.recipient,
                 "subject": d.subject,
                 "status": d.status,
                 "sent_at": d.sent_at,
@@ -54,7 +57,7 @@ async def export(session: AsyncSession, user_id: uuid.UUID) -> dict[str, Any]:
         ],
         "push_devices": [
             {"id": d.id, "platform": d.platform, "created_at": d.created_at}
-            for d in await repo.devices_of(session, user_id)
+            for d in await device_repo.of_user(session, user_id)
         ],
         "webhooks": [
             {

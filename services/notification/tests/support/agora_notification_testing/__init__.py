@@ -25,6 +25,7 @@ from agora_contracts.events import EventPayload
 from agora_contracts.order import OrderConfirmed, OrderLine, ShippingAddress
 from agora_contracts.user import PhoneVerified, UserRegistered
 from agora_kit.db import Database
+from agora_kit.serving import SERVICE_TOKEN_HEADER
 from agora_kit.testing.apps import service_settings
 from agora_kit.testing.events import deliver
 from agora_kit.testing.tokens import Keys
@@ -168,6 +169,16 @@ class Notifications:
     async def feed(self, person: Person, **params: Any) -> dict[str, Any]:
         answer = await self.client.get(
             "/api/v1/notifications", headers=person.headers, params=params
+        )
+        assert answer.status_code == 200, answer.text
+        body: dict[str, Any] = answer.json()
+        return body
+
+    async def export(self, person: Person) -> dict[str, Any]:
+        """What the service hands over for the person's GDPR export (ADR 0112)."""
+        answer = await self.client.get(
+            f"/internal/users/{person.id}/export",
+            headers={SERVICE_TOKEN_HEADER: self.app.state.service_token.decode()},
         )
         assert answer.status_code == 200, answer.text
         body: dict[str, Any] = answer.json()

@@ -1,7 +1,7 @@
 """Stand-ins for the SMS and push providers in tests: real HTTP servers on free
-loopback ports that keep every request (method, path, headers, body) and answer each
-with the next reply of their script, so a test checks the request exactly as the
-provider documents it. ``Http1Provider`` speaks HTTP/1.1 (Twilio, FCM and Google's
+loopback ports that keep every request (method, path, headers, body), count the
+connections they came on, and answer each with the next reply of their script, so a
+test checks the request exactly as the provider documents it. ``Http1Provider`` speaks HTTP/1.1 (Twilio, FCM and Google's
 OAuth token endpoint); ``Http2Provider`` speaks HTTP/2 by prior knowledge, as APNs
 speaks only HTTP/2."""
 
@@ -50,7 +50,14 @@ class _Provider:
     def __init__(self, script: Script) -> None:
         self.script = script
         self.requests: list[Request] = []
+        # How many connections clients opened: a client that keeps its connection
+        # opens one for many requests.
+        self.connections = 0
         self._lock = threading.Lock()
+
+    def connected(self) -> None:
+        with self._lock:
+            self.connections += 1
 
     def answer(self, request: Request) -> Reply:
         with self._lock:
@@ -68,6 +75,10 @@ class Http1Provider(_Provider):
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+
+            def setup(self) -> None:
+                super().setup()
+                provider.connected()
 
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
@@ -108,6 +119,7 @@ class Http2Provider(_Provider):
                 conn, _ = self._socket.accept()
             except OSError:
                 return
+            self.connected()
             threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
 
     def _serve(self, conn: socket.socket) -> None:

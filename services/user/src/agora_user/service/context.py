@@ -30,6 +30,8 @@ class UserContext:
     sealer: Sealer
     # Names e-mail and client addresses in the login throttle without storing them.
     throttle_key: Keyed
+    # Keeps a texted phone code as an HMAC (six digits are too few for a plain digest).
+    phone_code_key: Keyed
     clock: Clock
 
     @classmethod
@@ -53,6 +55,7 @@ class UserContext:
             totp_box=SecretBox(secret, "totp"),
             sealer=Sealer(settings.common.mail_token_key.get_secret_value()),
             throttle_key=Keyed(secret, "login-throttle"),
+            phone_code_key=Keyed(secret, "phone-code"),
             clock=clock,
         )
 

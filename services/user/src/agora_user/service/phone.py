@@ -25,12 +25,10 @@ from agora_user.models import OneTimeToken, User
 from agora_user.repository import tokens as token_repo
 from agora_user.service.context import UserContext
 from agora_user.service.errors import InvalidPhoneCode, InvalidToken, PhoneCodeThrottled
-from agora_user.service.secrets import Keyed
 
 
 def _mac(ctx: UserContext, token_id: uuid.UUID, code: str) -> str:
-    keyed = Keyed(ctx.settings.secret_key.get_secret_value(), "phone-code")
-    return keyed(f"{token_id}:{code}")
+    return ctx.phone_code_key(f"{token_id}:{code}")
 
 
 async def _check_rate(ctx: UserContext, session: AsyncSession, user: User) -> None:
