@@ -163,9 +163,7 @@ async def test_mail_waits_out_an_smtp_outage(
     toxiproxy_server: ToxiproxyServer,
     mailbox: Mailbox,
 ) -> None:
-    proxy = toxiproxy_server.proxy(
-        f"smtp-{free_port()}", f"{smtp_server.host}:{smtp_server.port}"
-    )
+    proxy = toxiproxy_server.proxy(f"smtp-{free_port()}", f"{smtp_server.host}:{smtp_server.port}")
     proxy.set_enabled(False)  # the SMTP server is unreachable: connections are refused
     try:
         # An attempt that meets the proxy as it comes back may hang until the SMTP

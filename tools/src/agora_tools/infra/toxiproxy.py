@@ -80,9 +80,7 @@ class Proxy:
     def set_enabled(self, on: bool) -> None:
         """Disabled, the proxy drops its connections and refuses new ones, as a server
         that is down; enabled, it forwards again."""
-        answer = httpx.post(
-            f"{self.api_url}/proxies/{self.name}", json={"enabled": on}, timeout=10
-        )
+        answer = httpx.post(f"{self.api_url}/proxies/{self.name}", json={"enabled": on}, timeout=10)
         answer.raise_for_status()
 
     def close(self) -> None:

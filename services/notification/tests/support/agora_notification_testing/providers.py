@@ -1,9 +1,9 @@
 """Stand-ins for the SMS and push providers in tests: real HTTP servers on free
 loopback ports that keep every request (method, path, headers, body), count the
 connections they came on, and answer each with the next reply of their script, so a
-test checks the request exactly as the provider documents it. ``Http1Provider`` speaks HTTP/1.1 (Twilio, FCM and Google's
-OAuth token endpoint); ``Http2Provider`` speaks HTTP/2 by prior knowledge, as APNs
-speaks only HTTP/2."""
+test checks the request exactly as the provider documents it. ``Http1Provider``
+speaks HTTP/1.1 (Twilio, FCM and Google's OAuth token endpoint); ``Http2Provider``
+speaks HTTP/2 by prior knowledge, as APNs speaks only HTTP/2."""
 
 from __future__ import annotations
 
