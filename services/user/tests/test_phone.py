@@ -120,6 +120,30 @@ async def test_codes_are_limited_in_tries_time_and_rate(api: UserApi) -> None:
     assert capped.status_code == 429
 
 
+async def test_one_number_is_texted_a_few_codes_a_day_whichever_accounts_ask(
+    api: UserApi,
+) -> None:
+    # Five accounts each ask once for the same victim's number: five texts, no more.
+    for index in range(5):
+        asker = await api.signed_in(f"asker{index}@example.com")
+        await _put(api, asker, NUMBER)
+    sixth = await api.signed_in("asker5@example.com")
+    capped = await api.client.put(PHONE, json={"phone": NUMBER}, headers=sixth.headers)
+    assert capped.status_code == 429, capped.text
+    assert capped.json()["type"].endswith("/phone-code-throttled")
+    assert capped.headers["RateLimit-Limit"] == "5"
+    # Nothing changed: no sixth text, and the account did not take the number.
+    assert len(await api.events("phone_verification_requested.v1")) == 5
+    me = (await api.client.get("/api/v1/users/me", headers=sixth.headers)).json()
+    assert me["phone"] is None
+    # Another number is texted; the victim's is again a day later.
+    other = await api.client.put(PHONE, json={"phone": "+14155552671"}, headers=sixth.headers)
+    assert other.status_code == 202
+    api.context.clock.advance(timedelta(days=1, seconds=1))
+    body = await _put(api, sixth, NUMBER)
+    assert body["phone"] == NUMBER
+
+
 async def test_erasure_clears_the_number(api: UserApi) -> None:
     account = await api.signed_in()
     await _put(api, account, NUMBER)

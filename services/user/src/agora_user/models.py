@@ -149,6 +149,13 @@ class OneTimeToken(Base):
             "purpose IN ('verify_email', 'verify_phone', 'reset_password', 'mfa_login')",
             name="purpose",
         ),
+        # The codes texted to a number, counted for its daily cap.
+        Index(
+            "ix_one_time_tokens_phone_created_at",
+            "phone",
+            "created_at",
+            postgresql_where=text("phone IS NOT NULL"),
+        ),
     )
 
 

@@ -40,12 +40,14 @@ class Settings(ServiceSettings):
     # A second reset mail within this time is not sent (no mail bombing through /forgot).
     password_reset_cooldown_seconds: int = Field(default=60, ge=0)
     # Phone verification (ADR 0117): a 6-digit code texted to the number, valid this
-    # long, for this many tries; one code per cool-down and this many a day per account
-    # (texts cost money and can be turned against a number).
+    # long, for this many tries; one code per cool-down and this many a day per account,
+    # and this many a day to one number whichever accounts ask (texts cost money and
+    # can be turned against a number).
     phone_code_ttl_seconds: int = Field(default=10 * 60, ge=60)
     phone_code_max_attempts: int = Field(default=5, ge=1)
     phone_code_cooldown_seconds: int = Field(default=60, ge=0)
     phone_codes_per_day: int = Field(default=5, ge=1)
+    phone_codes_per_number_per_day: int = Field(default=5, ge=1)
 
     # Throttling and temporary lockout of password logins, per e-mail address (whether
     # an account exists or not, so the answers enumerate nothing) and per client address.

@@ -116,6 +116,20 @@ async def count_since(
     return int(count or 0)
 
 
+async def count_to_phone_since(session: AsyncSession, phone: str, since: datetime) -> int:
+    """Phone codes texted to ``phone`` since ``since``, whichever accounts asked."""
+    count = await session.scalar(
+        select(func.count())
+        .select_from(OneTimeToken)
+        .where(
+            OneTimeToken.phone == phone,
+            OneTimeToken.purpose == VERIFY_PHONE,
+            OneTimeToken.created_at >= since,
+        )
+    )
+    return int(count or 0)
+
+
 async def of_user(session: AsyncSession, user_id: uuid.UUID) -> list[OneTimeToken]:
     stmt = select(OneTimeToken).where(OneTimeToken.user_id == user_id)
     return list((await session.scalars(stmt.order_by(OneTimeToken.created_at))).all())

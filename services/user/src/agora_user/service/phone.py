@@ -5,9 +5,9 @@ Putting a number makes it the account's, unverified, and texts it a code: the co
 stored as an HMAC under a key derived from the service's secret key (six digits are
 too few for a plain digest), with the token row's id in the MAC so equal codes never
 share a digest. It expires soon, takes a few wrong tries, and a new one is texted at
-most once per cool-down and a few times a day. The code travels sealed in
-``user.phone_verification_requested``; ``user.phone_verified`` gives the notification
-service the number to send SMS to.
+most once per cool-down and a few times a day, per account and per number. The code
+travels sealed in ``user.phone_verification_requested``; ``user.phone_verified`` gives
+the notification service the number to send SMS to.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def _mac(ctx: UserContext, token_id: uuid.UUID, code: str) -> str:
     return ctx.phone_code_key(f"{token_id}:{code}")
 
 
-async def _check_rate(ctx: UserContext, session: AsyncSession, user: User) -> None:
+async def _check_rate(ctx: UserContext, session: AsyncSession, user: User, phone: str) -> None:
     s = ctx.settings
     now = ctx.now()
     last = await token_repo.latest_created(session, user.id, token_repo.VERIFY_PHONE)
@@ -44,6 +44,13 @@ async def _check_rate(ctx: UserContext, session: AsyncSession, user: User) -> No
         >= s.phone_codes_per_day
     ):
         raise PhoneCodeThrottled(3600, s.phone_codes_per_day)
+    # Many accounts asking for one number would text it without end: a day's cap on
+    # the number too.
+    if (
+        await token_repo.count_to_phone_since(session, phone, day_ago)
+        >= s.phone_codes_per_number_per_day
+    ):
+        raise PhoneCodeThrottled(3600, s.phone_codes_per_number_per_day)
 
 
 async def request_verification(
@@ -55,7 +62,7 @@ async def request_verification(
         return False
     if user.email is None or user.full_name is None:
         raise InvalidToken("The account was erased.")
-    await _check_rate(ctx, session, user)
+    await _check_rate(ctx, session, user, phone)
     now = ctx.now()
     await token_repo.invalidate(session, user.id, token_repo.VERIFY_PHONE, now)
     code = f"{secrets.randbelow(10**6):06d}"
