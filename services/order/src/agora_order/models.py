@@ -41,6 +41,9 @@ CANCELLED = "cancelled"
 REFUNDED = "refunded"
 # Placed and not yet paid for: the states a payment timeout cancels.
 UNPAID = (PENDING, AWAITING_PAYMENT)
+# The states in which an order may be cancelled, as long as no part of it has shipped
+# (``repository.orders.cancellable``).
+OPEN = (*UNPAID, CONFIRMED)
 
 SUB_PENDING = "pending"
 SUB_SHIPPED = "shipped"

@@ -16,6 +16,7 @@ from agora_order.models import (
     CANCELLED,
     CONFIRMED,
     DELIVERED,
+    OPEN,
     REFUNDED,
     SHIPPED,
     SUB_DELIVERED,
@@ -102,6 +103,11 @@ async def sub_orders_of(session: AsyncSession, order_ids: Sequence[uuid.UUID]) -
 async def sub_order_statuses(session: AsyncSession, order_id: uuid.UUID) -> set[str]:
     """The states the order's sub-orders are in."""
     return set(await session.scalars(select(SubOrder.status).where(SubOrder.order_id == order_id)))
+
+
+async def cancellable(session: AsyncSession, order: Order) -> bool:
+    """Whether ``order`` may still be cancelled: open, and no part of it shipped."""
+    return order.status in OPEN and not await any_sub_order_shipped(session, order.id)
 
 
 async def any_sub_order_shipped(session: AsyncSession, order_id: uuid.UUID) -> bool:

@@ -9,9 +9,7 @@ from sqlalchemy import delete, null, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_order.models import (
-    AWAITING_PAYMENT,
-    CONFIRMED,
-    PENDING,
+    OPEN,
     CartItem,
     CouponRedemption,
     Order,
@@ -32,9 +30,7 @@ async def orders_of(session: AsyncSession, buyer_id: uuid.UUID) -> list[Order]:
 async def open_order_ids(session: AsyncSession, buyer_id: uuid.UUID) -> list[uuid.UUID]:
     """The buyer's orders placed, awaiting payment or paid and not yet shipped."""
     rows = await session.scalars(
-        select(Order.id).where(
-            Order.buyer_id == buyer_id, Order.status.in_((PENDING, AWAITING_PAYMENT, CONFIRMED))
-        )
+        select(Order.id).where(Order.buyer_id == buyer_id, Order.status.in_(OPEN))
     )
     return list(rows)
 

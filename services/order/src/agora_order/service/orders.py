@@ -13,10 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from agora_kit.events.outbox import Outbox
 from agora_kit.pagination import Page, PageParams
 from agora_order.models import (
-    AWAITING_PAYMENT,
     CANCELLED,
-    CONFIRMED,
-    PENDING,
     REFUNDED,
     Order,
     OrderLine,
@@ -101,11 +98,7 @@ async def cancel_by_buyer(
     assert order is not None
     if order.status in (CANCELLED, REFUNDED):
         return order  # cancelling twice is not an error
-    if await order_repo.any_sub_order_shipped(session, order_id) or order.status not in (
-        PENDING,
-        AWAITING_PAYMENT,
-        CONFIRMED,
-    ):
+    if not await order_repo.cancellable(session, order):
         raise NotCancellable("Part of the order has shipped; it can no longer be cancelled.")
     await saga.cancel(
         session, outbox, order, reason="You cancelled the order.", cause="buyer.cancel"

@@ -19,14 +19,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_kit.events.outbox import Outbox
 from agora_kit.personal import forget_person
-from agora_order.models import AWAITING_PAYMENT, CONFIRMED, PENDING, OrderLine, SubOrder
+from agora_order.models import OrderLine, SubOrder
 from agora_order.repository import cart as cart_repo
 from agora_order.repository import orders as order_repo
 from agora_order.repository import personal as repo
 from agora_order.service import saga
 
 ERASED = "The buyer's account was erased."
-OPEN = (PENDING, AWAITING_PAYMENT, CONFIRMED)
 
 
 async def export(session: AsyncSession, user_id: uuid.UUID) -> dict[str, Any]:
@@ -110,11 +109,7 @@ async def erase(session: AsyncSession, outbox: Outbox, user_id: uuid.UUID) -> in
     for order_id in await repo.open_order_ids(session, user_id):
         # Read again under the lock: a payment may have landed since.
         order = await order_repo.locked(session, order_id)
-        if (
-            order is not None
-            and order.status in OPEN
-            and not await order_repo.any_sub_order_shipped(session, order.id)
-        ):
+        if order is not None and await order_repo.cancellable(session, order):
             await saga.cancel(session, outbox, order, reason=ERASED, cause="user.deleted")
     changed = await repo.anonymise_orders(session, user_id)
     await repo.clear_cart(session, user_id)
