@@ -39,11 +39,8 @@ SHIPPED = "shipped"
 DELIVERED = "delivered"
 CANCELLED = "cancelled"
 REFUNDED = "refunded"
-# Placed and not yet paid for: the states a payment timeout cancels.
-UNPAID = (PENDING, AWAITING_PAYMENT)
-# The states in which an order may be cancelled, as long as no part of it has shipped
-# (``repository.orders.cancellable``).
-OPEN = (*UNPAID, CONFIRMED)
+UNPAID = (PENDING, AWAITING_PAYMENT)  # what a payment timeout cancels
+OPEN = (*UNPAID, CONFIRMED)  # cancellable while no part has shipped (orders.cancellable)
 
 SUB_PENDING = "pending"
 SUB_SHIPPED = "shipped"
