@@ -255,3 +255,72 @@ async def test_a_lone_message_is_written_in_one_statement_and_arrives_whole(
     assert not any(s.startswith("SELECT pg_advisory_xact_lock") for s in statements)
     (received,) = collector.received
     assert (received.key, received.value, received.headers) == (sent.key, sent.value, sent.headers)
+
+
+async def test_idle_subscriptions_cost_one_query_a_poll_for_the_whole_process(
+    postgres_server: PostgresServer,
+) -> None:
+    """At rest, a process's subscriptions do not each ask the log whether anything is
+    past their offset every poll: its watcher asks once for every topic."""
+    name = await postgres_server.create_database("events_watch")
+    transport = InProcessTransport(postgres_server.url(name), poll_seconds=0.1, rest_seconds=60)
+    await transport.start()
+    statements: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        statements.append(statement)
+
+    event.listen(transport.engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        topics = [new_topic() for _ in range(6)]
+        collector = Collector()
+        subscriptions = [
+            await transport.subscribe(f"watched-{n}", [topic], collector)
+            for n, topic in enumerate(topics)
+        ]
+        for n, topic in enumerate(topics):
+            await transport.publish(message(topic, "k", n))
+        await asyncio.wait_for(collector.wait_for(6), timeout=10)
+        await settle(0.5)
+        statements.clear()
+        await settle(1.0)  # ten polls
+        idle = list(statements)
+        for subscription in subscriptions:
+            await subscription.close()
+    finally:
+        event.remove(transport.engine.sync_engine, "before_cursor_execute", seen)
+        await transport.close()
+        await postgres_server.drop_database(name)
+    assert sorted(collector.numbers()) == [0, 1, 2, 3, 4, 5]
+    assert idle, "the watcher asked nothing"
+    assert all("unnest(" in s for s in idle), idle
+    assert len(idle) <= 12
+
+
+async def test_another_process_publish_wakes_the_subscription_within_a_poll(
+    postgres_server: PostgresServer,
+) -> None:
+    """A second transport on the same log stands for another process: its publish
+    wakes nothing here, the watcher finds it (a subscription's own look is a minute
+    away here)."""
+    name = await postgres_server.create_database("events_other")
+    here = InProcessTransport(postgres_server.url(name), poll_seconds=0.1, rest_seconds=60)
+    there = InProcessTransport(postgres_server.url(name), poll_seconds=60)
+    await here.start()
+    await there.start()
+    try:
+        topic = new_topic()
+        collector = Collector()
+        subscription = await here.subscribe("watching", [topic], collector)
+        await here.publish(message(topic, "k", 0))
+        await asyncio.wait_for(collector.wait_for(1), timeout=10)
+        await settle(0.3)
+        for n in (1, 2):
+            await there.publish(message(topic, "k", n))
+            await asyncio.wait_for(collector.wait_for(n + 1), timeout=5)
+        await subscription.close()
+    finally:
+        await there.close()
+        await here.close()
+        await postgres_server.drop_database(name)
+    assert collector.numbers() == [0, 1, 2]

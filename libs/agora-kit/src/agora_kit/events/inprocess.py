@@ -11,7 +11,10 @@ A publish wakes this process's consumers of its topic that want its type, and a
 woken consumer reads only when the log may hold something past what it handled; a
 round that finds nothing writes nothing, so it costs no commit to disk (ADR 0089).
 Types a consumer does not act on wait for the next one it does, or the poll; other
-processes' publishes are found by the poll (ADR 0102).
+processes' publishes are found by the poll (ADR 0102). The poll is one query a process
+makes for every topic its subscriptions read (the watcher), waking the subscriptions of
+the topics that grew; a subscription looks for itself only once in a long while, in
+case (ADR 0114).
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from sqlalchemy.sql.selectable import TextualSelect
 from agora_kit.db import Database
 from agora_kit.events.envelope import Message
 from agora_kit.events.inprocess_consumer import InProcessSubscription
-from agora_kit.events.inprocess_log import ANY_PAST, event_log, log_metadata
+from agora_kit.events.inprocess_log import ANY_PAST, NEWEST, event_log, log_metadata
 from agora_kit.events.inprocess_retention import LogRetention
 from agora_kit.events.transport import LagCallback, MessageHandler, SubscribingTransport
 from agora_kit.settings import CommonSettings
@@ -94,6 +97,7 @@ class InProcessTransport(SubscribingTransport[InProcessSubscription]):
         url: str,
         *,
         poll_seconds: float = 1.0,
+        rest_seconds: float = 30.0,
         batch_size: int = 100,
         redelivery_seconds: float = 1.0,
         retention: timedelta = timedelta(days=7),
@@ -111,6 +115,9 @@ class InProcessTransport(SubscribingTransport[InProcessSubscription]):
         self._lock = _LOCK if flushes else _LOCK_NO_FLUSH
         self._write_one = _WRITE_ONE if flushes else _WRITE_ONE_NO_FLUSH
         self.poll_seconds = poll_seconds
+        # How long a subscription the watcher did not wake waits before it looks for
+        # itself (a safety net: the watcher looks every ``poll_seconds``).
+        self.rest_seconds = rest_seconds
         # Without ``trims``, the log's owners trim it (a gateway only follows it).
         self.retention = LogRetention(retention, trim_seconds) if trims else None
         self._engine: AsyncEngine | None = None
@@ -118,8 +125,11 @@ class InProcessTransport(SubscribingTransport[InProcessSubscription]):
         # The same pool, each statement on its own (no BEGIN/COMMIT round trips).
         self._autocommit: AsyncEngine | None = None
         self._wakers: dict[str, set[Waker]] = {}
-        # The newest log id this process wrote, per topic.
+        # The newest log id this process wrote or its watcher saw, per topic.
         self._newest: dict[str, int] = {}
+        self._watcher: asyncio.Task[None] | None = None
+        # The newest log id the watcher saw, per topic.
+        self._seen: dict[str, int] = {}
         self._pending: list[tuple[Message, asyncio.Future[None]]] = []
         self._writer: asyncio.Task[None] | None = None
 
@@ -166,6 +176,11 @@ class InProcessTransport(SubscribingTransport[InProcessSubscription]):
         if self.retention is not None:
             await self.retention.stop()
         await self._close_subscriptions()
+        if self._watcher is not None:
+            self._watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._watcher
+            self._watcher = None
         if self._writer is not None:
             with contextlib.suppress(Exception):
                 await self._writer
@@ -265,7 +280,34 @@ class InProcessTransport(SubscribingTransport[InProcessSubscription]):
     def _waker(self, topic: str, wanted: frozenset[str] | None) -> Waker:
         waker = Waker(wanted)
         self._wakers.setdefault(topic, set()).add(waker)
+        if self._watcher is None or self._watcher.done():
+            self._watcher = asyncio.create_task(self._watch(), name="event-log-watcher")
         return waker
+
+    async def _watch(self) -> None:
+        """Once a poll, the newest id of every topic a subscription here reads, in one
+        query; the subscriptions of a topic that grew are woken, whatever its types
+        (other processes' publishes, and this process's of types they skipped)."""
+        while True:
+            await asyncio.sleep(self.poll_seconds)
+            topics = sorted(topic for topic, wakers in self._wakers.items() if wakers)
+            if not topics:
+                continue
+            try:
+                async with self.autocommit.connect() as conn:
+                    rows = (await conn.execute(NEWEST, {"topics": topics})).all()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # the subscriptions look for themselves meanwhile
+                logger.warning("the event log's watcher could not read the log: %s", exc)
+                continue
+            for topic, newest in rows:
+                if newest is None or newest <= self._seen.get(topic, 0):
+                    continue
+                self._seen[topic] = newest
+                self._newest[topic] = max(newest, self._newest.get(topic, 0))
+                for waker in self._wakers.get(topic, ()):
+                    waker.set()
 
     def _drop_waker(self, topic: str, waker: Waker) -> None:
         self._wakers.get(topic, set()).discard(waker)

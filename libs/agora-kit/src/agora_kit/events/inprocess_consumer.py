@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import random
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -113,7 +114,18 @@ class InProcessSubscription:
                 if (progressed and not failed and full) or self._stopping.is_set():
                     read = known = True  # a full batch: more is likely (or the loop ends)
                     continue
-                delay = self.transport.redelivery_seconds if failed else self.transport.poll_seconds
+                if failed:
+                    delay = self.transport.redelivery_seconds
+                elif topic not in self._positions:
+                    # Not read yet, or another process of the group held the topic:
+                    # try again at the next poll.
+                    delay = self.transport.poll_seconds
+                else:
+                    # The transport's watcher wakes the round when the topic grows;
+                    # a look of its own once in a long while, in case, at a time of its
+                    # own (subscriptions started together must not look at once, each
+                    # keeping a connection of the pool open for it).
+                    delay = self.transport.rest_seconds * random.uniform(0.5, 1.0)  # noqa: S311
                 if not await woken(waker, delay):
                     read, known = True, False
                 else:

@@ -85,6 +85,12 @@ MOVE = text(
     " WHERE group_id = :group AND topic = :topic"
     " AND (SELECT set_config('synchronous_commit', 'off', true)) IS NOT NULL"
 )
+# The newest id of each of some topics, one index probe a topic: what a process's
+# watcher asks once a poll for every topic its subscriptions read.
+NEWEST = text(
+    "SELECT t.topic, (SELECT max(id) FROM event_log WHERE event_log.topic = t.topic)"
+    " FROM unnest(CAST(:topics AS text[])) AS t(topic)"
+).columns(topic=String, newest=BigInteger)
 # Whether a topic's log holds anything past an offset: one statement, outside any
 # transaction, before a round that would otherwise find nothing.
 ANY_PAST = select(
