@@ -1,8 +1,9 @@
-"""No secret in any log line: ``agora run`` at DEBUG, the most it ever says, through an
-account's whole life with secrets in it (password, verification and reset links,
-access and refresh tokens, a second factor's secret and recovery codes, an API key,
-the new password), then every line it and its PostgreSQL logged is searched for each
-secret the journey used. (No route takes a card number: payments take the provider's
+"""No secret in any log line or span: ``agora run`` at DEBUG, the most it ever says,
+exporting every span to Jaeger, through an account's whole life with secrets in it
+(password, verification and reset links, access and refresh tokens, a second factor's
+secret and recovery codes, an API key, the new password), then every line it and its
+PostgreSQL logged, and every span of the run Jaeger holds (its name, attributes and
+events), is searched for each secret the journey used. (No route takes a card number: payments take the provider's
 payment-method ids, and the sandbox answers with a label like "Visa 4242".)"""
 
 from __future__ import annotations
@@ -10,9 +11,12 @@ from __future__ import annotations
 import email
 import email.policy
 import re
+import json
 import secrets
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pyotp
@@ -20,6 +24,7 @@ import pytest
 
 from agora_tools import journeys
 from agora_tools.deploy_testing import AllInOne
+from agora_tools.pytest_plugin import JaegerServer
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
 
@@ -61,8 +66,14 @@ def link_in_mail(mail_dir: Path, address: str, path: str) -> tuple[str, str]:
 
 
 @pytest.fixture
-def run(tmp_path: Path) -> Iterator[AllInOne]:
-    the_run = AllInOne(tmp_path / "data", env={"AGORA_LOG_LEVEL": "DEBUG"})
+def run(tmp_path: Path, jaeger_server: JaegerServer) -> Iterator[AllInOne]:
+    env = {
+        "AGORA_LOG_LEVEL": "DEBUG",
+        # Every span, exported at once (the default sampler keeps every trace).
+        "OTEL_EXPORTER_OTLP_ENDPOINT": jaeger_server.otlp_http_endpoint,
+        "OTEL_BSP_SCHEDULE_DELAY": "200",
+    }
+    the_run = AllInOne(tmp_path / "data", env=env)
     try:
         the_run.start("--fresh", timeout=180)
         yield the_run
@@ -154,9 +165,39 @@ def live_an_accounts_life(run: AllInOne, mail_dir: Path) -> Secrets:
     return found
 
 
-def test_no_secret_of_a_journey_appears_in_any_log_line(run: AllInOne) -> None:
+def spans_since(jaeger: JaegerServer, started: float) -> list[dict[str, Any]]:
+    """Every span Jaeger holds of Agora's services since ``started`` (epoch seconds)."""
+    services = httpx.get(f"{jaeger.query_url}/api/services", timeout=10).json()["data"] or []
+    spans: list[dict[str, Any]] = []
+    for service in (name for name in services if name.startswith("agora")):
+        answer = httpx.get(
+            f"{jaeger.query_url}/api/traces",
+            params={"service": service, "start": int(started * 1e6), "limit": 10000},
+            timeout=30,
+        )
+        answer.raise_for_status()
+        for trace in answer.json()["data"] or []:
+            spans += trace["spans"]
+    return spans
+
+
+def test_no_secret_of_a_journey_appears_in_any_log_line_or_span(
+    run: AllInOne, jaeger_server: JaegerServer
+) -> None:
+    started = time.time()
     found = live_an_accounts_life(run, run.data_dir / "mail")
-    assert run.stop() == 0, run.tail()
+    assert run.stop() == 0, run.tail()  # stopping exports the spans left
+    spans = spans_since(jaeger_server, started)
+    # The run's spans are there: the scan read real ones.
+    operations = {span["operationName"] for span in spans}
+    assert any("/auth/login" in name for name in operations), sorted(operations)[:50]
+    span_leaks = [
+        f"{what} in span {span['operationName']!r}"
+        for span in spans
+        for what, value in found.found.items()
+        if value in json.dumps(span)
+    ]
+    assert span_leaks == [], "\n".join(span_leaks)
     logs = {
         "agora run": run.log.read_text(errors="replace"),
         "postgresql": (run.data_dir / "postgres" / "postgres.log").read_text(errors="replace"),
