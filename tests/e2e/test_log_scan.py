@@ -3,15 +3,16 @@ exporting every span to Jaeger, through an account's whole life with secrets in 
 (password, verification and reset links, access and refresh tokens, a second factor's
 secret and recovery codes, an API key, the new password), then every line it and its
 PostgreSQL logged, and every span of the run Jaeger holds (its name, attributes and
-events), is searched for each secret the journey used. (No route takes a card number: payments take the provider's
-payment-method ids, and the sandbox answers with a label like "Visa 4242".)"""
+events), is searched for each secret the journey used. (No route takes a card number:
+payments take the provider's payment-method ids, and the sandbox answers with a label
+like "Visa 4242".)"""
 
 from __future__ import annotations
 
 import email
 import email.policy
-import re
 import json
+import re
 import secrets
 import time
 from collections.abc import Iterator
