@@ -1,6 +1,7 @@
 """The fleet from its images: every part in a podman container of its own on the
 native servers (tests/containers, ADR 0087). Module-scoped, so the containers are gone
-before tests/deploy starts its native fleet on the same Kafka consumer groups."""
+before tests/deploy starts its native fleet on the same Kafka consumer groups, and wait
+for those groups to drain first (ADR 0120)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from agora_tools.containers import ContainerFleet, port_environment
 from agora_tools.fleet import PARTS
 from agora_tools.infra import ProvisionError
 from agora_tools.infra.postgres import Postgres
+from agora_tools.kafka_groups import drain_fleet
 from agora_tools.pytest_plugin import (
     JaegerServer,
     KafkaServer,
@@ -67,5 +69,8 @@ def container_fleet(
                     fleet.start(part, postgres)
                 fleet.wait_ready()
             yield fleet
+            # Its backlog handled here, not by the next fleet on the broker (ADR 0120).
+            with _timeout_paused():
+                drain_fleet(kafka_server.bootstrap_servers)
         finally:
             fleet.down()

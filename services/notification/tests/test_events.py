@@ -29,6 +29,7 @@ from agora_contracts.user import (
     SecondFactorLocked,
     UserDeleted,
 )
+from agora_kit.sealing import Sealer
 from agora_kit.testing.waiting import eventually
 from agora_notification_testing import (
     Mailbox,
@@ -78,6 +79,29 @@ async def test_low_stock_of_an_unknown_store_waits_in_the_dead_letter_table(
     [dead] = await service.query("SELECT event_type, error FROM dead_letter")
     assert dead["event_type"] == "agora.catalog.inventory.low_stock.v1"
     assert "is not known yet" in dead["error"]
+
+
+async def test_a_verification_sealed_under_another_key_waits_in_the_dead_letter_table(
+    service: Notifications,
+) -> None:
+    # What another Agora's user service (another AGORA_MAIL_TOKEN_KEY) left on a shared
+    # broker looks like here: no mail without the link, the event kept for an operator.
+    person = await service.person()
+    other = Sealer("the-key-of-another-agora-on-the-same-broker-48-chars")
+    await service.deliver(
+        EmailVerificationRequested(
+            user_id=person.id,
+            email=person.email,
+            full_name="Ada",
+            sealed_token=other.seal("tok-123"),
+            expires_at=datetime.now(UTC) + timedelta(days=2),
+        )
+    )
+    [dead] = await service.query("SELECT event_type, error, headers FROM dead_letter")
+    assert dead["event_type"] == "agora.user.user.email_verification_requested.v2"
+    assert dead["error"] == "InvalidToken()"
+    assert dead["headers"]["ce_time"]  # when it was published: the chaos audit reads it
+    assert await service.deliveries(person.id) == []
 
 
 async def test_a_buyer_hears_of_every_step_of_an_order(

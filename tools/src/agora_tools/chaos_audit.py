@@ -102,20 +102,46 @@ async def audit_events(order_ids: list[str]) -> list[str]:
     return problems
 
 
-async def audit_dead_letters(since: datetime) -> list[str]:
-    """No event dead-lettered by any service since ``since`` (the run's start): a dead
+@dataclass
+class DeadLetters:
+    """The dead letters written since a run began, by whose event they hold. ``run``:
+    events published since it began, the run's own, each a problem. ``earlier``: events
+    published before it, which a consumer group read from a broker that another Agora
+    shared before (tests/containers' fleets leave events their services had not
+    consumed yet; ADR 0120): not the run's, reported apart."""
+
+    run: list[str] = field(default_factory=list)
+    earlier: list[str] = field(default_factory=list)
+
+
+def _published(row: dict[str, Any]) -> datetime | None:
+    """When the dead letter's event was published (its CloudEvents ``time``), if known."""
+    try:
+        return datetime.fromisoformat(str(row["published"]))
+    except ValueError:
+        return None
+
+
+async def audit_dead_letters(since: datetime) -> DeadLetters:
+    """The events dead-lettered by any service since ``since`` (the run's start): a dead
     letter is an event that no consumer handled, lost until an operator replays it.
-    One line per dead letter."""
-    found = []
+    One line per dead letter; one whose event's time is unknown counts as the run's."""
+    found = DeadLetters()
     for service in fleet.SERVICES:
         for row in await fleetdb.rows(
             fleetdb.url(f"agora_{service}"),
-            "SELECT consumer, event_type, error FROM dead_letter WHERE created_at >= :since",
+            "SELECT consumer, event_type, error, headers->>'ce_time' AS published, "
+            "headers->>'ce_source' AS source FROM dead_letter WHERE created_at >= :since "
+            "ORDER BY created_at",
             since=since,
         ):
-            found.append(
-                f"{service} dead-lettered {row['event_type']} ({row['consumer']}): "
-                f"{str(row['error'])[:200]}"
+            line = (
+                f"{service} dead-lettered {row['event_type']} ({row['consumer']}), "
+                f"published {row['published']} by {row['source']}: {str(row['error'])[:200]}"
+            )
+            published = _published(row)
+            (found.earlier if published is not None and published < since else found.run).append(
+                line
             )
     return found
 
