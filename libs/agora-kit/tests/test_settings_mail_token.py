@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 import importlib
+import json
 import os
 
 import pytest
 from pydantic import ValidationError, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from agora_kit.sealing import InvalidToken, Sealer
 from agora_kit.settings import ServiceSettings
 
 REAL = "a-real-secret-of-enough-length-0123456789"
@@ -66,3 +68,25 @@ def test_production_refuses_the_placeholder_mail_token_key(
 def test_development_keeps_the_placeholder(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AGORA_ENVIRONMENT", "development")
     assert "change-me" in SealingSettings().common.mail_token_key.get_secret_value()
+
+
+def test_a_rotated_key_still_opens_what_the_previous_one_sealed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    old_key, new_key = REAL + "-old", REAL + "-new"
+    monkeypatch.setenv("AGORA_MAIL_TOKEN_KEY", old_key)
+    before = SealingSettings().mail_sealer()
+    in_flight = before.seal("token-in-flight")
+
+    monkeypatch.setenv("AGORA_MAIL_TOKEN_KEY", new_key)
+    with pytest.raises(InvalidToken):  # the new key alone cannot open it
+        SealingSettings().mail_sealer().open(in_flight)
+
+    monkeypatch.setenv("AGORA_MAIL_TOKEN_PREVIOUS_KEYS", json.dumps([old_key]))
+    rotated = SealingSettings().mail_sealer()
+    assert rotated.open(in_flight) == "token-in-flight"
+    # It seals under the new key only: the old key does not open what it seals.
+    sealed = rotated.seal("token-after")
+    assert Sealer(new_key).open(sealed) == "token-after"
+    with pytest.raises(InvalidToken):
+        before.open(sealed)

@@ -12,6 +12,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from agora_kit.sealing import Sealer
+
 Environment = Literal["development", "test", "production"]
 TransportKind = Literal["inprocess", "kafka"]
 
@@ -49,6 +51,9 @@ class CommonSettings(BaseSettings):
     # Seals reset and verification tokens in events, from the user service to the
     # notification service (agora_kit.sealing); both refuse the default in production.
     mail_token_key: SecretStr = SecretStr("development-only-mail-token-key-change-me")
+    # Keys tokens may still be sealed under while the key is rotated (a JSON list): they
+    # open, nothing is sealed under them (agora_kit.sealing).
+    mail_token_previous_keys: list[SecretStr] = Field(default_factory=list)
 
     # What the gateway shows a service (the X-Agora-Service-Token header) to have its
     # client-address header believed and to call /internal routes; every part shares
@@ -128,6 +133,14 @@ class ServiceSettings(BaseSettings):
             )
         check_service_token(self.common)
         return self
+
+    def mail_sealer(self) -> Sealer:
+        """The sealer of mail tokens: the key, and the previous keys it still opens."""
+        common = self.common
+        return Sealer(
+            common.mail_token_key.get_secret_value(),
+            [old.get_secret_value() for old in common.mail_token_previous_keys],
+        )
 
     def check_mail_token_key(self) -> None:
         """For the services that seal or open mail tokens: call from a validator."""

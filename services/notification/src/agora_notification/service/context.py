@@ -112,7 +112,7 @@ class NotificationContext:
                 max_age_days=settings.unsubscribe_token_max_age_days,
             ),
             senders=senders if senders is not None else build_senders(settings),
-            sealer=Sealer(settings.common.mail_token_key.get_secret_value()),
+            sealer=settings.mail_sealer(),
             webhook_sealer=Sealer(settings.secret_key.get_secret_value()),
             **more,
         )

@@ -53,7 +53,7 @@ class UserContext:
                 clock_skew=timedelta(seconds=settings.common.jwt_clock_skew_seconds),
             ),
             totp_box=SecretBox(secret, "totp"),
-            sealer=Sealer(settings.common.mail_token_key.get_secret_value()),
+            sealer=settings.mail_sealer(),
             throttle_key=Keyed(secret, "login-throttle"),
             phone_code_key=Keyed(secret, "phone-code"),
             clock=clock,
