@@ -85,7 +85,6 @@ class Settings(ServiceSettings):
     # Conversations (ADR 0119): messages one person may post per minute, and where the
     # images an attachment names may live (the catalog's MEDIA_URL or S3_PUBLIC_URL).
     messages_per_minute: int = Field(default=20, ge=1)
-    message_max_chars: int = Field(default=4000, ge=1)
     attachment_url_prefixes: list[str] = Field(default_factory=lambda: ["/media/"])
 
     # Outbound webhooks (ADR 0091). A failed delivery waits a random time up to
