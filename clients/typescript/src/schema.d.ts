@@ -3370,7 +3370,20 @@ export interface components {
              */
             url: string;
         };
-        /** ConversationIn */
+        /**
+         * ConversationIn
+         * @example {
+         *       "about": "product",
+         *       "attachments": [
+         *         {
+         *           "image_id": "6f0d2b9e-3c1a-4e8b-9d7f-2a4c6e8b0d1f",
+         *           "url": "/media/products/6f/6f0d2b9e-medium.webp"
+         *         }
+         *       ],
+         *       "body": "Is this tea organic?",
+         *       "product_id": "0b1c7c3e-5f7a-4d52-9a43-1f1e2d3c4b5a"
+         *     }
+         */
         ConversationIn: {
             /** Body */
             body: string;
@@ -3577,7 +3590,12 @@ export interface components {
              */
             channel: "email" | "sms" | "push" | "in_app";
         };
-        /** MessageIn */
+        /**
+         * MessageIn
+         * @example {
+         *       "body": "Yes, and it ships in two days."
+         *     }
+         */
         MessageIn: {
             /** Body */
             body: string;
@@ -3727,7 +3745,12 @@ export interface components {
              */
             locked: components["schemas"]["LockedChoice"][];
         };
-        /** ReadIn */
+        /**
+         * ReadIn
+         * @example {
+         *       "up_to": "2c9a8f4e-1b3d-4a6e-8f0c-5d7b9e1a3c2f"
+         *     }
+         */
         ReadIn: {
             /**
              * Up To
@@ -3744,7 +3767,12 @@ export interface components {
              */
             unread_count: number;
         };
-        /** ReportIn */
+        /**
+         * ReportIn
+         * @example {
+         *       "reason": "Insults in the answer"
+         *     }
+         */
         ReportIn: {
             /** Reason */
             reason: string;

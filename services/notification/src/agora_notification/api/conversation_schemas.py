@@ -10,6 +10,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field, StringConstraints
 
 from agora_kit.pagination import Page
+from agora_notification.api import examples
 from agora_notification.domain import About, Side
 from agora_notification.models import Conversation, MessageReport
 from agora_notification.service.message_entry import MessageEntry
@@ -30,12 +31,12 @@ class Attachment(BaseModel):
     )
 
 
-class MessageIn(BaseModel):
+class MessageIn(BaseModel, json_schema_extra=examples.MESSAGE_IN):
     body: Body
     attachments: list[Attachment] = Field(default_factory=list, max_length=4)
 
 
-class ConversationIn(MessageIn):
+class ConversationIn(MessageIn, json_schema_extra=examples.CONVERSATION_IN):
     about: About = Field(description="`product`, `order` (with the store) or `support`")
     product_id: uuid.UUID | None = None
     order_id: uuid.UUID | None = None
@@ -102,7 +103,7 @@ class ConversationPage(Page[ConversationOut]):
     unread_count: int = Field(description="Unread messages in all the caller's conversations")
 
 
-class ReadIn(BaseModel):
+class ReadIn(BaseModel, json_schema_extra=examples.READ_IN):
     up_to: uuid.UUID = Field(description="The last message read (a receipt never moves back)")
 
 
@@ -110,7 +111,7 @@ class ReadOut(BaseModel):
     unread_count: int = Field(description="Messages still unread in this conversation")
 
 
-class ReportIn(BaseModel):
+class ReportIn(BaseModel, json_schema_extra=examples.REPORT_IN):
     reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=500)]
 
 

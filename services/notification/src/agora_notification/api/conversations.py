@@ -35,7 +35,7 @@ from agora_notification.service.message_entry import entry
 router = APIRouter(prefix="/conversations", tags=["messages"])
 admin_router = APIRouter(
     prefix="/admin",
-    tags=["messages", "admin"],
+    tags=["admin"],
     dependencies=[Depends(require_roles(ROLE_ADMIN))],
 )
 
