@@ -1011,8 +1011,8 @@ export interface paths {
         };
         /**
          * What you are notified of, and where
-         * @description What the caller is notified of (`account`, `orders`, `marketing`) and on which
-         *     channels (`email`, `sms`, `push`, `in_app`).
+         * @description What the caller is notified of (`account`, `orders`, `messages`, `marketing`) and
+         *     on which channels (`email`, `sms`, `push`, `in_app`).
          *
          *     API keys cannot call this endpoint: sign in as the user.
          */
