@@ -407,3 +407,25 @@ async def test_erasure_clears_a_persons_messages_and_the_export_holds_them(
         ("", True, None),
     ]
     assert (await service.export(buyer))["conversations"] == []
+
+
+@pytest.mark.parametrize(("seen_seconds_ago", "told"), [(1, False), (600, True)])
+async def test_a_socket_seen_lately_counts_as_online_a_stale_one_does_not(
+    service: Notifications, seen_seconds_ago: int, told: bool
+) -> None:
+    """Presence is a row per open socket on any replica, refreshed at each heartbeat;
+    one a dead replica left behind stops counting after two heartbeats."""
+    owner, vendor_id = await service.store()
+    product_id = await service.product(vendor_id)
+    buyer = await service.person()
+    await service.query(
+        "INSERT INTO live_sockets (id, user_id, seen_at) "
+        "VALUES (gen_random_uuid(), :u, now() - make_interval(secs => :s))",
+        u=owner.id,
+        s=seen_seconds_ago,
+    )
+    ask = {"about": "product", "product_id": str(product_id), "body": "Organic?"}
+    await _ok(
+        await service.client.post("/api/v1/conversations", json=ask, headers=buyer.headers), 201
+    )
+    assert bool(await service.deliveries(owner.id, "message_received")) is told
