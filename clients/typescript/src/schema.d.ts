@@ -885,7 +885,7 @@ export interface paths {
         /**
          * Mark the other side's messages as read up to one
          * @description The caller's side has read up to `up_to`: the other side sees the receipt (live,
-         *     and as `*_read_up_to`).
+         *     and as `*_read_seq`).
          *
          *     API keys cannot call this endpoint: sign in as the user.
          */
@@ -3440,15 +3440,25 @@ export interface components {
              */
             unread_count: number;
             /**
-             * Buyer Read Up To
+             * Buyer Read Seq
+             * @description The buyer read every message up to this `seq` (0: none)
+             */
+            buyer_read_seq: number;
+            /**
+             * Store Read Seq
+             * @description The store (or support) read every message up to this `seq`
+             */
+            store_read_seq: number;
+            /**
+             * Buyer Read At
              * @description When the buyer last read
              */
-            buyer_read_up_to: string | null;
+            buyer_read_at: string | null;
             /**
-             * Store Read Up To
+             * Store Read At
              * @description When the store (or support) last read
              */
-            store_read_up_to: string | null;
+            store_read_at: string | null;
             /**
              * Created At
              * Format: date-time
@@ -3609,6 +3619,11 @@ export interface components {
              * Format: uuid
              */
             id: string;
+            /**
+             * Seq
+             * @description Its place: later messages have larger ones
+             */
+            seq: number;
             /**
              * Conversation Id
              * Format: uuid

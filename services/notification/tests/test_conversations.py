@@ -119,7 +119,7 @@ async def test_a_buyer_asks_about_a_product_and_the_store_answers(service: Notif
     mine = await _ok(await c.get(path, headers=buyer.headers))
     assert mine["unread_count"] == 1
     # The owner answered: their side has read up to their own message.
-    assert mine["store_read_up_to"] is not None
+    assert mine["store_read_at"] is not None
 
     read = await _ok(
         await c.post(f"{path}/read", json={"up_to": answer["id"]}, headers=buyer.headers)
@@ -131,7 +131,9 @@ async def test_a_buyer_asks_about_a_product_and_the_store_answers(service: Notif
         await _ok(await c.post(f"{path}/read", json={"up_to": older}, headers=buyer.headers))
     ) == {"unread_count": 0}
     seen = await _ok(await c.get(path, headers=owner.headers))
-    assert seen["buyer_read_up_to"] is not None
+    assert seen["buyer_read_at"] is not None
+    assert seen["buyer_read_seq"] == answer["seq"] > opened["message"]["seq"]
+    assert seen["store_read_seq"] == answer["seq"]
     assert seen["unread_count"] == 0
     _problem(
         await c.post(f"{path}/read", json={"up_to": str(uuid.uuid4())}, headers=buyer.headers),

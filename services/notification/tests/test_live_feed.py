@@ -290,6 +290,7 @@ async def test_conversations_live_and_an_online_recipient_is_not_notified(served
                 "conversation_id": path.rsplit("/", 1)[1],
                 "side": "buyer",
                 "up_to": answer.json()["id"],
+                "seq": answer.json()["seq"],
             }
 
         support = await service.client.post(

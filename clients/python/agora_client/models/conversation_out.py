@@ -26,8 +26,10 @@ class ConversationOut:
         order_id (None | UUID):
         your_side (ConversationOutYourSide): The side the caller writes on
         unread_count (int): Messages of the other side the caller's side has not read
-        buyer_read_up_to (datetime.datetime | None): When the buyer last read
-        store_read_up_to (datetime.datetime | None): When the store (or support) last read
+        buyer_read_seq (int): The buyer read every message up to this `seq` (0: none)
+        store_read_seq (int): The store (or support) read every message up to this `seq`
+        buyer_read_at (datetime.datetime | None): When the buyer last read
+        store_read_at (datetime.datetime | None): When the store (or support) last read
         created_at (datetime.datetime):
         last_message_at (datetime.datetime):
     """
@@ -40,8 +42,10 @@ class ConversationOut:
     order_id: None | UUID
     your_side: ConversationOutYourSide
     unread_count: int
-    buyer_read_up_to: datetime.datetime | None
-    store_read_up_to: datetime.datetime | None
+    buyer_read_seq: int
+    store_read_seq: int
+    buyer_read_at: datetime.datetime | None
+    store_read_at: datetime.datetime | None
     created_at: datetime.datetime
     last_message_at: datetime.datetime
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -75,17 +79,21 @@ class ConversationOut:
 
         unread_count = self.unread_count
 
-        buyer_read_up_to: None | str
-        if isinstance(self.buyer_read_up_to, datetime.datetime):
-            buyer_read_up_to = self.buyer_read_up_to.isoformat()
-        else:
-            buyer_read_up_to = self.buyer_read_up_to
+        buyer_read_seq = self.buyer_read_seq
 
-        store_read_up_to: None | str
-        if isinstance(self.store_read_up_to, datetime.datetime):
-            store_read_up_to = self.store_read_up_to.isoformat()
+        store_read_seq = self.store_read_seq
+
+        buyer_read_at: None | str
+        if isinstance(self.buyer_read_at, datetime.datetime):
+            buyer_read_at = self.buyer_read_at.isoformat()
         else:
-            store_read_up_to = self.store_read_up_to
+            buyer_read_at = self.buyer_read_at
+
+        store_read_at: None | str
+        if isinstance(self.store_read_at, datetime.datetime):
+            store_read_at = self.store_read_at.isoformat()
+        else:
+            store_read_at = self.store_read_at
 
         created_at = self.created_at.isoformat()
 
@@ -103,8 +111,10 @@ class ConversationOut:
                 "order_id": order_id,
                 "your_side": your_side,
                 "unread_count": unread_count,
-                "buyer_read_up_to": buyer_read_up_to,
-                "store_read_up_to": store_read_up_to,
+                "buyer_read_seq": buyer_read_seq,
+                "store_read_seq": store_read_seq,
+                "buyer_read_at": buyer_read_at,
+                "store_read_at": store_read_at,
                 "created_at": created_at,
                 "last_message_at": last_message_at,
             }
@@ -170,35 +180,39 @@ class ConversationOut:
 
         unread_count = d.pop("unread_count")
 
-        def _parse_buyer_read_up_to(data: object) -> datetime.datetime | None:
+        buyer_read_seq = d.pop("buyer_read_seq")
+
+        store_read_seq = d.pop("store_read_seq")
+
+        def _parse_buyer_read_at(data: object) -> datetime.datetime | None:
             if data is None:
                 return data
             try:
                 if not isinstance(data, str):
                     raise TypeError()
-                buyer_read_up_to_type_0 = datetime.datetime.fromisoformat(data)
+                buyer_read_at_type_0 = datetime.datetime.fromisoformat(data)
 
-                return buyer_read_up_to_type_0
+                return buyer_read_at_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
             return cast(datetime.datetime | None, data)
 
-        buyer_read_up_to = _parse_buyer_read_up_to(d.pop("buyer_read_up_to"))
+        buyer_read_at = _parse_buyer_read_at(d.pop("buyer_read_at"))
 
-        def _parse_store_read_up_to(data: object) -> datetime.datetime | None:
+        def _parse_store_read_at(data: object) -> datetime.datetime | None:
             if data is None:
                 return data
             try:
                 if not isinstance(data, str):
                     raise TypeError()
-                store_read_up_to_type_0 = datetime.datetime.fromisoformat(data)
+                store_read_at_type_0 = datetime.datetime.fromisoformat(data)
 
-                return store_read_up_to_type_0
+                return store_read_at_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
             return cast(datetime.datetime | None, data)
 
-        store_read_up_to = _parse_store_read_up_to(d.pop("store_read_up_to"))
+        store_read_at = _parse_store_read_at(d.pop("store_read_at"))
 
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
@@ -213,8 +227,10 @@ class ConversationOut:
             order_id=order_id,
             your_side=your_side,
             unread_count=unread_count,
-            buyer_read_up_to=buyer_read_up_to,
-            store_read_up_to=store_read_up_to,
+            buyer_read_seq=buyer_read_seq,
+            store_read_seq=store_read_seq,
+            buyer_read_at=buyer_read_at,
+            store_read_at=store_read_at,
             created_at=created_at,
             last_message_at=last_message_at,
         )

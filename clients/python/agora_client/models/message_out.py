@@ -22,6 +22,7 @@ class MessageOut:
     """
     Attributes:
         id (UUID):
+        seq (int): Its place: later messages have larger ones
         conversation_id (UUID):
         side (MessageOutSide): `buyer`, or `store` (the store's owner, or support)
         sender_id (None | UUID): Null once the writer was erased
@@ -32,6 +33,7 @@ class MessageOut:
     """
 
     id: UUID
+    seq: int
     conversation_id: UUID
     side: MessageOutSide
     sender_id: None | UUID
@@ -43,6 +45,8 @@ class MessageOut:
 
     def to_dict(self) -> dict[str, Any]:
         id = str(self.id)
+
+        seq = self.seq
 
         conversation_id = str(self.conversation_id)
 
@@ -70,6 +74,7 @@ class MessageOut:
         field_dict.update(
             {
                 "id": id,
+                "seq": seq,
                 "conversation_id": conversation_id,
                 "side": side,
                 "sender_id": sender_id,
@@ -88,6 +93,8 @@ class MessageOut:
 
         d = dict(src_dict)
         id = UUID(d.pop("id"))
+
+        seq = d.pop("seq")
 
         conversation_id = UUID(d.pop("conversation_id"))
 
@@ -123,6 +130,7 @@ class MessageOut:
 
         message_out = cls(
             id=id,
+            seq=seq,
             conversation_id=conversation_id,
             side=side,
             sender_id=sender_id,

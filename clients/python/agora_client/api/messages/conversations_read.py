@@ -124,7 +124,7 @@ def sync_detailed(
     """Mark the other side's messages as read up to one
 
      The caller's side has read up to `up_to`: the other side sees the receipt (live,
-    and as `*_read_up_to`).
+    and as `*_read_seq`).
 
     API keys cannot call this endpoint: sign in as the user.
 
@@ -161,7 +161,7 @@ def sync(
     """Mark the other side's messages as read up to one
 
      The caller's side has read up to `up_to`: the other side sees the receipt (live,
-    and as `*_read_up_to`).
+    and as `*_read_seq`).
 
     API keys cannot call this endpoint: sign in as the user.
 
@@ -193,7 +193,7 @@ async def asyncio_detailed(
     """Mark the other side's messages as read up to one
 
      The caller's side has read up to `up_to`: the other side sees the receipt (live,
-    and as `*_read_up_to`).
+    and as `*_read_seq`).
 
     API keys cannot call this endpoint: sign in as the user.
 
@@ -228,7 +228,7 @@ async def asyncio(
     """Mark the other side's messages as read up to one
 
      The caller's side has read up to `up_to`: the other side sees the receipt (live,
-    and as `*_read_up_to`).
+    and as `*_read_seq`).
 
     API keys cannot call this endpoint: sign in as the user.
 

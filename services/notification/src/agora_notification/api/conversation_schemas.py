@@ -47,6 +47,7 @@ class ConversationIn(MessageIn, json_schema_extra=examples.CONVERSATION_IN):
 
 class MessageOut(BaseModel):
     id: uuid.UUID
+    seq: int = Field(description="Its place: later messages have larger ones")
     conversation_id: uuid.UUID
     side: Side = Field(description="`buyer`, or `store` (the store's owner, or support)")
     sender_id: uuid.UUID | None = Field(description="Null once the writer was erased")
@@ -71,8 +72,14 @@ class ConversationOut(BaseModel):
     unread_count: int = Field(
         description="Messages of the other side the caller's side has not read"
     )
-    buyer_read_up_to: datetime | None = Field(description="When the buyer last read")
-    store_read_up_to: datetime | None = Field(description="When the store (or support) last read")
+    buyer_read_seq: int = Field(
+        description="The buyer read every message up to this `seq` (0: none)"
+    )
+    store_read_seq: int = Field(
+        description="The store (or support) read every message up to this `seq`"
+    )
+    buyer_read_at: datetime | None = Field(description="When the buyer last read")
+    store_read_at: datetime | None = Field(description="When the store (or support) last read")
     created_at: datetime
     last_message_at: datetime
 
@@ -87,8 +94,10 @@ class ConversationOut(BaseModel):
             order_id=conversation.order_id,
             your_side=side,
             unread_count=unread,
-            buyer_read_up_to=conversation.buyer_read_at,
-            store_read_up_to=conversation.store_read_at,
+            buyer_read_seq=conversation.buyer_read_seq,
+            store_read_seq=conversation.store_read_seq,
+            buyer_read_at=conversation.buyer_read_at,
+            store_read_at=conversation.store_read_at,
             created_at=conversation.created_at,
             last_message_at=conversation.last_message_at,
         )

@@ -216,7 +216,7 @@ async def read(
     who: CallerDep,
 ) -> ReadOut:
     """The caller's side has read up to `up_to`: the other side sees the receipt (live,
-    and as `*_read_up_to`)."""
+    and as `*_read_seq`)."""
     unread = await rules.read(context, session, who, conversation_id, body.up_to)
     return ReadOut(unread_count=unread)
 

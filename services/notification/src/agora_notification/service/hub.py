@@ -146,6 +146,7 @@ class FeedHub:
                     "conversation_id": str(conversation.id),
                     "side": body["side"],
                     "up_to": str(message.id),
+                    "seq": message.seq,
                 }
             else:
                 unread = await conversation_repo.unread_of_side(

@@ -17,6 +17,7 @@ class MessageEntry:
     """A message as both sides see it, in the API and on the live feed."""
 
     id: uuid.UUID
+    seq: int
     conversation_id: uuid.UUID
     side: str
     sender_id: uuid.UUID | None
@@ -29,6 +30,7 @@ class MessageEntry:
 def entry(message: Message) -> MessageEntry:
     return MessageEntry(
         id=message.id,
+        seq=message.seq,
         conversation_id=message.conversation_id,
         side=message.side,
         sender_id=message.sender_id,
