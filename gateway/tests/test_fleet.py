@@ -234,6 +234,50 @@ def test_a_wishlist_journey_through_the_gateway(fleet: Fleet) -> None:
         assert "now costs $12.00 (was $15.00)" in drop["body"]
 
 
+def test_a_conversation_journey_through_the_gateway(fleet: Fleet) -> None:
+    """A buyer asks a store about its product; the owner, told in the feed, finds the
+    conversation among the store's, answers, and the buyer reads it (ADR 0119)."""
+    admin = fleetdb.create_admin_in_run(fleet.data_dir, fleet.env)
+    with httpx.Client(base_url=fleet.gateway, timeout=30) as client:
+        journeys.log_in(client, admin)
+        vendor = journeys.register(client)
+        journeys.log_in(client, vendor)
+        journeys.open_store(client, vendor, admin)
+        journeys.sell(client, vendor, admin)
+        store = journeys.bearer(vendor)
+        [product] = client.get("/api/v1/vendors/me/products", headers=store).json()["items"]
+        buyer = journeys.register(client)
+        journeys.log_in(client, buyer)
+        auth = journeys.bearer(buyer)
+        ask = {"about": "product", "product_id": product["id"], "body": "Is it organic?"}
+
+        def asked() -> httpx.Response | None:
+            # The notification service learns the product's store from its event.
+            answer = client.post("/api/v1/conversations", json=ask, headers=auth)
+            return answer if answer.status_code == 201 else None
+
+        opened = journeys.eventually(asked, 60, "a conversation about the product")
+        assert isinstance(opened, httpx.Response)
+        conversation = opened.json()["conversation"]
+
+        def told() -> bool:
+            feed = client.get("/api/v1/notifications", headers=store).json()["items"]
+            return any(entry["kind"] == "message_received" for entry in feed)
+
+        journeys.eventually(told, 30, "the owner told of the message")
+        mine = client.get("/api/v1/conversations", params={"side": "store"}, headers=store)
+        assert [c["id"] for c in mine.json()["items"]] == [conversation["id"]]
+        path = f"/api/v1/conversations/{conversation['id']}"
+        reply = client.post(f"{path}/messages", json={"body": "Yes."}, headers=store)
+        assert reply.status_code == 201, reply.text
+        assert client.get(path, headers=auth).json()["unread_count"] == 1
+        read = client.post(f"{path}/read", json={"up_to": reply.json()["id"]}, headers=auth)
+        assert read.json() == {"unread_count": 0}
+        stranger = client.get(path, headers=journeys.bearer(admin))
+        assert stranger.status_code == 404
+        assert stranger.json()["type"] == "https://agora.dev/problems/conversation-not-found"
+
+
 def test_the_served_document_is_the_committed_contract(fleet: Fleet) -> None:
     """docs/api/openapi.json (ADR 0088) is what a running gateway serves, byte for byte
     once parsed; regenerate it with `uv run agora-ops generate`."""

@@ -290,6 +290,15 @@ async def test_export_covers_every_service_and_erasure_leaves_no_personal_field(
         return response.json() if response.status_code == 201 else None
 
     review = await eventually(reviewed)
+    # A message to support naming her address: erased with her (ADR 0119).
+    await edge.ok(
+        await edge.client.post(
+            f"{API}/conversations",
+            json={"about": "support", "body": f"Please write to {email}"},
+            headers=buyer.headers,
+        ),
+        201,
+    )
     await edge.ok(
         await edge.client.post(
             f"{API}/cart/items", json={"sku": sku, "quantity": 1}, headers=buyer.headers
@@ -320,6 +329,8 @@ async def test_export_covers_every_service_and_erasure_leaves_no_personal_field(
     assert export["notification"]["contact"]["email"] == email
     assert export["profile"]["phone"] == PHONE
     assert export["notification"]["contact"]["phone"] == PHONE
+    [conversation] = export["notification"]["conversations"]
+    assert [m["body"] for m in conversation["messages"]] == [f"Please write to {email}"]
 
     # The internal route the gateway composes from is not reachable from the outside.
     outside = await edge.client.get(f"/internal/users/{buyer.id}/export", headers=buyer.headers)

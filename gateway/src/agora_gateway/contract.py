@@ -43,6 +43,8 @@ TAGS: dict[str, str] = {
     "notifications": "The in-app feed, preferences, unsubscribe, push devices.",
     "webhooks": "Outbound webhooks for developers: endpoints subscribed to events, signed "
     "deliveries (Standard Webhooks), the delivery log, redelivery and test pings.",
+    "messages": "Conversations of buyers with stores (about a product or an order) and "
+    "with support: messages, read receipts, abuse reports.",
     "admin": "What only admins may do: accounts, store decisions, coupons, refunds.",
 }
 

@@ -58,6 +58,8 @@ ROUTES: tuple[tuple[str, str], ...] = tuple(
             (f"{API}/admin/connect-accounts", "payment"),
             (f"{API}/notifications", "notification"),
             (f"{API}/webhooks", "notification"),
+            (f"{API}/conversations", "notification"),
+            (f"{API}/admin/message-reports", "notification"),
         ),
         key=lambda route: -len(route[0]),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -241,3 +242,67 @@ def test_the_hubs_connection_keeps_the_urls_options() -> None:
         "database": "agora_notification",
         "ssl": "require",
     }
+
+
+async def test_conversations_live_and_an_online_recipient_is_not_notified(served: Served) -> None:
+    """A message reaches the other side's open socket, a read receipt too, support's
+    messages reach connected admins; nobody with a socket open is notified (ADR 0119)."""
+    service = served.service
+    owner, vendor_id = await service.store()
+    product_id = await service.product(vendor_id)
+    buyer = await service.person()
+    admin_token = service.keys.token(uuid.uuid4(), roles=["customer", "admin"])
+    bearer: Any = ["bearer", buyer.token]
+    async with (
+        connect(served.url, subprotocols=bearer) as ws,
+        connect(served.url, subprotocols=["bearer", admin_token]) as admin,  # type: ignore[list-item]
+    ):
+        await receive(ws, "ready")
+        await receive(admin, "ready")
+        opened = await service.client.post(
+            "/api/v1/conversations",
+            json={"about": "product", "product_id": str(product_id), "body": "Organic?"},
+            headers=buyer.headers,
+        )
+        path = f"/api/v1/conversations/{opened.json()['conversation']['id']}"
+        answer = await service.client.post(
+            f"{path}/messages", json={"body": "Yes."}, headers=owner.headers
+        )
+        assert answer.status_code == 201, answer.text
+        pushed = await receive(ws, "message")
+        assert pushed["message"]["id"] == answer.json()["id"]
+        assert pushed["message"]["body"] == "Yes."
+        assert pushed["unread_count"] == 1
+        # Online: no notification for the buyer (the owner, offline, had one).
+        assert await service.deliveries(buyer.id, "message_received") == []
+        assert (await service.feed(buyer))["unread_count"] == 1  # the welcome alone
+        assert len(await service.deliveries(owner.id, "message_received")) == 1
+
+        async with connect(served.url, subprotocols=["bearer", owner.token]) as store:  # type: ignore[list-item]
+            await receive(store, "ready")
+            read = await service.client.post(
+                f"{path}/read", json={"up_to": answer.json()["id"]}, headers=buyer.headers
+            )
+            assert read.status_code == 200, read.text
+            receipt = await receive(store, "message_read")
+            assert receipt == {
+                "type": "message_read",
+                "conversation_id": path.rsplit("/", 1)[1],
+                "side": "buyer",
+                "up_to": answer.json()["id"],
+                "seq": answer.json()["seq"],
+            }
+
+        support = await service.client.post(
+            "/api/v1/conversations",
+            json={"about": "support", "body": "Help"},
+            headers=buyer.headers,
+        )
+        assert support.status_code == 201
+        heard = await receive(admin, "message")
+        assert heard["message"]["body"] == "Help"
+    # Sockets closed: their rows go, so the buyer is offline again.
+    assert (
+        await eventually(lambda: service.query("SELECT 1 FROM live_sockets"), lambda r: r == [])
+        == []
+    )

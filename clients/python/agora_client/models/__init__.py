@@ -24,6 +24,7 @@ from .api_key_in import ApiKeyIn
 from .api_key_in_scopes_item import ApiKeyInScopesItem
 from .api_key_out import ApiKeyOut
 from .approve_in import ApproveIn
+from .attachment import Attachment
 from .audit_entry_out import AuditEntryOut
 from .audit_entry_out_after_type_0 import AuditEntryOutAfterType0
 from .audit_entry_out_before_type_0 import AuditEntryOutBeforeType0
@@ -50,6 +51,13 @@ from .connect_account_out import ConnectAccountOut
 from .connect_account_out_kyc_status import ConnectAccountOutKycStatus
 from .connect_onboarding_out import ConnectOnboardingOut
 from .connect_onboarding_out_kyc_status import ConnectOnboardingOutKycStatus
+from .conversation_in import ConversationIn
+from .conversation_in_about import ConversationInAbout
+from .conversation_out import ConversationOut
+from .conversation_out_about import ConversationOutAbout
+from .conversation_out_your_side import ConversationOutYourSide
+from .conversation_page import ConversationPage
+from .conversations_list_side_type_0 import ConversationsListSideType0
 from .coupon_in import CouponIn
 from .coupon_in_funded_by import CouponInFundedBy
 from .coupon_in_kind import CouponInKind
@@ -77,12 +85,16 @@ from .locked_choice_category import LockedChoiceCategory
 from .locked_choice_channel import LockedChoiceChannel
 from .login_in import LoginIn
 from .low_stock_out import LowStockOut
+from .message_in import MessageIn
+from .message_out import MessageOut
+from .message_out_side import MessageOutSide
 from .mfa_login_in import MfaLoginIn
 from .mfa_required_out import MfaRequiredOut
 from .money import Money
 from .new_api_key_out import NewApiKeyOut
 from .notification_detail import NotificationDetail
 from .notification_detail_data import NotificationDetailData
+from .opened import Opened
 from .order_line_out import OrderLineOut
 from .order_money import OrderMoney
 from .order_out import OrderOut
@@ -94,9 +106,11 @@ from .page_api_key_out import PageApiKeyOut
 from .page_audit_entry_out import PageAuditEntryOut
 from .page_coupon_out import PageCouponOut
 from .page_ledger_row_out import PageLedgerRowOut
+from .page_message_out import PageMessageOut
 from .page_order_out import PageOrderOut
 from .page_order_row_out import PageOrderRowOut
 from .page_payout_row_out import PagePayoutRowOut
+from .page_report_out import PageReportOut
 from .page_return_out import PageReturnOut
 from .page_shipping_zone_out import PageShippingZoneOut
 from .page_vendor_order_out import PageVendorOrderOut
@@ -135,6 +149,8 @@ from .rate_in import RateIn
 from .rate_in_kind import RateInKind
 from .rate_out import RateOut
 from .rating import Rating
+from .read_in import ReadIn
+from .read_out import ReadOut
 from .reauthenticate_in import ReauthenticateIn
 from .recovery_codes_out import RecoveryCodesOut
 from .refresh_in import RefreshIn
@@ -142,6 +158,8 @@ from .refund_in import RefundIn
 from .refund_out import RefundOut
 from .register_in import RegisterIn
 from .reject_in import RejectIn
+from .report_in import ReportIn
+from .report_out import ReportOut
 from .reset_in import ResetIn
 from .return_in import ReturnIn
 from .return_line_in import ReturnLineIn
@@ -245,6 +263,7 @@ __all__ = (
     "ApiKeyInScopesItem",
     "ApiKeyOut",
     "ApproveIn",
+    "Attachment",
     "AuditEntryOut",
     "AuditEntryOutAfterType0",
     "AuditEntryOutBeforeType0",
@@ -271,6 +290,13 @@ __all__ = (
     "ConnectAccountOutKycStatus",
     "ConnectOnboardingOut",
     "ConnectOnboardingOutKycStatus",
+    "ConversationIn",
+    "ConversationInAbout",
+    "ConversationOut",
+    "ConversationOutAbout",
+    "ConversationOutYourSide",
+    "ConversationPage",
+    "ConversationsListSideType0",
     "CouponIn",
     "CouponInFundedBy",
     "CouponInKind",
@@ -298,12 +324,16 @@ __all__ = (
     "LockedChoiceChannel",
     "LoginIn",
     "LowStockOut",
+    "MessageIn",
+    "MessageOut",
+    "MessageOutSide",
     "MfaLoginIn",
     "MfaRequiredOut",
     "Money",
     "NewApiKeyOut",
     "NotificationDetail",
     "NotificationDetailData",
+    "Opened",
     "OrderLineOut",
     "OrderMoney",
     "OrderOut",
@@ -315,9 +345,11 @@ __all__ = (
     "PageAuditEntryOut",
     "PageCouponOut",
     "PageLedgerRowOut",
+    "PageMessageOut",
     "PageOrderOut",
     "PageOrderRowOut",
     "PagePayoutRowOut",
+    "PageReportOut",
     "PageReturnOut",
     "PageShippingZoneOut",
     "PageVendorOrderOut",
@@ -350,6 +382,8 @@ __all__ = (
     "RateInKind",
     "RateOut",
     "Rating",
+    "ReadIn",
+    "ReadOut",
     "ReauthenticateIn",
     "RecoveryCodesOut",
     "RefreshIn",
@@ -357,6 +391,8 @@ __all__ = (
     "RefundOut",
     "RegisterIn",
     "RejectIn",
+    "ReportIn",
+    "ReportOut",
     "ResetIn",
     "ReturnIn",
     "ReturnLineIn",

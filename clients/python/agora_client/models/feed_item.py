@@ -21,7 +21,7 @@ class FeedItem:
     Attributes:
         id (UUID):
         kind (str): What happened: order_confirmed, password_changed, ...
-        category (str): account, orders or marketing
+        category (str): account, orders, messages or marketing
         title (str):
         body (str):
         link (None | str): Where the entry leads in the frontend

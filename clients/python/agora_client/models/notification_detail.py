@@ -22,7 +22,7 @@ class NotificationDetail:
     Attributes:
         id (UUID):
         kind (str): What happened: order_confirmed, password_changed, ...
-        category (str): account, orders or marketing
+        category (str): account, orders, messages or marketing
         title (str):
         body (str):
         link (None | str): Where the entry leads in the frontend

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, get_args
 
-Category = Literal["account", "orders", "marketing"]
+Category = Literal["account", "orders", "messages", "marketing"]
 Channel = Literal["email", "sms", "push", "in_app"]
 # The channels a message is sent on; in_app is the feed, written directly.
 SendChannel = Literal["email", "sms", "push"]
@@ -18,11 +18,20 @@ SEND_CHANNELS: tuple[SendChannel, ...] = get_args(SendChannel)
 # The PostgreSQL NOTIFY channel on which a new in-app notification reaches the live feed.
 FEED_CHANNEL = "agora_notification_feed"
 
+# Conversations (ADR 0119): what one is about, and the two sides of it. The store side
+# is the store's owner for a product or an order, the admins for support.
+About = Literal["product", "order", "support"]
+Side = Literal["buyer", "store"]
+ABOUTS: tuple[About, ...] = get_args(About)
+SIDES: tuple[Side, ...] = get_args(Side)
+
 # What a user gets before they touch their preferences. Marketing needs consent, so
 # it starts off everywhere but the feed; SMS costs and interrupts, so it is opt-in.
 DEFAULT_PREFERENCES: dict[Category, dict[Channel, bool]] = {
     "account": {"email": True, "sms": False, "push": True, "in_app": True},
     "orders": {"email": True, "sms": False, "push": True, "in_app": True},
+    # A message from a store, a buyer or support, told when the recipient is offline.
+    "messages": {"email": True, "sms": False, "push": True, "in_app": True},
     "marketing": {"email": False, "sms": False, "push": False, "in_app": True},
 }
 # Account and security mail cannot be switched off: a password reset link or a
@@ -79,5 +88,7 @@ KINDS: dict[str, Kind] = {
         Kind("wishlist_price_drop", "orders", ("email",)),
         # Account: a developer must hear that their integration stopped receiving.
         Kind("webhook_disabled", "account"),
+        # A message while the recipient was offline, once until they read (ADR 0119).
+        Kind("message_received", "messages"),
     )
 }

@@ -1,8 +1,9 @@
-"""The events the notification service handles (it publishes none). Each handler runs
-in the consumer's transaction with the event's inbox row (ADR 0006), so what it writes
-(contacts, the notification, its deliveries, its webhook deliveries) happens once per
-event. ``STORIES`` tells people; every event type with a public webhook name (or that
-the webhooks learn from) also queues its webhooks first (ADR 0091)."""
+"""The events the notification service handles (it publishes one, ``MessagePosted``, from
+its conversations' routes, ADR 0119). Each handler runs in the consumer's transaction
+with the event's inbox row (ADR 0006), so what it writes (contacts, the notification,
+its deliveries, its webhook deliveries) happens once per event. ``STORIES`` tells
+people; every event type with a public webhook name (or that the webhooks learn from)
+also queues its webhooks first (ADR 0091)."""
 
 from __future__ import annotations
 

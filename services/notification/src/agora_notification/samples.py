@@ -61,6 +61,11 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "failures": 50,
         "webhooks_url": f"{_URL}/developer/webhooks/1",
     },
+    "message_received": {
+        "sender": "Ada's Teas",
+        "about": "Earl Grey, loose leaf (250 g)",
+        "conversation_url": f"{_URL}/messages/1",
+    },
     "low_stock": {
         "store_name": "Ada's Teas",
         "sku": "TEA-EARL",

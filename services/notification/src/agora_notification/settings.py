@@ -82,6 +82,10 @@ class Settings(ServiceSettings):
     ws_max_connections_per_user: int = Field(default=10, ge=1)
     ws_max_connections: int = Field(default=10_000, ge=1)
     ws_queue_size: int = Field(default=100, ge=1)
+    # Conversations (ADR 0119): messages one person may post per minute, and where the
+    # images an attachment names may live (the catalog's MEDIA_URL or S3_PUBLIC_URL).
+    messages_per_minute: int = Field(default=20, ge=1)
+    attachment_url_prefixes: list[str] = Field(default_factory=lambda: ["/media/"])
 
     # Outbound webhooks (ADR 0091). A failed delivery waits a random time up to
     # base * 2**(attempt-1) seconds (exponential backoff with full jitter)...

@@ -96,8 +96,8 @@ def sync_detailed(
 ) -> Response[PreferencesOut | Problem]:
     """What you are notified of, and where
 
-     What the caller is notified of (`account`, `orders`, `marketing`) and on which
-    channels (`email`, `sms`, `push`, `in_app`).
+     What the caller is notified of (`account`, `orders`, `messages`, `marketing`) and
+    on which channels (`email`, `sms`, `push`, `in_app`).
 
     API keys cannot call this endpoint: sign in as the user.
 
@@ -124,8 +124,8 @@ def sync(
 ) -> PreferencesOut | Problem | None:
     """What you are notified of, and where
 
-     What the caller is notified of (`account`, `orders`, `marketing`) and on which
-    channels (`email`, `sms`, `push`, `in_app`).
+     What the caller is notified of (`account`, `orders`, `messages`, `marketing`) and
+    on which channels (`email`, `sms`, `push`, `in_app`).
 
     API keys cannot call this endpoint: sign in as the user.
 
@@ -148,8 +148,8 @@ async def asyncio_detailed(
 ) -> Response[PreferencesOut | Problem]:
     """What you are notified of, and where
 
-     What the caller is notified of (`account`, `orders`, `marketing`) and on which
-    channels (`email`, `sms`, `push`, `in_app`).
+     What the caller is notified of (`account`, `orders`, `messages`, `marketing`) and
+    on which channels (`email`, `sms`, `push`, `in_app`).
 
     API keys cannot call this endpoint: sign in as the user.
 
@@ -174,8 +174,8 @@ async def asyncio(
 ) -> PreferencesOut | Problem | None:
     """What you are notified of, and where
 
-     What the caller is notified of (`account`, `orders`, `marketing`) and on which
-    channels (`email`, `sms`, `push`, `in_app`).
+     What the caller is notified of (`account`, `orders`, `messages`, `marketing`) and
+    on which channels (`email`, `sms`, `push`, `in_app`).
 
     API keys cannot call this endpoint: sign in as the user.
 

@@ -28,8 +28,8 @@ router = APIRouter(prefix="/notifications", tags=["notifications"])
     responses=problem_responses(401, 403),
 )
 async def get_preferences(session: SessionDep, user_id: UserId) -> PreferencesOut:
-    """What the caller is notified of (`account`, `orders`, `marketing`) and on which
-    channels (`email`, `sms`, `push`, `in_app`)."""
+    """What the caller is notified of (`account`, `orders`, `messages`, `marketing`) and
+    on which channels (`email`, `sms`, `push`, `in_app`)."""
     return PreferencesOut.of(await preference_repo.stored(session, user_id))
 
 

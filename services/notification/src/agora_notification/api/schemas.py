@@ -34,7 +34,7 @@ class DeviceOut(BaseModel):
 class FeedItem(BaseModel):
     id: uuid.UUID
     kind: str = Field(description="What happened: order_confirmed, password_changed, ...")
-    category: str = Field(description="account, orders or marketing")
+    category: str = Field(description="account, orders, messages or marketing")
     title: str
     body: str
     link: str | None = Field(description="Where the entry leads in the frontend")

@@ -8,8 +8,11 @@ answers ``bearer`` and never echoes the token), or in the first message,
 Server messages (JSON): ``ready`` (with ``unread_count`` and ``heartbeat_seconds``),
 ``notification`` (a feed entry and the new ``unread_count``), ``ping`` every heartbeat,
 ``pong`` in answer to a client's ``ping``, ``resync`` (entries may have been missed:
-re-read the feed). A client may send ``ping``, and ``auth`` with a fresh token before
-the current one expires to keep the socket open.
+re-read the feed); and of conversations (ADR 0119), ``message`` (a message of the
+other side, with the caller's side's ``unread_count`` in that conversation) and
+``message_read`` (the other side read ``up_to`` a message). A client may send
+``ping``, and ``auth`` with a fresh token before the current one expires to keep the
+socket open.
 
 Close codes: 4401 missing, invalid or expired token (reconnect with a fresh one), 4403
 an API-key token, 4400 a message the server does not understand, 4429 the user has
@@ -24,15 +27,18 @@ import contextlib
 import logging
 import time
 import uuid
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
-from agora_kit.auth import Principal, TokenVerifier
+from agora_kit.auth import ROLE_ADMIN, Principal, TokenVerifier
 from agora_kit.errors import Forbidden, ProblemError
 from agora_kit.waking import woken
 from agora_notification.api.deps import user_id_of
 from agora_notification.repository import notifications as notification_repo
+from agora_notification.repository import presence
+from agora_notification.service.context import NotificationContext
 from agora_notification.service.hub import Connection, FeedHub
 from agora_notification.settings import Settings
 
@@ -87,6 +93,32 @@ async def _first_message_token(websocket: WebSocket, wait_seconds: float) -> str
     return token
 
 
+def _now(websocket: WebSocket) -> datetime:
+    context: NotificationContext = websocket.app.state.context
+    return context.now()
+
+
+async def _seen(websocket: WebSocket, connection: Connection) -> None:
+    """Refresh the socket's presence row. If the database cannot be reached the socket
+    lives on; unrefreshed, its user counts as offline and is notified rather than
+    missing a message."""
+    try:
+        async with websocket.app.state.database.transaction() as session:
+            await presence.seen(session, connection.id, _now(websocket))
+    except Exception:
+        logger.warning("could not refresh live socket %s", connection.id, exc_info=True)
+
+
+async def _gone(websocket: WebSocket, connection: Connection) -> None:
+    """The socket's presence row goes (ADR 0119); if the database cannot be reached,
+    the row ages out after two heartbeats."""
+    try:
+        async with websocket.app.state.database.transaction() as session:
+            await presence.closed(session, connection.id)
+    except Exception:
+        logger.warning("could not forget live socket %s", connection.id, exc_info=True)
+
+
 def _expires_in(principal: Principal) -> float:
     exp = principal.claims.get("exp")
     return float(exp) - time.time() if isinstance(exp, int | float) else float("inf")
@@ -109,9 +141,10 @@ async def live_feed(websocket: WebSocket) -> None:
         principal, user_id = await _verify(websocket, token)
         if len(hub.connections(user_id)) >= settings.ws_max_connections_per_user:
             raise _Closing(TOO_MANY, "too many connections for this user")
-        connection = hub.open(user_id)
+        connection = hub.open(user_id, admin=principal.has_role(ROLE_ADMIN))
         async with websocket.app.state.database.transaction() as session:
             unread = await notification_repo.unread_count(session, user_id)
+            await presence.opened(session, connection.id, user_id, _now(websocket))
         await websocket.send_json(
             {
                 "type": "ready",
@@ -130,6 +163,7 @@ async def live_feed(websocket: WebSocket) -> None:
         hub.sockets -= 1
         if connection is not None:
             hub.close(connection)
+            await _gone(websocket, connection)
 
 
 async def _serve(
@@ -166,6 +200,7 @@ async def _serve(
         while True:
             await asyncio.sleep(settings.ws_heartbeat_seconds)
             connection.offer({"type": "ping"})
+            await _seen(websocket, connection)
 
     async def watch() -> None:
         while True:

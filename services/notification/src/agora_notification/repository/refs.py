@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agora_notification.models import OrderRef, SkuRef, VendorRef
+from agora_notification.models import OrderRef, ProductRef, SkuRef, VendorRef
 
 
 async def learn_vendor(
@@ -69,3 +69,19 @@ async def learn_skus(
 async def sku_title(session: AsyncSession, sku: str) -> str | None:
     found = await session.get(SkuRef, sku[:100])
     return found.title if found is not None else None
+
+
+async def learn_product(
+    session: AsyncSession, product_id: uuid.UUID, vendor_id: uuid.UUID, title: str, now: datetime
+) -> None:
+    values = {"vendor_id": vendor_id, "title": title[:300], "updated_at": now}
+    await session.execute(
+        pg_insert(ProductRef)
+        .values(product_id=product_id, **values)
+        .on_conflict_do_update(index_elements=[ProductRef.product_id], set_=values)
+    )
+
+
+async def product(session: AsyncSession, product_id: uuid.UUID) -> ProductRef | None:
+    found: ProductRef | None = await session.get(ProductRef, product_id)
+    return found

@@ -3,7 +3,14 @@
 
 from __future__ import annotations
 
-from agora_kit.errors import BadRequest, Conflict, Forbidden, NotFound, Unprocessable
+from agora_kit.errors import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    NotFound,
+    TooManyRequests,
+    Unprocessable,
+)
 
 
 class InvalidUnsubscribeToken(BadRequest):
@@ -29,6 +36,41 @@ class NoStore(Forbidden):
 class WebhookNotFound(NotFound):
     slug = "webhook-not-found"
     title = "Webhook endpoint not found"
+
+
+class ConversationNotFound(NotFound):
+    slug = "conversation-not-found"
+    title = "Conversation not found"
+
+
+class MessageNotFound(NotFound):
+    slug = "message-not-found"
+    title = "Message not found"
+
+
+class ConversationRefused(Unprocessable):
+    slug = "conversation-refused"
+    title = "Conversation refused"
+
+
+class AttachmentRefused(Unprocessable):
+    slug = "attachment-refused"
+    title = "Attachment refused"
+
+
+class MessageRateLimited(TooManyRequests):
+    slug = "message-rate-limited"
+    title = "Too many messages"
+
+
+class ReportRefused(Unprocessable):
+    slug = "report-refused"
+    title = "Report refused"
+
+
+class AlreadyReported(Conflict):
+    slug = "already-reported"
+    title = "Message already reported"
 
 
 class RecipientUnknown(RuntimeError):

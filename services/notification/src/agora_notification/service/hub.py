@@ -27,13 +27,16 @@ from sqlalchemy.engine import make_url
 from agora_kit.db import Database
 from agora_kit.waking import woken
 from agora_notification.domain import FEED_CHANNEL
+from agora_notification.repository import conversations as conversation_repo
 from agora_notification.repository import notifications as notification_repo
+from agora_notification.service import message_entry as news
 from agora_notification.service.feed import FeedEntry, entry
 
 logger = logging.getLogger("agora.notification.hub")
 
 # A feed entry as JSON, as the feed's routes answer it.
 _ENTRY = TypeAdapter(FeedEntry)
+_MESSAGE = TypeAdapter(news.MessageEntry)
 
 
 @dataclass(eq=False)
@@ -43,6 +46,10 @@ class Connection:
     user_id: uuid.UUID
     queue: asyncio.Queue[dict[str, Any]]
     closed: asyncio.Event = field(default_factory=asyncio.Event)
+    # An admin's sockets also hear support's conversations (ADR 0119).
+    admin: bool = False
+    # Its row in ``live_sockets``, where other replicas see the user is online.
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
 
     def offer(self, message: dict[str, Any]) -> None:
         try:
@@ -78,8 +85,8 @@ class FeedHub:
     def connections(self, user_id: uuid.UUID) -> set[Connection]:
         return set(self._connections.get(user_id, ()))
 
-    def open(self, user_id: uuid.UUID) -> Connection:
-        connection = Connection(user_id, asyncio.Queue(maxsize=self.queue_size))
+    def open(self, user_id: uuid.UUID, *, admin: bool = False) -> Connection:
+        connection = Connection(user_id, asyncio.Queue(maxsize=self.queue_size), admin=admin)
         self._connections.setdefault(user_id, set()).add(connection)
         return connection
 
@@ -113,14 +120,57 @@ class FeedHub:
         for connection in self.connections(user_id):
             connection.offer(message)
 
+    def _audience(self, body: dict[str, Any]) -> set[Connection]:
+        if body.get("user_id"):
+            return self.connections(uuid.UUID(body["user_id"]))
+        if body.get("support"):
+            return {c for held in self._connections.values() for c in held if c.admin}
+        return set()
+
+    async def publish_conversation(self, body: dict[str, Any]) -> None:
+        """A message or a read receipt of a conversation (ADR 0119), to the sockets of
+        the side it concerns on this replica."""
+        audience = self._audience(body)
+        if not audience:
+            return
+        async with self.database.transaction() as session:
+            message = await conversation_repo.message(
+                session, uuid.UUID(body["conversation_id"]), uuid.UUID(body["id"])
+            )
+            conversation = await conversation_repo.get(session, uuid.UUID(body["conversation_id"]))
+            if message is None or conversation is None:
+                return
+            if body["type"] == "read":
+                out = {
+                    "type": "message_read",
+                    "conversation_id": str(conversation.id),
+                    "side": body["side"],
+                    "up_to": str(message.id),
+                    "seq": message.seq,
+                }
+            else:
+                unread = await conversation_repo.unread_of_side(
+                    session, conversation, news.other(message.side)
+                )
+                out = {
+                    "type": "message",
+                    "message": _MESSAGE.dump_python(news.entry(message), mode="json"),
+                    "unread_count": unread,
+                }
+        for connection in audience:
+            connection.offer(out)
+
     def _on_notify(self, payload: str) -> None:
         try:
             body = json.loads(payload)
-            user_id, notification_id = uuid.UUID(body["user_id"]), uuid.UUID(body["id"])
-        except (ValueError, KeyError, TypeError):
+            if body.get("type") in ("message", "read"):
+                work = self.publish_conversation(body)
+            else:
+                work = self.publish(uuid.UUID(body["user_id"]), uuid.UUID(body["id"]))
+        except (ValueError, KeyError, TypeError, AttributeError):
             logger.warning("ignoring a malformed feed notification: %r", payload[:200])
             return
-        task = asyncio.create_task(self.publish(user_id, notification_id))
+        task = asyncio.create_task(work)
         self._tasks.add(task)
         task.add_done_callback(self._done)
 

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_notification.repository import contacts as contact_repo
+from agora_notification.repository import conversations as conversation_repo
 from agora_notification.repository import devices as device_repo
 from agora_notification.repository import personal as repo
 
@@ -69,5 +70,28 @@ async def export(session: AsyncSession, user_id: uuid.UUID) -> dict[str, Any]:
                 "created_at": w.created_at,
             }
             for w in await repo.webhooks_of(session, user_id)
+        ],
+        # As a buyer: the whole conversation; elsewhere, the messages they wrote.
+        "conversations": [
+            {
+                "id": c.id,
+                "about": c.about,
+                "vendor_id": c.vendor_id,
+                "product_id": c.product_id,
+                "order_id": c.order_id,
+                "created_at": c.created_at,
+                "messages": [
+                    {
+                        "id": m.id,
+                        "side": m.side,
+                        "mine": m.sender_id == user_id,
+                        "body": m.body,
+                        "attachments": m.attachments,
+                        "created_at": m.created_at,
+                    }
+                    for m in messages
+                ],
+            }
+            for c, messages in await conversation_repo.of_person(session, user_id)
         ],
     }

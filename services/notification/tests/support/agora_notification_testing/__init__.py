@@ -20,6 +20,7 @@ from fastapi import FastAPI
 from sqlalchemy import text
 from sqlalchemy.engine import CursorResult
 
+from agora_contracts.catalog import ProductPublished, VendorApplied
 from agora_contracts.common import Money
 from agora_contracts.events import EventPayload
 from agora_contracts.order import OrderConfirmed, OrderLine, ShippingAddress
@@ -151,6 +152,32 @@ class Notifications:
                 key=str(user_id),
             )
         return Person(user_id, address, self.keys.token(user_id))
+
+    async def store(self, name: str = "Ada's Teas") -> tuple[Person, uuid.UUID]:
+        """A store the service has heard of (``vendor.applied``): its owner and id."""
+        owner = await self.person(full_name="Grace Hopper")
+        vendor_id = uuid.uuid4()
+        await self.deliver(
+            VendorApplied(vendor_id=vendor_id, owner_id=owner.id, name=name), key=str(vendor_id)
+        )
+        return owner, vendor_id
+
+    async def product(
+        self, vendor_id: uuid.UUID, title: str = "Earl Grey, loose leaf"
+    ) -> uuid.UUID:
+        """A published product of the store ``vendor_id``."""
+        product_id = uuid.uuid4()
+        await self.deliver(
+            ProductPublished(
+                product_id=product_id,
+                vendor_id=vendor_id,
+                category_id=uuid.uuid4(),
+                title=title,
+                variants=[],
+            ),
+            key=str(product_id),
+        )
+        return product_id
 
     async def query(self, sql: str, **params: Any) -> list[dict[str, Any]]:
         async with self.database.transaction() as session:

@@ -24,6 +24,7 @@ from agora_kit.events.envelope import CloudEvent
 from agora_kit.events.outbox import forget_published_naming
 from agora_notification.domain import SendChannel
 from agora_notification.repository import contacts as contact_repo
+from agora_notification.repository import conversations as conversation_repo
 from agora_notification.service.context import NotificationContext
 from agora_notification.service.notify import Story, tell
 
@@ -216,4 +217,5 @@ async def user_deleted(
     ctx: NotificationContext, session: AsyncSession, p: UserDeleted, event: CloudEvent
 ) -> None:
     await contact_repo.erase(session, p.user_id, ctx.now())
+    await conversation_repo.erase_person(session, p.user_id, ctx.now())
     await forget_published_naming(session, p.user_id)

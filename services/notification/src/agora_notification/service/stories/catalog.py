@@ -82,6 +82,7 @@ async def product_known(
     await refs.learn_skus(
         session, p.product_id, p.title, [variant.sku for variant in p.variants], ctx.now()
     )
+    await refs.learn_product(session, p.product_id, p.vendor_id, p.title, ctx.now())
 
 
 async def low_stock(

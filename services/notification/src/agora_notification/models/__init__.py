@@ -14,8 +14,11 @@
   webhooks (ADR 0091): the subscribers' endpoints with their sealed secrets, one
   delivery per event and endpoint (the outbox of the delivery worker and the delivery
   log), and which stores an order concerns, so a store's endpoints hear of its payments.
-- ``vendors``, ``orders``, ``skus``: small projections of other services' events, so a
-  low-stock alert finds the store's owner and a cancellation its buyer.
+- ``vendors``, ``orders``, ``skus``, ``products``: small projections of other services'
+  events, so a low-stock alert finds the store's owner, a cancellation its buyer and a
+  question about a product its store.
+- ``conversations``, ``messages``, ``message_reports``, ``live_sockets``: buyers'
+  conversations with stores and support (ADR 0119), in :mod:`.messages`.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from agora_kit.db import new_metadata
+from agora_notification.domain import CATEGORIES
 
 DELIVERY_STATUSES = ("pending", "sent", "dead", "skipped")
 WEBHOOK_DELIVERY_STATUSES = ("pending", "succeeded", "failed")
@@ -90,7 +94,7 @@ class Preference(Base):
 
     __table_args__ = (
         PrimaryKeyConstraint("user_id", "category", "channel", name="pk_preferences"),
-        CheckConstraint(_in("category", ("account", "orders", "marketing")), name="category"),
+        CheckConstraint(_in("category", CATEGORIES), name="category"),
         CheckConstraint(_in("channel", ("email", "sms", "push", "in_app")), name="channel"),
     )
 
@@ -207,6 +211,15 @@ class VendorRef(Base):
     updated_at: Mapped[datetime] = _created_at()
 
 
+class ProductRef(Base):
+    __tablename__ = "products"
+
+    product_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    vendor_id: Mapped[uuid.UUID] = mapped_column(nullable=False)
+    title: Mapped[str] = mapped_column(String(300), nullable=False)
+    updated_at: Mapped[datetime] = _created_at()
+
+
 class OrderRef(Base):
     __tablename__ = "orders"
 
@@ -297,3 +310,14 @@ class WebhookOrderVendor(Base):
     order_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     vendor_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = _created_at()
+
+
+# The conversations' tables share this metadata (and the migrations).
+from agora_notification.models.messages import (  # noqa: E402
+    Conversation,
+    LiveSocket,
+    Message,
+    MessageReport,
+)
+
+__all__ = ["Conversation", "LiveSocket", "Message", "MessageReport"]

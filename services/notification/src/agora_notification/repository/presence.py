@@ -1,0 +1,35 @@
+"""Who has a live-feed socket open, on any replica (ADR 0119): one row per socket,
+refreshed at its heartbeat, so a row a crashed replica left behind ages out."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import delete, exists, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from agora_notification.models import LiveSocket
+
+
+async def opened(
+    session: AsyncSession, socket_id: uuid.UUID, user_id: uuid.UUID, now: datetime
+) -> None:
+    session.add(LiveSocket(id=socket_id, user_id=user_id, seen_at=now))
+    await session.flush()
+
+
+async def seen(session: AsyncSession, socket_id: uuid.UUID, now: datetime) -> None:
+    await session.execute(update(LiveSocket).where(LiveSocket.id == socket_id).values(seen_at=now))
+
+
+async def closed(session: AsyncSession, socket_id: uuid.UUID) -> None:
+    await session.execute(delete(LiveSocket).where(LiveSocket.id == socket_id))
+
+
+async def online(session: AsyncSession, user_id: uuid.UUID, since: datetime) -> bool:
+    """Whether ``user_id`` has a socket seen after ``since``."""
+    found = await session.scalar(
+        select(exists().where(LiveSocket.user_id == user_id, LiveSocket.seen_at > since))
+    )
+    return bool(found)

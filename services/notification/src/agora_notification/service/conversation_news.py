@@ -1,0 +1,152 @@
+"""What the other side hears of a conversation (ADR 0119): a new message or a read
+receipt on the live feed (``pg_notify`` in the transaction, so only committed ones,
+to every replica), the ``MessagePosted`` event through the outbox, and a notification
+when the recipient has no live socket open, once per run of unread messages."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from agora_contracts.notification import MessagePosted
+from agora_kit.events.outbox import Outbox
+from agora_notification.domain import FEED_CHANNEL, Side
+from agora_notification.models import Conversation, Message
+from agora_notification.repository import conversations as repo
+from agora_notification.repository import presence, refs
+from agora_notification.service.context import NotificationContext
+from agora_notification.service.message_entry import other
+from agora_notification.service.notify import Story, tell
+
+
+async def facing(
+    session: AsyncSession, conversation: Conversation, side: Side | str
+) -> uuid.UUID | None:
+    """The person facing ``side``: the buyer, or the store's owner; None for support's
+    admins (whoever of them is connected hears it) or a store not known yet."""
+    if side == "store":
+        return conversation.buyer_id
+    if conversation.vendor_id is None:
+        return None
+    store = await refs.vendor(session, conversation.vendor_id)
+    return store.owner_id if store is not None else None
+
+
+async def _announce(session: AsyncSession, body: dict[str, Any]) -> None:
+    await session.execute(
+        text("SELECT pg_notify(:channel, :payload)"),
+        {"channel": FEED_CHANNEL, "payload": json.dumps(body)},
+    )
+
+
+def _live(
+    kind: str, conversation: Conversation, message: Message, to: uuid.UUID | None
+) -> dict[str, Any]:
+    return {
+        "type": kind,
+        "id": str(message.id),
+        "conversation_id": str(conversation.id),
+        "user_id": str(to) if to is not None else None,
+        "support": to is None and conversation.about == "support",
+    }
+
+
+async def posted(
+    ctx: NotificationContext,
+    session: AsyncSession,
+    outbox: Outbox,
+    conversation: Conversation,
+    message: Message,
+) -> None:
+    recipient = await facing(session, conversation, message.side)
+    await _announce(session, _live("message", conversation, message, recipient))
+    assert message.sender_id is not None
+    await outbox.add(
+        session,
+        MessagePosted(
+            conversation_id=conversation.id,
+            message_id=message.id,
+            about=conversation.about,
+            side=message.side,
+            buyer_id=conversation.buyer_id,
+            vendor_id=conversation.vendor_id,
+            product_id=conversation.product_id,
+            order_id=conversation.order_id,
+            sender_id=message.sender_id,
+            attachments=len(message.attachments),
+            posted_at=message.created_at,
+        ),
+        key=str(conversation.id),
+    )
+    if recipient is not None:
+        await _tell_if_offline(ctx, session, conversation, message, recipient)
+
+
+async def read(
+    session: AsyncSession, conversation: Conversation, side: Side, message: Message
+) -> None:
+    """``side`` read up to ``message``: the other side's open sockets hear of it."""
+    await _announce(
+        session,
+        {
+            **_live("read", conversation, message, await facing(session, conversation, side)),
+            "side": side,
+        },
+    )
+
+
+async def _about(session: AsyncSession, conversation: Conversation) -> str:
+    if conversation.product_id is not None:
+        product = await refs.product(session, conversation.product_id)
+        return product.title if product is not None else "a product"
+    if conversation.order_id is not None:
+        order = await refs.order(session, conversation.order_id)
+        number = order.order_number if order is not None else None
+        return f"order {number}" if number else "an order"
+    return "your support request"
+
+
+async def _tell_if_offline(
+    ctx: NotificationContext,
+    session: AsyncSession,
+    conversation: Conversation,
+    message: Message,
+    recipient: uuid.UUID,
+) -> None:
+    """A notification (as the recipient's ``messages`` preferences allow) when this is
+    the first message they have not read and they have no live socket open."""
+    if await repo.unread_of_side(session, conversation, other(message.side)) != 1:
+        return
+    # A socket's row is refreshed every heartbeat; two missed ones and it is gone.
+    fresh = ctx.now() - timedelta(seconds=2 * ctx.settings.ws_heartbeat_seconds + 5)
+    if await presence.online(session, recipient, fresh):
+        return
+    if message.side == "buyer":
+        sender = "A customer"
+    elif conversation.vendor_id is None:
+        sender = "Support"
+    else:
+        store = await refs.vendor(session, conversation.vendor_id)
+        sender = store.name if store is not None else "A store"
+    url = ctx.frontend(f"/messages/{conversation.id}")
+    await tell(
+        ctx,
+        session,
+        Story(
+            user_id=recipient,
+            kind="message_received",
+            dedupe_key=f"message:{message.id}",
+            context={
+                "sender": sender,
+                "about": await _about(session, conversation),
+                "conversation_url": url,
+            },
+            link=url,
+            data={"conversation_id": str(conversation.id), "message_id": str(message.id)},
+        ),
+    )
