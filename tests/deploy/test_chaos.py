@@ -73,3 +73,49 @@ def test_killing_every_part_during_200_checkouts_loses_nothing(fleet: Fleet) -> 
     assert told["orders_confirmed"] == told["buyers_told"] == told["mails_sent"]
     assert told["orders_confirmed"] >= outcomes["confirmed"]
     assert told["mail_copies_same_message_id"] is not None
+
+
+def test_scaling_the_order_service_out_and_in_during_checkouts_loses_nothing(
+    fleet: Fleet,
+) -> None:
+    """``agora-chaos --scenario rebalance``: while 150 checkouts run, two more order
+    processes start and join its consumer group (the broker moves partitions to them),
+    then are stopped with SIGTERM as a scale-down would, and the partitions move back."""
+    done = subprocess.run(  # noqa: S603 - our own tool
+        [
+            str(Path(sys.executable).parent / "agora-chaos"),
+            "--scenario",
+            "rebalance",
+            "--victim",
+            "order",
+            "--checkouts",
+            "150",
+            "--seed",
+            "7",
+        ],
+        env=fleet.env,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+        check=False,
+    )
+    assert done.stdout, done.stderr[-3000:]
+    report = json.loads(done.stdout)
+    print(json.dumps(report, indent=2))
+    assert report["problems"] == [], report["problems"]
+    assert done.returncode == 0, done.stderr[-3000:]
+    scaled = report["rebalance"]
+    # Three members while scaled out, one after, and the buyers still shopping when
+    # the replicas joined.
+    assert (scaled["members_scaled_out"], scaled["members_scaled_in"]) == (3, 1), scaled
+    assert scaled["scaled_out_at_progress"] < 1.0, scaled
+    assert report["kills"] == {}
+    outcomes = report["outcomes"]
+    assert sum(outcomes.values()) == 150
+    assert outcomes.get("failed", 0) == 0
+    assert report["charges"] == report["payments"]["succeeded"]
+    assert report["units_sold"] + report["units_on_hand"] == report["units_at_start"]
+    assert report["payout_invariant_violations"] == 0
+    assert report["dead_letters"] == 0
+    told = report["notifications"]
+    assert told["orders_confirmed"] == told["buyers_told"] == told["mails_sent"]

@@ -55,7 +55,6 @@ import warnings
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -65,11 +64,10 @@ import httpx
 from agora_tools import fleet, fleetdb, journeys, stripe_events
 from agora_tools.chaos_audit import COUPON_USES, Shop, audit, audit_dead_letters, unsettled
 from agora_tools.chaos_client import API, Outcome, checkout, request, ship_and_deliver, sign_in
-from agora_tools.chaos_faults import VICTIMS, Chaos, broker_outages, rampage
+from agora_tools.chaos_faults import VICTIMS, Chaos, Target, fleet_target
 from agora_tools.chaos_mail import audit_notifications
 from agora_tools.chaos_toxic import FAULTS, VICTIM_READS
-from agora_tools.infra import server
-from agora_tools.infra.base import HOST, say
+from agora_tools.infra.base import say
 
 # ---- the shop ----
 
@@ -116,57 +114,6 @@ def set_up(  # noqa: PLR0917 - the shop's knobs
 
 
 # ---- the run ----
-
-
-@dataclass
-class Target:
-    """The Agora a run shops at and breaks: where its gateway and its user service
-    listen, how an operator makes an admin there, whether it is ready, and the chaos
-    played on it while the buyers shop (given the event that ends it, the record to
-    keep, and the share of checkouts finished so far)."""
-
-    gateway_url: str
-    users_url: str
-    create_admin: Callable[[], journeys.Customer]
-    wait_ready: Callable[[], bool]
-    rampage: Callable[[threading.Event, Chaos, Callable[[], float]], None]
-    # A fresh Agora holds only the run's orders: the audit takes every one of them,
-    # those no buyer heard of too (a retried checkout that placed a second order).
-    fresh: bool = False
-    # Where its mail arrives (a maildir, or ``agora run``'s .eml files); None: the mails
-    # are not audited, only the notifications.
-    mail_dir: Path | None = None
-    # Told the shop once it is set up (a prober that signs in as its admin or vendors).
-    on_shop: Callable[[Shop], None] | None = None
-
-
-def fleet_target(
-    pause: float, seed: int, parts: tuple[str, ...], outages: int = 0, outage_seconds: float = 30
-) -> Target:
-    """The distributed fleet ``agora-fleet up`` started; ``parts`` killed, and the Kafka
-    broker ``outages`` times for ``outage_seconds`` meanwhile."""
-    rng = random.Random(seed + 1)  # noqa: S311 - not cryptography
-
-    def chaos_on_the_fleet(
-        done: threading.Event, chaos: Chaos, progress: Callable[[], float]
-    ) -> None:
-        broker = threading.Thread(
-            target=broker_outages,
-            args=(done, chaos, progress, outages, outage_seconds),
-            daemon=True,
-        )
-        broker.start()
-        rampage(done, chaos, rng, pause, parts)
-        broker.join()
-
-    return Target(
-        gateway_url=f"http://{HOST}:{fleet.port('gateway')}",
-        users_url=f"http://{HOST}:{fleet.port('user')}",
-        create_admin=fleetdb.create_admin,
-        wait_ready=fleet.wait_ready,
-        rampage=chaos_on_the_fleet,
-        mail_dir=Path(server("smtp").endpoints()["maildir"]),
-    )
 
 
 async def every_order() -> list[str]:
@@ -284,7 +231,7 @@ def audit_run(
     return counts, problems + told + dead.run, dead.run
 
 
-SCENARIOS = ("order-payment-kill", "every-part-kill", "agora-run-kill", *FAULTS)
+SCENARIOS = ("order-payment-kill", "every-part-kill", "rebalance", "agora-run-kill", *FAULTS)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -299,8 +246,10 @@ def main(argv: list[str] | None = None) -> int:
         default=SCENARIOS[0],
         help="order-payment-kill: on the fleet `agora-fleet up` started, kill order and "
         "payment; every-part-kill: the same, killing every part (the gateway and the five "
-        "services) in turn; agora-run-kill: start `agora run` on a new data directory and kill it "
-        "whole, PostgreSQL every other time (see agora_tools.chaos_agora_run); slow-db: one "
+        "services) in turn; rebalance: scale one service (--victim) from 1 process to 3 "
+        "and back to 1 (SIGTERM), its consumer group rebalancing; agora-run-kill: start "
+        "`agora run` on a new data directory and kill it whole, PostgreSQL every other "
+        "time (see agora_tools.chaos_agora_run); slow-db: one "
         "service's PostgreSQL (--victim) made slow, then cut off, through toxiproxy; "
         "slow-stripe: the same for the payment service's Stripe (see agora_tools.chaos_toxic)",
     )
@@ -308,7 +257,8 @@ def main(argv: list[str] | None = None) -> int:
         "--victim",
         choices=sorted(VICTIM_READS),
         default="order",
-        help="slow-db: the service whose database is made slow and cut off",
+        help="slow-db: the service whose database is made slow and cut off; rebalance: the "
+        "service scaled out and back in",
     )
     parser.add_argument(
         "--latency", type=int, default=5000, help="slow-db, slow-stripe: ms added to each answer"
@@ -375,8 +325,9 @@ def main(argv: list[str] | None = None) -> int:
                 args.pause,
                 args.seed,
                 VICTIMS[args.scenario],
-                args.broker_outages,
-                args.broker_down,
+                outages=args.broker_outages,
+                outage_seconds=args.broker_down,
+                scaled=args.victim if args.scenario == "rebalance" else None,
             ),
             args.checkouts,
             args.buyers,

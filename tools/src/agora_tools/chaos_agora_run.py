@@ -43,8 +43,8 @@ import httpx
 from agora_kit.embedded_pg import EmbeddedPostgres
 from agora_kit.testing.fixtures import free_port
 from agora_tools import fleetdb, journeys
-from agora_tools.chaos import Target, run
-from agora_tools.chaos_faults import Chaos
+from agora_tools.chaos import run
+from agora_tools.chaos_faults import Chaos, Target
 from agora_tools.fleet import PARTS
 from agora_tools.infra.base import HOST, say
 

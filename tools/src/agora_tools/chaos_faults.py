@@ -1,27 +1,33 @@
 """The faults ``agora-chaos`` plays on the fleet while the buyers shop: parts killed
-with SIGKILL and started again, and the Kafka broker cut off for a while (see
-``agora_tools.chaos``)."""
+with SIGKILL and started again, the Kafka broker cut off for a while, and a service
+scaled out and back in under load (see ``agora_tools.chaos``)."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import random
 import signal
+import subprocess
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from agora_tools import fleet
+from agora_tools import fleet, fleetdb, journeys, kafka_groups
+from agora_tools.chaos_audit import Shop
 from agora_tools.infra import ProvisionError, server
+from agora_tools.infra.base import HOST
 from agora_tools.infra.postgres import Postgres
 
 # The parts each fleet scenario kills.
 VICTIMS = {
     "order-payment-kill": ("order", "payment"),
     "every-part-kill": ("gateway", "user", "catalog", "order", "payment", "notification"),
+    "rebalance": (),  # none killed: one service scaled out and back in
 }
 
 
@@ -110,3 +116,144 @@ def broker_outages(
             chaos.problems.append(f"the Kafka broker did not come back: {exc}")
             return
         chaos.log.append(f"{time.strftime('%H:%M:%S')} the Kafka broker is back")
+
+
+def start_replica(
+    part: str, number: int, postgres: Postgres
+) -> tuple[subprocess.Popen[bytes], int]:
+    """Another process of ``part``, as a Deployment's next replica: the same database,
+    broker and consumer groups, its own port; with the port."""
+    port = fleet.port(part) + 100 * number
+    env = {**fleet.part_environment(part, postgres), f"AGORA_{part.upper()}_PORT": str(port)}
+    logs = fleet.fleet_dir() / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    with (logs / f"fleet-{part}-{number}.log").open("ab") as log:
+        process = subprocess.Popen(  # noqa: S603 - our own command
+            [fleet.agora_command(), "serve", part],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    return process, port
+
+
+def _ready_at(port: int) -> bool:
+    return fleet.ready_at(f"http://{HOST}:{port}")
+
+
+def rebalance(
+    done: threading.Event,
+    chaos: Chaos,
+    progress: Callable[[], float],
+    part: str,
+    *,
+    replicas: int = 3,
+    hold: float = 0.5,
+) -> None:
+    """Scale ``part`` from one process to ``replicas`` and back under load, as a
+    Deployment's replicas changed: the new processes join its consumer group (the
+    broker moves partitions to them) and serve; once ``hold`` of the checkouts are done
+    (or the shopping ended) they are stopped with SIGTERM, as a scale-down does, and
+    the partitions move back. A replica that is not ready in 120 s, or does not stop
+    within 30 s of its SIGTERM, is a problem."""
+    bootstrap = server("kafka").endpoints()["bootstrap"]
+    figures: dict[str, Any] = {"part": part, "replicas": replicas}
+    chaos.figures["rebalance"] = figures
+    started = time.monotonic()
+    extra = [start_replica(part, number, Postgres()) for number in range(2, replicas + 1)]
+    chaos.log.append(f"{time.strftime('%H:%M:%S')} scaled {part} to {replicas}")
+    for process, port in extra:
+        while not _ready_at(port):
+            if time.monotonic() - started > 120 or process.poll() is not None:
+                chaos.problems.append(f"a replica of {part} on port {port} was not ready")
+                break
+            time.sleep(0.5)
+    figures["ready_seconds"] = round(time.monotonic() - started, 1)
+    figures["members_scaled_out"] = asyncio.run(kafka_groups.group_members(bootstrap, part))
+    figures["scaled_out_at_progress"] = round(progress(), 2)
+    while progress() < hold and not done.wait(0.2):
+        pass
+    figures["scaled_in_at_progress"] = round(progress(), 2)
+    stops = []
+    for process, port in extra:
+        began = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            chaos.problems.append(f"the replica of {part} on port {port} ignored SIGTERM")
+            process.kill()
+            process.wait()
+        stops.append(round(time.monotonic() - began, 1))
+    chaos.log.append(f"{time.strftime('%H:%M:%S')} scaled {part} back to 1")
+    figures["stop_seconds"] = stops
+    figures["members_scaled_in"] = asyncio.run(kafka_groups.group_members(bootstrap, part))
+
+
+@dataclass
+class Target:
+    """The Agora a run shops at and breaks: where its gateway and its user service
+    listen, how an operator makes an admin there, whether it is ready, and the chaos
+    played on it while the buyers shop (given the event that ends it, the record to
+    keep, and the share of checkouts finished so far)."""
+
+    gateway_url: str
+    users_url: str
+    create_admin: Callable[[], journeys.Customer]
+    wait_ready: Callable[[], bool]
+    rampage: Callable[[threading.Event, Chaos, Callable[[], float]], None]
+    # A fresh Agora holds only the run's orders: the audit takes every one of them,
+    # those no buyer heard of too (a retried checkout that placed a second order).
+    fresh: bool = False
+    # Where its mail arrives (a maildir, or ``agora run``'s .eml files); None: the mails
+    # are not audited, only the notifications.
+    mail_dir: Path | None = None
+    # Told the shop once it is set up (a prober that signs in as its admin or vendors).
+    on_shop: Callable[[Shop], None] | None = None
+
+
+def fleet_target(
+    pause: float,
+    seed: int,
+    parts: tuple[str, ...],
+    *,
+    outages: int = 0,
+    outage_seconds: float = 30,
+    scaled: str | None = None,
+) -> Target:
+    """The distributed fleet ``agora-fleet up`` started; ``parts`` killed, the Kafka
+    broker ``outages`` times for ``outage_seconds``, and ``scaled`` scaled 1 -> 3 -> 1
+    meanwhile."""
+    rng = random.Random(seed + 1)  # noqa: S311 - not cryptography
+
+    def chaos_on_the_fleet(
+        done: threading.Event, chaos: Chaos, progress: Callable[[], float]
+    ) -> None:
+        broker = threading.Thread(
+            target=broker_outages,
+            args=(done, chaos, progress, outages, outage_seconds),
+            daemon=True,
+        )
+        broker.start()
+        scaling = threading.Thread(
+            target=rebalance, args=(done, chaos, progress, scaled), daemon=True
+        )
+        if scaled is not None:
+            scaling.start()
+        if parts:
+            rampage(done, chaos, rng, pause, parts)
+        else:
+            done.wait()
+        broker.join()
+        if scaled is not None:
+            scaling.join()
+
+    return Target(
+        gateway_url=f"http://{HOST}:{fleet.port('gateway')}",
+        users_url=f"http://{HOST}:{fleet.port('user')}",
+        create_admin=fleetdb.create_admin,
+        wait_ready=fleet.wait_ready,
+        rampage=chaos_on_the_fleet,
+        mail_dir=Path(server("smtp").endpoints()["maildir"]),
+    )

@@ -44,7 +44,7 @@ from sqlalchemy.engine import make_url
 from agora_tools import fleet, fleetdb, journeys
 from agora_tools.chaos_audit import Shop
 from agora_tools.chaos_client import API
-from agora_tools.chaos_faults import Chaos
+from agora_tools.chaos_faults import Chaos, Target
 from agora_tools.infra import server
 from agora_tools.infra.base import HOST, say
 from agora_tools.infra.postgres import Postgres
@@ -281,7 +281,6 @@ def play(args: argparse.Namespace, shop_and_audit: Callable[..., dict[str, Any]]
     victim = "payment" if args.scenario == "slow-stripe" else args.victim
     if args.scenario == "slow-stripe" and fleet.payment_provider() != "stripe-mock":
         raise SystemExit("slow-stripe needs a fleet that pays through stripe-mock")
-    from agora_tools.chaos import Target
 
     toxiproxy = server("toxiproxy")
     started_it = toxiproxy.up()

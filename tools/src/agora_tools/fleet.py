@@ -176,7 +176,8 @@ def part_environment(part: str, postgres: Postgres) -> dict[str, str]:
     return env
 
 
-def _agora() -> str:
+def agora_command() -> str:
+    """The ``agora`` command of this environment."""
     return str(Path(sys.executable).parent / "agora")
 
 
@@ -200,12 +201,12 @@ def start_part(part: str, postgres: Postgres, *, migrate: bool = True) -> int:
     """Start ``part`` as ``agora serve`` does in a container; its pid, recorded."""
     env = part_environment(part, postgres)
     if migrate and part in SERVICES:
-        subprocess.run([_agora(), "migrate", part], env=env, check=True)  # noqa: S603
+        subprocess.run([agora_command(), "migrate", part], env=env, check=True)  # noqa: S603
     logs = fleet_dir() / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     with (logs / f"fleet-{part}.log").open("ab") as log:
         process = subprocess.Popen(  # noqa: S603
-            [_agora(), "serve", part],
+            [agora_command(), "serve", part],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -226,8 +227,13 @@ def running(part: str) -> bool:
 
 def ready(part: str) -> bool:
     """Whether ``part`` answers ``/readyz`` with 200 now."""
+    return ready_at(f"http://{HOST}:{port(part)}")
+
+
+def ready_at(url: str) -> bool:
+    """Whether the part at ``url`` answers ``/readyz`` with 200 now."""
     try:
-        return httpx.get(f"http://{HOST}:{port(part)}/readyz", timeout=2).status_code == 200
+        return httpx.get(f"{url}/readyz", timeout=2).status_code == 200
     except httpx.HTTPError:
         return False
 

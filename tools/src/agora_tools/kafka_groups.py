@@ -97,3 +97,16 @@ def drain_fleet(bootstrap_servers: str) -> dict[str, int]:
     """Wait for the services' consumer groups (one per service, named after it) to
     handle what their topics hold, before the fleet's parts are stopped."""
     return wait_drained(bootstrap_servers, SERVICES, FLEET_DRAIN_SECONDS)
+
+
+async def group_members(bootstrap_servers: str, group: str) -> int:
+    """How many members the group has now, as its coordinator says."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    await admin.start()
+    try:
+        described = await admin.describe_consumer_groups([group])
+    finally:
+        await admin.close()
+    # DescribeGroups v0: groups of (error, group id, state, protocol type, protocol,
+    # members); a member is (id, client id, host, metadata, assignment).
+    return sum(len(found[5]) for response in described for found in response.groups)
