@@ -5,7 +5,9 @@ the Kafka broker is killed once for 30 s (``agora-chaos --scenario every-part-ki
 50 % coupon: every order ends final and consistent with its payment, nothing is charged
 twice, no unit of stock is lost or sold twice, once the vendors ship and deliver each
 is paid, never more than the order collected, and every confirmed order's buyer is told
-once, by a mail that reached the mail server."""
+once, by a mail that reached the mail server. And 150 checkouts while the order service
+is scaled from one process to three and back (``--scenario rebalance``), with the same
+audit."""
 
 from __future__ import annotations
 
