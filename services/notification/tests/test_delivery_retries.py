@@ -20,6 +20,7 @@ import httpx
 import pytest
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from asgi_lifespan import LifespanManager
+from sqlalchemy import event
 
 from agora_kit.events.inprocess import InProcessTransport
 from agora_kit.testing.fixtures import free_port
@@ -190,3 +191,32 @@ async def test_mail_waits_out_an_smtp_outage(
     assert [a["outcome"] for a in log] == ["failed"] * (len(log) - 1) + ["sent"]
     assert len(log) >= 3
     assert all(a["error"] for a in log[:-1])
+
+
+async def test_an_idle_dispatcher_asks_for_due_deliveries_once_a_poll_not_once_per_worker(
+    service: Notifications, mailbox: Mailbox
+) -> None:
+    """Four workers (the default), a poll every 0.05 s: at rest only one of them looks
+    for retries fallen due; a new delivery still wakes them and is sent."""
+    assert Settings.model_fields["delivery_workers"].default == 4
+    engine = service.database.engine.sync_engine
+    looks: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if "FROM deliveries" in statement and "SKIP LOCKED" in statement:
+            looks.append(statement)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        await asyncio.sleep(0.3)
+        looks.clear()
+        await asyncio.sleep(1.0)  # twenty polls
+        idle = len(looks)
+        buyer = await service.person()
+        await service.deliver(confirmed(buyer))
+        [mail] = await mailbox.wait(buyer.email)
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    # One worker's polls (about twenty), not four workers' (about eighty).
+    assert 5 <= idle <= 30, idle
+    assert str(mail["Subject"]) == "Your Agora order AG-1042 is confirmed"

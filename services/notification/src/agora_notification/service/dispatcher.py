@@ -78,7 +78,7 @@ class Dispatcher:
 
     async def run(self) -> None:
         workers = [
-            asyncio.create_task(self._worker(), name=f"notification-dispatcher-{i}")
+            asyncio.create_task(self._worker(polls=i == 0), name=f"notification-dispatcher-{i}")
             for i in range(self.settings.delivery_workers)
         ]
         try:
@@ -93,8 +93,16 @@ class Dispatcher:
                 if isinstance(sender, Closing):
                     await sender.aclose()
 
-    async def _worker(self) -> None:
+    async def _worker(self, *, polls: bool) -> None:
+        """Send deliveries while any is due, then wait to be woken: by a commit that
+        made deliveries, or by a worker that found one (there may be more). Only the
+        polling worker also looks for retries fallen due every ``delivery_poll_seconds``
+        (and again after a failure), so an idle replica asks the database once a round,
+        not once per worker, and keeps one connection busy, not one per worker."""
+        poll = self.settings.delivery_poll_seconds
         while True:
+            # Cleared before looking, so a wake during the query is not lost.
+            self._wake.clear()
             try:
                 progressed = await self.send_one()
             except asyncio.CancelledError:
@@ -102,11 +110,11 @@ class Dispatcher:
             except Exception:
                 # The database is away, say: wait a round and try again, never die.
                 logger.exception("the dispatcher failed; retrying")
-                progressed = False
+                await woken(self._wake, poll)
+                continue
             if progressed:
                 continue
-            self._wake.clear()
-            await woken(self._wake, self.settings.delivery_poll_seconds)
+            await woken(self._wake, poll if polls else None)
 
     async def drain(self) -> int:
         """Send everything due now, one at a time (for tests and the CLI)."""
@@ -121,6 +129,7 @@ class Dispatcher:
             delivery = await delivery_repo.next_due(session, self.clock())
             if delivery is None:
                 return False
+            self._wake.set()  # another worker looks for the next one meanwhile
             attempt = delivery.attempts + 1
             started = self.clock()
             outcome, error, provider_id, gone = await self._attempt(delivery)
