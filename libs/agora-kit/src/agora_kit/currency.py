@@ -28,9 +28,10 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
 from importlib.resources import files
 from pathlib import Path
-from typing import Protocol
+from typing import Annotated, Protocol
 
 import iso4217
+from fastapi import Query
 from pydantic import BaseModel, Field
 
 from agora_kit.errors import InvalidParam, Unprocessable
@@ -157,6 +158,17 @@ class Shown:
         if source != self.rates.base and source not in self.rates.per_base:
             return None
         return DisplayMoney.of(convert(self.rates, amount, source, self.currency))
+
+
+# The ``currency`` query of the reads that show prices converted.
+CurrencyQuery = Annotated[
+    str | None,
+    Query(
+        pattern=r"^[A-Za-z]{3}$",
+        description="Also show prices in this currency (ISO 4217), converted at the rates of"
+        " GET /currencies; orders are still charged in the product's currency",
+    ),
+]
 
 
 def shown_in(rates: Rates, currency: str | None) -> Shown | None:

@@ -7,27 +7,17 @@ from __future__ import annotations
 import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from agora_catalog.api.deps import ContextDep
 from agora_catalog.api.schemas import ProductOut, ProductPage
-from agora_kit.currency import Shown, exponent, shown_in
+from agora_kit.currency import CurrencyQuery, Shown, exponent, shown_in
 
 router = APIRouter(tags=["products"])
 
 
-def _shown(
-    context: ContextDep,
-    currency: Annotated[
-        str | None,
-        Query(
-            pattern=r"^[A-Za-z]{3}$",
-            description="Also show prices in this currency (ISO 4217), converted at the rates"
-            " of GET /currencies; orders are still charged in the product's currency",
-        ),
-    ] = None,
-) -> Shown | None:
+def _shown(context: ContextDep, currency: CurrencyQuery = None) -> Shown | None:
     return shown_in(context.rates.current(), currency)
 
 
