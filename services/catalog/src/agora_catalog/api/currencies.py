@@ -18,7 +18,7 @@ router = APIRouter(tags=["products"])
 
 
 def _shown(context: ContextDep, currency: CurrencyQuery = None) -> Shown | None:
-    return shown_in(context.rates.current(), currency)
+    return shown_in(context.rates.current(), currency) if currency else None
 
 
 ShownDep = Annotated[Shown | None, Depends(_shown)]

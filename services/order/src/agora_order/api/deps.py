@@ -35,6 +35,8 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 def shown(request: Request, currency: CurrencyQuery = None) -> Shown | None:
     """The currency the cart is also shown in, converted (ADR 0118); 422 without a rate."""
+    if currency is None:
+        return None
     context: OrderContext = request.app.state.context
     return shown_in(context.rates.current(), currency)
 
