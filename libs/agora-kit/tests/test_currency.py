@@ -76,20 +76,24 @@ def test_an_unknown_currency_is_a_clear_error() -> None:
     with pytest.raises(UnknownCurrency) as no_rate:
         shown_in(rates, "jpy")
     assert "No exchange rate for JPY" in str(no_rate.value)
-    assert no_rate.value.status == 422 and no_rate.value.slug == "unknown-currency"
+    assert no_rate.value.status == 422
+    assert no_rate.value.slug == "unknown-currency"
 
 
 def test_a_price_in_a_currency_without_a_rate_is_shown_as_it_is() -> None:
     shown = shown_in(table(USD="1.1"), "usd")
-    assert shown is not None and shown.currency == "USD"
+    assert shown is not None
+    assert shown.currency == "USD"
     assert shown.money(1000, "CHF") is None
     money = shown.money(1000, "EUR")
-    assert money is not None and (money.amount, money.rate) == (1100, "1.1")
+    assert money is not None
+    assert (money.amount, money.rate) == (1100, "1.1")
 
 
 def test_the_shipped_table_has_its_date(tmp_path: Path) -> None:
     rates = FileRates().current()
-    assert rates.base == "EUR" and rates.date == datetime.date(2026, 10, 30)
+    assert rates.base == "EUR"
+    assert rates.date == datetime.date(2026, 10, 30)
     assert rates.per_base["USD"] == Decimal("1.1172")
 
 

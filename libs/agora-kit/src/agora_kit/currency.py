@@ -196,7 +196,7 @@ def parse(text: str, *, csv_format: bool) -> Rates:
             rows = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
             header, values = rows[0], rows[1]
             date = datetime.datetime.strptime(values[0], "%d %B %Y").date()
-            pairs = {code: rate for code, rate in zip(header[1:], values[1:], strict=False)}
+            pairs = dict(zip(header[1:], values[1:], strict=False))
             table = {code: Decimal(rate) for code, rate in pairs.items() if code and rate}
             return Rates("EUR", date, table)
         document = json.loads(text)
@@ -250,5 +250,7 @@ class FileRates:
                 self._seen = stamp
                 self._rates = self._read()
         except (OSError, RatesFileError) as exc:
-            logger.warning("rates file unreadable, keeping the rates of %s: %s", self._rates.date, exc)
+            logger.warning(
+                "rates file unreadable, keeping the rates of %s: %s", self._rates.date, exc
+            )
         return self._rates

@@ -23,6 +23,12 @@ def rates_file(tmp_path: Path) -> Path:
     return path
 
 
+def replace(path: Path, table: dict[str, object]) -> None:
+    """A new table in the file, with a modification time that differs for sure."""
+    path.write_text(json.dumps(table))
+    os.utime(path, ns=(10**18, 10**18))
+
+
 @pytest.fixture
 def settings(settings: Settings, rates_file: Path) -> Settings:
     common = settings.common.model_copy(update={"currency_rates_file": rates_file})
@@ -118,8 +124,7 @@ async def test_the_etag_follows_the_currency_and_the_rates(shop: Shop, rates_fil
     )
     assert same.status_code == 304
 
-    rates_file.write_text(json.dumps({**RATES, "date": "2026-12-05", "rates": {"USD": "1.25", "JPY": "200"}}))
-    os.utime(rates_file, ns=(10**18, 10**18))
+    replace(rates_file, {**RATES, "date": "2026-12-05", "rates": {"USD": "1.25", "JPY": "200"}})
     moved = await shop.client.get(
         url, params={"currency": "JPY"}, headers={"If-None-Match": in_yen.headers["etag"]}
     )
