@@ -1468,7 +1468,10 @@ export interface paths {
          * Full-text product search with filters, facets, sorts and cursor pages
          * @description Full-text search over the products for sale, typo tolerant, with filters
          *     (category, vendor, price range), facets, sorts (`relevance`, `price_asc`,
-         *     `price_desc`, `newest`) and cursor pages.
+         *     `price_desc`, `newest`) and cursor pages. With `currency`, each item's lowest price
+         *     is also shown converted to it (`display_price`); an unknown currency is 422
+         *     `unknown-currency`. Price filters and facets stay in minor units of the prices'
+         *     own currencies.
          *
          *     An API key needs the scope `catalog:read` or `inventory:write`.
          */
@@ -2960,6 +2963,8 @@ export interface components {
              * @description The highest variant price, same currency
              */
             price_max: number;
+            /** @description The price converted to the `currency` asked for (display only); null without one */
+            display_price?: components["schemas"]["DisplayMoney"] | null;
             /** Image Url */
             image_url: string | null;
             rating: components["schemas"]["Rating"];
@@ -11634,6 +11639,8 @@ export interface operations {
                 sort?: "relevance" | "price_asc" | "price_desc" | "newest";
                 limit?: number;
                 cursor?: string | null;
+                /** @description Also show prices in this currency (ISO 4217), converted at the rates of GET /currencies; orders are still charged in the product's currency */
+                currency?: string | null;
             };
             header?: never;
             path?: never;

@@ -12,6 +12,7 @@ import pytest
 
 from agora_catalog.settings import Settings
 from agora_catalog_testing.helpers import Shop
+from agora_kit.testing.waiting import eventually
 
 RATES = {"base": "EUR", "date": "2026-12-04", "rates": {"USD": "1.25", "JPY": "180", "BHD": "0.4"}}
 
@@ -82,6 +83,20 @@ async def test_prices_are_shown_converted_beside_the_real_ones(shop: Shop) -> No
     # 19.99 / 1.25 = 15.992 EUR: 1599 cents.
     assert listing["items"][0]["price_from"] == {"amount": 1999, "currency": "USD"}
     assert listing["items"][0]["display_price_from"]["amount"] == 1599
+
+    async def found() -> list[dict[str, object]]:
+        answer = await shop.client.get("/api/v1/search", params={"q": "boot", "currency": "EUR"})
+        items: list[dict[str, object]] = answer.json()["items"]
+        return items
+
+    [hit] = await eventually(found)
+    assert hit["price"] == {"amount": 1999, "currency": "USD"}
+    assert hit["display_price"] == {
+        "amount": 1599,
+        "currency": "EUR",
+        "rate": "0.8",
+        "rates_date": "2026-12-04",
+    }
 
 
 async def test_a_currency_without_a_rate_is_422(shop: Shop) -> None:

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from agora_catalog.api.deps import ContextDep
 from agora_catalog.api.schemas import ProductOut, ProductPage
+from agora_catalog.api.search_schemas import SearchResponse
 from agora_kit.currency import CurrencyQuery, Shown, exponent, shown_in
 
 router = APIRouter(tags=["products"])
@@ -41,6 +42,13 @@ def show_page(page: ProductPage, shown: Shown | None) -> ProductPage:
                 price = item.price_from
                 item.display_price_from = shown.money(price.amount, price.currency)
     return page
+
+
+def show_results(response: SearchResponse, shown: Shown | None) -> SearchResponse:
+    if shown is not None:
+        for item in response.items:
+            item.display_price = shown.money(item.price.amount, item.price.currency)
+    return response
 
 
 class CurrencyRate(BaseModel):
