@@ -90,7 +90,7 @@ def test_a_price_in_a_currency_without_a_rate_is_shown_as_it_is() -> None:
     assert (money.amount, money.rate) == (1100, "1.1")
 
 
-def test_the_shipped_table_has_its_date(tmp_path: Path) -> None:
+def test_the_shipped_table_has_its_date() -> None:
     rates = FileRates().current()
     assert rates.base == "EUR"
     assert rates.date == datetime.date(2026, 10, 30)
