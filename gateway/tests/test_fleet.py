@@ -278,6 +278,44 @@ def test_a_conversation_journey_through_the_gateway(fleet: Fleet) -> None:
         assert stranger.json()["type"] == "https://agora.dev/problems/conversation-not-found"
 
 
+def test_prices_shown_in_another_currency_through_the_gateway(fleet: Fleet) -> None:
+    """The shipped rates table, a product and a cart shown in euros beside their dollar
+    prices (ADR 0118), and a checkout that charges dollars."""
+    admin = fleetdb.create_admin_in_run(fleet.data_dir, fleet.env)
+    with httpx.Client(base_url=fleet.gateway, timeout=30) as client:
+        journeys.log_in(client, admin)
+        buyer, sku = journeys.shop_with_a_product(client, admin)
+        table = client.get("/api/v1/currencies").json()
+        assert (table["base"], table["date"]) == ("EUR", "2026-10-30")
+        usd = next(c for c in table["currencies"] if c["code"] == "USD")
+        assert (usd["rate"], usd["exponent"]) == ("1.1172", 2)
+
+        # The newest product for sale is the one just published.
+        listing = client.get("/api/v1/products", params={"limit": 1, "currency": "EUR"}).json()
+        [newest] = listing["items"]
+        assert newest["display_price_from"]["amount"] == 1343
+        product_id = newest["id"]
+        shown = client.get(f"/api/v1/products/{product_id}", params={"currency": "EUR"})
+        assert shown.status_code == 200, shown.text
+        [variant] = shown.json()["variants"]
+        # 15.00 USD / 1.1172 = 13.426... EUR: 1343 cents on the ECB's rates of the day.
+        assert variant["price"] == {"amount": 1500, "currency": "USD"}
+        assert variant["display_price"]["amount"] == 1343
+        assert variant["display_price"]["rates_date"] == "2026-10-30"
+        unknown = client.get(f"/api/v1/products/{product_id}", params={"currency": "XAU"})
+        assert unknown.status_code == 422
+        assert unknown.json()["type"] == "https://agora.dev/problems/unknown-currency"
+
+        journeys.add_to_cart(client, buyer, sku)
+        auth = journeys.bearer(buyer)
+        cart = client.get("/api/v1/cart", params={"currency": "EUR"}, headers=auth).json()
+        assert cart["total"]["currency"] == "USD"
+        assert cart["display_total"]["currency"] == "EUR"
+        order_id = journeys.check_out(client, buyer)
+        placed = client.get(f"/api/v1/orders/{order_id}", headers=auth).json()
+        assert placed["total"] == cart["total"]
+
+
 def test_the_served_document_is_the_committed_contract(fleet: Fleet) -> None:
     """docs/api/openapi.json (ADR 0088) is what a running gateway serves, byte for byte
     once parsed; regenerate it with `uv run agora-ops generate`."""

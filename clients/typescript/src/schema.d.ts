@@ -613,7 +613,11 @@ export interface paths {
          *     `region`), each store's shipping and tax: checkout to an address there (with the
          *     same `coupon_code`) charges exactly these amounts. A coupon that checkout would
          *     refuse is 422 `bad-coupon`. Without a country, shipping follows the default rule
-         *     and the stores with their own shipping zones show `ships: null`.
+         *     and the stores with their own shipping zones show `ships: null`. With `currency`,
+         *     each line's price and the subtotal and total are also shown converted to it
+         *     (`display_*`: amount, currency, rate, the rates' date), each amount converted on its
+         *     own; checkout still charges `total` in the cart's currency. An unknown currency is
+         *     422 `unknown-currency`.
          *
          *     An API key needs the scope `orders:write`.
          */
@@ -890,6 +894,31 @@ export interface paths {
          *     API keys cannot call this endpoint: sign in as the user.
          */
         post: operations["conversations_read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/currencies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The currencies prices can be shown in, and their exchange rates
+         * @description The exchange rates that `?currency=` on product reads and the cart converts
+         *     with: units of each currency per unit of the `base`, on `date`. Amounts are
+         *     converted in minor units through the base and rounded half to even; what is
+         *     charged stays in the product's own currency.
+         *
+         *     An API key needs the scope `catalog:read` or `inventory:write`.
+         */
+        get: operations["currencies_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1331,7 +1360,8 @@ export interface paths {
         /**
          * Products for sale, newest first
          * @description Published products, newest first, cursor-paginated; filter by `category` (and its
-         *     subcategories) or `vendor`.
+         *     subcategories) or `vendor`. With `currency`, each price is also shown converted to
+         *     it (`display_price_from`); an unknown currency is 422 `unknown-currency`.
          *
          *     An API key needs the scope `catalog:read` or `inventory:write`.
          */
@@ -1362,6 +1392,9 @@ export interface paths {
          * A product with its variants and the stock available per SKU
          * @description A product with its variants and the stock available per SKU. Drafts and
          *     unpublished products are visible only to their vendor and admins (404 to others).
+         *     With `currency`, each price is also shown converted to it (`display_price`,
+         *     `display_price_from`: amount, currency, rate and the rates' date); an unknown
+         *     currency is 422 `unknown-currency`. Checkout charges the product's own currency.
          *
          *     An API key needs the scope `catalog:read` or `inventory:write`.
          */
@@ -1587,7 +1620,10 @@ export interface paths {
          * Full-text product search with filters, facets, sorts and cursor pages
          * @description Full-text search over the products for sale, typo tolerant, with filters
          *     (category, vendor, price range), facets, sorts (`relevance`, `price_asc`,
-         *     `price_desc`, `newest`) and cursor pages.
+         *     `price_desc`, `newest`) and cursor pages. With `currency`, each item's lowest price
+         *     is also shown converted to it (`display_price`); an unknown currency is 422
+         *     `unknown-currency`. Price filters and facets stay in minor units of the prices'
+         *     own currencies.
          *
          *     An API key needs the scope `catalog:read` or `inventory:write`.
          */
@@ -2633,6 +2669,68 @@ export interface components {
              */
             items: components["schemas"]["CategoryNode"][];
         };
+        /** CurrencyRate */
+        CurrencyRate: {
+            /**
+             * Code
+             * @description ISO 4217
+             */
+            code: string;
+            /**
+             * Exponent
+             * @description Digits of its minor unit: 2 for USD, 0 for JPY
+             */
+            exponent: number;
+            /**
+             * Rate
+             * @description Units of this currency one unit of the base buys
+             */
+            rate: string;
+        };
+        /** CurrencyTable */
+        CurrencyTable: {
+            /**
+             * Base
+             * @description The currency the rates are quoted against
+             */
+            base: string;
+            /**
+             * Date
+             * Format: date
+             * @description The day the rates are of
+             */
+            date: string;
+            /** Currencies */
+            currencies: components["schemas"]["CurrencyRate"][];
+        };
+        /**
+         * DisplayMoney
+         * @description An amount converted for display, beside the real price it was converted from.
+         */
+        DisplayMoney: {
+            /**
+             * Amount
+             * @description Minor units of the currency asked for
+             */
+            amount: number;
+            /**
+             * Currency
+             * @description ISO 4217, the currency asked for
+             */
+            currency: string;
+            /**
+             * Rate
+             * @description Units of this currency per unit of the price's currency (10 significant digits; the amount is converted with the table's own rates)
+             * @example 1.1172
+             */
+            rate: string;
+            /**
+             * Rates Date
+             * Format: date
+             * @description The date of the exchange rates used
+             */
+            rates_date: string;
+        };
         /** FacetValue */
         FacetValue: {
             /** Value */
@@ -2844,6 +2942,8 @@ export interface components {
             status: string;
             /** @description The lowest variant price */
             price_from: components["schemas"]["Money"] | null;
+            /** @description The price converted to the `currency` asked for (display only); null without one */
+            display_price_from?: components["schemas"]["DisplayMoney"] | null;
             rating: components["schemas"]["Rating"];
             /** Variants */
             variants: components["schemas"]["VariantOut"][];
@@ -2909,6 +3009,8 @@ export interface components {
             /** Status */
             status: string;
             price_from: components["schemas"]["Money"] | null;
+            /** @description The price converted to the `currency` asked for (display only); null without one */
+            display_price_from?: components["schemas"]["DisplayMoney"] | null;
             /** Image Url */
             image_url: string | null;
             rating: components["schemas"]["Rating"];
@@ -3013,6 +3115,8 @@ export interface components {
              * @description The highest variant price, same currency
              */
             price_max: number;
+            /** @description The price converted to the `currency` asked for (display only); null without one */
+            display_price?: components["schemas"]["DisplayMoney"] | null;
             /** Image Url */
             image_url: string | null;
             rating: components["schemas"]["Rating"];
@@ -3166,6 +3270,8 @@ export interface components {
             /** Sku */
             sku: string;
             price: components["schemas"]["Money"];
+            /** @description The price converted to the `currency` asked for (display only); null without one */
+            display_price?: components["schemas"]["DisplayMoney"] | null;
             /** Attributes */
             attributes: {
                 [key: string]: string;
@@ -4230,6 +4336,10 @@ export interface components {
             /** @description Live price; null when no longer for sale */
             unit_price: components["schemas"]["OrderMoney"] | null;
             line_total: components["schemas"]["OrderMoney"] | null;
+            /** @description Converted to the `currency` asked for, for display only; null without one */
+            display_unit_price?: components["schemas"]["DisplayMoney"] | null;
+            /** @description Converted to the `currency` asked for, for display only; null without one */
+            display_line_total?: components["schemas"]["DisplayMoney"] | null;
             /** Available */
             available: number;
             /** For Sale */
@@ -4247,6 +4357,10 @@ export interface components {
             /** @description Included in the prices when tax_included, else added */
             tax: components["schemas"]["OrderMoney"];
             total: components["schemas"]["OrderMoney"];
+            /** @description Converted to the `currency` asked for, for display only; null without one */
+            display_subtotal?: components["schemas"]["DisplayMoney"] | null;
+            /** @description Converted to the `currency` asked for, for display only; null without one; checkout charges `total`, in the cart's currency */
+            display_total?: components["schemas"]["DisplayMoney"] | null;
             /**
              * Country
              * @description The destination priced; null: none given
@@ -8103,6 +8217,8 @@ export interface operations {
                 region?: string | null;
                 /** @description Show the discount this coupon would give at checkout */
                 coupon_code?: string | null;
+                /** @description Also show prices in this currency (ISO 4217), converted at the rates of GET /currencies; orders are still charged in the product's currency */
+                currency?: string | null;
             };
             header?: never;
             path?: never;
@@ -9580,6 +9696,37 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["UpstreamTimeout"];
+        };
+    };
+    currencies_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CurrencyTable"];
+                };
+            };
+            400: components["responses"]["GatewayBadRequest"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["HeadersTooLarge"];
             503: components["responses"]["ServiceUnavailable"];
@@ -11311,6 +11458,8 @@ export interface operations {
                 limit?: number;
                 /** @description `next_cursor` of the previous page */
                 cursor?: string | null;
+                /** @description Also show prices in this currency (ISO 4217), converted at the rates of GET /currencies; orders are still charged in the product's currency */
+                currency?: string | null;
             };
             header?: never;
             path?: never;
@@ -11447,7 +11596,10 @@ export interface operations {
     };
     products_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Also show prices in this currency (ISO 4217), converted at the rates of GET /currencies; orders are still charged in the product's currency */
+                currency?: string | null;
+            };
             header?: never;
             path: {
                 product_id: string;
@@ -11487,7 +11639,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             414: components["responses"]["UriTooLong"];
-            /** @description Validation Error */
+            /** @description Request validation failed */
             422: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
@@ -12615,6 +12767,8 @@ export interface operations {
                 sort?: "relevance" | "price_asc" | "price_desc" | "newest";
                 limit?: number;
                 cursor?: string | null;
+                /** @description Also show prices in this currency (ISO 4217), converted at the rates of GET /currencies; orders are still charged in the product's currency */
+                currency?: string | null;
             };
             header?: never;
             path?: never;

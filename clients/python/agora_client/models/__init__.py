@@ -62,10 +62,13 @@ from .coupon_in import CouponIn
 from .coupon_in_funded_by import CouponInFundedBy
 from .coupon_in_kind import CouponInKind
 from .coupon_out import CouponOut
+from .currency_rate import CurrencyRate
+from .currency_table import CurrencyTable
 from .delivery_out import DeliveryOut
 from .device_in import DeviceIn
 from .device_in_platform import DeviceInPlatform
 from .device_out import DeviceOut
+from .display_money import DisplayMoney
 from .enrollment_out import EnrollmentOut
 from .facet_value import FacetValue
 from .facets import Facets
@@ -301,10 +304,13 @@ __all__ = (
     "CouponInFundedBy",
     "CouponInKind",
     "CouponOut",
+    "CurrencyRate",
+    "CurrencyTable",
     "DeliveryOut",
     "DeviceIn",
     "DeviceInPlatform",
     "DeviceOut",
+    "DisplayMoney",
     "EnrollmentOut",
     "Facets",
     "FacetValue",

@@ -11,6 +11,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.cart_item_out_attributes import CartItemOutAttributes
+    from ..models.display_money import DisplayMoney
     from ..models.order_money import OrderMoney
 
 
@@ -31,6 +32,10 @@ class CartItemOut:
         available (int):
         for_sale (bool):
         attributes (CartItemOutAttributes | Unset):
+        display_unit_price (DisplayMoney | None | Unset): Converted to the `currency` asked for, for display only; null
+            without one
+        display_line_total (DisplayMoney | None | Unset): Converted to the `currency` asked for, for display only; null
+            without one
     """
 
     sku: str
@@ -43,9 +48,12 @@ class CartItemOut:
     available: int
     for_sale: bool
     attributes: CartItemOutAttributes | Unset = UNSET
+    display_unit_price: DisplayMoney | None | Unset = UNSET
+    display_line_total: DisplayMoney | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.display_money import DisplayMoney  # noqa: PLC0415
         from ..models.order_money import OrderMoney  # noqa: PLC0415
 
         sku = self.sku
@@ -87,6 +95,22 @@ class CartItemOut:
         if not isinstance(self.attributes, Unset):
             attributes = self.attributes.to_dict()
 
+        display_unit_price: dict[str, Any] | None | Unset
+        if isinstance(self.display_unit_price, Unset):
+            display_unit_price = UNSET
+        elif isinstance(self.display_unit_price, DisplayMoney):
+            display_unit_price = self.display_unit_price.to_dict()
+        else:
+            display_unit_price = self.display_unit_price
+
+        display_line_total: dict[str, Any] | None | Unset
+        if isinstance(self.display_line_total, Unset):
+            display_line_total = UNSET
+        elif isinstance(self.display_line_total, DisplayMoney):
+            display_line_total = self.display_line_total.to_dict()
+        else:
+            display_line_total = self.display_line_total
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -104,12 +128,17 @@ class CartItemOut:
         )
         if attributes is not UNSET:
             field_dict["attributes"] = attributes
+        if display_unit_price is not UNSET:
+            field_dict["display_unit_price"] = display_unit_price
+        if display_line_total is not UNSET:
+            field_dict["display_line_total"] = display_line_total
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.cart_item_out_attributes import CartItemOutAttributes  # noqa: PLC0415
+        from ..models.display_money import DisplayMoney  # noqa: PLC0415
         from ..models.order_money import OrderMoney  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -195,6 +224,44 @@ class CartItemOut:
         else:
             attributes = CartItemOutAttributes.from_dict(_attributes)
 
+        def _parse_display_unit_price(data: object) -> DisplayMoney | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                display_unit_price_type_0 = DisplayMoney.from_dict(data)
+
+                return display_unit_price_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(DisplayMoney | None | Unset, data)
+
+        display_unit_price = _parse_display_unit_price(
+            d.pop("display_unit_price", UNSET)
+        )
+
+        def _parse_display_line_total(data: object) -> DisplayMoney | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                display_line_total_type_0 = DisplayMoney.from_dict(data)
+
+                return display_line_total_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(DisplayMoney | None | Unset, data)
+
+        display_line_total = _parse_display_line_total(
+            d.pop("display_line_total", UNSET)
+        )
+
         cart_item_out = cls(
             sku=sku,
             product_id=product_id,
@@ -206,6 +273,8 @@ class CartItemOut:
             available=available,
             for_sale=for_sale,
             attributes=attributes,
+            display_unit_price=display_unit_price,
+            display_line_total=display_line_total,
         )
 
         cart_item_out.additional_properties = d

@@ -6,9 +6,12 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.cart_item_out import CartItemOut
     from ..models.cart_vendor_out import CartVendorOut
+    from ..models.display_money import DisplayMoney
     from ..models.order_money import OrderMoney
 
 
@@ -31,6 +34,10 @@ class CartOut:
         tax_included (bool): VAT-style: prices include the tax shown
         tax_rate_bps (int): The destination's tax rate, basis points
         vendors (list[CartVendorOut]): Each store's part: subtotal, shipping and tax, and whether it ships here
+        display_subtotal (DisplayMoney | None | Unset): Converted to the `currency` asked for, for display only; null
+            without one
+        display_total (DisplayMoney | None | Unset): Converted to the `currency` asked for, for display only; null
+            without one; checkout charges `total`, in the cart's currency
     """
 
     items: list[CartItemOut]
@@ -45,9 +52,13 @@ class CartOut:
     tax_included: bool
     tax_rate_bps: int
     vendors: list[CartVendorOut]
+    display_subtotal: DisplayMoney | None | Unset = UNSET
+    display_total: DisplayMoney | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.display_money import DisplayMoney  # noqa: PLC0415
+
         items = []
         for items_item_data in self.items:
             items_item = items_item_data.to_dict()
@@ -81,6 +92,22 @@ class CartOut:
             vendors_item = vendors_item_data.to_dict()
             vendors.append(vendors_item)
 
+        display_subtotal: dict[str, Any] | None | Unset
+        if isinstance(self.display_subtotal, Unset):
+            display_subtotal = UNSET
+        elif isinstance(self.display_subtotal, DisplayMoney):
+            display_subtotal = self.display_subtotal.to_dict()
+        else:
+            display_subtotal = self.display_subtotal
+
+        display_total: dict[str, Any] | None | Unset
+        if isinstance(self.display_total, Unset):
+            display_total = UNSET
+        elif isinstance(self.display_total, DisplayMoney):
+            display_total = self.display_total.to_dict()
+        else:
+            display_total = self.display_total
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -99,6 +126,10 @@ class CartOut:
                 "vendors": vendors,
             }
         )
+        if display_subtotal is not UNSET:
+            field_dict["display_subtotal"] = display_subtotal
+        if display_total is not UNSET:
+            field_dict["display_total"] = display_total
 
         return field_dict
 
@@ -106,6 +137,7 @@ class CartOut:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.cart_item_out import CartItemOut  # noqa: PLC0415
         from ..models.cart_vendor_out import CartVendorOut  # noqa: PLC0415
+        from ..models.display_money import DisplayMoney  # noqa: PLC0415
         from ..models.order_money import OrderMoney  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -158,6 +190,40 @@ class CartOut:
 
             vendors.append(vendors_item)
 
+        def _parse_display_subtotal(data: object) -> DisplayMoney | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                display_subtotal_type_0 = DisplayMoney.from_dict(data)
+
+                return display_subtotal_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(DisplayMoney | None | Unset, data)
+
+        display_subtotal = _parse_display_subtotal(d.pop("display_subtotal", UNSET))
+
+        def _parse_display_total(data: object) -> DisplayMoney | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                display_total_type_0 = DisplayMoney.from_dict(data)
+
+                return display_total_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(DisplayMoney | None | Unset, data)
+
+        display_total = _parse_display_total(d.pop("display_total", UNSET))
+
         cart_out = cls(
             items=items,
             currency=currency,
@@ -171,6 +237,8 @@ class CartOut:
             tax_included=tax_included,
             tax_rate_bps=tax_rate_bps,
             vendors=vendors,
+            display_subtotal=display_subtotal,
+            display_total=display_total,
         )
 
         cart_out.additional_properties = d

@@ -8,7 +8,10 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
+    from ..models.display_money import DisplayMoney
     from ..models.image_out import ImageOut
     from ..models.money import Money
     from ..models.product_out_attributes import ProductOutAttributes
@@ -39,6 +42,8 @@ class ProductOut:
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
         published_at (datetime.datetime | None):
+        display_price_from (DisplayMoney | None | Unset): The price converted to the `currency` asked for (display
+            only); null without one
     """
 
     id: UUID
@@ -56,9 +61,11 @@ class ProductOut:
     created_at: datetime.datetime
     updated_at: datetime.datetime
     published_at: datetime.datetime | None
+    display_price_from: DisplayMoney | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.display_money import DisplayMoney  # noqa: PLC0415
         from ..models.money import Money  # noqa: PLC0415
 
         id = str(self.id)
@@ -108,6 +115,14 @@ class ProductOut:
         else:
             published_at = self.published_at
 
+        display_price_from: dict[str, Any] | None | Unset
+        if isinstance(self.display_price_from, Unset):
+            display_price_from = UNSET
+        elif isinstance(self.display_price_from, DisplayMoney):
+            display_price_from = self.display_price_from.to_dict()
+        else:
+            display_price_from = self.display_price_from
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -129,11 +144,14 @@ class ProductOut:
                 "published_at": published_at,
             }
         )
+        if display_price_from is not UNSET:
+            field_dict["display_price_from"] = display_price_from
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.display_money import DisplayMoney  # noqa: PLC0415
         from ..models.image_out import ImageOut  # noqa: PLC0415
         from ..models.money import Money  # noqa: PLC0415
         from ..models.product_out_attributes import ProductOutAttributes  # noqa: PLC0415
@@ -213,6 +231,25 @@ class ProductOut:
 
         published_at = _parse_published_at(d.pop("published_at"))
 
+        def _parse_display_price_from(data: object) -> DisplayMoney | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                display_price_from_type_0 = DisplayMoney.from_dict(data)
+
+                return display_price_from_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(DisplayMoney | None | Unset, data)
+
+        display_price_from = _parse_display_price_from(
+            d.pop("display_price_from", UNSET)
+        )
+
         product_out = cls(
             id=id,
             vendor_id=vendor_id,
@@ -229,6 +266,7 @@ class ProductOut:
             created_at=created_at,
             updated_at=updated_at,
             published_at=published_at,
+            display_price_from=display_price_from,
         )
 
         product_out.additional_properties = d

@@ -8,7 +8,10 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
+    from ..models.display_money import DisplayMoney
     from ..models.money import Money
     from ..models.rating import Rating
     from ..models.vendor_ref import VendorRef
@@ -31,6 +34,8 @@ class SearchItem:
         image_url (None | str):
         rating (Rating):
         published_at (datetime.datetime):
+        display_price (DisplayMoney | None | Unset): The price converted to the `currency` asked for (display only);
+            null without one
     """
 
     id: UUID
@@ -43,9 +48,12 @@ class SearchItem:
     image_url: None | str
     rating: Rating
     published_at: datetime.datetime
+    display_price: DisplayMoney | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.display_money import DisplayMoney  # noqa: PLC0415
+
         id = str(self.id)
 
         title = self.title
@@ -67,6 +75,14 @@ class SearchItem:
 
         published_at = self.published_at.isoformat()
 
+        display_price: dict[str, Any] | None | Unset
+        if isinstance(self.display_price, Unset):
+            display_price = UNSET
+        elif isinstance(self.display_price, DisplayMoney):
+            display_price = self.display_price.to_dict()
+        else:
+            display_price = self.display_price
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -83,11 +99,14 @@ class SearchItem:
                 "published_at": published_at,
             }
         )
+        if display_price is not UNSET:
+            field_dict["display_price"] = display_price
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.display_money import DisplayMoney  # noqa: PLC0415
         from ..models.money import Money  # noqa: PLC0415
         from ..models.rating import Rating  # noqa: PLC0415
         from ..models.vendor_ref import VendorRef  # noqa: PLC0415
@@ -118,6 +137,23 @@ class SearchItem:
 
         published_at = datetime.datetime.fromisoformat(d.pop("published_at"))
 
+        def _parse_display_price(data: object) -> DisplayMoney | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                display_price_type_0 = DisplayMoney.from_dict(data)
+
+                return display_price_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(DisplayMoney | None | Unset, data)
+
+        display_price = _parse_display_price(d.pop("display_price", UNSET))
+
         search_item = cls(
             id=id,
             title=title,
@@ -129,6 +165,7 @@ class SearchItem:
             image_url=image_url,
             rating=rating,
             published_at=published_at,
+            display_price=display_price,
         )
 
         search_item.additional_properties = d

@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.display_money import DisplayMoney
     from ..models.money import Money
     from ..models.variant_out_attributes import VariantOutAttributes
 
@@ -26,6 +27,8 @@ class VariantOut:
         price (Money):
         attributes (VariantOutAttributes):
         available (int): Units that can be ordered now
+        display_price (DisplayMoney | None | Unset): The price converted to the `currency` asked for (display only);
+            null without one
         on_hand (int | None | Unset): Owner and admins only
         reserved (int | None | Unset): Owner and admins only
     """
@@ -35,11 +38,14 @@ class VariantOut:
     price: Money
     attributes: VariantOutAttributes
     available: int
+    display_price: DisplayMoney | None | Unset = UNSET
     on_hand: int | None | Unset = UNSET
     reserved: int | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.display_money import DisplayMoney  # noqa: PLC0415
+
         id = str(self.id)
 
         sku = self.sku
@@ -49,6 +55,14 @@ class VariantOut:
         attributes = self.attributes.to_dict()
 
         available = self.available
+
+        display_price: dict[str, Any] | None | Unset
+        if isinstance(self.display_price, Unset):
+            display_price = UNSET
+        elif isinstance(self.display_price, DisplayMoney):
+            display_price = self.display_price.to_dict()
+        else:
+            display_price = self.display_price
 
         on_hand: int | None | Unset
         if isinstance(self.on_hand, Unset):
@@ -73,6 +87,8 @@ class VariantOut:
                 "available": available,
             }
         )
+        if display_price is not UNSET:
+            field_dict["display_price"] = display_price
         if on_hand is not UNSET:
             field_dict["on_hand"] = on_hand
         if reserved is not UNSET:
@@ -82,6 +98,7 @@ class VariantOut:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.display_money import DisplayMoney  # noqa: PLC0415
         from ..models.money import Money  # noqa: PLC0415
         from ..models.variant_out_attributes import VariantOutAttributes  # noqa: PLC0415
 
@@ -95,6 +112,23 @@ class VariantOut:
         attributes = VariantOutAttributes.from_dict(d.pop("attributes"))
 
         available = d.pop("available")
+
+        def _parse_display_price(data: object) -> DisplayMoney | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                display_price_type_0 = DisplayMoney.from_dict(data)
+
+                return display_price_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(DisplayMoney | None | Unset, data)
+
+        display_price = _parse_display_price(d.pop("display_price", UNSET))
 
         def _parse_on_hand(data: object) -> int | None | Unset:
             if data is None:
@@ -120,6 +154,7 @@ class VariantOut:
             price=price,
             attributes=attributes,
             available=available,
+            display_price=display_price,
             on_hand=on_hand,
             reserved=reserved,
         )

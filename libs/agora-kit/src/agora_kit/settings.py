@@ -7,6 +7,7 @@ Shared settings live under ``AGORA_`` in :class:`CommonSettings`; each service h
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, SecretStr, model_validator
@@ -62,6 +63,11 @@ class CommonSettings(BaseSettings):
 
     # Largest request body a service accepts, in bytes; larger ones get 413.
     max_body_bytes: int = 1_048_576
+
+    # The exchange rates prices are shown in other currencies with (ADR 0118): a JSON
+    # table {base, date, rates} or the European Central Bank's daily CSV, read again
+    # when it changes. Unset: the table shipped with Agora (its date is in the answers).
+    currency_rates_file: Path | None = None
 
 
 # The default secret carries this mark so that production can recognise it.

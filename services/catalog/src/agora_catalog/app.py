@@ -34,6 +34,7 @@ PUBLIC_READS = (
     "/api/v1/categories",
     "/api/v1/vendors",
     "/api/v1/search",
+    "/api/v1/currencies",
 )
 
 

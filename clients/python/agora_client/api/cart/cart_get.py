@@ -15,6 +15,7 @@ def _get_kwargs(
     country: None | str | Unset = UNSET,
     region: None | str | Unset = UNSET,
     coupon_code: None | str | Unset = UNSET,
+    currency: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -39,6 +40,13 @@ def _get_kwargs(
     else:
         json_coupon_code = coupon_code
     params["coupon_code"] = json_coupon_code
+
+    json_currency: None | str | Unset
+    if isinstance(currency, Unset):
+        json_currency = UNSET
+    else:
+        json_currency = currency
+    params["currency"] = json_currency
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -132,6 +140,7 @@ def sync_detailed(
     country: None | str | Unset = UNSET,
     region: None | str | Unset = UNSET,
     coupon_code: None | str | Unset = UNSET,
+    currency: None | str | Unset = UNSET,
 ) -> Response[CartOut | Problem]:
     """Your cart
 
@@ -140,7 +149,11 @@ def sync_detailed(
     `region`), each store's shipping and tax: checkout to an address there (with the
     same `coupon_code`) charges exactly these amounts. A coupon that checkout would
     refuse is 422 `bad-coupon`. Without a country, shipping follows the default rule
-    and the stores with their own shipping zones show `ships: null`.
+    and the stores with their own shipping zones show `ships: null`. With `currency`,
+    each line's price and the subtotal and total are also shown converted to it
+    (`display_*`: amount, currency, rate, the rates' date), each amount converted on its
+    own; checkout still charges `total` in the cart's currency. An unknown currency is
+    422 `unknown-currency`.
 
     An API key needs the scope `orders:write`.
 
@@ -149,6 +162,8 @@ def sync_detailed(
         region (None | str | Unset): The region's ISO 3166-2 code without the country (CA for US-
             CA), where its tax differs
         coupon_code (None | str | Unset): Show the discount this coupon would give at checkout
+        currency (None | str | Unset): Also show prices in this currency (ISO 4217), converted at
+            the rates of GET /currencies; orders are still charged in the product's currency
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -162,6 +177,7 @@ def sync_detailed(
         country=country,
         region=region,
         coupon_code=coupon_code,
+        currency=currency,
     )
 
     response = client.get_httpx_client().request(
@@ -177,6 +193,7 @@ def sync(
     country: None | str | Unset = UNSET,
     region: None | str | Unset = UNSET,
     coupon_code: None | str | Unset = UNSET,
+    currency: None | str | Unset = UNSET,
 ) -> CartOut | Problem | None:
     """Your cart
 
@@ -185,7 +202,11 @@ def sync(
     `region`), each store's shipping and tax: checkout to an address there (with the
     same `coupon_code`) charges exactly these amounts. A coupon that checkout would
     refuse is 422 `bad-coupon`. Without a country, shipping follows the default rule
-    and the stores with their own shipping zones show `ships: null`.
+    and the stores with their own shipping zones show `ships: null`. With `currency`,
+    each line's price and the subtotal and total are also shown converted to it
+    (`display_*`: amount, currency, rate, the rates' date), each amount converted on its
+    own; checkout still charges `total` in the cart's currency. An unknown currency is
+    422 `unknown-currency`.
 
     An API key needs the scope `orders:write`.
 
@@ -194,6 +215,8 @@ def sync(
         region (None | str | Unset): The region's ISO 3166-2 code without the country (CA for US-
             CA), where its tax differs
         coupon_code (None | str | Unset): Show the discount this coupon would give at checkout
+        currency (None | str | Unset): Also show prices in this currency (ISO 4217), converted at
+            the rates of GET /currencies; orders are still charged in the product's currency
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -208,6 +231,7 @@ def sync(
         country=country,
         region=region,
         coupon_code=coupon_code,
+        currency=currency,
     ).parsed
 
 
@@ -217,6 +241,7 @@ async def asyncio_detailed(
     country: None | str | Unset = UNSET,
     region: None | str | Unset = UNSET,
     coupon_code: None | str | Unset = UNSET,
+    currency: None | str | Unset = UNSET,
 ) -> Response[CartOut | Problem]:
     """Your cart
 
@@ -225,7 +250,11 @@ async def asyncio_detailed(
     `region`), each store's shipping and tax: checkout to an address there (with the
     same `coupon_code`) charges exactly these amounts. A coupon that checkout would
     refuse is 422 `bad-coupon`. Without a country, shipping follows the default rule
-    and the stores with their own shipping zones show `ships: null`.
+    and the stores with their own shipping zones show `ships: null`. With `currency`,
+    each line's price and the subtotal and total are also shown converted to it
+    (`display_*`: amount, currency, rate, the rates' date), each amount converted on its
+    own; checkout still charges `total` in the cart's currency. An unknown currency is
+    422 `unknown-currency`.
 
     An API key needs the scope `orders:write`.
 
@@ -234,6 +263,8 @@ async def asyncio_detailed(
         region (None | str | Unset): The region's ISO 3166-2 code without the country (CA for US-
             CA), where its tax differs
         coupon_code (None | str | Unset): Show the discount this coupon would give at checkout
+        currency (None | str | Unset): Also show prices in this currency (ISO 4217), converted at
+            the rates of GET /currencies; orders are still charged in the product's currency
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -247,6 +278,7 @@ async def asyncio_detailed(
         country=country,
         region=region,
         coupon_code=coupon_code,
+        currency=currency,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -260,6 +292,7 @@ async def asyncio(
     country: None | str | Unset = UNSET,
     region: None | str | Unset = UNSET,
     coupon_code: None | str | Unset = UNSET,
+    currency: None | str | Unset = UNSET,
 ) -> CartOut | Problem | None:
     """Your cart
 
@@ -268,7 +301,11 @@ async def asyncio(
     `region`), each store's shipping and tax: checkout to an address there (with the
     same `coupon_code`) charges exactly these amounts. A coupon that checkout would
     refuse is 422 `bad-coupon`. Without a country, shipping follows the default rule
-    and the stores with their own shipping zones show `ships: null`.
+    and the stores with their own shipping zones show `ships: null`. With `currency`,
+    each line's price and the subtotal and total are also shown converted to it
+    (`display_*`: amount, currency, rate, the rates' date), each amount converted on its
+    own; checkout still charges `total` in the cart's currency. An unknown currency is
+    422 `unknown-currency`.
 
     An API key needs the scope `orders:write`.
 
@@ -277,6 +314,8 @@ async def asyncio(
         region (None | str | Unset): The region's ISO 3166-2 code without the country (CA for US-
             CA), where its tax differs
         coupon_code (None | str | Unset): Show the discount this coupon would give at checkout
+        currency (None | str | Unset): Also show prices in this currency (ISO 4217), converted at
+            the rates of GET /currencies; orders are still charged in the product's currency
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -292,5 +331,6 @@ async def asyncio(
             country=country,
             region=region,
             coupon_code=coupon_code,
+            currency=currency,
         )
     ).parsed

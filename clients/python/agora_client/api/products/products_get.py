@@ -9,18 +9,32 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
 from ...models.product_out import ProductOut
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     product_id: UUID,
+    *,
+    currency: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    json_currency: None | str | Unset
+    if isinstance(currency, Unset):
+        json_currency = UNSET
+    else:
+        json_currency = currency
+    params["currency"] = json_currency
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/api/v1/products/{product_id}".format(
             product_id=quote(str(product_id), safe=""),
         ),
+        "params": params,
     }
 
     return _kwargs
@@ -110,16 +124,22 @@ def sync_detailed(
     product_id: UUID,
     *,
     client: AuthenticatedClient,
+    currency: None | str | Unset = UNSET,
 ) -> Response[Problem | ProductOut]:
     """A product with its variants and the stock available per SKU
 
      A product with its variants and the stock available per SKU. Drafts and
     unpublished products are visible only to their vendor and admins (404 to others).
+    With `currency`, each price is also shown converted to it (`display_price`,
+    `display_price_from`: amount, currency, rate and the rates' date); an unknown
+    currency is 422 `unknown-currency`. Checkout charges the product's own currency.
 
     An API key needs the scope `catalog:read` or `inventory:write`.
 
     Args:
         product_id (UUID):
+        currency (None | str | Unset): Also show prices in this currency (ISO 4217), converted at
+            the rates of GET /currencies; orders are still charged in the product's currency
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -131,6 +151,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         product_id=product_id,
+        currency=currency,
     )
 
     response = client.get_httpx_client().request(
@@ -144,16 +165,22 @@ def sync(
     product_id: UUID,
     *,
     client: AuthenticatedClient,
+    currency: None | str | Unset = UNSET,
 ) -> Problem | ProductOut | None:
     """A product with its variants and the stock available per SKU
 
      A product with its variants and the stock available per SKU. Drafts and
     unpublished products are visible only to their vendor and admins (404 to others).
+    With `currency`, each price is also shown converted to it (`display_price`,
+    `display_price_from`: amount, currency, rate and the rates' date); an unknown
+    currency is 422 `unknown-currency`. Checkout charges the product's own currency.
 
     An API key needs the scope `catalog:read` or `inventory:write`.
 
     Args:
         product_id (UUID):
+        currency (None | str | Unset): Also show prices in this currency (ISO 4217), converted at
+            the rates of GET /currencies; orders are still charged in the product's currency
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -166,6 +193,7 @@ def sync(
     return sync_detailed(
         product_id=product_id,
         client=client,
+        currency=currency,
     ).parsed
 
 
@@ -173,16 +201,22 @@ async def asyncio_detailed(
     product_id: UUID,
     *,
     client: AuthenticatedClient,
+    currency: None | str | Unset = UNSET,
 ) -> Response[Problem | ProductOut]:
     """A product with its variants and the stock available per SKU
 
      A product with its variants and the stock available per SKU. Drafts and
     unpublished products are visible only to their vendor and admins (404 to others).
+    With `currency`, each price is also shown converted to it (`display_price`,
+    `display_price_from`: amount, currency, rate and the rates' date); an unknown
+    currency is 422 `unknown-currency`. Checkout charges the product's own currency.
 
     An API key needs the scope `catalog:read` or `inventory:write`.
 
     Args:
         product_id (UUID):
+        currency (None | str | Unset): Also show prices in this currency (ISO 4217), converted at
+            the rates of GET /currencies; orders are still charged in the product's currency
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -194,6 +228,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         product_id=product_id,
+        currency=currency,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -205,16 +240,22 @@ async def asyncio(
     product_id: UUID,
     *,
     client: AuthenticatedClient,
+    currency: None | str | Unset = UNSET,
 ) -> Problem | ProductOut | None:
     """A product with its variants and the stock available per SKU
 
      A product with its variants and the stock available per SKU. Drafts and
     unpublished products are visible only to their vendor and admins (404 to others).
+    With `currency`, each price is also shown converted to it (`display_price`,
+    `display_price_from`: amount, currency, rate and the rates' date); an unknown
+    currency is 422 `unknown-currency`. Checkout charges the product's own currency.
 
     An API key needs the scope `catalog:read` or `inventory:write`.
 
     Args:
         product_id (UUID):
+        currency (None | str | Unset): Also show prices in this currency (ISO 4217), converted at
+            the rates of GET /currencies; orders are still charged in the product's currency
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -228,5 +269,6 @@ async def asyncio(
         await asyncio_detailed(
             product_id=product_id,
             client=client,
+            currency=currency,
         )
     ).parsed

@@ -17,6 +17,7 @@ def _get_kwargs(
     vendor: None | Unset | UUID = UNSET,
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
+    currency: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -47,6 +48,13 @@ def _get_kwargs(
     else:
         json_cursor = cursor
     params["cursor"] = json_cursor
+
+    json_currency: None | str | Unset
+    if isinstance(currency, Unset):
+        json_currency = UNSET
+    else:
+        json_currency = currency
+    params["currency"] = json_currency
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -141,11 +149,13 @@ def sync_detailed(
     vendor: None | Unset | UUID = UNSET,
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
+    currency: None | str | Unset = UNSET,
 ) -> Response[Problem | ProductPage]:
     """Products for sale, newest first
 
      Published products, newest first, cursor-paginated; filter by `category` (and its
-    subcategories) or `vendor`.
+    subcategories) or `vendor`. With `currency`, each price is also shown converted to
+    it (`display_price_from`); an unknown currency is 422 `unknown-currency`.
 
     An API key needs the scope `catalog:read` or `inventory:write`.
 
@@ -154,6 +164,8 @@ def sync_detailed(
         vendor (None | Unset | UUID): One store's products
         limit (int | Unset): Items per page Default: 20.
         cursor (None | str | Unset): `next_cursor` of the previous page
+        currency (None | str | Unset): Also show prices in this currency (ISO 4217), converted at
+            the rates of GET /currencies; orders are still charged in the product's currency
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -168,6 +180,7 @@ def sync_detailed(
         vendor=vendor,
         limit=limit,
         cursor=cursor,
+        currency=currency,
     )
 
     response = client.get_httpx_client().request(
@@ -184,11 +197,13 @@ def sync(
     vendor: None | Unset | UUID = UNSET,
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
+    currency: None | str | Unset = UNSET,
 ) -> Problem | ProductPage | None:
     """Products for sale, newest first
 
      Published products, newest first, cursor-paginated; filter by `category` (and its
-    subcategories) or `vendor`.
+    subcategories) or `vendor`. With `currency`, each price is also shown converted to
+    it (`display_price_from`); an unknown currency is 422 `unknown-currency`.
 
     An API key needs the scope `catalog:read` or `inventory:write`.
 
@@ -197,6 +212,8 @@ def sync(
         vendor (None | Unset | UUID): One store's products
         limit (int | Unset): Items per page Default: 20.
         cursor (None | str | Unset): `next_cursor` of the previous page
+        currency (None | str | Unset): Also show prices in this currency (ISO 4217), converted at
+            the rates of GET /currencies; orders are still charged in the product's currency
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -212,6 +229,7 @@ def sync(
         vendor=vendor,
         limit=limit,
         cursor=cursor,
+        currency=currency,
     ).parsed
 
 
@@ -222,11 +240,13 @@ async def asyncio_detailed(
     vendor: None | Unset | UUID = UNSET,
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
+    currency: None | str | Unset = UNSET,
 ) -> Response[Problem | ProductPage]:
     """Products for sale, newest first
 
      Published products, newest first, cursor-paginated; filter by `category` (and its
-    subcategories) or `vendor`.
+    subcategories) or `vendor`. With `currency`, each price is also shown converted to
+    it (`display_price_from`); an unknown currency is 422 `unknown-currency`.
 
     An API key needs the scope `catalog:read` or `inventory:write`.
 
@@ -235,6 +255,8 @@ async def asyncio_detailed(
         vendor (None | Unset | UUID): One store's products
         limit (int | Unset): Items per page Default: 20.
         cursor (None | str | Unset): `next_cursor` of the previous page
+        currency (None | str | Unset): Also show prices in this currency (ISO 4217), converted at
+            the rates of GET /currencies; orders are still charged in the product's currency
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -249,6 +271,7 @@ async def asyncio_detailed(
         vendor=vendor,
         limit=limit,
         cursor=cursor,
+        currency=currency,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -263,11 +286,13 @@ async def asyncio(
     vendor: None | Unset | UUID = UNSET,
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
+    currency: None | str | Unset = UNSET,
 ) -> Problem | ProductPage | None:
     """Products for sale, newest first
 
      Published products, newest first, cursor-paginated; filter by `category` (and its
-    subcategories) or `vendor`.
+    subcategories) or `vendor`. With `currency`, each price is also shown converted to
+    it (`display_price_from`); an unknown currency is 422 `unknown-currency`.
 
     An API key needs the scope `catalog:read` or `inventory:write`.
 
@@ -276,6 +301,8 @@ async def asyncio(
         vendor (None | Unset | UUID): One store's products
         limit (int | Unset): Items per page Default: 20.
         cursor (None | str | Unset): `next_cursor` of the previous page
+        currency (None | str | Unset): Also show prices in this currency (ISO 4217), converted at
+            the rates of GET /currencies; orders are still charged in the product's currency
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -292,5 +319,6 @@ async def asyncio(
             vendor=vendor,
             limit=limit,
             cursor=cursor,
+            currency=currency,
         )
     ).parsed

@@ -23,6 +23,7 @@ def _get_kwargs(
     sort: SearchListSort | Unset = SearchListSort.RELEVANCE,
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
+    currency: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -90,6 +91,13 @@ def _get_kwargs(
     else:
         json_cursor = cursor
     params["cursor"] = json_cursor
+
+    json_currency: None | str | Unset
+    if isinstance(currency, Unset):
+        json_currency = UNSET
+    else:
+        json_currency = currency
+    params["currency"] = json_currency
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -189,12 +197,16 @@ def sync_detailed(
     sort: SearchListSort | Unset = SearchListSort.RELEVANCE,
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
+    currency: None | str | Unset = UNSET,
 ) -> Response[Problem | SearchResponse]:
     """Full-text product search with filters, facets, sorts and cursor pages
 
      Full-text search over the products for sale, typo tolerant, with filters
     (category, vendor, price range), facets, sorts (`relevance`, `price_asc`,
-    `price_desc`, `newest`) and cursor pages.
+    `price_desc`, `newest`) and cursor pages. With `currency`, each item's lowest price
+    is also shown converted to it (`display_price`); an unknown currency is 422
+    `unknown-currency`. Price filters and facets stay in minor units of the prices'
+    own currencies.
 
     An API key needs the scope `catalog:read` or `inventory:write`.
 
@@ -209,6 +221,8 @@ def sync_detailed(
         sort (SearchListSort | Unset):  Default: SearchListSort.RELEVANCE.
         limit (int | Unset):  Default: 20.
         cursor (None | str | Unset):
+        currency (None | str | Unset): Also show prices in this currency (ISO 4217), converted at
+            the rates of GET /currencies; orders are still charged in the product's currency
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -228,6 +242,7 @@ def sync_detailed(
         sort=sort,
         limit=limit,
         cursor=cursor,
+        currency=currency,
     )
 
     response = client.get_httpx_client().request(
@@ -249,12 +264,16 @@ def sync(
     sort: SearchListSort | Unset = SearchListSort.RELEVANCE,
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
+    currency: None | str | Unset = UNSET,
 ) -> Problem | SearchResponse | None:
     """Full-text product search with filters, facets, sorts and cursor pages
 
      Full-text search over the products for sale, typo tolerant, with filters
     (category, vendor, price range), facets, sorts (`relevance`, `price_asc`,
-    `price_desc`, `newest`) and cursor pages.
+    `price_desc`, `newest`) and cursor pages. With `currency`, each item's lowest price
+    is also shown converted to it (`display_price`); an unknown currency is 422
+    `unknown-currency`. Price filters and facets stay in minor units of the prices'
+    own currencies.
 
     An API key needs the scope `catalog:read` or `inventory:write`.
 
@@ -269,6 +288,8 @@ def sync(
         sort (SearchListSort | Unset):  Default: SearchListSort.RELEVANCE.
         limit (int | Unset):  Default: 20.
         cursor (None | str | Unset):
+        currency (None | str | Unset): Also show prices in this currency (ISO 4217), converted at
+            the rates of GET /currencies; orders are still charged in the product's currency
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -289,6 +310,7 @@ def sync(
         sort=sort,
         limit=limit,
         cursor=cursor,
+        currency=currency,
     ).parsed
 
 
@@ -304,12 +326,16 @@ async def asyncio_detailed(
     sort: SearchListSort | Unset = SearchListSort.RELEVANCE,
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
+    currency: None | str | Unset = UNSET,
 ) -> Response[Problem | SearchResponse]:
     """Full-text product search with filters, facets, sorts and cursor pages
 
      Full-text search over the products for sale, typo tolerant, with filters
     (category, vendor, price range), facets, sorts (`relevance`, `price_asc`,
-    `price_desc`, `newest`) and cursor pages.
+    `price_desc`, `newest`) and cursor pages. With `currency`, each item's lowest price
+    is also shown converted to it (`display_price`); an unknown currency is 422
+    `unknown-currency`. Price filters and facets stay in minor units of the prices'
+    own currencies.
 
     An API key needs the scope `catalog:read` or `inventory:write`.
 
@@ -324,6 +350,8 @@ async def asyncio_detailed(
         sort (SearchListSort | Unset):  Default: SearchListSort.RELEVANCE.
         limit (int | Unset):  Default: 20.
         cursor (None | str | Unset):
+        currency (None | str | Unset): Also show prices in this currency (ISO 4217), converted at
+            the rates of GET /currencies; orders are still charged in the product's currency
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -343,6 +371,7 @@ async def asyncio_detailed(
         sort=sort,
         limit=limit,
         cursor=cursor,
+        currency=currency,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -362,12 +391,16 @@ async def asyncio(
     sort: SearchListSort | Unset = SearchListSort.RELEVANCE,
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
+    currency: None | str | Unset = UNSET,
 ) -> Problem | SearchResponse | None:
     """Full-text product search with filters, facets, sorts and cursor pages
 
      Full-text search over the products for sale, typo tolerant, with filters
     (category, vendor, price range), facets, sorts (`relevance`, `price_asc`,
-    `price_desc`, `newest`) and cursor pages.
+    `price_desc`, `newest`) and cursor pages. With `currency`, each item's lowest price
+    is also shown converted to it (`display_price`); an unknown currency is 422
+    `unknown-currency`. Price filters and facets stay in minor units of the prices'
+    own currencies.
 
     An API key needs the scope `catalog:read` or `inventory:write`.
 
@@ -382,6 +415,8 @@ async def asyncio(
         sort (SearchListSort | Unset):  Default: SearchListSort.RELEVANCE.
         limit (int | Unset):  Default: 20.
         cursor (None | str | Unset):
+        currency (None | str | Unset): Also show prices in this currency (ISO 4217), converted at
+            the rates of GET /currencies; orders are still charged in the product's currency
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -403,5 +438,6 @@ async def asyncio(
             sort=sort,
             limit=limit,
             cursor=cursor,
+            currency=currency,
         )
     ).parsed

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from agora_catalog.api import (
     categories,
+    currencies,
     images,
     inventory,
     products,
@@ -21,7 +22,17 @@ from agora_kit.routes import api
 public = api(
     *(
         m.router
-        for m in (vendors, categories, products, images, inventory, reviews, search, wishlist)
+        for m in (
+            vendors,
+            categories,
+            products,
+            images,
+            inventory,
+            reviews,
+            search,
+            wishlist,
+            currencies,
+        )
     ),
     vendors.admin,
     prefix=API_PREFIX,

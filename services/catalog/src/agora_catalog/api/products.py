@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
+from agora_catalog.api.currencies import ShownDep, show_page, show_product
 from agora_catalog.api.deps import ContextDep, ReaderDep, StoreWriterDep
 from agora_catalog.api.schemas import (
     ProductIn,
@@ -41,16 +42,17 @@ async def browse(
     session: ReadSessionDep,
     _: ReaderDep,
     page: PageParamsDep,
+    shown: ShownDep,
     category: Annotated[
         uuid.UUID | None, Query(description="This category and every one below it")
     ] = None,
     vendor: Annotated[uuid.UUID | None, Query(description="One store's products")] = None,
 ) -> ProductPage:
     """Published products, newest first, cursor-paginated; filter by `category` (and its
-    subcategories) or `vendor`."""
-    return ProductPage.of(
-        await product_views.browse(session, page, category_id=category, vendor_id=vendor)
-    )
+    subcategories) or `vendor`. With `currency`, each price is also shown converted to
+    it (`display_price_from`); an unknown currency is 422 `unknown-currency`."""
+    listing = await product_views.browse(session, page, category_id=category, vendor_id=vendor)
+    return show_page(ProductPage.of(listing), shown)
 
 
 @router.post(
@@ -97,14 +99,22 @@ async def create_product(
     "/products/{product_id}",
     response_model=ProductOut,
     summary="A product with its variants and the stock available per SKU",
-    responses=problem_responses(404),
+    responses=problem_responses(404, 422),
 )
 async def get_product(
-    product_id: uuid.UUID, session: ReadSessionDep, actor: ReaderDep, context: ContextDep
+    product_id: uuid.UUID,
+    session: ReadSessionDep,
+    actor: ReaderDep,
+    context: ContextDep,
+    shown: ShownDep,
 ) -> ProductOut:
     """A product with its variants and the stock available per SKU. Drafts and
-    unpublished products are visible only to their vendor and admins (404 to others)."""
-    return ProductOut.of(await product_views.view(session, product_id, actor, context.media), actor)
+    unpublished products are visible only to their vendor and admins (404 to others).
+    With `currency`, each price is also shown converted to it (`display_price`,
+    `display_price_from`: amount, currency, rate and the rates' date); an unknown
+    currency is 422 `unknown-currency`. Checkout charges the product's own currency."""
+    view = await product_views.view(session, product_id, actor, context.media)
+    return show_product(ProductOut.of(view, actor), shown)
 
 
 @router.patch(

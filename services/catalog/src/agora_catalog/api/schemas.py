@@ -23,6 +23,7 @@ from agora_catalog.domain.products import (
 from agora_catalog.models import Category, Inventory, Vendor
 from agora_catalog.service.access import Actor, can_manage
 from agora_catalog.service.product_views import Listing
+from agora_kit.currency import DisplayMoney
 from agora_kit.pagination import Page
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
@@ -34,6 +35,7 @@ Sku = Annotated[
     ),
 ]
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+SHOWN = "The price converted to the `currency` asked for (display only); null without one"
 
 MAX_ATTRIBUTES = 30
 
@@ -227,6 +229,7 @@ class VariantOut(BaseModel):
     id: uuid.UUID
     sku: str
     price: Money
+    display_price: DisplayMoney | None = Field(default=None, description=SHOWN)
     attributes: dict[str, str]
     available: int = Field(description="Units that can be ordered now")
     on_hand: int | None = Field(default=None, description="Owner and admins only")
@@ -263,6 +266,7 @@ class ProductOut(BaseModel):
     uploaded_images: list[UploadedImageOut] = Field(description="Uploaded, with thumbnails")
     status: str
     price_from: Money | None = Field(description="The lowest variant price")
+    display_price_from: DisplayMoney | None = Field(default=None, description=SHOWN)
     rating: Rating
     variants: list[VariantOut]
     created_at: datetime
@@ -304,6 +308,7 @@ class ProductSummary(BaseModel):
     title: str
     status: str
     price_from: Money | None
+    display_price_from: DisplayMoney | None = Field(default=None, description=SHOWN)
     image_url: str | None
     rating: Rating
     created_at: datetime

@@ -12,6 +12,7 @@ from agora_catalog.adapters.search.base import (
     Sort,
     attribute_filters,
 )
+from agora_catalog.api.currencies import ShownDep, show_results
 from agora_catalog.api.deps import ContextDep, ReaderDep
 from agora_catalog.api.search_schemas import SearchResponse, Suggestions
 from agora_catalog.service.errors import invalid
@@ -35,6 +36,7 @@ async def search(
     session: ReadSessionDep,
     context: ContextDep,
     _: ReaderDep,
+    shown: ShownDep,
     q: Annotated[str | None, Query(max_length=200, description="Words to look for")] = None,
     category: Annotated[
         uuid.UUID | None, Query(description="This category and every one below it")
@@ -52,7 +54,10 @@ async def search(
 ) -> SearchResponse:
     """Full-text search over the products for sale, typo tolerant, with filters
     (category, vendor, price range), facets, sorts (`relevance`, `price_asc`,
-    `price_desc`, `newest`) and cursor pages."""
+    `price_desc`, `newest`) and cursor pages. With `currency`, each item's lowest price
+    is also shown converted to it (`display_price`); an unknown currency is 422
+    `unknown-currency`. Price filters and facets stay in minor units of the prices'
+    own currencies."""
     if min_price is not None and max_price is not None and min_price > max_price:
         raise invalid("query.max_price", "must not be below min_price")
     result = await context.search.search(
@@ -68,7 +73,7 @@ async def search(
             cursor=cursor,
         )
     )
-    return SearchResponse.of(result, sort, await facet_labels(session, result))
+    return show_results(SearchResponse.of(result, sort, await facet_labels(session, result)), shown)
 
 
 @router.get(

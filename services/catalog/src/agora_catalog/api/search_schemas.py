@@ -9,7 +9,8 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from agora_catalog.adapters.search.base import FacetCount, SearchResult, Sort
-from agora_catalog.api.schemas import Money, Rating
+from agora_catalog.api.schemas import SHOWN, Money, Rating
+from agora_kit.currency import DisplayMoney
 
 
 class VendorRef(BaseModel):
@@ -25,6 +26,7 @@ class SearchItem(BaseModel):
     category_id: uuid.UUID
     price: Money = Field(description="The lowest variant price")
     price_max: int = Field(description="The highest variant price, same currency")
+    display_price: DisplayMoney | None = Field(default=None, description=SHOWN)
     image_url: str | None
     rating: Rating
     published_at: datetime

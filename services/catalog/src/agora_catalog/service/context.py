@@ -1,7 +1,8 @@
 """What the catalog's routes, handlers and tasks share beyond a session: its settings,
 database, the chassis's outbox, its search backend and the indexer that keeps it in
 step, and its image store that keeps it in
-step (ADR 0085). Built once the chassis's runtime exists, at ``app.state.context``."""
+step, and the exchange rates prices are shown in other currencies with (ADR 0085,
+0118). Built once the chassis's runtime exists, at ``app.state.context``."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from agora_catalog.adapters.search.base import SearchBackend
 from agora_catalog.service.indexing import Indexer
 from agora_catalog.settings import Settings
 from agora_kit.app import ServiceRuntime
+from agora_kit.currency import FileRates, RatesProvider
 from agora_kit.db import Database
 from agora_kit.events.outbox import Outbox
 
@@ -24,6 +26,7 @@ class CatalogContext:
     outbox: Outbox
     search: SearchBackend
     media: MediaStore
+    rates: RatesProvider
     indexer: Indexer = field(init=False)
     # Set after an upload commits: the thumbnail worker looks at once.
     thumbnails_wanted: asyncio.Event = field(init=False, default_factory=asyncio.Event)
@@ -44,4 +47,5 @@ class CatalogContext:
             outbox=runtime.outbox,
             search=search,
             media=media,
+            rates=FileRates(settings.common.currency_rates_file),
         )

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query
 from agora_kit.db import SessionDep
 from agora_kit.errors import problem_responses
 from agora_order.api.cart_schemas import CartOut, cart_out
-from agora_order.api.deps import ReaderDep, SettingsDep, WriterDep
+from agora_order.api.deps import ReaderDep, SettingsDep, ShownDep, WriterDep
 from agora_order.api.schemas import CartItemIn, QuantityIn
 from agora_order.api.shipping_schemas import Country
 from agora_order.service import cart
@@ -25,6 +25,7 @@ async def get_cart(
     buyer: ReaderDep,
     session: SessionDep,
     settings: SettingsDep,
+    shown: ShownDep,
     *,
     country: Annotated[
         Country | None,
@@ -55,9 +56,14 @@ async def get_cart(
     `region`), each store's shipping and tax: checkout to an address there (with the
     same `coupon_code`) charges exactly these amounts. A coupon that checkout would
     refuse is 422 `bad-coupon`. Without a country, shipping follows the default rule
-    and the stores with their own shipping zones show `ships: null`."""
+    and the stores with their own shipping zones show `ships: null`. With `currency`,
+    each line's price and the subtotal and total are also shown converted to it
+    (`display_*`: amount, currency, rate, the rates' date), each amount converted on its
+    own; checkout still charges `total` in the cart's currency. An unknown currency is
+    422 `unknown-currency`."""
     destination = cart.Destination(country, region.upper() if region and country else None)
-    return cart_out(await cart.view(session, settings, buyer, destination, coupon_code=coupon_code))
+    view = await cart.view(session, settings, buyer, destination, coupon_code=coupon_code)
+    return cart_out(view, shown)
 
 
 @router.post(

@@ -1,5 +1,6 @@
-"""The cart's body: its lines at live prices, and what shipping it to a destination
-costs, store by store (ADR 0113)."""
+"""The cart's body: its lines at live prices, what shipping it to a destination costs,
+store by store (ADR 0113), and, asked for, its prices shown in another currency (ADR
+0118)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from uuid import UUID
 from pydantic import BaseModel, Field
 
 from agora_contracts.common import Money
+from agora_kit.currency import DisplayMoney, Shown
 from agora_order.service.cart import Cart
 from agora_order.service.quote import VendorQuote
 
@@ -35,6 +37,9 @@ def cart_vendor_out(part: VendorQuote, currency: str) -> CartVendorOut:
     )
 
 
+SHOWN = "Converted to the `currency` asked for, for display only; null without one"
+
+
 class CartItemOut(BaseModel):
     sku: str
     product_id: UUID | None
@@ -44,6 +49,8 @@ class CartItemOut(BaseModel):
     quantity: int
     unit_price: Money | None = Field(description="Live price; null when no longer for sale")
     line_total: Money | None
+    display_unit_price: DisplayMoney | None = Field(default=None, description=SHOWN)
+    display_line_total: DisplayMoney | None = Field(default=None, description=SHOWN)
     available: int
     for_sale: bool
 
@@ -56,6 +63,10 @@ class CartOut(BaseModel):
     shipping: Money
     tax: Money = Field(description="Included in the prices when tax_included, else added")
     total: Money
+    display_subtotal: DisplayMoney | None = Field(default=None, description=SHOWN)
+    display_total: DisplayMoney | None = Field(
+        default=None, description=SHOWN + "; checkout charges `total`, in the cart's currency"
+    )
     country: str | None = Field(description="The destination priced; null: none given")
     region: str | None
     tax_included: bool = Field(description="VAT-style: prices include the tax shown")
@@ -65,7 +76,7 @@ class CartOut(BaseModel):
     )
 
 
-def cart_out(cart: Cart) -> CartOut:
+def cart_out(cart: Cart, shown: Shown | None = None) -> CartOut:
     items: list[CartItemOut] = []
     for line in cart.lines:
         sku, quantity = line.sku, line.item.quantity
@@ -94,14 +105,18 @@ def cart_out(cart: Cart) -> CartOut:
                 quantity=quantity,
                 unit_price=Money(amount=sku.price_amount, currency=sku.currency),
                 line_total=Money(amount=sku.price_amount * quantity, currency=sku.currency),
+                display_unit_price=shown.money(sku.price_amount, sku.currency) if shown else None,
+                display_line_total=(
+                    shown.money(sku.price_amount * quantity, sku.currency) if shown else None
+                ),
                 available=max(sku.available, 0),
                 for_sale=True,
             )
         )
-    shown = cart.currency or "USD"
+    shown_currency = cart.currency or "USD"
 
     def money(amount: int) -> Money:
-        return Money(amount=amount, currency=shown)
+        return Money(amount=amount, currency=shown_currency)
 
     sums = cart.totals
     return CartOut(
@@ -112,9 +127,11 @@ def cart_out(cart: Cart) -> CartOut:
         shipping=money(sums.shipping),
         tax=money(sums.tax),
         total=money(sums.total),
+        display_subtotal=shown.money(sums.subtotal, shown_currency) if shown else None,
+        display_total=shown.money(sums.total, shown_currency) if shown else None,
         country=cart.destination.country,
         region=cart.destination.region,
         tax_included=sums.tax_included,
         tax_rate_bps=cart.quote.tax.rate_bps,
-        vendors=[cart_vendor_out(part, shown) for part in cart.quote.vendors],
+        vendors=[cart_vendor_out(part, shown_currency) for part in cart.quote.vendors],
     )
