@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
+from agora_gateway.settings import DEFAULT_ROUTE_LIMITS
 from agora_gateway_testing import free_port
 from agora_tools import fleetdb, journeys
 from agora_tools.infra.base import REPO_ROOT
@@ -59,6 +60,11 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fleet]:
         # Schemathesis sends hundreds of calls as one user within a minute.
         "AGORA_GATEWAY_RATE_LIMIT_USER": "100000/minute",
         "AGORA_GATEWAY_RATE_LIMIT_ANONYMOUS": "100000/minute",
+        # The module's journeys sign in more than ten people within a minute from one
+        # address; the per-route limits are tested on their own (test_rate_limits.py).
+        "AGORA_GATEWAY_RATE_LIMIT_ROUTES": json.dumps(
+            dict.fromkeys(DEFAULT_ROUTE_LIMITS, "1000/minute")
+        ),
     }
     log = root / "agora-run.log"
     with log.open("ab") as out:
