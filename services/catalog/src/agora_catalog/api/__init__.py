@@ -4,6 +4,7 @@ data (ADR 0112)."""
 from __future__ import annotations
 
 from agora_catalog.api import (
+    also_bought,
     categories,
     images,
     inventory,
@@ -21,7 +22,17 @@ from agora_kit.routes import api
 public = api(
     *(
         m.router
-        for m in (vendors, categories, products, images, inventory, reviews, search, wishlist)
+        for m in (
+            vendors,
+            categories,
+            products,
+            also_bought,
+            images,
+            inventory,
+            reviews,
+            search,
+            wishlist,
+        )
     ),
     vendors.admin,
     prefix=API_PREFIX,
