@@ -28,9 +28,7 @@ async def also_bought(shop: Shop, product: dict[str, Any], **params: Any) -> lis
     return [(item["title"], item["bought_together"]) for item in body["items"]]
 
 
-async def test_a_confirmed_order_counts_once_in_both_directions(
-    shop: Shop, app: FastAPI
-) -> None:
+async def test_a_confirmed_order_counts_once_in_both_directions(shop: Shop, app: FastAPI) -> None:
     store = await shop.store()
     kitchen = await shop.category("Kitchen")
     kettle = await shop.product(store, kitchen, "Kettle", variants=[{"sku": "KETTLE-1"}])
