@@ -1,7 +1,8 @@
 """A return on ``agora run``, through the gateway (ADR 0116): a buyer's delivered order,
 one unit sent back, the store approves with restock and receives it; the buyer is
 refunded that unit, the store's held payout gives back its part, and the unit is on
-sale again."""
+sale again. The buyer's next order, of two products, shows them bought together (ADR
+0122)."""
 
 from __future__ import annotations
 
@@ -86,3 +87,23 @@ def test_a_returned_unit_is_refunded_and_back_on_sale(agora_run: AllInOne) -> No
             return stock if stock["on_hand"] == 9 else None
 
         journeys.eventually(restocked, 60, "the unit back on hand")
+
+        # Customers also bought (ADR 0122): a paid order of two products pairs them,
+        # shown to anyone through the gateway; the first order held one product only.
+        other = journeys.sell(client, vendor, admin, amount=500, stock=5)
+        journeys.wait_until_sold(client, buyer, other)
+        journeys.add_to_cart(client, buyer, sku)
+        journeys.add_to_cart(client, buyer, other)
+        both = journeys.check_out(client, buyer, payment_method="pm_card_visa")
+        paid = journeys.order_in(client, buyer, both, "confirmed")
+        parts = paid["sub_orders"]
+        assert isinstance(parts, list)
+        product_of = {line["sku"]: line["product_id"] for part in parts for line in part["lines"]}
+
+        def also_bought() -> Any:
+            url = f"{API}/products/{product_of[sku]}/also-bought"
+            return ok(client.get(url))["items"] or None
+
+        found = journeys.eventually(also_bought, 60, "customers also bought")
+        assert isinstance(found, list)
+        assert [(p["id"], p["bought_together"]) for p in found] == [(product_of[other], 1)]

@@ -13,6 +13,8 @@ from .admin_user_patch import AdminUserPatch
 from .admin_user_patch_roles_type_0_item import AdminUserPatchRolesType0Item
 from .admin_users_list_role_type_0 import AdminUsersListRoleType0
 from .admin_vendors_list_status_type_0 import AdminVendorsListStatusType0
+from .also_bought_item import AlsoBoughtItem
+from .also_bought_out import AlsoBoughtOut
 from .analytics_bucket_out import AnalyticsBucketOut
 from .analytics_out import AnalyticsOut
 from .analytics_out_interval import AnalyticsOutInterval
@@ -255,6 +257,8 @@ __all__ = (
     "AdminUserPatchRolesType0Item",
     "AdminUsersListRoleType0",
     "AdminVendorsListStatusType0",
+    "AlsoBoughtItem",
+    "AlsoBoughtOut",
     "AnalyticsBucketOut",
     "AnalyticsOut",
     "AnalyticsOutInterval",

@@ -1,8 +1,9 @@
 """What the catalog service handles: the order service's checkout steps (reserve,
-release and commit stock; verified buyers for reviews), an erased account (reviews
-anonymised, store closed, wishlist and purchases removed, ADR 0112), a store's KYC
-status from the payment service (ADR 0104), and its own events, which keep the search
-index in step with the catalog."""
+release and commit stock; verified buyers for reviews; the co-purchase counts behind
+"customers also bought", ADR 0122), an erased account (reviews anonymised, store
+closed, wishlist and purchases removed, ADR 0112), a store's KYC status from the
+payment service (ADR 0104), and its own events, which keep the search index in step
+with the catalog."""
 
 from __future__ import annotations
 
@@ -11,7 +12,14 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agora_catalog.service import personal, reservations, reviews, stock, vendors
+from agora_catalog.service import (
+    also_bought,
+    personal,
+    reservations,
+    reviews,
+    stock,
+    vendors,
+)
 from agora_catalog.service.context import CatalogContext
 from agora_contracts.catalog import (
     CategoryUpdated,
@@ -85,13 +93,14 @@ async def commit(
         event.order_id,
         [reservations.Line(line.sku, line.quantity) for line in event.lines],
     )
-    await reviews.record_purchases(
+    bought = await reviews.record_purchases(
         session,
         buyer_id=event.buyer_id,
         order_id=event.order_id,
         skus=[line.sku for line in event.lines],
         product_ids=[line.product_id for line in event.lines if line.product_id],
     )
+    await also_bought.record_order(session, bought)
 
 
 async def returned(

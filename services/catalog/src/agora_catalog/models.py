@@ -263,6 +263,31 @@ class Purchase(Base):
     confirmed_at: Mapped[datetime] = _now()
 
 
+class CoPurchase(Base):
+    """How many confirmed orders held both products: one row per ordered pair, both
+    directions, so a product's "also bought" list is one index range (ADR 0122)."""
+
+    __tablename__ = "co_purchases"
+    __table_args__ = (
+        PrimaryKeyConstraint("product_id", "other_product_id"),
+        CheckConstraint("product_id <> other_product_id", name="distinct_products"),
+        CheckConstraint("count > 0", name="count"),
+        # A product's pairs in the order its "also bought" list shows them.
+        Index(
+            "ix_co_purchases_ranking",
+            "product_id",
+            text("count DESC"),
+            text("updated_at DESC"),
+            "other_product_id",
+        ),
+    )
+
+    product_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("products.id"))
+    other_product_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("products.id"))
+    count: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = _now()
+
+
 class Review(Base):
     __tablename__ = "reviews"
     __table_args__ = (

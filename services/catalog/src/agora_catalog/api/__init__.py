@@ -4,6 +4,7 @@ data (ADR 0112)."""
 from __future__ import annotations
 
 from agora_catalog.api import (
+    also_bought,
     categories,
     currencies,
     images,
@@ -26,6 +27,7 @@ public = api(
             vendors,
             categories,
             products,
+            also_bought,
             images,
             inventory,
             reviews,

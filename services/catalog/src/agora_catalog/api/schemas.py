@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, AnyHttpUrl, BaseModel, Field, StringConstraints
 
@@ -20,7 +20,7 @@ from agora_catalog.domain.products import (
     cover_url,
     rating_average,
 )
-from agora_catalog.models import Category, Inventory, Vendor
+from agora_catalog.models import Category, Inventory, Product, Vendor
 from agora_catalog.service.access import Actor, can_manage
 from agora_catalog.service.product_views import Listing
 from agora_kit.currency import DisplayMoney
@@ -314,6 +314,22 @@ class ProductSummary(BaseModel):
     created_at: datetime
     published_at: datetime | None
 
+    @classmethod
+    def fields_of(cls, product: Product, price: tuple[int, str] | None) -> dict[str, Any]:
+        """The summary's fields for ``product`` with its lowest price (amount, currency)."""
+        return {
+            "id": product.id,
+            "vendor_id": product.vendor_id,
+            "category_id": product.category_id,
+            "title": product.title,
+            "status": product.status,
+            "price_from": Money(amount=price[0], currency=price[1]) if price else None,
+            "image_url": cover_url(product.cover_image_url, product.images),
+            "rating": Rating.of(product),
+            "created_at": product.created_at,
+            "published_at": product.published_at,
+        }
+
 
 class ProductPage(BaseModel):
     items: list[ProductSummary]
@@ -321,23 +337,10 @@ class ProductPage(BaseModel):
 
     @classmethod
     def of(cls, listing: Listing) -> ProductPage:
-        items = []
-        for product in listing.page.items:
-            price = listing.prices.get(product.id)
-            items.append(
-                ProductSummary(
-                    id=product.id,
-                    vendor_id=product.vendor_id,
-                    category_id=product.category_id,
-                    title=product.title,
-                    status=product.status,
-                    price_from=Money(amount=price[0], currency=price[1]) if price else None,
-                    image_url=cover_url(product.cover_image_url, product.images),
-                    rating=Rating.of(product),
-                    created_at=product.created_at,
-                    published_at=product.published_at,
-                )
-            )
+        items = [
+            ProductSummary(**ProductSummary.fields_of(product, listing.prices.get(product.id)))
+            for product in listing.page.items
+        ]
         return cls(items=items, next_cursor=listing.page.next_cursor)
 
 

@@ -30,15 +30,18 @@ async def add_purchases(
     buyer_id: uuid.UUID,
     order_id: uuid.UUID,
     product_ids: Sequence[uuid.UUID],
-) -> None:
-    """One purchase per product; those already recorded stay as they are."""
-    await session.execute(
+) -> set[uuid.UUID]:
+    """One purchase per product; those already recorded stay as they are. The products
+    recorded now."""
+    added = await session.scalars(
         pg_insert(Purchase)
         .values(
             [{"buyer_id": buyer_id, "product_id": pid, "order_id": order_id} for pid in product_ids]
         )
         .on_conflict_do_nothing()
+        .returning(Purchase.product_id)
     )
+    return set(added)
 
 
 async def delete_purchases_of_order(session: AsyncSession, order_id: uuid.UUID) -> None:

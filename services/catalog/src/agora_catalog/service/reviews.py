@@ -32,18 +32,18 @@ async def record_purchases(
     order_id: uuid.UUID,
     skus: Sequence[str],
     product_ids: Sequence[uuid.UUID] = (),
-) -> int:
-    """Remember that ``buyer_id`` bought these products (by SKU or product id)."""
+) -> set[uuid.UUID]:
+    """Remember that ``buyer_id`` bought these products (by SKU or product id); the
+    products recorded now (none when this order was recorded before)."""
     found = set(product_ids)
     if skus:
         found.update(await purchases.product_ids_of_skus(session, skus))
     known = await purchases.known_product_ids(session, found)
     if not known:
-        return 0
-    await purchases.add_purchases(
+        return set()
+    return await purchases.add_purchases(
         session, buyer_id=buyer_id, order_id=order_id, product_ids=sorted(known)
     )
-    return len(known)
 
 
 async def forget_purchases(session: AsyncSession, order_id: uuid.UUID) -> None:
