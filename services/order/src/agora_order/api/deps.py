@@ -23,7 +23,7 @@ from agora_kit.errors import Forbidden
 from agora_order.settings import Settings
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.runtime.settings
     return settings
 
