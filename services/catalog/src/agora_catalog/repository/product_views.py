@@ -2,9 +2,9 @@
 with their stock, and the pages of products a listing shows with their lowest prices.
 
 The statements of the hottest read (a product and its variants) are Core statements
-built once, at import: SQLAlchemy reuses their cache keys and compiled forms instead of
-building and hashing them on every request (ADR 0084), and their rows become plain
-records, not ORM entities (ADR 0089)."""
+built and compiled once, at import (ADR 0084), whose rows become plain records, not ORM
+entities (ADR 0089); on the read session of public reads asyncpg runs them itself, in
+a transaction SQLAlchemy does (``agora_kit.prepared``, ADR 0121)."""
 
 from __future__ import annotations
 
