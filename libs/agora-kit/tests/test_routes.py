@@ -3,7 +3,7 @@ its declaration and the composition gave it."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Annotated
 
@@ -160,7 +160,7 @@ async def async_lookup() -> str:
     return "x"
 
 
-def routed(dependency: object) -> APIRouter:
+def routed(dependency: Callable[..., object]) -> APIRouter:
     router = APIRouter()
 
     async def looked_up(value: str) -> str:
