@@ -132,8 +132,9 @@ def write_report(
         + ", ".join(f"{name} {mib:,.0f} MiB" for name, mib in memory.items())
         + ".",
         "",
-        "Where the time goes and what was done about it: ADRs 0083, 0084, 0089, 0105",
-        "and 0108 (`docs/adr/`); the gateway's own share: ADR 0052.",
+        "Where the time goes and what was done about it: ADRs 0083, 0084, 0089, 0105,",
+        "0108 and 0121 (`docs/adr/`; the catalog's read in process, layer by layer:",
+        "`gateway/bench/catalog_inprocess.py`); the gateway's own share: ADR 0052.",
         "",
         "Reproduce: `make bench` (or `uv run python gateway/bench/gateway_bench.py`).",
         "",

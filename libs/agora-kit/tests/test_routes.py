@@ -3,7 +3,7 @@ its declaration and the composition gave it."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Annotated
 
@@ -141,3 +141,43 @@ def test_a_router_with_an_included_router_is_refused() -> None:
     nested.include_router(items)
     with pytest.raises(TypeError, match=r"agora_kit\.routes\.api"):
         api(nested)
+
+
+class Lookup:
+    def __call__(self) -> str:
+        return "x"
+
+
+def plain_lookup() -> str:
+    return "x"
+
+
+async def outer_lookup(value: Annotated[str, Depends(plain_lookup)]) -> str:
+    return value
+
+
+async def async_lookup() -> str:
+    return "x"
+
+
+def routed(dependency: Callable[..., object]) -> APIRouter:
+    router = APIRouter()
+
+    async def looked_up(value: str) -> str:
+        return value
+
+    router.add_api_route(
+        "/looked-up", looked_up, dependencies=[Depends(dependency)], methods=["GET"]
+    )
+    return router
+
+
+def test_a_route_whose_dependency_would_run_in_a_thread_is_refused() -> None:
+    for threaded, named in (
+        (plain_lookup, "plain_lookup"),
+        (outer_lookup, "plain_lookup"),  # async itself, but what it needs is not
+        (Lookup(), "Lookup"),
+    ):
+        with pytest.raises(TypeError, match=f"'/looked-up' depends on .*{named}.*async def"):
+            api(routed(threaded))
+    assert api(routed(async_lookup)).routes

@@ -32,6 +32,7 @@ from sqlalchemy.util import greenlet_spawn
 from sqlalchemy.util.queue import Empty
 
 from agora_kit.errors import UNREACHABLE, CommitOutcomeUnknown
+from agora_kit.prepared import READS_ONLY
 
 if TYPE_CHECKING:
     from agora_kit.settings import ServiceSettings
@@ -131,6 +132,8 @@ class Database:
             self.engine.execution_options(isolation_level="AUTOCOMMIT"),
             expire_on_commit=False,
             autoflush=False,
+            # Prepared reads run on the driver here (agora_kit.prepared, ADR 0121).
+            info={READS_ONLY: True},
         )
 
     @property
@@ -258,18 +261,24 @@ def after_commit(session: AsyncSession, callback: Callable[[], None]) -> None:
     pending.append(callback)
 
 
-def get_database(request: Request) -> Database:
+def database_of(request: Request) -> Database:
     database: Database = request.app.state.database
     return database
 
 
+# Dependencies are coroutine functions: FastAPI runs a plain ``def`` one in a worker
+# thread, a hand-off that costs more than the lookup it wraps (ADR 0121).
+async def get_database(request: Request) -> Database:
+    return database_of(request)
+
+
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    async with get_database(request).transaction() as session:
+    async with database_of(request).transaction() as session:
         yield session
 
 
 async def get_read_session(request: Request) -> AsyncIterator[AsyncSession]:
-    async with get_database(request).read() as session:
+    async with database_of(request).read() as session:
         yield session
 
 

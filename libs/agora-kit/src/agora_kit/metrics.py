@@ -136,6 +136,7 @@ class MetricsMiddleware:
         self.app = app
         self.metrics = metrics
         self.router_app = router_app
+        self.in_flight = metrics.http_in_flight.labels(metrics.service)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -153,11 +154,11 @@ class MetricsMiddleware:
         # Routing and mounts rewrite the scope: the long way matches the scope as sent.
         before_routing = dict(scope)
         m = self.metrics
-        m.http_in_flight.labels(m.service).inc()
+        self.in_flight.inc()
         try:
             await self.app(scope, receive, send_wrapper)
         finally:
-            m.http_in_flight.labels(m.service).dec()
+            self.in_flight.dec()
             route = scope.get("state", {}).get(ROUTE_OVERRIDE) or _route_template(
                 self.router_app, scope, before_routing
             )

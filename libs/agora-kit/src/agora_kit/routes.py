@@ -11,14 +11,20 @@ matched by one scan, as Starlette does.
 router, with a prefix and dependencies for all; ``add_routes`` copies a flat router's
 routes into the app's. Both go through ``add_api_route``, so each copy is built as
 FastAPI builds any route: the same dependencies, response model, OpenAPI operation.
+
+Dependencies are coroutine functions (``async def``), checked as routes are copied:
+FastAPI runs a plain ``def`` one in a worker thread, a hand-off per request that cost
+more than the lookups such dependencies make (ADR 0121).
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Sequence
 from typing import Any
 
 from fastapi import APIRouter, params
+from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, APIWebSocketRoute
 from starlette.routing import BaseRoute, Route
 
@@ -71,6 +77,7 @@ def add_routes(
                 tags=list(route.tags),
                 **{name: getattr(route, name) for name in _ROUTE_ARGUMENTS},
             )
+            _refuse_threaded(target.routes[-1])
         elif isinstance(route, APIWebSocketRoute):
             target.add_api_websocket_route(
                 prefix + route.path,
@@ -96,6 +103,28 @@ def api(
     for router in routers:
         add_routes(flat, router, prefix=prefix, dependencies=dependencies)
     return flat
+
+
+def _threaded(dependant: Dependant) -> list[str]:
+    """The dependencies under ``dependant`` that FastAPI would run in a worker thread."""
+    found = []
+    for dependency in dependant.dependencies:
+        call = dependency.call
+        target = call if inspect.isroutine(call) else getattr(call, "__call__", call)  # noqa: B004
+        if call is not None and not (
+            inspect.iscoroutinefunction(target) or inspect.isasyncgenfunction(target)
+        ):
+            found.append(getattr(call, "__qualname__", repr(call)))
+        found.extend(_threaded(dependency))
+    return found
+
+
+def _refuse_threaded(route: BaseRoute) -> None:
+    if isinstance(route, APIRoute) and (threaded := _threaded(route.dependant)):
+        raise TypeError(
+            f"{_describe(route)} depends on {', '.join(threaded)}, which FastAPI would "
+            "run in a worker thread on every request: make it `async def`"
+        )
 
 
 def _describe(route: BaseRoute) -> str:

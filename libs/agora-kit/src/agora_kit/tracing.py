@@ -176,7 +176,14 @@ class _TraceSwitch:
         if scope["type"] not in ("http", "websocket"):
             await self.plain(scope, receive, send)
             return
-        caller = propagate.extract(cast("dict[str, Any]", scope), getter=asgi_getter)
+        # A request without a header the propagators read has no caller's context:
+        # what extracting would give, without the propagators' header scans.
+        fields = {name.encode() for name in propagate.get_global_textmap().fields}
+        caller = (
+            propagate.extract(cast("dict[str, Any]", scope), getter=asgi_getter)
+            if any(name in fields for name, _ in scope["headers"])
+            else Context()
+        )
         parent = trace.get_current_span(caller).get_span_context()
         span = NonRecordingSpan(
             SpanContext(

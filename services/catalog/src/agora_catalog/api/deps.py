@@ -30,7 +30,7 @@ from agora_kit.auth import (
 from agora_kit.errors import Forbidden
 
 
-def get_context(request: Request) -> CatalogContext:
+async def get_context(request: Request) -> CatalogContext:
     context: CatalogContext = request.app.state.context
     return context
 

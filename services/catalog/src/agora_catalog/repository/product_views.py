@@ -2,9 +2,9 @@
 with their stock, and the pages of products a listing shows with their lowest prices.
 
 The statements of the hottest read (a product and its variants) are Core statements
-built once, at import: SQLAlchemy reuses their cache keys and compiled forms instead of
-building and hashing them on every request (ADR 0084), and their rows become plain
-records, not ORM entities (ADR 0089)."""
+built and compiled once, at import (ADR 0084), whose rows become plain records, not ORM
+entities (ADR 0089); on the read session of public reads asyncpg runs them itself, in
+a transaction SQLAlchemy does (``agora_kit.prepared``, ADR 0121)."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ from agora_catalog.domain.products import (
 from agora_catalog.models import IMAGE_READY, Inventory, Product, ProductImage, Variant, Vendor
 from agora_catalog.repository.public import PUBLIC
 from agora_kit.pagination import Page, PageParams, entity_page
+from agora_kit.prepared import PreparedRead
 
 
 def _columns(table: FromClause, record: type[Any]) -> list[ColumnElement[Any]]:
@@ -65,7 +66,7 @@ _READY_IMAGES = (
 )
 # Core statements, not ORM entities: this is the hottest read, and rows become plain
 # records without an identity map or instance state (ADR 0089).
-_PRODUCT = (
+_PRODUCT = PreparedRead(
     select(
         *_columns(_products, ProductRecord),
         *_columns(_vendors, StoreRecord),
@@ -76,7 +77,7 @@ _PRODUCT = (
 )
 _PRODUCT_WIDTH = len(fields(ProductRecord))
 _STORE_END = _PRODUCT_WIDTH + len(fields(StoreRecord))
-_VARIANTS = (
+_VARIANTS = PreparedRead(
     select(*_columns(_variants, VariantRecord), *_columns(_inventory, StockRecord))
     .outerjoin(_inventory, _inventory.c.sku == _variants.c.sku)
     .where(_variants.c.product_id == bindparam("product_id"), _variants.c.deleted_at.is_(None))
@@ -87,7 +88,7 @@ _VARIANT_WIDTH = len(fields(VariantRecord))
 
 async def variants_of(session: AsyncSession, product_id: uuid.UUID) -> list[VariantView]:
     """The product's live variants, oldest first, each with its stock."""
-    rows = (await session.execute(_VARIANTS, {"product_id": product_id})).all()
+    rows = await _VARIANTS.rows(session, {"product_id": product_id})
     return [
         VariantView(
             VariantRecord(*row[:_VARIANT_WIDTH]),
@@ -102,9 +103,10 @@ async def product_with_vendor(
 ) -> tuple[ProductRecord, StoreRecord, list[ImageRecord]] | None:
     """The product (not deleted), its store, whatever their statuses, and its ready
     uploaded images in upload order."""
-    row = (await session.execute(_PRODUCT, {"product_id": product_id})).first()
-    if row is None:
+    found = await _PRODUCT.rows(session, {"product_id": product_id})
+    if not found:
         return None
+    row = found[0]
     return (
         ProductRecord(*row[:_PRODUCT_WIDTH]),
         StoreRecord(*row[_PRODUCT_WIDTH:_STORE_END]),

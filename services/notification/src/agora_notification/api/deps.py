@@ -25,7 +25,7 @@ async def current_user_id(principal: CurrentPrincipal) -> uuid.UUID:
     return user_id_of(principal)
 
 
-def get_context(request: Request) -> NotificationContext:
+async def get_context(request: Request) -> NotificationContext:
     context: NotificationContext = request.app.state.context
     return context
 

@@ -25,7 +25,7 @@ from agora_order.service.context import OrderContext
 from agora_order.settings import Settings
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.runtime.settings
     return settings
 

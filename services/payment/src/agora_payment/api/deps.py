@@ -13,7 +13,7 @@ from agora_payment.adapters.provider import PaymentProvider
 from agora_payment.service.context import PaymentContext
 
 
-def get_context(request: Request) -> PaymentContext:
+async def get_context(request: Request) -> PaymentContext:
     context: PaymentContext = request.app.state.context
     return context
 
@@ -21,8 +21,9 @@ def get_context(request: Request) -> PaymentContext:
 ContextDep = Annotated[PaymentContext, Depends(get_context)]
 
 
-def get_provider(request: Request) -> PaymentProvider:
-    return get_context(request).provider
+async def get_provider(request: Request) -> PaymentProvider:
+    context: PaymentContext = request.app.state.context
+    return context.provider
 
 
 ProviderDep = Annotated[PaymentProvider, Depends(get_provider)]

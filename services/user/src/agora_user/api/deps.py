@@ -20,7 +20,7 @@ from agora_user.service.context import UserContext
 from agora_user.service.errors import ReauthenticationRequired
 
 
-def get_context(request: Request) -> UserContext:
+async def get_context(request: Request) -> UserContext:
     context: UserContext = request.app.state.context
     return context
 
@@ -126,7 +126,7 @@ async def current_admin(user: CurrentUser) -> User:
 AdminUser = Annotated[User, Depends(current_admin)]
 
 
-def client_address(request: Request) -> str | None:
+async def client_address(request: Request) -> str | None:
     """The client's address; behind the gateway uvicorn's proxy-headers support has
     already put the forwarded one here."""
     return request.client.host if request.client is not None else None

@@ -1,0 +1,181 @@
+"""Prepared reads: on a read session asyncpg runs them and gives the rows SQLAlchemy
+would; in a transaction SQLAlchemy runs them, and a lost connection is found as for
+SQLAlchemy's own statements."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    bindparam,
+    func,
+    literal,
+    select,
+)
+from sqlalchemy import event as sa_event
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from agora_kit.db import Database, ReadSessionDep
+from agora_kit.errors import install_problem_handlers
+from agora_kit.prepared import PreparedRead
+from agora_kit.testing.fixtures import PostgresServer
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData()
+
+
+class Gadget(Base):
+    __tablename__ = "gadgets"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(40))
+    weight: Mapped[int] = mapped_column(Integer)
+    traits: Mapped[dict[str, str]] = mapped_column(JSONB)
+    made_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+_gadgets: Table = Gadget.__table__  # type: ignore[assignment]
+GADGET = PreparedRead(
+    select(
+        _gadgets.c.id,
+        _gadgets.c.name,
+        _gadgets.c.weight,
+        _gadgets.c.traits,
+        _gadgets.c.made_at,
+        # A literal bound in the statement, and JSON built by the server.
+        func.json_build_object(literal("label"), _gadgets.c.name, type_=JSON).label("card"),
+        literal(7).label("seven"),
+    ).where(_gadgets.c.id == bindparam("id"))
+)
+
+
+@pytest.fixture
+async def database(postgres_server: PostgresServer) -> AsyncIterator[Database]:
+    name = await postgres_server.create_database("prepared")
+    db = Database(postgres_server.url(name), pool_size=1)
+    async with db.engine.begin() as conn:
+        await conn.run_sync(Base.metadata.create_all)
+    try:
+        yield db
+    finally:
+        await db.dispose()
+        await postgres_server.drop_database(name)
+
+
+def count_cursor_statements(database: Database) -> list[str]:
+    seen: list[str] = []
+
+    def note(*args: Any) -> None:
+        seen.append(args[2])
+
+    sa_event.listen(database.engine.sync_engine, "before_cursor_execute", note)
+    return seen
+
+
+async def add_gadget(database: Database) -> uuid.UUID:
+    gadget_id = uuid.uuid4()
+    async with database.transaction() as session:
+        session.add(
+            Gadget(
+                id=gadget_id,
+                name="lamp",
+                weight=1200,
+                traits={"colour": "red"},
+                made_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
+            )
+        )
+    return gadget_id
+
+
+async def test_a_read_session_gets_from_asyncpg_the_rows_sqlalchemy_gives(
+    database: Database,
+) -> None:
+    gadget_id = await add_gadget(database)
+    seen = count_cursor_statements(database)
+    async with database.read() as session:
+        driven = await GADGET.rows(session, {"id": gadget_id})
+        assert seen == []  # asyncpg ran it, not SQLAlchemy's cursor
+        through_sqlalchemy = (await session.execute(GADGET.statement, {"id": gadget_id})).all()
+    assert [tuple(row) for row in through_sqlalchemy] == driven
+    (row,) = driven
+    assert row == (
+        gadget_id,
+        "lamp",
+        1200,
+        {"colour": "red"},
+        datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
+        {"label": "lamp"},
+        7,
+    )
+    assert row[1:3] == ("lamp", 1200)  # rows slice as SQLAlchemy's do
+    async with database.read() as session:
+        assert await GADGET.rows(session, {"id": uuid.uuid4()}) == []
+
+
+async def test_in_a_transaction_sqlalchemy_runs_it_in_the_transaction(database: Database) -> None:
+    gadget_id = uuid.uuid4()
+    seen = count_cursor_statements(database)
+    async with database.transaction() as session:
+        session.add(
+            Gadget(
+                id=gadget_id,
+                name="fan",
+                weight=800,
+                traits={},
+                made_at=datetime(2026, 1, 1, tzinfo=UTC),
+            )
+        )
+        await session.flush()
+        (row,) = await GADGET.rows(session, {"id": gadget_id})  # not committed
+        await session.rollback()
+    assert row[1] == "fan"
+    assert any(statement.startswith("SELECT gadgets.id") for statement in seen)
+
+
+async def test_a_lost_connection_on_a_prepared_read_costs_one_503(
+    database: Database, postgres_server: PostgresServer
+) -> None:
+    """As for SQLAlchemy's own statements (ADR 0083): the request that meets a dead
+    connection gets a 503 to retry, and the next one a fresh connection."""
+    gadget_id = await add_gadget(database)
+    probe = FastAPI()
+    install_problem_handlers(probe)
+    probe.state.database = database
+
+    @probe.get("/gadgets/{gadget_id}")
+    async def read(gadget_id: uuid.UUID, session: ReadSessionDep) -> dict[str, str]:
+        (row,) = await GADGET.rows(session, {"id": gadget_id})
+        return {"name": row[1]}
+
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=probe), base_url="http://test"
+    ) as client:
+        assert (await client.get(f"/gadgets/{gadget_id}")).json() == {"name": "lamp"}
+        admin = await asyncpg.connect(postgres_server.dsn("postgres"))
+        try:
+            await admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = $1 AND pid <> pg_backend_pid()",
+                database.name,
+            )
+        finally:
+            await admin.close()
+        lost = await client.get(f"/gadgets/{gadget_id}")
+        assert lost.status_code == 503, lost.text
+        assert lost.headers["content-type"] == "application/problem+json"
+        assert lost.headers["retry-after"] == "1"
+        assert (await client.get(f"/gadgets/{gadget_id}")).json() == {"name": "lamp"}
