@@ -18,7 +18,7 @@ from agora_kit.currency import CurrencyQuery, Shown, exponent, shown_in
 router = APIRouter(tags=["products"])
 
 
-def _shown(context: ContextDep, currency: CurrencyQuery = None) -> Shown | None:
+async def _shown(context: ContextDep, currency: CurrencyQuery = None) -> Shown | None:
     return shown_in(context.rates.current(), currency) if currency else None
 
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Response
 
+from agora_kit.app import OutboxDep
 from agora_kit.auth import ROLE_ADMIN, CurrentPrincipal, require_roles
 from agora_kit.db import SessionDep
 from agora_kit.errors import problem_responses
-from agora_kit.events.outbox import Outbox
 from agora_kit.pagination import Page, PageParamsDep
 from agora_notification.api.conversation_schemas import (
     ConversationIn,
@@ -46,13 +46,7 @@ async def _caller(
     return await rules.caller(session, user_id, principal)
 
 
-def _outbox(request: Request) -> Outbox:
-    outbox: Outbox = request.app.state.runtime.outbox
-    return outbox
-
-
 CallerDep = Annotated[rules.Caller, Depends(_caller)]
-OutboxDep = Annotated[Outbox, Depends(_outbox)]
 
 
 def _draft(body: MessageIn) -> rules.Draft:

@@ -33,7 +33,7 @@ async def get_settings(request: Request) -> Settings:
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
-def shown(request: Request, currency: CurrencyQuery = None) -> Shown | None:
+async def shown(request: Request, currency: CurrencyQuery = None) -> Shown | None:
     """The currency the cart is also shown in, converted (ADR 0118); 422 without a rate."""
     if currency is None:
         return None
