@@ -38,3 +38,25 @@ async def test_a_cancellation_just_after_a_wake_up_is_never_dropped(turns: int) 
         task.cancel()
     assert done, f"a cancellation {turns} turn(s) after the wake-up was lost"
     assert task.cancelled()
+
+
+async def test_a_loop_whose_cancellation_was_swallowed_stops_at_its_next_wait() -> None:
+    """A library that turns the cancellation into its own outcome (here: ignores it)
+    leaves the task cancelling but running; its next wait stops it rather than hang."""
+    event = asyncio.Event()
+    swallowed = asyncio.Event()
+
+    async def loop() -> None:
+        while True:
+            try:
+                await asyncio.sleep(10)
+            except asyncio.CancelledError:
+                swallowed.set()
+            await woken(event, None)
+
+    task = asyncio.create_task(loop())
+    await asyncio.sleep(0.01)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.wait_for(task, 2)
+    assert swallowed.is_set()

@@ -26,7 +26,7 @@ from prometheus_client import Counter
 
 from agora_kit.db import Database
 from agora_kit.metrics import ServiceMetrics
-from agora_kit.waking import woken
+from agora_kit.waking import stop_if_cancelled, woken
 from agora_notification.adapters.base import Closing, DeliveryFailed, Outgoing, Sender
 from agora_notification.models import Delivery, DeliveryAttempt
 from agora_notification.repository import deliveries as delivery_repo
@@ -108,6 +108,7 @@ class Dispatcher:
             except asyncio.CancelledError:
                 raise
             except Exception:
+                stop_if_cancelled()
                 # The database is away, say: wait a round and try again, never die.
                 logger.exception("the dispatcher failed; retrying")
                 await woken(self._wake, poll)

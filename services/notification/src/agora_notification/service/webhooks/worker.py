@@ -29,7 +29,7 @@ from prometheus_client import Counter
 
 from agora_kit.db import Database
 from agora_kit.metrics import ServiceMetrics
-from agora_kit.waking import woken
+from agora_kit.waking import stop_if_cancelled, woken
 from agora_notification.adapters.webhooks import Answer, WebhookClient, headers_for
 from agora_notification.models import WebhookDelivery, WebhookEndpoint
 from agora_notification.repository import webhooks as repo
@@ -124,6 +124,7 @@ class WebhookWorker:
             except asyncio.CancelledError:
                 raise
             except Exception:
+                stop_if_cancelled()
                 logger.exception("the webhook worker failed; retrying")
                 progressed = False
             if progressed:
