@@ -22,13 +22,13 @@ access_log = logging.getLogger("agora.access")
 error_log = logging.getLogger("agora.errors")
 
 _SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,128}")
-# Request ids name requests in logs, they guard nothing: 128 bits from the process's
-# generator, as OpenTelemetry's trace ids are, not a system call per request (ADR 0121).
-_ids = random.Random()  # noqa: S311 (not a secret)
 
 
+# Request ids name requests in logs, they guard nothing: 128 bits from the module's
+# generator (reseeded in a forked child), as OpenTelemetry's trace ids are, not a
+# system call per request (ADR 0121).
 def new_request_id() -> str:
-    return f"{_ids.getrandbits(128):032x}"
+    return f"{random.getrandbits(128):032x}"
 
 
 async def send_problem(

@@ -17,6 +17,7 @@ statements (the pool invalidated, a 503 to retry; ADR 0083).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -24,6 +25,8 @@ from asyncpg import PostgresError
 from sqlalchemy import Select
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.ext.asyncio import AsyncSession
+
+logger = logging.getLogger("agora.db")
 
 # Set on the sessions of Database.read(): statements there need no transaction.
 READS_ONLY = "agora_reads_only"
@@ -59,6 +62,8 @@ class PreparedRead:
                 return [tuple(record) for record in records]
             except (PostgresError, TimeoutError):
                 raise  # the server's answer, or a bound of ADR 0111: as SQLAlchemy's path
-            except Exception:  # noqa: S110 (SQLAlchemy looks at the connection again)
-                pass
+            except Exception:
+                # SQLAlchemy looks at the connection again; said, so a fast path that
+                # always fell back would not go unseen.
+                logger.warning("prepared read fell back to SQLAlchemy", exc_info=True)
         return (await session.execute(self.statement, dict(params))).all()

@@ -168,6 +168,9 @@ class _TraceSwitch:
         self.app = self.traced = traced
         self.plain = plain
         self.ids = RandomIdGenerator()
+        # The headers the propagators read (the composite builds the set on each ask):
+        # set up by tracer_provider() before any middleware stack is built.
+        self.fields = frozenset(name.encode() for name in propagate.get_global_textmap().fields)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.switch.processed:
@@ -178,10 +181,9 @@ class _TraceSwitch:
             return
         # A request without a header the propagators read has no caller's context:
         # what extracting would give, without the propagators' header scans.
-        fields = {name.encode() for name in propagate.get_global_textmap().fields}
         caller = (
             propagate.extract(cast("dict[str, Any]", scope), getter=asgi_getter)
-            if any(name in fields for name, _ in scope["headers"])
+            if any(name in self.fields for name, _ in scope["headers"])
             else Context()
         )
         parent = trace.get_current_span(caller).get_span_context()
