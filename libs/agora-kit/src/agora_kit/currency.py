@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Annotated, Protocol
 
 import iso4217
-from fastapi import Query
+from fastapi import Depends, Query, Request
 from pydantic import BaseModel, Field
 
 from agora_kit.errors import InvalidParam, Unprocessable
@@ -185,6 +185,18 @@ class RatesProvider(Protocol):
     """Where the current rates come from: a file here; a live source can be another."""
 
     def current(self) -> Rates: ...
+
+
+async def shown(request: Request, currency: CurrencyQuery = None) -> Shown | None:
+    """The ``currency`` query of a service whose context has ``rates``: how prices are
+    shown; nothing is read without the query; 422 without a rate."""
+    if currency is None:
+        return None
+    rates: RatesProvider = request.app.state.context.rates
+    return shown_in(rates.current(), currency)
+
+
+ShownDep = Annotated[Shown | None, Depends(shown)]
 
 
 def parse(text: str, *, csv_format: bool) -> Rates:

@@ -5,24 +5,16 @@ beside each real price. Orders are still charged in the product's currency."""
 from __future__ import annotations
 
 import datetime
-from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from agora_catalog.api.deps import ContextDep
 from agora_catalog.api.schemas import ProductOut, ProductPage
 from agora_catalog.api.search_schemas import SearchResponse
-from agora_kit.currency import CurrencyQuery, Shown, exponent, shown_in
+from agora_kit.currency import Shown, exponent
 
 router = APIRouter(tags=["products"])
-
-
-async def _shown(context: ContextDep, currency: CurrencyQuery = None) -> Shown | None:
-    return shown_in(context.rates.current(), currency) if currency else None
-
-
-ShownDep = Annotated[Shown | None, Depends(_shown)]
 
 
 def show_product(out: ProductOut, shown: Shown | None) -> ProductOut:

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
-from agora_catalog.api.currencies import ShownDep, show_page, show_product
+from agora_catalog.api.currencies import show_page, show_product
 from agora_catalog.api.deps import ContextDep, ReaderDep, StoreWriterDep
 from agora_catalog.api.schemas import (
     ProductIn,
@@ -20,6 +20,7 @@ from agora_catalog.api.schemas import (
     VariantPatch,
 )
 from agora_catalog.service import product_views, products, variants
+from agora_kit.currency import ShownDep
 from agora_kit.db import ReadSessionDep, SessionDep
 from agora_kit.errors import problem_responses
 from agora_kit.idempotency import IdempotencyDep

@@ -12,11 +12,12 @@ from agora_catalog.adapters.search.base import (
     Sort,
     attribute_filters,
 )
-from agora_catalog.api.currencies import ShownDep, show_results
+from agora_catalog.api.currencies import show_results
 from agora_catalog.api.deps import ContextDep, ReaderDep
 from agora_catalog.api.search_schemas import SearchResponse, Suggestions
 from agora_catalog.service.errors import invalid
 from agora_catalog.service.facets import facet_labels
+from agora_kit.currency import ShownDep
 from agora_kit.db import ReadSessionDep
 from agora_kit.errors import problem_responses
 from agora_kit.pagination import DEFAULT_LIMIT, MAX_LIMIT

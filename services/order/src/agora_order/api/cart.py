@@ -6,10 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
+from agora_kit.currency import ShownDep
 from agora_kit.db import SessionDep
 from agora_kit.errors import problem_responses
 from agora_order.api.cart_schemas import CartOut, cart_out
-from agora_order.api.deps import ReaderDep, SettingsDep, ShownDep, WriterDep
+from agora_order.api.deps import ReaderDep, SettingsDep, WriterDep
 from agora_order.api.schemas import CartItemIn, QuantityIn
 from agora_order.api.shipping_schemas import Country
 from agora_order.service import cart

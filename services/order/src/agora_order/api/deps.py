@@ -19,9 +19,7 @@ from agora_kit.auth import (
     require_roles,
     user_id_for,
 )
-from agora_kit.currency import CurrencyQuery, Shown, shown_in
 from agora_kit.errors import Forbidden
-from agora_order.service.context import OrderContext
 from agora_order.settings import Settings
 
 
@@ -31,17 +29,6 @@ async def get_settings(request: Request) -> Settings:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-
-
-async def shown(request: Request, currency: CurrencyQuery = None) -> Shown | None:
-    """The currency the cart is also shown in, converted (ADR 0118); 422 without a rate."""
-    if currency is None:
-        return None
-    context: OrderContext = request.app.state.context
-    return shown_in(context.rates.current(), currency)
-
-
-ShownDep = Annotated[Shown | None, Depends(shown)]
 
 
 reader = user_id_for(SCOPE_ORDERS_READ)
