@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_kit.db import Database
@@ -155,5 +156,23 @@ async def test_a_commit_that_times_out_is_an_unknown_outcome_not_a_retry(
         await statement_timed_out()
     monkeypatch.setattr(AsyncSession, "commit", slow_commit)
     with pytest.raises(CommitOutcomeUnknown):
+        async with database.transaction() as session:
+            await session.execute(text("SELECT 1"))
+
+    # The connection lost during the COMMIT, as SQLAlchemy reports it: the same.
+    async def lost_commit(_: AsyncSession) -> None:
+        raise DBAPIError("COMMIT", None, Exception("gone"), connection_invalidated=True)
+
+    monkeypatch.setattr(AsyncSession, "commit", lost_commit)
+    with pytest.raises(CommitOutcomeUnknown):
+        async with database.transaction() as session:
+            await session.execute(text("SELECT 1"))
+
+    # Any other failure of the COMMIT (a deferred constraint, say) is itself.
+    async def refused_commit(_: AsyncSession) -> None:
+        raise DBAPIError("COMMIT", None, Exception("refused"))
+
+    monkeypatch.setattr(AsyncSession, "commit", refused_commit)
+    with pytest.raises(DBAPIError):
         async with database.transaction() as session:
             await session.execute(text("SELECT 1"))

@@ -31,8 +31,9 @@ from sqlalchemy.pool import ConnectionPoolEntry, QueuePool
 from sqlalchemy.util import greenlet_spawn
 from sqlalchemy.util.queue import Empty
 
-from agora_kit.errors import UNREACHABLE, CommitOutcomeUnknown
+from agora_kit.errors import CommitOutcomeUnknown, unavailable
 from agora_kit.prepared import READS_ONLY
+from agora_kit.waking import stop_if_cancelled
 
 if TYPE_CHECKING:
     from agora_kit.settings import ServiceSettings
@@ -153,11 +154,15 @@ class Database:
                 raise
             try:
                 await session.commit()
-            except UNREACHABLE as exc:
-                raise CommitOutcomeUnknown(
-                    "The database did not confirm the commit in time; the change may"
-                    " have been made."
-                ) from exc
+            except Exception as exc:
+                # Timed out, or the connection found dead (SQLAlchemy's invalidated
+                # DBAPIError): either way the COMMIT may have reached the server.
+                if unavailable(exc):
+                    raise CommitOutcomeUnknown(
+                        "The database did not confirm the commit in time; the change may"
+                        " have been made."
+                    ) from exc
+                raise
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
@@ -235,6 +240,7 @@ class Database:
             try:
                 await self.close_idle()
             except Exception:
+                stop_if_cancelled()
                 logger.exception("closing idle connections of %s failed", self.name)
 
 

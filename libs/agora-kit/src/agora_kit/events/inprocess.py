@@ -35,6 +35,7 @@ from agora_kit.events.inprocess_log import ANY_PAST, NEWEST, event_log, log_meta
 from agora_kit.events.inprocess_retention import LogRetention
 from agora_kit.events.transport import LagCallback, MessageHandler, SubscribingTransport
 from agora_kit.settings import CommonSettings
+from agora_kit.waking import stop_if_cancelled
 
 logger = logging.getLogger("agora.events.inprocess")
 
@@ -296,9 +297,8 @@ class InProcessTransport(SubscribingTransport[InProcessSubscription]):
             try:
                 async with self.autocommit.connect() as conn:
                     rows = (await conn.execute(NEWEST, {"topics": topics})).all()
-            except asyncio.CancelledError:
-                raise
             except Exception as exc:  # the subscriptions look for themselves meanwhile
+                stop_if_cancelled()
                 logger.warning("the event log's watcher could not read the log: %s", exc)
                 continue
             for topic, newest in rows:
