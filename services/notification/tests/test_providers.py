@@ -234,7 +234,7 @@ def _service_account(path: Path, token_uri: str) -> Path:
     return path
 
 
-async def test_fcm_token_endpoint_that_does_not_answer_in_time_is_retried(
+async def test_fcm_token_endpoint_that_does_not_answer_in_time_fails_for_now_within_the_timeout(
     tmp_path: Path,
 ) -> None:
     def slow(_: Request) -> Reply:

@@ -206,7 +206,8 @@ class VendorRef(Base):
     __tablename__ = "vendors"
 
     vendor_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
-    owner_id: Mapped[uuid.UUID] = mapped_column(nullable=False)
+    # Looked up by owner on every conversation request (ADR 0119).
+    owner_id: Mapped[uuid.UUID] = mapped_column(nullable=False, index=True)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     updated_at: Mapped[datetime] = _created_at()
 

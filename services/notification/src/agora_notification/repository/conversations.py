@@ -13,13 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_kit.pagination import Page, PageParams, entity_page, keyset_page
 from agora_notification.domain import Side
-from agora_notification.models import Conversation, Message, MessageReport, VendorRef
-
-
-async def stores_of(session: AsyncSession, owner_id: uuid.UUID) -> list[uuid.UUID]:
-    """The stores ``owner_id`` owns, as the catalog's events told."""
-    found = await session.scalars(select(VendorRef.vendor_id).where(VendorRef.owner_id == owner_id))
-    return list(found)
+from agora_notification.models import Conversation, Message, MessageReport
 
 
 async def open_once(session: AsyncSession, values: dict[str, Any]) -> Conversation:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,6 +22,12 @@ async def learn_vendor(
         .values(vendor_id=vendor_id, **values)
         .on_conflict_do_update(index_elements=[VendorRef.vendor_id], set_=values)
     )
+
+
+async def stores_of(session: AsyncSession, owner_id: uuid.UUID) -> list[uuid.UUID]:
+    """The stores ``owner_id`` owns, as the catalog's events told (on the owner's index)."""
+    found = await session.scalars(select(VendorRef.vendor_id).where(VendorRef.owner_id == owner_id))
+    return list(found)
 
 
 async def vendor(session: AsyncSession, vendor_id: uuid.UUID) -> VendorRef | None:

@@ -12,11 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_kit.pagination import Page, PageParams, entity_page
 from agora_notification.models import (
-    VendorRef,
     WebhookDelivery,
     WebhookEndpoint,
     WebhookOrderVendor,
 )
+from agora_notification.repository import refs
 
 
 async def endpoint(session: AsyncSession, endpoint_id: uuid.UUID) -> WebhookEndpoint | None:
@@ -160,8 +160,7 @@ async def order_vendors(session: AsyncSession, order_id: uuid.UUID) -> set[uuid.
 
 
 async def store_of(session: AsyncSession, owner_id: uuid.UUID) -> uuid.UUID | None:
-    """The store ``owner_id`` owns (one per owner), as learned from the catalog."""
-    found: uuid.UUID | None = await session.scalar(
-        select(VendorRef.vendor_id).where(VendorRef.owner_id == owner_id).limit(1)
-    )
-    return found
+    """The store ``owner_id`` owns (a webhook endpoint is one store's), as learned from
+    the catalog."""
+    stores = await refs.stores_of(session, owner_id)
+    return stores[0] if stores else None

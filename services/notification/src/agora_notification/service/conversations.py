@@ -55,7 +55,7 @@ class Caller:
 
 
 async def caller(session: AsyncSession, user_id: uuid.UUID, principal: Principal) -> Caller:
-    stores = await repo.stores_of(session, user_id)
+    stores = await refs.stores_of(session, user_id)
     return Caller(user_id, tuple(stores), principal.has_role(ROLE_ADMIN))
 
 

@@ -158,9 +158,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_live_sockets")),
     )
     op.create_index(op.f("ix_live_sockets_user_id"), "live_sockets", ["user_id"], unique=False)
+    # A store owner's stores are looked up on every conversation request.
+    op.create_index(op.f("ix_vendors_owner_id"), "vendors", ["owner_id"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_vendors_owner_id"), table_name="vendors")
     op.drop_table("live_sockets")
     op.drop_table("message_reports")
     op.drop_table("messages")
