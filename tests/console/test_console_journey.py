@@ -83,12 +83,8 @@ def agora_run(tmp_path_factory: pytest.TempPathFactory, built_console: Path) -> 
             "AGORA_NOTIFICATION_WEBHOOK_ALLOW_PRIVATE_ADDRESSES": "true",
         },
     )
-    try:
-        run.start("--fresh", timeout=180)
+    with run.running("--fresh"):
         yield run
-        assert run.stop() == 0, run.tail()
-    finally:
-        run.kill()
 
 
 class Browser:

@@ -19,7 +19,7 @@ import pytest
 from PIL import Image
 
 from agora_tools import journeys
-from agora_tools.deploy_testing import AllInOne
+from agora_tools.deploy_testing import AllInOne, ok
 from agora_tools.fleetdb import create_admin_in_run
 
 API = journeys.API
@@ -45,11 +45,6 @@ def fleet(tmp_path: Path) -> Iterator[Fleet]:
     the_fleet = Fleet(tmp_path / "data")
     yield the_fleet
     the_fleet.kill()
-
-
-def ok(response: httpx.Response, status: int = 200) -> Any:
-    assert response.status_code == status, f"{response.status_code}: {response.text}"
-    return response.json()
 
 
 def photo() -> bytes:

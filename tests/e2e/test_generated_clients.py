@@ -44,16 +44,12 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shop]:
         tmp_path_factory.mktemp("clients") / "data",
         env={"AGORA_GATEWAY_RATE_LIMIT_ROUTES": json.dumps(limits)},
     )
-    try:
-        run.start("--fresh", timeout=180)
+    with run.running("--fresh"):
         with httpx.Client(base_url=run.url("gateway"), timeout=30) as client:
             admin = create_admin(run.database_url("agora_user"))
             journeys.log_in(client, admin)
             journeys.shop_with_a_product(client, admin)
         yield Shop(run, admin)
-        assert run.stop() == 0, run.tail()
-    finally:
-        run.kill()
 
 
 def confirmed(run: AllInOne, done: subprocess.CompletedProcess[str]) -> dict[str, Any]:

@@ -125,21 +125,7 @@ def start_replica(
     broker and consumer groups, its own port; with the port."""
     port = fleet.port(part) + 100 * number
     env = {**fleet.part_environment(part, postgres), f"AGORA_{part.upper()}_PORT": str(port)}
-    logs = fleet.fleet_dir() / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
-    with (logs / f"fleet-{part}-{number}.log").open("ab") as log:
-        process = subprocess.Popen(  # noqa: S603 - our own command
-            [fleet.agora_command(), "serve", part],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    return process, port
-
-
-def _ready_at(port: int) -> bool:
-    return fleet.ready_at(f"http://{HOST}:{port}")
+    return fleet.spawn(part, env, f"fleet-{part}-{number}.log"), port
 
 
 def rebalance(
@@ -163,18 +149,32 @@ def rebalance(
     started = time.monotonic()
     extra = [start_replica(part, number, Postgres()) for number in range(2, replicas + 1)]
     chaos.log.append(f"{time.strftime('%H:%M:%S')} scaled {part} to {replicas}")
-    for process, port in extra:
-        while not _ready_at(port):
-            if time.monotonic() - started > 120 or process.poll() is not None:
-                chaos.problems.append(f"a replica of {part} on port {port} was not ready")
-                break
-            time.sleep(0.5)
-    figures["ready_seconds"] = round(time.monotonic() - started, 1)
-    figures["members_scaled_out"] = asyncio.run(kafka_groups.group_members(bootstrap, part))
-    figures["scaled_out_at_progress"] = round(progress(), 2)
-    while progress() < hold and not done.wait(0.2):
-        pass
-    figures["scaled_in_at_progress"] = round(progress(), 2)
+    try:
+        for process, port in extra:
+            while not fleet.ready_at(f"http://{HOST}:{port}"):
+                if time.monotonic() - started > 120 or process.poll() is not None:
+                    chaos.problems.append(f"a replica of {part} on port {port} was not ready")
+                    break
+                time.sleep(0.5)
+        figures["ready_seconds"] = round(time.monotonic() - started, 1)
+        figures["members_scaled_out"] = asyncio.run(kafka_groups.group_members(bootstrap, part))
+        figures["scaled_out_at_progress"] = round(progress(), 2)
+        while progress() < hold and not done.wait(0.2):
+            pass
+        figures["scaled_in_at_progress"] = round(progress(), 2)
+    finally:
+        _scale_in(extra, part, chaos, figures)
+    chaos.log.append(f"{time.strftime('%H:%M:%S')} scaled {part} back to 1")
+    figures["members_scaled_in"] = asyncio.run(kafka_groups.group_members(bootstrap, part))
+
+
+def _scale_in(
+    extra: list[tuple[subprocess.Popen[bytes], int]],
+    part: str,
+    chaos: Chaos,
+    figures: dict[str, Any],
+) -> None:
+    """SIGTERM each replica, as a scale-down does; one that ignores it for 30 s is killed."""
     stops = []
     for process, port in extra:
         began = time.monotonic()
@@ -186,9 +186,7 @@ def rebalance(
             process.kill()
             process.wait()
         stops.append(round(time.monotonic() - began, 1))
-    chaos.log.append(f"{time.strftime('%H:%M:%S')} scaled {part} back to 1")
     figures["stop_seconds"] = stops
-    figures["members_scaled_in"] = asyncio.run(kafka_groups.group_members(bootstrap, part))
 
 
 @dataclass
@@ -236,18 +234,20 @@ def fleet_target(
             daemon=True,
         )
         broker.start()
-        scaling = threading.Thread(
-            target=rebalance, args=(done, chaos, progress, scaled), daemon=True
-        )
+        threads = [broker]
         if scaled is not None:
-            scaling.start()
+            threads.append(
+                threading.Thread(
+                    target=rebalance, args=(done, chaos, progress, scaled), daemon=True
+                )
+            )
+            threads[-1].start()
         if parts:
             rampage(done, chaos, rng, pause, parts)
         else:
             done.wait()
-        broker.join()
-        if scaled is not None:
-            scaling.join()
+        for thread in threads:
+            thread.join()
 
     return Target(
         gateway_url=f"http://{HOST}:{fleet.port('gateway')}",

@@ -202,21 +202,26 @@ def start_part(part: str, postgres: Postgres, *, migrate: bool = True) -> int:
     env = part_environment(part, postgres)
     if migrate and part in SERVICES:
         subprocess.run([agora_command(), "migrate", part], env=env, check=True)  # noqa: S603
+    process = spawn(part, env, f"fleet-{part}.log")
+    state = _load_state()
+    state.pids[part] = process.pid
+    _save_state(state)
+    say(f"{part} starting on http://{HOST}:{port(part)} (pid {process.pid})")
+    return process.pid
+
+
+def spawn(part: str, env: dict[str, str], log_name: str) -> subprocess.Popen[bytes]:
+    """``agora serve part`` in a session of its own, its output in the fleet's logs."""
     logs = fleet_dir() / "logs"
     logs.mkdir(parents=True, exist_ok=True)
-    with (logs / f"fleet-{part}.log").open("ab") as log:
-        process = subprocess.Popen(  # noqa: S603
+    with (logs / log_name).open("ab") as log:
+        return subprocess.Popen(  # noqa: S603
             [agora_command(), "serve", part],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    state = _load_state()
-    state.pids[part] = process.pid
-    _save_state(state)
-    say(f"{part} starting on http://{HOST}:{port(part)} (pid {process.pid})")
-    return process.pid
 
 
 def running(part: str) -> bool:
