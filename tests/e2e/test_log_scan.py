@@ -5,7 +5,8 @@ secret and recovery codes, an API key, the new password), then every line it and
 PostgreSQL logged, and every span of the run Jaeger holds (its name, attributes and
 events), is searched for each secret the journey used. (No route takes a card number:
 payments take the provider's payment-method ids, and the sandbox answers with a label
-like "Visa 4242".)"""
+like "Visa 4242".) The run needs the tests' Jaeger: without it the whole test skips
+(fails under AGORA_REQUIRE_INFRA, as in CI), the log lines unscanned too."""
 
 from __future__ import annotations
 
