@@ -306,6 +306,113 @@ async def test_support_is_answered_by_admins_who_see_the_reports(service: Notifi
     assert [(r["id"], r["message"]["body"]) for r in reports["items"]] == [
         (reported["id"], "Read the FAQ, idiot")
     ]
+    assert reports["items"][0]["outcome"] is None
+
+
+async def test_an_admin_dismisses_a_report_or_removes_the_message(
+    service: Notifications,
+) -> None:
+    c = service.client
+    owner, vendor_id = await service.store()
+    product_id = await service.product(vendor_id)
+    buyer, other_buyer = await service.person(), await service.person()
+    admin_id = uuid.uuid4()
+    admin = {"Authorization": f"Bearer {service.keys.token(admin_id, roles=['customer', 'admin'])}"}
+    reports_path = "/api/v1/admin/message-reports"
+
+    async def answered(who: Any) -> tuple[str, str]:
+        opened = await _ok(
+            await c.post(
+                "/api/v1/conversations",
+                json={"about": "product", "product_id": str(product_id), "body": "In stock?"},
+                headers=who.headers,
+            ),
+            201,
+        )
+        path = f"/api/v1/conversations/{opened['conversation']['id']}"
+        rude = await _ok(
+            await c.post(
+                f"{path}/messages", json={"body": "Go away, idiot"}, headers=owner.headers
+            ),
+            201,
+        )
+        return path, rude["id"]
+
+    # One buyer's report of a rude answer is dismissed; the message stays.
+    path, rude_id = await answered(buyer)
+    report = {"reason": "Insulting answer"}
+    first = await _ok(
+        await c.post(f"{path}/messages/{rude_id}/report", json=report, headers=buyer.headers), 201
+    )
+    resolve = f"{reports_path}/{first['id']}/resolve"
+    _problem(
+        await c.post(resolve, json={"outcome": "dismissed"}, headers=buyer.headers),
+        403,
+        "forbidden",
+    )
+    _problem(
+        await c.post(resolve, json={"outcome": "ignored"}, headers=admin), 422, "validation-error"
+    )
+    _problem(
+        await c.post(
+            f"{reports_path}/{uuid.uuid4()}/resolve", json={"outcome": "dismissed"}, headers=admin
+        ),
+        404,
+        "report-not-found",
+    )
+    open_queue = await _ok(await c.get(reports_path, params={"state": "open"}, headers=admin))
+    assert [r["id"] for r in open_queue["items"]] == [first["id"]]
+    dismissed = await _ok(
+        await c.post(
+            resolve, json={"outcome": "dismissed", "note": " Firm, not abusive "}, headers=admin
+        )
+    )
+    assert (dismissed["outcome"], dismissed["resolved_by"], dismissed["note"]) == (
+        "dismissed",
+        str(admin_id),
+        "Firm, not abusive",
+    )
+    assert dismissed["message"]["body"] == "Go away, idiot"
+    assert dismissed["message"]["removed"] is False
+    # Resolved once: a second decision is refused and changes nothing.
+    _problem(
+        await c.post(resolve, json={"outcome": "removed"}, headers=admin), 409, "report-resolved"
+    )
+    messages = await _ok(await c.get(f"{path}/messages", headers=buyer.headers))
+    assert {m["id"]: m["body"] for m in messages["items"]}[rude_id] == "Go away, idiot"
+    assert (await _ok(await c.get(reports_path, params={"state": "open"}, headers=admin)))[
+        "items"
+    ] == []
+
+    # Another answer is reported by its buyer; removing it clears its text for both sides.
+    path2, rude2_id = await answered(other_buyer)
+    second = await _ok(
+        await c.post(
+            f"{path2}/messages/{rude2_id}/report", json=report, headers=other_buyer.headers
+        ),
+        201,
+    )
+    removed = await _ok(
+        await c.post(
+            f"{reports_path}/{second['id']}/resolve", json={"outcome": "removed"}, headers=admin
+        )
+    )
+    assert removed["outcome"] == "removed"
+    assert (removed["message"]["body"], removed["message"]["removed"]) == ("", True)
+    for who, where in ((other_buyer, path2), (owner, path2)):
+        seen = await _ok(await c.get(f"{where}/messages", headers=who.headers))
+        [gone] = [m for m in seen["items"] if m["id"] == rude2_id]
+        assert (gone["body"], gone["attachments"], gone["removed"]) == ("", [], True)
+    resolved = await _ok(await c.get(reports_path, params={"state": "resolved"}, headers=admin))
+    assert {r["id"]: r["outcome"] for r in resolved["items"]} == {
+        first["id"]: "dismissed",
+        second["id"]: "removed",
+    }
+    _problem(
+        await c.get(reports_path, params={"state": "closed"}, headers=admin),
+        422,
+        "validation-error",
+    )
 
 
 async def test_posting_is_rate_limited_per_person(service: Notifications) -> None:
@@ -431,3 +538,51 @@ async def test_a_socket_seen_lately_counts_as_online_a_stale_one_does_not(
         await service.client.post("/api/v1/conversations", json=ask, headers=buyer.headers), 201
     )
     assert bool(await service.deliveries(owner.id, "message_received")) is told
+
+
+async def test_removing_a_message_resolves_every_open_report_of_it(
+    service: Notifications,
+) -> None:
+    c = service.client
+    buyer = await service.person()
+    admins = [uuid.uuid4(), uuid.uuid4()]
+    heads = [
+        {"Authorization": f"Bearer {service.keys.token(a, roles=['customer', 'admin'])}"}
+        for a in admins
+    ]
+    opened = await _ok(
+        await c.post(
+            "/api/v1/conversations",
+            json={"about": "support", "body": "You are all crooks"},
+            headers=buyer.headers,
+        ),
+        201,
+    )
+    where = (
+        f"/api/v1/conversations/{opened['conversation']['id']}"
+        f"/messages/{opened['message']['id']}/report"
+    )
+    reports = [
+        await _ok(await c.post(where, json={"reason": f"Abuse {i}"}, headers=h), 201)
+        for i, h in enumerate(heads)
+    ]
+    await _ok(
+        await c.post(
+            f"/api/v1/admin/message-reports/{reports[0]['id']}/resolve",
+            json={"outcome": "removed", "note": "Abuse"},
+            headers=heads[0],
+        )
+    )
+    rows = await service.query(
+        "SELECT id, outcome, resolved_by, note FROM message_reports WHERE message_id = :m",
+        m=uuid.UUID(opened["message"]["id"]),
+    )
+    assert {(str(r["id"]), r["outcome"], r["resolved_by"], r["note"]) for r in rows} == {
+        (reports[0]["id"], "removed", admins[0], "Abuse"),
+        (reports[1]["id"], "removed", admins[0], "Abuse"),
+    }
+    [message] = await service.query(
+        "SELECT body, removed_at IS NOT NULL AS removed FROM messages WHERE id = :m",
+        m=uuid.UUID(opened["message"]["id"]),
+    )
+    assert (message["body"], message["removed"]) == ("", True)

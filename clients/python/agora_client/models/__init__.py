@@ -4,6 +4,7 @@ from .address_in import AddressIn
 from .admin_analytics_get_interval import AdminAnalyticsGetInterval
 from .admin_analytics_get_metric import AdminAnalyticsGetMetric
 from .admin_ledger_get_format_type_0 import AdminLedgerGetFormatType0
+from .admin_message_reports_list_state_type_0 import AdminMessageReportsListStateType0
 from .admin_orders_get_format_type_0 import AdminOrdersGetFormatType0
 from .admin_payment_out import AdminPaymentOut
 from .admin_payments_list_status_type_0 import AdminPaymentsListStatusType0
@@ -165,7 +166,10 @@ from .register_in import RegisterIn
 from .reject_in import RejectIn
 from .report_in import ReportIn
 from .report_out import ReportOut
+from .report_out_outcome_type_0 import ReportOutOutcomeType0
 from .reset_in import ResetIn
+from .resolve_in import ResolveIn
+from .resolve_in_outcome import ResolveInOutcome
 from .return_in import ReturnIn
 from .return_line_in import ReturnLineIn
 from .return_line_out import ReturnLineOut
@@ -248,6 +252,7 @@ __all__ = (
     "AdminAnalyticsGetInterval",
     "AdminAnalyticsGetMetric",
     "AdminLedgerGetFormatType0",
+    "AdminMessageReportsListStateType0",
     "AdminOrdersGetFormatType0",
     "AdminPaymentOut",
     "AdminPaymentsListStatusType0",
@@ -403,7 +408,10 @@ __all__ = (
     "RejectIn",
     "ReportIn",
     "ReportOut",
+    "ReportOutOutcomeType0",
     "ResetIn",
+    "ResolveIn",
+    "ResolveInOutcome",
     "ReturnIn",
     "ReturnLineIn",
     "ReturnLineOut",

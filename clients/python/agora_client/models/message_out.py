@@ -30,6 +30,7 @@ class MessageOut:
         attachments (list[Attachment]):
         created_at (datetime.datetime):
         erased (bool):
+        removed (bool): An admin removed it after a report: its text and attachments are gone
     """
 
     id: UUID
@@ -41,6 +42,7 @@ class MessageOut:
     attachments: list[Attachment]
     created_at: datetime.datetime
     erased: bool
+    removed: bool
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -69,6 +71,8 @@ class MessageOut:
 
         erased = self.erased
 
+        removed = self.removed
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -82,6 +86,7 @@ class MessageOut:
                 "attachments": attachments,
                 "created_at": created_at,
                 "erased": erased,
+                "removed": removed,
             }
         )
 
@@ -128,6 +133,8 @@ class MessageOut:
 
         erased = d.pop("erased")
 
+        removed = d.pop("removed")
+
         message_out = cls(
             id=id,
             seq=seq,
@@ -138,6 +145,7 @@ class MessageOut:
             attachments=attachments,
             created_at=created_at,
             erased=erased,
+            removed=removed,
         )
 
         message_out.additional_properties = d

@@ -8,6 +8,7 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.report_out_outcome_type_0 import ReportOutOutcomeType0
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -27,6 +28,10 @@ class ReportOut:
         reporter_id (None | UUID):
         reason (str):
         created_at (datetime.datetime):
+        outcome (None | ReportOutOutcomeType0): Null while the report is open
+        resolved_at (datetime.datetime | None):
+        resolved_by (None | UUID): The admin who resolved it
+        note (None | str):
         message (MessageOut | None | Unset): The message reported (in the admins' list)
     """
 
@@ -36,6 +41,10 @@ class ReportOut:
     reporter_id: None | UUID
     reason: str
     created_at: datetime.datetime
+    outcome: None | ReportOutOutcomeType0
+    resolved_at: datetime.datetime | None
+    resolved_by: None | UUID
+    note: None | str
     message: MessageOut | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -58,6 +67,27 @@ class ReportOut:
 
         created_at = self.created_at.isoformat()
 
+        outcome: None | str
+        if isinstance(self.outcome, ReportOutOutcomeType0):
+            outcome = self.outcome.value
+        else:
+            outcome = self.outcome
+
+        resolved_at: None | str
+        if isinstance(self.resolved_at, datetime.datetime):
+            resolved_at = self.resolved_at.isoformat()
+        else:
+            resolved_at = self.resolved_at
+
+        resolved_by: None | str
+        if isinstance(self.resolved_by, UUID):
+            resolved_by = str(self.resolved_by)
+        else:
+            resolved_by = self.resolved_by
+
+        note: None | str
+        note = self.note
+
         message: dict[str, Any] | None | Unset
         if isinstance(self.message, Unset):
             message = UNSET
@@ -76,6 +106,10 @@ class ReportOut:
                 "reporter_id": reporter_id,
                 "reason": reason,
                 "created_at": created_at,
+                "outcome": outcome,
+                "resolved_at": resolved_at,
+                "resolved_by": resolved_by,
+                "note": note,
             }
         )
         if message is not UNSET:
@@ -113,6 +147,58 @@ class ReportOut:
 
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
+        def _parse_outcome(data: object) -> None | ReportOutOutcomeType0:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                outcome_type_0 = ReportOutOutcomeType0(data)
+
+                return outcome_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | ReportOutOutcomeType0, data)
+
+        outcome = _parse_outcome(d.pop("outcome"))
+
+        def _parse_resolved_at(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                resolved_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return resolved_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        resolved_at = _parse_resolved_at(d.pop("resolved_at"))
+
+        def _parse_resolved_by(data: object) -> None | UUID:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                resolved_by_type_0 = UUID(data)
+
+                return resolved_by_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | UUID, data)
+
+        resolved_by = _parse_resolved_by(d.pop("resolved_by"))
+
+        def _parse_note(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        note = _parse_note(d.pop("note"))
+
         def _parse_message(data: object) -> MessageOut | None | Unset:
             if data is None:
                 return data
@@ -137,6 +223,10 @@ class ReportOut:
             reporter_id=reporter_id,
             reason=reason,
             created_at=created_at,
+            outcome=outcome,
+            resolved_at=resolved_at,
+            resolved_by=resolved_by,
+            note=note,
             message=message,
         )
 

@@ -24,6 +24,9 @@ About = Literal["product", "order", "support"]
 Side = Literal["buyer", "store"]
 ABOUTS: tuple[About, ...] = get_args(About)
 SIDES: tuple[Side, ...] = get_args(Side)
+# What an admin decided about a report of abuse (ADR 0119).
+Outcome = Literal["dismissed", "removed"]
+OUTCOMES: tuple[Outcome, ...] = get_args(Outcome)
 
 # What a user gets before they touch their preferences. Marketing needs consent, so
 # it starts off everywhere but the feed; SMS costs and interrupts, so it is opt-in.

@@ -5,6 +5,9 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.admin_message_reports_list_state_type_0 import (
+    AdminMessageReportsListStateType0,
+)
 from ...models.page_report_out import PageReportOut
 from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
@@ -12,11 +15,21 @@ from ...types import UNSET, Response, Unset
 
 def _get_kwargs(
     *,
+    state: AdminMessageReportsListStateType0 | None | Unset = UNSET,
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
+
+    json_state: None | str | Unset
+    if isinstance(state, Unset):
+        json_state = UNSET
+    elif isinstance(state, AdminMessageReportsListStateType0):
+        json_state = state.value
+    else:
+        json_state = state
+    params["state"] = json_state
 
     params["limit"] = limit
 
@@ -116,6 +129,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
+    state: AdminMessageReportsListStateType0 | None | Unset = UNSET,
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
 ) -> Response[PageReportOut | Problem]:
@@ -126,6 +140,8 @@ def sync_detailed(
     API keys cannot call this endpoint: sign in as the user.
 
     Args:
+        state (AdminMessageReportsListStateType0 | None | Unset): Only the open reports (the
+            queue), or only the resolved ones
         limit (int | Unset): Items per page Default: 20.
         cursor (None | str | Unset): `next_cursor` of the previous page
 
@@ -138,6 +154,7 @@ def sync_detailed(
     """
 
     kwargs = _get_kwargs(
+        state=state,
         limit=limit,
         cursor=cursor,
     )
@@ -152,6 +169,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
+    state: AdminMessageReportsListStateType0 | None | Unset = UNSET,
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
 ) -> PageReportOut | Problem | None:
@@ -162,6 +180,8 @@ def sync(
     API keys cannot call this endpoint: sign in as the user.
 
     Args:
+        state (AdminMessageReportsListStateType0 | None | Unset): Only the open reports (the
+            queue), or only the resolved ones
         limit (int | Unset): Items per page Default: 20.
         cursor (None | str | Unset): `next_cursor` of the previous page
 
@@ -175,6 +195,7 @@ def sync(
 
     return sync_detailed(
         client=client,
+        state=state,
         limit=limit,
         cursor=cursor,
     ).parsed
@@ -183,6 +204,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
+    state: AdminMessageReportsListStateType0 | None | Unset = UNSET,
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
 ) -> Response[PageReportOut | Problem]:
@@ -193,6 +215,8 @@ async def asyncio_detailed(
     API keys cannot call this endpoint: sign in as the user.
 
     Args:
+        state (AdminMessageReportsListStateType0 | None | Unset): Only the open reports (the
+            queue), or only the resolved ones
         limit (int | Unset): Items per page Default: 20.
         cursor (None | str | Unset): `next_cursor` of the previous page
 
@@ -205,6 +229,7 @@ async def asyncio_detailed(
     """
 
     kwargs = _get_kwargs(
+        state=state,
         limit=limit,
         cursor=cursor,
     )
@@ -217,6 +242,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
+    state: AdminMessageReportsListStateType0 | None | Unset = UNSET,
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
 ) -> PageReportOut | Problem | None:
@@ -227,6 +253,8 @@ async def asyncio(
     API keys cannot call this endpoint: sign in as the user.
 
     Args:
+        state (AdminMessageReportsListStateType0 | None | Unset): Only the open reports (the
+            queue), or only the resolved ones
         limit (int | Unset): Items per page Default: 20.
         cursor (None | str | Unset): `next_cursor` of the previous page
 
@@ -241,6 +269,7 @@ async def asyncio(
     return (
         await asyncio_detailed(
             client=client,
+            state=state,
             limit=limit,
             cursor=cursor,
         )

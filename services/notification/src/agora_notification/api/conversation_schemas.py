@@ -5,13 +5,13 @@ from __future__ import annotations
 import uuid
 from dataclasses import asdict
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, cast
 
 from pydantic import BaseModel, Field, StringConstraints
 
 from agora_kit.pagination import Page
 from agora_notification.api import examples
-from agora_notification.domain import About, Side
+from agora_notification.domain import About, Outcome, Side
 from agora_notification.models import Conversation, MessageReport
 from agora_notification.service.message_entry import MessageEntry
 
@@ -55,6 +55,9 @@ class MessageOut(BaseModel):
     attachments: list[Attachment]
     created_at: datetime
     erased: bool
+    removed: bool = Field(
+        description="An admin removed it after a report: its text and attachments are gone"
+    )
 
     @classmethod
     def of(cls, entry: MessageEntry) -> MessageOut:
@@ -124,6 +127,17 @@ class ReportIn(BaseModel, json_schema_extra=examples.REPORT_IN):
     reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=500)]
 
 
+class ResolveIn(BaseModel, json_schema_extra=examples.RESOLVE_IN):
+    outcome: Outcome = Field(
+        description="`dismissed` leaves the message; `removed` clears its text and "
+        "attachments and resolves every open report of it"
+    )
+    note: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+        | None
+    ) = Field(default=None, description="Why, for the other admins")
+
+
 class ReportOut(BaseModel):
     id: uuid.UUID
     conversation_id: uuid.UUID
@@ -131,6 +145,10 @@ class ReportOut(BaseModel):
     reporter_id: uuid.UUID | None
     reason: str
     created_at: datetime
+    outcome: Outcome | None = Field(description="Null while the report is open")
+    resolved_at: datetime | None
+    resolved_by: uuid.UUID | None = Field(description="The admin who resolved it")
+    note: str | None
     message: MessageOut | None = Field(
         default=None, description="The message reported (in the admins' list)"
     )
@@ -144,5 +162,9 @@ class ReportOut(BaseModel):
             reporter_id=report.reporter_id,
             reason=report.reason,
             created_at=report.created_at,
+            outcome=cast("Outcome | None", report.outcome),
+            resolved_at=report.resolved_at,
+            resolved_by=report.resolved_by,
+            note=report.note,
             message=MessageOut.of(message) if message is not None else None,
         )

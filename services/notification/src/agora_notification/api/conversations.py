@@ -1,11 +1,11 @@
 """Conversations (ADR 0119): a buyer writes to a store about a product or an order, or
 to support; both sides read, answer and mark as read; either reports abuse; admins
-answer support and list the reports."""
+answer support, list the reports and resolve them."""
 
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
 
@@ -25,11 +25,13 @@ from agora_notification.api.conversation_schemas import (
     ReadOut,
     ReportIn,
     ReportOut,
+    ResolveIn,
 )
 from agora_notification.api.deps import ContextDep, UserId
 from agora_notification.domain import Side
 from agora_notification.repository import conversations as repo
 from agora_notification.service import conversations as rules
+from agora_notification.service import moderation
 from agora_notification.service.message_entry import entry
 
 router = APIRouter(prefix="/conversations", tags=["messages"])
@@ -249,9 +251,44 @@ async def report(
     summary="Reported messages, newest first (admins)",
     responses=problem_responses(401, 403, 422),
 )
-async def list_reports(session: SessionDep, page: PageParamsDep) -> Page[ReportOut]:
+async def list_reports(
+    session: SessionDep,
+    page: PageParamsDep,
+    state: Annotated[
+        Literal["open", "resolved"] | None,
+        Query(description="Only the open reports (the queue), or only the resolved ones"),
+    ] = None,
+) -> Page[ReportOut]:
     """Every report of abuse, with the message it names."""
-    found = await repo.reports_page(session, page)
+    resolved = None if state is None else state == "resolved"
+    found = await repo.reports_page(session, page, resolved=resolved)
     return Page[ReportOut](
         items=[ReportOut.of(r, entry(m)) for r, m in found.items], next_cursor=found.next_cursor
     )
+
+
+@admin_router.post(
+    "/message-reports/{report_id}/resolve",
+    response_model=ReportOut,
+    summary="Resolve a report: dismiss it, or remove the message (admins)",
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+async def resolve_report(
+    report_id: uuid.UUID,
+    body: ResolveIn,
+    session: SessionDep,
+    context: ContextDep,
+    admin_id: UserId,
+) -> ReportOut:
+    """An open report is resolved once (409 after). `removed` clears the message's text
+    and attachments for both sides (`removed` then shows) and resolves every other open
+    report of the same message with it."""
+    report, message = await moderation.resolve(
+        context,
+        session,
+        admin_id=admin_id,
+        report_id=report_id,
+        outcome=body.outcome,
+        note=body.note,
+    )
+    return ReportOut.of(report, entry(message))

@@ -26,3 +26,6 @@ CONVERSATION_IN: dict[str, Any] = {
 MESSAGE_IN: dict[str, Any] = {"examples": [{"body": "Yes, and it ships in two days."}]}
 READ_IN: dict[str, Any] = {"examples": [{"up_to": "2c9a8f4e-1b3d-4a6e-8f0c-5d7b9e1a3c2f"}]}
 REPORT_IN: dict[str, Any] = {"examples": [{"reason": "Insults in the answer"}]}
+RESOLVE_IN: dict[str, Any] = {
+    "examples": [{"outcome": "removed", "note": "Insults; the store was warned"}]
+}

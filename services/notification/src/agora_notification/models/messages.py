@@ -6,8 +6,10 @@
   receipt is the ``seq`` of the last message it read.
 - ``messages``: what each side wrote, in ``seq`` order; attachments are references to
   images the catalog stored (``{image_id, url}``), never files. Erasing the sender
-  clears the body and the attachments and forgets the sender.
-- ``message_reports``: a party's report of a message as abusive, for the admins.
+  clears the body and the attachments and forgets the sender; an admin removing it
+  after a report clears them too (``removed_at``).
+- ``message_reports``: a party's report of a message as abusive, for the admins, open
+  until an admin resolves it (``outcome`` dismissed or removed).
 - ``live_sockets``: the live-feed sockets open now (any replica), refreshed at each
   heartbeat: a recipient with none is offline and is told by notification instead.
 """
@@ -33,7 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from agora_notification.domain import ABOUTS, SIDES
+from agora_notification.domain import ABOUTS, OUTCOMES, SIDES
 from agora_notification.models import Base, _created_at, _in
 
 
@@ -91,6 +93,7 @@ class Message(Base):
     )
     created_at: Mapped[datetime] = _created_at()
     erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (
         CheckConstraint(_in("side", SIDES), name="side"),
@@ -113,10 +116,22 @@ class MessageReport(Base):
     reporter_id: Mapped[uuid.UUID | None] = mapped_column()
     reason: Mapped[str] = mapped_column(String(500), nullable=False)
     created_at: Mapped[datetime] = _created_at()
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    resolved_by: Mapped[uuid.UUID | None] = mapped_column()
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(String(500))
 
     __table_args__ = (
         UniqueConstraint("message_id", "reporter_id", name="uq_message_reports_message_reporter"),
+        CheckConstraint(f"outcome IS NULL OR {_in('outcome', OUTCOMES)}", name="outcome"),
+        CheckConstraint("(resolved_at IS NULL) = (outcome IS NULL)", name="resolved"),
         Index("ix_message_reports_created_at_id", "created_at", "id"),
+        Index(
+            "ix_message_reports_open",
+            "created_at",
+            "id",
+            postgresql_where=text("resolved_at IS NULL"),
+        ),
     )
 
 

@@ -196,14 +196,16 @@ async def add_report(session: AsyncSession, values: dict[str, Any]) -> MessageRe
 
 
 async def reports_page(
-    session: AsyncSession, params: PageParams
+    session: AsyncSession, params: PageParams, *, resolved: bool | None = None
 ) -> Page[tuple[MessageReport, Message]]:
-    """Reports, newest first, each with the message it names."""
+    """Reports, newest first, each with the message it names; only the open ones (or
+    only the resolved ones) when asked."""
     # Each row is the (report, message) pair, not a single entity (scalars=False).
-    rows = cast(
-        "Select[tuple[tuple[MessageReport, Message]]]",
-        select(MessageReport, Message).join(Message, Message.id == MessageReport.message_id),
-    )
+    query = select(MessageReport, Message).join(Message, Message.id == MessageReport.message_id)
+    if resolved is not None:
+        state = MessageReport.resolved_at
+        query = query.where(state.is_not(None) if resolved else state.is_(None))
+    rows = cast("Select[tuple[tuple[MessageReport, Message]]]", query)
     return await keyset_page(
         session,
         rows,
@@ -213,6 +215,39 @@ async def reports_page(
         to_item=lambda row: (row[0], row[1]),
         direction="desc",
         scalars=False,
+    )
+
+
+async def report_for_update(session: AsyncSession, report_id: uuid.UUID) -> MessageReport | None:
+    found: MessageReport | None = await session.scalar(
+        select(MessageReport).where(MessageReport.id == report_id).with_for_update()
+    )
+    return found
+
+
+async def remove_message(session: AsyncSession, message_id: uuid.UUID, now: datetime) -> Message:
+    """An admin removes a reported message: its text and attachments are cleared, its
+    place and sender stay."""
+    removed = await session.scalar(
+        update(Message)
+        .where(Message.id == message_id)
+        .values(body="", attachments=[], removed_at=func.coalesce(Message.removed_at, now))
+        .returning(Message)
+        .execution_options(populate_existing=True)
+    )
+    assert removed is not None  # the report's message (ON DELETE CASCADE)
+    return removed
+
+
+async def resolve_reports(
+    session: AsyncSession, where: ColumnElement[bool], values: dict[str, Any]
+) -> None:
+    """Resolve the open reports ``where`` selects."""
+    await session.execute(
+        update(MessageReport)
+        .where(where, MessageReport.resolved_at.is_(None))
+        .values(**values)
+        .execution_options(synchronize_session=False)
     )
 
 

@@ -73,6 +73,16 @@ class AlreadyReported(Conflict):
     title = "Message already reported"
 
 
+class ReportNotFound(NotFound):
+    slug = "report-not-found"
+    title = "Report not found"
+
+
+class ReportResolved(Conflict):
+    slug = "report-resolved"
+    title = "Report already resolved"
+
+
 class RecipientUnknown(RuntimeError):
     """Whom to tell is not known yet (an event of another topic that names them has
     not been handled). Raising lets the consumer retry, then dead-letter it for replay."""

@@ -25,6 +25,7 @@ class MessageEntry:
     attachments: list[dict[str, Any]]
     created_at: datetime
     erased: bool
+    removed: bool
 
 
 def entry(message: Message) -> MessageEntry:
@@ -38,6 +39,7 @@ def entry(message: Message) -> MessageEntry:
         attachments=list(message.attachments or []),
         created_at=message.created_at,
         erased=message.erased_at is not None,
+        removed=message.removed_at is not None,
     )
 
 

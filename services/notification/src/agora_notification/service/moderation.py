@@ -1,0 +1,44 @@
+"""An admin resolves a report of abuse (ADR 0119): dismissed, the message stays;
+removed, the message loses its text and attachments and every open report of it is
+resolved with the same outcome."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from agora_notification.domain import Outcome
+from agora_notification.models import Message, MessageReport
+from agora_notification.repository import conversations as repo
+from agora_notification.service.context import NotificationContext
+from agora_notification.service.errors import ReportNotFound, ReportResolved
+
+
+async def resolve(
+    ctx: NotificationContext,
+    session: AsyncSession,
+    *,
+    admin_id: uuid.UUID,
+    report_id: uuid.UUID,
+    outcome: Outcome,
+    note: str | None,
+) -> tuple[MessageReport, Message]:
+    """Resolve one open report; 404 when there is none, 409 when it was resolved."""
+    report = await repo.report_for_update(session, report_id)
+    if report is None:
+        raise ReportNotFound("There is no such report.")
+    if report.resolved_at is not None:
+        raise ReportResolved(f"This report was resolved already ({report.outcome}).")
+    now = ctx.now()
+    decision = {"resolved_at": now, "resolved_by": admin_id, "outcome": outcome, "note": note}
+    if outcome == "removed":
+        message = await repo.remove_message(session, report.message_id, now)
+        await repo.resolve_reports(session, MessageReport.message_id == report.message_id, decision)
+    else:
+        found = await repo.message(session, report.conversation_id, report.message_id)
+        assert found is not None  # a report's message is deleted with it (ON DELETE CASCADE)
+        message = found
+        await repo.resolve_reports(session, MessageReport.id == report.id, decision)
+    await session.refresh(report)
+    return report, message
