@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from agora_contracts.order import OrderLine, OrderPlaced
-from agora_contracts.user import UserDeleted
+from agora_contracts.user import UserDeleted, UserRoleChanged
 from agora_notification.settings import Settings
 from agora_notification_testing import Notifications, quick_settings
 from agora_tools.pytest_plugin import SmtpServer
@@ -586,3 +586,45 @@ async def test_removing_a_message_resolves_every_open_report_of_it(
         m=uuid.UUID(opened["message"]["id"]),
     )
     assert (message["body"], message["removed"]) == ("", True)
+
+
+async def test_support_admins_are_told_of_a_buyers_message(service: Notifications) -> None:
+    c = service.client
+    admin = await service.person(full_name="Support Sam")
+    await service.deliver(
+        UserRoleChanged(
+            user_id=admin.id,
+            roles=["customer", "admin"],
+            added=["admin"],
+            changed_at=datetime.now(UTC),
+        ),
+        key=str(admin.id),
+    )
+    former = await service.person(full_name="Former Fay")
+    for roles in (["customer", "admin"], ["customer"]):
+        await service.deliver(
+            UserRoleChanged(user_id=former.id, roles=roles, changed_at=datetime.now(UTC)),
+            key=str(former.id),
+        )
+    plain = await service.person()
+    buyer = await service.person()
+
+    ask = {"about": "support", "body": "Where is my parcel?"}
+    opened = await _ok(await c.post("/api/v1/conversations", json=ask, headers=buyer.headers), 201)
+    [told] = await service.deliveries(admin.id, "message_received")
+    assert told["channel"] == "email"
+    feed = await service.feed(admin)
+    assert feed["items"][0]["data"]["conversation_id"] == opened["conversation"]["id"]
+    assert "support request" in feed["items"][0]["title"] + feed["items"][0]["body"]
+    assert await service.deliveries(former.id, "message_received") == []
+    assert await service.deliveries(plain.id, "message_received") == []
+    # Once per run of messages support has not read.
+    path = f"/api/v1/conversations/{opened['conversation']['id']}"
+    await _ok(await c.post(f"{path}/messages", json={"body": "Hello?"}, headers=buyer.headers), 201)
+    assert len(await service.deliveries(admin.id, "message_received")) == 1
+    # An erased admin is nobody to tell.
+    await service.deliver(
+        UserDeleted(user_id=admin.id, deleted_at=datetime.now(UTC)), key=str(admin.id)
+    )
+    [row] = await service.query("SELECT admin FROM contacts WHERE user_id = :u", u=admin.id)
+    assert row["admin"] is False

@@ -78,9 +78,14 @@ class Contact(Base):
     email_verified: Mapped[bool] = mapped_column(
         Boolean, nullable=False, server_default=text("false")
     )
+    # Holds the admin role now (registered so, or from ``user.role_changed``): one of
+    # support's admins, told of a buyer's support message (ADR 0119).
+    admin: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("false"))
     created_at: Mapped[datetime] = _created_at()
     updated_at: Mapped[datetime] = _created_at()
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index("ix_contacts_admins", "user_id", postgresql_where=text("admin")),)
 
 
 class Preference(Base):

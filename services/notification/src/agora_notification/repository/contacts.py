@@ -63,6 +63,7 @@ async def erase(session: AsyncSession, user_id: uuid.UUID, now: datetime) -> Non
                 "full_name": None,
                 "locale": None,
                 "phone": None,
+                "admin": False,
                 "updated_at": now,
                 "deleted_at": now,
             },
@@ -85,3 +86,14 @@ async def exists(session: AsyncSession, user_id: uuid.UUID) -> bool:
     return (
         await session.scalar(select(Contact.user_id).where(Contact.user_id == user_id))
     ) is not None
+
+
+async def admins(session: AsyncSession, *, limit: int = 100) -> list[uuid.UUID]:
+    """Support's admins the service knows of (not erased), at most ``limit``."""
+    found = await session.scalars(
+        select(Contact.user_id)
+        .where(Contact.admin, Contact.deleted_at.is_(None))
+        .order_by(Contact.user_id)
+        .limit(limit)
+    )
+    return list(found)

@@ -1,12 +1,14 @@
 """What the other side hears of a conversation (ADR 0119): a new message or a read
 receipt on the live feed (``pg_notify`` in the transaction, so only committed ones,
 to every replica), the ``MessagePosted`` event through the outbox, and a notification
-when the recipient has no live socket open, once per run of unread messages."""
+when the recipient (for support, each admin) has no live socket open, once per run of
+unread messages."""
 
 from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -17,6 +19,7 @@ from agora_contracts.notification import MessagePosted
 from agora_kit.events.outbox import Outbox
 from agora_notification.domain import FEED_CHANNEL, Side
 from agora_notification.models import Conversation, Message
+from agora_notification.repository import contacts as contact_repo
 from agora_notification.repository import conversations as repo
 from agora_notification.repository import presence, refs
 from agora_notification.service.context import NotificationContext
@@ -84,7 +87,12 @@ async def posted(
         key=str(conversation.id),
     )
     if recipient is not None:
-        await _tell_if_offline(ctx, session, conversation, message, recipient)
+        await _tell_if_offline(ctx, session, conversation, message, [recipient])
+    elif conversation.about == "support" and message.side == "buyer":
+        # Support's admins: each one without a live socket is told, once per run of
+        # messages support has not read.
+        admins = [a for a in await contact_repo.admins(session) if a != message.sender_id]
+        await _tell_if_offline(ctx, session, conversation, message, admins)
 
 
 async def read(
@@ -100,7 +108,7 @@ async def read(
     )
 
 
-async def _about(session: AsyncSession, conversation: Conversation) -> str:
+async def _about(session: AsyncSession, conversation: Conversation, side: str) -> str:
     if conversation.product_id is not None:
         product = await refs.product(session, conversation.product_id)
         return product.title if product is not None else "a product"
@@ -108,7 +116,8 @@ async def _about(session: AsyncSession, conversation: Conversation) -> str:
         order = await refs.order(session, conversation.order_id)
         number = order.order_number if order is not None else None
         return f"order {number}" if number else "an order"
-    return "your support request"
+    # Support's admins read of a buyer's request; the buyer of theirs.
+    return "a support request" if side == "buyer" else "your support request"
 
 
 async def _tell_if_offline(
@@ -116,15 +125,18 @@ async def _tell_if_offline(
     session: AsyncSession,
     conversation: Conversation,
     message: Message,
-    recipient: uuid.UUID,
+    recipients: Sequence[uuid.UUID],
 ) -> None:
-    """A notification (as the recipient's ``messages`` preferences allow) when this is
-    the first message they have not read and they have no live socket open."""
+    """A notification (as each recipient's ``messages`` preferences allow) when this is
+    the first message their side has not read, to each with no live socket open."""
+    if not recipients:
+        return
     if await repo.unread_of_side(session, conversation, other(message.side)) != 1:
         return
     # A socket's row is refreshed every heartbeat; two missed ones and it is gone.
     fresh = ctx.now() - timedelta(seconds=2 * ctx.settings.ws_heartbeat_seconds + 5)
-    if await presence.online(session, recipient, fresh):
+    offline = [r for r in recipients if not await presence.online(session, r, fresh)]
+    if not offline:
         return
     if message.side == "buyer":
         sender = "A customer"
@@ -134,19 +146,17 @@ async def _tell_if_offline(
         store = await refs.vendor(session, conversation.vendor_id)
         sender = store.name if store is not None else "A store"
     url = ctx.frontend(f"/messages/{conversation.id}")
-    await tell(
-        ctx,
-        session,
-        Story(
-            user_id=recipient,
-            kind="message_received",
-            dedupe_key=f"message:{message.id}",
-            context={
-                "sender": sender,
-                "about": await _about(session, conversation),
-                "conversation_url": url,
-            },
-            link=url,
-            data={"conversation_id": str(conversation.id), "message_id": str(message.id)},
-        ),
-    )
+    about = await _about(session, conversation, message.side)
+    for recipient in offline:
+        await tell(
+            ctx,
+            session,
+            Story(
+                user_id=recipient,
+                kind="message_received",
+                dedupe_key=f"message:{message.id}",
+                context={"sender": sender, "about": about, "conversation_url": url},
+                link=url,
+                data={"conversation_id": str(conversation.id), "message_id": str(message.id)},
+            ),
+        )

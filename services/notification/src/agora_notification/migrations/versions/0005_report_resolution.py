@@ -1,6 +1,7 @@
 """Abuse reports are resolved by an admin (ADR 0119): a report's outcome, who resolved
 it and when, with a note; a message an admin removed keeps its place but loses its
-text and attachments.
+text and attachments. Contacts know who the admins are (from the user service's
+events), so support's admins are told of a buyer's message.
 
 Revision ID: 0005
 Revises: 0004
@@ -19,6 +20,13 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    op.add_column(
+        "contacts",
+        sa.Column("admin", sa.Boolean(), server_default=sa.text("false"), nullable=False),
+    )
+    op.create_index(
+        "ix_contacts_admins", "contacts", ["user_id"], postgresql_where=sa.text("admin")
+    )
     op.add_column("messages", sa.Column("removed_at", sa.DateTime(timezone=True), nullable=True))
     op.add_column(
         "message_reports", sa.Column("resolved_at", sa.DateTime(timezone=True), nullable=True)
@@ -51,3 +59,5 @@ def downgrade() -> None:
     for column in ("note", "outcome", "resolved_by", "resolved_at"):
         op.drop_column("message_reports", column)
     op.drop_column("messages", "removed_at")
+    op.drop_index("ix_contacts_admins", table_name="contacts")
+    op.drop_column("contacts", "admin")

@@ -19,7 +19,9 @@ from agora_contracts.user import (
     SecondFactorLocked,
     UserDeleted,
     UserRegistered,
+    UserRoleChanged,
 )
+from agora_kit.auth import ROLE_ADMIN
 from agora_kit.events.envelope import CloudEvent
 from agora_kit.events.outbox import forget_published_naming
 from agora_notification.domain import SendChannel
@@ -110,6 +112,8 @@ async def _security_warning(
 async def user_registered(
     ctx: NotificationContext, session: AsyncSession, p: UserRegistered, event: CloudEvent
 ) -> None:
+    if ROLE_ADMIN in p.roles:
+        await contact_repo.learn(session, p.user_id, ctx.now(), admin=True)
     # An unverified address gets the verification mail, which welcomes them too; one
     # mail at sign-up, not two. The feed says welcome either way.
     await _tell_owner(
@@ -123,6 +127,13 @@ async def user_registered(
         channels=None if p.email_verified else ("push",),
         email_verified=p.email_verified,
     )
+
+
+async def user_role_changed(
+    ctx: NotificationContext, session: AsyncSession, p: UserRoleChanged, event: CloudEvent
+) -> None:
+    """Whether they answer support now (ADR 0119); nothing is told."""
+    await contact_repo.learn(session, p.user_id, ctx.now(), admin=ROLE_ADMIN in p.roles)
 
 
 async def email_verification_requested(
