@@ -13,6 +13,7 @@ import asyncpg
 import pytest
 import uvicorn
 from fastapi import FastAPI
+from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
@@ -115,6 +116,40 @@ async def test_heartbeats_and_pings(served: Served) -> None:
         assert (await receive(ws, "ping"))["type"] == "ping"
         await ws.send(json.dumps({"type": "ping"}))
         assert (await receive(ws, "pong"))["type"] == "pong"
+
+
+async def test_a_heartbeat_refreshes_every_socket_of_the_replica_in_one_update(
+    served: Served,
+) -> None:
+    """Three sockets of two people, a heartbeat every 0.3 s: each beat is one UPDATE of
+    ``live_sockets`` for all of them, not one per socket, and every row is refreshed."""
+    engine = served.service.database.engine.sync_engine
+    updates: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if statement.lstrip().upper().startswith("UPDATE LIVE_SOCKETS"):
+            updates.append(statement)
+
+    first, second = await served.service.person(), await served.service.person()
+    tokens: list[Any] = [["bearer", first.token], ["bearer", first.token], ["bearer", second.token]]
+    async with (
+        connect(served.url, subprotocols=tokens[0]) as a,
+        connect(served.url, subprotocols=tokens[1]) as b,
+        connect(served.url, subprotocols=tokens[2]) as c,
+    ):
+        for ws in (a, b, c):
+            await receive(ws, "ready")
+        opened = await served.service.query("SELECT max(seen_at) AS at FROM live_sockets")
+        event.listen(engine, "before_cursor_execute", seen)
+        try:
+            await asyncio.sleep(1.0)  # three beats
+        finally:
+            event.remove(engine, "before_cursor_execute", seen)
+        rows = await served.service.query("SELECT seen_at FROM live_sockets")
+    assert len(rows) == 3
+    assert all(row["seen_at"] > opened[0]["at"] for row in rows)
+    # About three, one a beat; one per socket a beat would be about nine.
+    assert 2 <= len(updates) <= 4, updates
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,9 @@ import contextlib
 import json
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import asyncpg
@@ -25,10 +27,11 @@ from pydantic import TypeAdapter
 from sqlalchemy.engine import make_url
 
 from agora_kit.db import Database
-from agora_kit.waking import woken
+from agora_kit.waking import stop_if_cancelled, woken
 from agora_notification.domain import FEED_CHANNEL
 from agora_notification.repository import conversations as conversation_repo
 from agora_notification.repository import notifications as notification_repo
+from agora_notification.repository import presence
 from agora_notification.service import message_entry as news
 from agora_notification.service.feed import FeedEntry, entry
 
@@ -159,6 +162,23 @@ class FeedHub:
                 }
         for connection in audience:
             connection.offer(out)
+
+    async def keep_present(self, seconds: float, clock: Callable[[], datetime]) -> None:
+        """Every heartbeat, refresh the ``live_sockets`` rows of this replica's open
+        sockets (ADR 0119) in one UPDATE, not one per socket. If the database cannot be
+        reached the sockets live on; unrefreshed, their users count as offline and are
+        notified rather than missing a message."""
+        while True:
+            await asyncio.sleep(seconds)
+            ids = [connection.id for held in self._connections.values() for connection in held]
+            if not ids:
+                continue
+            try:
+                async with self.database.transaction() as session:
+                    await presence.seen(session, ids, clock())
+            except Exception:
+                stop_if_cancelled()
+                logger.warning("could not refresh %d live sockets", len(ids), exc_info=True)
 
     def _on_notify(self, payload: str) -> None:
         try:
