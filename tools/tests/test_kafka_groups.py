@@ -5,7 +5,10 @@ does not inherit its backlog (ADR 0120)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
@@ -29,6 +32,29 @@ async def commit(bootstrap: str, group: str, offsets: dict[TopicPartition, int])
         await consumer.commit({tp: OffsetAndMetadata(o, "") for tp, o in offsets.items()})
     finally:
         await consumer.stop()
+
+
+@contextlib.contextmanager
+def counted_starts() -> Iterator[dict[str, int]]:
+    """How often Kafka clients are started meanwhile (the real ``start`` runs)."""
+    starts = {"admin": 0, "consumer": 0}
+    patch = pytest.MonkeyPatch()
+
+    def counting(cls: Any, name: str) -> None:
+        real = cls.start
+
+        async def start(self: Any) -> None:
+            starts[name] += 1
+            await real(self)
+
+        patch.setattr(cls, "start", start)
+
+    counting(AIOKafkaAdminClient, "admin")
+    counting(AIOKafkaConsumer, "consumer")
+    try:
+        yield starts
+    finally:
+        patch.undo()
 
 
 async def test_a_group_lags_by_what_it_has_not_committed(kafka_server: KafkaServer) -> None:
@@ -56,6 +82,11 @@ async def test_a_group_lags_by_what_it_has_not_committed(kafka_server: KafkaServ
     assert await group_lag(bootstrap, group) == 2 + 2
     # As a fixture calls it, outside the event loop.
     assert await asyncio.to_thread(wait_drained, bootstrap, [group], 0) == {group: 4}
+    # A wait of three rounds or more, on two groups, starts its clients once.
+    with counted_starts() as starts:
+        waited = await asyncio.to_thread(wait_drained, bootstrap, [group, group], 2)
+    assert waited == {group: 4}
+    assert starts == {"admin": 1, "consumer": 1}
 
     await commit(bootstrap, group, {first: 3, second: 2})
     assert await group_lag(bootstrap, group) == 0

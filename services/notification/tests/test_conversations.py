@@ -14,6 +14,8 @@ import pytest
 
 from agora_contracts.order import OrderLine, OrderPlaced
 from agora_contracts.user import UserDeleted, UserRoleChanged
+from agora_notification.models import Conversation
+from agora_notification.repository import conversations as conversation_repo
 from agora_notification.settings import Settings
 from agora_notification_testing import Notifications, quick_settings
 from agora_tools.pytest_plugin import SmtpServer
@@ -628,3 +630,16 @@ async def test_support_admins_are_told_of_a_buyers_message(service: Notification
     )
     [row] = await service.query("SELECT admin FROM contacts WHERE user_id = :u", u=admin.id)
     assert row["admin"] is False
+
+
+def test_a_receipt_moves_forward_on_its_own_side_only() -> None:
+    """Writing and reading move a side's receipt through the one rule: forward only."""
+    conversation = Conversation(buyer_read_seq=5, store_read_seq=2)
+    early, later = datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 1, 2, tzinfo=UTC)
+
+    assert not conversation_repo.move_receipt(conversation, "buyer", 4, early)
+    assert (conversation.buyer_read_seq, conversation.buyer_read_at) == (5, None)
+    assert conversation_repo.move_receipt(conversation, "store", 7, early)
+    assert not conversation_repo.move_receipt(conversation, "store", 7, later)
+    assert (conversation.store_read_seq, conversation.store_read_at) == (7, early)
+    assert conversation.buyer_read_seq == 5

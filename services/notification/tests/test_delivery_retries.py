@@ -220,3 +220,36 @@ async def test_an_idle_dispatcher_asks_for_due_deliveries_once_a_poll_not_once_p
     # One worker's polls (about twenty), not four workers' (about eighty).
     assert 5 <= idle <= 30, idle
     assert str(mail["Subject"]) == "Your Agora order AG-1042 is confirmed"
+
+
+async def test_a_new_delivery_wakes_one_idle_worker_not_all_of_them(
+    start: Start, mailbox: Mailbox
+) -> None:
+    """Four idle workers that hardly poll: a commit that made deliveries sends one
+    worker to look, and each worker that finds one sends one more, so the looks are
+    about twice the deliveries, not four workers' looks for each."""
+    async with start(delivery_poll_seconds=60) as service:
+        engine = service.database.engine.sync_engine
+        looks: list[str] = []
+
+        def seen(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+            if "FROM deliveries" in statement and "SKIP LOCKED" in statement:
+                looks.append(statement)
+
+        buyer = await service.person()
+        await asyncio.sleep(0.3)  # the welcome sent, the workers idle again
+        made_before = await service.query("SELECT count(*) AS n FROM deliveries")
+        mails = len(mailbox.to(buyer.email))
+        event.listen(engine, "before_cursor_execute", seen)
+        try:
+            await service.deliver(confirmed(buyer))
+            await mailbox.wait(buyer.email, count=mails + 1)
+            await asyncio.sleep(0.3)
+        finally:
+            event.remove(engine, "before_cursor_execute", seen)
+        made = (await service.query("SELECT count(*) AS n FROM deliveries"))[0]["n"]
+        made -= made_before[0]["n"]
+    # Each delivery: the look that finds it and the finder's next one; then the one
+    # look that finds nothing. Waking all four each time would be eight or more.
+    assert made >= 1
+    assert len(looks) <= 2 * made + 1, (made, len(looks))

@@ -13,6 +13,7 @@ import asyncpg
 import pytest
 import uvicorn
 from fastapi import FastAPI
+from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
@@ -115,6 +116,40 @@ async def test_heartbeats_and_pings(served: Served) -> None:
         assert (await receive(ws, "ping"))["type"] == "ping"
         await ws.send(json.dumps({"type": "ping"}))
         assert (await receive(ws, "pong"))["type"] == "pong"
+
+
+async def test_a_heartbeat_refreshes_every_socket_of_the_replica_in_one_update(
+    served: Served,
+) -> None:
+    """Three sockets of two people, a heartbeat every 0.3 s: each beat is one UPDATE of
+    ``live_sockets`` for all of them, not one per socket, and every row is refreshed."""
+    engine = served.service.database.engine.sync_engine
+    updates: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if statement.lstrip().upper().startswith("UPDATE LIVE_SOCKETS"):
+            updates.append(statement)
+
+    first, second = await served.service.person(), await served.service.person()
+    tokens: list[Any] = [["bearer", first.token], ["bearer", first.token], ["bearer", second.token]]
+    async with (
+        connect(served.url, subprotocols=tokens[0]) as a,
+        connect(served.url, subprotocols=tokens[1]) as b,
+        connect(served.url, subprotocols=tokens[2]) as c,
+    ):
+        for ws in (a, b, c):
+            await receive(ws, "ready")
+        opened = await served.service.query("SELECT max(seen_at) AS at FROM live_sockets")
+        event.listen(engine, "before_cursor_execute", seen)
+        try:
+            await asyncio.sleep(1.0)  # three beats
+        finally:
+            event.remove(engine, "before_cursor_execute", seen)
+        rows = await served.service.query("SELECT seen_at FROM live_sockets")
+    assert len(rows) == 3
+    assert all(row["seen_at"] > opened[0]["at"] for row in rows)
+    # About three, one a beat; one per socket a beat would be about nine.
+    assert 2 <= len(updates) <= 4, updates
 
 
 @pytest.mark.parametrize(
@@ -306,3 +341,76 @@ async def test_conversations_live_and_an_online_recipient_is_not_notified(served
         await eventually(lambda: service.query("SELECT 1 FROM live_sockets"), lambda r: r == [])
         == []
     )
+
+
+async def test_conversation_news_carries_each_recipients_count_and_is_not_read_back(
+    served: Served,
+) -> None:
+    """Two buyers asking one store, and two admins: the store's replies reach each buyer
+    with the unread count of their own conversation, a support message both admins with
+    support's. The hub sends what came with the notification and reads nothing, but a
+    message too long to come with it, which it reads by id (ADR 0119)."""
+    service = served.service
+    owner, vendor_id = await service.store()
+    product_id = await service.product(vendor_id)
+    first, second = await service.person(), await service.person()
+    admins = [service.keys.token(uuid.uuid4(), roles=["customer", "admin"]) for _ in range(2)]
+    engine = service.database.engine.sync_engine
+    hub_reads: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        task = asyncio.current_task()
+        if task is not None and task.get_coro().__qualname__.startswith("FeedHub.publish"):  # type: ignore[union-attr]
+            hub_reads.append(statement)
+
+    async def ask(buyer: Any) -> str:
+        about = {"about": "product", "product_id": str(product_id), "body": "Organic?"}
+        opened = await service.client.post(
+            "/api/v1/conversations", json=about, headers=buyer.headers
+        )
+        assert opened.status_code == 201, opened.text
+        return f"/api/v1/conversations/{opened.json()['conversation']['id']}"
+
+    async def answer(path: str, body: str) -> None:
+        posted = await service.client.post(
+            f"{path}/messages", json={"body": body}, headers=owner.headers
+        )
+        assert posted.status_code == 201, posted.text
+
+    async def heard(ws: ClientConnection) -> tuple[str, int]:
+        pushed = await receive(ws, "message")
+        return pushed["message"]["body"], pushed["unread_count"]
+
+    to_first, to_second = await ask(first), await ask(second)
+    protocols: list[Any] = [["bearer", t] for t in (first.token, second.token, *admins)]
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        async with (
+            connect(served.url, subprotocols=protocols[0]) as one,
+            connect(served.url, subprotocols=protocols[1]) as two,
+            connect(served.url, subprotocols=protocols[2]) as admin,
+            connect(served.url, subprotocols=protocols[3]) as other_admin,
+        ):
+            for ws in (one, two, admin, other_admin):
+                await receive(ws, "ready")
+            await answer(to_first, "Yes.")
+            await answer(to_second, "No.")
+            await answer(to_first, "Certified, too.")
+            assert [await heard(one), await heard(one)] == [("Yes.", 1), ("Certified, too.", 2)]
+            assert await heard(two) == ("No.", 1)
+            support = await service.client.post(
+                "/api/v1/conversations",
+                json={"about": "support", "body": "Help"},
+                headers=first.headers,
+            )
+            assert support.status_code == 201, support.text
+            assert await heard(admin) == await heard(other_admin) == ("Help", 1)
+            assert hub_reads == []
+
+            # Past PostgreSQL's 8000 bytes of a notification: read back, by id.
+            long = "€" * 4000
+            await answer(to_second, long)
+            assert await heard(two) == (long, 2)
+            assert len(hub_reads) == 1, hub_reads
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)

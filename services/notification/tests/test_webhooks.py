@@ -5,15 +5,24 @@ ping, and who may subscribe to what."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import Any
+
+import httpx
+from sqlalchemy import event
 
 from agora_contracts.catalog import VendorApplied
 from agora_contracts.common import Money
 from agora_contracts.order import OrderLine, OrderPlaced
 from agora_contracts.payment import PaymentSucceeded
 from agora_kit.auth import ROLE_ADMIN, ROLE_CUSTOMER, ROLE_VENDOR
+from agora_kit.events.inprocess import InProcessTransport
+from agora_kit.testing.apps import running
+from agora_kit.testing.tokens import Keys
 from agora_kit.testing.waiting import eventually
+from agora_notification.app import create_app
+from agora_notification.settings import Settings
 from agora_notification_testing import Notifications, confirmed
 from agora_notification_testing.webhooks import Receiver, receiver
 
@@ -285,3 +294,38 @@ async def test_patch_changes_events_and_checks_the_url(service: Notifications) -
         f"{API}/{created['id']}", json={"url": "gopher://x"}, headers=admin
     )
     assert bad.status_code == 422
+
+
+async def test_a_new_delivery_wakes_one_idle_loop_not_all_of_them(
+    settings: Settings, keys: Keys, transport: InProcessTransport
+) -> None:
+    """Four idle delivery loops that hardly poll: a commit that made a delivery sends
+    one loop to look, the loop that found it one more; not all four each time."""
+    assert Settings.model_fields["webhook_workers"].default == 4
+    quiet = settings.model_copy(update={"webhook_poll_seconds": 60})
+    async with (
+        running(create_app(quiet, transport=transport), keys) as app,
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://n.test") as c,
+    ):
+        service = Notifications(app, c, keys)
+        engine = service.database.engine.sync_engine
+        looks: list[str] = []
+
+        def seen(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+            if "FROM webhook_deliveries" in statement and "SKIP LOCKED" in statement:
+                looks.append(statement)
+
+        buyer = await service.person()
+        with receiver() as hook:
+            await subscribe(service, auth(service, uuid.uuid4()), hook.url, ["order.confirmed"])
+            await asyncio.sleep(0.3)  # the loops idle
+            event.listen(engine, "before_cursor_execute", seen)
+            try:
+                await service.deliver(confirmed(buyer))
+                await received(hook, "order.confirmed")
+                await asyncio.sleep(0.3)
+            finally:
+                event.remove(engine, "before_cursor_execute", seen)
+    # The look that found it, its finder's next one, the one more it woke: three.
+    # Four loops woken for it, each looking again after the finder's wake, are more.
+    assert 2 <= len(looks) <= 3, len(looks)

@@ -8,8 +8,9 @@ stopped with a backlog hands it to the next one, which handles another fleet's e
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 
 from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient
@@ -41,31 +42,37 @@ async def _committed(
     return found
 
 
-async def group_lag(bootstrap_servers: str, group: str) -> int:
-    """Records of the group's topics not yet committed by the group: on a partition it
-    committed, those after its offset; on one it never committed, all of them (its
-    next member starts from the earliest). 0 for a group that never committed."""
+@contextlib.asynccontextmanager
+async def _clients(
+    bootstrap_servers: str,
+) -> AsyncIterator[tuple[AIOKafkaAdminClient, AIOKafkaConsumer]]:
+    """An admin client (the groups' offsets) and a consumer (the partitions' ends),
+    started once for as many questions as are asked of them."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
     await admin.start()
     try:
-        committed = await _committed(admin, group)
-        if not committed:
-            return 0
-        described = await admin.describe_topics(sorted({p.topic for p in committed}))
+        consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False)
+        await consumer.start()
+        try:
+            yield admin, consumer
+        finally:
+            await consumer.stop()
     finally:
         await admin.close()
+
+
+async def _lag(admin: AIOKafkaAdminClient, consumer: AIOKafkaConsumer, group: str) -> int:
+    committed = await _committed(admin, group)
+    if not committed:
+        return 0
+    described = await admin.describe_topics(sorted({p.topic for p in committed}))
     partitions = [
         TopicPartition(topic["topic"], partition["partition"])
         for topic in described
         for partition in topic["partitions"]
     ]
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False)
-    await consumer.start()
-    try:
-        ends = await consumer.end_offsets(partitions)
-        starts = await consumer.beginning_offsets(partitions)
-    finally:
-        await consumer.stop()
+    ends = await consumer.end_offsets(partitions)
+    starts = await consumer.beginning_offsets(partitions)
     lag = 0
     for partition in partitions:
         done = committed.get(partition)
@@ -74,23 +81,37 @@ async def group_lag(bootstrap_servers: str, group: str) -> int:
     return lag
 
 
+async def group_lag(bootstrap_servers: str, group: str) -> int:
+    """Records of the group's topics not yet committed by the group: on a partition it
+    committed, those after its offset; on one it never committed, all of them (its
+    next member starts from the earliest). 0 for a group that never committed."""
+    async with _clients(bootstrap_servers) as (admin, consumer):
+        return await _lag(admin, consumer, group)
+
+
+async def _lagging(bootstrap_servers: str, groups: list[str], seconds: float) -> dict[str, int]:
+    deadline = time.monotonic() + seconds
+    async with _clients(bootstrap_servers) as (admin, consumer):
+        while True:
+            lagging = {}
+            for group in groups:
+                lag = await _lag(admin, consumer, group)
+                if lag:
+                    lagging[group] = lag
+            if not lagging or time.monotonic() >= deadline:
+                return lagging
+            await asyncio.sleep(1)
+
+
 def wait_drained(bootstrap_servers: str, groups: Iterable[str], seconds: float) -> dict[str, int]:
     """Wait up to ``seconds`` until none of ``groups`` lags; what each still lags
-    (empty when all drained). Gives up quietly: a fleet that cannot drain is stopped
+    (empty when all drained). One admin client and one consumer ask, every second,
+    for the whole wait. Gives up quietly: a fleet that cannot drain is stopped
     anyway, and the next one's audit tells its own events from earlier ones."""
-    deadline = time.monotonic() + seconds
-    wanted = list(groups)
-    while True:
-        lagging = {}
-        for group in wanted:
-            lag = asyncio.run(group_lag(bootstrap_servers, group))
-            if lag:
-                lagging[group] = lag
-        if not lagging or time.monotonic() >= deadline:
-            if lagging:
-                say(f"consumer groups still behind after {seconds:.0f} s: {lagging}")
-            return lagging
-        time.sleep(1)
+    lagging = asyncio.run(_lagging(bootstrap_servers, list(groups), seconds))
+    if lagging:
+        say(f"consumer groups still behind after {seconds:.0f} s: {lagging}")
+    return lagging
 
 
 def drain_fleet(bootstrap_servers: str) -> dict[str, int]:

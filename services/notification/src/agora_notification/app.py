@@ -14,7 +14,7 @@ from agora_notification.api import router
 from agora_notification.events import HANDLED
 from agora_notification.service.context import AppContext
 from agora_notification.settings import Settings
-from agora_notification.tasks import deliver_webhooks, dispatch, listen
+from agora_notification.tasks import deliver_webhooks, dispatch, keep_present, listen
 
 
 def create_app(
@@ -32,6 +32,6 @@ def create_app(
         context=lambda runtime: AppContext.of(runtime, settings, senders),
         routers=[router],
         handlers=HANDLED,
-        background_tasks=[dispatch, listen, deliver_webhooks],
+        background_tasks=[dispatch, listen, keep_present, deliver_webhooks],
         transport=transport,
     )

@@ -98,17 +98,6 @@ def _now(websocket: WebSocket) -> datetime:
     return context.now()
 
 
-async def _seen(websocket: WebSocket, connection: Connection) -> None:
-    """Refresh the socket's presence row. If the database cannot be reached the socket
-    lives on; unrefreshed, its user counts as offline and is notified rather than
-    missing a message."""
-    try:
-        async with websocket.app.state.database.transaction() as session:
-            await presence.seen(session, connection.id, _now(websocket))
-    except Exception:
-        logger.warning("could not refresh live socket %s", connection.id, exc_info=True)
-
-
 async def _gone(websocket: WebSocket, connection: Connection) -> None:
     """The socket's presence row goes (ADR 0119); if the database cannot be reached,
     the row ages out after two heartbeats."""
@@ -200,7 +189,6 @@ async def _serve(
         while True:
             await asyncio.sleep(settings.ws_heartbeat_seconds)
             connection.offer({"type": "ping"})
-            await _seen(websocket, connection)
 
     async def watch() -> None:
         while True:

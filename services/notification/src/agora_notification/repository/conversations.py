@@ -84,12 +84,23 @@ async def add_message(
     await session.flush()
     conversation.last_seq = message.seq
     conversation.last_message_at = now
-    if side == "buyer":
-        conversation.buyer_read_seq, conversation.buyer_read_at = message.seq, now
-    else:
-        conversation.store_read_seq, conversation.store_read_at = message.seq, now
+    move_receipt(conversation, side, message.seq, now)
     await session.flush()
     return message
+
+
+def move_receipt(conversation: Conversation, side: Side | str, seq: int, now: datetime) -> bool:
+    """``side`` has read ``conversation`` up to the message ``seq``: whether its receipt
+    moved (it never moves back)."""
+    if side == "buyer":
+        if seq <= conversation.buyer_read_seq:
+            return False
+        conversation.buyer_read_seq, conversation.buyer_read_at = seq, now
+    else:
+        if seq <= conversation.store_read_seq:
+            return False
+        conversation.store_read_seq, conversation.store_read_at = seq, now
+    return True
 
 
 def visible(

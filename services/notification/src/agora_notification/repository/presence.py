@@ -4,9 +4,11 @@ refreshed at its heartbeat, so a row a crashed replica left behind ages out."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import delete, exists, select, update
+from sqlalchemy import Uuid, any_, bindparam, delete, exists, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_notification.models import LiveSocket
@@ -19,8 +21,10 @@ async def opened(
     await session.flush()
 
 
-async def seen(session: AsyncSession, socket_id: uuid.UUID, now: datetime) -> None:
-    await session.execute(update(LiveSocket).where(LiveSocket.id == socket_id).values(seen_at=now))
+async def seen(session: AsyncSession, socket_ids: Collection[uuid.UUID], now: datetime) -> None:
+    """Refresh the rows of ``socket_ids`` in one statement, however many they are."""
+    ids = bindparam("socket_ids", list(socket_ids), type_=ARRAY(Uuid()))
+    await session.execute(update(LiveSocket).where(LiveSocket.id == any_(ids)).values(seen_at=now))
 
 
 async def closed(session: AsyncSession, socket_id: uuid.UUID) -> None:

@@ -1,8 +1,8 @@
 """What the other side hears of a conversation (ADR 0119): a new message or a read
 receipt on the live feed (``pg_notify`` in the transaction, so only committed ones,
-to every replica), the ``MessagePosted`` event through the outbox, and a notification
-when the recipient (for support, each admin) has no live socket open, once per run of
-unread messages."""
+to every replica, carrying what the sockets are sent, so no replica reads it back),
+the ``MessagePosted`` event through the outbox, and a notification when the recipient
+(for support, each admin) has no live socket open, once per run of unread messages."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from agora_notification.repository import contacts as contact_repo
 from agora_notification.repository import conversations as repo
 from agora_notification.repository import presence, refs
 from agora_notification.service.context import NotificationContext
-from agora_notification.service.message_entry import other
+from agora_notification.service.message_entry import as_json, other
 from agora_notification.service.notify import Story, tell
 
 
@@ -40,10 +40,23 @@ async def facing(
     return store.owner_id if store is not None else None
 
 
-async def _announce(session: AsyncSession, body: dict[str, Any]) -> None:
+# PostgreSQL refuses a notification's payload of 8000 bytes or more.
+PAYLOAD_MAX_BYTES = 7900
+
+
+def _payload(body: dict[str, Any]) -> str:
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+
+
+async def _announce(session: AsyncSession, body: dict[str, Any], push: dict[str, Any]) -> None:
+    """``push`` (what the sockets are sent) to the sockets ``body`` names, on every
+    replica. A message too long to ride along is left out; the hubs read it (by id)."""
+    payload = _payload({**body, "push": push})
+    if len(payload.encode()) > PAYLOAD_MAX_BYTES:
+        payload = _payload({**body, "push": {k: v for k, v in push.items() if k != "message"}})
     await session.execute(
         text("SELECT pg_notify(:channel, :payload)"),
-        {"channel": FEED_CHANNEL, "payload": json.dumps(body)},
+        {"channel": FEED_CHANNEL, "payload": payload},
     )
 
 
@@ -67,7 +80,15 @@ async def posted(
     message: Message,
 ) -> None:
     recipient = await facing(session, conversation, message.side)
-    await _announce(session, _live("message", conversation, message, recipient))
+    # Counted here, where the conversation is locked: exact as of this commit. The
+    # same for every socket that hears it: the recipient's, or every admin's, who
+    # answer support as one side.
+    unread = await repo.unread_of_side(session, conversation, other(message.side))
+    await _announce(
+        session,
+        _live("message", conversation, message, recipient),
+        {"type": "message", "message": as_json(message), "unread_count": unread},
+    )
     assert message.sender_id is not None
     await outbox.add(
         session,
@@ -86,6 +107,8 @@ async def posted(
         ),
         key=str(conversation.id),
     )
+    if unread != 1:
+        return
     if recipient is not None:
         await _tell_if_offline(ctx, session, conversation, message, [recipient])
     elif conversation.about == "support" and message.side == "buyer":
@@ -101,9 +124,13 @@ async def read(
     """``side`` read up to ``message``: the other side's open sockets hear of it."""
     await _announce(
         session,
+        _live("read", conversation, message, await facing(session, conversation, side)),
         {
-            **_live("read", conversation, message, await facing(session, conversation, side)),
+            "type": "message_read",
+            "conversation_id": str(conversation.id),
             "side": side,
+            "up_to": str(message.id),
+            "seq": message.seq,
         },
     )
 
@@ -127,11 +154,9 @@ async def _tell_if_offline(
     message: Message,
     recipients: Sequence[uuid.UUID],
 ) -> None:
-    """A notification (as each recipient's ``messages`` preferences allow) when this is
-    the first message their side has not read, to each with no live socket open."""
+    """A notification (as each recipient's ``messages`` preferences allow) of the first
+    message their side has not read, to each with no live socket open."""
     if not recipients:
-        return
-    if await repo.unread_of_side(session, conversation, other(message.side)) != 1:
         return
     # A socket's row is refreshed every heartbeat; two missed ones and it is gone.
     fresh = ctx.now() - timedelta(seconds=2 * ctx.settings.ws_heartbeat_seconds + 5)

@@ -232,12 +232,7 @@ async def read(
     message = await repo.message(session, conversation.id, message_id)
     if message is None:
         raise MessageNotFound("This conversation has no such message.")
-    now = ctx.now()
-    if side == "buyer" and message.seq > conversation.buyer_read_seq:
-        conversation.buyer_read_seq, conversation.buyer_read_at = message.seq, now
-        await news.read(session, conversation, side, message)
-    elif side == "store" and message.seq > conversation.store_read_seq:
-        conversation.store_read_seq, conversation.store_read_at = message.seq, now
+    if repo.move_receipt(conversation, side, message.seq, ctx.now()):
         await news.read(session, conversation, side, message)
     await session.flush()
     return await repo.unread_of_side(session, conversation, side)

@@ -26,7 +26,7 @@ from prometheus_client import Counter
 
 from agora_kit.db import Database
 from agora_kit.metrics import ServiceMetrics
-from agora_kit.waking import stop_if_cancelled, woken
+from agora_kit.waking import Bell, stop_if_cancelled
 from agora_notification.adapters.base import Closing, DeliveryFailed, Outgoing, Sender
 from agora_notification.models import Delivery, DeliveryAttempt
 from agora_notification.repository import deliveries as delivery_repo
@@ -58,7 +58,7 @@ class Dispatcher:
         self.senders = senders
         self.settings = settings
         self.clock = clock
-        self._wake = asyncio.Event()
+        self._bell = Bell()
         self.sent = Counter(
             "agora_notification_delivery_attempts_total",
             "Attempts to send a notification, by channel and outcome (sent, failed, rejected)",
@@ -74,7 +74,9 @@ class Dispatcher:
         self.service = metrics.service
 
     def wake(self) -> None:
-        self._wake.set()
+        """New deliveries committed: one idle worker looks (and rings for the next if
+        it finds one)."""
+        self._bell.ring()
 
     async def run(self) -> None:
         workers = [
@@ -94,15 +96,16 @@ class Dispatcher:
                     await sender.aclose()
 
     async def _worker(self, *, polls: bool) -> None:
-        """Send deliveries while any is due, then wait to be woken: by a commit that
-        made deliveries, or by a worker that found one (there may be more). Only the
-        polling worker also looks for retries fallen due every ``delivery_poll_seconds``
-        (and again after a failure), so an idle replica asks the database once a round,
-        not once per worker, and keeps one connection busy, not one per worker."""
+        """Send deliveries while any is due, then wait to be woken: one worker by a
+        commit that made deliveries, one more by a worker that found one (there may be
+        more), never all of them at once. Only the polling worker also looks for
+        retries fallen due every ``delivery_poll_seconds`` (and again after a failure),
+        so an idle replica asks the database once a round, not once per worker, and
+        keeps one connection busy, not one per worker."""
         poll = self.settings.delivery_poll_seconds
         while True:
-            # Cleared before looking, so a wake during the query is not lost.
-            self._wake.clear()
+            # Forgotten before looking, so a ring during the query is not lost.
+            self._bell.clear()
             try:
                 progressed = await self.send_one()
             except asyncio.CancelledError:
@@ -111,11 +114,11 @@ class Dispatcher:
                 stop_if_cancelled()
                 # The database is away, say: wait a round and try again, never die.
                 logger.exception("the dispatcher failed; retrying")
-                await woken(self._wake, poll)
+                await self._bell.wait(poll)
                 continue
             if progressed:
                 continue
-            await woken(self._wake, poll if polls else None)
+            await self._bell.wait(poll if polls else None)
 
     async def drain(self) -> int:
         """Send everything due now, one at a time (for tests and the CLI)."""
@@ -130,7 +133,7 @@ class Dispatcher:
             delivery = await delivery_repo.next_due(session, self.clock())
             if delivery is None:
                 return False
-            self._wake.set()  # another worker looks for the next one meanwhile
+            self._bell.ring()  # one more worker looks for the next one meanwhile
             attempt = delivery.attempts + 1
             started = self.clock()
             outcome, error, provider_id, gone = await self._attempt(delivery)

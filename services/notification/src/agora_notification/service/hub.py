@@ -6,8 +6,10 @@ handler announces each new feed entry with ``pg_notify`` in its transaction
 (:mod:`~agora_notification.service.notify`), which PostgreSQL delivers on commit to
 every listener, so the replica holding the user's socket hears of it whichever replica
 handled the event. The entry is read back and put on each of the user's sockets'
-queues. If the listening connection drops, it is reopened with backoff and every open
-socket is told to ``resync`` (re-read its feed), since entries may have been missed.
+queues; a conversation's message or receipt comes with what its sockets are sent, so
+it is not read back (ADR 0119). If the listening connection drops, it is reopened
+with backoff and every open socket is told to ``resync`` (re-read its feed), since
+entries may have been missed.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ import contextlib
 import json
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import asyncpg
@@ -25,10 +29,11 @@ from pydantic import TypeAdapter
 from sqlalchemy.engine import make_url
 
 from agora_kit.db import Database
-from agora_kit.waking import woken
+from agora_kit.waking import stop_if_cancelled, woken
 from agora_notification.domain import FEED_CHANNEL
 from agora_notification.repository import conversations as conversation_repo
 from agora_notification.repository import notifications as notification_repo
+from agora_notification.repository import presence
 from agora_notification.service import message_entry as news
 from agora_notification.service.feed import FeedEntry, entry
 
@@ -36,7 +41,6 @@ logger = logging.getLogger("agora.notification.hub")
 
 # A feed entry as JSON, as the feed's routes answer it.
 _ENTRY = TypeAdapter(FeedEntry)
-_MESSAGE = TypeAdapter(news.MessageEntry)
 
 
 @dataclass(eq=False)
@@ -129,41 +133,46 @@ class FeedHub:
 
     async def publish_conversation(self, body: dict[str, Any]) -> None:
         """A message or a read receipt of a conversation (ADR 0119), to the sockets of
-        the side it concerns on this replica."""
+        the side it concerns on this replica: what they are sent came with the
+        notification, all but a message too long to, which is read here."""
         audience = self._audience(body)
         if not audience:
             return
-        async with self.database.transaction() as session:
-            message = await conversation_repo.message(
-                session, uuid.UUID(body["conversation_id"]), uuid.UUID(body["id"])
-            )
-            conversation = await conversation_repo.get(session, uuid.UUID(body["conversation_id"]))
-            if message is None or conversation is None:
-                return
-            if body["type"] == "read":
-                out = {
-                    "type": "message_read",
-                    "conversation_id": str(conversation.id),
-                    "side": body["side"],
-                    "up_to": str(message.id),
-                    "seq": message.seq,
-                }
-            else:
-                unread = await conversation_repo.unread_of_side(
-                    session, conversation, news.other(message.side)
+        out: dict[str, Any] = body["push"]
+        if out["type"] == "message" and "message" not in out:
+            async with self.database.transaction() as session:
+                message = await conversation_repo.message(
+                    session, uuid.UUID(body["conversation_id"]), uuid.UUID(body["id"])
                 )
-                out = {
-                    "type": "message",
-                    "message": _MESSAGE.dump_python(news.entry(message), mode="json"),
-                    "unread_count": unread,
-                }
+            if message is None:
+                return
+            out = {**out, "message": news.as_json(message)}
         for connection in audience:
             connection.offer(out)
+
+    async def keep_present(self, seconds: float, clock: Callable[[], datetime]) -> None:
+        """Every heartbeat, refresh the ``live_sockets`` rows of this replica's open
+        sockets (ADR 0119) in one UPDATE, not one per socket. If the database cannot be
+        reached the sockets live on; unrefreshed, their users count as offline and are
+        notified rather than missing a message."""
+        while True:
+            await asyncio.sleep(seconds)
+            ids = [connection.id for held in self._connections.values() for connection in held]
+            if not ids:
+                continue
+            try:
+                async with self.database.transaction() as session:
+                    await presence.seen(session, ids, clock())
+            except Exception:
+                stop_if_cancelled()
+                logger.warning("could not refresh %d live sockets", len(ids), exc_info=True)
 
     def _on_notify(self, payload: str) -> None:
         try:
             body = json.loads(payload)
             if body.get("type") in ("message", "read"):
+                if not isinstance(body["push"], dict):
+                    raise TypeError("push")
                 work = self.publish_conversation(body)
             else:
                 work = self.publish(uuid.UUID(body["user_id"]), uuid.UUID(body["id"]))

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from pydantic import TypeAdapter
+
 from agora_notification.domain import Side
 from agora_notification.models import Message
 
@@ -41,6 +43,15 @@ def entry(message: Message) -> MessageEntry:
         erased=message.erased_at is not None,
         removed=message.removed_at is not None,
     )
+
+
+_JSON = TypeAdapter(MessageEntry)
+
+
+def as_json(message: Message) -> dict[str, Any]:
+    """The entry as the live feed sends it."""
+    found: dict[str, Any] = _JSON.dump_python(entry(message), mode="json")
+    return found
 
 
 def other(side: Side | str) -> Side:

@@ -29,7 +29,7 @@ from prometheus_client import Counter
 
 from agora_kit.db import Database
 from agora_kit.metrics import ServiceMetrics
-from agora_kit.waking import stop_if_cancelled, woken
+from agora_kit.waking import Bell, stop_if_cancelled
 from agora_notification.adapters.webhooks import Answer, WebhookClient, headers_for
 from agora_notification.models import WebhookDelivery, WebhookEndpoint
 from agora_notification.repository import webhooks as repo
@@ -68,7 +68,7 @@ def client_for(settings: Settings) -> WebhookClient:
 class WebhookWorker:
     def __init__(self, database: Database, metrics: ServiceMetrics) -> None:
         self.database = database
-        self._wake = asyncio.Event()
+        self._bell = Bell()
         self.service = metrics.service
         self.attempts = Counter(
             "agora_notification_webhook_attempts_total",
@@ -90,7 +90,9 @@ class WebhookWorker:
         )
 
     def wake(self) -> None:
-        self._wake.set()
+        """New deliveries committed: one idle worker looks (and rings for the next if
+        it finds one)."""
+        self._bell.ring()
 
     async def run(self, ctx: NotificationContext) -> None:
         client = client_for(ctx.settings)
@@ -111,14 +113,15 @@ class WebhookWorker:
     async def _worker(
         self, ctx: NotificationContext, client: WebhookClient, *, polls: bool
     ) -> None:
-        """Send deliveries while any is due, then wait to be woken: by a commit that
-        made deliveries, or by a loop that found one (there may be more). Only the
-        polling loop also looks for due retries every ``webhook_poll_seconds``, so an
-        idle replica asks the database once a round, not once per loop."""
+        """Send deliveries while any is due, then wait to be woken: one loop by a
+        commit that made deliveries, one more by a loop that found one (there may be
+        more), never all of them at once. Only the polling loop also looks for due
+        retries every ``webhook_poll_seconds``, so an idle replica asks the database
+        once a round, not once per loop."""
         poll = ctx.settings.webhook_poll_seconds if polls else None
         while True:
-            # Cleared before looking, so a wake during the query is not lost.
-            self._wake.clear()
+            # Forgotten before looking, so a ring during the query is not lost.
+            self._bell.clear()
             try:
                 progressed = await self.send_one(ctx, client)
             except asyncio.CancelledError:
@@ -129,7 +132,7 @@ class WebhookWorker:
                 progressed = False
             if progressed:
                 continue
-            await woken(self._wake, poll)
+            await self._bell.wait(poll)
 
     async def send_one(self, ctx: NotificationContext, client: WebhookClient) -> bool:
         """Send the next due delivery; False when none is due."""
@@ -138,7 +141,7 @@ class WebhookWorker:
             if due is None:
                 return False
             delivery, endpoint = due
-            self._wake.set()  # another loop looks for the next one meanwhile
+            self._bell.ring()  # one more loop looks for the next one meanwhile
             now = ctx.now()
             body = body_bytes(delivery)
             headers = _headers(ctx, endpoint, delivery, body, now)
