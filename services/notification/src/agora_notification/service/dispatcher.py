@@ -94,17 +94,21 @@ class Dispatcher:
                     await sender.aclose()
 
     async def _worker(self, *, polls: bool) -> None:
-        """Send deliveries while any is due, then wait to be woken: by a commit that
-        made deliveries, or by a worker that found one (there may be more). Only the
-        polling worker also looks for retries fallen due every ``delivery_poll_seconds``
-        (and again after a failure), so an idle replica asks the database once a round,
-        not once per worker, and keeps one connection busy, not one per worker."""
+        """Send a due delivery, then wait to be woken: by a commit that made
+        deliveries, or by a worker that found one (there may be more). A worker that
+        found one does not look again itself once it is sent: the wake it gave on
+        finding it has a worker look (itself, when the others have not taken it), so
+        each delivery found costs one more look, not two. Only the polling worker also
+        looks for retries fallen due every ``delivery_poll_seconds`` (and again after a
+        failure), so an idle replica asks the database once a round, not once per
+        worker, and keeps one connection busy, not one per worker."""
         poll = self.settings.delivery_poll_seconds
         while True:
             # Cleared before looking, so a wake during the query is not lost.
             self._wake.clear()
             try:
-                progressed = await self.send_one()
+                # One at most: finding one woke a worker to look for the next.
+                await self.send_one()
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -112,8 +116,6 @@ class Dispatcher:
                 # The database is away, say: wait a round and try again, never die.
                 logger.exception("the dispatcher failed; retrying")
                 await woken(self._wake, poll)
-                continue
-            if progressed:
                 continue
             await woken(self._wake, poll if polls else None)
 
