@@ -97,8 +97,8 @@ class Dispatcher:
         """Send a due delivery, then wait to be woken: by a commit that made
         deliveries, or by a worker that found one (there may be more). A worker that
         found one does not look again itself once it is sent: the wake it gave on
-        finding it has a worker look (itself, when the others have not taken it), so
-        each delivery found costs one more look, not two. Only the polling worker also
+        finding it has a worker look (itself, when the others have not taken it): one
+        look less per delivery found. Only the polling worker also
         looks for retries fallen due every ``delivery_poll_seconds`` (and again after a
         failure), so an idle replica asks the database once a round, not once per
         worker, and keeps one connection busy, not one per worker."""
