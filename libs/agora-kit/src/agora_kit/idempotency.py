@@ -54,9 +54,9 @@ from sqlalchemy import (
     delete,
     func,
     select,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_kit.auth import CurrentPrincipal, OptionalPrincipal
@@ -87,6 +87,15 @@ idempotency_keys = Table(
         "created_at", DateTime(timezone=True), nullable=False, server_default=func.now(), index=True
     ),
     PrimaryKeyConstraint("owner", "key"),
+)
+
+# Claims a key; returns a row only when this request is its first. As text, like the
+# consumers' inbox insert: SQLAlchemy 2.0 does not cache the PostgreSQL dialect's
+# INSERT .. ON CONFLICT and would compile it again for every keyed request.
+_CLAIM = text(
+    "INSERT INTO idempotency_keys (owner, key, fingerprint, status_code, response)"
+    " VALUES (:owner, :key, :fingerprint, 0, '{}'::jsonb)"
+    " ON CONFLICT DO NOTHING RETURNING key"
 )
 
 
@@ -146,16 +155,7 @@ class Idempotency:
     async def claim(self) -> None:
         assert self.session is not None
         claimed = await self.session.execute(
-            pg_insert(idempotency_keys)
-            .values(
-                owner=self.owner,
-                key=self.key,
-                fingerprint=self.fingerprint,
-                status_code=0,
-                response={},
-            )
-            .on_conflict_do_nothing()
-            .returning(idempotency_keys.c.key)
+            _CLAIM, {"owner": self.owner, "key": self.key, "fingerprint": self.fingerprint}
         )
         if claimed.first() is not None:
             return

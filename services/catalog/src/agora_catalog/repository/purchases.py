@@ -6,11 +6,20 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection, Sequence
 
-from sqlalchemy import delete, exists, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy import delete, exists, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_catalog.models import Product, Purchase, Variant
+
+# One purchase per product, those recorded now returned. As text: SQLAlchemy 2.0 does
+# not cache the PostgreSQL dialect's INSERT .. ON CONFLICT and would compile it again
+# for every confirmed order.
+_ADD = text(
+    "INSERT INTO purchases (buyer_id, product_id, order_id)"
+    " SELECT CAST(:buyer_id AS uuid), product_id, CAST(:order_id AS uuid)"
+    " FROM unnest(CAST(:product_ids AS uuid[])) AS given(product_id)"
+    " ON CONFLICT DO NOTHING RETURNING product_id"
+)
 
 
 async def product_ids_of_skus(session: AsyncSession, skus: Sequence[str]) -> set[uuid.UUID]:
@@ -34,12 +43,7 @@ async def add_purchases(
     """One purchase per product; those already recorded stay as they are. The products
     recorded now."""
     added = await session.scalars(
-        pg_insert(Purchase)
-        .values(
-            [{"buyer_id": buyer_id, "product_id": pid, "order_id": order_id} for pid in product_ids]
-        )
-        .on_conflict_do_nothing()
-        .returning(Purchase.product_id)
+        _ADD, {"buyer_id": buyer_id, "order_id": order_id, "product_ids": list(product_ids)}
     )
     return set(added)
 

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,6 +15,16 @@ from agora_catalog.models import (
     RESERVATION_RELEASED,
     Reservation,
     ReservationLine,
+)
+
+# A new reservation, returned whole (the ORM's object, no second read); nothing when
+# the order has one. As text: SQLAlchemy 2.0 does not cache the PostgreSQL dialect's
+# INSERT .. ON CONFLICT and would compile it again for every order.
+_CREATE_ACTIVE = text(
+    "INSERT INTO reservations (order_id, buyer_id, status, expires_at)"
+    " VALUES (:order_id, :buyer_id, :status, :expires_at)"
+    " ON CONFLICT DO NOTHING"
+    " RETURNING order_id, buyer_id, status, expires_at, created_at, updated_at"
 )
 
 
@@ -27,20 +37,16 @@ async def create_active(
 ) -> Reservation | None:
     """A new active reservation for the order; None when the order already has one
     (a second request for the same order waits on the first's row, then finds it)."""
-    created = await session.execute(
-        pg_insert(Reservation)
-        .values(
-            order_id=order_id,
-            buyer_id=buyer_id,
-            status=RESERVATION_ACTIVE,
-            expires_at=expires_at,
-        )
-        .on_conflict_do_nothing()
-        .returning(Reservation.order_id)
+    created: Reservation | None = await session.scalar(
+        select(Reservation).from_statement(_CREATE_ACTIVE),
+        {
+            "order_id": order_id,
+            "buyer_id": buyer_id,
+            "status": RESERVATION_ACTIVE,
+            "expires_at": expires_at,
+        },
     )
-    if created.first() is None:
-        return None
-    return await session.get(Reservation, order_id)
+    return created
 
 
 async def lock_reservation(session: AsyncSession, order_id: uuid.UUID) -> Reservation | None:

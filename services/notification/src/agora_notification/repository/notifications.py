@@ -7,27 +7,34 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, text, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy import bindparam, func, select, text, update
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_kit.pagination import Page, PageParams, entity_page
 from agora_notification.domain import FEED_CHANNEL
 from agora_notification.models import Notification
 
+# A new notification, returned whole (the ORM's object, no second read); nothing when
+# the user has one with its dedupe key. As text: SQLAlchemy 2.0 does not cache the
+# PostgreSQL dialect's INSERT .. ON CONFLICT and would compile it again for every one.
+_INSERT_ONCE = text(
+    "INSERT INTO notifications (id, user_id, kind, category, dedupe_key, event_id, title,"
+    " body, link, data, in_feed, created_at)"
+    " VALUES (:id, :user_id, :kind, :category, :dedupe_key, :event_id, :title, :body, :link,"
+    " :data, :in_feed, :created_at)"
+    " ON CONFLICT (user_id, dedupe_key) DO NOTHING RETURNING *"
+).bindparams(bindparam("data", type_=JSONB))
+
 
 async def insert_once(session: AsyncSession, values: dict[str, Any]) -> Notification | None:
     """The new notification, or None when the user already has one with this
-    ``dedupe_key`` (the same story told again)."""
-    new_id = await session.scalar(
-        pg_insert(Notification)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=[Notification.user_id, Notification.dedupe_key])
-        .returning(Notification.id)
+    ``dedupe_key`` (the same story told again). ``values``: every column but ``id``
+    and ``read_at`` (``link`` and ``event_id`` may be None)."""
+    created: Notification | None = await session.scalar(
+        select(Notification).from_statement(_INSERT_ONCE), {"id": uuid.uuid4(), **values}
     )
-    if new_id is None:
-        return None
-    return await session.get(Notification, new_id)
+    return created
 
 
 async def announce(session: AsyncSession, notification: Notification) -> None:

@@ -6,11 +6,22 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_notification.models import OrderRef, ProductRef, SkuRef, VendorRef
+
+# An order and its buyer (and its number, kept when an event does not tell it). As
+# text: SQLAlchemy 2.0 does not cache the PostgreSQL dialect's INSERT .. ON CONFLICT
+# and would compile it again for each of the order's events.
+_LEARN_ORDER = text(
+    "INSERT INTO orders (order_id, buyer_id, order_number, updated_at)"
+    " VALUES (:order_id, :buyer_id, :order_number, :updated_at)"
+    " ON CONFLICT (order_id) DO UPDATE SET buyer_id = excluded.buyer_id,"
+    " order_number = coalesce(excluded.order_number, orders.order_number),"
+    " updated_at = excluded.updated_at"
+)
 
 
 async def learn_vendor(
@@ -42,13 +53,14 @@ async def learn_order(
     order_number: str | None,
     now: datetime,
 ) -> None:
-    values: dict[str, object] = {"buyer_id": buyer_id, "updated_at": now}
-    if order_number:
-        values["order_number"] = order_number[:64]
     await session.execute(
-        pg_insert(OrderRef)
-        .values(order_id=order_id, **values)
-        .on_conflict_do_update(index_elements=[OrderRef.order_id], set_=values)
+        _LEARN_ORDER,
+        {
+            "order_id": order_id,
+            "buyer_id": buyer_id,
+            "order_number": order_number[:64] if order_number else None,
+            "updated_at": now,
+        },
     )
 
 

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -144,12 +144,22 @@ async def deliveries_page(
     )
 
 
+# The stores an order buys from. As text: SQLAlchemy 2.0 does not cache the PostgreSQL
+# dialect's INSERT .. ON CONFLICT and would compile it again for every order.
+_LEARN_ORDER_VENDORS = text(
+    "INSERT INTO webhook_order_vendors (order_id, vendor_id)"
+    " SELECT CAST(:order_id AS uuid), vendor_id"
+    " FROM unnest(CAST(:vendor_ids AS uuid[])) AS given(vendor_id)"
+    " ON CONFLICT DO NOTHING"
+)
+
+
 async def learn_order_vendors(
     session: AsyncSession, order_id: uuid.UUID, vendor_ids: Iterable[uuid.UUID]
 ) -> None:
-    rows = [{"order_id": order_id, "vendor_id": v} for v in set(vendor_ids)]
-    if rows:
-        await session.execute(pg_insert(WebhookOrderVendor).values(rows).on_conflict_do_nothing())
+    vendors = sorted(set(vendor_ids))
+    if vendors:
+        await session.execute(_LEARN_ORDER_VENDORS, {"order_id": order_id, "vendor_ids": vendors})
 
 
 async def order_vendors(session: AsyncSession, order_id: uuid.UUID) -> set[uuid.UUID]:

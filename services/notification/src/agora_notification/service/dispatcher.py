@@ -96,18 +96,21 @@ class Dispatcher:
                     await sender.aclose()
 
     async def _worker(self, *, polls: bool) -> None:
-        """Send deliveries while any is due, then wait to be woken: one worker by a
-        commit that made deliveries, one more by a worker that found one (there may be
-        more), never all of them at once. Only the polling worker also looks for
-        retries fallen due every ``delivery_poll_seconds`` (and again after a failure),
-        so an idle replica asks the database once a round, not once per worker, and
-        keeps one connection busy, not one per worker."""
+        """Send a due delivery, then wait to be woken: one worker by a commit that made
+        deliveries, one more by a worker that found one (there may be more), never all
+        of them at once. A worker that found one does not look again itself once it is
+        sent: the ring it gave on finding it has a worker look (itself, when no other
+        waits): one look less per delivery found. Only the polling worker also looks
+        for retries fallen due every ``delivery_poll_seconds`` (and again after a
+        failure), so an idle replica asks the database once a round, not once per
+        worker, and keeps one connection busy, not one per worker."""
         poll = self.settings.delivery_poll_seconds
         while True:
             # Forgotten before looking, so a ring during the query is not lost.
             self._bell.clear()
             try:
-                progressed = await self.send_one()
+                # One at most: finding one woke a worker to look for the next.
+                await self.send_one()
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -115,8 +118,6 @@ class Dispatcher:
                 # The database is away, say: wait a round and try again, never die.
                 logger.exception("the dispatcher failed; retrying")
                 await self._bell.wait(poll)
-                continue
-            if progressed:
                 continue
             await self._bell.wait(poll if polls else None)
 

@@ -44,12 +44,12 @@ async def place_order(
     same key and body gets the first answer again and places nothing."""
     if idempotency.replay is not None:
         return idempotency.replay
-    order = await checkout.place(
+    placed = await checkout.place(
         session, outbox, settings, buyer_id=buyer, request=checkout_request(body)
     )
-    location = _location(order.id)
+    location = _location(placed.order.id)
     response.headers["Location"] = location
-    out = order_out(await orders.detail(session, order))
+    out = order_out(placed)
     await idempotency.store(202, out, location)
     return out
 

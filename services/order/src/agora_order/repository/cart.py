@@ -10,18 +10,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from agora_order.models import CartItem
 
 
-async def items(session: AsyncSession, buyer_id: uuid.UUID) -> list[CartItem]:
-    """The buyer's cart, oldest line first."""
-    rows = await session.scalars(
+async def items(
+    session: AsyncSession, buyer_id: uuid.UUID, *, locked: bool = False
+) -> list[CartItem]:
+    """The buyer's cart, oldest line first; ``locked``: its lines locked (in that
+    order) until the transaction ends, for a change that depends on what they hold."""
+    query = (
         select(CartItem)
         .where(CartItem.buyer_id == buyer_id)
         .order_by(CartItem.added_at, CartItem.sku)
     )
-    return list(rows)
-
-
-async def locked_item(session: AsyncSession, buyer_id: uuid.UUID, code: str) -> CartItem | None:
-    return await session.get(CartItem, (buyer_id, code), with_for_update=True)
+    if locked:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    return list(await session.scalars(query))
 
 
 async def delete_item(session: AsyncSession, buyer_id: uuid.UUID, code: str) -> bool:

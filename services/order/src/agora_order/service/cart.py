@@ -165,9 +165,14 @@ class _Checked:
 
 
 async def _sellable(
-    session: AsyncSession, buyer_id: uuid.UUID, code: str, quantity: int, settings: Settings
+    session: AsyncSession, lines: list[CartItem], code: str, quantity: int, settings: Settings
 ) -> _Checked:
-    sku = await sku_repo.get(session, code)
+    """Whether ``quantity`` units of ``code`` may be in the cart of ``lines``: its SKU
+    and the other lines' read in one query."""
+    skus = await sku_repo.by_code(
+        session, [code, *(line.sku for line in lines if line.sku != code)]
+    )
+    sku = skus.pop(code, None)
     if sku is None or not sku.for_sale:
         raise UnknownSku(f"SKU {code} is not for sale.")
     if quantity > settings.max_quantity_per_line:
@@ -176,14 +181,21 @@ async def _sellable(
         raise TooManyUnits(f"At most {settings.max_units_per_sku} units of {code} in one order.")
     if quantity > sku.available:
         raise NotEnoughStock(f"Only {max(sku.available, 0)} of {code} left; asked for {quantity}.")
-    lines = await items(session, buyer_id)
-    others = await sku_repo.by_code(session, [line.sku for line in lines if line.sku != code])
-    currencies = {other.currency for other in others.values() if other.for_sale}
+    currencies = {other.currency for other in skus.values() if other.for_sale}
     if currencies and sku.currency not in currencies:
         raise CurrencyMismatch(
             f"The cart is in {', '.join(sorted(currencies))}; {code} is sold in {sku.currency}."
         )
-    return _Checked(sku=sku, lines=lines, others=others)
+    return _Checked(sku=sku, lines=lines, others=skus)
+
+
+async def _locked_lines(
+    session: AsyncSession, buyer_id: uuid.UUID, code: str
+) -> tuple[list[CartItem], CartItem | None]:
+    """The buyer's lines, locked (one query: the cart is read once per change), and
+    the line of ``code`` among them."""
+    lines = await cart_repo.items(session, buyer_id, locked=True)
+    return lines, next((line for line in lines if line.sku == code), None)
 
 
 async def add(
@@ -192,9 +204,9 @@ async def add(
     """Add ``quantity`` units (to what the cart already holds of the SKU); the cart
     after. The first item of an empty cart (a new one, or the next after checkout)
     counts a cart."""
-    existing = await cart_repo.locked_item(session, buyer_id, code)
+    lines, existing = await _locked_lines(session, buyer_id, code)
     wanted = quantity + (existing.quantity if existing else 0)
-    checked = await _sellable(session, buyer_id, code, wanted, settings)
+    checked = await _sellable(session, lines, code, wanted, settings)
     if existing is None:
         if not checked.lines:
             metrics.cart_created(session)
@@ -212,10 +224,10 @@ async def set_quantity(
     session: AsyncSession, settings: Settings, buyer_id: uuid.UUID, code: str, quantity: int
 ) -> Cart:
     """Set the line's quantity; the cart after."""
-    existing = await cart_repo.locked_item(session, buyer_id, code)
+    lines, existing = await _locked_lines(session, buyer_id, code)
     if existing is None:
         raise UnknownSku(f"SKU {code} is not in the cart.")
-    checked = await _sellable(session, buyer_id, code, quantity, settings)
+    checked = await _sellable(session, lines, code, quantity, settings)
     existing.quantity = quantity
     await session.flush()
     return await checked.cart(session, settings)

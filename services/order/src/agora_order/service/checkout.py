@@ -19,7 +19,7 @@ from agora_kit.events.outbox import Outbox
 from agora_order.models import CartItem, Order, OrderLine, Sku, SubOrder
 from agora_order.repository import orders as order_repo
 from agora_order.repository import skus as sku_repo
-from agora_order.service import cart, coupons, quote, saga
+from agora_order.service import cart, coupons, orders, quote, saga
 from agora_order.service.errors import (
     CurrencyMismatch,
     EmptyCart,
@@ -49,8 +49,8 @@ async def place(
     *,
     buyer_id: uuid.UUID,
     request: CheckoutRequest,
-) -> Order:
-    """The buyer's cart, placed as an order."""
+) -> orders.OrderDetail:
+    """The buyer's cart, placed as an order; its detail as written (not read again)."""
     # One buyer's checkouts take turns from here: racing ones cannot all take the same
     # cart, nor all find room under the open-order limit.
     await order_repo.lock_buyer_checkout(session, buyer_id)
@@ -91,15 +91,19 @@ async def place(
         funded_by=redemption.funded_by,
         placed_at=placed_at,
     )
+    parts = _split_by_vendor(order, items, skus, cost)
     await saga.start(
-        session,
-        outbox,
-        order,
-        _split_by_vendor(order, items, skus, cost),
-        reservation_ttl_seconds=settings.reservation_ttl_seconds,
+        session, outbox, order, parts, reservation_ttl_seconds=settings.reservation_ttl_seconds
     )
     await cart.clear(session, buyer_id)
-    return order
+    # As ``orders.detail`` reads it: the sub-orders by vendor, each one's lines by position.
+    return orders.OrderDetail(
+        order=order,
+        sub_orders=[
+            orders.SubOrderDetail(sub=sub, lines=sorted(lines, key=lambda line: line.position))
+            for sub, lines in sorted(parts, key=lambda part: part[0].vendor_id)
+        ],
+    )
 
 
 async def check_holding_limits(
