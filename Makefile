@@ -73,7 +73,7 @@ chaos-full: install ## `agora run` killed 5 times (with its PostgreSQL every oth
 chaos-rebalance: install ## On the fleet `make up` started: the order service scaled from 1 process to 3 and back to 1 (SIGTERM) during 500 checkouts, its consumer group rebalancing, then the audit; 150 checkouts in `make test`
 	$(UV) run agora-chaos --scenario rebalance --victim order --checkouts 500 --stock 200 $(ARGS)
 
-chaos-skew: install ## On the fleet `make up` started with AGORA_FLEET_PAYMENT_PROVIDER=stripe-mock: the user, order and payment service each in turn with its clock 2 minutes ahead and then 2 minutes behind (libfaketime) during 200 checkouts, tokens, webhooks and holds checked, then the audit; payment 2 minutes behind, 50 checkouts, in `make test`
+chaos-skew: install ## On the fleet `make up` started with AGORA_FLEET_PAYMENT_PROVIDER=stripe-mock: the user, order and payment service each in turn with its clock 2 minutes ahead and then 2 minutes behind (libfaketime) during 200 checkouts, tokens, webhooks and holds checked, then the audit; payment 2 minutes behind, 30 checkouts, in `make test`
 	for victim in user order payment; do for skew in 120 -120; do \
 		$(UV) run agora-chaos --scenario skew --victim $$victim --skew=$$skew --checkouts 200 $(ARGS) || exit 1; \
 	done; done

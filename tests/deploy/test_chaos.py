@@ -6,7 +6,7 @@ the Kafka broker is killed once for 30 s (``agora-chaos --scenario every-part-ki
 twice, no unit of stock is lost or sold twice, once the vendors ship and deliver each
 is paid, never more than the order collected, and every confirmed order's buyer is told
 once, by a mail that reached the mail server. And 150 checkouts while the order service
-is scaled from one process to three and back (``--scenario rebalance``), and 50 while
+is scaled from one process to three and back (``--scenario rebalance``), and 30 while
 the payment service's clock is 2 minutes behind (``--scenario skew``), with the same
 audit."""
 
@@ -128,7 +128,7 @@ def test_a_payment_service_two_minutes_behind_during_checkouts_behaves_as_docume
     fleet: Fleet,
 ) -> None:
     """``agora-chaos --scenario skew``: the payment service started again with its wall
-    clock really 2 minutes behind (Debian's libfaketime preloaded) while 50 checkouts
+    clock really 2 minutes behind (Debian's libfaketime preloaded) while 30 checkouts
     run. Fresh tokens of the user service, 2 minutes in its future, are taken (ADR 0107's
     3 minutes of leeway); Stripe's webhooks are taken up to 5 minutes old on its clock
     (7 on ours) and refused beyond; stock holds last their 15 minutes; and the audit of
@@ -142,7 +142,7 @@ def test_a_payment_service_two_minutes_behind_during_checkouts_behaves_as_docume
             "payment",
             "--skew=-120",
             "--checkouts",
-            "50",
+            "30",
             "--seed",
             "11",
         ],
@@ -175,9 +175,9 @@ def test_a_payment_service_two_minutes_behind_during_checkouts_behaves_as_docume
     assert skew["holds"]["expired_during_run"] == 0
     assert 895 <= skew["holds"]["seconds_min"] <= skew["holds"]["seconds_max"] <= 905, skew
     outcomes = report["outcomes"]
-    assert sum(outcomes.values()) == 50
+    assert sum(outcomes.values()) == 30
     assert outcomes.get("failed", 0) == 0
-    assert outcomes.get("confirmed", 0) >= 25
+    assert outcomes.get("confirmed", 0) >= 15
     assert report["charges"] == report["payments"]["succeeded"]
     assert report["units_sold"] + report["units_on_hand"] == report["units_at_start"]
     assert report["payout_invariant_violations"] == 0
