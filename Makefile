@@ -8,7 +8,7 @@ PYTHON ?= python3
 UV := $(PYTHON) -m uv
 PYTEST_ARGS ?=
 
-.PHONY: soak chaos chaos-full chaos-rebalance chaos-slow console help install run test lint format format-check typecheck imports pins up down bench generate images clean audit sbom http
+.PHONY: soak chaos chaos-full chaos-rebalance chaos-skew chaos-slow console help install run test lint format format-check typecheck imports pins up down bench generate images clean audit sbom http
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -64,13 +64,19 @@ down: ## Stop what `make up` started
 chaos: install ## On the fleet `make up` started: 500 checkouts while every part (gateway, services) is killed in turn at random and the Kafka broker twice for 30 s, then an audit; 200 and one outage in `make test`
 	$(UV) run agora-chaos --scenario every-part-kill --checkouts 500 --stock 200 --broker-outages 2 $(ARGS)
 
-chaos-full: install ## `agora run` killed 5 times (with its PostgreSQL every other time) during 200 checkouts, then the audit; then `make chaos-slow` and `make chaos-rebalance`; short versions are in `make test`
+chaos-full: install ## `agora run` killed 5 times (with its PostgreSQL every other time) during 200 checkouts, then the audit; then `make chaos-slow`, `make chaos-rebalance` and `make chaos-skew`; short versions are in `make test`
 	$(UV) run agora-chaos --scenario agora-run-kill --checkouts 200 --kills 5 $(ARGS)
 	$(MAKE) chaos-slow
 	$(MAKE) chaos-rebalance
+	$(MAKE) chaos-skew
 
 chaos-rebalance: install ## On the fleet `make up` started: the order service scaled from 1 process to 3 and back to 1 (SIGTERM) during 500 checkouts, its consumer group rebalancing, then the audit; 150 checkouts in `make test`
 	$(UV) run agora-chaos --scenario rebalance --victim order --checkouts 500 --stock 200 $(ARGS)
+
+chaos-skew: install ## On the fleet `make up` started with AGORA_FLEET_PAYMENT_PROVIDER=stripe-mock: the user, order and payment service each in turn with its clock 2 minutes ahead and then 2 minutes behind (libfaketime) during 200 checkouts, tokens, webhooks and holds checked, then the audit; payment 2 minutes behind, 30 checkouts, in `make test`
+	for victim in user order payment; do for skew in 120 -120; do \
+		$(UV) run agora-chaos --scenario skew --victim $$victim --skew=$$skew --checkouts 200 $(ARGS) || exit 1; \
+	done; done
 
 chaos-slow: install ## On the fleet `make up` started with AGORA_FLEET_PAYMENT_PROVIDER=stripe-mock: the order service's PostgreSQL, then Stripe, 30 s slow (5 s latency) and 30 s cut off (connection resets) during 200 checkouts each, then the audit
 	$(UV) run agora-chaos --scenario slow-db --victim order --checkouts 200 --fault-seconds 30 $(ARGS)

@@ -4,8 +4,10 @@ a decline (402, PaymentFailed) without charging."""
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime, timedelta
 
 import httpx
+import time_machine
 from fastapi import FastAPI
 
 from agora_kit.testing.events import outbox_events
@@ -62,3 +64,31 @@ async def test_too_large_an_amount_is_refused(
     assert refused.status_code == 402
     [failed] = await outbox_events(app, "agora.payment.payment.failed.v1")
     assert failed["data"]["failure_code"] == "amount_too_large"
+
+
+async def test_the_hour_of_declines_is_the_payment_service_s_own_clock(
+    app: FastAPI, client: httpx.AsyncClient, keys: Keys
+) -> None:
+    """The payment service's clock 2 minutes behind its database's (ADR 0107): declines
+    it stamped 59 minutes ago by its own clock still count. Its hour was measured on
+    the database's clock against times stamped on its own, so they had dropped out."""
+    buyer_id = uuid.uuid4()
+    real = datetime.now(UTC)
+    with time_machine.travel(real - timedelta(minutes=2 + 59), tick=True):
+        for _ in range(5):
+            payment_id = (await requested_intent(app, buyer_id))["payment_id"]
+            declined = await client.post(
+                f"/api/v1/payments/{payment_id}/confirm",
+                json={"payment_method": "pm_card_chargeDeclined"},
+                headers=keyed(keys.headers(buyer_id)),
+            )
+            assert declined.status_code == 402
+    with time_machine.travel(real - timedelta(minutes=2), tick=True):
+        payment_id = (await requested_intent(app, buyer_id))["payment_id"]
+        refused = await client.post(
+            f"/api/v1/payments/{payment_id}/confirm",
+            json={"payment_method": "pm_card_visa"},
+            headers=keyed(keys.headers(buyer_id)),
+        )
+    assert refused.status_code == 402, refused.text
+    assert refused.json()["detail"] == "Too many declined payments; please try again later."

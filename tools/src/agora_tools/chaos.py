@@ -231,7 +231,14 @@ def audit_run(
     return counts, problems + told + dead.run, dead.run
 
 
-SCENARIOS = ("order-payment-kill", "every-part-kill", "rebalance", "agora-run-kill", *FAULTS)
+SCENARIOS = (
+    "order-payment-kill",
+    "every-part-kill",
+    "rebalance",
+    "agora-run-kill",
+    *FAULTS,
+    "skew",
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -251,14 +258,21 @@ def main(argv: list[str] | None = None) -> int:
         "`agora run` on a new data directory and kill it whole, PostgreSQL every other "
         "time (see agora_tools.chaos_agora_run); slow-db: one "
         "service's PostgreSQL (--victim) made slow, then cut off, through toxiproxy; "
-        "slow-stripe: the same for the payment service's Stripe (see agora_tools.chaos_toxic)",
+        "slow-stripe: the same for the payment service's Stripe (see agora_tools.chaos_toxic); "
+        "skew: one service's clock (--victim) --skew seconds off (see agora_tools.chaos_skew)",
     )
     parser.add_argument(
         "--victim",
         choices=sorted(VICTIM_READS),
         default="order",
         help="slow-db: the service whose database is made slow and cut off; rebalance: the "
-        "service scaled out and back in",
+        "service scaled out and back in; skew: the service whose clock is off",
+    )
+    parser.add_argument(
+        "--skew",
+        type=int,
+        default=120,
+        help="skew: seconds the victim's clock is ahead of the others' (negative: behind)",
     )
     parser.add_argument(
         "--latency", type=int, default=5000, help="slow-db, slow-stripe: ms added to each answer"
@@ -317,6 +331,12 @@ def main(argv: list[str] | None = None) -> int:
         if not fleet.wait_ready():
             return 1
         report = play_fault(args, run)
+    elif args.scenario == "skew":
+        from agora_tools.chaos_skew import play as play_skew
+
+        if not fleet.wait_ready():
+            return 1
+        report = play_skew(args, run)
     else:
         if not fleet.wait_ready():
             return 1

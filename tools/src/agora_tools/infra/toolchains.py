@@ -42,6 +42,16 @@ def ensure_apt_binary(binary: str, package: str) -> str:
     return found
 
 
+def libfaketime() -> Path:
+    """Debian's libfaketime, which shifts the clock of a process it is preloaded into
+    (``LD_PRELOAD``, ``FAKETIME``); the package ``faketime`` brings it with its command."""
+    ensure_apt_binary("faketime", "faketime")
+    found = sorted(Path("/usr/lib").glob("*/faketime/libfaketime.so.1"))
+    if not found:
+        raise ProvisionError("the Debian package faketime did not install libfaketime.so.1")
+    return found[0]
+
+
 def java() -> str:
     home = os.environ.get("JAVA_HOME")
     if home and (Path(home) / "bin" / "java").exists():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -69,17 +69,18 @@ async def page(
 
 
 async def count_of_buyer(
-    session: AsyncSession, buyer_id: uuid.UUID, *, status: str, within: timedelta
+    session: AsyncSession, buyer_id: uuid.UUID, *, status: str, since: datetime
 ) -> int:
-    """How many of the buyer's payments are in ``status`` and changed within the last
-    ``within`` (by the database's clock)."""
+    """How many of the buyer's payments are in ``status`` and changed at or after
+    ``since``: a time of this service's clock, which stamps ``updated_at`` (ADR 0107;
+    the database's clock may differ from it)."""
     count = await session.scalar(
         select(func.count())
         .select_from(Payment)
         .where(
             Payment.buyer_id == buyer_id,
             Payment.status == status,
-            Payment.updated_at >= func.now() - within,
+            Payment.updated_at >= since,
         )
     )
     return count or 0

@@ -10,7 +10,7 @@ A refused payment fails like a decline (402, ``PaymentFailed``), with its own co
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -39,7 +39,7 @@ async def screen(session: AsyncSession, payment: Payment, rules: Rules) -> Confi
             failure_message="This payment needs a review; please contact support.",
         )
     declines = await payment_rows.count_of_buyer(
-        session, payment.buyer_id, status="failed", within=timedelta(hours=1)
+        session, payment.buyer_id, status="failed", since=datetime.now(UTC) - timedelta(hours=1)
     )
     if declines >= rules.max_declines_per_hour:
         return Confirmation(
