@@ -24,12 +24,15 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    cast,
     func,
     text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR
 from sqlalchemy.dialects.postgresql import UUID as PGUUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, MappedColumn, mapped_column
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.types import UserDefinedType
 
 from agora_kit.db import new_metadata
 
@@ -54,6 +57,39 @@ RESERVATION_COMMITTED = "committed"
 
 class Base(DeclarativeBase):
     metadata = new_metadata()
+
+
+EMBEDDING_DIMENSIONS = 384
+
+
+class Vector(UserDefinedType[list[float]]):
+    """pgvector's ``vector(384)``. Values go to the server as text (``[0.1,...]``) and
+    are cast there, so the driver needs no codec for the type; nothing reads a vector
+    back, distances are computed in SQL."""
+
+    cache_ok = True
+
+    def get_col_spec(self, **_: Any) -> str:
+        return f"vector({EMBEDDING_DIMENSIONS})"
+
+    def bind_processor(self, dialect: Any) -> Any:
+        def process(value: list[float] | None) -> str | None:
+            return None if value is None else "[" + ",".join(f"{v:.7g}" for v in value) + "]"
+
+        return process
+
+    def bind_expression(self, bindvalue: Any) -> ColumnElement[Any]:
+        return cast(bindvalue, _VectorText())
+
+
+class _VectorText(UserDefinedType[str]):
+    """The target of :class:`Vector`'s cast: ``vector``, without a bind expression of
+    its own."""
+
+    cache_ok = True
+
+    def get_col_spec(self, **_: Any) -> str:
+        return "vector"
 
 
 def _now() -> MappedColumn[datetime]:
@@ -364,6 +400,29 @@ class SearchDocument(Base):
     published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     document: Mapped[str] = mapped_column(TSVECTOR)
     indexed_at: Mapped[datetime] = _now()
+
+
+class ProductEmbedding(Base):
+    """A product's text (title, category, attributes, description) as a unit vector of
+    all-MiniLM-L6-v2, for similar products and search by meaning (ADR 0123). Written
+    off the request path by the embedding worker; ``source_updated_at`` is the
+    product's ``updated_at`` the vector was made from, so a later edit is seen as
+    stale."""
+
+    __tablename__ = "product_embeddings"
+    __table_args__ = (
+        Index(
+            "ix_product_embeddings_cosine",
+            "embedding",
+            postgresql_using="hnsw",
+            postgresql_ops={"embedding": "vector_cosine_ops"},
+        ),
+    )
+
+    product_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("products.id"), primary_key=True)
+    embedding: Mapped[list[float]] = mapped_column(Vector())
+    source_updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    embedded_at: Mapped[datetime] = _now()
 
 
 class SearchTerm(Base):
