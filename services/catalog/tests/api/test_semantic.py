@@ -66,7 +66,9 @@ async def kitchen_and_garden(shop: Shop) -> tuple[Store, dict[str, dict[str, Any
             variants=[{"amount": 3000}],
         ),
     }
-    await shop.product(store, kitchen, "Draft Thermos", description="Keeps coffee hot", publish=False)
+    await shop.product(
+        store, kitchen, "Draft Thermos", description="Keeps coffee hot", publish=False
+    )
 
     async def indexed() -> bool:
         return len(await titles(shop.client, sort="newest")) == 4
