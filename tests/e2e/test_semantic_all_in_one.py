@@ -77,7 +77,7 @@ def test_words_no_product_holds_find_it_by_meaning(agora_run: AllInOne) -> None:
         assert nearest[0]["title"] == "Insulated Travel Mug"
 
         def found(mode: str) -> list[str]:
-            params = {"q": "keep a beverage warm", "mode": mode, "limit": 2}
+            params: dict[str, str | int] = {"q": "keep a beverage warm", "mode": mode, "limit": 2}
             return [i["title"] for i in ok(client.get(f"{API}/search", params=params))["items"]]
 
         assert found("text") == []

@@ -161,7 +161,8 @@ GROW = [
     "FROM search_documents) b",
     "INSERT INTO products (id, vendor_id, category_id, title, description, status, published_at, "
     "updated_at) SELECT c.id, p.vendor_id, p.category_id, p.title, p.description, p.status, "
-    "p.published_at - c.g * interval '1 second', p.updated_at FROM copies c JOIN products p ON p.id = c.base_id",
+    "p.published_at - c.g * interval '1 second', p.updated_at FROM copies c "
+    "JOIN products p ON p.id = c.base_id",
     "INSERT INTO search_documents (product_id, vendor_id, vendor_name, category_id, category_path, "
     "title, title_folded, attributes, price_min, price_max, currency, image_url, rating_average, "
     "rating_count, published_at, document) SELECT c.id, s.vendor_id, s.vendor_name, s.category_id, "
@@ -193,7 +194,7 @@ async def grow(database: Database, total: int, have: int) -> float:
 
 def p(samples: list[float], q: float) -> float:
     ordered = sorted(samples)
-    return ordered[max(0, int(round(len(ordered) * q)) - 1)]
+    return ordered[max(0, round(len(ordered) * q) - 1)]
 
 
 async def latency(

@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 from safetensors.numpy import load_file
+from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 from tokenizers import Tokenizer
 
 DIMENSIONS = 384
@@ -177,6 +178,11 @@ _lock = threading.Lock()
 
 @functools.cache
 def _load() -> Encoder:
+    # BLAS on one thread, for the process: an encoding's matrices are small, and BLAS
+    # spreading each product over every core fought the server (and the other
+    # encodings) for them: a query's embedding took 275 ms instead of 40 on a loaded
+    # two-core machine. Encodings run in parallel in their own threads instead.
+    threadpool_limits(limits=1, user_api="blas")
     return Encoder(model_dir())
 
 
