@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Double, func, or_, select, text
+from sqlalchemy import Double, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -83,11 +83,21 @@ async def store(
     )
 
 
-async def widen_scan(session: AsyncSession, depth: int) -> None:
-    """Let the HNSW index find ``depth`` neighbours even when filters drop many of the
-    nearest ones (pgvector's iterative scan), for this transaction."""
-    await session.execute(text("SET LOCAL hnsw.iterative_scan = relaxed_order"))
-    await session.execute(select(func.set_config("hnsw.ef_search", str(max(depth, 40)), True)))
+# How many neighbours an HNSW scan keeps looking at: the vector search's depth.
+SCAN_DEPTH = 100
+
+
+async def widen_scan(session: AsyncSession) -> None:
+    """Let an HNSW scan find its neighbours even when filters drop many of the nearest
+    (pgvector's iterative scan), and :data:`SCAN_DEPTH` of them. Set for the connection,
+    not the transaction: public reads run outside one (ADR 0084), and every HNSW scan
+    of the catalog wants the same settings."""
+    await session.execute(
+        select(
+            func.set_config("hnsw.iterative_scan", "relaxed_order", False),
+            func.set_config("hnsw.ef_search", str(SCAN_DEPTH), False),
+        )
+    )
 
 
 async def similar(
@@ -101,7 +111,7 @@ async def similar(
         .scalar_subquery()
     )
     distance = ProductEmbedding.embedding.op("<=>", return_type=Double)(own)
-    await widen_scan(session, limit)
+    await widen_scan(session)
     rows = await session.execute(
         select(Product, distance)
         .join(ProductEmbedding, ProductEmbedding.product_id == Product.id)
