@@ -50,3 +50,4 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_product_embeddings_cosine", table_name="product_embeddings")
     op.drop_table("product_embeddings")
+    op.execute("DROP EXTENSION IF EXISTS vector")
