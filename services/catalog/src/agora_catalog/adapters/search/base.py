@@ -21,6 +21,10 @@ Semantics every backend gives:
   ``price_desc`` (lowest variant price), ``newest`` (published_at).
 - Cursors are opaque and only valid with the query that produced them; a page
   walk visits every match once.
+
+Search by meaning (``mode`` ``vector`` or ``hybrid``, with the query's embedding in
+``vector``; ADR 0123) is a backend's option: ``vector_search`` says whether it has it
+(PostgreSQL does, in :mod:`~agora_catalog.adapters.search.postgres_semantic`).
 """
 
 from __future__ import annotations
