@@ -85,11 +85,12 @@ chaos-slow: install ## On the fleet `make up` started with AGORA_FLEET_PAYMENT_P
 soak: install ## 10 minutes of the journeys' mix through the gateway of `agora run` (Locust): errors, p50/p99, memory growth; report in docs/bench/soak.md
 	$(UV) run agora-soak --seconds 600 --report docs/bench/soak.md $(ARGS)
 
-bench: install ## Benchmarks: the request ladder (floor, catalog, gateway, nginx), the event pipeline, checkout, catalog search; reports in docs/bench/
+bench: install ## Benchmarks: the request ladder (floor, catalog, gateway, nginx), the event pipeline, checkout, catalog search, search by meaning (recall and latency); reports in docs/bench/
 	$(UV) run python gateway/bench/gateway_bench.py $(ARGS)
 	$(UV) run python gateway/bench/events_bench.py
 	$(UV) run python gateway/bench/checkout_bench.py
 	$(UV) run python services/catalog/bench/search_bench.py
+	$(UV) run python services/catalog/bench/semantic_bench.py
 
 generate: install ## Rewrite the generated files (dashboards, configuration reference, kustomize base, docs/api/openapi.json, problem pages bundle, clients/)
 	$(UV) run agora-ops generate

@@ -1581,6 +1581,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/products/{product_id}/similar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Products similar to this one, by meaning
+         * @description The products for sale whose text (title, category, attributes, description) is
+         *     nearest in meaning to this one's, nearest first, itself left out. Empty until the
+         *     product's embedding is made (seconds after it is published or edited). 404 for a
+         *     product that is not for sale.
+         *
+         *     An API key needs the scope `catalog:read` or `inventory:write`.
+         */
+        get: operations["products_similar_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/products/{product_id}/unpublish": {
         parameters: {
             query?: never;
@@ -1665,13 +1690,20 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Full-text product search with filters, facets, sorts and cursor pages
+         * Product search by words, meaning or both, with filters, facets, sorts and pages
          * @description Full-text search over the products for sale, typo tolerant, with filters
          *     (category, vendor, price range), facets, sorts (`relevance`, `price_asc`,
          *     `price_desc`, `newest`) and cursor pages. With `currency`, each item's lowest price
          *     is also shown converted to it (`display_price`); an unknown currency is 422
          *     `unknown-currency`. Price filters and facets stay in minor units of the prices'
          *     own currencies.
+         *
+         *     `mode=vector` ranks by meaning: the query's embedding (all-MiniLM-L6-v2) against
+         *     each product's, nearest first; `mode=hybrid` fuses that list with the text
+         *     ranking by reciprocal rank. Both find at most the 100 best of each list after the
+         *     filters; `total` and the facets count those. Without `q` every mode lists as
+         *     `text` does. On the Elasticsearch backend they are 422
+         *     `search-mode-unavailable`.
          *
          *     An API key needs the scope `catalog:read` or `inventory:write`.
          */
@@ -3233,6 +3265,51 @@ export interface components {
              * @enum {string}
              */
             sort: "relevance" | "price_asc" | "price_desc" | "newest";
+        };
+        /** SimilarItem */
+        SimilarItem: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Vendor Id
+             * Format: uuid
+             */
+            vendor_id: string;
+            /**
+             * Category Id
+             * Format: uuid
+             */
+            category_id: string;
+            /** Title */
+            title: string;
+            /** Status */
+            status: string;
+            price_from: components["schemas"]["Money"] | null;
+            /** @description The price converted to the `currency` asked for (display only); null without one */
+            display_price_from?: components["schemas"]["DisplayMoney"] | null;
+            /** Image Url */
+            image_url: string | null;
+            rating: components["schemas"]["Rating"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Published At */
+            published_at: string | null;
+            /**
+             * Similarity
+             * @description Cosine similarity of the two products' text embeddings, -1 to 1
+             */
+            similarity: number;
+        };
+        /** SimilarOut */
+        SimilarOut: {
+            /** Items */
+            items: components["schemas"]["SimilarItem"][];
         };
         /**
          * StockIn
@@ -12673,6 +12750,70 @@ export interface operations {
             504: components["responses"]["UpstreamTimeout"];
         };
     };
+    products_similar_list: {
+        parameters: {
+            query?: {
+                /** @description How many products at most */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                product_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SimilarOut"];
+                };
+            };
+            400: components["responses"]["GatewayBadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description Not found */
+            404: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            /** @description Request validation failed */
+            422: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["UpstreamTimeout"];
+        };
+    };
     products_unpublish: {
         parameters: {
             query?: never;
@@ -13067,6 +13208,8 @@ export interface operations {
                 sort?: "relevance" | "price_asc" | "price_desc" | "newest";
                 limit?: number;
                 cursor?: string | null;
+                /** @description text: by the words (typo tolerant); vector: by meaning (text embeddings); hybrid: both, fused by reciprocal rank */
+                mode?: "text" | "vector" | "hybrid";
                 /** @description Also show prices in this currency (ISO 4217), converted at the rates of GET /currencies; orders are still charged in the product's currency */
                 currency?: string | null;
             };

@@ -181,12 +181,15 @@ from .review_page import ReviewPage
 from .sandbox_onboarding_in import SandboxOnboardingIn
 from .sandbox_onboarding_in_outcome import SandboxOnboardingInOutcome
 from .search_item import SearchItem
+from .search_list_mode import SearchListMode
 from .search_list_sort import SearchListSort
 from .search_response import SearchResponse
 from .search_response_sort import SearchResponseSort
 from .ship_in import ShipIn
 from .shipping_zone_in import ShippingZoneIn
 from .shipping_zone_out import ShippingZoneOut
+from .similar_item import SimilarItem
+from .similar_out import SimilarOut
 from .stock_in import StockIn
 from .stock_out import StockOut
 from .sub_order_out import SubOrderOut
@@ -423,12 +426,15 @@ __all__ = (
     "SandboxOnboardingIn",
     "SandboxOnboardingInOutcome",
     "SearchItem",
+    "SearchListMode",
     "SearchListSort",
     "SearchResponse",
     "SearchResponseSort",
     "ShipIn",
     "ShippingZoneIn",
     "ShippingZoneOut",
+    "SimilarItem",
+    "SimilarOut",
     "StockIn",
     "StockOut",
     "SubOrderOut",

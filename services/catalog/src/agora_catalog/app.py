@@ -17,6 +17,7 @@ from agora_catalog.events import HANDLED
 from agora_catalog.service.context import CatalogContext
 from agora_catalog.settings import Settings
 from agora_catalog.tasks import (
+    embed_products,
     keep_search_open,
     make_thumbnails,
     sweep_expired_reservations,
@@ -76,6 +77,7 @@ def create_app(
             keep_search_open,
             sweep_expired_reservations,
             make_thumbnails,
+            embed_products,
             sweep_media,
         ],
         readiness_checks=readiness,

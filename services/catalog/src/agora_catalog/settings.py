@@ -68,6 +68,9 @@ class Settings(ServiceSettings):
     # wake-up each upload gives (this catches uploads of another replica, or of a
     # process that died before it made them).
     thumbnail_poll_seconds: float = Field(default=30.0, gt=0)
+    # How often the embedding worker looks for products to embed (new, or edited since
+    # their embedding was made) once it has caught up (ADR 0123).
+    embedding_poll_seconds: float = Field(default=5.0, gt=0)
     # How often the media sweep deletes files no image row names, and the images of
     # products deleted long enough ago (ADR 0109).
     media_sweep_seconds: float = Field(default=3600.0, gt=0)

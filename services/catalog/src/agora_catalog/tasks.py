@@ -1,5 +1,5 @@
 """The catalog's background work, run beside the outbox relay for the app's lifetime:
-the reservation sweep, the thumbnail worker, the media sweep, and the search
+the reservation sweep, the thumbnail worker, the embedding worker, the media sweep, and the search
 backend's (and the image store's) opening and closing with the app."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import contextlib
 import logging
 from datetime import timedelta
 
-from agora_catalog.service import images, media_sweep, reservations
+from agora_catalog.service import embeddings, images, media_sweep, reservations
 from agora_catalog.service.context import CatalogContext
 
 logger = logging.getLogger("agora.catalog.tasks")
@@ -98,3 +98,19 @@ async def sweep_media(context: CatalogContext) -> None:
             raise
         except Exception:
             logger.exception("the media sweep failed; trying again later")
+
+
+async def embed_products(context: CatalogContext) -> None:
+    """Makes the embeddings of products for sale that have none or were edited since
+    (ADR 0123): batch after batch while there are some, then a look every
+    ``embedding_poll_seconds``. The model loads on the first product to embed."""
+    while True:
+        done = 0
+        try:
+            done = await embeddings.embed_pending(context.database)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            logger.exception("the embedding worker failed; trying again later")
+        if done < embeddings.BATCH:
+            await asyncio.sleep(context.settings.embedding_poll_seconds)

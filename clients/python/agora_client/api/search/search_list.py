@@ -7,6 +7,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
+from ...models.search_list_mode import SearchListMode
 from ...models.search_list_sort import SearchListSort
 from ...models.search_response import SearchResponse
 from ...types import UNSET, Response, Unset
@@ -23,6 +24,7 @@ def _get_kwargs(
     sort: SearchListSort | Unset = SearchListSort.RELEVANCE,
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
+    mode: SearchListMode | Unset = SearchListMode.TEXT,
     currency: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
 
@@ -91,6 +93,12 @@ def _get_kwargs(
     else:
         json_cursor = cursor
     params["cursor"] = json_cursor
+
+    json_mode: str | Unset = UNSET
+    if not isinstance(mode, Unset):
+        json_mode = mode.value
+
+    params["mode"] = json_mode
 
     json_currency: None | str | Unset
     if isinstance(currency, Unset):
@@ -197,9 +205,10 @@ def sync_detailed(
     sort: SearchListSort | Unset = SearchListSort.RELEVANCE,
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
+    mode: SearchListMode | Unset = SearchListMode.TEXT,
     currency: None | str | Unset = UNSET,
 ) -> Response[Problem | SearchResponse]:
-    """Full-text product search with filters, facets, sorts and cursor pages
+    """Product search by words, meaning or both, with filters, facets, sorts and pages
 
      Full-text search over the products for sale, typo tolerant, with filters
     (category, vendor, price range), facets, sorts (`relevance`, `price_asc`,
@@ -207,6 +216,13 @@ def sync_detailed(
     is also shown converted to it (`display_price`); an unknown currency is 422
     `unknown-currency`. Price filters and facets stay in minor units of the prices'
     own currencies.
+
+    `mode=vector` ranks by meaning: the query's embedding (all-MiniLM-L6-v2) against
+    each product's, nearest first; `mode=hybrid` fuses that list with the text
+    ranking by reciprocal rank. Both find at most the 100 best of each list after the
+    filters; `total` and the facets count those. Without `q` every mode lists as
+    `text` does. On the Elasticsearch backend they are 422
+    `search-mode-unavailable`.
 
     An API key needs the scope `catalog:read` or `inventory:write`.
 
@@ -221,6 +237,8 @@ def sync_detailed(
         sort (SearchListSort | Unset):  Default: SearchListSort.RELEVANCE.
         limit (int | Unset):  Default: 20.
         cursor (None | str | Unset):
+        mode (SearchListMode | Unset): text: by the words (typo tolerant); vector: by meaning
+            (text embeddings); hybrid: both, fused by reciprocal rank Default: SearchListMode.TEXT.
         currency (None | str | Unset): Also show prices in this currency (ISO 4217), converted at
             the rates of GET /currencies; orders are still charged in the product's currency
 
@@ -242,6 +260,7 @@ def sync_detailed(
         sort=sort,
         limit=limit,
         cursor=cursor,
+        mode=mode,
         currency=currency,
     )
 
@@ -264,9 +283,10 @@ def sync(
     sort: SearchListSort | Unset = SearchListSort.RELEVANCE,
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
+    mode: SearchListMode | Unset = SearchListMode.TEXT,
     currency: None | str | Unset = UNSET,
 ) -> Problem | SearchResponse | None:
-    """Full-text product search with filters, facets, sorts and cursor pages
+    """Product search by words, meaning or both, with filters, facets, sorts and pages
 
      Full-text search over the products for sale, typo tolerant, with filters
     (category, vendor, price range), facets, sorts (`relevance`, `price_asc`,
@@ -274,6 +294,13 @@ def sync(
     is also shown converted to it (`display_price`); an unknown currency is 422
     `unknown-currency`. Price filters and facets stay in minor units of the prices'
     own currencies.
+
+    `mode=vector` ranks by meaning: the query's embedding (all-MiniLM-L6-v2) against
+    each product's, nearest first; `mode=hybrid` fuses that list with the text
+    ranking by reciprocal rank. Both find at most the 100 best of each list after the
+    filters; `total` and the facets count those. Without `q` every mode lists as
+    `text` does. On the Elasticsearch backend they are 422
+    `search-mode-unavailable`.
 
     An API key needs the scope `catalog:read` or `inventory:write`.
 
@@ -288,6 +315,8 @@ def sync(
         sort (SearchListSort | Unset):  Default: SearchListSort.RELEVANCE.
         limit (int | Unset):  Default: 20.
         cursor (None | str | Unset):
+        mode (SearchListMode | Unset): text: by the words (typo tolerant); vector: by meaning
+            (text embeddings); hybrid: both, fused by reciprocal rank Default: SearchListMode.TEXT.
         currency (None | str | Unset): Also show prices in this currency (ISO 4217), converted at
             the rates of GET /currencies; orders are still charged in the product's currency
 
@@ -310,6 +339,7 @@ def sync(
         sort=sort,
         limit=limit,
         cursor=cursor,
+        mode=mode,
         currency=currency,
     ).parsed
 
@@ -326,9 +356,10 @@ async def asyncio_detailed(
     sort: SearchListSort | Unset = SearchListSort.RELEVANCE,
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
+    mode: SearchListMode | Unset = SearchListMode.TEXT,
     currency: None | str | Unset = UNSET,
 ) -> Response[Problem | SearchResponse]:
-    """Full-text product search with filters, facets, sorts and cursor pages
+    """Product search by words, meaning or both, with filters, facets, sorts and pages
 
      Full-text search over the products for sale, typo tolerant, with filters
     (category, vendor, price range), facets, sorts (`relevance`, `price_asc`,
@@ -336,6 +367,13 @@ async def asyncio_detailed(
     is also shown converted to it (`display_price`); an unknown currency is 422
     `unknown-currency`. Price filters and facets stay in minor units of the prices'
     own currencies.
+
+    `mode=vector` ranks by meaning: the query's embedding (all-MiniLM-L6-v2) against
+    each product's, nearest first; `mode=hybrid` fuses that list with the text
+    ranking by reciprocal rank. Both find at most the 100 best of each list after the
+    filters; `total` and the facets count those. Without `q` every mode lists as
+    `text` does. On the Elasticsearch backend they are 422
+    `search-mode-unavailable`.
 
     An API key needs the scope `catalog:read` or `inventory:write`.
 
@@ -350,6 +388,8 @@ async def asyncio_detailed(
         sort (SearchListSort | Unset):  Default: SearchListSort.RELEVANCE.
         limit (int | Unset):  Default: 20.
         cursor (None | str | Unset):
+        mode (SearchListMode | Unset): text: by the words (typo tolerant); vector: by meaning
+            (text embeddings); hybrid: both, fused by reciprocal rank Default: SearchListMode.TEXT.
         currency (None | str | Unset): Also show prices in this currency (ISO 4217), converted at
             the rates of GET /currencies; orders are still charged in the product's currency
 
@@ -371,6 +411,7 @@ async def asyncio_detailed(
         sort=sort,
         limit=limit,
         cursor=cursor,
+        mode=mode,
         currency=currency,
     )
 
@@ -391,9 +432,10 @@ async def asyncio(
     sort: SearchListSort | Unset = SearchListSort.RELEVANCE,
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
+    mode: SearchListMode | Unset = SearchListMode.TEXT,
     currency: None | str | Unset = UNSET,
 ) -> Problem | SearchResponse | None:
-    """Full-text product search with filters, facets, sorts and cursor pages
+    """Product search by words, meaning or both, with filters, facets, sorts and pages
 
      Full-text search over the products for sale, typo tolerant, with filters
     (category, vendor, price range), facets, sorts (`relevance`, `price_asc`,
@@ -401,6 +443,13 @@ async def asyncio(
     is also shown converted to it (`display_price`); an unknown currency is 422
     `unknown-currency`. Price filters and facets stay in minor units of the prices'
     own currencies.
+
+    `mode=vector` ranks by meaning: the query's embedding (all-MiniLM-L6-v2) against
+    each product's, nearest first; `mode=hybrid` fuses that list with the text
+    ranking by reciprocal rank. Both find at most the 100 best of each list after the
+    filters; `total` and the facets count those. Without `q` every mode lists as
+    `text` does. On the Elasticsearch backend they are 422
+    `search-mode-unavailable`.
 
     An API key needs the scope `catalog:read` or `inventory:write`.
 
@@ -415,6 +464,8 @@ async def asyncio(
         sort (SearchListSort | Unset):  Default: SearchListSort.RELEVANCE.
         limit (int | Unset):  Default: 20.
         cursor (None | str | Unset):
+        mode (SearchListMode | Unset): text: by the words (typo tolerant); vector: by meaning
+            (text embeddings); hybrid: both, fused by reciprocal rank Default: SearchListMode.TEXT.
         currency (None | str | Unset): Also show prices in this currency (ISO 4217), converted at
             the rates of GET /currencies; orders are still charged in the product's currency
 
@@ -438,6 +489,7 @@ async def asyncio(
             sort=sort,
             limit=limit,
             cursor=cursor,
+            mode=mode,
             currency=currency,
         )
     ).parsed

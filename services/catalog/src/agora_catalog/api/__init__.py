@@ -12,6 +12,7 @@ from agora_catalog.api import (
     products,
     reviews,
     search,
+    similar,
     vendors,
     wishlist,
 )
@@ -28,6 +29,7 @@ public = api(
             categories,
             products,
             also_bought,
+            similar,
             images,
             inventory,
             reviews,

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from agora_catalog.adapters.search.base import (
+    Mode,
     SearchQuery,
     Sort,
     attribute_filters,
@@ -15,6 +16,7 @@ from agora_catalog.adapters.search.base import (
 from agora_catalog.api.currencies import show_results
 from agora_catalog.api.deps import ContextDep, ReaderDep
 from agora_catalog.api.search_schemas import SearchResponse, Suggestions
+from agora_catalog.service import embeddings
 from agora_catalog.service.errors import invalid
 from agora_catalog.service.facets import facet_labels
 from agora_kit.currency import ShownDep
@@ -29,7 +31,7 @@ router = APIRouter(tags=["search"])
 @router.get(
     "/search",
     response_model=SearchResponse,
-    summary="Full-text product search with filters, facets, sorts and cursor pages",
+    summary="Product search by words, meaning or both, with filters, facets, sorts and pages",
     responses=problem_responses(422, 503),
 )
 async def search(
@@ -52,16 +54,31 @@ async def search(
     sort: Annotated[Sort, Query()] = "relevance",
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     cursor: Annotated[str | None, Query()] = None,
+    mode: Annotated[
+        Mode,
+        Query(
+            description="text: by the words (typo tolerant); vector: by meaning (text "
+            "embeddings); hybrid: both, fused by reciprocal rank"
+        ),
+    ] = "text",
 ) -> SearchResponse:
     """Full-text search over the products for sale, typo tolerant, with filters
     (category, vendor, price range), facets, sorts (`relevance`, `price_asc`,
     `price_desc`, `newest`) and cursor pages. With `currency`, each item's lowest price
     is also shown converted to it (`display_price`); an unknown currency is 422
     `unknown-currency`. Price filters and facets stay in minor units of the prices'
-    own currencies."""
+    own currencies.
+
+    `mode=vector` ranks by meaning: the query's embedding (all-MiniLM-L6-v2) against
+    each product's, nearest first; `mode=hybrid` fuses that list with the text
+    ranking by reciprocal rank. Both find at most the 100 best of each list after the
+    filters; `total` and the facets count those. Without `q` every mode lists as
+    `text` does. On the Elasticsearch backend they are 422
+    `search-mode-unavailable`."""
     if min_price is not None and max_price is not None and min_price > max_price:
         raise invalid("query.max_price", "must not be below min_price")
-    result = await context.search.search(
+    result = await embeddings.search(
+        context.search,
         SearchQuery(
             text=q,
             category_id=category,
@@ -72,7 +89,8 @@ async def search(
             sort=sort,
             limit=limit,
             cursor=cursor,
-        )
+            mode=mode,
+        ),
     )
     return show_results(SearchResponse.of(result, sort, await facet_labels(session, result)), shown)
 

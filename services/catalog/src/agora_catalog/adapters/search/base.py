@@ -21,6 +21,10 @@ Semantics every backend gives:
   ``price_desc`` (lowest variant price), ``newest`` (published_at).
 - Cursors are opaque and only valid with the query that produced them; a page
   walk visits every match once.
+
+Search by meaning (``mode`` ``vector`` or ``hybrid``, with the query's embedding in
+``vector``; ADR 0123) is a backend's option: ``vector_search`` says whether it has it
+(PostgreSQL does, in :mod:`~agora_catalog.adapters.search.postgres_semantic`).
 """
 
 from __future__ import annotations
@@ -36,6 +40,11 @@ from agora_kit.errors import InvalidParam, Unprocessable
 from agora_kit.pagination import decode_cursor, encode_cursor
 
 Sort = Literal["relevance", "price_asc", "price_desc", "newest"]
+# How words are matched (ADR 0123): ``text`` by the words themselves, ``vector`` by
+# meaning (the query's embedding against the products'), ``hybrid`` both, fused by
+# reciprocal rank.
+Mode = Literal["text", "vector", "hybrid"]
+MODES: tuple[Mode, ...] = ("text", "vector", "hybrid")
 SORTS: tuple[Sort, ...] = ("relevance", "price_asc", "price_desc", "newest")
 
 # Price facet buckets in minor units: [from, to), the last one open-ended.
@@ -115,10 +124,19 @@ class SearchQuery:
     sort: Sort = "relevance"
     limit: int = 20
     cursor: str | None = None
+    mode: Mode = "text"
+    # The embedding of ``text`` (unit length), which ``vector`` and ``hybrid`` need.
+    vector: tuple[float, ...] | None = None
 
     @property
     def has_text(self) -> bool:
         return bool(self.text and self.text.strip())
+
+    @property
+    def by_meaning(self) -> bool:
+        """Ranked by meaning (alone or with the words): a mode other than ``text``, with
+        words and their vector."""
+        return self.mode != "text" and self.has_text and self.vector is not None
 
     @property
     def effective_sort(self) -> Sort:
@@ -174,6 +192,8 @@ Progress = Callable[[int], None]
 
 class SearchBackend(Protocol):
     name: str
+    # Whether it answers ``vector`` and ``hybrid`` searches (ADR 0123).
+    vector_search: bool
 
     async def start(self) -> None:
         """Connect, and create the index if there is none."""

@@ -55,6 +55,8 @@ async def _answering() -> AsyncIterator[None]:
 
 class ElasticsearchSearch:
     name = "elasticsearch"
+    # Search by meaning is pgvector's only (ADR 0123).
+    vector_search = False
 
     def __init__(
         self,

@@ -25,6 +25,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from agora_catalog.adapters.search import postgres_facets as pg_facets
 from agora_catalog.adapters.search import postgres_index as pg_index
 from agora_catalog.adapters.search import postgres_query as pg_query
+from agora_catalog.adapters.search import postgres_semantic as pg_semantic
 from agora_catalog.adapters.search.base import (
     MAX_SUGGESTIONS,
     Progress,
@@ -47,6 +48,7 @@ WRITE_BATCH = 500
 
 class PostgresSearch:
     name = "postgres"
+    vector_search = True
 
     def __init__(
         self, url: str, *, pool_size: int = 10, timeouts: DatabaseTimeouts | None = None
@@ -154,6 +156,10 @@ class PostgresSearch:
         return close[:CORRECTIONS_PER_WORD]
 
     async def search(self, query: SearchQuery) -> SearchResult:
+        if query.by_meaning:
+            text_query = await self._text_query(query)
+            async with self.database.transaction() as session:
+                return await pg_semantic.search(session, query, text_query)
         async with self.database.transaction() as session:
             text: ColumnElement[Any] | None = None
             if query.has_text:
@@ -182,6 +188,13 @@ class PostgresSearch:
             next_cursor = make_cursor(sort, pg_query.key_values(sort, last, last_rank))
         hits = [pg_index.hit(row, row_rank) for row, row_rank in rows]
         return SearchResult(hits=hits, total=total, facets=facets, next_cursor=next_cursor)
+
+    async def _text_query(self, query: SearchQuery) -> ColumnElement[Any] | None:
+        """The words' tsquery for a hybrid search (typos corrected); none for vector."""
+        if query.mode != "hybrid":
+            return None
+        async with self.database.transaction() as session:
+            return pg_query.tsquery(await self._tsquery(session, query.text or ""))
 
     async def suggest(self, text: str, limit: int = 8) -> list[str]:
         limit = max(1, min(limit, MAX_SUGGESTIONS))

@@ -15,7 +15,6 @@ from sqlalchemy import (
     BigInteger,
     CheckConstraint,
     DateTime,
-    Float,
     ForeignKey,
     Index,
     Integer,
@@ -27,8 +26,7 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR
-from sqlalchemy.dialects.postgresql import UUID as PGUUID
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, MappedColumn, mapped_column
 
 from agora_kit.db import new_metadata
@@ -322,62 +320,14 @@ class Wish(Base):
     created_at: Mapped[datetime] = _now()
 
 
-# --- The PostgreSQL search backend's index. It is a projection of the tables above,
-# written only by the indexer (from events) and rebuilt by `agora catalog reindex`;
-# nothing else reads or writes it.
+# The search backend's index tables and the product embeddings share this metadata (and
+# the migrations).
+from agora_catalog.models.search import (  # noqa: E402
+    EMBEDDING_DIMENSIONS,
+    ProductEmbedding,
+    SearchDocument,
+    SearchTerm,
+    Vector,
+)
 
-
-class SearchDocument(Base):
-    __tablename__ = "search_documents"
-    __table_args__ = (
-        Index("ix_search_documents_document", "document", postgresql_using="gin"),
-        Index("ix_search_documents_category_path", "category_path", postgresql_using="gin"),
-        Index("ix_search_documents_attributes", "attributes", postgresql_using="gin"),
-        Index(
-            "ix_search_documents_title_trgm",
-            "title_folded",
-            postgresql_using="gin",
-            postgresql_ops={"title_folded": "gin_trgm_ops"},
-        ),
-        Index("ix_search_documents_price", "price_min", "product_id"),
-        Index("ix_search_documents_newest", "published_at", "product_id"),
-    )
-
-    product_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
-    vendor_id: Mapped[uuid.UUID] = mapped_column(index=True)
-    vendor_name: Mapped[str] = mapped_column(String(120))
-    category_id: Mapped[uuid.UUID] = mapped_column()
-    # The product's category and every ancestor, so a filter on a category finds
-    # the products of its sub-categories too.
-    category_path: Mapped[list[uuid.UUID]] = mapped_column(ARRAY(PGUUID()))
-    title: Mapped[str] = mapped_column(String(200))
-    # Lower case, accents removed: what trigram suggestions compare against.
-    title_folded: Mapped[str] = mapped_column(String(200))
-    # "key:value", normalised, for exact attribute filters.
-    attributes: Mapped[list[str]] = mapped_column(ARRAY(Text))
-    price_min: Mapped[int] = mapped_column(BigInteger)
-    price_max: Mapped[int] = mapped_column(BigInteger)
-    currency: Mapped[str] = mapped_column(String(3))
-    image_url: Mapped[str | None] = mapped_column(Text)
-    rating_average: Mapped[float | None] = mapped_column(Float)
-    rating_count: Mapped[int] = mapped_column(Integer)
-    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    document: Mapped[str] = mapped_column(TSVECTOR)
-    indexed_at: Mapped[datetime] = _now()
-
-
-class SearchTerm(Base):
-    """Every word of the indexed text, for typo correction: a query word that is not
-    here is replaced by the most similar ones that are (pg_trgm)."""
-
-    __tablename__ = "search_terms"
-    __table_args__ = (
-        Index(
-            "ix_search_terms_term_trgm",
-            "term",
-            postgresql_using="gin",
-            postgresql_ops={"term": "gin_trgm_ops"},
-        ),
-    )
-
-    term: Mapped[str] = mapped_column(String(100), primary_key=True)
+__all__ = ["EMBEDDING_DIMENSIONS", "ProductEmbedding", "SearchDocument", "SearchTerm", "Vector"]

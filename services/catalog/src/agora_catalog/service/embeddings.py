@@ -1,0 +1,106 @@
+"""Product embeddings (ADR 0123): each product for sale gets a vector of its text,
+made off the request path by the embedding worker (``tasks.embed_products``), and
+"similar products" reads the nearest ones.
+
+The worker looks for products without a vector or edited since theirs was made, in
+batches, and writes the vectors in a transaction of their own; the encoder runs in a
+thread so the event loop keeps serving. Several replicas may embed the same product
+at once: the write keeps the vector of the newest edit, so the waste is harmless."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from agora_catalog.adapters.embeddings import Encoder, encoder
+from agora_catalog.adapters.search.base import SearchBackend, SearchQuery, SearchResult
+from agora_catalog.domain.products import is_public
+from agora_catalog.models import Product
+from agora_catalog.repository import embeddings as repo
+from agora_catalog.repository import product_views as views_repo
+from agora_catalog.service.errors import SearchModeUnavailable
+from agora_kit.db import Database
+from agora_kit.errors import InvalidParam, NotFound
+
+DEFAULT_LIMIT = 8
+MAX_LIMIT = 24
+BATCH = 16
+DESCRIPTION_CHARS = 600
+
+
+def product_text(item: repo.Pending) -> str:
+    """What a product's vector is made of: title, category, attribute values and the
+    start of the description (the model reads 128 word pieces at most)."""
+    attributes = ", ".join(str(value) for value in item.attributes.values())
+    parts = [item.title, item.category, attributes, item.description[:DESCRIPTION_CHARS]]
+    return ". ".join(part.strip() for part in parts if part and part.strip())
+
+
+async def embed_pending(
+    database: Database, batch: int = BATCH, model: Encoder | None = None
+) -> int:
+    """Embed up to ``batch`` products whose vector is missing or stale; how many."""
+    async with database.transaction() as session:
+        items = await repo.pending(session, batch)
+    if not items:
+        return 0
+    texts = [product_text(item) for item in items]
+
+    def encode() -> list[list[float]]:
+        return [[float(v) for v in row] for row in (model or encoder()).encode(texts)]
+
+    vectors = await asyncio.to_thread(encode)
+    async with database.transaction() as session:
+        await repo.store(
+            session,
+            [(item.product_id, item.updated_at, v) for item, v in zip(items, vectors, strict=True)],
+        )
+    return len(items)
+
+
+async def embed_query(text: str) -> list[float]:
+    """The vector of a search's words, computed in a thread."""
+    vectors = await asyncio.to_thread(lambda: encoder().encode([text]))
+    return [float(v) for v in vectors[0]]
+
+
+@dataclass(frozen=True)
+class Similar:
+    """A product near another, its cosine similarity, and its lowest price (amount,
+    currency) when it has a live variant."""
+
+    product: Product
+    similarity: float
+    price: tuple[int, str] | None
+
+
+async def similar(
+    session: AsyncSession, product_id: uuid.UUID, limit: int = DEFAULT_LIMIT
+) -> Sequence[Similar]:
+    """The products for sale nearest in meaning to ``product_id`` (a product for sale;
+    404 otherwise), nearest first; empty while its vector is not made yet."""
+    found = await views_repo.product_with_vendor(session, product_id)
+    if found is None or not is_public(found[0], found[1]):
+        raise NotFound("No such product.")
+    rows = await repo.similar(session, product_id, limit)
+    prices = await views_repo.lowest_prices(session, [product.id for product, _ in rows])
+    return [Similar(product, similarity, prices.get(product.id)) for product, similarity in rows]
+
+
+async def search(backend: SearchBackend, query: SearchQuery) -> SearchResult:
+    """A search in its mode: ``vector`` and ``hybrid`` embed the words first (a backend
+    that cannot search by meaning is a 422 ``search-mode-unavailable``); without words
+    every mode lists the products as ``text`` does."""
+    if query.mode != "text" and not backend.vector_search:
+        raise SearchModeUnavailable(
+            f"The {backend.name} search backend answers mode=text only; "
+            "vector and hybrid search need the postgres backend.",
+            errors=[InvalidParam(name="query.mode", reason=f"not available on {backend.name}")],
+        )
+    if query.mode != "text" and query.has_text:
+        query = replace(query, vector=tuple(await embed_query(query.text or "")))
+    return await backend.search(query)

@@ -1,0 +1,161 @@
+"""Search by meaning: products get embeddings off the request path, similar products
+are the nearest ones for sale, and /search ranks by words, by meaning or both (ADR
+0123). The embeddings are real (all-MiniLM-L6-v2), so the assertions are about which
+products a reader would expect, never about exact scores."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from agora_catalog.service.embeddings import embed_pending
+from agora_catalog_testing.helpers import Shop, Store
+from agora_kit.testing.waiting import eventually
+
+
+async def search(client: httpx.AsyncClient, **params: Any) -> httpx.Response:
+    return await client.get("/api/v1/search", params=params)
+
+
+async def titles(client: httpx.AsyncClient, **params: Any) -> list[str]:
+    response = await search(client, **params)
+    assert response.status_code == 200, response.text
+    return [item["title"] for item in response.json()["items"]]
+
+
+async def embed_all(app: FastAPI) -> None:
+    while await embed_pending(app.state.context.database):
+        pass
+
+
+async def kitchen_and_garden(shop: Shop) -> tuple[Store, dict[str, dict[str, Any]]]:
+    store = await shop.store("Home and Garden Co")
+    kitchen = await shop.category("Kitchen")
+    garden = await shop.category("Garden")
+    made = {
+        "Steel Vacuum Flask": await shop.product(
+            store,
+            kitchen,
+            "Steel Vacuum Flask",
+            description="Keeps coffee or tea hot for twelve hours, leak-proof lid.",
+            variants=[{"amount": 2500}],
+        ),
+        "Insulated Travel Mug": await shop.product(
+            store,
+            kitchen,
+            "Insulated Travel Mug",
+            description="Double-walled mug that keeps your drink warm on the commute.",
+            variants=[{"amount": 1800}],
+        ),
+        "Pruning Shears": await shop.product(
+            store,
+            garden,
+            "Pruning Shears",
+            description="Sharp bypass secateurs for cutting branches and roses.",
+            variants=[{"amount": 2200}],
+        ),
+        "Garden Hose": await shop.product(
+            store,
+            garden,
+            "Garden Hose",
+            description="Fifteen metre expandable hose for watering plants and lawns.",
+            variants=[{"amount": 3000}],
+        ),
+    }
+    await shop.product(
+        store, kitchen, "Draft Thermos", description="Keeps coffee hot", publish=False
+    )
+
+    async def indexed() -> bool:
+        return len(await titles(shop.client, sort="newest")) == 4
+
+    await eventually(indexed)
+    return store, made
+
+
+async def test_similar_products_are_the_nearest_for_sale(shop: Shop, app: FastAPI) -> None:
+    store, made = await kitchen_and_garden(shop)
+    flask = made["Steel Vacuum Flask"]
+    url = f"/api/v1/products/{flask['id']}/similar"
+    before = await shop.ok(shop.client.get(url))
+    assert before == {"items": []}, "nothing until the embeddings are made"
+
+    await embed_all(app)
+    body = await shop.ok(shop.client.get(url, params={"limit": 2}))
+    names = [item["title"] for item in body["items"]]
+    assert names[0] == "Insulated Travel Mug", names
+    assert "Steel Vacuum Flask" not in names
+    assert "Draft Thermos" not in names
+    assert len(names) == 2
+    assert body["items"][0]["price_from"] == {"amount": 1800, "currency": "USD"}
+    assert body["items"][0]["similarity"] > body["items"][1]["similarity"]
+
+    # An edit makes the embedding stale; the worker makes it again from the new text.
+    mug = made["Insulated Travel Mug"]
+    await shop.ok(
+        shop.client.patch(
+            f"/api/v1/products/{mug['id']}",
+            json={"title": "Rose Fertiliser", "description": "Feeds roses and shrubs."},
+            headers=store.owner.headers,
+        )
+    )
+    await embed_all(app)
+    shears = made["Pruning Shears"]
+    near_shears = await shop.ok(
+        shop.client.get(f"/api/v1/products/{shears['id']}/similar", params={"limit": 1})
+    )
+    assert [i["title"] for i in near_shears["items"]] in (["Rose Fertiliser"], ["Garden Hose"])
+
+    for bad in ({"limit": 0}, {"limit": 25}):
+        response = await shop.client.get(url, params=bad)
+        assert response.status_code == 422
+        assert response.headers["content-type"].startswith("application/problem+json")
+    missing = await shop.client.get(f"/api/v1/products/{uuid.uuid4()}/similar")
+    assert missing.status_code == 404
+
+
+async def test_search_modes_rank_by_words_meaning_or_both(shop: Shop, app: FastAPI) -> None:
+    await kitchen_and_garden(shop)
+    await embed_all(app)
+    # No product says "beverage" or "warm": words find nothing, meaning does.
+    assert await titles(shop.client, q="keep a beverage warm") == []
+    by_meaning = await titles(shop.client, q="keep a beverage warm", mode="vector", limit=2)
+    assert set(by_meaning) == {"Steel Vacuum Flask", "Insulated Travel Mug"}
+    hybrid = await titles(shop.client, q="hose for watering", mode="hybrid", limit=1)
+    assert hybrid == ["Garden Hose"]
+
+    # Filters and facets hold in every mode.
+    response = await search(shop.client, q="cutting tool", mode="vector", max_price=2400)
+    body = response.json()
+    assert all(item["price"]["amount"] <= 2400 for item in body["items"])
+    assert body["items"][0]["title"] == "Pruning Shears"
+    assert body["total"] == len(body["items"]) == 2
+    assert sum(f["count"] for f in body["facets"]["category"]) == 2
+
+    # Pages of a vector search walk the fused list once.
+    first = (await search(shop.client, q="garden", mode="hybrid", limit=3)).json()
+    rest = (
+        await search(shop.client, q="garden", mode="hybrid", limit=3, cursor=first["next_cursor"])
+    ).json()
+    walked = [i["title"] for i in first["items"] + rest["items"]]
+    assert len(walked) == len(set(walked)) == 4
+    other = await search(shop.client, q="garden", mode="vector", cursor=first["next_cursor"])
+    assert other.status_code == 422
+
+    bad = await search(shop.client, q="flask", mode="semantic")
+    assert bad.status_code == 422
+    assert bad.headers["content-type"].startswith("application/problem+json")
+    assert "mode" in bad.text
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("search_backend", ["elasticsearch"], indirect=True)
+async def test_elasticsearch_answers_text_only(shop: Shop) -> None:
+    response = await search(shop.client, q="flask", mode="hybrid")
+    assert response.status_code == 422
+    assert response.json()["type"].endswith("/search-mode-unavailable")
+    assert (await search(shop.client, q="flask")).status_code == 200
