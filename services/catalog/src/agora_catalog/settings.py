@@ -71,6 +71,9 @@ class Settings(ServiceSettings):
     # How often the embedding worker looks for products to embed (new, or edited since
     # their embedding was made) once it has caught up (ADR 0123).
     embedding_poll_seconds: float = Field(default=5.0, gt=0)
+    # How long the embedding model stays in memory unused (by the worker or a search
+    # by meaning) before it is dropped, to be loaded again on the next use (ADR 0123).
+    embedding_idle_seconds: float = Field(default=120.0, gt=0)
     # How often the media sweep deletes files no image row names, and the images of
     # products deleted long enough ago (ADR 0109).
     media_sweep_seconds: float = Field(default=3600.0, gt=0)

@@ -103,7 +103,8 @@ async def sweep_media(context: CatalogContext) -> None:
 async def embed_products(context: CatalogContext) -> None:
     """Makes the embeddings of products for sale that have none or were edited since
     (ADR 0123): batch after batch while there are some, then a look every
-    ``embedding_poll_seconds``. The model loads on the first product to embed."""
+    ``embedding_poll_seconds``. The model loads on the first product (or search) to
+    embed, and is forgotten once unused for ``embedding_idle_seconds``."""
     while True:
         done = 0
         try:
@@ -113,4 +114,5 @@ async def embed_products(context: CatalogContext) -> None:
         except Exception:
             logger.exception("the embedding worker failed; trying again later")
         if done < embeddings.BATCH:
+            embeddings.release_idle_model(context.settings.embedding_idle_seconds)
             await asyncio.sleep(context.settings.embedding_poll_seconds)

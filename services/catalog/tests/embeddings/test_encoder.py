@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from agora_catalog.adapters.embeddings import DIMENSIONS, encoder
+from agora_catalog.adapters.embeddings import DIMENSIONS, encoder, release_if_idle
 
 # sentence-transformers' quick start, model "all-MiniLM-L6-v2":
 # model.similarity(embeddings, embeddings) for these three sentences.
@@ -39,3 +39,14 @@ def test_paraphrases_are_closer_than_unrelated_texts_and_batches_change_nothing(
     assert np.allclose(alone, vectors, atol=1e-5), "padding in a batch changes no vector"
     assert encoder() is encoder(), "loaded once per process"
     assert encoder().encode([]).shape == (0, DIMENSIONS)
+
+
+def test_an_idle_encoder_is_dropped_and_loaded_again_on_use() -> None:
+    first = encoder()
+    assert not release_if_idle(3600.0), "used just now: kept"
+    assert encoder() is first
+    assert release_if_idle(0.0)
+    assert not release_if_idle(0.0), "nothing left to drop"
+    again = encoder()
+    assert again is not first
+    assert np.allclose(again.encode(["a kettle"]), first.encode(["a kettle"]))

@@ -9,17 +9,19 @@ pieces exactly as the model was trained; ``safetensors`` reads the weights into 
 arrays; the forward pass below is BERT's, written out: no PyTorch.
 
 One :class:`Encoder` per process (:func:`encoder`), loaded on first use (about 90 MB
-of weights, a fraction of a second); ``encode`` is CPU work, so callers on the event
-loop run it in a thread.
+of weights, a fraction of a second) and forgotten when idle (:func:`release_if_idle`);
+``encode`` is CPU work, so callers on the event loop run it in a thread. Importing
+this module imports numpy and the tokenizer (about 30 MB), so the service imports it
+only when it first encodes.
 """
 
 from __future__ import annotations
 
-import functools
 import importlib.util
 import json
 import math
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -173,20 +175,39 @@ class Encoder:
         return unit
 
 
-_lock = threading.Lock()
+class _Slot:
+    """The process's encoder, when loaded, and when it was last handed out."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.encoder: Encoder | None = None
+        self.last_used = 0.0
 
 
-@functools.cache
-def _load() -> Encoder:
-    # BLAS on one thread, for the process: an encoding's matrices are small, and BLAS
-    # spreading each product over every core fought the server (and the other
-    # encodings) for them: a query's embedding took 275 ms instead of 40 on a loaded
-    # two-core machine. Encodings run in parallel in their own threads instead.
-    threadpool_limits(limits=1, user_api="blas")
-    return Encoder(model_dir())
+_slot = _Slot()
 
 
 def encoder() -> Encoder:
     """The process's encoder, loaded on first use (once, even from several threads)."""
-    with _lock:
-        return _load()
+    with _slot.lock:
+        if _slot.encoder is None:
+            # BLAS on one thread, for the process: an encoding's matrices are small,
+            # and BLAS spreading each product over every core fought the server (and
+            # the other encodings) for them: a query's embedding took 275 ms instead
+            # of 40 on a loaded two-core machine. Encodings run in parallel in their
+            # own threads instead.
+            threadpool_limits(limits=1, user_api="blas")
+            _slot.encoder = Encoder(model_dir())
+        _slot.last_used = time.monotonic()
+        return _slot.encoder
+
+
+def release_if_idle(idle_seconds: float) -> bool:
+    """Forget the encoder when nothing used it for ``idle_seconds``: its weights (about
+    96 MB of the process's memory, each array its own mapping) go back to the system,
+    and the next use loads them again (a fraction of a second). Whether it did."""
+    with _slot.lock:
+        if _slot.encoder is None or time.monotonic() - _slot.last_used < idle_seconds:
+            return False
+        _slot.encoder = None
+        return True

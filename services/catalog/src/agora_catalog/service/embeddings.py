@@ -10,13 +10,14 @@ at once: the write keeps the vector of the newest edit, so the waste is harmless
 from __future__ import annotations
 
 import asyncio
+import sys
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agora_catalog.adapters.embeddings import Encoder, encoder
 from agora_catalog.adapters.search.base import SearchBackend, SearchQuery, SearchResult
 from agora_catalog.domain.products import is_public
 from agora_catalog.models import Product
@@ -26,10 +27,28 @@ from agora_catalog.service.errors import SearchModeUnavailable
 from agora_kit.db import Database
 from agora_kit.errors import InvalidParam, NotFound
 
+if TYPE_CHECKING:
+    from agora_catalog.adapters.embeddings import Encoder
+
 DEFAULT_LIMIT = 8
 MAX_LIMIT = 24
 BATCH = 16
 DESCRIPTION_CHARS = 600
+
+
+def _encoder() -> Encoder:
+    """The model, its module imported on first use: a catalog that never encodes keeps
+    numpy and the tokenizer out of its memory."""
+    from agora_catalog.adapters import embeddings as model
+
+    return model.encoder()
+
+
+def release_idle_model(idle_seconds: float) -> bool:
+    """Forget the model when it was not used for ``idle_seconds`` (ADR 0123): at rest
+    the catalog does not hold its weights. Whether it did; nothing is imported for it."""
+    model = sys.modules.get("agora_catalog.adapters.embeddings")
+    return model is not None and bool(model.release_if_idle(idle_seconds))
 
 
 def product_text(item: repo.Pending) -> str:
@@ -51,7 +70,7 @@ async def embed_pending(
     texts = [product_text(item) for item in items]
 
     def encode() -> list[list[float]]:
-        return [[float(v) for v in row] for row in (model or encoder()).encode(texts)]
+        return [[float(v) for v in row] for row in (model or _encoder()).encode(texts)]
 
     vectors = await asyncio.to_thread(encode)
     async with database.transaction() as session:
@@ -64,7 +83,7 @@ async def embed_pending(
 
 async def embed_query(text: str) -> list[float]:
     """The vector of a search's words, computed in a thread."""
-    vectors = await asyncio.to_thread(lambda: encoder().encode([text]))
+    vectors = await asyncio.to_thread(lambda: _encoder().encode([text]))
     return [float(v) for v in vectors[0]]
 
 
