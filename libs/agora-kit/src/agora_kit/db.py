@@ -169,8 +169,18 @@ class Database:
         """A session for reads that need no snapshot across their statements: no
         BEGIN or COMMIT round trips, each statement sees the latest committed rows.
         Never for writes: each flushed statement would commit on its own."""
-        async with self.read_sessionmaker() as session:
+        session = self.read_sessionmaker()
+        try:
             yield session
+        finally:
+            if session.in_transaction():
+                # It holds a connection: closed in a task of its own, as AsyncSession's
+                # context closes it, so a cancelled request still gives it back.
+                await session.__aexit__(None, None, None)
+            else:
+                # Only prepared reads ran (agora_kit.prepared): their connections are
+                # back in the pool, and closing is forgetting, no task needed (ADR 0121).
+                await session.close()
 
     async def ping(self) -> None:
         async with self.engine.connect() as conn:
