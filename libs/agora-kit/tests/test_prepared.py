@@ -31,6 +31,7 @@ from sqlalchemy import (
 from sqlalchemy import event as sa_event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.pool import QueuePool
 
 from agora_kit.db import Database, ReadSessionDep
 from agora_kit.errors import install_problem_handlers
@@ -162,7 +163,9 @@ async def test_a_read_session_borrows_a_connection_only_while_a_prepared_read_ru
         await session.execute(text("SELECT 1"))
         assert session.in_transaction()
         assert await GADGET.rows(session, {"id": gadget_id}) == [row]
-    assert database.engine.sync_engine.pool.checkedout() == 0
+    pool = database.engine.sync_engine.pool
+    assert isinstance(pool, QueuePool)
+    assert pool.checkedout() == 0
 
 
 async def test_a_dead_borrowed_connection_is_replaced_and_the_read_answered(
