@@ -1,9 +1,11 @@
-"""Prepared reads: on a read session asyncpg runs them and gives the rows SQLAlchemy
-would; in a transaction SQLAlchemy runs them, and a lost connection is found as for
-SQLAlchemy's own statements."""
+"""Prepared reads: on a read session asyncpg runs them, on a connection borrowed from
+the pool, and gives the rows SQLAlchemy would; in a transaction SQLAlchemy runs them;
+a borrowed connection found dead is replaced."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -24,10 +26,12 @@ from sqlalchemy import (
     func,
     literal,
     select,
+    text,
 )
 from sqlalchemy import event as sa_event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.pool import QueuePool
 
 from agora_kit.db import Database, ReadSessionDep
 from agora_kit.errors import install_problem_handlers
@@ -146,11 +150,30 @@ async def test_in_a_transaction_sqlalchemy_runs_it_in_the_transaction(database: 
     assert any(statement.startswith("SELECT gadgets.id") for statement in seen)
 
 
-async def test_a_lost_connection_on_a_prepared_read_costs_one_503(
-    database: Database, postgres_server: PostgresServer
+async def test_a_read_session_borrows_a_connection_only_while_a_prepared_read_runs(
+    postgres_server: PostgresServer, database: Database
 ) -> None:
-    """As for SQLAlchemy's own statements (ADR 0083): the request that meets a dead
-    connection gets a 503 to retry, and the next one a fresh connection."""
+    """Alone, prepared reads never begin the session; after an ORM statement the session
+    lends its own connection: with a pool of one, borrowing a second would wait for the
+    pool's timeout (ADR 0114)."""
+    gadget_id = await add_gadget(database)
+    async with database.read() as session:
+        (row,) = await GADGET.rows(session, {"id": gadget_id})
+        assert not session.in_transaction()  # no connection held between statements
+        await session.execute(text("SELECT 1"))
+        assert session.in_transaction()
+        assert await GADGET.rows(session, {"id": gadget_id}) == [row]
+    pool = database.engine.sync_engine.pool
+    assert isinstance(pool, QueuePool)
+    assert pool.checkedout() == 0
+
+
+async def test_a_dead_borrowed_connection_is_replaced_and_the_read_answered(
+    database: Database, postgres_server: PostgresServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The prepared read that meets a dead connection invalidates it and goes through
+    the session, on a new connection: the request is answered; a database that is
+    really gone is SQLAlchemy's to find (503 to retry, ADR 0083: test_db)."""
     gadget_id = await add_gadget(database)
     probe = FastAPI()
     install_problem_handlers(probe)
@@ -172,10 +195,23 @@ async def test_a_lost_connection_on_a_prepared_read_costs_one_503(
                 "WHERE datname = $1 AND pid <> pg_backend_pid()",
                 database.name,
             )
+            # The backend ends a moment after the call returns.
+            for _ in range(100):
+                gone = await admin.fetchval(
+                    "SELECT count(*) = 0 FROM pg_stat_activity WHERE datname = $1",
+                    database.name,
+                )
+                if gone:
+                    break
+                await asyncio.sleep(0.05)
         finally:
             await admin.close()
-        lost = await client.get(f"/gadgets/{gadget_id}")
-        assert lost.status_code == 503, lost.text
-        assert lost.headers["content-type"] == "application/problem+json"
-        assert lost.headers["retry-after"] == "1"
-        assert (await client.get(f"/gadgets/{gadget_id}")).json() == {"name": "lamp"}
+        with caplog.at_level(logging.WARNING, logger="agora.db"):
+            lost = await client.get(f"/gadgets/{gadget_id}")
+        assert lost.status_code == 200, lost.text
+        assert lost.json() == {"name": "lamp"}
+        assert "prepared read fell back to SQLAlchemy" in caplog.text
+        caplog.clear()
+        with caplog.at_level(logging.WARNING, logger="agora.db"):
+            assert (await client.get(f"/gadgets/{gadget_id}")).json() == {"name": "lamp"}
+        assert caplog.text == ""  # the dead connection is gone from the pool

@@ -137,6 +137,9 @@ class MetricsMiddleware:
         self.metrics = metrics
         self.router_app = router_app
         self.in_flight = metrics.http_in_flight.labels(metrics.service)
+        # The series of each (method, route template, status), found once: a labels()
+        # lookup validates and locks on every call (ADR 0121). Templates are bounded.
+        self.series: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -163,8 +166,15 @@ class MetricsMiddleware:
                 self.router_app, scope, before_routing
             )
             method = scope["method"]
-            m.http_requests.labels(m.service, method, route, str(status)).inc()
-            m.http_duration.labels(m.service, method, route).observe(time.perf_counter() - started)
+            series = self.series.get((method, route, status))
+            if series is None:
+                series = self.series[method, route, status] = (
+                    m.http_requests.labels(m.service, method, route, str(status)),
+                    m.http_duration.labels(m.service, method, route),
+                )
+            requests, duration = series
+            requests.inc()
+            duration.observe(time.perf_counter() - started)
 
 
 def metrics_endpoint(metrics: ServiceMetrics) -> Callable[[Request], Awaitable[Response]]:

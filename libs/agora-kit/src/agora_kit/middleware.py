@@ -174,10 +174,10 @@ class BodySizeLimitMiddleware:
             await self.app(scope, receive, send)
             return
         max_bytes = self.limit_of(scope["method"], scope["path"])
-        too_large = RequestBodyTooLarge(max_bytes)
         for key, value in scope["headers"]:
             if key == b"content-length" and value.isdigit() and int(value) > max_bytes:
-                await send_problem(send, 413, detail=too_large.detail, instance=scope["path"])
+                detail = RequestBodyTooLarge(max_bytes).detail
+                await send_problem(send, 413, detail=detail, instance=scope["path"])
                 return
         received = 0
         response_started = False
@@ -185,12 +185,12 @@ class BodySizeLimitMiddleware:
         async def limited_receive() -> Message:
             nonlocal received
             if received > max_bytes:
-                raise too_large
+                raise RequestBodyTooLarge(max_bytes)
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > max_bytes:
-                    raise too_large
+                    raise RequestBodyTooLarge(max_bytes)
             return message
 
         async def tracking_send(message: Message) -> None:
@@ -204,4 +204,5 @@ class BodySizeLimitMiddleware:
         except Exception as exc:
             if response_started or not _only_too_large(exc):
                 raise
-            await send_problem(send, 413, detail=too_large.detail, instance=scope["path"])
+            detail = RequestBodyTooLarge(max_bytes).detail
+            await send_problem(send, 413, detail=detail, instance=scope["path"])

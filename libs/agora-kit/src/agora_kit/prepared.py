@@ -13,6 +13,15 @@ Anywhere else the statement goes through the session as any other: in a transact
 (SQLAlchemy flushes pending changes and begins first), and after a failure of the
 connection, so that SQLAlchemy finds a dead connection as it does for its own
 statements (the pool invalidated, a 503 to retry; ADR 0083).
+
+A read session that holds no connection yet (no ORM statement has run in it) does not
+take one for a prepared read: the statement borrows a connection of the engine's pool
+for itself alone and gives it back at once, so the session never begins, and neither
+its transaction, its engine connection nor their close run per request (ADR 0121). A
+session that holds a connection lends it, so a request never holds two connections of
+the bounded pool at once (ADR 0114). A borrowed connection that fails is invalidated
+(closed; its slot connects again) and the statement goes through the session, on
+another connection.
 """
 
 from __future__ import annotations
@@ -24,7 +33,9 @@ from typing import Any
 from asyncpg import PostgresError
 from sqlalchemy import Select
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.pool import PoolProxiedConnection
+from sqlalchemy.util import greenlet_spawn
 
 logger = logging.getLogger("agora.db")
 
@@ -55,15 +66,47 @@ class PreparedRead:
     async def rows(self, session: AsyncSession, params: Mapping[str, Any]) -> Sequence[Any]:
         """The statement's rows (each indexable and sliceable) for ``params``."""
         if session.info.get(READS_ONLY) is True:
-            connection = await session.connection()
-            driver: Any = (await connection.get_raw_connection()).driver_connection
-            try:
-                records = await driver.fetch(self.sql, *self.arguments(params))
-                return [tuple(record) for record in records]
-            except (PostgresError, TimeoutError):
-                raise  # the server's answer, or a bound of ADR 0111: as SQLAlchemy's path
-            except Exception:
-                # SQLAlchemy looks at the connection again; said, so a fast path that
-                # always fell back would not go unseen.
-                logger.warning("prepared read fell back to SQLAlchemy", exc_info=True)
+            if session.in_transaction():  # it holds a connection: on that one
+                connection = await session.connection()
+                lent = await connection.get_raw_connection()
+                found = await self._fetch(lent, params, borrowed=False)
+            else:
+                found = await self._on_borrowed(session, params)
+            if found is not None:
+                return found
         return (await session.execute(self.statement, dict(params))).all()
+
+    async def _on_borrowed(
+        self, session: AsyncSession, params: Mapping[str, Any]
+    ) -> list[tuple[Any, ...]] | None:
+        """On a connection of the session's pool, borrowed for this statement alone."""
+        engine = session.bind
+        if not isinstance(engine, AsyncEngine):
+            return None
+        # Through greenlet_spawn, as SQLAlchemy's own checkouts: a pool with every
+        # connection in use waits for one (ADR 0114), and a new one connects.
+        borrowed = await greenlet_spawn(engine.sync_engine.raw_connection)
+        try:
+            return await self._fetch(borrowed, params, borrowed=True)
+        finally:
+            await greenlet_spawn(borrowed.close)  # back to the pool (closed if invalidated)
+
+    async def _fetch(
+        self, connection: PoolProxiedConnection, params: Mapping[str, Any], *, borrowed: bool
+    ) -> list[tuple[Any, ...]] | None:
+        """The rows from asyncpg, or None when the connection failed (the statement
+        then goes through the session)."""
+        driver: Any = connection.driver_connection
+        try:
+            records = await driver.fetch(self.sql, *self.arguments(params))
+        except (PostgresError, TimeoutError):
+            raise  # the server's answer, or a bound of ADR 0111: as SQLAlchemy's path
+        except Exception as exc:
+            # Said, so a fast path that always fell back would not go unseen. A
+            # borrowed connection is ours to invalidate; the session's own is found
+            # dead by SQLAlchemy as it runs the statement again.
+            logger.warning("prepared read fell back to SQLAlchemy", exc_info=True)
+            if borrowed:
+                await greenlet_spawn(connection.invalidate, exc)
+            return None
+        return [tuple(record) for record in records]
