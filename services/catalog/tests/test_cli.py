@@ -69,6 +69,8 @@ def test_seed_builds_a_living_shop_in_a_fresh_data_directory(tmp_path: Path) -> 
                 )
                 assert events == published, "one ProductPublished per published product"
                 assert published > indexed, "the suspended store's products are not indexed"
+                embedded = await conn.fetchval("SELECT count(*) FROM product_embeddings")
+                assert embedded == indexed, "each product for sale has its vector"
             finally:
                 await conn.close()
 

@@ -129,6 +129,7 @@ def reindex(data_dir: DataDir = None, postgres_port: PostgresPort = 5439) -> Non
 async def _seed(url: str, products: int, seed_value: int, append: bool) -> None:
     from agora_catalog.adapters.search.postgres import PostgresSearch
     from agora_catalog.seed import catalog_size, seed_catalog
+    from agora_catalog.service.embeddings import embed_pending
     from agora_catalog.service.indexing import Indexer
     from agora_catalog.service.search_documents import count_searchable
     from agora_kit.db import Database
@@ -161,6 +162,11 @@ async def _seed(url: str, products: int, seed_value: int, append: bool) -> None:
         # fleet (and refresh the same documents) when it runs.
         with Progress("Indexing", await count_searchable(database)) as progress:
             await Indexer(search).rebuild(database, progress)
+        # And by meaning (ADR 0123): the vectors the embedding worker would make once
+        # the shop runs, made now, so a seeded shop starts as one that ran does.
+        with Progress("Embedding", report.products) as progress:
+            while done := await embed_pending(database, batch=64):
+                progress(done)
     finally:
         await search.close()
         await database.dispose()
