@@ -86,6 +86,11 @@ ADDED: dict[str, dict[str, dict[str, Callable[[Row], Any]]]] = {
             "paid_at": lambda row: row["created_at"],
         },
     },
+    "notification": {
+        # 0005: who answers support is learned from user events from now on (ADR 0119);
+        # an admin of the release is known at their next role change.
+        "contacts": {"admin": lambda row: False},
+    },
 }
 
 # Order 0007 and payment 0011 add no column: they let ``orders.shipping_address`` and
