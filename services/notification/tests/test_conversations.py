@@ -602,6 +602,8 @@ async def test_support_admins_are_told_of_a_buyers_message(service: Notification
         ),
         key=str(admin.id),
     )
+    # One made an admin at sign-up, not by a role change.
+    signed = await service.person(full_name="Support Sid", roles=["customer", "admin"])
     former = await service.person(full_name="Former Fay")
     for roles in (["customer", "admin"], ["customer"]):
         await service.deliver(
@@ -615,6 +617,7 @@ async def test_support_admins_are_told_of_a_buyers_message(service: Notification
     opened = await _ok(await c.post("/api/v1/conversations", json=ask, headers=buyer.headers), 201)
     [told] = await service.deliveries(admin.id, "message_received")
     assert told["channel"] == "email"
+    assert len(await service.deliveries(signed.id, "message_received")) == 1
     feed = await service.feed(admin)
     assert feed["items"][0]["data"]["conversation_id"] == opened["conversation"]["id"]
     assert "support request" in feed["items"][0]["title"] + feed["items"][0]["body"]
@@ -624,6 +627,7 @@ async def test_support_admins_are_told_of_a_buyers_message(service: Notification
     path = f"/api/v1/conversations/{opened['conversation']['id']}"
     await _ok(await c.post(f"{path}/messages", json={"body": "Hello?"}, headers=buyer.headers), 201)
     assert len(await service.deliveries(admin.id, "message_received")) == 1
+    assert len(await service.deliveries(signed.id, "message_received")) == 1
     # An erased admin is nobody to tell.
     await service.deliver(
         UserDeleted(user_id=admin.id, deleted_at=datetime.now(UTC)), key=str(admin.id)

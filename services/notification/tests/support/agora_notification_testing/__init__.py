@@ -10,6 +10,7 @@ import email.message
 import email.policy
 import mailbox
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -129,9 +130,10 @@ class Notifications:
         locale: str | None = None,
         full_name: str = "Ada Lovelace",
         phone: str | None = None,
+        roles: Sequence[str] = ("customer",),
     ) -> Person:
         """A registered user the service has heard of (no mail is sent for it), with
-        ``phone`` as their verified number when given."""
+        ``phone`` as their verified number when given, signed up with ``roles``."""
         user_id = uuid.uuid4()
         address = f"ada-{user_id.hex[:12]}@example.com"
         await self.deliver(
@@ -139,7 +141,7 @@ class Notifications:
                 user_id=user_id,
                 email=address,
                 full_name=full_name,
-                roles=["customer"],
+                roles=list(roles),
                 locale=locale,
                 email_verified=False,
                 registered_at=datetime.now(UTC),
@@ -151,7 +153,7 @@ class Notifications:
                 PhoneVerified(user_id=user_id, phone=phone, verified_at=datetime.now(UTC)),
                 key=str(user_id),
             )
-        return Person(user_id, address, self.keys.token(user_id))
+        return Person(user_id, address, self.keys.token(user_id, roles))
 
     async def store(self, name: str = "Ada's Teas") -> tuple[Person, uuid.UUID]:
         """A store the service has heard of (``vendor.applied``): its owner and id."""

@@ -53,10 +53,11 @@ async def _tell_owner(
     data: dict[str, Any] | None = None,
     channels: tuple[SendChannel, ...] | None = None,
     email_verified: bool | None = None,
+    admin: bool | None = None,
 ) -> None:
-    """Learn the owner's contact from the event (and ``email_verified`` when given),
-    then tell them ``kind`` at the address, name and locale the event names. Each
-    event is a story of its own (its id is in the ``dedupe_key``) unless
+    """Learn the owner's contact from the event (and ``email_verified`` and ``admin``
+    when given), then tell them ``kind`` at the address, name and locale the event
+    names. Each event is a story of its own (its id is in the ``dedupe_key``) unless
     ``dedupe_key`` says otherwise."""
     await contact_repo.learn(
         session,
@@ -66,6 +67,7 @@ async def _tell_owner(
         full_name=p.full_name,
         locale=p.locale,
         email_verified=email_verified,
+        admin=admin,
     )
     story = Story(
         user_id=p.user_id,
@@ -112,8 +114,6 @@ async def _security_warning(
 async def user_registered(
     ctx: NotificationContext, session: AsyncSession, p: UserRegistered, event: CloudEvent
 ) -> None:
-    if ROLE_ADMIN in p.roles:
-        await contact_repo.learn(session, p.user_id, ctx.now(), admin=True)
     # An unverified address gets the verification mail, which welcomes them too; one
     # mail at sign-up, not two. The feed says welcome either way.
     await _tell_owner(
@@ -126,6 +126,8 @@ async def user_registered(
         link=ctx.frontend("/"),
         channels=None if p.email_verified else ("push",),
         email_verified=p.email_verified,
+        # Only a new admin is written: a sign-up says nothing that unmakes one.
+        admin=True if ROLE_ADMIN in p.roles else None,
     )
 
 
