@@ -604,6 +604,12 @@ async def test_support_admins_are_told_of_a_buyers_message(service: Notification
     )
     # One made an admin at sign-up, not by a role change.
     signed = await service.person(full_name="Support Sid", roles=["customer", "admin"])
+    # One with a socket open: the live feed tells her, not a notification.
+    online = await service.person(full_name="Online Olga", roles=["customer", "admin"])
+    await service.query(
+        "INSERT INTO live_sockets (id, user_id, seen_at) VALUES (gen_random_uuid(), :u, now())",
+        u=online.id,
+    )
     former = await service.person(full_name="Former Fay")
     for roles in (["customer", "admin"], ["customer"]):
         await service.deliver(
@@ -621,6 +627,7 @@ async def test_support_admins_are_told_of_a_buyers_message(service: Notification
     feed = await service.feed(admin)
     assert feed["items"][0]["data"]["conversation_id"] == opened["conversation"]["id"]
     assert "support request" in feed["items"][0]["title"] + feed["items"][0]["body"]
+    assert await service.deliveries(online.id, "message_received") == []
     assert await service.deliveries(former.id, "message_received") == []
     assert await service.deliveries(plain.id, "message_received") == []
     # Once per run of messages support has not read.

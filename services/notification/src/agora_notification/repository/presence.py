@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import Uuid, any_, bindparam, delete, exists, select, update
+from sqlalchemy import Uuid, any_, bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -31,9 +31,14 @@ async def closed(session: AsyncSession, socket_id: uuid.UUID) -> None:
     await session.execute(delete(LiveSocket).where(LiveSocket.id == socket_id))
 
 
-async def online(session: AsyncSession, user_id: uuid.UUID, since: datetime) -> bool:
-    """Whether ``user_id`` has a socket seen after ``since``."""
-    found = await session.scalar(
-        select(exists().where(LiveSocket.user_id == user_id, LiveSocket.seen_at > since))
+async def online_among(
+    session: AsyncSession, user_ids: Collection[uuid.UUID], since: datetime
+) -> set[uuid.UUID]:
+    """Those of ``user_ids`` with a socket seen after ``since``, in one statement."""
+    ids = bindparam("user_ids", list(user_ids), type_=ARRAY(Uuid()))
+    found = await session.scalars(
+        select(LiveSocket.user_id)
+        .distinct()
+        .where(LiveSocket.user_id == any_(ids), LiveSocket.seen_at > since)
     )
-    return bool(found)
+    return set(found)

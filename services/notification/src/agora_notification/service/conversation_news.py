@@ -160,7 +160,8 @@ async def _tell_if_offline(
         return
     # A socket's row is refreshed every heartbeat; two missed ones and it is gone.
     fresh = ctx.now() - timedelta(seconds=2 * ctx.settings.ws_heartbeat_seconds + 5)
-    offline = [r for r in recipients if not await presence.online(session, r, fresh)]
+    online = await presence.online_among(session, recipients, fresh)
+    offline = [r for r in recipients if r not in online]
     if not offline:
         return
     if message.side == "buyer":
