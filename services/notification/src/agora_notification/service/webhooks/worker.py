@@ -113,25 +113,25 @@ class WebhookWorker:
     async def _worker(
         self, ctx: NotificationContext, client: WebhookClient, *, polls: bool
     ) -> None:
-        """Send deliveries while any is due, then wait to be woken: one loop by a
-        commit that made deliveries, one more by a loop that found one (there may be
-        more), never all of them at once. Only the polling loop also looks for due
-        retries every ``webhook_poll_seconds``, so an idle replica asks the database
-        once a round, not once per loop."""
+        """Send a due delivery, then wait to be woken: one loop by a commit that made
+        deliveries, one more by a loop that found one (there may be more), never all
+        of them at once. A loop that found one does not look again itself once it is
+        sent: the ring it gave on finding it has a loop look (itself, when no other
+        waits): one look less per delivery found. Only the polling loop also looks
+        for due retries every ``webhook_poll_seconds``, so an idle replica asks the
+        database once a round, not once per loop."""
         poll = ctx.settings.webhook_poll_seconds if polls else None
         while True:
             # Forgotten before looking, so a ring during the query is not lost.
             self._bell.clear()
             try:
-                progressed = await self.send_one(ctx, client)
+                # One at most: finding one woke a loop to look for the next.
+                await self.send_one(ctx, client)
             except asyncio.CancelledError:
                 raise
             except Exception:
                 stop_if_cancelled()
                 logger.exception("the webhook worker failed; retrying")
-                progressed = False
-            if progressed:
-                continue
             await self._bell.wait(poll)
 
     async def send_one(self, ctx: NotificationContext, client: WebhookClient) -> bool:
