@@ -250,15 +250,21 @@ async def remove_message(session: AsyncSession, message_id: uuid.UUID, now: date
     return removed
 
 
-async def resolve_reports(
-    session: AsyncSession, where: ColumnElement[bool], values: dict[str, Any]
-) -> None:
-    """Resolve the open reports ``where`` selects."""
+async def resolve_others(session: AsyncSession, report: MessageReport) -> None:
+    """The open reports of ``report``'s message other than ``report``: resolved as it is."""
     await session.execute(
         update(MessageReport)
-        .where(where, MessageReport.resolved_at.is_(None))
-        .values(**values)
-        .execution_options(synchronize_session=False)
+        .where(
+            MessageReport.message_id == report.message_id,
+            MessageReport.id != report.id,
+            MessageReport.resolved_at.is_(None),
+        )
+        .values(
+            resolved_at=report.resolved_at,
+            resolved_by=report.resolved_by,
+            outcome=report.outcome,
+            note=report.note,
+        )
     )
 
 

@@ -31,14 +31,15 @@ async def resolve(
     if report.resolved_at is not None:
         raise ReportResolved(f"This report was resolved already ({report.outcome}).")
     now = ctx.now()
-    decision = {"resolved_at": now, "resolved_by": admin_id, "outcome": outcome, "note": note}
+    report.resolved_at = now
+    report.resolved_by = admin_id
+    report.outcome = outcome
+    report.note = note
     if outcome == "removed":
         message = await repo.remove_message(session, report.message_id, now)
-        await repo.resolve_reports(session, MessageReport.message_id == report.message_id, decision)
+        await repo.resolve_others(session, report)
     else:
         found = await repo.message(session, report.conversation_id, report.message_id)
         assert found is not None  # a report's message is deleted with it (ON DELETE CASCADE)
         message = found
-        await repo.resolve_reports(session, MessageReport.id == report.id, decision)
-    await session.refresh(report)
     return report, message
