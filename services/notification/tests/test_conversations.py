@@ -635,12 +635,21 @@ async def test_support_admins_are_told_of_a_buyers_message(service: Notification
     await _ok(await c.post(f"{path}/messages", json={"body": "Hello?"}, headers=buyer.headers), 201)
     assert len(await service.deliveries(admin.id, "message_received")) == 1
     assert len(await service.deliveries(signed.id, "message_received")) == 1
-    # An erased admin is nobody to tell.
+    # An erased admin is nobody to tell: a second buyer's request tells the admins
+    # there still are, and the erased one nothing.
     await service.deliver(
         UserDeleted(user_id=admin.id, deleted_at=datetime.now(UTC)), key=str(admin.id)
     )
     [row] = await service.query("SELECT admin FROM contacts WHERE user_id = :u", u=admin.id)
     assert row["admin"] is False
+    second = await service.person()
+    asked = await _ok(await c.post("/api/v1/conversations", json=ask, headers=second.headers), 201)
+    told_sid = await service.deliveries(signed.id, "message_received")
+    assert len(told_sid) == 2
+    feed = await service.feed(signed)
+    assert feed["items"][0]["data"]["conversation_id"] == asked["conversation"]["id"]
+    assert await service.deliveries(admin.id) == []
+    assert await service.query("SELECT id FROM notifications WHERE user_id = :u", u=admin.id) == []
 
 
 def test_a_receipt_moves_forward_on_its_own_side_only() -> None:
