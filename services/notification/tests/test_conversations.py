@@ -410,6 +410,9 @@ async def test_an_admin_dismisses_a_report_or_removes_the_message(
         first["id"]: "dismissed",
         second["id"]: "removed",
     }
+    # No state: every report, open or not (none is open now).
+    everything = await _ok(await c.get(reports_path, headers=admin))
+    assert [r["id"] for r in everything["items"]] == [r["id"] for r in resolved["items"]]
     _problem(
         await c.get(reports_path, params={"state": "closed"}, headers=admin),
         422,

@@ -27,6 +27,8 @@ SIDES: tuple[Side, ...] = get_args(Side)
 # What an admin decided about a report of abuse (ADR 0119).
 Outcome = Literal["dismissed", "removed"]
 OUTCOMES: tuple[Outcome, ...] = get_args(Outcome)
+# Which reports an admin lists: the open ones (the queue), or the resolved ones.
+ReportState = Literal["open", "resolved"]
 
 # What a user gets before they touch their preferences. Marketing needs consent, so
 # it starts off everywhere but the feed; SMS costs and interrupts, so it is opt-in.

@@ -5,7 +5,7 @@ answer support, list the reports and resolve them."""
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
 
@@ -28,7 +28,7 @@ from agora_notification.api.conversation_schemas import (
     ResolveIn,
 )
 from agora_notification.api.deps import ContextDep, UserId
-from agora_notification.domain import Side
+from agora_notification.domain import ReportState, Side
 from agora_notification.repository import conversations as repo
 from agora_notification.service import conversations as rules
 from agora_notification.service import moderation
@@ -255,13 +255,12 @@ async def list_reports(
     session: SessionDep,
     page: PageParamsDep,
     state: Annotated[
-        Literal["open", "resolved"] | None,
+        ReportState | None,
         Query(description="Only the open reports (the queue), or only the resolved ones"),
     ] = None,
 ) -> Page[ReportOut]:
     """Every report of abuse, with the message it names."""
-    resolved = None if state is None else state == "resolved"
-    found = await repo.reports_page(session, page, resolved=resolved)
+    found = await repo.reports_page(session, page, state=state)
     return Page[ReportOut](
         items=[ReportOut.of(r, entry(m)) for r, m in found.items], next_cursor=found.next_cursor
     )

@@ -12,7 +12,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_kit.pagination import Page, PageParams, entity_page, keyset_page
-from agora_notification.domain import Side
+from agora_notification.domain import ReportState, Side
 from agora_notification.models import Conversation, Message, MessageReport
 
 
@@ -207,15 +207,16 @@ async def add_report(session: AsyncSession, values: dict[str, Any]) -> MessageRe
 
 
 async def reports_page(
-    session: AsyncSession, params: PageParams, *, resolved: bool | None = None
+    session: AsyncSession, params: PageParams, *, state: ReportState | None = None
 ) -> Page[tuple[MessageReport, Message]]:
     """Reports, newest first, each with the message it names; only the open ones (or
     only the resolved ones) when asked."""
     # Each row is the (report, message) pair, not a single entity (scalars=False).
     query = select(MessageReport, Message).join(Message, Message.id == MessageReport.message_id)
-    if resolved is not None:
-        state = MessageReport.resolved_at
-        query = query.where(state.is_not(None) if resolved else state.is_(None))
+    if state == "open":
+        query = query.where(MessageReport.resolved_at.is_(None))
+    elif state == "resolved":
+        query = query.where(MessageReport.resolved_at.is_not(None))
     rows = cast("Select[tuple[tuple[MessageReport, Message]]]", query)
     return await keyset_page(
         session,
