@@ -33,7 +33,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.pool import QueuePool
 
-from agora_kit.db import Database, ReadSessionDep
+from agora_kit.db import Database, DatabaseTimeouts, ReadSessionDep
 from agora_kit.errors import install_problem_handlers
 from agora_kit.prepared import PreparedRead
 from agora_kit.testing.fixtures import PostgresServer
@@ -70,7 +70,9 @@ GADGET = PreparedRead(
 @pytest.fixture
 async def database(postgres_server: PostgresServer) -> AsyncIterator[Database]:
     name = await postgres_server.create_database("prepared")
-    db = Database(postgres_server.url(name), pool_size=1)
+    # A short wait for the pool's one connection: a read that borrowed a second would
+    # fail in 2 s, not hang for SQLAlchemy's 30.
+    db = Database(postgres_server.url(name), pool_size=1, timeouts=DatabaseTimeouts(pool=2))
     async with db.engine.begin() as conn:
         await conn.run_sync(Base.metadata.create_all)
     try:
@@ -157,15 +159,16 @@ async def test_a_read_session_borrows_a_connection_only_while_a_prepared_read_ru
     lends its own connection: with a pool of one, borrowing a second would wait for the
     pool's timeout (ADR 0114)."""
     gadget_id = await add_gadget(database)
+    pool = database.engine.sync_engine.pool
+    assert isinstance(pool, QueuePool)
     async with database.read() as session:
         (row,) = await GADGET.rows(session, {"id": gadget_id})
         assert not session.in_transaction()  # no connection held between statements
+        assert pool.checkedout() == 0, "the borrowed connection went back at once"
         await session.execute(text("SELECT 1"))
         assert session.in_transaction()
         assert await GADGET.rows(session, {"id": gadget_id}) == [row]
-    pool = database.engine.sync_engine.pool
-    assert isinstance(pool, QueuePool)
-    assert pool.checkedout() == 0
+        assert pool.checkedout() == 1, "the session's own connection, lent"
 
 
 async def test_a_dead_borrowed_connection_is_replaced_and_the_read_answered(

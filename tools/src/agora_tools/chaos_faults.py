@@ -249,11 +249,39 @@ def fleet_target(
         for thread in threads:
             thread.join()
 
+    return fleet_shop(chaos_on_the_fleet)
+
+
+def fleet_shop(
+    rampage: Callable[[threading.Event, Chaos, Callable[[], float]], None],
+    on_shop: Callable[[Shop], None] | None = None,
+) -> Target:
+    """The fleet ``agora-fleet up`` started as a run's target, with ``rampage`` played
+    on it while the buyers shop."""
     return Target(
         gateway_url=f"http://{HOST}:{fleet.port('gateway')}",
         users_url=f"http://{HOST}:{fleet.port('user')}",
         create_admin=fleetdb.create_admin,
         wait_ready=fleet.wait_ready,
-        rampage=chaos_on_the_fleet,
+        rampage=rampage,
         mail_dir=Path(server("smtp").endpoints()["maildir"]),
+        on_shop=on_shop,
     )
+
+
+def restart_with(part: str, variables: dict[str, str] | None) -> bool:
+    """Start ``part`` of the fleet again with ``variables`` in its environment (None:
+    its own again); whether it was ready again."""
+    fleet.reroute(part, variables)
+    return fleet.restart(part, kill=False) == 0
+
+
+def undo_when_terminated(undo: Callable[[], None]) -> None:
+    """Stopped from outside (a test's timeout): ``undo`` the fault, then out at once
+    (the buyers' threads would keep the interpreter up for minutes)."""
+
+    def terminated(*_: object) -> None:
+        undo()
+        os._exit(143)
+
+    signal.signal(signal.SIGTERM, terminated)

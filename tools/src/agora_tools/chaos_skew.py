@@ -32,11 +32,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
 import json
 import os
 import secrets
-import signal
 import statistics
 import threading
 import time
@@ -48,15 +46,15 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import jwt
 import stripe
 
 from agora_kit.settings import CommonSettings
 from agora_tools import fleet, fleetdb
 from agora_tools.chaos_audit import Shop
 from agora_tools.chaos_client import API, sign_in
-from agora_tools.chaos_faults import Chaos, Target
+from agora_tools.chaos_faults import Chaos, fleet_shop, restart_with, undo_when_terminated
 from agora_tools.chaos_toxic import VICTIM_READS
-from agora_tools.infra import server
 from agora_tools.infra.base import HOST, say
 from agora_tools.infra.toolchains import libfaketime
 
@@ -96,15 +94,6 @@ def clock_offset(url: str, samples: int = 5) -> float:
     return round(statistics.median(offsets), 1)
 
 
-def claims(token: str) -> dict[str, Any]:
-    """A JWT's claims, unverified (only read, to learn the issuer's clock)."""
-    payload = token.split(".")[1]
-    decoded: dict[str, Any] = json.loads(
-        base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
-    )
-    return decoded
-
-
 def signed_event(age: int) -> tuple[bytes, str]:
     """An event Agora acknowledges and ignores, signed ``age`` seconds ago by our clock."""
     body = json.dumps(
@@ -138,8 +127,7 @@ class Skew:
 
     def apply(self) -> None:
         """Start the victim again with its clock ``seconds`` off, and measure it."""
-        fleet.reroute(self.victim, clock_variables(self.seconds, libfaketime()))
-        if fleet.restart(self.victim, kill=False) != 0:
+        if not restart_with(self.victim, clock_variables(self.seconds, libfaketime())):
             raise SystemExit(f"{self.victim} was not ready again with its clock shifted")
         measured = clock_offset(self.url(self.victim))
         self.figures.update(
@@ -152,8 +140,7 @@ class Skew:
             )
 
     def restore(self) -> None:
-        fleet.reroute(self.victim, None)
-        fleet.restart(self.victim, kill=False)
+        restart_with(self.victim, None)
 
     # ---- what is checked while skewed ----
 
@@ -166,7 +153,7 @@ class Skew:
         buyer = self.shop.buyers[0]
         with httpx.Client(base_url=self.url("user"), timeout=30) as users:
             sign_in(users, buyer, time.monotonic() + 120)
-        issued = claims(buyer.access_token)
+        issued = jwt.decode(buyer.access_token, options={"verify_signature": False})
         seen: dict[str, int] = {}
         ahead_by: dict[str, int] = {}
         for part, (method, path) in {**VICTIM_READS, "gateway": VICTIM_READS["order"]}.items():
@@ -285,12 +272,7 @@ def play(args: argparse.Namespace, shop_and_audit: Callable[..., dict[str, Any]]
     the report."""
     skew = Skew(args.victim, args.skew)
 
-    def terminated(*_: object) -> None:
-        # Stopped from outside (a test's timeout): the victim's clock back, then out.
-        skew.restore()
-        os._exit(143)
-
-    signal.signal(signal.SIGTERM, terminated)
+    undo_when_terminated(skew.restore)
 
     def shop_is_ready(shop: Shop) -> None:
         skew.shop = shop
@@ -299,15 +281,7 @@ def play(args: argparse.Namespace, shop_and_audit: Callable[..., dict[str, Any]]
 
     try:
         return shop_and_audit(
-            Target(
-                gateway_url=f"http://{HOST}:{fleet.port('gateway')}",
-                users_url=f"http://{HOST}:{fleet.port('user')}",
-                create_admin=fleetdb.create_admin,
-                wait_ready=fleet.wait_ready,
-                rampage=skew.play,
-                mail_dir=Path(server("smtp").endpoints()["maildir"]),
-                on_shop=shop_is_ready,
-            ),
+            fleet_shop(skew.play, shop_is_ready),
             args.checkouts,
             args.buyers,
             args.stock,

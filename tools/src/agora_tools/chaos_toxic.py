@@ -25,26 +25,23 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
 import re
-import signal
 import statistics
 import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 from sqlalchemy.engine import make_url
 
-from agora_tools import fleet, fleetdb, journeys
+from agora_tools import fleet, journeys
 from agora_tools.chaos_audit import Shop
 from agora_tools.chaos_client import API
-from agora_tools.chaos_faults import Chaos, Target
+from agora_tools.chaos_faults import Chaos, fleet_shop, restart_with, undo_when_terminated
 from agora_tools.infra import server
 from agora_tools.infra.base import HOST, say
 from agora_tools.infra.postgres import Postgres
@@ -269,8 +266,7 @@ def reroute(scenario: str, victim: str, api_url: str) -> Proxy:
         stripe = urlsplit(server("stripe-mock").endpoints()["url"])
         proxy = Proxy(api_url, "agora-stripe", stripe.netloc)
         variables = {"AGORA_PAYMENT_STRIPE_API_BASE": f"http://{proxy.listen}"}
-    fleet.reroute(victim, variables)
-    if fleet.restart(victim, kill=False) != 0:
+    if not restart_with(victim, variables):
         raise SystemExit(f"{victim} was not ready again through the proxy")
     return proxy
 
@@ -287,19 +283,12 @@ def play(args: argparse.Namespace, shop_and_audit: Callable[..., dict[str, Any]]
     proxy = reroute(args.scenario, victim, toxiproxy.endpoints()["api"])
 
     def route_back() -> None:
-        fleet.reroute(victim, None)
-        fleet.restart(victim, kill=False)
+        restart_with(victim, None)
         proxy.close()
         if started_it:
             toxiproxy.down()
 
-    def terminated(*_: object) -> None:
-        # Stopped from outside (a test's timeout): the victim as it was, then out at
-        # once (the buyers' threads would keep the interpreter up for minutes).
-        route_back()
-        os._exit(143)
-
-    signal.signal(signal.SIGTERM, terminated)
+    undo_when_terminated(route_back)
     fault = Fault(args.scenario, victim, proxy, args.latency, args.fault_seconds, args.p99_bound)
 
     def shop_is_ready(shop: Shop) -> None:
@@ -308,15 +297,7 @@ def play(args: argparse.Namespace, shop_and_audit: Callable[..., dict[str, Any]]
     try:
         say(f"{args.scenario}: {victim} now reaches its dependency through {proxy.listen}")
         return shop_and_audit(
-            Target(
-                gateway_url=f"http://{HOST}:{fleet.port('gateway')}",
-                users_url=f"http://{HOST}:{fleet.port('user')}",
-                create_admin=fleetdb.create_admin,
-                wait_ready=fleet.wait_ready,
-                rampage=fault.play,
-                mail_dir=Path(server("smtp").endpoints()["maildir"]),
-                on_shop=shop_is_ready,
-            ),
+            fleet_shop(fault.play, shop_is_ready),
             args.checkouts,
             args.buyers,
             args.stock,

@@ -96,11 +96,12 @@ async def place(
         session, outbox, order, parts, reservation_ttl_seconds=settings.reservation_ttl_seconds
     )
     await cart.clear(session, buyer_id)
-    # As ``orders.detail`` reads it: the sub-orders by vendor, each one's lines by position.
+    # As ``orders.detail`` reads it: the sub-orders by vendor (``parts`` follow the
+    # cart), each one's lines by position (as ``_split_by_vendor`` numbered them).
     return orders.OrderDetail(
         order=order,
         sub_orders=[
-            orders.SubOrderDetail(sub=sub, lines=sorted(lines, key=lambda line: line.position))
+            orders.SubOrderDetail(sub=sub, lines=lines)
             for sub, lines in sorted(parts, key=lambda part: part[0].vendor_id)
         ],
     )
