@@ -11,7 +11,9 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import Text, cast, select
 
+from agora_catalog.models import ProductEmbedding
 from agora_catalog.service.embeddings import embed_pending
 from agora_catalog_testing.helpers import Shop, Store
 from agora_kit.testing.waiting import eventually
@@ -30,6 +32,15 @@ async def titles(client: httpx.AsyncClient, **params: Any) -> list[str]:
 async def embed_all(app: FastAPI) -> None:
     while await embed_pending(app.state.context.database):
         pass
+
+
+async def vectors(app: FastAPI) -> dict[str, str]:
+    """Each embedded product's vector (as text), by the product's id."""
+    async with app.state.context.database.transaction() as session:
+        rows = await session.execute(
+            select(ProductEmbedding.product_id, cast(ProductEmbedding.embedding, Text))
+        )
+        return {str(pid): vector for pid, vector in rows.tuples()}
 
 
 async def kitchen_and_garden(shop: Shop) -> tuple[Store, dict[str, dict[str, Any]]]:
@@ -150,6 +161,29 @@ async def test_search_modes_rank_by_words_meaning_or_both(shop: Shop, app: FastA
     assert bad.status_code == 422
     assert bad.headers["content-type"].startswith("application/problem+json")
     assert "mode" in bad.text
+
+
+async def test_a_category_rename_embeds_its_products_again(shop: Shop, app: FastAPI) -> None:
+    # The category's name is part of a product's text: renaming it makes the vectors
+    # of its products (and of no other) stale, and the worker makes them again.
+    _, made = await kitchen_and_garden(shop)
+    await embed_all(app)
+    before = await vectors(app)
+    assert len(before) == 4
+    hose = made["Garden Hose"]
+    await shop.ok(
+        shop.client.patch(
+            f"/api/v1/categories/{hose['category_id']}",
+            json={"name": "Outdoor Living"},
+            headers=shop.admin.headers,
+        )
+    )
+    database = app.state.context.database
+    assert await embed_pending(database) == 2
+    assert await embed_pending(database) == 0
+    after = await vectors(app)
+    changed = {pid for pid, vector in after.items() if before[pid] != vector}
+    assert changed == {made["Garden Hose"]["id"], made["Pruning Shears"]["id"]}
 
 
 @pytest.mark.integration
