@@ -37,6 +37,8 @@ def settings(catalog_url: str, events_url: str, tmp_path: Path) -> Settings:
         events_url,
         reservation_sweep_seconds=0.1,
         media_dir=tmp_path / "media",
+        # Products are embedded only by the tests that call embed_pending themselves.
+        embedding_poll_seconds=86_400,
     )
 
 

@@ -114,12 +114,21 @@ async def test_similar_products_are_the_nearest_for_sale(shop: Shop, app: FastAP
             headers=store.owner.headers,
         )
     )
-    await embed_all(app)
+    database = app.state.context.database
+    assert await embed_pending(database) == 1, "the edited product, and no other"
+    assert await embed_pending(database) == 0
     shears = made["Pruning Shears"]
     near_shears = await shop.ok(
         shop.client.get(f"/api/v1/products/{shears['id']}/similar", params={"limit": 1})
     )
     assert [i["title"] for i in near_shears["items"]] in (["Rose Fertiliser"], ["Garden Hose"])
+    # The old vector (a travel mug) had the flask nearest; the new one, a garden thing.
+    near_mug = await shop.ok(
+        shop.client.get(f"/api/v1/products/{mug['id']}/similar", params={"limit": 1})
+    )
+    assert [i["title"] for i in near_mug["items"]] in (["Pruning Shears"], ["Garden Hose"])
+    by_meaning = await titles(shop.client, q="plant food for roses", mode="vector", limit=1)
+    assert by_meaning == ["Rose Fertiliser"]
 
     for bad in ({"limit": 0}, {"limit": 25}):
         response = await shop.client.get(url, params=bad)
