@@ -11,8 +11,9 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import Text, cast, select
+from sqlalchemy import Text, cast, select, text
 
+from agora_catalog.adapters.search.postgres import PostgresSearch
 from agora_catalog.models import ProductEmbedding
 from agora_catalog.service.embeddings import embed_pending
 from agora_catalog_testing.helpers import Shop, Store
@@ -170,6 +171,18 @@ async def test_search_modes_rank_by_words_meaning_or_both(shop: Shop, app: FastA
     assert bad.status_code == 422
     assert bad.headers["content-type"].startswith("application/problem+json")
     assert "mode" in bad.text
+
+
+async def test_catalog_connections_start_with_the_vector_scan_settings(app: FastAPI) -> None:
+    # Set when a connection opens (no round trip per search): pgvector, loaded by the
+    # session's first vector, takes them up from PostgreSQL's placeholders.
+    context = app.state.context
+    assert isinstance(context.search, PostgresSearch)
+    for database in (context.database, context.search.database):
+        async with database.transaction() as session:
+            assert await session.scalar(text("SELECT '[1,0]'::vector <=> '[0,1]'::vector")) == 1
+            assert await session.scalar(text("SHOW hnsw.ef_search")) == "100"
+            assert await session.scalar(text("SHOW hnsw.iterative_scan")) == "relaxed_order"
 
 
 async def test_a_category_rename_embeds_its_products_again(shop: Shop, app: FastAPI) -> None:

@@ -89,19 +89,12 @@ async def store(
 
 # How many neighbours an HNSW scan keeps looking at: the vector search's depth.
 SCAN_DEPTH = 100
-
-
-async def widen_scan(session: AsyncSession) -> None:
-    """Let an HNSW scan find its neighbours even when filters drop many of the nearest
-    (pgvector's iterative scan), and :data:`SCAN_DEPTH` of them. Set for the connection,
-    not the transaction: public reads run outside one (ADR 0084), and every HNSW scan
-    of the catalog wants the same settings."""
-    await session.execute(
-        select(
-            func.set_config("hnsw.iterative_scan", "relaxed_order", False),
-            func.set_config("hnsw.ef_search", str(SCAN_DEPTH), False),
-        )
-    )
+# What every catalog connection starts with (given to its Database, so no request
+# spends a round trip on them): pgvector's iterative scan, so an HNSW scan finds its
+# neighbours even when filters drop many of the nearest, and SCAN_DEPTH of them.
+# PostgreSQL keeps them as placeholders until pgvector loads in the session, which then
+# takes them up.
+SCAN_SETTINGS = {"hnsw.iterative_scan": "relaxed_order", "hnsw.ef_search": str(SCAN_DEPTH)}
 
 
 async def similar(
@@ -115,7 +108,6 @@ async def similar(
         .scalar_subquery()
     )
     distance = ProductEmbedding.embedding.op("<=>", return_type=Double)(own)
-    await widen_scan(session)
     rows = await session.execute(
         select(Product, distance)
         .join(ProductEmbedding, ProductEmbedding.product_id == Product.id)

@@ -38,6 +38,7 @@ from agora_catalog.adapters.search.base import (
 from agora_catalog.domain.text import is_typo_of, max_typos, typo_distance, words
 from agora_catalog.models import SearchDocument as IndexRow
 from agora_catalog.models import SearchTerm
+from agora_catalog.repository.embeddings import SCAN_SETTINGS
 from agora_kit.db import Database, DatabaseTimeouts
 
 MAX_QUERY_WORDS = 10
@@ -66,6 +67,7 @@ class PostgresSearch:
                 pool_size=self._pool_size,
                 application_name="catalog-search",
                 timeouts=self._timeouts,
+                server_settings=SCAN_SETTINGS,
             )
         return self._database
 

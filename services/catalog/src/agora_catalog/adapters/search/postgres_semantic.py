@@ -32,7 +32,7 @@ from agora_catalog.adapters.search.base import (
 )
 from agora_catalog.models import ProductEmbedding, Vector
 from agora_catalog.models import SearchDocument as IndexRow
-from agora_catalog.repository.embeddings import SCAN_DEPTH, widen_scan
+from agora_catalog.repository.embeddings import SCAN_DEPTH
 
 DEPTH = SCAN_DEPTH
 RRF_K = 60
@@ -55,7 +55,6 @@ async def nearest(
     with their cosine similarity, nearest first."""
     target = literal(list(query.vector or ()), Vector())
     distance = ProductEmbedding.embedding.op("<=>", return_type=Double)(target)
-    await widen_scan(session)
     rows = await session.execute(
         select(IndexRow, distance)
         .join(ProductEmbedding, ProductEmbedding.product_id == IndexRow.product_id)
