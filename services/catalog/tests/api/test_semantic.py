@@ -173,6 +173,25 @@ async def test_search_modes_rank_by_words_meaning_or_both(shop: Shop, app: FastA
     assert "mode" in bad.text
 
 
+@pytest.mark.parametrize("embedding_worker", [True], indirect=True)
+async def test_the_worker_embeds_when_the_catalogs_events_tell(shop: Shop, app: FastAPI) -> None:
+    # Its poll is a day: only the wake-ups of the product and category events make it look.
+    store, made = await kitchen_and_garden(shop)
+    first = await eventually(lambda: vectors(app), lambda found: len(found) == 4, within=60)
+    mug = made["Insulated Travel Mug"]
+    await shop.ok(
+        shop.client.patch(
+            f"/api/v1/products/{mug['id']}",
+            json={"title": "Rose Fertiliser"},
+            headers=store.owner.headers,
+        )
+    )
+    again = await eventually(
+        lambda: vectors(app), lambda found: found[mug["id"]] != first[mug["id"]], within=30
+    )
+    assert {pid for pid in first if again[pid] != first[pid]} == {mug["id"]}
+
+
 async def test_catalog_connections_start_with_the_vector_scan_settings(app: FastAPI) -> None:
     # Set when a connection opens (no round trip per search): pgvector, loaded by the
     # session's first vector, takes them up from PostgreSQL's placeholders.
