@@ -54,6 +54,24 @@ async def test_a_read_session_leaves_the_transaction_pool_as_it_was(database: Da
         assert await session.scalar(XACT) == first
 
 
+async def test_connections_start_with_the_server_settings_given(database_url: str) -> None:
+    """Given once to the Database, they hold on every connection and for reads outside
+    a transaction too; the application's name stays the Database's own."""
+    database = Database(
+        database_url,
+        application_name="agora-settings",
+        server_settings={"agora.example": "on", "application_name": "other"},
+    )
+    try:
+        async with database.transaction() as session:
+            assert await session.scalar(text("SHOW agora.example")) == "on"
+            assert await session.scalar(text("SHOW application_name")) == "agora-settings"
+        async with database.read() as session:
+            assert await session.scalar(text("SHOW agora.example")) == "on"
+    finally:
+        await database.dispose()
+
+
 PID = text("SELECT pg_backend_pid()")
 
 

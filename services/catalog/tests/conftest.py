@@ -30,13 +30,23 @@ async def catalog_url(databases: Databases) -> str:
 
 
 @pytest.fixture
-def settings(catalog_url: str, events_url: str, tmp_path: Path) -> Settings:
+def embedding_worker(request: pytest.FixtureRequest) -> bool:
+    """Whether the app's embedding worker runs: off, products are embedded only by the
+    tests that call embed_pending themselves; parametrize it (indirectly) to run it."""
+    return bool(getattr(request, "param", False))
+
+
+@pytest.fixture
+def settings(catalog_url: str, events_url: str, tmp_path: Path, embedding_worker: bool) -> Settings:
     return service_settings(
         Settings,
         catalog_url,
         events_url,
         reservation_sweep_seconds=0.1,
         media_dir=tmp_path / "media",
+        embedding_worker=embedding_worker,
+        # The worker, when on, is woken by the catalog's events alone.
+        embedding_poll_seconds=86_400,
     )
 
 

@@ -191,6 +191,7 @@ def create_service_app(
     version: str = "0.1.0",
     middleware: Sequence[Middleware] = (),
     larger_bodies: Mapping[str, int] | None = None,
+    database_settings: Mapping[str, str] | None = None,
 ) -> FastAPI:
     """Build a service's app, in this order (ADR 0085): the chassis's runtime (database,
     metrics, outbox and relay, consumer); then the service's ``context``, built from
@@ -206,7 +207,9 @@ def create_service_app(
     Pass ``transport`` to share one that the caller starts and closes (all-in-one
     mode); otherwise the app builds, starts and closes its own. ``middleware`` runs
     inside the chassis's (see ``create_base_app``). ``larger_bodies`` raises the body
-    limit for some routes (an upload's: ``{"POST /api/v1/products/*/images": bytes}``)."""
+    limit for some routes (an upload's: ``{"POST /api/v1/products/*/images": bytes}``).
+    ``database_settings``: PostgreSQL settings each of the database's connections
+    starts with."""
     service = settings.service_name
     owns_transport = transport is None
     events = transport if transport is not None else build_transport(settings.common, service)
@@ -217,6 +220,7 @@ def create_service_app(
         pre_ping=settings.database_pre_ping,
         idle_seconds=settings.database_pool_idle_seconds,
         timeouts=DatabaseTimeouts.of(settings),
+        server_settings=database_settings,
     )
     metrics = ServiceMetrics(service)
     outbox = Outbox(source=f"/agora/{service}")

@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any
@@ -94,6 +94,7 @@ class Database:
         idle_seconds: float = 60.0,
         closes_idle: bool = True,
         timeouts: DatabaseTimeouts = DatabaseTimeouts(),
+        server_settings: Mapping[str, str] | None = None,
     ) -> None:
         """``pool_size`` is the most connections open at once; a request finding them
         all busy waits for one rather than opening a connection it would close again
@@ -106,10 +107,13 @@ class Database:
         request). Off by default: a connection found dead invalidates the pool, whose
         later checkouts reconnect, and the one request that met it gets a 503 to retry
         (agora_kit.errors) (ADR 0083). A timeout of ``timeouts`` that expires is a 503
-        too."""
+        too. ``server_settings`` are PostgreSQL settings every connection starts with
+        (sent when it opens: no round trip per use)."""
         self.url = url
         self.idle_seconds = idle_seconds
-        connect_args: dict[str, Any] = {"server_settings": {"application_name": application_name}}
+        connect_args: dict[str, Any] = {
+            "server_settings": {**(server_settings or {}), "application_name": application_name}
+        }
         if timeouts.connect is not None:
             connect_args["timeout"] = timeouts.connect
         if timeouts.command is not None:

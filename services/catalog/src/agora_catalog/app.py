@@ -14,6 +14,7 @@ from agora_catalog.adapters.search.factory import build_search_backend
 from agora_catalog.api import router
 from agora_catalog.api.images import UPLOAD_PATH
 from agora_catalog.events import HANDLED
+from agora_catalog.repository.embeddings import SCAN_SETTINGS
 from agora_catalog.service.context import CatalogContext
 from agora_catalog.settings import Settings
 from agora_catalog.tasks import (
@@ -84,6 +85,7 @@ def create_app(
         idempotency_keys=True,
         transport=transport,
         middleware=[Middleware(ConditionalGet, prefixes=PUBLIC_READS)],
+        database_settings=SCAN_SETTINGS,
         larger_bodies={
             f"POST {API_PREFIX}{UPLOAD_PATH.replace('{product_id}', '*')}": (
                 settings.image_max_bytes + MULTIPART_SLACK

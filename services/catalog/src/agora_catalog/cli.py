@@ -164,7 +164,7 @@ async def _seed(url: str, products: int, seed_value: int, append: bool) -> None:
             await Indexer(search).rebuild(database, progress)
         # And by meaning (ADR 0123): the vectors the embedding worker would make once
         # the shop runs, made now, so a seeded shop starts as one that ran does.
-        with Progress("Embedding", report.products) as progress:
+        with Progress("Embedding", await count_searchable(database)) as progress:
             while done := await embed_pending(database, batch=64):
                 progress(done)
     finally:

@@ -126,6 +126,8 @@ async def product_changed(
     context: CatalogContext, session: AsyncSession, event: ProductEvent, _: CloudEvent
 ) -> None:
     await context.indexer.refresh(session, [event.product_id])
+    if not isinstance(event, ProductRated):  # a rating is not part of its text
+        context.embeddings_wanted.set()
 
 
 async def vendor_changed(
@@ -133,12 +135,14 @@ async def vendor_changed(
 ) -> None:
     # Approval shows the store's products again, suspension hides them all.
     await context.indexer.refresh_vendor(session, event.vendor_id)
+    context.embeddings_wanted.set()
 
 
 async def category_changed(
     context: CatalogContext, session: AsyncSession, event: CategoryUpdated, _: CloudEvent
 ) -> None:
     await context.indexer.refresh_category(session, event.category_id)
+    context.embeddings_wanted.set()  # its name is part of its products' text
 
 
 async def kyc_changed(

@@ -68,9 +68,14 @@ class Settings(ServiceSettings):
     # wake-up each upload gives (this catches uploads of another replica, or of a
     # process that died before it made them).
     thumbnail_poll_seconds: float = Field(default=30.0, gt=0)
+    # Whether this replica runs the embedding worker (ADR 0123). Off, it embeds no
+    # products (another replica does) and loads the model for searches by meaning only.
+    embedding_worker: bool = True
     # How often the embedding worker looks for products to embed (new, or edited since
-    # their embedding was made) once it has caught up (ADR 0123).
-    embedding_poll_seconds: float = Field(default=5.0, gt=0)
+    # their embedding was made) once it has caught up, beside the wake-up each product,
+    # store or category event handled here gives (this catches the events another
+    # replica handled) (ADR 0123).
+    embedding_poll_seconds: float = Field(default=60.0, gt=0)
     # How long the embedding model stays in memory unused (by the worker or a search
     # by meaning) before it is dropped, to be loaded again on the next use (ADR 0123).
     embedding_idle_seconds: float = Field(default=120.0, gt=0)

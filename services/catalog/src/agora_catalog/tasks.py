@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from agora_catalog.service import embeddings, images, media_sweep, reservations
 from agora_catalog.service.context import CatalogContext
+from agora_kit.waking import stop_if_cancelled, woken
 
 logger = logging.getLogger("agora.catalog.tasks")
 
@@ -102,17 +103,24 @@ async def sweep_media(context: CatalogContext) -> None:
 
 async def embed_products(context: CatalogContext) -> None:
     """Makes the embeddings of products for sale that have none or were edited since
-    (ADR 0123): batch after batch while there are some, then a look every
-    ``embedding_poll_seconds``. The model loads on the first product (or search) to
-    embed, and is forgotten once unused for ``embedding_idle_seconds``."""
+    (ADR 0123): batch after batch while there are some, then at once when the catalog's
+    own events tell of a change here (``embeddings_wanted``), and every
+    ``embedding_poll_seconds`` for the changes another replica handled. The model loads
+    on the first product (or search) to embed, and is forgotten once unused for
+    ``embedding_idle_seconds`` (looked at on each wake-up). With ``embedding_worker``
+    off, this replica embeds nothing and only forgets the model a search loaded."""
+    settings = context.settings
     while True:
+        context.embeddings_wanted.clear()
         done = 0
-        try:
-            done = await embeddings.embed_pending(context.database)
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            logger.exception("the embedding worker failed; trying again later")
+        if settings.embedding_worker:
+            try:
+                done = await embeddings.embed_pending(context.database)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                stop_if_cancelled()
+                logger.exception("the embedding worker failed; trying again later")
         if done < embeddings.BATCH:
-            embeddings.release_idle_model(context.settings.embedding_idle_seconds)
-            await asyncio.sleep(context.settings.embedding_poll_seconds)
+            embeddings.release_idle_model(settings.embedding_idle_seconds)
+            await woken(context.embeddings_wanted, settings.embedding_poll_seconds)

@@ -11,7 +11,10 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import Text, cast, select, text
 
+from agora_catalog.adapters.search.postgres import PostgresSearch
+from agora_catalog.models import ProductEmbedding
 from agora_catalog.service.embeddings import embed_pending
 from agora_catalog_testing.helpers import Shop, Store
 from agora_kit.testing.waiting import eventually
@@ -30,6 +33,15 @@ async def titles(client: httpx.AsyncClient, **params: Any) -> list[str]:
 async def embed_all(app: FastAPI) -> None:
     while await embed_pending(app.state.context.database):
         pass
+
+
+async def vectors(app: FastAPI) -> dict[str, str]:
+    """Each embedded product's vector (as text), by the product's id."""
+    async with app.state.context.database.transaction() as session:
+        rows = await session.execute(
+            select(ProductEmbedding.product_id, cast(ProductEmbedding.embedding, Text))
+        )
+        return {str(pid): vector for pid, vector in rows.tuples()}
 
 
 async def kitchen_and_garden(shop: Shop) -> tuple[Store, dict[str, dict[str, Any]]]:
@@ -103,12 +115,21 @@ async def test_similar_products_are_the_nearest_for_sale(shop: Shop, app: FastAP
             headers=store.owner.headers,
         )
     )
-    await embed_all(app)
+    database = app.state.context.database
+    assert await embed_pending(database) == 1, "the edited product, and no other"
+    assert await embed_pending(database) == 0
     shears = made["Pruning Shears"]
     near_shears = await shop.ok(
         shop.client.get(f"/api/v1/products/{shears['id']}/similar", params={"limit": 1})
     )
     assert [i["title"] for i in near_shears["items"]] in (["Rose Fertiliser"], ["Garden Hose"])
+    # The old vector (a travel mug) had the flask nearest; the new one, a garden thing.
+    near_mug = await shop.ok(
+        shop.client.get(f"/api/v1/products/{mug['id']}/similar", params={"limit": 1})
+    )
+    assert [i["title"] for i in near_mug["items"]] in (["Pruning Shears"], ["Garden Hose"])
+    by_meaning = await titles(shop.client, q="plant food for roses", mode="vector", limit=1)
+    assert by_meaning == ["Rose Fertiliser"]
 
     for bad in ({"limit": 0}, {"limit": 25}):
         response = await shop.client.get(url, params=bad)
@@ -150,6 +171,60 @@ async def test_search_modes_rank_by_words_meaning_or_both(shop: Shop, app: FastA
     assert bad.status_code == 422
     assert bad.headers["content-type"].startswith("application/problem+json")
     assert "mode" in bad.text
+
+
+@pytest.mark.parametrize("embedding_worker", [True], indirect=True)
+async def test_the_worker_embeds_when_the_catalogs_events_tell(shop: Shop, app: FastAPI) -> None:
+    # Its poll is a day: only the wake-ups of the product and category events make it look.
+    store, made = await kitchen_and_garden(shop)
+    first = await eventually(lambda: vectors(app), lambda found: len(found) == 4, within=60)
+    mug = made["Insulated Travel Mug"]
+    await shop.ok(
+        shop.client.patch(
+            f"/api/v1/products/{mug['id']}",
+            json={"title": "Rose Fertiliser"},
+            headers=store.owner.headers,
+        )
+    )
+    again = await eventually(
+        lambda: vectors(app), lambda found: found[mug["id"]] != first[mug["id"]], within=30
+    )
+    assert {pid for pid in first if again[pid] != first[pid]} == {mug["id"]}
+
+
+async def test_catalog_connections_start_with_the_vector_scan_settings(app: FastAPI) -> None:
+    # Set when a connection opens (no round trip per search): pgvector, loaded by the
+    # session's first vector, takes them up from PostgreSQL's placeholders.
+    context = app.state.context
+    assert isinstance(context.search, PostgresSearch)
+    for database in (context.database, context.search.database):
+        async with database.transaction() as session:
+            assert await session.scalar(text("SELECT '[1,0]'::vector <=> '[0,1]'::vector")) == 1
+            assert await session.scalar(text("SHOW hnsw.ef_search")) == "100"
+            assert await session.scalar(text("SHOW hnsw.iterative_scan")) == "relaxed_order"
+
+
+async def test_a_category_rename_embeds_its_products_again(shop: Shop, app: FastAPI) -> None:
+    # The category's name is part of a product's text: renaming it makes the vectors
+    # of its products (and of no other) stale, and the worker makes them again.
+    _, made = await kitchen_and_garden(shop)
+    await embed_all(app)
+    before = await vectors(app)
+    assert len(before) == 4
+    hose = made["Garden Hose"]
+    await shop.ok(
+        shop.client.patch(
+            f"/api/v1/categories/{hose['category_id']}",
+            json={"name": "Outdoor Living"},
+            headers=shop.admin.headers,
+        )
+    )
+    database = app.state.context.database
+    assert await embed_pending(database) == 2
+    assert await embed_pending(database) == 0
+    after = await vectors(app)
+    changed = {pid for pid, vector in after.items() if before[pid] != vector}
+    assert changed == {made["Garden Hose"]["id"], made["Pruning Shears"]["id"]}
 
 
 @pytest.mark.integration

@@ -112,7 +112,6 @@ class Encoder:
         }
         self.tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
         self.tokenizer.enable_truncation(max_length=MAX_TOKENS)
-        self.tokenizer.no_padding()
         # Padded to the batch's longest text with [PAD] (id 0), which attention ignores.
         self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # noqa: S106
 

@@ -1,5 +1,6 @@
 """The queries on product embeddings (ADR 0123): the products whose vector is missing
-or older than their last edit, writing vectors, and the products nearest one."""
+or older than their text's last edit (the product's or its category's), writing
+vectors, and the products nearest one."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ from agora_catalog.repository.public import PUBLIC
 
 @dataclass(frozen=True)
 class Pending:
-    """A product for sale to embed: its text's parts and the edit they are from."""
+    """A product for sale to embed: its text's parts and the edit they are from (the
+    later of the product's and its category's)."""
 
     product_id: uuid.UUID
     updated_at: datetime
@@ -30,12 +32,14 @@ class Pending:
 
 
 async def pending(session: AsyncSession, limit: int) -> list[Pending]:
-    """Products for sale without a vector, or edited since theirs was made; the longest
+    """Products for sale without a vector, or whose text was edited since theirs was
+    made (the product, or its category's name: it is part of the text); the longest
     waiting first."""
+    edited = func.greatest(Product.updated_at, Category.updated_at)
     rows = await session.execute(
         select(
             Product.id,
-            Product.updated_at,
+            edited,
             Product.title,
             Category.name,
             Product.attributes,
@@ -48,10 +52,10 @@ async def pending(session: AsyncSession, limit: int) -> list[Pending]:
             *PUBLIC,
             or_(
                 ProductEmbedding.product_id.is_(None),
-                ProductEmbedding.source_updated_at < Product.updated_at,
+                ProductEmbedding.source_updated_at < edited,
             ),
         )
-        .order_by(Product.updated_at, Product.id)
+        .order_by(edited, Product.id)
         .limit(limit)
     )
     return [Pending(*row) for row in rows.tuples()]
@@ -85,19 +89,12 @@ async def store(
 
 # How many neighbours an HNSW scan keeps looking at: the vector search's depth.
 SCAN_DEPTH = 100
-
-
-async def widen_scan(session: AsyncSession) -> None:
-    """Let an HNSW scan find its neighbours even when filters drop many of the nearest
-    (pgvector's iterative scan), and :data:`SCAN_DEPTH` of them. Set for the connection,
-    not the transaction: public reads run outside one (ADR 0084), and every HNSW scan
-    of the catalog wants the same settings."""
-    await session.execute(
-        select(
-            func.set_config("hnsw.iterative_scan", "relaxed_order", False),
-            func.set_config("hnsw.ef_search", str(SCAN_DEPTH), False),
-        )
-    )
+# What every catalog connection starts with (given to its Database, so no request
+# spends a round trip on them): pgvector's iterative scan, so an HNSW scan finds its
+# neighbours even when filters drop many of the nearest, and SCAN_DEPTH of them.
+# PostgreSQL keeps them as placeholders until pgvector loads in the session, which then
+# takes them up.
+SCAN_SETTINGS = {"hnsw.iterative_scan": "relaxed_order", "hnsw.ef_search": str(SCAN_DEPTH)}
 
 
 async def similar(
@@ -111,7 +108,6 @@ async def similar(
         .scalar_subquery()
     )
     distance = ProductEmbedding.embedding.op("<=>", return_type=Double)(own)
-    await widen_scan(session)
     rows = await session.execute(
         select(Product, distance)
         .join(ProductEmbedding, ProductEmbedding.product_id == Product.id)

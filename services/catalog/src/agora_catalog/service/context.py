@@ -30,6 +30,9 @@ class CatalogContext:
     indexer: Indexer = field(init=False)
     # Set after an upload commits: the thumbnail worker looks at once.
     thumbnails_wanted: asyncio.Event = field(init=False, default_factory=asyncio.Event)
+    # Set when a product's text or its being for sale may have changed (the catalog's
+    # own product, store and category events): the embedding worker looks at once.
+    embeddings_wanted: asyncio.Event = field(init=False, default_factory=asyncio.Event)
     # One image decoded at a time in this process (an upload's cleaning, a thumbnail
     # run): a 50 megapixel image takes 300 MB while it is worked on (ADR 0103).
     image_work: asyncio.Semaphore = field(init=False, default_factory=lambda: asyncio.Semaphore(1))

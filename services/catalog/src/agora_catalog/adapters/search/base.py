@@ -235,7 +235,7 @@ class SearchBackend(Protocol):
 # --- Cursors: the sort they belong to and the sort key of the last hit.
 
 
-def make_cursor(sort: Sort, values: Sequence[Any]) -> str:
+def make_cursor(sort: str, values: Sequence[Any]) -> str:
     return encode_cursor([sort, *values])
 
 
@@ -246,9 +246,10 @@ def bad_cursor(reason: str) -> Unprocessable:
     )
 
 
-def read_cursor(cursor: str, sort: Sort, types: Sequence[type | tuple[type, ...]]) -> list[Any]:
+def read_cursor(cursor: str, sort: str, types: Sequence[type | tuple[type, ...]]) -> list[Any]:
     """The sort key in ``cursor``, checked against ``types`` so that a forged cursor is
-    the client's error (422), never the backend's (500)."""
+    the client's error (422), never the backend's (500). ``sort`` is what the cursor is
+    bound to: the sort, or a search by meaning's ``mode:sort``."""
     values = decode_cursor(cursor, size=len(types) + 1)
     if values[0] != sort:
         raise bad_cursor("cursor of another sort")

@@ -38,6 +38,7 @@ from agora_catalog.adapters.search.base import (
 from agora_catalog.domain.text import is_typo_of, max_typos, typo_distance, words
 from agora_catalog.models import SearchDocument as IndexRow
 from agora_catalog.models import SearchTerm
+from agora_catalog.repository.embeddings import SCAN_SETTINGS
 from agora_kit.db import Database, DatabaseTimeouts
 
 MAX_QUERY_WORDS = 10
@@ -66,6 +67,7 @@ class PostgresSearch:
                 pool_size=self._pool_size,
                 application_name="catalog-search",
                 timeouts=self._timeouts,
+                server_settings=SCAN_SETTINGS,
             )
         return self._database
 
@@ -157,9 +159,12 @@ class PostgresSearch:
 
     async def search(self, query: SearchQuery) -> SearchResult:
         if query.by_meaning:
-            text_query = await self._text_query(query)
             async with self.database.transaction() as session:
-                return await pg_semantic.search(session, query, text_query)
+                words_query: ColumnElement[Any] | None = None
+                if query.mode == "hybrid":
+                    # The words' tsquery (typos corrected) beside the nearest vectors.
+                    words_query = pg_query.tsquery(await self._tsquery(session, query.text or ""))
+                return await pg_semantic.search(session, query, words_query)
         async with self.database.transaction() as session:
             text: ColumnElement[Any] | None = None
             if query.has_text:
@@ -188,13 +193,6 @@ class PostgresSearch:
             next_cursor = make_cursor(sort, pg_query.key_values(sort, last, last_rank))
         hits = [pg_index.hit(row, row_rank) for row, row_rank in rows]
         return SearchResult(hits=hits, total=total, facets=facets, next_cursor=next_cursor)
-
-    async def _text_query(self, query: SearchQuery) -> ColumnElement[Any] | None:
-        """The words' tsquery for a hybrid search (typos corrected); none for vector."""
-        if query.mode != "hybrid":
-            return None
-        async with self.database.transaction() as session:
-            return pg_query.tsquery(await self._tsquery(session, query.text or ""))
 
     async def suggest(self, text: str, limit: int = 8) -> list[str]:
         limit = max(1, min(limit, MAX_SUGGESTIONS))

@@ -27,11 +27,12 @@ from agora_catalog.adapters.search.base import (
     SearchQuery,
     SearchResult,
     bad_cursor,
+    make_cursor,
+    read_cursor,
 )
 from agora_catalog.models import ProductEmbedding, Vector
 from agora_catalog.models import SearchDocument as IndexRow
-from agora_catalog.repository.embeddings import SCAN_DEPTH, widen_scan
-from agora_kit.pagination import decode_cursor, encode_cursor
+from agora_catalog.repository.embeddings import SCAN_DEPTH
 
 DEPTH = SCAN_DEPTH
 RRF_K = 60
@@ -54,7 +55,6 @@ async def nearest(
     with their cosine similarity, nearest first."""
     target = literal(list(query.vector or ()), Vector())
     distance = ProductEmbedding.embedding.op("<=>", return_type=Double)(target)
-    await widen_scan(session)
     rows = await session.execute(
         select(IndexRow, distance)
         .join(ProductEmbedding, ProductEmbedding.product_id == IndexRow.product_id)
@@ -87,15 +87,18 @@ def _order(hits: list[SearchHit], query: SearchQuery) -> list[SearchHit]:
     return hits  # relevance: the fused order
 
 
+def _label(query: SearchQuery) -> str:
+    """What a page's cursor is bound to: the search's mode and sort."""
+    return f"{query.mode}:{query.sort}"
+
+
 def _offset(query: SearchQuery) -> int:
     if not query.cursor:
         return 0
-    values = decode_cursor(query.cursor, size=2)
-    if values[0] != f"{query.mode}:{query.sort}":
-        raise bad_cursor("cursor of another mode or sort")
-    if isinstance(values[1], bool) or not isinstance(values[1], int) or values[1] < 0:
+    (offset,) = read_cursor(query.cursor, _label(query), (int,))
+    if offset < 0:
         raise bad_cursor("malformed cursor")
-    return values[1]
+    return int(offset)
 
 
 async def search(
@@ -123,6 +126,5 @@ async def search(
         total, facets = 0, {"category": [], "vendor": [], "price": [], "attributes": []}
     page = hits[offset : offset + query.limit]
     more = offset + query.limit < len(hits)
-    label = f"{query.mode}:{query.sort}"
-    next_cursor = encode_cursor([label, offset + query.limit]) if more else None
+    next_cursor = make_cursor(_label(query), [offset + query.limit]) if more else None
     return SearchResult(hits=page, total=total, facets=facets, next_cursor=next_cursor)
