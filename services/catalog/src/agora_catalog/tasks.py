@@ -5,7 +5,6 @@ backend's (and the image store's) opening and closing with the app."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from datetime import timedelta
 
@@ -75,10 +74,7 @@ async def make_thumbnails(context: CatalogContext) -> None:
             raise
         except Exception:
             logger.exception("the thumbnail worker failed; trying again later")
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(
-                context.thumbnails_wanted.wait(), timeout=settings.thumbnail_poll_seconds
-            )
+        await woken(context.thumbnails_wanted, settings.thumbnail_poll_seconds)
 
 
 async def sweep_media(context: CatalogContext) -> None:
