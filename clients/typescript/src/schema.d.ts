@@ -1702,8 +1702,7 @@ export interface paths {
          *     each product's, nearest first; `mode=hybrid` fuses that list with the text
          *     ranking by reciprocal rank. Both find at most the 100 best of each list after the
          *     filters; `total` and the facets count those. Without `q` every mode lists as
-         *     `text` does. On the Elasticsearch backend they are 422
-         *     `search-mode-unavailable`.
+         *     `text` does. Both search backends answer every mode.
          *
          *     An API key needs the scope `catalog:read` or `inventory:write`.
          */

@@ -111,7 +111,7 @@ async def embed_products(context: CatalogContext) -> None:
         done = 0
         if settings.embedding_worker:
             try:
-                done = await embeddings.embed_pending(context.database)
+                done = await embeddings.embed_pending(context.database, indexer=context.indexer)
             except asyncio.CancelledError:
                 raise
             except Exception:

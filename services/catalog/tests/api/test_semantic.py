@@ -31,7 +31,10 @@ async def titles(client: httpx.AsyncClient, **params: Any) -> list[str]:
 
 
 async def embed_all(app: FastAPI) -> None:
-    while await embed_pending(app.state.context.database):
+    """What the embedding worker does, at once: the vectors, and the documents of a
+    backend that keeps them."""
+    context = app.state.context
+    while await embed_pending(context.database, indexer=context.indexer):
         pass
 
 
@@ -139,7 +142,14 @@ async def test_similar_products_are_the_nearest_for_sale(shop: Shop, app: FastAP
     assert missing.status_code == 404
 
 
+@pytest.mark.parametrize(
+    "search_backend",
+    ["postgres", pytest.param("elasticsearch", marks=pytest.mark.integration)],
+    indirect=True,
+)
 async def test_search_modes_rank_by_words_meaning_or_both(shop: Shop, app: FastAPI) -> None:
+    # The same answers on both backends: pgvector beside the full-text index, or the
+    # documents' dense vectors in Elasticsearch.
     await kitchen_and_garden(shop)
     await embed_all(app)
     # No product says "beverage" or "warm": words find nothing, meaning does.
@@ -225,12 +235,3 @@ async def test_a_category_rename_embeds_its_products_again(shop: Shop, app: Fast
     after = await vectors(app)
     changed = {pid for pid, vector in after.items() if before[pid] != vector}
     assert changed == {made["Garden Hose"]["id"], made["Pruning Shears"]["id"]}
-
-
-@pytest.mark.integration
-@pytest.mark.parametrize("search_backend", ["elasticsearch"], indirect=True)
-async def test_elasticsearch_answers_text_only(shop: Shop) -> None:
-    response = await search(shop.client, q="flask", mode="hybrid")
-    assert response.status_code == 422
-    assert response.json()["type"].endswith("/search-mode-unavailable")
-    assert (await search(shop.client, q="flask")).status_code == 200

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from agora_catalog.adapters.search.postgres_semantic import RRF_K, fuse
+from agora_catalog.adapters.search.semantic import RRF_K, fuse
 
 
 def test_a_product_high_in_both_lists_beats_one_first_in_a_single_list() -> None:

@@ -221,8 +221,7 @@ def sync_detailed(
     each product's, nearest first; `mode=hybrid` fuses that list with the text
     ranking by reciprocal rank. Both find at most the 100 best of each list after the
     filters; `total` and the facets count those. Without `q` every mode lists as
-    `text` does. On the Elasticsearch backend they are 422
-    `search-mode-unavailable`.
+    `text` does. Both search backends answer every mode.
 
     An API key needs the scope `catalog:read` or `inventory:write`.
 
@@ -299,8 +298,7 @@ def sync(
     each product's, nearest first; `mode=hybrid` fuses that list with the text
     ranking by reciprocal rank. Both find at most the 100 best of each list after the
     filters; `total` and the facets count those. Without `q` every mode lists as
-    `text` does. On the Elasticsearch backend they are 422
-    `search-mode-unavailable`.
+    `text` does. Both search backends answer every mode.
 
     An API key needs the scope `catalog:read` or `inventory:write`.
 
@@ -372,8 +370,7 @@ async def asyncio_detailed(
     each product's, nearest first; `mode=hybrid` fuses that list with the text
     ranking by reciprocal rank. Both find at most the 100 best of each list after the
     filters; `total` and the facets count those. Without `q` every mode lists as
-    `text` does. On the Elasticsearch backend they are 422
-    `search-mode-unavailable`.
+    `text` does. Both search backends answer every mode.
 
     An API key needs the scope `catalog:read` or `inventory:write`.
 
@@ -448,8 +445,7 @@ async def asyncio(
     each product's, nearest first; `mode=hybrid` fuses that list with the text
     ranking by reciprocal rank. Both find at most the 100 best of each list after the
     filters; `total` and the facets count those. Without `q` every mode lists as
-    `text` does. On the Elasticsearch backend they are 422
-    `search-mode-unavailable`.
+    `text` does. Both search backends answer every mode.
 
     An API key needs the scope `catalog:read` or `inventory:write`.
 

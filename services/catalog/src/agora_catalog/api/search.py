@@ -73,8 +73,7 @@ async def search(
     each product's, nearest first; `mode=hybrid` fuses that list with the text
     ranking by reciprocal rank. Both find at most the 100 best of each list after the
     filters; `total` and the facets count those. Without `q` every mode lists as
-    `text` does. On the Elasticsearch backend they are 422
-    `search-mode-unavailable`."""
+    `text` does. Both search backends answer every mode."""
     if min_price is not None and max_price is not None and min_price > max_price:
         raise invalid("query.max_price", "must not be below min_price")
     result = await embeddings.search(

@@ -31,8 +31,9 @@ EMBEDDING_DIMENSIONS = 384
 
 class Vector(UserDefinedType[list[float]]):
     """pgvector's ``vector(384)``. Values go to the server as text (``[0.1,...]``) and
-    are cast there, so the driver needs no codec for the type; nothing reads a vector
-    back, distances are computed in SQL."""
+    are cast there, and come back as that text, parsed here: the driver needs no codec
+    for the type. Distances are computed in SQL; only the indexer of a backend that
+    keeps vectors in its documents reads them back."""
 
     cache_ok = True
 
@@ -42,6 +43,12 @@ class Vector(UserDefinedType[list[float]]):
     def bind_processor(self, dialect: Any) -> Any:
         def process(value: list[float] | None) -> str | None:
             return None if value is None else "[" + ",".join(f"{v:.7g}" for v in value) + "]"
+
+        return process
+
+    def result_processor(self, dialect: Any, coltype: Any) -> Any:
+        def process(value: str | None) -> list[float] | None:
+            return None if value is None else [float(v) for v in value.strip("[]").split(",")]
 
         return process
 

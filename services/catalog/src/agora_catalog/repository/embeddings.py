@@ -87,6 +87,20 @@ async def store(
     )
 
 
+async def vectors_of(
+    session: AsyncSession, product_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[float]]:
+    """The vectors made so far of those products (a search document's ``embedding``)."""
+    if not product_ids:
+        return {}
+    rows = await session.execute(
+        select(ProductEmbedding.product_id, ProductEmbedding.embedding).where(
+            ProductEmbedding.product_id.in_(product_ids)
+        )
+    )
+    return dict(rows.tuples().all())
+
+
 # How many neighbours an HNSW scan keeps looking at: the vector search's depth.
 SCAN_DEPTH = 100
 # What every catalog connection starts with (given to its Database, so no request

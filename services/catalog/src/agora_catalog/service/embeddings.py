@@ -1,6 +1,9 @@
 """Product embeddings (ADR 0123): each product for sale gets a vector of its text,
 made off the request path by the embedding worker (``tasks.embed_products``), and
-"similar products" reads the nearest ones.
+"similar products" reads the nearest ones. A search backend that keeps vectors in its
+documents (Elasticsearch) gets each product again in the transaction that stores its
+vector: the index is written before the vector commits, so a crash between the two
+leaves the product to embed again, never a stored vector the index lacks.
 
 The worker looks for products without a vector or edited since theirs was made, in
 batches, and writes the vectors in a transaction of their own; the encoder runs in a
@@ -23,12 +26,12 @@ from agora_catalog.domain.products import is_public
 from agora_catalog.models import Product
 from agora_catalog.repository import embeddings as repo
 from agora_catalog.repository import product_views as views_repo
-from agora_catalog.service.errors import SearchModeUnavailable
 from agora_kit.db import Database
-from agora_kit.errors import InvalidParam, NotFound
+from agora_kit.errors import NotFound
 
 if TYPE_CHECKING:
     from agora_catalog.adapters.embeddings import Encoder
+    from agora_catalog.service.indexing import Indexer
 
 DEFAULT_LIMIT = 8
 MAX_LIMIT = 24
@@ -60,9 +63,14 @@ def product_text(item: repo.Pending) -> str:
 
 
 async def embed_pending(
-    database: Database, batch: int = BATCH, model: Encoder | None = None
+    database: Database,
+    batch: int = BATCH,
+    model: Encoder | None = None,
+    indexer: Indexer | None = None,
 ) -> int:
-    """Embed up to ``batch`` products whose vector is missing or stale; how many."""
+    """Embed up to ``batch`` products whose vector is missing or stale; how many. With
+    an ``indexer`` whose backend keeps vectors in its documents, their documents are
+    written again with the new vectors."""
     async with database.transaction() as session:
         items = await repo.pending(session, batch)
     if not items:
@@ -78,6 +86,8 @@ async def embed_pending(
             session,
             [(item.product_id, item.updated_at, v) for item, v in zip(items, vectors, strict=True)],
         )
+        if indexer is not None and indexer.backend.vectors_in_documents:
+            await indexer.refresh(session, [item.product_id for item in items])
     return len(items)
 
 
@@ -111,15 +121,8 @@ async def similar(
 
 
 async def search(backend: SearchBackend, query: SearchQuery) -> SearchResult:
-    """A search in its mode: ``vector`` and ``hybrid`` embed the words first (a backend
-    that cannot search by meaning is a 422 ``search-mode-unavailable``); without words
-    every mode lists the products as ``text`` does."""
-    if query.mode != "text" and not backend.vector_search:
-        raise SearchModeUnavailable(
-            f"The {backend.name} search backend answers mode=text only; "
-            "vector and hybrid search need the postgres backend.",
-            errors=[InvalidParam(name="query.mode", reason=f"not available on {backend.name}")],
-        )
+    """A search in its mode: ``vector`` and ``hybrid`` embed the words first; without
+    words every mode lists the products as ``text`` does."""
     if query.mode != "text" and query.has_text:
         query = replace(query, vector=tuple(await embed_query(query.text or "")))
     return await backend.search(query)

@@ -109,8 +109,3 @@ class UnsupportedImageType(ProblemError):
 class InvalidImage(Unprocessable):
     slug = "invalid-image"
     title = "The image cannot be decoded"
-
-
-class SearchModeUnavailable(Unprocessable):
-    slug = "search-mode-unavailable"
-    title = "This search backend searches by words only"

@@ -41,7 +41,9 @@ class Indexer:
             # Held until the handling transaction ends, after the backend write: a second
             # refresh of the product waits, then reads what the first one could not see.
             await queries.lock_products(session, chunk)
-            documents, gone = await load_documents(session, chunk)
+            documents, gone = await load_documents(
+                session, chunk, vectors=self.backend.vectors_in_documents
+            )
             await self.backend.upsert(documents)
             await self.backend.delete(gone)
 
@@ -57,7 +59,8 @@ class Indexer:
         """Rebuild the whole index from the catalog, then catch up with what changed
         while it ran."""
         started = datetime.now(UTC)
-        count = await self.backend.rebuild(all_documents(database), progress)
+        documents = all_documents(database, vectors=self.backend.vectors_in_documents)
+        count = await self.backend.rebuild(documents, progress)
         since = started - CATCH_UP_MARGIN
         async with database.transaction() as session:
             await self.refresh(session, await queries.changed_since(session, since))

@@ -14,6 +14,7 @@ from agora_catalog.adapters.search.base import SearchDocument
 from agora_catalog.domain.categories import Tree
 from agora_catalog.domain.products import cover_url, rating_average
 from agora_catalog.models import Product, Variant
+from agora_catalog.repository import embeddings as vectors_repo
 from agora_catalog.repository import search_documents as queries
 from agora_catalog.repository.categories import load_tree
 from agora_kit.db import Database
@@ -22,7 +23,11 @@ REBUILD_BATCH = 500
 
 
 def _document(
-    product: Product, vendor_name: str, offered: Sequence[Variant], tree: Tree
+    product: Product,
+    vendor_name: str,
+    offered: Sequence[Variant],
+    tree: Tree,
+    embedding: Sequence[float] | None,
 ) -> SearchDocument | None:
     """The product's document, or None when it has nothing to sell (no live variant)
     or was never published."""
@@ -50,21 +55,27 @@ def _document(
         rating_average=rating_average(product.rating_sum, product.rating_count),
         rating_count=product.rating_count,
         published_at=product.published_at,
+        embedding=tuple(float(v) for v in embedding) if embedding is not None else None,
     )
 
 
 async def load_documents(
-    session: AsyncSession, product_ids: Sequence[uuid.UUID], tree: Tree | None = None
+    session: AsyncSession,
+    product_ids: Sequence[uuid.UUID],
+    tree: Tree | None = None,
+    *,
+    vectors: bool = False,
 ) -> tuple[list[SearchDocument], list[uuid.UUID]]:
-    """The documents of those products that are for sale, and the ids of the others
-    (which the index must not hold)."""
+    """The documents of those products that are for sale (with their vectors, when
+    ``vectors``), and the ids of the others (which the index must not hold)."""
     ids = sorted(set(product_ids))
     if not ids:
         return [], []
     tree = tree or await load_tree(session)
+    made = await vectors_repo.vectors_of(session, ids) if vectors else {}
     documents = []
     for product, vendor_name, offered in await queries.for_sale(session, ids):
-        document = _document(product, vendor_name, offered, tree)
+        document = _document(product, vendor_name, offered, tree, made.get(product.id))
         if document is not None:
             documents.append(document)
     found = {doc.product_id for doc in documents}
@@ -77,9 +88,10 @@ async def count_searchable(database: Database) -> int:
 
 
 async def all_documents(
-    database: Database, batch_size: int = REBUILD_BATCH
+    database: Database, batch_size: int = REBUILD_BATCH, *, vectors: bool = False
 ) -> AsyncIterator[list[SearchDocument]]:
-    """Every document, in batches, walking products by id (keyset, short transactions)."""
+    """Every document (with its vector, when ``vectors``), in batches, walking products
+    by id (keyset, short transactions)."""
     after: uuid.UUID | None = None
     async with database.transaction() as session:
         tree = await load_tree(session)
@@ -88,6 +100,6 @@ async def all_documents(
             ids = await queries.searchable_ids_after(session, after, batch_size)
             if not ids:
                 return
-            documents, _ = await load_documents(session, ids, tree)
+            documents, _ = await load_documents(session, ids, tree, vectors=vectors)
         after = ids[-1]
         yield documents

@@ -23,8 +23,12 @@ Semantics every backend gives:
   walk visits every match once.
 
 Search by meaning (``mode`` ``vector`` or ``hybrid``, with the query's embedding in
-``vector``; ADR 0123) is a backend's option: ``vector_search`` says whether it has it
-(PostgreSQL does, in :mod:`~agora_catalog.adapters.search.postgres_semantic`).
+``vector``; ADR 0123) is every backend's too: PostgreSQL reads the catalog's own
+``product_embeddings``
+(:mod:`~agora_catalog.adapters.search.postgres_semantic`); Elasticsearch keeps each
+product's vector in its document (``vectors_in_documents``: the indexer sends
+:attr:`SearchDocument.embedding`;
+:mod:`~agora_catalog.adapters.search.elasticsearch_semantic`).
 """
 
 from __future__ import annotations
@@ -96,6 +100,9 @@ class SearchDocument(ProductSummary):
     description: str
     # Product and variant attributes: key -> every value the product offers.
     attributes: Mapping[str, tuple[str, ...]]
+    # The product's text embedding (unit length, ADR 0123), for a backend that keeps
+    # vectors in its documents; None until the embedding worker has made it.
+    embedding: tuple[float, ...] | None = None
 
     @property
     def attribute_terms(self) -> list[str]:
@@ -192,8 +199,9 @@ Progress = Callable[[int], None]
 
 class SearchBackend(Protocol):
     name: str
-    # Whether it answers ``vector`` and ``hybrid`` searches (ADR 0123).
-    vector_search: bool
+    # Whether its documents carry the products' vectors (the indexer then loads them,
+    # and sends a product again when its vector is made).
+    vectors_in_documents: bool
 
     async def start(self) -> None:
         """Connect, and create the index if there is none."""

@@ -22,6 +22,7 @@ from elasticsearch import ApiError, AsyncElasticsearch, BadRequestError
 
 from agora_catalog.adapters.search import elasticsearch_lifecycle as lifecycle
 from agora_catalog.adapters.search import elasticsearch_query as es_query
+from agora_catalog.adapters.search import elasticsearch_semantic as es_semantic
 from agora_catalog.adapters.search.base import (
     MAX_SUGGESTIONS,
     Progress,
@@ -32,7 +33,12 @@ from agora_catalog.adapters.search.base import (
     make_cursor,
     read_cursor,
 )
-from agora_catalog.adapters.search.elasticsearch_index import SETTINGS, hit, index_operations
+from agora_catalog.adapters.search.elasticsearch_index import (
+    SETTINGS,
+    SOURCE,
+    hit,
+    index_operations,
+)
 from agora_catalog.domain.text import fold, stems, words
 from agora_kit.errors import ServiceUnavailable
 
@@ -55,8 +61,8 @@ async def _answering() -> AsyncIterator[None]:
 
 class ElasticsearchSearch:
     name = "elasticsearch"
-    # Search by meaning is pgvector's only (ADR 0123).
-    vector_search = False
+    # Search by meaning on the documents' dense vectors (ADR 0123).
+    vectors_in_documents = True
 
     def __init__(
         self,
@@ -164,6 +170,11 @@ class ElasticsearchSearch:
 
     async def _search(self, query: SearchQuery) -> SearchResult:
         await self._ensure()
+        if query.by_meaning:
+            words = None
+            if query.mode == "hybrid":
+                words = es_query.text_query(await self._corrections(query.text or ""))
+            return await es_semantic.search(self.client, self.alias, query, words)
         sort = query.effective_sort
         must = (
             [es_query.text_query(await self._corrections(query.text or ""))]
@@ -176,6 +187,7 @@ class ElasticsearchSearch:
             "size": query.limit + 1,
             "track_total_hits": True,
             "aggs": es_query.aggregations(),
+            "source": SOURCE,
         }
         if query.cursor:
             body["search_after"] = read_cursor(query.cursor, sort, es_query.CURSOR_TYPES[sort])

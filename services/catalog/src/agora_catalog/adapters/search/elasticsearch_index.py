@@ -18,6 +18,7 @@ from typing import Any
 
 from agora_catalog.adapters.search.base import SearchDocument, SearchHit
 from agora_catalog.domain.text import fold, stems
+from agora_catalog.models import EMBEDDING_DIMENSIONS
 
 SETTINGS: dict[str, Any] = {
     "number_of_shards": 1,
@@ -34,11 +35,26 @@ SETTINGS: dict[str, Any] = {
     },
 }
 
+# The product's text embedding (ADR 0123), searched by kNN: HNSW over the float
+# vectors, cosine (pgvector's graph and distance on the PostgreSQL backend). Absent
+# until the embedding worker has made it; a field an older index lacks is added on
+# start (see ``elasticsearch_lifecycle.create_first_index``).
+EMBEDDING: dict[str, Any] = {
+    "type": "dense_vector",
+    "dims": EMBEDDING_DIMENSIONS,
+    "index": True,
+    "similarity": "cosine",
+    "index_options": {"type": "hnsw", "m": 16, "ef_construction": 64},
+}
 _STEMS = {"type": "text", "analyzer": "stems", "copy_to": "all_stems"}
 _SHOWN = {"type": "keyword", "index": False, "doc_values": False}
 
 MAPPINGS: dict[str, Any] = {
     "dynamic": "strict",
+    # The vectors are searched, never shown: not stored a second time as JSON. (An
+    # index from before keeps them in its source until a rebuild; searches leave
+    # them out of their answers either way, with SOURCE.)
+    "_source": {"excludes": ["embedding"]},
     "properties": {
         # Filters, facets and sorts.
         "product_id": {"type": "keyword"},
@@ -69,6 +85,8 @@ MAPPINGS: dict[str, Any] = {
         },
         # One key per title, case and accents aside: suggestions are distinct.
         "title_key": {"type": "keyword"},
+        # Search by meaning.
+        "embedding": EMBEDDING,
         # Shown, not searched.
         "title": _SHOWN,
         "vendor_name": _SHOWN,
@@ -77,9 +95,15 @@ MAPPINGS: dict[str, Any] = {
 }
 
 
+# What a search answers of each stored document.
+SOURCE: dict[str, Any] = {"excludes": ["embedding"]}
+
+
 def source(doc: SearchDocument) -> dict[str, Any]:
-    """The document as the index stores it (its ``_source``)."""
-    return {
+    """The document as the index stores it (its ``_source``); the vector only once
+    it is made."""
+    vector = {"embedding": list(doc.embedding)} if doc.embedding is not None else {}
+    return vector | {
         "product_id": str(doc.product_id),
         "vendor_id": str(doc.vendor_id),
         "category_id": str(doc.category_id),

@@ -13,14 +13,22 @@ from typing import Any
 from elasticsearch import AsyncElasticsearch, BadRequestError, NotFoundError
 
 from agora_catalog.adapters.search.base import Progress, SearchDocument
-from agora_catalog.adapters.search.elasticsearch_index import MAPPINGS, index_operations
+from agora_catalog.adapters.search.elasticsearch_index import (
+    EMBEDDING,
+    MAPPINGS,
+    index_operations,
+)
 
 
 async def create_first_index(
     client: AsyncElasticsearch, alias: str, settings: dict[str, Any]
 ) -> None:
-    """Create the first index behind ``alias``, unless the alias exists."""
+    """Create the first index behind ``alias``, unless the alias exists; then give an
+    index made before search by meaning its ``embedding`` field (adding a field is a
+    mapping change Elasticsearch makes in place; the vectors arrive as the embedding
+    worker makes them, or all at once with ``agora catalog reindex``)."""
     if await client.indices.exists_alias(name=alias):
+        await client.indices.put_mapping(index=alias, properties={"embedding": EMBEDDING})
         return
     # A fixed first name: replicas starting together create it once.
     first = f"{alias}-initial"

@@ -49,7 +49,8 @@ WRITE_BATCH = 500
 
 class PostgresSearch:
     name = "postgres"
-    vector_search = True
+    # Vectors stay in product_embeddings, joined at search time.
+    vectors_in_documents = False
 
     def __init__(
         self, url: str, *, pool_size: int = 10, timeouts: DatabaseTimeouts | None = None
