@@ -414,3 +414,119 @@ async def test_conversation_news_carries_each_recipients_count_and_is_not_read_b
             assert len(hub_reads) == 1, hub_reads
     finally:
         event.remove(engine, "before_cursor_execute", seen)
+
+
+async def frames_until(ws: ClientConnection, body: str) -> list[dict[str, Any]]:
+    """What the socket is sent (heartbeats aside) up to and with the message ``body``,
+    sent last: the hub hands out what it hears in commit order, so anything sent before
+    it has arrived by then."""
+    frames: list[dict[str, Any]] = []
+    async with asyncio.timeout(WAIT):
+        while True:
+            frame: dict[str, Any] = json.loads(await ws.recv())
+            if frame["type"] != "ping":
+                frames.append(frame)
+            if frame["type"] == "message" and frame["message"]["body"] == body:
+                return frames
+
+
+async def test_a_removed_message_reaches_both_sides_live_and_nobody_else(served: Served) -> None:
+    """An admin removes a reported message: the buyer's and the store owner's open
+    sockets hear of it on commit, with the message as the API now shows it; another
+    buyer of the same store hears nothing of it, and neither a dismissal nor a second
+    decision sends anything. In support, the connected admins are the store side
+    (ADR 0119)."""
+    service = served.service
+    c = service.client
+    owner, vendor_id = await service.store()
+    product_id = await service.product(vendor_id)
+    buyer, stranger = await service.person(), await service.person()
+    admin_token = service.keys.token(uuid.uuid4(), roles=["customer", "admin"])
+    admin = {"Authorization": f"Bearer {admin_token}"}
+    reports = "/api/v1/admin/message-reports"
+
+    async def post(path: str, body: str, headers: dict[str, str]) -> dict[str, Any]:
+        posted = await c.post(f"{path}/messages", json={"body": body}, headers=headers)
+        assert posted.status_code == 201, posted.text
+        found: dict[str, Any] = posted.json()
+        return found
+
+    async def ask(who: Any, about: dict[str, str]) -> str:
+        opened = await c.post("/api/v1/conversations", json=about, headers=who.headers)
+        assert opened.status_code == 201, opened.text
+        return f"/api/v1/conversations/{opened.json()['conversation']['id']}"
+
+    async def report(path: str, message_id: str, headers: dict[str, str]) -> str:
+        reported = await c.post(
+            f"{path}/messages/{message_id}/report", json={"reason": "Abuse"}, headers=headers
+        )
+        assert reported.status_code == 201, reported.text
+        return f"{reports}/{reported.json()['id']}/resolve"
+
+    product = {"about": "product", "product_id": str(product_id), "body": "In stock?"}
+    path, other_path = await ask(buyer, product), await ask(stranger, product)
+    rude = await post(path, "Go away, idiot", owner.headers)
+    firm = await post(path, "Read the page.", owner.headers)
+    await post(other_path, "Go away, idiot", owner.headers)
+    remove = await report(path, rude["id"], buyer.headers)
+    dismiss = await report(path, firm["id"], buyer.headers)
+    protocols: list[Any] = [["bearer", p.token] for p in (buyer, owner, stranger)]
+    async with (
+        connect(served.url, subprotocols=protocols[0]) as buyer_ws,
+        connect(served.url, subprotocols=protocols[1]) as owner_ws,
+        connect(served.url, subprotocols=protocols[2]) as stranger_ws,
+    ):
+        for ws in (buyer_ws, owner_ws, stranger_ws):
+            await receive(ws, "ready")
+        dismissed = await c.post(dismiss, json={"outcome": "dismissed"}, headers=admin)
+        assert dismissed.status_code == 200, dismissed.text
+        removed = await c.post(remove, json={"outcome": "removed"}, headers=admin)
+        assert removed.status_code == 200, removed.text
+        again = await c.post(remove, json={"outcome": "removed"}, headers=admin)
+        assert again.status_code == 409, again.text
+        # Last, a message to each socket: whatever was sent them came before it.
+        await post(path, "Sorry.", owner.headers)
+        await post(path, "Thanks.", buyer.headers)
+        await post(other_path, "Hello?", owner.headers)
+        to_buyer = await frames_until(buyer_ws, "Sorry.")
+        to_owner = await frames_until(owner_ws, "Thanks.")
+        to_stranger = await frames_until(stranger_ws, "Hello?")
+
+    seen = await c.get(f"{path}/messages", headers=buyer.headers)
+    [shown] = [m for m in seen.json()["items"] if m["id"] == rude["id"]]
+    assert (shown["body"], shown["removed"]) == ("", True)
+    expected = {
+        "type": "message_removed",
+        "conversation_id": rude["conversation_id"],
+        "message_id": rude["id"],
+        "seq": rude["seq"],
+        "message": shown,
+    }
+    for frames in (to_buyer, to_owner):
+        assert [f for f in frames if f["type"] == "message_removed"] == [expected]
+    assert [f["type"] for f in to_stranger] == ["message"]
+
+    # Support: the buyer and the connected admins hear of it, once: a report filed since
+    # and resolved the same way changes nothing, and sends nothing.
+    help_path = await ask(buyer, {"about": "support", "body": "You are all crooks"})
+    crooks = (await c.get(f"{help_path}/messages", headers=buyer.headers)).json()["items"][0]
+    resolve = await report(help_path, crooks["id"], admin)
+    late_admin = {"Authorization": f"Bearer {service.keys.token(uuid.uuid4(), roles=['admin'])}"}
+    async with (
+        connect(served.url, subprotocols=protocols[0]) as buyer_ws,
+        connect(served.url, subprotocols=["bearer", admin_token]) as admin_ws,  # type: ignore[list-item]
+    ):
+        for ws in (buyer_ws, admin_ws):
+            await receive(ws, "ready")
+        removed = await c.post(resolve, json={"outcome": "removed"}, headers=admin)
+        assert removed.status_code == 200, removed.text
+        late = await report(help_path, crooks["id"], late_admin)
+        again = await c.post(late, json={"outcome": "removed"}, headers=late_admin)
+        assert again.status_code == 200, again.text
+        await post(help_path, "We are here.", admin)
+        await post(help_path, "Sorry.", buyer.headers)
+        for ws, last in ((buyer_ws, "We are here."), (admin_ws, "Sorry.")):
+            heard = [f for f in await frames_until(ws, last) if f["type"] == "message_removed"]
+            assert [(f["message_id"], f["message"]["removed"]) for f in heard] == [
+                (crooks["id"], True)
+            ]

@@ -9,8 +9,10 @@ Server messages (JSON): ``ready`` (with ``unread_count`` and ``heartbeat_seconds
 ``notification`` (a feed entry and the new ``unread_count``), ``ping`` every heartbeat,
 ``pong`` in answer to a client's ``ping``, ``resync`` (entries may have been missed:
 re-read the feed); and of conversations (ADR 0119), ``message`` (a message of the
-other side, with the caller's side's ``unread_count`` in that conversation) and
-``message_read`` (the other side read ``up_to`` a message). A client may send
+other side, with the caller's side's ``unread_count`` in that conversation),
+``message_read`` (the other side read ``up_to`` a message) and ``message_removed`` (an
+admin removed a message of either side on a report: ``message_id``, ``seq`` and the
+message as it now shows, without text or attachments). A client may send
 ``ping``, and ``auth`` with a fresh token before the current one expires to keep the
 socket open.
 

@@ -1,8 +1,9 @@
-"""What the other side hears of a conversation (ADR 0119): a new message or a read
-receipt on the live feed (``pg_notify`` in the transaction, so only committed ones,
-to every replica, carrying what the sockets are sent, so no replica reads it back),
-the ``MessagePosted`` event through the outbox, and a notification when the recipient
-(for support, each admin) has no live socket open, once per run of unread messages."""
+"""What the sides hear of a conversation (ADR 0119): a new message or a read receipt,
+and both sides a message an admin removed, on the live feed (``pg_notify`` in the
+transaction, so only committed ones, to every replica, carrying what the sockets are
+sent, so no replica reads it back), the ``MessagePosted`` event through the outbox,
+and a notification when the recipient (for support, each admin) has no live socket
+open, once per run of unread messages."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_contracts.notification import MessagePosted
 from agora_kit.events.outbox import Outbox
-from agora_notification.domain import FEED_CHANNEL, Side
+from agora_notification.domain import FEED_CHANNEL, SIDES, Side
 from agora_notification.models import Conversation, Message
 from agora_notification.repository import contacts as contact_repo
 from agora_notification.repository import conversations as repo
@@ -133,6 +134,22 @@ async def read(
             "seq": message.seq,
         },
     )
+
+
+async def removed(session: AsyncSession, conversation: Conversation, message: Message) -> None:
+    """An admin removed ``message``: the open sockets of both sides hear of it, with the
+    message as the API now shows it (no text, no attachments, so it always rides along)."""
+    push = {
+        "type": "message_removed",
+        "conversation_id": str(conversation.id),
+        "message_id": str(message.id),
+        "seq": message.seq,
+        "message": as_json(message),
+    }
+    for side in SIDES:
+        # Facing the store, the buyer; facing the buyer, the owner or support's admins.
+        to = await facing(session, conversation, side)
+        await _announce(session, _live("removed", conversation, message, to), push)
 
 
 async def _about(session: AsyncSession, conversation: Conversation, side: str) -> str:

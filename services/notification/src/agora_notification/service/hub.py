@@ -6,10 +6,10 @@ handler announces each new feed entry with ``pg_notify`` in its transaction
 (:mod:`~agora_notification.service.notify`), which PostgreSQL delivers on commit to
 every listener, so the replica holding the user's socket hears of it whichever replica
 handled the event. The entry is read back and put on each of the user's sockets'
-queues; a conversation's message or receipt comes with what its sockets are sent, so
-it is not read back (ADR 0119). If the listening connection drops, it is reopened
-with backoff and every open socket is told to ``resync`` (re-read its feed), since
-entries may have been missed.
+queues; a conversation's message, receipt or removal comes with what its sockets are
+sent, so it is not read back (ADR 0119). If the listening connection drops, it is
+reopened with backoff and every open socket is told to ``resync`` (re-read its feed),
+since entries may have been missed.
 """
 
 from __future__ import annotations
@@ -132,8 +132,8 @@ class FeedHub:
         return set()
 
     async def publish_conversation(self, body: dict[str, Any]) -> None:
-        """A message or a read receipt of a conversation (ADR 0119), to the sockets of
-        the side it concerns on this replica: what they are sent came with the
+        """A message, a read receipt or a removal of a conversation (ADR 0119), to the
+        sockets of the side it concerns on this replica: what they are sent came with the
         notification, all but a message too long to, which is read here."""
         audience = self._audience(body)
         if not audience:
@@ -170,7 +170,7 @@ class FeedHub:
     def _on_notify(self, payload: str) -> None:
         try:
             body = json.loads(payload)
-            if body.get("type") in ("message", "read"):
+            if body.get("type") in ("message", "read", "removed"):
                 if not isinstance(body["push"], dict):
                     raise TypeError("push")
                 work = self.publish_conversation(body)
