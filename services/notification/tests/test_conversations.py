@@ -5,6 +5,7 @@ reports, and the erasure and export of a person's messages."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -545,9 +546,11 @@ async def test_a_socket_seen_lately_counts_as_online_a_stale_one_does_not(
     assert bool(await service.deliveries(owner.id, "message_received")) is told
 
 
-async def test_removing_a_message_resolves_every_open_report_of_it(
+async def _reported_by_two_admins(
     service: Notifications,
-) -> None:
+) -> tuple[list[uuid.UUID], list[dict[str, str]], dict[str, Any], list[dict[str, Any]]]:
+    """A buyer's support message, reported by two admins: their ids, their headers, the
+    message as opened, and the two reports."""
     c = service.client
     buyer = await service.person()
     admins = [uuid.uuid4(), uuid.uuid4()]
@@ -571,6 +574,14 @@ async def test_removing_a_message_resolves_every_open_report_of_it(
         await _ok(await c.post(where, json={"reason": f"Abuse {i}"}, headers=h), 201)
         for i, h in enumerate(heads)
     ]
+    return admins, heads, opened, reports
+
+
+async def test_removing_a_message_resolves_every_open_report_of_it(
+    service: Notifications,
+) -> None:
+    c = service.client
+    admins, heads, opened, reports = await _reported_by_two_admins(service)
     await _ok(
         await c.post(
             f"/api/v1/admin/message-reports/{reports[0]['id']}/resolve",
@@ -591,6 +602,27 @@ async def test_removing_a_message_resolves_every_open_report_of_it(
         m=uuid.UUID(opened["message"]["id"]),
     )
     assert (message["body"], message["removed"]) == ("", True)
+
+
+async def test_two_admins_removing_one_message_at_once_take_turns(
+    service: Notifications,
+) -> None:
+    # Each resolution locks the message before its report: the second waits, then
+    # finds its report resolved by the first (409), instead of the two deadlocking.
+    _, heads, _, reports = await _reported_by_two_admins(service)
+    answers = await asyncio.gather(
+        *(
+            service.client.post(
+                f"/api/v1/admin/message-reports/{report['id']}/resolve",
+                json={"outcome": "removed"},
+                headers=head,
+            )
+            for report, head in zip(reports, heads, strict=True)
+        )
+    )
+    assert sorted(answer.status_code for answer in answers) == [200, 409], [
+        answer.text for answer in answers
+    ]
 
 
 async def test_support_admins_are_told_of_a_buyers_message(service: Notifications) -> None:

@@ -231,6 +231,16 @@ async def reports_page(
 
 
 async def report_for_update(session: AsyncSession, report_id: uuid.UUID) -> MessageReport | None:
+    """The report, locked after its message: every resolution takes the message's lock
+    first, so two admins resolving two reports of one message take turns (the second
+    then finds its report resolved) instead of each holding one report and waiting
+    for the other's."""
+    message_id = await session.scalar(
+        select(MessageReport.message_id).where(MessageReport.id == report_id)
+    )
+    if message_id is None:
+        return None
+    await session.execute(select(Message.id).where(Message.id == message_id).with_for_update())
     found: MessageReport | None = await session.scalar(
         select(MessageReport).where(MessageReport.id == report_id).with_for_update()
     )
