@@ -5,8 +5,9 @@ rank, with the sorts and pages of :mod:`~agora_catalog.adapters.search.semantic`
 the PostgreSQL backend does. Elasticsearch's own fusion (the ``rrf`` retriever) is not
 in every distribution, and fusing here keeps both backends' rankings one function.
 
-The two lists are asked for at once; the facets count the fused products in a
-second request."""
+A ``vector`` search is one request: Elasticsearch computes its aggregations over the
+``k`` nearest, which are the products it found. ``hybrid`` asks for the two lists at
+once, then the facets of the fused products in a second request."""
 
 from __future__ import annotations
 
@@ -28,8 +29,11 @@ from agora_catalog.adapters.search.semantic import DEPTH
 NUM_CANDIDATES = 2 * DEPTH
 
 
-def nearest_request(query: SearchQuery, filters: list[dict[str, Any]]) -> dict[str, Any]:
-    """The :data:`DEPTH` documents matching the filters nearest the query's vector."""
+def nearest_request(
+    query: SearchQuery, filters: list[dict[str, Any]], *, facets: bool
+) -> dict[str, Any]:
+    """The :data:`DEPTH` documents matching the filters nearest the query's vector, with
+    the facets of those when ``facets``."""
     knn: dict[str, Any] = {
         "field": "embedding",
         "query_vector": list(query.vector or ()),
@@ -38,7 +42,10 @@ def nearest_request(query: SearchQuery, filters: list[dict[str, Any]]) -> dict[s
     }
     if filters:
         knn["filter"] = filters
-    return {"knn": knn, "size": DEPTH, "source": SOURCE}
+    request: dict[str, Any] = {"knn": knn, "size": DEPTH, "source": SOURCE}
+    if facets:
+        request |= {"aggs": es_query.aggregations(), "track_total_hits": True}
+    return request
 
 
 def words_request(words: dict[str, Any], filters: list[dict[str, Any]]) -> dict[str, Any]:
@@ -70,16 +77,17 @@ def similarity(score: float) -> float:
 async def search(
     client: AsyncElasticsearch, index: str, query: SearchQuery, words: dict[str, Any] | None
 ) -> SearchResult:
-    """A ``vector`` or ``hybrid`` search (``words``: the text query, for hybrid)."""
+    """A ``vector`` search, or with ``words`` (the text query) a ``hybrid`` one."""
     semantic.offset(query)  # a bad cursor is refused before any work
     filters = es_query.filters(query)
-    asked = [client.search(index=index, **nearest_request(query, filters))]
-    if query.mode == "hybrid" and words is not None:
+    hybrid = words is not None
+    asked = [client.search(index=index, **nearest_request(query, filters, facets=not hybrid))]
+    if words is not None:
         asked.append(client.search(index=index, **words_request(words, filters)))
     answers = await asyncio.gather(*asked)
     near = [hit(raw) for raw in answers[0]["hits"]["hits"]]
     found = {h.product_id: h for h in near}
-    if len(answers) > 1:
+    if hybrid:
         worded = [hit(raw) for raw in answers[1]["hits"]["hits"]]
         found.update({h.product_id: h for h in worded})
         scores = semantic.fuse([h.product_id for h in near], [h.product_id for h in worded])
@@ -88,7 +96,10 @@ async def search(
     ranked = semantic.ranked(scores)
     hits = semantic.order([replace(found[pid], score=scores[pid]) for pid in ranked], query)
     total, facets = 0, es_query.facets({name: {"buckets": []} for name in es_query.FACETS})
-    if ranked:
+    if not hybrid:
+        total = int(answers[0]["hits"]["total"]["value"])
+        facets = es_query.facets(answers[0]["aggregations"])
+    elif ranked:
         counted = await client.search(index=index, **facets_request(ranked))
         total = int(counted["hits"]["total"]["value"])
         facets = es_query.facets(counted["aggregations"])
