@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
+from agora_contracts.catalog import ProductAnnounced
 from agora_contracts.order import OrderLine, OrderPlaced
 from agora_contracts.user import UserDeleted, UserRoleChanged
 from agora_notification.models import Conversation
@@ -151,6 +152,31 @@ async def test_a_buyer_asks_about_a_product_and_the_store_answers(service: Notif
     assert [e["data"]["side"] for e in events] == ["buyer", "buyer", "store"]
     assert events[1]["data"]["attachments"] == 1
     assert "body" not in events[0]["data"]
+
+
+async def test_a_product_announced_again_can_be_asked_about(service: Notifications) -> None:
+    # Published before conversations existed, so unknown here: the catalog's
+    # `announce` sends it again, and buyers may ask about it from then on.
+    _, vendor_id = await service.store()
+    buyer = await service.person()
+    product_id = uuid.uuid4()
+    ask = {"about": "product", "product_id": str(product_id), "body": "Still made by hand?"}
+    refused = await service.client.post("/api/v1/conversations", json=ask, headers=buyer.headers)
+    _problem(refused, 422, "conversation-refused")
+    await service.deliver(
+        ProductAnnounced(
+            product_id=product_id,
+            vendor_id=vendor_id,
+            category_id=uuid.uuid4(),
+            title="Hand-thrown mug",
+            variants=[],
+        ),
+        key=str(product_id),
+    )
+    opened = await _ok(
+        await service.client.post("/api/v1/conversations", json=ask, headers=buyer.headers), 201
+    )
+    assert opened["conversation"]["product_id"] == str(product_id)
 
 
 async def test_bad_input_is_a_problem_and_changes_nothing(service: Notifications) -> None:

@@ -105,6 +105,15 @@ class ProductUpdated(_ProductSnapshot):
     event_type: ClassVar[str] = "agora.catalog.product.updated.v1"
 
 
+class ProductAnnounced(_ProductSnapshot):
+    """A product for sale as it is now, sent again on an operator's request (``agora
+    catalog announce``), not because it changed: projections made after it was
+    published learn of it. Consumers treat it as they treat ``product.updated``; it is
+    never sent to webhooks."""
+
+    event_type: ClassVar[str] = "agora.catalog.product.announced.v1"
+
+
 class _ProductWithdrawn(EventPayload):
     topic: ClassVar[str] = PRODUCT_TOPIC
 

@@ -195,3 +195,25 @@ def seed(
 
 
 app.command(name="seed")(seed)
+
+
+async def _announce(url: str) -> int:
+    from agora_catalog.service.products import announce_for_sale
+    from agora_kit.db import Database
+    from agora_kit.events.outbox import Outbox
+
+    database = Database(url, pool_size=2, application_name="agora-catalog-announce")
+    try:
+        return await announce_for_sale(database, Outbox(source="/agora/catalog"))
+    finally:
+        await database.dispose()
+
+
+@app.command()
+def announce(data_dir: DataDir = None, postgres_port: PostgresPort = 5439) -> None:
+    """Send every product for sale to the fleet again (`product.announced`), so services
+    that started keeping products after they were published learn of them; the running
+    catalog's relay sends them."""
+    with _database_url(data_dir, postgres_port) as url:
+        count = asyncio.run(_announce(url))
+    console.print(f"[green]Announced[/green] {count} products")

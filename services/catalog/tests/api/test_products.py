@@ -6,12 +6,14 @@ import uuid
 
 from fastapi import FastAPI
 
+from agora_catalog.service.products import announce_for_sale
 from agora_catalog_testing.helpers import Shop
 from agora_kit.auth import SCOPE_CATALOG_READ, SCOPE_INVENTORY_WRITE, SCOPE_ORDERS_READ
 from agora_kit.testing.events import outbox_events
 
 PUBLISHED = "agora.catalog.product.published.v1"
 UPDATED = "agora.catalog.product.updated.v1"
+ANNOUNCED = "agora.catalog.product.announced.v1"
 
 
 async def test_a_vendor_creates_a_draft_only_it_can_see(shop: Shop, app: FastAPI) -> None:
@@ -352,3 +354,21 @@ async def test_api_keys_act_for_their_owner_within_their_scopes(shop: Shop) -> N
     assert (
         await shop.client.get("/api/v1/products", headers=key(SCOPE_ORDERS_READ))
     ).status_code == 403
+
+
+async def test_announce_sends_every_product_for_sale_again(shop: Shop, app: FastAPI) -> None:
+    # `agora catalog announce`: services that started keeping products after these
+    # were published learn of them; drafts are not for sale and stay unannounced.
+    store = await shop.store()
+    shoes = await shop.category("Shoes")
+    boots = await shop.product(store, shoes, "Boots", variants=[{"sku": "BOOT-1"}])
+    sandals = await shop.product(store, shoes, "Sandals", variants=[{"sku": "SANDAL-1"}])
+    await shop.product(store, shoes, "Draft", variants=[{"sku": "DRAFT-1"}], publish=False)
+    context = app.state.context
+    # Batches of one: the walk by id visits each product once.
+    assert await announce_for_sale(context.database, context.outbox, batch=1) == 2
+    events = await outbox_events(app, ANNOUNCED)
+    assert sorted(event["subject"] for event in events) == sorted([boots["id"], sandals["id"]])
+    by_product = {event["subject"]: event["data"] for event in events}
+    assert by_product[boots["id"]]["title"] == "Boots"
+    assert [v["sku"] for v in by_product[boots["id"]]["variants"]] == ["BOOT-1"]

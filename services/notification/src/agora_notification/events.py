@@ -35,6 +35,7 @@ STORIES: dict[type[EventPayload], EventHandler[NotificationContext]] = {
     catalog_events.VendorUpdated: catalog.vendor_known,
     catalog_events.ProductPublished: catalog.product_known,
     catalog_events.ProductUpdated: catalog.product_known,
+    catalog_events.ProductAnnounced: catalog.product_known,
     catalog_events.LowStock: catalog.low_stock,
     catalog_events.WishedItemBackInStock: wishlist.back_in_stock,
     catalog_events.WishedItemPriceDropped: wishlist.price_dropped,

@@ -38,3 +38,16 @@ async def has_live_variant(session: AsyncSession, product_id: uuid.UUID) -> bool
             select(exists().where(Variant.product_id == product_id, Variant.deleted_at.is_(None)))
         )
     )
+
+
+async def products_for_update(session: AsyncSession, product_ids: list[uuid.UUID]) -> list[Product]:
+    """Those products, locked for this transaction in id order: an event written about
+    them now keeps its place among their other events."""
+    return list(
+        await session.scalars(
+            select(Product)
+            .where(Product.id.in_(product_ids))
+            .order_by(Product.id)
+            .with_for_update()
+        )
+    )

@@ -22,6 +22,7 @@ from agora_catalog.models import (
     Vendor,
 )
 from agora_catalog.repository import products as repo
+from agora_catalog.repository import search_documents as index_queries
 from agora_catalog.repository.product_views import variants_of
 from agora_catalog.service.access import Actor
 from agora_catalog.service.categories import require_category
@@ -32,6 +33,7 @@ from agora_catalog.service.errors import (
 )
 from agora_catalog.service.vendors import get_vendor, selling_vendor
 from agora_contracts.catalog import (
+    ProductAnnounced,
     ProductDeleted,
     ProductPublished,
     ProductUnpublished,
@@ -40,6 +42,7 @@ from agora_contracts.catalog import (
 )
 from agora_contracts.common import Money
 from agora_kit import audit
+from agora_kit.db import Database
 from agora_kit.errors import NotFound
 from agora_kit.events.outbox import Outbox
 
@@ -85,7 +88,7 @@ async def _announce(
     session: AsyncSession,
     outbox: Outbox,
     product: Product,
-    cls: type[ProductPublished] | type[ProductUpdated],
+    cls: type[ProductPublished] | type[ProductUpdated] | type[ProductAnnounced],
 ) -> None:
     await outbox.add(
         session,
@@ -100,6 +103,22 @@ async def _announce(
         ),
         key=str(product.id),
     )
+
+
+async def announce_for_sale(database: Database, outbox: Outbox, batch: int = 200) -> int:
+    """Write a ``ProductAnnounced`` for every product for sale, walking them by id in
+    transactions of ``batch``; how many. The relay of the running catalog sends them."""
+    after: uuid.UUID | None = None
+    announced = 0
+    while True:
+        async with database.transaction() as session:
+            ids = await index_queries.searchable_ids_after(session, after, batch)
+            if not ids:
+                return announced
+            for product in await repo.products_for_update(session, ids):
+                await _announce(session, outbox, product, ProductAnnounced)
+        after = ids[-1]
+        announced += len(ids)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from agora_contracts.catalog import (
     LowStock,
+    ProductAnnounced,
     ProductPublished,
     ProductUpdated,
     VendorApplied,
@@ -76,7 +77,7 @@ async def vendor_approved(
 async def product_known(
     ctx: NotificationContext,
     session: AsyncSession,
-    p: ProductPublished | ProductUpdated,
+    p: ProductPublished | ProductUpdated | ProductAnnounced,
     event: CloudEvent,
 ) -> None:
     await refs.learn_skus(
