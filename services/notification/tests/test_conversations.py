@@ -15,7 +15,7 @@ import pytest
 
 from agora_contracts.catalog import ProductAnnounced
 from agora_contracts.order import OrderLine, OrderPlaced
-from agora_contracts.user import UserDeleted, UserRoleChanged
+from agora_contracts.user import UserDeleted, UserRoleChanged, UserRolesAnnounced
 from agora_notification.models import Conversation
 from agora_notification.repository import conversations as conversation_repo
 from agora_notification.settings import Settings
@@ -177,6 +177,25 @@ async def test_a_product_announced_again_can_be_asked_about(service: Notificatio
         await service.client.post("/api/v1/conversations", json=ask, headers=buyer.headers), 201
     )
     assert opened["conversation"]["product_id"] == str(product_id)
+
+
+async def test_roles_announced_again_make_an_admin_known(service: Notifications) -> None:
+    # An admin from before support existed: `agora user announce-roles` tells this
+    # service, which counts them among support's admins from then on; an announced
+    # vendor is not one.
+    admin, vendor = await service.person(), await service.person()
+    for person, roles in ((admin, ["customer", "admin"]), (vendor, ["customer", "vendor"])):
+        await service.deliver(
+            UserRolesAnnounced(user_id=person.id, roles=roles, announced_at=datetime.now(UTC)),
+            key=str(person.id),
+        )
+    rows = await service.query(
+        "SELECT user_id, admin FROM contacts WHERE user_id IN (:a, :v)", a=admin.id, v=vendor.id
+    )
+    assert {(row["user_id"], row["admin"]) for row in rows} == {
+        (admin.id, True),
+        (vendor.id, False),
+    }
 
 
 async def test_bad_input_is_a_problem_and_changes_nothing(service: Notifications) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import jwt
 
+from agora_user.service import admin
 from agora_user_testing import PASSWORD, UserApi
 
 ADMIN = "/api/v1/admin/users"
@@ -105,3 +106,19 @@ async def test_admins_cannot_lock_themselves_out_and_unknown_ids_are_404(api: Us
         assert (
             await api.client.patch(f"{ADMIN}/{user_id}", json={}, headers=admin.headers)
         ).status_code == 404
+
+
+async def test_announce_roles_sends_every_vendor_and_admin_again(api: UserApi) -> None:
+    # `agora user announce-roles`: services that started keeping roles later learn
+    # them; plain customers are not announced.
+    boss = await api.make_admin(await api.signed_in("boss@example.com"))
+    seller = await api.signed_in("seller@example.com")
+    await api.query("UPDATE users SET roles = '{customer,vendor}' WHERE id = :id", id=seller.id)
+    await api.signed_in("shopper@example.com")
+    async with api.context.database.transaction() as session:
+        assert await admin.announce_roles(api.context, session) == 2
+    announced = await api.events("roles_announced.v1")
+    assert {(e["data"]["user_id"], tuple(sorted(e["data"]["roles"]))) for e in announced} == {
+        (boss.id, ("admin", "customer")),
+        (seller.id, ("customer", "vendor")),
+    }

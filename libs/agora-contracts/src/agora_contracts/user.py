@@ -135,6 +135,18 @@ class UserRoleChanged(_UserEvent):
     changed_at: datetime
 
 
+class UserRolesAnnounced(_UserEvent):
+    """The roles an account holds, sent again on an operator's request (``agora user
+    announce-roles``), not because they changed: services that started keeping roles
+    after the account got them learn of them. Only accounts with a role beyond
+    ``customer`` are announced."""
+
+    event_type: ClassVar[str] = "agora.user.user.roles_announced.v1"
+
+    roles: list[str] = Field(description="The roles the user holds now")
+    announced_at: datetime
+
+
 class ApiKeysRevoked(_UserEvent):
     """API keys of ``user_id`` stopped working: revoked by the owner, by a password
     reset, by erasure, or the account was deactivated (``key_ids`` then lists the keys

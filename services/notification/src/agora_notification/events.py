@@ -29,6 +29,7 @@ STORIES: dict[type[EventPayload], EventHandler[NotificationContext]] = {
     user_events.SecondFactorLocked: accounts.second_factor_locked,
     user_events.UserDeleted: accounts.user_deleted,
     user_events.UserRoleChanged: accounts.user_role_changed,
+    user_events.UserRolesAnnounced: accounts.user_role_changed,
     catalog_events.VendorApplied: catalog.vendor_known,
     catalog_events.VendorApproved: catalog.vendor_approved,
     catalog_events.VendorSuspended: catalog.vendor_known,

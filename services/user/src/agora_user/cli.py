@@ -143,6 +143,18 @@ def create_admin(
     typer.echo(f"Created admin {address} ({user_id}).")
 
 
+@app.command("announce-roles")
+def announce_roles(data_dir: DataDir = None, postgres_port: PostgresPort = 5439) -> None:
+    """Send the roles of every vendor and admin to the fleet again (`roles_announced`),
+    so services that started keeping roles after they were given learn of them; the
+    running user service's relay sends them."""
+    from agora_user.service import admin
+
+    with _database_url(data_dir, postgres_port) as url:
+        count = asyncio.run(_in_transaction(url, admin.announce_roles))
+    typer.echo(f"Announced the roles of {count} accounts.")
+
+
 @app.command("rotate-keys")
 def rotate_keys(
     now: Annotated[

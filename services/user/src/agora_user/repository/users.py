@@ -61,3 +61,15 @@ def listing(*, email: str | None = None, role: str | None = None) -> Select[tupl
     if role:
         stmt = stmt.where(User.roles.contains([role]))
     return stmt
+
+
+async def holding_any_role(session: AsyncSession, roles: list[str]) -> list[User]:
+    """The accounts (not erased) holding any of ``roles``, locked in id order: an event
+    written about their roles now keeps its place among their role changes."""
+    stmt = (
+        select(User)
+        .where(User.deleted_at.is_(None), User.roles.overlap(roles))
+        .order_by(User.id)
+        .with_for_update()
+    )
+    return list((await session.scalars(stmt)).all())

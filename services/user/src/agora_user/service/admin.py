@@ -7,7 +7,7 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agora_contracts.user import UserRoleChanged
+from agora_contracts.user import UserRoleChanged, UserRolesAnnounced
 from agora_kit import audit
 from agora_kit.auth import ROLE_ADMIN, ROLE_VENDOR
 from agora_kit.pagination import Page, PageParams, entity_page
@@ -108,3 +108,17 @@ async def set_vendor_role(
     roles = set(user.roles)
     roles = roles | {ROLE_VENDOR} if granted else roles - {ROLE_VENDOR}
     await set_roles(ctx, session, user, roles)
+
+
+async def announce_roles(ctx: UserContext, session: AsyncSession) -> int:
+    """Write a ``UserRolesAnnounced`` of every account holding a role beyond customer
+    (vendors and admins); how many. Services that started keeping roles later (the
+    notification service's support admins, ADR 0119) learn them from it."""
+    users = await user_repo.holding_any_role(session, [ROLE_ADMIN, ROLE_VENDOR])
+    for user in users:
+        await ctx.outbox.add(
+            session,
+            UserRolesAnnounced(user_id=user.id, roles=user.roles, announced_at=ctx.now()),
+            key=str(user.id),
+        )
+    return len(users)

@@ -20,6 +20,7 @@ from agora_contracts.user import (
     UserDeleted,
     UserRegistered,
     UserRoleChanged,
+    UserRolesAnnounced,
 )
 from agora_kit.auth import ROLE_ADMIN
 from agora_kit.events.envelope import CloudEvent
@@ -132,7 +133,10 @@ async def user_registered(
 
 
 async def user_role_changed(
-    ctx: NotificationContext, session: AsyncSession, p: UserRoleChanged, event: CloudEvent
+    ctx: NotificationContext,
+    session: AsyncSession,
+    p: UserRoleChanged | UserRolesAnnounced,
+    event: CloudEvent,
 ) -> None:
     """Whether they answer support now (ADR 0119); nothing is told."""
     await contact_repo.learn(session, p.user_id, ctx.now(), admin=ROLE_ADMIN in p.roles)
