@@ -152,7 +152,7 @@ def announce_roles(data_dir: DataDir = None, postgres_port: PostgresPort = 5439)
 
     with _database_url(data_dir, postgres_port) as url:
         count = asyncio.run(_in_transaction(url, admin.announce_roles))
-    typer.echo(f"Announced the roles of {count} accounts.")
+    typer.echo(f"Announced the roles of {count} account{'' if count == 1 else 's'}.")
 
 
 @app.command("rotate-keys")
