@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
 from fastapi import FastAPI
 
+from agora_catalog.repository import search_documents as index_queries
 from agora_catalog.service.products import announce_for_sale
 from agora_catalog_testing.helpers import Shop
 from agora_kit.auth import SCOPE_CATALOG_READ, SCOPE_INVENTORY_WRITE, SCOPE_ORDERS_READ
@@ -372,3 +374,26 @@ async def test_announce_sends_every_product_for_sale_again(shop: Shop, app: Fast
     by_product = {event["subject"]: event["data"] for event in events}
     assert by_product[boots["id"]]["title"] == "Boots"
     assert [v["sku"] for v in by_product[boots["id"]]["variants"]] == ["BOOT-1"]
+
+
+async def test_announce_leaves_out_a_product_withdrawn_after_the_walk_read_it(
+    shop: Shop, app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The walk read both ids while both were for sale; one was unpublished before its
+    # batch locked them: it is not announced after its withdrawal.
+    store = await shop.store()
+    shoes = await shop.category("Shoes")
+    kept = await shop.product(store, shoes, "Boots", variants=[{"sku": "BOOT-1"}])
+    gone = await shop.product(store, shoes, "Clogs", variants=[{"sku": "CLOG-1"}])
+    await shop.ok(
+        shop.client.post(f"/api/v1/products/{gone['id']}/unpublish", headers=store.owner.headers)
+    )
+    walked = [sorted([uuid.UUID(kept["id"]), uuid.UUID(gone["id"])]), []]
+
+    async def read_before_the_withdrawal(*_: object) -> list[uuid.UUID]:
+        return walked.pop(0)
+
+    monkeypatch.setattr(index_queries, "searchable_ids_after", read_before_the_withdrawal)
+    context = app.state.context
+    assert await announce_for_sale(context.database, context.outbox) == 1
+    assert [event["subject"] for event in await outbox_events(app, ANNOUNCED)] == [kept["id"]]

@@ -13,8 +13,10 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import Text, cast, select, text
 
+from agora_catalog.adapters.search.elasticsearch import ElasticsearchSearch
 from agora_catalog.adapters.search.postgres import PostgresSearch
 from agora_catalog.models import ProductEmbedding
+from agora_catalog.repository.search_documents import changed_since
 from agora_catalog.service.embeddings import embed_pending
 from agora_catalog_testing.helpers import Shop, Store
 from agora_kit.testing.waiting import eventually
@@ -36,6 +38,9 @@ async def embed_all(app: FastAPI) -> None:
     context = app.state.context
     while await embed_pending(context.database, indexer=context.indexer):
         pass
+    if isinstance(context.search, ElasticsearchSearch):
+        # The worker does not wait for the index's refresh; a search right after does.
+        await context.search.client.indices.refresh(index=context.search.alias)
 
 
 async def vectors(app: FastAPI) -> dict[str, str]:
@@ -235,3 +240,22 @@ async def test_a_category_rename_embeds_its_products_again(shop: Shop, app: Fast
     after = await vectors(app)
     changed = {pid for pid, vector in after.items() if before[pid] != vector}
     assert changed == {made["Garden Hose"]["id"], made["Pruning Shears"]["id"]}
+
+
+async def test_a_rebuild_catches_up_with_vectors_made_while_it_ran(
+    shop: Shop, app: FastAPI
+) -> None:
+    # A rebuild refreshes, after the alias moves, what changed while it read the
+    # catalog: a vector made meanwhile is such a change (a document may hold it), though
+    # neither the product, its store nor its category changed.
+    _, made = await kitchen_and_garden(shop)
+    database = app.state.context.database
+    async with database.transaction() as session:
+        for table in ("products", "vendors", "categories"):
+            await session.execute(text(f"UPDATE {table} SET updated_at = now() - interval '1h'"))
+        since = await session.scalar(text("SELECT now() - interval '1 minute'"))
+        assert await changed_since(session, since) == []
+    await embed_all(app)
+    async with database.transaction() as session:
+        changed = {str(pid) for pid in await changed_since(session, since)}
+    assert changed == {product["id"] for product in made.values()}

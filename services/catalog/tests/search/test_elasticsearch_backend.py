@@ -144,7 +144,7 @@ async def test_search_by_meaning_ranks_the_documents_vectors(
 
 
 async def test_an_index_from_before_search_by_meaning_gets_its_vector_field(
-    elasticsearch_server: Any,
+    elasticsearch_server: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     alias = f"agora-test-{uuid.uuid4().hex[:10]}"
     backend = ElasticsearchSearch(elasticsearch_server.url, index=alias, refresh_interval="50ms")
@@ -157,6 +157,8 @@ async def test_an_index_from_before_search_by_meaning_gets_its_vector_field(
     )
     try:
         await backend.start()
+        # Its documents have no vectors: the operator is told to rebuild it.
+        assert "agora catalog reindex" in caplog.text
         mapping = await backend.client.indices.get_mapping(index=alias)
         assert mapping[f"{alias}-old"]["mappings"]["properties"]["embedding"]["type"] == (
             "dense_vector"

@@ -83,6 +83,8 @@ async def without_cover(session: AsyncSession, limit: int) -> list[uuid.UUID]:
                     select(ProductImage.product_id).where(ProductImage.state == IMAGE_READY)
                 ),
             )
+            # Locked in id order by the caller, as every batch of products is.
+            .order_by(Product.id)
             .limit(limit)
         )
     )

@@ -7,7 +7,8 @@ import uuid
 from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agora_catalog.models import Product, Variant
+from agora_catalog.models import Product, Variant, Vendor
+from agora_catalog.repository.public import PUBLIC
 
 
 async def product_for_update(
@@ -40,14 +41,18 @@ async def has_live_variant(session: AsyncSession, product_id: uuid.UUID) -> bool
     )
 
 
-async def products_for_update(session: AsyncSession, product_ids: list[uuid.UUID]) -> list[Product]:
-    """Those products, locked for this transaction in id order: an event written about
-    them now keeps its place among their other events."""
+async def for_sale_for_update(session: AsyncSession, product_ids: list[uuid.UUID]) -> list[Product]:
+    """Those products still for sale, locked for this transaction in id order: an event
+    written about them now keeps its place among their other events. PostgreSQL checks
+    the conditions again on the row it locks, so a product withdrawn meanwhile is left
+    out; a product whose store is suspended meanwhile is kept (the store's row is not
+    locked), and its withdrawal event follows."""
     return list(
         await session.scalars(
             select(Product)
-            .where(Product.id.in_(product_ids))
+            .join(Vendor, Vendor.id == Product.vendor_id)
+            .where(Product.id.in_(product_ids), *PUBLIC)
             .order_by(Product.id)
-            .with_for_update()
+            .with_for_update(of=Product)
         )
     )

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agora_catalog.models import Product, Variant, Vendor
+from agora_catalog.models import Category, Product, ProductEmbedding, Variant, Vendor
 from agora_catalog.repository.public import PUBLIC
 
 
@@ -106,11 +106,21 @@ async def category_product_ids(
 
 
 async def changed_since(session: AsyncSession, since: datetime) -> list[uuid.UUID]:
-    """The products that, or whose store, changed at or after ``since``."""
+    """The products that, or whose store or category, changed at or after ``since``, or
+    whose vector was made since (a document may hold it, ADR 0123)."""
     return list(
         await session.scalars(
             select(Product.id)
             .join(Vendor, Vendor.id == Product.vendor_id)
-            .where(or_(Product.updated_at >= since, Vendor.updated_at >= since))
+            .join(Category, Category.id == Product.category_id)
+            .outerjoin(ProductEmbedding, ProductEmbedding.product_id == Product.id)
+            .where(
+                or_(
+                    Product.updated_at >= since,
+                    Vendor.updated_at >= since,
+                    Category.updated_at >= since,
+                    ProductEmbedding.embedded_at >= since,
+                )
+            )
         )
     )

@@ -87,7 +87,9 @@ async def embed_pending(
             [(item.product_id, item.updated_at, v) for item, v in zip(items, vectors, strict=True)],
         )
         if indexer is not None and indexer.backend.vectors_in_documents:
-            await indexer.refresh(session, [item.product_id for item in items])
+            # Not waiting for the index's refresh: the transaction (and its locks) would
+            # last up to a refresh interval per batch.
+            await indexer.refresh(session, [item.product_id for item in items], wait=False)
     return len(items)
 
 

@@ -34,7 +34,11 @@ class Indexer:
     def __init__(self, backend: SearchBackend) -> None:
         self.backend = backend
 
-    async def refresh(self, session: AsyncSession, product_ids: Sequence[uuid.UUID]) -> None:
+    async def refresh(
+        self, session: AsyncSession, product_ids: Sequence[uuid.UUID], *, wait: bool = True
+    ) -> None:
+        """Write those products' documents (remove those not for sale); with ``wait``,
+        searchable when this returns."""
         ids = sorted(set(product_ids))
         for start in range(0, len(ids), REFRESH_CHUNK):
             chunk = ids[start : start + REFRESH_CHUNK]
@@ -44,7 +48,7 @@ class Indexer:
             documents, gone = await load_documents(
                 session, chunk, vectors=self.backend.vectors_in_documents
             )
-            await self.backend.upsert(documents)
+            await self.backend.upsert(documents, wait=wait)
             await self.backend.delete(gone)
 
     async def refresh_vendor(self, session: AsyncSession, vendor_id: uuid.UUID) -> None:

@@ -105,7 +105,7 @@ async def _announce(
     )
 
 
-async def announce_for_sale(database: Database, outbox: Outbox, batch: int = 200) -> int:
+async def announce_for_sale(database: Database, outbox: Outbox, batch: int = 100) -> int:
     """Write a ``ProductAnnounced`` for every product for sale, walking them by id in
     transactions of ``batch``; how many. The relay of the running catalog sends them."""
     after: uuid.UUID | None = None
@@ -115,10 +115,12 @@ async def announce_for_sale(database: Database, outbox: Outbox, batch: int = 200
             ids = await index_queries.searchable_ids_after(session, after, batch)
             if not ids:
                 return announced
-            for product in await repo.products_for_update(session, ids):
+            # Still for sale once locked: one withdrawn since is not announced after
+            # its withdrawal.
+            for product in await repo.for_sale_for_update(session, ids):
                 await _announce(session, outbox, product, ProductAnnounced)
+                announced += 1
         after = ids[-1]
-        announced += len(ids)
 
 
 @dataclass(frozen=True)

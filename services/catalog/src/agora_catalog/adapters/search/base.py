@@ -213,8 +213,9 @@ class SearchBackend(Protocol):
         """Raise when the backend cannot be reached (readiness)."""
         ...
 
-    async def upsert(self, documents: Sequence[SearchDocument]) -> None:
-        """Add or replace documents; visible to searches when this returns."""
+    async def upsert(self, documents: Sequence[SearchDocument], *, wait: bool = True) -> None:
+        """Add or replace documents; visible to searches when this returns, or soon
+        after without ``wait`` (the embedding worker's new vectors need not be)."""
         ...
 
     async def delete(self, product_ids: Sequence[uuid.UUID]) -> None:

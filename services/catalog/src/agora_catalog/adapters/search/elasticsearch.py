@@ -118,13 +118,17 @@ class ElasticsearchSearch:
 
     # --- writing
 
-    async def upsert(self, documents: Sequence[SearchDocument]) -> None:
+    async def upsert(self, documents: Sequence[SearchDocument], *, wait: bool = True) -> None:
         await self._ensure()
         for start in range(0, len(documents), BULK_CHUNK):
             chunk = documents[start : start + BULK_CHUNK]
-            # wait_for: the documents are searchable when this returns.
+            # wait_for: the documents are searchable when this returns; without it, at
+            # the index's next refresh (within refresh_interval).
             await lifecycle.bulk(
-                self.client, index_operations(chunk), index=self.alias, refresh="wait_for"
+                self.client,
+                index_operations(chunk),
+                index=self.alias,
+                refresh="wait_for" if wait else False,
             )
 
     async def delete(self, product_ids: Sequence[uuid.UUID]) -> None:

@@ -5,6 +5,7 @@ a rebuild into a fresh index that the alias moves to in one atomic ``_aliases`` 
 from __future__ import annotations
 
 import contextlib
+import logging
 import uuid
 from collections.abc import AsyncIterable, Sequence
 from datetime import UTC, datetime
@@ -19,16 +20,26 @@ from agora_catalog.adapters.search.elasticsearch_index import (
     index_operations,
 )
 
+logger = logging.getLogger("agora.catalog.search")
+
 
 async def create_first_index(
     client: AsyncElasticsearch, alias: str, settings: dict[str, Any]
 ) -> None:
     """Create the first index behind ``alias``, unless the alias exists; then give an
     index made before search by meaning its ``embedding`` field (adding a field is a
-    mapping change Elasticsearch makes in place; the vectors arrive as the embedding
-    worker makes them, or all at once with ``agora catalog reindex``)."""
+    mapping change Elasticsearch makes in place). Its documents hold no vectors until
+    their products change or ``agora catalog reindex`` rebuilds it: said in a warning."""
     if await client.indices.exists_alias(name=alias):
-        await client.indices.put_mapping(index=alias, properties={"embedding": EMBEDDING})
+        mappings = await client.indices.get_mapping(index=alias)
+        if any("embedding" not in m["mappings"]["properties"] for m in mappings.values()):
+            await client.indices.put_mapping(index=alias, properties={"embedding": EMBEDDING})
+            logger.warning(
+                "the search index %s was made before search by meaning: its documents hold "
+                "no vectors, so vector and hybrid searches miss them until `agora catalog "
+                "reindex` rebuilds it (run it once every catalog replica runs this version)",
+                alias,
+            )
         return
     # A fixed first name: replicas starting together create it once.
     first = f"{alias}-initial"

@@ -94,7 +94,8 @@ class PostgresSearch:
             if terms:
                 await session.execute(pg_index.add_terms(terms))
 
-    async def upsert(self, documents: Sequence[SearchDocument]) -> None:
+    async def upsert(self, documents: Sequence[SearchDocument], *, wait: bool = True) -> None:
+        # Visible on commit, always.
         if not documents:
             return
         async with self.database.transaction() as session:
