@@ -108,7 +108,8 @@ class ProductUpdated(_ProductSnapshot):
 class ProductAnnounced(_ProductSnapshot):
     """A product for sale as it is now, sent again on an operator's request (``agora
     catalog announce``), not because it changed: projections made after it was
-    published learn of it. Consumers treat it as they treat ``product.updated``; it is
+    published learn of it. A consumer keeping products may read it as a
+    ``product.updated`` (the notification service does; the others ignore it); it is
     never sent to webhooks."""
 
     event_type: ClassVar[str] = "agora.catalog.product.announced.v1"
