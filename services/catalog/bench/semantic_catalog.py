@@ -14,11 +14,11 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import insert, text
+from sqlalchemy import column, insert, text
 
 from agora_catalog.adapters.search.base import SearchDocument
 from agora_catalog.adapters.search.postgres import PostgresSearch
-from agora_catalog.models import Category, Product, Vendor
+from agora_catalog.models import Category, Product, Vector, Vendor
 from agora_catalog.repository.embeddings import vectors_of
 from agora_kit.db import Database
 
@@ -135,10 +135,13 @@ async def grown_documents(
         async with database.transaction() as session:
             rows = (
                 await session.execute(
+                    # The vector read back by the model's own column type.
                     text(
-                        "SELECT c.id, c.base_id, c.g, e.embedding::text FROM bench_copies c "
+                        "SELECT c.id, c.base_id, c.g, e.embedding FROM bench_copies c "
                         "JOIN product_embeddings e ON e.product_id = c.id "
                         "WHERE c.g > :after ORDER BY c.g LIMIT :n"
+                    ).columns(
+                        column("id"), column("base_id"), column("g"), column("embedding", Vector())
                     ),
                     {"after": after, "n": batch},
                 )
@@ -153,7 +156,7 @@ async def grown_documents(
                 price_min=base[base_id].price_min + g % 500,
                 price_max=base[base_id].price_max + g % 500,
                 published_at=base[base_id].published_at - timedelta(seconds=g),
-                embedding=tuple(float(v) for v in vector.strip("[]").split(",")),
+                embedding=tuple(vector),
             )
             for pid, base_id, g, vector in rows
         ]
