@@ -123,7 +123,7 @@ def write_report(
         f"`agora run` on the seeded (migrated) data directory was ready, every part's "
         f"`/readyz` answering 200, {start['ready_seconds']:.1f} s after it was started; at "
         f"rest 5 s later it used {start['at_rest_mib']:,.0f} MiB with its PostgreSQL "
-        f"({start['at_rest_run_mib']:,.0f} MiB without); {SETTLE_SECONDS:.0f} s after the "
+        f"({start['at_rest_run_mib']:,.0f} MiB without); {args.settle_seconds:.0f} s after the "
         f"load, with the database connections it had opened closed again (ADR 0114), "
         f"{start['settled_mib']:,.0f} MiB ({start['settled_run_mib']:,.0f} MiB without).",
         "",
@@ -249,7 +249,7 @@ def measure(doors: list[Door], args: argparse.Namespace) -> list[Result]:
     return [median_result(rounds[name]) for name, _, _ in doors]
 
 
-def main() -> int:
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -258,8 +258,19 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument(
+        "--settle-seconds",
+        type=float,
+        default=SETTLE_SECONDS,
+        help="the wait for memory at rest after the load (default: the pools' idle time "
+        "and a half, so they have closed what the load opened)",
+    )
     parser.add_argument("--report", type=Path, default=ROOT / "docs" / "bench" / "ladder.md")
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def main() -> int:
+    args = parse_args()
     ensure_tools()
     agora = str(Path(sys.executable).parent / "agora")
     workdir = Path(tempfile.mkdtemp(prefix="agora-bench-"))
@@ -317,8 +328,8 @@ def main() -> int:
             "the floor": memory_mb([floor.pid]),
         }
         # Once the pools closed what the load opened.
-        say(f"waiting {SETTLE_SECONDS:.0f} s for memory at rest after the load")
-        time.sleep(SETTLE_SECONDS)
+        say(f"waiting {args.settle_seconds:.0f} s for memory at rest after the load")
+        time.sleep(args.settle_seconds)
         start["settled_run_mib"] = memory_mb([fleet.pid])
         start["settled_mib"] = memory_mb([fleet.pid], cmdline_contains=str(workdir / "data"))
         write_report(args.report, results, measured, args, memory=memory, start=start)

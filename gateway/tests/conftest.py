@@ -5,6 +5,7 @@ token exchange included."""
 from __future__ import annotations
 
 import contextlib
+import os
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Callable
@@ -56,10 +57,11 @@ def run_bench(tmp_path: Path) -> BenchRun:
     """Runs a benchmark of gateway/bench with arguments for a moment's smoke run, its
     report in ``tmp_path``; returns the report. Speed is never asserted."""
 
-    def run(script: str, *arguments: str) -> str:
+    def run(script: str, *arguments: str, env: dict[str, str] | None = None) -> str:
         report = tmp_path / f"{script}.md"
         done = subprocess.run(  # noqa: S603 - our own benchmark
             [sys.executable, str(BENCH / script), *arguments, "--report", str(report)],
+            env={**os.environ, **(env or {})},
             capture_output=True,
             text=True,
             timeout=600,
