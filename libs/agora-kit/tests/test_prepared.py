@@ -32,7 +32,9 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.pool import QueuePool
+from sqlalchemy.util import greenlet_spawn
 
+from agora_kit import prepared
 from agora_kit.db import Database, DatabaseTimeouts, ReadSessionDep
 from agora_kit.errors import install_problem_handlers
 from agora_kit.prepared import PreparedRead
@@ -218,3 +220,86 @@ async def test_a_dead_borrowed_connection_is_replaced_and_the_read_answered(
         with caplog.at_level(logging.WARNING, logger="agora.db"):
             assert (await client.get(f"/gadgets/{gadget_id}")).json() == {"name": "lamp"}
         assert caplog.text == ""  # the dead connection is gone from the pool
+
+
+def count_greenlets(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of what prepared reads ran through SQLAlchemy's greenlet."""
+    spawned: list[str] = []
+    original = greenlet_spawn
+
+    async def counting(fn: Any, *args: Any, **kwargs: Any) -> Any:
+        spawned.append(getattr(fn, "__name__", repr(fn)))
+        return await original(fn, *args, **kwargs)
+
+    monkeypatch.setattr(prepared, "greenlet_spawn", counting)
+    return spawned
+
+
+async def test_an_idle_connection_is_taken_without_a_greenlet(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pool's checkout awaits only to wait, connect or ping: with a connection idle
+    and no pre-ping, a prepared read takes it directly and gives it back (ADR 0124)."""
+    gadget_id = await add_gadget(database)  # the pool's one connection is open, idle
+    pool = database.engine.sync_engine.pool
+    assert isinstance(pool, QueuePool)
+    spawned = count_greenlets(monkeypatch)
+    for _ in range(3):
+        async with database.read() as session:
+            (row,) = await GADGET.rows(session, {"id": gadget_id})
+            assert row[1] == "lamp"
+    assert spawned == []
+    assert (pool.checkedout(), pool.checkedin()) == (0, 1)
+
+
+async def test_a_closed_idle_slot_connects_again_through_the_greenlet(
+    postgres_server: PostgresServer,
+    database: Database,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A slot whose connection close_idle closed must connect: SQLAlchemy refuses to do
+    that outside its greenlet, puts the slot back, and the read checks out through
+    greenlet_spawn, once; the next read takes the new connection directly."""
+    gadget_id = await add_gadget(database)
+    database.idle_seconds = 0.0
+    assert await database.close_idle() == 1
+    pool = database.engine.sync_engine.pool
+    assert isinstance(pool, QueuePool)
+    spawned = count_greenlets(monkeypatch)
+    with caplog.at_level(logging.WARNING):
+        for _ in range(2):
+            async with database.read() as session:
+                (row,) = await GADGET.rows(session, {"id": gadget_id})
+                assert row[1] == "lamp"
+    assert spawned == ["raw_connection"]
+    assert (pool.checkedout(), pool.checkedin()) == (0, 1)
+    assert caplog.text == ""
+    admin = await asyncpg.connect(postgres_server.dsn("postgres"))
+    try:
+        sessions = await admin.fetchval(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = $1", database.name
+        )
+    finally:
+        await admin.close()
+    assert sessions == 1, "the closed connection was replaced, not added to"
+
+
+async def test_with_pre_ping_the_checkout_goes_through_the_greenlet(
+    postgres_server: PostgresServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pre-ping is a round trip on every checkout: SQLAlchemy's greenlet runs it."""
+    name = await postgres_server.create_database("prepared_ping")
+    db = Database(postgres_server.url(name), pool_size=1, pre_ping=True)
+    try:
+        async with db.engine.begin() as conn:
+            await conn.run_sync(Base.metadata.create_all)
+        gadget_id = await add_gadget(db)
+        spawned = count_greenlets(monkeypatch)
+        async with db.read() as session:
+            (row,) = await GADGET.rows(session, {"id": gadget_id})
+        assert row[1] == "lamp"
+        assert spawned == ["raw_connection"]
+    finally:
+        await db.dispose()
+        await postgres_server.drop_database(name)

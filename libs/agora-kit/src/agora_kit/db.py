@@ -32,7 +32,7 @@ from sqlalchemy.util import greenlet_spawn
 from sqlalchemy.util.queue import Empty
 
 from agora_kit.errors import CommitOutcomeUnknown, unavailable
-from agora_kit.prepared import READS_ONLY
+from agora_kit.prepared import DIRECT_CHECKOUT, READS_ONLY
 from agora_kit.waking import stop_if_cancelled
 
 if TYPE_CHECKING:
@@ -138,7 +138,7 @@ class Database:
             expire_on_commit=False,
             autoflush=False,
             # Prepared reads run on the driver here (agora_kit.prepared, ADR 0121).
-            info={READS_ONLY: True},
+            info={READS_ONLY: True, DIRECT_CHECKOUT: not pre_ping},
         )
 
     @property
@@ -260,8 +260,9 @@ async def close_read(session: AsyncSession) -> None:
         await session.__aexit__(None, None, None)
     else:
         # Only prepared reads ran (agora_kit.prepared): their connections are back in
-        # the pool, and closing is forgetting, no task needed (ADR 0121).
-        await session.close()
+        # the pool, and closing is forgetting: no task, and no greenlet either, since
+        # a session without a transaction has no connection to give back (ADR 0124).
+        session.sync_session.close()
 
 
 _AFTER_COMMIT = "agora_after_commit"

@@ -26,6 +26,7 @@ another connection.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -33,14 +34,18 @@ from typing import Any
 from asyncpg import PostgresError
 from sqlalchemy import Select
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
+from sqlalchemy.exc import MissingGreenlet
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
-from sqlalchemy.pool import PoolProxiedConnection
+from sqlalchemy.pool import PoolProxiedConnection, QueuePool
 from sqlalchemy.util import greenlet_spawn
 
 logger = logging.getLogger("agora.db")
 
 # Set on the sessions of Database.read(): statements there need no transaction.
 READS_ONLY = "agora_reads_only"
+# Also set there when the pool does not ping connections as they leave it: a prepared
+# read may then take an idle one without a greenlet (``_checkout``).
+DIRECT_CHECKOUT = "agora_direct_checkout"
 
 _DIALECT = asyncpg_dialect()  # type: ignore[no-untyped-call]
 
@@ -83,13 +88,14 @@ class PreparedRead:
         engine = session.bind
         if not isinstance(engine, AsyncEngine):
             return None
-        # Through greenlet_spawn, as SQLAlchemy's own checkouts: a pool with every
-        # connection in use waits for one (ADR 0114), and a new one connects.
-        borrowed = await greenlet_spawn(engine.sync_engine.raw_connection)
+        borrowed = await _checkout(engine, direct=session.info.get(DIRECT_CHECKOUT) is True)
         try:
             return await self._fetch(borrowed, params, borrowed=True)
         finally:
-            await greenlet_spawn(borrowed.close)  # back to the pool (closed if invalidated)
+            # Back to the pool (closed if invalidated). This never awaits: the queue
+            # has room for every connection, and the reset's ROLLBACK is sent only
+            # when the driver began a transaction, which asyncpg's fetch does not.
+            borrowed.close()
 
     async def _fetch(
         self, connection: PoolProxiedConnection, params: Mapping[str, Any], *, borrowed: bool
@@ -110,3 +116,22 @@ class PreparedRead:
                 await greenlet_spawn(connection.invalidate, exc)
             return None
         return [tuple(record) for record in records]
+
+
+async def _checkout(engine: AsyncEngine, *, direct: bool) -> PoolProxiedConnection:
+    """A connection of ``engine``'s pool.
+
+    SQLAlchemy's pool is synchronous code that awaits, through a greenlet, only to wait
+    for a connection (ADR 0114), to open one, or to ping it. With an idle connection in
+    the pool and no pre-ping (``direct``), none of that runs: the connection is taken
+    without the greenlet, whose hand-offs cost more than the checkout itself (ADR
+    0124). An idle slot whose connection was closed (``Database.close_idle``) or is
+    stale must connect: SQLAlchemy refuses to await outside a greenlet before doing
+    anything (``MissingGreenlet``) and puts the slot back, and the checkout is made
+    again through ``greenlet_spawn``, as SQLAlchemy's own checkouts are."""
+    sync_engine = engine.sync_engine
+    pool = sync_engine.pool
+    if direct and isinstance(pool, QueuePool) and pool.checkedin() > 0:
+        with contextlib.suppress(MissingGreenlet):
+            return sync_engine.raw_connection()
+    return await greenlet_spawn(sync_engine.raw_connection)
