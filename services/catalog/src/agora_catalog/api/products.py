@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response
 
 from agora_catalog.api.currencies import show_page, show_product
-from agora_catalog.api.deps import ContextDep, ReaderDep, StoreWriterDep
+from agora_catalog.api.deps import ContextDep, PublicReadDep, StoreWriterDep
 from agora_catalog.api.schemas import (
     ProductIn,
     ProductOut,
@@ -20,8 +20,7 @@ from agora_catalog.api.schemas import (
     VariantPatch,
 )
 from agora_catalog.service import product_views, products, variants
-from agora_kit.currency import ShownDep
-from agora_kit.db import ReadSessionDep, SessionDep
+from agora_kit.db import SessionDep
 from agora_kit.errors import problem_responses
 from agora_kit.idempotency import IdempotencyDep
 from agora_kit.pagination import PageParamsDep
@@ -40,10 +39,8 @@ def _images(images: list[Any]) -> list[dict[str, Any]]:
     responses=problem_responses(422),
 )
 async def browse(
-    session: ReadSessionDep,
-    _: ReaderDep,
     page: PageParamsDep,
-    shown: ShownDep,
+    read: PublicReadDep,
     category: Annotated[
         uuid.UUID | None, Query(description="This category and every one below it")
     ] = None,
@@ -52,8 +49,8 @@ async def browse(
     """Published products, newest first, cursor-paginated; filter by `category` (and its
     subcategories) or `vendor`. With `currency`, each price is also shown converted to
     it (`display_price_from`); an unknown currency is 422 `unknown-currency`."""
-    listing = await product_views.browse(session, page, category_id=category, vendor_id=vendor)
-    return show_page(ProductPage.of(listing), shown)
+    listing = await product_views.browse(read.session, page, category_id=category, vendor_id=vendor)
+    return show_page(ProductPage.of(listing), read.shown)
 
 
 @router.post(
@@ -102,20 +99,14 @@ async def create_product(
     summary="A product with its variants and the stock available per SKU",
     responses=problem_responses(404, 422),
 )
-async def get_product(
-    product_id: uuid.UUID,
-    session: ReadSessionDep,
-    actor: ReaderDep,
-    context: ContextDep,
-    shown: ShownDep,
-) -> ProductOut:
+async def get_product(product_id: uuid.UUID, read: PublicReadDep) -> ProductOut:
     """A product with its variants and the stock available per SKU. Drafts and
     unpublished products are visible only to their vendor and admins (404 to others).
     With `currency`, each price is also shown converted to it (`display_price`,
     `display_price_from`: amount, currency, rate and the rates' date); an unknown
     currency is 422 `unknown-currency`. Checkout charges the product's own currency."""
-    view = await product_views.view(session, product_id, actor, context.media)
-    return show_product(ProductOut.of(view, actor), shown)
+    view = await product_views.view(read.session, product_id, read.actor, read.context.media)
+    return show_product(ProductOut.of(view, read.actor), read.shown)
 
 
 @router.patch(

@@ -14,13 +14,11 @@ from agora_catalog.adapters.search.base import (
     attribute_filters,
 )
 from agora_catalog.api.currencies import show_results
-from agora_catalog.api.deps import ContextDep, ReaderDep
+from agora_catalog.api.deps import ContextDep, PublicReadDep, ReaderDep
 from agora_catalog.api.search_schemas import SearchResponse, Suggestions
 from agora_catalog.service import embeddings
 from agora_catalog.service.errors import invalid
 from agora_catalog.service.facets import facet_labels
-from agora_kit.currency import ShownDep
-from agora_kit.db import ReadSessionDep
 from agora_kit.errors import problem_responses
 from agora_kit.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from agora_kit.query import QueryInt
@@ -36,10 +34,7 @@ router = APIRouter(tags=["search"])
 )
 async def search(
     *,
-    session: ReadSessionDep,
-    context: ContextDep,
-    _: ReaderDep,
-    shown: ShownDep,
+    read: PublicReadDep,
     q: Annotated[str | None, Query(max_length=200, description="Words to look for")] = None,
     category: Annotated[
         uuid.UUID | None, Query(description="This category and every one below it")
@@ -77,7 +72,7 @@ async def search(
     if min_price is not None and max_price is not None and min_price > max_price:
         raise invalid("query.max_price", "must not be below min_price")
     result = await embeddings.search(
-        context.search,
+        read.context.search,
         SearchQuery(
             text=q,
             category_id=category,
@@ -91,7 +86,8 @@ async def search(
             mode=mode,
         ),
     )
-    return show_results(SearchResponse.of(result, sort, await facet_labels(session, result)), shown)
+    labels = await facet_labels(read.session, result)
+    return show_results(SearchResponse.of(result, sort, labels), read.shown)
 
 
 @router.get(
