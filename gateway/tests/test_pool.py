@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import asyncio
 
+import httpcore
 import httpx
+import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
+from agora_gateway import pool
 from agora_gateway.pool import UpstreamTransport
 from agora_gateway_testing import serve
 
@@ -37,6 +40,33 @@ async def test_concurrent_requests_share_a_bounded_pool() -> None:
         # At most 16 at once; once they are all back, no more than 4 stay open.
         assert 1 <= len(pooled) <= 4, pooled
         assert all(c.is_idle() for c in pooled)
+
+
+async def test_expired_idle_connections_are_closed_by_the_next_sweep(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Only the connection about to be handed out is asked on every pass whether it
+    expired; the others are swept at most once every SWEEP_SECONDS, which still closes
+    them: here connections to one service, expired, while requests go to another."""
+    transport = UpstreamTransport(
+        httpx.Limits(max_connections=16, max_keepalive_connections=8, keepalive_expiry=0.1)
+    )
+    # Long enough that a loaded machine does not reach the second sweep too early.
+    monkeypatch.setattr(pool, "SWEEP_SECONDS", 3.0)
+    app = Starlette(routes=[Route("/", _slowly)])
+    async with (
+        serve(app) as first,
+        serve(app) as second,
+        httpx.AsyncClient(transport=transport) as client,
+    ):
+        await asyncio.gather(*(client.get(first) for _ in range(3)))
+        await asyncio.sleep(0.2)  # expired, not yet swept
+        assert (await client.get(second)).status_code == 200
+        assert len(transport._pool.connections) == 4
+        await asyncio.sleep(pool.SWEEP_SECONDS)
+        assert (await client.get(second)).status_code == 200
+        (left,) = transport._pool.connections
+        assert left.can_handle_request(httpcore.URL(second).origin)
 
 
 async def test_a_connection_the_server_closed_is_not_reused() -> None:

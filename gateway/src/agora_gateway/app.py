@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 from fastapi import FastAPI
+from opentelemetry import trace
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Route, WebSocketRoute
@@ -197,6 +198,7 @@ def create_app(settings: Settings | None = None, *, transport: Transport | None 
     app.add_middleware(SecurityHeadersMiddleware, hsts_seconds=settings.hsts_seconds)
     app.state.http_client = client
     app.state.gateway = gateway
+    gateway.tracer = trace.get_tracer("agora.gateway", tracer_provider=app.state.tracer_provider)
     app.state.upstreams = upstreams.base_urls
     app.state.jwks_verifier = auth.verifier
     return app

@@ -23,6 +23,7 @@ from __future__ import annotations
 import select
 import socket
 import ssl
+import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -103,16 +104,36 @@ class _Backend(httpcore.AsyncNetworkBackend):
         await self._backend.sleep(seconds)
 
 
+# Idle connections are all asked whether they expired (keep-alive time, or the server
+# closed them) at most this often; the one handed to a request always is.
+SWEEP_SECONDS = 1.0
+
+
 class _Pool(httpcore.AsyncConnectionPool):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._next_sweep = 0.0
+
     def _assign_requests_to_connections(self) -> list[httpcore.AsyncConnectionInterface]:
-        """Drop closed and expired connections and idle ones over the keep-alive limit,
-        then give each queued request an idle connection to its origin, or a new one
-        (closing an idle one when the pool is full). Returns those to close.
+        """Drop closed connections, idle ones over the keep-alive limit and, once a
+        SWEEP_SECONDS, idle ones that expired; then give each queued request an idle
+        connection to its origin that has not expired, or a new one (closing an idle
+        one when the pool is full). Returns those to close.
+
+        httpcore asks every idle connection whether it expired on every pass (two per
+        request), each a ``poll`` of its socket: with tens of pooled connections that
+        was the gateway's largest cost but one (ADR 0124). Asking the connection about
+        to be used is enough for correctness; the sweep only bounds how long a dead
+        idle socket stays open.
 
         A connection handed to a request that has not started on it yet still looks
         idle: it is neither closed nor handed to a second request (HTTP/1.1 only, one
         request at a time), which httpcore's pass did, the loser then failing and
         queueing again."""
+        now = time.monotonic()
+        sweep = now >= self._next_sweep
+        if sweep:
+            self._next_sweep = now + SWEEP_SECONDS
         promised = {id(r.connection) for r in self._requests if r.connection is not None}
         closing: list[httpcore.AsyncConnectionInterface] = []
         kept: list[httpcore.AsyncConnectionInterface] = []
@@ -121,7 +142,10 @@ class _Pool(httpcore.AsyncConnectionPool):
             if connection.is_closed():
                 continue
             free = connection.is_idle() and id(connection) not in promised
-            if free and (connection.has_expired() or len(spare) >= self._max_keepalive_connections):
+            if free and (
+                len(spare) >= self._max_keepalive_connections
+                or (sweep and connection.has_expired())
+            ):
                 closing.append(connection)
                 continue
             if free:
@@ -132,11 +156,8 @@ class _Pool(httpcore.AsyncConnectionPool):
             if not pool_request.is_queued():
                 continue
             origin = pool_request.request.url.origin
-            reuse = next(
-                (c for c in spare if c.can_handle_request(origin) and c.is_available()), None
-            )
+            reuse = self._usable(spare, origin, closing)
             if reuse is not None:
-                spare.remove(reuse)
                 pool_request.assign_to_connection(reuse)
                 continue
             if len(self._connections) >= self._max_connections:
@@ -149,6 +170,24 @@ class _Pool(httpcore.AsyncConnectionPool):
             self._connections.append(connection)
             pool_request.assign_to_connection(connection)
         return closing
+
+    def _usable(
+        self,
+        spare: list[httpcore.AsyncConnectionInterface],
+        origin: httpcore.Origin,
+        closing: list[httpcore.AsyncConnectionInterface],
+    ) -> httpcore.AsyncConnectionInterface | None:
+        """The first spare connection to ``origin`` that has not expired, taken out of
+        ``spare``; expired ones met on the way leave the pool for ``closing``."""
+        for connection in list(spare):
+            if not (connection.can_handle_request(origin) and connection.is_available()):
+                continue
+            spare.remove(connection)
+            if not connection.has_expired():
+                return connection
+            self._connections.remove(connection)
+            closing.append(connection)
+        return None
 
 
 class UpstreamTransport(httpx.AsyncHTTPTransport):

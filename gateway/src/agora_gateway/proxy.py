@@ -249,9 +249,8 @@ async def proxy(request: Request) -> Response:
     if query:
         url += "?" + query.decode("latin-1")
     timeout = gateway.route_timeout(method, path)
-    tracer = trace.get_tracer("agora.gateway", tracer_provider=request.app.state.tracer_provider)
     started = time.perf_counter()
-    with tracer.start_as_current_span(
+    with gateway.tracer.start_as_current_span(
         f"{method} {route}",
         kind=SpanKind.CLIENT,
         attributes={
@@ -308,13 +307,22 @@ async def proxy(request: Request) -> Response:
     response = StreamingResponse(
         _relay(upstream),
         status_code=upstream.status_code,
-        background=BackgroundTask(upstream.aclose),
+        background=_Closing(upstream.aclose),
     )
     # Raw list: repeated headers (Set-Cookie, Link) must stay repeated.
     response.raw_headers = [
         (k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in out_headers
     ]
     return response
+
+
+class _Closing(BackgroundTask):
+    """Gives the upstream connection back once the answer is sent. Not traced:
+    OpenTelemetry's FastAPI instrumentation wraps ``BackgroundTask.__call__`` in a span,
+    one more per proxied request, and this is bookkeeping, not work (ADR 0124)."""
+
+    async def __call__(self) -> None:
+        await self.func(*self.args, **self.kwargs)
 
 
 async def _composed_export(

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import websockets
-from opentelemetry import propagate, trace
+from opentelemetry import propagate
 from opentelemetry.trace import SpanKind
 from starlette.responses import JSONResponse
 from starlette.websockets import WebSocket, WebSocketDisconnect
@@ -248,7 +248,7 @@ async def _relay(
     if ws.client is not None:
         headers.append(("x-forwarded-for", ws.client.host))
     headers.extend((k, v) for k, v in ws.headers.items() if k in _FORWARDED_HANDSHAKE_HEADERS)
-    tracer = trace.get_tracer("agora.gateway", tracer_provider=ws.app.state.tracer_provider)
+    tracer = Gateway.of(ws.app).tracer
     breaker = gateway.upstreams.breakers[service]
     with tracer.start_as_current_span(
         f"WS {ws.url.path}", kind=SpanKind.CLIENT, attributes={"agora.upstream": service}

@@ -21,7 +21,8 @@ its transaction, its engine connection nor their close run per request (ADR 0121
 session that holds a connection lends it, so a request never holds two connections of
 the bounded pool at once (ADR 0114). A borrowed connection that fails is invalidated
 (closed; its slot connects again) and the statement goes through the session, on
-another connection.
+another connection. An idle connection is borrowed and given back without SQLAlchemy's
+greenlet, which cost more than the rest of the checkout (``_checkout``, ADR 0124).
 """
 
 from __future__ import annotations
