@@ -8,6 +8,7 @@ import time
 import tracemalloc
 from collections.abc import AsyncIterator
 
+import httpx
 import pytest
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import StreamingResponse
@@ -113,6 +114,28 @@ async def test_a_request_reaches_its_service_intact(
     assert "x-hop" not in response.headers
     assert "x-powered-by" not in response.headers
     assert "server" not in response.headers
+
+
+async def test_only_the_callers_own_headers_reach_the_service(
+    gateway: RunningGateway, fake: FakeUpstream
+) -> None:
+    """The gateway's client adds none of its own (no User-Agent, Accept-Encoding or
+    cookies): a cookie one service set for one caller goes to that caller, and is never
+    sent upstream for another (a shared client's cookie jar would)."""
+    first = await gateway.client.get("/api/v1/orders/mine?set_cookie=for-ada")
+    assert first.status_code == 200
+    assert "session=for-ada" in first.headers["set-cookie"]
+    assert not gateway.app.state.http_client.cookies, "the gateway keeps no cookie"
+    other = httpx.AsyncClient(base_url=gateway.url)
+    for name in ("user-agent", "accept-encoding", "accept"):
+        other.headers.pop(name)
+    async with other:
+        answer = await other.get("/api/v1/orders/mine")
+    assert answer.status_code == 200
+    headers = answer.json()["headers"]
+    assert "cookie" not in headers
+    for name in ("user-agent", "accept-encoding", "accept"):
+        assert name not in headers, headers
 
 
 async def test_internal_health_and_unknown_paths_are_not_routed(

@@ -158,7 +158,8 @@ class FakeUpstream:
         async def echo(path: str, request: Request) -> JSONResponse:
             body = await request.body()
             seen = self._echo(request, body=body.decode(errors="replace"))
-            return JSONResponse(
+            cookie = request.query_params.get("set_cookie")
+            answer = JSONResponse(
                 seen,
                 status_code=201 if request.method == "POST" else 200,
                 headers={
@@ -169,6 +170,9 @@ class FakeUpstream:
                     "x-hop": "drop me",
                 },
             )
+            if cookie is not None:
+                answer.set_cookie("session", cookie)
+            return answer
 
         return app
 
