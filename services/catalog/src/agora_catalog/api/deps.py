@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -33,7 +33,7 @@ from agora_kit.auth import (
     require_scopes,
 )
 from agora_kit.currency import CurrencyQuery, Shown, shown
-from agora_kit.db import database_of
+from agora_kit.db import Database, database_of
 from agora_kit.errors import Forbidden
 
 
@@ -98,26 +98,32 @@ ReaderDep = Annotated[Actor | None, Depends(reader)]
 
 @dataclass(frozen=True, slots=True)
 class PublicRead:
-    """What a public read of the catalog needs: a read session (ADR 0084), the reader
-    (``reader``), the context and how prices are shown (``agora_kit.currency.shown``)."""
+    """What a public read of the catalog needs: the reader (``reader``), the context, how
+    prices are shown (``agora_kit.currency.shown``) and its read session (ADR 0084),
+    opened by the route (``async with read.session() as session``)."""
 
-    session: AsyncSession
+    database: Database
     actor: Actor | None
     context: CatalogContext
     shown: Shown | None
 
+    def session(self) -> AbstractAsyncContextManager[AsyncSession]:
+        """A read session, closed when the block ends: build the answer inside it."""
+        return self.database.read()
+
 
 async def public_read(
     request: Request, credentials: BearerCredentials, currency: CurrencyQuery = None
-) -> AsyncIterator[PublicRead]:
-    """``ReadSessionDep``, ``ReaderDep``, ``ContextDep`` and ``ShownDep`` solved as one
-    dependency: FastAPI's solving costs per dependency, and the hottest reads had six
-    (ADR 0124). The same checks, the same OpenAPI (the bearer scheme, ``currency``)."""
+) -> PublicRead:
+    """``ReaderDep``, ``ContextDep``, ``ShownDep`` and the read session solved as one
+    dependency, and not a generator: FastAPI's solving costs per dependency, and a
+    generator's exit stack and shielded exit cost more than the session itself; the
+    hottest reads had six (ADR 0124). The same checks, the same OpenAPI (the bearer
+    scheme, ``currency``)."""
     actor = _reader(await optional_principal(request, credentials))
     context = await get_context(request)
     shown_as = await shown(request, currency)
-    async with database_of(request).read() as session:
-        yield PublicRead(session, actor, context, shown_as)
+    return PublicRead(database_of(request), actor, context, shown_as)
 
 
 PublicReadDep = Annotated[PublicRead, Depends(public_read)]

@@ -49,8 +49,9 @@ async def browse(
     """Published products, newest first, cursor-paginated; filter by `category` (and its
     subcategories) or `vendor`. With `currency`, each price is also shown converted to
     it (`display_price_from`); an unknown currency is 422 `unknown-currency`."""
-    listing = await product_views.browse(read.session, page, category_id=category, vendor_id=vendor)
-    return show_page(ProductPage.of(listing), read.shown)
+    async with read.session() as session:
+        listing = await product_views.browse(session, page, category_id=category, vendor_id=vendor)
+        return show_page(ProductPage.of(listing), read.shown)
 
 
 @router.post(
@@ -105,8 +106,9 @@ async def get_product(product_id: uuid.UUID, read: PublicReadDep) -> ProductOut:
     With `currency`, each price is also shown converted to it (`display_price`,
     `display_price_from`: amount, currency, rate and the rates' date); an unknown
     currency is 422 `unknown-currency`. Checkout charges the product's own currency."""
-    view = await product_views.view(read.session, product_id, read.actor, read.context.media)
-    return show_product(ProductOut.of(view, read.actor), read.shown)
+    async with read.session() as session:
+        view = await product_views.view(session, product_id, read.actor, read.context.media)
+        return show_product(ProductOut.of(view, read.actor), read.shown)
 
 
 @router.patch(

@@ -86,8 +86,9 @@ async def search(
             mode=mode,
         ),
     )
-    labels = await facet_labels(read.session, result)
-    return show_results(SearchResponse.of(result, sort, labels), read.shown)
+    async with read.session() as session:
+        labels = await facet_labels(session, result)
+        return show_results(SearchResponse.of(result, sort, labels), read.shown)
 
 
 @router.get(
