@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import random
 import shutil
 import socket
 import tempfile
@@ -30,11 +31,37 @@ from agora_kit.events.inprocess import InProcessTransport
 from agora_kit.testing import skip_or_fail
 from agora_kit.testing.tokens import Keys
 
+# Ports handed out by this process, never handed out twice.
+_HANDED_OUT: set[int] = set()
+_LOWEST = 20000
+
+
+def _ephemeral_start() -> int:
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A loopback port nothing listens on, for a server a test starts. Picked below the
+    kernel's range of ephemeral ports: a port of that range (what binding port 0 gives)
+    can be taken by any outgoing connection between this call and the server's bind,
+    which once failed an `agora run` of the suite with "address already in use"."""
+    start = _ephemeral_start()
+    for _ in range(200):
+        port = random.randrange(_LOWEST, start) if start > _LOWEST else 0  # noqa: S311
+        if port in _HANDED_OUT:
+            continue
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            port = int(sock.getsockname()[1])
+        _HANDED_OUT.add(port)
+        return port
+    raise RuntimeError(f"no free port found between {_LOWEST} and {start}")
 
 
 @dataclass
