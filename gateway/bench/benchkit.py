@@ -8,7 +8,6 @@ import math
 import os
 import re
 import shutil
-import socket
 import subprocess
 import time
 from collections.abc import Callable, Sequence
@@ -18,7 +17,13 @@ from pathlib import Path
 import httpx
 import psutil
 
+from agora_kit.testing import fixtures
+
 ROOT = Path(__file__).resolve().parents[2]
+
+
+# A loopback port for a server the bench starts (the tests' own choice of port).
+free_port = fixtures.free_port
 
 
 def say(message: str) -> None:
@@ -64,12 +69,6 @@ def server_pids(data_dir: str, *, besides: int) -> list[int]:
     except psutil.NoSuchProcess:
         theirs = {besides}
     return [pid for pid in pids_of(data_dir) if pid not in theirs]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def ensure_tools() -> None:

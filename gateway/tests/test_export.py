@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from fastapi import FastAPI, Response
 
-from agora_gateway_testing import FakeUpstream, GatewayFactory, RunningGateway, free_port, serve
+from agora_gateway_testing import FakeUpstream, GatewayFactory, RunningGateway, serve
 from agora_kit.serving import SERVICE_TOKEN_HEADER
+from agora_kit.testing.fixtures import free_port
 
 EXPORT = "/api/v1/users/me/export"
 SECTIONS = ("catalog", "order", "payment", "notification")

@@ -20,7 +20,7 @@ import httpx
 import pytest
 
 from agora_gateway.settings import DEFAULT_ROUTE_LIMITS
-from agora_gateway_testing import free_port
+from agora_kit.testing.fixtures import free_port
 from agora_tools import fleetdb, journeys
 from agora_tools.infra.base import REPO_ROOT
 from agora_tools.processes import stop

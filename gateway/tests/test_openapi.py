@@ -8,8 +8,9 @@ from typing import Any
 from fastapi import FastAPI
 from pydantic import BaseModel
 
-from agora_gateway_testing import GatewayFactory, RunningGateway, free_port, serve
+from agora_gateway_testing import GatewayFactory, RunningGateway, serve
 from agora_kit.auth import OptionalPrincipal
+from agora_kit.testing.fixtures import free_port
 
 
 def _resolve(doc: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:

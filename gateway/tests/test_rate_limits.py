@@ -9,7 +9,8 @@ import time
 import httpx
 import pytest
 
-from agora_gateway_testing import FakeUpstream, GatewayFactory, free_port
+from agora_gateway_testing import FakeUpstream, GatewayFactory
+from agora_kit.testing.fixtures import free_port
 from agora_tools.pytest_plugin import RedisServer
 
 KEY = "agora_ratelimitkey_" + "k" * 43

@@ -12,7 +12,8 @@ import pytest
 from fastapi import FastAPI, Response
 
 from agora_gateway.upstream import BreakerState, CircuitBreaker
-from agora_gateway_testing import GatewayFactory, free_port, serve
+from agora_gateway_testing import GatewayFactory, serve
+from agora_kit.testing.fixtures import free_port
 
 
 async def test_a_service_that_is_down_is_a_quick_503_problem(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import socket
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,7 @@ from agora_kit.events.tables import metadata as event_metadata
 from agora_kit.events.tables import outbox
 from agora_kit.settings import CommonSettings, ServiceSettings
 from agora_kit.testing import skip_or_fail
-from agora_kit.testing.fixtures import PostgresServer
+from agora_kit.testing.fixtures import PostgresServer, free_port
 from agora_tools.infra import ProvisionError
 from agora_tools.infra.kafka import Kafka
 from agora_tools.pytest_plugin import _timeout_paused
@@ -70,13 +69,6 @@ async def on_made(
     context: ServiceRuntime, session: AsyncSession, payload: WidgetMade, event: CloudEvent
 ) -> None:
     handled.append(payload.widget_id)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @pytest.fixture

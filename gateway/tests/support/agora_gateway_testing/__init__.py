@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import socket
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -27,12 +26,7 @@ from agora_gateway.settings import Settings
 from agora_kit.errors import PROBLEM_JSON, problem_body
 from agora_kit.serving import server_config
 from agora_kit.settings import CommonSettings
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from agora_kit.testing.fixtures import free_port
 
 
 @contextlib.asynccontextmanager

@@ -10,6 +10,7 @@ test session on a free loopback port; set ``AGORA_TEST_POSTGRES_URL`` (a URL of 
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import random
 import shutil
@@ -36,6 +37,7 @@ _HANDED_OUT: set[int] = set()
 _LOWEST = 20000
 
 
+@functools.cache
 def _ephemeral_start() -> int:
     try:
         return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
