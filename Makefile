@@ -61,7 +61,7 @@ up: install ## Start the distributed fleet natively: each part its own process, 
 down: ## Stop what `make up` started
 	$(UV) run agora-fleet down
 
-chaos: install ## On the fleet `make up` started: 500 checkouts while every part (gateway, services) is killed in turn at random and the Kafka broker twice for 30 s, then an audit; 200 and one outage in `make test`
+chaos: install ## On the fleet `make up` started: 500 checkouts while every part (gateway, services) is killed in turn at random and the Kafka broker twice for 30 s, then an audit; 120 checkouts and one outage in `make test`
 	$(UV) run agora-chaos --scenario every-part-kill --checkouts 500 --stock 200 --broker-outages 2 $(ARGS)
 
 chaos-full: install ## `agora run` killed 5 times (with its PostgreSQL every other time) during 200 checkouts, then the audit; then `make chaos-slow`, `make chaos-rebalance` and `make chaos-skew`; short versions are in `make test`
@@ -70,7 +70,7 @@ chaos-full: install ## `agora run` killed 5 times (with its PostgreSQL every oth
 	$(MAKE) chaos-rebalance
 	$(MAKE) chaos-skew
 
-chaos-rebalance: install ## On the fleet `make up` started: the order service scaled from 1 process to 3 and back to 1 (SIGTERM) during 500 checkouts, its consumer group rebalancing, then the audit; 150 checkouts in `make test`
+chaos-rebalance: install ## On the fleet `make up` started: the order service scaled from 1 process to 3 and back to 1 (SIGTERM) during 500 checkouts, its consumer group rebalancing, then the audit; 100 checkouts in `make test`
 	$(UV) run agora-chaos --scenario rebalance --victim order --checkouts 500 --stock 200 $(ARGS)
 
 chaos-skew: install ## On the fleet `make up` started with AGORA_FLEET_PAYMENT_PROVIDER=stripe-mock: the user, order and payment service each in turn with its clock 2 minutes ahead and then 2 minutes behind (libfaketime) during 200 checkouts, tokens, webhooks and holds checked, then the audit; payment 2 minutes behind, 30 checkouts, in `make test`
