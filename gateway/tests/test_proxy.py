@@ -126,6 +126,7 @@ async def test_only_the_callers_own_headers_reach_the_service(
     assert first.status_code == 200
     assert "session=for-ada" in first.headers["set-cookie"]
     assert not gateway.app.state.http_client.cookies, "the gateway keeps no cookie"
+    assert not gateway.app.state.upstream_client._open().cookie_jar, "nor its proxy"
     other = httpx.AsyncClient(base_url=gateway.url)
     for name in ("user-agent", "accept-encoding", "accept"):
         other.headers.pop(name)
@@ -238,13 +239,14 @@ async def test_a_large_csv_export_streams_through_in_bounded_memory(
 async def test_keep_alive_connections_are_reused(
     gateway: RunningGateway, fake: FakeUpstream
 ) -> None:
-    pool = gateway.app.state.http_client._transport._pool
-    assert (await gateway.client.get("/api/v1/products/1")).status_code == 200
-    opened = len(pool.connections)
-    for _ in range(20):
-        assert (await gateway.client.get("/api/v1/products/1")).status_code == 200
-    # Twenty more calls, one after another, and not one more connection.
-    assert len(pool.connections) == opened
+    async def port() -> int:
+        answer = await gateway.client.get("/api/v1/products/1")
+        assert answer.status_code == 200
+        return int(answer.json()["client_port"])
+
+    first = await port()
+    # Twenty more calls, one after another, all down the first one's connection.
+    assert {await port() for _ in range(20)} == {first}
 
 
 async def test_head_and_query_strings_pass(gateway: RunningGateway) -> None:

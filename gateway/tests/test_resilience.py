@@ -11,6 +11,7 @@ import httpx
 import pytest
 from fastapi import FastAPI, Response
 
+from agora_gateway.client import HttpxClient
 from agora_gateway.upstream import BreakerState, CircuitBreaker
 from agora_gateway_testing import GatewayFactory, serve
 from agora_kit.testing.fixtures import free_port
@@ -126,8 +127,10 @@ async def test_only_idempotent_requests_are_retried_after_a_connection_failure(
         return httpx.Response(200, content=_body(b'{"ok": true}'))
 
     async with start_gateway(retry_backoff_seconds=0.01) as gateway:
-        await gateway.app.state.http_client.aclose()
-        gateway.app.state.http_client = httpx.AsyncClient(transport=httpx.MockTransport(flaky))
+        await gateway.app.state.upstream_client.aclose()
+        gateway.app.state.upstream_client = HttpxClient(
+            httpx.AsyncClient(transport=httpx.MockTransport(flaky))
+        )
         body = {"sku": "a"} if method == "POST" else None
         response = await gateway.client.request(method, "/api/v1/cart/items", json=body)
     assert response.status_code == status

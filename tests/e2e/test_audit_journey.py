@@ -20,6 +20,7 @@ from fastapi import FastAPI
 from agora_catalog.app import create_app as create_catalog
 from agora_catalog.settings import Settings as CatalogSettings
 from agora_gateway.app import create_app as create_gateway
+from agora_gateway.client import HttpxClient
 from agora_gateway.settings import Settings as GatewaySettings
 from agora_kit.auth import ROLE_VENDOR, JWKSVerifier, JWTConfig
 from agora_kit.events.inprocess import InProcessTransport
@@ -106,6 +107,7 @@ async def edge(databases: Databases, events_url: str) -> AsyncIterator[Edge]:
     gateway = create_gateway(settings, transport=transport)
     await gateway.state.http_client.aclose()
     gateway.state.http_client = network
+    gateway.state.upstream_client = HttpxClient(network)
     async with (
         running(user),
         running(services["catalog"]),

@@ -28,6 +28,7 @@ import pytest
 from agora_catalog.app import create_app as create_catalog
 from agora_catalog.settings import Settings as CatalogSettings
 from agora_gateway.app import create_app as create_gateway
+from agora_gateway.client import HttpxClient
 from agora_gateway.settings import Settings as GatewaySettings
 from agora_kit.auth import ROLE_VENDOR, JWKSVerifier, JWTConfig
 from agora_kit.db import Database
@@ -113,6 +114,7 @@ async def edge(databases: Databases, events_url: str, tmp_path: Path) -> AsyncIt
     gateway = create_gateway(settings, transport=transport)
     await gateway.state.http_client.aclose()
     gateway.state.http_client = network
+    gateway.state.upstream_client = HttpxClient(network)
     async with (
         running(user),
         running(services["catalog"]),

@@ -33,7 +33,7 @@ from agora_gateway.ratelimit import RateLimiter
 from agora_gateway.revocations import RevocationFollower, follower_group
 from agora_gateway.runtime import Gateway
 from agora_gateway.settings import Settings
-from agora_gateway.upstream import Upstreams, build_client
+from agora_gateway.upstream import Upstreams, build_client, build_upstream_client
 from agora_gateway.websocket import websocket_proxy
 from agora_kit.app import build_transport, create_base_app
 from agora_kit.auth import JWTConfig
@@ -150,6 +150,7 @@ def create_app(settings: Settings | None = None, *, transport: Transport | None 
             await auth.aclose()
             await limiter.aclose()
             await Gateway.client(app).aclose()
+            await Gateway.upstream_client(app).aclose()
 
     # The gateway is ready when it can count rate limits; a service that is down is
     # that service's 503 (and its open circuit), not a reason to take the door away.
@@ -197,6 +198,7 @@ def create_app(settings: Settings | None = None, *, transport: Transport | None 
     )
     app.add_middleware(SecurityHeadersMiddleware, hsts_seconds=settings.hsts_seconds)
     app.state.http_client = client
+    app.state.upstream_client = build_upstream_client(settings)
     app.state.gateway = gateway
     gateway.tracer = trace.get_tracer("agora.gateway", tracer_provider=app.state.tracer_provider)
     app.state.upstreams = upstreams.base_urls

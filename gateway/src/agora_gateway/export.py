@@ -11,9 +11,9 @@ import asyncio
 import json
 from typing import Any
 
-import httpx
 from opentelemetry import propagate
 
+from agora_gateway.client import Answer, UpstreamClient
 from agora_gateway.routes import API
 from agora_gateway.runtime import Gateway
 from agora_gateway.upstream import ReplayableBody
@@ -33,18 +33,15 @@ def composes(method: str, path: str, status: int) -> bool:
 
 async def compose(
     gateway: Gateway,
-    client: httpx.AsyncClient,
-    upstream: httpx.Response,
+    client: UpstreamClient,
+    upstream: Answer,
     *,
     user_id: str,
     request_id: str,
 ) -> dict[str, Any]:
     """The user service's document with every other service's section added; raises
     an ``UpstreamError`` or a 503 problem when one cannot answer."""
-    try:
-        document: dict[str, Any] = json.loads(await upstream.aread())
-    finally:
-        await upstream.aclose()
+    document: dict[str, Any] = json.loads(await upstream.read())
     sections = await asyncio.gather(
         *(_section(gateway, client, name, user_id, request_id) for name in SECTIONS)
     )
@@ -53,7 +50,7 @@ async def compose(
 
 
 async def _section(
-    gateway: Gateway, client: httpx.AsyncClient, service: str, user_id: str, request_id: str
+    gateway: Gateway, client: UpstreamClient, service: str, user_id: str, request_id: str
 ) -> Any:
     headers = [(SERVICE_TOKEN_HEADER, gateway.service_token), ("x-request-id", request_id)]
     carrier: dict[str, str] = {}
@@ -68,10 +65,7 @@ async def _section(
         body=ReplayableBody(None),
         timeout_seconds=gateway.route_timeout("GET", EXPORT_PATH),
     )
-    try:
-        body = await response.aread()
-    finally:
-        await response.aclose()
+    body = await response.read()
     if response.status_code != 200:
         raise ServiceUnavailable(
             f"The {service} service could not export its part ({response.status_code});"

@@ -20,7 +20,6 @@ import time
 from collections.abc import AsyncIterator
 from urllib.parse import urlsplit, urlunsplit
 
-import httpx
 from opentelemetry import propagate, trace
 from opentelemetry.trace import SpanKind, Status, StatusCode
 from starlette.background import BackgroundTask
@@ -29,6 +28,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from agora_gateway import export
 from agora_gateway.auth import Identity
+from agora_gateway.client import Answer, ProtocolFailure, ReadTimeout
 from agora_gateway.ratelimit import LimitDecision
 from agora_gateway.routes import upstream_for
 from agora_gateway.runtime import Gateway
@@ -82,6 +82,7 @@ _NOT_FORWARDED = frozenset(
 )
 # The gateway's server writes its own; the upstream's would be sent twice or leak.
 _NOT_RETURNED = frozenset({"date", "server", "x-powered-by", "x-request-id", "via"})
+_DROPPED_ANSWER_HEADERS = frozenset(h.encode("latin-1") for h in HOP_BY_HOP | _NOT_RETURNED)
 _ERROR_BODY_LIMIT = 65_536
 METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
@@ -138,13 +139,17 @@ def upstream_headers(
     return headers
 
 
-def response_headers(upstream: httpx.Response, upstream_base: str) -> list[tuple[str, str]]:
-    raw = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in upstream.headers.raw]
-    dropped = HOP_BY_HOP | _NOT_RETURNED | connection_named(raw)
+def response_headers(upstream: Answer, upstream_base: str) -> list[tuple[bytes, bytes]]:
+    """The upstream's headers to relay, as raw (lower-case name, value) pairs."""
+    raw = [(k.lower(), v) for k, v in upstream.raw_headers]
+    named = connection_named([(k.decode("latin-1"), v.decode("latin-1")) for k, v in raw])
+    dropped = _DROPPED_ANSWER_HEADERS | {name.encode("latin-1") for name in named}
     return [
-        (k, public_location(v, upstream_base) if k.lower() == "location" else v)
+        (k, public_location(v.decode("latin-1"), upstream_base).encode("latin-1"))
+        if k == b"location"
+        else (k, v)
         for k, v in raw
-        if k.lower() not in dropped
+        if k not in dropped
     ]
 
 
@@ -181,10 +186,10 @@ async def _stream(request: Request) -> AsyncIterator[bytes]:
 
 
 def _problem_from_upstream(
-    upstream: httpx.Response, body: bytes, service: str, request: Request
+    upstream: Answer, body: bytes, service: str, request: Request
 ) -> Response:
     slug, title = None, None
-    if upstream.headers.get("content-type", "").startswith(PROBLEM_JSON):
+    if (upstream.header("content-type") or "").startswith(PROBLEM_JSON):
         try:
             parsed = json.loads(body)
             kind = parsed.get("type", "")
@@ -202,8 +207,9 @@ def _problem_from_upstream(
         request_id=getattr(request.state, "request_id", None),
     )
     headers = {}
-    if "retry-after" in upstream.headers:
-        headers["Retry-After"] = upstream.headers["retry-after"]
+    retry_after = upstream.header("retry-after")
+    if retry_after is not None:
+        headers["Retry-After"] = retry_after
     return Response(
         json.dumps(content),
         status_code=upstream.status_code,
@@ -270,7 +276,7 @@ async def proxy(request: Request) -> Response:
         )
         try:
             upstream = await gateway.upstreams.send(
-                Gateway.client(request.app),
+                Gateway.upstream_client(request.app),
                 service,
                 method,
                 url,
@@ -303,16 +309,16 @@ async def proxy(request: Request) -> Response:
         return await _composed_export(request, upstream, identity.principal.user_id, decision)
 
     out_headers = response_headers(upstream, gateway.upstreams.base_urls[service])
-    out_headers.extend(limit_headers.items())
+    out_headers.extend(
+        (k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in limit_headers.items()
+    )
     response = StreamingResponse(
         _relay(upstream),
         status_code=upstream.status_code,
-        background=_Closing(upstream.aclose),
+        background=_Closing(upstream.close),
     )
     # Raw list: repeated headers (Set-Cookie, Link) must stay repeated.
-    response.raw_headers = [
-        (k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in out_headers
-    ]
+    response.raw_headers = out_headers
     return response
 
 
@@ -326,12 +332,12 @@ class _Closing(BackgroundTask):
 
 
 async def _composed_export(
-    request: Request, upstream: httpx.Response, user_id: str, decision: LimitDecision | None
+    request: Request, upstream: Answer, user_id: str, decision: LimitDecision | None
 ) -> Response:
     try:
         document = await export.compose(
             Gateway.of(request.app),
-            Gateway.client(request.app),
+            Gateway.upstream_client(request.app),
             upstream,
             user_id=user_id,
             request_id=request.state.request_id,
@@ -343,19 +349,11 @@ async def _composed_export(
     return JSONResponse(document, headers=decision.headers() if decision is not None else {})
 
 
-async def _sanitized_error(
-    upstream: httpx.Response, service: str, request: Request, what: str
-) -> Response:
+async def _sanitized_error(upstream: Answer, service: str, request: Request, what: str) -> Response:
     try:
+        body = await upstream.read(_ERROR_BODY_LIMIT)
+    except (ProtocolFailure, ReadTimeout):
         body = b""
-        async for chunk in upstream.aiter_raw():
-            body += chunk
-            if len(body) > _ERROR_BODY_LIMIT:
-                break
-    except httpx.HTTPError:
-        body = b""
-    finally:
-        await upstream.aclose()
     logger.warning(
         "%s answered %s to %s",
         service,
@@ -366,11 +364,11 @@ async def _sanitized_error(
     return _problem_from_upstream(upstream, body, service, request)
 
 
-async def _relay(upstream: httpx.Response) -> AsyncIterator[bytes]:
+async def _relay(upstream: Answer) -> AsyncIterator[bytes]:
     try:
-        async for chunk in upstream.aiter_raw():
+        async for chunk in upstream.body:
             yield chunk
-    except httpx.HTTPError as exc:
+    except (ProtocolFailure, ReadTimeout) as exc:
         # Headers are gone already: all that is left is to cut the answer short, which
         # the client sees as a truncated body (its length or chunking tells it).
         logger.warning("upstream body failed mid-stream: %r", exc)

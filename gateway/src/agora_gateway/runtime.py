@@ -11,6 +11,7 @@ from opentelemetry.trace import Tracer
 from starlette.requests import HTTPConnection
 
 from agora_gateway.auth import EdgeAuthenticator, Identity
+from agora_gateway.client import UpstreamClient
 from agora_gateway.observability import GatewayMetrics
 from agora_gateway.openapi import OpenAPIAggregator
 from agora_gateway.ratelimit import LimitDecision, RateLimiter
@@ -52,7 +53,15 @@ class Gateway:
 
     @staticmethod
     def client(app: FastAPI) -> httpx.AsyncClient:
+        """The client of the gateway's own calls (JWKS, API key exchanges, documents)."""
         client: httpx.AsyncClient = app.state.http_client
+        return client
+
+    @staticmethod
+    def upstream_client(app: FastAPI) -> UpstreamClient:
+        """The client proxied requests go through; a test (or an in-process fleet) may
+        swap it for an ``HttpxClient``."""
+        client: UpstreamClient = app.state.upstream_client
         return client
 
     async def admit(

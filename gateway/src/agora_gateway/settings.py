@@ -62,9 +62,9 @@ class Settings(BaseSettings):
     payment_url: str = "http://127.0.0.1:8004"
     notification_url: str = "http://127.0.0.1:8005"
 
-    # Connection pool to the upstreams (keep-alive).
+    # Connection pool to the upstreams (keep-alive): at most this many in all, each
+    # closed after this long idle.
     max_connections: int = 512
-    max_keepalive_connections: int = 128
     keepalive_expiry_seconds: float = 30.0
     connect_timeout_seconds: float = 2.0
     # Waiting for an upstream's answer (and between chunks of it), unless a route says.

@@ -1,6 +1,7 @@
-"""Calls to the upstream services: one pooled keep-alive client, per-route timeouts,
-retries of idempotent requests after connection failures, and a circuit breaker per
-upstream so a service that is down is answered at once instead of waited for."""
+"""Calls to the upstream services: a pooled keep-alive client (``agora_gateway.client``),
+per-route timeouts, retries of idempotent requests after connection failures, and a
+circuit breaker per upstream so a service that is down is answered at once instead of
+waited for."""
 
 from __future__ import annotations
 
@@ -15,8 +16,16 @@ from typing import Any
 
 import httpx
 
+from agora_gateway.client import (
+    AiohttpClient,
+    Answer,
+    Body,
+    ConnectFailure,
+    ProtocolFailure,
+    ReadTimeout,
+    UpstreamClient,
+)
 from agora_gateway.observability import GatewayMetrics
-from agora_gateway.pool import UpstreamTransport
 from agora_gateway.settings import Settings
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
@@ -31,23 +40,25 @@ class _NoCookies(http.cookiejar.DefaultCookiePolicy):
 
 
 def build_client(settings: Settings) -> httpx.AsyncClient:
-    """The one client every upstream call goes through: pooled (``agora_gateway.pool``),
-    keep-alive, no redirects followed (a redirect is the client's to follow), no proxy
-    from the environment, no cookie jar."""
+    """The client of the gateway's own calls to the services (the JWKS, API key
+    exchanges, the API documents): keep-alive, no redirects followed, no proxy from the
+    environment, no cookie jar. Proxied requests go through ``build_upstream_client``."""
     return httpx.AsyncClient(
         cookies=http.cookiejar.CookieJar(policy=_NoCookies()),
         timeout=httpx.Timeout(
             settings.upstream_timeout_seconds, connect=settings.connect_timeout_seconds
         ),
-        transport=UpstreamTransport(
-            httpx.Limits(
-                max_connections=settings.max_connections,
-                max_keepalive_connections=settings.max_keepalive_connections,
-                keepalive_expiry=settings.keepalive_expiry_seconds,
-            )
-        ),
+        limits=httpx.Limits(keepalive_expiry=settings.keepalive_expiry_seconds),
         follow_redirects=False,
         trust_env=False,
+    )
+
+
+def build_upstream_client(settings: Settings) -> AiohttpClient:
+    """The pooled client every proxied request goes through (``agora_gateway.client``)."""
+    return AiohttpClient(
+        max_connections=settings.max_connections,
+        keepalive_seconds=settings.keepalive_expiry_seconds,
     )
 
 
@@ -143,7 +154,7 @@ class ReplayableBody:
     def replayable(self) -> bool:
         return not self.started or not isinstance(self._source, AsyncIterator)
 
-    def content(self) -> AsyncIterator[bytes] | bytes | None:
+    def content(self) -> Body:
         if self._source is None or isinstance(self._source, bytes):
             return self._source
         return self._stream(self._source)
@@ -152,14 +163,6 @@ class ReplayableBody:
         self.started = True
         async for chunk in source:
             yield chunk
-
-
-def _is_connection_failure(exc: httpx.HTTPError) -> bool:
-    # Nothing reached the upstream's application: no connection, or a pooled keep-alive
-    # connection the upstream had closed before our request (no response at all).
-    if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
-        return True
-    return isinstance(exc, httpx.RemoteProtocolError) and "without sending" in str(exc)
 
 
 def _is_failure_status(status: int) -> bool:
@@ -189,13 +192,9 @@ class Upstreams:
     def _breaker_changed(self, name: str, state: BreakerState) -> None:
         self.metrics.circuit_state.labels(self.metrics.base.service, name).set(int(state))
 
-    def timeout(self, seconds: float) -> httpx.Timeout:
-        connect = self.settings.connect_timeout_seconds
-        return httpx.Timeout(seconds, connect=connect, pool=connect)
-
     async def send(
         self,
-        client: httpx.AsyncClient,
+        client: UpstreamClient,
         upstream: str,
         method: str,
         url: str,
@@ -203,8 +202,8 @@ class Upstreams:
         headers: list[tuple[str, str]],
         body: ReplayableBody,
         timeout_seconds: float,
-    ) -> httpx.Response:
-        """The upstream's response, streaming; raises UpstreamError subclasses."""
+    ) -> Answer:
+        """The upstream's answer, its body unread; raises UpstreamError subclasses."""
         breaker = self.breakers[upstream]
         if not breaker.acquire():
             raise CircuitOpen(upstream, breaker.retry_after() or 1.0)
@@ -212,34 +211,31 @@ class Upstreams:
         outcome: bool | None = None
         try:
             for attempt in range(1, attempts + 1):
-                # A request of the caller's headers alone: the client's build_request
-                # would add its defaults (User-Agent, Accept, Accept-Encoding) and its
-                # cookies, and merging them was about a tenth of the gateway's CPU
-                # (ADR 0124).
-                request = httpx.Request(
-                    method,
-                    url,
-                    headers=headers,
-                    content=body.content(),
-                    extensions={"timeout": self.timeout(timeout_seconds).as_dict()},
-                )
                 try:
-                    response = await client.send(request, stream=True)
-                except httpx.TimeoutException as exc:
-                    if _is_connection_failure(exc) and attempt < attempts and body.replayable:
+                    answer = await client.send(
+                        method,
+                        url,
+                        headers,
+                        body.content(),
+                        read_timeout=timeout_seconds,
+                        connect_timeout=self.settings.connect_timeout_seconds,
+                    )
+                except ConnectFailure as exc:
+                    if attempt < attempts and body.replayable:
                         await self._before_retry(upstream, attempt)
                         continue
+                    outcome = False
+                    if exc.timed_out:
+                        raise UpstreamTimeout(upstream) from exc
+                    raise UpstreamError(upstream, "connect_error") from exc
+                except ReadTimeout as exc:
                     outcome = False
                     raise UpstreamTimeout(upstream) from exc
-                except httpx.HTTPError as exc:
-                    if _is_connection_failure(exc) and attempt < attempts and body.replayable:
-                        await self._before_retry(upstream, attempt)
-                        continue
+                except ProtocolFailure as exc:
                     outcome = False
-                    reason = "connect_error" if _is_connection_failure(exc) else "protocol_error"
-                    raise UpstreamError(upstream, reason) from exc
-                outcome = not _is_failure_status(response.status_code)
-                return response
+                    raise UpstreamError(upstream, "protocol_error") from exc
+                outcome = not _is_failure_status(answer.status_code)
+                return answer
             raise AssertionError("unreachable: the last attempt returns or raises")
         finally:
             breaker.record(outcome)

@@ -176,6 +176,8 @@ class FakeUpstream:
             "path": request.url.path,
             "query": request.url.query,
             "headers": dict(request.headers.items()),
+            # Which of the gateway's connections it came down.
+            "client_port": request.client.port if request.client else None,
             **more,
         }
         self.seen.append(seen)
