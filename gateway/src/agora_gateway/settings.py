@@ -62,9 +62,9 @@ class Settings(BaseSettings):
     payment_url: str = "http://127.0.0.1:8004"
     notification_url: str = "http://127.0.0.1:8005"
 
-    # Connection pool to the upstreams (keep-alive): at most this many in all, each
-    # closed after this long idle.
+    # Connection pool to the upstreams (keep-alive): the most connections in all.
     max_connections: int = 512
+    # Seconds an idle pooled connection is kept before it is closed.
     keepalive_expiry_seconds: float = 30.0
     connect_timeout_seconds: float = 2.0
     # Waiting for an upstream's answer (and between chunks of it), unless a route says.
