@@ -28,7 +28,7 @@ from agora_cli.main import PARTS, SERVICES
 from agora_kit import heap, migrations
 from agora_kit.events.inprocess import InProcessTransport
 from agora_kit.logging import configure_logging, log_format
-from agora_kit.serving import server_config
+from agora_kit.serving import run_server, server_config
 from agora_kit.settings import CommonSettings
 
 if TYPE_CHECKING:
@@ -102,7 +102,7 @@ def serve_part(service: str, host: str | None, port: int | None) -> None:
         port or settings.port,
         _server_trusted_proxies(service, settings),
     )
-    if not asyncio.run(_run_servers([server])):
+    if not run_server(_run_servers([server]), common.event_loop):
         raise typer.Exit(1)
 
 
@@ -357,7 +357,9 @@ def run_all_in_one(
         _banner(settings, pg, data_dir)
         # One server holds the log and every outbox: its writes need not wait for the disk.
         transport = InProcessTransport.from_settings(settings["gateway"].common, flushes=False)
-        ok = asyncio.run(_serve_all(settings, transport, gateway))
+        ok = run_server(
+            _serve_all(settings, transport, gateway), settings["gateway"].common.event_loop
+        )
     finally:
         if gateway is not None:
             gateway.stop()

@@ -19,8 +19,10 @@ from agora_kit.serving import (
     SERVICE_TOKEN_HEADER,
     GatewayForwarded,
     ServiceOnly,
+    run_server,
     server_config,
 )
+from agora_kit.settings import CommonSettings
 
 TOKEN = "a-service-credential-of-forty-characters!"
 FORGED = "203.0.113.7"
@@ -109,3 +111,18 @@ async def test_internal_routes_answer_only_with_the_credential(
         assert refused.headers["content-type"] == "application/problem+json"
     allowed = await service.post("/internal/ping", headers={SERVICE_TOKEN_HEADER: TOKEN})
     assert allowed.json() == {"ok": True}
+
+
+def test_servers_run_on_uvloop_unless_told_otherwise(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``agora run`` and ``agora serve`` run on uvloop, as uvicorn itself would pick
+    (ADR 0126); ``AGORA_EVENT_LOOP=asyncio`` keeps asyncio's own loop."""
+
+    async def loop_module() -> str:
+        return type(asyncio.get_running_loop()).__module__
+
+    monkeypatch.delenv("AGORA_EVENT_LOOP", raising=False)
+    default = CommonSettings().event_loop
+    assert run_server(loop_module(), default).startswith("uvloop")
+    monkeypatch.setenv("AGORA_EVENT_LOOP", "asyncio")
+    chosen = CommonSettings().event_loop
+    assert run_server(loop_module(), chosen).startswith("asyncio")

@@ -11,10 +11,13 @@ address. The same credential guards the services' ``/internal`` routes.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
-from typing import Annotated
+from collections.abc import Coroutine
+from typing import Annotated, Any, TypeVar
 
 import uvicorn
+import uvloop
 from fastapi import Depends, Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
@@ -24,6 +27,15 @@ from agora_kit.errors import Forbidden
 SERVICE_TOKEN_HEADER = "x-agora-service-token"  # noqa: S105 - a header name
 _HEADER_BYTES = SERVICE_TOKEN_HEADER.encode()
 KEEP_ALIVE_SECONDS = 75
+_T = TypeVar("_T")
+
+
+def run_server(main: Coroutine[Any, Any, _T], loop: str = "uvloop") -> _T:
+    """Run a server process's main coroutine to its end on uvloop, libuv's event loop
+    (ADR 0126), or on asyncio's own (``AGORA_EVENT_LOOP=asyncio``)."""
+    if loop == "asyncio":
+        return asyncio.run(main)
+    return uvloop.run(main)
 
 
 def server_config(

@@ -29,6 +29,8 @@ class CommonSettings(BaseSettings):
     log_json: bool = True
     # auto: human-readable lines at a terminal, JSON elsewhere; json or console forces.
     log_format: Literal["auto", "json", "console"] = "auto"
+    # The event loop a server process runs on (ADR 0126); asyncio's own to compare.
+    event_loop: Literal["uvloop", "asyncio"] = "uvloop"
 
     event_transport: TransportKind = "inprocess"
     # The in-process transport keeps its log in this database (all-in-one mode).
