@@ -118,6 +118,12 @@ def _ms(value: str) -> float:
     return number / 1000 if unit == "us" else number * 1000 if unit == "s" else number
 
 
+def process_cpu(pid: int) -> float:
+    """User + system CPU of this one process (all its threads, no children) so far."""
+    times = psutil.Process(pid).cpu_times()
+    return float(times.user + times.system)
+
+
 def cpu_seconds(pids: Sequence[int]) -> float:
     """User + system CPU of these processes and their descendants so far: the live
     ones' own, and what each was told of its children that ended (PostgreSQL's
@@ -267,3 +273,14 @@ def start_nginx(workdir: Path, upstream_port: int) -> tuple[subprocess.Popen[byt
         stderr=subprocess.DEVNULL,
     )
     return process, port
+
+
+def start_py_spy(pid: int, seconds: float, out: Path) -> subprocess.Popen[bytes]:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    # py-spy where installed, else as a uv tool (the Makefile's uv: python3 -m uv).
+    installed = shutil.which("py-spy")
+    uv = [shutil.which("uv") or ""] if shutil.which("uv") else ["python3", "-m", "uv"]
+    command = [installed, "record"] if installed else [*uv, "tool", "run", "py-spy", "record"]
+    command += ["-p", str(pid), "-d", str(int(seconds)), "-r", "200", "-f", "raw"]
+    with out.with_suffix(".log").open("ab") as log:
+        return subprocess.Popen([*command, "-o", str(out)], stdout=log, stderr=subprocess.STDOUT)  # noqa: S603

@@ -52,7 +52,16 @@ from pathlib import Path
 
 import httpx
 import psutil
-from benchkit import cpu_seconds, free_port, percentile, say, server_pids, wait_ready
+from benchkit import (
+    cpu_seconds,
+    free_port,
+    percentile,
+    process_cpu,
+    say,
+    server_pids,
+    start_py_spy,
+    wait_ready,
+)
 from checkout_report import write_report
 from checkout_shop import (
     API,
@@ -210,17 +219,6 @@ async def configure_postgres(url: str, settings: list[str]) -> None:
         await engine.dispose()
 
 
-def start_py_spy(pid: int, seconds: float, out: Path) -> subprocess.Popen[bytes]:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    # py-spy where installed, else as a uv tool (the Makefile's uv: python3 -m uv).
-    installed = shutil.which("py-spy")
-    uv = [shutil.which("uv") or ""] if shutil.which("uv") else ["python3", "-m", "uv"]
-    command = [installed, "record"] if installed else [*uv, "tool", "run", "py-spy", "record"]
-    command += ["-p", str(pid), "-d", str(int(seconds)), "-r", "200", "-f", "raw"]
-    with out.with_suffix(".log").open("ab") as log:
-        return subprocess.Popen([*command, "-o", str(out)], stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
-
-
 async def committed(url: str) -> dict[str, int]:
     """Transactions committed so far by each Agora database of the server."""
     engine = create_async_engine(url, isolation_level="AUTOCOMMIT")
@@ -255,14 +253,16 @@ async def ladder(args: argparse.Namespace, shop: Shop, fleet: Fleet) -> list[Lev
         spy = None
         if args.py_spy and index == len(args.buyers) - 1:
             spy = start_py_spy(fleet_pid, args.seconds, args.py_spy / f"agora-run-{buyers}.raw")
-        pg = server_pids(str(fleet.data_dir), besides=fleet_pid)
-        agora_before, pg_before = cpu_seconds([fleet_pid]), cpu_seconds(pg)
-        ours_before, machine_before = agora_before + pg_before + own_cpu(), machine_cpu()
         # A backend reports its counts when idle at the latest 10 s after: wait them out.
         await asyncio.sleep(args.stats_wait)
         commits_before = await committed(fleet.urls["postgres"])
+        pg = server_pids(str(fleet.data_dir), besides=fleet_pid)
+        agora_before, pg_before = cpu_seconds([fleet_pid]), cpu_seconds(pg)
+        ours_before, machine_before = agora_before + pg_before + own_cpu(), machine_cpu()
+        loop_before = process_cpu(fleet_pid)
         window_start = datetime.datetime.now(datetime.UTC)
         await run_level(fleet.gateway_url, urls["order"], shop, level, args.seconds)
+        level.services_cores = (process_cpu(fleet_pid) - loop_before) / level.seconds
         placed = max(len(level.order_ids), 1)
         level.cpu_agora_ms = (cpu_seconds([fleet_pid]) - agora_before) * 1000 / placed
         level.cpu_postgres_ms = (cpu_seconds(pg) - pg_before) * 1000 / placed

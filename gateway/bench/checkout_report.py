@@ -53,16 +53,19 @@ def write_report(
         "- **settle s**: how long after the window the last order became final.",
         "- **CPU ms/checkout**: user+system time of `agora run` (all six parts, one",
         "  process) and of its PostgreSQL over the window, per order placed.",
+        "- **services' loop, cores**: CPU of `agora run`'s own process (the five",
+        "  services on one event loop; its gateway is a process of its own) over the",
+        "  window, in cores: near 1.0 that one loop is saturated, whatever the machine has.",
         "- **other work, cores**: CPU the rest of the machine used meanwhile (not `agora",
         "  run`, its PostgreSQL or the buyers): the machine is shared, and this says how",
         "  much of it these figures had.",
         "",
         "| buyers | orders | checkout p50 ms | checkout p99 ms | placed -> confirmed p50 ms "
         "| placed -> confirmed p99 ms | placed/s | confirmed/s | settle s "
-        "| CPU ms/checkout agora run | CPU ms/checkout PostgreSQL | other work, cores "
-        "| refused |",
+        "| CPU ms/checkout agora run | CPU ms/checkout PostgreSQL | services' loop, cores "
+        "| other work, cores | refused |",
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
-        "| --- |",
+        "| ---: | --- |",
     ]
     for level in levels:
         placed = len(level.order_ids)
@@ -73,7 +76,8 @@ def write_report(
             f"{percentile(level.confirm_ms, 0.5):.0f} | {percentile(level.confirm_ms, 0.99):.0f} | "
             f"{placed / level.seconds:.1f} | {level.confirmed_in_window / level.seconds:.1f} | "
             f"{level.settle_seconds:.1f} | {level.cpu_agora_ms:.1f} | "
-            f"{level.cpu_postgres_ms:.1f} | {level.others_cores:.2f} | {refused} |"
+            f"{level.cpu_postgres_ms:.1f} | {level.services_cores:.2f} | "
+            f"{level.others_cores:.2f} | {refused} |"
         )
     names = sorted({name for level in levels for name in level.commits})
     if names:

@@ -41,6 +41,9 @@ class Level:
     settle_seconds: float = 0.0
     cpu_agora_ms: float = 0.0
     cpu_postgres_ms: float = 0.0
+    # CPU of agora run's own process (the five services, one event loop; not its
+    # gateway) over the window, in cores: near 1.0, that loop is the bottleneck.
+    services_cores: float = 0.0
     # Cores busy with anything but agora run, its PostgreSQL and the bench itself:
     # the rest of the machine's work, which these figures shared the cores with.
     others_cores: float = 0.0
