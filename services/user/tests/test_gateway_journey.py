@@ -10,6 +10,7 @@ import pytest
 from fastapi import FastAPI
 
 from agora_gateway.app import create_app as create_gateway
+from agora_gateway.client import HttpxClient
 from agora_gateway.settings import Settings as GatewaySettings
 from agora_kit.auth import JWKSVerifier, JWTConfig
 from agora_user_testing import PASSWORD, UserApi
@@ -24,6 +25,7 @@ async def gateway(user_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     app.state.http_client = httpx.AsyncClient(
         transport=httpx.ASGITransport(app=user_app), base_url="http://user"
     )
+    app.state.upstream_client = HttpxClient(app.state.http_client)
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://gateway"
     ) as client:

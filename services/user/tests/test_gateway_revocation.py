@@ -15,6 +15,7 @@ import pytest
 from fastapi import FastAPI
 
 from agora_gateway.app import create_app as create_gateway
+from agora_gateway.client import HttpxClient
 from agora_gateway.settings import Settings as GatewaySettings
 from agora_kit.events.inprocess import InProcessTransport
 from agora_kit.testing.apps import running
@@ -50,6 +51,7 @@ async def _replicas(
                 transport=httpx.ASGITransport(app=user_app), base_url="http://user"
             )
             app.state.http_client = upstream
+            app.state.upstream_client = HttpxClient(upstream)
             stack.push_async_callback(upstream.aclose)
             await stack.enter_async_context(running(app))
             clients.append(
