@@ -6,13 +6,15 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 
+import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agora_kit.db import Database
-from agora_kit.errors import CommitOutcomeUnknown
+from agora_kit.db import Database, SessionDep
+from agora_kit.errors import CommitOutcomeUnknown, install_problem_handlers
 
 XACT = text("SELECT pg_current_xact_id()::text")
 
@@ -186,6 +188,13 @@ async def test_a_commit_that_times_out_is_an_unknown_outcome_not_a_retry(
         async with database.transaction() as session:
             await session.execute(text("SELECT 1"))
 
+    # A GET's transaction (``safe``): the client may repeat it whatever the COMMIT did,
+    # so the lost connection stays the 503 it is.
+    with pytest.raises(DBAPIError) as lost:
+        async with database.transaction(safe=True) as session:
+            await session.execute(text("SELECT 1"))
+    assert lost.value.connection_invalidated
+
     # Any other failure of the COMMIT (a deferred constraint, say) is itself.
     async def refused_commit(_: AsyncSession) -> None:
         raise DBAPIError("COMMIT", None, Exception("refused"))
@@ -194,3 +203,33 @@ async def test_a_commit_that_times_out_is_an_unknown_outcome_not_a_retry(
     with pytest.raises(DBAPIError):
         async with database.transaction() as session:
             await session.execute(text("SELECT 1"))
+
+
+async def test_a_get_whose_commit_times_out_answers_503_and_a_post_an_unknown_outcome(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The database slowed between a request's statement and its COMMIT: a GET may be
+    repeated whatever the COMMIT did (503, retry); a POST may have been done (500
+    ``commit-outcome-unknown``, look before repeating it)."""
+    app = FastAPI()
+    install_problem_handlers(app)
+    app.state.database = database
+
+    @app.get("/now")
+    @app.post("/now")
+    async def now(session: SessionDep) -> dict[str, str]:
+        return {"now": str(await session.scalar(text("SELECT now()")))}
+
+    async def slow_commit(_: AsyncSession) -> None:
+        raise TimeoutError
+
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://test"
+    ) as client:
+        assert (await client.get("/now")).status_code == 200
+        monkeypatch.setattr(AsyncSession, "commit", slow_commit)
+        read, write = await client.get("/now"), await client.post("/now")
+    assert (read.status_code, read.headers["retry-after"]) == (503, "2")
+    assert read.headers["content-type"] == "application/problem+json"
+    assert write.status_code == 500
+    assert write.json()["type"].endswith("commit-outcome-unknown")

@@ -146,10 +146,13 @@ class Database:
         return make_url(self.url).database or ""
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[AsyncSession]:
+    async def transaction(self, *, safe: bool = False) -> AsyncIterator[AsyncSession]:
         """A session in a transaction that commits on success and rolls back on error.
         A COMMIT that timed out or lost its connection may have committed: that is
-        ``CommitOutcomeUnknown``, never the 503 "not done, retry" of other statements."""
+        ``CommitOutcomeUnknown``, never the 503 "not done, retry" of other statements.
+        Unless ``safe``: the transaction of a request that HTTP lets a client repeat
+        (GET, HEAD), where a retry is harmless whatever the COMMIT did, so its failure
+        stays the 503 it is."""
         async with self.sessionmaker() as session:
             try:
                 yield session
@@ -161,7 +164,7 @@ class Database:
             except Exception as exc:
                 # Timed out, or the connection found dead (SQLAlchemy's invalidated
                 # DBAPIError): either way the COMMIT may have reached the server.
-                if unavailable(exc):
+                if unavailable(exc) and not safe:
                     raise CommitOutcomeUnknown(
                         "The database did not confirm the commit in time; the change may"
                         " have been made."
@@ -299,8 +302,13 @@ async def get_database(request: Request) -> Database:
     return database_of(request)
 
 
+# Requests a client may repeat (RFC 9110, 9.2.1): a failed COMMIT of theirs is a 503.
+SAFE_METHODS = frozenset({"GET", "HEAD"})
+
+
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    async with database_of(request).transaction() as session:
+    safe = request.method in SAFE_METHODS
+    async with database_of(request).transaction(safe=safe) as session:
         yield session
 
 
