@@ -109,6 +109,28 @@ async def log_count(service: Service) -> int:
         return int((await conn.execute(select(func.count()).select_from(event_log))).scalar_one())
 
 
+async def test_the_relay_is_woken_once_per_committed_transaction_that_wrote_events(
+    service: Service,
+) -> None:
+    """After the COMMIT, once however many events the transaction wrote; not when a
+    savepoint inside it is released, nor for a transaction rolled back."""
+    wakes: list[str] = []
+    service.outbox.notify_on_commit(lambda: wakes.append("woken"))
+    async with service.database.transaction() as session:
+        await service.outbox.add(session, WidgetMade(widget="a", n=1), key="a")
+        async with session.begin_nested():
+            await service.outbox.add(session, WidgetMade(widget="b", n=2), key="b")
+        assert wakes == []  # the savepoint released; nothing committed yet
+    assert wakes == ["woken"]
+    with pytest.raises(RuntimeError):
+        async with service.database.transaction() as session:
+            await service.outbox.add(session, WidgetMade(widget="c", n=3), key="c")
+            raise RuntimeError("the business change failed")
+    async with service.database.transaction() as session:
+        await session.execute(text("SELECT 1"))  # wrote no event
+    assert wakes == ["woken"]
+
+
 async def test_an_event_written_in_a_rolled_back_transaction_is_never_delivered(
     service: Service,
 ) -> None:

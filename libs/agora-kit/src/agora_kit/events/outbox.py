@@ -57,10 +57,10 @@ class Outbox:
                 event=event.model_dump(mode="json"),
             )
         )
-        sync_session = session.sync_session
-        for callback in self._on_commit:
-            if not sa_event.contains(sync_session, "after_commit", _Waker(callback)):
-                sa_event.listen(sync_session, "after_commit", _Waker(callback), once=True)
+        if self._on_commit:
+            wakers = session.sync_session.info.setdefault(_WAKERS, {})
+            for callback in self._on_commit:
+                wakers[callback] = None
         return event
 
 
@@ -79,18 +79,15 @@ async def forget_published_naming(session: AsyncSession, user_id: uuid.UUID) -> 
     return int(result.rowcount or 0)
 
 
-class _Waker:
-    """An after_commit listener, equal to another for the same callback so a
-    transaction that writes many events registers it once."""
+# The callbacks to call once the session's transaction commits, in its ``info``: a
+# listener registered per transaction cost more than the event's INSERT.
+_WAKERS = "agora.outbox.wakers"
 
-    def __init__(self, callback: Callable[[], None]) -> None:
-        self.callback = callback
 
-    def __call__(self, session: Session) -> None:
-        self.callback()
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Waker) and other.callback == self.callback
-
-    def __hash__(self) -> int:
-        return hash(self.callback)
+@sa_event.listens_for(Session, "after_commit")
+def _wake_after_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint released: the events are not committed yet
+    wakers: dict[Callable[[], None], None] | None = session.info.pop(_WAKERS, None)
+    for callback in wakers or ():
+        callback()
