@@ -122,10 +122,14 @@ async def test_the_relay_is_woken_once_per_committed_transaction_that_wrote_even
             await service.outbox.add(session, WidgetMade(widget="b", n=2), key="b")
         assert wakes == []  # the savepoint released; nothing committed yet
     assert wakes == ["woken"]
-    with pytest.raises(RuntimeError):
+
+    async def change_that_fails() -> None:
         async with service.database.transaction() as session:
             await service.outbox.add(session, WidgetMade(widget="c", n=3), key="c")
             raise RuntimeError("the business change failed")
+
+    with pytest.raises(RuntimeError):
+        await change_that_fails()
     async with service.database.transaction() as session:
         await session.execute(text("SELECT 1"))  # wrote no event
     assert wakes == ["woken"]
