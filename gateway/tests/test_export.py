@@ -4,7 +4,10 @@ never a document with a part missing."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 from fastapi import FastAPI, Response
+from fastapi.responses import StreamingResponse
 
 from agora_gateway_testing import FakeUpstream, GatewayFactory, RunningGateway, serve
 from agora_kit.serving import SERVICE_TOKEN_HEADER
@@ -61,3 +64,26 @@ async def test_a_service_that_cannot_export_makes_the_whole_export_unavailable(
         unreachable = await gateway.client.get(EXPORT, headers=headers)
     assert unreachable.status_code == 503
     assert "notification" in unreachable.json()["detail"]
+
+
+async def test_a_section_cut_off_midway_makes_the_export_unavailable(
+    fake: FakeUpstream, start_gateway: GatewayFactory
+) -> None:
+    """The order service answers 200 and dies halfway through its section's body."""
+    broken = FastAPI()
+
+    async def half() -> AsyncIterator[bytes]:
+        yield b'{"orders": ['
+        raise RuntimeError("the process died")
+
+    @broken.get("/internal/users/{user_id}/export")
+    async def cut(user_id: str) -> StreamingResponse:
+        return StreamingResponse(half(), media_type="application/json")
+
+    headers = {"Authorization": f"Bearer {fake.issuer.token()}"}
+    async with serve(broken) as order_url, start_gateway(order_url=order_url) as gateway:
+        failed = await gateway.client.get(EXPORT, headers=headers)
+    assert failed.status_code == 503, failed.text
+    assert failed.headers["content-type"].startswith("application/problem+json")
+    assert failed.headers["retry-after"] == "5"
+    assert "order" in failed.json()["detail"]

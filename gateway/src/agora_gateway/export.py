@@ -13,7 +13,7 @@ from typing import Any
 
 from opentelemetry import propagate
 
-from agora_gateway.client import Answer, UpstreamClient
+from agora_gateway.client import Answer, ProtocolFailure, ReadTimeout, UpstreamClient
 from agora_gateway.routes import API
 from agora_gateway.runtime import Gateway
 from agora_gateway.upstream import ReplayableBody
@@ -41,7 +41,7 @@ async def compose(
 ) -> dict[str, Any]:
     """The user service's document with every other service's section added; raises
     an ``UpstreamError`` or a 503 problem when one cannot answer."""
-    document: dict[str, Any] = json.loads(await upstream.read())
+    document: dict[str, Any] = json.loads(await _read(upstream, "user"))
     sections = await asyncio.gather(
         *(_section(gateway, client, name, user_id, request_id) for name in SECTIONS)
     )
@@ -65,7 +65,7 @@ async def _section(
         body=ReplayableBody(None),
         timeout_seconds=gateway.route_timeout("GET", EXPORT_PATH),
     )
-    body = await response.read()
+    body = await _read(response, service)
     if response.status_code != 200:
         raise ServiceUnavailable(
             f"The {service} service could not export its part ({response.status_code});"
@@ -73,3 +73,15 @@ async def _section(
             headers={"Retry-After": "5"},
         )
     return json.loads(body)
+
+
+async def _read(answer: Answer, service: str) -> bytes:
+    """The answer's body; one cut off or stalled midway makes the export a 503 too."""
+    try:
+        return await answer.read()
+    except (ReadTimeout, ProtocolFailure) as exc:
+        raise ServiceUnavailable(
+            f"The {service} service stopped answering during the export"
+            f" ({type(exc).__name__}); the export is not given incomplete. Retry later.",
+            headers={"Retry-After": "5"},
+        ) from exc

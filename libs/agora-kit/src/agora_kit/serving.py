@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 from collections.abc import Coroutine
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import uvicorn
 import uvloop
@@ -24,13 +24,16 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from agora_kit.errors import Forbidden
 
+if TYPE_CHECKING:
+    from agora_kit.settings import EventLoop
+
 SERVICE_TOKEN_HEADER = "x-agora-service-token"  # noqa: S105 - a header name
 _HEADER_BYTES = SERVICE_TOKEN_HEADER.encode()
 KEEP_ALIVE_SECONDS = 75
 _T = TypeVar("_T")
 
 
-def run_server(main: Coroutine[Any, Any, _T], loop: str = "uvloop") -> _T:
+def run_server(main: Coroutine[Any, Any, _T], loop: EventLoop = "uvloop") -> _T:
     """Run a server process's main coroutine to its end on uvloop, libuv's event loop
     (ADR 0126), or on asyncio's own (``AGORA_EVENT_LOOP=asyncio``)."""
     if loop == "asyncio":

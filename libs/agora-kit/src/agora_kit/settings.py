@@ -17,6 +17,7 @@ from agora_kit.sealing import Sealer
 
 Environment = Literal["development", "test", "production"]
 TransportKind = Literal["inprocess", "kafka"]
+EventLoop = Literal["uvloop", "asyncio"]
 
 
 class CommonSettings(BaseSettings):
@@ -30,7 +31,7 @@ class CommonSettings(BaseSettings):
     # auto: human-readable lines at a terminal, JSON elsewhere; json or console forces.
     log_format: Literal["auto", "json", "console"] = "auto"
     # The event loop a server process runs on (ADR 0126); asyncio's own to compare.
-    event_loop: Literal["uvloop", "asyncio"] = "uvloop"
+    event_loop: EventLoop = "uvloop"
 
     event_transport: TransportKind = "inprocess"
     # The in-process transport keeps its log in this database (all-in-one mode).
