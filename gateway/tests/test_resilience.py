@@ -12,6 +12,7 @@ import pytest
 from fastapi import FastAPI, Response
 
 from agora_gateway.client import HttpxClient
+from agora_gateway.runtime import Gateway
 from agora_gateway.upstream import BreakerState, CircuitBreaker
 from agora_gateway_testing import GatewayFactory, serve
 from agora_kit.testing.fixtures import free_port
@@ -45,21 +46,23 @@ async def test_the_circuit_opens_then_probes_then_closes(start_gateway: GatewayF
     async with (
         serve(upstream) as url,
         start_gateway(
-            catalog_url=url, breaker_failure_threshold=3, breaker_open_seconds=0.5
+            catalog_url=url, breaker_failure_threshold=3, breaker_open_seconds=10
         ) as gateway,
     ):
+        now = [1000.0]  # the breaker's clock, moved by hand: no test waits on wall time
+        Gateway.of(gateway.app).upstreams.breakers["catalog"].clock = lambda: now[0]
         for _ in range(3):
             assert (await gateway.client.get("/api/v1/products/1")).status_code == 503
         assert calls == 3
         # Open: answered at once, the service is left alone.
         refused = await gateway.client.get("/api/v1/products/1")
         assert refused.status_code == 503
-        assert refused.headers["retry-after"] == "1"
+        assert refused.headers["retry-after"] == "10"
         assert "unavailable" in refused.json()["detail"]
         assert calls == 3
         metrics = (await gateway.client.get("/metrics")).text
         assert 'agora_gateway_circuit_state{service="gateway",upstream="catalog"} 2.0' in metrics
-        await asyncio.sleep(0.6)
+        now[0] += 10.1
         healthy = True
         # Half-open: one probe goes through; its success closes the circuit.
         assert (await gateway.client.get("/api/v1/products/1")).status_code == 200
