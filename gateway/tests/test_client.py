@@ -77,12 +77,14 @@ async def test_concurrent_requests_share_a_bounded_pool() -> None:
 
 
 async def test_a_connection_idle_too_long_is_closed_not_reused() -> None:
-    client = AiohttpClient(max_connections=4, keepalive_seconds=0.2)
+    # aiohttp closes idle connections on its loop's timers (no clock to move by hand):
+    # a window long enough that a busy machine does not close one between two requests.
+    client = AiohttpClient(max_connections=4, keepalive_seconds=1.5)
     async with serve(Starlette(routes=[Route("/", _port)])) as url:
         try:
             _, first = await _get(client, url + "/")
             _, again = await _get(client, url + "/")
-            await asyncio.sleep(0.6)
+            await asyncio.sleep(3.5)
             _, later = await _get(client, url + "/")
         finally:
             await client.aclose()
