@@ -16,7 +16,7 @@ from opentelemetry import propagate
 from agora_gateway.client import Answer, ProtocolFailure, ReadTimeout, UpstreamClient
 from agora_gateway.routes import API
 from agora_gateway.runtime import Gateway
-from agora_gateway.upstream import ReplayableBody
+from agora_gateway.upstream import ReplayableBody, failed_after_sending
 from agora_kit.errors import ServiceUnavailable
 from agora_kit.personal import EXPORT_PATH as SECTION_PATH
 from agora_kit.serving import SERVICE_TOKEN_HEADER
@@ -76,12 +76,9 @@ async def _section(
 
 
 async def _read(answer: Answer, service: str) -> bytes:
-    """The answer's body; one cut off or stalled midway makes the export a 503 too."""
+    """The answer's body; one cut off or stalled midway fails the export as a failed
+    request would (``UpstreamError``)."""
     try:
         return await answer.read()
     except (ReadTimeout, ProtocolFailure) as exc:
-        raise ServiceUnavailable(
-            f"The {service} service stopped answering during the export"
-            f" ({type(exc).__name__}); the export is not given incomplete. Retry later.",
-            headers={"Retry-After": "5"},
-        ) from exc
+        raise failed_after_sending(service, exc) from exc

@@ -142,6 +142,14 @@ class UpstreamTimeout(UpstreamError):
         super().__init__(upstream, "timeout")
 
 
+def failed_after_sending(upstream: str, exc: ReadTimeout | ProtocolFailure) -> UpstreamError:
+    """A failure once the request went out, the answer's head or its body: a timeout
+    (the proxy's 504) or a broken answer (503)."""
+    if isinstance(exc, ReadTimeout):
+        return UpstreamTimeout(upstream)
+    return UpstreamError(upstream, "protocol_error")
+
+
 class ReplayableBody:
     """A request body the proxy streams upstream; a retry is only safe while none of it
     has been sent, or when it is held whole in memory."""
@@ -228,12 +236,9 @@ class Upstreams:
                     if exc.timed_out:
                         raise UpstreamTimeout(upstream) from exc
                     raise UpstreamError(upstream, "connect_error") from exc
-                except ReadTimeout as exc:
+                except (ReadTimeout, ProtocolFailure) as exc:
                     outcome = False
-                    raise UpstreamTimeout(upstream) from exc
-                except ProtocolFailure as exc:
-                    outcome = False
-                    raise UpstreamError(upstream, "protocol_error") from exc
+                    raise failed_after_sending(upstream, exc) from exc
                 outcome = not _is_failure_status(answer.status_code)
                 return answer
             raise AssertionError("unreachable: the last attempt returns or raises")
