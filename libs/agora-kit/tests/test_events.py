@@ -109,6 +109,13 @@ async def log_count(service: Service) -> int:
         return int((await conn.execute(select(func.count()).select_from(event_log))).scalar_one())
 
 
+async def emit_then_fail(service: Service, widget: str) -> None:
+    """A transaction that writes an event for ``widget``, then fails and rolls back."""
+    async with service.database.transaction() as session:
+        await service.outbox.add(session, WidgetMade(widget=widget, n=1), key=widget)
+        raise RuntimeError("the business change failed")
+
+
 async def test_the_relay_is_woken_once_per_committed_transaction_that_wrote_events(
     service: Service,
 ) -> None:
@@ -122,14 +129,8 @@ async def test_the_relay_is_woken_once_per_committed_transaction_that_wrote_even
             await service.outbox.add(session, WidgetMade(widget="b", n=2), key="b")
         assert wakes == []  # the savepoint released; nothing committed yet
     assert wakes == ["woken"]
-
-    async def change_that_fails() -> None:
-        async with service.database.transaction() as session:
-            await service.outbox.add(session, WidgetMade(widget="c", n=3), key="c")
-            raise RuntimeError("the business change failed")
-
     with pytest.raises(RuntimeError):
-        await change_that_fails()
+        await emit_then_fail(service, "c")
     async with service.database.transaction() as session:
         await session.execute(text("SELECT 1"))  # wrote no event
     assert wakes == ["woken"]
@@ -138,13 +139,8 @@ async def test_the_relay_is_woken_once_per_committed_transaction_that_wrote_even
 async def test_an_event_written_in_a_rolled_back_transaction_is_never_delivered(
     service: Service,
 ) -> None:
-    async def change_that_fails() -> None:
-        async with service.database.transaction() as session:
-            await service.outbox.add(session, WidgetMade(widget="ghost", n=1), key="ghost")
-            raise RuntimeError("the business change failed")
-
     with pytest.raises(RuntimeError):
-        await change_that_fails()
+        await emit_then_fail(service, "ghost")
     await service.emit("real", 2)
 
     got = Collector()
