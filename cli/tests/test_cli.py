@@ -106,6 +106,10 @@ async def test_serve_runs_one_service_until_sigterm(
         await postgres_server.drop_database(events_db)
 
 
+def _cmdline(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
+
+
 def _gateway_child(pid: int) -> int | None:
     children = Path(f"/proc/{pid}/task/{pid}/children")
     for child in children.read_text().split() if children.exists() else []:
@@ -116,9 +120,11 @@ def _gateway_child(pid: int) -> int | None:
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
-def test_agora_run_keeps_its_gateway_process_up_and_takes_it_down(tmp_path: Path) -> None:
-    """``agora run`` serves the gateway from a child process: one that dies is started
-    again, and when ``agora run`` itself is killed (SIGKILL) the child goes too."""
+def test_agora_run_keeps_its_second_process_up_and_takes_it_down(tmp_path: Path) -> None:
+    """``agora run`` serves the gateway, notification and payment from a child process:
+    one that dies is started again and every part is ready again (the new one's services
+    are told at once that the databases are migrated), and when ``agora run`` itself is
+    killed (SIGKILL) the child goes too."""
     run = AllInOne(tmp_path / "data")
     try:
         run.start()
@@ -126,6 +132,7 @@ def test_agora_run_keeps_its_gateway_process_up_and_takes_it_down(tmp_path: Path
         pid = run.process.pid
         first = _gateway_child(pid)
         assert first is not None, "the gateway is not a child process of agora run"
+        assert {"notification", "payment"} <= set(_cmdline(first))
 
         os.kill(first, signal.SIGKILL)
         wait_for(
@@ -173,7 +180,7 @@ def test_agora_run_stops_when_its_gateway_cannot_take_its_port(tmp_path: Path) -
             run.kill()
             EmbeddedPostgres(run.data_dir / "postgres", port=run.pg_port).stop()
     assert code == 1, run.tail()
-    assert "the gateway process exited at start" in run.tail()
+    assert "the second process (gateway, notification, payment) exited at start" in run.tail()
 
 
 def test_help_loads_none_of_the_servers_libraries() -> None:

@@ -284,3 +284,25 @@ def start_py_spy(pid: int, seconds: float, out: Path) -> subprocess.Popen[bytes]
     command += ["-p", str(pid), "-d", str(int(seconds)), "-r", "200", "-f", "raw"]
     with out.with_suffix(".log").open("ab") as log:
         return subprocess.Popen([*command, "-o", str(out)], stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
+
+
+def own_cpu() -> float:
+    """User + system CPU of the bench (the buyers) so far."""
+    times = psutil.Process().cpu_times()
+    return float(times.user + times.system)
+
+
+def machine_cpu() -> float:
+    """CPU seconds the whole machine has been busy so far, all cores (time stolen by
+    the hypervisor counts: the machine did not have it)."""
+    times = psutil.cpu_times()
+    busy = ("user", "nice", "system", "irq", "softirq", "steal")
+    return float(sum(getattr(times, name, 0.0) for name in busy))
+
+
+def second_process(pid: int) -> int:
+    """``agora run``'s second process (the gateway, notification and payment)."""
+    for child in psutil.Process(pid).children():
+        if "serve_second_process" in " ".join(child.cmdline()):
+            return int(child.pid)
+    raise SystemExit("agora run has no second process")

@@ -51,13 +51,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-import psutil
 from benchkit import (
     cpu_seconds,
     free_port,
+    machine_cpu,
+    own_cpu,
     percentile,
     process_cpu,
     say,
+    second_process,
     server_pids,
     start_py_spy,
     wait_ready,
@@ -82,20 +84,6 @@ from agora_tools.processes import stop
 
 ROOT = Path(__file__).resolve().parents[2]
 PARTS = ("gateway", "user", "catalog", "order", "payment", "notification")
-
-
-def own_cpu() -> float:
-    """User + system CPU of the bench (the buyers) so far."""
-    times = psutil.Process().cpu_times()
-    return float(times.user + times.system)
-
-
-def machine_cpu() -> float:
-    """CPU seconds the whole machine has been busy so far, all cores (time stolen by
-    the hypervisor counts: the machine did not have it)."""
-    times = psutil.cpu_times()
-    busy = ("user", "nice", "system", "irq", "softirq", "steal")
-    return float(sum(getattr(times, name, 0.0) for name in busy))
 
 
 # ---- the buyers ----
@@ -259,10 +247,12 @@ async def ladder(args: argparse.Namespace, shop: Shop, fleet: Fleet) -> list[Lev
         pg = server_pids(str(fleet.data_dir), besides=fleet_pid)
         agora_before, pg_before = cpu_seconds([fleet_pid]), cpu_seconds(pg)
         ours_before, machine_before = agora_before + pg_before + own_cpu(), machine_cpu()
-        loop_before = process_cpu(fleet_pid)
+        second = second_process(fleet_pid)
+        loop_before, second_before = process_cpu(fleet_pid), process_cpu(second)
         window_start = datetime.datetime.now(datetime.UTC)
         await run_level(fleet.gateway_url, urls["order"], shop, level, args.seconds)
         level.services_cores = (process_cpu(fleet_pid) - loop_before) / level.seconds
+        level.second_cores = (process_cpu(second) - second_before) / level.seconds
         placed = max(len(level.order_ids), 1)
         level.cpu_agora_ms = (cpu_seconds([fleet_pid]) - agora_before) * 1000 / placed
         level.cpu_postgres_ms = (cpu_seconds(pg) - pg_before) * 1000 / placed

@@ -51,11 +51,12 @@ def write_report(
         "- **placed/s**: orders accepted (202) per second of the window; **confirmed/s**:",
         "  those confirmed before the window closed, per second: what the saga kept up with.",
         "- **settle s**: how long after the window the last order became final.",
-        "- **CPU ms/checkout**: user+system time of `agora run` (all six parts, one",
-        "  process) and of its PostgreSQL over the window, per order placed.",
-        "- **services' loop, cores**: CPU of `agora run`'s own process (the five",
-        "  services on one event loop; its gateway is a process of its own) over the",
-        "  window, in cores: near 1.0 that one loop is saturated, whatever the machine has.",
+        "- **CPU ms/checkout**: user+system time of `agora run` (its two processes, all",
+        "  six parts) and of its PostgreSQL over the window, per order placed.",
+        "- **services' loop, cores**: CPU of `agora run`'s own process (user, catalog and",
+        "  order on one event loop) over the window, in cores: near 1.0 that one loop is",
+        "  saturated, whatever the machine has; **second process, cores**: the same for",
+        "  its second process (the gateway, notification and payment; ADR 0129).",
         "- **other work, cores**: CPU the rest of the machine used meanwhile (not `agora",
         "  run`, its PostgreSQL or the buyers): the machine is shared, and this says how",
         "  much of it these figures had.",
@@ -63,9 +64,9 @@ def write_report(
         "| buyers | orders | checkout p50 ms | checkout p99 ms | placed -> confirmed p50 ms "
         "| placed -> confirmed p99 ms | placed/s | confirmed/s | settle s "
         "| CPU ms/checkout agora run | CPU ms/checkout PostgreSQL | services' loop, cores "
-        "| other work, cores | refused |",
+        "| second process, cores | other work, cores | refused |",
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
-        "| ---: | --- |",
+        "| ---: | ---: | --- |",
     ]
     for level in levels:
         placed = len(level.order_ids)
@@ -77,7 +78,7 @@ def write_report(
             f"{placed / level.seconds:.1f} | {level.confirmed_in_window / level.seconds:.1f} | "
             f"{level.settle_seconds:.1f} | {level.cpu_agora_ms:.1f} | "
             f"{level.cpu_postgres_ms:.1f} | {level.services_cores:.2f} | "
-            f"{level.others_cores:.2f} | {refused} |"
+            f"{level.second_cores:.2f} | {level.others_cores:.2f} | {refused} |"
         )
     names = sorted({name for level in levels for name in level.commits})
     if names:

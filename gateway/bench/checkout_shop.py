@@ -41,9 +41,11 @@ class Level:
     settle_seconds: float = 0.0
     cpu_agora_ms: float = 0.0
     cpu_postgres_ms: float = 0.0
-    # CPU of agora run's own process (the five services, one event loop; not its
-    # gateway) over the window, in cores: near 1.0, that loop is the bottleneck.
+    # CPU of agora run's own process (user, catalog and order on one event loop) over
+    # the window, in cores: near 1.0, that loop is the bottleneck; and of its second
+    # process (the gateway, notification and payment).
     services_cores: float = 0.0
+    second_cores: float = 0.0
     # Cores busy with anything but agora run, its PostgreSQL and the bench itself:
     # the rest of the machine's work, which these figures shared the cores with.
     others_cores: float = 0.0

@@ -90,13 +90,14 @@ def run(
         bool,
         typer.Option(
             envvar="AGORA_RUN_GATEWAY_PROCESS",
-            help="Run the gateway in a process of its own (a second core); "
-            "--no-gateway-process keeps everything in one",
+            help="Run the gateway, notification and payment in a second process (a "
+            "second core); --no-gateway-process keeps everything in one",
         ),
     ] = True,
 ) -> None:
-    """Run the gateway and all five services on embedded defaults: the services in one
-    process, the gateway in a second one (or in the same, with --no-gateway-process)."""
+    """Run the gateway and all five services on embedded defaults: user, catalog and
+    order in one process, the gateway, notification and payment in a second one (or all
+    in one, with --no-gateway-process)."""
     from agora_cli import runtime
 
     runtime.run_all_in_one(data_dir, fresh, host, postgres_port, gateway_process)

@@ -6,16 +6,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ctypes
 import importlib
+import json
 import logging
 import os
 import shutil
 import signal
-import subprocess
 import sys
-import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +23,7 @@ from fastapi import FastAPI
 from rich.console import Console
 
 from agora_cli.main import PARTS, SERVICES
+from agora_cli.second_process import SecondProcess
 from agora_kit import heap, migrations
 from agora_kit.events.inprocess import InProcessTransport
 from agora_kit.logging import configure_logging, log_format
@@ -35,6 +34,8 @@ if TYPE_CHECKING:
     from agora_kit.embedded_pg import EmbeddedPostgres
 
 EVENTS_DATABASE = "agora_events"
+# How `agora run` hands its data directory, address and port to its second process.
+_SECOND_PROCESS_ENV = "AGORA_RUN_SECOND_PROCESS"
 
 console = Console(stderr=True)
 logger = logging.getLogger("agora.cli")
@@ -211,28 +212,34 @@ async def _run_servers(servers: list[_Server]) -> bool:
     return all(server.started for server in servers)
 
 
+def _servers(
+    settings: dict[str, Any], parts: Sequence[str], transport: InProcessTransport
+) -> list[_Server]:
+    return [
+        _server(
+            _create_app(part)(settings[part], transport=transport),
+            settings[part].host,
+            settings[part].port,
+            _server_trusted_proxies(part, settings[part]),
+        )
+        for part in parts
+    ]
+
+
 async def _serve_all(
-    settings: dict[str, Any], transport: InProcessTransport, gateway: _GatewayProcess | None
+    settings: dict[str, Any], transport: InProcessTransport, second: SecondProcess | None
 ) -> bool:
-    """Serve the in-process parts until stopped; ``gateway``, when given, is the
-    gateway's process, already started, to watch over meanwhile."""
+    """Serve this process's parts until stopped; ``second``, when given, is the second
+    process, already started, serving the others, to watch over meanwhile."""
     await transport.start()
-    parts = SERVICES if gateway is not None else PARTS
+    parts = [part for part in PARTS if second is None or part not in second.parts]
     try:
-        servers = [
-            _server(
-                _create_app(part)(settings[part], transport=transport),
-                settings[part].host,
-                settings[part].port,
-                _server_trusted_proxies(part, settings[part]),
-            )
-            for part in parts
-        ]
-        if gateway is None:
+        servers = _servers(settings, parts, transport)
+        if second is None:
             return await _run_servers(servers)
-        supervisor = asyncio.create_task(gateway.supervise(servers))
+        supervisor = asyncio.create_task(second.supervise(servers))
         try:
-            return await _run_servers(servers) and gateway.healthy
+            return await _run_servers(servers) and second.healthy
         finally:
             supervisor.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -241,85 +248,35 @@ async def _serve_all(
         await transport.close()
 
 
-def _die_with_parent() -> None:  # pragma: no cover - runs in the forked child
-    """Linux: the child gets SIGTERM when ``agora run`` dies, even by SIGKILL."""
-    if _LIBC is not None:
-        _LIBC.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+def serve_second_process() -> None:
+    """``agora run``'s second process (:mod:`agora_cli.second_process`): the parts its
+    arguments name, with the settings ``agora run`` computes from the same environment
+    and the data directory, address and port it hands over."""
+    from agora_kit.embedded_pg import EmbeddedPostgres
+
+    given = json.loads(os.environ[_SECOND_PROCESS_ENV])
+    common = CommonSettings()
+    configure_logging(common.log_level, style=log_format(common.log_format, common.log_json))
+    pg = EmbeddedPostgres(Path(given["data_dir"]) / "postgres", port=given["postgres_port"])
+    settings = _all_in_one_settings(pg, given["host"])
+    if not run_server(_serve_second(settings, sys.argv[1:]), common.event_loop):
+        raise SystemExit(1)
 
 
-_LIBC = ctypes.CDLL(None, use_errno=True) if sys.platform == "linux" else None
-
-
-class _GatewayProcess:
-    """``agora run``'s gateway as a process of its own (``agora serve gateway``), so the
-    proxy and the services it calls use two cores instead of sharing one (ADR 0084).
-    Restarted when it dies; if it keeps exiting by itself just after it starts (its
-    port is taken), the whole run stops, as when any in-process part fails to start."""
-
-    START_ATTEMPTS = 5
-    START_SECONDS = 20.0  # an exit by itself sooner than this is a failed start
-
-    def __init__(self, settings: Any) -> None:
-        self.settings = settings
-        self.process: subprocess.Popen[bytes] | None = None
-        self.healthy = True
-        self.started_at = 0.0
-
-    def environment(self) -> dict[str, str]:
-        s = self.settings
-        return {
-            **os.environ,
-            "AGORA_EVENTS_DATABASE_URL": s.common.events_database_url,
-            "AGORA_JWKS_URL": s.common.jwks_url,
-            "AGORA_GATEWAY_HOST": s.host,
-            "AGORA_GATEWAY_PORT": str(s.port),
-            "AGORA_GATEWAY_MEDIA_DIR": s.media_dir,
-            "AGORA_GATEWAY_CONSOLE_DIR": s.console_dir,
-            **{f"AGORA_GATEWAY_{part.upper()}_URL": getattr(s, f"{part}_url") for part in SERVICES},
-        }
-
-    def start(self) -> None:
-        self.started_at = time.monotonic()
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", "from agora_cli.main import main; main()", "serve", "gateway"],
-            env=self.environment(),
-            preexec_fn=_die_with_parent if _LIBC is not None else None,  # noqa: PLW1509
-        )
-
-    async def supervise(self, servers: list[_Server]) -> None:
-        failed_starts = 0
-        while True:
-            await asyncio.sleep(0.2)
-            assert self.process is not None
-            code = self.process.poll()
-            if code is None:
-                continue
-            lived = time.monotonic() - self.started_at
-            if code >= 0 and lived < self.START_SECONDS:
-                # It gave up by itself at start: its port is taken, perhaps for a moment
-                # yet by the gateway of a run killed just before this one.
-                failed_starts += 1
-                if failed_starts >= self.START_ATTEMPTS:
-                    logger.error("the gateway process exited at start (code %s); stopping", code)
-                    self.healthy = False
-                    for server in servers:
-                        server.should_exit = True
-                    return
-            else:
-                failed_starts = 0
-            logger.error("the gateway process exited (code %s); starting it again", code)
-            await asyncio.sleep(1.0)
-            self.start()
-
-    def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+async def _serve_second(settings: dict[str, Any], parts: list[str]) -> bool:
+    # The first process trims the log; this one's writes share its server's WAL.
+    transport = InProcessTransport.from_settings(
+        settings["gateway"].common, trims=False, flushes=False
+    )
+    # The apps are built meanwhile; their start-up needs the migrated databases.
+    servers = _servers(settings, parts, transport)
+    if not await asyncio.to_thread(sys.stdin.readline):
+        return True  # ``agora run`` ended before its databases were ready
+    await transport.start()
+    try:
+        return await _run_servers(servers)
+    finally:
+        await transport.close()
 
 
 def run_all_in_one(
@@ -345,24 +302,28 @@ def run_all_in_one(
     settings = _all_in_one_settings(pg, host)
     # Started first: its imports and start-up overlap PostgreSQL's and the migrations;
     # it waits for nothing but its port (the events database it follows is retried).
-    gateway = _GatewayProcess(settings["gateway"]) if gateway_process else None
-    if gateway is not None:
-        gateway.start()
+    second = None
+    if gateway_process:
+        handed = {"data_dir": str(data_dir), "host": host, "postgres_port": postgres_port}
+        second = SecondProcess({**os.environ, _SECOND_PROCESS_ENV: json.dumps(handed)})
+        second.start()
     try:
         console.print(f"Starting PostgreSQL on {pg.host}:{pg.port}")
         pg.start()
         for name in (EVENTS_DATABASE, *(f"agora_{part}" for part in SERVICES)):
             pg.ensure_database(name)
         _migrate({part: settings[part].database_url for part in SERVICES})
+        if second is not None:
+            second.databases_migrated()
         _banner(settings, pg, data_dir)
         # One server holds the log and every outbox: its writes need not wait for the disk.
         transport = InProcessTransport.from_settings(settings["gateway"].common, flushes=False)
         ok = run_server(
-            _serve_all(settings, transport, gateway), settings["gateway"].common.event_loop
+            _serve_all(settings, transport, second), settings["gateway"].common.event_loop
         )
     finally:
-        if gateway is not None:
-            gateway.stop()
+        if second is not None:
+            second.stop()
         console.print("Stopping PostgreSQL")
         pg.stop()
     if not ok:

@@ -324,3 +324,72 @@ async def test_another_process_publish_wakes_the_subscription_within_a_poll(
         await here.close()
         await postgres_server.drop_database(name)
     assert collector.numbers() == [0, 1, 2]
+
+
+async def test_another_process_write_wakes_the_subscriptions_that_want_it_at_once(
+    postgres_server: PostgresServer,
+) -> None:
+    """Each write's ``pg_notify`` reaches the other process's transport, which wakes
+    its subscriptions as its own publishes do: without waiting for a poll (a minute
+    away here), for a lone message and for several written in one transaction, and
+    only those that want one of the types written (ADR 0129)."""
+    name = await postgres_server.create_database("events_told")
+    here = InProcessTransport(postgres_server.url(name), poll_seconds=60, rest_seconds=60)
+    there = InProcessTransport(postgres_server.url(name), poll_seconds=60, rest_seconds=60)
+    await here.start()
+    await there.start()
+    wanted, other = "agora.test.thing.wanted.v1", "agora.test.thing.other.v1"
+    try:
+        await asyncio.wait_for(here._listener.listening.wait(), timeout=10)
+        topic = new_topic()
+        everything, picky = Collector(), Collector()
+        greedy_sub = await here.subscribe("told-greedy", [topic], everything)
+        picky_sub = await here.subscribe("told-picky", [topic], picky, wanted=frozenset({wanted}))
+        await settle(0.5)  # both have read the empty log and wait to be woken
+        await there.publish(typed(topic, 0, wanted))
+        await asyncio.wait_for(picky.wait_for(1), timeout=5)
+        await asyncio.wait_for(everything.wait_for(1), timeout=5)
+        await settle(0.3)
+        # Three at once: one transaction, one notification for the topic.
+        await asyncio.gather(*(there.publish(typed(topic, n, other)) for n in (1, 2, 3)))
+        await asyncio.wait_for(everything.wait_for(4), timeout=5)
+        await settle(0.5)
+        held_back = picky.numbers()
+        await there.publish(typed(topic, 4, wanted))
+        await asyncio.wait_for(picky.wait_for(5), timeout=5)
+        await greedy_sub.close()
+        await picky_sub.close()
+    finally:
+        await there.close()
+        await here.close()
+        await postgres_server.drop_database(name)
+    assert everything.numbers()[:4] == [0, 1, 2, 3]
+    assert held_back == [0]
+    assert picky.numbers() == [0, 1, 2, 3, 4]
+
+
+async def test_a_transport_ignores_what_its_own_writes_tell(
+    transport: InProcessTransport,
+) -> None:
+    """Its own publishes woke its subscriptions already: hearing them again from the
+    server would cost each a round for nothing."""
+    topic = new_topic()
+    woken_for: list[str] = []
+    waker = transport._waker(topic, None)
+    original = waker.set
+
+    def counting_set() -> None:
+        woken_for.append(topic)
+        original()
+
+    waker.set = counting_set  # type: ignore[method-assign]
+    try:
+        transport._heard(f"{transport.origin} 7 agora.test.v1 {topic}")
+        own = list(woken_for)
+        transport._heard(f"someone-else 8 agora.test.v1 {topic}")
+        transport._heard("not a payload")
+    finally:
+        transport._drop_waker(topic, waker)
+    assert own == []
+    assert woken_for == [topic]
+    assert transport.may_hold_past(topic, 7)

@@ -19,11 +19,11 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
 from agora_kit.events.inprocess import InProcessTransport
+from agora_kit.listening import asyncpg_connect_args
 from agora_kit.testing.fixtures import free_port
 from agora_kit.testing.tokens import Keys
 from agora_kit.testing.waiting import eventually
 from agora_notification.app import create_app
-from agora_notification.service.hub import asyncpg_connect_args
 from agora_notification.settings import Settings
 from agora_notification_testing import Notifications, confirmed
 

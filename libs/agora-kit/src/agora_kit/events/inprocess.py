@@ -10,11 +10,14 @@ ids commit in order and a consumer reading "after my offset" never skips a late 
 A publish wakes this process's consumers of its topic that want its type, and a
 woken consumer reads only when the log may hold something past what it handled; a
 round that finds nothing writes nothing, so it costs no commit to disk (ADR 0089).
-Types a consumer does not act on wait for the next one it does, or the poll; other
-processes' publishes are found by the poll (ADR 0102). The poll is one query a process
-makes for every topic its subscriptions read (the watcher), waking the subscriptions of
-the topics that grew; a subscription looks for itself only once in a long while, in
-case (ADR 0114).
+Types a consumer does not act on wait for the next one it does, or the poll. Every
+write also sends a ``pg_notify`` (delivered when it commits) naming the topic, its
+newest id and the types written, which the transports of other processes hear on a
+connection of their own and wake their consumers as their own publishes do (ADR 0129).
+The poll is the safety net for what a listener missed: one query a process makes for
+every topic its subscriptions read (the watcher), waking the subscriptions of the
+topics that grew (ADR 0102); a subscription looks for itself only once in a long while,
+in case (ADR 0114).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import secrets
 from datetime import timedelta
 
 from sqlalchemy import BigInteger, bindparam, text
@@ -34,6 +38,7 @@ from agora_kit.events.inprocess_consumer import InProcessSubscription
 from agora_kit.events.inprocess_log import ANY_PAST, NEWEST, event_log, log_metadata
 from agora_kit.events.inprocess_retention import LogRetention
 from agora_kit.events.transport import LagCallback, MessageHandler, SubscribingTransport
+from agora_kit.listening import Listener
 from agora_kit.settings import CommonSettings
 from agora_kit.waking import stop_if_cancelled
 
@@ -45,6 +50,10 @@ _LOCK_SQL = "SELECT pg_advisory_xact_lock(hashtext(:topic))"
 _NO_FLUSH_SQL = ", set_config('synchronous_commit', 'off', true)"
 _LOCK = text(_LOCK_SQL)
 _LOCK_NO_FLUSH = text(_LOCK_SQL + _NO_FLUSH_SQL)
+# What a write tells the other processes: "<origin> <newest id> <types> <topic>", types
+# comma-separated ("*": one message without a type, which wakes every consumer).
+CHANNEL = "agora_event_log"
+_TELL = text("SELECT pg_notify(:channel, p) FROM unnest(CAST(:payloads AS text[])) AS p")
 
 
 def _write_one(lock: str) -> TextualSelect:
@@ -54,10 +63,13 @@ def _write_one(lock: str) -> TextualSelect:
     trip instead of four (BEGIN, the lock, the insert, COMMIT)."""
     return (
         text(
-            "WITH locked AS MATERIALIZED (" + lock + ") "  # noqa: S608 - constants only
-            "INSERT INTO event_log (topic, key, headers, value) "
+            "WITH locked AS MATERIALIZED (" + lock + "), "  # noqa: S608 - constants only
+            "written AS (INSERT INTO event_log (topic, key, headers, value) "
             "SELECT CAST(:topic AS varchar), CAST(:key AS varchar), CAST(:headers AS jsonb),"
-            " CAST(:value AS bytea) FROM locked RETURNING id"
+            " CAST(:value AS bytea) FROM locked RETURNING id) "
+            "SELECT written.id FROM written, LATERAL (SELECT pg_notify('" + CHANNEL + "',"
+            " CAST(:origin AS text) || ' ' || written.id || ' ' || CAST(:types AS text)"
+            " || ' ' || CAST(:topic AS text))) AS told"
         )
         .bindparams(bindparam("headers", type_=event_log.c.headers.type))
         .columns(id=BigInteger)
@@ -66,6 +78,11 @@ def _write_one(lock: str) -> TextualSelect:
 
 _WRITE_ONE = _write_one(_LOCK_SQL)
 _WRITE_ONE_NO_FLUSH = _write_one(_LOCK_SQL + _NO_FLUSH_SQL)
+
+
+def _types(messages: list[Message]) -> str:
+    types = {message.header("ce_type") for message in messages}
+    return "*" if None in types else ",".join(sorted(t for t in types if t is not None))
 
 
 def _row(message: Message) -> dict[str, object]:
@@ -133,6 +150,16 @@ class InProcessTransport(SubscribingTransport[InProcessSubscription]):
         self._seen: dict[str, int] = {}
         self._pending: list[tuple[Message, asyncio.Future[None]]] = []
         self._writer: asyncio.Task[None] | None = None
+        # Names this transport in what its writes tell others: its own it ignores.
+        self.origin = secrets.token_hex(8)
+        self._listener = Listener(
+            url,
+            CHANNEL,
+            self._heard,
+            on_listening=self._listening_again,
+            what="the event log's listener",
+        )
+        self._listening: asyncio.Task[None] | None = None
 
     @classmethod
     def from_settings(
@@ -172,8 +199,14 @@ class InProcessTransport(SubscribingTransport[InProcessSubscription]):
             await conn.run_sync(log_metadata.create_all)
         if self.retention is not None:
             self.retention.start(self._engine)
+        self._listening = asyncio.create_task(self._listener.run(), name="event-log-listener")
 
     async def close(self) -> None:
+        if self._listening is not None:
+            self._listening.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._listening
+            self._listening = None
         if self.retention is not None:
             await self.retention.stop()
         await self._close_subscriptions()
@@ -234,8 +267,10 @@ class InProcessTransport(SubscribingTransport[InProcessSubscription]):
         """Append the messages to the log in one transaction; once it committed, note
         the newest id written per topic."""
         if len(messages) == 1:
+            told = {"origin": self.origin, "types": _types(messages)}
             async with self.autocommit.connect() as conn:
-                row_id = (await conn.execute(self._write_one, _row(messages[0]))).scalar_one()
+                row = _row(messages[0]) | told
+                row_id = (await conn.execute(self._write_one, row)).scalar_one()
             self._note_written([(messages[0].topic, row_id)])
             return
         async with self.engine.begin() as conn:
@@ -249,7 +284,36 @@ class InProcessTransport(SubscribingTransport[InProcessSubscription]):
                 [_row(message) for message in messages],
             )
             rows = [(topic, row_id) for topic, row_id in written]
+            payloads = [
+                f"{self.origin} {max(i for t, i in rows if t == topic)}"
+                f" {_types([m for m in messages if m.topic == topic])} {topic}"
+                for topic in {message.topic for message in messages}
+            ]
+            await conn.execute(_TELL, {"channel": CHANNEL, "payloads": payloads})
         self._note_written(rows)
+
+    def _heard(self, payload: str) -> None:
+        """Another process's write committed: its topic's subscriptions here are woken
+        as by a publish of this process's own."""
+        try:
+            origin, newest, types, topic = payload.split(" ", 3)
+            row_id = int(newest)
+        except ValueError:
+            logger.warning("ignoring a malformed event log notification: %r", payload[:200])
+            return
+        if origin == self.origin:
+            return
+        self._newest[topic] = max(row_id, self._newest.get(topic, 0))
+        written: set[str | None] = {None} if types == "*" else set(types.split(","))
+        for waker in self._wakers.get(topic, ()):
+            waker.wake(written)
+
+    def _listening_again(self, first: bool) -> None:
+        """What was written while nobody listened went unheard: every subscription
+        looks (the first time too, for writes between its start and the listener's)."""
+        for wakers in self._wakers.values():
+            for waker in wakers:
+                waker.set()
 
     def _note_written(self, rows: list[tuple[str, int]]) -> None:
         """Once the write committed: the newest id this process wrote, per topic."""

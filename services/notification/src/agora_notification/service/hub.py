@@ -15,7 +15,6 @@ since entries may have been missed.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 import uuid
@@ -24,12 +23,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-import asyncpg
 from pydantic import TypeAdapter
-from sqlalchemy.engine import make_url
 
 from agora_kit.db import Database
-from agora_kit.waking import stop_if_cancelled, woken
+from agora_kit.listening import Listener
+from agora_kit.waking import stop_if_cancelled
 from agora_notification.domain import FEED_CHANNEL
 from agora_notification.repository import conversations as conversation_repo
 from agora_notification.repository import notifications as notification_repo
@@ -65,17 +63,6 @@ class Connection:
             self.closed.set()
 
 
-def asyncpg_connect_args(url: str) -> dict[str, Any]:
-    """``asyncpg.connect``'s arguments for the service's database URL, as SQLAlchemy's
-    own connections get them. Not as a DSN: asyncpg takes a DSN's host from its network
-    location alone (`agora run`'s URLs name the server's Unix socket in the query,
-    ``postgresql+asyncpg://u@:5439/db?host=/path``) and would send the query's other
-    options (a deployment's ``ssl=require``) to the server as settings."""
-    parsed = make_url(url)
-    _, kwargs = parsed.get_dialect()().create_connect_args(parsed)
-    return dict(kwargs)
-
-
 class FeedHub:
     def __init__(self, database: Database, *, queue_size: int = 100) -> None:
         self.database = database
@@ -83,7 +70,14 @@ class FeedHub:
         self._connections: dict[uuid.UUID, set[Connection]] = {}
         # Accepted sockets, those still waiting for their token included.
         self.sockets = 0
-        self.listening = asyncio.Event()
+        self._listener = Listener(
+            database.url,
+            FEED_CHANNEL,
+            self._on_notify,
+            on_listening=self._on_listening,
+            what="live feed",
+        )
+        self.listening = self._listener.listening
         self._tasks: set[asyncio.Task[None]] = set()
 
     def connections(self, user_id: uuid.UUID) -> set[Connection]:
@@ -190,43 +184,10 @@ class FeedHub:
 
     async def run(self, *, check_seconds: float = 5.0) -> None:
         """Listen until cancelled, reconnecting with backoff."""
-        delay = 0.5
-        first = True
-        while True:
-            try:
-                conn = await asyncpg.connect(**asyncpg_connect_args(self.database.url))
-            except (OSError, asyncpg.PostgresError) as exc:
-                logger.warning("live feed cannot listen (%r); retrying in %.1fs", exc, delay)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 30.0)
-                continue
-            try:
-                await self._listen(conn, check_seconds, resync=not first)
-            except asyncio.CancelledError:
-                raise
-            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
-                logger.warning("live feed lost its connection: %r", exc)
-            finally:
-                self.listening.clear()
-                with contextlib.suppress(Exception):
-                    await conn.close(timeout=2)
-            first = False
-            delay = 0.5
-            await asyncio.sleep(delay)
+        self._listener.check_seconds = check_seconds
+        await self._listener.run()
 
-    async def _listen(self, conn: Any, check_seconds: float, *, resync: bool) -> None:
-        lost = asyncio.Event()
-
-        def on_notify(_conn: Any, _pid: int, _channel: str, payload: str) -> None:
-            self._on_notify(payload)
-
-        conn.add_termination_listener(lambda _conn: lost.set())
-        await conn.add_listener(FEED_CHANNEL, on_notify)
-        self.listening.set()
-        if resync:
+    def _on_listening(self, first: bool) -> None:
+        if not first:
             # Entries may have been written while nobody listened.
             self.broadcast({"type": "resync"})
-        while not lost.is_set():
-            await woken(lost, check_seconds)
-            if not lost.is_set():
-                await conn.execute("SELECT 1")
