@@ -248,11 +248,13 @@ async def ladder(args: argparse.Namespace, shop: Shop, fleet: Fleet) -> list[Lev
         agora_before, pg_before = cpu_seconds([fleet_pid]), cpu_seconds(pg)
         ours_before, machine_before = agora_before + pg_before + own_cpu(), machine_cpu()
         second = second_process(fleet_pid)
-        loop_before, second_before = process_cpu(fleet_pid), process_cpu(second)
+        loop_before = process_cpu(fleet_pid)
+        second_before = process_cpu(second) if second else 0.0
         window_start = datetime.datetime.now(datetime.UTC)
         await run_level(fleet.gateway_url, urls["order"], shop, level, args.seconds)
         level.services_cores = (process_cpu(fleet_pid) - loop_before) / level.seconds
-        level.second_cores = (process_cpu(second) - second_before) / level.seconds
+        if second:
+            level.second_cores = (process_cpu(second) - second_before) / level.seconds
         placed = max(len(level.order_ids), 1)
         level.cpu_agora_ms = (cpu_seconds([fleet_pid]) - agora_before) * 1000 / placed
         level.cpu_postgres_ms = (cpu_seconds(pg) - pg_before) * 1000 / placed
