@@ -27,8 +27,8 @@ At the end it audits the stock: for every SKU, nothing still reserved, nothing b
 zero, and units on hand plus units sold to confirmed orders equal the stock at the
 start (no oversell, nothing lost). The report goes to ``docs/bench/checkout.md``.
 
-``--py-spy DIR`` records a py-spy profile (raw, for flamegraph.pl or speedscope) of
-``agora run`` during the last level; ``--postgres-setting NAME=VALUE`` tries a
+``--py-spy DIR`` records py-spy profiles (raw, for flamegraph.pl or speedscope) of each
+process of ``agora run`` during the last level; ``--postgres-setting NAME=VALUE`` tries a
 reloadable PostgreSQL setting. The analysis under "Where the time goes" in the
 report is written by hand and kept when the figures are rewritten.
 """
@@ -238,9 +238,14 @@ async def ladder(args: argparse.Namespace, shop: Shop, fleet: Fleet) -> list[Lev
     for index, buyers in enumerate(args.buyers):
         level = Level(buyers)
         say(f"{buyers} buyer(s) for {args.seconds:g} s")
-        spy = None
+        spies = []
         if args.py_spy and index == len(args.buyers) - 1:
-            spy = start_py_spy(fleet_pid, args.seconds, args.py_spy / f"agora-run-{buyers}.raw")
+            profiled = {"agora-run": fleet_pid, "second-process": second_process(fleet_pid)}
+            spies = [
+                start_py_spy(pid, args.seconds, args.py_spy / f"{name}-{buyers}.raw")
+                for name, pid in profiled.items()
+                if pid is not None
+            ]
         # A backend reports its counts when idle at the latest 10 s after: wait them out.
         await asyncio.sleep(args.stats_wait)
         commits_before = await committed(fleet.urls["postgres"])
@@ -260,7 +265,7 @@ async def ladder(args: argparse.Namespace, shop: Shop, fleet: Fleet) -> list[Lev
         level.cpu_postgres_ms = (cpu_seconds(pg) - pg_before) * 1000 / placed
         ours = cpu_seconds([fleet_pid]) + cpu_seconds(pg) + own_cpu() - ours_before
         level.others_cores = max(machine_cpu() - machine_before - ours, 0) / level.seconds
-        if spy is not None:
+        for spy in spies:
             spy.wait(timeout=120)
         level.settle_seconds = await settle(
             urls["order"], urls["catalog"], level.order_ids, args.settle_limit
