@@ -301,7 +301,7 @@ def run_all_in_one(
     data_dir.mkdir(parents=True, exist_ok=True)
     settings = _all_in_one_settings(pg, host)
     # Started first: its imports and start-up overlap PostgreSQL's and the migrations;
-    # it waits for nothing but its port (the events database it follows is retried).
+    # its services wait for the word that the databases are migrated.
     second = None
     if gateway_process:
         handed = {"data_dir": str(data_dir), "host": host, "postgres_port": postgres_port}
