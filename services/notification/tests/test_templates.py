@@ -106,3 +106,29 @@ def test_preview_writes_the_rendered_mail_to_a_file(tmp_path: Path) -> None:
     unknown = CliRunner().invoke(cli, ["preview", "nope", "--to", str(html)])
     assert unknown.exit_code == 2
     assert "order_confirmed" in unknown.output
+
+
+def test_a_kind_rendered_again_reads_no_template_from_disk(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each part's template, and the locale variants it does not have, are looked up
+    once: later renders of the kind in that locale touch no file."""
+    from jinja2 import FileSystemLoader
+
+    looked: list[str] = []
+    original = FileSystemLoader.get_source
+
+    def counting(self: FileSystemLoader, environment: object, template: str) -> object:
+        looked.append(template)
+        return original(self, environment, template)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(FileSystemLoader, "get_source", counting)
+    renderer = Renderer()
+    values = {**COMMON, "name": "Ada", **SAMPLES["order_confirmed"]}
+    first = renderer.render("order_confirmed", values, "de_AT")
+    looked_first = list(looked)
+    looked.clear()
+    again = renderer.render("order_confirmed", values, "de_AT")
+    assert looked_first, "the first render read its templates"
+    assert looked == []
+    assert again == first

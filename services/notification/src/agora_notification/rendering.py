@@ -110,6 +110,9 @@ def _environment(directory: Path, *, html: bool) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=not html,
+        # The templates ship with the package: read once per process, not checked for
+        # changes at every render (a stat of every file, every time).
+        auto_reload=False,
     )
     env.filters["money"] = _money_filter
     env.filters["datetime"] = _datetime_filter
@@ -129,6 +132,9 @@ class Renderer:
         self.default_locale = default_locale
         self._html = _environment(directory, html=True)
         self._text = _environment(directory, html=False)
+        # The template each (kind, part, locale) resolved to: a locale's missing
+        # variants are not looked for on disk again at every render.
+        self._chosen: dict[tuple[str, str, str], Template] = {}
 
     def kinds(self) -> list[str]:
         return sorted(
@@ -136,12 +142,16 @@ class Renderer:
         )
 
     def _template(self, kind: str, part: str, locale: Locale) -> Template:
-        stem, ext = part.rsplit(".", 1)
-        names = [f"{kind}/{stem}.{locale.language}.{ext}", f"{kind}/{part}"]
-        if locale.territory:
-            names.insert(0, f"{kind}/{stem}.{locale.language}_{locale.territory}.{ext}")
-        env = self._html if ext == "html" else self._text
-        return env.select_template(names)
+        key = (kind, part, str(locale))
+        chosen = self._chosen.get(key)
+        if chosen is None:
+            stem, ext = part.rsplit(".", 1)
+            names = [f"{kind}/{stem}.{locale.language}.{ext}", f"{kind}/{part}"]
+            if locale.territory:
+                names.insert(0, f"{kind}/{stem}.{locale.language}_{locale.territory}.{ext}")
+            env = self._html if ext == "html" else self._text
+            chosen = self._chosen[key] = env.select_template(names)
+        return chosen
 
     def render(self, kind: str, context: Mapping[str, Any], locale: str | None = None) -> Rendered:
         """Render every part of ``kind``. Raises on a missing template or variable:
