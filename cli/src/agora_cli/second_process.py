@@ -86,6 +86,8 @@ class SecondProcess:
             code = self.process.poll()
             if code is None:
                 continue
+            if any(server.should_exit for server in servers):
+                return  # the run is stopping: the second process stopped with it
             lived = time.monotonic() - self.started_at
             if code >= 0 and lived < self.START_SECONDS:
                 # It gave up by itself at start: its port is taken, perhaps for a moment
@@ -109,6 +111,8 @@ class SecondProcess:
                 code,
             )
             await asyncio.sleep(1.0)
+            if any(server.should_exit for server in servers):
+                return
             self.start()
 
     def stop(self) -> None:

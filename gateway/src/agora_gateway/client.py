@@ -101,8 +101,8 @@ class AiohttpClient:
     """aiohttp's client: keep-alive connections up to ``max_connections`` in all, each
     closed after ``keepalive_seconds`` idle; no cookies kept (the gateway calls for
     everyone), no redirects followed (the caller's to follow), bodies relayed as sent
-    (not decompressed), no proxy from the environment. The session is made on first use,
-    inside the running loop."""
+    (not decompressed), no proxy from the environment, no DNS cache. The session is made
+    on first use, inside the running loop."""
 
     def __init__(self, *, max_connections: int, keepalive_seconds: float) -> None:
         self._max_connections = max_connections
@@ -116,6 +116,10 @@ class AiohttpClient:
                     limit=self._max_connections,
                     limit_per_host=0,
                     keepalive_timeout=self._keepalive_seconds,
+                    # A service's name is resolved for each new connection: aiohttp's
+                    # default 10 s cache kept a replaced pod's address after the name
+                    # had moved, past the old pod's stop (a rolling update's 503s).
+                    use_dns_cache=False,
                 ),
                 cookie_jar=aiohttp.DummyCookieJar(),
                 auto_decompress=False,

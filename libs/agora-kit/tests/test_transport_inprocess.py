@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 
 import pytest
@@ -393,3 +394,39 @@ async def test_a_transport_ignores_what_its_own_writes_tell(
     assert own == []
     assert woken_for == [topic]
     assert transport.may_hold_past(topic, 7)
+
+
+async def test_what_was_written_while_the_listener_was_away_is_found_when_it_listens_again(
+    postgres_server: PostgresServer,
+) -> None:
+    """A notification sent while nobody listened is lost: listening again, the
+    transport looks at once (its poll is a minute away here) and finds the write."""
+    name = await postgres_server.create_database("events_away")
+    here = InProcessTransport(postgres_server.url(name), poll_seconds=60, rest_seconds=60)
+    there = InProcessTransport(postgres_server.url(name), poll_seconds=60, rest_seconds=60)
+    await here.start()
+    await there.start()
+    try:
+        await asyncio.wait_for(here._listener.listening.wait(), timeout=10)
+        topic = new_topic()
+        collector = Collector()
+        subscription = await here.subscribe("away", [topic], collector)
+        await there.publish(message(topic, "k", 0))
+        await asyncio.wait_for(collector.wait_for(1), timeout=5)
+        await settle(0.3)
+        assert here._listening is not None
+        here._listening.cancel()  # the listener is away...
+        with contextlib.suppress(asyncio.CancelledError):
+            await here._listening
+        await there.publish(message(topic, "k", 1))  # ...and misses this
+        await settle(0.5)
+        missed = collector.numbers()
+        here._listening = asyncio.create_task(here._listener.run())
+        await asyncio.wait_for(collector.wait_for(2), timeout=5)
+        await subscription.close()
+    finally:
+        await there.close()
+        await here.close()
+        await postgres_server.drop_database(name)
+    assert missed == [0]
+    assert collector.numbers() == [0, 1]

@@ -64,16 +64,14 @@ class Listener:
         while True:
             try:
                 conn = await asyncpg.connect(**asyncpg_connect_args(self.url))
-            except (OSError, asyncpg.PostgresError) as exc:
+            except Exception as exc:  # whatever failed, listening is tried again
                 logger.warning("%s cannot listen (%r); retrying in %.1fs", self.what, exc, delay)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 30.0)
                 continue
             try:
                 await self._listen(conn, first=first)
-            except asyncio.CancelledError:
-                raise
-            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+            except Exception as exc:  # a lost connection, or anything else: listen again
                 logger.warning("%s lost its connection: %r", self.what, exc)
             finally:
                 self.listening.clear()

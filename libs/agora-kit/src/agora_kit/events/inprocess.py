@@ -40,7 +40,7 @@ from agora_kit.events.inprocess_retention import LogRetention
 from agora_kit.events.transport import LagCallback, MessageHandler, SubscribingTransport
 from agora_kit.listening import Listener
 from agora_kit.settings import CommonSettings
-from agora_kit.waking import stop_if_cancelled
+from agora_kit.waking import stop_if_cancelled, woken
 
 logger = logging.getLogger("agora.events.inprocess")
 
@@ -160,6 +160,8 @@ class InProcessTransport(SubscribingTransport[InProcessSubscription]):
             what="the event log's listener",
         )
         self._listening: asyncio.Task[None] | None = None
+        # Set when the watcher should look now, not at its next poll.
+        self._look_now = asyncio.Event()
 
     @classmethod
     def from_settings(
@@ -204,7 +206,7 @@ class InProcessTransport(SubscribingTransport[InProcessSubscription]):
     async def close(self) -> None:
         if self._listening is not None:
             self._listening.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
+            with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._listening
             self._listening = None
         if self.retention is not None:
@@ -309,11 +311,10 @@ class InProcessTransport(SubscribingTransport[InProcessSubscription]):
             waker.wake(written)
 
     def _listening_again(self, first: bool) -> None:
-        """What was written while nobody listened went unheard: every subscription
-        looks (the first time too, for writes between its start and the listener's)."""
-        for wakers in self._wakers.values():
-            for waker in wakers:
-                waker.set()
+        """What was written while nobody listened went unheard: the watcher looks at
+        once rather than at its next poll (the first time too, for writes between the
+        subscriptions' start and the listener's), and wakes the topics that grew."""
+        self._look_now.set()
 
     def _note_written(self, rows: list[tuple[str, int]]) -> None:
         """Once the write committed: the newest id this process wrote, per topic."""
@@ -329,7 +330,8 @@ class InProcessTransport(SubscribingTransport[InProcessSubscription]):
 
     def may_hold_past(self, topic: str, position: int) -> bool:
         """Whether the log may hold messages of ``topic`` past ``position``, as far as
-        this process's own publishes tell."""
+        this process's own publishes, the other processes' notifications and the
+        watcher tell."""
         return self._newest.get(topic, 0) > position
 
     async def _open(
@@ -354,7 +356,8 @@ class InProcessTransport(SubscribingTransport[InProcessSubscription]):
         query; the subscriptions of a topic that grew are woken, whatever its types
         (other processes' publishes, and this process's of types they skipped)."""
         while True:
-            await asyncio.sleep(self.poll_seconds)
+            await woken(self._look_now, self.poll_seconds)
+            self._look_now.clear()
             topics = sorted(topic for topic, wakers in self._wakers.items() if wakers)
             if not topics:
                 continue
