@@ -192,6 +192,33 @@ def typed(topic: str, n: int, event_type: str) -> Message:
     return to_message(topic, "k", event)
 
 
+@contextlib.asynccontextmanager
+async def two_processes(
+    postgres_server: PostgresServer, database: str, *, poll_seconds: float = 60
+) -> AsyncIterator[tuple[InProcessTransport, InProcessTransport]]:
+    """Two transports on one log, standing for two processes: ``here`` (whose poll is
+    ``poll_seconds`` away) and ``there``; a subscription's own look is a minute away."""
+    name = await postgres_server.create_database(database)
+    here = InProcessTransport(postgres_server.url(name), poll_seconds=poll_seconds, rest_seconds=60)
+    there = InProcessTransport(postgres_server.url(name), poll_seconds=60, rest_seconds=60)
+    await here.start()
+    await there.start()
+    try:
+        await asyncio.wait_for(here._listener.listening.wait(), timeout=10)
+        yield here, there
+    finally:
+        await there.close()
+        await here.close()
+        await postgres_server.drop_database(name)
+
+
+async def stop_listening(transport: InProcessTransport) -> None:
+    assert transport._listening is not None
+    transport._listening.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await transport._listening
+
+
 async def test_a_publish_of_types_a_subscription_does_not_want_waits_for_one_it_wants(
     postgres_server: PostgresServer,
 ) -> None:
@@ -301,15 +328,11 @@ async def test_idle_subscriptions_cost_one_query_a_poll_for_the_whole_process(
 async def test_another_process_publish_wakes_the_subscription_within_a_poll(
     postgres_server: PostgresServer,
 ) -> None:
-    """A second transport on the same log stands for another process: its publish
-    wakes nothing here, the watcher finds it (a subscription's own look is a minute
-    away here)."""
-    name = await postgres_server.create_database("events_other")
-    here = InProcessTransport(postgres_server.url(name), poll_seconds=0.1, rest_seconds=60)
-    there = InProcessTransport(postgres_server.url(name), poll_seconds=60)
-    await here.start()
-    await there.start()
-    try:
+    """A second transport on the same log stands for another process. With the
+    listener away (its notifications lost), the watcher's poll still finds the other
+    process's publishes: the safety net (a subscription's own look is a minute away)."""
+    async with two_processes(postgres_server, "events_other", poll_seconds=0.1) as (here, there):
+        await stop_listening(here)
         topic = new_topic()
         collector = Collector()
         subscription = await here.subscribe("watching", [topic], collector)
@@ -320,10 +343,6 @@ async def test_another_process_publish_wakes_the_subscription_within_a_poll(
             await there.publish(message(topic, "k", n))
             await asyncio.wait_for(collector.wait_for(n + 1), timeout=5)
         await subscription.close()
-    finally:
-        await there.close()
-        await here.close()
-        await postgres_server.drop_database(name)
     assert collector.numbers() == [0, 1, 2]
 
 
@@ -334,14 +353,8 @@ async def test_another_process_write_wakes_the_subscriptions_that_want_it_at_onc
     its subscriptions as its own publishes do: without waiting for a poll (a minute
     away here), for a lone message and for several written in one transaction, and
     only those that want one of the types written (ADR 0129)."""
-    name = await postgres_server.create_database("events_told")
-    here = InProcessTransport(postgres_server.url(name), poll_seconds=60, rest_seconds=60)
-    there = InProcessTransport(postgres_server.url(name), poll_seconds=60, rest_seconds=60)
-    await here.start()
-    await there.start()
     wanted, other = "agora.test.thing.wanted.v1", "agora.test.thing.other.v1"
-    try:
-        await asyncio.wait_for(here._listener.listening.wait(), timeout=10)
+    async with two_processes(postgres_server, "events_told") as (here, there):
         topic = new_topic()
         everything, picky = Collector(), Collector()
         greedy_sub = await here.subscribe("told-greedy", [topic], everything)
@@ -360,10 +373,6 @@ async def test_another_process_write_wakes_the_subscriptions_that_want_it_at_onc
         await asyncio.wait_for(picky.wait_for(5), timeout=5)
         await greedy_sub.close()
         await picky_sub.close()
-    finally:
-        await there.close()
-        await here.close()
-        await postgres_server.drop_database(name)
     assert everything.numbers()[:4] == [0, 1, 2, 3]
     assert held_back == [0]
     assert picky.numbers() == [0, 1, 2, 3, 4]
@@ -401,32 +410,19 @@ async def test_what_was_written_while_the_listener_was_away_is_found_when_it_lis
 ) -> None:
     """A notification sent while nobody listened is lost: listening again, the
     transport looks at once (its poll is a minute away here) and finds the write."""
-    name = await postgres_server.create_database("events_away")
-    here = InProcessTransport(postgres_server.url(name), poll_seconds=60, rest_seconds=60)
-    there = InProcessTransport(postgres_server.url(name), poll_seconds=60, rest_seconds=60)
-    await here.start()
-    await there.start()
-    try:
-        await asyncio.wait_for(here._listener.listening.wait(), timeout=10)
+    async with two_processes(postgres_server, "events_away") as (here, there):
         topic = new_topic()
         collector = Collector()
         subscription = await here.subscribe("away", [topic], collector)
         await there.publish(message(topic, "k", 0))
         await asyncio.wait_for(collector.wait_for(1), timeout=5)
         await settle(0.3)
-        assert here._listening is not None
-        here._listening.cancel()  # the listener is away...
-        with contextlib.suppress(asyncio.CancelledError):
-            await here._listening
+        await stop_listening(here)  # the listener is away...
         await there.publish(message(topic, "k", 1))  # ...and misses this
         await settle(0.5)
         missed = collector.numbers()
         here._listening = asyncio.create_task(here._listener.run())
         await asyncio.wait_for(collector.wait_for(2), timeout=5)
         await subscription.close()
-    finally:
-        await there.close()
-        await here.close()
-        await postgres_server.drop_database(name)
     assert missed == [0]
     assert collector.numbers() == [0, 1]
